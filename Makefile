@@ -1,0 +1,42 @@
+# wdlib lessons: `make lab` opens the lessons, `make test` runs every test.
+# Both create a local virtual environment in .venv on first use (Python >= 3.10 and pip only).
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard notebooks/solutions/*.ipynb)
+
+.PHONY: setup lab present test test-fast test-browser notebooks bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test,lab,browser]"
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install wdlib with everything the lessons and tests use
+
+lab: setup  ## open JupyterLab on the lessons
+	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+
+present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
+	$(VENV)/bin/voila notebooks/$(or $(NB),00_start_here).ipynb
+
+test: setup  ## the whole suite: unit tests, every notebook under nbval, the browser tests
+	$(PY) -m pytest
+
+test-fast: setup  ## unit tests only
+	$(PY) -m pytest tests --ignore=tests/browser -m "not browser" --deselect tests/test_notebooks.py
+
+notebooks: setup  ## re-execute every notebook in place so stored outputs follow the library
+	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: setup  ## print the benchmark figures
+	$(PY) benchmarks/bench_train.py
+	$(PY) benchmarks/bench_live.py
+
+lint: setup
+	$(VENV)/bin/ruff check wdlib tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,401 @@
+"""Tests of wdlib.live (the dashboard framework and every dashboard in its catalog) and wdlib.plots.
+
+Generic over ``live.catalog()``: a dashboard added there is driven over each control's extremes
+and interior values, checked for changing artist data, coalescing and determinism automatically.
+"""
+
+import asyncio
+import io
+import time
+from types import SimpleNamespace
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as W  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.collections import Collection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from wdlib import live, plots  # noqa: E402
+from wdlib.live import framework  # noqa: E402
+from wdlib.live.polynomial import Polynomial  # noqa: E402
+
+NAMES = sorted(live.catalog())
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def artist_data(fig):
+    """Everything a dashboard's draw can change, as plain values (lines, bars, dots, texts)."""
+    out = []
+    for a in fig.findobj():
+        if isinstance(a, Line2D):
+            out.append(np.asarray(a.get_xydata(), dtype=float).round(12).tolist())
+        elif isinstance(a, Rectangle):
+            out.append([a.get_x(), a.get_y(), a.get_width(), a.get_height()])
+        elif isinstance(a, Collection):
+            out.append(np.asarray(a.get_offsets(), dtype=float).round(12).tolist())
+        elif isinstance(a, Text):
+            out.append([a.get_text(), a.get_visible()])
+    out.append([ax.get_xlim() + ax.get_ylim() for ax in fig.axes])
+    return out
+
+
+def positions(widget):
+    """A control's extremes and a few interior values."""
+    if isinstance(widget, W.FloatLogSlider):
+        return [widget.base ** (widget.min + q * (widget.max - widget.min))
+                for q in (0.0, 1.0, 0.25, 0.5, 0.75)]
+    if isinstance(widget, W.IntSlider):
+        lo, hi = widget.min, widget.max
+        return [lo, hi] + [v for v in (lo + (hi - lo) // 4, (lo + hi) // 2) if v not in (lo, hi)]
+    if isinstance(widget, W.FloatSlider):
+        return [widget.min, widget.max, (widget.min + widget.max) / 2]
+    if hasattr(widget, "options"):
+        return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    if isinstance(widget, W.Checkbox):
+        return [False, True]
+    pytest.fail(f"test_live.positions does not know {type(widget).__name__}: add it")
+
+
+@pytest.fixture(scope="module")
+def dashboards():
+    built = {name: factory() for name, factory in live.catalog().items()}
+    yield built
+    for d in built.values():
+        d.close()
+
+
+class Quadratic(live.Dashboard):
+    """Test-only: gradient descent on loss = w²/2 from w = 1, 200 steps; diverges for lr > 2.
+
+    w_t = (1 - lr)^t. With lr = 100, loss_t = 99^(2t)/2 is finite up to t = 77 and overflows to
+    inf at t = 78 (99^156 ≈ 1e311), so "diverged at step 78".
+    """
+
+    def __init__(self, **initial):
+        self.computed = []          # every values dict compute was called with
+        super().__init__(**initial)
+
+    def make_controls(self):
+        return {"lr": live.log_slider("lr", 0.1, 1e-3, 1e3),
+                "mode": W.Dropdown(options=["ok", "raise-diverged", "bug"], value="ok",
+                                   description="mode")}
+
+    def setup(self, fig):
+        self.ax = fig.subplots()
+        self.line, = self.ax.plot(np.arange(200), np.ones(200), animated=True)
+        self.ax.set_yscale("log")
+
+    def compute(self, values):
+        self.computed.append(values)
+        if values["mode"] == "bug":
+            return 1 / 0
+        if values["mode"] == "raise-diverged":
+            raise live.Diverged(5)
+        w = (1 - values["lr"]) ** np.arange(200.0)          # overflow -> inf, silenced by errstate
+        loss = w ** 2 / 2                                     # inf * inf, nan allowed
+        bad = np.flatnonzero(~np.isfinite(loss))
+        return {"loss": loss, "diverged_at": int(bad[0]) if bad.size else None}
+
+    def draw(self, r):
+        self.line.set_ydata(np.where(np.isfinite(r["loss"]), r["loss"], np.nan))
+        self.ax.set_ylim(plots.log_limits(r["loss"]))
+        return f"final loss {r['loss'][-1]:.3g}"
+
+
+# --- every dashboard in the catalog -----------------------------------------------------------
+
+def test_catalog_has_polynomial_and_factories_take_no_arguments(dashboards):
+    assert "polynomial" in NAMES
+    for name, d in dashboards.items():
+        assert isinstance(d, live.Dashboard), name
+        assert d.renders >= 1 and d.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+        assert "error" not in d.status.value and "diverged" not in d.status.value
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dom_contract(name, dashboards):
+    d = dashboards[name]
+    assert "wdlib-dashboard" in d.widget._dom_classes
+    assert isinstance(d.image, W.Image) and "wdlib-figure" in d.image._dom_classes
+    assert isinstance(d.status, W.HTML) and "wdlib-status" in d.status._dom_classes
+    for key, w in d.controls.items():
+        assert f"wdlib-control-{key}" in w._dom_classes
+        assert w.description
+    shown = set()
+    stack = [d.widget]
+    while stack:
+        w = stack.pop()
+        shown.add(w.model_id)
+        stack.extend(getattr(w, "children", ()))
+    parts = [d.image, d.status, *d.controls.values()]
+    assert {w.model_id for w in parts} <= shown
+    assert isinstance(d.figure, Figure)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_control_position_renders_and_changes_the_figure(name, dashboards):
+    d = dashboards[name]
+    for key, widget in d.controls.items():
+        seen = []
+        for value in positions(widget):
+            d.set(**{key: value})
+            assert d.values()[key] == pytest.approx(value) if not isinstance(value, str) else \
+                d.values()[key] == value
+            assert "error" not in d.status.value, (key, value, d.status.value)
+            seen.append((artist_data(d.figure), d.image.value))
+        (data_lo, png_lo), (data_hi, png_hi) = seen[0], seen[1]
+        assert data_lo != data_hi, f"{name}: moving {key} did not change any artist"
+        assert png_lo != png_hi, f"{name}: moving {key} did not change the picture"
+    d.set(**d.defaults)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_deterministic_and_static_is_the_default_figure(name, dashboards):
+    d = dashboards[name]
+    fresh = live.catalog()[name]()
+    key, widget = next(iter(d.controls.items()))
+    d.set(**{key: positions(widget)[1]})
+    fig = d.static()
+    assert fig is d.figure and d.values() == fresh.values() == fresh.defaults
+    assert artist_data(fig) == artist_data(fresh.figure)
+    assert d.image.value == fresh.image.value          # same seed, same bits
+    fresh.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_static_figure_saves_like_the_widget_image(name, dashboards):
+    """What a notebook stores (savefig of .static()) shows the animated artists too."""
+    from PIL import Image
+    d = dashboards[name]
+    buf = io.BytesIO()
+    d.static().savefig(buf, format="png", dpi=d.dpi)
+    saved = np.asarray(Image.open(buf).convert("RGB"), dtype=int)
+    shown = np.asarray(Image.open(io.BytesIO(d.image.value)).convert("RGB"), dtype=int)
+    assert saved.shape == shown.shape
+    assert np.mean(np.any(saved != shown, axis=2)) < 1e-3     # a missing curve is >1% of pixels
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_blitting_matches_a_full_redraw(name, dashboards):
+    d = dashboards[name]
+    for key, widget in d.controls.items():
+        d.set(**{key: positions(widget)[2]})
+    blitted = d.image.value
+    d.renderer.invalidate()
+    d.set()                                             # same values, full draw
+    assert d.image.value == blitted
+    d.set(**d.defaults)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fifty_queued_changes_render_once_with_the_latest_value(name):
+    d = live.catalog()[name]()
+    key, widget = next((k, w) for k, w in d.controls.items() if hasattr(w, "min"))
+    values = positions(widget)
+    target = values[1]
+    reference = live.catalog()[name](**{key: target})
+
+    async def storm():
+        before = d.renders
+        for i in range(49):
+            widget.value = values[i % 2 * 2]            # alternates between two other positions
+        widget.value = target
+        assert d.renders == before                      # nothing rendered yet: all queued
+        await asyncio.sleep(5 * framework.SETTLE_S)
+        return d.renders - before
+
+    assert asyncio.run(storm()) == 1
+    assert artist_data(d.figure) == artist_data(reference.figure)
+    assert d.image.value == reference.image.value
+    d.close(), reference.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unknown_control_and_bad_values_raise_before_changing_anything(name, dashboards):
+    d = dashboards[name]
+    renders, values = d.renders, d.values()
+    with pytest.raises(ValueError, match="unknown control 'nope'.*controls are") as e:
+        d.set(nope=1)
+    assert all(repr(k) in str(e.value) for k in d.controls)
+    for key, w in d.controls.items():
+        if hasattr(w, "min"):
+            hi = w.base ** w.max if isinstance(w, W.FloatLogSlider) else w.max
+            with pytest.raises(ValueError, match=f"{key} must be"):
+                d.set(**{key: hi * 10 + 1})
+            with pytest.raises(ValueError, match=key):
+                d.set(**{key: True})
+    assert d.renders == renders and d.values() == values
+
+
+def test_log_sliders_readout(dashboards):
+    for d in dashboards.values():
+        for key, w in d.controls.items():
+            if isinstance(w, W.FloatLogSlider):
+                assert w.readout_format == plots.SLIDER_FORMAT == ".1e", key
+                assert w.continuous_update
+    assert live.catalog()["polynomial"]().controls["lam"].value == 1e-7
+    # fmt_sci writes numbers as d3's ".1e" does in the browser readout
+    cases = {1e-4: "1.0e-4", 1e-7: "1.0e-7", 10 ** -4.5: "3.2e-5", 1.0: "1.0e+0", 10.0: "1.0e+1",
+             0.00025: "2.5e-4", 10 ** 2.75: "5.6e+2"}
+    for value, text in cases.items():
+        assert plots.fmt_sci(value) == text
+
+
+def test_repr_mimebundle_shows_the_widget(dashboards):
+    d = dashboards["polynomial"]
+    bundle = d._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == d.widget.model_id
+    assert bundle["text/plain"].startswith("Polynomial dashboard — controls: degree, lam")
+
+
+# --- polynomial: the numbers behind the picture ----------------------------------------------
+
+def test_polynomial_matches_ridge_and_overfits_at_defaults():
+    from wdlib import data, solvers
+    d = Polynomial()
+    ds = data.polynomial(n=20, n_val=200, degree=3, noise=0.2, seed=0)
+    F = data.polynomial_features(ds.X, 12)
+    w, b = solvers.ridge(F, ds.y, 1e-7)
+    train = 0.5 * np.mean((F @ w + b - ds.y[:, 0]) ** 2)
+    assert d.result["train"][-1] == pytest.approx(train, rel=1e-10)
+    np.testing.assert_allclose(d.result["coef"], np.abs(w), rtol=1e-8, atol=1e-12)
+    np.testing.assert_array_equal(d.fit_line.get_ydata(), d.result["curve"])
+    assert d.result["val"][-1] > 3 * d.result["train"][-1] * 5      # overfits at the defaults
+    d.set(lam=1e-2)
+    assert d.result["val"][-1] < 0.5 * Polynomial().result["val"][-1]   # λ fixes it
+    # the loss-vs-λ curve is K separate ridge fits, batched
+    i = 20
+    w_i, b_i = solvers.ridge(F, ds.y, d.LAMS[i])
+    assert d.result["train"][i] == pytest.approx(0.5 * np.mean((F @ w_i + b_i - ds.y[:, 0]) ** 2),
+                                                 rel=1e-10)
+    assert "degree 12, λ = 1.0e-2" in d.status.value
+
+
+# --- the framework, with test-only dashboards ------------------------------------------------
+
+def test_divergence_is_reported_at_the_hand_computed_step():
+    d = Quadratic()
+    assert d.result["diverged_at"] is None and not d._note.get_visible()
+    d.set(lr=100.0)                     # no RuntimeWarning either (pytest turns them into errors)
+    assert d.result["diverged_at"] == 78
+    assert "diverged at step 78" in d.status.value
+    assert d._note.get_visible() and d._note.get_text() == "diverged at step 78"
+    diverged_png = d.image.value
+    d.set(lr=0.5)
+    assert not d._note.get_visible() and "diverged" not in d.status.value
+    assert d.image.value != diverged_png
+    d.set(mode="raise-diverged")        # compute raising live.Diverged: reported, not raised
+    assert "diverged at step 5" in d.status.value and d._note.get_text() == "diverged at step 5"
+
+
+def test_bug_shows_in_status_reraises_in_set_and_keeps_the_widget_alive():
+    d = Quadratic()
+    with pytest.raises(ZeroDivisionError):
+        d.set(mode="bug")
+    assert "error: ZeroDivisionError" in d.status.value
+    d.set(mode="ok")
+    assert "error" not in d.status.value
+    d.controls["mode"].value = "bug"    # a slider move: no running loop, renders at once
+    assert isinstance(d.error, ZeroDivisionError) and "error: ZeroDivisionError" in d.status.value
+    d.controls["mode"].value = "ok"
+    assert "error" not in d.status.value and "final loss" in d.status.value
+
+
+def test_coalescing_computes_only_the_newest_values(monkeypatch):
+    monkeypatch.setattr(framework, "SETTLE_S", 0.15)     # generous: a loaded machine stays in time
+    d = Quadratic()
+
+    async def trickle(lrs, gap):
+        for lr in lrs:
+            d.controls["lr"].value = lr
+            await asyncio.sleep(gap)                # events keep arriving faster than SETTLE_S
+        await asyncio.sleep(3 * framework.SETTLE_S)
+
+    n = len(d.computed)
+    asyncio.run(trickle(np.linspace(0.01, 1.0, 20), 0.002))
+    assert [v["lr"] for v in d.computed[n:]] == [1.0]
+    # a never-ending stream is not starved: a render at least every MAX_WAIT_S, latest values
+    monkeypatch.setattr(framework, "MAX_WAIT_S", 0.1)
+    n, lrs, t0 = len(d.computed), np.linspace(0.01, 1.0, 100), time.perf_counter()
+    asyncio.run(trickle(lrs, 0.005))                 # >= 0.5 s of events
+    elapsed = time.perf_counter() - t0
+    rendered = [v["lr"] for v in d.computed[n:]]
+    assert 3 <= len(rendered) <= elapsed / framework.MAX_WAIT_S + 1 and rendered[-1] == lrs[-1]
+    assert rendered == sorted(rendered)             # never an older value after a newer one
+
+
+def test_full_redraw_only_when_limits_change():
+    d = Quadratic()
+    full = d.renderer.full_draws
+    d.set(lr=3.0)                       # loss grows: new y limits (0.25, 1e12)
+    assert d.renderer.full_draws == full + 1
+    d.set(mode="raise-diverged")        # nothing drawn but the note: blit
+    assert d.renderer.full_draws == full + 1
+
+
+def test_initial_values_and_bad_helper_arguments():
+    d = Quadratic(lr=2.0)
+    assert d.defaults == {"lr": 2.0, "mode": "ok"}
+    with pytest.raises(ValueError, match="unknown control 'lam'"):
+        Quadratic(lam=1.0)
+    with pytest.raises(ValueError, match="mode must be one of"):
+        d.set(mode="fast")
+    with pytest.raises(ValueError, match="value must be in"):
+        live.log_slider("lam", 1e-9, 1e-7, 1.0)
+    with pytest.raises(ValueError, match="value must be in"):
+        live.int_slider("degree", 0, 1, 15)
+    with pytest.raises(ValueError, match="already registered"):
+        live.register("polynomial")(Quadratic)
+
+
+# --- plots ------------------------------------------------------------------------------------
+
+def test_dashboards_and_plots_leave_pyplot_alone():
+    import matplotlib.pyplot as plt
+    before = plt.get_fignums()
+    Polynomial().static()
+    plots.new_figure()
+    assert plt.get_fignums() == before
+
+
+def test_lambda_axis_ticks():
+    fig, (ax,) = plots.new_figure()
+    plots.lambda_axis(ax, 1e-7, 10.0)
+    fig.canvas.draw()
+    ticks = ax.get_xticks()
+    np.testing.assert_allclose(ticks, [1e-7, 1e-5, 1e-3, 1e-1, 1e1])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1e-7", "1e-5", "1e-3", "1e-1", "1e1"]
+    assert ax.get_xscale() == "log" and ax.get_xlim() == pytest.approx((1e-7, 10.0))
+    with pytest.raises(ValueError, match="hi must be > lo"):
+        plots.lambda_axis(ax, 1.0, 0.1)
+    with pytest.raises(ValueError, match="lo must be > 0"):
+        plots.lambda_axis(ax, 0.0, 0.1)
+
+
+def test_plot_functions():
+    hist = SimpleNamespace(train_loss=np.array([1.0, 0.5, np.nan]),
+                           val_loss=np.array([1.1, 0.7, np.nan]), diverged_at=2)
+    ax = plots.plot_loss_curves(hist)
+    assert [t.get_text() for t in ax.texts] == ["diverged at step 2"]
+    np.testing.assert_array_equal(ax.lines[0].get_ydata(), hist.train_loss)
+    lams = np.logspace(-3, 0, 4)
+    ax = plots.plot_lambda_curve(lams, [1, 2, 3, 4], [3.0, 1.0, 2.0, 5.0])
+    assert ax.texts[0].get_text() == "best λ = 1.0e-2"
+    with pytest.raises(ValueError, match="lams must be > 0"):
+        plots.plot_lambda_curve(np.array([0.0, 1.0]), [1, 2])
+    xg = np.linspace(-1, 1, 5)
+    ax = plots.plot_fit([0.0], [1.0], xg, 2 * xg, f_true=lambda x: x)
+    np.testing.assert_array_equal(ax.lines[-1].get_ydata(), 2 * xg)
+    assert plots.diverged_label(None) == "diverged"
+    assert plots.diverged_label(7) == "diverged at step 7"
+    assert plots.log_limits([1e-3, np.inf, np.nan, -1.0, 10.0]) == (5e-4, 20.0)
+    assert plots.log_limits([1e300]) == (1e12 / 2, 1e12 * 2)
+    assert plots.log_limits([]) == (1e-12, 1e12)

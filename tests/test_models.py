@@ -1,0 +1,216 @@
+import numpy as np
+import pytest
+
+from wdlib import diagnostics, losses, models
+
+rng = np.random.default_rng(0)
+X = rng.standard_normal((10, 3))
+Y = rng.standard_normal((10, 2))
+XS = rng.standard_normal((6, 5, 2))              # (n, T, n_in) for the RNN
+YS = rng.standard_normal((6, 3))
+
+
+def _copy(params):
+    return {k: v.copy() for k, v in params.items()}
+
+
+def _equal(a, b, tol):
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k].shape == b[k].shape, k
+        assert np.max(np.abs(a[k] - b[k]), initial=0.0) <= tol, k
+
+
+# --- exact values --------------------------------------------------------------------------
+def test_forward_by_hand():
+    lin = models.linear(2)
+    p = {"W1": np.array([[2.0], [3.0]]), "b1": np.array([1.0])}
+    assert lin.forward(p, np.array([[1.0, 1.0], [0.0, -1.0]]))[:, 0].tolist() == [6.0, -2.0]
+    m = models.MLP((1, 1, 1))
+    p = {"W1": np.array([[1.0]]), "b1": np.array([0.0]), "W2": np.array([[2.0]]),
+         "b2": np.array([0.5])}
+    assert m.forward(p, np.array([[0.5]]))[0, 0] == 2 * np.tanh(0.5) + 0.5
+
+
+def test_rnn_forward_by_hand():
+    r = models.RNN(1, 1, 1)
+    p = {"Wx": np.array([[1.0]]), "Wh": np.array([[0.5]]), "b": np.array([0.0]),
+         "Wy": np.array([[1.0]]), "by": np.array([0.0])}
+    h1 = np.tanh(1.0)
+    h2 = np.tanh(2.0 + 0.5 * h1)
+    assert r.forward(p, np.array([[[1.0], [2.0]]]))[0, 0] == h2
+
+
+def test_shapes_and_num_params():
+    m = models.MLP((2, 16, 16, 1))
+    p = m.init(seed=0)
+    assert {k: v.shape for k, v in p.items()} == {
+        "W1": (2, 16), "b1": (16,), "W2": (16, 16), "b2": (16,), "W3": (16, 1), "b3": (1,)}
+    assert m.num_params() == 2 * 16 + 16 + 16 * 16 + 16 + 16 + 1 == 337
+    assert not any(p[b].any() for b in ("b1", "b2", "b3"))          # biases start at 0
+    assert models.RNN(1, 16, 1).num_params() == 16 + 256 + 16 + 16 + 1
+    yhat, cache = m.forward_cache(p, X[:, :2])
+    assert yhat.shape == (10, 1) and cache["a"][0] is not None
+    assert [a.shape for a in cache["a"]] == [(10, 2), (10, 16), (10, 16), (10, 1)]
+    assert [z.shape for z in cache["z"]] == [(10, 16), (10, 16), (10, 1)]
+    assert np.array_equal(cache["a"][1], np.tanh(cache["z"][0]))
+
+
+# --- gradients -----------------------------------------------------------------------------
+@pytest.mark.parametrize("activation", models.ACTIVATIONS)
+@pytest.mark.parametrize("depth", [1, 2, 3, 4])
+def test_mlp_gradients(activation, depth):
+    m = models.MLP((3,) + (4,) * (depth - 1) + (2,), activation)
+    p = m.init(seed=depth, scale=1.5)
+    p = {k: v + 0.1 * rng.standard_normal(v.shape) for k, v in p.items()}    # biases too
+    err = diagnostics.grad_check(lambda q: m.loss_and_grad(q, X, Y, losses.mse), p)
+    assert err < 1e-6
+
+
+def test_mlp_gradient_batched_and_classification():
+    m = models.MLP((3, 5, 4), "tanh")
+    p = m.init(seed=[1, 2], scale=[0.5, 2.0])
+    labels = rng.integers(0, 4, 10)
+    assert diagnostics.grad_check(lambda q: m.loss_and_grad(q, X, labels, "softmax_ce"), p) < 1e-6
+    b = models.MLP((3, 5, 1), "relu")
+    yb = rng.integers(0, 2, 10).astype(float)
+    assert diagnostics.grad_check(lambda q: b.loss_and_grad(q, X, yb, "bce"), b.init(3)) < 1e-6
+
+
+@pytest.mark.parametrize("seed", [None, [3, 4]])
+def test_rnn_gradients(seed):
+    r = models.RNN(2, 4, 3)
+    p = r.init(seed=0) if seed is None else r.init(seed=seed, recurrent_scale=[0.7, 1.5])
+    p = {k: v + 0.1 * rng.standard_normal(v.shape) for k, v in p.items()}
+    assert diagnostics.grad_check(lambda q: r.loss_and_grad(q, XS, YS, losses.mse), p) < 1e-6
+    labels = rng.integers(0, 3, 6)
+    assert diagnostics.grad_check(lambda q: r.loss_and_grad(q, XS, labels, "softmax_ce"),
+                                  p) < 1e-6
+
+
+def test_rnn_time_grads():
+    r = models.RNN(2, 8, 3)
+    p = r.init(seed=1)
+    yhat, cache = r.forward_cache(p, XS)
+    dy = rng.standard_normal(yhat.shape)
+    grads, norms = r.backward(p, cache, dy, return_time_grads=True)
+    assert norms.shape == (5,)
+    assert norms[-1] == pytest.approx(np.linalg.norm(dy @ p["Wy"].T), rel=1e-14)
+    _equal(grads, r.backward(p, cache, dy), 0.0)
+    # small recurrent weights: the gradient reaching early steps vanishes
+    small = r.init(seed=1, recurrent_scale=0.1)
+    _, n_small = r.backward(small, r.forward_cache(small, XS)[1], dy, return_time_grads=True)
+    assert n_small[0] < 1e-3 * n_small[-1]
+    pK = r.init(seed=1, recurrent_scale=[0.1, 1.0])
+    _, nK = r.backward(pK, r.forward_cache(pK, XS)[1], np.stack([dy, dy]), return_time_grads=True)
+    assert nK.shape == (2, 5) and np.allclose(nK[0], n_small, rtol=1e-12) \
+        and np.allclose(nK[1], norms, rtol=1e-12)
+
+
+# --- K models at once ----------------------------------------------------------------------
+def test_batched_mlp_equals_three_single_models():
+    m = models.MLP((3, 6, 5, 2), "tanh")
+    seeds, scales = [5, 6, 7], [0.5, 1.0, 2.0]
+    pK = m.init(seed=seeds, scale=np.array(scales))
+    vK, gK = m.loss_and_grad(pK, X, Y, losses.mse)
+    assert vK.shape == (3,) and pK["W1"].shape == (3, 3, 6) and pK["b2"].shape == (3, 5)
+    for k in range(3):
+        pk = m.init(seed=seeds[k], scale=scales[k])
+        _equal({key: v[k] for key, v in pK.items()}, pk, 0.0)            # same bits
+        vk, gk = m.loss_and_grad(pk, X, Y, losses.mse)
+        assert abs(vK[k] - vk) < 1e-12
+        _equal({key: g[k] for key, g in gK.items()}, gk, 1e-12)
+
+
+def test_batched_rnn_equals_three_single_models():
+    r = models.RNN(2, 4, 3)
+    pK = r.init(seed=[5, 6, 7], scale=[0.5, 1.0, 2.0], recurrent_scale=[1.0, 3.0, 0.2])
+    vK, gK = r.loss_and_grad(pK, XS, YS, losses.mse)
+    for k, (s, c, g) in enumerate(zip([5, 6, 7], [0.5, 1.0, 2.0], [1.0, 3.0, 0.2], strict=True)):
+        pk = r.init(seed=s, scale=c, recurrent_scale=g)
+        _equal({key: v[k] for key, v in pK.items()}, pk, 0.0)
+        vk, gk = r.loss_and_grad(pk, XS, YS, losses.mse)
+        assert abs(vK[k] - vk) < 1e-12
+        _equal({key: gr[k] for key, gr in gK.items()}, gk, 1e-12)
+
+
+def test_scalar_seed_with_K_gives_identical_copies():
+    m = models.MLP((3, 4, 1))
+    pK = m.init(seed=2, K=3)
+    p = m.init(seed=2)
+    for k in range(3):
+        _equal({key: v[k] for key, v in pK.items()}, p, 0.0)
+    assert m.init(seed=2, scale=[1.0, 2.0])["W1"].shape == (2, 3, 4)
+
+
+def test_init_options():
+    m = models.MLP((30, 40, 1))
+    w = m.init(seed=0, init=0.01)["W1"]
+    assert 0.009 < w.std() < 0.011
+    assert not m.init(seed=0, init="zeros")["W1"].any()
+    he = m.init(seed=0, init="he")["W1"]
+    assert np.array_equal(2.0 * he, m.init(seed=0, init="he", scale=2.0)["W1"])
+
+
+def test_determinism_and_purity():
+    m = models.MLP((3, 8, 2), "relu")
+    a, b = m.init(seed=11), m.init(seed=11)
+    _equal(a, b, 0.0)
+    assert not np.array_equal(a["W1"], m.init(seed=12)["W1"])
+    before = _copy(a)
+    v1, g1 = m.loss_and_grad(a, X, Y, losses.mse)
+    v2, g2 = m.loss_and_grad(a, X, Y, losses.mse)
+    assert v1 == v2
+    _equal(g1, g2, 0.0)
+    _equal(a, before, 0.0)                                               # not mutated
+
+
+def test_linear_is_a_one_layer_mlp():
+    assert models.linear(3, 2) == models.MLP((3, 2), "linear")
+    assert models.linear(3).sizes == (3, 1)
+
+
+# --- bad input -----------------------------------------------------------------------------
+def test_bad_inputs():
+    with pytest.raises(ValueError, match=r"activation must be one of 'tanh', 'relu', 'sigmoid', "
+                                         r"'linear'; got 'gelu'"):
+        models.MLP((2, 3, 1), "gelu")
+    with pytest.raises(ValueError, match=r"sizes\[1\] must be an integer >= 1, got 0"):
+        models.MLP((2, 0, 1))
+    with pytest.raises(ValueError, match="sizes must have at least 2 entries"):
+        models.MLP((2,))
+    with pytest.raises(ValueError, match="n_hidden must be an integer >= 1"):
+        models.RNN(1, -3, 1)
+    m = models.MLP((3, 4, 1))
+    p = m.init(seed=0)
+    with pytest.raises(ValueError, match=r"init must be one of .*'xavier'.*'he'.*got 'kaiming'"):
+        m.init(seed=0, init="kaiming")
+    with pytest.raises(ValueError, match=r"X must have shape \(n, n_in\) with n_in=3.*\(10, 2\)"):
+        m.forward(p, X[:, :2])
+    with pytest.raises(ValueError, match="X must contain only finite numbers, got 1 NaN"):
+        m.forward(p, np.where(np.arange(30).reshape(10, 3) == 4, np.nan, X))
+    with pytest.raises(ValueError, match=r"params\['W1'\] must have shape \(3, 4\)"):
+        m.forward({**p, "W1": np.zeros((2, 4))}, X)
+    with pytest.raises(ValueError, match=r"params must be a dict with keys \['W1', 'b1', 'W2', "):
+        m.forward({"W1": p["W1"]}, X)
+    with pytest.raises(ValueError, match="all parameters must share the same K axis"):
+        m.forward({**m.init(seed=[0, 1]), "b2": np.zeros((3, 1))}, X)
+    with pytest.raises(ValueError, match=r"y must have shape \(10, 1\)"):
+        m.loss_and_grad(p, X, Y, losses.mse)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        m.init(seed=-1)
+    with pytest.raises(ValueError, match="seed must be an integer"):
+        m.init(seed=1.5)
+    with pytest.raises(ValueError, match=r"K must match the length of seed/scale \(2\), got 3"):
+        m.init(seed=[0, 1], K=3)
+    with pytest.raises(ValueError, match="hyperparameter arrays must all have the same length"):
+        m.init(seed=[0, 1], scale=[1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="scale must be >= 0"):
+        m.init(scale=-1.0)
+    r = models.RNN(2, 3, 1)
+    with pytest.raises(ValueError, match=r"X must have shape \(n, T, n_in\) .*got \(6, 2\)"):
+        r.forward(r.init(), XS[:, 0])
+    with pytest.raises(ValueError, match=r"K must match the length of recurrent_scale"):
+        r.init(K=3, recurrent_scale=[1.0, 2.0])
+    with pytest.raises(ValueError, match="dyhat must have the output's shape"):
+        m.backward(p, m.forward_cache(p, X)[1], np.zeros((10, 2)))

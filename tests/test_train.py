@@ -1,0 +1,152 @@
+"""fit: batched == separate, determinism, divergence, convergence to the closed form, errors."""
+
+import numpy as np
+import pytest
+
+from wdlib import data, models, solvers, train
+
+MOONS = data.two_moons(n=64, n_val=64, noise=0.2, seed=1)
+NET = models.MLP((2, 8, 8, 1), activation="tanh")
+
+# Measured: the largest difference between a batched model and its separate run is 0 to a few
+# ulps (the same BLAS calls on the same slices); 1e-12 leaves room for other BLAS builds.
+BATCHED_TOL = 1e-12
+
+
+def _max_diff(a: dict, b: dict) -> float:
+    return max(float(np.max(np.abs(a[k] - b[k]))) for k in a)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "adamw", "sgdw"])
+def test_batched_equals_separate_runs(optimizer):
+    lrs = np.array([0.05, 0.1, 0.2, 0.4])
+    wds = np.array([0.0, 1e-3, 1e-2, 1e-1])
+    seeds = np.array([0, 1, 2, 3])
+    kw = dict(loss="bce", optimizer=optimizer, steps=40, batch_size=16, penalty="l2",
+              clip="norm", clip_threshold=2.0)
+    pb, hb = train.fit(NET, MOONS, lr=lrs, weight_decay=wds, lam=wds, seed=seeds, **kw)
+    assert hb.K == 4 and hb.train_loss.shape == (40, 4)
+    for k in range(4):
+        ps, hs = train.fit(NET, MOONS, lr=lrs[k], weight_decay=wds[k], lam=wds[k],
+                           seed=int(seeds[k]), **kw)
+        assert _max_diff({n: v[k] for n, v in pb.items()}, ps) <= BATCHED_TOL
+        np.testing.assert_allclose(hb.val_loss[:, k], hs.val_loss, rtol=0, atol=BATCHED_TOL)
+        np.testing.assert_allclose(hb.grad_norm[:, k], hs.grad_norm, rtol=0, atol=BATCHED_TOL)
+
+
+def test_same_seed_is_bit_identical():
+    kw = dict(loss="bce", optimizer="adam", lr=0.01, steps=30, batch_size=16, seed=3)
+    p1, h1 = train.fit(NET, MOONS, **kw)
+    p2, h2 = train.fit(NET, MOONS, **kw)
+    for k in p1:
+        assert np.array_equal(p1[k], p2[k])
+    assert np.array_equal(h1.train_loss, h2.train_loss)
+    p3, _ = train.fit(NET, MOONS, **{**kw, "seed": 4})
+    assert not np.array_equal(p1["W1"], p3["W1"])
+
+
+def test_gradient_descent_converges_to_ridge_closed_form():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = X @ np.array([1.0, -2.0, 0.5]) + 0.3 + 0.1 * rng.normal(size=50)
+    lam = 0.1
+    w_star, b_star = solvers.ridge(X, y, lam)
+    params, hist = train.fit(models.linear(3), X, y, optimizer="sgd", lr=0.5, steps=2000,
+                             penalty="l2", lam=lam, init="zeros")
+    assert np.max(np.abs(params["W1"][:, 0] - w_star)) < 1e-8
+    assert abs(params["b1"][0] - b_star) < 1e-8
+    assert hist.diverged_at is None
+
+
+def test_divergence_stops_the_run_and_says_where():
+    # lr far beyond 2/L on an MSE problem: the loss overflows within a few dozen steps.
+    ds = data.polynomial(n=20, degree=3, seed=0)
+    X = data.polynomial_features(ds.X, 8)
+    params, hist = train.fit(models.linear(8), X, ds.y, lr=50.0, steps=500)
+    assert isinstance(hist.diverged_at, int) and 0 < hist.diverged_at < 500
+    assert np.all(np.isnan(hist.train_loss[hist.diverged_at:]))
+    assert np.all(np.isfinite(hist.train_loss[:hist.diverged_at]))
+    assert all(np.all(np.isfinite(v)) for v in params.values())
+
+
+def test_batched_divergence_freezes_only_the_diverged_models():
+    ds = data.polynomial(n=20, degree=3, seed=0)
+    X = data.polynomial_features(ds.X, 8)
+    lrs = np.array([0.1, 50.0, 0.3])
+    pb, hb = train.fit(models.linear(8), X, ds.y, lr=lrs, steps=200)
+    assert hb.diverged_at[0] == -1 and hb.diverged_at[2] == -1 and hb.diverged_at[1] > 0
+    assert list(hb.diverged) == [False, True, False]
+    for k in (0, 2):
+        ps, _ = train.fit(models.linear(8), X, ds.y, lr=float(lrs[k]), steps=200)
+        assert _max_diff({n: v[k] for n, v in pb.items()}, ps) <= BATCHED_TOL
+
+
+def test_l1_proximal_training_gives_exact_zeros_and_subgradient_does_not():
+    ds = data.sparse_linear(n=100, d=20, k=5, seed=0)
+    kw = dict(penalty="l1", lam=0.05, lr=0.1, steps=500, init="zeros")
+    p_prox, _ = train.fit(models.linear(20), ds, prox=True, **kw)
+    p_sub, _ = train.fit(models.linear(20), ds, prox=False, **kw)
+    assert np.count_nonzero(p_prox["W1"] == 0.0) >= 10
+    assert np.count_nonzero(p_sub["W1"] == 0.0) < 5
+
+
+def test_max_norm_keeps_every_unit_within_c():
+    c = 0.5
+    params, _ = train.fit(NET, MOONS, loss="bce", lr=0.5, steps=100, penalty="max_norm", lam=c)
+    for k in ("W1", "W2", "W3"):
+        assert np.all(np.linalg.norm(params[k], axis=0) <= c + 1e-12)
+
+
+def test_history_records_every_field():
+    p, h = train.fit(NET, MOONS, loss="bce", lr=0.1, steps=25, clip="norm", clip_threshold=0.1)
+    for name in ("train_loss", "val_loss", "grad_norm", "grad_norm_clipped", "weight_norm", "lr"):
+        assert getattr(h, name).shape == (25,)
+        assert np.all(np.isfinite(getattr(h, name)))
+    assert np.all(h.grad_norm_clipped <= 0.1 + 1e-9)
+    assert np.all(h.grad_norm >= h.grad_norm_clipped)
+    assert set(h.layer_grad_norms) == set(p)
+    assert h.final("val_loss") == h.val_loss[-1]
+
+
+def test_schedule_as_lr_is_recorded():
+    sched = lambda t: 0.1 * 0.5 ** (t // 10)
+    _, h = train.fit(NET, MOONS, loss="bce", lr=sched, steps=30)
+    np.testing.assert_array_equal(h.lr, [sched(t) for t in range(30)])
+
+
+def test_grid_flattens_and_unflattens():
+    g = train.grid(lam=[1e-3, 1e-2, 1e-1], lr=[0.1, 0.2])
+    assert g.K == 6 and g.shape == (3, 2)
+    flat = g.flat
+    np.testing.assert_array_equal(g.unflatten(flat["lam"])[:, 0], [1e-3, 1e-2, 1e-1])
+    np.testing.assert_array_equal(g.unflatten(flat["lr"])[0], [0.1, 0.2])
+    _, h = train.fit(NET, MOONS, loss="bce", steps=5, penalty="l2", **flat)
+    assert g.unflatten(h.final("val_loss")).shape == (3, 2)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(lr=-0.1), r"lr must be > 0, got -0\.1"),
+    (dict(lr=0.0), r"lr must be > 0"),
+    (dict(lam=-1.0, penalty="l2"), r"lam must be >= 0, got -1"),
+    (dict(momentum=1.0), r"momentum must be in \[0, 1\), got 1"),
+    (dict(optimizer="rmsprop"), r"optimizer must be one of 'sgd'.*'adamw'"),
+    (dict(clip="both"), r"clip must be one of"),
+    (dict(clip="norm", clip_threshold=0.0), r"clip_threshold must be > 0"),
+    (dict(lr=np.ones(3), lam=np.ones(4), penalty="l2"), r"same length K; lr has 3, lam has 4"),
+    (dict(steps=0), r"steps must be an integer >= 1, got 0"),
+    (dict(batch_size=1000), r"batch_size must be <= the number of samples 64, got 1000"),
+    (dict(loss="hinge"), r"loss"),
+])
+def test_bad_input_names_the_argument(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        train.fit(NET, MOONS, **{"loss": "bce", **kwargs})
+
+
+def test_bad_data_names_the_argument():
+    X = MOONS.X.copy()
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"X must contain only finite numbers"):
+        train.fit(NET, X, MOONS.y, loss="bce")
+    with pytest.raises(ValueError,
+                       match=r"X and y must have the same number of rows, got 64 and 63"):
+        train.fit(NET, MOONS.X, MOONS.y[:-1], loss="bce")

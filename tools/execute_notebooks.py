@@ -1,0 +1,34 @@
+"""Re-execute notebooks in place so their stored outputs follow the library (`make notebooks`).
+
+Widget state is not stored (the dashboards need a live kernel anyway); the static figure before
+each dashboard is what GitHub and nbviewer show.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbconvert.preprocessors import ExecutePreprocessor
+
+
+def execute(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    ExecutePreprocessor(timeout=120, kernel_name="python3").preprocess(
+        nb, {"metadata": {"path": str(path.parent)}})
+    elapsed = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)
+    nbformat.write(nb, path)
+    return elapsed
+
+
+def main(paths: list[str]) -> None:
+    for p in paths:
+        print(f"{p}: executed in {execute(Path(p)):.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

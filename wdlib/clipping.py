@@ -1,0 +1,93 @@
+"""Gradient clipping, as ``torch.nn.utils.clip_grad_norm_`` and ``clip_grad_value_`` do it.
+
+Pure functions on a gradient dict: a new dict is returned, the input is not changed::
+
+    grads, norm = clipping.clip_by_global_norm(grads, max_norm=1.0)  # norm: before clipping
+    grads = clipping.clip_by_value(grads, clip_value=0.5)
+
+``batched=True`` treats the leading axis of every array as the model index (K models trained
+at once): one norm per model, shape (K,), and ``max_norm`` may be a length-K array.
+
+Non-finite gradients: like PyTorch (``error_if_nonfinite=False``), nothing is hidden. A NaN
+norm makes every clipped gradient NaN; an infinite norm scales finite entries to 0 and turns
+infinite ones into NaN. Clipping cannot rescue a diverged run, and it does not pretend to:
+the training loop sees the non-finite values and stops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from wdlib import _checks
+from wdlib._checks import per_model
+
+Params = dict[str, np.ndarray]
+
+_EPS = 1e-6  # PyTorch's clip_grad_norm_ divides by (norm + 1e-6)
+
+
+def _check_grads(grads, batched: bool) -> None:
+    if not isinstance(grads, Mapping) or not grads:
+        raise ValueError(f"grads must be a non-empty dict of arrays, got {grads!r}")
+    if batched:
+        lead = {k: np.shape(g)[0] if np.ndim(g) else None for k, g in grads.items()}
+        if None in lead.values() or len(set(lead.values())) > 1:
+            raise ValueError("with batched=True every gradient needs the same leading K axis, "
+                             f"got leading sizes {lead}")
+
+
+def global_norm(grads: Params, *, batched: bool = False):
+    """‖g‖₂ of all gradients together, as if flattened into one vector.
+
+    batched=True: one norm per model, reducing every axis but the first, shape (K,).
+    """
+    _check_grads(grads, batched)
+    return _norm(grads, batched)
+
+
+def _norm(grads, batched):
+    with np.errstate(over="ignore", invalid="ignore"):
+        if batched:
+            sq = sum(np.sum(np.square(g), axis=tuple(range(1, np.ndim(g))))
+                     for g in grads.values())                                      # (K,)
+        else:
+            sq = sum(np.sum(np.square(g)) for g in grads.values())                # ()
+        return np.sqrt(sq)
+
+
+def clip_by_global_norm(grads: Params, max_norm, *, batched: bool = False):
+    """Scale all gradients by min(1, max_norm / (norm + 1e-6)) (== clip_grad_norm_).
+
+    Returns ``(clipped grads, norm before clipping)``. Below max_norm the gradients are
+    multiplied by exactly 1; above it the new norm is max_norm·norm/(norm + 1e-6), i.e.
+    max_norm up to a relative 1e-6/norm. The direction never changes.
+
+    Because of that 1e-6, the clipped norm sits just below max_norm and clipping a second time
+    shrinks by a further factor ≈ 1 − 1e-6·(1 − max_norm/norm)/max_norm, exactly as torch does.
+    """
+    max_norm = _checks.positive("max_norm", max_norm)
+    if np.ndim(max_norm) and not batched:
+        raise ValueError(f"max_norm is a length-K array ({_checks._fmt(max_norm)}), "
+                         "so pass batched=True (one norm per model)")
+    _check_grads(grads, batched)
+    norm = _norm(grads, batched)                                                   # (K,) or ()
+    if batched and np.ndim(max_norm) and np.size(max_norm) != np.size(norm):
+        raise ValueError(f"max_norm has length {np.size(max_norm)} but grads hold "
+                         f"{np.size(norm)} models")
+    with np.errstate(over="ignore", invalid="ignore"):
+        coef = np.minimum(max_norm / (norm + _EPS), 1.0)  # NaN stays NaN, as torch.clamp
+        clipped = {k: per_model(coef, np.ndim(g)) * g for k, g in grads.items()}
+    return clipped, norm
+
+
+def clip_by_value(grads: Params, clip_value) -> Params:
+    """Clip every gradient entry into [−clip_value, clip_value] (== clip_grad_value_).
+
+    This changes the direction of the gradient (unlike clipping by norm). clip_value may be a
+    length-K array (one threshold per model, leading K axis)."""
+    clip_value = _checks.positive("clip_value", clip_value)
+    _check_grads(grads, batched=np.ndim(clip_value) > 0)
+    return {k: np.clip(g, -per_model(clip_value, np.ndim(g)), per_model(clip_value, np.ndim(g)))
+            for k, g in grads.items()}

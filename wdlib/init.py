@@ -1,0 +1,94 @@
+"""Weight initializers: functions ``(rng, shape) -> array``.
+
+A weight matrix ``W`` has shape ``(fan_in, fan_out)`` (row vectors: ``X @ W``), so
+``fan_in = shape[-2]`` and ``fan_out = shape[-1]``. The scale of the initial weights decides
+whether signals (and gradients) keep their size as they pass through many layers:
+
+=================  ===========================================  =========================
+name               distribution                                 keeps the variance of
+=================  ===========================================  =========================
+``zeros``          all 0 (every unit learns the same thing!)    --
+``normal(std)``    N(0, std²)                                   --
+``xavier``         N(0, 2 / (fan_in + fan_out))   (Glorot)      tanh / linear layers
+``xavier_uniform`` U(-a, a), a = sqrt(6 / (fan_in + fan_out))   tanh / linear layers
+``he``             N(0, 2 / fan_in)               (Kaiming)     ReLU layers
+=================  ===========================================  =========================
+
+Initializers draw one model's weights; ``models`` draws K of them (one rng per seed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from wdlib import _checks
+
+Initializer = Callable[[np.random.Generator, tuple], np.ndarray]
+
+
+def _fans(shape) -> tuple[int, int]:
+    shape = tuple(shape)
+    if len(shape) < 2:
+        raise ValueError(f"shape must have at least 2 axes (fan_in, fan_out), got {shape}")
+    return shape[-2], shape[-1]
+
+
+def zeros(rng: np.random.Generator, shape) -> np.ndarray:
+    """All zeros. Every hidden unit then computes (and learns) the same thing."""
+    return np.zeros(shape)
+
+
+def normal(std: float = 1.0) -> Initializer:
+    """An initializer drawing from N(0, std²): ``normal(0.1)(rng, (3, 4))``."""
+    std = _checks.nonnegative("std", std)
+    if np.ndim(std):
+        raise ValueError(f"std must be a single number, got {_checks._fmt(std)}")
+
+    def draw(rng: np.random.Generator, shape) -> np.ndarray:
+        return std * rng.standard_normal(shape)
+
+    draw.__name__ = draw.__qualname__ = f"normal(std={std:g})"
+    return draw
+
+
+def xavier(rng: np.random.Generator, shape) -> np.ndarray:
+    """Glorot normal: N(0, 2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _fans(shape)
+    return np.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal(shape)
+
+
+def xavier_uniform(rng: np.random.Generator, shape) -> np.ndarray:
+    """Glorot uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)) (same variance as xavier)."""
+    fan_in, fan_out = _fans(shape)
+    a = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-a, a, size=shape)
+
+
+def he(rng: np.random.Generator, shape) -> np.ndarray:
+    """He / Kaiming normal: N(0, 2 / fan_in), for ReLU layers (ReLU zeroes half the signal)."""
+    fan_in, _ = _fans(shape)
+    return np.sqrt(2.0 / fan_in) * rng.standard_normal(shape)
+
+
+_REGISTRY: dict[str, Initializer] = {
+    "zeros": zeros,
+    "normal": normal(1.0),
+    "xavier": xavier,
+    "xavier_uniform": xavier_uniform,
+    "he": he,
+}
+
+
+def get(name) -> Initializer:
+    """The initializer called ``name`` (see the table above); a float ``s`` means ``normal(s)``.
+
+    A callable ``(rng, shape) -> array`` is returned unchanged.
+    """
+    if callable(name):
+        return name
+    if isinstance(name, (int, float, np.integer, np.floating)) and not isinstance(name, bool):
+        return normal(float(name))
+    _checks.choice("init", name, _REGISTRY)
+    return _REGISTRY[name]

@@ -1,0 +1,1 @@
+"""Dashboard "clipping": not built yet (see the dashboards issue)."""

@@ -1,0 +1,1 @@
+"""Dashboard "depth_init": not built yet (see the dashboards issue)."""

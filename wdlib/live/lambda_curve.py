@@ -1,0 +1,1 @@
+"""Dashboard "lambda_curve": not built yet (see the dashboards issue)."""

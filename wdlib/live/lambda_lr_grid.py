@@ -1,0 +1,1 @@
+"""Dashboard "lambda_lr_grid": not built yet (see the dashboards issue)."""

@@ -1,0 +1,76 @@
+"""Dashboard "polynomial" (lesson 01): polynomial degree and λ, ridge in closed form."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from wdlib import data, plots, solvers
+from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+
+
+@register("polynomial")
+class Polynomial(Dashboard):
+    """Lesson 01: a degree-``degree`` polynomial fit by ridge regression (closed form).
+
+    Left: the fit on 20 noisy points of an S-curve. Middle: train and validation loss against λ
+    for this degree (one batched ridge solve), a marker at the slider's λ. Right: |w_k|.
+    Defaults (degree 12, λ = 1e-7) overfit; drag λ right to about 1e-2 to fix it.
+    """
+
+    title = "Polynomial regression: weight decay tames a wiggly fit"
+    LAMS = np.logspace(-7, 1, 33)          # (33,) the λ slider's positions
+
+    def __init__(self, **initial):
+        self.data = data.polynomial(n=20, n_val=200, degree=3, noise=0.2, seed=0)
+        self.features = data.polynomial_features
+        self.x_grid = np.linspace(-1, 1, 200)[:, None]                          # (200, 1)
+        super().__init__(**initial)
+
+    def make_controls(self):
+        return {"degree": int_slider("degree", 12, 1, 15),
+                "lam": log_slider("λ (weight decay)", 1e-7, self.LAMS[0], self.LAMS[-1])}
+
+    def compute(self, values):
+        d, lam, ds = values["degree"], values["lam"], self.data
+        lams = np.append(self.LAMS, lam)                                        # (K,) K = 34
+        w, b = solvers.ridge(self.features(ds.X, d), ds.y, lams)                # (K, d), (K,)
+
+        def loss(X, y):                                                         # (K,)
+            yhat = self.features(X, d) @ w.T + b                                # (m, K)
+            return 0.5 * np.mean((yhat - y) ** 2, axis=0)
+
+        return {"degree": d, "lam": lam, "train": loss(ds.X, ds.y), "val": loss(ds.X_val, ds.y_val),
+                "curve": self.features(self.x_grid, d) @ w[-1] + b[-1], "coef": np.abs(w[-1])}
+
+    def setup(self, fig):
+        self.ax_fit, self.ax_lam, self.ax_w = fig.subplots(1, 3, width_ratios=[1.3, 1, 1])
+        ds, xg = self.data, self.x_grid[:, 0]
+        plots.plot_fit(ds.X, ds.y, xg, np.full_like(xg, np.nan), x_val=ds.X_val, y_val=ds.y_val,
+                       f_true=ds.meta["f"], ax=self.ax_fit, title="fit")
+        self.fit_line = self.ax_fit.lines[-1]
+        self.fit_line.set_animated(True)
+        self.ax_fit.set_ylim(ds.y.min() - 0.75, ds.y.max() + 0.75)       # a wild fit leaves the box
+        self.train_curve, = self.ax_lam.plot(self.LAMS, np.ones(33), color=plots.TRAIN,
+                                             label="train", animated=True)
+        self.val_curve, = self.ax_lam.plot(self.LAMS, np.ones(33), color=plots.VAL,
+                                           label="validation", animated=True)
+        self.marks, = self.ax_lam.plot([1, 1], [1, 1], "o", color="k", ms=5, animated=True)
+        self.lam_line = self.ax_lam.axvline(1.0, color="k", lw=0.8, ls=":", animated=True)
+        self.ax_lam.set(yscale="log", ylim=(3e-3, 0.5))   # fixed limits: every move only blits
+        plots.lambda_axis(self.ax_lam, self.LAMS[0], self.LAMS[-1], label="λ")
+        self.ax_lam.legend(fontsize=7, loc="upper left")
+        plots.style_axes(self.ax_lam, "loss (½·MSE) vs λ")
+        self.coef, = self.ax_w.plot([], [], "o-", color=plots.TRAIN, ms=4, lw=0.8, animated=True)
+        self.ax_w.set(yscale="log", xlim=(0.5, 15.5), ylim=(1e-4, 1e2), xticks=[1, 5, 10, 15])
+        plots.style_axes(self.ax_w, "|weights|", "power k of x^k")
+
+    def draw(self, r):
+        self.fit_line.set_ydata(r["curve"])
+        self.train_curve.set_ydata(r["train"][:-1])
+        self.val_curve.set_ydata(r["val"][:-1])
+        self.marks.set_data([r["lam"], r["lam"]], [r["train"][-1], r["val"][-1]])
+        self.lam_line.set_xdata([r["lam"], r["lam"]])
+        k = np.arange(1, r["degree"] + 1)
+        self.coef.set_data(k, r["coef"])
+        return (f"degree {r['degree']}, λ = {plots.fmt_sci(r['lam'])}: train loss "
+                f"{r['train'][-1]:.3g}, validation loss {r['val'][-1]:.3g}")

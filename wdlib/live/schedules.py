@@ -1,0 +1,1 @@
+"""Dashboard "schedules": not built yet (see the dashboards issue)."""

@@ -1,0 +1,1 @@
+"""Dashboard "sparsity": not built yet (see the dashboards issue)."""

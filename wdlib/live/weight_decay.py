@@ -1,0 +1,1 @@
+"""Dashboard "weight_decay": not built yet (see the dashboards issue)."""

@@ -1,0 +1,149 @@
+"""Loss functions ``f(yhat, y) -> (value, grad)``.
+
+* ``yhat`` has shape ``(n, out)`` for one model or ``(K, n, out)`` for K models;
+  ``y`` has shape ``(n, out)`` and is shared by all K models.
+* ``value`` is a mean over the samples: shape ``()`` or ``(K,)``.
+* ``grad`` is d value / d yhat, with the shape of ``yhat``.
+
+Classification losses take **logits** (raw scores, before the sigmoid / softmax) and are computed
+in a form that never overflows, e.g. ``log(1 + exp(z))`` as ``logaddexp(0, z)``.
+
+Conventions (state them when comparing with a framework): ``mse`` is ``1/2 mean((yhat - y)²)``
+over every entry (PyTorch's ``MSELoss`` and Keras' ``"mse"`` have no 1/2); ``bce`` is a mean
+over every entry (= ``BCEWithLogitsLoss``); ``softmax_ce`` is a mean over samples
+(= ``CrossEntropyLoss``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from wdlib import _checks
+
+Loss = Callable[[np.ndarray, np.ndarray], tuple]
+
+
+def _prepare(yhat, y, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """yhat as float64 with >= 2 axes; y (n,) or (n, out) -> (n, out) matching yhat."""
+    yhat = np.asarray(yhat, dtype=np.float64)
+    if yhat.ndim not in (2, 3):
+        raise ValueError(f"yhat must have shape (n, out) or (K, n, out), got {yhat.shape}")
+    if not (isinstance(y, np.ndarray) and y.dtype == np.float64 and y.ndim in (1, 2)
+            and np.isfinite(y).all()):                  # fast path for the usual case
+        y = _checks.finite_array("y", y, ndim=(1, 2))
+    if y.ndim == 1:
+        y = y[:, None]
+    if y.shape != yhat.shape[-2:]:
+        raise ValueError(f"y must have shape {yhat.shape[-2:]} to match yhat {yhat.shape} "
+                         f"for {name}, got {y.shape}")
+    return yhat, y
+
+
+def _total(a: np.ndarray) -> np.ndarray:
+    """Sum over the last two axes (n, out): a float, or (K,) for K models."""
+    return a.sum() if a.ndim == 2 else a.reshape(a.shape[0], -1).sum(axis=1)
+
+
+def mse(yhat, y) -> tuple:
+    """Half mean squared error ``1/2 mean((yhat - y)²)``; gradient ``(yhat - y) / (n·out)``."""
+    yhat, y = _prepare(yhat, y, "mse")
+    diff = yhat - y                                  # (K, n, out)
+    m = diff.shape[-2] * diff.shape[-1]
+    value = 0.5 * _total(diff * diff) / m
+    return value, diff / m
+
+
+def sigmoid(z) -> np.ndarray:
+    """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z|."""
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+
+
+def binary_cross_entropy(logits, y) -> tuple:
+    """Binary cross-entropy from logits z, targets y in {0, 1} (or in [0, 1]).
+
+    Per entry ``log(1 + e^z) - y·z`` (= ``-y log σ(z) - (1-y) log(1-σ(z))``), averaged over
+    every entry; gradient ``(σ(z) - y) / (n·out)``. Exact and finite for any finite z.
+    """
+    z, y = _prepare(logits, y, "binary_cross_entropy")
+    if y.min() < 0 or y.max() > 1:
+        raise ValueError(f"y must be in [0, 1] for binary_cross_entropy, got values in "
+                         f"[{y.min():g}, {y.max():g}]")
+    m = z.shape[-2] * z.shape[-1]
+    e = np.exp(-np.abs(z))                            # in (0, 1]: never overflows
+    value = _total(np.maximum(z, 0.0) - y * z + np.log1p(e)) / m    # log(1 + e^z) - y·z
+    sig = np.where(z >= 0, 1.0, e) / (1.0 + e)        # σ(z), from the same e
+    return value, (sig - y) / m
+
+
+def _targets(y, n: int, C: int) -> np.ndarray:
+    """Class targets as an (n, C) matrix: int labels (n,) or (n, 1) are one-hot encoded."""
+    y = _checks.finite_array("y", y, ndim=(1, 2))
+    if y.ndim == 2 and y.shape == (n, C) and C > 1:
+        return y                                      # one-hot (or soft) targets
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1 or y.shape[0] != n:
+        raise ValueError(f"y must be int labels of shape ({n},) or one-hot of shape ({n}, {C}), "
+                         f"got {y.shape}")
+    if np.any((y != np.round(y)) | (y < 0) | (y >= C)):
+        raise ValueError(f"y labels must be integers in [0, {C - 1}], got values in "
+                         f"[{y.min():g}, {y.max():g}]")
+    return (y[:, None] == np.arange(C)).astype(np.float64)
+
+
+def log_softmax(z, axis: int = -1) -> np.ndarray:
+    """log(softmax(z)), computed as z - max - log(sum(exp(z - max))): finite for finite z."""
+    shifted = z - z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def softmax_cross_entropy(logits, y) -> tuple:
+    """Softmax cross-entropy from logits (.., n, C); y int labels (n,) or one-hot (n, C).
+
+    Value ``-mean_i sum_c y_ic log softmax(z_i)_c``; gradient ``(softmax(z) - y) / n``.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    if z.ndim not in (2, 3) or z.shape[-1] < 2:
+        raise ValueError(f"logits must have shape (n, C) or (K, n, C) with C >= 2 classes, "
+                         f"got {z.shape}")
+    n, C = z.shape[-2:]
+    Y = _targets(y, n, C)                             # (n, C)
+    logp = log_softmax(z)                             # (K, n, C)
+    value = -np.einsum("...ij,ij->...", logp, Y) / n
+    return value, (np.exp(logp) - Y) / n
+
+
+def accuracy(logits, y) -> float | np.ndarray:
+    """Fraction of correct predictions: shape () or (K,).
+
+    One output: predicts class 1 where the logit is > 0 (y in {0, 1}); C outputs: the argmax
+    (y int labels or one-hot).
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    if z.ndim not in (2, 3):
+        raise ValueError(f"logits must have shape (n, C) or (K, n, C), got {z.shape}")
+    n, C = z.shape[-2:]
+    if C == 1:
+        _, y = _prepare(z, y, "accuracy")
+        return np.mean((z > 0) == (y > 0.5), axis=(-2, -1))
+    labels = _targets(y, n, C).argmax(axis=1)         # (n,)
+    return np.mean(z.argmax(axis=-1) == labels, axis=-1)
+
+
+_REGISTRY: dict[str, Loss] = {
+    "mse": mse,
+    "bce": binary_cross_entropy,
+    "softmax_ce": softmax_cross_entropy,
+}
+
+
+def get(name) -> Loss:
+    """The loss called ``name``: "mse" | "bce" | "softmax_ce" (a callable is returned as is)."""
+    if callable(name):
+        return name
+    _checks.choice("loss", name, _REGISTRY)
+    return _REGISTRY[name]

@@ -1,0 +1,411 @@
+"""Optimizers as small, pure gradient transformations (optax's design, PyTorch's arithmetic).
+
+An optimizer is a pair of pure functions plus the arguments it was built with::
+
+    opt = optim.sgd(0.1, momentum=0.9, weight_decay=1e-4)
+    state = opt.init(params)                            # explicit state, nothing hidden
+    updates, state = opt.update(grads, state, params)   # nothing is mutated
+    params = optim.apply_updates(params, updates)       # params + updates, a new dict
+
+Each optimizer is a ``chain`` of tiny transforms, so the recipe can be read off directly::
+
+    sgd   = chain(add_decayed_weights(wd), trace(momentum, ...), scale_by_lr(lr))
+    adam  = chain(add_decayed_weights(wd), scale_by_adam(...), scale_by_lr(lr))  # L2 in the grad
+    adamw = chain(scale_by_adam(...), add_decayed_weights(wd), scale_by_lr(lr))  # decoupled
+
+Moving ``add_decayed_weights`` from before the adaptive scaling to after it is the whole
+difference between Adam with L2 and AdamW.
+
+Three conventions for "weight decay" in Adam (α = ``lr``, λ = ``weight_decay``, η_t = the
+``multiplier`` schedule, m̂, v̂ the bias-corrected moments, g the gradient):
+
+==========================  ===========================================  ========================
+optimizer                   one step                                     decay of θ per step
+==========================  ===========================================  ========================
+``adam`` (torch Adam)       g ← g + λθ, then θ ← θ − α_t·m̂/(√v̂ + ε)      λθ is averaged into m
+                                                                         and divided by √v̂: big-
+                                                                         gradient weights barely
+                                                                         decay
+``adamw`` (torch AdamW)     θ ← θ − α_t·λ·θ − α_t·m̂/(√v̂ + ε)            α_t·λ (scaled by the lr
+                                                                         and its schedule)
+``adamw_paper`` (L & H)     θ ← θ − η_t·(α·m̂/(√v̂ + ε) + λ·θ)             η_t·λ (scaled by the
+                                                                         multiplier, *not* by α)
+==========================  ===========================================  ========================
+
+So ``adamw(lr=α·η_t, weight_decay=w)`` equals ``adamw_paper(lr=α, weight_decay=α·w,
+multiplier=η_t)``; but a schedule put on ``lr`` alone decays the weights differently in the two.
+Likewise ``sgd`` adds λθ to the gradient (coupled L2, goes through the momentum buffer) while
+``sgdw`` subtracts η_t·λ·θ from θ directly (Loshchilov & Hutter, arXiv 1711.05101, Alg. 1, 2).
+
+Hyperparameters may be a float, a length-K array (then every parameter carries a leading K
+axis and K models train at once), or a schedule: a function ``step -> value`` evaluated at the
+optimizer's update count 0, 1, 2, ... A schedule is checked once, at step 0, when the optimizer
+is built. ``weight_decay`` may also be a dict ``{param key: value}``; keys absent get 0, so
+biases can be left undecayed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from wdlib import _checks
+from wdlib._checks import at_step, per_model
+
+Params = dict[str, np.ndarray]
+
+
+class Optimizer(NamedTuple):
+    """``init(params) -> state``; ``update(grads, state, params=None) -> (updates, state)``.
+
+    ``hyperparams`` holds the validated arguments by name, plus ``"K"``: the number of models
+    trained at once (None for a single model).
+    """
+
+    init: Callable[[Params], Any]
+    update: Callable[..., tuple[Params, Any]]
+    hyperparams: dict
+
+
+class CountState(NamedTuple):
+    count: int  # number of updates done so far (the step a schedule is evaluated at)
+
+
+class TraceState(NamedTuple):
+    count: int
+    buf: Params  # momentum buffer, same keys and shapes as params ({} when momentum == 0)
+
+
+class AdamState(NamedTuple):
+    count: int
+    m: Params  # first moment (running mean of g)
+    v: Params  # second moment (running mean of g²)
+
+
+# ---------------------------------------------------------------- validation helpers
+def _hyper(check, name, value, *, at0=_checks.nonnegative):
+    """Validate a hyperparameter that may be a schedule. A schedule is validated through its
+    value at step 0 (``at0``: by default >= 0, since e.g. a warmup may start at 0)."""
+    if callable(value):
+        at0(f"{name}(0)", value(0))
+        return value
+    return check(name, value)
+
+
+def _weight_decay(value, name="weight_decay"):
+    """A float, K-array, schedule, or dict {param key: one of those}."""
+    if isinstance(value, Mapping):
+        return {k: _hyper(_checks.nonnegative, f"{name}[{k!r}]", v) for k, v in value.items()}
+    return _hyper(_checks.nonnegative, name, value)
+
+
+def _batch(**hypers) -> int | None:
+    """The common K of the hyperparameters (dicts and schedules looked inside)."""
+    flat = {}
+    for name, value in hypers.items():
+        items = value.items() if isinstance(value, Mapping) else [(None, value)]
+        for key, v in items:
+            label = name if key is None else f"{name}[{key!r}]"
+            flat[label] = v(0) if callable(v) else v
+    return _checks.batch_size(**flat)
+
+
+def _for_key(h, key):
+    """A hyperparameter's value for one parameter (dict weight decays default to 0)."""
+    return h.get(key, 0.0) if isinstance(h, Mapping) else h
+
+
+def _is_zero(h) -> bool:
+    return not callable(h) and not isinstance(h, Mapping) and np.ndim(h) == 0 and h == 0
+
+
+def _times(a, b):
+    """The product of two hyperparameters (either may be a schedule, a may be a dict;
+    b=None means 1)."""
+    if b is None:
+        return a
+    if isinstance(a, Mapping):
+        return {k: _times(v, b) for k, v in a.items()}
+    if callable(a) or callable(b):
+        return lambda step: at_step(a, step) * at_step(b, step)
+    return a * b
+
+
+def _pm(h, x):
+    """A hyperparameter shaped to multiply the array x: scalars as they are, a K-array as
+    (K, 1, ..., 1) (``_checks.per_model``)."""
+    return h if isinstance(h, float) else per_model(h, x.ndim)
+
+
+def _check_call(grads, params, K):
+    if not isinstance(grads, Mapping):
+        raise ValueError(f"grads must be a dict of arrays, got {type(grads).__name__}")
+    for k, g in grads.items():
+        if not isinstance(g, np.ndarray):
+            raise ValueError(f"grads[{k!r}] must be a numpy array, got {type(g).__name__}")
+    if params is not None:
+        _checks.same_keys("grads", grads, "params", params)
+    if K is not None:
+        for k, g in grads.items():
+            if g.ndim == 0 or g.shape[0] != K:
+                raise ValueError(f"grads[{k!r}] must have a leading axis of length K={K} "
+                                 f"(one slice per model), got shape {g.shape}")
+
+
+def _optimizer(init, update, hyperparams: dict, K: int | None) -> Optimizer:
+    """Wrap a raw update with the argument checks; ``chain`` calls the raw one."""
+
+    @functools.wraps(update)
+    def checked(grads, state, params=None):
+        _check_call(grads, params, K)
+        return update(grads, state, params)
+
+    return Optimizer(init, checked, {**hyperparams, "K": K})
+
+
+def _count_init(params):
+    return CountState(0)
+
+
+# ---------------------------------------------------------------- transforms
+def chain(*transforms: Optimizer) -> Optimizer:
+    """Apply transforms one after the other: the output of one is the input of the next.
+
+    The state is the tuple of the parts' states.
+    """
+    for i, t in enumerate(transforms):
+        if not isinstance(t, Optimizer):
+            raise ValueError(f"transforms[{i}] must be an optim transform, got {t!r}")
+    ks = {t.hyperparams.get("K") for t in transforms} - {None}
+    if len(ks) > 1:
+        raise ValueError(f"transforms must all train the same number of models K, got {sorted(ks)}")
+    raw = [getattr(t.update, "__wrapped__", t.update) for t in transforms]
+
+    def init(params):
+        return tuple(t.init(params) for t in transforms)
+
+    def update(grads, state, params=None):
+        new_state = []
+        for step, s in zip(raw, state, strict=True):
+            grads, s = step(grads, s, params)
+            new_state.append(s)
+        return grads, tuple(new_state)
+
+    return _optimizer(init, update, {}, next(iter(ks), None))
+
+
+def add_decayed_weights(weight_decay=0.0) -> Optimizer:
+    """g ← g + λ·θ. Before an adaptive scaling this is L2 regularization (λ/2·‖θ‖² in the
+    loss); after it, decoupled weight decay. ``weight_decay`` may be a dict {key: λ}."""
+    wd = _weight_decay(weight_decay)
+    K = _batch(weight_decay=wd)
+    off = _is_zero(wd)  # no decay at all: pass the gradient through
+
+    def update(grads, state, params=None):
+        if off:
+            return dict(grads), CountState(state.count + 1)
+        if isinstance(wd, Mapping) and not wd.keys() <= grads.keys():
+            raise ValueError(f"weight_decay has keys that are not parameters: "
+                             f"{sorted(wd.keys() - grads.keys())}; parameters: {sorted(grads)}")
+        out = {}
+        for k, g in grads.items():
+            lam = at_step(_for_key(wd, k), state.count)
+            if _is_zero(lam):
+                out[k] = g
+                continue
+            if params is None:
+                raise ValueError("params must be given to update() when weight_decay is not 0")
+            out[k] = g + _pm(lam, g) * params[k]
+        return out, CountState(state.count + 1)
+
+    return _optimizer(_count_init, update, {"weight_decay": wd}, K)
+
+
+def trace(momentum=0.0, dampening=0.0, nesterov=False) -> Optimizer:
+    """PyTorch's momentum buffer (μ = momentum, τ = dampening).
+
+    First step: buf = g. Then buf = μ·buf + (1 − τ)·g. Output buf, or g + μ·buf (Nesterov).
+    With μ = 0 the gradient passes through unchanged (and τ is ignored, as in PyTorch).
+    """
+    mu = _checks.in_range("momentum", momentum, 0.0, 1.0)
+    tau = _checks.in_range("dampening", dampening, 0.0, 1.0, hi_open=False)
+    if not isinstance(nesterov, (bool, np.bool_)):
+        raise ValueError(f"nesterov must be True or False, got {nesterov!r}")
+    K = _batch(momentum=mu, dampening=tau)
+    if nesterov and (np.any(np.asarray(mu) <= 0) or np.any(np.asarray(tau) != 0)):
+        raise ValueError("nesterov=True requires momentum > 0 and dampening = 0, "
+                         f"got momentum={_checks._fmt(mu)}, dampening={_checks._fmt(tau)}")
+    # PyTorch ignores dampening when momentum is 0: then buf = g at every step.
+    tau_eff = np.where(np.asarray(mu) > 0, tau, 0.0) if np.ndim(mu) else (tau if mu > 0 else 0.0)
+    off = _is_zero(mu)
+
+    def init(params):
+        return TraceState(0, {} if off else {k: np.zeros(np.shape(p)) for k, p in params.items()})
+
+    def update(grads, state, params=None):
+        if off:
+            return dict(grads), TraceState(state.count + 1, {})
+        if state.count == 0:
+            buf = {k: np.array(g, dtype=np.float64) for k, g in grads.items()}  # buf = g (a copy)
+        else:
+            buf = {k: _pm(mu, g) * state.buf[k] + _pm(1.0 - tau_eff, g) * g
+                   for k, g in grads.items()}
+        out = ({k: g + _pm(mu, g) * buf[k] for k, g in grads.items()}
+               if nesterov else buf)
+        return out, TraceState(state.count + 1, buf)
+
+    return _optimizer(init, update, {"momentum": mu, "dampening": tau, "nesterov": bool(nesterov)},
+                      K)
+
+
+def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8) -> Optimizer:
+    """Adam's direction, written as PyTorch computes it (t = 1, 2, ...)::
+
+        m = b1·m + (1 − b1)·g          v = b2·v + (1 − b2)·g²
+        denom = √v / √(1 − b2^t) + eps  direction = (m / (1 − b1^t)) / denom
+
+    eps is added *after* the bias correction of √v, i.e. direction = m̂ / (√v̂ + eps).
+    """
+    b1 = _checks.in_range("b1", b1, 0.0, 1.0)
+    b2 = _checks.in_range("b2", b2, 0.0, 1.0)
+    eps = _checks.positive("eps", eps)
+    K = _batch(b1=b1, b2=b2, eps=eps)
+
+    def init(params):
+        zeros = {k: np.zeros(np.shape(p)) for k, p in params.items()}
+        return AdamState(0, zeros, dict(zeros))
+
+    def update(grads, state, params=None):
+        t = state.count + 1
+        m, v, out = {}, {}, {}
+        for k, g in grads.items():
+            beta1, beta2 = _pm(b1, g), _pm(b2, g)
+            m[k] = beta1 * state.m[k] + (1 - beta1) * g                          # (K, ...)
+            v[k] = beta2 * state.v[k] + (1 - beta2) * g * g
+            denom = np.sqrt(v[k]) / np.sqrt(1 - beta2**t) + _pm(eps, g)
+            out[k] = (m[k] / (1 - beta1**t)) / denom
+        return out, AdamState(t, m, v)
+
+    return _optimizer(init, update, {"b1": b1, "b2": b2, "eps": eps}, K)
+
+
+def _scale(name, factor, sign, check, at0) -> Optimizer:
+    factor = _hyper(check, name, factor, at0=at0)
+    K = _batch(**{name: factor})
+
+    def update(grads, state, params=None):
+        f = sign * at_step(factor, state.count)
+        if not isinstance(f, float):
+            f = np.asarray(f, dtype=np.float64)  # a schedule's value: number or (K,) array
+            f = float(f) if f.ndim == 0 else f
+        return ({k: _pm(f, g) * g for k, g in grads.items()},
+                CountState(state.count + 1))
+
+    return _optimizer(_count_init, update, {name: factor}, K)
+
+
+def scale(factor) -> Optimizer:
+    """g ← factor_t·g (factor: float, K-array or schedule)."""
+    return _scale("factor", factor, 1.0, _checks.hyper, _checks.hyper)
+
+
+def scale_by_lr(lr) -> Optimizer:
+    """g ← −lr_t·g: turn a direction into a descent step."""
+    return _scale("lr", lr, -1.0, _checks.positive, _checks.nonnegative)
+
+
+# ---------------------------------------------------------------- optimizers
+def _named(*parts: Optimizer, names=(), hyperparams: dict | None = None) -> Optimizer:
+    """Chain ``parts``; expose ``hyperparams`` (default: the parts' validated ``names``)."""
+    if hyperparams is None:
+        found = {k: v for p in parts for k, v in p.hyperparams.items()}
+        hyperparams = {name: found[name] for name in names}
+    _batch(**hyperparams)  # K mismatch: the message names the user's arguments
+    opt = chain(*parts)
+    return opt._replace(hyperparams={**hyperparams, "K": opt.hyperparams["K"]})
+
+
+def sgd(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0) -> Optimizer:
+    """torch.optim.SGD: g ← g + λθ; momentum buffer (see ``trace``); θ ← θ − lr_t·buf."""
+    return _named(add_decayed_weights(weight_decay), trace(momentum, dampening, nesterov),
+                  scale_by_lr(lr),
+                  names=("lr", "momentum", "dampening", "nesterov", "weight_decay"))
+
+
+_ADAM_NAMES = ("lr", "b1", "b2", "eps", "weight_decay")
+
+
+def adam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0) -> Optimizer:
+    """torch.optim.Adam: the L2 term λθ is added to the gradient *before* the moments."""
+    return _named(add_decayed_weights(weight_decay), scale_by_adam(b1, b2, eps), scale_by_lr(lr),
+                  names=_ADAM_NAMES)
+
+
+def adamw(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2) -> Optimizer:
+    """torch.optim.AdamW: θ ← θ·(1 − lr_t·λ), then the Adam step. Adam + decoupled decay."""
+    return _named(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay), scale_by_lr(lr),
+                  names=_ADAM_NAMES)
+
+
+def _paper_hypers(lr, weight_decay, multiplier):
+    lr, wd = _hyper(_checks.positive, "lr", lr), _weight_decay(weight_decay)
+    if multiplier is not None:
+        multiplier = _hyper(_checks.nonnegative, "multiplier", multiplier)
+    return lr, wd, multiplier
+
+
+def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None) -> Optimizer:
+    """SGD with decoupled weight decay (Loshchilov & Hutter, Algorithm 1)::
+
+        m_t = μ·m_{t−1} + η_t·α·g_t          θ_t = θ_{t−1} − m_t − η_t·λ·θ_{t−1}
+
+    α = lr, μ = momentum, λ = weight_decay, η_t = multiplier(t) (a schedule; default 1).
+    The decay is scaled by η_t, not by α. With momentum 0 and η = 1,
+    ``sgdw(lr, weight_decay=lr·λ)`` is ``sgd(lr, weight_decay=λ)``; with momentum they differ.
+    """
+    lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
+    parts = (scale(_times(lr, eta)),                   # η_t·α·g
+             trace(momentum),                          # m_t = μ·m_{t−1} + η_t·α·g_t
+             add_decayed_weights(_times(wd, eta)),     # m_t + η_t·λ·θ
+             scale(-1.0))                              # descend
+    return _named(*parts, hyperparams=dict(lr=lr, momentum=parts[1].hyperparams["momentum"],
+                                           weight_decay=wd, multiplier=eta))
+
+
+def adamw_paper(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-5,
+                multiplier=None) -> Optimizer:
+    """AdamW as in the paper (Loshchilov & Hutter, Algorithm 2)::
+
+        θ_t = θ_{t−1} − η_t·(α·m̂_t / (√v̂_t + ε) + λ·θ_{t−1})
+
+    α = lr, λ = weight_decay, η_t = multiplier(t) (a schedule; default 1). The decay is scaled
+    by η_t, not by α: ``adamw_paper(lr=α, weight_decay=α·w, multiplier=η)`` equals
+    ``adamw(lr=lambda t: α·η(t), weight_decay=w)``. The default λ = 1e-5 = 1e-3·1e-2 makes
+    ``adamw_paper()`` equal ``adamw()``.
+    """
+    lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
+    adam_dir = scale_by_adam(b1, b2, eps)
+    parts = (adam_dir,                                 # m̂ / (√v̂ + ε)
+             scale(lr),                                # α·m̂ / (√v̂ + ε)
+             add_decayed_weights(wd),                  # ... + λ·θ
+             scale(_times(-1.0, eta)))                 # −η_t·(...)
+    return _named(*parts, hyperparams=dict(lr=lr, **{k: v for k, v in adam_dir.hyperparams.items()
+                                                     if k != "K"},
+                                           weight_decay=wd, multiplier=eta))
+
+
+def apply_updates(params: Params, updates: Params) -> Params:
+    """params + updates, key by key, as a new dict (the inputs are not changed)."""
+    _checks.same_keys("params", params, "updates", updates)
+    return {k: params[k] + updates[k] for k in params}
+
+
+_OPTIMIZERS = {"sgd": sgd, "adam": adam, "adamw": adamw, "sgdw": sgdw, "adamw_paper": adamw_paper}
+
+
+def get(name: str, **kwargs) -> Optimizer:
+    """Build an optimizer by name: ``get("adamw", lr=1e-3, weight_decay=0.1)``."""
+    return _OPTIMIZERS[_checks.choice("name", name, _OPTIMIZERS)](**kwargs)

@@ -1,0 +1,293 @@
+"""Penalties (regularizers) on the weights: value, gradient and proximal step.
+
+================  ====================================  ==========================================
+penalty           value                                 proximal step ``prox(w, s)``
+================  ====================================  ==========================================
+``L2(lam)``       lam/2 · ‖w‖²        (grad lam·w)      w / (1 + s·lam)          (shrink)
+``L1(lam)``       lam · ‖w‖₁          (grad lam·sign w) soft_threshold(w, s·lam) (exact zeros)
+``ElasticNet``    lam · (r‖w‖₁ + (1-r)/2 ‖w‖²)          soft-threshold, then shrink
+``MaxNorm(c)``    0 (a constraint)                      each unit's incoming weights: norm <= c
+================  ====================================  ==========================================
+
+``L2(lam)`` has gradient ``lam·w``: PyTorch's ``weight_decay=lam``, Keras' ``l2(lam/2)``.
+
+Which parameters: ``keys=None`` penalizes every key starting with "W" (weights, not biases:
+``W1, W2, ...`` and the RNN's ``Wx, Wh, Wy``); ``keys`` may list them explicitly, and ``lam`` may
+be a dict ``{key: lam}`` to give each parameter its own strength. ``lam`` (or ``c``) may also be a
+length-K array: one value per model of a batch (parameters with a leading K axis).
+
+The proximal step solves ``argmin_w 1/2‖w - v‖² + s·penalty(w)`` exactly: applied after a plain
+gradient step of size ``s`` it gives proximal gradient descent (ISTA for L1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from wdlib import _checks
+
+
+def soft_threshold(w, t) -> np.ndarray:
+    """``sign(w) · max(|w| - t, 0)``: moves w towards 0 by t and stops at exactly 0."""
+    w = np.asarray(w, dtype=np.float64)
+    if np.any(np.asarray(t) < 0):
+        raise ValueError(f"t must be >= 0, got {_checks._fmt(t)}")
+    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+
+
+def _frozen(value):
+    """A float, or a read-only copy of an array (the dataclasses are frozen)."""
+    if isinstance(value, np.ndarray):
+        value = value.copy()
+        value.flags.writeable = False
+    return value
+
+
+def _norm_keys(keys) -> tuple[str, ...] | None:
+    if keys is None:
+        return None
+    if isinstance(keys, str):
+        keys = (keys,)
+    keys = tuple(keys)
+    if not keys or not all(isinstance(k, str) for k in keys):
+        raise ValueError(f"keys must be None or a non-empty list of parameter names, got {keys!r}")
+    return keys
+
+
+def _check_strength(name: str, value, check, keys):
+    """Validate lam (float, K-array or {key: lam}); return (value, keys) normalized."""
+    if isinstance(value, Mapping):
+        if keys is not None:
+            raise ValueError(f"keys must be None when {name} is a dict (its keys are the "
+                             f"penalized parameters), got keys={keys!r}")
+        if not value:
+            raise ValueError(f"{name} must not be an empty dict, got {{}}")
+        checked = {str(k): _frozen(check(f"{name}[{k!r}]", v)) for k, v in value.items()}
+        return checked, tuple(checked)
+    return _frozen(check(name, value)), keys
+
+
+class Penalty:
+    """Base class: a penalty on some parameters (see the module docstring)."""
+
+    keys: tuple[str, ...] | None
+
+    # -- what each penalty defines ------------------------------------------------------------
+    def _value(self, w: np.ndarray, lam, axes) -> np.ndarray:
+        raise NotImplementedError
+
+    def _grad(self, w: np.ndarray, lam) -> np.ndarray:
+        raise NotImplementedError
+
+    def _prox(self, w: np.ndarray, lam, step) -> np.ndarray:
+        raise NotImplementedError
+
+    # -- shared machinery ---------------------------------------------------------------------
+    @property
+    def _strength(self):
+        return self.lam
+
+    def penalized(self, params: Mapping) -> tuple[str, ...]:
+        """The keys of ``params`` this penalty acts on."""
+        if self.keys is None:
+            return tuple(k for k in params if k.startswith("W"))
+        missing = [k for k in self.keys if k not in params]
+        if missing:
+            raise ValueError(f"keys {missing} are not in params (which has {list(params)})")
+        return self.keys
+
+    def _lam(self, key: str, w: np.ndarray, *, batched: bool | None = None):
+        """The strength for parameter ``key``, shaped to broadcast against ``w``."""
+        lam = self._strength
+        lam = lam[key] if isinstance(lam, Mapping) else lam
+        if np.ndim(lam) == 0:
+            return lam
+        K = lam.shape[0]
+        if batched is False or np.ndim(w) < 2 or np.shape(w)[0] != K:
+            raise ValueError(f"a penalty with {K} strengths needs parameters with a leading K={K} "
+                             f"axis (batched=True), got params[{key!r}] of shape {np.shape(w)}")
+        return _checks.per_model(lam, np.ndim(w))
+
+    def value(self, params: Mapping, *, batched: bool = False):
+        """Penalty value: a float, or shape (K,) when ``batched`` (one value per model)."""
+        total = 0.0
+        for k in self.penalized(params):
+            w = np.asarray(params[k], dtype=np.float64)
+            if batched and w.ndim == 0:
+                raise ValueError(f"params[{k!r}] needs a leading K axis when batched=True, "
+                                 f"got shape {w.shape}")
+            lam = self._lam(k, w, batched=batched)
+            if batched:                                   # (K, 1, 1) -> (K,)
+                lam = np.reshape(lam, np.shape(lam)[:1])
+            axes = tuple(range(1, w.ndim)) if batched else None
+            total = total + self._value(w, lam, axes)
+        if batched and np.ndim(total) == 0:
+            K = next((np.shape(params[k])[0] for k in params), 0)
+            total = np.full(K, float(total))
+        return total
+
+    def grad(self, params: Mapping) -> dict[str, np.ndarray]:
+        """Gradient (L1: the subgradient sign(w), 0 at w = 0), with every key of ``params``
+        (zeros for the parameters that are not penalized)."""
+        keys = set(self.penalized(params))
+        return {k: self._grad(w, self._lam(k, w)) if k in keys else np.zeros_like(w)
+                for k, w in params.items()}
+
+    def prox(self, params: Mapping, step) -> dict[str, np.ndarray]:
+        """Proximal step of size ``step`` (a float or a K-array, e.g. the learning rate)."""
+        step = _checks.nonnegative("step", step)
+        keys = set(self.penalized(params))
+        out = {}
+        for k, w in params.items():
+            if k not in keys:
+                out[k] = w
+                continue
+            s = step if np.ndim(step) == 0 else self._lam_like(step, k, w)
+            out[k] = self._prox(w, self._lam(k, w), s)
+        return out
+
+    def _lam_like(self, step: np.ndarray, key: str, w: np.ndarray):
+        """A K-array step shaped like the strength of ``key`` (same checks)."""
+        if np.ndim(w) < 2 or np.shape(w)[0] != step.shape[0]:
+            raise ValueError(f"step has {step.shape[0]} values, so params[{key!r}] needs a "
+                             f"leading K={step.shape[0]} axis, got shape {np.shape(w)}")
+        return _checks.per_model(step, np.ndim(w))
+
+
+@dataclass(frozen=True, eq=False)
+class L2(Penalty):
+    """``lam/2 · ‖w‖²``; gradient ``lam·w``; prox ``w / (1 + step·lam)``."""
+
+    lam: float | np.ndarray | dict = 0.0
+    keys: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        lam, keys = _check_strength("lam", self.lam, _checks.nonnegative, _norm_keys(self.keys))
+        object.__setattr__(self, "lam", lam)
+        object.__setattr__(self, "keys", keys)
+
+    def _value(self, w, lam, axes):
+        return 0.5 * lam * (w * w).sum(axis=axes)
+
+    def _grad(self, w, lam):
+        return lam * w
+
+    def _prox(self, w, lam, step):
+        return w / (1.0 + step * lam)
+
+
+@dataclass(frozen=True, eq=False)
+class L1(Penalty):
+    """``lam · ‖w‖₁``; subgradient ``lam·sign(w)``; prox = soft-thresholding by ``step·lam``."""
+
+    lam: float | np.ndarray | dict = 0.0
+    keys: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        lam, keys = _check_strength("lam", self.lam, _checks.nonnegative, _norm_keys(self.keys))
+        object.__setattr__(self, "lam", lam)
+        object.__setattr__(self, "keys", keys)
+
+    def _value(self, w, lam, axes):
+        return lam * np.abs(w).sum(axis=axes)
+
+    def _grad(self, w, lam):
+        return lam * np.sign(w)
+
+    def _prox(self, w, lam, step):
+        return soft_threshold(w, step * lam)
+
+
+@dataclass(frozen=True, eq=False)
+class ElasticNet(Penalty):
+    """``lam · (r‖w‖₁ + (1-r)/2 ‖w‖²)`` with ``r = l1_ratio`` in [0, 1] (r=1: L1, r=0: L2)."""
+
+    lam: float | np.ndarray | dict = 0.0
+    l1_ratio: float | np.ndarray = 0.5
+    keys: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        lam, keys = _check_strength("lam", self.lam, _checks.nonnegative, _norm_keys(self.keys))
+        r = _checks.in_range("l1_ratio", self.l1_ratio, 0.0, 1.0, hi_open=False)
+        object.__setattr__(self, "lam", lam)
+        object.__setattr__(self, "keys", keys)
+        object.__setattr__(self, "l1_ratio", _frozen(r))
+
+    def _r(self, w, batched=None):
+        r = self.l1_ratio
+        if np.ndim(r) == 0:
+            return r
+        if np.ndim(w) < 2 or np.shape(w)[0] != r.shape[0]:
+            raise ValueError(f"l1_ratio has {r.shape[0]} values, so parameters need a leading "
+                             f"K={r.shape[0]} axis, got shape {np.shape(w)}")
+        return r if batched else _checks.per_model(r, np.ndim(w))
+
+    def _value(self, w, lam, axes):
+        r = self._r(w, batched=axes is not None)
+        return lam * (r * np.abs(w).sum(axis=axes) + 0.5 * (1.0 - r) * (w * w).sum(axis=axes))
+
+    def _grad(self, w, lam):
+        r = self._r(w)
+        return lam * (r * np.sign(w) + (1.0 - r) * w)
+
+    def _prox(self, w, lam, step):
+        r = self._r(w)
+        return soft_threshold(w, step * lam * r) / (1.0 + step * lam * (1.0 - r))
+
+
+@dataclass(frozen=True, eq=False)
+class MaxNorm(Penalty):
+    """Max-norm constraint: every column of W (the incoming weights of one unit, axis -2) is
+    rescaled to norm <= c after each update. Not a term of the loss: value 0, gradient 0."""
+
+    c: float | np.ndarray | dict = 1.0
+    keys: tuple[str, ...] | None = None
+
+    def __post_init__(self):
+        c, keys = _check_strength("c", self.c, _checks.positive, _norm_keys(self.keys))
+        object.__setattr__(self, "c", c)
+        object.__setattr__(self, "keys", keys)
+
+    @property
+    def _strength(self):
+        return self.c
+
+    def _value(self, w, lam, axes):
+        return np.zeros(w.shape[0]) if axes is not None else 0.0
+
+    def _grad(self, w, lam):
+        return np.zeros_like(w)
+
+    def _prox(self, w, c, step):
+        w = np.asarray(w, dtype=np.float64)
+        if w.ndim < 2:
+            raise ValueError(f"MaxNorm acts on weight matrices (>= 2 axes), got a parameter of "
+                             f"shape {w.shape}; leave biases out of keys")
+        norms = np.sqrt(np.einsum("...ij,...ij->...j", w, w))[..., None, :]   # (K, 1, fan_out)
+        factor = np.ones_like(norms)
+        np.divide(c, norms, out=factor, where=norms > c)
+        return w * factor
+
+    def project(self, params: Mapping) -> dict[str, np.ndarray]:
+        """Rescale each column of every constrained W to norm <= c (columns already inside the
+        ball are left exactly as they are)."""
+        keys = set(self.penalized(params))
+        return {k: self._prox(w, self._lam(k, w), None) if k in keys else w
+                for k, w in params.items()}
+
+    def prox(self, params: Mapping, step=None) -> dict[str, np.ndarray]:
+        """Same as ``project`` (the proximal step of a constraint is the projection)."""
+        return self.project(params)
+
+
+_REGISTRY = {"l2": L2, "l1": L1, "elastic_net": ElasticNet, "max_norm": MaxNorm}
+
+
+def get(name: str, lam, **kwargs) -> Penalty:
+    """``get("l2", 1e-3)``; names "l2" | "l1" | "elastic_net" (``l1_ratio=``) | "max_norm"
+    (then ``lam`` is the bound c)."""
+    _checks.choice("penalty", name, _REGISTRY)
+    return _REGISTRY[name](lam, **kwargs)

@@ -1,0 +1,302 @@
+"""Exact and iterative solvers for penalized linear regression (the lessons' reference answers).
+
+All solvers minimize the same objective as ``train.fit`` with ``loss="mse"``:
+
+    1/(2n) ||y - X w - b||^2 + lam * (r ||w||_1 + (1 - r)/2 ||w||^2)
+
+with ``r = 1`` for the lasso, ``r = 0`` for ridge and ``0 < r < 1`` for the elastic net. The
+intercept ``b`` is never penalized. The standard trick removes it: with centered data
+``Xc = X - mean(X)``, ``yc = y - mean(y)``, the best ``w`` solves the problem without intercept
+and then ``b = mean(y) - mean(X) @ w``.
+
+``lam`` (and ``l1_ratio``) may be a float or a length-K array. A float gives ``w`` of shape
+``(d,)`` and a float ``b``; a K-array gives ``w`` of shape ``(K, d)`` and ``b`` of shape ``(K,)``,
+computed for all K values at once (no Python loop over lam).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from wdlib import _checks
+
+__all__ = ["ConvergenceWarning", "ridge", "lasso", "elastic_net", "lam_max", "lasso_path",
+           "shrinkage_factors", "objective"]
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative solver stopped at ``max_iter`` before reaching ``tol``."""
+
+
+# --------------------------------------------------------------------------- shared pieces
+
+def _data(X, y=None):
+    """Validate and center the data. Returns Xc (n, d), X's column means (d,), yc (n,), mean(y)."""
+    X = _checks.finite_array("X", X, ndim=2)
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
+    x_mean = X.mean(axis=0)                                                # (d,)
+    if y is None:
+        return X - x_mean, x_mean, None, None
+    y = _checks.finite_array("y", y, ndim=(1, 2))
+    if y.ndim == 2 and y.shape[1] != 1:
+        raise ValueError(f"y must have shape (n,) or (n, 1), got shape {y.shape}")
+    _checks.same_rows("X", X, "y", y)
+    y = y.reshape(-1)                                                      # (n,)
+    y_mean = y.mean()
+    return X - x_mean, x_mean, y - y_mean, y_mean
+
+
+def _output(w, x_mean, y_mean, batched):
+    """(K, d) weights -> (w, b), intercept b = mean(y) - mean(X) @ w; unbatched if K is None."""
+    b = y_mean - w @ x_mean                                                # (K,)
+    return (w, b) if batched else (w[0], float(b[0]))
+
+
+def _ridge_factors(s, lam, n):
+    """Ridge filter factors along the principal directions, in two flavours. # (K, r) each
+
+    With Xc = U diag(s) V^T, the ridge solution is w = V diag(g) U^T yc with g = s / (s^2 + n lam)
+    and its fitted values are U diag(h) U^T yc with h = s^2 / (s^2 + n lam). For lam = 0, the
+    directions with s below the least-squares cutoff (numerically zero) get g = h = 0: the
+    minimum-norm least-squares solution, as ``np.linalg.lstsq`` / ``pinv`` would give.
+    """
+    lam = np.reshape(lam, (-1, 1))                                         # (K, 1)
+    cutoff = (s[0] if s.size else 0.0) * max(n, s.size) * np.finfo(np.float64).eps
+    keep = (lam > 0) | (s > cutoff)                                        # (K, r)
+    denom = np.where(keep, s**2 + n * lam, 1.0)
+    return np.where(keep, s / denom, 0.0), np.where(keep, s**2 / denom, 0.0)
+
+
+def _soft_threshold(z, t):
+    """The proximal map of t * ||.||_1: shrink every entry towards 0 by t; |z| <= t gives 0.
+
+    Written as z - clip(z, -t, t) = sign(z) * max(|z| - t, 0), whose zeros are exact (and +0.0).
+    """
+    return z - np.clip(z, -t, t)
+
+
+# --------------------------------------------------------------------------- ridge
+
+def ridge(X, y, lam):
+    """Ridge regression in closed form: argmin 1/(2n)||y - Xw - b||^2 + lam/2 ||w||^2.
+
+    The solution is ``w = (Xc^T Xc / n + lam I)^{-1} Xc^T yc / n`` and
+    ``b = mean(y) - mean(X) @ w`` (b is not penalized, so large lam gives w -> 0, b -> mean(y)).
+    It is computed from one SVD of the centered X, ``Xc = U diag(s) V^T``, as
+    ``w = V diag(s / (s^2 + n lam)) U^T yc``, which costs the same for one lam or a whole grid.
+
+    ``lam = 0`` is ordinary least squares; when Xc does not have full column rank (e.g. d >= n)
+    it returns the minimum-norm least-squares solution (``lstsq``/``pinv`` semantics), the limit
+    of the ridge solution as lam -> 0.
+
+    Args: X (n, d); y (n,) or (n, 1); lam >= 0, a float or a length-K array.
+    Returns: ``w`` (d,) and a float ``b``; or ``w`` (K, d) and ``b`` (K,) for a K-array lam.
+    """
+    Xc, x_mean, yc, y_mean = _data(X, y)
+    lam = _checks.nonnegative("lam", lam)
+    U, s, Vt = np.linalg.svd(Xc, full_matrices=False)                      # (n,r) (r,) (r,d)
+    g, _ = _ridge_factors(s, lam, Xc.shape[0])                             # (K, r)
+    w = (g * (U.T @ yc)) @ Vt                                              # (K, d)
+    return _output(w, x_mean, y_mean, np.ndim(lam) == 1)
+
+
+def shrinkage_factors(X, lam):
+    """How much ridge shrinks the fit along each principal direction of the centered X.
+
+    With ``Xc = U diag(s) V^T`` (singular values ``s_j`` in decreasing order), ridge with our
+    objective 1/(2n)||y - Xw - b||^2 + lam/2 ||w||^2 has fitted values
+    ``sum_j h_j u_j (u_j^T yc)`` with
+
+        h_j = s_j^2 / (s_j^2 + n * lam) = e_j / (e_j + lam),    e_j = s_j^2 / n,
+
+    where ``e_j`` is the variance of the data along direction ``v_j``. So h_j ~ 1 (kept) for
+    directions with variance much larger than lam and h_j ~ 0 (removed) for those much smaller.
+    Their sum is the effective number of parameters (degrees of freedom) of the ridge fit.
+    At lam = 0, h_j = 1, except 0 for numerically null directions.
+
+    Returns ``(r,)`` factors, r = min(n, d), or ``(K, r)`` for a length-K lam.
+    """
+    Xc, _, _, _ = _data(X)
+    lam = _checks.nonnegative("lam", lam)
+    s = np.linalg.svd(Xc, compute_uv=False)                                # (r,)
+    _, h = _ridge_factors(s, lam, Xc.shape[0])                             # (K, r)
+    return h if np.ndim(lam) == 1 else h[0]
+
+
+# --------------------------------------------------------------------------- lasso, elastic net
+
+def _polish(G, c, l1, l2, w):
+    """Solve the KKT equations on the current support and signs of w, all K models at once.
+
+    If the support S and the signs s of w are those of the solution, the solution is
+    w_S = (G_SS + l2 I)^{-1} (c_S - l1 s_S), w = 0 elsewhere: one linear solve, exact. Rows and
+    columns outside S are replaced by the identity so all K systems have the same size.
+    An exactly singular system (collinear columns) falls back to the pseudo-inverse; a poor
+    candidate is simply not accepted by the caller, and FISTA carries on.
+    """
+    on = w != 0                                                            # (K, d)
+    M = np.where(on[:, :, None] & on[:, None, :], G + l2[:, :, None] * np.eye(len(c)),
+                 np.eye(len(c)))                                           # (K, d, d)
+    rhs = np.where(on, c - l1 * np.sign(w), 0.0)                           # (K, d)
+    try:
+        return np.linalg.solve(M, rhs[:, :, None])[:, :, 0]
+    except np.linalg.LinAlgError:
+        return (np.linalg.pinv(M) @ rhs[:, :, None])[:, :, 0]
+
+
+def _fista(G, c, l1, l2, max_iter, tol, polish_every=10):
+    """Minimize 1/2 w^T G w - c^T w + l2/2 ||w||^2 + l1 ||w||_1 for K (l1, l2) pairs at once.
+
+    G = Xc^T Xc / n (d, d), c = Xc^T yc / n (d,), l1 and l2 of shape (K,). Accelerated proximal
+    gradient (FISTA, Beck & Teboulle 2009) with step 1/(L + l2), L the largest eigenvalue of G,
+    and the gradient-based adaptive restart of O'Donoghue & Candes (2015), which makes it converge
+    linearly when the problem is strongly convex.
+
+    Stopping: a model stops (its w freezes) once a proximal-gradient step from some point v is
+    small, ||v - T(v)|| / step <= tol * ||c|| with T(v) = prox(v - step * grad(v)); then w = T(v)
+    satisfies the KKT conditions to 2 * tol * ||c||. v is FISTA's extrapolated point, and every
+    ``polish_every`` iterations also the exact solution on the current support (``_polish``):
+    once soft-thresholding has found the right zeros, that finishes the job in one step instead
+    of thousands on ill-conditioned problems (e.g. polynomial features). Frozen models no longer
+    change, so model k gets exactly what a separate call with the k-th values would.
+    """
+    K, d = l1.shape[0], c.shape[0]
+    L = np.linalg.eigvalsh(G)[-1]
+    step = 1.0 / np.maximum(L + l2, np.finfo(np.float64).tiny)             # (K,)
+    step, l1, l2 = step[:, None], l1[:, None], l2[:, None]                 # (K, 1)
+    scale = tol * np.linalg.norm(c)
+
+    def prox_step(v):                      # T(v) and whether the step from v is small  # (K, d)
+        v_new = _soft_threshold(v - step * (v @ G - c + l2 * v), step * l1)
+        return v_new, np.linalg.norm(v - v_new, axis=1) <= scale * step[:, 0]
+
+    def energy(v):                         # the objective, up to a constant  # (K,)
+        return np.sum(v * (0.5 * v @ G - c + 0.5 * l2 * v) + l1 * np.abs(v), axis=1)
+
+    w = np.zeros((K, d))                                                   # current iterate
+    z = w                                                                  # extrapolated point
+    t = np.ones((K, 1))                                                    # momentum counter
+    active = np.full(K, scale > 0)                                         # c = 0: w = 0 is exact
+    it = 0
+    while active.any() and it < max_iter:
+        it += 1
+        w_new, done = prox_step(z)
+        restart = np.sum((z - w_new) * (w_new - w), axis=1, keepdims=True) > 0
+        t_new = np.where(restart, 1.0, (1 + np.sqrt(1 + 4 * t**2)) / 2)
+        upd = active[:, None]
+        z = np.where(upd, w_new + (t - 1) / t_new * (w_new - w) * ~restart, z)
+        w = np.where(upd, w_new, w)
+        t = np.where(upd, t_new, t)
+        active &= ~done
+        if it % polish_every == 0 and active.any():
+            with np.errstate(over="ignore", invalid="ignore"):   # a bad candidate may overflow
+                w_pol, ok = prox_step(_polish(G, c, l1, l2, w))
+                better = active[:, None] & (energy(w_pol) < energy(w))[:, None]
+            w = np.where(better, w_pol, w)       # jump there (and restart the momentum) if better
+            z = np.where(better, w_pol, z)
+            t = np.where(better, 1.0, t)
+            active &= ~(ok & better[:, 0])
+    if active.any():
+        warnings.warn(f"{int(active.sum())} of {K} models did not reach tol={tol:g} in "
+                      f"max_iter={max_iter} iterations; increase max_iter or tol",
+                      ConvergenceWarning, stacklevel=3)
+    return w
+
+
+def elastic_net(X, y, lam, l1_ratio, *, max_iter=5000, tol=1e-10):
+    """Elastic net: argmin 1/(2n)||y - Xw - b||^2 + lam * (r ||w||_1 + (1 - r)/2 ||w||^2).
+
+    ``r = l1_ratio`` in [0, 1]: r = 1 is the lasso, r = 0 is ridge. Solved by accelerated
+    proximal gradient (see ``lasso``) on the centered data; the L2 part joins the smooth term, the
+    L1 part is handled by soft-thresholding, so small weights come out exactly 0. All-zero
+    for ``lam * r >= lam_max(X, y)``. ``lam`` and ``l1_ratio`` may be floats or length-K arrays
+    (same K); stops when every model has converged (``tol``, see ``lasso``) or after ``max_iter``
+    iterations (then a ``ConvergenceWarning``).
+
+    Returns: ``w`` (d,) and a float ``b``; or ``w`` (K, d) and ``b`` (K,).
+    """
+    Xc, x_mean, yc, y_mean = _data(X, y)
+    lam = _checks.nonnegative("lam", lam)
+    l1_ratio = _checks.in_range("l1_ratio", l1_ratio, 0.0, 1.0, hi_open=False)
+    max_iter = _checks.positive_int("max_iter", max_iter)
+    tol = _checks.positive("tol", tol)
+    if np.ndim(tol):
+        raise ValueError(f"tol must be a single number, got {_checks._fmt(tol)}")
+    K = _checks.batch_size(lam=lam, l1_ratio=l1_ratio)
+    lam_k, r_k = np.broadcast_to(lam, (K or 1,)), np.broadcast_to(l1_ratio, (K or 1,))  # (K,)
+    n = Xc.shape[0]
+    w = _fista(Xc.T @ Xc / n, Xc.T @ yc / n, lam_k * r_k, lam_k * (1 - r_k), max_iter, tol)
+    return _output(w, x_mean, y_mean, K is not None)
+
+
+def lasso(X, y, lam, *, max_iter=5000, tol=1e-10):
+    """The lasso: argmin 1/(2n)||y - Xw - b||^2 + lam ||w||_1 (b not penalized).
+
+    Solved on the centered data by FISTA, accelerated proximal gradient: a gradient step on the
+    squared error with step 1/L (L = largest eigenvalue of Xc^T Xc / n), then soft-thresholding
+    ``w_j <- sign(w_j) * max(|w_j| - lam/L, 0)``, which sets small weights exactly to 0; plus
+    momentum with adaptive restart; every 10 iterations it also tries the exact solution on the
+    current nonzeros and signs (one linear solve), kept only if it passes the same test. For a
+    K-array lam all K problems iterate together; each one stops when its proximal-gradient step
+    ``||z - w_new|| * L`` falls below ``tol * ||Xc^T yc / n||`` (then the KKT conditions hold to
+    twice that), and the call returns when all have stopped, or after ``max_iter`` iterations
+    with a ``ConvergenceWarning``. Cost: milliseconds on well-conditioned problems; ~0.1-0.4 s
+    for a 32-lam grid on degree-12 polynomial features (condition number ~1e9).
+
+    The solution is all zeros exactly when ``lam >= lam_max(X, y)``.
+
+    Returns: ``w`` (d,) and a float ``b``; or ``w`` (K, d) and ``b`` (K,) for a K-array lam.
+    """
+    return elastic_net(X, y, lam, 1.0, max_iter=max_iter, tol=tol)
+
+
+def lam_max(X, y) -> float:
+    """The smallest lam for which the lasso solution is all zeros: ``||Xc^T yc||_inf / n``.
+
+    (At w = 0 the KKT condition |Xc^T (yc - Xc w) / n|_j <= lam holds for every j exactly when
+    lam >= this value. For the elastic net the threshold is ``lam_max / l1_ratio``.)
+    """
+    Xc, _, yc, _ = _data(X, y)
+    return float(np.max(np.abs(Xc.T @ yc)) / Xc.shape[0])
+
+
+def lasso_path(X, y, num=50, eps=1e-3, **kw):
+    """The lasso along a geometric grid of ``num`` lams from ``lam_max`` down to ``eps * lam_max``.
+
+    Returns ``(lams, w, b)``: lams (num,) decreasing, w (num, d), b (num,). The number of
+    nonzero weights at each lam is ``(w != 0).sum(axis=1)``. Keyword arguments go to ``lasso``.
+    """
+    num = _checks.positive_int("num", num, minimum=2)
+    eps = _checks.in_range("eps", eps, 0.0, 1.0, lo_open=True)
+    top = lam_max(X, y)
+    if top == 0:
+        raise ValueError("y is constant or uncorrelated with every column of X (lam_max = 0), "
+                         "so the lasso path is all zeros")
+    lams = top * np.geomspace(1.0, eps, num)                               # (num,)
+    w, b = lasso(X, y, lams, **kw)
+    return lams, w, b
+
+
+def objective(X, y, w, b, lam, l1_ratio=0.0):
+    """The value 1/(2n)||y - Xw - b||^2 + lam * (r ||w||_1 + (1 - r)/2 ||w||^2), r = l1_ratio.
+
+    ``l1_ratio=0`` is the ridge objective, ``1`` the lasso's. ``w`` (d,) with a float ``b`` gives a
+    float; ``w`` (K, d), ``b`` (K,) (and lam, l1_ratio floats or K-arrays) give a (K,) array.
+    """
+    X = _checks.finite_array("X", X, ndim=2)
+    y = _checks.finite_array("y", y, ndim=(1, 2))
+    _checks.same_rows("X", X, "y", y)
+    w = _checks.finite_array("w", w, ndim=(1, 2))
+    b = _checks.finite_array("b", b, ndim=(0, 1))
+    if w.shape[-1] != X.shape[1]:
+        raise ValueError(f"w must have {X.shape[1]} entries per model (X's columns), "
+                         f"got shape {w.shape}")
+    lam = _checks.nonnegative("lam", lam)
+    r = _checks.in_range("l1_ratio", l1_ratio, 0.0, 1.0, hi_open=False)
+    resid = y.reshape(-1) - w @ X.T - b[..., None]                         # (n,) or (K, n)
+    data = 0.5 * np.mean(resid**2, axis=-1)
+    pen = lam * (r * np.abs(w).sum(-1) + (1 - r) / 2 * (w**2).sum(-1))
+    return data + pen if w.ndim == 2 else float(data + pen)
