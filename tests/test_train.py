@@ -150,3 +150,13 @@ def test_bad_data_names_the_argument():
     with pytest.raises(ValueError,
                        match=r"X and y must have the same number of rows, got 64 and 63"):
         train.fit(NET, MOONS.X, MOONS.y[:-1], loss="bce")
+
+
+def test_allocator_tuning_is_on_for_glibc_and_can_be_declined(monkeypatch):
+    from wdlib import _alloc
+    monkeypatch.setattr(_alloc, "_done", None)
+    monkeypatch.setenv("WDLIB_KEEP_FREED_MEMORY", "0")
+    assert _alloc.keep_freed_memory() is False
+    monkeypatch.setattr(_alloc, "_done", None)
+    monkeypatch.delenv("WDLIB_KEEP_FREED_MEMORY")
+    assert _alloc.keep_freed_memory() is _alloc._is_glibc()

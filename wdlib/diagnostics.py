@@ -110,7 +110,7 @@ def layer_stats(model, params: Mapping, X, y=None, loss="mse") -> dict:
         acts, pre = cache["a"][1:], cache["z"]
         names = [f"h{l}" for l in range(1, len(acts))] + ["out"]
     else:                                                     # RNN: one "layer" per time step
-        hs, zs = np.moveaxis(cache["h"][..., 1:, :, :], -3, 0), np.moveaxis(cache["z"], -3, 0)
+        hs, zs = cache["h"][1:], cache["z"]                   # time-major (T, [K,] n, H)
         acts, pre = [*hs, yhat], [*zs, yhat]
         names = [f"h{t}" for t in range(1, len(hs) + 1)] + ["out"]
     act_mean, act_std = _stats(acts, batched)

@@ -143,10 +143,6 @@ def _check_X(X, n_in: int, ndim: int, layout: str) -> np.ndarray:
     return X
 
 
-def _loss_fn(loss):
-    return losses.get(loss)
-
-
 @dataclass(frozen=True)
 class MLP:
     """Multi-layer perceptron: ``sizes = (n_in, h1, ..., n_out)``, hidden activation ``activation``,
@@ -195,12 +191,14 @@ class MLP:
         return tuple((f"W{l}", f"b{l}", self.activation if l < L else "linear")
                      for l in range(1, L + 1))
 
-    def forward_cache(self, params, X) -> tuple[np.ndarray, dict]:
+    def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
         """Output ``(n, out)`` or ``(K, n, out)``, and the cache backward needs:
         ``cache["a"] = [X, a1, ..., aL]`` (activations, aL = output) and
         ``cache["z"] = [z1, ..., zL]`` (pre-activations; zL = aL)."""
-        _check_params(params, self.shapes)
-        a = _check_X(X, self.sizes[0], 2, "(n, n_in)")
+        if check:        # ``check=False``: the caller (``train.fit``) validated them already
+            _check_params(params, self.shapes)
+            X = _check_X(X, self.sizes[0], 2, "(n, n_in)")
+        a = X
         acts, pre = [a], []
         for W, b, act in self._layers:
             z = a @ params[W]                                 # (K, n, h)
@@ -210,9 +208,9 @@ class MLP:
             acts.append(a)
         return a, {"a": acts, "z": pre}
 
-    def forward(self, params, X) -> np.ndarray:
+    def forward(self, params, X, *, check=True) -> np.ndarray:
         """Model output: ``(n, out)`` or ``(K, n, out)``."""
-        return self.forward_cache(params, X)[0]
+        return self.forward_cache(params, X, check=check)[0]
 
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
         """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output."""
@@ -232,10 +230,10 @@ class MLP:
                 dz = _activation_grad(self.activation, da, pre[l - 2], acts[l - 1])
         return {k: grads[k] for k in self.shapes}
 
-    def loss_and_grad(self, params, X, y, loss="mse") -> tuple:
+    def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
         """``(value, grads)`` of ``loss(forward(params, X), y)``; value shape () or (K,)."""
-        yhat, cache = self.forward_cache(params, X)
-        value, dyhat = _loss_fn(loss)(yhat, y)
+        yhat, cache = self.forward_cache(params, X, check=check)
+        value, dyhat = losses.get(loss)(yhat, y)
         return value, self.backward(params, cache, dyhat)
 
 
@@ -284,59 +282,72 @@ class RNN:
         params = _draw(self.shapes, seed, K, init, scale)
         return {**params, "Wh": _checks.per_model(rs, params["Wh"].ndim) * params["Wh"]}
 
-    def forward_cache(self, params, X) -> tuple[np.ndarray, dict]:
-        """Output and cache: ``cache["h"]`` (.., T+1, n, H) with h_0 = 0, ``cache["z"]``
-        (.., T, n, H) pre-activations, ``cache["X"]``."""
-        K = _check_params(params, self.shapes)
-        X = _check_X(X, self.n_in, 3, "(n, T, n_in)")
-        n, T, _ = X.shape
+    def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
+        """Output and cache, stored time-major: ``cache["h"]`` (T+1, [K,] n, H) hidden states
+        with ``h[0] = 0``, ``cache["z"]`` (T, [K,] n, H) pre-activations, ``cache["X"]``."""
+        if check:        # ``check=False``: the caller (``train.fit``) validated them already
+            _check_params(params, self.shapes)
+            X = _check_X(X, self.n_in, 3, "(n, T, n_in)")
+        K = params["Wh"].shape[0] if params["Wh"].ndim == 3 else None
+        n, T, n_in = X.shape
         H = self.n_hidden
         lead = () if K is None else (K,)
-        xw = (X.transpose(1, 0, 2).reshape(T * n, self.n_in) @ params["Wx"]
-              ).reshape(lead + (T, n, H)) + params["b"][..., None, None, :]   # (K, T, n, H)
-        hs = np.zeros(lead + (T + 1, n, H))
+        # x_t Wx + b for every t (and model) in one matmul: [x_t, 1] @ [Wx; b]
+        x1 = np.ones((T, n, n_in + 1))
+        x1[..., :n_in] = X.transpose(1, 0, 2)
+        Wb = np.concatenate([params["Wx"], params["b"][..., None, :]], axis=-2)  # (K, n_in+1, H)
+        if K is None:
+            zs = (x1.reshape(T * n, n_in + 1) @ Wb).reshape(T, n, H)
+        else:                 # (T*n, n_in+1) @ (n_in+1, K*H), then (T, K, n, H)
+            Wb = Wb.transpose(1, 0, 2).reshape(n_in + 1, K * H)
+            zs = np.ascontiguousarray(
+                (x1.reshape(T * n, n_in + 1) @ Wb).reshape(T, n, K, H).transpose(0, 2, 1, 3))
+        hs = np.zeros((T + 1,) + lead + (n, H))
         Wh = params["Wh"]
+        tmp = np.empty(lead + (n, H))        # reused: no large allocation inside the time loop
         for t in range(T):
-            xw[..., t, :, :] += hs[..., t, :, :] @ Wh                       # z_t, in place
-            hs[..., t + 1, :, :] = np.tanh(xw[..., t, :, :])
-        yhat = hs[..., T, :, :] @ params["Wy"] + params["by"][..., None, :]   # (K, n, out)
-        return yhat, {"X": X, "h": hs, "z": xw}
+            zs[t] += np.matmul(hs[t], Wh, out=tmp)                         # z_t
+            np.tanh(zs[t], out=hs[t + 1])                                  # h_t
+        yhat = hs[T] @ params["Wy"] + params["by"][..., None, :]           # (K, n, out)
+        return yhat, {"X": X, "h": hs, "z": zs}
 
-    def forward(self, params, X) -> np.ndarray:
-        return self.forward_cache(params, X)[0]
+    def forward(self, params, X, *, check=True) -> np.ndarray:
+        return self.forward_cache(params, X, check=check)[0]
 
     def backward(self, params, cache, dyhat, return_time_grads=False):
         """BPTT. With ``return_time_grads`` also returns ``||dL/dh_t||`` for t = 1..T, shape
         (T,) or (K, T) (norm over samples and units)."""
         X, hs = cache["X"], cache["h"]
-        n, T, n_in = X.shape
-        H = self.n_hidden
-        dy = np.asarray(dyhat, dtype=np.float64)                             # (K, n, out)
-        hT = hs[..., T, :, :]
+        T = hs.shape[0] - 1
+        hT = hs[T]                                                         # (K, n, H)
+        dy = np.asarray(dyhat, dtype=np.float64)                           # (K, n, out)
         if dy.shape != hT.shape[:-1] + (self.n_out,):
             raise ValueError(f"dyhat must have the output's shape "
                              f"{hT.shape[:-1] + (self.n_out,)}, got {dy.shape}")
-        lead = hs.shape[:-3]
-        grads = {"Wy": _T(hT) @ dy, "by": dy.sum(axis=-2)}
-        dh = dy @ _T(params["Wy"])                                          # (K, n, H)
+        ones = np.ones(dy.shape[-2])
+        x_t = X.transpose(1, 2, 0)                                         # (T, n_in, n)
+        grads = {"Wy": _T(hT) @ dy, "by": ones @ dy}
+        dWx, dWh, db = (np.zeros_like(params[k]) for k in ("Wx", "Wh", "b"))
+        dh = dy @ _T(params["Wy"])                                         # dL/dh_T (K, n, H)
         WhT = _T(params["Wh"])
-        dz = np.empty(lead + (T, n, H))
-        norms = np.empty(lead + (T,))
-        for t in range(T - 1, -1, -1):
-            norms[..., t] = np.sqrt(np.einsum("...ij,...ij->...", dh, dh))
-            h = hs[..., t + 1, :, :]
-            dz[..., t, :, :] = dh * (1.0 - h * h)
-            dh = dz[..., t, :, :] @ WhT
-        dz_flat = dz.reshape(lead + (T * n, H))                             # (K, T*n, H)
-        x_flat = X.transpose(1, 0, 2).reshape(T * n, n_in)
-        h_prev = hs[..., :T, :, :].reshape(lead + (T * n, H))
-        grads["Wx"] = x_flat.T @ dz_flat
-        grads["Wh"] = _T(h_prev) @ dz_flat
-        grads["b"] = dz_flat.sum(axis=-2)
+        dz = np.empty_like(hT)
+        norms = np.empty(hT.shape[:-2] + (T,))
+        for t in range(T, 0, -1):                                          # dh = dL/dh_t
+            if return_time_grads:
+                norms[..., t - 1] = np.sqrt(np.einsum("...ij,...ij->...", dh, dh))
+            np.multiply(hs[t], hs[t], out=dz)
+            np.subtract(1.0, dz, out=dz)
+            dz *= dh                                                       # dL/dz_t
+            dWx += x_t[t - 1] @ dz
+            dWh += _T(hs[t - 1]) @ dz
+            db += ones @ dz
+            if t > 1:
+                np.matmul(dz, WhT, out=dh)                                 # dL/dh_{t-1}
+        grads.update(Wx=dWx, Wh=dWh, b=db)
         grads = {k: grads[k] for k in self.shapes}
         return (grads, norms) if return_time_grads else grads
 
-    def loss_and_grad(self, params, X, y, loss="mse") -> tuple:
-        yhat, cache = self.forward_cache(params, X)
-        value, dyhat = _loss_fn(loss)(yhat, y)
+    def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
+        yhat, cache = self.forward_cache(params, X, check=check)
+        value, dyhat = losses.get(loss)(yhat, y)
         return value, self.backward(params, cache, dyhat)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wdlib import _checks, clipping, losses, optim, penalties
+from wdlib import _alloc, _checks, clipping, losses, optim, penalties
 from wdlib.data import Dataset
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "adamw", "sgdw")
@@ -197,6 +197,7 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
         comparison).
     record: "all" (every History field) or "loss" (train/val loss, lr and divergence only: faster).
     """
+    _alloc.keep_freed_memory()       # batched steps reuse their big temporaries (see _alloc)
     if isinstance(X, Dataset):
         if y is not None:
             raise ValueError("y must be None when X is a Dataset (it carries y), got an array")
@@ -266,6 +267,7 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
     else:
         opt = optimizer
     state = opt.init(params)
+    raw_update = getattr(opt.update, "__wrapped__", opt.update)   # without the argument checks
     lr_hyper = _effective_lr(opt.hyperparams)
 
     rows = (steps,) if not batched else (steps, K)
@@ -291,7 +293,8 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
                     order = rng.permutation(n)
                 idx = order[j * batch_size:(j + 1) * batch_size]
                 Xb, yb = X[idx], y[idx]
-            value, grads = model.loss_and_grad(params, Xb, yb, loss_fn)
+            first = t == 0       # validate on the first step; later steps skip the checks
+            value, grads = model.loss_and_grad(params, Xb, yb, loss_fn, check=first)
             pen_value = 0.0
             if pen is not None and not isinstance(pen, penalties.MaxNorm):
                 pen_value = pen.value(params, batched=batched)
@@ -311,8 +314,8 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
             _record(hist.train_loss, t, value, alive, batched)
             _record(hist.lr, t, lr_t, alive, batched)
             if has_val:
-                _record(hist.val_loss, t, loss_fn(model.forward(params, X_val), y_val)[0],
-                        alive, batched)
+                _record(hist.val_loss, t, loss_fn(model.forward(params, X_val, check=first),
+                                                  y_val)[0], alive, batched)
             if full:
                 _record(hist.penalty, t, pen_value, alive, batched)
                 _record(hist.grad_norm, t, gnorm, alive, batched)
@@ -332,7 +335,7 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
                 for k, g in grads.items():
                     _record(hist.layer_grad_norms[k], t, _norm(g, batched), alive, batched)
 
-            updates, state = opt.update(grads, state, params)
+            updates, state = (opt.update if first else raw_update)(grads, state, params)
             new = optim.apply_updates(params, updates)
             if pen is not None and prox and not isinstance(pen, penalties.MaxNorm):
                 new = pen.prox(new, lr_t)

@@ -1,1 +1,157 @@
-"""Dashboard "clipping": not built yet (see the dashboards issue)."""
+"""Dashboard "clipping" (lesson on exploding gradients): gradient descent falling off a cliff.
+
+Also home of ``descend``, the optimizer loop on a 2-D loss surface that records the path (the
+"schedules" dashboard uses it too).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from wdlib import clipping, losses, optim, plots
+from wdlib.live.framework import Dashboard, log_slider, register
+
+
+def descend(loss_and_grad, start, opt, steps: int, clip: str = "none", threshold: float = 1.0,
+            max_loss: float = np.inf):
+    """Run ``opt`` for ``steps`` updates on a 2-D loss ``loss_and_grad(w) -> (value, grad)``.
+
+    ``clip``: "none" | "value" | "norm" (``clipping.clip_by_value`` / ``clip_by_global_norm``
+    with ``threshold``). Returns a dict: ``path`` (steps + 1, 2), ``loss``, ``grad_norm`` (before
+    clipping) and ``grad_norm_clipped`` (steps,), NaN after the run stopped, and ``diverged_at``,
+    the first step whose loss or gradient is not finite, or whose loss exceeds ``max_loss``
+    (None if none). Nothing is recorded for that step.
+    """
+    params = {"w": np.asarray(start, dtype=np.float64)}
+    state = opt.init(params)
+    path = np.full((steps + 1, 2), np.nan)
+    rec = {k: np.full(steps, np.nan) for k in ("loss", "grad_norm", "grad_norm_clipped")}
+    path[0], diverged_at = params["w"], None
+    with np.errstate(all="ignore"):              # overflow is detected, not warned about
+        for t in range(steps):
+            value, g = loss_and_grad(params["w"])
+            grads = {"w": g}
+            norm = clipping.global_norm(grads)
+            if not (value <= max_loss and np.isfinite(norm)):          # NaN fails too
+                diverged_at = t
+                break
+            if clip == "value":
+                grads = clipping.clip_by_value(grads, threshold)
+            elif clip == "norm":
+                grads, _ = clipping.clip_by_global_norm(grads, threshold)
+            rec["loss"][t], rec["grad_norm"][t] = value, norm
+            rec["grad_norm_clipped"][t] = clipping.global_norm(grads)
+            updates, state = opt.update(grads, state, params)
+            params = optim.apply_updates(params, updates)
+            path[t + 1] = params["w"]
+    return {"path": path, **rec, "diverged_at": diverged_at}
+
+
+def cliff(w):
+    """A valley below a cliff (after Pascanu et al. 2013, fig. 6): ``w`` (..., 2) -> (loss, grad).
+
+    L(x, y) = H·ramp((x − 1)/b) + 0.1·x² + 0.02·x⁴ + ½(y − x/2)²,  H = 60, b = 0.3,
+
+    where ramp(u) = c·(softplus(u/c) − softplus((u − 1)/c)), c = 0.01, rises from 0 (u < 0) to
+    1 (u > 1) with slope 1 in between. So a plateau 60 high for x > 1.3 drops to a valley with
+    its minimum L = 0 at (0, 0) over a wall 0.3 wide of slope H/b = 200. The quartic makes the
+    far side steep, so a step thrown far past the wall lands where the gradient is larger still.
+    """
+    x, y = w[..., 0], w[..., 1]
+    u = (x - 1.0) / CLIFF_B
+    ramp = CLIFF_C * (np.logaddexp(0, u / CLIFF_C) - np.logaddexp(0, (u - 1) / CLIFF_C))
+    slope = losses.sigmoid(u / CLIFF_C) - losses.sigmoid((u - 1) / CLIFF_C)   # ramp'(u)
+    r = y - 0.5 * x                                                           # across the valley
+    value = CLIFF_H * ramp + 0.1 * x**2 + 0.02 * x**4 + 0.5 * r**2
+    dx = CLIFF_H / CLIFF_B * slope + 0.2 * x + 0.08 * x**3 - 0.5 * r
+    return value, np.stack([dx, r], axis=-1)                                  # (...), (..., 2)
+
+
+CLIFF_H, CLIFF_B, CLIFF_C = 60.0, 0.3, 0.01
+START = (2.5, -0.5)
+XLIM, YLIM = (-1.5, 3.0), (-1.5, 1.5)
+GRAD_RANGE, LOSS_RANGE = (1e-3, 1e5), (1e-4, 1e3)
+
+
+@register("clipping")
+class Clipping(Dashboard):
+    """Lesson "exploding gradients and clipping": SGD on a loss surface with a cliff.
+
+    From (2.5, −0.5) on a high plateau, gradient descent walks towards a steep wall (slope
+    200) with the minimum below it at (0, 0). Left: the path over the loss contours. Middle:
+    the loss per step. Right: the gradient norm before clipping, the threshold (dashed) and the
+    steps where clipping acted (dots).
+
+    Without clipping the step on the wall is lr·200: the run is thrown far past the valley,
+    where the quartic side is steeper still, and it diverges (it does *not* reach the optimum
+    faster). Clipping bounds every step by lr·threshold: the run walks down the wall and
+    converges. The default clips by global norm; try: mode none (it diverges) → value; a tiny
+    lr (then the cliff is harmless); a large lr with clipping (bounded steps that overshoot and
+    oscillate).
+    """
+
+    title = "Gradient clipping: a steep wall throws gradient descent away"
+    STEPS = 100
+
+    def make_controls(self):
+        return {"lr": log_slider("lr", 0.1, 1e-3, 1.0),
+                "mode": W.Dropdown(options=[("none", "none"), ("by value", "value"),
+                                            ("by global norm", "norm")], value="norm",
+                                   description="clipping"),
+                "threshold": log_slider("threshold", 1.0, 1e-2, 1e2)}
+
+    def compute(self, values):
+        run = descend(cliff, START, optim.sgd(values["lr"]), self.STEPS, values["mode"],
+                      values["threshold"])
+        over = run["grad_norm"] > values["threshold"] if values["mode"] == "norm" else \
+            run["grad_norm_clipped"] < run["grad_norm"] * (1 - 1e-12)   # a coordinate was cut
+        return {**values, **run, "clipped": over & (values["mode"] != "none")}
+
+    def setup(self, fig):
+        self.ax_path, self.ax_loss, self.ax_grad = fig.subplots(1, 3, width_ratios=[1.2, 1, 1])
+        xx, yy = np.meshgrid(np.linspace(*XLIM, 181), np.linspace(*YLIM, 121))     # (121, 181)
+        surface, _ = cliff(np.stack([xx, yy], axis=-1))
+        self.ax_path.contour(xx, yy, np.log10(surface + 1e-2), levels=16, cmap="viridis",
+                             linewidths=0.7)
+        self.ax_path.plot(*START, "o", color="k", ms=5)
+        self.ax_path.plot(0, 0, "*", color="k", ms=9)
+        self.path, = self.ax_path.plot([], [], ".-", color="#d62728", lw=1, ms=3, animated=True)
+        self.ax_path.set(xlim=XLIM, ylim=YLIM)
+        plots.style_axes(self.ax_path, "path (● start, ★ minimum)", "x", "y")
+        steps = np.arange(self.STEPS)
+        self.loss, = self.ax_loss.plot(steps, np.ones(self.STEPS), color=plots.TRAIN,
+                                       animated=True)
+        self.ax_loss.set(xlim=(0, self.STEPS))
+        plots.lambda_axis(self.ax_loss, *LOSS_RANGE, label="loss", axis="y")
+        plots.style_axes(self.ax_loss, "loss", "step")
+        self.gnorm, = self.ax_grad.plot(steps, np.ones(self.STEPS), color=plots.VAL, lw=1,
+                                        animated=True)
+        self.events, = self.ax_grad.plot([], [], "o", color="k", ms=3, animated=True,
+                                         label="clipped")
+        self.thr = self.ax_grad.axhline(1.0, color="k", ls="--", lw=0.8, animated=True,
+                                        label="threshold")
+        self.ax_grad.set(xlim=(0, self.STEPS))
+        plots.lambda_axis(self.ax_grad, *GRAD_RANGE, label="‖gradient‖ before clipping",
+                          axis="y")
+        self.ax_grad.legend(fontsize=7, loc="upper right")
+        plots.style_axes(self.ax_grad, "gradient norm", "step")
+
+    def draw(self, r):
+        lo, hi = GRAD_RANGE
+        on_axis = lambda v, lo, hi: np.clip(v, lo * 1.05, hi / 1.05)
+        n = self.STEPS if r["diverged_at"] is None else r["diverged_at"]   # steps that ran
+        path = r["path"][:n + 1]
+        path = path[np.isfinite(path).all(axis=1)]                     # (m, 2) points reached
+        self.path.set_data(path[:, 0], path[:, 1])
+        self.loss.set_data(np.arange(n), on_axis(r["loss"][:n], *LOSS_RANGE))
+        self.gnorm.set_data(np.arange(n), on_axis(r["grad_norm"][:n], lo, hi))
+        steps = np.flatnonzero(r["clipped"])
+        self.events.set_data(steps, on_axis(r["grad_norm"][steps], lo, hi))
+        self.thr.set_ydata([r["threshold"]] * 2)
+        self.thr.set_visible(r["mode"] != "none")
+        done = np.flatnonzero(np.isfinite(r["loss"]))
+        far = np.max(np.abs(r["path"][np.isfinite(r["path"]).all(axis=1)]))
+        return (f"lr {plots.fmt_sci(r['lr'])}, clipping {r['mode']}: {steps.size} of "
+                f"{done.size} steps clipped; largest |coordinate| reached {far:.3g}; "
+                f"loss {r['loss'][0]:.3g} → {r['loss'][done[-1]]:.3g}")

@@ -1,1 +1,115 @@
-"""Dashboard "lambda_lr_grid": not built yet (see the dashboards issue)."""
+"""Dashboard "lambda_lr_grid" (lesson 04): validation loss over a λ × lr grid, one batched fit."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import matplotlib
+import numpy as np
+from matplotlib.colors import LogNorm
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from wdlib import losses, models, optim, plots, train
+from wdlib.live.framework import Dashboard, int_slider, register
+from wdlib.live.lambda_curve import DEGREE, blown_up, legendre_features, task
+
+# optimizer name -> (lr, momentum, weight_decay) -> Optimizer; momentum is Adam's β1
+OPTIMIZERS = {
+    "SGD+L2": lambda lr, mu, wd: optim.sgd(lr, momentum=mu, weight_decay=wd),
+    "SGDW": lambda lr, mu, wd: optim.sgdw(lr, momentum=mu, weight_decay=wd),
+    "Adam+L2": lambda lr, mu, wd: optim.adam(lr, b1=mu, weight_decay=wd),
+    "AdamW": lambda lr, mu, wd: optim.adamw(lr, b1=mu, weight_decay=wd),
+}
+BAD = "#c8c8c8"                                  # the colour of a diverged cell
+RULE = {"SGD+L2": "SGD + L2: g ← g + λθ", "SGDW": "SGDW: θ ← θ − λθ each step",
+        "Adam+L2": "Adam + L2: g ← g + λθ", "AdamW": "AdamW: θ ← θ − lr·λθ each step"}
+
+
+@register("lambda_lr_grid")
+class LambdaLrGrid(Dashboard):
+    """Lesson 04: the best λ depends on the learning rate, and how depends on the optimizer.
+
+    8 values of λ × 8 learning rates = 64 models (the degree-12 polynomial fit of "lambda_curve",
+    20 training points) train together in one ``train.fit`` on a ``train.grid(lam=, lr=)``. The
+    heatmap shows the validation loss (½·MSE, log colour scale) after ``epochs`` full-batch steps;
+    the star marks the best cell, the dots the best λ for each lr; grey cells diverged. For
+    SGD+L2 and Adam+L2 λ is the L2 coupling (λθ added to the gradient); for SGDW and AdamW it is
+    the decoupled weight decay.
+    ``momentum`` is SGD's momentum and Adam's β1.
+    Try: SGD+L2 against SGDW (its decay per step is λ itself, not lr·λ: the good band tilts, and
+    λ ≥ 2 blows up at every lr); Adam+L2 against AdamW; fewer epochs (the good region shifts
+    to larger lr); momentum 0 (plain gradient descent: everything trains slower).
+    """
+
+    title = "Validation loss over λ × learning rate, one batched training run"
+    LAMS = np.logspace(-6, 1, 8)                                            # (8,) rows
+    LRS = np.logspace(-3, 0.5, 8)                                           # (8,) columns
+    NORM = LogNorm(2e-2, 2.0)                                               # colour range
+
+    def __init__(self, **initial):
+        ds = task()
+        self.X, self.y = legendre_features(ds.X[:20]), ds.y[:20]
+        self.X_val, self.y_val = legendre_features(ds.X_val), ds.y_val
+        self.model = models.linear(DEGREE)
+        self.grid = train.grid(lam=self.LAMS, lr=self.LRS)                  # K = 64, λ-major
+        super().__init__(**initial)
+
+    def make_controls(self):
+        return {"optimizer": W.Dropdown(options=list(OPTIMIZERS), value="SGD+L2",
+                                        description="optimizer"),
+                "epochs": int_slider("epochs", 50, 10, 300, step=10),
+                "momentum": W.FloatSlider(value=0.9, min=0.0, max=0.95, step=0.05,
+                                          description="momentum (Adam: β1)",
+                                          continuous_update=True,
+                                          style={"description_width": "initial"})}
+
+    def compute(self, v):
+        g = self.grid.flat
+        opt = OPTIMIZERS[v["optimizer"]](g["lr"], v["momentum"], {"W1": g["lam"]})
+        params, hist = train.fit(self.model, self.X, self.y, optimizer=opt,
+                                 steps=v["epochs"], record="loss")
+        step = blown_up(hist.train_loss)                                    # (64,), -1 = fine
+        val = losses.mse(self.model.forward(params, self.X_val), self.y_val)[0]   # (64,)
+        val = self.grid.unflatten(np.where(step >= 0, np.nan, val))        # (8, 8)
+        best = np.unravel_index(np.nanargmin(val), val.shape) if np.isfinite(val).any() else None
+        return {**v, "val": val, "best": best, "n_bad": int(np.sum(step >= 0)),
+                "diverged_at": int(step.min()) if np.all(step >= 0) else None}
+
+    def setup(self, fig):
+        ax = self.ax = fig.subplots()
+        cmap = matplotlib.colormaps["viridis"].with_extremes(bad=BAD)
+        self.heat = ax.imshow(np.full((8, 8), np.nan), origin="lower", norm=self.NORM,
+                              cmap=cmap, aspect="auto", animated=True)
+        self.per_lr, = ax.plot([], [], "o-", color="white", mec="k", ms=4, lw=0.8,
+                               animated=True)
+        self.star, = ax.plot([], [], "*", color="white", mec="k", ms=15, animated=True)
+        self.bad_text = ax.text(0.47, 1.02, "", transform=ax.transAxes, fontsize=7,
+                                color="#b00020", animated=True)
+        self.rule = ax.text(1.0, 1.02, "", transform=ax.transAxes, ha="right", fontsize=9,
+                            animated=True)          # not the title: a new title redraws it all
+        fig.colorbar(self.heat, ax=ax, label="validation loss (½·MSE)")
+        ax.set_xticks(range(8), [plots.fmt_sci(v) for v in self.LRS], fontsize=7)
+        ax.set_yticks(range(8), [plots.fmt_sci(v) for v in self.LAMS], fontsize=7)
+        ax.set_xlabel("learning rate lr", fontsize=9)
+        ax.set_ylabel("λ (weight decay)", fontsize=9)
+        ax.spines[:].set_visible(False)         # the blitted image would cover them
+        marks = [Patch(color=BAD, label="diverged"),
+                 Line2D([], [], ls="", marker="*", color="white", mec="k", ms=9, label="best"),
+                 Line2D([], [], marker="o", color="white", mec="k", ms=4, label="best λ per lr")]
+        ax.legend(handles=marks, fontsize=7, loc="lower left", bbox_to_anchor=(0.0, 1.0),
+                  ncols=3, frameon=False, handlelength=1.2, borderaxespad=0.1)
+
+    def draw(self, r):
+        self.rule.set_text(RULE[r["optimizer"]])
+        self.heat.set_data(r["val"])
+        self.bad_text.set_text(f"{r['n_bad']} of 64 diverged" if r["n_bad"] else "")
+        ok = np.isfinite(r["val"]).any(axis=0)                             # (8,) lr columns
+        rows = np.nanargmin(np.where(np.isfinite(r["val"]), r["val"], np.inf), axis=0)
+        self.per_lr.set_data(np.flatnonzero(ok), rows[ok])
+        text = f"{r['optimizer']}, {r['epochs']} epochs, momentum {r['momentum']:.2f}"
+        i, j = r["best"] if r["best"] is not None else ([], [])
+        self.star.set_data(np.atleast_1d(j), np.atleast_1d(i))
+        if r["best"] is None:
+            return text
+        return (f"{text}; best: λ = {plots.fmt_sci(self.LAMS[i])}, lr = "
+                f"{plots.fmt_sci(self.LRS[j])}, validation loss {r['val'][i, j]:.3g}")

@@ -1,1 +1,163 @@
-"""Dashboard "weight_decay": not built yet (see the dashboards issue)."""
+"""Dashboard "weight_decay" (lesson 02): an MLP on two moons, with weight decay and optimizers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import ipywidgets as W
+import numpy as np
+
+from wdlib import data, losses, models, plots, train
+from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+
+MODEL = models.MLP((2, 16, 16, 1), activation="tanh")       # 304 weights, 33 biases
+OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam", "adamw": "AdamW"}
+MEANING = {"none": "no penalty (λ is not used)",
+           "l2": "λ is an L2 penalty: λ/2·‖W‖² is added to the loss (gradient λ·W)",
+           "adamw": "λ is AdamW's decoupled weight decay: W ← W − lr·λ·W each step, outside "
+                    "Adam's moments",
+           "l1": "λ·‖W‖₁ is applied as a proximal step (soft-threshold by lr·λ each step): "
+                 "exact zeros"}
+EXTENT = 3.0                                     # the decision-boundary panel: [-3, 3]²
+BINS = np.linspace(-3, 3, 31)                    # (31,) weight-histogram bin edges
+
+
+@lru_cache(maxsize=1)
+def moons():
+    """The lesson's data: 60 noisy training points (easy to overfit), 200 validation points."""
+    return data.two_moons(n=60, n_val=200, noise=0.35, seed=0)
+
+
+def run(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: int):
+    """Train the MLP once (binary cross-entropy, full batch) from the init drawn with ``seed``.
+
+    AdamW + L2 uses AdamW's own decoupled ``weight_decay=lam``; L1 is a proximal step after each
+    update; otherwise L2 is a penalty term in the loss (= PyTorch's coupled ``weight_decay``).
+    Returns (params, history, all weights as one vector (304,)).
+    """
+    decoupled = optimizer == "adamw" and penalty == "l2"
+    params, hist = train.fit(MODEL, moons(), loss="bce", optimizer=optimizer, lr=lr,
+                             weight_decay=lam if decoupled else 0.0,
+                             penalty=None if penalty == "none" or decoupled else penalty,
+                             lam=lam, prox=penalty == "l1", steps=epochs,
+                             params=MODEL.init(seed=seed), record="loss")
+    weights = np.concatenate([params[k].ravel() for k in params if k.startswith("W")])  # (304,)
+    return params, hist, weights
+
+
+baseline = lru_cache(maxsize=16)(run)   # the λ = 0 comparison: trained once while only λ moves
+
+
+@register("weight_decay")
+class WeightDecay(Dashboard):
+    """Lesson 02: weight decay on a small classifier that can overfit (60 noisy points).
+
+    Left: the predicted probability of class 1 on the plane, with the training points. Middle:
+    train and validation loss per step; the faint curves are a comparison run (``ghost``): by
+    default the same net trained with λ = 0 from the same initial weights, or the previous run.
+    Right: histogram of all 304 weights (faint outline: the comparison run).
+    Every retrain starts from the same initial weights (``init seed``), so what changes in the
+    picture is caused by the setting you moved, not by luck; move only the seed to see how
+    large the luck is. Try: drag λ down to 1e-6: the boundary wraps around single points, the
+    validation loss climbs while the training loss falls, the weights spread. Up to 1: underfit.
+    Switch to AdamW: its decay shrinks W by the factor 1 − lr·λ each step, outside Adam's
+    scaling, so it needs a far larger λ (about 1 here) for what Adam + L2 does at 1e-2. L1 (a
+    proximal step) sets weights exactly to 0: with Adam try λ = 0.1.
+    """
+
+    title = "Weight decay: a smaller ‖W‖ gives a smoother boundary and a lower validation loss"
+
+    def __init__(self, **initial):
+        g = np.linspace(-EXTENT, EXTENT, 50)
+        self.grid = np.stack(np.meshgrid(g, g), axis=-1).reshape(-1, 2)     # (2500, 2)
+        self.last = self.previous = None       # (key, result) of the last two distinct runs
+        super().__init__(**initial)
+
+    def make_controls(self):
+        drop = lambda label, options, value: W.Dropdown(options=options, value=value,
+                                                        description=label)
+        return {"lam": log_slider("λ (weight decay)", 1e-2, 1e-6, 1.0),
+                "lr": log_slider("lr", 10 ** -1.25, 1e-4, 10.0),
+                "optimizer": drop("optimizer", [(v, k) for k, v in OPTIMIZERS.items()], "adam"),
+                "penalty": drop("penalty", [("none", "none"), ("L2", "l2"), ("L1", "l1")], "l2"),
+                "epochs": int_slider("epochs (full-batch steps)", 80, 10, 400, step=10),
+                "seed": int_slider("init seed", 0, 0, 9),
+                "ghost": drop("faint curves", [("λ = 0, same init", "lam0"), ("none", "none"),
+                                               ("previous run", "previous")], "lam0")}
+
+    def compute(self, v):
+        key = (v["optimizer"], v["penalty"], v["lam"], v["lr"], v["epochs"], v["seed"])
+        params, hist, weights = run(*key)
+        base = None
+        if v["ghost"] == "lam0" and v["penalty"] != "none":
+            _, base_hist, base_weights = baseline(v["optimizer"], "none", 0.0, *key[3:])
+            base = (base_hist, base_weights)
+        logits = MODEL.forward(params, self.grid)                            # (2500, 1)
+        return {**v, "key": key, "hist": hist, "weights": weights, "diverged_at": hist.diverged_at,
+                "prob": losses.sigmoid(logits).reshape(50, 50), "base": base}
+
+    def setup(self, fig):
+        self.ax_b, self.ax_loss, self.ax_w = fig.subplots(1, 3, width_ratios=[1, 1.2, 1])
+        ds = moons()
+        self.prob = self.ax_b.imshow(np.full((50, 50), 0.5), origin="lower", cmap="RdBu_r",
+                                     vmin=0, vmax=1, extent=[-EXTENT, EXTENT] * 2,
+                                     alpha=0.6, animated=True)
+        self.ax_b.scatter(*ds.X.T, c=np.where(ds.y[:, 0] > 0, "#b2182b", "#2166ac"), s=14,
+                          edgecolors="white", linewidths=0.6, animated=True)   # over the image
+        self.ax_b.set(xticks=[], yticks=[])
+        self.ax_b.spines[:].set_visible(False)       # the image would cover them when blitting
+        plots.style_axes(self.ax_b, "P(class 1) and training points", "x₁", "x₂")
+        self.ghosts = [self.ax_loss.plot([], [], color=c, lw=3, alpha=0.25, animated=True)[0]
+                       for c in (plots.TRAIN, plots.VAL)]
+        self.curves = [self.ax_loss.plot([], [], color=c, lw=1.2, label=lab, animated=True)[0]
+                       for c, lab in ((plots.TRAIN, "train"), (plots.VAL, "validation"))]
+        self.ax_loss.set(yscale="log", ylim=(1e-3, 10))
+        self.ax_loss.legend(fontsize=7, loc="lower left", title="faint: comparison run",
+                            title_fontsize=7)
+        plots.style_axes(self.ax_loss, "loss (binary cross-entropy)", "step")
+        self.hist = self.ax_w.stairs(np.zeros(30), BINS, fill=True, color=plots.TRAIN,
+                                     zorder=2, animated=True)   # one artist, over the grid
+        self.ghost_hist = self.ax_w.stairs(np.zeros(30), BINS, color="k", lw=1, alpha=0.5,
+                                           zorder=2, animated=True)
+        self.w_text = self.ax_w.text(0.03, 0.97, "", transform=self.ax_w.transAxes, va="top",
+                                     fontsize=7, animated=True)
+        self.ax_w.set_yscale("function", functions=(lambda n: np.sqrt(np.maximum(n, 0)), np.square))
+        self.ax_w.set(xlim=(BINS[0], BINS[-1]), ylim=(0, 304), yticks=[0, 10, 50, 100, 200, 300])
+        plots.style_axes(self.ax_w, "all 304 weights", "weight value (clipped to ±3)",
+                         "count (√ scale)")
+
+    def draw(self, r):
+        if self.last is None or self.last[0] != r["key"]:    # a new run (not just a redraw)
+            self.previous, self.last = self.last, (r["key"], r)
+        prev = self.previous and (self.previous[1]["hist"], self.previous[1]["weights"])
+        ghost = {"lam0": r["base"], "none": None, "previous": prev}[r["ghost"]]   # (hist, w)
+        self.prob.set_data(r["prob"])
+        # x range 100, 200 or 400 steps: fixed while only λ or lr move (a new range redraws all)
+        self.ax_loss.set_xlim(0, next(n for n in (100, 200, 400) if r["epochs"] <= n))
+        for line, curve in zip(self.curves, self._curves(r["hist"]), strict=True):
+            line.set_data(*curve)
+        for line, curve in zip(self.ghosts, self._curves(ghost and ghost[0]), strict=True):
+            line.set_data(*curve)
+        self.hist.set_data(self._histogram(r["weights"]))
+        self.ghost_hist.set_data(self._histogram(ghost[1] if ghost else []))
+        self.ghost_hist.set_visible(ghost is not None)
+        norm, zeros = np.linalg.norm(r["weights"]), int(np.sum(r["weights"] == 0))
+        self.w_text.set_text(f"‖W‖₂ = {norm:.3g}\n{zeros} exactly 0")
+        decoupled = r["optimizer"] == "adamw" and r["penalty"] == "l2"
+        h = r["hist"]
+        return (f"{OPTIMIZERS[r['optimizer']]}, {MEANING['adamw' if decoupled else r['penalty']]}"
+                f" · λ = {plots.fmt_sci(r['lam'])}, lr = {plots.fmt_sci(r['lr'])}: train loss "
+                f"{h.final('train_loss'):.3g}, validation loss {h.final('val_loss'):.3g}, "
+                f"‖W‖₂ = {norm:.3g}, {zeros} of {r['weights'].size} weights exactly 0")
+
+    @staticmethod
+    def _curves(hist):
+        """(steps, train loss) and (steps, validation loss) of a History; empty for None."""
+        if hist is None:
+            return ([], []), ([], [])
+        steps = np.arange(hist.steps)
+        return (steps, hist.train_loss), (steps, hist.val_loss)
+
+    @staticmethod
+    def _histogram(weights):
+        return np.histogram(np.clip(weights, BINS[0], BINS[-1]), BINS)[0]   # (30,)

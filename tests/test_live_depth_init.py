@@ -1,0 +1,53 @@
+"""The "depth_init" dashboard: vanishing and exploding signals show up in its numbers."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+
+from wdlib import diagnostics, models, train  # noqa: E402
+from wdlib.live.depth_init import DepthInit  # noqa: E402
+
+
+def test_panels_are_layer_stats_and_fit_of_the_same_initialization():
+    d = DepthInit(depth=3, width=8)
+    m = models.MLP((1, 8, 8, 8, 1), "tanh")
+    X, y = d.data.X, d.data.y
+    params = m.init(seed=0, init="xavier", scale=1.0)
+    stats = diagnostics.layer_stats(m, params, X, y)
+    np.testing.assert_array_equal(d.result["act_std"], stats["act_std"][:3])
+    np.testing.assert_array_equal(d.result["grad_norm"], stats["grad_norm"])
+    _, hist = train.fit(m, X, y, lr=0.05, momentum=0.9, steps=60, record="loss")
+    np.testing.assert_array_equal(d.result["loss"], hist.train_loss)
+    np.testing.assert_array_equal(d.act.get_xdata(), [1, 2, 3])
+    np.testing.assert_array_equal(d.grad.get_xdata(), [1, 2, 3, 4])
+    assert "(= Xavier/Glorot init)" in d.status.value
+    d.set(init="he")
+    assert "(= He/Kaiming init)" in d.status.value
+    d.set(init_scale=2.0)
+    assert "Kaiming" not in d.status.value and "he × 2" in d.status.value
+    d.close()
+
+
+def test_sigmoid_gradients_vanish_and_training_stalls():
+    d = DepthInit(depth=12, activation="sigmoid")
+    g, loss = d.result["grad_norm"], d.result["loss"]
+    assert g[0] < 1e-6 * g[-1]                       # 0.25 per layer, 12 layers
+    assert loss[-1] > 0.9 * loss[10]                 # stuck at predicting the mean
+    d.set(activation="tanh")                         # same depth, tanh + Xavier trains
+    assert d.result["loss"][-1] < 0.2 * d.result["loss"][0]
+    d.close()
+
+
+def test_relu_signal_kept_by_he_dies_with_small_scale_explodes_with_large():
+    d = DepthInit(depth=12, activation="relu", init="he")
+    std = d.result["act_std"]
+    assert 0.1 < std[-1] / std[0] < 10 and d.result["diverged_at"] is None
+    d.set(init_scale=10 ** -0.5)                     # × 0.316 per layer: 12 layers -> 1e-6
+    assert d.result["act_std"][-1] < 1e-5 * d.result["act_std"][0]
+    d.set(init_scale=10 ** 0.5)                      # × 3.16 per layer: explodes
+    assert d.result["act_std"][-1] > 1e5 * d.result["act_std"][0]
+    assert d.result["diverged_at"] is not None
+    assert f"diverged at step {d.result['diverged_at']}" in d.status.value
+    d.close()

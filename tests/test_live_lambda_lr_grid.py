@@ -1,0 +1,74 @@
+"""The "lambda_lr_grid" dashboard: cells are separate runs; coupled vs decoupled decay.
+
+(The generic checks — every control position, coalescing, determinism — are in test_live.py.)
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from wdlib import losses, models, train  # noqa: E402
+from wdlib.live.lambda_curve import blown_up  # noqa: E402
+from wdlib.live.lambda_lr_grid import OPTIMIZERS, LambdaLrGrid  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def dash():
+    d = LambdaLrGrid()
+    yield d
+    d.close()
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_each_cell_is_a_separate_run(dash, name):
+    dash.set(optimizer=name)
+    m = models.linear(12)
+    for i, j in [(0, 0), (5, 4), (6, 2), (7, 7)]:
+        opt = OPTIMIZERS[name](float(dash.LRS[j]), 0.9, {"W1": float(dash.LAMS[i])})
+        params, hist = train.fit(m, dash.X, dash.y, optimizer=opt, steps=50, record="loss")
+        if blown_up(hist.train_loss[:, None])[0] >= 0:        # (λ=10, lr=3.2) for SGD, SGDW
+            assert np.isnan(dash.result["val"][i, j]), (name, i, j)
+            continue
+        val = losses.mse(m.forward(params, dash.X_val), dash.y_val)[0]
+        assert abs(dash.result["val"][i, j] - val) <= 1e-10, (name, i, j)
+    dash.set(**dash.defaults)
+
+
+def test_defaults_best_cell_star_and_diverged_cells(dash):
+    r = dash.result
+    assert r["best"] == (5, 6)                          # λ = 1e-1, lr = 1e+0
+    assert dash.star.get_xdata()[0] == 6 and dash.star.get_ydata()[0] == 5
+    assert r["val"][5, 6] == np.nanmin(r["val"])
+    # SGD with momentum 0.9 is stable while lr·(λ + curvature) < 2·1.9: lr = 3.2 never is
+    assert np.all(np.isnan(r["val"][:, 7])) and r["n_bad"] == 10
+    assert dash.bad_text.get_text() == "10 of 64 diverged"
+    assert not dash._note.get_visible()                 # most runs trained: no "diverged" banner
+    assert "best: λ = 1.0e-1, lr = 1.0e+0" in dash.status.value
+
+
+def test_sgdw_decay_is_per_step_so_it_equals_sgd_with_lambda_times_lr(dash):
+    """Without momentum, SGDW(weight_decay = lr·λ) is SGD+L2(λ): cell (λ=1e-1, lr=1e-1) of
+    SGD+L2 is cell (λ=1e-2, lr=1e-1) of SGDW. Its λ = 10 row (θ -= 10·θ) blows up at every lr."""
+    dash.set(optimizer="SGD+L2", momentum=0.0)
+    coupled = dash.result["val"]
+    dash.set(optimizer="SGDW")
+    decoupled = dash.result["val"]
+    assert abs(coupled[5, 4] - decoupled[4, 4]) <= 1e-12
+    assert abs(coupled[3, 2] - decoupled[1, 2]) <= 1e-12     # λ=1e-3, lr=1e-2 -> λ'=1e-5
+    assert np.all(np.isnan(decoupled[7]))
+    assert dash.rule.get_text() == "SGDW: θ ← θ − λθ each step"
+    dash.set(**dash.defaults)
+
+
+def test_adamw_best_lambda_falls_as_lr_grows(dash):
+    """AdamW decays by lr·λ per step: a larger lr wants a smaller λ (the band is diagonal)."""
+    dash.set(optimizer="AdamW")
+    rows = dash.per_lr.get_ydata()
+    np.testing.assert_array_equal(dash.per_lr.get_xdata(), np.arange(8))
+    np.testing.assert_array_equal(rows, [7, 7, 6, 6, 6, 6, 5, 5])
+    dash.set(optimizer="Adam+L2")                       # coupled: λθ is divided by sqrt(v)
+    assert not np.array_equal(dash.per_lr.get_ydata(), rows)
+    dash.set(**dash.defaults)

@@ -1,0 +1,135 @@
+"""The "weight_decay" dashboard (lesson 02): it trains what its status line says, and the effects
+the lesson claims are visible in its numbers. (Generic checks: tests/test_live.py.)"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from wdlib import losses, models, train  # noqa: E402
+from wdlib.live import weight_decay as wd  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def dash():
+    d = wd.WeightDecay()
+    yield d
+    d.close()
+
+
+def direct(**kw):
+    """The same training, written out with train.fit (what a lesson's code cell would do)."""
+    args = dict(loss="bce", lr=10 ** -1.25, steps=80, params=wd.MODEL.init(seed=0), record="loss")
+    return train.fit(wd.MODEL, wd.moons(), **{**args, **kw})
+
+
+def test_defaults_train_adam_with_an_l2_penalty(dash):
+    d = dash
+    d.set(**d.defaults)
+    params, hist = direct(optimizer="adam", penalty="l2", lam=1e-2)
+    np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
+    np.testing.assert_array_equal(d.result["hist"].val_loss, hist.val_loss)
+    np.testing.assert_array_equal(d.result["prob"].ravel(),
+                                  losses.sigmoid(wd.MODEL.forward(params, d.grid)[:, 0]))
+    assert wd.MODEL.num_params() - sum(wd.MODEL.shapes[f"b{i}"][0] for i in (1, 2, 3)) == 304
+    assert d.result["weights"].shape == (304,)
+    assert "Adam, λ is an L2 penalty" in d.status.value and "λ = 1.0e-2" in d.status.value
+    # the panels show those numbers: curves, image, histogram of all 304 weights
+    np.testing.assert_array_equal(d.curves[1].get_ydata(), hist.val_loss)
+    np.testing.assert_array_equal(d.prob.get_array(), d.result["prob"])
+    assert d.hist.get_data().values.sum() == 304
+
+
+def test_weight_decay_shrinks_weights_and_cures_overfitting(dash):
+    d = dash
+    d.set(lam=1e-6)
+    small = d.result
+    d.set(lam=1e-2)
+    medium = d.result
+    d.set(lam=1.0)
+    large = d.result
+    norms = [np.linalg.norm(r["weights"]) for r in (small, medium, large)]
+    assert norms[0] > 2 * norms[1] > 2 * norms[2]
+    f = lambda r, k: r["hist"].final(k)
+    # λ ≈ 0 overfits: train loss tiny, validation loss far above it; λ = 1e-2 halves it
+    assert f(small, "train_loss") < 0.05 and f(small, "val_loss") > 10 * f(small, "train_loss")
+    assert f(medium, "val_loss") < 0.5 * f(small, "val_loss")
+    # λ = 1 underfits: every weight ~0, the net predicts 1/2 everywhere (loss log 2)
+    assert f(large, "train_loss") == pytest.approx(np.log(2), abs=1e-3)
+    d.set(**d.defaults)
+
+
+def test_adamw_uses_decoupled_weight_decay_and_l1_a_proximal_step(dash):
+    d = dash
+    d.set(optimizer="adamw", lam=0.3)
+    _, hist = direct(optimizer="adamw", weight_decay=0.3)              # no penalty term
+    np.testing.assert_array_equal(d.result["hist"].val_loss, hist.val_loss)
+    assert "decoupled weight decay" in d.status.value
+    _, coupled = direct(optimizer="adam", penalty="l2", lam=0.3)
+    assert not np.allclose(hist.val_loss, coupled.val_loss)            # AdamW is not Adam + L2
+    d.set(optimizer="sgd", lr=1.0, penalty="l1", lam=1e-2)
+    params, hist = direct(optimizer="sgd", lr=1.0, penalty="l1", lam=1e-2, prox=True)
+    np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
+    zeros = int(np.sum(d.result["weights"] == 0))
+    assert zeros == sum(int(np.sum(params[k] == 0)) for k in ("W1", "W2", "W3")) > 50
+    assert f"{zeros} of 304 weights exactly 0" in d.status.value
+    d.set(penalty="l2")
+    assert np.sum(d.result["weights"] == 0) == 0                      # L2 only shrinks
+    d.set(penalty="none", lam=1.0)
+    _, free = direct(optimizer="sgd", lr=1.0)
+    np.testing.assert_array_equal(d.result["hist"].train_loss, free.train_loss)
+    assert "λ is not used" in d.status.value
+    d.set(**d.defaults)
+
+
+def test_lambda_zero_ghost_is_trained_once_and_previous_run_ghost(dash, monkeypatch):
+    d = dash
+    d.set(**d.defaults)
+    _, free = direct(optimizer="adam")
+    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)   # λ = 0, same init
+    calls = []
+    fit = train.fit
+    monkeypatch.setattr(train, "fit", lambda *a, **k: calls.append(k) or fit(*a, **k))
+    d.set(lam=1e-3)
+    d.set(lam=1e-4)
+    assert [c["lam"] for c in calls] == [1e-3, 1e-4]      # moving λ trains one net, not two
+    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)
+    d.set(ghost="previous")                                 # ghost = the run at λ = 1e-3
+    run_3 = wd.run("adam", "l2", 1e-3, 10 ** -1.25, 80, 0)[1]
+    np.testing.assert_array_equal(d.ghosts[0].get_ydata(), run_3.train_loss)
+    d.set()                                                 # a redraw is not a new run
+    np.testing.assert_array_equal(d.ghosts[0].get_ydata(), run_3.train_loss)
+    d.set(ghost="none")
+    assert len(d.ghosts[0].get_ydata()) == 0
+    d.set(**d.defaults)
+
+
+def test_init_seed_changes_only_the_initial_weights(dash):
+    d = dash
+    d.set(seed=3)
+    _, hist = direct(optimizer="adam", penalty="l2", lam=1e-2, params=wd.MODEL.init(seed=3))
+    np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
+    assert hist.train_loss[0] != direct(optimizer="adam")[1].train_loss[0]
+    d.set(**d.defaults)
+
+
+def test_divergence_shows_the_step_hand_computed():
+    """SGD with lr·λ = 10: the decay term alone maps W to (1 - 10)·W = -9·W each step (the data
+    gradient of the cross-entropy is bounded), so Σw² grows 81× a step and the penalty
+    λ/2·Σw² overflows at the first t with 81^t·Σw₀² > max float."""
+    d = wd.WeightDecay(optimizer="sgd", lam=1.0, lr=10.0, epochs=400)
+    w0 = np.concatenate([v.ravel() for k, v in wd.MODEL.init(seed=0).items() if k[0] == "W"])
+    t = int(np.ceil(np.log(np.finfo(float).max / np.sum(w0**2)) / np.log(81)))
+    assert d.result["diverged_at"] == t == 161
+    assert f"diverged at step {t}" in d.status.value and "error" not in d.status.value
+    assert d._note.get_visible()
+    d.close()
+
+
+def test_model_and_data_are_the_lessons():
+    assert wd.MODEL == models.MLP((2, 16, 16, 1), activation="tanh")
+    ds = wd.moons()
+    assert ds.X.shape == (60, 2) and ds.X_val.shape == (200, 2) and ds.y.sum() == 30
+    assert np.abs(ds.X).max() < wd.EXTENT                 # every point inside the image

@@ -1,0 +1,97 @@
+"""Notebook hygiene (nbval itself re-runs every notebook and compares outputs: see pyproject).
+
+These checks keep the lessons readable without a kernel and the nbval comparison meaningful:
+stored outputs exist, no stored errors, a static figure before every dashboard, widget cells
+tagged so nbval skips what it cannot compare, the lesson shape, a solutions notebook per lesson,
+and the README listing every lesson.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+SOLUTIONS = sorted((ROOT / "notebooks" / "solutions").glob("*.ipynb"))
+LESSONS = [nb for nb in NOTEBOOKS if not nb.name.startswith("00_")]
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+DASHBOARD = re.compile(r"live\.catalog\(\)\[")
+
+
+def _load(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _code_cells(nb: dict):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _tags(cell) -> list:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _has_png(cell) -> bool:
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def test_there_are_notebooks():
+    assert (ROOT / "notebooks" / "00_start_here.ipynb").exists()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.name)
+def test_notebook_is_executed_with_a_kernelspec_and_no_stored_errors(path):
+    nb = _load(path)
+    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3", \
+        "kernelspec missing: JupyterLab would open a kernel dialog"
+    for i, cell in enumerate(_code_cells(nb)):
+        if not cell["source"]:
+            continue
+        assert cell.get("execution_count") is not None, f"code cell {i} was never executed"
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"code cell {i} stores an error"
+            assert out.get("name") != "stderr" or "nbval-ignore-output" in _tags(cell), \
+                f"code cell {i} stores stderr output (a warning?): {''.join(out['text'])[:200]}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.name)
+def test_widget_outputs_are_tagged_for_nbval(path):
+    for i, cell in enumerate(_code_cells(_load(path))):
+        shows_widget = any(WIDGET_MIME in o.get("data", {}) for o in cell.get("outputs", []))
+        if shows_widget:
+            assert "nbval-ignore-output" in _tags(cell), \
+                f"code cell {i} displays a widget but is not tagged nbval-ignore-output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_static_figure_precedes_every_dashboard(path):
+    """Read-along on GitHub: the picture must be in the stored notebook, not only in a widget."""
+    cells = _code_cells(_load(path))
+    for i, cell in enumerate(cells):
+        src = "".join(cell["source"])
+        if DASHBOARD.search(src) and not _has_png(cell):
+            assert any(_has_png(c) for c in cells[max(0, i - 3):i]), \
+                f"code cell {i} builds a dashboard with no static figure just before it"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_shape(path):
+    headings = "\n".join("".join(c["source"]) for c in _load(path)["cells"]
+                         if c["cell_type"] == "markdown").lower()
+    for part in ("goal", "remember", "exercise"):
+        assert re.search(rf"^#+ .*{part}", headings, re.M), f"no '{part}' heading"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_lesson_has_a_solutions_notebook_and_checker_tests(path):
+    stem = path.stem
+    assert (ROOT / "notebooks" / "solutions" / f"{stem}_solutions.ipynb").exists()
+    number = stem[:2]
+    assert (ROOT / "wdlib" / "exercises" / f"lesson{number}.py").exists()
+    assert (ROOT / "tests" / f"test_exercises_lesson{number}.py").exists()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_readme_lists_the_notebook(path):
+    assert f"`{path.stem}`" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,0 +1,65 @@
+"""Checker for lesson 00 (start here): the loss convention every lesson uses.
+
+    from wdlib.exercises import lesson00
+    lesson00.check_half_mse(half_mse)     # ½·mean((ŷ − y)²), the value of ``losses.mse``
+
+The checker calls the learner's function on random inputs, compares it with ``losses.mse`` and
+prints ``✓`` or a specific hint (the ½ missing, a sum instead of a mean, ...). Returns True/False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from wdlib import losses
+from wdlib.exercises._core import _copy, diagnose, report
+
+__all__ = ["check_half_mse", "half_mse_cases"]
+
+
+def half_mse_cases(seed: int = 0, n_cases: int = 4) -> list[tuple]:
+    """Random ``(yhat, y)`` pairs of shape (n, 1), n from 5 to 50."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for _ in range(n_cases):
+        n = int(rng.integers(5, 50))
+        cases.append((rng.standard_normal((n, 1)), rng.standard_normal((n, 1))))
+    return cases
+
+
+def _reference(yhat, y) -> float:
+    return float(losses.mse(yhat, y)[0])
+
+
+def check_half_mse(fn: Callable, *, seed: int = 0) -> bool:
+    """Check ``fn(yhat, y) -> float`` = ½·mean((yhat − y)²) on random (n, 1) arrays."""
+    cases = half_mse_cases(seed)
+
+    def hints_for(n):
+        return {
+            "a sum instead of a mean: divide by the number of samples n "
+                f"(here n = {n})": lambda want: n * want,
+            "off by a factor of 2: too large, the ½ is missing (the lessons' loss is "
+                "½·mean((ŷ − y)²), PyTorch's MSELoss has no ½)": lambda want: 2 * want,
+            "the square root of the answer: no square root here, this is not the RMSE":
+                lambda want: np.sqrt(want),
+        }
+
+    for yhat, y in cases:                  # one case at a time, so the hints know n
+        want = _reference(yhat, y)
+        try:
+            got = fn(*_copy((yhat, y)))
+        except NotImplementedError:
+            return report("half_mse", "not implemented yet: replace `raise "
+                                      "NotImplementedError` with your code")
+        except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
+            return report("half_mse", f"your function raised {type(exc).__name__}: {exc}")
+        if got is not None and np.ndim(got) != 0:
+            return report("half_mse", f"return one number (the mean over all samples), got "
+                                      f"an array of shape {np.shape(got)}")
+        hint = diagnose(got, want, hints=hints_for(y.shape[0]))
+        if hint is not None:
+            return report("half_mse", hint)
+    return report("half_mse", None)
