@@ -16,11 +16,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install wdlib with everything the lessons and tests use
 
+# Lesson-sized matrices gain nothing from BLAS threads, and on a shared machine (a classroom hub,
+# a busy laptop) waiting threads turned a 10 ms retrain into 300 ms (benchmarks/bench_browser.py).
+LIVE_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
 lab: setup  ## open JupyterLab on the lessons
-	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+	$(LIVE_ENV) $(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
 
 present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
-	$(VENV)/bin/voila notebooks/$(or $(NB),00_start_here).ipynb
+	$(LIVE_ENV) $(VENV)/bin/voila notebooks/$(or $(NB),00_start_here).ipynb
 
 test: setup  ## the whole suite: unit tests, every notebook under nbval, the browser tests
 	$(PY) -m pytest
@@ -31,9 +35,10 @@ test-fast: setup  ## unit tests only
 notebooks: setup  ## re-execute every notebook in place so stored outputs follow the library
 	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)
 
-bench: setup  ## print the benchmark figures
+bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: see tests/browser)
 	$(PY) benchmarks/bench_train.py
 	$(PY) benchmarks/bench_live.py
+	$(PY) benchmarks/bench_browser.py
 
 lint: setup
 	$(VENV)/bin/ruff check wdlib tests benchmarks

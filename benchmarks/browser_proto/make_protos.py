@@ -1,0 +1,194 @@
+"""Write the prototype dashboard notebooks used to choose the dashboards' front end.
+
+    .venv/bin/python benchmarks/browser_proto/make_protos.py
+
+Every prototype shows the same 2-panel 8x3.5 in figure (a line plot and a 200-point scatter)
+driven by a λ and an lr FloatLogSlider, with a simulated ~10 ms retrain, and follows the DOM
+contract of ``wdlib.live`` (classes ``wdlib-dashboard``, ``wdlib-control-lam``/``-lr``,
+``wdlib-figure``, ``wdlib-status``) so ``benchmarks/bench_browser.py --proto`` can time them:
+
+    proto_png.ipynb      (a) ipywidgets.Image, PNG bytes replaced (reused Agg figure, PIL level 1)
+    proto_ipympl.ipynb   (b) ipympl canvas (%matplotlib widget), fig.canvas.draw_idle()
+    proto_inline.ipynb   (c) naive baseline: ipywidgets.interactive + inline plt.show()
+
+The browser-test fixtures (tests/browser/fixtures) are written by the same code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE.parents[1] / "tests" / "browser" / "fixtures"
+
+SETUP = '''\
+import ipywidgets as W
+import numpy as np
+
+rng = np.random.default_rng(0)
+A = rng.normal(size=(400, 400))
+x = np.linspace(-1, 1, 200)
+pts = rng.normal(size=(200, 2))
+
+def retrain(lam, lr):
+    """Stand-in for a ~10 ms retrain (two 400x400 ridge solves): curve (200,), points (200, 2)."""
+    M = A.T @ A + lam * np.eye(400)
+    w = np.linalg.solve(np.stack([M, M + np.eye(400)]), A[:, :2].T[..., None])  # (2, 400, 1)
+    curve = np.sin(3 * x) / (1 + lam) * (1 - np.exp(-20 * lr)) + 1e-9 * w[0, :200, 0]
+    return curve, pts * (1 + 0.3 * np.log10(lam)) * (0.5 + lr)
+
+def draw_on(fig, lam, lr):
+    """Build the two panels once; returns a function that updates the artists in place."""
+    ax1, ax2 = fig.subplots(1, 2)
+    curve, P = retrain(lam, lr)
+    line, = ax1.plot(x, curve)
+    sc = ax2.scatter(*P.T, s=8)
+    ax1.set(xlim=(-1, 1), ylim=(-1.2, 1.2), xlabel="x", ylabel="f(x)")
+    ax2.set(xlim=(-4, 4), ylim=(-4, 4), xlabel="w1", ylabel="w2")
+    fig.tight_layout()
+    def update(lam, lr):
+        curve, P = retrain(lam, lr)
+        line.set_ydata(curve)
+        sc.set_offsets(P)
+        ax1.set_title(f"λ = {lam:.3g}, lr = {lr:.3g}")
+    update(lam, lr)
+    return update
+
+def sliders(continuous_update=True):
+    lam = W.FloatLogSlider(value=1e-2, base=10, min=-4, max=2, step=0.1, description="λ",
+                           continuous_update=continuous_update)
+    lr = W.FloatLogSlider(value=1e-1, base=10, min=-3, max=0, step=0.1, description="lr",
+                          continuous_update=continuous_update)
+    lam.add_class("wdlib-control-lam")
+    lr.add_class("wdlib-control-lr")
+    return lam, lr
+'''
+
+PNG = '''\
+import io
+import time
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image as PILImage
+
+
+def png_dashboard(redraw=True, continuous_update=True):
+    """(a) An ipywidgets.Image whose PNG bytes are replaced on every slider move."""
+    fig = Figure(figsize=(8, 3.5), dpi=100)
+    FigureCanvasAgg(fig)
+    lam, lr = sliders(continuous_update)
+    update = draw_on(fig, lam.value, lr.value)
+
+    def png():
+        fig.canvas.draw()
+        rgba = PILImage.frombuffer("RGBA", fig.canvas.get_width_height(),
+                                   fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buf = io.BytesIO()
+        rgba.convert("RGB").save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    image = W.Image(value=png(), format="png")
+    image.add_class("wdlib-figure")
+    status = W.HTML("ready")
+    status.add_class("wdlib-status")
+
+    def on_change(change):
+        t = time.perf_counter()
+        update(lam.value, lr.value)
+        if redraw:
+            image.value = png()
+        status.value = (f"λ = {lam.value:.3g}, lr = {lr.value:.3g}: "
+                        f"retrain + redraw {1e3 * (time.perf_counter() - t):.0f} ms")
+
+    lam.observe(on_change, "value")
+    lr.observe(on_change, "value")
+    root = W.VBox([W.HBox([lam, lr]), image, status])
+    root.add_class("wdlib-dashboard")
+    return root
+'''
+
+IPYMPL = '''\
+%matplotlib widget
+import time
+
+import matplotlib.pyplot as plt
+
+plt.ioff()
+fig = plt.figure(figsize=(8, 3.5), dpi=100)
+fig.canvas.header_visible = False
+fig.canvas.toolbar_visible = False
+fig.canvas.footer_visible = False
+fig.canvas.add_class("wdlib-figure")
+lam, lr = sliders(True)
+update = draw_on(fig, lam.value, lr.value)
+status = W.HTML("ready")
+status.add_class("wdlib-status")
+
+def on_change(change):
+    t = time.perf_counter()
+    update(lam.value, lr.value)
+    fig.canvas.draw_idle()
+    status.value = (f"λ = {lam.value:.3g}, lr = {lr.value:.3g}: "
+                    f"retrain {1e3 * (time.perf_counter() - t):.0f} ms (draw is async)")
+
+lam.observe(on_change, "value")
+lr.observe(on_change, "value")
+root = W.VBox([W.HBox([lam, lr]), fig.canvas, status])
+root.add_class("wdlib-dashboard")
+root
+'''
+
+INLINE = '''\
+%matplotlib inline
+import matplotlib.pyplot as plt
+
+lam, lr = sliders(True)
+
+def show(lam, lr):
+    fig = plt.figure(figsize=(8, 3.5), dpi=100)
+    draw_on(fig, lam, lr)
+    plt.show()
+
+root = W.interactive(show, lam=lam, lr=lr)
+root.out.add_class("wdlib-figure")
+root.add_class("wdlib-dashboard")
+root
+'''
+
+
+def notebook(*sources: str) -> dict:
+    """A minimal nbformat-4 notebook with a python3 kernelspec (no dialog in JupyterLab)."""
+    cells = [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {},
+              "outputs": [], "source": s.splitlines(keepends=True)} for i, s in enumerate(sources)]
+    meta = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
+                           "name": "python3"},
+            "language_info": {"name": "python"}}
+    return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
+
+
+def write(path: Path, *sources: str) -> None:
+    path.write_text(json.dumps(notebook(*sources), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+    print(f"wrote {path}")
+
+
+def main() -> int:
+    write(HERE / "proto_png.ipynb", SETUP, PNG, "png_dashboard()")
+    write(HERE / "proto_png_cu_false.ipynb", SETUP, PNG, "png_dashboard(continuous_update=False)")
+    write(HERE / "proto_ipympl.ipynb", SETUP, IPYMPL)
+    write(HERE / "proto_inline.ipynb", SETUP, INLINE)
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    # Two dashboards on one page, as a lesson may have. The broken one never redraws and ends
+    # in an error: the harness must catch both.
+    write(FIXTURES / "dashboard_fixture.ipynb", SETUP, PNG,
+          "png_dashboard()", "print('between the dashboards')", "png_dashboard()")
+    write(FIXTURES / "broken_fixture.ipynb", SETUP, PNG, "png_dashboard(redraw=False)",
+          "1 / 0")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,527 @@
+"""Drive JupyterLab (and Voilà) in a real headless Chromium: the pieces shared by the browser
+tests (``tests/browser``) and the latency benchmark (``benchmarks/bench_browser.py``).
+
+Nothing here runs at import time. The three building blocks are context managers:
+
+    with jupyter_server(root, tmp) as server, chromium(tmp / "profile") as ctx:
+        page = ctx.new_page()
+        nb = Notebook(page, server, "00_start_here.ipynb").open().run_all()
+        nb.errors()                     # [] when every cell ran cleanly
+
+and the dashboard helpers speak the DOM contract with ``wdlib.live``: a root widget with class
+``wdlib-dashboard``, controls ``wdlib-control-<key>``, the figure ``wdlib-figure`` (an
+``ipywidgets.Image``; an ipympl ``canvas`` inside it is accepted too) and ``wdlib-status``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags found to work on this machine (DESIGN.md, "Browser testing").
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1400, "height": 1000}
+# JupyterLab user settings that keep the page quiet and the notebooks on disk untouched.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+WIDGET_ERRORS = ("Error displaying widget", "model not found")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def dashboard_notebooks(folder: Path) -> list[Path]:
+    """Notebooks in ``folder`` (not recursive) with a code cell that uses ``live.``."""
+    found = []
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        if any(c.get("cell_type") == "code" and "live." in "".join(c.get("source", ""))
+               for c in cells):
+            found.append(path)
+    return found
+
+
+# --------------------------------------------------------------------------- servers
+@dataclass
+class Server:
+    """A running Jupyter server (JupyterLab or Voilà) on loopback."""
+    url: str          # http://127.0.0.1:PORT
+    token: str
+    root: Path        # the folder it serves (a temporary copy)
+    proc: subprocess.Popen
+    log: Path
+    kernel_api: bool = True   # Voilà does not expose /api/kernels
+
+    def api(self, method: str, path: str) -> object:
+        """Call the server's REST API; returns the decoded JSON (or None)."""
+        req = urllib.request.Request(f"{self.url}{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self) -> None:
+        """Shut down every kernel this server runs (each notebook's kernel, when done)."""
+        if not self.kernel_api:
+            return
+        for k in self.api("GET", "/api/kernels") or []:
+            self.api("DELETE", f"/api/kernels/{k['id']}")
+
+    def kernels_idle(self) -> bool:
+        """True when no kernel of this server is busy (widget messages make them busy too).
+        Always True without a kernel API (Voilà): callers then rely on a quiet period."""
+        if not self.kernel_api:
+            return True
+        return all(k["execution_state"] == "idle" for k in self.api("GET", "/api/kernels") or [])
+
+    def lab_url(self, notebook: str) -> str:
+        return f"{self.url}/lab/tree/{notebook}?reset&token={self.token}"
+
+
+def _isolated_env(tmp: Path) -> dict[str, str]:
+    """Environment with every Jupyter config/data/runtime/settings dir inside ``tmp``."""
+    env = dict(os.environ)
+    for var, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
+                     ("JUPYTER_RUNTIME_DIR", "runtime"), ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+                     ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"), ("IPYTHONDIR", "ipython"),
+                     ("MPLCONFIGDIR", "mpl")]:
+        (tmp / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(tmp / sub)
+    for name, settings in LAB_SETTINGS.items():
+        f = tmp / "settings" / name
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(json.dumps(settings))
+    env["PYTHONHASHSEED"] = "0"
+    # One BLAS thread per kernel unless the caller says otherwise: on this busy 2-core machine a
+    # multi-threaded OpenBLAS spin-waits and a 10 ms solve took 330 ms (measured). Small
+    # lesson-size matrices gain nothing from a second thread.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, "1")
+    env.pop("MPLBACKEND", None)
+    return env
+
+
+@contextlib.contextmanager
+def _serve(cmd: list[str], root: Path, tmp: Path, port: int, token: str,
+           ready_path: str | None, timeout: float = 60.0) -> Iterator[Server]:
+    tmp.mkdir(parents=True, exist_ok=True)
+    log = tmp / "server.log"
+    with open(log, "wb") as logf:
+        proc = subprocess.Popen(cmd, cwd=root, env=_isolated_env(tmp), stdout=logf,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", token, root, proc, log)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}:\n"
+                                   f"{log.read_text()[-3000:]}")
+            try:
+                if ready_path:
+                    server.api("GET", ready_path)
+                else:                       # Voilà: GET / would execute the notebook
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"server not ready after {timeout:.0f} s:\n"
+                                       f"{log.read_text()[-3000:]}") from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        _shutdown(server)
+
+
+def _shutdown(server: Server) -> None:
+    """Stop every kernel, then the server: API first, signals as the fallback."""
+    proc = server.proc
+    if proc.poll() is None:
+        with contextlib.suppress(OSError, urllib.error.URLError, ValueError):
+            server.shutdown_kernels()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)   # the server cleans up kernels it still has
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def copy_notebooks(notebooks: list[Path], dest: Path) -> Path:
+    """Copy the notebooks into ``dest``: the server only ever sees the copies."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for nb in notebooks:
+        shutil.copy2(nb, dest / nb.name)
+    return dest
+
+
+@contextlib.contextmanager
+def jupyter_server(root: Path, tmp: Path) -> Iterator[Server]:
+    """``jupyter lab`` serving ``root`` on 127.0.0.1 at a free port, with a token."""
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           "--ServerApp.port_retries=0", "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    if os.geteuid() == 0:
+        cmd.append("--allow-root")
+    with _serve(cmd, root, tmp, port, token, "/api/status") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def voila_server(notebook: Path, tmp: Path) -> Iterator[Server]:
+    """``voila NB.ipynb`` on 127.0.0.1 at a free port (code cells hidden by default)."""
+    port, token = free_port(), secrets.token_hex(16)
+    voila = Path(sys.executable).with_name("voila")
+    cmd = [str(voila), notebook.name, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
+           f"--Voila.token={token}"]
+    with _serve(cmd, notebook.parent, tmp, port, token, None) as server:
+        server.kernel_api = False
+        yield server
+
+
+@contextlib.contextmanager
+def chromium(profile: Path, headless: bool = True):
+    """A persistent Chromium context (playwright driving /usr/bin/chromium)."""
+    from playwright.sync_api import sync_playwright  # imported here: optional dependency
+    with sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=str(CHROMIUM), headless=headless, args=CHROMIUM_ARGS,
+            viewport=VIEWPORT)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+# --------------------------------------------------------------------------- JupyterLab page
+class Notebook:
+    """One notebook open in JupyterLab: open, clear, run all, collect errors."""
+
+    def __init__(self, page, server: Server, name: str):
+        self.page, self.server, self.name = page, server, name
+
+    def open(self, timeout: float = 60.0) -> Notebook:
+        self.page.goto(self.server.lab_url(self.name))
+        self.page.locator(".jp-Notebook").first.wait_for(timeout=timeout * 1000)
+        self.wait_idle(timeout)
+        return self
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        """Wait for the status bar's kernel status (the toolbar says idle before a kernel)."""
+        self.page.get_by_text("(ipykernel) | Idle").first.wait_for(timeout=timeout * 1000)
+
+    def command(self, command_id: str) -> None:
+        """Run a JupyterLab command through its main-menu entry (``data-command``)."""
+        menu = command_id.split(":")[0].removesuffix("menu")
+        label = {"edit": "Edit", "run": "Run", "kernel": "Kernel", "file": "File"}[menu]
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=label).first.click()
+        self.page.locator(f'.lm-Menu-item[data-command="{command_id}"]').first.click()
+
+    def run_all(self, timeout: float = 120.0) -> Notebook:
+        """Clear stored outputs, run every cell, wait until every code cell has run."""
+        self.command("editmenu:clear-all")
+        self.command("runmenu:run-all")
+        page, deadline = self.page, time.monotonic() + timeout
+        page.wait_for_timeout(300)
+        while True:
+            # textContent, not innerText: off-screen cells (content-visibility) render no text
+            prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
+            done = prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts)
+            idle = page.get_by_text("(ipykernel) | Idle").count()
+            if idle and (done or self.errors()):    # run-all stops at a cell that raised
+                return self
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name}: cells not all run after {timeout:.0f} s: "
+                                   f"{prompts}")
+            page.wait_for_timeout(200)
+
+    def errors(self) -> list[str]:
+        """Error outputs of any cell and widget-rendering failures anywhere on the page."""
+        page = self.page
+        found = [t[:500] for t in page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+            ).all_inner_texts() if "Traceback" in t or "Error" in t]
+        found += [t[:500] for t in page.locator(".jp-RenderedText[data-mime-type="
+                                                "'application/vnd.jupyter.error']").all_inner_texts()]
+        body = page.locator("body").inner_text()
+        found += [f"page shows {msg!r}" for msg in WIDGET_ERRORS if msg in body]
+        return found
+
+
+# --------------------------------------------------------------------------- dashboards
+# In-page instrumentation: the times of key presses / pointer downs (capture phase) and of the
+# first frame after each new figure image has been decoded (img src replaced or img added) or a
+# canvas inside the dashboard was drawn (ipympl). All in performance.now() milliseconds.
+_PROBE_JS = """
+(root) => {
+  if (root.__probe) return;
+  const p = root.__probe = {inputs: [], frames: []};
+  const frame = () => requestAnimationFrame(() => p.frames.push(performance.now()));
+  document.addEventListener('keydown', () => p.inputs.push(performance.now()), true);
+  document.addEventListener('pointerdown', () => p.inputs.push(performance.now()), true);
+  new MutationObserver((muts) => {
+    for (const m of muts) {
+      const imgs = m.type === 'attributes' ? [m.target]
+        : [...m.addedNodes].flatMap(n => n.tagName === 'IMG' ? [n]
+            : (n.querySelectorAll ? [...n.querySelectorAll('img')] : []));
+      for (const img of imgs) if (img.tagName === 'IMG') img.decode().then(frame, frame);
+    }
+  }).observe(root, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+  const draw = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...a) {
+    const r = draw.apply(this, a);
+    if (root.contains(this.canvas)) frame();
+    return r;
+  };
+}
+"""
+
+
+class Dashboard:
+    """One ``.wdlib-dashboard`` on a page (JupyterLab or Voilà) served by ``server``."""
+
+    def __init__(self, page, root, server: Server):
+        self.page, self.root, self.server = page, root, server
+
+    @classmethod
+    def all(cls, page, server: Server) -> list[Dashboard]:
+        roots = page.locator(".wdlib-dashboard")
+        return [cls(page, roots.nth(i), server) for i in range(roots.count())]
+
+    def slider_keys(self) -> list[str]:
+        """Keys of the controls that are sliders (have a noUiSlider handle), in page order."""
+        return self.root.evaluate("""(root) =>
+          [...root.querySelectorAll('[class*="wdlib-control-"]')]
+          .filter(el => el.querySelector('.noUi-handle'))
+          .map(el => [...el.classList].find(c => c.startsWith('wdlib-control-')).slice(14))""")
+
+    def main_sliders(self) -> list[str]:
+        """The sliders a test moves: ``lam`` and ``lr`` where present, else the first slider."""
+        sliders = self.slider_keys()
+        return [k for k in ("lam", "lr") if k in sliders] or sliders[:1]
+
+    def control(self, key: str):
+        return self.root.locator(f".wdlib-control-{key}").first
+
+    @property
+    def figure(self):
+        return self.root.locator(".wdlib-figure").first
+
+    def readout(self, key: str) -> str:
+        return self.control(key).locator(".widget-readout").first.inner_text().strip()
+
+    def figure_state(self) -> str:
+        """Something that changes whenever the figure is redrawn: the img src (a blob URL or
+        data URL of the PNG) plus the decoded pixels' hash, or a canvas's pixels."""
+        return self.figure.evaluate("""(el) => {
+          const img = el.tagName === 'IMG' ? el : el.querySelector('img');
+          const cv = el.tagName === 'CANVAS' ? el : el.querySelector('canvas');
+          const src = img || cv;
+          const c = document.createElement('canvas');
+          c.width = src.naturalWidth || src.width; c.height = src.naturalHeight || src.height;
+          c.getContext('2d').drawImage(src, 0, 0);
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let h = 0; for (let i = 0; i < d.length; i += 7) h = (h * 31 + d[i]) | 0;
+          return `${c.width}x${c.height}:${h}`;
+        }""")
+
+    def install_probe(self) -> None:
+        self.root.evaluate(_PROBE_JS)
+
+    def probe(self) -> dict[str, list[float]]:
+        """``{"inputs": [...], "frames": [...]}`` recorded since ``install_probe``."""
+        return self.root.evaluate("(r) => ({inputs: r.__probe.inputs, frames: r.__probe.frames})")
+
+    def wait_figure_change(self, before: str, timeout: float = 10.0) -> str:
+        """Wait until ``figure_state()`` differs from ``before``; return the new state."""
+        deadline = time.monotonic() + timeout
+        while True:
+            now = self.figure_state()
+            if now != before:
+                return now
+            if time.monotonic() > deadline:
+                raise AssertionError(f"figure did not change within {timeout:.0f} s")
+            self.page.wait_for_timeout(50)
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        """Wait until the server's kernels are idle (the page's cells / callbacks are done)."""
+        deadline = time.monotonic() + timeout
+        while not self.server.kernels_idle():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"kernel still busy after {timeout:.0f} s")
+            self.page.wait_for_timeout(100)
+
+    def wait_figure_settled(self, before: str, timeout: float = 10.0, quiet_ms: int = 400) -> str:
+        """Wait for a change, then until the kernel is idle and the figure has stayed the same
+        for ``quiet_ms`` (a drag may redraw several times)."""
+        state = self.wait_figure_change(before, timeout)
+        deadline = time.monotonic() + timeout
+        while True:
+            self.page.wait_for_timeout(quiet_ms)
+            now = self.figure_state()
+            if now == state and self.server.kernels_idle():
+                return state
+            if time.monotonic() > deadline:
+                raise AssertionError(f"figure or kernel still busy after {timeout:.0f} s")
+            state = now
+
+    def _towards_room(self, key: str) -> int:
+        """+1 if the handle has more room to its right on the track, else -1."""
+        box = self.control(key).locator(".noUi-handle").first.bounding_box()
+        track = self.control(key).locator(".noUi-target").first.bounding_box()
+        return 1 if box["x"] + box["width"] / 2 <= track["x"] + track["width"] / 2 else -1
+
+    def press(self, key: str, keys: str | None = None) -> None:
+        """Focus the control's slider handle and press a key on it (default: the arrow towards
+        the side of the track with more room)."""
+        handle = self.control(key).locator(".noUi-handle").first
+        if keys is None:
+            keys = "ArrowRight" if self._towards_room(key) > 0 else "ArrowLeft"
+        handle.focus()
+        handle.press(keys)
+
+    def drag(self, key: str, dx: float = 40.0) -> None:
+        """Drag the control's slider handle ``dx`` pixels with the mouse, towards the side of
+        the track with more room."""
+        box = self.control(key).locator(".noUi-handle").first.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        dx *= self._towards_room(key)
+        mouse = self.page.mouse
+        mouse.move(x, y)
+        mouse.down()
+        mouse.move(x + dx / 2, y, steps=4)
+        mouse.move(x + dx, y, steps=4)
+        mouse.up()
+
+    def status(self) -> str:
+        loc = self.root.locator(".wdlib-status")
+        return loc.first.inner_text() if loc.count() else ""
+
+
+def check_dashboard(dash: Dashboard, keys=None, timeout: float = 10.0) -> list[str]:
+    """Move sliders by a key press and by a mouse drag; after each move the figure must change
+    and the slider's readout text too. ``keys`` default: the λ and lr sliders the dashboard has
+    (``lam``, ``lr``), else its first slider. Returns the readouts seen, for the report.
+    Raises ``AssertionError`` naming the control and the move that did nothing."""
+    assert dash.root.locator(".wdlib-figure").count(), "dashboard has no .wdlib-figure"
+    assert dash.root.locator(".wdlib-status").count(), "dashboard has no .wdlib-status"
+    dash.root.scroll_into_view_if_needed()
+    dash.wait_idle()
+    keys = dash.main_sliders() if keys is None else keys
+    assert keys, "dashboard has no slider control (.wdlib-control-<key> with a slider)"
+    seen = []
+    for key in keys:
+        assert dash.control(key).count(), f"dashboard has no .wdlib-control-{key}"
+        for move in ("key", "drag"):
+            readout, figure = dash.readout(key), dash.figure_state()
+            if move == "drag":
+                dash.drag(key)
+            else:
+                dash.press(key)
+            try:
+                dash.wait_figure_settled(figure, timeout)
+            except AssertionError as e:
+                raise AssertionError(f"{key} slider, {move}: {e} (readout {readout!r} -> "
+                                     f"{dash.readout(key)!r})") from None
+            after = dash.readout(key)
+            assert after != readout, f"{key} slider, {move}: readout stayed {readout!r}"
+            seen.append(f"{key}: {readout} -> {after}")
+    return seen
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in [0, 100]) of a non-empty list."""
+    xs = sorted(values)
+    k = max(0, min(len(xs) - 1, int(-(-q * len(xs) // 100)) - 1))
+    return xs[k]
+
+
+_TURN = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
+
+
+def timed_press(dash: Dashboard, key: str, keys: str = "ArrowRight",
+                gap_ms: int = 300) -> tuple[float, str]:
+    """Press ``keys`` on the focused handle of control ``key``; return the milliseconds from
+    the keydown to the new figure's first frame, and the key to press next time (the arrow
+    turns around at the end of the slider). Waits ``gap_ms`` after the frame so redraws never
+    overlap; raises ``AssertionError`` if no new figure shows up within 10 s."""
+    dash.install_probe()
+    handle = dash.control(key).locator(".noUi-handle").first
+    handle.focus()
+    before = dash.readout(key)
+    n0, f0 = (len(v) for v in dash.probe().values())
+    handle.press(keys)
+    if dash.readout(key) == before:           # at the end of the slider: turn around
+        keys = _TURN[keys]
+        n0 += 1
+        handle.press(keys)
+    deadline = time.monotonic() + 10
+    while len(dash.probe()["frames"]) <= f0:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{key!r} {keys}: no new figure after 10 s")
+        dash.page.wait_for_timeout(5)
+    dash.page.wait_for_timeout(gap_ms)
+    p = dash.probe()
+    return p["frames"][f0] - p["inputs"][n0], keys
+
+
+def key_latencies(dash: Dashboard, key: str, presses: int = 15, gap_ms: int = 300) -> list[float]:
+    """``presses`` timed key presses on control ``key`` (see ``timed_press``), in ms."""
+    out, keys = [], "ArrowRight"
+    for _ in range(presses):
+        t, keys = timed_press(dash, key, keys, gap_ms)
+        out.append(t)
+    return out
+
+
+def burst(dash: Dashboard, key: str, presses: int = 10, gap_ms: int = 20,
+          keys: str = "ArrowRight", settle_ms: int = 1500) -> dict[str, float]:
+    """Press ``presses`` times, ``gap_ms`` apart, faster than a redraw; report the backlog.
+
+    Returns the number of figure updates, the delay from the last press to the last update
+    (``settle_ms``), and the single-press latency measured just before, for comparison.
+    """
+    dash.install_probe()
+    handle = dash.control(key).locator(".noUi-handle").first
+    handle.focus()
+    n0, f0 = (len(v) for v in dash.probe().values())
+    for _ in range(presses):
+        handle.press(keys)
+        dash.page.wait_for_timeout(gap_ms)
+    dash.page.wait_for_timeout(settle_ms)
+    last_frame = len(dash.probe()["frames"])
+    while True:        # wait until no frame arrived during one more settle period
+        dash.page.wait_for_timeout(settle_ms)
+        p = dash.probe()
+        if len(p["frames"]) == last_frame:
+            break
+        last_frame = len(p["frames"])
+    inputs, frames = p["inputs"][n0:], p["frames"][f0:]
+    return {"presses": presses, "updates": len(frames),
+            "last_press_to_last_frame_ms": (frames[-1] - inputs[-1]) if frames else float("nan"),
+            "burst_ms": inputs[-1] - inputs[0]}

@@ -1,0 +1,24 @@
+"""A lesson rendered by Voilà: code hidden, dashboards live."""
+
+from __future__ import annotations
+
+import harness as H
+import pytest
+from conftest import lesson_notebooks
+
+pytestmark = pytest.mark.browser
+
+
+def test_voila_hides_code_and_dashboard_redraws(served_root, page, artifacts, tmp_path):
+    lesson = lesson_notebooks()[0]
+    with H.voila_server(served_root / lesson.name, tmp_path / "voila") as server:
+        page.goto(f"{server.url}/?token={server.token}")
+        page.locator(".wdlib-dashboard .wdlib-figure").first.wait_for(timeout=90_000)
+        code = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor, .CodeMirror"
+        assert page.locator(code).count() == 0, "Voilà shows code cells"
+        body = page.locator("body").inner_text()
+        for bad in H.WIDGET_ERRORS + ("Traceback",):
+            assert bad not in body, f"Voilà page shows {bad!r}"
+        dash = H.Dashboard.all(page, server)[0]
+        H.check_dashboard(dash, keys=("lam",))
+        page.screenshot(path=str(artifacts / f"voila-{lesson.stem}.png"), full_page=True)
