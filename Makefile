@@ -19,9 +19,11 @@ setup: $(STAMP)  ## create .venv and install wdlib with everything the lessons a
 # Lesson-sized matrices gain nothing from BLAS threads, and on a shared machine (a classroom hub,
 # a busy laptop) waiting threads turned a 10 ms retrain into 300 ms (benchmarks/bench_browser.py).
 LIVE_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+# Jupyter refuses to start as root (containers, CI) unless told it is intended.
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: setup  ## open JupyterLab on the lessons
-	$(LIVE_ENV) $(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+	$(LIVE_ENV) $(VENV)/bin/jupyter lab $(AS_ROOT) notebooks/00_start_here.ipynb
 
 present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
 	$(LIVE_ENV) $(VENV)/bin/voila notebooks/$(or $(NB),00_start_here).ipynb

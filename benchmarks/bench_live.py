@@ -66,12 +66,17 @@ def main():
               f"{'set() p50':>11}{'p90':>8}   budget ({RETRAIN_MS:.0f} / {SET_MS:.0f} ms)")
     print(f"{n} events each; times in ms; figure {live.FIGSIZE[0]:g}x{live.FIGSIZE[1]:g} in "
           f"at {live.DPI} dpi\n{header}\n{'-' * len(header)}")
+    verdicts = []
     for name, factory in live.catalog().items():
         dash = factory()
         rows = [(key, False) for key in dash.controls] + [(next(iter(dash.controls)), True)]
         for key, full in rows:
             c, s = bench(dash, key, n, full)
             ok = "ok" if p(c, 50) <= RETRAIN_MS and p(s, 50) <= SET_MS else "OVER"
+            if full:     # the rare path (an axis limit changed): shown, not held to the budget
+                ok = f"(rare path; {ok.lower()})"
+            else:
+                verdicts.append((name, key, ok))
             label = f"{key} (full redraw)" if full else key
             print(f"{name:<14}{label:<22}{p(c, 50):12.1f}{p(c, 90):8.1f}{p(s, 50):11.1f}"
                   f"{p(s, 90):8.1f}   {ok}")
@@ -88,6 +93,9 @@ def main():
         print(f"{'':<14}draw+encode p50: full {p(draw_ms, 50):.1f} ms, "
               f"blit {p(blit_ms, 50):.1f} ms, PNG {len(dash.image.value) / 1024:.0f} KiB")
         dash.close()
+    over = [f"{name}.{key}" for name, key, ok in verdicts if ok != "ok"]
+    print(f"\nwithin budget: {len(verdicts) - len(over)} of {len(verdicts)} control rows"
+          + (f"; over: {', '.join(over)}" if over else ""))
 
 
 if __name__ == "__main__":

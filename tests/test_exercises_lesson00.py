@@ -10,15 +10,8 @@ def ref(yhat, y):
     return 0.5 * np.mean((yhat - y) ** 2)
 
 
-def run(fn, capsys):
-    ok = lesson00.check_half_mse(fn)
-    out = capsys.readouterr().out.strip()
-    assert out.count("\n") == 0, out
-    return ok, out
-
-
-def test_accepts_reference(capsys):
-    assert run(ref, capsys) == (True, "✓ half_mse: correct")
+def test_accepts_reference(run_checker):
+    assert run_checker(lesson00.check_half_mse, ref) == (True, "✓ half_mse: correct")
 
 
 @pytest.mark.parametrize("wrong, hint", [
@@ -31,14 +24,14 @@ def test_accepts_reference(capsys):
     (lambda a, b: None, "forget `return`"),
     (lambda a, b: a.foo, "raised AttributeError"),
 ])
-def test_rejects_typical_mistakes(wrong, hint, capsys):
-    ok, out = run(wrong, capsys)
+def test_rejects_typical_mistakes(wrong, hint, run_checker):
+    ok, out = run_checker(lesson00.check_half_mse, wrong)
     assert not ok and out.startswith("✗ half_mse:") and hint in out, out
 
 
-def test_stub(capsys):
+def test_stub(run_checker):
     def stub(yhat, y):
         raise NotImplementedError
 
-    ok, out = run(stub, capsys)
+    ok, out = run_checker(lesson00.check_half_mse, stub)
     assert not ok and "not implemented yet" in out

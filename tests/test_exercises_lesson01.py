@@ -6,24 +6,16 @@ import pytest
 from wdlib import models, solvers
 from wdlib.exercises import lesson01
 
-
-def run(checker, fn, capsys):
-    ok = checker(fn)
-    out = capsys.readouterr().out.strip()
-    assert out.count("\n") == 0, out          # one line
-    return ok, out
-
-
 # --------------------------------------------------------------------------- count_params
 
 def count_ref(sizes):
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
 
-def test_count_params_accepts_reference_and_library(capsys):
-    assert run(lesson01.check_count_params, count_ref, capsys) == (True,
-                                                                   "✓ count_params: correct")
-    ok, _ = run(lesson01.check_count_params, lambda s: models.MLP(s).num_params(), capsys)
+def test_count_params_accepts_reference_and_library(run_checker):
+    assert run_checker(lesson01.check_count_params, count_ref) == (True,
+                                                                  "✓ count_params: correct")
+    ok, _ = run_checker(lesson01.check_count_params, lambda s: models.MLP(s).num_params())
     assert ok
 
 
@@ -46,23 +38,23 @@ def pairs(s):
     (lambda s: 2 * count_ref(s), "factor of 2"),
     (lambda s: count_ref(s) + 7, "not equal to the reference"),
 ])
-def test_count_params_rejects_typical_mistakes(wrong, hint, capsys):
-    ok, out = run(lesson01.check_count_params, wrong, capsys)
+def test_count_params_rejects_typical_mistakes(wrong, hint, run_checker):
+    ok, out = run_checker(lesson01.check_count_params, wrong)
     assert not ok
     assert out.startswith("✗ count_params:") and hint in out, out
 
 
-def test_count_params_stub_none_wrong_type_and_exception(capsys):
+def test_count_params_stub_none_wrong_type_and_exception(run_checker):
     def stub(sizes):
         raise NotImplementedError
 
-    ok, out = run(lesson01.check_count_params, stub, capsys)
+    ok, out = run_checker(lesson01.check_count_params, stub)
     assert not ok and "not implemented yet" in out
-    ok, out = run(lesson01.check_count_params, lambda s: None, capsys)
+    ok, out = run_checker(lesson01.check_count_params, lambda s: None)
     assert not ok and "forget `return`" in out
-    ok, out = run(lesson01.check_count_params, lambda s: [count_ref(s)], capsys)
+    ok, out = run_checker(lesson01.check_count_params, lambda s: [count_ref(s)])
     assert not ok and "return one number" in out
-    ok, out = run(lesson01.check_count_params, lambda s: s[5], capsys)
+    ok, out = run_checker(lesson01.check_count_params, lambda s: s[5])
     assert not ok and "raised IndexError" in out
 
 
@@ -75,9 +67,9 @@ def ridge_ref(F, y, lam):
     return w, y.mean() - F.mean(0) @ w
 
 
-def test_ridge_fit_accepts_reference_and_library(capsys):
-    assert run(lesson01.check_ridge_fit, ridge_ref, capsys) == (True, "✓ ridge_fit: correct")
-    ok, _ = run(lesson01.check_ridge_fit, solvers.ridge, capsys)
+def test_ridge_fit_accepts_reference_and_library(run_checker):
+    assert run_checker(lesson01.check_ridge_fit, ridge_ref) == (True, "✓ ridge_fit: correct")
+    ok, _ = run_checker(lesson01.check_ridge_fit, solvers.ridge)
     assert ok
 
 
@@ -107,31 +99,31 @@ def _variant(lam_factor=1.0, n_scale=True, center=True, penalize_b=False, b_zero
     (_variant(b_zero_mean=True), "w is right but b is not"),
     (lambda F, y, lam: tuple(-np.asarray(v) for v in ridge_ref(F, y, lam)), "wrong sign"),
 ])
-def test_ridge_fit_rejects_typical_mistakes(wrong, hint, capsys):
-    ok, out = run(lesson01.check_ridge_fit, wrong, capsys)
+def test_ridge_fit_rejects_typical_mistakes(wrong, hint, run_checker):
+    ok, out = run_checker(lesson01.check_ridge_fit, wrong)
     assert not ok
     assert out.startswith("✗ ridge_fit:") and hint in out, out
 
 
-def test_ridge_fit_shape_and_type_hints(capsys):
+def test_ridge_fit_shape_and_type_hints(run_checker):
     def column(F, y, lam):
         w, b = ridge_ref(F, y, lam)
         return w[:, None], b
 
-    ok, out = run(lesson01.check_ridge_fit, column, capsys)
+    ok, out = run_checker(lesson01.check_ridge_fit, column)
     assert not ok and "wrong shape for 'w'" in out and "(1, 1)" not in out
-    ok, out = run(lesson01.check_ridge_fit, lambda F, y, lam: ridge_ref(F, y, lam)[0], capsys)
+    ok, out = run_checker(lesson01.check_ridge_fit, lambda F, y, lam: ridge_ref(F, y, lam)[0])
     assert not ok and "return a pair (w, b)" in out
-    ok, out = run(lesson01.check_ridge_fit,
-                  lambda F, y, lam: (ridge_ref(F, y, lam)[0], np.ones(3)), capsys)
+    ok, out = run_checker(lesson01.check_ridge_fit,
+                          lambda F, y, lam: (ridge_ref(F, y, lam)[0], np.ones(3)))
     assert not ok and "b must be a single number" in out
 
 
-def test_ridge_fit_stub_and_learner_cannot_corrupt_inputs(capsys):
+def test_ridge_fit_stub_and_learner_cannot_corrupt_inputs(run_checker):
     def stub(F, y, lam):
         raise NotImplementedError
 
-    ok, out = run(lesson01.check_ridge_fit, stub, capsys)
+    ok, out = run_checker(lesson01.check_ridge_fit, stub)
     assert not ok and out == ("✗ ridge_fit: not implemented yet: replace "
                               "`raise NotImplementedError` with your code")
 
@@ -140,5 +132,5 @@ def test_ridge_fit_stub_and_learner_cannot_corrupt_inputs(capsys):
         F *= 0.0                                  # an in-place bug after computing the answer
         return w, b
 
-    ok, _ = run(lesson01.check_ridge_fit, mutating, capsys)
+    ok, _ = run_checker(lesson01.check_ridge_fit, mutating)
     assert ok

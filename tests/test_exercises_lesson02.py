@@ -7,13 +7,6 @@ from wdlib import solvers
 from wdlib.exercises import lesson02 as L
 
 
-def _run(capsys, checker, fn):
-    ok = checker(fn)
-    out = capsys.readouterr().out.strip()
-    assert out.count("\n") == 0, f"a checker prints one line, got {out!r}"
-    return ok, out
-
-
 def _stub(*args):
     raise NotImplementedError
 
@@ -24,8 +17,8 @@ def _is_w(k):
 
 # ------------------------------------------------------------------------------------- l2_grad
 
-def test_l2_grad_accepts_reference_and_a_rewrite(capsys):
-    ok, out = _run(capsys, L.check_l2_grad, L.ref_l2_grad)
+def test_l2_grad_accepts_reference_and_a_rewrite(run_checker):
+    ok, out = run_checker(L.check_l2_grad, L.ref_l2_grad)
     assert ok and out == "✓ l2_grad: correct"
 
     def learner(params, lam):
@@ -34,7 +27,7 @@ def test_l2_grad_accepts_reference_and_a_rewrite(capsys):
             out[k] = v * lam if _is_w(k) else 0.0 * v
         return out
 
-    assert _run(capsys, L.check_l2_grad, learner)[0]
+    assert run_checker(L.check_l2_grad, learner)[0]
 
 
 @pytest.mark.parametrize("fn, hint", [
@@ -52,8 +45,8 @@ def test_l2_grad_accepts_reference_and_a_rewrite(capsys):
      "wrong shape"),
     (lambda p, lam: 1 / 0, "ZeroDivisionError"),
 ])
-def test_l2_grad_hints(capsys, fn, hint):
-    ok, out = _run(capsys, L.check_l2_grad, fn)
+def test_l2_grad_hints(run_checker, fn, hint):
+    ok, out = run_checker(L.check_l2_grad, fn)
     assert not ok
     assert out.startswith("✗ l2_grad:") and hint in out, out
 
@@ -70,8 +63,8 @@ def _decay_way(p, g, lr, lam):
 
 @pytest.mark.parametrize("checker", [L.check_sgd_step_l2, L.check_sgd_step_decay])
 @pytest.mark.parametrize("fn", [L.ref_sgd_step, _l2_way, _decay_way])
-def test_steps_accept_both_ways(capsys, checker, fn):
-    ok, out = _run(capsys, checker, fn)
+def test_steps_accept_both_ways(run_checker, checker, fn):
+    ok, out = run_checker(checker, fn)
     assert ok and out.startswith("✓"), out
 
 
@@ -101,13 +94,13 @@ def _step(decay=lambda lr, lam: 1 - lr * lam, bias_decay=False, g_scale=lambda l
     (_step(decay=lambda lr, lam: 1 - 2 * lr * lam), "factor of 2"),
     (lambda p, g, lr, lam: {k: v for k, v in p.items() if _is_w(k)}, "missing keys"),
 ])
-def test_step_hints(capsys, checker, fn, hint):
-    ok, out = _run(capsys, checker, fn)
+def test_step_hints(run_checker, checker, fn, hint):
+    ok, out = run_checker(checker, fn)
     assert not ok
     assert out.startswith("✗ sgd_step_") and hint in out, out
 
 
-def test_steps_do_not_let_in_place_bugs_corrupt_the_reference(capsys):
+def test_steps_do_not_let_in_place_bugs_corrupt_the_reference(run_checker):
     def in_place(p, g, lr, lam):
         for k in p:
             if _is_w(k):
@@ -115,7 +108,7 @@ def test_steps_do_not_let_in_place_bugs_corrupt_the_reference(capsys):
             p[k] -= lr * g[k]
         return p
 
-    ok, _ = _run(capsys, L.check_sgd_step_decay, in_place)
+    ok, _ = run_checker(L.check_sgd_step_decay, in_place)
     assert ok
 
 
@@ -131,13 +124,13 @@ def _ridge_like(lam_of=lambda lam, n: lam, center=True):
     return fn
 
 
-def test_ridge_accepts_reference_forms(capsys):
-    assert _run(capsys, L.check_ridge, _ridge_like())[0]
-    assert _run(capsys, L.check_ridge, solvers.ridge)[0]
+def test_ridge_accepts_reference_forms(run_checker):
+    assert run_checker(L.check_ridge, _ridge_like())[0]
+    assert run_checker(L.check_ridge, solvers.ridge)[0]
     # b as a 1-element array is fine too
-    assert _run(capsys, L.check_ridge,
-                lambda X, y, lam: (solvers.ridge(X, y, lam)[0],
-                                   np.array([solvers.ridge(X, y, lam)[1]])))[0]
+    assert run_checker(L.check_ridge,
+                       lambda X, y, lam: (solvers.ridge(X, y, lam)[0],
+                                          np.array([solvers.ridge(X, y, lam)[1]])))[0]
 
 
 def _bias_penalized(X, y, lam):
@@ -169,12 +162,12 @@ def _sklearn_alpha_lam(X, y, lam):        # (XcᵀXc + λI) w = Xcᵀyc: alpha =
     (lambda X, y, lam: (solvers.ridge(X, y, lam)[0][:, None], 0.0), "flatten"),
     (lambda X, y, lam: None, "returned None"),
 ])
-def test_ridge_hints(capsys, fn, hint):
-    ok, out = _run(capsys, L.check_ridge, fn)
+def test_ridge_hints(run_checker, fn, hint):
+    ok, out = run_checker(L.check_ridge, fn)
     assert not ok
     assert out.startswith("✗ ridge:") and hint in out, out
 
 
-def test_checkers_reject_non_callables(capsys):
-    ok, out = _run(capsys, L.check_ridge, 3)
+def test_checkers_reject_non_callables(run_checker):
+    ok, out = run_checker(L.check_ridge, 3)
     assert not ok and "expected a function" in out

@@ -17,19 +17,12 @@ def _stub(*args):
     raise NotImplementedError
 
 
-def _run(checker, fn, capsys):
-    ok = checker(fn)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out          # exactly one line printed
-    return ok, out
-
-
 # --------------------------------------------------------------------------- soft-thresholding
 
-def test_soft_threshold_accepts_reference_and_a_numpy_version(capsys):
-    assert _run(lesson03.check_soft_threshold, lesson03.reference_soft_threshold, capsys)[0]
-    ok, out = _run(lesson03.check_soft_threshold,
-                   lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0), capsys)
+def test_soft_threshold_accepts_reference_and_a_numpy_version(run_checker):
+    assert run_checker(lesson03.check_soft_threshold, lesson03.reference_soft_threshold)[0]
+    ok, out = run_checker(lesson03.check_soft_threshold,
+                          lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0))
     assert ok and out.startswith("✓ soft_threshold: correct")
 
 
@@ -51,26 +44,26 @@ def test_soft_threshold_cases_straddle_the_threshold():
     (_stub, "not implemented yet"),
     (lambda w, t: w[100], "raised IndexError"),
 ])
-def test_soft_threshold_hints(wrong, hint, capsys):
-    ok, out = _run(lesson03.check_soft_threshold, wrong, capsys)
+def test_soft_threshold_hints(wrong, hint, run_checker):
+    ok, out = run_checker(lesson03.check_soft_threshold, wrong)
     assert not ok and out.startswith("✗ soft_threshold:") and hint in out, out
 
 
-def test_checker_does_not_let_learner_mutate_the_cases(capsys):
+def test_checker_does_not_let_learner_mutate_the_cases(run_checker):
     def in_place(w, t):
         w[:] = S(w, t)
         return w
-    ok, _ = _run(lesson03.check_soft_threshold, in_place, capsys)
+    ok, _ = run_checker(lesson03.check_soft_threshold, in_place)
     assert ok                                   # it gets copies: in-place is still correct
 
 
 # --------------------------------------------------------------------------- proximal lasso step
 
-def test_prox_lasso_step_accepts_reference(capsys):
+def test_prox_lasso_step_accepts_reference(run_checker):
     def mine(w, X, y, lr, lam):
         v = w - lr * X.T @ (X @ w - y) / len(y)
         return np.sign(v) * np.maximum(np.abs(v) - lr * lam, 0)
-    ok, out = _run(lesson03.check_prox_lasso_step, mine, capsys)
+    ok, out = run_checker(lesson03.check_prox_lasso_step, mine)
     assert ok and out.startswith("✓ prox_lasso_step: correct")
 
 
@@ -86,8 +79,8 @@ def test_prox_lasso_step_accepts_reference(capsys):
     (lambda w, X, y, lr, lam: S(w - lr * _grad(w, X, y), lr * lam)[:, None], "wrong shape"),
     (_stub, "not implemented yet"),
 ])
-def test_prox_lasso_step_hints(wrong, hint, capsys):
-    ok, out = _run(lesson03.check_prox_lasso_step, wrong, capsys)
+def test_prox_lasso_step_hints(wrong, hint, run_checker):
+    ok, out = run_checker(lesson03.check_prox_lasso_step, wrong)
     assert not ok and out.startswith("✗ prox_lasso_step:") and hint in out, out
 
 
@@ -104,11 +97,11 @@ def test_prox_steps_converge_to_the_lasso():
 
 # --------------------------------------------------------------------------- max-norm projection
 
-def test_max_norm_accepts_reference(capsys):
+def test_max_norm_accepts_reference(run_checker):
     def mine(W, c):
         norms = np.linalg.norm(W, axis=0)
         return W * np.minimum(1.0, c / norms)
-    ok, out = _run(lesson03.check_max_norm, mine, capsys)
+    ok, out = run_checker(lesson03.check_max_norm, mine)
     assert ok and out.startswith("✓ max_norm_project: correct")
 
 
@@ -128,6 +121,6 @@ def test_max_norm_cases_have_columns_inside_and_outside():
     (lambda W, c: W.T, "wrong shape"),
     (_stub, "not implemented yet"),
 ])
-def test_max_norm_hints(wrong, hint, capsys):
-    ok, out = _run(lesson03.check_max_norm, wrong, capsys)
+def test_max_norm_hints(wrong, hint, run_checker):
+    ok, out = run_checker(lesson03.check_max_norm, wrong)
     assert not ok and out.startswith("✗ max_norm_project:") and hint in out, out

@@ -11,13 +11,6 @@ def _stub(*args):
     raise NotImplementedError
 
 
-def _run(checker, fn, capsys):
-    ok = checker(fn)
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out          # exactly one line printed
-    return ok, out
-
-
 # --------------------------------------------------------------------------- k-fold CV loss
 
 def _cv(X, y, lams, k, seed, *, half=True, on="val", fit_all=False, intercept=True,
@@ -52,9 +45,9 @@ def _blocks(X, y, lams, k, seed):
     return _cv(X, y, lams, k, seed, folds=folds)
 
 
-def test_cv_loss_accepts_reference_and_a_loop(capsys):
-    assert _run(lesson04.check_cv_loss, lesson04.reference_cv_loss, capsys)[0]
-    ok, out = _run(lesson04.check_cv_loss, _cv, capsys)
+def test_cv_loss_accepts_reference_and_a_loop(run_checker):
+    assert run_checker(lesson04.check_cv_loss, lesson04.reference_cv_loss)[0]
+    ok, out = run_checker(lesson04.check_cv_loss, _cv)
     assert ok and out.startswith("✓ cv_loss: correct")
 
 
@@ -78,8 +71,8 @@ def test_cv_cases_have_unequal_folds():
     (_stub, "not implemented yet"),
     (lambda X, *a: X[1000], "raised IndexError"),
 ])
-def test_cv_loss_hints(wrong, hint, capsys):
-    ok, out = _run(lesson04.check_cv_loss, wrong, capsys)
+def test_cv_loss_hints(wrong, hint, run_checker):
+    ok, out = run_checker(lesson04.check_cv_loss, wrong)
     assert not ok and out.startswith("✗ cv_loss:") and hint in out, out
 
 
@@ -96,9 +89,9 @@ def _one_se(lams, L, *, se="se", ddof=1, pick="max", index=False, at="min"):
     return int(j) if index else float(lams[j])
 
 
-def test_one_se_rule_accepts_reference_and_a_numpy_version(capsys):
-    assert _run(lesson04.check_one_se_rule, lesson04.reference_one_se_rule, capsys)[0]
-    ok, out = _run(lesson04.check_one_se_rule, _one_se, capsys)
+def test_one_se_rule_accepts_reference_and_a_numpy_version(run_checker):
+    assert run_checker(lesson04.check_one_se_rule, lesson04.reference_one_se_rule)[0]
+    ok, out = run_checker(lesson04.check_one_se_rule, _one_se)
     assert ok and out.startswith("✓ one_se_rule: correct")
 
 
@@ -121,6 +114,6 @@ def test_first_one_se_case_separates_every_mistake():
     (lambda lams, L: None, "forget `return`"),
     (_stub, "not implemented yet"),
 ])
-def test_one_se_rule_hints(wrong, hint, capsys):
-    ok, out = _run(lesson04.check_one_se_rule, wrong, capsys)
+def test_one_se_rule_hints(wrong, hint, run_checker):
+    ok, out = run_checker(lesson04.check_one_se_rule, wrong)
     assert not ok and out.startswith("✗ one_se_rule:") and hint in out, out

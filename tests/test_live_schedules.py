@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from wdlib import diagnostics, optim, schedules  # noqa: E402
-from wdlib.live.clipping import descend  # noqa: E402
+from wdlib.live._surface import descend  # noqa: E402
 from wdlib.live.schedules import (  # noqa: E402
     HESSIAN,
     KINDS,

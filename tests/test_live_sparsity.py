@@ -1,5 +1,6 @@
-"""The "sparsity" dashboard (lesson 03): the solvers behind it are exact, the paths are cached,
-and the effects the lesson claims are in the numbers. (Generic checks: tests/test_live.py.)"""
+"""The "sparsity" dashboard (lesson 03): the paths are cached and match the solvers, and the
+effects the lesson claims are in the numbers. (Its solvers, ``solvers.max_norm`` included:
+tests/test_solvers.py; generic checks: tests/test_live.py.)"""
 
 import matplotlib
 
@@ -8,7 +9,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from wdlib import models, solvers, train  # noqa: E402
+from wdlib import solvers  # noqa: E402
 from wdlib.live import sparsity as sp  # noqa: E402
 
 
@@ -17,47 +18,6 @@ def dash():
     d = sp.Sparsity()
     yield d
     d.close()
-
-
-# --- max_norm_lstsq --------------------------------------------------------------------------
-
-def test_max_norm_on_an_orthogonal_design_is_the_projection_of_least_squares():
-    """Hand-checkable: with XcᵀXc/n = I the problem is min ½‖w − q‖² + const, q = Xcᵀyc/n, so
-    the answer is q itself inside the ball and q·c/‖q‖ outside it."""
-    n = 8
-    H = np.linalg.qr(np.eye(n) - 1 / n)[0][:, :3]            # 3 orthonormal columns ⟂ ones
-    X = np.sqrt(n) * H                                        # centered, XᵀX/n = I
-    q = np.array([3.0, 0.0, -4.0])                            # ‖q‖ = 5
-    y = (X @ q + 2.0)[:, None]                                # exact fit, intercept 2
-    w, mu = sp.max_norm_lstsq(X, y, np.array([10.0, 5.0, 2.5, 1.0]))
-    np.testing.assert_allclose(w, [[3, 0, -4], [3, 0, -4], [1.5, 0, -2], [0.6, 0, -0.8]],
-                               atol=1e-14)
-    np.testing.assert_allclose(mu, [0, 0, 1, 4], atol=1e-12)  # w = q / (1 + μ)
-
-
-def test_max_norm_is_ridge_at_the_lambda_that_reaches_the_bound():
-    for rho in (0.0, 0.9):
-        ds = sp.problem(rho)
-        cs = np.logspace(-3, 1.5, 40)
-        w, mu = sp.max_norm_lstsq(ds.X, ds.y, cs)                          # (40, 20), (40,)
-        active = mu > 0
-        assert 10 < active.sum() < 40
-        np.testing.assert_allclose(np.linalg.norm(w[active], axis=1), cs[active], rtol=1e-13)
-        ridge, _ = solvers.ridge(ds.X, ds.y, mu)                           # KKT: w = ridge(μ)
-        np.testing.assert_allclose(w, ridge, rtol=1e-10, atol=1e-12)
-        one, _ = sp.max_norm_lstsq(ds.X, ds.y, cs[[7]])                    # batched == single
-        np.testing.assert_allclose(one[0], w[7], rtol=1e-12, atol=1e-15)
-
-
-def test_max_norm_equals_projected_gradient_training():
-    """The same answer as training a linear model with train.fit(penalty="max_norm"): a
-    gradient step, then the projection onto ‖w‖₂ <= c, repeated (converged to ~1e-12)."""
-    ds = sp.problem(0.0)
-    c = np.array([0.5, 1.5])
-    params, _ = train.fit(models.linear(20), ds.X, ds.y, optimizer="nesterov", lr=0.3,
-                          penalty="max_norm", lam=c, steps=1500, record="loss", init="zeros")
-    w, _ = sp.max_norm_lstsq(ds.X, ds.y, c)
-    np.testing.assert_allclose(params["W1"][:, :, 0], w, atol=1e-9)
 
 
 # --- the dashboard ---------------------------------------------------------------------------
@@ -85,7 +45,7 @@ def test_every_estimator_column(dash):
     ds = sp.problem(0.5)
     w_ls, _ = solvers.ridge(ds.X, ds.y, 0.0)
     w_en, _ = solvers.elastic_net(ds.X, ds.y, 0.2, 0.3)
-    w_mn, _ = sp.max_norm_lstsq(ds.X, ds.y, np.array([0.7]))
+    w_mn, _ = solvers.max_norm(ds.X, ds.y, np.array([0.7]))
     np.testing.assert_allclose(d.result["w"], np.vstack([w_ls, solvers.lasso(ds.X, ds.y, 0.2)[0],
                                                          w_en, w_mn]), rtol=1e-9, atol=1e-11)
     assert "l1_ratio = 0.30" in d.status.value and "ρ = 0.50" in d.status.value
@@ -121,7 +81,7 @@ def test_paths_are_cached_and_match_the_solvers(dash, monkeypatch):
     w, _ = solvers.lasso(ds.X, ds.y, sp.LAMS)
     np.testing.assert_allclose(sp.path(0.0, "l1", 1.0), w, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(sp.path(0.0, "max_norm", 1.0),
-                               sp.max_norm_lstsq(ds.X, ds.y, sp.CS)[0], rtol=0, atol=0)
+                               solvers.max_norm(ds.X, ds.y, sp.CS)[0], rtol=0, atol=0)
     d = dash
     d.set(**d.defaults)
     calls = []

@@ -54,6 +54,9 @@ def test_soft_threshold_exact_zeros():
     out = penalties.soft_threshold(np.array([-3.0, -0.5, 0.0, 0.5, 1.0, 3.0]), 1.0)
     assert out.tolist() == [-2.0, 0.0, 0.0, 0.0, 0.0, 2.0]
     assert np.count_nonzero(out) == 2
+    out = penalties.soft_threshold(np.array([-3.0, -2.0, -0.5, 0.0, 1.0, 2.5]), 2.0)
+    np.testing.assert_array_equal(out, [-1.0, 0.0, 0.0, 0.0, 0.0, 0.5])
+    assert not np.any(np.signbit(out[1:5]))                   # +0.0, never -0.0
     with pytest.raises(ValueError, match="t must be >= 0, got -1"):
         penalties.soft_threshold(np.ones(2), -1)
 

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from wdlib import data, solvers
+from wdlib import data, models, solvers, train
 
 
 def problem(n=40, d=6, seed=0):
@@ -228,13 +228,6 @@ def test_lasso_solution_minimizes_the_objective():
     assert np.all(solvers.objective(ds.X, ds.y, w + dW, b + dB, 0.05, l1_ratio=1.0) > best)
 
 
-def test_soft_threshold_exact_values():
-    z = np.array([-3.0, -2.0, -0.5, 0.0, 1.0, 2.5])
-    out = solvers._soft_threshold(z, 2.0)
-    np.testing.assert_array_equal(out, [-1.0, 0.0, 0.0, 0.0, 0.0, 0.5])
-    assert not np.any(np.signbit(out[1:5]))                   # +0.0, never -0.0
-
-
 def test_lasso_on_ill_conditioned_polynomial_features():
     """Degree-12 features (condition number ~1e9): KKT still holds, batched == separate."""
     ds = data.polynomial(seed=0)
@@ -323,6 +316,87 @@ def test_objective_values():
     np.testing.assert_allclose(v, [1.25 / 6 + 0.125, 0.5], rtol=1e-15)
 
 
+# --------------------------------------------------------------------------- max-norm
+
+def sparse_problem(rho):
+    """Lesson 03's problem (the "sparsity" dashboard's): n = 50, d = 20, 5 true features."""
+    return data.sparse_linear(n=50, n_val=200, d=20, k=5, noise=0.5, correlation=rho, seed=1)
+
+
+def test_max_norm_on_an_orthogonal_design_is_the_projection_of_least_squares():
+    """Hand-checkable: with XcᵀXc/n = I the problem is min ½‖w − q‖² + const, q = Xcᵀyc/n, so
+    the answer is q itself inside the ball and q·c/‖q‖ outside it; b is not constrained."""
+    n = 8
+    H = np.linalg.qr(np.eye(n) - 1 / n)[0][:, :3]            # 3 orthonormal columns ⟂ ones
+    X = np.sqrt(n) * H                                        # centered, XᵀX/n = I
+    q = np.array([3.0, 0.0, -4.0])                            # ‖q‖ = 5
+    y = (X @ q + 2.0)[:, None]                                # exact fit, intercept 2
+    w, b, mu = solvers.max_norm(X, y, np.array([10.0, 5.0, 2.5, 1.0]), return_lam=True)
+    np.testing.assert_allclose(w, [[3, 0, -4], [3, 0, -4], [1.5, 0, -2], [0.6, 0, -0.8]],
+                               atol=1e-14)
+    np.testing.assert_allclose(mu, [0, 0, 1, 4], atol=1e-12)  # w = q / (1 + μ)
+    np.testing.assert_allclose(b, [2, 2, 2, 2], rtol=1e-14)   # X centered: b = mean(y)
+
+
+def test_max_norm_is_ridge_at_the_lambda_that_reaches_the_bound():
+    for rho in (0.0, 0.9):
+        ds = sparse_problem(rho)
+        cs = np.logspace(-3, 1.5, 40)
+        w, b, mu = solvers.max_norm(ds.X, ds.y, cs, return_lam=True)     # (40, 20), (40,) x2
+        active = mu > 0
+        assert 10 < active.sum() < 40
+        np.testing.assert_allclose(np.linalg.norm(w[active], axis=1), cs[active], rtol=1e-13)
+        ridge, ridge_b = solvers.ridge(ds.X, ds.y, mu)                     # KKT: w = ridge(μ)
+        np.testing.assert_allclose(w, ridge, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(b, ridge_b, rtol=1e-10, atol=1e-12)
+        one, _ = solvers.max_norm(ds.X, ds.y, cs[[7]])                     # batched == single
+        np.testing.assert_allclose(one[0], w[7], rtol=1e-12, atol=1e-15)
+        single, b7, mu7 = solvers.max_norm(ds.X, ds.y, float(cs[7]), return_lam=True)
+        assert single.shape == (20,) and isinstance(b7, float) and isinstance(mu7, float)
+        np.testing.assert_allclose(single, w[7], rtol=1e-12, atol=1e-15)
+        assert b7 == pytest.approx(b[7], rel=1e-12) and mu7 == pytest.approx(mu[7], rel=1e-12)
+
+
+def test_max_norm_equals_projected_gradient_training():
+    """The same answer as training a linear model with train.fit(penalty="max_norm"): a
+    gradient step, then the projection onto ‖w‖₂ <= c, repeated (converged to ~1e-12)."""
+    ds = sparse_problem(0.0)
+    c = np.array([0.5, 1.5])
+    params, _ = train.fit(models.linear(20), ds.X, ds.y, optimizer="nesterov", lr=0.3,
+                          penalty="max_norm", lam=c, steps=1500, record="loss", init="zeros")
+    w, _ = solvers.max_norm(ds.X, ds.y, c)
+    np.testing.assert_allclose(params["W1"][:, :, 0], w, atol=1e-9)
+
+
+def test_max_norm_without_a_bound_is_least_squares_also_when_rank_deficient():
+    X, y = problem(seed=7)
+    w_ls, b_ls = solvers.ridge(X, y, 0.0)
+    for c in (np.inf, 1e6):                                   # no bound, an inactive bound
+        w, b, mu = solvers.max_norm(X, y, c, return_lam=True)
+        np.testing.assert_allclose(w, w_ls, rtol=1e-9)
+        assert b == pytest.approx(b_ls, rel=1e-9) and mu == 0.0
+    # more features than samples: the minimum-norm least-squares solution inside the ball,
+    # ridge at the λ that reaches the bound outside it
+    rng = np.random.default_rng(1)
+    Xw, yw = rng.standard_normal((8, 20)), rng.standard_normal(8)
+    w0, _ = solvers.ridge(Xw, yw, 0.0)
+    c = np.array([np.inf, 2 * np.linalg.norm(w0), np.linalg.norm(w0) / 2])
+    w, b, mu = solvers.max_norm(Xw, yw, c, return_lam=True)
+    assert mu[0] == mu[1] == 0.0 and mu[2] > 0
+    np.testing.assert_allclose(w[:2], [w0, w0], rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(np.linalg.norm(w[2]), c[2], rtol=1e-12)
+    np.testing.assert_allclose(w[2], solvers.ridge(Xw, yw, mu[2])[0], rtol=1e-9, atol=1e-12)
+
+
+def test_max_norm_with_nothing_to_fit_is_zero():
+    X, _ = problem(seed=8)
+    w, b, mu = solvers.max_norm(X, np.full(len(X), 3.0), np.array([0.1, np.inf]),
+                                return_lam=True)
+    np.testing.assert_array_equal(w, 0.0)
+    np.testing.assert_array_equal(mu, 0.0)
+    np.testing.assert_allclose(b, 3.0, rtol=1e-15)
+
+
 # --------------------------------------------------------------------------- errors
 
 X3, Y3 = np.ones((3, 2)), np.ones(3)
@@ -355,6 +429,13 @@ def test_bad_arguments_raise(solver, args, match):
     (lambda: solvers.lam_max(X3, np.ones(2)), "X and y must have the same number of rows"),
     (lambda: solvers.shrinkage_factors(X3, -1.0), "lam must be >= 0, got -1"),
     (lambda: solvers.lasso_path(X3, Y3), r"lam_max = 0"),
+    (lambda: solvers.max_norm(X3, Y3, 0.0), "c must be > 0, got 0"),
+    (lambda: solvers.max_norm(X3, Y3, np.array([1.0, -np.inf])), r"c must be finite"),
+    (lambda: solvers.max_norm(X3, Y3, np.array([np.inf, -1.0])),
+     r"c must be > 0, got \[inf, -1.\]"),
+    (lambda: solvers.max_norm(X3, Y3, np.full((2, 2), np.inf)), r"c must be a number or a non"),
+    (lambda: solvers.max_norm(X3, Y3, np.nan), "c must be finite, got nan"),
+    (lambda: solvers.max_norm(X3, np.ones(4), 1.0), "X and y must have the same number of rows"),
 ])
 def test_more_bad_arguments_raise(call, match):
     with pytest.raises(ValueError, match=match):

@@ -31,11 +31,15 @@ from wdlib import _checks
 
 
 def soft_threshold(w, t) -> np.ndarray:
-    """``sign(w) · max(|w| - t, 0)``: moves w towards 0 by t and stops at exactly 0."""
+    """``sign(w) · max(|w| - t, 0)``: moves w towards 0 by t and stops at exactly 0.
+
+    The proximal map of t·‖·‖₁. Computed as ``w - clip(w, -t, t)``: the same values, and the
+    zeros are +0.0 (never -0.0, which would print as "-0.0").
+    """
     w = np.asarray(w, dtype=np.float64)
     if np.any(np.asarray(t) < 0):
         raise ValueError(f"t must be >= 0, got {_checks._fmt(t)}")
-    return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
+    return w - np.clip(w, -t, t)
 
 
 def _frozen(value):
@@ -71,9 +75,22 @@ def _check_strength(name: str, value, check, keys):
 
 
 class Penalty:
-    """Base class: a penalty on some parameters (see the module docstring)."""
+    """Base class: a penalty on some parameters (see the module docstring).
+
+    A subclass is a frozen dataclass with a strength field (``lam``; ``MaxNorm``: ``c``, named by
+    ``_strength_name``) and ``keys``; ``__post_init__`` validates both.
+    """
 
     keys: tuple[str, ...] | None
+    _strength_name = "lam"
+    _strength_check = staticmethod(_checks.nonnegative)
+
+    def __post_init__(self):
+        name = self._strength_name
+        value, keys = _check_strength(name, getattr(self, name), self._strength_check,
+                                      _norm_keys(self.keys))
+        object.__setattr__(self, name, value)
+        object.__setattr__(self, "keys", keys)
 
     # -- what each penalty defines ------------------------------------------------------------
     def _value(self, w: np.ndarray, lam, axes) -> np.ndarray:
@@ -88,7 +105,7 @@ class Penalty:
     # -- shared machinery ---------------------------------------------------------------------
     @property
     def _strength(self):
-        return self.lam
+        return getattr(self, self._strength_name)
 
     def penalized(self, params: Mapping) -> tuple[str, ...]:
         """The keys of ``params`` this penalty acts on."""
@@ -164,11 +181,6 @@ class L2(Penalty):
     lam: float | np.ndarray | dict = 0.0
     keys: tuple[str, ...] | None = None
 
-    def __post_init__(self):
-        lam, keys = _check_strength("lam", self.lam, _checks.nonnegative, _norm_keys(self.keys))
-        object.__setattr__(self, "lam", lam)
-        object.__setattr__(self, "keys", keys)
-
     def _value(self, w, lam, axes):
         return 0.5 * lam * (w * w).sum(axis=axes)
 
@@ -185,11 +197,6 @@ class L1(Penalty):
 
     lam: float | np.ndarray | dict = 0.0
     keys: tuple[str, ...] | None = None
-
-    def __post_init__(self):
-        lam, keys = _check_strength("lam", self.lam, _checks.nonnegative, _norm_keys(self.keys))
-        object.__setattr__(self, "lam", lam)
-        object.__setattr__(self, "keys", keys)
 
     def _value(self, w, lam, axes):
         return lam * np.abs(w).sum(axis=axes)
@@ -210,10 +217,8 @@ class ElasticNet(Penalty):
     keys: tuple[str, ...] | None = None
 
     def __post_init__(self):
-        lam, keys = _check_strength("lam", self.lam, _checks.nonnegative, _norm_keys(self.keys))
+        super().__post_init__()
         r = _checks.in_range("l1_ratio", self.l1_ratio, 0.0, 1.0, hi_open=False)
-        object.__setattr__(self, "lam", lam)
-        object.__setattr__(self, "keys", keys)
         object.__setattr__(self, "l1_ratio", _frozen(r))
 
     def _r(self, w, batched=None):
@@ -245,15 +250,8 @@ class MaxNorm(Penalty):
 
     c: float | np.ndarray | dict = 1.0
     keys: tuple[str, ...] | None = None
-
-    def __post_init__(self):
-        c, keys = _check_strength("c", self.c, _checks.positive, _norm_keys(self.keys))
-        object.__setattr__(self, "c", c)
-        object.__setattr__(self, "keys", keys)
-
-    @property
-    def _strength(self):
-        return self.c
+    _strength_name = "c"
+    _strength_check = staticmethod(_checks.positive)
 
     def _value(self, w, lam, axes):
         return np.zeros(w.shape[0]) if axes is not None else 0.0

@@ -12,6 +12,9 @@ and then ``b = mean(y) - mean(X) @ w``.
 ``lam`` (and ``l1_ratio``) may be a float or a length-K array. A float gives ``w`` of shape
 ``(d,)`` and a float ``b``; a K-array gives ``w`` of shape ``(K, d)`` and ``b`` of shape ``(K,)``,
 computed for all K values at once (no Python loop over lam).
+
+``max_norm`` solves the same squared error under a constraint instead of a penalty,
+``||w||_2 <= c`` (b free), and shows that it is ridge with a lam chosen by c.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ import warnings
 import numpy as np
 
 from wdlib import _checks
+from wdlib.penalties import soft_threshold
 
 __all__ = ["ConvergenceWarning", "ridge", "lasso", "elastic_net", "lam_max", "lasso_path",
-           "shrinkage_factors", "objective"]
+           "shrinkage_factors", "max_norm", "objective"]
 
 
 class ConvergenceWarning(UserWarning):
@@ -68,14 +72,6 @@ def _ridge_factors(s, lam, n):
     keep = (lam > 0) | (s > cutoff)                                        # (K, r)
     denom = np.where(keep, s**2 + n * lam, 1.0)
     return np.where(keep, s / denom, 0.0), np.where(keep, s**2 / denom, 0.0)
-
-
-def _soft_threshold(z, t):
-    """The proximal map of t * ||.||_1: shrink every entry towards 0 by t; |z| <= t gives 0.
-
-    Written as z - clip(z, -t, t) = sign(z) * max(|z| - t, 0), whose zeros are exact (and +0.0).
-    """
-    return z - np.clip(z, -t, t)
 
 
 # --------------------------------------------------------------------------- ridge
@@ -126,6 +122,69 @@ def shrinkage_factors(X, lam):
     return h if np.ndim(lam) == 1 else h[0]
 
 
+# --------------------------------------------------------------------------- max-norm
+
+def _bound(c):
+    """A max-norm bound: c > 0, a float or a length-K array; +inf means no bound."""
+    try:
+        unbounded = np.isposinf(np.asarray(c, dtype=np.float64))
+    except (TypeError, ValueError):
+        unbounded = np.False_                               # not numbers: _checks says so
+    if not unbounded.any():
+        return _checks.positive("c", c)
+    values = np.asarray(c, dtype=np.float64)
+    if np.any(values <= 0):
+        raise ValueError(f"c must be > 0, got {_checks._fmt(values)}")
+    c = _checks.positive("c", np.where(unbounded, 1.0, values))    # shape; the finite ones
+    return np.where(unbounded, np.inf, c) if np.ndim(c) else np.inf
+
+
+def max_norm(X, y, c, *, return_lam=False):
+    """Least squares under a max-norm bound: argmin 1/(2n)||y - Xw - b||^2 s.t. ||w||_2 <= c.
+
+    The intercept b is free (neither bounded nor penalized), so the problem is solved on the
+    centered data and ``b = mean(y) - mean(X) @ w``, as for ``ridge``.
+
+    Optimality (KKT): either the least-squares w already lies inside the ball (the bound is
+    inactive, lam = 0), or w is the ridge solution w(lam) = (G + lam I)^{-1} Xc^T yc / n,
+    G = Xc^T Xc / n, whose lam > 0 puts it exactly on the sphere ||w(lam)|| = c: a max-norm bound
+    is ridge with a lam chosen by c. lam is found by Newton's method on 1/||w(lam)|| - 1/c, which
+    is almost linear in lam (More and Sorensen), in the eigenbasis of G, for all K bounds at once
+    (30 iterations; ~6 are needed). As lam = 0 for ``ridge``, numerically null directions of G
+    get no weight: the minimum-norm least-squares solution when the bound is inactive.
+
+    Args: X (n, d); y (n,) or (n, 1); c > 0, a float or a length-K array; ``c = inf`` is no
+    bound (plain least squares).
+    Returns: ``w`` (d,) and a float ``b``; or ``w`` (K, d) and ``b`` (K,) for a K-array c. With
+    ``return_lam=True`` also ``lam`` (a float, or (K,)): the ridge lam with the same solution,
+    ``ridge(X, y, lam)``, 0 where the bound is inactive.
+    """
+    Xc, x_mean, yc, y_mean = _data(X, y)
+    c = _bound(c)
+    n = Xc.shape[0]
+    s, V = np.linalg.eigh(Xc.T @ Xc / n)                                   # (d,), (d, d)
+    q = V.T @ (Xc.T @ yc) / n                                              # (d,)
+    null = s <= max(s[-1], 0.0) * max(Xc.shape) * np.finfo(np.float64).eps
+    s, q = np.where(null, 1.0, s), np.where(null, 0.0, q)     # null directions: no weight
+    ck = np.reshape(c, (-1, 1))                                            # (K, 1)
+    mu = np.zeros_like(ck)
+    active = np.sqrt(np.sum((q / s) ** 2)) > ck[:, 0]          # least squares outside the ball
+    if active.any():
+        m, ca = mu[active], ck[active]
+        for _ in range(30):                               # quadratic convergence: ~6 needed
+            a = q / (s + m)                                                # (K, d)
+            norm = np.sqrt(np.sum(a * a, axis=1, keepdims=True))           # (K, 1)
+            slope = np.sum(a * a / (s + m), axis=1, keepdims=True) / norm**3
+            m = np.maximum(m - (1 / norm - 1 / ca) / slope, 0.0)
+        mu[active] = m
+    w = (q / (s + mu)) @ V.T                                               # (K, d)
+    batched = np.ndim(c) == 1
+    out = _output(w, x_mean, y_mean, batched)
+    if not return_lam:
+        return out
+    return (*out, mu[:, 0] if batched else float(mu[0, 0]))
+
+
 # --------------------------------------------------------------------------- lasso, elastic net
 
 def _polish(G, c, l1, l2, w):
@@ -170,7 +229,7 @@ def _fista(G, c, l1, l2, max_iter, tol, polish_every=10):
     scale = tol * np.linalg.norm(c)
 
     def prox_step(v):                      # T(v) and whether the step from v is small  # (K, d)
-        v_new = _soft_threshold(v - step * (v @ G - c + l2 * v), step * l1)
+        v_new = soft_threshold(v - step * (v @ G - c + l2 * v), step * l1)
         return v_new, np.linalg.norm(v - v_new, axis=1) <= scale * step[:, 0]
 
     def energy(v):                         # the objective, up to a constant  # (K,)

@@ -18,17 +18,10 @@ from pathlib import Path
 import harness as H
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NOTEBOOKS, FIXTURES = H.NOTEBOOKS, H.FIXTURES
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 # The fixture notebooks are driven in the browser, not checked by nbval like the lessons.
 collect_ignore_glob = ["fixtures/*", "artifacts/*"]
-
-
-def lesson_notebooks() -> list[Path]:
-    """The lessons with a dashboard; the hand-built fixture while there are none."""
-    return H.dashboard_notebooks(NOTEBOOKS) or [FIXTURES / "dashboard_fixture.ipynb"]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -63,6 +63,16 @@ def dashboard_notebooks(folder: Path) -> list[Path]:
     return found
 
 
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def lesson_notebooks() -> list[Path]:
+    """The lessons with a dashboard; the hand-built fixture while there are none."""
+    return dashboard_notebooks(NOTEBOOKS) or [FIXTURES / "dashboard_fixture.ipynb"]
+
+
 # --------------------------------------------------------------------------- servers
 @dataclass
 class Server:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import harness as H
 import pytest
-from conftest import lesson_notebooks
 
 pytestmark = pytest.mark.browser
 
-LESSONS = lesson_notebooks()
+LESSONS = H.lesson_notebooks()
 
 
 def run_in_lab(page, server, name: str) -> H.Notebook:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import harness as H
 import pytest
-from conftest import lesson_notebooks
 
 pytestmark = pytest.mark.browser
 
 
 def test_voila_hides_code_and_dashboard_redraws(served_root, page, artifacts, tmp_path):
-    lesson = lesson_notebooks()[0]
+    lesson = H.lesson_notebooks()[0]
     with H.voila_server(served_root / lesson.name, tmp_path / "voila") as server:
         page.goto(f"{server.url}/?token={server.token}")
         page.locator(".wdlib-dashboard .wdlib-figure").first.wait_for(timeout=90_000)

@@ -73,23 +73,52 @@ def report(name: str, hint: str | None) -> bool:
     return False
 
 
+NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
+
+
+class WrongForm(Exception):
+    """Raised by a ``convert``: the answer has the wrong form (the message is the hint)."""
+
+
 def check(name: str, fn: Callable, reference: Callable, cases, *, hints=None,
-          rtol: float = 1e-8, atol: float = 1e-10) -> bool:
+          hints_for: Callable | None = None, convert: Callable | None = None,
+          form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10) -> bool:
     """Run ``fn`` and ``reference`` on each case (a tuple of arguments) and report.
 
-    A stub that raises NotImplementedError reports "not implemented yet"; any other exception is
-    reported with its type and message (the learner sees it, the notebook keeps running).
+    For each case, in this order:
+
+    - ``convert(got)`` turns the learner's return value into the reference's form (e.g. a pair
+      ``(w, b)`` into ``{"w": w, "b": b}``); it raises ``WrongForm(hint)`` when it cannot;
+    - ``form_hint(got, *args)`` returns a hint when the answer has the wrong form for these
+      arguments (a shape, missing keys), else None; it is checked before the values;
+    - ``diagnose`` compares the values (``rtol``, ``atol``). Its hints are
+      ``hints_for(*args) -> {hint: the typical wrong answer for these arguments}`` first, then
+      ``hints`` (``{hint: want -> a typical wrong answer}``, the same for every case), then the
+      built-in sign and factor-2 hints.
+
+    A ``fn`` that is not a function is reported as such; a stub that raises NotImplementedError
+    reports "not implemented yet"; any other exception (in ``fn`` or in ``convert``) is reported
+    with its type and message (the learner sees it, the notebook keeps running).
     """
+    if not callable(fn):
+        return report(name, f"expected a function, got {type(fn).__name__}")
     for args in cases:
         want = reference(*args)
         try:
             got = fn(*_copy(args))
+            if convert is not None:
+                got = convert(got)
         except NotImplementedError:
-            return report(name, "not implemented yet: replace `raise NotImplementedError` "
-                                "with your code")
+            return report(name, NOT_IMPLEMENTED)
+        except WrongForm as exc:
+            return report(name, str(exc))
         except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
             return report(name, f"your function raised {type(exc).__name__}: {exc}")
-        hint = diagnose(got, want, rtol=rtol, atol=atol, hints=hints)
+        hint = None if form_hint is None else form_hint(got, *args)
+        if hint is None:
+            wrong = {} if hints_for is None else hints_for(*args)
+            case_hints = {msg: (lambda _want, v=v: v) for msg, v in wrong.items()}
+            hint = diagnose(got, want, rtol=rtol, atol=atol, hints={**case_hints, **(hints or {})})
         if hint is not None:
             return report(name, hint)
     return report(name, None)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import losses
-from wdlib.exercises._core import _copy, diagnose, report
+from wdlib.exercises._core import check
 
 __all__ = ["check_half_mse", "half_mse_cases"]
 
@@ -33,33 +33,27 @@ def _reference(yhat, y) -> float:
     return float(losses.mse(yhat, y)[0])
 
 
+def _hints(yhat, y) -> dict:
+    """Typical wrong values for this case (the hints know n)."""
+    want, n = _reference(yhat, y), y.shape[0]
+    return {
+        "a sum instead of a mean: divide by the number of samples n "
+            f"(here n = {n})": n * want,
+        "off by a factor of 2: too large, the ½ is missing (the lessons' loss is "
+            "½·mean((ŷ − y)²), PyTorch's MSELoss has no ½)": 2 * want,
+        "the square root of the answer: no square root here, this is not the RMSE":
+            np.sqrt(want),
+    }
+
+
+def _one_number(got, yhat, y) -> str | None:
+    if got is not None and np.ndim(got) != 0:
+        return ("return one number (the mean over all samples), got an array of shape "
+                f"{np.shape(got)}")
+    return None
+
+
 def check_half_mse(fn: Callable, *, seed: int = 0) -> bool:
     """Check ``fn(yhat, y) -> float`` = ½·mean((yhat − y)²) on random (n, 1) arrays."""
-    cases = half_mse_cases(seed)
-
-    def hints_for(n):
-        return {
-            "a sum instead of a mean: divide by the number of samples n "
-                f"(here n = {n})": lambda want: n * want,
-            "off by a factor of 2: too large, the ½ is missing (the lessons' loss is "
-                "½·mean((ŷ − y)²), PyTorch's MSELoss has no ½)": lambda want: 2 * want,
-            "the square root of the answer: no square root here, this is not the RMSE":
-                lambda want: np.sqrt(want),
-        }
-
-    for yhat, y in cases:                  # one case at a time, so the hints know n
-        want = _reference(yhat, y)
-        try:
-            got = fn(*_copy((yhat, y)))
-        except NotImplementedError:
-            return report("half_mse", "not implemented yet: replace `raise "
-                                      "NotImplementedError` with your code")
-        except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-            return report("half_mse", f"your function raised {type(exc).__name__}: {exc}")
-        if got is not None and np.ndim(got) != 0:
-            return report("half_mse", f"return one number (the mean over all samples), got "
-                                      f"an array of shape {np.shape(got)}")
-        hint = diagnose(got, want, hints=hints_for(y.shape[0]))
-        if hint is not None:
-            return report("half_mse", hint)
-    return report("half_mse", None)
+    return check("half_mse", fn, _reference, half_mse_cases(seed), hints_for=_hints,
+                 form_hint=_one_number)

@@ -16,34 +16,9 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import models, solvers
-from wdlib.exercises._core import _copy, diagnose, report
+from wdlib.exercises._core import WrongForm, check
 
 __all__ = ["check_count_params", "check_ridge_fit", "count_params_cases", "ridge_cases"]
-
-NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
-
-
-def _run(name: str, fn: Callable, reference: Callable, cases, hints_for: Callable,
-         convert: Callable = lambda got: got) -> bool:
-    """Like ``_core.check``, with hints that depend on the case (``hints_for(*args)``)."""
-    for args in cases:
-        want = reference(*args)
-        try:
-            got = convert(fn(*_copy(args)))
-        except NotImplementedError:
-            return report(name, NOT_IMPLEMENTED)
-        except _WrongType as exc:
-            return report(name, str(exc))
-        except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-            return report(name, f"your function raised {type(exc).__name__}: {exc}")
-        hint = diagnose(got, want, hints=hints_for(*args))
-        if hint is not None:
-            return report(name, hint)
-    return report(name, None)
-
-
-class _WrongType(Exception):
-    """The learner's function returned something of the wrong kind (message = the hint)."""
 
 
 # --------------------------------------------------------------------------- parameter count
@@ -63,19 +38,19 @@ def _pairs(sizes):
 
 
 def _count_hints(sizes) -> dict:
-    """Typical wrong counts for these layer sizes -> the hint each one earns."""
+    """The hint each typical wrong count earns -> that count for these layer sizes."""
     pairs = _pairs(sizes)
     weights = sum(a * b for a, b in pairs)
     return {
         "biases not counted: every layer also has one bias per output unit "
-        "(layer l has (fan_in + 1) · fan_out parameters)": lambda want: weights,
+        "(layer l has (fan_in + 1) · fan_out parameters)": weights,
         "one bias too many per layer: biases belong to the outputs of a layer, "
         "(fan_in + 1) · fan_out, not (fan_in + 1) · (fan_out + 1)":
-            lambda want: sum((a + 1) * (b + 1) for a, b in pairs),
+            sum((a + 1) * (b + 1) for a, b in pairs),
         "the biases are counted per input unit: a layer has fan_out biases (one per output), "
-        "not fan_in": lambda want: sum(a * b + a for a, b in pairs),
+        "not fan_in": sum(a * b + a for a, b in pairs),
         "a layer is missing: sum over every consecutive pair of sizes, "
-        "(sizes[0], sizes[1]), ..., (sizes[-2], sizes[-1])": lambda want: sum(
+        "(sizes[0], sizes[1]), ..., (sizes[-2], sizes[-1])": sum(
             (a + 1) * b for a, b in pairs[:-1]) if len(pairs) > 1 else 0,
     }
 
@@ -85,14 +60,14 @@ def _as_count(got):
                                                                  np.floating)):
         if got is None:
             return None
-        raise _WrongType(f"return one number (an int), got {type(got).__name__}")
+        raise WrongForm(f"return one number (an int), got {type(got).__name__}")
     return got
 
 
 def check_count_params(fn: Callable, *, seed: int = 0) -> bool:
     """Check ``fn(sizes) -> int``, the number of parameters of ``models.MLP(sizes)``."""
-    return _run("count_params", fn, lambda sizes: models.MLP(sizes).num_params(),
-                count_params_cases(seed), _count_hints, _as_count)
+    return check("count_params", fn, lambda sizes: models.MLP(sizes).num_params(),
+                 count_params_cases(seed), hints_for=_count_hints, convert=_as_count)
 
 
 # --------------------------------------------------------------------------- ridge fit
@@ -134,17 +109,17 @@ def _ridge_hints(F, y, lam) -> dict:
     return {
         "λ is not scaled by n: the objective is 1/(2n)·‖y − Fw − b‖² + λ/2·‖w‖², so solve "
         "(FcᵀFc/n + λI) w = Fcᵀyc/n (or (FcᵀFc + nλI) w = Fcᵀyc)":
-            lambda want: _solve(F, y, lam, n_scale=False),
+            _solve(F, y, lam, n_scale=False),
         "λ applied twice (2λ): the penalty λ/2·‖w‖² has gradient λw, not 2λw":
-            lambda want: _solve(F, y, 2 * lam),
+            _solve(F, y, 2 * lam),
         "λ halved: the penalty λ/2·‖w‖² has gradient λw, not λw/2":
-            lambda want: _solve(F, y, lam / 2),
+            _solve(F, y, lam / 2),
         "the intercept is penalized: b must not be shrunk; center F and y, solve for w, "
-        "then b = mean(y) − mean(F)·w": lambda want: _solve(F, y, lam, penalize_b=True),
+        "then b = mean(y) − mean(F)·w": _solve(F, y, lam, penalize_b=True),
         "no intercept (b = 0): center F and y before solving, then b = mean(y) − mean(F)·w":
-            lambda want: _solve(F, y, lam, center=False),
+            _solve(F, y, lam, center=False),
         "w is right but b is not: b = mean(y) − mean(F) @ w (F's column means, not 0)":
-            lambda want: {"w": want["w"], "b": np.asarray(y.mean())},
+            {"w": _ridge_reference(F, y, lam)["w"], "b": np.asarray(y.mean())},
     }
 
 
@@ -152,15 +127,16 @@ def _as_wb(got):
     if got is None:
         return None
     if not isinstance(got, tuple) or len(got) != 2:
-        raise _WrongType(f"return a pair (w, b): w of shape (d,), b a number; got "
-                         f"{type(got).__name__}" + (f" of length {len(got)}"
-                                                    if isinstance(got, tuple) else ""))
+        raise WrongForm(f"return a pair (w, b): w of shape (d,), b a number; got "
+                        f"{type(got).__name__}" + (f" of length {len(got)}"
+                                                   if isinstance(got, tuple) else ""))
     w, b = got
     if np.ndim(b) != 0:
-        raise _WrongType(f"b must be a single number, got an array of shape {np.shape(b)}")
+        raise WrongForm(f"b must be a single number, got an array of shape {np.shape(b)}")
     return {"w": np.asarray(w, dtype=np.float64), "b": np.asarray(b, dtype=np.float64)}
 
 
 def check_ridge_fit(fn: Callable, *, seed: int = 0) -> bool:
     """Check ``fn(F, y, lam) -> (w, b)`` against ``solvers.ridge`` (objective with ½·MSE)."""
-    return _run("ridge_fit", fn, _ridge_reference, ridge_cases(seed), _ridge_hints, _as_wb)
+    return check("ridge_fit", fn, _ridge_reference, ridge_cases(seed), hints_for=_ridge_hints,
+                 convert=_as_wb)

@@ -25,12 +25,11 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from wdlib import solvers
-from wdlib.exercises._core import _copy, diagnose, report
+from wdlib.exercises._core import WrongForm, check
 
 __all__ = ["BIASES_DECAYED", "BIASES_SHRUNK", "check_l2_grad", "check_sgd_step_l2",
            "check_sgd_step_decay", "check_ridge", "ref_l2_grad", "ref_sgd_step", "ref_ridge"]
 
-NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 BIASES_DECAYED = ("biases decayed: only the weight matrices (keys starting with 'W') are "
                   "penalized; the gradient for b1, b2, ... is zero")
 BIASES_SHRUNK = ("biases decayed: only the weight matrices (keys starting with 'W') shrink; "
@@ -86,40 +85,33 @@ def _ridge_cases(seed=0):
     return cases
 
 
-# --------------------------------------------------------------------------- the loop
+# --------------------------------------------------------------------------- answer forms
 
-def _run(name: str, fn: Callable, reference: Callable, cases, hints_for: Callable,
-         convert: Callable | None = None) -> bool:
-    """Like ``_core.check``, with hints that depend on each case's inputs.
+def _missing_biases(got, params, *rest) -> str | None:
+    """The hint for a dict that leaves out only biases (a form the generic key check misses)."""
+    if isinstance(got, Mapping):
+        missing = sorted(set(params) - set(got))
+        if missing and all(not k.startswith("W") for k in missing):
+            return (f"missing keys {missing}: return every key of params "
+                    f"(zeros or the unchanged value for the biases)")
+    return None
 
-    ``hints_for(*args) -> {message: a typical wrong answer}`` (tried before the built-in sign
-    and factor-2 hints); ``convert`` turns the learner's return value into the reference's form,
-    or returns a string (a hint) when it cannot.
-    """
-    if not callable(fn):
-        return report(name, f"expected a function, got {type(fn).__name__}")
-    for args in cases:
-        want = reference(*args)
-        try:
-            got = fn(*_copy(args))
-        except NotImplementedError:
-            return report(name, NOT_IMPLEMENTED)
-        except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-            return report(name, f"your function raised {type(exc).__name__}: {exc}")
-        if convert is not None:
-            got = convert(got)
-            if isinstance(got, str):
-                return report(name, got)
-        if isinstance(want, Mapping) and isinstance(got, Mapping):
-            missing = sorted(set(want) - set(got))
-            if missing and all(not k.startswith("W") for k in missing):
-                return report(name, f"missing keys {missing}: return every key of params "
-                                    f"(zeros or the unchanged value for the biases)")
-        hints = {msg: (lambda _want, v=v: v) for msg, v in hints_for(*args).items()}
-        hint = diagnose(got, want, hints=hints)
-        if hint is not None:
-            return report(name, hint)
-    return report(name, None)
+
+def _ridge_convert(got):
+    """A pair (w, b) -> {"w": (d,), "b": ()}, the reference's form (``WrongForm`` if it is not)."""
+    if got is None:
+        return None                                   # diagnose: "did you forget `return`?"
+    if isinstance(got, Mapping):
+        raise WrongForm("return a tuple (w, b), not a dict")
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        raise WrongForm(f"return a pair (w, b), got {type(got).__name__}")
+    w, b = got
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim == 2 and 1 in w.shape:
+        raise WrongForm(f"w must have shape (d,), got {w.shape}: flatten it (e.g. w.ravel())")
+    if np.ndim(b) != 0 and np.size(b) == 1:
+        b = np.reshape(b, ())
+    return {"w": w, "b": np.asarray(b, dtype=np.float64)}
 
 
 # --------------------------------------------------------------------------- checkers
@@ -144,7 +136,7 @@ def check_l2_grad(fn: Callable) -> bool:
                  for k, v in params.items()},
         }
 
-    return _run("l2_grad", fn, ref_l2_grad, cases, hints)
+    return check("l2_grad", fn, ref_l2_grad, cases, hints_for=hints, form_hint=_missing_biases)
 
 
 def _step_hints(params, grads, lr, lam):
@@ -178,28 +170,14 @@ def _step_hints(params, grads, lr, lam):
 
 def check_sgd_step_l2(fn: Callable) -> bool:
     """``fn(params, grads, lr, lam)``: grads + lam·W (weights only), then params − lr·that."""
-    return _run("sgd_step_l2", fn, ref_sgd_step, _step_cases(3), _step_hints)
+    return check("sgd_step_l2", fn, ref_sgd_step, _step_cases(3), hints_for=_step_hints,
+                 form_hint=_missing_biases)
 
 
 def check_sgd_step_decay(fn: Callable) -> bool:
     """``fn(params, grads, lr, lam)``: W ← (1 − lr·lam)·W − lr·g; b ← b − lr·g."""
-    return _run("sgd_step_decay", fn, ref_sgd_step, _step_cases(4), _step_hints)
-
-
-def _ridge_convert(got):
-    if got is None:
-        return "your function returned None: did you forget `return`?"
-    if isinstance(got, Mapping):
-        return "return a tuple (w, b), not a dict"
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        return f"return a pair (w, b), got {type(got).__name__}"
-    w, b = got
-    w = np.asarray(w, dtype=np.float64)
-    if w.ndim == 2 and 1 in w.shape:
-        return f"w must have shape (d,), got {w.shape}: flatten it (e.g. w.ravel())"
-    if np.ndim(b) != 0 and np.size(b) == 1:
-        b = np.reshape(b, ())
-    return {"w": w, "b": np.asarray(b, dtype=np.float64)}
+    return check("sgd_step_decay", fn, ref_sgd_step, _step_cases(4), hints_for=_step_hints,
+                 form_hint=_missing_biases)
 
 
 def check_ridge(fn: Callable) -> bool:
@@ -230,4 +208,5 @@ def check_ridge(fn: Callable) -> bool:
             out[msg] = ref_ridge(X, y, wrong)
         return out
 
-    return _run("ridge", fn, ref_ridge, _ridge_cases(5), hints, convert=_ridge_convert)
+    return check("ridge", fn, ref_ridge, _ridge_cases(5), hints_for=hints,
+                 convert=_ridge_convert)

@@ -18,33 +18,11 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import penalties
-from wdlib.exercises._core import _copy, diagnose, report
+from wdlib.exercises._core import check
 
 __all__ = ["check_soft_threshold", "check_prox_lasso_step", "check_max_norm",
            "soft_threshold_cases", "prox_lasso_cases", "max_norm_cases",
            "reference_soft_threshold", "reference_prox_lasso_step", "reference_max_norm"]
-
-NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
-
-
-def _run(name: str, fn: Callable, reference: Callable, cases, hints_for: Callable) -> bool:
-    """Like ``_core.check``, with hints that depend on the case: ``hints_for(*args)`` returns
-    ``{hint: the typical wrong answer for these arguments}``."""
-    for args in cases:
-        want = reference(*args)
-        try:
-            got = fn(*_copy(args))
-        except NotImplementedError:
-            return report(name, NOT_IMPLEMENTED)
-        except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-            return report(name, f"your function raised {type(exc).__name__}: {exc}")
-        wrong = hints_for(*args)
-        hints = {msg: (lambda _want, v=v: v) for msg, v in wrong.items()}
-        hint = diagnose(got, want, hints=hints)
-        if hint is not None:
-            return report(name, hint)
-    return report(name, None)
-
 
 # --------------------------------------------------------------------------- soft-thresholding
 
@@ -80,8 +58,8 @@ def _soft_hints(w, t) -> dict:
 
 def check_soft_threshold(fn: Callable) -> bool:
     """``fn(w, t)`` must return ``sign(w) · max(|w| - t, 0)`` with w's shape."""
-    return _run("soft_threshold", fn, reference_soft_threshold, soft_threshold_cases(),
-                _soft_hints)
+    return check("soft_threshold", fn, reference_soft_threshold, soft_threshold_cases(),
+                 hints_for=_soft_hints)
 
 
 # --------------------------------------------------------------------------- proximal lasso step
@@ -134,8 +112,8 @@ def _prox_hints(w, X, y, lr, lam) -> dict:
 
 def check_prox_lasso_step(fn: Callable) -> bool:
     """``fn(w, X, y, lr, lam)`` must return ``soft_threshold(w - lr·Xᵀ(Xw - y)/n, lr·lam)``."""
-    return _run("prox_lasso_step", fn, reference_prox_lasso_step, prox_lasso_cases(),
-                _prox_hints)
+    return check("prox_lasso_step", fn, reference_prox_lasso_step, prox_lasso_cases(),
+                 hints_for=_prox_hints)
 
 
 # --------------------------------------------------------------------------- max-norm projection
@@ -173,4 +151,5 @@ def _max_norm_hints(W, c) -> dict:
 
 def check_max_norm(fn: Callable) -> bool:
     """``fn(W, c)`` must return W with every column of norm > c rescaled to norm c."""
-    return _run("max_norm_project", fn, reference_max_norm, max_norm_cases(), _max_norm_hints)
+    return check("max_norm_project", fn, reference_max_norm, max_norm_cases(),
+                 hints_for=_max_norm_hints)

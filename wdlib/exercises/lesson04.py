@@ -19,37 +19,10 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import data, solvers
-from wdlib.exercises._core import _copy, diagnose, report
+from wdlib.exercises._core import check
 
 __all__ = ["check_cv_loss", "check_one_se_rule", "reference_cv_loss", "reference_one_se_rule",
            "cv_cases", "one_se_cases", "fold_losses"]
-
-NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
-
-
-def _run(name: str, fn: Callable, reference: Callable, cases, hints_for: Callable,
-         *, rtol: float = 1e-8) -> bool:
-    """Like ``_core.check``, with hints that depend on the case: ``hints_for(got, *args)``
-    returns ``{hint: the typical wrong answer for these arguments}`` (``got`` lets a hint look at
-    the shape the learner returned)."""
-    for args in cases:
-        want = reference(*args)
-        try:
-            got = fn(*_copy(args))
-        except NotImplementedError:
-            return report(name, NOT_IMPLEMENTED)
-        except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-            return report(name, f"your function raised {type(exc).__name__}: {exc}")
-        wrong = hints_for(got, *args)
-        shape_hint = wrong.pop("__shape__", None)
-        hints = {msg: (lambda _want, v=v: v) for msg, v in wrong.items()}
-        if shape_hint is not None and got is not None and np.shape(got) != np.shape(want):
-            return report(name, shape_hint)
-        hint = diagnose(got, want, rtol=rtol, hints=hints)
-        if hint is not None:
-            return report(name, hint)
-    return report(name, None)
-
 
 # --------------------------------------------------------------------------- k-fold CV loss
 
@@ -94,18 +67,23 @@ def cv_cases(seed: int = 0) -> list[tuple]:
     return cases
 
 
-def _cv_hints(got, X, y, lams, k, seed) -> dict:
+def _cv_shape(got, X, y, lams, k, seed) -> str | None:
+    """The hint for an answer that is not one loss per λ, shape (L,)."""
+    if got is None or np.shape(got) == (len(lams),):
+        return None
+    if np.shape(got) in ((k, len(lams)), (len(lams), k)):
+        return (f"expected one number per λ, shape ({len(lams)},), got shape {np.shape(got)}: "
+                f"average the (k, L) fold losses over the folds (axis 0)")
+    return f"wrong shape: expected ({len(lams)},), one loss per λ, got {np.shape(got)}"
+
+
+def _cv_hints(X, y, lams, k, seed) -> dict:
     n = X.shape[0]
     per_fold = fold_losses(X, y, lams, k, seed)                        # (k, L)
     sizes = np.array([len(va) for _, va in data.kfold(n, k=k, seed=seed)])
     blocks = np.array_split(np.arange(n), k)
     contiguous = [(np.setdiff1d(np.arange(n), va), va) for va in blocks]
-    hints = {
-        "__shape__": (f"expected one number per λ, shape ({len(lams)},), got shape "
-                      f"{np.shape(got)}: average the (k, L) fold losses over the folds (axis 0)"
-                      if np.shape(got) in ((k, len(lams)), (len(lams), k))
-                      else f"wrong shape: expected ({len(lams)},), one loss per λ, "
-                           f"got {np.shape(got)}"),
+    return {
         "the loss is ½·mean((ŷ − y)²) in these lessons (the objective ridge minimizes); "
         "you have the plain mean of squares, twice too large": 2 * per_fold.mean(axis=0),
         "these are the losses on the training part of each fold: evaluate on the held-out "
@@ -122,12 +100,12 @@ def _cv_hints(got, X, y, lams, k, seed) -> dict:
         "`data.kfold(len(X), k=k, seed=seed)` so everyone gets the same folds":
             fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
     }
-    return hints
 
 
 def check_cv_loss(fn: Callable) -> bool:
     """``fn(X, y, lams, k, seed)`` must return the k-fold CV loss of ridge for every λ: (L,)."""
-    return _run("cv_loss", fn, reference_cv_loss, cv_cases(), _cv_hints)
+    return check("cv_loss", fn, reference_cv_loss, cv_cases(), hints_for=_cv_hints,
+                 form_hint=_cv_shape)
 
 
 # --------------------------------------------------------------------------- one-SE rule
@@ -178,7 +156,13 @@ def one_se_cases(seed: int = 0) -> list[tuple]:
     return cases
 
 
-def _one_se_hints(got, lams, L) -> dict:
+def _one_number(got, lams, L) -> str | None:
+    if got is None or np.shape(got) == ():
+        return None
+    return f"return one number (a value of lams), got shape {np.shape(got)}"
+
+
+def _one_se_hints(lams, L) -> dict:
     lams = np.asarray(lams, dtype=np.float64)
     k = L.shape[0]
     mean = L.mean(axis=0)
@@ -188,7 +172,6 @@ def _one_se_hints(got, lams, L) -> dict:
     i = int(np.argmin(mean))
     band = lambda width: float(lams[np.flatnonzero(mean <= mean[i] + width).max()])
     return {
-        "__shape__": f"return one number (a value of lams), got shape {np.shape(got)}",
         "that is the λ with the smallest mean CV loss; the rule then moves to the largest λ "
         "whose mean is within one standard error of that minimum": float(lams[i]),
         "the rule picks the largest λ within the band (the simplest model), not the "
@@ -206,5 +189,5 @@ def _one_se_hints(got, lams, L) -> dict:
 
 def check_one_se_rule(fn: Callable) -> bool:
     """``fn(lams, fold_losses)`` must return the λ the one-standard-error rule picks."""
-    return _run("one_se_rule", fn, reference_one_se_rule, one_se_cases(), _one_se_hints,
-                rtol=1e-12)
+    return check("one_se_rule", fn, reference_one_se_rule, one_se_cases(),
+                 hints_for=_one_se_hints, form_hint=_one_number, rtol=1e-12)

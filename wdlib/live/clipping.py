@@ -1,7 +1,6 @@
 """Dashboard "clipping" (lesson on exploding gradients): gradient descent falling off a cliff.
 
-Also home of ``descend``, the optimizer loop on a 2-D loss surface that records the path (the
-"schedules" dashboard uses it too).
+The descent loop and the path panel are ``wdlib.live._surface``'s (shared with "schedules").
 """
 
 from __future__ import annotations
@@ -9,43 +8,9 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from wdlib import clipping, losses, optim, plots
+from wdlib import losses, optim, plots
+from wdlib.live._surface import descend, draw_path, path_panel
 from wdlib.live.framework import Dashboard, log_slider, register
-
-
-def descend(loss_and_grad, start, opt, steps: int, clip: str = "none", threshold: float = 1.0,
-            max_loss: float = np.inf):
-    """Run ``opt`` for ``steps`` updates on a 2-D loss ``loss_and_grad(w) -> (value, grad)``.
-
-    ``clip``: "none" | "value" | "norm" (``clipping.clip_by_value`` / ``clip_by_global_norm``
-    with ``threshold``). Returns a dict: ``path`` (steps + 1, 2), ``loss``, ``grad_norm`` (before
-    clipping) and ``grad_norm_clipped`` (steps,), NaN after the run stopped, and ``diverged_at``,
-    the first step whose loss or gradient is not finite, or whose loss exceeds ``max_loss``
-    (None if none). Nothing is recorded for that step.
-    """
-    params = {"w": np.asarray(start, dtype=np.float64)}
-    state = opt.init(params)
-    path = np.full((steps + 1, 2), np.nan)
-    rec = {k: np.full(steps, np.nan) for k in ("loss", "grad_norm", "grad_norm_clipped")}
-    path[0], diverged_at = params["w"], None
-    with np.errstate(all="ignore"):              # overflow is detected, not warned about
-        for t in range(steps):
-            value, g = loss_and_grad(params["w"])
-            grads = {"w": g}
-            norm = clipping.global_norm(grads)
-            if not (value <= max_loss and np.isfinite(norm)):          # NaN fails too
-                diverged_at = t
-                break
-            if clip == "value":
-                grads = clipping.clip_by_value(grads, threshold)
-            elif clip == "norm":
-                grads, _ = clipping.clip_by_global_norm(grads, threshold)
-            rec["loss"][t], rec["grad_norm"][t] = value, norm
-            rec["grad_norm_clipped"][t] = clipping.global_norm(grads)
-            updates, state = opt.update(grads, state, params)
-            params = optim.apply_updates(params, updates)
-            path[t + 1] = params["w"]
-    return {"path": path, **rec, "diverged_at": diverged_at}
 
 
 def cliff(w):
@@ -110,15 +75,8 @@ class Clipping(Dashboard):
 
     def setup(self, fig):
         self.ax_path, self.ax_loss, self.ax_grad = fig.subplots(1, 3, width_ratios=[1.2, 1, 1])
-        xx, yy = np.meshgrid(np.linspace(*XLIM, 181), np.linspace(*YLIM, 121))     # (121, 181)
-        surface, _ = cliff(np.stack([xx, yy], axis=-1))
-        self.ax_path.contour(xx, yy, np.log10(surface + 1e-2), levels=16, cmap="viridis",
-                             linewidths=0.7)
-        self.ax_path.plot(*START, "o", color="k", ms=5)
-        self.ax_path.plot(0, 0, "*", color="k", ms=9)
-        self.path, = self.ax_path.plot([], [], ".-", color="#d62728", lw=1, ms=3, animated=True)
-        self.ax_path.set(xlim=XLIM, ylim=YLIM)
-        plots.style_axes(self.ax_path, "path (● start, ★ minimum)", "x", "y")
+        self.path = path_panel(self.ax_path, cliff, START, XLIM, YLIM, grid=(181, 121),
+                               floor=1e-2, levels=16, labels=("x", "y"))
         steps = np.arange(self.STEPS)
         self.loss, = self.ax_loss.plot(steps, np.ones(self.STEPS), color=plots.TRAIN,
                                        animated=True)
@@ -140,10 +98,7 @@ class Clipping(Dashboard):
     def draw(self, r):
         lo, hi = GRAD_RANGE
         on_axis = lambda v, lo, hi: np.clip(v, lo * 1.05, hi / 1.05)
-        n = self.STEPS if r["diverged_at"] is None else r["diverged_at"]   # steps that ran
-        path = r["path"][:n + 1]
-        path = path[np.isfinite(path).all(axis=1)]                     # (m, 2) points reached
-        self.path.set_data(path[:, 0], path[:, 1])
+        n = draw_path(self.path, r)                                    # steps that ran
         self.loss.set_data(np.arange(n), on_axis(r["loss"][:n], *LOSS_RANGE))
         self.gnorm.set_data(np.arange(n), on_axis(r["grad_norm"][:n], lo, hi))
         steps = np.flatnonzero(r["clipped"])

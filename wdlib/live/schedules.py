@@ -6,7 +6,7 @@ import ipywidgets as W
 import numpy as np
 
 from wdlib import optim, plots, schedules
-from wdlib.live.clipping import descend
+from wdlib.live._surface import descend, draw_path, path_panel
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
 
 STEPS = 100
@@ -97,26 +97,16 @@ class Schedules(Dashboard):
         self.ax_loss.set(xlim=(0, STEPS))
         plots.lambda_axis(self.ax_loss, *LOSS_RANGE, label="loss (minimum 0)", axis="y")
         plots.style_axes(self.ax_loss, "loss", "step t")
-        xx, yy = np.meshgrid(np.linspace(*XLIM, 121), np.linspace(*YLIM, 81))       # (81, 121)
-        surface, _ = quadratic(np.stack([xx, yy], axis=-1))
-        self.ax_path.contour(xx, yy, np.log10(surface + 1e-3), levels=12, cmap="viridis",
-                             linewidths=0.7)
-        self.ax_path.plot(*START, "o", color="k", ms=5)
-        self.ax_path.plot(0, 0, "*", color="k", ms=9)
-        self.path, = self.ax_path.plot([], [], ".-", color="#d62728", lw=1, ms=3, animated=True)
-        self.ax_path.set(xlim=XLIM, ylim=YLIM)
-        plots.style_axes(self.ax_path, "path (● start, ★ minimum)", "w₁", "w₂")
+        self.path = path_panel(self.ax_path, quadratic, START, XLIM, YLIM, grid=(121, 81),
+                               floor=1e-3, levels=12, labels=("w₁", "w₂"))
 
     def draw(self, r):
         lo, hi = LR_RANGE
         self.lr_line.set_ydata(np.clip(r["lr_t"], lo * 1.05, hi / 1.05))
         self.limit.set_ydata([r["limit"]] * 2)
         lo, hi = LOSS_RANGE
-        n = STEPS if r["diverged_at"] is None else r["diverged_at"]     # steps that ran
+        n = draw_path(self.path, r)                                     # steps that ran
         self.loss.set_data(np.arange(n), np.clip(r["loss"][:n], lo * 1.05, hi / 1.05))
-        path = r["path"][:n + 1]
-        path = path[np.isfinite(path).all(axis=1)]                     # (m, 2) points reached
-        self.path.set_data(path[:, 0], path[:, 1])
         above = int(np.sum(r["lr_t"] > r["limit"]))
         done = r["loss"][np.isfinite(r["loss"])]
         return (f"{r['schedule']}, base lr {plots.fmt_sci(r['lr'])}, warmup {r['warmup']}, "

@@ -23,35 +23,11 @@ def problem(rho: float) -> data.Dataset:
     return data.sparse_linear(n=50, n_val=200, d=20, k=5, noise=0.5, correlation=rho, seed=1)
 
 
-def max_norm_lstsq(X, y, c) -> tuple[np.ndarray, np.ndarray]:
-    """Least squares under the max-norm constraint: argmin 1/(2n)‖y − Xw − b‖² s.t. ‖w‖₂ <= c
-    (b free), for a K-array of bounds c at once.
-
-    Optimality (KKT): either the least-squares w already lies inside the ball, or w is the ridge
-    solution w(μ) = (G + μI)⁻¹ Xcᵀyc/n, G = XcᵀXc/n, whose μ > 0 puts it exactly on the sphere
-    ‖w(μ)‖ = c: a max-norm bound is ridge with a λ chosen by c. μ is found by Newton's method on
-    1/‖w(μ)‖ − 1/c, which is almost linear in μ (Moré and Sorensen), in the eigenbasis of G.
-    Returns w (K, d) and μ (K,) (0 where the bound is inactive). (X: (n, d), y: (n, 1).)
-    """
-    Xc, yc = X - X.mean(0), y[:, 0] - y.mean()
-    s, V = np.linalg.eigh(Xc.T @ Xc / len(yc))                             # (d,), (d, d)
-    q = V.T @ (Xc.T @ yc) / len(yc)                                        # (d,)
-    c = np.asarray(c, dtype=np.float64)[:, None]                           # (K, 1)
-    mu = np.zeros_like(c)
-    for _ in range(30):                                   # quadratic convergence: ~6 needed
-        a = q / (s + mu)                                                   # (K, d)
-        norm = np.sqrt(np.sum(a * a, axis=1, keepdims=True))               # (K, 1)
-        slope = np.sum(a * a / (s + mu), axis=1, keepdims=True) / norm**3
-        mu = np.maximum(mu - (1 / norm - 1 / c) / slope, 0.0)
-    w = (q / (s + mu)) @ V.T                                               # (K, d)
-    return w, mu[:, 0]
-
-
 def fit_all(rho: float, lam: float, r: float, c: float) -> dict:
     """The four estimators at one setting, rows: least squares, L1, elastic net, max-norm."""
     ds = problem(rho)
     w_en, _ = solvers.elastic_net(ds.X, ds.y, np.array([lam, lam]), np.array([1.0, r]))
-    w_ls, w_mn = max_norm_lstsq(ds.X, ds.y, np.array([np.inf, c]))[0]     # c = inf: plain LS
+    w_ls, w_mn = solvers.max_norm(ds.X, ds.y, np.array([np.inf, c]))[0]   # c = inf: plain LS
     w = np.vstack([w_ls, w_en, w_mn])                                      # (4, d)
     b = ds.y.mean() - w @ ds.X.mean(0)                                     # (4,)
     val = 0.5 * np.mean((ds.X_val @ w.T + b - ds.y_val) ** 2, axis=0)      # (4,)
@@ -64,7 +40,7 @@ def path(rho: float, mode: str, r: float) -> np.ndarray:
     Computed once per problem and ratio: moving λ or c only moves the marker."""
     ds = problem(rho)
     if mode == "max_norm":
-        return max_norm_lstsq(ds.X, ds.y, CS)[0]
+        return solvers.max_norm(ds.X, ds.y, CS)[0]
     w, _ = solvers.elastic_net(ds.X, ds.y, LAMS, 1.0 if mode == "l1" else r)
     return w
 
