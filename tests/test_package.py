@@ -1,0 +1,22 @@
+"""The package as a user meets it: imports are light and have no side effects."""
+
+import subprocess
+import sys
+
+CORE = ("data", "init", "models", "losses", "penalties", "optim", "schedules", "clipping",
+        "solvers", "train", "diagnostics")
+
+
+def test_core_modules_do_not_import_matplotlib_or_ipywidgets():
+    code = (f"import sys; from wdlib import {', '.join(CORE)}; "
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert out.stderr == ""          # no warnings printed on import
+
+
+def test_importing_the_dashboards_draws_nothing():
+    code = ("import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt; "
+            "from wdlib import live; live.catalog(); print(len(plt.get_fignums()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "0"
