@@ -1,11 +1,15 @@
-"""Dashboard "schedules" (lesson on lr schedules and momentum): an ill-conditioned bowl."""
+"""Dashboard "schedules" (lesson on lr schedules and momentum): an ill-conditioned bowl, and
+the same schedule and momentum training an MLP on two moons (full batch or minibatches)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import ipywidgets as W
 import numpy as np
+from matplotlib.patches import Rectangle
 
-from wdlib import optim, plots, schedules
+from wdlib import data, models, optim, plots, schedules, train
 from wdlib.live._surface import descend, draw_path, path_panel
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
 
@@ -17,7 +21,15 @@ HESSIAN = ROT @ np.diag(CURVATURES) @ ROT.T            # (2, 2)
 START = (-2.5, 1.5)
 XLIM, YLIM = (-3.0, 3.0), (-2.0, 2.0)
 LR_RANGE, LOSS_RANGE = (1e-4, 3.0), (1e-10, 1e3)
+MLP_LOSS_RANGE = (3e-3, 3.0)     # the MLP's loss axis (right): fixed, like every limit here
 MAX_LOSS = 1e12          # a run past this (1e11 x its start) counts as diverged
+
+# the problem control: (label, value); "mlp*" train MLP on moons() with ½-MSE loss
+PROBLEMS = [("quadratic (κ = 20)", "quadratic"), ("MLP on two moons", "mlp"),
+            ("MLP, minibatches of 20", "mlp_minibatch")]
+MLP = models.MLP((2, 16, 16, 1))                       # tanh, 337 parameters
+LABELS = {value: label for label, value in PROBLEMS}
+BATCH = 20                                             # the minibatch problem: 10 epochs
 
 # name -> builder(base lr, steps after the warmup); each is a function of the step
 KINDS = {
@@ -48,26 +60,87 @@ def make_schedule(kind: str, lr: float, warmup: int, steps: int = STEPS):
                                                    [warmup])
 
 
+@lru_cache(maxsize=1)
+def moons():
+    """The MLP problems' data: 200 training and 200 validation points (``data.two_moons``)."""
+    return data.two_moons(n=200, n_val=200, noise=0.2, seed=0)
+
+
+@lru_cache(maxsize=1)
+def _init():
+    return MLP.init(seed=0)
+
+
+def mlp_init() -> dict:
+    """The MLP's initial weights (seed 0), the same for every run: a copy."""
+    return {k: v.copy() for k, v in _init().items()}
+
+
+def train_mlp(lr_t, momentum: float, batch_size: int | None = None, steps: int = STEPS):
+    """SGD with the schedule ``lr_t`` and ``momentum`` on the MLP from ``mlp_init()``: the loss
+    is ½·mean((ŷ − y)²) on the 0/1 labels (so a too-large lr diverges, as on the quadratic).
+
+    Returns ``(params, history)`` of ``train.fit`` (``record="loss"``); ``batch_size`` None is
+    full batch, else minibatches reshuffled every epoch (``data_seed=0``).
+    """
+    return train.fit(MLP, moons(), loss="mse", optimizer=optim.sgd(lr_t, momentum=momentum),
+                     steps=steps, batch_size=batch_size, data_seed=0, params=mlp_init(),
+                     record="loss")
+
+
+def mlp_run(lr_t, momentum: float, batch_size: int | None = None, steps: int = STEPS) -> dict:
+    """``train_mlp`` as the dashboard shows it: ``loss`` and ``val_loss`` (steps,) and
+    ``diverged_at``, the first step whose training loss is not finite or exceeds ``MAX_LOSS``
+    (the quadratic's rule; ``fit`` itself stops only at a non-finite loss), None if none.
+    Entries from that step on are NaN."""
+    _, hist = train_mlp(lr_t, momentum, batch_size, steps)
+    loss, val = hist.train_loss.copy(), hist.val_loss.copy()
+    bad = np.flatnonzero(~(loss <= MAX_LOSS))                       # NaN fails too
+    diverged_at = int(bad[0]) if bad.size else None
+    if diverged_at is not None:
+        loss[diverged_at:] = val[diverged_at:] = np.nan
+    return {"loss": loss, "val_loss": val, "diverged_at": diverged_at, "hist": hist}
+
+
 @register("schedules")
 class Schedules(Dashboard):
-    """Lesson "schedules and momentum": SGD with a learning-rate schedule on an ill-conditioned
-    2-D quadratic (curvatures 1 and 20, so κ = 20), 100 steps from (−2.5, 1.5).
+    """Lesson "schedules and momentum": SGD with a learning-rate schedule lr(t) and momentum β,
+    100 steps, on one of three problems (``problem``):
 
-    Left: lr(t), with the stability limit 2(1 + β)/20 of the steep direction (dashed): while
-    lr(t) is above it, the run oscillates with growing amplitude across the valley. Middle: the
-    loss (the minimum is 0). Right: the path over the loss contours. A run whose loss passes
-    1e12 (10¹¹ times where it started) is stopped and reported as "diverged at step N" (on a
-    quadratic the iterates would take hundreds of steps to overflow).
+    - an ill-conditioned 2-D quadratic (curvatures 1 and 20, so κ = 20) from (−2.5, 1.5);
+    - an MLP 2→16→16→1 (tanh, 337 weights) on two moons (200 training and 200 validation
+      points), loss ½·mean((ŷ − y)²) on the 0/1 labels, full batch, from the same initial
+      weights every time;
+    - the same MLP with minibatches of 20 (10 epochs): the gradient is noisy.
 
-    Try: a constant lr above the limit ("diverged at step N") and then a decaying schedule at
-    the same base lr (the decay can rescue it); momentum 0 versus 0.9 along the slow, shallow
-    direction; warmup with a large lr; cosine restarts (the loss jumps at every restart).
+    Left: lr(t); for the quadratic also its stability limit 2(1 + β)/20 of the steep direction
+    (dashed): while lr(t) is above it, the run oscillates with growing amplitude across the
+    valley. The MLP has no such fixed limit (its curvature changes as it trains), so the line is
+    hidden. Middle: the loss per step on a fixed log axis: the quadratic's on the left axis
+    (13 decades), the MLP's on the right one (training loss solid, validation loss dashed).
+    Right: the quadratic's path over its loss contours (greyed out for the MLP). A run whose
+    loss passes 1e12 is stopped and reported as "diverged at step N" (on a quadratic the
+    iterates would take hundreds of steps to overflow; ``train.fit`` trains on, so the MLP's
+    curves are cut at that step).
+
+    Try, on the quadratic: a constant lr above the limit ("diverged at step N") and then a
+    decaying schedule at the same base lr (the decay can rescue it); momentum 0 versus 0.9
+    along the slow, shallow direction; warmup with a large lr; cosine restarts (the loss jumps
+    at every restart). On the MLP (schedule cosine, β = 0.5): base lr 0.3 trains; 1.0 diverges
+    within a few steps; 1.0 with 20 warmup steps trains again: the curvature (the Hessian's
+    largest eigenvalue) is 7.8 at the initial weights and 2.2 after the warmup, so the full
+    lr is then below 2(1 + β)/curvature. β = 0 versus 0.9 at lr 0.05 (momentum gets further).
+    With minibatches: at a constant lr the validation loss keeps jittering to the end; a
+    decaying schedule (cosine, step, 1/t) settles it (the training loss stays noisy: every step
+    sees other points).
     """
 
-    title = "Learning-rate schedules and momentum on an ill-conditioned bowl"
+    title = "Learning-rate schedules and momentum: an ill-conditioned bowl and an MLP"
 
     def make_controls(self):
-        return {"schedule": W.Dropdown(options=list(KINDS), value="cosine",
+        return {"problem": W.Dropdown(options=PROBLEMS, value="quadratic",
+                                      description="problem"),
+                "schedule": W.Dropdown(options=list(KINDS), value="cosine",
                                        description="schedule"),
                 "lr": log_slider("base lr", 0.05, 1e-3, 1.0),
                 "warmup": int_slider("warmup (steps)", 0, 0, 50, step=5),
@@ -77,8 +150,12 @@ class Schedules(Dashboard):
 
     def compute(self, values):
         lr_t = make_schedule(values["schedule"], values["lr"], values["warmup"])
-        run = descend(quadratic, START, optim.sgd(lr_t, momentum=values["momentum"]), STEPS,
-                      max_loss=MAX_LOSS)
+        if values["problem"] == "quadratic":
+            run = descend(quadratic, START, optim.sgd(lr_t, momentum=values["momentum"]),
+                          STEPS, max_loss=MAX_LOSS)
+        else:
+            batch = BATCH if values["problem"] == "mlp_minibatch" else None
+            run = mlp_run(lr_t, values["momentum"], batch)
         return {**values, **run, "lr_t": lr_t(np.arange(STEPS)),                # (STEPS,)
                 "limit": 2 * (1 + values["momentum"]) / CURVATURES[-1]}
 
@@ -88,27 +165,72 @@ class Schedules(Dashboard):
         self.lr_line, = self.ax_lr.plot(steps, np.ones(STEPS), color="k", animated=True,
                                         label="lr(t)")
         self.limit = self.ax_lr.axhline(1.0, color=plots.VAL, ls="--", lw=0.8, animated=True,
-                                        label="stability limit")
+                                        label="stability limit (quadratic)")
         self.ax_lr.set(xlim=(0, STEPS))
         plots.lambda_axis(self.ax_lr, *LR_RANGE, label="learning rate", axis="y")
         self.ax_lr.legend(fontsize=7, loc="lower left")
         plots.style_axes(self.ax_lr, "schedule lr(t)", "step t")
         self.loss, = self.ax_loss.plot(steps, np.ones(STEPS), color=plots.TRAIN, animated=True)
         self.ax_loss.set(xlim=(0, STEPS))
-        plots.lambda_axis(self.ax_loss, *LOSS_RANGE, label="loss (minimum 0)", axis="y")
+        plots.lambda_axis(self.ax_loss, *LOSS_RANGE, label="quadratic: loss (minimum 0)",
+                          axis="y")
         plots.style_axes(self.ax_loss, "loss", "step t")
+        # the MLP's losses span 2 decades, not 13: a right-hand axis of their own (fixed limits)
+        self.ax_mlp = self.ax_loss.twinx()
+        self.mlp_lines = [self.ax_mlp.plot([], [], color=c, lw=1, ls=ls, animated=True)[0]
+                          for c, ls in ((plots.TRAIN, "-"), (plots.VAL, "--"))]
+        plots.lambda_axis(self.ax_mlp, *MLP_LOSS_RANGE, label="MLP: loss ½·mean((ŷ − y)²)",
+                          axis="y")
+        self.ax_mlp.tick_params(labelsize=8)
+        self.ax_mlp.spines["top"].set_visible(False)
+        self.loss_note = self.ax_loss.text(0.03, 0.03, "", transform=self.ax_loss.transAxes,
+                                           ha="left", va="bottom", fontsize=7, animated=True)
         self.path = path_panel(self.ax_path, quadratic, START, XLIM, YLIM, grid=(121, 81),
                                floor=1e-3, levels=12, labels=("w₁", "w₂"))
+        # greys the path panel out while an MLP trains (axes coordinates: the limits stay put)
+        self.veil = self.ax_path.add_patch(Rectangle((0, 0), 1, 1, transform=self.ax_path.transAxes,
+                                                     facecolor="white", alpha=0.8, zorder=3,
+                                                     animated=True, visible=False))
+        self.veil_text = self.ax_path.text(0.5, 0.5, "the path is drawn\nfor the quadratic only",
+                                           transform=self.ax_path.transAxes, ha="center",
+                                           va="center", fontsize=9, color="#555", zorder=4,
+                                           animated=True, visible=False)
 
     def draw(self, r):
+        mlp = r["problem"] != "quadratic"
         lo, hi = LR_RANGE
         self.lr_line.set_ydata(np.clip(r["lr_t"], lo * 1.05, hi / 1.05))
         self.limit.set_ydata([r["limit"]] * 2)
-        lo, hi = LOSS_RANGE
-        n = draw_path(self.path, r)                                     # steps that ran
-        self.loss.set_data(np.arange(n), np.clip(r["loss"][:n], lo * 1.05, hi / 1.05))
-        above = int(np.sum(r["lr_t"] > r["limit"]))
+        self.limit.set_visible(not mlp)
+        self.veil.set_visible(mlp)
+        self.veil_text.set_visible(mlp)
+        if mlp:
+            n = STEPS if r["diverged_at"] is None else r["diverged_at"]     # steps that ran
+            lo, hi = MLP_LOSS_RANGE
+            for line, key in zip(self.mlp_lines, ("loss", "val_loss"), strict=True):
+                v = r[key][:n]
+                m = n if np.isfinite(v).all() else int(np.argmin(np.isfinite(v)))  # cut at NaN
+                line.set_data(np.arange(m), np.clip(v[:m], lo * 1.02, hi / 1.02))
+            self.loss.set_data([], [])
+            self.path.set_data([], [])
+            self.loss_note.set_text(f"{LABELS[r['problem']]}, right axis:\n"
+                                    "train (solid), validation (dashed)")
+        else:
+            n = draw_path(self.path, r)
+            lo, hi = LOSS_RANGE
+            self.loss.set_data(np.arange(n), np.clip(r["loss"][:n], lo * 1.05, hi / 1.05))
+            for line in self.mlp_lines:
+                line.set_data([], [])
+            self.loss_note.set_text("quadratic ½ wᵀAw, left axis")
+        head = (f"{r['schedule']}, base lr {plots.fmt_sci(r['lr'])}, warmup {r['warmup']}, "
+                f"β = {r['momentum']:.2f}")
         done = r["loss"][np.isfinite(r["loss"])]
-        return (f"{r['schedule']}, base lr {plots.fmt_sci(r['lr'])}, warmup {r['warmup']}, "
-                f"β = {r['momentum']:.2f}: lr above the stability limit "
+        if mlp:
+            if not done.size:
+                return head
+            val = r["val_loss"][np.isfinite(r["val_loss"])]
+            return (f"{LABELS[r['problem']]}, {head}: final train "
+                    f"loss {done[-1]:.3g}, validation loss {val[-1]:.3g}")
+        above = int(np.sum(r["lr_t"] > r["limit"]))
+        return (f"{head}: lr above the stability limit "
                 f"{plots.fmt_sci(r['limit'])} for {above} steps; final loss {done[-1]:.3g}")
