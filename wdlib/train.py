@@ -152,8 +152,11 @@ def make_penalty(kind, lam) -> penalties.Penalty | None:
     return penalties.get(kind, lam)
 
 
-def _weights_only(value, params: Mapping) -> dict:
-    """Per-parameter weight decay: the same value for every weight matrix, 0 for biases."""
+def _weights_only(value, params: Mapping):
+    """Per-parameter weight decay: the same value for every weight matrix, 0 for biases
+    (a plain 0 when there is no decay at all, so the optimizer can skip the term)."""
+    if not callable(value) and np.ndim(value) == 0 and value == 0:
+        return 0.0
     return {k: value for k in params if k.startswith("W")}
 
 
@@ -336,7 +339,7 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
                     _record(hist.layer_grad_norms[k], t, _norm(g, batched), alive, batched)
 
             updates, state = (opt.update if first else raw_update)(grads, state, params)
-            new = optim.apply_updates(params, updates)
+            new = {k: p + updates[k] for k, p in params.items()}   # optim.apply_updates
             if pen is not None and prox and not isinstance(pen, penalties.MaxNorm):
                 new = pen.prox(new, lr_t)
             if isinstance(pen, penalties.MaxNorm):
