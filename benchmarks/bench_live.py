@@ -31,6 +31,8 @@ def neighbour(widget):
     if hasattr(widget, "max"):
         up = widget.value + widget.step
         return up if up <= widget.max else widget.value - widget.step
+    if isinstance(widget, W.Checkbox | W.ToggleButton):
+        return not widget.value
     options = [o[1] if isinstance(o, tuple) else o for o in widget.options]
     return options[(options.index(widget.value) + 1) % len(options)]
 

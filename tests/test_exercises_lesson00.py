@@ -17,6 +17,7 @@ def test_accepts_reference(run_checker):
 @pytest.mark.parametrize("wrong, hint", [
     (lambda a, b: np.mean((a - b) ** 2), "the ½ is missing"),
     (lambda a, b: 0.5 * np.sum((a - b) ** 2), "a sum instead of a mean"),
+    (lambda a, b: np.sum((a - b) ** 2), "a sum instead of a mean, and the ½ is missing"),
     (lambda a, b: np.sqrt(ref(a, b)), "square root"),
     (lambda a, b: 0.25 * np.mean((a - b) ** 2), "factor of 2: too small"),
     (lambda a, b: 0.5 * np.mean(np.abs(a - b)), "not equal to the reference"),

@@ -48,7 +48,15 @@ def artist_data(fig):
 
 
 def positions(widget):
-    """A control's extremes and a few interior values."""
+    """A control's extremes and a few interior values.
+
+    A two-position control (Checkbox, ToggleButton) gives [False, True, False]: both positions,
+    then the first again, so the tests that take position 2 (an interior value of a slider, the
+    third option of a menu) run for it too, at False (the "off" state that a default-on toggle
+    would otherwise never reach there).
+    """
+    if isinstance(widget, W.Checkbox | W.ToggleButton):
+        return [False, True, False]
     if isinstance(widget, W.FloatLogSlider):
         return [widget.base ** (widget.min + q * (widget.max - widget.min))
                 for q in (0.0, 1.0, 0.25, 0.5, 0.75)]
@@ -59,8 +67,6 @@ def positions(widget):
         return [widget.min, widget.max, (widget.min + widget.max) / 2]
     if hasattr(widget, "options"):
         return [o[1] if isinstance(o, tuple) else o for o in widget.options]
-    if isinstance(widget, W.Checkbox):
-        return [False, True]
     pytest.fail(f"test_live.positions does not know {type(widget).__name__}: add it")
 
 

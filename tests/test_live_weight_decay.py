@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from wdlib import losses, models, train  # noqa: E402
+from wdlib import losses, models, optim, train  # noqa: E402
 from wdlib.live import weight_decay as wd  # noqa: E402
 
 
@@ -21,21 +21,27 @@ def dash():
 
 def direct(**kw):
     """The same training, written out with train.fit (what a lesson's code cell would do)."""
-    args = dict(loss="bce", lr=10 ** -1.25, steps=80, params=wd.MODEL.init(seed=0), record="loss")
+    args = dict(loss="bce", lr=10 ** -0.5, steps=80, params=wd.MODEL.init(seed=0), record="loss")
     return train.fit(wd.MODEL, wd.moons(), **{**args, **kw})
 
 
-def test_defaults_train_adam_with_an_l2_penalty(dash):
+def test_defaults_train_sgd_momentum_with_an_l2_penalty(dash):
     d = dash
     d.set(**d.defaults)
-    params, hist = direct(optimizer="adam", penalty="l2", lam=1e-2)
+    assert d.defaults["same_init"] is True
+    params, hist = direct(optimizer="momentum", penalty="l2", lam=1e-2)
+    _, torch_style = direct(optimizer=optim.sgd(10 ** -0.5, momentum=0.9,
+                                                weight_decay={k: 1e-2 for k in ("W1", "W2", "W3")}))
+    np.testing.assert_allclose(torch_style.train_loss, hist.train_loss, rtol=1e-10)  # = PyTorch
     np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
     np.testing.assert_array_equal(d.result["hist"].val_loss, hist.val_loss)
     np.testing.assert_array_equal(d.result["prob"].ravel(),
                                   losses.sigmoid(wd.MODEL.forward(params, d.grid)[:, 0]))
     assert wd.MODEL.num_params() - sum(wd.MODEL.shapes[f"b{i}"][0] for i in (1, 2, 3)) == 304
     assert d.result["weights"].shape == (304,)
-    assert "Adam, λ is an L2 penalty" in d.status.value and "λ = 1.0e-2" in d.status.value
+    assert "SGD + momentum 0.9, λ is an L2 penalty" in d.status.value
+    assert "= PyTorch SGD(momentum=0.9, weight_decay=λ)" in d.status.value
+    assert "λ = 1.0e-2" in d.status.value and "init seed 0 for every setting" in d.status.value
     # the panels show those numbers: curves, image, histogram of all 304 weights
     np.testing.assert_array_equal(d.curves[1].get_ydata(), hist.val_loss)
     np.testing.assert_array_equal(d.prob.get_array(), d.result["prob"])
@@ -87,7 +93,7 @@ def test_adamw_uses_decoupled_weight_decay_and_l1_a_proximal_step(dash):
 def test_lambda_zero_ghost_is_trained_once_and_previous_run_ghost(dash, monkeypatch):
     d = dash
     d.set(**d.defaults)
-    _, free = direct(optimizer="adam")
+    _, free = direct(optimizer="momentum")
     np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)   # λ = 0, same init
     calls = []
     fit = train.fit
@@ -97,7 +103,7 @@ def test_lambda_zero_ghost_is_trained_once_and_previous_run_ghost(dash, monkeypa
     assert [c["lam"] for c in calls] == [1e-3, 1e-4]      # moving λ trains one net, not two
     np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)
     d.set(ghost="previous")                                 # ghost = the run at λ = 1e-3
-    run_3 = wd.run("adam", "l2", 1e-3, 10 ** -1.25, 80, 0)[1]
+    run_3 = wd.run("momentum", "l2", 1e-3, 10 ** -0.5, 80, 0)[1]
     np.testing.assert_array_equal(d.ghosts[0].get_ydata(), run_3.train_loss)
     d.set()                                                 # a redraw is not a new run
     np.testing.assert_array_equal(d.ghosts[0].get_ydata(), run_3.train_loss)
@@ -109,9 +115,9 @@ def test_lambda_zero_ghost_is_trained_once_and_previous_run_ghost(dash, monkeypa
 def test_init_seed_changes_only_the_initial_weights(dash):
     d = dash
     d.set(seed=3)
-    _, hist = direct(optimizer="adam", penalty="l2", lam=1e-2, params=wd.MODEL.init(seed=3))
+    _, hist = direct(optimizer="momentum", penalty="l2", lam=1e-2, params=wd.MODEL.init(seed=3))
     np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
-    assert hist.train_loss[0] != direct(optimizer="adam")[1].train_loss[0]
+    assert hist.train_loss[0] != direct(optimizer="momentum")[1].train_loss[0]
     d.set(**d.defaults)
 
 
@@ -133,3 +139,68 @@ def test_model_and_data_are_the_lessons():
     ds = wd.moons()
     assert ds.X.shape == (60, 2) and ds.X_val.shape == (200, 2) and ds.y.sum() == 30
     assert np.abs(ds.X).max() < wd.EXTENT                 # every point inside the image
+
+
+def test_same_init_toggle_off_gives_each_setting_its_own_deterministic_init(dash):
+    d = dash
+    lr = 10 ** -0.5
+    d.set(**d.defaults)
+    d.set(same_init=False)
+    seed = wd.init_seed("momentum", "l2", 1e-2, lr, 80, 0, same_init=False)
+    # a stable hash of the setting (BLAKE2b), not Python's per-process hash(): fixed forever
+    assert seed == 567736344 != 0
+    _, hist = direct(optimizer="momentum", penalty="l2", lam=1e-2,
+                     params=wd.MODEL.init(seed=seed))
+    np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
+    assert f"own init for this setting (seed {seed})" in d.status.value
+    # the λ = 0 comparison run draws its own init too
+    _, free = direct(optimizer="momentum",
+                     params=wd.MODEL.init(seed=wd.init_seed("momentum", "none", 0.0, lr, 80, 0,
+                                                            same_init=False)))
+    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)
+    # every setting has its own seed; λ does not count without a penalty; the seed slider counts
+    seeds = {wd.init_seed(o, p, lam, r, e, s, same_init=False)
+             for o, p, lam, r, e, s in [("momentum", "l2", 1e-2, lr, 80, 0),
+                                        ("momentum", "l2", 1e-3, lr, 80, 0),
+                                        ("adam", "l2", 1e-2, lr, 80, 0),
+                                        ("momentum", "l1", 1e-2, lr, 80, 0),
+                                        ("momentum", "l2", 1e-2, 0.1, 80, 0),
+                                        ("momentum", "l2", 1e-2, lr, 90, 0),
+                                        ("momentum", "l2", 1e-2, lr, 80, 1)]}
+    assert len(seeds) == 7
+    assert wd.init_seed("sgd", "none", 1.0, lr, 80, 0, same_init=False) == \
+        wd.init_seed("sgd", "none", 1e-6, lr, 80, 0, same_init=False)
+    assert wd.init_seed("sgd", "l2", 1.0, lr, 80, 4) == 4            # ticked: the init seed
+    # deterministic: a fresh dashboard with the toggle off draws the same picture
+    fresh = wd.WeightDecay(same_init=False)
+    np.testing.assert_array_equal(fresh.result["hist"].val_loss, d.result["hist"].val_loss)
+    assert fresh.image.value == d.image.value
+    fresh.close()
+    d.set(**d.defaults)
+
+
+def test_same_init_separates_the_effect_of_a_setting_from_luck(dash):
+    """λ = 1e-6 vs 1.8e-6 is the same setting in all but name: with the same init the two runs
+    agree to 1e-3, with an init of their own they differ by the luck of the draw (> 0.05)."""
+    d = dash
+    lams = (1e-6, 10 ** -5.75)
+    final = {}
+    for same in (True, False):
+        for lam in lams:
+            d.set(same_init=same, lam=lam)
+            final[same, lam] = d.result["hist"].final("val_loss")
+    assert abs(final[True, lams[0]] - final[True, lams[1]]) < 1e-3
+    assert abs(final[False, lams[0]] - final[False, lams[1]]) > 0.05
+    d.set(**d.defaults)
+
+
+def test_adam_status_says_l2_is_not_weight_decay_there(dash):
+    d = dash
+    d.set(optimizer="adam")
+    assert "Adam, λ is an L2 penalty" in d.status.value
+    assert "not weight decay: Adam rescales λ·W" in d.status.value
+    d.set(optimizer="sgd")
+    assert "this is weight decay: each step W ← (1 − lr·λ)·W − lr·∇L" in d.status.value
+    d.set(optimizer="adamw")
+    assert "decoupled weight decay" in d.status.value and "not weight decay" not in d.status.value
+    d.set(**d.defaults)

@@ -41,6 +41,8 @@ def _hints(yhat, y) -> dict:
             f"(here n = {n})": n * want,
         "off by a factor of 2: too large, the ½ is missing (the lessons' loss is "
             "½·mean((ŷ − y)²), PyTorch's MSELoss has no ½)": 2 * want,
+        "a sum instead of a mean, and the ½ is missing: ½·mean((ŷ − y)²) = Σ(ŷ − y)² / (2n) "
+            f"(here n = {n})": 2 * n * want,
         "the square root of the answer: no square root here, this is not the RMSE":
             np.sqrt(want),
     }

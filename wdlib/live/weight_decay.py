@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import ipywidgets as W
@@ -18,6 +19,10 @@ MEANING = {"none": "no penalty (λ is not used)",
                     "Adam's moments",
            "l1": "λ·‖W‖₁ is applied as a proximal step (soft-threshold by lr·λ each step): "
                  "exact zeros"}
+L2_IS = {"sgd": "; this is weight decay: each step W ← (1 − lr·λ)·W − lr·∇L",
+         "momentum": "; = PyTorch SGD(momentum=0.9, weight_decay=λ): λ·W enters the momentum "
+                     "buffer with the data gradient",
+         "adam": "; not weight decay: Adam rescales λ·W by its running gradient scale"}
 EXTENT = 3.0                                     # the decision-boundary panel: [-3, 3]²
 BINS = np.linspace(-3, 3, 31)                    # (31,) weight-histogram bin edges
 
@@ -28,19 +33,38 @@ def moons():
     return data.two_moons(n=60, n_val=200, noise=0.35, seed=0)
 
 
-def run(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: int):
-    """Train the MLP once (binary cross-entropy, full batch) from the init drawn with ``seed``.
+def init_seed(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: int,
+              same_init: bool = True) -> int:
+    """The seed of the initial weights a setting trains from.
+
+    ``same_init`` (the default): ``seed`` itself, so every setting starts from the same weights
+    and a difference between two runs is caused by the settings. Otherwise each setting draws
+    its own initial weights: a seed derived from the whole setting by a stable hash (BLAKE2b of
+    its text, never Python's per-process ``hash()``), the same on every run and machine. λ does
+    not count when there is no penalty (it changes nothing then, so it must not change the init).
+    """
+    if same_init:
+        return seed
+    text = f"{optimizer}|{penalty}|{0.0 if penalty == 'none' else lam:.6e}|{lr:.6e}|{epochs}|{seed}"
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "little")
+
+
+def run(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: int,
+        same_init: bool = True):
+    """Train the MLP once (binary cross-entropy, full batch) from the initial weights of
+    ``init_seed(...)``: drawn with ``seed`` (``same_init``) or a seed of the setting's own.
 
     AdamW + L2 uses AdamW's own decoupled ``weight_decay=lam``; L1 is a proximal step after each
     update; otherwise L2 is a penalty term in the loss (= PyTorch's coupled ``weight_decay``).
     Returns (params, history, all weights as one vector (304,)).
     """
     decoupled = optimizer == "adamw" and penalty == "l2"
+    start = MODEL.init(seed=init_seed(optimizer, penalty, lam, lr, epochs, seed, same_init))
     params, hist = train.fit(MODEL, moons(), loss="bce", optimizer=optimizer, lr=lr,
                              weight_decay=lam if decoupled else 0.0,
                              penalty=None if penalty == "none" or decoupled else penalty,
                              lam=lam, prox=penalty == "l1", steps=epochs,
-                             params=MODEL.init(seed=seed), record="loss")
+                             params=start, record="loss")
     weights = np.concatenate([params[k].ravel() for k in params if k.startswith("W")])  # (304,)
     return params, hist, weights
 
@@ -54,15 +78,21 @@ class WeightDecay(Dashboard):
 
     Left: the predicted probability of class 1 on the plane, with the training points. Middle:
     train and validation loss per step; the faint curves are a comparison run (``ghost``): by
-    default the same net trained with λ = 0 from the same initial weights, or the previous run.
-    Right: histogram of all 304 weights (faint outline: the comparison run).
-    Every retrain starts from the same initial weights (``init seed``), so what changes in the
-    picture is caused by the setting you moved, not by luck; move only the seed to see how
-    large the luck is. Try: drag λ down to 1e-6: the boundary wraps around single points, the
+    default the same net trained with λ = 0, or the previous run. Right: histogram of all 304
+    weights (faint outline: the comparison run).
+    The default optimizer is SGD with momentum 0.9, where λ is exactly PyTorch's
+    ``SGD(momentum=0.9, weight_decay=λ)``: an L2 penalty whose gradient λ·W joins the data
+    gradient (with plain SGD, one step multiplies W by 1 − lr·λ). With Adam that is no longer
+    true: Adam divides the λ·W term by its running gradient scale; AdamW decays W directly.
+    ``same init`` ticked (the default): every retrain starts from the initial weights drawn with
+    ``init seed``, so what changes in the picture is caused by the setting you moved, not by
+    luck; move only the seed to see how large the luck is. Unticked: each setting draws its own
+    initial weights (a seed derived from the setting), so two settings differ by their effect
+    *plus* luck. Try: drag λ down to 1e-6: the boundary wraps around single points, the
     validation loss climbs while the training loss falls, the weights spread. Up to 1: underfit.
-    Switch to AdamW: its decay shrinks W by the factor 1 − lr·λ each step, outside Adam's
-    scaling, so it needs a far larger λ (about 1 here) for what Adam + L2 does at 1e-2. L1 (a
-    proximal step) sets weights exactly to 0: with Adam try λ = 0.1.
+    Switch to Adam: the same λ now shrinks the weights by a different amount; AdamW's decay
+    shrinks W by the factor 1 − lr·λ each step, outside Adam's scaling, so it needs a far larger
+    λ. L1 (a proximal step) sets weights exactly to 0.
     """
 
     title = "Weight decay: a smaller ‖W‖ gives a smoother boundary and a lower validation loss"
@@ -77,16 +107,20 @@ class WeightDecay(Dashboard):
         drop = lambda label, options, value: W.Dropdown(options=options, value=value,
                                                         description=label)
         return {"lam": log_slider("λ (weight decay)", 1e-2, 1e-6, 1.0),
-                "lr": log_slider("lr", 10 ** -1.25, 1e-4, 10.0),
-                "optimizer": drop("optimizer", [(v, k) for k, v in OPTIMIZERS.items()], "adam"),
+                "lr": log_slider("lr", 10 ** -0.5, 1e-4, 10.0),
+                "optimizer": drop("optimizer", [(v, k) for k, v in OPTIMIZERS.items()],
+                                  "momentum"),
                 "penalty": drop("penalty", [("none", "none"), ("L2", "l2"), ("L1", "l1")], "l2"),
                 "epochs": int_slider("epochs (full-batch steps)", 80, 10, 400, step=10),
                 "seed": int_slider("init seed", 0, 0, 9),
-                "ghost": drop("faint curves", [("λ = 0, same init", "lam0"), ("none", "none"),
+                "same_init": W.Checkbox(value=True, description="same init for every setting",
+                                        indent=False),
+                "ghost": drop("faint curves", [("λ = 0", "lam0"), ("none", "none"),
                                                ("previous run", "previous")], "lam0")}
 
     def compute(self, v):
-        key = (v["optimizer"], v["penalty"], v["lam"], v["lr"], v["epochs"], v["seed"])
+        key = (v["optimizer"], v["penalty"], v["lam"], v["lr"], v["epochs"], v["seed"],
+               bool(v["same_init"]))
         params, hist, weights = run(*key)
         base = None
         if v["ghost"] == "lam0" and v["penalty"] != "none":
@@ -144,11 +178,17 @@ class WeightDecay(Dashboard):
         norm, zeros = np.linalg.norm(r["weights"]), int(np.sum(r["weights"] == 0))
         self.w_text.set_text(f"‖W‖₂ = {norm:.3g}\n{zeros} exactly 0")
         decoupled = r["optimizer"] == "adamw" and r["penalty"] == "l2"
+        meaning = MEANING["adamw" if decoupled else r["penalty"]]
+        if r["penalty"] == "l2" and not decoupled:
+            meaning += L2_IS[r["optimizer"]]
         h = r["hist"]
-        return (f"{OPTIMIZERS[r['optimizer']]}, {MEANING['adamw' if decoupled else r['penalty']]}"
-                f" · λ = {plots.fmt_sci(r['lam'])}, lr = {plots.fmt_sci(r['lr'])}: train loss "
-                f"{h.final('train_loss'):.3g}, validation loss {h.final('val_loss'):.3g}, "
-                f"‖W‖₂ = {norm:.3g}, {zeros} of {r['weights'].size} weights exactly 0")
+        init = (f"init seed {r['seed']} for every setting" if r["same_init"] else
+                f"own init for this setting (seed {init_seed(*r['key'])})")
+        return (f"{OPTIMIZERS[r['optimizer']]}, {meaning}"
+                f" · λ = {plots.fmt_sci(r['lam'])}, lr = {plots.fmt_sci(r['lr'])}, {init}: "
+                f"train loss {h.final('train_loss'):.3g}, validation loss "
+                f"{h.final('val_loss'):.3g}, ‖W‖₂ = {norm:.3g}, {zeros} of {r['weights'].size} "
+                f"weights exactly 0")
 
     @staticmethod
     def _curves(hist):
