@@ -88,6 +88,10 @@ def main():
     for K in (2, 8, 32, 128):
         ratios.append(batched_vs_loop("MLP 2->32->32->1, 200 pts, 300 st", mlp, moons, K,
                                       **mlp_kw))
+    small = data.two_moons(n=60, n_val=200, noise=0.35, seed=0)   # the weight_decay dashboard's
+    for K in (2, 8, 32, 128):
+        ratios.append(batched_vs_loop("MLP 2->16->16->1, 60 pts, 300 st", models.MLP(
+            (2, 16, 16, 1), activation="tanh"), small, K, **mlp_kw))
     for K in (2, 8, 32, 128):
         ratios.append(batched_vs_loop("poly-12 ridge GD, 20 pts, 300 st", lin,
                                       data.Dataset(Xp, poly.y, None, None, {}), K, **ridge_kw))
