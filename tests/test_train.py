@@ -160,3 +160,22 @@ def test_allocator_tuning_is_on_for_glibc_and_can_be_declined(monkeypatch):
     monkeypatch.setattr(_alloc, "_done", None)
     monkeypatch.delenv("WDLIB_KEEP_FREED_MEMORY")
     assert _alloc.keep_freed_memory() is _alloc._is_glibc()
+
+
+def test_given_batched_params_set_K_and_equal_separate_runs():
+    scales = np.array([0.5, 1.0, 2.0])
+    start = NET.init(seed=0, K=3, scale=scales)             # (K, ...) without any K-array hyper
+    pb, hb = train.fit(NET, MOONS, loss="bce", lr=0.1, steps=20, params=start)
+    assert hb.K == 3 and hb.train_loss.shape == (20, 3)
+    for k in range(3):
+        ps, _ = train.fit(NET, MOONS, loss="bce", lr=0.1, steps=20,
+                          params={n: v[k] for n, v in start.items()})
+        assert _max_diff({n: v[k] for n, v in pb.items()}, ps) <= BATCHED_TOL
+    assert all(np.array_equal(start[n], NET.init(seed=0, K=3, scale=scales)[n]) for n in start)
+
+
+def test_given_params_with_the_wrong_shape_or_K_name_the_key():
+    with pytest.raises(ValueError, match=r"params\['W1'\] must have shape"):
+        train.fit(NET, MOONS, loss="bce", params={**NET.init(), "W1": np.zeros((3, 8))})
+    with pytest.raises(ValueError, match=r"params\['W1'\] must have shape"):
+        train.fit(NET, MOONS, loss="bce", lr=np.ones(2) * 0.1, params=NET.init(seed=0, K=3))

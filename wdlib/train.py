@@ -255,16 +255,13 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
                            **(_penalty_hypers(pen) if pen is not None else {}),
                            clip_threshold=clip_threshold if clip else None,
                            init_scale=init_scale, seed=seed)
+    if params is not None:
+        params = _given_params(model, params, K)
+        K = _params_K(model, params)
     batched = K is not None
 
     if params is None:
         params = model.init(seed=seed, K=K, init=init, scale=init_scale)
-    elif batched:
-        # one given initialization shared by all K models (a fair comparison)
-        single = model.init(seed=0)
-        params = {k: (np.broadcast_to(v, (K,) + v.shape).copy()
-                      if np.ndim(v) == single[k].ndim else np.asarray(v))
-                  for k, v in params.items()}
     if isinstance(optimizer, str):
         opt = make_optimizer(optimizer, lr, momentum, _weights_only(weight_decay, params))
     else:
@@ -351,6 +348,34 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
     hist.diverged_at = (None if diverged_at[0] < 0 else int(diverged_at[0])) if not batched \
         else diverged_at
     return params, hist
+
+
+def _given_params(model, params: Mapping, K: int | None) -> dict:
+    """Start from given parameters: one model's are shared by all K models (a fair comparison);
+    parameters that already carry a K axis must have the hyperparameters' K."""
+    single = model.init(seed=0)
+    _checks.same_keys("params", params, "model parameters", single, shapes=False)
+    out = {}
+    for k, v in params.items():
+        v = _checks.finite_array(f"params[{k!r}]", v)
+        if v.shape == single[k].shape:
+            out[k] = np.broadcast_to(v, (K,) + v.shape).copy() if K is not None else v.copy()
+        elif v.shape[1:] == single[k].shape and (K is None or v.shape[0] == K):
+            out[k] = v.copy()
+        else:
+            want = (single[k].shape if K is None
+                    else f"{single[k].shape} or {(K,) + single[k].shape}")
+            raise ValueError(f"params[{k!r}] must have shape {want}, got {v.shape}")
+    return out
+
+
+def _params_K(model, params: Mapping) -> int | None:
+    """K of a parameter dict (None for one model); all keys must agree."""
+    single = model.init(seed=0)
+    ks = {v.shape[0] if v.ndim > single[k].ndim else None for k, v in params.items()}
+    if len(ks) > 1:
+        raise ValueError(f"params must all have the same leading K axis (or none), got {ks}")
+    return ks.pop()
 
 
 def _effective_lr(hyperparams: Mapping):

@@ -1,8 +1,6 @@
 """Checkers for lesson 02 (L2 regularization = weight decay).
 
-Each checker calls the learner's function on a few random inputs, compares the result with the
-reference and prints one line: ``✓ …: correct`` or ``✗ …: <a specific hint>``. It returns True or
-False, so a solutions notebook can ``assert`` it.
+How checkers work: see ``wdlib.exercises``.
 
 ==========================  ==============================================================
 checker                     the learner's function

@@ -52,8 +52,9 @@ class Clipping(Dashboard):
     where the quartic side is steeper still, and it diverges (it does *not* reach the optimum
     faster). Clipping bounds every step by lr·threshold: the run walks down the wall and
     converges. The default clips by global norm; try: mode none (it diverges) → value; a tiny
-    lr (then the cliff is harmless); a large lr with clipping (bounded steps that overshoot and
-    oscillate).
+    lr (then the cliff is harmless, but 100 steps barely leave the plateau); a large lr with
+    clipping (it still settles: near the minimum the gradients are small, clipping stops acting,
+    and the valley is stable for every lr on the slider, lr < 2/1.3).
     """
 
     title = "Gradient clipping: a steep wall throws gradient descent away"
