@@ -32,7 +32,10 @@ test: setup  ## the whole suite: unit tests, every notebook under nbval, the bro
 	$(PY) -m pytest
 
 test-fast: setup  ## unit tests only
-	$(PY) -m pytest tests --ignore=tests/browser -m "not browser" --deselect tests/test_notebooks.py
+	$(PY) -m pytest tests --ignore=tests/browser
+
+test-browser: setup  ## only the real-browser tests (JupyterLab and Voila in Chromium)
+	$(PY) -m pytest tests/browser
 
 notebooks: setup  ## re-execute every notebook in place so stored outputs follow the library
 	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)
