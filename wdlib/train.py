@@ -210,20 +210,12 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
             X_val, y_val = data.X_val, data.y_val
     if y is None:
         raise ValueError("y must be given when X is an array, got None")
-    X = _checks.finite_array("X", X)
-    y = _checks.finite_array("y", y)
-    _checks.same_rows("X", X, "y", y)
-    if y.ndim == 1:
-        y = y[:, None]
+    X, y = _xy("X", X, "y", y)
     has_val = X_val is not None
     if has_val:
         if y_val is None:
             raise ValueError("y_val must be given with X_val, got None")
-        X_val = _checks.finite_array("X_val", X_val)
-        y_val = _checks.finite_array("y_val", y_val)
-        _checks.same_rows("X_val", X_val, "y_val", y_val)
-        if y_val.ndim == 1:
-            y_val = y_val[:, None]
+        X_val, y_val = _xy("X_val", X_val, "y_val", y_val)
     steps = _checks.positive_int("steps", steps)
     n = X.shape[0]
     if batch_size is not None:
@@ -376,6 +368,13 @@ def _params_K(model, params: Mapping) -> int | None:
     if len(ks) > 1:
         raise ValueError(f"params must all have the same leading K axis (or none), got {ks}")
     return ks.pop()
+
+
+def _xy(x_name: str, X, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:
+    """Validated data: finite float64 arrays with as many rows; y as a column (n, 1)."""
+    X, y = _checks.finite_array(x_name, X), _checks.finite_array(y_name, y)
+    _checks.same_rows(x_name, X, y_name, y)
+    return X, (y[:, None] if y.ndim == 1 else y)
 
 
 def _effective_lr(hyperparams: Mapping):
