@@ -5,7 +5,7 @@ How checkers work: see ``wdlib.exercises``.
 ============================  ============================================================
 checker                       the learner's function
 ============================  ============================================================
-``check_momentum_updates``    ``momentum_updates(grads, lr, mu, dampening) -> (T, d)``: the
+``check_momentum_updates``    ``momentum_updates(grads, lr, beta, dampening) -> (T, d)``: the
                               change of the parameters at each step of PyTorch's SGD with
                               momentum (buffer form), for a given sequence of gradients
 ``check_cosine_lr``           ``cosine_lr(t, base, total_steps, min_value) -> array``: cosine
@@ -85,7 +85,7 @@ def check_momentum_updates(fn: Callable) -> bool:
         return {
             "first step: PyTorch sets buf = g (undamped) at the first step, not (1 − dampening)·g"
             " (a buffer that starts at 0)": _momentum(grads, lr, mu, tau, first_damped=True),
-            "dampening on the wrong term: buf = mu·buf + (1 − dampening)·g (the damping "
+            "dampening on the wrong term: buf = β·buf + (1 − dampening)·g (the damping "
             "multiplies the new gradient, not the old buffer)":
                 _momentum(grads, lr, mu, tau, damp_buf=True),
             "no dampening: the new gradient enters as (1 − dampening)·g":
@@ -95,7 +95,7 @@ def check_momentum_updates(fn: Callable) -> bool:
             "the step is not multiplied by lr: the change is −lr·buf": -buf,
             "you returned the positions (the running sum of the changes), not the change at "
             "each step": np.cumsum(ref, axis=0),
-            "no momentum: this is plain SGD, −lr·g; keep a buffer buf = mu·buf + "
+            "no momentum: this is plain SGD, −lr·g; keep a buffer buf = β·buf + "
             "(1 − dampening)·g": -lr * grads,
         }
 
