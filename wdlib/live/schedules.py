@@ -136,6 +136,7 @@ class Schedules(Dashboard):
     """
 
     title = "Learning-rate schedules and momentum: an ill-conditioned bowl and an MLP"
+    figsize = (9.6, 3.5)     # three panels, one with two y axes: wider than the default 8 in
 
     def make_controls(self):
         return {"problem": W.Dropdown(options=PROBLEMS, value="quadratic",
@@ -174,7 +175,7 @@ class Schedules(Dashboard):
         self.ax_loss.set(xlim=(0, STEPS))
         plots.lambda_axis(self.ax_loss, *LOSS_RANGE, label="quadratic: loss (minimum 0)",
                           axis="y")
-        plots.style_axes(self.ax_loss, "loss", "step t")
+        plots.style_axes(self.ax_loss, "loss (left axis: quadratic, right: MLP)", "step t")
         # the MLP's losses span 2 decades, not 13: a right-hand axis of their own (fixed limits)
         self.ax_mlp = self.ax_loss.twinx()
         self.mlp_lines = [self.ax_mlp.plot([], [], color=c, lw=1, ls=ls, animated=True)[0]
