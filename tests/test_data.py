@@ -218,3 +218,28 @@ def test_split():
 def test_bad_arguments_raise(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_legendre_features_are_orthonormal_on_the_interval():
+    x, w = np.polynomial.legendre.leggauss(20)          # exact for degree <= 39
+    F = data.legendre_features(x[:, None], 12)          # (20, 12)
+    np.testing.assert_allclose(F.T @ (w[:, None] / 2 * F), np.eye(12), atol=1e-12)
+    np.testing.assert_allclose(data.legendre_features(np.array([1.0]), 3),
+                               [[np.sqrt(3), np.sqrt(5), np.sqrt(7)]])    # P_j(1) = 1
+
+
+def test_legendre_features_span_the_same_polynomials_as_the_monomials():
+    x = np.linspace(-1, 1, 50)
+    M, L = data.polynomial_features(x, 5), data.legendre_features(x, 5)
+    coef, *_ = np.linalg.lstsq(np.c_[np.ones(50), M], L, rcond=None)
+    np.testing.assert_allclose(np.c_[np.ones(50), M] @ coef, L, atol=1e-10)
+
+
+@pytest.mark.parametrize("x, degree, match", [
+    (np.ones((3, 2)), 3, r"x must have shape \(n,\) or \(n, 1\)"),
+    (np.array([0.0, np.nan]), 3, r"x must contain only finite numbers"),
+    (np.zeros(3), 0, r"degree must be an integer >= 1, got 0"),
+])
+def test_legendre_features_bad_input(x, degree, match):
+    with pytest.raises(ValueError, match=match):
+        data.legendre_features(x, degree)

@@ -11,12 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from wdlib import losses, models, train  # noqa: E402
-from wdlib.live.lambda_curve import (  # noqa: E402
-    LambdaCurve,
-    band_polygons,
-    blown_up,
-    legendre_features,
-)
+from wdlib.live.lambda_curve import LambdaCurve, band_polygons, blown_up  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -28,14 +23,6 @@ def dash():
 
 def chosen(d):
     return d.LAMS[d.result["best"]]
-
-
-def test_legendre_features_are_orthonormal_on_the_interval():
-    x, w = np.polynomial.legendre.leggauss(20)          # exact for degree <= 39
-    F = legendre_features(x[:, None])                   # (20, 12)
-    np.testing.assert_allclose(F.T @ (w[:, None] / 2 * F), np.eye(12), atol=1e-12)
-    np.testing.assert_allclose(legendre_features(np.array([[1.0]]), 3),
-                               [[np.sqrt(3), np.sqrt(5), np.sqrt(7)]])    # P_j(1) = 1
 
 
 def test_blown_up_and_band_polygons_by_hand():

@@ -24,8 +24,8 @@ import numpy as np
 
 from wdlib import _checks
 
-__all__ = ["Dataset", "polynomial", "polynomial_features", "sparse_linear", "two_moons",
-           "spirals", "sequence", "kfold", "split"]
+__all__ = ["Dataset", "polynomial", "polynomial_features", "legendre_features", "sparse_linear",
+           "two_moons", "spirals", "sequence", "kfold", "split"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,6 +152,22 @@ def polynomial_features(x, degree, *, scale=True) -> np.ndarray:
     j = np.arange(1, degree + 1)                                          # (degree,)
     F = x.reshape(-1, 1) ** j                                             # (n, degree)
     return F * np.sqrt(2 * j + 1) if scale else F
+
+
+def legendre_features(x, degree) -> np.ndarray:
+    """Columns ``sqrt(2j+1)·P_j(x)``, j = 1..degree, of a 1-D input: (n,) or (n, 1) -> (n, degree).
+
+    The same polynomials as ``polynomial_features`` (and the same unit mean square per column
+    for ``x`` uniform on [-1, 1]), but orthonormal on [-1, 1]: the least-squares problem is well
+    conditioned, so gradient descent fits them in hundreds of steps instead of millions (the
+    monomials' condition number is ~1e8 at degree 12).
+    """
+    x = _checks.finite_array("x", x, ndim=(1, 2))
+    if x.ndim == 2 and x.shape[1] != 1:
+        raise ValueError(f"x must have shape (n,) or (n, 1), got shape {x.shape}")
+    degree = _checks.positive_int("degree", degree)
+    j = np.arange(1, degree + 1)                                          # (degree,)
+    return np.polynomial.legendre.legvander(x.ravel(), degree)[:, 1:] * np.sqrt(2 * j + 1)
 
 
 def sparse_linear(n=100, n_val=200, d=20, k=5, noise=0.1, correlation=0.0, seed=0) -> Dataset:

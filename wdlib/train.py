@@ -68,15 +68,11 @@ class History:
         values = getattr(self, name)
         if values is None:
             raise ValueError(f"name {name!r} was not recorded in this run")
-        values = np.asarray(values)
-        if values.ndim == 1:
-            finite = values[np.isfinite(values)]
-            return float(finite[-1]) if finite.size else float("nan")
-        last = np.full(values.shape[1], np.nan)
-        for_k = np.isfinite(values)
-        idx = np.where(for_k.any(axis=0), values.shape[0] - 1 - np.argmax(for_k[::-1], axis=0), 0)
-        last[for_k.any(axis=0)] = values[idx, np.arange(values.shape[1])][for_k.any(axis=0)]
-        return last
+        table = np.asarray(values).reshape(len(values), -1)       # (steps, K or 1)
+        finite = np.isfinite(table)
+        row = len(table) - 1 - np.argmax(finite[::-1], axis=0)      # last finite row per model
+        last = np.where(finite.any(axis=0), table[row, np.arange(table.shape[1])], np.nan)
+        return last if self.K is not None else float(last[0])
 
 
 @dataclass(frozen=True)
@@ -152,12 +148,12 @@ def make_penalty(kind, lam) -> penalties.Penalty | None:
     return penalties.get(kind, lam)
 
 
-def _weights_only(value, params: Mapping):
+def _weights_only(value, keys):
     """Per-parameter weight decay: the same value for every weight matrix, 0 for biases
     (a plain 0 when there is no decay at all, so the optimizer can skip the term)."""
     if not callable(value) and np.ndim(value) == 0 and value == 0:
         return 0.0
-    return {k: value for k in params if k.startswith("W")}
+    return {k: value for k in keys if k.startswith("W")}
 
 
 def _norm(a: np.ndarray, batched: bool):
@@ -234,10 +230,10 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
         _checks.choice("optimizer", optimizer, OPTIMIZERS)
         lr = _checks.positive("lr", lr, allow_schedule=True)
         weight_decay = _checks.nonnegative("weight_decay", weight_decay, allow_schedule=True)
-        # built once with a placeholder key set to learn K; rebuilt below with the real keys
-        opt_K = make_optimizer(optimizer, lr, momentum, weight_decay).hyperparams["K"]
+        opt = make_optimizer(optimizer, lr, momentum, _weights_only(weight_decay, model.shapes))
     else:
-        opt_K = optimizer.hyperparams["K"]
+        opt = optimizer
+    opt_K = opt.hyperparams["K"]
     # the optimizer's own K also sees K-arrays inside schedules and per-parameter dicts
     named = {"lr": lr, "momentum": momentum, "weight_decay": weight_decay} \
         if isinstance(optimizer, str) and _checks.batch_size(
@@ -254,10 +250,6 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
 
     if params is None:
         params = model.init(seed=seed, K=K, init=init, scale=init_scale)
-    if isinstance(optimizer, str):
-        opt = make_optimizer(optimizer, lr, momentum, _weights_only(weight_decay, params))
-    else:
-        opt = optimizer
     state = opt.init(params)
     raw_update = getattr(opt.update, "__wrapped__", opt.update)   # without the argument checks
     lr_hyper = _effective_lr(opt.hyperparams)
@@ -345,26 +337,24 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
 def _given_params(model, params: Mapping, K: int | None) -> dict:
     """Start from given parameters: one model's are shared by all K models (a fair comparison);
     parameters that already carry a K axis must have the hyperparameters' K."""
-    single = model.init(seed=0)
-    _checks.same_keys("params", params, "model parameters", single, shapes=False)
+    shapes = model.shapes                                   # one model's parameter shapes
+    _checks.same_keys("params", params, "model parameters", shapes, shapes=False)
     out = {}
     for k, v in params.items():
         v = _checks.finite_array(f"params[{k!r}]", v)
-        if v.shape == single[k].shape:
+        if v.shape == shapes[k]:
             out[k] = np.broadcast_to(v, (K,) + v.shape).copy() if K is not None else v.copy()
-        elif v.shape[1:] == single[k].shape and (K is None or v.shape[0] == K):
+        elif v.shape[1:] == shapes[k] and (K is None or v.shape[0] == K):
             out[k] = v.copy()
         else:
-            want = (single[k].shape if K is None
-                    else f"{single[k].shape} or {(K,) + single[k].shape}")
+            want = shapes[k] if K is None else f"{shapes[k]} or {(K,) + shapes[k]}"
             raise ValueError(f"params[{k!r}] must have shape {want}, got {v.shape}")
     return out
 
 
 def _params_K(model, params: Mapping) -> int | None:
     """K of a parameter dict (None for one model); all keys must agree."""
-    single = model.init(seed=0)
-    ks = {v.shape[0] if v.ndim > single[k].ndim else None for k, v in params.items()}
+    ks = {v.shape[0] if v.ndim > len(model.shapes[k]) else None for k, v in params.items()}
     if len(ks) > 1:
         raise ValueError(f"params must all have the same leading K axis (or none), got {ks}")
     return ks.pop()
