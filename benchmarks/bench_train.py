@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from wdlib import data, models, train
+from wdlib import allocator, data, models, train
 
 
 def best_of(fn, repeat: int = 3) -> float:
@@ -64,6 +64,7 @@ def bench_torch(ds, steps=300):
 
 
 def main():
+    allocator.keep_freed_memory()      # as the dashboards do: batched steps reuse temporaries
     moons = data.two_moons(n=200, n_val=200, noise=0.2, seed=0)
     mlp = models.MLP((2, 32, 32, 1), activation="tanh")
     mlp_kw = dict(loss="bce", steps=300, record="loss")

@@ -30,7 +30,7 @@ def test_defaults_train_sgd_momentum_with_an_l2_penalty(dash):
     d.set(**d.defaults)
     assert d.defaults["same_init"] is True
     params, hist = direct(optimizer="momentum", penalty="l2", lam=1e-2)
-    _, torch_style = direct(optimizer=optim.sgd(10 ** -0.5, momentum=0.9,
+    _, torch_style = direct(lr=None, optimizer=optim.sgd(10 ** -0.5, momentum=0.9,
                                                 weight_decay={k: 1e-2 for k in ("W1", "W2", "W3")}))
     np.testing.assert_allclose(torch_style.train_loss, hist.train_loss, rtol=1e-10)  # = PyTorch
     np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)

@@ -172,7 +172,7 @@ def test_hyperparams_expose_the_arguments_and_K():
     assert (hp["weight_decay"], hp["b1"], hp["b2"], hp["eps"], hp["K"]) == (0.1, 0.9, 0.999,
                                                                             1e-8, 2)
     assert optim.sgd(0.1).hyperparams == dict(weight_decay=0.0, momentum=0.0, dampening=0.0,
-                                              nesterov=False, lr=0.1, K=None)
+                                              nesterov=False, lr=0.1, mask=None, K=None)
     assert optim.sgd(schedules.constant(np.ones(3))).hyperparams["K"] == 3
     assert optim.get("sgdw", lr=0.1).hyperparams["multiplier"] is None
 
@@ -394,7 +394,7 @@ def test_inputs_are_never_mutated(build):
     (lambda: optim.sgdw(0.1, multiplier=-1.0), "multiplier must be >= 0"),
     (lambda: optim.adamw_paper(lr=np.ones(2), multiplier=schedules.constant(np.ones(3))),
      "lr has 2, multiplier has 3"),
-    (lambda: optim.get("rmsprop"), "name must be one of 'sgd', 'adam'"),
+    (lambda: optim.get("rmsprop"), "optimizer must be one of 'sgd', 'momentum'"),
     (lambda: optim.chain(optim.trace(0.9), "scale"), r"transforms\[1\] must be an optim"),
 ])
 def test_bad_arguments_raise_when_built(call, match):

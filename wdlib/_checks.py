@@ -173,6 +173,16 @@ def batch_size(**hypers) -> int | None:
     return next(iter(lengths.values()))
 
 
+def common_K(**Ks) -> int | None:
+    """The one K that several parts of a run imply (each an int, or None for "any"):
+    ``common_K(optimizer=4, penalty=None)`` is 4; different Ks raise naming the parts."""
+    given = {name: k for name, k in Ks.items() if k is not None}
+    if len(set(given.values())) > 1:
+        desc = ", ".join(f"{n} has K={k}" for n, k in given.items())
+        raise ValueError(f"every part of a run must train the same number of models K; {desc}")
+    return next(iter(given.values()), None)
+
+
 def per_model(value, ndim: int):
     """Reshape a length-K hyperparameter to broadcast against an array of ``ndim`` axes
     whose leading axis is K: (K,) -> (K, 1, ..., 1). Scalars pass through unchanged."""

@@ -106,27 +106,21 @@ def layer_stats(model, params: Mapping, X, y=None, loss="mse") -> dict:
     """
     yhat, cache = model.forward_cache(params, X)
     batched = yhat.ndim == 3
-    if "a" in cache:                                          # MLP
-        acts, pre = cache["a"][1:], cache["z"]
-        names = [f"h{l}" for l in range(1, len(acts))] + ["out"]
-    else:                                                     # RNN: one "layer" per time step
-        hs, zs = cache["h"][1:], cache["z"]                   # time-major (T, [K,] n, H)
-        acts, pre = [*hs, yhat], [*zs, yhat]
-        names = [f"h{t}" for t in range(1, len(hs) + 1)] + ["out"]
+    names, acts, pre = model.layer_activations(cache)
     act_mean, act_std = _stats(acts, batched)
     _, preact_std = _stats(pre, batched)
     frac_zero = np.stack([np.mean(a == 0, axis=tuple(range(1, a.ndim)) if batched else None)
                           for a in acts], axis=-1)
-    weights = [k for k in params if k.startswith("W")]
+    weights = list(model.weight_keys)
     out = {"layers": names, "act_mean": act_mean, "act_std": act_std, "preact_std": preact_std,
            "frac_zero": frac_zero, "weights": weights,
            "weight_norm": np.stack([_norm(params[k], batched) for k in weights], axis=-1)}
     if y is not None:
         _, dyhat = losses.get(loss)(yhat, y)
-        if "a" in cache:
-            grads = model.backward(params, cache, dyhat)
-        else:
+        if model.recurrent:
             grads, out["time_grad_norm"] = model.backward(params, cache, dyhat,
                                                           return_time_grads=True)
+        else:
+            grads = model.backward(params, cache, dyhat)
         out["grad_norm"] = np.stack([_norm(grads[k], batched) for k in weights], axis=-1)
     return out

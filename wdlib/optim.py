@@ -47,12 +47,13 @@ biases can be left undecayed.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from wdlib import _checks
+from wdlib import _checks, clipping, penalties
 from wdlib._checks import at_step, per_model
 
 Params = dict[str, np.ndarray]
@@ -62,12 +63,15 @@ class Optimizer(NamedTuple):
     """``init(params) -> state``; ``update(grads, state, params=None) -> (updates, state)``.
 
     ``hyperparams`` holds the validated arguments by name, plus ``"K"``: the number of models
-    trained at once (None for a single model).
+    trained at once (None for a single model). ``update`` checks its arguments on every call;
+    ``update_unchecked`` is the same function without the checks, for a loop that has checked
+    them once (``loop.run``: on its first step).
     """
 
     init: Callable[[Params], Any]
     update: Callable[..., tuple[Params, Any]]
     hyperparams: dict
+    update_unchecked: Callable[..., tuple[Params, Any]] | None = None
 
 
 class CountState(NamedTuple):
@@ -156,14 +160,15 @@ def _check_call(grads, params, K):
 
 
 def _optimizer(init, update, hyperparams: dict, K: int | None) -> Optimizer:
-    """Wrap a raw update with the argument checks; ``chain`` calls the raw one."""
+    """An ``Optimizer`` whose ``update`` checks its arguments, then runs ``update``; ``chain``
+    calls the unchecked one."""
 
     @functools.wraps(update)
     def checked(grads, state, params=None):
         _check_call(grads, params, K)
         return update(grads, state, params)
 
-    return Optimizer(init, checked, {**hyperparams, "K": K})
+    return Optimizer(init, checked, {**hyperparams, "K": K}, update)
 
 
 def _count_init(params):
@@ -182,7 +187,7 @@ def chain(*transforms: Optimizer) -> Optimizer:
     ks = {t.hyperparams.get("K") for t in transforms} - {None}
     if len(ks) > 1:
         raise ValueError(f"transforms must all train the same number of models K, got {sorted(ks)}")
-    raw = [getattr(t.update, "__wrapped__", t.update) for t in transforms]
+    raw = [t.update_unchecked or t.update for t in transforms]
 
     def init(params):
         return tuple(t.init(params) for t in transforms)
@@ -197,10 +202,35 @@ def chain(*transforms: Optimizer) -> Optimizer:
     return _optimizer(init, update, {}, next(iter(ks), None))
 
 
-def add_decayed_weights(weight_decay=0.0) -> Optimizer:
+def _mask(mask):
+    """None (every parameter), a collection of parameter keys, or a function params -> keys."""
+    if mask is None or callable(mask):
+        return mask
+    if isinstance(mask, str) or not all(isinstance(k, str) for k in mask):
+        raise ValueError(f"mask must be None, a list of parameter names or a function "
+                         f"params -> names, got {mask!r}")
+    return frozenset(mask)
+
+
+def _masked_keys(mask, params) -> frozenset | None:
+    """The keys a mask selects in ``params`` (None: all); unknown keys raise."""
+    if mask is None:
+        return None
+    keys = frozenset(mask(params) if callable(mask) else mask)
+    if not keys <= params.keys():
+        raise ValueError(f"mask names keys that are not parameters: {sorted(keys - params.keys())}"
+                         f"; parameters: {sorted(params)}")
+    return keys
+
+
+def add_decayed_weights(weight_decay=0.0, mask=None) -> Optimizer:
     """g ← g + λ·θ. Before an adaptive scaling this is L2 regularization (λ/2·‖θ‖² in the
-    loss); after it, decoupled weight decay. ``weight_decay`` may be a dict {key: λ}."""
+    loss); after it, decoupled weight decay. Which parameters: ``mask`` None decays every
+    parameter (PyTorch's ``weight_decay``), a list of keys decays only those (e.g. a model's
+    ``weight_keys``: not the biases), as does a function ``params -> keys`` (optax's mask).
+    ``weight_decay`` may also be a dict {key: λ} (absent keys: 0)."""
     wd = _weight_decay(weight_decay)
+    mask = _mask(mask)
     K = _batch(weight_decay=wd)
     off = _is_zero(wd)  # no decay at all: pass the gradient through
 
@@ -210,18 +240,75 @@ def add_decayed_weights(weight_decay=0.0) -> Optimizer:
         if isinstance(wd, Mapping) and not wd.keys() <= grads.keys():
             raise ValueError(f"weight_decay has keys that are not parameters: "
                              f"{sorted(wd.keys() - grads.keys())}; parameters: {sorted(grads)}")
+        if params is None:
+            raise ValueError("params must be given to update() when weight_decay is not 0")
+        decayed = _masked_keys(mask, params)
         out = {}
         for k, g in grads.items():
             lam = at_step(_for_key(wd, k), state.count)
-            if _is_zero(lam):
+            if _is_zero(lam) or (decayed is not None and k not in decayed):
                 out[k] = g
                 continue
-            if params is None:
-                raise ValueError("params must be given to update() when weight_decay is not 0")
             out[k] = g + _pm(lam, g) * params[k]
         return out, CountState(state.count + 1)
 
-    return _optimizer(_count_init, update, {"weight_decay": wd}, K)
+    return _optimizer(_count_init, update, {"weight_decay": wd, "mask": mask}, K)
+
+
+def add_penalty_grad(penalty) -> Optimizer:
+    """g ← g + ∇penalty(θ): a penalty term of the loss (``penalties.L2`` / ``L1`` (its
+    subgradient) / ``ElasticNet``) as a transform. Put it first in a ``chain``, so clipping and
+    the optimizer see data + penalty gradient, as if the penalty were in the loss. (A max-norm
+    constraint has no gradient: project after the update with ``MaxNorm.project`` instead.)"""
+    if not isinstance(penalty, penalties.Penalty) or isinstance(penalty, penalties.MaxNorm):
+        raise ValueError(f"penalty must be an L2, L1 or ElasticNet penalty (a max-norm "
+                         f"constraint is a projection, not a gradient), got {penalty!r}")
+    K = _batch(lam=penalty.lam)
+
+    def update(grads, state, params=None):
+        if params is None:
+            raise ValueError("params must be given to update() for a penalty gradient")
+        pen = penalty.grad(params)
+        return {k: g + pen[k] for k, g in grads.items()}, CountState(state.count + 1)
+
+    return _optimizer(_count_init, update, {"penalty": penalty}, K)
+
+
+def clip_by_value(clip_value) -> Optimizer:
+    """g ← clip(g, −c, c) element-wise: ``torch.nn.utils.clip_grad_value_`` as a transform."""
+    c = _checks.positive("clip_value", clip_value)
+
+    def update(grads, state, params=None):
+        return clipping.clip_by_value(grads, c), CountState(state.count + 1)
+
+    return _optimizer(_count_init, update, {"clip_value": c}, _batch(clip_value=c))
+
+
+def clip_by_global_norm(max_norm, *, batched: bool = False) -> Optimizer:
+    """g ← g·min(1, c/(‖g‖ + 1e-6)): ``torch.nn.utils.clip_grad_norm_`` as a transform.
+    ``batched=True`` (K models at once): one norm per model; implied by a K-array ``max_norm``."""
+    c = _checks.positive("max_norm", max_norm)
+    batched = bool(batched) or np.ndim(c) > 0
+
+    def update(grads, state, params=None):
+        clipped, _ = clipping.clip_by_global_norm(grads, c, batched=batched)
+        return clipped, CountState(state.count + 1)
+
+    return _optimizer(_count_init, update, {"max_norm": c}, _batch(max_norm=c))
+
+
+def tap(observe: Callable[[Params], Any]) -> Optimizer:
+    """Pass the gradient through unchanged and show it to ``observe(grads)`` (read-only views):
+    how a recorder looks inside a chain, e.g. at the norm before and after clipping."""
+    def update(grads, state, params=None):
+        views = {}
+        for k, g in grads.items():
+            views[k] = g.view()
+            views[k].flags.writeable = False
+        observe(views)
+        return dict(grads), state
+
+    return _optimizer(lambda params: (), update, {}, None)
 
 
 def trace(momentum=0.0, dampening=0.0, nesterov=False) -> Optimizer:
@@ -328,26 +415,31 @@ def _named(*parts: Optimizer, names=(), hyperparams: dict | None = None) -> Opti
     return opt._replace(hyperparams={**hyperparams, "K": opt.hyperparams["K"]})
 
 
-def sgd(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0) -> Optimizer:
-    """torch.optim.SGD: g ← g + λθ; momentum buffer (see ``trace``); θ ← θ − lr_t·buf."""
-    return _named(add_decayed_weights(weight_decay), trace(momentum, dampening, nesterov),
+def sgd(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
+        mask=None) -> Optimizer:
+    """torch.optim.SGD: g ← g + λθ; momentum buffer (see ``trace``); θ ← θ − lr_t·buf.
+    Like PyTorch, ``weight_decay`` acts on every parameter unless ``mask`` lists the decayed
+    ones (see ``add_decayed_weights``)."""
+    return _named(add_decayed_weights(weight_decay, mask), trace(momentum, dampening, nesterov),
                   scale_by_lr(lr),
-                  names=("lr", "momentum", "dampening", "nesterov", "weight_decay"))
+                  names=("lr", "momentum", "dampening", "nesterov", "weight_decay", "mask"))
 
 
-_ADAM_NAMES = ("lr", "b1", "b2", "eps", "weight_decay")
+_ADAM_NAMES = ("lr", "b1", "b2", "eps", "weight_decay", "mask")
 
 
-def adam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0) -> Optimizer:
-    """torch.optim.Adam: the L2 term λθ is added to the gradient *before* the moments."""
-    return _named(add_decayed_weights(weight_decay), scale_by_adam(b1, b2, eps), scale_by_lr(lr),
-                  names=_ADAM_NAMES)
+def adam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, mask=None) -> Optimizer:
+    """torch.optim.Adam: the L2 term λθ is added to the gradient *before* the moments
+    (every parameter, unless ``mask`` lists the decayed ones)."""
+    return _named(add_decayed_weights(weight_decay, mask), scale_by_adam(b1, b2, eps),
+                  scale_by_lr(lr), names=_ADAM_NAMES)
 
 
-def adamw(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2) -> Optimizer:
-    """torch.optim.AdamW: θ ← θ·(1 − lr_t·λ), then the Adam step. Adam + decoupled decay."""
-    return _named(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay), scale_by_lr(lr),
-                  names=_ADAM_NAMES)
+def adamw(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2, mask=None) -> Optimizer:
+    """torch.optim.AdamW: θ ← θ·(1 − lr_t·λ), then the Adam step. Adam + decoupled decay
+    (every parameter, unless ``mask`` lists the decayed ones)."""
+    return _named(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay, mask),
+                  scale_by_lr(lr), names=_ADAM_NAMES)
 
 
 def _paper_hypers(lr, weight_decay, multiplier):
@@ -357,7 +449,7 @@ def _paper_hypers(lr, weight_decay, multiplier):
     return lr, wd, multiplier
 
 
-def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None) -> Optimizer:
+def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Optimizer:
     """SGD with decoupled weight decay (Loshchilov & Hutter, Algorithm 1)::
 
         m_t = μ·m_{t−1} + η_t·α·g_t          θ_t = θ_{t−1} − m_t − η_t·λ·θ_{t−1}
@@ -369,14 +461,15 @@ def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None) -> Optimizer:
     lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
     parts = (scale(_times(lr, eta)),                   # η_t·α·g
              trace(momentum),                          # m_t = μ·m_{t−1} + η_t·α·g_t
-             add_decayed_weights(_times(wd, eta)),     # m_t + η_t·λ·θ
+             add_decayed_weights(_times(wd, eta), mask),  # m_t + η_t·λ·θ
              scale(-1.0))                              # descend
     return _named(*parts, hyperparams=dict(lr=lr, momentum=parts[1].hyperparams["momentum"],
-                                           weight_decay=wd, multiplier=eta))
+                                           weight_decay=wd, multiplier=eta,
+                                           mask=parts[2].hyperparams["mask"]))
 
 
 def adamw_paper(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-5,
-                multiplier=None) -> Optimizer:
+                multiplier=None, mask=None) -> Optimizer:
     """AdamW as in the paper (Loshchilov & Hutter, Algorithm 2)::
 
         θ_t = θ_{t−1} − η_t·(α·m̂_t / (√v̂_t + ε) + λ·θ_{t−1})
@@ -390,11 +483,12 @@ def adamw_paper(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-5,
     adam_dir = scale_by_adam(b1, b2, eps)
     parts = (adam_dir,                                 # m̂ / (√v̂ + ε)
              scale(lr),                                # α·m̂ / (√v̂ + ε)
-             add_decayed_weights(wd),                  # ... + λ·θ
+             add_decayed_weights(wd, mask),            # ... + λ·θ
              scale(_times(-1.0, eta)))                 # −η_t·(...)
     return _named(*parts, hyperparams=dict(lr=lr, **{k: v for k, v in adam_dir.hyperparams.items()
                                                      if k != "K"},
-                                           weight_decay=wd, multiplier=eta))
+                                           weight_decay=wd, multiplier=eta,
+                                           mask=parts[2].hyperparams["mask"]))
 
 
 def apply_updates(params: Params, updates: Params) -> Params:
@@ -403,9 +497,32 @@ def apply_updates(params: Params, updates: Params) -> Params:
     return {k: params[k] + updates[k] for k in params}
 
 
-_OPTIMIZERS = {"sgd": sgd, "adam": adam, "adamw": adamw, "sgdw": sgdw, "adamw_paper": adamw_paper}
+#: The one table of optimizer names (dashboards, ``train.fit`` and lessons use it).
+#: "momentum" / "nesterov" are SGD presets with momentum 0.9 (an explicit ``momentum=`` wins).
+OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
+    "sgd": sgd,
+    "momentum": functools.partial(sgd, momentum=0.9),
+    "nesterov": functools.partial(sgd, momentum=0.9, nesterov=True),
+    "adam": adam,
+    "adamw": adamw,
+    "sgdw": sgdw,
+    "adamw_paper": adamw_paper,
+}
+
+
+def arguments(name: str) -> tuple[str, ...]:
+    """The keyword arguments the optimizer ``name`` takes."""
+    factory = OPTIMIZERS[_checks.choice("optimizer", name, OPTIMIZERS)]
+    return tuple(inspect.signature(factory).parameters)
 
 
 def get(name: str, **kwargs) -> Optimizer:
-    """Build an optimizer by name: ``get("adamw", lr=1e-3, weight_decay=0.1)``."""
-    return _OPTIMIZERS[_checks.choice("name", name, _OPTIMIZERS)](**kwargs)
+    """Build an optimizer by name: ``get("adamw", lr=1e-3, weight_decay=0.1)``. An argument
+    the optimizer does not take raises (e.g. ``momentum`` for Adam: its momentum is ``b1``)."""
+    allowed = arguments(name)
+    unknown = [k for k in kwargs if k not in allowed]
+    if unknown:
+        raise ValueError(f"optimizer {name!r} takes no argument {unknown[0]!r} "
+                         f"(got {unknown[0]}={_checks._fmt(kwargs[unknown[0]])}); "
+                         f"it takes {', '.join(allowed)}")
+    return OPTIMIZERS[name](**kwargs)

@@ -11,8 +11,9 @@ penalty           value                                 proximal step ``prox(w, 
 
 ``L2(lam)`` has gradient ``lam·w``: PyTorch's ``weight_decay=lam``, Keras' ``l2(lam/2)``.
 
-Which parameters: ``keys=None`` penalizes every key starting with "W" (weights, not biases:
-``W1, W2, ...`` and the RNN's ``Wx, Wh, Wy``); ``keys`` may list them explicitly, and ``lam`` may
+Which parameters: ``keys=None`` penalizes the weights, not the biases (``models.is_weight``: the
+keys named ``W...``, i.e. ``W1, W2, ...`` and the RNN's ``Wx, Wh, Wy``; ``train.fit`` passes the
+model's ``weight_keys``); ``keys`` may list them explicitly, and ``lam`` may
 be a dict ``{key: lam}`` to give each parameter its own strength. ``lam`` (or ``c``) may also be a
 length-K array: one value per model of a batch (parameters with a leading K axis).
 
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wdlib import _checks
+from wdlib.models.base import is_weight
 
 
 def soft_threshold(w, t) -> np.ndarray:
@@ -110,7 +112,7 @@ class Penalty:
     def penalized(self, params: Mapping) -> tuple[str, ...]:
         """The keys of ``params`` this penalty acts on."""
         if self.keys is None:
-            return tuple(k for k in params if k.startswith("W"))
+            return tuple(k for k in params if is_weight(k))
         missing = [k for k in self.keys if k not in params]
         if missing:
             raise ValueError(f"keys {missing} are not in params (which has {list(params)})")

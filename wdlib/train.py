@@ -1,44 +1,39 @@
-"""Training loop: ``fit`` trains one model, or K models in lock step, and returns a ``History``.
+"""``fit``: the friendly entry point. It builds the pieces of a training run from keyword
+arguments and hands them to the one training loop, ``loop.run``::
 
-The loop is the textbook one, written out so a student can follow it::
-
-    for t in range(steps):
-        loss, grads = model.loss_and_grad(params, X_batch, y_batch, loss_fn)   # data loss
-        grads += penalty gradient                                              # L2 / L1 / ...
-        grads = clip(grads)                                                    # optional
-        updates, state = opt.update(grads, state, params)                      # SGD / Adam / ...
-        params = params + updates   (then a proximal step or a max-norm projection, if asked)
+    optimizer = chain(add_penalty_grad(L2(lam)), clip_by_global_norm(c), sgd(lr, mask=weights))
+    run = loop.run(objective, params, optimizer, steps, monitor=recorder, after_update=prox)
 
 Any hyperparameter (lr, momentum, weight_decay, lam, clip_threshold, init_scale, seed) may be a
 1-D array of length K: the K models then train together, every parameter carrying a leading K
 axis, and model k is exactly the model a separate run with the k-th values would give.
 
-A run whose loss (or a parameter) becomes NaN or inf stops at once: ``History.diverged_at``
-records the step. With K models each one stops on its own (its parameters freeze at the last
-finite values) and the loop ends when all have diverged.
+Divergence follows ``loop.Divergence`` (default: a non-finite loss or parameter): the run
+stops there, ``History.diverged_at`` records the step, and the parameters keep their last finite
+values. With K models each one stops on its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from wdlib import _alloc, _checks, clipping, losses, optim, penalties
+from wdlib import _checks, clipping, loop, losses, optim, penalties
 from wdlib.data import Dataset
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adam", "adamw", "sgdw")
 CLIP_MODES = (None, "value", "norm")
 PENALTIES = (None, "l2", "l1", "elastic_net", "max_norm")
+DEFAULT_LR = 0.1
 
 
 @dataclass
 class History:
     """What happened during ``fit``, one row per optimizer step.
 
-    Arrays have shape ``(steps,)`` for one model and ``(steps, K)`` for K models. Entries after a
-    run diverged are NaN.
+    Arrays have shape ``(steps,)`` for one model and ``(steps, K)`` for K models. Entries from the
+    step a run diverged on are NaN (and ``val_loss`` between evaluations, see ``val_every``).
     """
 
     train_loss: np.ndarray          # data loss on the (mini)batch, before the update
@@ -49,8 +44,10 @@ class History:
     weight_norm: np.ndarray         # sqrt of the sum of squares of all weight matrices (W*)
     lr: np.ndarray                  # the learning rate used at each step
     layer_grad_norms: dict[str, np.ndarray] = field(default_factory=dict)  # per parameter key
-    diverged_at: int | None | np.ndarray = None  # first non-finite step; (K,) with -1 = never
+    diverged_at: int | None | tuple = None  # the step a run diverged (loop.Divergence), or None;
+                                            # K models: a tuple of K such entries
     K: int | None = None
+    divergence: loop.Divergence = loop.NONFINITE    # the rule that decided ``diverged_at``
 
     @property
     def steps(self) -> int:
@@ -61,7 +58,14 @@ class History:
         """True where a run diverged (a bool, or a (K,) bool array)."""
         if self.K is None:
             return self.diverged_at is not None
-        return np.asarray(self.diverged_at) >= 0
+        return np.array([d is not None for d in self.diverged_at])
+
+    @property
+    def steps_run(self) -> int | np.ndarray:
+        """Steps each run completed: ``diverged_at``, or ``steps`` where it did not diverge."""
+        if self.K is None:
+            return self.steps if self.diverged_at is None else self.diverged_at
+        return np.array([self.steps if d is None else d for d in self.diverged_at])
 
     def final(self, name: str = "val_loss") -> float | np.ndarray:
         """The last finite value of a per-step record (per model when batched)."""
@@ -117,43 +121,208 @@ def grid(**axes) -> Grid:
     return Grid({name: np.atleast_1d(_checks.hyper(name, v)) for name, v in axes.items()})
 
 
-def make_optimizer(name: str, lr, momentum=0.0, weight_decay=0.0) -> optim.Optimizer:
-    """The optimizer a dashboard names: sgd | momentum | nesterov | adam | adamw | sgdw.
-
-    ``weight_decay`` here is PyTorch's (coupled for sgd/adam, decoupled for adamw, the paper's
-    for sgdw); ``momentum`` is used by sgd/sgdw (``"momentum"``/``"nesterov"`` default to 0.9).
-    """
-    _checks.choice("optimizer", name, OPTIMIZERS)
-    if name in ("momentum", "nesterov"):
-        mu = 0.9 if np.ndim(momentum) == 0 and momentum == 0.0 else momentum
-        return optim.sgd(lr, momentum=mu, nesterov=name == "nesterov", weight_decay=weight_decay)
-    if name == "sgd":
-        return optim.sgd(lr, momentum=momentum, weight_decay=weight_decay)
-    if name == "sgdw":
-        return optim.sgdw(lr, momentum=momentum, weight_decay=weight_decay)
-    if name == "adam":
-        return optim.adam(lr, weight_decay=weight_decay)
-    return optim.adamw(lr, weight_decay=weight_decay)
-
-
-def make_penalty(kind, lam) -> penalties.Penalty | None:
-    """None | 'l2' | 'l1' | 'elastic_net' | 'max_norm' (lam is then c) | a Penalty object."""
+def make_penalty(kind, lam, keys=None) -> penalties.Penalty | None:
+    """None | 'l2' | 'l1' | 'elastic_net' | 'max_norm' (lam is then c) | a Penalty object.
+    ``keys``: the parameters a named penalty acts on (default: every weight, ``is_weight``)."""
     if kind is None or not isinstance(kind, str):
         return kind
     _checks.choice("penalty", kind, PENALTIES[1:])
     if kind == "max_norm":
-        return penalties.MaxNorm(lam)
+        return penalties.MaxNorm(lam, keys=keys)
     if kind == "elastic_net":
-        return penalties.ElasticNet(lam, l1_ratio=0.5)
-    return penalties.get(kind, lam)
+        return penalties.ElasticNet(lam, l1_ratio=0.5, keys=keys)
+    return penalties.get(kind, lam, keys=keys)
 
 
-def _weights_only(value, keys):
-    """Per-parameter weight decay: the same value for every weight matrix, 0 for biases
-    (a plain 0 when there is no decay at all, so the optimizer can skip the term)."""
-    if not callable(value) and np.ndim(value) == 0 and value == 0:
-        return 0.0
-    return {k: value for k in keys if k.startswith("W")}
+def make_optimizer(model, optimizer, lr=None, momentum=None, weight_decay=None
+                   ) -> optim.Optimizer:
+    """The optimizer ``fit`` trains with: a name from ``optim.OPTIMIZERS`` built from ``lr``
+    (default 0.1), ``momentum`` (default: the name's own) and ``weight_decay`` (default 0), which
+    decays the model's ``weight_keys`` only (not the biases) — or an ``optim.Optimizer`` object,
+    used as it is (it carries its own lr, momentum and weight decay, so passing them too is an
+    error)."""
+    given = {k: v for k, v in dict(lr=lr, momentum=momentum, weight_decay=weight_decay).items()
+             if v is not None}
+    if isinstance(optimizer, optim.Optimizer):
+        if given:
+            raise ValueError(f"{', '.join(given)} must not be given with an optim.Optimizer "
+                             f"object (it has its own), got {_kwargs(given)}")
+        return optimizer
+    if not isinstance(optimizer, str):
+        raise ValueError(f"optimizer must be a name ({', '.join(optim.OPTIMIZERS)}) or an "
+                         f"optim.Optimizer, got {optimizer!r}")
+    given.setdefault("lr", DEFAULT_LR)
+    given.setdefault("weight_decay", 0.0)       # fit's default, also for adamw (torch's: 1e-2)
+    _checks.positive("lr", given["lr"], allow_schedule=True)
+    _checks.nonnegative("weight_decay", given["weight_decay"], allow_schedule=True)
+    return optim.get(optimizer, **given, mask=model.weight_keys)
+
+
+def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None,
+        weight_decay=None, penalty=None, lam=0.0, prox=False, clip=None, clip_threshold=1.0,
+        steps=300, batch_size=None, X_val=None, y_val=None, val_every=1, seed=0, data_seed=0,
+        init="xavier", init_scale=1.0, params=None, record="all",
+        divergence=loop.NONFINITE):
+    """Train ``model`` and return ``(params, history)``.
+
+    Data: ``X, y`` arrays, or a ``data.Dataset`` as ``X`` (then its validation set is used).
+    loss: "mse" | "bce" | "softmax_ce" (or a loss function).
+    optimizer: a name from ``optim.OPTIMIZERS`` ("sgd", "momentum", "nesterov", "adam", "adamw",
+        "sgdw", "adamw_paper") built from ``lr`` (default 0.1), ``momentum`` and
+        ``weight_decay`` — which decays the model's weights, not its biases — or an
+        ``optim.Optimizer`` (then lr, momentum and weight_decay must not be given; its own
+        weight decay acts on every parameter unless it was built with a ``mask``).
+    penalty: None | "l2" | "l1" | "elastic_net" | "max_norm" with strength ``lam`` (for max_norm
+        ``lam`` is the bound c) on the model's weights, or a ``penalties`` object. With
+        ``prox=True`` the penalty is applied as a proximal step after the update (exact zeros
+        for L1) instead of through its (sub)gradient; a max-norm constraint is always a
+        projection after the update.
+    clip: None | "value" | "norm" with ``clip_threshold`` (PyTorch's clip_grad_value_ /
+        clip_grad_norm_ semantics), applied to data + penalty gradient.
+    steps: optimizer updates; ``batch_size`` None = full batch, else minibatches drawn without
+        replacement, reshuffled each epoch with ``data_seed`` (shared by all K models).
+    X_val, y_val, val_every: validation loss every ``val_every`` steps and at the last step.
+    seed, init, init_scale: initialization (seed and init_scale may be K-arrays); or pass
+        ``params`` to start from given parameters (e.g. the same initialization for a fair
+        comparison).
+    record: "all" (every History field) or "loss" (train/val loss and lr: faster). What is
+        recorded never changes the run.
+    divergence: a ``loop.Divergence`` policy (default: stop at a non-finite loss or parameter).
+    """
+    X, y, X_val, y_val = _data(X, y, X_val, y_val)
+    steps = _checks.positive_int("steps", steps)
+    val_every = _checks.positive_int("val_every", val_every)
+    _checks.choice("record", record, ("all", "loss"))
+    _checks.choice("clip", clip, CLIP_MODES)
+    if not isinstance(divergence, loop.Divergence):
+        raise ValueError(f"divergence must be a loop.Divergence, got {divergence!r}")
+    loss_fn = losses.get(loss) if isinstance(loss, str) else loss
+    init_scale = _checks.positive("init_scale", init_scale)
+    seed = np.asarray(seed) if np.ndim(seed) else seed
+    if clip is not None:
+        clip_threshold = _checks.positive("clip_threshold", clip_threshold)
+    pen = make_penalty(penalty, lam, keys=model.weight_keys)
+    pen_hypers = _penalty_hypers(pen) if pen is not None else {}
+    _checks.batch_size(lr=lr, momentum=momentum, weight_decay=weight_decay, **pen_hypers,
+                       clip_threshold=clip_threshold if clip else None, init_scale=init_scale,
+                       seed=seed)             # one K for all: the message names the arguments
+    opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
+    K = _checks.common_K(
+        optimizer=opt.hyperparams["K"],
+        penalty=_checks.batch_size(**pen_hypers),
+        clip_threshold=_checks.batch_size(clip_threshold=clip_threshold) if clip else None,
+        init=_checks.batch_size(init_scale=init_scale, seed=seed))
+    if params is not None:
+        params = _given_params(model, params, K)
+        K = _params_K(model, params)
+    else:
+        params = model.init(seed=seed, K=K, init=init, scale=init_scale)
+
+    lr_at = _effective_lr(opt.hyperparams)
+    in_loss = pen is not None and not isinstance(pen, penalties.MaxNorm)
+    recorder = Recorder(model, steps, K, params, full=record == "all", lr=lr_at,
+                        val=(X_val, y_val, loss_fn), val_every=val_every)
+    pre, after_update = _penalty_and_clip(pen, prox, clip, clip_threshold, K is not None,
+                                          lambda t: _checks.at_step(lr_at, t))
+    transform = optim.chain(*recorder.around_clipping(pre), opt)
+    batch = loop.minibatches(X.shape[0], batch_size, data_seed)
+
+    def objective(p, t):
+        """The value the divergence rule watches is the whole objective, data loss + penalty;
+        the recorder keeps the two parts apart."""
+        idx = batch(t)
+        Xb, yb = (X, y) if idx is None else (X[idx], y[idx])
+        value, grads = model.loss_and_grad(p, Xb, yb, loss_fn, check=t == 0)  # checked once
+        recorder.seen(value, pen.value(p, batched=K is not None) if in_loss else 0.0)
+        return value + recorder.penalty_value, grads
+
+    run = loop.run(objective, params, transform, steps, K=K, divergence=divergence,
+                   monitor=recorder.monitor, after_update=after_update)
+    return run.params, recorder.history(run)
+
+
+def _penalty_and_clip(pen, prox: bool, clip, threshold, batched: bool, lr_at: Callable):
+    """``fit``'s gradient transforms before the optimizer, as (role, transform) pairs (the
+    penalty gradient, then clipping), and the step after the update (a proximal step of size
+    lr_t, or a max-norm projection; None when there is none)."""
+    pre, after = [], None
+    if isinstance(pen, penalties.MaxNorm):
+        after = lambda p, t: pen.project(p)                             # noqa: E731
+    elif pen is not None and prox:
+        after = lambda p, t: pen.prox(p, lr_at(t))                      # noqa: E731
+    elif pen is not None:
+        pre.append(("penalty", optim.add_penalty_grad(pen)))
+    if clip == "value":
+        pre.append(("clip", optim.clip_by_value(threshold)))
+    elif clip == "norm":
+        pre.append(("clip", optim.clip_by_global_norm(threshold, batched=batched)))
+    return pre, after
+
+
+class Recorder:
+    """The monitor ``fit`` gives the loop: it fills a ``History`` and cannot change the run
+    (it sees read-only arrays; the gradient norms come from ``optim.tap`` transforms, which
+    pass the gradient on unchanged)."""
+
+    def __init__(self, model, steps: int, K: int | None, params, *, full: bool, lr: Callable,
+                 val, val_every: int):
+        self.model, self.K, self.full, self.lr_at = model, K, full, lr
+        self.X_val, self.y_val, self.loss_fn = val
+        self.val_every, self.last = val_every, steps - 1
+        self.batched = K is not None
+        rows = (steps,) if K is None else (steps, K)
+        nan = lambda: np.full(rows, np.nan)                             # noqa: E731
+        self.rows = dict(train_loss=nan(), val_loss=nan() if self.X_val is not None else None,
+                         penalty=nan(), grad_norm=nan(), grad_norm_clipped=nan(),
+                         weight_norm=nan(), lr=nan())
+        self.layer_grad_norms = {k: nan() for k in params} if full else {}
+        self.t, self.alive = 0, np.ones(K or 1, dtype=bool)
+        self.data_loss, self.penalty_value = None, 0.0
+
+    def seen(self, data_loss, penalty_value) -> None:
+        """The objective's two parts at the current step (``fit``'s objective reports them)."""
+        self.data_loss, self.penalty_value = data_loss, penalty_value
+
+    def around_clipping(self, pre: list) -> list:
+        """The transforms before the optimizer, with taps that record the gradient norm before
+        and after clipping (only when recording everything)."""
+        parts = [t for _, t in pre]
+        if not self.full:
+            return parts
+        n_before = sum(role == "penalty" for role, _ in pre)
+        return [*parts[:n_before], optim.tap(self._before_clip), *parts[n_before:],
+                optim.tap(self._after_clip)]
+
+    def _put(self, name: str, value) -> None:
+        row = self.rows[name] if isinstance(name, str) else name
+        if self.batched:
+            row[self.t] = np.where(self.alive, value, np.nan)
+        elif self.alive[0]:
+            row[self.t] = value
+
+    def monitor(self, t, params, loss, grads, alive) -> None:
+        self.t, self.alive = t, alive
+        self._put("train_loss", self.data_loss)
+        self._put("lr", _checks.at_step(self.lr_at, t) if callable(self.lr_at) else self.lr_at)
+        if self.X_val is not None and (t % self.val_every == 0 or t == self.last):
+            yhat = self.model.forward(params, self.X_val, check=t == 0)
+            self._put("val_loss", self.loss_fn(yhat, self.y_val)[0])
+        if self.full:
+            self._put("penalty", self.penalty_value)
+            self._put("weight_norm", np.sqrt(sum(
+                _norm(params[k], self.batched) ** 2 for k in self.model.weight_keys)))
+
+    def _before_clip(self, grads) -> None:
+        self._put("grad_norm", clipping.global_norm(grads, batched=self.batched))
+
+    def _after_clip(self, grads) -> None:
+        self._put("grad_norm_clipped", clipping.global_norm(grads, batched=self.batched))
+        for k, g in grads.items():
+            self._put(self.layer_grad_norms[k], _norm(g, self.batched))
+
+    def history(self, run: loop.Run) -> History:
+        return History(**self.rows, layer_grad_norms=self.layer_grad_norms,
+                       diverged_at=run.diverged_at, K=self.K, divergence=run.divergence)
 
 
 def _norm(a: np.ndarray, batched: bool):
@@ -173,30 +342,12 @@ def _penalty_hypers(penalty) -> dict:
     return {"lam": lam}
 
 
-def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
-        weight_decay=0.0, penalty=None, lam=0.0, prox=False, clip=None, clip_threshold=1.0,
-        steps=300, batch_size=None, X_val=None, y_val=None, seed=0, data_seed=0,
-        init="xavier", init_scale=1.0, params=None, record="all"):
-    """Train ``model`` and return ``(params, history)``.
+def _kwargs(values: Mapping) -> str:
+    return ", ".join(f"{k}={_checks._fmt(v)}" for k, v in values.items())
 
-    Data: ``X, y`` arrays, or a ``data.Dataset`` as ``X`` (then its validation set is used).
-    loss: "mse" | "bce" | "softmax_ce" (or a loss function).
-    optimizer: "sgd" | "momentum" | "nesterov" | "adam" | "adamw" | "sgdw", built from ``lr``,
-        ``momentum`` and ``weight_decay`` (biases are not decayed), or an ``optim.Optimizer``.
-    penalty: None | "l2" | "l1" | "elastic_net" | "max_norm" with strength ``lam`` (for max_norm
-        ``lam`` is the bound c), or a ``penalties`` object. With ``prox=True`` the penalty is
-        applied as a proximal step after the update (exact zeros for L1) instead of through its
-        (sub)gradient; a max-norm constraint is always a projection after the update.
-    clip: None | "value" | "norm" with ``clip_threshold`` (PyTorch's clip_grad_value_ /
-        clip_grad_norm_ semantics), applied to data + penalty gradient.
-    steps: optimizer updates; ``batch_size`` None = full batch, else minibatches drawn without
-        replacement, reshuffled each epoch with ``data_seed`` (shared by all K models).
-    seed, init, init_scale: initialization (seed and init_scale may be K-arrays); or pass
-        ``params`` to start from given parameters (e.g. the same initialization for a fair
-        comparison).
-    record: "all" (every History field) or "loss" (train/val loss, lr and divergence only: faster).
-    """
-    _alloc.keep_freed_memory()       # batched steps reuse their big temporaries (see _alloc)
+
+def _data(X, y, X_val, y_val):
+    """(X, y, X_val, y_val) validated: a Dataset's arrays, or the given ones."""
     if isinstance(X, Dataset):
         if y is not None:
             raise ValueError("y must be None when X is a Dataset (it carries y), got an array")
@@ -207,131 +358,13 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=0.1, momentum=0.0,
     if y is None:
         raise ValueError("y must be given when X is an array, got None")
     X, y = _xy("X", X, "y", y)
-    has_val = X_val is not None
-    if has_val:
+    if X_val is not None:
         if y_val is None:
             raise ValueError("y_val must be given with X_val, got None")
         X_val, y_val = _xy("X_val", X_val, "y_val", y_val)
-    steps = _checks.positive_int("steps", steps)
-    n = X.shape[0]
-    if batch_size is not None:
-        batch_size = _checks.positive_int("batch_size", batch_size)
-        if batch_size > n:
-            raise ValueError(f"batch_size must be <= the number of samples {n}, got {batch_size}")
-    _checks.choice("record", record, ("all", "loss"))
-    _checks.choice("clip", clip, CLIP_MODES)
-    loss_fn = losses.get(loss) if isinstance(loss, str) else loss
-    init_scale = _checks.positive("init_scale", init_scale)
-    seed = np.asarray(seed) if np.ndim(seed) else seed
-    if clip is not None:
-        clip_threshold = _checks.positive("clip_threshold", clip_threshold)
-    pen = make_penalty(penalty, lam)
-    if isinstance(optimizer, str):
-        _checks.choice("optimizer", optimizer, OPTIMIZERS)
-        lr = _checks.positive("lr", lr, allow_schedule=True)
-        weight_decay = _checks.nonnegative("weight_decay", weight_decay, allow_schedule=True)
-        opt = make_optimizer(optimizer, lr, momentum, _weights_only(weight_decay, model.shapes))
-    else:
-        opt = optimizer
-    opt_K = opt.hyperparams["K"]
-    # the optimizer's own K also sees K-arrays inside schedules and per-parameter dicts
-    named = {"lr": lr, "momentum": momentum, "weight_decay": weight_decay} \
-        if isinstance(optimizer, str) and _checks.batch_size(
-            lr=lr, momentum=momentum, weight_decay=weight_decay) == opt_K \
-        else {"optimizer": np.empty(opt_K) if opt_K else None}
-    K = _checks.batch_size(**named,
-                           **(_penalty_hypers(pen) if pen is not None else {}),
-                           clip_threshold=clip_threshold if clip else None,
-                           init_scale=init_scale, seed=seed)
-    if params is not None:
-        params = _given_params(model, params, K)
-        K = _params_K(model, params)
-    batched = K is not None
-
-    if params is None:
-        params = model.init(seed=seed, K=K, init=init, scale=init_scale)
-    state = opt.init(params)
-    raw_update = getattr(opt.update, "__wrapped__", opt.update)   # without the argument checks
-    lr_hyper = _effective_lr(opt.hyperparams)
-
-    rows = (steps,) if not batched else (steps, K)
-    full = record == "all"
-    nan = lambda: np.full(rows, np.nan)
-    hist = History(train_loss=nan(), val_loss=nan() if has_val else None, penalty=nan(),
-                   grad_norm=nan(), grad_norm_clipped=nan(), weight_norm=nan(), lr=nan(),
-                   layer_grad_norms={k: nan() for k in params} if full else {}, K=K)
-    diverged_at = np.full(K or 1, -1)
-    alive = np.ones(K or 1, dtype=bool)
-    weight_keys = [k for k in params if k.startswith("W")]
-    order = None
-    rng = np.random.default_rng(data_seed)
-    batches_per_epoch = 1 if batch_size is None else n // batch_size
-
-    with np.errstate(all="ignore"):
-        for t in range(steps):
-            if batch_size is None:
-                Xb, yb = X, y
-            else:
-                j = t % batches_per_epoch
-                if j == 0:
-                    order = rng.permutation(n)
-                idx = order[j * batch_size:(j + 1) * batch_size]
-                Xb, yb = X[idx], y[idx]
-            first = t == 0       # validate on the first step; later steps skip the checks
-            value, grads = model.loss_and_grad(params, Xb, yb, loss_fn, check=first)
-            pen_value = 0.0
-            if pen is not None and not isinstance(pen, penalties.MaxNorm):
-                pen_value = pen.value(params, batched=batched)
-                if not prox:
-                    pen_grads = pen.grad(params)
-                    grads = {k: g + pen_grads[k] for k, g in grads.items()}
-            finite = np.isfinite(value) & np.isfinite(pen_value)
-            if full or clip == "norm":
-                gnorm = clipping.global_norm(grads, batched=batched)
-                finite = finite & np.isfinite(gnorm)
-            newly = alive & ~np.atleast_1d(finite)
-            if newly.any():          # a run diverged: it stops here (its params stay finite)
-                diverged_at[newly] = t
-                alive &= ~newly
-
-            lr_t = _checks.at_step(lr_hyper, t)
-            _record(hist.train_loss, t, value, alive, batched)
-            _record(hist.lr, t, lr_t, alive, batched)
-            if has_val:
-                _record(hist.val_loss, t, loss_fn(model.forward(params, X_val, check=first),
-                                                  y_val)[0], alive, batched)
-            if full:
-                _record(hist.penalty, t, pen_value, alive, batched)
-                _record(hist.grad_norm, t, gnorm, alive, batched)
-                _record(hist.weight_norm, t, np.sqrt(sum(
-                    _norm(params[k], batched) ** 2 for k in weight_keys)), alive, batched)
-            if not alive.any():
-                break
-
-            if clip == "value":
-                grads = clipping.clip_by_value(grads, clip_threshold)
-            elif clip == "norm":
-                grads, _ = clipping.clip_by_global_norm(grads, clip_threshold, batched=batched)
-            if full:
-                _record(hist.grad_norm_clipped, t,
-                        clipping.global_norm(grads, batched=batched) if clip else gnorm,
-                        alive, batched)
-                for k, g in grads.items():
-                    _record(hist.layer_grad_norms[k], t, _norm(g, batched), alive, batched)
-
-            updates, state = (opt.update if first else raw_update)(grads, state, params)
-            new = {k: p + updates[k] for k, p in params.items()}   # optim.apply_updates
-            if pen is not None and prox and not isinstance(pen, penalties.MaxNorm):
-                new = pen.prox(new, lr_t)
-            if isinstance(pen, penalties.MaxNorm):
-                new = pen.project(new)
-            if batched and not alive.all():      # diverged models keep their last params
-                new = {k: np.where(_checks.per_model(alive, v.ndim), v, params[k])
-                       for k, v in new.items()}
-            params = new
-    hist.diverged_at = (None if diverged_at[0] < 0 else int(diverged_at[0])) if not batched \
-        else diverged_at
-    return params, hist
+    elif y_val is not None:
+        raise ValueError("X_val must be given with y_val, got None")
+    return X, y, X_val, y_val
 
 
 def _given_params(model, params: Mapping, K: int | None) -> dict:
@@ -375,9 +408,3 @@ def _effective_lr(hyperparams: Mapping):
     return lambda t: _checks.at_step(lr, t) * _checks.at_step(eta, t)
 
 
-def _record(row_array: np.ndarray, t: int, value, alive: np.ndarray, batched: bool) -> None:
-    """Store one step's value (NaN for models that have diverged)."""
-    if batched:
-        row_array[t] = np.where(alive, value, np.nan)
-    elif alive[0]:
-        row_array[t] = value

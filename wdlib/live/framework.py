@@ -55,7 +55,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from traitlets import TraitError
 
-from wdlib import plots
+from wdlib import allocator, plots
 
 FIGSIZE = (8.0, 3.5)   # inches; at DPI 80: 640 x 280 px (timings: benchmarks/bench_live.py)
 DPI = 80
@@ -252,6 +252,7 @@ class Dashboard:
         raise NotImplementedError
 
     def __init__(self, **initial):
+        allocator.keep_freed_memory()       # live retrains reuse big temporaries (an opt-in)
         self.controls = self.make_controls()
         self._check(initial)
         for key, value in initial.items():

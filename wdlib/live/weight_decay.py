@@ -65,7 +65,7 @@ def run(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: 
                              penalty=None if penalty == "none" or decoupled else penalty,
                              lam=lam, prox=penalty == "l1", steps=epochs,
                              params=start, record="loss")
-    weights = np.concatenate([params[k].ravel() for k in params if k.startswith("W")])  # (304,)
+    weights = np.concatenate([params[k].ravel() for k in MODEL.weight_keys])         # (304,)
     return params, hist, weights
 
 

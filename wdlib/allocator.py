@@ -5,9 +5,11 @@ on every step. glibc's malloc returns such blocks to the operating system when t
 asks for fresh pages on the next step; on the virtual machines this project runs on, each new
 4 KB page costs ~5 µs, which made a batched step *slower* per model than a loop of single runs.
 ``keep_freed_memory()`` raises glibc's mmap and trim thresholds (``mallopt``) so the blocks are
-reused. ``train.fit`` calls it once per process (never at import); set the environment variable
-``WDLIB_KEEP_FREED_MEMORY=0`` to opt out. Elsewhere (macOS, musl, Windows) it does nothing.
-Measured: ``benchmarks/bench_train.py``.
+reused. It changes the whole process, so nothing in the core calls it: it is an explicit opt-in,
+made by the live dashboards (``wdlib.live``, when a dashboard is built) and by the benchmarks,
+and open to any script (``from wdlib import allocator; allocator.keep_freed_memory()``). Set the
+environment variable ``WDLIB_KEEP_FREED_MEMORY=0`` to decline it even there. Elsewhere (macOS,
+musl, Windows) it does nothing. Measured: ``benchmarks/bench_train.py``.
 """
 
 from __future__ import annotations

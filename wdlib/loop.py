@@ -1,0 +1,201 @@
+"""The training loop: one short loop that ``train.fit``, the 2-D descent demos, the dashboards and
+the lessons all run, and the one rule that says when a run has diverged.
+
+The loop, in full (``run`` below adds the bookkeeping for K models)::
+
+    state = optimizer.init(params)
+    for t in range(steps):
+        loss, grads = objective(params, t)              # data loss and its gradient (batch t)
+        if divergence.stops(loss, ...): break           # the one divergence rule
+        monitor(t, params, loss, grads)                 # recording: sees, never changes
+        updates, state = optimizer.update(grads, state, params)    # penalty, clip, SGD/Adam...
+        params = apply_updates(params, updates)         # params + updates
+        params = after_update(params, t)                # optional: a proximal step, a projection
+
+Penalties, clipping and the optimizer are gradient transforms chained into ``optimizer``
+(``optim.chain(optim.add_penalty_grad(p), optim.clip_by_global_norm(1.0), optim.sgd(0.1))``), so
+the loop itself never changes. The optimizer state comes back to the caller.
+
+Divergence. A run has diverged at step t when the parameters entering step t are not finite
+(an update overflowed), or step t's loss is not finite, or it breaks an optional threshold of
+the ``Divergence`` policy (an absolute ``max_loss``, or ``max_growth`` × the run's first loss).
+Nothing is recorded for step t, the run stops, and its parameters stay at the last finite values
+(the parameters entering step t − 1's update). With K models each one stops on its own and the
+loop ends when all have stopped. "Did not diverge" is always ``None``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from wdlib import _checks
+
+Params = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """When a run counts as diverged (see the module docstring).
+
+    Always: a non-finite loss or parameter. Optionally: a loss above ``max_loss``, or above
+    ``max_growth`` times the run's loss at step 0 (a slow blow-up that has not overflowed yet).
+    """
+
+    max_loss: float = math.inf
+    max_growth: float = math.inf
+
+    def __post_init__(self):
+        for name in ("max_loss", "max_growth"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name} must be a number > 0 (or inf), got {value!r}")
+            object.__setattr__(self, name, float(value))
+
+    @property
+    def rule(self) -> str:
+        """The rule in words, for a status line: "loss not finite or > 1e+03 × its start"."""
+        parts = ["loss not finite"]
+        if math.isfinite(self.max_loss):
+            parts.append(f"> {self.max_loss:.0e}")
+        if math.isfinite(self.max_growth):
+            parts.append(f"> {self.max_growth:.0e} × its start")
+        return " or ".join(parts)
+
+    def exceeded(self, loss, start):
+        """True where ``loss`` (a float or a (K,) array) counts as diverged; NaN counts."""
+        ok = np.isfinite(loss)
+        if math.isfinite(self.max_loss):
+            ok &= loss <= self.max_loss
+        if math.isfinite(self.max_growth):
+            ok &= loss <= self.max_growth * np.abs(start)
+        return ~ok
+
+
+NONFINITE = Divergence()
+
+
+@dataclass(frozen=True)
+class Run:
+    """What ``run`` returns: the final ``params`` (the last finite values), the optimizer
+    ``state``, and ``diverged_at``: None (one model) or a tuple of K entries, each the step at
+    which that model diverged or None where it did not."""
+
+    params: Params
+    state: Any
+    diverged_at: int | None | tuple
+    divergence: Divergence = NONFINITE
+
+    @property
+    def diverged(self) -> bool | np.ndarray:
+        """True where a run diverged (a bool, or a (K,) bool array)."""
+        if isinstance(self.diverged_at, tuple):
+            return np.array([d is not None for d in self.diverged_at])
+        return self.diverged_at is not None
+
+
+def finite_per_model(params: Mapping[str, np.ndarray], K: int | None):
+    """True where every parameter is finite: a bool, or (K,) for K models."""
+    if K is None:
+        return all(np.isfinite(p).all() for p in params.values())
+    ok = np.ones(K, dtype=bool)
+    for p in params.values():
+        ok &= np.isfinite(p).reshape(K, -1).all(axis=1)
+    return ok
+
+
+def run(objective: Callable, params: Params, optimizer, steps: int, *,
+        K: int | None = None, divergence: Divergence = NONFINITE,
+        monitor: Callable | None = None, after_update: Callable | None = None) -> Run:
+    """Train ``params`` for ``steps`` updates of ``optimizer`` (an ``optim`` transform).
+
+    objective(params, t) -> (loss, grads): loss () or (K,), grads with the keys of params.
+    K: the number of models trained at once (every parameter has a leading K axis), or None.
+    divergence: the ``Divergence`` policy (default: a non-finite loss or parameter).
+    monitor(t, params, loss, grads, alive): called once per step that runs, before the update;
+        ``alive`` is a (K or 1,) bool array (False: that model has stopped). It receives
+        read-only arrays and its return value is ignored: recording cannot change the run.
+    after_update(params, t) -> params: e.g. a proximal step or a projection.
+    """
+    steps = _checks.positive_int("steps", steps)
+    state = optimizer.init(params)
+    fast_update = optimizer.update_unchecked or optimizer.update  # step 0 checks the arguments
+    batched = K is not None
+    alive = np.ones(K or 1, dtype=bool)
+    diverged_at = np.full(K or 1, -1)
+    start = None
+    with np.errstate(all="ignore"):                 # overflow is detected, not warned about
+        for t in range(steps):
+            loss, grads = objective(params, t)
+            if t == 0:
+                start = loss
+                _check_first_step(loss, grads, params, K)
+            stop = alive & np.atleast_1d(divergence.exceeded(loss, start))
+            diverged_at[stop] = t
+            alive &= ~stop
+            if not alive.any():
+                break
+            if monitor is not None:
+                monitor(t, _read_only(params), loss, _read_only(grads), alive.copy())
+            updates, state = (optimizer.update if t == 0 else fast_update)(grads, state, params)
+            new = {k: p + updates[k] for k, p in params.items()}      # optim.apply_updates
+            if after_update is not None:
+                new = after_update(new, t)
+            broken = alive & ~np.atleast_1d(finite_per_model(new, K))  # an update overflowed
+            if broken.any():
+                diverged_at[broken] = t + 1
+                alive &= ~broken
+            if not alive.all():                     # stopped models keep their last params
+                if not batched:
+                    break
+                new = {k: np.where(_checks.per_model(alive, v.ndim), v, params[k])
+                       for k, v in new.items()}
+            params = new
+    found = tuple(int(d) if d >= 0 else None for d in diverged_at)
+    return Run(params, state, found if batched else found[0], divergence)
+
+
+def _check_first_step(loss, grads, params, K) -> None:
+    """The objective's first answer: a loss of shape () or (K,), gradients for every param."""
+    want = () if K is None else (K,)
+    if np.shape(loss) != want:
+        raise ValueError(f"objective must return a loss of shape {want}, got {np.shape(loss)}")
+    _checks.same_keys("grads", grads, "params", params)
+
+
+def _read_only(arrays: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
+    """Read-only views of a dict of arrays (a monitor cannot write into the run's arrays)."""
+    out = {}
+    for k, a in arrays.items():
+        view = np.asarray(a).view()
+        view.flags.writeable = False
+        out[k] = view
+    return out
+
+
+def minibatches(n: int, batch_size: int | None, seed=0) -> Callable[[int], np.ndarray | None]:
+    """``batch(t)`` -> the sample indices of step t: None for the full batch (``batch_size``
+    None), else disjoint batches of ``batch_size`` drawn without replacement, reshuffled every
+    epoch (n // batch_size steps) by ``np.random.default_rng(seed)``; the last n % batch_size
+    samples of an epoch's permutation are skipped. Steps must be asked for in order 0, 1, 2..."""
+    if batch_size is None:
+        return lambda t: None
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    if batch_size > n:
+        raise ValueError(f"batch_size must be <= the number of samples {n}, got {batch_size}")
+    rng = np.random.default_rng(seed)
+    per_epoch = n // batch_size
+    order = np.arange(n)
+
+    def batch(t: int) -> np.ndarray:
+        nonlocal order
+        j = t % per_epoch
+        if j == 0:
+            order = rng.permutation(n)
+        return order[j * batch_size:(j + 1) * batch_size]
+
+    return batch

@@ -1,0 +1,179 @@
+"""The model interface: what every wdlib model provides, and the shared parameter machinery.
+
+A model is a frozen dataclass that holds only the *architecture*; its parameters live in a plain
+dict ``{"W1": ..., "b1": ..., ...}`` so that optimizers, penalties, clipping and plots treat every
+model alike. A subclass of ``Model`` defines four things::
+
+    shapes          {key: shape} of one model's parameters, in the order ``init`` draws them
+    weight_keys     the keys that are weight matrices: drawn by ``init``, penalized and decayed
+                    by default (every other parameter, e.g. a bias, starts at 0 and is not)
+    forward_cache(params, X, *, check=True) -> (output, cache)
+    backward(params, cache, dyhat) -> grads            (same keys as params)
+    layer_activations(cache) -> (names, activations, pre-activations)   per layer, for diagnostics
+
+and inherits ``num_params``, ``init``, ``forward``, ``loss_and_grad`` and ``check_params``.
+K models at once: a parameter with a leading K axis (``W1`` of shape ``(K, fan_in, fan_out)``)
+makes the model compute K outputs ``(K, n, out)`` from the shared data (see ``wdlib/__init__``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+
+import numpy as np
+
+from wdlib import _checks, losses
+from wdlib import init as initializers
+
+
+def is_weight(key: str) -> bool:
+    """The naming convention of every wdlib model: weight matrices are named ``W...``
+    (``W1``, ``Wx``, ``Wh``, ...); biases and gains are not. Penalties without explicit keys
+    use it on a bare parameter dict; a ``Model`` states its ``weight_keys`` outright."""
+    return key.startswith("W")
+
+
+class Model:
+    """Base class of wdlib models (see the module docstring for the interface)."""
+
+    #: True for a model whose ``backward`` can also return per-time-step gradient norms.
+    recurrent = False
+
+    @property
+    def shapes(self) -> dict[str, tuple]:
+        raise NotImplementedError
+
+    @cached_property
+    def weight_keys(self) -> tuple[str, ...]:
+        """Keys of the weight matrices (drawn at init; decayed and penalized by default)."""
+        return tuple(k for k in self.shapes if is_weight(k))
+
+    def num_params(self) -> int:
+        """Number of parameters of one model."""
+        return sum(int(np.prod(s)) for s in self.shapes.values())
+
+    def init(self, seed=0, K=None, init="xavier", scale=1.0) -> dict[str, np.ndarray]:
+        """Initial parameters: weights from ``init`` (a name from ``wdlib.init``, or a float std)
+        times ``scale``, other parameters 0. ``seed`` / ``scale`` may be length-K arrays (then
+        every parameter has a leading K axis; model k is what ``seed[k]``, ``scale[k]`` give)."""
+        return draw_params(self.shapes, self.weight_keys, seed, K, init, scale)
+
+    def check_params(self, params) -> int | None:
+        """Validate a parameter dict against ``shapes``; returns K (None for one model)."""
+        return check_params(params, self.shapes)
+
+    def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
+        raise NotImplementedError
+
+    def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def layer_activations(self, cache) -> tuple[list[str], list, list]:
+        raise NotImplementedError
+
+    def forward(self, params, X, *, check=True) -> np.ndarray:
+        """Model output: ``(n, out)`` or ``(K, n, out)``."""
+        return self.forward_cache(params, X, check=check)[0]
+
+    def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
+        """``(value, grads)`` of ``loss(forward(params, X), y)``; value shape () or (K,).
+        ``check=False`` skips validating params and X (a training loop validated them once)."""
+        yhat, cache = self.forward_cache(params, X, check=check)
+        value, dyhat = losses.get(loss)(yhat, y)
+        return value, self.backward(params, cache, dyhat)
+
+
+def _seeds(seed) -> int | np.ndarray:
+    """A seed is an int >= 0 or a 1-D array of them (one per model)."""
+    arr = np.asarray(seed)
+    if arr.dtype == bool or arr.ndim > 1 or arr.size == 0 or not (
+            np.issubdtype(arr.dtype, np.integer)
+            or (np.issubdtype(arr.dtype, np.floating) and np.all(arr == np.round(arr)))):
+        raise ValueError(f"seed must be an integer >= 0 or a 1-D array of them, got {seed!r}")
+    if np.any(arr < 0):
+        raise ValueError(f"seed must be >= 0, got {seed!r}")
+    return int(arr) if arr.ndim == 0 else arr.astype(np.int64)
+
+
+def draw_params(shapes: Mapping[str, tuple], weight_keys, seed, K, init, scale
+                ) -> dict[str, np.ndarray]:
+    """Draw the ``weight_keys`` with ``init`` and set the other parameters to 0, one or K models.
+
+    Each model draws its weights in key order from ``np.random.default_rng(seed_k)``, then
+    multiplies them by its ``scale``.
+    """
+    seed = _seeds(seed)
+    scale = _checks.nonnegative("scale", scale)
+    draw = initializers.get(init)
+    if K is not None:
+        K = _checks.positive_int("K", K)
+    Kh = _checks.batch_size(seed=seed, scale=scale)
+    if K is not None and Kh is not None and K != Kh:
+        raise ValueError(f"K must match the length of seed/scale ({Kh}), got {K}")
+    K = K if K is not None else Kh
+    weights = frozenset(weight_keys)
+
+    def one(s: int) -> dict[str, np.ndarray]:
+        rng = np.random.default_rng(s)
+        return {k: np.asarray(draw(rng, shp), dtype=np.float64) if k in weights
+                else np.zeros(shp) for k, shp in shapes.items()}
+
+    if K is None:
+        return {k: scale * v if k in weights else v for k, v in one(seed).items()}
+    if np.ndim(seed) == 0:
+        single = one(seed)
+        stacked = {k: np.broadcast_to(v, (K,) + v.shape).copy() for k, v in single.items()}
+    else:
+        models = [one(int(s)) for s in seed]       # init only: not a hot path
+        stacked = {k: np.stack([m[k] for m in models]) for k in shapes}
+    return {k: _checks.per_model(scale, v.ndim) * v if k in weights else v
+            for k, v in stacked.items()}
+
+
+def check_params(params: Mapping, shapes: Mapping[str, tuple]) -> int | None:
+    """Every expected key with the expected shape, all with or all without a K axis.
+    Returns K (None for one model)."""
+    try:
+        got = [params[k].shape for k in shapes]
+    except (KeyError, AttributeError, TypeError):
+        got = None
+    if got is not None:                                   # fast path: the usual, valid case
+        if all(g == s for g, s in zip(got, shapes.values(), strict=True)):
+            return None
+        K = got[0][0] if got[0] else None
+        if all(g == (K,) + s for g, s in zip(got, shapes.values(), strict=True)):
+            return K
+    if not isinstance(params, Mapping) or any(k not in params for k in shapes):
+        keys = list(params) if isinstance(params, Mapping) else type(params).__name__
+        raise ValueError(f"params must be a dict with keys {list(shapes)}, got {keys}")
+    K = None
+    for i, (k, shp) in enumerate(shapes.items()):
+        s = np.shape(params[k])
+        if s[len(s) - len(shp):] != shp or len(s) - len(shp) not in (0, 1):
+            raise ValueError(f"params[{k!r}] must have shape {shp} or (K, *{shp}), got {s}")
+        k_here = s[0] if len(s) > len(shp) else None
+        if i and k_here != K:
+            raise ValueError(f"params[{k!r}] has shape {s}, but the first parameter implies "
+                             f"K={K}; all parameters must share the same K axis")
+        K = k_here
+    raise ValueError(f"params must be numpy arrays with shapes {list(shapes.values())}")
+
+
+def check_X(X, n_in: int, ndim: int, layout: str) -> np.ndarray:
+    """X as float64, with ``ndim`` axes, ``n_in`` features on the last axis, all finite."""
+    if not isinstance(X, np.ndarray) or X.dtype != np.float64:
+        X = _checks.finite_array("X", X)
+    if X.ndim != ndim or X.shape[-1] != n_in:
+        raise ValueError(f"X must have shape {layout} with n_in={n_in} to match params, "
+                         f"got {X.shape}")
+    if not np.isfinite(X).all():
+        _checks.finite_array("X", X)                      # raises, with a count
+    return X
+
+
+
+
+def swap_last(a: np.ndarray) -> np.ndarray:
+    """Transpose the last two axes: (.., n, h) -> (.., h, n)."""
+    return a.swapaxes(-1, -2)

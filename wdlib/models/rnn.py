@@ -1,0 +1,123 @@
+"""A many-to-one tanh RNN trained by backpropagation through time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from wdlib import _checks
+from wdlib.models.base import Model, check_params, check_X, draw_params, swap_last
+
+
+@dataclass(frozen=True)
+class RNN(Model):
+    """Many-to-one tanh RNN: ``h_t = tanh(x_t Wx + h_{t-1} Wh + b)``, ``h_0 = 0``,
+    output ``y = h_T Wy + by``. Input X has shape ``(n, T, n_in)``.
+
+    Backpropagation through time multiplies the gradient by ``diag(1 - h_t²) Wh^T`` once per
+    step, so it shrinks (vanishes) or grows (explodes) geometrically with the size of ``Wh``:
+    ``backward(..., return_time_grads=True)`` also returns ``||dL/dh_t||`` for every t.
+    """
+
+    n_in: int = 1
+    n_hidden: int = 16
+    n_out: int = 1
+
+    def __post_init__(self):
+        for name in ("n_in", "n_hidden", "n_out"):
+            object.__setattr__(self, name, _checks.positive_int(name, getattr(self, name)))
+
+    recurrent = True
+
+    @cached_property
+    def shapes(self) -> dict[str, tuple]:
+        H = self.n_hidden
+        return {"Wx": (self.n_in, H), "Wh": (H, H), "b": (H,),
+                "Wy": (H, self.n_out), "by": (self.n_out,)}
+
+    @cached_property
+    def weight_keys(self) -> tuple[str, ...]:
+        return ("Wx", "Wh", "Wy")
+
+    def init(self, seed=0, K=None, init="xavier", scale=1.0, recurrent_scale=1.0):
+        """Initial parameters, as ``MLP.init``. ``recurrent_scale`` (float or K-array) further
+        multiplies ``Wh``: with xavier, ``Wh`` has spectral radius about 1, so
+        ``recurrent_scale`` < 1 makes gradients vanish over time and > 1 makes them explode."""
+        rs = _checks.nonnegative("recurrent_scale", recurrent_scale)
+        K_rs = _checks.batch_size(recurrent_scale=rs)
+        if K_rs is not None:
+            if K is not None and K != K_rs:
+                raise ValueError(f"K must match the length of recurrent_scale ({K_rs}), got {K}")
+            K = K_rs
+        params = draw_params(self.shapes, self.weight_keys, seed, K, init, scale)
+        return {**params, "Wh": _checks.per_model(rs, params["Wh"].ndim) * params["Wh"]}
+
+    def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
+        """Output and cache, stored time-major: ``cache["h"]`` (T+1, [K,] n, H) hidden states
+        with ``h[0] = 0``, ``cache["z"]`` (T, [K,] n, H) pre-activations, ``cache["X"]``."""
+        if check:        # ``check=False``: the caller (``train.fit``) validated them already
+            check_params(params, self.shapes)
+            X = check_X(X, self.n_in, 3, "(n, T, n_in)")
+        K = params["Wh"].shape[0] if params["Wh"].ndim == 3 else None
+        n, T, n_in = X.shape
+        H = self.n_hidden
+        lead = () if K is None else (K,)
+        # x_t Wx + b for every t (and model) in one matmul: [x_t, 1] @ [Wx; b]
+        x1 = np.ones((T, n, n_in + 1))
+        x1[..., :n_in] = X.transpose(1, 0, 2)
+        Wb = np.concatenate([params["Wx"], params["b"][..., None, :]], axis=-2)  # (K, n_in+1, H)
+        if K is None:
+            zs = (x1.reshape(T * n, n_in + 1) @ Wb).reshape(T, n, H)
+        else:                 # (T*n, n_in+1) @ (n_in+1, K*H), then (T, K, n, H)
+            Wb = Wb.transpose(1, 0, 2).reshape(n_in + 1, K * H)
+            zs = np.ascontiguousarray(
+                (x1.reshape(T * n, n_in + 1) @ Wb).reshape(T, n, K, H).transpose(0, 2, 1, 3))
+        hs = np.zeros((T + 1,) + lead + (n, H))
+        Wh = params["Wh"]
+        tmp = np.empty(lead + (n, H))        # reused: no large allocation inside the time loop
+        for t in range(T):
+            zs[t] += np.matmul(hs[t], Wh, out=tmp)                         # z_t
+            np.tanh(zs[t], out=hs[t + 1])                                  # h_t
+        yhat = hs[T] @ params["Wy"] + params["by"][..., None, :]           # (K, n, out)
+        return yhat, {"X": X, "h": hs, "z": zs, "yhat": yhat}
+
+    def backward(self, params, cache, dyhat, return_time_grads=False):
+        """BPTT. With ``return_time_grads`` also returns ``||dL/dh_t||`` for t = 1..T, shape
+        (T,) or (K, T) (norm over samples and units)."""
+        X, hs = cache["X"], cache["h"]
+        T = hs.shape[0] - 1
+        hT = hs[T]                                                         # (K, n, H)
+        dy = np.asarray(dyhat, dtype=np.float64)                           # (K, n, out)
+        if dy.shape != hT.shape[:-1] + (self.n_out,):
+            raise ValueError(f"dyhat must have the output's shape "
+                             f"{hT.shape[:-1] + (self.n_out,)}, got {dy.shape}")
+        ones = np.ones(dy.shape[-2])
+        x_t = X.transpose(1, 2, 0)                                         # (T, n_in, n)
+        grads = {"Wy": swap_last(hT) @ dy, "by": ones @ dy}
+        dWx, dWh, db = (np.zeros_like(params[k]) for k in ("Wx", "Wh", "b"))
+        dh = dy @ swap_last(params["Wy"])                                  # dL/dh_T (K, n, H)
+        WhT = swap_last(params["Wh"])
+        dz = np.empty_like(hT)
+        norms = np.empty(hT.shape[:-2] + (T,))
+        for t in range(T, 0, -1):                                          # dh = dL/dh_t
+            if return_time_grads:
+                norms[..., t - 1] = np.sqrt(np.einsum("...ij,...ij->...", dh, dh))
+            np.multiply(hs[t], hs[t], out=dz)
+            np.subtract(1.0, dz, out=dz)
+            dz *= dh                                                       # dL/dz_t
+            dWx += x_t[t - 1] @ dz
+            dWh += swap_last(hs[t - 1]) @ dz
+            db += ones @ dz
+            if t > 1:
+                np.matmul(dz, WhT, out=dh)                                 # dL/dh_{t-1}
+        grads.update(Wx=dWx, Wh=dWh, b=db)
+        grads = {k: grads[k] for k in self.shapes}
+        return (grads, norms) if return_time_grads else grads
+
+    def layer_activations(self, cache) -> tuple[list[str], list, list]:
+        """One "layer" per time step ("h1", ..., "hT"), then "out": names, activations and
+        pre-activations (the output layer is linear: both are the output)."""
+        hs, zs, yhat = cache["h"][1:], cache["z"], cache["yhat"]
+        return [f"h{t}" for t in range(1, len(hs) + 1)] + ["out"], [*hs, yhat], [*zs, yhat]
