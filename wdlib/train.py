@@ -165,7 +165,8 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
         divergence=loop.NONFINITE):
     """Train ``model`` and return ``(params, history)``.
 
-    Data: ``X, y`` arrays, or a ``data.Dataset`` as ``X`` (then its validation set is used).
+    Data: ``X, y`` arrays, or a ``data.Dataset`` as ``X`` (then its validation set is used);
+    ``X_val, y_val``: the validation loss is computed every ``val_every`` steps and at the last.
     loss: "mse" | "bce" | "softmax_ce" (or a loss function).
     optimizer: a name from ``optim.OPTIMIZERS`` ("sgd", "momentum", "nesterov", "adam", "adamw",
         "sgdw", "adamw_paper") built from ``lr`` (default 0.1), ``momentum`` and
@@ -181,43 +182,21 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
         clip_grad_norm_ semantics), applied to data + penalty gradient.
     steps: optimizer updates; ``batch_size`` None = full batch, else minibatches drawn without
         replacement, reshuffled each epoch with ``data_seed`` (shared by all K models).
-    X_val, y_val, val_every: validation loss every ``val_every`` steps and at the last step.
     seed, init, init_scale: initialization (seed and init_scale may be K-arrays); or pass
         ``params`` to start from given parameters (e.g. the same initialization for a fair
         comparison).
-    record: "all" (every History field) or "loss" (train/val loss and lr: faster). What is
-        recorded never changes the run.
-    divergence: a ``loop.Divergence`` policy (default: stop at a non-finite loss or parameter).
+    record: "all" (every History field) or "loss" (losses and lr, faster): never changes the run.
+    divergence: a ``loop.Divergence`` (default: stop at a non-finite loss or parameter).
     """
     X, y, X_val, y_val = _data(X, y, X_val, y_val)
-    steps = _checks.positive_int("steps", steps)
-    val_every = _checks.positive_int("val_every", val_every)
-    _checks.choice("record", record, ("all", "loss"))
-    _checks.choice("clip", clip, CLIP_MODES)
-    if not isinstance(divergence, loop.Divergence):
-        raise ValueError(f"divergence must be a loop.Divergence, got {divergence!r}")
+    steps, val_every = _check_options(steps, val_every, record, clip, divergence)
     loss_fn = losses.get(loss) if isinstance(loss, str) else loss
-    init_scale = _checks.positive("init_scale", init_scale)
-    seed = np.asarray(seed) if np.ndim(seed) else seed
-    if clip is not None:
-        clip_threshold = _checks.positive("clip_threshold", clip_threshold)
+    clip_threshold = _checks.positive("clip_threshold", clip_threshold) if clip else None
     pen = make_penalty(penalty, lam, keys=model.weight_keys)
-    pen_hypers = _penalty_hypers(pen) if pen is not None else {}
-    _checks.batch_size(lr=lr, momentum=momentum, weight_decay=weight_decay, **pen_hypers,
-                       clip_threshold=clip_threshold if clip else None, init_scale=init_scale,
-                       seed=seed)             # one K for all: the message names the arguments
     opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
-    K = _checks.common_K(
-        optimizer=opt.hyperparams["K"],
-        penalty=_checks.batch_size(**pen_hypers),
-        clip_threshold=_checks.batch_size(clip_threshold=clip_threshold) if clip else None,
-        init=_checks.batch_size(init_scale=init_scale, seed=seed))
-    if params is not None:
-        params = _given_params(model, params, K)
-        K = _params_K(model, params)
-    else:
-        params = model.init(seed=seed, K=K, init=init, scale=init_scale)
-
+    K, params = _start(model, params, seed=seed, init=init, init_scale=init_scale,
+                       penalty=pen, clip_threshold=clip_threshold, optimizer=opt,
+                       named=dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
     lr_at = _effective_lr(opt.hyperparams)
     in_loss = pen is not None and not isinstance(pen, penalties.MaxNorm)
     recorder = Recorder(model, steps, K, params, full=record == "all", lr=lr_at,
@@ -227,9 +206,7 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
     transform = optim.chain(*recorder.around_clipping(pre), opt)
     batch = loop.minibatches(X.shape[0], batch_size, data_seed)
 
-    def objective(p, t):
-        """The value the divergence rule watches is the whole objective, data loss + penalty;
-        the recorder keeps the two parts apart."""
+    def objective(p, t):          # divergence watches data loss + penalty; recorder splits them
         idx = batch(t)
         Xb, yb = (X, y) if idx is None else (X[idx], y[idx])
         value, grads = model.loss_and_grad(p, Xb, yb, loss_fn, check=t == 0)  # checked once
@@ -239,6 +216,34 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
     run = loop.run(objective, params, transform, steps, K=K, divergence=divergence,
                    monitor=recorder.monitor, after_update=after_update)
     return run.params, recorder.history(run)
+
+
+def _check_options(steps, val_every, record, clip, divergence) -> tuple[int, int]:
+    _checks.choice("record", record, ("all", "loss"))
+    _checks.choice("clip", clip, CLIP_MODES)
+    if not isinstance(divergence, loop.Divergence):
+        raise ValueError(f"divergence must be a loop.Divergence, got {divergence!r}")
+    return (_checks.positive_int("steps", steps),
+            _checks.positive_int("val_every", val_every))
+
+
+def _start(model, params, *, seed, init, init_scale, penalty, clip_threshold, optimizer,
+           named: dict):
+    """The number of models K every part of the run implies, and the starting parameters
+    (drawn by the model, or the given ones: one model's are shared by all K)."""
+    init_scale = _checks.positive("init_scale", init_scale)
+    seed = np.asarray(seed) if np.ndim(seed) else seed
+    pen_hypers = _penalty_hypers(penalty) if penalty is not None else {}
+    _checks.batch_size(**named, **pen_hypers, clip_threshold=clip_threshold,
+                       init_scale=init_scale, seed=seed)     # the message names the arguments
+    K = _checks.common_K(optimizer=optimizer.hyperparams["K"],
+                         penalty=_checks.batch_size(**pen_hypers),
+                         clip_threshold=_checks.batch_size(clip_threshold=clip_threshold),
+                         init=_checks.batch_size(init_scale=init_scale, seed=seed))
+    if params is None:
+        return K, model.init(seed=seed, K=K, init=init, scale=init_scale)
+    params = _given_params(model, params, K)
+    return _params_K(model, params), params
 
 
 def _penalty_and_clip(pen, prox: bool, clip, threshold, batched: bool, lr_at: Callable):
