@@ -336,7 +336,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     - ``reference(*args)``: the expected value (a number, an array, or a dict of them);
     - ``convert(got)``: the learner's return value in the reference's form (a pair ``(w, b)`` into
       ``{"w": w, "b": b}``); it raises ``WrongForm(hint)`` when it cannot;
-    - ``form_hint(got, *args)``: a hint when the converted answer has the wrong form, else None;
+    - ``form_hint(got, *args)``: a hint when the converted answer has the wrong form, else None
+      (it sees the answer as returned/converted, before it is read as numbers);
     - ``mistakes(*args) -> {key: wrong value}`` and ``hints = {key: hint}``: the table of typical
       mistakes, tried in the order of ``hints``;
     - ``rtol, atol``: the tolerance for a float64 answer; a float32 answer is compared at float32
@@ -409,16 +410,16 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
         got = raw if convert is None else convert(raw)
         if got is None:
             return NONE_RETURNED
+        if form_hint is not None:
+            hint = _safe(lambda: form_hint(got, *args))
+            if hint:
+                return hint
         got = _normalize(got, want)
     except WrongForm as exc:
         return str(exc)
     except Exception as exc:  # noqa: BLE001 - the return value could not be read
         return (f"your answer could not be read as the expected form "
                 f"({type(exc).__name__}: {exc}); return {_expected_form(want)}")
-    if form_hint is not None:
-        hint = _safe(lambda: form_hint(got if set(want) != {""} else got[""], *args))
-        if hint:
-            return hint
     tol = _tolerances(want, rtol, atol, eps)
     if not _all_close(got, want, tol) and accept is not None:
         for alt in _safe(lambda: list(accept(*args))) or []:
