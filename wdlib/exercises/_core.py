@@ -380,7 +380,11 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
                             rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
                             accept=accept)
             if isinstance(out, str):
-                return out
+                # an answer that was already wrong on earlier inputs: the mistake it made there
+                # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
+                earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False) \
+                    if any(not r[5] for r in runs) else None
+                return earlier or out
             runs.append(out)
         return _verdict(runs, mistakes=mistakes, hints=hints)
     except _Timeout:                                 # a late alarm, outside the learner's call
@@ -440,7 +444,7 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
     return _nonfinite(got) or (args, got, want, tol, eps, False)
 
 
-def _verdict(runs, *, mistakes, hints) -> str | None:
+def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
     """None when every case is right; else the first typical mistake that the answer makes on
     *every* case (a coincidence on one input names nothing), else a description of the gap."""
     wrong = [r for r in runs if not r[5]]
@@ -463,6 +467,8 @@ def _verdict(runs, *, mistakes, hints) -> str | None:
         else:
             if seen:
                 return hint
+    if not describe:
+        return None
     args, got, want, tol, eps, _ = wrong[0]
     if any(r[4] is not None for r in wrong) and all(
             _all_close(r[1], r[2], {k: (1e-2, 1e-2 * float(np.max(np.abs(w), initial=0.0)))

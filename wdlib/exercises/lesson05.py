@@ -60,8 +60,6 @@ BACKPROP_HINTS = {
     "forward_order": "wrong order: go backwards, from the last layer (W_L, z_L) to the first",
     "last_linear": "the last layer is a tanh too (a_L = tanh(z_L)): multiply g by tanh'(z_L) "
                    "before going through W_Lᵀ",
-    "deriv_after": "tanh'(z_l) is applied after Wᵀ: multiply by tanh'(z_l) first (it belongs "
-                   "to layer l's output), then by W_lᵀ",
 }
 
 
@@ -76,13 +74,9 @@ def _ref_he_std(fan_in, fan_out) -> float:
 
 
 def _tanh_backward(Ws, zs, g, *, deriv=lambda z: 1.0 - np.tanh(z) ** 2, transpose=True,
-                   order=None, last_linear=False, deriv_after=False):
+                   order=None, last_linear=False):
     order = range(len(Ws) - 1, -1, -1) if order is None else order
     for l in order:
-        if deriv_after:
-            g = (g @ (Ws[l].T if transpose else Ws[l])) * deriv(zs[l - 1]) if l > 0 else \
-                g @ (Ws[l].T if transpose else Ws[l])
-            continue
         if not (last_linear and l == len(Ws) - 1):
             g = g * deriv(zs[l])
         g = g @ (Ws[l].T if transpose else Ws[l])
@@ -149,8 +143,7 @@ def _backprop_mistakes(Ws, zs, g):
            "tanh_itself": dict(deriv=np.tanh),
            "no_transpose": dict(transpose=False),
            "forward_order": dict(order=range(L)),
-           "last_linear": dict(last_linear=True),
-           "deriv_after": dict(deriv_after=True)}
+           "last_linear": dict(last_linear=True)}
     out = {}
     for key, kw in how.items():
         try:                               # some mistakes only exist for square layers
