@@ -147,7 +147,7 @@ def check_ridge_fit(fn: Callable, *, seed: int = 0, grade: bool = False):
     """Check your ``ridge_fit(F, y, lam) -> (w, b)``; prints ✓ or a hint."""
     return check("ridge_fit", fn, _ridge_reference, ridge_cases(seed), mistakes=ridge_mistakes,
                  hints=RIDGE_HINTS, convert=outputs("w", "b", what="a pair (w, b)"),
-                 rtol=1e-7, atol=1e-9, grade=grade)
+                 grade=grade)
 
 
 assert_count_params = assert_form(check_count_params)

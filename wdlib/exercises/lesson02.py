@@ -188,7 +188,7 @@ def check_ridge(fn: Callable, *, grade: bool = False):
     """Check your ``ridge_exercise(X, y, lam) -> (w, b)``; prints ✓ or a hint."""
     return check("ridge", fn, _ref_ridge, _ridge_cases(5), mistakes=lesson01.ridge_mistakes,
                  hints=RIDGE_HINTS, convert=outputs("w", "b", what="a pair (w, b)"),
-                 rtol=1e-7, atol=1e-9, grade=grade)
+                 grade=grade)
 
 
 assert_l2_grad = assert_form(check_l2_grad)

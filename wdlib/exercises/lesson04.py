@@ -132,7 +132,7 @@ def _cv_mistakes(X, y, lams, k, seed) -> dict:
 def check_cv_loss(fn: Callable, *, grade: bool = False):
     """Check your ``cv_loss(X, y, lams, k, seed)``; prints ✓ or a hint."""
     return check("cv_loss", fn, _ref_cv_loss, cv_cases(), mistakes=_cv_mistakes, hints=CV_HINTS,
-                 form_hint=_cv_shape, rtol=1e-7, atol=1e-10, grade=grade)
+                 form_hint=_cv_shape, grade=grade)
 
 
 # --------------------------------------------------------------------------- one-SE rule
