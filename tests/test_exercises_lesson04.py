@@ -1,119 +1,100 @@
-"""Lesson 04 checkers: accept the reference, reject each typical mistake with its own hint."""
+"""Lesson 04 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-import pytest
 
+from exercise_harness import accepts, names, robust, robust_extra
 from wdlib import data, solvers
-from wdlib.exercises import lesson04
+from wdlib.exercises import lesson04 as L
 
 
-def _stub(*args):
-    raise NotImplementedError
+def _cv(*, seed_of=lambda s: s, evaluate="val", fit_all=False, intercept=True, agg="mean",
+        half=True, folds=None, broadcast=False, dtype=np.float64):
+    def fn(X, y, lams, k, seed):
+        n = len(X)
+        fl, sizes = [], []
+        splits = folds(n, k) if folds else data.kfold(n, k=k, seed=seed_of(seed))
+        for tr, va in splits:
+            fit = np.arange(n) if fit_all else tr
+            w, b = solvers.ridge(X[fit], y[fit], lams)
+            b = b if intercept else 0 * b
+            idx = va if evaluate == "val" else tr
+            target = y[idx] if broadcast else y[idx].reshape(-1, 1)
+            pred = X[idx] @ w.T + b
+            r = (pred[:, None, :] - target[None, :, :]) if broadcast else pred - target
+            sq = r**2
+            fl.append((0.5 if half else 1.0) * sq.reshape(-1, len(lams)).mean(axis=0))
+            sizes.append(len(idx))
+        fl = np.array(fl)
+        if agg == "sum":
+            return fl.sum(0)
+        if agg == "pooled":
+            return np.array(sizes) @ fl / n
+        return fl.mean(0).astype(dtype)
+    return fn
 
 
-# --------------------------------------------------------------------------- k-fold CV loss
-
-def _cv(X, y, lams, k, seed, *, half=True, on="val", fit_all=False, intercept=True,
-        reduce="mean", folds=None):
-    """A learner-style CV loop with switches for the typical mistakes."""
-    y = y.reshape(-1)
-    n = len(X)
-    folds = data.kfold(n, k=k, seed=seed) if folds is None else folds
-    losses, sizes = [], []
-    for tr, va in folds:
-        idx_fit = np.arange(n) if fit_all else tr
-        w, b = solvers.ridge(X[idx_fit], y[idx_fit], lams)
-        if not intercept:
-            b = 0 * b
-        idx = va if on == "val" else tr
-        r = X[idx] @ w.T + b - y[idx, None]
-        losses.append((0.5 if half else 1.0) * np.mean(r**2, axis=0))
-        sizes.append(len(idx))
-    losses = np.array(losses)
-    if reduce == "mean":
-        return losses.mean(axis=0)
-    if reduce == "sum":
-        return losses.sum(axis=0)
-    if reduce == "pooled":
-        return np.array(sizes) @ losses / n
-    return losses                                # "none": (k, L)
+def _loop_cv(X, y, lams, k, seed):
+    out = np.zeros(len(lams))
+    for tr, va in data.kfold(len(X), k=k, seed=seed):
+        for j, lam in enumerate(lams):
+            w, b = solvers.ridge(X[tr], y[tr].ravel(), lam)
+            out[j] += 0.5 * np.mean((X[va] @ w + b - y[va].ravel()) ** 2) / k
+    return out
 
 
-def _blocks(X, y, lams, k, seed):
-    n = len(X)
-    folds = [(np.setdiff1d(np.arange(n), va), va) for va in np.array_split(np.arange(n), k)]
-    return _cv(X, y, lams, k, seed, folds=folds)
+CV_CORRECT = [_cv(), _loop_cv, _cv(dtype=np.float32)]
+blocks = lambda n, k: [(np.setdiff1d(np.arange(n), va), va)                 # noqa: E731
+                       for va in np.array_split(np.arange(n), k)]
+CV_MISTAKES = [
+    (_cv(half=False), "plain_mse"),
+    (_cv(evaluate="train"), "train_part"),
+    (_cv(fit_all=True), "leakage"),
+    (_cv(agg="sum"), "summed"),
+    (_cv(intercept=False), "no_intercept"),
+    (_cv(agg="pooled"), "pooled"),
+    (_cv(folds=blocks), "contiguous"),
+    (_cv(seed_of=lambda s: 0), "seed_ignored"),
+    (_cv(broadcast=True), "broadcast"),
+]
+test_cv_correct = accepts(L.check_cv_loss, CV_CORRECT)
+test_cv_mistakes = names(L.check_cv_loss, L.CV_HINTS, CV_MISTAKES)
+test_cv_robust = robust(L.check_cv_loss)
+test_cv_robust_extra = robust_extra(L.check_cv_loss)
 
 
-def test_cv_loss_accepts_reference_and_a_loop(run_checker):
-    assert run_checker(lesson04.check_cv_loss, lesson04.reference_cv_loss)[0]
-    ok, out = run_checker(lesson04.check_cv_loss, _cv)
-    assert ok and out.startswith("✓ cv_loss: correct")
+def _rule(width=lambda F: F.std(0, ddof=1) / np.sqrt(len(F)), pick="max", per_lambda=False,
+          index=False):
+    def fn(lams, F):
+        m = F.mean(0)
+        i = int(np.argmin(m))
+        se = width(F)
+        ok = (m - se <= m[i]) if per_lambda else (m <= m[i] + se[i])
+        j = np.flatnonzero(ok).max() if pick == "max" else np.flatnonzero(ok).min()
+        return float(j) if index else lams[j]
+    return fn
 
 
-def test_cv_cases_have_unequal_folds():
-    for X, _y, _lams, k, _seed in lesson04.cv_cases():
-        assert len(X) % k != 0
+def _rule_loop(lams, F):
+    k, L_ = F.shape
+    mean = [sum(F[:, j]) / k for j in range(L_)]
+    i = min(range(L_), key=lambda j: mean[j])
+    sd = np.sqrt(sum((F[:, i] - mean[i]) ** 2) / (k - 1))
+    return max(lams[j] for j in range(L_) if mean[j] <= mean[i] + sd / np.sqrt(k))
 
 
-@pytest.mark.parametrize("wrong, hint", [
-    (lambda *a: _cv(*a, half=False), "plain mean of squares"),
-    (lambda *a: _cv(*a, on="train"), "training part of each fold"),
-    (lambda *a: _cv(*a, fit_all=True), "leakage"),
-    (lambda *a: _cv(*a, reduce="sum"), "summed the fold losses"),
-    (lambda *a: _cv(*a, intercept=False), "intercept is missing"),
-    (lambda *a: _cv(*a, reduce="pooled"), "pooled all held-out points"),
-    (_blocks, "not data.kfold"),
-    (lambda *a: _cv(*a, reduce="none"), "average the (k, L) fold losses over the folds"),
-    (lambda *a: _cv(*a)[:-1], "wrong shape"),
-    (lambda *a: -_cv(*a), "wrong sign"),
-    (lambda *a: None, "forget `return`"),
-    (_stub, "not implemented yet"),
-    (lambda X, *a: X[1000], "raised IndexError"),
-])
-def test_cv_loss_hints(wrong, hint, run_checker):
-    ok, out = run_checker(lesson04.check_cv_loss, wrong)
-    assert not ok and out.startswith("✗ cv_loss:") and hint in out, out
-
-
-# --------------------------------------------------------------------------- one-SE rule
-
-def _one_se(lams, L, *, se="se", ddof=1, pick="max", index=False, at="min"):
-    k = L.shape[0]
-    m = L.mean(axis=0)
-    s = L.std(axis=0, ddof=ddof) / (np.sqrt(k) if se == "se" else 1.0)
-    i = int(np.argmin(m))
-    inside = (m - s <= m[i]) if at == "each" else (m <= m[i] + s[i])
-    j = np.flatnonzero(inside)
-    j = j.max() if pick == "max" else j.min()
-    return int(j) if index else float(lams[j])
-
-
-def test_one_se_rule_accepts_reference_and_a_numpy_version(run_checker):
-    assert run_checker(lesson04.check_one_se_rule, lesson04.reference_one_se_rule)[0]
-    ok, out = run_checker(lesson04.check_one_se_rule, _one_se)
-    assert ok and out.startswith("✓ one_se_rule: correct")
-
-
-def test_first_one_se_case_separates_every_mistake():
-    lams, L = lesson04.one_se_cases()[0]
-    answers = [lesson04.reference_one_se_rule(lams, L), float(lams[np.argmin(L.mean(0))]),
-               _one_se(lams, L, pick="min"), _one_se(lams, L, se="sd"),
-               _one_se(lams, L, ddof=0), _one_se(lams, L, at="each")]
-    assert len(set(answers)) == len(answers), answers
-
-
-@pytest.mark.parametrize("wrong, hint", [
-    (lambda lams, L: float(lams[np.argmin(L.mean(0))]), "smallest mean CV loss"),
-    (lambda lams, L: _one_se(lams, L, pick="min"), "largest λ within the band"),
-    (lambda lams, L: _one_se(lams, L, index=True), "returned an index"),
-    (lambda lams, L: _one_se(lams, L, se="sd"), "not the standard deviation"),
-    (lambda lams, L: _one_se(lams, L, ddof=0), "ddof=1"),
-    (lambda lams, L: _one_se(lams, L, at="each"), "at the minimizing λ"),
-    (lambda lams, L: lams, "return one number"),
-    (lambda lams, L: None, "forget `return`"),
-    (_stub, "not implemented yet"),
-])
-def test_one_se_rule_hints(wrong, hint, run_checker):
-    ok, out = run_checker(lesson04.check_one_se_rule, wrong)
-    assert not ok and out.startswith("✗ one_se_rule:") and hint in out, out
+ONE_SE_CORRECT = [_rule(), _rule_loop, lambda lams, F: np.float32(_rule()(lams, F)),
+                  lambda lams, F: np.array([_rule()(lams, F)])]
+ONE_SE_MISTAKES = [
+    (lambda lams, F: lams[np.argmin(F.mean(0))], "argmin"),
+    (_rule(pick="min"), "smallest_in_band"),
+    (_rule(index=True), "index"),
+    (_rule(width=lambda F: F.std(0, ddof=1)), "std"),
+    (_rule(width=lambda F: F.std(0) / np.sqrt(len(F))), "ddof0"),
+    (_rule(per_lambda=True), "se_each"),
+    (_rule(width=lambda F: F.var(0, ddof=1)), "variance"),
+    (lambda lams, F: lams[np.argmin(F.mean(0)) + 1], "next"),
+]
+test_one_se_correct = accepts(L.check_one_se_rule, ONE_SE_CORRECT)
+test_one_se_mistakes = names(L.check_one_se_rule, L.ONE_SE_HINTS, ONE_SE_MISTAKES)
+test_one_se_robust = robust(L.check_one_se_rule)
+test_one_se_robust_extra = robust_extra(L.check_one_se_rule)

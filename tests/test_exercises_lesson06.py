@@ -1,131 +1,87 @@
-"""Lesson 06 checkers: accept the reference, reject each typical mistake with the right hint."""
+"""Lesson 06 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-import pytest
 
+from exercise_harness import accepts, names, robust, robust_extra, run
 from wdlib import clipping
 from wdlib.exercises import lesson06 as L
 
 
-def _stub(*args):
-    raise NotImplementedError
+def _norm(grads, keys=None):
+    keys = list(grads) if keys is None else keys
+    return np.sqrt(sum(np.sum(grads[k] ** 2) for k in keys))
 
 
-def _global(g):
-    return np.sqrt(sum(np.sum(v**2) for v in g.values()))
-
-
-# ------------------------------------------------------------------------------- clip by norm
-
-def _by_norm(coef=lambda mx, n: min(1.0, mx / (n + 1e-6)), norm_of=_global, after=False):
+def _clip(coef=lambda n, m: min(1.0, m / (n + 1e-6)), norm_after=False, dtype=None):
     def fn(grads, max_norm):
-        n = norm_of(grads)
-        out = {k: coef(max_norm, n) * g for k, g in grads.items()}
-        return out, (_global(out) if after else n)
+        n = _norm(grads)
+        out = {k: coef(n, max_norm) * g for k, g in grads.items()}
+        if dtype is not None:
+            out = {k: v.astype(dtype) for k, v in out.items()}
+        return out, (_norm(out) if norm_after else n)
     return fn
 
 
-def test_clip_by_norm_accepts_reference_and_rewrites(run_checker):
-    ok, out = run_checker(L.check_clip_by_norm, clipping.clip_by_global_norm)
-    assert ok and out == "✓ clip_by_norm: correct"
-    assert run_checker(L.check_clip_by_norm, _by_norm())[0]
-    # a list instead of a tuple, and the norm as a 1-element array, are fine
-    assert run_checker(L.check_clip_by_norm,
-                       lambda g, m: list(_by_norm()(g, m)[:1]) + [np.array([_global(g)])])[0]
+NORM_CORRECT = [_clip(), clipping.clip_by_global_norm, _clip(dtype=np.float32),
+                lambda g, m: list(_clip()(g, m))]
+NORM_MISTAKES = [
+    (_clip(norm_after=True), "norm_after"),
+    (_clip(coef=lambda n, m: min(1.0, m / n)), "no_eps"),
+    (_clip(coef=lambda n, m: m / (n + 1e-6)), "scaled_up"),
+    (_clip(coef=lambda n, m: min(1.0, n / m)), "upside_down"),
+    (lambda g, m: ({k: min(1, m / (np.linalg.norm(v) + 1e-6)) * v for k, v in g.items()},
+                   _norm(g)), "per_tensor"),
+    (lambda g, m: (clipping.clip_by_value(g, m), _norm(g)), "by_value"),
+    (lambda g, m: (lambda n: ({k: min(1, m / (n + 1e-6)) * v if k[0] == "W" else v
+                               for k, v in g.items()}, n))(_norm(g, ["W1", "W2"])),
+     "weights_only"),
+]
+test_norm_correct = accepts(L.check_clip_by_norm, NORM_CORRECT)
+test_norm_mistakes = names(L.check_clip_by_norm, L.CLIP_NORM_HINTS, NORM_MISTAKES)
+test_norm_robust = robust(L.check_clip_by_norm)
+test_norm_robust_extra = robust_extra(L.check_clip_by_norm)
 
 
-def _per_tensor(grads, max_norm):
-    out = {k: min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) * g for k, g in grads.items()}
-    return out, _global(grads)
+def test_norm_swapped():
+    ok, line = run(L.check_clip_by_norm, lambda g, m: clipping.clip_by_global_norm(g, m)[::-1])
+    assert not ok and "swapped" in line, line
 
 
-@pytest.mark.parametrize("fn, hint", [
-    (_stub, "not implemented yet"),
-    (_by_norm(after=True), "*before* clipping"),
-    (_by_norm(coef=lambda mx, n: min(1.0, mx / n)), "(norm + 1e-6)"),
-    (_by_norm(coef=lambda mx, n: mx / (n + 1e-6)), "only shrinks"),
-    (_by_norm(coef=lambda mx, n: min(1.0, n / mx)), "upside down"),
-    (_per_tensor, "each tensor"),
-    (_by_norm(norm_of=lambda g: _global(g) ** 2), "square root"),
-    (lambda g, m: (clipping.clip_by_value(g, m), _global(g)), "clipping by value"),
-    (lambda g, m: clipping.clip_by_global_norm(g, m)[0], "also return the norm"),
-    (lambda g, m: (_global(g), clipping.clip_by_global_norm(g, m)[0]), "in that order"),
-    (lambda g, m: (clipping.clip_by_global_norm(g, m)[0], np.ones(3)), "one number"),
-    (lambda g, m: None, "returned None"),
-    (lambda g, m: 1 / 0, "ZeroDivisionError"),
-])
-def test_clip_by_norm_hints(run_checker, fn, hint):
-    ok, out = run_checker(L.check_clip_by_norm, fn)
-    assert not ok
-    assert out.startswith("✗ clip_by_norm:") and hint in out, out
+VALUE_CORRECT = [lambda g, c: {k: np.clip(v, -c, c) for k, v in g.items()},
+                 clipping.clip_by_value,
+                 lambda g, c: {k: np.minimum(np.maximum(v, -c), c).astype(np.float32)
+                               for k, v in g.items()}]
+VALUE_MISTAKES = [
+    (lambda g, c: {k: np.minimum(v, c) for k, v in g.items()}, "upper_only"),
+    (lambda g, c: {k: np.maximum(v, -c) for k, v in g.items()}, "lower_only"),
+    (lambda g, c: {k: np.sign(v) * c for k, v in g.items()}, "all_to_c"),
+    (lambda g, c: clipping.clip_by_global_norm(g, c)[0], "by_norm"),
+    (lambda g, c: {k: np.minimum(np.abs(v), c) for k, v in g.items()}, "abs"),
+    (lambda g, c: {k: np.where(np.abs(v) > c, 0, v) for k, v in g.items()}, "zeroed"),
+]
+test_value_correct = accepts(L.check_clip_by_value, VALUE_CORRECT)
+test_value_mistakes = names(L.check_clip_by_value, L.CLIP_VALUE_HINTS, VALUE_MISTAKES)
+test_value_robust = robust(L.check_clip_by_value)
+test_value_robust_extra = robust_extra(L.check_clip_by_value)
+
+vec = lambda d: np.concatenate([np.ravel(d[k]) for k in sorted(d)])        # noqa: E731
+cos = lambda a, b: vec(a) @ vec(b) / np.linalg.norm(vec(a)) / np.linalg.norm(vec(b))  # noqa
 
 
-# ------------------------------------------------------------------------------- clip by value
-
-def test_clip_by_value_accepts_reference_and_a_rewrite(run_checker):
-    ok, out = run_checker(L.check_clip_by_value, clipping.clip_by_value)
-    assert ok and out == "✓ clip_by_value: correct"
-    assert run_checker(L.check_clip_by_value,
-                       lambda g, c: {k: np.maximum(np.minimum(v, c), -c) for k, v in g.items()})[0]
+def _angle(a, b):
+    return np.degrees(np.arccos(np.clip(cos(a, b), -1, 1)))
 
 
-@pytest.mark.parametrize("fn, hint", [
-    (_stub, "not implemented yet"),
-    (lambda g, c: {k: np.minimum(v, c) for k, v in g.items()}, "below −clip_value"),
-    (lambda g, c: {k: np.maximum(v, -c) for k, v in g.items()}, "above +clip_value"),
-    (lambda g, c: {k: np.sign(v) * c for k, v in g.items()}, "only entries outside"),
-    (lambda g, c: clipping.clip_by_global_norm(g, c)[0], "clipping by global norm"),
-    (lambda g, c: {k: np.minimum(np.abs(v), c) for k, v in g.items()}, "keep the sign"),
-    (lambda g, c: {k: np.clip(v, -c, c) for k, v in g.items() if k.startswith("W")},
-     "expected keys"),
-    (lambda g, c: None, "returned None"),
-])
-def test_clip_by_value_hints(run_checker, fn, hint):
-    ok, out = run_checker(L.check_clip_by_value, fn)
-    assert not ok
-    assert out.startswith("✗ clip_by_value:") and hint in out, out
-
-
-# ------------------------------------------------------------------------------- angle
-
-def _vec(g):
-    return np.concatenate([np.ravel(g[k]) for k in sorted(g)])
-
-
-def _angle(unit="deg", normalize=True, arccos=True, clip=True):
-    def fn(a, b):
-        u, v = _vec(a), _vec(b)
-        cos = u @ v / (np.linalg.norm(u) * np.linalg.norm(v)) if normalize else u @ v
-        if not arccos:
-            return cos
-        cos = np.clip(cos, -1, 1) if clip else cos
-        ang = np.arccos(cos)
-        return np.degrees(ang) if unit == "deg" else ang
-    return fn
-
-
-def test_angle_accepts_reference_and_a_rewrite(run_checker):
-    ok, out = run_checker(L.check_angle, L.ref_angle)
-    assert ok and out == "✓ angle: correct"
-    assert run_checker(L.check_angle, _angle())[0]
-    assert run_checker(L.check_angle, lambda a, b: float(_angle()(a, b)))[0]
-
-
-@pytest.mark.parametrize("fn, hint", [
-    (_stub, "not implemented yet"),
-    (_angle(unit="rad"), "radians"),
-    (_angle(arccos=False), "cosine"),
-    (_angle(normalize=False), "normalize"),
-    (lambda a, b: np.full(3, 10.0), "one number"),
-    (lambda a, b: float("nan"), "NaN"),
-    (lambda a, b: None, "returned None"),
-])
-def test_angle_hints(run_checker, fn, hint):
-    ok, out = run_checker(L.check_angle, fn)
-    assert not ok
-    assert out.startswith("✗ angle:") and hint in out, out
-
-
-def test_checkers_reject_non_callables(run_checker):
-    ok, out = run_checker(L.check_clip_by_norm, 3)
-    assert not ok and "expected a function" in out
+ANGLE_CORRECT = [_angle, lambda a, b: float(np.rad2deg(np.arccos(np.clip(cos(a, b), -1, 1)))),
+                 lambda a, b: np.float32(_angle(a, b)), lambda a, b: np.array([_angle(a, b)])]
+ANGLE_MISTAKES = [
+    (lambda a, b: np.radians(_angle(a, b)), "radians"),
+    (lambda a, b: cos(a, b), "cosine"),
+    (lambda a, b: np.degrees(np.arccos(np.clip(vec(a) @ vec(b), -1, 1))), "not_normalized"),
+    (lambda a, b: np.degrees(np.arcsin(np.clip(cos(a, b), -1, 1))), "complement"),
+    (lambda a, b: np.mean([_angle({k: a[k]}, {k: b[k]}) for k in a]), "per_tensor_mean"),
+]
+test_angle_correct = accepts(L.check_angle, ANGLE_CORRECT)
+test_angle_mistakes = names(L.check_angle, L.ANGLE_HINTS, ANGLE_MISTAKES)
+test_angle_robust = robust(L.check_angle)
+test_angle_robust_extra = robust_extra(L.check_angle)

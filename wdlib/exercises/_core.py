@@ -1,137 +1,511 @@
-"""The machinery every exercise checker shares: run, compare, diagnose, print one line."""
+"""The machinery every exercise checker shares: run, compare, diagnose, print one line.
+
+A checker runs the learner's function on a few inputs and prints ``✓ name: correct`` or
+``✗ name: <hint>``. Whatever the learner's function does (raise, hang, return None, a string, a
+dict, NaN, the wrong shape, float32, outputs in the wrong order), the checker prints one line and
+never lets an exception escape, except a KeyboardInterrupt (the learner pressed stop).
+
+Hints come from a table of typical mistakes per exercise: ``{key: hint}`` and, per input, the value
+each mistake produces; the first mistake the answer matches gives its hint. An answer that
+matches none gets a description of what differs (which output, which entry, by what factor),
+never a guessed cause.
+
+``check(..., grade=True)`` (and ``assert_form(check_x)``) is the assert form for autograders: it
+raises ``AssertionError(hint)`` instead of returning a falsy result.
+"""
 
 from __future__ import annotations
 
+import copy
+import ctypes
+import signal
+import threading
 from collections.abc import Callable, Mapping
 
 import numpy as np
 
 OK, FAIL = "✓", "✗"
-
-
-def _as_dict(value):
-    return value if isinstance(value, Mapping) else {"": value}
-
-
-def diagnose(got, want, *, rtol: float = 1e-8, atol: float = 1e-10,
-             hints: Mapping[str, Callable] | None = None) -> str | None:
-    """None when ``got`` matches ``want`` (arrays or dicts of arrays), else a hint.
-
-    ``hints`` maps a message to a function ``want -> a typical wrong answer``; the first wrong
-    answer that ``got`` matches gives the hint (e.g. "off by a factor of 2": lambda w: 2 * w).
-    Built-in checks: None returned, wrong keys, wrong shape, wrong sign, factor of 2 either way.
-    """
-    if got is None:
-        return "your function returned None: did you forget `return`?"
-    got_d, want_d = _as_dict(got), _as_dict(want)
-    if isinstance(want, Mapping):
-        if not isinstance(got, Mapping):
-            return f"expected a dict with keys {sorted(want_d)}, got {type(got).__name__}"
-        if set(got_d) != set(want_d):
-            return f"expected keys {sorted(want_d)}, got {sorted(got_d)}"
-    for k, w in want_d.items():
-        g = np.asarray(got_d[k], dtype=np.float64)
-        w = np.asarray(w, dtype=np.float64)
-        where = f" for {k!r}" if k else ""
-        if g.shape != w.shape:
-            return f"wrong shape{where}: expected {w.shape}, got {g.shape}"
-    close = lambda a, b: all(np.allclose(np.asarray(_as_dict(a)[k], dtype=np.float64),
-                                         np.asarray(_as_dict(b)[k], dtype=np.float64),
-                                         rtol=rtol, atol=atol) for k in want_d)
-    if close(got, want):
-        return None
-    candidates = dict(hints or {})
-    candidates.setdefault("wrong sign: you have the negative of the answer", _scaled(-1.0))
-    candidates.setdefault("off by a factor of 2: too large (check the ½ in the objective)",
-                          _scaled(2.0))
-    candidates.setdefault("off by a factor of 2: too small (check the ½ in the objective)",
-                          _scaled(0.5))
-    for message, wrong in candidates.items():
-        try:
-            typical = wrong(want)
-        except (TypeError, ValueError, KeyError):
-            continue
-        if close(got, typical):
-            return message
-    return "not equal to the reference; print a small example and compare with the formula"
-
-
-def _scaled(c: float) -> Callable:
-    def f(want):
-        if isinstance(want, Mapping):
-            return {k: c * np.asarray(v) for k, v in want.items()}
-        return c * np.asarray(want)
-    return f
-
-
-def report(name: str, hint: str | None) -> bool:
-    """Print one line: ✓ or ✗ with the hint. Returns True when correct."""
-    if hint is None:
-        print(f"{OK} {name}: correct")
-        return True
-    print(f"{FAIL} {name}: {hint}")
-    return False
-
+TIME_LIMIT = 3.0          # seconds for one call of the learner's function
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
+NONE_RETURNED = "your function returned None: did you forget `return`?"
+TIMED_OUT = ("your function did not finish within {s:g} s and was stopped: an endless loop "
+             "(a `while` whose condition never changes, a counter never incremented)?")
+FLOAT32 = ("float32 is not precise enough here: your float32 answer is close to the expected one "
+           "but differs by {rel:.1e} (relative); compute in float64 (the default)")
+INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
+            "please tell your teacher")
+
+__all__ = ["Verdict", "WrongForm", "check", "assert_form", "outputs", "report", "TIME_LIMIT"]
+
+
+# --------------------------------------------------------------------------- the result
+
+class Verdict:
+    """What a checker returns: truthy when the answer is correct. It shows nothing in a notebook
+    (the ✓/✗ line is already printed), so a bare ``check_x(f)`` cell does not echo True/False."""
+
+    __slots__ = ("name", "hint")
+
+    def __init__(self, name: str, hint: str | None):
+        self.name, self.hint = name, hint
+
+    def __bool__(self) -> bool:
+        return self.hint is None
+
+    @property
+    def line(self) -> str:
+        return f"{OK} {self.name}: correct" if self.hint is None else \
+            f"{FAIL} {self.name}: {self.hint}"
+
+    def __repr__(self) -> str:
+        return self.line
+
+    def _ipython_display_(self):
+        """Display nothing: the line was printed when the checker ran."""
+
+
+def report(name: str, hint: str | None) -> Verdict:
+    """Print one line, ✓ or ✗ with the hint, and return the Verdict."""
+    verdict = Verdict(name, hint)
+    print(verdict.line)
+    return verdict
 
 
 class WrongForm(Exception):
     """Raised by a ``convert``: the answer has the wrong form (the message is the hint)."""
 
 
-def check(name: str, fn: Callable, reference: Callable, cases, *, hints=None,
-          hints_for: Callable | None = None, convert: Callable | None = None,
-          form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10) -> bool:
-    """Run ``fn`` and ``reference`` on each case (a tuple of arguments) and report.
+class _Timeout(BaseException):
+    """The learner's function ran out of time (a BaseException: `except Exception` in the
+    learner's loop does not swallow it)."""
 
-    For each case, in this order:
 
-    - ``convert(got)`` turns the learner's return value into the reference's form (e.g. a pair
-      ``(w, b)`` into ``{"w": w, "b": b}``); it raises ``WrongForm(hint)`` when it cannot;
-    - ``form_hint(got, *args)`` returns a hint when the answer has the wrong form for these
-      arguments (a shape, missing keys), else None; it is checked before the values;
-    - ``diagnose`` compares the values (``rtol``, ``atol``). Its hints are
-      ``hints_for(*args) -> {hint: the typical wrong answer for these arguments}`` first, then
-      ``hints`` (``{hint: want -> a typical wrong answer}``, the same for every case), then the
-      built-in sign and factor-2 hints.
+# --------------------------------------------------------------------------- time limit
 
-    A ``fn`` that is not a function is reported as such; a stub that raises NotImplementedError
-    reports "not implemented yet"; any other exception (in ``fn`` or in ``convert``) is reported
-    with its type and message (the learner sees it, the notebook keeps running).
+def _call(fn: Callable, args: tuple, seconds: float):
+    """``fn(*args)``, stopped with ``_Timeout`` after ``seconds``.
+
+    On the main thread of a Unix process (a Jupyter kernel) a one-shot ``SIGALRM`` timer
+    interrupts the loop; the previous handler and timer are restored afterwards. Elsewhere (Windows,
+    a non-main thread, a timer already in use) the function runs in a helper thread; on time-out
+    an exception is raised inside that thread (CPython), so the loop stops there too.
     """
-    if not callable(fn):
-        return report(name, f"expected a function, got {type(fn).__name__}")
-    for args in cases:
-        want = reference(*args)
+    if (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()):
         try:
-            got = fn(*_copy(args))
-            if convert is not None:
-                got = convert(got)
-        except NotImplementedError:
-            return report(name, NOT_IMPLEMENTED)
-        except WrongForm as exc:
-            return report(name, str(exc))
-        except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-            return report(name, f"your function raised {type(exc).__name__}: {exc}")
-        hint = None if form_hint is None else form_hint(got, *args)
-        if hint is None:
-            wrong = {} if hints_for is None else hints_for(*args)
-            case_hints = {msg: (lambda _want, v=v: v) for msg, v in wrong.items()}
-            hint = diagnose(got, want, rtol=rtol, atol=atol, hints={**case_hints, **(hints or {})})
-        if hint is not None:
-            return report(name, hint)
-    return report(name, None)
+            busy = signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0)
+            if not busy:
+                def on_alarm(signum, frame):
+                    raise _Timeout
+                previous = signal.signal(signal.SIGALRM, on_alarm)
+        except (ValueError, OSError, AttributeError):
+            busy = True
+        if not busy:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, seconds)
+                return fn(*args)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0.0)
+                signal.signal(signal.SIGALRM, previous)
+    return _call_in_thread(fn, args, seconds)
 
 
-def _copy(args):
-    """Learners' functions get copies, so an in-place bug cannot corrupt the reference call."""
-    out = []
-    for a in args:
-        if isinstance(a, np.ndarray):
-            out.append(a.copy())
-        elif isinstance(a, Mapping):
-            out.append({k: np.array(v, copy=True) for k, v in a.items()})
+def _call_in_thread(fn, args, seconds):
+    box: dict = {}
+
+    def target():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:       # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True, name="wdlib-exercise-check")
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        try:                               # stop the loop inside the worker (CPython only)
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
+                                                       ctypes.py_object(_Timeout))
+        except (AttributeError, TypeError, ValueError, OSError):
+            pass
+        worker.join(0.2)
+        raise _Timeout
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+# --------------------------------------------------------------------------- answer forms
+
+def _low_precision(value) -> float | None:
+    """The machine epsilon of the least precise float in the answer (None: float64 or no float)."""
+    eps = None
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Mapping):
+            stack.extend(v.values())
+        elif isinstance(v, (tuple, list)):
+            stack.extend(v)
+        elif isinstance(v, (np.ndarray, np.generic)) and np.issubdtype(v.dtype, np.floating) \
+                and v.dtype.itemsize < 8:
+            e = float(np.finfo(v.dtype).eps)
+            eps = e if eps is None else max(eps, e)
+    return eps
+
+
+def _as_numbers(value, what: str) -> np.ndarray:
+    """A float64 array from the learner's value, or ``WrongForm`` saying what it is instead."""
+    if value is None:
+        raise WrongForm(f"{what} is None: did you forget to return it?" if what != "your answer"
+                        else NONE_RETURNED)
+    if isinstance(value, (str, bytes)):
+        raise WrongForm(f"{what} is a string ({str(value)[:40]!r}): return numbers, not text")
+    if isinstance(value, Mapping):
+        raise WrongForm(f"{what} is a dict: return numbers (an array), not a dict")
+    if callable(value) and not isinstance(value, np.ndarray):
+        raise WrongForm(f"{what} is a function: call it and return its result")
+    if isinstance(value, (bool, np.bool_)):
+        raise WrongForm(f"{what} is {value}, a bool: return a number")
+    try:
+        arr = np.asarray(value)
+    except Exception:  # noqa: BLE001 - ragged lists and odd objects
+        raise WrongForm(f"{what} is not an array of numbers ({type(value).__name__})") from None
+    if arr.dtype == bool:
+        raise WrongForm(f"{what} holds True/False values: return numbers")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise WrongForm(f"{what} has complex numbers: the answer is real (np.sqrt of a negative "
+                        f"number? use np.abs, or check the sign)")
+    if not (np.issubdtype(arr.dtype, np.number)):
+        raise WrongForm(f"{what} is not an array of numbers (got {type(value).__name__}"
+                        + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else "") + ")")
+    return arr.astype(np.float64)
+
+
+def _label(k: str) -> str:
+    return f"output {k!r}" if k else "your answer"
+
+
+def _normalize(got, want: dict) -> dict:
+    """The learner's answer as ``{key: float64 array}`` with the keys of ``want``."""
+    if set(want) == {""}:
+        got = {"": got}
+    elif not isinstance(got, Mapping):
+        raise WrongForm(f"expected a dict with keys {sorted(want)}, got {type(got).__name__}")
+    missing, extra = sorted(set(want) - set(got)), sorted(set(got) - set(want), key=str)
+    if missing or extra:
+        raise WrongForm(f"expected the keys {sorted(want)}"
+                        + (f"; missing {missing}" if missing else "")
+                        + (f"; unexpected {extra}" if extra else ""))
+    out = {}
+    for k, w in want.items():
+        g = _as_numbers(got[k], _label(k))
+        if w.shape == () and g.size == 1:
+            g = g.reshape(())
+        out[k] = g
+    return out
+
+
+def _shape_hint(k: str, g: np.ndarray, w: np.ndarray) -> str:
+    msg = f"wrong shape for {_label(k)}: expected {w.shape}, got {g.shape}"
+    if g.ndim == 2 and g.shape[0] == g.shape[1] > 1 and w.size == g.shape[0]:
+        msg += (": an (n, 1) array combined with an (n,) array broadcasts to (n, n); "
+                "reshape one of them (y.reshape(-1) or y[:, None])")
+    elif w.shape == () and g.ndim >= 1:
+        msg += ": return one number (a mean or a sum over all entries?)"
+    elif g.size == w.size:
+        msg += f": same entries, other shape; reshape it (e.g. .reshape{w.shape})"
+    return msg
+
+
+# --------------------------------------------------------------------------- comparing
+
+def _close(g: np.ndarray, w: np.ndarray, rtol: float, atol: float) -> bool:
+    return g.shape == w.shape and bool(np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=False))
+
+
+def _tolerances(want: dict, rtol: float, atol: float, eps: float | None):
+    """Per-key (rtol, atol): the checker's, loosened to the precision of a float32 answer."""
+    if eps is None:
+        return {k: (rtol, atol) for k in want}
+    r = max(rtol, 1000.0 * eps)                                      # ~1e-4 for float32
+    return {k: (r, max(atol, r * float(np.max(np.abs(w), initial=0.0)))) for k, w in want.items()}
+
+
+def _all_close(got: dict, want: dict, tol: dict) -> bool:
+    return all(_close(got[k], want[k], *tol[k]) for k in want)
+
+
+def _canonical(value) -> dict:
+    """A reference value (a number, an array or a dict of them) as ``{key: float64 array}``."""
+    if isinstance(value, Mapping):
+        return {k: np.asarray(v, dtype=np.float64) for k, v in value.items()}
+    return {"": np.asarray(value, dtype=np.float64)}
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def _describe(got: dict, want: dict, tol: dict) -> str:
+    """What differs, without guessing a cause: which output, which entries, by what factor."""
+    wrong = [k for k in want if not _close(got[k], want[k], *tol[k])]
+    parts = []
+    if len(want) > 1:
+        right = [k for k in want if k not in wrong]
+        parts.append(f"{', '.join(repr(k) for k in wrong)} "
+                     f"{'is' if len(wrong) == 1 else 'are'} wrong"
+                     + (f" ({', '.join(repr(k) for k in right)} "
+                        f"{'is' if len(right) == 1 else 'are'} right)" if right else ""))
+    k = wrong[0]
+    g, w = got[k], want[k]
+    label = "" if len(want) == 1 else f"{k!r}: "
+    if w.shape == ():
+        ratio = f" ({_fmt(float(g) / float(w))} × the expected value)" if abs(float(w)) > 0 \
+            else ""
+        parts.append(f"{label}got {_fmt(float(g))}, expected {_fmt(float(w))} on a test "
+                     f"input{ratio}")
+        return "; ".join(parts)
+    nz = np.abs(w) > 1e-12
+    if nz.any():
+        ratio = g[nz] / w[nz]
+        c = float(np.median(ratio))
+        if np.allclose(g, c * w, rtol=tol[k][0], atol=tol[k][1]) and abs(c) > 1e-12:
+            if np.isclose(c, -1.0):
+                parts.append(f"{label}the wrong sign: you have the negative of the expected "
+                             f"value")
+            elif c > 0:
+                more = "too large" if c > 1 else "too small"
+                f = c if c > 1 else 1 / c
+                parts.append(f"{label}{more} by a factor of {_fmt(f)} everywhere "
+                             f"(your value = {_fmt(c)} × the expected one)")
+            else:
+                parts.append(f"{label}{_fmt(c)} × the expected value everywhere")
+            return "; ".join(parts)
+    bad = ~np.isclose(g, w, rtol=tol[k][0], atol=tol[k][1])
+    i = np.unravel_index(int(np.argmax(np.where(bad, np.abs(g - w), -1.0))), w.shape)
+    idx = tuple(int(j) for j in i)
+    idx = idx[0] if len(idx) == 1 else idx
+    parts.append(f"{label}{int(bad.sum())} of {w.size} entries differ; the largest difference "
+                 f"is at index {idx}: got {_fmt(float(g[i]))}, expected {_fmt(float(w[i]))}")
+    return "; ".join(parts)
+
+
+def _permutation(got: dict, want: dict, tol: dict) -> str | None:
+    """The hint for outputs returned in the wrong order (e.g. ``return b, w``)."""
+    keys = list(want)
+    if len(keys) < 2:
+        return None
+    import itertools
+    perms = itertools.permutations(keys) if len(keys) <= 4 else (
+        tuple(keys[:i] + [keys[j]] + keys[i + 1:j] + [keys[i]] + keys[j + 1:])
+        for i in range(len(keys)) for j in range(i + 1, len(keys)))
+    for perm in perms:
+        if perm == tuple(keys):
+            continue
+        # the learner's slot k holds the reference's perm[i] value
+        if all(_close(got[k], want[p], *tol[p]) for k, p in zip(keys, perm, strict=True)):
+            moved = [k for k, p in zip(keys, perm, strict=True) if k != p]
+            if len(moved) == 2:
+                return (f"outputs swapped? {moved[0]!r} and {moved[1]!r} hold each other's "
+                        f"values: return them in the order {tuple(keys)}")
+            return (f"outputs in the wrong order? you returned the values of {perm}: return them "
+                    f"in the order {tuple(keys)}")
+    return None
+
+
+def _nonfinite(got: dict) -> str | None:
+    for k, g in got.items():
+        bad = ~np.isfinite(g)
+        if bad.any():
+            what = "NaN" if np.isnan(g).any() else "inf"
+            count = f" ({int(bad.sum())} of {g.size} entries)" if g.size > 1 else ""
+            return (f"{_label(k)} contains {what}{count}: a division by zero, log/sqrt of a negative number, or an overflow?")
+    return None
+
+
+# --------------------------------------------------------------------------- the checker
+
+def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | None = None,
+          hints: Mapping[str, str] | None = None, convert: Callable | None = None,
+          form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10,
+          float32: bool = True, time_limit: float | None = None, accept: Callable | None = None,
+          grade: bool = False) -> Verdict:
+    """Run ``fn`` and ``reference`` on each case (a tuple of arguments); print one line.
+
+    - ``reference(*args)``: the expected value (a number, an array, or a dict of them);
+    - ``convert(got)``: the learner's return value in the reference's form (a pair ``(w, b)`` into
+      ``{"w": w, "b": b}``); it raises ``WrongForm(hint)`` when it cannot;
+    - ``form_hint(got, *args)``: a hint when the converted answer has the wrong form, else None
+      (it sees the answer as returned/converted, before it is read as numbers);
+    - ``mistakes(*args) -> {key: wrong value}`` and ``hints = {key: hint}``: the table of typical
+      mistakes, tried in the order of ``hints``;
+    - ``rtol, atol``: the tolerance for a float64 answer; a float32 answer is compared at float32
+      precision when ``float32`` is True, and is told to use float64 when it is not;
+    - ``accept(*args) -> [values]``: other answers that are also correct (e.g. without an eps);
+    - ``grade=True``: raise ``AssertionError(hint)`` when the answer is wrong (autograders).
+
+    The learner's function gets deep copies of the inputs and ``time_limit`` seconds per call.
+    """
+    verdict = report(name, _judge(name, fn, reference, cases, mistakes=mistakes,
+                                  hints=hints or {}, convert=convert, form_hint=form_hint,
+                                  rtol=rtol, atol=atol, float32=float32,
+                                  time_limit=TIME_LIMIT if time_limit is None else time_limit,
+                                  accept=accept))
+    if grade and not verdict:
+        raise AssertionError(f"{name}: {verdict.hint}")
+    return verdict
+
+
+def assert_form(checker: Callable) -> Callable:
+    """The assert form of a checker: ``assert_form(check_x)(fn)`` raises AssertionError(hint)."""
+    def assert_checker(fn, **kwargs):
+        return checker(fn, grade=True, **kwargs)
+    assert_checker.__name__ = checker.__name__.replace("check_", "assert_", 1)
+    assert_checker.__doc__ = (f"Like ``{checker.__name__}`` but raises AssertionError(hint) when "
+                              f"the answer is wrong (for autograders).")
+    return assert_checker
+
+
+def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
+           float32, time_limit, accept) -> str | None:
+    if not callable(fn):
+        return (f"expected a function, got {type(fn).__name__}"
+                + (": pass the function itself, without calling it (no parentheses)"
+                   if not isinstance(fn, type) else ""))
+    try:
+        runs = []
+        for args in cases:
+            out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
+                            rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
+                            accept=accept)
+            if isinstance(out, str):
+                # an answer that was already wrong on earlier inputs: the mistake it made there
+                # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
+                earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False) \
+                    if any(not r[5] for r in runs) else None
+                return earlier or out
+            runs.append(out)
+        return _verdict(runs, mistakes=mistakes, hints=hints)
+    except _Timeout:                                 # a late alarm, outside the learner's call
+        return TIMED_OUT.format(s=time_limit)
+    except Exception as exc:  # noqa: BLE001 - never a traceback in the learner's notebook
+        return INTERNAL.format(err=f"{type(exc).__name__}: {exc}")
+
+
+def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
+              accept):
+    """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``."""
+    want = _canonical(reference(*args))
+    try:
+        raw = _call(fn, copy.deepcopy(tuple(args)), time_limit)
+    except NotImplementedError:
+        return NOT_IMPLEMENTED
+    except _Timeout:
+        return TIMED_OUT.format(s=time_limit)
+    except RecursionError:
+        return "your function raised RecursionError: it calls itself without end"
+    except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
+        return f"your function raised {type(exc).__name__}: {exc}"
+    if raw is None:
+        return NONE_RETURNED
+    eps = _low_precision(raw)
+    try:
+        got = raw if convert is None else convert(raw)
+        if got is None:
+            return NONE_RETURNED
+        if form_hint is not None:
+            hint = _safe(lambda: form_hint(got, *args))
+            if hint:
+                return hint
+        got = _normalize(got, want)
+    except WrongForm as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - the return value could not be read
+        return (f"your answer could not be read as the expected form "
+                f"({type(exc).__name__}: {exc}); return {_expected_form(want)}")
+    tol = _tolerances(want, rtol, atol, eps)
+    if not _all_close(got, want, tol) and accept is not None:
+        for alt in _safe(lambda: list(accept(*args))) or []:
+            alt = _canonical(alt)
+            if set(alt) == set(want) and _all_close(got, alt, tol):
+                want = alt
+                break
+    if all(got[k].shape == want[k].shape for k in want) and _all_close(got, want, tol):
+        if eps is not None and not float32:
+            return FLOAT32.format(rel=_rel(got, want))
+        return (args, got, want, tol, eps, True)
+    hint = _permutation(got, want, tol)
+    if hint:
+        return hint
+    for k in want:
+        if got[k].shape != want[k].shape:
+            return _shape_hint(k, got[k], want[k])
+    return _nonfinite(got) or (args, got, want, tol, eps, False)
+
+
+def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
+    """None when every case is right; else the first typical mistake that the answer makes on
+    *every* case (a coincidence on one input names nothing), else a description of the gap."""
+    wrong = [r for r in runs if not r[5]]
+    if not wrong:
+        return None
+    tables = [(_safe(lambda r=r: mistakes(*r[0])) or {}) if mistakes else {} for r in runs]
+    for key, hint in hints.items():
+        seen = False
+        for (args, got, want, tol, eps, ok), table in zip(runs, tables, strict=True):
+            if key not in table:
+                continue
+            try:
+                typical = _canonical(table[key])
+                matches = set(typical) == set(want) and _all_close(got, typical, tol)
+            except Exception:  # noqa: BLE001 - a mistake that does not exist for this case
+                continue
+            if not matches:
+                break
+            seen = True
         else:
-            out.append(a)
-    return tuple(out)
+            if seen:
+                return hint
+    if not describe:
+        return None
+    args, got, want, tol, eps, _ = wrong[0]
+    if any(r[4] is not None for r in wrong) and all(
+            _all_close(r[1], r[2], {k: (1e-2, 1e-2 * float(np.max(np.abs(w), initial=0.0)))
+                                    for k, w in r[2].items()}) for r in wrong):
+        return FLOAT32.format(rel=max(_rel(r[1], r[2]) for r in wrong))
+    return "not equal to the expected answer: " + _describe(got, want, tol)
+
+
+def _rel(got: dict, want: dict) -> float:
+    return max(float(np.max(np.abs(got[k] - want[k]), initial=0.0))
+               / max(float(np.max(np.abs(want[k]), initial=0.0)), 1e-300) for k in want)
+
+
+def _expected_form(want: dict) -> str:
+    if set(want) == {""}:
+        w = want[""]
+        return "one number" if w.shape == () else f"an array of shape {w.shape}"
+    return "the outputs " + ", ".join(want)
+
+
+def _safe(thunk):
+    try:
+        return thunk()
+    except Exception:  # noqa: BLE001 - hint code must never turn into a traceback
+        return None
+
+
+def outputs(*keys: str, what: str) -> Callable:
+    """A ``convert`` for functions that return several values: a tuple (or list) in the order
+    ``keys`` -> ``{key: value}``. ``what`` names the form in the hint, e.g. "a pair (w, b)"."""
+    def convert(got):
+        if isinstance(got, Mapping):
+            raise WrongForm(f"return {what}, not a dict")
+        if not isinstance(got, (tuple, list)):
+            raise WrongForm(f"return {what}; got one {type(got).__name__}"
+                            + (f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""))
+        if len(got) != len(keys):
+            raise WrongForm(f"return {what}; got {len(got)} values")
+        return dict(zip(keys, got, strict=True))
+    return convert

@@ -1,10 +1,10 @@
 """Checker for lesson 00 (start here): the loss convention every lesson uses.
 
     from wdlib.exercises import lesson00
-    lesson00.check_half_mse(half_mse)     # ½·mean((ŷ − y)²), the value of ``losses.mse``
+    lesson00.check_half_mse(half_mse)
 
-The checker calls the learner's function on random inputs, compares it with ``losses.mse`` and
-prints ``✓`` or a specific hint (the ½ missing, a sum instead of a mean, ...). Returns True/False.
+The checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
+mistake. ``assert_half_mse(half_mse)`` raises AssertionError(hint) instead (for autograders).
 """
 
 from __future__ import annotations
@@ -13,10 +13,23 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wdlib import losses
-from wdlib.exercises._core import check
+from wdlib.exercises._core import WrongForm, assert_form, check
 
-__all__ = ["check_half_mse", "half_mse_cases"]
+__all__ = ["check_half_mse", "assert_half_mse", "half_mse_cases"]
+
+HALF_MSE_HINTS = {
+    "sum": "a sum instead of a mean: divide by the number of samples n",
+    "no_half": "off by a factor of 2: too large, the ½ is missing (the lessons' loss is "
+               "½·mean((ŷ − y)²); PyTorch's MSELoss has no ½)",
+    "sum_no_half": "a sum instead of a mean, and the ½ is missing: ½·mean((ŷ − y)²) = "
+                   "Σ(ŷ − y)² / (2n)",
+    "sqrt": "the square root of the answer: no square root here, this is not the RMSE",
+    "square_of_mean": "you squared the mean error, (mean(ŷ − y))²: square each error first, "
+                      "then take the mean",
+    "abs": "you averaged |ŷ − y| (an absolute error): square the errors instead",
+    "broadcast": "an (n, 1) array minus an (n,) array broadcasts to an (n, n) matrix of every "
+                 "ŷ_i − y_j: keep both arrays of shape (n, 1) (do not ravel only one)",
+}
 
 
 def half_mse_cases(seed: int = 0, n_cases: int = 4) -> list[tuple]:
@@ -29,33 +42,30 @@ def half_mse_cases(seed: int = 0, n_cases: int = 4) -> list[tuple]:
     return cases
 
 
-def _reference(yhat, y) -> float:
-    return float(losses.mse(yhat, y)[0])
+def _reference(yhat, y):
+    return 0.5 * np.mean((yhat - y) ** 2)
 
 
-def _hints(yhat, y) -> dict:
-    """Typical wrong values for this case (the hints know n)."""
-    want, n = _reference(yhat, y), y.shape[0]
-    return {
-        "a sum instead of a mean: divide by the number of samples n "
-            f"(here n = {n})": n * want,
-        "off by a factor of 2: too large, the ½ is missing (the lessons' loss is "
-            "½·mean((ŷ − y)²), PyTorch's MSELoss has no ½)": 2 * want,
-        "a sum instead of a mean, and the ½ is missing: ½·mean((ŷ − y)²) = Σ(ŷ − y)² / (2n) "
-            f"(here n = {n})": 2 * n * want,
-        "the square root of the answer: no square root here, this is not the RMSE":
-            np.sqrt(want),
-    }
+def _mistakes(yhat, y) -> dict:
+    r = yhat - y
+    return {"sum": 0.5 * np.sum(r**2), "no_half": np.mean(r**2), "sum_no_half": np.sum(r**2),
+            "sqrt": np.sqrt(0.5 * np.mean(r**2)), "square_of_mean": 0.5 * np.mean(r) ** 2,
+            "abs": 0.5 * np.mean(np.abs(r)),
+            "broadcast": 0.5 * np.mean((yhat - y.reshape(-1)) ** 2)}
 
 
-def _one_number(got, yhat, y) -> str | None:
-    if got is not None and np.ndim(got) != 0:
-        return ("return one number (the mean over all samples), got an array of shape "
-                f"{np.shape(got)}")
-    return None
+def _convert(got):
+    if isinstance(got, (tuple, list)) and len(got) == 2 and np.size(got[0]) == 1 \
+            and np.size(got[1]) > 1:
+        raise WrongForm("you returned a pair (value, gradient), which is what losses.mse "
+                        "returns: return only the value, e.g. losses.mse(yhat, y)[0]")
+    return got
 
 
-def check_half_mse(fn: Callable, *, seed: int = 0) -> bool:
-    """Check ``fn(yhat, y) -> float`` = ½·mean((yhat − y)²) on random (n, 1) arrays."""
-    return check("half_mse", fn, _reference, half_mse_cases(seed), hints_for=_hints,
-                 form_hint=_one_number)
+def check_half_mse(fn: Callable, *, seed: int = 0, grade: bool = False):
+    """Check your ``half_mse(yhat, y)`` on random (n, 1) arrays; prints ✓ or a hint."""
+    return check("half_mse", fn, _reference, half_mse_cases(seed), mistakes=_mistakes,
+                 hints=HALF_MSE_HINTS, convert=_convert, grade=grade)
+
+
+assert_half_mse = assert_form(check_half_mse)

@@ -1,14 +1,12 @@
 """Checkers for lesson 03 (L1, sparsity and constraints).
 
     from wdlib.exercises import lesson03
-    lesson03.check_soft_threshold(soft_threshold)      # sign(w) · max(|w| - t, 0)
-    lesson03.check_prox_lasso_step(prox_lasso_step)    # one ISTA step: gradient, then threshold
-    lesson03.check_max_norm(max_norm_project)          # every column of W to norm <= c
+    lesson03.check_soft_threshold(soft_threshold)
+    lesson03.check_prox_lasso_step(prox_lasso_step)
+    lesson03.check_max_norm(max_norm_project)
 
-Each checker calls the learner's function on random inputs, compares it with the reference
-(``penalties.soft_threshold``, ``penalties.MaxNorm``) and prints ``✓`` or a specific hint (hard
-instead of soft thresholding, threshold λ instead of lr·λ, a subgradient step instead of the
-proximal one, rows instead of columns, ...). It returns True or False.
+Each checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
+mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
 """
 
 from __future__ import annotations
@@ -18,16 +16,57 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import penalties
-from wdlib.exercises._core import check
+from wdlib.exercises._core import assert_form, check
 
 __all__ = ["check_soft_threshold", "check_prox_lasso_step", "check_max_norm",
-           "soft_threshold_cases", "prox_lasso_cases", "max_norm_cases",
-           "reference_soft_threshold", "reference_prox_lasso_step", "reference_max_norm"]
+           "assert_soft_threshold", "assert_prox_lasso_step", "assert_max_norm",
+           "soft_threshold_cases", "prox_lasso_cases", "max_norm_cases"]
+
+SOFT_THRESHOLD_HINTS = {
+    "hard": "that is hard thresholding (w kept as it is where |w| > t): soft-thresholding also "
+            "moves the surviving weights towards 0 by t",
+    "crossed_zero": "small weights crossed zero: w - t·sign(w) must stop at 0, clamp |w| - t "
+                    "with max(·, 0)",
+    "sign_lost": "the sign is lost: multiply max(|w| - t, 0) by sign(w)",
+    "l2_prox": "that is the L2 proximal step w / (1 + t), a shrink by a factor; L1 subtracts t "
+               "and stops at 0",
+    "t_twice": "threshold off by a factor of 2: too large (subtract t, not 2t)",
+    "t_half": "threshold off by a factor of 2: too small (subtract t, not t/2)",
+    "one_sided": "negative weights were all set to 0: max(w - t, 0) only handles w > 0; a "
+                 "weight below -t moves towards 0 too (w + t)",
+}
+
+PROX_HINTS = {
+    "threshold_lam": "the threshold is lr·λ (the step size times λ), not λ",
+    "subgradient": "that is a subgradient step w - lr·(∇L + λ·sign(w)); the proximal step is a "
+                   "plain gradient step on the data loss, then soft-thresholding by lr·λ",
+    "no_threshold": "the soft-thresholding is missing: after the gradient step, apply "
+                    "sign(v)·max(|v| - lr·λ, 0)",
+    "uphill": "the gradient step goes uphill: the data gradient is Xᵀ(Xw - y)/n and the step "
+              "subtracts it",
+    "no_1_over_n": "the data gradient is missing its 1/n: the loss is a mean over the n samples",
+    "grad_twice": "the data gradient is twice too large: the loss is ½·mean((Xw - y)²), whose "
+                  "gradient is Xᵀ(Xw - y)/n (no factor 2)",
+    "order_swapped": "the order is swapped: take the gradient step first, then soft-threshold",
+    "threshold_w": "you soft-thresholded the old w and added the gradient step: threshold the "
+                   "point after the gradient step, S(w - lr·∇L, lr·λ)",
+}
+
+MAX_NORM_HINTS = {
+    "rows": "you rescaled rows: with W of shape (fan_in, fan_out), a unit's incoming weights are "
+            "a column (norm over axis 0)",
+    "all_columns": "every column was rescaled to norm exactly c: a constraint leaves the columns "
+                   "already inside the ball (norm <= c) unchanged",
+    "whole_matrix": "that bounds the norm of the whole matrix: max-norm bounds each unit "
+                    "(column) separately",
+    "squared": "compare norms, not squared norms: the factor is c / ‖w‖, not c² / ‖w‖²",
+    "clip_entries": "you clipped each entry into [-c, c]: max-norm rescales a whole column, so "
+                    "its direction is kept",
+}
 
 # --------------------------------------------------------------------------- soft-thresholding
 
-def reference_soft_threshold(w, t):
-    """``sign(w) · max(|w| - t, 0)``."""
+def _ref_soft_threshold(w, t):
     return penalties.soft_threshold(w, t)
 
 
@@ -40,38 +79,28 @@ def soft_threshold_cases(seed: int = 0) -> list[tuple]:
     return cases
 
 
-def _soft_hints(w, t) -> dict:
+def _soft_mistakes(w, t) -> dict:
     S = penalties.soft_threshold
     small = np.abs(w) <= t
-    return {
-        "that is hard thresholding (w kept as it is where |w| > t): soft-thresholding also moves "
-        "the surviving weights towards 0 by t": np.where(small, 0.0, w),
-        "small weights crossed zero: w - t·sign(w) must stop at 0, clamp |w| - t with "
-        "max(·, 0)": w - t * np.sign(w),
-        "the sign is lost: multiply max(|w| - t, 0) by sign(w)": np.maximum(np.abs(w) - t, 0.0),
-        "that is the L2 proximal step w / (1 + t), a shrink by a factor; L1 subtracts t and "
-        "stops at 0": w / (1.0 + t),
-        "threshold off by a factor of 2: too large (subtract t, not 2t)": S(w, 2 * t),
-        "threshold off by a factor of 2: too small (subtract t, not t/2)": S(w, t / 2),
-    }
+    return {"hard": np.where(small, 0.0, w), "crossed_zero": w - t * np.sign(w),
+            "sign_lost": np.maximum(np.abs(w) - t, 0.0), "l2_prox": w / (1.0 + t),
+            "t_twice": S(w, 2 * t), "t_half": S(w, t / 2),
+            "one_sided": np.maximum(w - t, 0.0)}
 
 
-def check_soft_threshold(fn: Callable) -> bool:
-    """``fn(w, t)`` must return ``sign(w) · max(|w| - t, 0)`` with w's shape."""
-    return check("soft_threshold", fn, reference_soft_threshold, soft_threshold_cases(),
-                 hints_for=_soft_hints)
+def check_soft_threshold(fn: Callable, *, grade: bool = False):
+    """Check your ``soft_threshold(w, t)``; prints ✓ or a hint."""
+    return check("soft_threshold", fn, _ref_soft_threshold, soft_threshold_cases(),
+                 mistakes=_soft_mistakes, hints=SOFT_THRESHOLD_HINTS, grade=grade)
 
 
 # --------------------------------------------------------------------------- proximal lasso step
 
 def _data_grad(w, X, y):
-    """Gradient of 1/(2n)‖y - Xw‖² (no intercept): Xᵀ(Xw - y)/n.  # (d,)"""
     return X.T @ (X @ w - y) / X.shape[0]
 
 
-def reference_prox_lasso_step(w, X, y, lr, lam):
-    """One proximal gradient (ISTA) step on 1/(2n)‖y - Xw‖² + lam‖w‖₁:
-    ``soft_threshold(w - lr · Xᵀ(Xw - y)/n, lr · lam)``."""
+def _ref_prox_lasso_step(w, X, y, lr, lam):
     return penalties.soft_threshold(w - lr * _data_grad(w, X, y), lr * lam)
 
 
@@ -87,39 +116,30 @@ def prox_lasso_cases(seed: int = 0) -> list[tuple]:
     return cases
 
 
-def _prox_hints(w, X, y, lr, lam) -> dict:
+def _prox_mistakes(w, X, y, lr, lam) -> dict:
     S = penalties.soft_threshold
     g = _data_grad(w, X, y)
     n = X.shape[0]
     first = S(w, lr * lam)
-    return {
-        "the threshold is lr·λ (the step size times λ), not λ": S(w - lr * g, lam),
-        "that is a subgradient step w - lr·(∇L + λ·sign(w)); the proximal step is a plain "
-        "gradient step on the data loss, then soft-thresholding by lr·λ":
-            w - lr * (g + lam * np.sign(w)),
-        "the soft-thresholding is missing: after the gradient step, apply "
-        "sign(v)·max(|v| - lr·λ, 0)": w - lr * g,
-        "the gradient step goes uphill: the data gradient is Xᵀ(Xw - y)/n and the step "
-        "subtracts it": S(w + lr * g, lr * lam),
-        "the data gradient is missing its 1/n: the loss is a mean over the n samples":
-            S(w - lr * n * g, lr * lam),
-        "the data gradient is twice too large: the loss is ½·mean((Xw - y)²), whose gradient "
-        "is Xᵀ(Xw - y)/n (no factor 2)": S(w - 2 * lr * g, lr * lam),
-        "the order is swapped: take the gradient step first, then soft-threshold":
-            first - lr * _data_grad(first, X, y),
-    }
+    return {"threshold_lam": S(w - lr * g, lam),
+            "subgradient": w - lr * (g + lam * np.sign(w)),
+            "no_threshold": w - lr * g,
+            "uphill": S(w + lr * g, lr * lam),
+            "no_1_over_n": S(w - lr * n * g, lr * lam),
+            "grad_twice": S(w - 2 * lr * g, lr * lam),
+            "order_swapped": first - lr * _data_grad(first, X, y),
+            "threshold_w": first - lr * g}
 
 
-def check_prox_lasso_step(fn: Callable) -> bool:
-    """``fn(w, X, y, lr, lam)`` must return ``soft_threshold(w - lr·Xᵀ(Xw - y)/n, lr·lam)``."""
-    return check("prox_lasso_step", fn, reference_prox_lasso_step, prox_lasso_cases(),
-                 hints_for=_prox_hints)
+def check_prox_lasso_step(fn: Callable, *, grade: bool = False):
+    """Check your ``prox_lasso_step(w, X, y, lr, lam)``; prints ✓ or a hint."""
+    return check("prox_lasso_step", fn, _ref_prox_lasso_step, prox_lasso_cases(),
+                 mistakes=_prox_mistakes, hints=PROX_HINTS, grade=grade)
 
 
 # --------------------------------------------------------------------------- max-norm projection
 
-def reference_max_norm(W, c):
-    """Rescale each column of W (a unit's incoming weights) whose norm exceeds c to norm c."""
+def _ref_max_norm(W, c):
     return penalties.MaxNorm(c).project({"W": W})["W"]
 
 
@@ -133,23 +153,21 @@ def max_norm_cases(seed: int = 0) -> list[tuple]:
     return cases
 
 
-def _max_norm_hints(W, c) -> dict:
+def _max_norm_mistakes(W, c) -> dict:
     cols = np.linalg.norm(W, axis=0, keepdims=True)
     rows = np.linalg.norm(W, axis=1, keepdims=True)
     frob = np.linalg.norm(W)
-    return {
-        "you rescaled rows: with W of shape (fan_in, fan_out), a unit's incoming weights are a "
-        "column (norm over axis 0)": W * np.minimum(1.0, c / rows),
-        "every column was rescaled to norm exactly c: a constraint leaves the columns already "
-        "inside the ball (norm <= c) unchanged": W * (c / cols),
-        "that bounds the norm of the whole matrix: max-norm bounds each unit (column) "
-        "separately": W * min(1.0, c / frob),
-        "compare norms, not squared norms: the factor is c / ‖w‖, not c² / ‖w‖²":
-            W * np.minimum(1.0, c**2 / cols**2),
-    }
+    return {"rows": W * np.minimum(1.0, c / rows), "all_columns": W * (c / cols),
+            "whole_matrix": W * min(1.0, c / frob),
+            "squared": W * np.minimum(1.0, c**2 / cols**2), "clip_entries": np.clip(W, -c, c)}
 
 
-def check_max_norm(fn: Callable) -> bool:
-    """``fn(W, c)`` must return W with every column of norm > c rescaled to norm c."""
-    return check("max_norm_project", fn, reference_max_norm, max_norm_cases(),
-                 hints_for=_max_norm_hints)
+def check_max_norm(fn: Callable, *, grade: bool = False):
+    """Check your ``max_norm_project(W, c)``; prints ✓ or a hint."""
+    return check("max_norm_project", fn, _ref_max_norm, max_norm_cases(),
+                 mistakes=_max_norm_mistakes, hints=MAX_NORM_HINTS, grade=grade)
+
+
+assert_soft_threshold = assert_form(check_soft_threshold)
+assert_prox_lasso_step = assert_form(check_prox_lasso_step)
+assert_max_norm = assert_form(check_max_norm)

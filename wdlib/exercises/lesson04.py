@@ -1,15 +1,11 @@
 """Checkers for lesson 04 (choosing λ).
 
     from wdlib.exercises import lesson04
-    lesson04.check_cv_loss(cv_loss)          # k-fold cross-validated ridge loss over a λ grid
-    lesson04.check_one_se_rule(one_se_rule)  # the one-standard-error rule on (k, L) fold losses
+    lesson04.check_cv_loss(cv_loss)
+    lesson04.check_one_se_rule(one_se_rule)
 
-Each checker calls the learner's function on random inputs, compares it with the reference and
-prints one line: ``✓ …: correct`` or ``✗ …: <a specific hint>`` (plain MSE instead of ½·MSE,
-losses measured on the training part of a fold, the held-out fold used for training, folds not
-from ``data.kfold``, the smallest λ in the band instead of the largest, a standard deviation
-instead of a standard error, ...). It returns True or False, so a solutions notebook can
-``assert`` it.
+Each checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
+mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
 """
 
 from __future__ import annotations
@@ -19,10 +15,45 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import data, solvers
-from wdlib.exercises._core import check
+from wdlib.exercises._core import assert_form, check
 
-__all__ = ["check_cv_loss", "check_one_se_rule", "reference_cv_loss", "reference_one_se_rule",
+__all__ = ["check_cv_loss", "check_one_se_rule", "assert_cv_loss", "assert_one_se_rule",
            "cv_cases", "one_se_cases", "fold_losses"]
+
+CV_HINTS = {
+    "plain_mse": "the loss is ½·mean((ŷ − y)²) in these lessons (the objective ridge "
+                 "minimizes); you have the plain mean of squares, twice too large",
+    "train_part": "these are the losses on the training part of each fold: evaluate on the "
+                  "held-out fold (val_idx)",
+    "leakage": "leakage: you fitted on all n points, held-out fold included; fit on train_idx "
+               "only",
+    "summed": "you summed the fold losses: take the mean over the k folds",
+    "no_intercept": "the intercept is missing: predict X @ w + b with the b that solvers.ridge "
+                    "returns",
+    "pooled": "you pooled all held-out points (a mean weighted by fold size); take each fold's "
+              "loss, then the plain mean over the folds",
+    "contiguous": "these folds are not data.kfold(n, k, seed)'s (contiguous blocks?): use "
+                  "`data.kfold(len(X), k=k, seed=seed)` so everyone gets the same folds",
+    "seed_ignored": "the folds ignore the `seed` argument: pass it on, "
+                    "data.kfold(len(X), k=k, seed=seed)",
+    "broadcast": "a shape slip: predictions of shape (m,) minus targets of shape (m, 1) "
+                 "broadcast to an (m, m) matrix; flatten y (y.reshape(-1)) before subtracting",
+}
+
+ONE_SE_HINTS = {
+    "argmin": "that is the λ with the smallest mean CV loss; the rule then moves to the "
+              "largest λ whose mean is within one standard error of that minimum",
+    "smallest_in_band": "the rule picks the largest λ within the band (the simplest model), not "
+                        "the smallest",
+    "index": "you returned an index: return the λ value, lams[j]",
+    "std": "band too wide: the standard error is std / sqrt(k), not the standard deviation",
+    "ddof0": "use the sample standard deviation, np.std(..., ddof=1), for the standard error",
+    "se_each": "use the standard error at the minimizing λ (one band for all λ), not at each λ",
+    "variance": "the band uses the variance of the fold losses: the standard error is "
+                "std(ddof=1) / sqrt(k), a square root",
+    "next": "you took the next λ after the minimum: the rule takes the largest λ whose mean "
+            "loss is still within one standard error of the minimum",
+}
 
 # --------------------------------------------------------------------------- k-fold CV loss
 
@@ -32,7 +63,7 @@ def _half_mse(w, b, X, y):
 
 
 def fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
-                intercept=True, folds=None):
+                intercept=True, folds=None, broadcast=False):
     """(k, L) validation losses of ridge on each fold; keyword switches build typical mistakes."""
     y = np.asarray(y).reshape(-1)
     n = X.shape[0]
@@ -44,13 +75,15 @@ def fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
         if not intercept:
             b = np.zeros_like(b)
         idx = va if evaluate_on == "val" else tr
-        out.append(_half_mse(w, b, X[idx], y[idx]))
+        if broadcast:                                                  # (m, 1, L) - (m, L)
+            r = (X[idx] @ w.T + b)[:, None, :] - y[idx][None, :, None]
+            out.append(0.5 * np.mean(r**2, axis=(0, 1)))
+        else:
+            out.append(_half_mse(w, b, X[idx], y[idx]))
     return np.array(out)                                               # (k, L)
 
 
-def reference_cv_loss(X, y, lams, k=5, seed=0):
-    """Mean over the k folds of ``data.kfold(n, k, seed)`` of the held-out ½·MSE of
-    ``solvers.ridge`` fitted on the other folds, for every λ: shape (L,)."""
+def _ref_cv_loss(X, y, lams, k=5, seed=0):
     return fold_losses(X, y, lams, k, seed).mean(axis=0)
 
 
@@ -77,44 +110,34 @@ def _cv_shape(got, X, y, lams, k, seed) -> str | None:
     return f"wrong shape: expected ({len(lams)},), one loss per λ, got {np.shape(got)}"
 
 
-def _cv_hints(X, y, lams, k, seed) -> dict:
+def _cv_mistakes(X, y, lams, k, seed) -> dict:
     n = X.shape[0]
     per_fold = fold_losses(X, y, lams, k, seed)                        # (k, L)
     sizes = np.array([len(va) for _, va in data.kfold(n, k=k, seed=seed)])
     blocks = np.array_split(np.arange(n), k)
     contiguous = [(np.setdiff1d(np.arange(n), va), va) for va in blocks]
-    return {
-        "the loss is ½·mean((ŷ − y)²) in these lessons (the objective ridge minimizes); "
-        "you have the plain mean of squares, twice too large": 2 * per_fold.mean(axis=0),
-        "these are the losses on the training part of each fold: evaluate on the held-out "
-        "fold (val_idx)": fold_losses(X, y, lams, k, seed, evaluate_on="train").mean(axis=0),
-        "leakage: you fitted on all n points, held-out fold included; fit on train_idx "
-        "only": fold_losses(X, y, lams, k, seed, train_on="all").mean(axis=0),
-        f"you summed the fold losses: take the mean over the k = {k} folds":
-            per_fold.sum(axis=0),
-        "the intercept is missing: predict X @ w + b with the b that solvers.ridge "
-        "returns": fold_losses(X, y, lams, k, seed, intercept=False).mean(axis=0),
-        "you pooled all held-out points (a mean weighted by fold size); take each fold's "
-        "loss, then the plain mean over the folds": (sizes @ per_fold) / n,
-        "these folds are not data.kfold(n, k, seed)'s (contiguous blocks?): use "
-        "`data.kfold(len(X), k=k, seed=seed)` so everyone gets the same folds":
-            fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
-    }
+    out = {"plain_mse": 2 * per_fold.mean(axis=0),
+           "train_part": fold_losses(X, y, lams, k, seed, evaluate_on="train").mean(axis=0),
+           "leakage": fold_losses(X, y, lams, k, seed, train_on="all").mean(axis=0),
+           "summed": per_fold.sum(axis=0),
+           "no_intercept": fold_losses(X, y, lams, k, seed, intercept=False).mean(axis=0),
+           "pooled": (sizes @ per_fold) / n,
+           "contiguous": fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
+           "broadcast": fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0)}
+    if seed != 0:
+        out["seed_ignored"] = fold_losses(X, y, lams, k, 0).mean(axis=0)
+    return out
 
 
-def check_cv_loss(fn: Callable) -> bool:
-    """``fn(X, y, lams, k, seed)`` must return the k-fold CV loss of ridge for every λ: (L,)."""
-    return check("cv_loss", fn, reference_cv_loss, cv_cases(), hints_for=_cv_hints,
-                 form_hint=_cv_shape)
+def check_cv_loss(fn: Callable, *, grade: bool = False):
+    """Check your ``cv_loss(X, y, lams, k, seed)``; prints ✓ or a hint."""
+    return check("cv_loss", fn, _ref_cv_loss, cv_cases(), mistakes=_cv_mistakes, hints=CV_HINTS,
+                 form_hint=_cv_shape, grade=grade)
 
 
 # --------------------------------------------------------------------------- one-SE rule
 
-def reference_one_se_rule(lams, fold_losses):
-    """The one-standard-error rule: the largest λ whose mean CV loss is within one standard error
-    of the minimum, the standard error being that of the minimizing λ:
-    ``SE = std(fold losses, ddof=1) / sqrt(k)``. ``lams`` (L,) increasing, ``fold_losses``
-    (k, L). Returns a float (a value of ``lams``)."""
+def _ref_one_se_rule(lams, fold_losses):
     lams = np.asarray(lams, dtype=np.float64)
     L = np.asarray(fold_losses, dtype=np.float64)
     k = L.shape[0]
@@ -156,13 +179,7 @@ def one_se_cases(seed: int = 0) -> list[tuple]:
     return cases
 
 
-def _one_number(got, lams, L) -> str | None:
-    if got is None or np.shape(got) == ():
-        return None
-    return f"return one number (a value of lams), got shape {np.shape(got)}"
-
-
-def _one_se_hints(lams, L) -> dict:
+def _one_se_mistakes(lams, L) -> dict:
     lams = np.asarray(lams, dtype=np.float64)
     k = L.shape[0]
     mean = L.mean(axis=0)
@@ -170,24 +187,23 @@ def _one_se_hints(lams, L) -> dict:
     se0 = L.std(axis=0, ddof=0) / np.sqrt(k)
     se = sd / np.sqrt(k)
     i = int(np.argmin(mean))
-    band = lambda width: float(lams[np.flatnonzero(mean <= mean[i] + width).max()])
-    return {
-        "that is the λ with the smallest mean CV loss; the rule then moves to the largest λ "
-        "whose mean is within one standard error of that minimum": float(lams[i]),
-        "the rule picks the largest λ within the band (the simplest model), not the "
-        "smallest": float(lams[np.flatnonzero(mean <= mean[i] + se[i]).min()]),
-        "you returned an index: return the λ value, lams[j]":
-            float(np.flatnonzero(mean <= mean[i] + se[i]).max()),
-        "band too wide: the standard error is std / sqrt(k), not the standard deviation":
-            band(sd[i]),
-        "use the sample standard deviation, np.std(..., ddof=1), for the standard error":
-            band(se0[i]),
-        "use the standard error at the minimizing λ (one band for all λ), not at each λ":
-            float(lams[np.flatnonzero(mean - se <= mean[i]).max()]),
-    }
+    band = lambda width: float(lams[np.flatnonzero(mean <= mean[i] + width).max()])  # noqa: E731
+    out = {"argmin": float(lams[i]),
+           "smallest_in_band": float(lams[np.flatnonzero(mean <= mean[i] + se[i]).min()]),
+           "index": float(np.flatnonzero(mean <= mean[i] + se[i]).max()),
+           "std": band(sd[i]), "ddof0": band(se0[i]),
+           "se_each": float(lams[np.flatnonzero(mean - se <= mean[i]).max()]),
+           "variance": band(sd[i] ** 2)}
+    if i + 1 < len(lams):
+        out["next"] = float(lams[i + 1])
+    return out
 
 
-def check_one_se_rule(fn: Callable) -> bool:
-    """``fn(lams, fold_losses)`` must return the λ the one-standard-error rule picks."""
-    return check("one_se_rule", fn, reference_one_se_rule, one_se_cases(),
-                 hints_for=_one_se_hints, form_hint=_one_number, rtol=1e-12)
+def check_one_se_rule(fn: Callable, *, grade: bool = False):
+    """Check your ``one_se_rule(lams, fold_losses)``; prints ✓ or a hint."""
+    return check("one_se_rule", fn, _ref_one_se_rule, one_se_cases(), mistakes=_one_se_mistakes,
+                 hints=ONE_SE_HINTS, rtol=1e-12, atol=0.0, grade=grade)
+
+
+assert_cv_loss = assert_form(check_cv_loss)
+assert_one_se_rule = assert_form(check_one_se_rule)

@@ -1,14 +1,12 @@
 """Checkers for lesson 05 (vanishing and exploding gradients: depth, activation, initialization).
 
     from wdlib.exercises import lesson05
-    lesson05.check_glorot_std(glorot_std)        # sqrt(2 / (fan_in + fan_out))
-    lesson05.check_he_std(he_std)                # sqrt(2 / fan_in)
-    lesson05.check_backprop_tanh(backprop_tanh)  # dL/da_0 through a stack of tanh layers
+    lesson05.check_glorot_std(glorot_std)
+    lesson05.check_he_std(he_std)
+    lesson05.check_backprop_tanh(backprop_tanh)
 
-Each checker calls the learner's function on a few inputs, compares the result with the reference
-(the formulas of ``wdlib.init``) and prints ``✓`` or a specific hint (the variance
-instead of the standard deviation, fan_in only, the factor 2 missing, W instead of Wᵀ, the tanh
-derivative forgotten, ...). It returns True or False.
+Each checker calls your function on a few inputs and prints ``✓`` or a hint that names a typical
+mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
 """
 
 from __future__ import annotations
@@ -17,40 +15,75 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wdlib.exercises._core import WrongForm, check
+from wdlib.exercises._core import assert_form, check
 
-__all__ = ["check_glorot_std", "check_he_std", "check_backprop_tanh", "ref_glorot_std",
-           "ref_he_std", "ref_backprop_tanh", "backprop_cases", "FAN_CASES"]
+__all__ = ["check_glorot_std", "check_he_std", "check_backprop_tanh", "assert_glorot_std",
+           "assert_he_std", "assert_backprop_tanh", "backprop_cases", "FAN_CASES"]
 
 FAN_CASES = [(100, 30), (64, 64), (3, 300), (256, 512)]   # first: every typical mistake differs
+
+_STD_COMMON = {
+    "variance": "you returned the variance; the standard deviation is its square root",
+    "sqrt2_large": "off by a factor √2 (too large): check the factor 2 under the square root",
+    "sqrt2_small": "off by a factor √2 (too small): the variance has a factor 2 in the numerator",
+}
+
+GLOROT_HINTS = {
+    "fan_in": "you used fan_in only (sqrt(1/fan_in) is LeCun's init): Glorot averages the "
+              "forward condition fan_in·Var = 1 and the backward one fan_out·Var = 1, "
+              "Var = 2/(fan_in + fan_out)",
+    "fan_out": "you used fan_out only: Glorot uses both, Var = 2/(fan_in + fan_out)",
+    "he": "you used sqrt(2/fan_in), He's init for ReLU; Glorot is sqrt(2/(fan_in + fan_out))",
+    "uniform_bound": "you returned the bound a = sqrt(6/(fan_in + fan_out)) of the *uniform* "
+                     "Glorot init; its std is a/√3",
+    "product": "you used fan_in·fan_out: Glorot averages the two, Var = 2/(fan_in + fan_out)",
+    **_STD_COMMON,
+}
+
+HE_HINTS = {
+    "fan_out": "you used fan_out: He's forward condition is fan_in·Var(W)/2 = 1, Var = 2/fan_in",
+    "glorot": "you used the Glorot formula sqrt(2/(fan_in + fan_out)); for ReLU He uses "
+              "sqrt(2/fan_in)",
+    "no_two": "the factor 2 is missing: ReLU zeroes half of its inputs, so it halves the second "
+              "moment; He's variance is 2/fan_in, not 1/fan_in",
+    **_STD_COMMON,
+}
+
+BACKPROP_HINTS = {
+    "no_activation": "you forgot the activation: multiply by tanh'(z_l) = 1 − tanh(z_l)² "
+                     "before each Wᵀ",
+    "one_minus_z2": "wrong derivative: tanh'(z) = 1 − tanh(z)², not 1 − z²",
+    "no_square": "wrong derivative: tanh'(z) = 1 − tanh(z)², not 1 − tanh(z) (the square is "
+                 "missing)",
+    "tanh_itself": "you multiplied by tanh(z) instead of its derivative 1 − tanh(z)²",
+    "no_transpose": "use the transpose: the forward pass is a @ W, so the backward pass is g @ Wᵀ",
+    "forward_order": "wrong order: go backwards, from the last layer (W_L, z_L) to the first",
+    "last_linear": "the last layer is a tanh too (a_L = tanh(z_L)): multiply g by tanh'(z_L) "
+                   "before going through W_Lᵀ",
+}
 
 
 # --------------------------------------------------------------------------- references
 
-def ref_glorot_std(fan_in, fan_out) -> float:
-    """Xavier/Glorot: std = sqrt(2 / (fan_in + fan_out)), the scale ``init.xavier`` draws with."""
+def _ref_glorot_std(fan_in, fan_out) -> float:
     return float(np.sqrt(2.0 / (fan_in + fan_out)))
 
 
-def ref_he_std(fan_in, fan_out) -> float:
-    """He/Kaiming for ReLU: std = sqrt(2 / fan_in), the scale ``init.he`` draws with."""
+def _ref_he_std(fan_in, fan_out) -> float:
     return float(np.sqrt(2.0 / fan_in))
 
 
 def _tanh_backward(Ws, zs, g, *, deriv=lambda z: 1.0 - np.tanh(z) ** 2, transpose=True,
-                   order=None):
+                   order=None, last_linear=False):
     order = range(len(Ws) - 1, -1, -1) if order is None else order
     for l in order:
-        g = g * deriv(zs[l])
+        if not (last_linear and l == len(Ws) - 1):
+            g = g * deriv(zs[l])
         g = g @ (Ws[l].T if transpose else Ws[l])
     return g
 
 
-def ref_backprop_tanh(Ws, zs, g) -> np.ndarray:
-    """dL/da_0 for a_l = tanh(z_l), z_l = a_{l-1} @ W_l (l = 1..L), given g = dL/da_L.
-
-    Going back through layer l: multiply elementwise by tanh'(z_l) = 1 − tanh(z_l)², then by W_lᵀ.
-    """
+def _ref_backprop_tanh(Ws, zs, g) -> np.ndarray:
     return _tanh_backward(Ws, zs, g)
 
 
@@ -72,97 +105,60 @@ def backprop_cases(seed=0):
     return cases
 
 
-# --------------------------------------------------------------------------- answer forms
-
-def _scalar(got):
-    """A number (or a 1-element array) as a float array of shape ()."""
-    if got is None:
-        return None
-    arr = np.asarray(got, dtype=np.float64)
-    if arr.size != 1:
-        raise WrongForm(f"return one number (the standard deviation), got shape {arr.shape}")
-    return arr.reshape(())
-
-
-def _std_hints(formula_std: Callable):
-    """Hints shared by both standard-deviation checkers; ``formula_std(fi, fo)`` is the answer."""
-    def hints(fan_in, fan_out):
-        std = formula_std(fan_in, fan_out)
-        return {"you returned the variance; the standard deviation is its square root":
-                std ** 2,
-                "off by a factor √2 (too large): check the factor 2 under the square root":
-                std * np.sqrt(2.0),
-                "off by a factor √2 (too small): the variance has a factor 2 in the numerator":
-                std / np.sqrt(2.0)}
-    return hints
-
-
 # --------------------------------------------------------------------------- checkers
 
-def check_glorot_std(fn: Callable) -> bool:
-    """``fn(fan_in, fan_out) -> float``: the Xavier/Glorot std, sqrt(2 / (fan_in + fan_out))."""
-    base = _std_hints(ref_glorot_std)
-
-    def hints(fan_in, fan_out):
-        return {
-            "you used fan_in only (sqrt(1/fan_in) is LeCun's init): Glorot averages the forward "
-            "condition fan_in·Var = 1 and the backward one fan_out·Var = 1, "
-            "Var = 2/(fan_in + fan_out)": np.sqrt(1.0 / fan_in),
-            "you used fan_out only: Glorot uses both, Var = 2/(fan_in + fan_out)":
-                np.sqrt(1.0 / fan_out),
-            "you used sqrt(2/fan_in), He's init for ReLU; Glorot is sqrt(2/(fan_in + fan_out))":
-                np.sqrt(2.0 / fan_in),
-            "you returned the bound a = sqrt(6/(fan_in + fan_out)) of the *uniform* Glorot init; "
-            "its std is a/√3": np.sqrt(6.0 / (fan_in + fan_out)),
-            **base(fan_in, fan_out),
-        }
-
-    return check("glorot_std", fn, ref_glorot_std, FAN_CASES, hints_for=hints, convert=_scalar)
+def _std_common(std):
+    return {"variance": std**2, "sqrt2_large": std * np.sqrt(2.0), "sqrt2_small": std / np.sqrt(2)}
 
 
-def check_he_std(fn: Callable) -> bool:
-    """``fn(fan_in, fan_out) -> float``: the He/Kaiming std for ReLU, sqrt(2 / fan_in)."""
-    base = _std_hints(ref_he_std)
-
-    def hints(fan_in, fan_out):
-        return {
-            "you used fan_out: He's forward condition is fan_in·Var(W)/2 = 1, Var = 2/fan_in":
-                np.sqrt(2.0 / fan_out),
-            "you used the Glorot formula sqrt(2/(fan_in + fan_out)); for ReLU He uses "
-            "sqrt(2/fan_in)": np.sqrt(2.0 / (fan_in + fan_out)),
-            "the factor 2 is missing: ReLU zeroes half of its inputs, so it halves the second "
-            "moment; He's variance is 2/fan_in, not 1/fan_in": np.sqrt(1.0 / fan_in),
-            **base(fan_in, fan_out),
-        }
-
-    return check("he_std", fn, ref_he_std, FAN_CASES, hints_for=hints, convert=_scalar)
+def _glorot_mistakes(fan_in, fan_out):
+    return {"fan_in": np.sqrt(1.0 / fan_in), "fan_out": np.sqrt(1.0 / fan_out),
+            "he": np.sqrt(2.0 / fan_in), "uniform_bound": np.sqrt(6.0 / (fan_in + fan_out)),
+            "product": np.sqrt(2.0 / (fan_in * fan_out)),
+            **_std_common(_ref_glorot_std(fan_in, fan_out))}
 
 
-def check_backprop_tanh(fn: Callable) -> bool:
-    """``fn(Ws, zs, g) -> dL/da_0``: backpropagate g = dL/da_L through tanh layers a @ W."""
+def _he_mistakes(fan_in, fan_out):
+    return {"fan_out": np.sqrt(2.0 / fan_out), "glorot": np.sqrt(2.0 / (fan_in + fan_out)),
+            "no_two": np.sqrt(1.0 / fan_in), **_std_common(_ref_he_std(fan_in, fan_out))}
 
-    def hints(Ws, zs, g):
-        L = len(Ws)
-        wrong = {
-            "you forgot the activation: multiply by tanh'(z_l) = 1 − tanh(z_l)² before each Wᵀ":
-                dict(deriv=lambda z: np.ones_like(z)),
-            "wrong derivative: tanh'(z) = 1 − tanh(z)², not 1 − z²":
-                dict(deriv=lambda z: 1.0 - z ** 2),
-            "wrong derivative: tanh'(z) = 1 − tanh(z)², not 1 − tanh(z) (the square is missing)":
-                dict(deriv=lambda z: 1.0 - np.tanh(z)),
-            "you multiplied by tanh(z) instead of its derivative 1 − tanh(z)²":
-                dict(deriv=np.tanh),
-            "use the transpose: the forward pass is a @ W, so the backward pass is g @ Wᵀ":
-                dict(transpose=False),
-            "wrong order: go backwards, from the last layer (W_L, z_L) to the first":
-                dict(order=range(L)),
-        }
-        out = {}
-        for message, how in wrong.items():
-            try:                           # some mistakes only exist for square layers
-                out[message] = _tanh_backward(Ws, zs, g, **how)
-            except ValueError:
-                pass
-        return out
 
-    return check("backprop_tanh", fn, ref_backprop_tanh, backprop_cases(1), hints_for=hints)
+def check_glorot_std(fn: Callable, *, grade: bool = False):
+    """Check your ``glorot_std(fan_in, fan_out)``; prints ✓ or a hint."""
+    return check("glorot_std", fn, _ref_glorot_std, FAN_CASES, mistakes=_glorot_mistakes,
+                 hints=GLOROT_HINTS, grade=grade)
+
+
+def check_he_std(fn: Callable, *, grade: bool = False):
+    """Check your ``he_std(fan_in, fan_out)``; prints ✓ or a hint."""
+    return check("he_std", fn, _ref_he_std, FAN_CASES, mistakes=_he_mistakes, hints=HE_HINTS,
+                 grade=grade)
+
+
+def _backprop_mistakes(Ws, zs, g):
+    L = len(Ws)
+    how = {"no_activation": dict(deriv=lambda z: np.ones_like(z)),
+           "one_minus_z2": dict(deriv=lambda z: 1.0 - z ** 2),
+           "no_square": dict(deriv=lambda z: 1.0 - np.tanh(z)),
+           "tanh_itself": dict(deriv=np.tanh),
+           "no_transpose": dict(transpose=False),
+           "forward_order": dict(order=range(L)),
+           "last_linear": dict(last_linear=True)}
+    out = {}
+    for key, kw in how.items():
+        try:                               # some mistakes only exist for square layers
+            out[key] = _tanh_backward(Ws, zs, g, **kw)
+        except ValueError:
+            pass
+    return out
+
+
+def check_backprop_tanh(fn: Callable, *, grade: bool = False):
+    """Check your ``backprop_tanh(Ws, zs, g)``; prints ✓ or a hint."""
+    return check("backprop_tanh", fn, _ref_backprop_tanh, backprop_cases(1),
+                 mistakes=_backprop_mistakes, hints=BACKPROP_HINTS, grade=grade)
+
+
+assert_glorot_std = assert_form(check_glorot_std)
+assert_he_std = assert_form(check_he_std)
+assert_backprop_tanh = assert_form(check_backprop_tanh)

@@ -1,17 +1,11 @@
 """Checkers for lesson 07 (learning rate, momentum, schedules).
 
-How checkers work: see ``wdlib.exercises``.
+    from wdlib.exercises import lesson07
+    lesson07.check_momentum_updates(momentum_updates)
+    lesson07.check_cosine_lr(cosine_lr)
 
-============================  ============================================================
-checker                       the learner's function
-============================  ============================================================
-``check_momentum_updates``    ``momentum_updates(grads, lr, beta, dampening) -> (T, d)``: the
-                              change of the parameters at each step of PyTorch's SGD with
-                              momentum (buffer form), for a given sequence of gradients
-``check_cosine_lr``           ``cosine_lr(t, base, total_steps, min_value) -> array``: cosine
-                              annealing from base to min_value, held at min_value after
-                              total_steps (``schedules.cosine``)
-============================  ============================================================
+Each checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
+mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
 """
 
 from __future__ import annotations
@@ -21,14 +15,47 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import schedules
-from wdlib.exercises._core import check
+from wdlib.exercises._core import assert_form, check
 
-__all__ = ["check_momentum_updates", "check_cosine_lr", "ref_momentum_updates", "ref_cosine_lr"]
+__all__ = ["check_momentum_updates", "check_cosine_lr", "assert_momentum_updates",
+           "assert_cosine_lr"]
+
+MOMENTUM_HINTS = {
+    "first_damped": "first step: PyTorch sets buf = g (undamped) at the first step, not "
+                    "(1 − dampening)·g (a buffer that starts at 0)",
+    "damp_buf": "dampening on the wrong term: buf = β·buf + (1 − dampening)·g (the damping "
+                "multiplies the new gradient, not the old buffer)",
+    "adam_style": "that is an Adam-style average, buf = β·buf + (1 − β)·g: PyTorch's SGD damps "
+                  "the new gradient with (1 − dampening), not (1 − β)",
+    "no_dampening": "no dampening: the new gradient enters as (1 − dampening)·g",
+    "buffer": "you returned the buffer: the parameters change by −lr·buf",
+    "sign": "sign wrong: the step goes against the buffer, −lr·buf",
+    "no_lr": "the step is not multiplied by lr: the change is −lr·buf",
+    "positions": "you returned the positions (the running sum of the changes), not the change "
+                 "at each step",
+    "plain_sgd": "no momentum: this is plain SGD, −lr·g; keep a buffer buf = β·buf + "
+                 "(1 − dampening)·g",
+}
+
+COSINE_HINTS = {
+    "not_held": "not held after total_steps: past T your formula rises again (that is torch's "
+                "CosineAnnealingLR formula); clamp the step with np.minimum(t, total_steps)",
+    "min_ignored": "min_value ignored: the schedule goes from base down to min_value, "
+                   "min + (base − min)·(1 + cos(π·t/T))/2",
+    "no_half": "missing the (1 + ...)/2: the cosine factor (1 + cos(π·t/T))/2 runs from 1 to 0",
+    "no_div2": "the factor (1 + cos(π·t/T)) is missing its /2: it must run from 1 down to 0",
+    "full_period": "the period is off by a factor of 2: use cos(π·t/T), a half cosine over the "
+                   "T steps",
+    "upside_down": "the cosine is upside down: at t = 0 the lr must be base, at t = total_steps "
+                   "min_value",
+    "zero_after": "after total_steps the lr must stay at min_value, not drop to 0",
+}
 
 
 # --------------------------------------------------------------------------- references
 
-def _momentum(grads, lr, mu, dampening, *, first_damped=False, damp_buf=False):
+def _momentum(grads, lr, mu, dampening, *, first_damped=False, damp_buf=False,
+              adam_style=False):
     """Per-step parameter changes of heavy-ball momentum; the keyword flags build the typical
     mistakes (the reference has them all False)."""
     grads = np.asarray(grads, dtype=np.float64)
@@ -36,6 +63,8 @@ def _momentum(grads, lr, mu, dampening, *, first_damped=False, damp_buf=False):
     for t, g in enumerate(grads):
         if buf is None:
             buf = (1 - dampening) * g if first_damped else g.copy()
+        elif adam_style:
+            buf = mu * buf + (1 - mu) * g
         elif damp_buf:
             buf = (1 - dampening) * mu * buf + g
         else:
@@ -44,14 +73,11 @@ def _momentum(grads, lr, mu, dampening, *, first_damped=False, damp_buf=False):
     return out
 
 
-def ref_momentum_updates(grads, lr, mu, dampening) -> np.ndarray:
-    """PyTorch SGD(momentum=mu, dampening=dampening): buf = g at the first step, then
-    buf = mu·buf + (1 − dampening)·g; the parameters change by −lr·buf. Shape (T, d)."""
+def _ref_momentum_updates(grads, lr, mu, dampening) -> np.ndarray:
     return _momentum(grads, lr, mu, dampening)
 
 
-def ref_cosine_lr(t, base, total_steps, min_value) -> np.ndarray:
-    """``schedules.cosine(base, total_steps, min_value)(t)`` for an array of steps t."""
+def _ref_cosine_lr(t, base, total_steps, min_value) -> np.ndarray:
     return np.asarray(schedules.cosine(base, total_steps, min_value)(t), dtype=np.float64)
 
 
@@ -75,72 +101,40 @@ def _cosine_cases(seed=0):
 
 # --------------------------------------------------------------------------- checkers
 
-def check_momentum_updates(fn: Callable) -> bool:
-    """``fn(grads, lr, mu, dampening) -> (T, d)``: PyTorch's momentum buffer, p changes by
-    −lr·buf."""
-
-    def hints(grads, lr, mu, tau):
-        ref = ref_momentum_updates(grads, lr, mu, tau)
-        buf = -ref / lr
-        return {
-            "first step: PyTorch sets buf = g (undamped) at the first step, not (1 − dampening)·g"
-            " (a buffer that starts at 0)": _momentum(grads, lr, mu, tau, first_damped=True),
-            "dampening on the wrong term: buf = β·buf + (1 − dampening)·g (the damping "
-            "multiplies the new gradient, not the old buffer)":
-                _momentum(grads, lr, mu, tau, damp_buf=True),
-            "no dampening: the new gradient enters as (1 − dampening)·g":
-                _momentum(grads, lr, mu, 0.0),
-            "you returned the buffer: the parameters change by −lr·buf": buf,
-            "sign wrong: the step goes against the buffer, −lr·buf": -ref,
-            "the step is not multiplied by lr: the change is −lr·buf": -buf,
-            "you returned the positions (the running sum of the changes), not the change at "
-            "each step": np.cumsum(ref, axis=0),
-            "no momentum: this is plain SGD, −lr·g; keep a buffer buf = β·buf + "
-            "(1 − dampening)·g": -lr * grads,
-        }
-
-    def convert(got):
-        return got if got is None else np.asarray(got, dtype=np.float64)
-
-    def form(got, grads, *rest):
-        if got is not None and got.shape != grads.shape:
-            return f"wrong shape: expected {grads.shape} (one row per step, like grads), " \
-                   f"got {got.shape}"
-        return None
-
-    return check("momentum_updates", fn, ref_momentum_updates, _momentum_cases(7),
-                 hints_for=hints, convert=convert, form_hint=form)
+def _momentum_mistakes(grads, lr, mu, tau):
+    ref = _ref_momentum_updates(grads, lr, mu, tau)
+    buf = -ref / lr
+    return {"first_damped": _momentum(grads, lr, mu, tau, first_damped=True),
+            "damp_buf": _momentum(grads, lr, mu, tau, damp_buf=True),
+            "adam_style": _momentum(grads, lr, mu, tau, adam_style=True),
+            "no_dampening": _momentum(grads, lr, mu, 0.0),
+            "buffer": buf, "sign": -ref, "no_lr": -buf,
+            "positions": np.cumsum(ref, axis=0), "plain_sgd": -lr * grads}
 
 
-def check_cosine_lr(fn: Callable) -> bool:
-    """``fn(t, base, total_steps, min_value)`` for an array of steps t (may pass total_steps)."""
+def check_momentum_updates(fn: Callable, *, grade: bool = False):
+    """Check your ``momentum_updates(grads, lr, beta, dampening) -> (T, d)``."""
+    return check("momentum_updates", fn, _ref_momentum_updates, _momentum_cases(7),
+                 mistakes=_momentum_mistakes, hints=MOMENTUM_HINTS, grade=grade)
 
-    def hints(t, base, T, lo):
-        t = np.asarray(t, dtype=np.float64)
-        frac = t / T
-        return {
-            "not held after total_steps: past T your formula rises again (that is torch's "
-            "CosineAnnealingLR formula); clamp the step with np.minimum(t, total_steps)":
-                lo + (base - lo) * (1 + np.cos(np.pi * frac)) / 2,
-            "min_value ignored: the schedule goes from base down to min_value, "
-            "min + (base − min)·(1 + cos(π·t/T))/2":
-                base * (1 + np.cos(np.pi * np.minimum(frac, 1))) / 2,
-            "missing the (1 + ...)/2: the cosine factor (1 + cos(π·t/T))/2 runs from 1 to 0":
-                lo + (base - lo) * np.cos(np.pi * np.minimum(frac, 1)),
-            "the period is off by a factor of 2: use cos(π·t/T), a half cosine over the T steps":
-                lo + (base - lo) * (1 + np.cos(2 * np.pi * np.minimum(frac, 1))) / 2,
-            "the cosine is upside down: at t = 0 the lr must be base, at t = total_steps "
-            "min_value": lo + (base - lo) * (1 - np.cos(np.pi * np.minimum(frac, 1))) / 2,
-        }
 
-    def form(got, t, *rest):
-        if got is not None and np.shape(got) != np.shape(t):
-            return (f"wrong shape: expected {np.shape(t)} (one value per step in t), got "
-                    f"{np.shape(got)}; use NumPy functions so an array of steps works")
-        return None
+def _cosine_mistakes(t, base, T, lo):
+    t = np.asarray(t, dtype=np.float64)
+    frac = np.minimum(t / T, 1)
+    return {"not_held": lo + (base - lo) * (1 + np.cos(np.pi * t / T)) / 2,
+            "min_ignored": base * (1 + np.cos(np.pi * frac)) / 2,
+            "no_half": lo + (base - lo) * np.cos(np.pi * frac),
+            "no_div2": lo + (base - lo) * (1 + np.cos(np.pi * frac)),
+            "full_period": lo + (base - lo) * (1 + np.cos(2 * np.pi * frac)) / 2,
+            "upside_down": lo + (base - lo) * (1 - np.cos(np.pi * frac)) / 2,
+            "zero_after": np.where(t > T, 0.0, _ref_cosine_lr(t, base, T, lo))}
 
-    def convert(got):
-        return got if got is None else np.asarray(got, dtype=np.float64)
 
-    return check("cosine_lr", fn, ref_cosine_lr, _cosine_cases(3), hints_for=hints,
-                 convert=convert, form_hint=form)
+def check_cosine_lr(fn: Callable, *, grade: bool = False):
+    """Check your ``cosine_lr(t, base, total_steps, min_value)`` for an array of steps t."""
+    return check("cosine_lr", fn, _ref_cosine_lr, _cosine_cases(3), mistakes=_cosine_mistakes,
+                 hints=COSINE_HINTS, grade=grade)
+
+
+assert_momentum_updates = assert_form(check_momentum_updates)
+assert_cosine_lr = assert_form(check_cosine_lr)

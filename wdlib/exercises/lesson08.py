@@ -1,15 +1,11 @@
 """Checkers for lesson 08 (decoupled weight decay: Adam + L2 vs AdamW).
 
-How checkers work: see ``wdlib.exercises``.
+    from wdlib.exercises import lesson08
+    lesson08.check_adamw_step(adamw_step)
+    lesson08.check_effective_decay(effective_decay)
 
-==========================  ==============================================================
-checker                     the learner's function
-==========================  ==============================================================
-``check_adamw_step``        ``adamw_step(w, g, m, v, t, lr, wd) -> (w, m, v)``: one step of
-                            PyTorch's AdamW (b1 = 0.9, b2 = 0.999, eps = 1e-8), t = 1, 2, ...
-``check_effective_decay``   ``effective_decay(v_hat, lr, lam) -> array``: the per-step decay
-                            rate lr·lam/(√v̂ + eps) that Adam + L2 applies to each weight
-==========================  ==============================================================
+Each checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
+mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
 """
 
 from __future__ import annotations
@@ -18,10 +14,43 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wdlib.exercises._core import WrongForm, check
+from wdlib.exercises._core import assert_form, check, outputs
 
-__all__ = ["B1", "B2", "EPS", "check_adamw_step", "check_effective_decay", "ref_adamw_step",
-           "ref_effective_decay"]
+__all__ = ["B1", "B2", "EPS", "check_adamw_step", "check_effective_decay", "assert_adamw_step",
+           "assert_effective_decay"]
+
+ADAMW_HINTS = {
+    "coupled": "that is Adam + L2, not AdamW: the decay must not go into the gradient (and so "
+               "into m and v); shrink the weights directly, w·(1 − lr·wd)",
+    "decay_without_lr": "the decay is not multiplied by lr: PyTorch's AdamW shrinks by "
+                        "(1 − lr·wd), not (1 − wd) (that is the paper's convention with η_t = 1)",
+    "shrink_new": "you shrank the new weights, (w − lr·step)·(1 − lr·wd): shrink the old w, "
+                  "w·(1 − lr·wd) − lr·step",
+    "no_bias_correction": "no bias correction: divide m by (1 − b1^t) and v by (1 − b2^t) "
+                          "(t starts at 1)",
+    "eps_inside": "eps inside the square root: PyTorch divides by √v̂ + eps",
+    "no_decay": "no decay at all: AdamW shrinks the weights by (1 − lr·wd) each step",
+    "m_undamped": "m is wrong: m = b1·m + (1 − b1)·g (the new gradient is weighted by 1 − b1)",
+    "v_undamped": "v is wrong: v = b2·v + (1 − b2)·g² (the new squared gradient is weighted by "
+                  "1 − b2)",
+    "v_abs": "v is wrong: v averages the squared gradient g², not |g|",
+    "t_off_by_one": "the bias correction uses the wrong step: with t = 1, 2, ... divide by "
+                    "(1 − b1^t) and (1 − b2^t), not t + 1 or t − 1",
+    "no_sqrt": "the step divides by v̂: divide by √v̂ + eps (v̂ is a squared gradient)",
+    "decay_plus": "the decay has the wrong sign: the weights shrink, w·(1 − lr·wd)",
+}
+
+EFFECTIVE_DECAY_HINTS = {
+    "no_sqrt": "you forgot the square root: Adam divides by √v̂ (the gradient's RMS), not by v̂",
+    "times_sqrt": "you multiplied by √v̂: Adam divides the λ·w term by √v̂ + eps",
+    "adamw": "that is AdamW's decay lr·λ, the same for every weight: with Adam + L2 it is "
+             "divided by √v̂ + eps",
+    "no_lr": "the decay is not multiplied by lr: lr·λ/(√v̂ + eps)",
+    "no_lam": "λ is missing: the penalty's gradient is λ·w",
+}
+# the same mistakes by a learner who leaves out eps (the lesson's text gives no eps)
+EFFECTIVE_DECAY_HINTS.update({f"{k}:no_eps": v for k, v in list(EFFECTIVE_DECAY_HINTS.items())
+                              if k != "adamw"})
 
 B1, B2, EPS = 0.9, 0.999, 1e-8
 
@@ -29,14 +58,17 @@ B1, B2, EPS = 0.9, 0.999, 1e-8
 # --------------------------------------------------------------------------- references
 
 def _adam_step(w, g, m, v, t, lr, wd, *, coupled=False, lr_decay=True, shrink_new=False,
-               bias_correct=True, eps_inside=False):
+               bias_correct=True, eps_inside=False, m_damp=True, v_damp=True, v_abs=False,
+               t_shift=0, sqrt=True):
     """The reference and its typical mistakes, one switch each."""
     g = g + wd * w if coupled else g
-    m = B1 * m + (1 - B1) * g
-    v = B2 * v + (1 - B2) * g * g
-    m_hat = m / (1 - B1**t) if bias_correct else m
-    v_hat = v / (1 - B2**t) if bias_correct else v
-    step = m_hat / (np.sqrt(v_hat + EPS) if eps_inside else np.sqrt(v_hat) + EPS)
+    m = B1 * m + ((1 - B1) if m_damp else 1.0) * g
+    v = B2 * v + ((1 - B2) if v_damp else 1.0) * (np.abs(g) if v_abs else g * g)
+    tt = t + t_shift
+    m_hat = m / (1 - B1**tt) if bias_correct else m
+    v_hat = v / (1 - B2**tt) if bias_correct else v
+    root = np.sqrt if sqrt else (lambda x: x)
+    step = m_hat / (root(v_hat + EPS) if eps_inside else root(v_hat) + EPS)
     if coupled:
         return {"w": w - lr * step, "m": m, "v": v}
     decay = lr * wd if lr_decay else wd
@@ -44,13 +76,11 @@ def _adam_step(w, g, m, v, t, lr, wd, *, coupled=False, lr_decay=True, shrink_ne
     return {"w": new, "m": m, "v": v}
 
 
-def ref_adamw_step(w, g, m, v, t, lr, wd) -> dict:
-    """torch.optim.AdamW, one step: w ← w·(1 − lr·wd), then w ← w − lr·m̂/(√v̂ + eps)."""
+def _ref_adamw_step(w, g, m, v, t, lr, wd) -> dict:
     return _adam_step(w, g, m, v, t, lr, wd)
 
 
-def ref_effective_decay(v_hat, lr, lam) -> np.ndarray:
-    """Adam + L2: the λ·w part of the update is lr·λ·w/(√v̂ + eps): a decay rate per weight."""
+def _ref_effective_decay(v_hat, lr, lam) -> np.ndarray:
     return lr * lam / (np.sqrt(v_hat) + EPS)
 
 
@@ -78,56 +108,49 @@ def _decay_cases(seed=0):
             for shape, lr, lam in [((6,), 1e-3, 0.1), ((3, 4), 0.01, 1.0), ((5,), 3e-4, 2.0)]]
 
 
-# --------------------------------------------------------------------------- answer forms
-
-def _step_convert(got):
-    """A triple (w, m, v) -> {"w", "m", "v"} (``WrongForm`` if it is not one)."""
-    if got is None:
-        return None
-    if not isinstance(got, (tuple, list)) or len(got) != 3:
-        raise WrongForm(f"return a triple (w, m, v): the new weights and both new moments, "
-                        f"got {type(got).__name__}")
-    return {k: np.asarray(x, dtype=np.float64) for k, x in zip("wmv", got, strict=True)}
-
-
 # --------------------------------------------------------------------------- checkers
 
-def check_adamw_step(fn: Callable) -> bool:
-    """``fn(w, g, m, v, t, lr, wd) -> (w, m, v)``: one step of PyTorch's AdamW."""
-
-    def hints(*args):
-        s = lambda **kw: _adam_step(*args, **kw)                              # noqa: E731
-        return {
-            "that is Adam + L2, not AdamW: the decay must not go into the gradient (and so "
-            "into m and v); shrink the weights directly, w·(1 − lr·wd)": s(coupled=True),
-            "the decay is not multiplied by lr: PyTorch's AdamW shrinks by (1 − lr·wd), "
-            "not (1 − wd) (that is the paper's convention with η_t = 1)": s(lr_decay=False),
-            "you shrank the new weights, (w − lr·step)·(1 − lr·wd): shrink the old w, "
-            "w·(1 − lr·wd) − lr·step": s(shrink_new=True),
-            "no bias correction: divide m by (1 − b1^t) and v by (1 − b2^t) (t starts at 1)":
-                s(bias_correct=False),
-            "eps inside the square root: PyTorch divides by √v̂ + eps": s(eps_inside=True),
-            "no decay at all: AdamW shrinks the weights by (1 − lr·wd) each step":
-                _adam_step(*args[:6], 0.0),
-        }
-
-    return check("adamw_step", fn, ref_adamw_step, _step_cases(8), hints_for=hints,
-                 convert=_step_convert, rtol=1e-7, atol=1e-12)
+def _adamw_mistakes(*args):
+    s = lambda **kw: _adam_step(*args, **kw)                              # noqa: E731
+    t = args[4]
+    out = {"coupled": s(coupled=True), "decay_without_lr": s(lr_decay=False),
+           "shrink_new": s(shrink_new=True), "no_bias_correction": s(bias_correct=False),
+           "eps_inside": s(eps_inside=True), "no_decay": _adam_step(*args[:6], 0.0),
+           "m_undamped": s(m_damp=False), "v_undamped": s(v_damp=False), "v_abs": s(v_abs=True),
+           "no_sqrt": s(sqrt=False), "decay_plus": _adam_step(*args[:6], -args[6])}
+    for shift in (1, -1):
+        if t + shift >= 1:
+            out["t_off_by_one"] = s(t_shift=shift)
+            break
+    return out
 
 
-def check_effective_decay(fn: Callable) -> bool:
-    """``fn(v_hat, lr, lam) -> array``: lr·lam/(√v̂ + eps), one rate per weight."""
+def check_adamw_step(fn: Callable, *, grade: bool = False):
+    """Check your ``adamw_step(w, g, m, v, t, lr, wd) -> (w, m, v)``."""
+    return check("adamw_step", fn, _ref_adamw_step, _step_cases(8), mistakes=_adamw_mistakes,
+                 hints=ADAMW_HINTS, convert=outputs("w", "m", "v", what="a triple (w, m, v): "
+                                                    "the new weights and both new moments"),
+                 rtol=1e-7, atol=1e-12, grade=grade)
 
-    def hints(v_hat, lr, lam):
-        return {
-            "you forgot the square root: Adam divides by √v̂ (the gradient's RMS), not by v̂":
-                lr * lam / (v_hat + EPS),
-            "you multiplied by √v̂: Adam divides the λ·w term by √v̂ + eps":
-                lr * lam * (np.sqrt(v_hat) + EPS),
-            "that is AdamW's decay lr·λ, the same for every weight: with Adam + L2 it is "
-            "divided by √v̂ + eps": np.full_like(v_hat, lr * lam),
-            "the decay is not multiplied by lr: lr·λ/(√v̂ + eps)": lam / (np.sqrt(v_hat) + EPS),
-        }
 
-    return check("effective_decay", fn, ref_effective_decay, _decay_cases(9), hints_for=hints,
-                 rtol=1e-7, atol=0.0)
+def _decay_mistakes(v_hat, lr, lam):
+    out = {}
+    for suffix, eps in [("", EPS), (":no_eps", 0.0)]:
+        out.update({"no_sqrt" + suffix: lr * lam / (v_hat + eps),
+                    "times_sqrt" + suffix: lr * lam * (np.sqrt(v_hat) + eps),
+                    "no_lr" + suffix: lam / (np.sqrt(v_hat) + eps),
+                    "no_lam" + suffix: lr / (np.sqrt(v_hat) + eps)})
+    out["adamw"] = np.full_like(v_hat, lr * lam)
+    return out
+
+
+def check_effective_decay(fn: Callable, *, grade: bool = False):
+    """Check your ``effective_decay(v_hat, lr, lam)``: one rate per weight."""
+    return check("effective_decay", fn, _ref_effective_decay, _decay_cases(9),
+                 mistakes=_decay_mistakes, hints=EFFECTIVE_DECAY_HINTS,
+                 accept=lambda v_hat, lr, lam: [lr * lam / np.sqrt(v_hat)],   # without eps
+                 rtol=1e-7, atol=0.0, grade=grade)
+
+
+assert_adamw_step = assert_form(check_adamw_step)
+assert_effective_decay = assert_form(check_effective_decay)
