@@ -7,8 +7,8 @@ import threading
 
 import numpy as np
 import pytest
-
 from exercise_harness import run
+
 from wdlib.exercises import _core, lesson00, lesson08
 
 

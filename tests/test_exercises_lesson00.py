@@ -1,8 +1,8 @@
 """Lesson 00 checker: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-
 from exercise_harness import accepts, names, robust, robust_extra
+
 from wdlib import losses
 from wdlib.exercises import lesson00 as L
 

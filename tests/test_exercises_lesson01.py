@@ -1,12 +1,12 @@
 """Lesson 01 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-
 from exercise_harness import accepts, names, robust, robust_extra, run
+
 from wdlib import solvers
 from wdlib.exercises import lesson01 as L
 
-pairs = lambda s: list(zip(s[:-1], s[1:]))                                  # noqa: E731
+pairs = lambda s: list(zip(s[:-1], s[1:], strict=True))                                  # noqa: E731
 
 
 def _loop(sizes):
@@ -94,5 +94,6 @@ def test_ridge_swapped_outputs_are_called_a_swap():
 
 def test_ridge_says_which_output_is_wrong():
     ok, line = run(L.check_ridge_fit,
-                   lambda F, y, lam: (1.1 * solvers.ridge(F, y, lam)[0], solvers.ridge(F, y, lam)[1]))
+                   lambda F, y, lam: (1.1 * solvers.ridge(F, y, lam)[0],
+                                     solvers.ridge(F, y, lam)[1]))
     assert not ok and "'w' is wrong ('b' is right)" in line, line

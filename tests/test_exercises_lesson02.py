@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from exercise_harness import accepts, names, robust, robust_extra, run
+
 from wdlib import solvers
 from wdlib.exercises import lesson02 as L
 

@@ -1,8 +1,8 @@
 """Lesson 03 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-
 from exercise_harness import accepts, names, robust, robust_extra
+
 from wdlib import penalties
 from wdlib.exercises import lesson03 as L
 

@@ -1,8 +1,8 @@
 """Lesson 04 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-
 from exercise_harness import accepts, names, robust, robust_extra
+
 from wdlib import data, solvers
 from wdlib.exercises import lesson04 as L
 

@@ -3,8 +3,8 @@
 import math
 
 import numpy as np
-
 from exercise_harness import accepts, names, robust, robust_extra
+
 from wdlib.exercises import lesson05 as L
 
 GLOROT_CORRECT = [lambda a, b: math.sqrt(2 / (a + b)), lambda a, b: np.sqrt(2.0 / (a + b)),

@@ -1,8 +1,8 @@
 """Lesson 06 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-
 from exercise_harness import accepts, names, robust, robust_extra, run
+
 from wdlib import clipping
 from wdlib.exercises import lesson06 as L
 

@@ -1,8 +1,8 @@
 """Lesson 07 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-
 from exercise_harness import accepts, names, robust, robust_extra
+
 from wdlib import schedules
 from wdlib.exercises import lesson07 as L
 
@@ -59,8 +59,8 @@ def _cos(clamp=True, half=True, lo_on=True, period=1.0, sign=1.0, dtype=None):
 
 
 COS_CORRECT = [_cos(), lambda t, b, T, lo: schedules.cosine(b, T, lo)(t), _cos(dtype=np.float32),
-               lambda t, b, T, lo: np.array([lo + (b - lo) * 0.5 * (1 + np.cos(np.pi * min(s, T) / T))
-                                             for s in t])]
+               lambda t, b, T, lo: np.array([lo + (b - lo) * 0.5
+                                             * (1 + np.cos(np.pi * min(s, T) / T)) for s in t])]
 COS_MISTAKES = [
     (_cos(clamp=False), "not_held"),
     (_cos(lo_on=False), "min_ignored"),

@@ -1,8 +1,8 @@
 """Lesson 08 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-
 from exercise_harness import accepts, names, robust, robust_extra, run
+
 from wdlib.exercises import lesson08 as L
 
 B1, B2, EPS = 0.9, 0.999, 1e-8

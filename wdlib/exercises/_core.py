@@ -320,7 +320,8 @@ def _nonfinite(got: dict) -> str | None:
         if bad.any():
             what = "NaN" if np.isnan(g).any() else "inf"
             count = f" ({int(bad.sum())} of {g.size} entries)" if g.size > 1 else ""
-            return (f"{_label(k)} contains {what}{count}: a division by zero, log/sqrt of a negative number, or an overflow?")
+            return (f"{_label(k)} contains {what}{count}: a division by zero, log/sqrt of a "
+                    f"negative number, or an overflow?")
     return None
 
 
@@ -397,40 +398,16 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
               accept):
     """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``."""
     want = _canonical(reference(*args))
-    try:
-        raw = _call(fn, copy.deepcopy(tuple(args)), time_limit)
-    except NotImplementedError:
-        return NOT_IMPLEMENTED
-    except _Timeout:
-        return TIMED_OUT.format(s=time_limit)
-    except RecursionError:
-        return "your function raised RecursionError: it calls itself without end"
-    except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-        return f"your function raised {type(exc).__name__}: {exc}"
-    if raw is None:
-        return NONE_RETURNED
+    raw = _student_answer(fn, args, time_limit)
+    if isinstance(raw, _Hint):
+        return str(raw)
     eps = _low_precision(raw)
-    try:
-        got = raw if convert is None else convert(raw)
-        if got is None:
-            return NONE_RETURNED
-        if form_hint is not None:
-            hint = _safe(lambda: form_hint(got, *args))
-            if hint:
-                return hint
-        got = _normalize(got, want)
-    except WrongForm as exc:
-        return str(exc)
-    except Exception as exc:  # noqa: BLE001 - the return value could not be read
-        return (f"your answer could not be read as the expected form "
-                f"({type(exc).__name__}: {exc}); return {_expected_form(want)}")
+    got = _read_answer(raw, convert, form_hint, want, args)
+    if isinstance(got, _Hint):
+        return str(got)
     tol = _tolerances(want, rtol, atol, eps)
     if not _all_close(got, want, tol) and accept is not None:
-        for alt in _safe(lambda: list(accept(*args))) or []:
-            alt = _canonical(alt)
-            if set(alt) == set(want) and _all_close(got, alt, tol):
-                want = alt
-                break
+        want = _accepted_variant(got, want, tol, accept, args)
     if all(got[k].shape == want[k].shape for k in want) and _all_close(got, want, tol):
         if eps is not None and not float32:
             return FLOAT32.format(rel=_rel(got, want))
@@ -444,6 +421,52 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
     return _nonfinite(got) or (args, got, want, tol, eps, False)
 
 
+class _Hint(str):
+    """A message for the learner instead of a value (a str subclass, so it is told apart)."""
+
+
+def _student_answer(fn, args, time_limit):
+    """The learner's return value on copies of ``args``, or a ``_Hint`` saying what went wrong."""
+    try:
+        raw = _call(fn, copy.deepcopy(tuple(args)), time_limit)
+    except NotImplementedError:
+        return _Hint(NOT_IMPLEMENTED)
+    except _Timeout:
+        return _Hint(TIMED_OUT.format(s=time_limit))
+    except RecursionError:
+        return _Hint("your function raised RecursionError: it calls itself without end")
+    except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
+        return _Hint(f"your function raised {type(exc).__name__}: {exc}")
+    return _Hint(NONE_RETURNED) if raw is None else raw
+
+
+def _read_answer(raw, convert, form_hint, want, args):
+    """The return value as named float arrays like ``want``, or a ``_Hint`` about its form."""
+    try:
+        got = raw if convert is None else convert(raw)
+        if got is None:
+            return _Hint(NONE_RETURNED)
+        if form_hint is not None:
+            hint = _safe(lambda: form_hint(got, *args))
+            if hint:
+                return _Hint(hint)
+        return _normalize(got, want)
+    except WrongForm as exc:
+        return _Hint(str(exc))
+    except Exception as exc:  # noqa: BLE001 - the return value could not be read
+        return _Hint(f"your answer could not be read as the expected form "
+                     f"({type(exc).__name__}: {exc}); return {_expected_form(want)}")
+
+
+def _accepted_variant(got, want, tol, accept, args):
+    """``want``, or the other correct answer (``accept``) that ``got`` matches."""
+    for alt in _safe(lambda: list(accept(*args))) or []:
+        alt = _canonical(alt)
+        if set(alt) == set(want) and _all_close(got, alt, tol):
+            return alt
+    return want
+
+
 def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
     """None when every case is right; else the first typical mistake that the answer makes on
     *every* case (a coincidence on one input names nothing), else a description of the gap."""
@@ -453,7 +476,7 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
     tables = [(_safe(lambda r=r: mistakes(*r[0])) or {}) if mistakes else {} for r in runs]
     for key, hint in hints.items():
         seen = False
-        for (args, got, want, tol, eps, ok), table in zip(runs, tables, strict=True):
+        for (_args, got, want, tol, _eps, _ok), table in zip(runs, tables, strict=True):
             if key not in table:
                 continue
             try:
