@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from wdlib import _checks, data, models, optim, train
-from wdlib.tasks import surfaces
+from wdlib.tasks import schedule_menu, surfaces
 
 __all__ = ["Moons", "PLAYGROUND_MOONS", "SCHEDULES_MOONS", "moons",
            "PLAYGROUND_MLP", "PLAYGROUND_OPTIMIZERS", "PLAYGROUND_PENALTIES", "init_seed",
@@ -115,7 +115,7 @@ def train_playground(optimizer: str, penalty: str, lam: float, lr: float, epochs
 # ----------------------------------------------------------------- the schedules MLP (lesson 07)
 
 SCHEDULES_MLP = models.MLP((2, 16, 16, 1))             # tanh, 337 parameters
-SCHEDULES_STEPS = 100
+SCHEDULES_STEPS = schedule_menu.STEPS                  # 100
 SCHEDULES_MAX_LOSS = surfaces.BOWL_MAX_LOSS            # the bowl's divergence rule, shared
 
 

@@ -8,7 +8,8 @@ user cannot change them under another.
 - ``overfit_curve``: 20 points, lesson 01 and the "polynomial" dashboard (ridge in closed form).
 - ``lambda_task`` + ``legendre_features`` + ``LAMBDA_CURVE_LAMS`` / ``LAMBDA_LR_GRID_*``:
   lesson 04 and the "lambda_curve" / "lambda_lr_grid" dashboards (degree-12 fits by GD).
-- ``depth_curve`` + ``deep_mlp`` + ``DEPTH_STEPS`` / ``_LR`` / ``_MOMENTUM``: lesson 05 and the "depth_init" dashboard.
+- ``depth_curve`` + ``deep_mlp`` + ``DEPTH_STEPS`` / ``DEPTH_LR`` / ``DEPTH_MOMENTUM``: lesson 05
+  and the "depth_init" dashboard.
 """
 
 from __future__ import annotations
