@@ -19,8 +19,8 @@ import numpy as np
 from wdlib import _checks, clipping, losses, optim
 
 __all__ = ["CLIFF_H", "CLIFF_B", "CLIFF_C", "CLIFF_START", "cliff", "BOWL_ANGLE",
-           "BOWL_CURVATURES", "BOWL_HESSIAN", "BOWL_START", "BOWL_MAX_LOSS", "bowl", "descend",
-           "CLIP_MODES"]
+           "BOWL_ROTATION", "BOWL_CURVATURES", "BOWL_HESSIAN", "BOWL_START", "BOWL_MAX_LOSS",
+           "bowl", "descend", "CLIP_MODES"]
 
 # ----------------------------------------------------------------------------- the cliff
 
@@ -61,13 +61,13 @@ def cliff(w):
 # ----------------------------------------------------------------------------- the bowl
 
 BOWL_ANGLE = np.pi / 6                                     # the axes of the bowl, turned by 30°
-_ROT = np.array([[np.cos(BOWL_ANGLE), -np.sin(BOWL_ANGLE)],
-                 [np.sin(BOWL_ANGLE), np.cos(BOWL_ANGLE)]])
+BOWL_ROTATION = np.array([[np.cos(BOWL_ANGLE), -np.sin(BOWL_ANGLE)],   # (2, 2)
+                          [np.sin(BOWL_ANGLE), np.cos(BOWL_ANGLE)]])
 BOWL_CURVATURES = np.array([1.0, 20.0])                    # eigenvalues of the Hessian: κ = 20
-BOWL_HESSIAN = _ROT @ np.diag(BOWL_CURVATURES) @ _ROT.T    # (2, 2), symmetric
+BOWL_HESSIAN = BOWL_ROTATION @ np.diag(BOWL_CURVATURES) @ BOWL_ROTATION.T    # (2, 2), symmetric
 BOWL_START = (-2.5, 1.5)
 BOWL_MAX_LOSS = 1e12     # lesson 07: a run past this (1e11 × the start's loss) counts as diverged
-for _a in (BOWL_CURVATURES, BOWL_HESSIAN):
+for _a in (BOWL_ROTATION, BOWL_CURVATURES, BOWL_HESSIAN):
     _a.setflags(write=False)                               # shared constants: read-only
 
 
