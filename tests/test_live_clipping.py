@@ -8,8 +8,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from wdlib import diagnostics, optim  # noqa: E402
-from wdlib.live._surface import descend  # noqa: E402
-from wdlib.live.clipping import START, Clipping, cliff  # noqa: E402
+from wdlib.live.clipping import Clipping  # noqa: E402
+from wdlib.tasks.surfaces import CLIFF_START as START  # noqa: E402
+from wdlib.tasks.surfaces import cliff, descend  # noqa: E402
 
 
 def as_params(f):

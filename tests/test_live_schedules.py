@@ -8,20 +8,14 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from wdlib import data, diagnostics, losses, models, optim, schedules, train  # noqa: E402
-from wdlib.live._surface import descend  # noqa: E402
-from wdlib.live.schedules import (  # noqa: E402
-    HESSIAN,
-    KINDS,
-    MAX_LOSS,
-    PROBLEMS,
-    START,
-    STEPS,
-    Schedules,
-    make_schedule,
-    mlp_init,
-    quadratic,
-    train_mlp,
-)
+from wdlib.live.schedules import PROBLEMS, Schedules  # noqa: E402
+from wdlib.tasks.classification import SCHEDULES_MAX_LOSS as MAX_LOSS  # noqa: E402
+from wdlib.tasks.classification import mlp_init, train_mlp  # noqa: E402
+from wdlib.tasks.schedule_menu import KINDS, STEPS, make_schedule  # noqa: E402
+from wdlib.tasks.surfaces import BOWL_HESSIAN as HESSIAN  # noqa: E402
+from wdlib.tasks.surfaces import BOWL_START as START  # noqa: E402
+from wdlib.tasks.surfaces import bowl as quadratic  # noqa: E402
+from wdlib.tasks.surfaces import descend  # noqa: E402
 
 
 def test_quadratic_is_ill_conditioned_and_its_gradient_is_right():

@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 
 from wdlib import solvers  # noqa: E402
 from wdlib.live import sparsity as sp  # noqa: E402
+from wdlib.tasks import sparse  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def dash():
 def test_defaults_are_the_lasso_and_find_the_true_support(dash):
     d = dash
     d.set(**d.defaults)
-    ds, lam = sp.problem(0.0), d.defaults["lam"]
+    ds, lam = sparse.problem(0.0), d.defaults["lam"]
     w, b = solvers.lasso(ds.X, ds.y, lam)
     np.testing.assert_allclose(d.result["w"][1], w, rtol=1e-10, atol=1e-12)
     heights = np.array([p.vertices[1, 1] for p in d.bars.get_paths()])    # bar tops
@@ -42,7 +43,7 @@ def test_defaults_are_the_lasso_and_find_the_true_support(dash):
 def test_every_estimator_column(dash):
     d = dash
     d.set(mode="elastic_net", l1_ratio=0.3, lam=0.2, c=0.7, correlation=0.5)
-    ds = sp.problem(0.5)
+    ds = sparse.problem(0.5)
     w_ls, _ = solvers.ridge(ds.X, ds.y, 0.0)
     w_en, _ = solvers.elastic_net(ds.X, ds.y, 0.2, 0.3)
     w_mn, _ = solvers.max_norm(ds.X, ds.y, np.array([0.7]))
@@ -57,11 +58,11 @@ def test_only_l1_makes_exact_zeros_and_large_lambda_zeros_everything(dash):
     d = dash
     d.set(mode="elastic_net", l1_ratio=0.0, lam=0.1)              # ridge: shrinks, never 0
     assert np.all(d.result["w"][2] != 0) and np.all(d.result["w"][3] != 0)
-    ds = sp.problem(0.0)
+    ds = sparse.problem(0.0)
     d.set(mode="l1", lam=10.0)
     assert solvers.lam_max(ds.X, ds.y) < 10.0
     assert np.all(d.result["w"][1] == 0) and "20 of 20 weights exactly 0" in d.status.value
-    zeros = [np.sum(w == 0) for w in sp.path(0.0, "l1", 1.0)]       # along the λ grid
+    zeros = [np.sum(w == 0) for w in sparse.path(0.0, "l1", 1.0)]       # along the λ grid
     assert zeros[0] <= 2 and zeros[-1] == 20 and zeros[-1] - zeros[0] >= 18
     d.set(**d.defaults)
 
@@ -69,7 +70,7 @@ def test_only_l1_makes_exact_zeros_and_large_lambda_zeros_everything(dash):
 def test_correlated_features_the_lasso_drops_true_ones_the_elastic_net_keeps_them(dash):
     d = dash
     d.set(correlation=0.9)
-    on = sp.problem(0.9).meta["w_true"] != 0
+    on = sparse.problem(0.9).meta["w_true"] != 0
     lasso, enet = d.result["w"][1], d.result["w"][2]                 # l1_ratio 0.5, same λ
     assert np.sum(lasso[on] != 0) == 3 and np.sum(enet[on] != 0) == 5
     assert "true support 3/5 found" in d.status.value
@@ -77,11 +78,11 @@ def test_correlated_features_the_lasso_drops_true_ones_the_elastic_net_keeps_the
 
 
 def test_paths_are_cached_and_match_the_solvers(dash, monkeypatch):
-    ds = sp.problem(0.0)
-    w, _ = solvers.lasso(ds.X, ds.y, sp.LAMS)
-    np.testing.assert_allclose(sp.path(0.0, "l1", 1.0), w, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(sp.path(0.0, "max_norm", 1.0),
-                               solvers.max_norm(ds.X, ds.y, sp.CS)[0], rtol=0, atol=0)
+    ds = sparse.problem(0.0)
+    w, _ = solvers.lasso(ds.X, ds.y, sparse.LAMS)
+    np.testing.assert_allclose(sparse.path(0.0, "l1", 1.0), w, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(sparse.path(0.0, "max_norm", 1.0),
+                               solvers.max_norm(ds.X, ds.y, sparse.CS)[0], rtol=0, atol=0)
     d = dash
     d.set(**d.defaults)
     calls = []
@@ -91,18 +92,18 @@ def test_paths_are_cached_and_match_the_solvers(dash, monkeypatch):
     d.set(lam=0.3)
     d.set(lam=0.01)
     assert calls == [(2,), (2,)]                # only the current λ (L1 and EN as K = 2)
-    np.testing.assert_allclose(d.lines.get_segments()[9], np.c_[sp.LAMS, w[:, 9]],
+    np.testing.assert_allclose(d.lines.get_segments()[9], np.c_[sparse.LAMS, w[:, 9]],
                                rtol=1e-10, atol=1e-12)
     assert d.mark.get_xdata()[0] == 0.01
     d.set(mode="max_norm", c=3.0)
     assert d.mark.get_xdata()[0] == 3.0 and d.norm.get_visible() and d.legend.get_visible()
-    assert d.ax_path.get_xlim() == pytest.approx((sp.CS[0], sp.CS[-1]))
+    assert d.ax_path.get_xlim() == pytest.approx((sparse.CS[0], sparse.CS[-1]))
     d.set(**d.defaults)
     assert not d.norm.get_visible()
 
 
 def test_the_truth_does_not_depend_on_the_correlation():
-    a, b = sp.problem(0.0), sp.problem(0.9)
+    a, b = sparse.problem(0.0), sparse.problem(0.9)
     np.testing.assert_array_equal(a.meta["w_true"], b.meta["w_true"])
     assert not np.array_equal(a.X, b.X)
     assert np.sum(a.meta["w_true"] != 0) == 5 and np.any(a.meta["w_true"] < 0)

@@ -10,6 +10,9 @@ import pytest  # noqa: E402
 
 from wdlib import losses, models, optim, train  # noqa: E402
 from wdlib.live import weight_decay as wd  # noqa: E402
+from wdlib.tasks import classification as cl  # noqa: E402
+
+MODEL = cl.PLAYGROUND_MLP            # the playground's net
 
 
 @pytest.fixture(scope="module")
@@ -21,8 +24,8 @@ def dash():
 
 def direct(**kw):
     """The same training, written out with train.fit (what a lesson's code cell would do)."""
-    args = dict(loss="bce", lr=10 ** -0.5, steps=80, params=wd.MODEL.init(seed=0), record="loss")
-    return train.fit(wd.MODEL, wd.moons(), **{**args, **kw})
+    args = dict(loss="bce", lr=10 ** -0.5, steps=80, params=MODEL.init(seed=0), record="loss")
+    return train.fit(MODEL, cl.moons(cl.PLAYGROUND_MOONS), **{**args, **kw})
 
 
 def test_defaults_train_sgd_momentum_with_an_l2_penalty(dash):
@@ -36,8 +39,8 @@ def test_defaults_train_sgd_momentum_with_an_l2_penalty(dash):
     np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
     np.testing.assert_array_equal(d.result["hist"].val_loss, hist.val_loss)
     np.testing.assert_array_equal(d.result["prob"].ravel(),
-                                  losses.sigmoid(wd.MODEL.forward(params, d.grid)[:, 0]))
-    assert wd.MODEL.num_params() - sum(wd.MODEL.shapes[f"b{i}"][0] for i in (1, 2, 3)) == 304
+                                  losses.sigmoid(MODEL.forward(params, d.grid)[:, 0]))
+    assert MODEL.num_params() - sum(MODEL.shapes[f"b{i}"][0] for i in (1, 2, 3)) == 304
     assert d.result["weights"].shape == (304,)
     assert "SGD + momentum 0.9, λ is an L2 penalty" in d.status.value
     assert "= PyTorch SGD(momentum=0.9, weight_decay=λ)" in d.status.value
@@ -103,7 +106,7 @@ def test_lambda_zero_ghost_is_trained_once_and_previous_run_ghost(dash, monkeypa
     assert [c["lam"] for c in calls] == [1e-3, 1e-4]      # moving λ trains one net, not two
     np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)
     d.set(ghost="previous")                                 # ghost = the run at λ = 1e-3
-    run_3 = wd.run("momentum", "l2", 1e-3, 10 ** -0.5, 80, 0)[1]
+    run_3 = cl.train_playground("momentum", "l2", 1e-3, 10 ** -0.5, 80, 0)[1]
     np.testing.assert_array_equal(d.ghosts[0].get_ydata(), run_3.train_loss)
     d.set()                                                 # a redraw is not a new run
     np.testing.assert_array_equal(d.ghosts[0].get_ydata(), run_3.train_loss)
@@ -115,7 +118,7 @@ def test_lambda_zero_ghost_is_trained_once_and_previous_run_ghost(dash, monkeypa
 def test_init_seed_changes_only_the_initial_weights(dash):
     d = dash
     d.set(seed=3)
-    _, hist = direct(optimizer="momentum", penalty="l2", lam=1e-2, params=wd.MODEL.init(seed=3))
+    _, hist = direct(optimizer="momentum", penalty="l2", lam=1e-2, params=MODEL.init(seed=3))
     np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
     assert hist.train_loss[0] != direct(optimizer="momentum")[1].train_loss[0]
     d.set(**d.defaults)
@@ -126,7 +129,7 @@ def test_divergence_shows_the_step_hand_computed():
     gradient of the cross-entropy is bounded), so Σw² grows 81× a step and the penalty
     λ/2·Σw² overflows at the first t with 81^t·Σw₀² > max float."""
     d = wd.WeightDecay(optimizer="sgd", lam=1.0, lr=10.0, epochs=400)
-    w0 = np.concatenate([v.ravel() for k, v in wd.MODEL.init(seed=0).items() if k[0] == "W"])
+    w0 = np.concatenate([v.ravel() for k, v in MODEL.init(seed=0).items() if k[0] == "W"])
     t = int(np.ceil(np.log(np.finfo(float).max / np.sum(w0**2)) / np.log(81)))
     assert d.result["diverged_at"] == t == 161
     assert f"diverged at step {t}" in d.status.value and "error" not in d.status.value
@@ -135,8 +138,8 @@ def test_divergence_shows_the_step_hand_computed():
 
 
 def test_model_and_data_are_the_lessons():
-    assert wd.MODEL == models.MLP((2, 16, 16, 1), activation="tanh")
-    ds = wd.moons()
+    assert MODEL == models.MLP((2, 16, 16, 1), activation="tanh")
+    ds = cl.moons(cl.PLAYGROUND_MOONS)
     assert ds.X.shape == (60, 2) and ds.X_val.shape == (200, 2) and ds.y.sum() == 30
     assert np.abs(ds.X).max() < wd.EXTENT                 # every point inside the image
 
@@ -146,20 +149,20 @@ def test_same_init_toggle_off_gives_each_setting_its_own_deterministic_init(dash
     lr = 10 ** -0.5
     d.set(**d.defaults)
     d.set(same_init=False)
-    seed = wd.init_seed("momentum", "l2", 1e-2, lr, 80, 0, same_init=False)
+    seed = cl.init_seed("momentum", "l2", 1e-2, lr, 80, 0, same_init=False)
     # a stable hash of the setting (BLAKE2b), not Python's per-process hash(): fixed forever
     assert seed == 567736344 != 0
     _, hist = direct(optimizer="momentum", penalty="l2", lam=1e-2,
-                     params=wd.MODEL.init(seed=seed))
+                     params=MODEL.init(seed=seed))
     np.testing.assert_array_equal(d.result["hist"].train_loss, hist.train_loss)
     assert f"own init for this setting (seed {seed})" in d.status.value
     # the λ = 0 comparison run draws its own init too
     _, free = direct(optimizer="momentum",
-                     params=wd.MODEL.init(seed=wd.init_seed("momentum", "none", 0.0, lr, 80, 0,
+                     params=MODEL.init(seed=cl.init_seed("momentum", "none", 0.0, lr, 80, 0,
                                                             same_init=False)))
     np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)
     # every setting has its own seed; λ does not count without a penalty; the seed slider counts
-    seeds = {wd.init_seed(o, p, lam, r, e, s, same_init=False)
+    seeds = {cl.init_seed(o, p, lam, r, e, s, same_init=False)
              for o, p, lam, r, e, s in [("momentum", "l2", 1e-2, lr, 80, 0),
                                         ("momentum", "l2", 1e-3, lr, 80, 0),
                                         ("adam", "l2", 1e-2, lr, 80, 0),
@@ -168,9 +171,9 @@ def test_same_init_toggle_off_gives_each_setting_its_own_deterministic_init(dash
                                         ("momentum", "l2", 1e-2, lr, 90, 0),
                                         ("momentum", "l2", 1e-2, lr, 80, 1)]}
     assert len(seeds) == 7
-    assert wd.init_seed("sgd", "none", 1.0, lr, 80, 0, same_init=False) == \
-        wd.init_seed("sgd", "none", 1e-6, lr, 80, 0, same_init=False)
-    assert wd.init_seed("sgd", "l2", 1.0, lr, 80, 4) == 4            # ticked: the init seed
+    assert cl.init_seed("sgd", "none", 1.0, lr, 80, 0, same_init=False) == \
+        cl.init_seed("sgd", "none", 1e-6, lr, 80, 0, same_init=False)
+    assert cl.init_seed("sgd", "l2", 1.0, lr, 80, 4) == 4            # ticked: the init seed
     # deterministic: a fresh dashboard with the toggle off draws the same picture
     fresh = wd.WeightDecay(same_init=False)
     np.testing.assert_array_equal(fresh.result["hist"].val_loss, d.result["hist"].val_loss)

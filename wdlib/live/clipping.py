@@ -1,6 +1,7 @@
 """Dashboard "clipping" (lesson on exploding gradients): gradient descent falling off a cliff.
 
-The descent loop and the path panel are ``wdlib.live._surface``'s (shared with "schedules").
+The surface, its start and the descent loop are ``wdlib.tasks.surfaces``'; the path panel is
+``wdlib.live._surface``'s (shared with "schedules").
 """
 
 from __future__ import annotations
@@ -8,33 +9,11 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from wdlib import losses, optim, plots
-from wdlib.live._surface import descend, draw_path, path_panel
+from wdlib import optim, plots
+from wdlib.live._surface import draw_path, path_panel
 from wdlib.live.framework import Dashboard, log_slider, register
+from wdlib.tasks.surfaces import CLIFF_START, cliff, descend
 
-
-def cliff(w):
-    """A valley below a cliff (after Pascanu et al. 2013, fig. 6): ``w`` (..., 2) -> (loss, grad).
-
-    L(x, y) = H·ramp((x − 1)/b) + 0.1·x² + 0.02·x⁴ + ½(y − x/2)²,  H = 60, b = 0.3,
-
-    where ramp(u) = c·(softplus(u/c) − softplus((u − 1)/c)), c = 0.01, rises from 0 (u < 0) to
-    1 (u > 1) with slope 1 in between. So a plateau 60 high for x > 1.3 drops to a valley with
-    its minimum L = 0 at (0, 0) over a wall 0.3 wide of slope H/b = 200. The quartic makes the
-    far side steep, so a step thrown far past the wall lands where the gradient is larger still.
-    """
-    x, y = w[..., 0], w[..., 1]
-    u = (x - 1.0) / CLIFF_B
-    ramp = CLIFF_C * (np.logaddexp(0, u / CLIFF_C) - np.logaddexp(0, (u - 1) / CLIFF_C))
-    slope = losses.sigmoid(u / CLIFF_C) - losses.sigmoid((u - 1) / CLIFF_C)   # ramp'(u)
-    r = y - 0.5 * x                                                           # across the valley
-    value = CLIFF_H * ramp + 0.1 * x**2 + 0.02 * x**4 + 0.5 * r**2
-    dx = CLIFF_H / CLIFF_B * slope + 0.2 * x + 0.08 * x**3 - 0.5 * r
-    return value, np.stack([dx, r], axis=-1)                                  # (...), (..., 2)
-
-
-CLIFF_H, CLIFF_B, CLIFF_C = 60.0, 0.3, 0.01
-START = (2.5, -0.5)
 XLIM, YLIM = (-1.5, 3.0), (-1.5, 1.5)
 GRAD_RANGE, LOSS_RANGE = (1e-3, 1e5), (1e-4, 1e3)
 
@@ -68,7 +47,7 @@ class Clipping(Dashboard):
                 "threshold": log_slider("threshold", 1.0, 1e-2, 1e2)}
 
     def compute(self, values):
-        run = descend(cliff, START, optim.sgd(values["lr"]), self.STEPS, values["mode"],
+        run = descend(cliff, CLIFF_START, optim.sgd(values["lr"]), self.STEPS, values["mode"],
                       values["threshold"])
         over = run["grad_norm"] > values["threshold"] if values["mode"] == "norm" else \
             run["grad_norm_clipped"] < run["grad_norm"] * (1 - 1e-12)   # a coordinate was cut
@@ -76,7 +55,7 @@ class Clipping(Dashboard):
 
     def setup(self, fig):
         self.ax_path, self.ax_loss, self.ax_grad = fig.subplots(1, 3, width_ratios=[1.2, 1, 1])
-        self.path = path_panel(self.ax_path, cliff, START, XLIM, YLIM, grid=(181, 121),
+        self.path = path_panel(self.ax_path, cliff, CLIFF_START, XLIM, YLIM, grid=(181, 121),
                                floor=1e-2, levels=16, labels=("x", "y"))
         steps = np.arange(self.STEPS)
         self.loss, = self.ax_loss.plot(steps, np.ones(self.STEPS), color=plots.TRAIN,

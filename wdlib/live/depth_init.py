@@ -5,10 +5,18 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from wdlib import data, diagnostics, models, plots, train
+from wdlib import diagnostics, models, plots, train
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.tasks.regression import (
+    DEPTH_LR,
+    DEPTH_MAX,
+    DEPTH_MOMENTUM,
+    DEPTH_STEPS,
+    deep_mlp,
+    depth_curve,
+)
 
-MAX_DEPTH = 12
+MAX_DEPTH = DEPTH_MAX
 ACT_RANGE, GRAD_RANGE, LOSS_RANGE = (1e-8, 1e8), (1e-12, 1e12), (1e-3, 1e5)   # fixed log axes
 
 
@@ -36,10 +44,10 @@ class DepthInit(Dashboard):
     """
 
     title = "Depth and initialization: do signals and gradients survive the layers?"
-    STEPS, LR, MOMENTUM = 60, 0.05, 0.9
+    STEPS, LR, MOMENTUM = DEPTH_STEPS, DEPTH_LR, DEPTH_MOMENTUM
 
     def __init__(self, **initial):
-        self.data = data.polynomial(n=64, n_val=10, degree=3, noise=0.1, seed=0)
+        self.data = depth_curve()
         super().__init__(**initial)
 
     def make_controls(self):
@@ -54,7 +62,7 @@ class DepthInit(Dashboard):
 
     def compute(self, values):
         d, w = values["depth"], values["width"]
-        model = models.MLP((1,) + (w,) * d + (1,), values["activation"])
+        model = deep_mlp(d, w, values["activation"])
         X, y = self.data.X, self.data.y
         params = model.init(seed=0, init=values["init"], scale=values["init_scale"])
         stats = diagnostics.layer_stats(model, params, X, y)

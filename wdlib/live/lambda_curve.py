@@ -1,23 +1,23 @@
-"""Dashboard "lambda_curve" (lesson 04): the whole λ grid trained at once, validation curve."""
+"""Dashboard "lambda_curve" (lesson 04): the whole λ grid trained at once, validation curve.
+
+The task, its features and its λ grid are ``wdlib.tasks.regression``'; this module trains the
+grid (one batched ``train.fit``) and draws it."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from wdlib import data, losses, models, plots, solvers, train
+from wdlib import losses, models, plots, solvers, train
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.tasks.regression import (
+    LAMBDA_CURVE_LAMS,
+    LAMBDA_DEGREE,
+    LAMBDA_POOL,
+    lambda_task,
+    legendre_features,
+)
 
-DEGREE, POOL, BLOW_UP = 12, 200, 1e3
-
-
-def legendre_features(x, degree: int = DEGREE) -> np.ndarray:
-    """The lesson's features: ``data.legendre_features`` at degree 12 (well conditioned for GD)."""
-    return data.legendre_features(x, degree)
-
-
-def task(seed: int = 0) -> data.Dataset:
-    """Lesson 04's task: 200 noisy points of an S-curve (use the first n), 500 for validation."""
-    return data.polynomial(n=POOL, n_val=500, degree=3, noise=0.2, seed=seed)
+BLOW_UP = 1e3
 
 
 def blown_up(train_loss: np.ndarray) -> np.ndarray:
@@ -58,20 +58,20 @@ class LambdaCurve(Dashboard):
     """
 
     title = "Choosing λ: validation loss over the whole λ grid, trained at once"
-    LAMS = np.logspace(-7, 1, 25)                                          # (25,)
+    LAMS = LAMBDA_CURVE_LAMS                                               # (25,)
 
     def __init__(self, **initial):
-        self.data = task()
+        self.data = lambda_task()
         self.F, self.F_val = legendre_features(self.data.X), legendre_features(self.data.X_val)
         self.x_grid = np.linspace(-1, 1, 200)                              # (200,)
         self.F_grid = legendre_features(self.x_grid)                       # (200, 12)
-        self.model = models.linear(DEGREE)
+        self.model = models.linear(LAMBDA_DEGREE)
         super().__init__(**initial)
 
     def make_controls(self):
         return {"lr": log_slider("lr", 0.1, 1e-3, 1.0),
                 "epochs": int_slider("epochs", 50, 10, 500, step=10),
-                "n_train": int_slider("n_train", 20, 10, POOL, step=10),
+                "n_train": int_slider("n_train", 20, 10, LAMBDA_POOL, step=10),
                 "seeds": int_slider("seeds", 3, 1, 5)}
 
     def compute(self, v):

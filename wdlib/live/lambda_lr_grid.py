@@ -11,7 +11,15 @@ from matplotlib.patches import Patch
 
 from wdlib import losses, models, optim, plots, train
 from wdlib.live.framework import Dashboard, int_slider, register
-from wdlib.live.lambda_curve import DEGREE, blown_up, legendre_features, task
+from wdlib.live.lambda_curve import blown_up
+from wdlib.tasks.regression import (
+    LAMBDA_DEGREE,
+    LAMBDA_LR_GRID_LAMS,
+    LAMBDA_LR_GRID_LRS,
+    LAMBDA_LR_GRID_N,
+    lambda_task,
+    legendre_features,
+)
 
 # optimizer name -> (lr, momentum, weight_decay) -> Optimizer; momentum is Adam's β1
 OPTIMIZERS = {
@@ -42,15 +50,15 @@ class LambdaLrGrid(Dashboard):
     """
 
     title = "Validation loss over λ × learning rate, one batched training run"
-    LAMS = np.logspace(-6, 1, 8)                                            # (8,) rows
-    LRS = np.logspace(-3, 0.5, 8)                                           # (8,) columns
+    LAMS = LAMBDA_LR_GRID_LAMS                                              # (8,) rows
+    LRS = LAMBDA_LR_GRID_LRS                                                # (8,) columns
     NORM = LogNorm(2e-2, 2.0)                                               # colour range
 
     def __init__(self, **initial):
-        ds = task()
-        self.X, self.y = legendre_features(ds.X[:20]), ds.y[:20]
+        ds, n = lambda_task(), LAMBDA_LR_GRID_N
+        self.X, self.y = legendre_features(ds.X[:n]), ds.y[:n]
         self.X_val, self.y_val = legendre_features(ds.X_val), ds.y_val
-        self.model = models.linear(DEGREE)
+        self.model = models.linear(LAMBDA_DEGREE)
         self.grid = train.grid(lam=self.LAMS, lr=self.LRS)                  # K = 64, λ-major
         super().__init__(**initial)
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from wdlib import data, plots, solvers
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.tasks.regression import OVERFIT_LAMS, overfit_curve
 
 
 @register("polynomial")
@@ -18,10 +19,10 @@ class Polynomial(Dashboard):
     """
 
     title = "Polynomial regression: weight decay tames a wiggly fit"
-    LAMS = np.logspace(-7, 1, 33)          # (33,) the λ slider's positions
+    LAMS = OVERFIT_LAMS                    # (33,) the λ slider's positions
 
     def __init__(self, **initial):
-        self.data = data.polynomial(n=20, n_val=200, degree=3, noise=0.2, seed=0)
+        self.data = overfit_curve()
         self.features = data.polynomial_features
         self.x_grid = np.linspace(-1, 1, 200)[:, None]                          # (200, 1)
         super().__init__(**initial)

@@ -1,105 +1,31 @@
 """Dashboard "schedules" (lesson on lr schedules and momentum): an ill-conditioned bowl, and
-the same schedule and momentum training an MLP on two moons (full batch or minibatches)."""
+the same schedule and momentum training an MLP on two moons (full batch or minibatches).
+
+The problems, the schedules and the training runs are ``wdlib.tasks``' (``surfaces.bowl``,
+``classification.mlp_run``, ``schedule_menu.make_schedule``); this module draws them."""
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import ipywidgets as W
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from wdlib import data, models, optim, plots, schedules, train
-from wdlib.live._surface import descend, draw_path, path_panel
+from wdlib import optim, plots
+from wdlib.live._surface import draw_path, path_panel
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.tasks.classification import mlp_run
+from wdlib.tasks.schedule_menu import KINDS, STEPS, make_schedule
+from wdlib.tasks.surfaces import BOWL_CURVATURES, BOWL_MAX_LOSS, BOWL_START, bowl, descend
 
-STEPS = 100
-ANGLE = np.pi / 6
-ROT = np.array([[np.cos(ANGLE), -np.sin(ANGLE)], [np.sin(ANGLE), np.cos(ANGLE)]])
-CURVATURES = np.array([1.0, 20.0])                    # eigenvalues of the Hessian: κ = 20
-HESSIAN = ROT @ np.diag(CURVATURES) @ ROT.T            # (2, 2)
-START = (-2.5, 1.5)
 XLIM, YLIM = (-3.0, 3.0), (-2.0, 2.0)
 LR_RANGE, LOSS_RANGE = (1e-4, 3.0), (1e-10, 1e3)
 MLP_LOSS_RANGE = (3e-3, 3.0)     # the MLP's loss axis (right): fixed, like every limit here
-MAX_LOSS = 1e12          # a run past this (1e11 x its start) counts as diverged
 
-# the problem control: (label, value); "mlp*" train MLP on moons() with ½-MSE loss
+# the problem control: (label, value); "mlp*" train tasks.classification's MLP on two moons
 PROBLEMS = [("quadratic (κ = 20)", "quadratic"), ("MLP on two moons", "mlp"),
             ("MLP, minibatches of 20", "mlp_minibatch")]
-MLP = models.MLP((2, 16, 16, 1))                       # tanh, 337 parameters
 LABELS = {value: label for label, value in PROBLEMS}
 BATCH = 20                                             # the minibatch problem: 10 epochs
-
-# name -> builder(base lr, steps after the warmup); each is a function of the step
-KINDS = {
-    "constant": lambda lr, n: schedules.constant(lr),
-    "step": lambda lr, n: schedules.step_decay(lr, step_size=max(n // 4, 1), gamma=0.5),
-    "exponential": lambda lr, n: schedules.exponential(lr, gamma=0.97),
-    "1/t": lambda lr, n: schedules.inverse_time(lr, decay_rate=0.1),
-    "cosine": lambda lr, n: schedules.cosine(lr, total_steps=n),
-    "warmup+cosine": None,                               # schedules.warmup_cosine, below
-    "cosine restarts": lambda lr, n: schedules.cosine_warm_restarts(lr, T_0=max(n // 4, 1)),
-}
-
-
-def quadratic(w):
-    """L(w) = ½ wᵀ A w with A's eigenvalues 1 and 20 (axes turned by 30°): (loss, grad)."""
-    g = w @ HESSIAN                                    # (..., 2); A is symmetric
-    return 0.5 * np.sum(w * g, axis=-1), g
-
-
-def make_schedule(kind: str, lr: float, warmup: int, steps: int = STEPS):
-    """The dashboard's lr(t): a linear warmup over ``warmup`` steps (none if 0), then ``kind``
-    over the remaining steps. "warmup+cosine" is ``schedules.warmup_cosine`` (>= 1 warmup step).
-    """
-    if kind == "warmup+cosine":
-        return schedules.warmup_cosine(lr, max(warmup, 1), steps)
-    main = KINDS[kind](lr, steps - warmup)
-    return main if warmup == 0 else schedules.join([schedules.warmup(lr, warmup), main],
-                                                   [warmup])
-
-
-@lru_cache(maxsize=1)
-def moons():
-    """The MLP problems' data: 200 training and 200 validation points (``data.two_moons``)."""
-    return data.two_moons(n=200, n_val=200, noise=0.2, seed=0)
-
-
-@lru_cache(maxsize=1)
-def _init():
-    return MLP.init(seed=0)
-
-
-def mlp_init() -> dict:
-    """The MLP's initial weights (seed 0), the same for every run: a copy."""
-    return {k: v.copy() for k, v in _init().items()}
-
-
-def train_mlp(lr_t, momentum: float, batch_size: int | None = None, steps: int = STEPS):
-    """SGD with the schedule ``lr_t`` and ``momentum`` on the MLP from ``mlp_init()``: the loss
-    is ½·mean((ŷ − y)²) on the 0/1 labels (so a too-large lr diverges, as on the quadratic).
-
-    Returns ``(params, history)`` of ``train.fit`` (``record="loss"``); ``batch_size`` None is
-    full batch, else minibatches reshuffled every epoch (``data_seed=0``).
-    """
-    return train.fit(MLP, moons(), loss="mse", optimizer=optim.sgd(lr_t, momentum=momentum),
-                     steps=steps, batch_size=batch_size, data_seed=0, params=mlp_init(),
-                     record="loss")
-
-
-def mlp_run(lr_t, momentum: float, batch_size: int | None = None, steps: int = STEPS) -> dict:
-    """``train_mlp`` as the dashboard shows it: ``loss`` and ``val_loss`` (steps,) and
-    ``diverged_at``, the first step whose training loss is not finite or exceeds ``MAX_LOSS``
-    (the quadratic's rule; ``fit`` itself stops only at a non-finite loss), None if none.
-    Entries from that step on are NaN."""
-    _, hist = train_mlp(lr_t, momentum, batch_size, steps)
-    loss, val = hist.train_loss.copy(), hist.val_loss.copy()
-    bad = np.flatnonzero(~(loss <= MAX_LOSS))                       # NaN fails too
-    diverged_at = int(bad[0]) if bad.size else None
-    if diverged_at is not None:
-        loss[diverged_at:] = val[diverged_at:] = np.nan
-    return {"loss": loss, "val_loss": val, "diverged_at": diverged_at, "hist": hist}
 
 
 @register("schedules")
@@ -152,13 +78,13 @@ class Schedules(Dashboard):
     def compute(self, values):
         lr_t = make_schedule(values["schedule"], values["lr"], values["warmup"])
         if values["problem"] == "quadratic":
-            run = descend(quadratic, START, optim.sgd(lr_t, momentum=values["momentum"]),
-                          STEPS, max_loss=MAX_LOSS)
+            run = descend(bowl, BOWL_START, optim.sgd(lr_t, momentum=values["momentum"]),
+                          STEPS, max_loss=BOWL_MAX_LOSS)
         else:
             batch = BATCH if values["problem"] == "mlp_minibatch" else None
             run = mlp_run(lr_t, values["momentum"], batch)
         return {**values, **run, "lr_t": lr_t(np.arange(STEPS)),                # (STEPS,)
-                "limit": 2 * (1 + values["momentum"]) / CURVATURES[-1]}
+                "limit": 2 * (1 + values["momentum"]) / BOWL_CURVATURES[-1]}
 
     def setup(self, fig):
         self.ax_lr, self.ax_loss, self.ax_path = fig.subplots(1, 3, width_ratios=[1, 1, 1.2])
@@ -186,7 +112,7 @@ class Schedules(Dashboard):
         self.ax_mlp.spines["top"].set_visible(False)
         self.loss_note = self.ax_loss.text(0.03, 0.03, "", transform=self.ax_loss.transAxes,
                                            ha="left", va="bottom", fontsize=7, animated=True)
-        self.path = path_panel(self.ax_path, quadratic, START, XLIM, YLIM, grid=(121, 81),
+        self.path = path_panel(self.ax_path, bowl, BOWL_START, XLIM, YLIM, grid=(121, 81),
                                floor=1e-3, levels=12, labels=("w₁", "w₂"))
         # greys the path panel out while an MLP trains (axes coordinates: the limits stay put)
         self.veil = self.ax_path.add_patch(Rectangle((0, 0), 1, 1, transform=self.ax_path.transAxes,

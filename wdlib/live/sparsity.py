@@ -1,48 +1,20 @@
-"""Dashboard "sparsity" (lesson 03): L1, elastic net and max-norm on a sparse linear problem."""
+"""Dashboard "sparsity" (lesson 03): L1, elastic net and max-norm on a sparse linear problem.
+
+The problem, its grids and its fits are ``wdlib.tasks.sparse``'; this module draws them."""
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import ipywidgets as W
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 
-from wdlib import data, plots, solvers
+from wdlib import plots
 from wdlib.live.framework import Dashboard, log_slider, register
+from wdlib.tasks.sparse import CS, LAMS, fit_all, path, problem
 
-LAMS = np.logspace(-3, 1, 41)        # (41,) λ grid of the path panel = the λ slider's range
-CS = np.logspace(-2, 1, 31)          # (31,) c grid of the path panel = the c slider's range
+# the λ and c grids of the path panel (tasks.sparse.LAMS, CS) are the sliders' ranges
 MODES = {"l1": "L1 (lasso)", "elastic_net": "elastic net", "max_norm": "max-norm"}
 OFF = "#ff7f0e"                      # colour of the features outside the true support
-
-
-@lru_cache(maxsize=32)
-def problem(rho: float) -> data.Dataset:
-    """The lesson's data: n = 50, d = 20, 5 true features; the truth does not depend on rho."""
-    return data.sparse_linear(n=50, n_val=200, d=20, k=5, noise=0.5, correlation=rho, seed=1)
-
-
-def fit_all(rho: float, lam: float, r: float, c: float) -> dict:
-    """The four estimators at one setting, rows: least squares, L1, elastic net, max-norm."""
-    ds = problem(rho)
-    w_en, _ = solvers.elastic_net(ds.X, ds.y, np.array([lam, lam]), np.array([1.0, r]))
-    w_ls, w_mn = solvers.max_norm(ds.X, ds.y, np.array([np.inf, c]))[0]   # c = inf: plain LS
-    w = np.vstack([w_ls, w_en, w_mn])                                      # (4, d)
-    b = ds.y.mean() - w @ ds.X.mean(0)                                     # (4,)
-    val = 0.5 * np.mean((ds.X_val @ w.T + b - ds.y_val) ** 2, axis=0)      # (4,)
-    return {"w": w, "val": val}
-
-
-@lru_cache(maxsize=64)
-def path(rho: float, mode: str, r: float) -> np.ndarray:
-    """Every coefficient along the grid of the mode's strength (LAMS or CS), # (grid, d).
-    Computed once per problem and ratio: moving λ or c only moves the marker."""
-    ds = problem(rho)
-    if mode == "max_norm":
-        return solvers.max_norm(ds.X, ds.y, CS)[0]
-    w, _ = solvers.elastic_net(ds.X, ds.y, LAMS, 1.0 if mode == "l1" else r)
-    return w
 
 
 @register("sparsity")

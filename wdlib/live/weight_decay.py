@@ -1,17 +1,25 @@
-"""Dashboard "weight_decay" (lesson 02): an MLP on two moons, with weight decay and optimizers."""
+"""Dashboard "weight_decay" (lesson 02): an MLP on two moons, with weight decay and optimizers.
+
+The problem and its training run are ``wdlib.tasks.classification``' (``PLAYGROUND_MOONS``,
+``PLAYGROUND_MLP``, ``train_playground``, ``init_seed``); this module draws them."""
 
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 
 import ipywidgets as W
 import numpy as np
 
-from wdlib import data, losses, models, plots, train
+from wdlib import losses, plots
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.tasks.classification import (
+    PLAYGROUND_MLP,
+    PLAYGROUND_MOONS,
+    init_seed,
+    moons,
+    train_playground,
+)
 
-MODEL = models.MLP((2, 16, 16, 1), activation="tanh")       # 304 weights, 33 biases
 OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam", "adamw": "AdamW"}
 MEANING = {"none": "no penalty (λ is not used)",
            "l2": "λ is an L2 penalty: λ/2·‖W‖² is added to the loss (gradient λ·W)",
@@ -27,49 +35,8 @@ EXTENT = 3.0                                     # the decision-boundary panel: 
 BINS = np.linspace(-3, 3, 31)                    # (31,) weight-histogram bin edges
 
 
-@lru_cache(maxsize=1)
-def moons():
-    """The lesson's data: 60 noisy training points (easy to overfit), 200 validation points."""
-    return data.two_moons(n=60, n_val=200, noise=0.35, seed=0)
-
-
-def init_seed(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: int,
-              same_init: bool = True) -> int:
-    """The seed of the initial weights a setting trains from.
-
-    ``same_init`` (the default): ``seed`` itself, so every setting starts from the same weights
-    and a difference between two runs is caused by the settings. Otherwise each setting draws
-    its own initial weights: a seed derived from the whole setting by a stable hash (BLAKE2b of
-    its text, never Python's per-process ``hash()``), the same on every run and machine. λ does
-    not count when there is no penalty (it changes nothing then, so it must not change the init).
-    """
-    if same_init:
-        return seed
-    text = f"{optimizer}|{penalty}|{0.0 if penalty == 'none' else lam:.6e}|{lr:.6e}|{epochs}|{seed}"
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "little")
-
-
-def run(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: int,
-        same_init: bool = True):
-    """Train the MLP once (binary cross-entropy, full batch) from the initial weights of
-    ``init_seed(...)``: drawn with ``seed`` (``same_init``) or a seed of the setting's own.
-
-    AdamW + L2 uses AdamW's own decoupled ``weight_decay=lam``; L1 is a proximal step after each
-    update; otherwise L2 is a penalty term in the loss (= PyTorch's coupled ``weight_decay``).
-    Returns (params, history, all weights as one vector (304,)).
-    """
-    decoupled = optimizer == "adamw" and penalty == "l2"
-    start = MODEL.init(seed=init_seed(optimizer, penalty, lam, lr, epochs, seed, same_init))
-    params, hist = train.fit(MODEL, moons(), loss="bce", optimizer=optimizer, lr=lr,
-                             weight_decay=lam if decoupled else 0.0,
-                             penalty=None if penalty == "none" or decoupled else penalty,
-                             lam=lam, prox=penalty == "l1", steps=epochs,
-                             params=start, record="loss")
-    weights = np.concatenate([params[k].ravel() for k in MODEL.weight_keys])         # (304,)
-    return params, hist, weights
-
-
-baseline = lru_cache(maxsize=16)(run)   # the λ = 0 comparison: trained once while only λ moves
+# the λ = 0 comparison: trained once while only λ moves
+baseline = lru_cache(maxsize=16)(train_playground)
 
 
 @register("weight_decay")
@@ -121,18 +88,18 @@ class WeightDecay(Dashboard):
     def compute(self, v):
         key = (v["optimizer"], v["penalty"], v["lam"], v["lr"], v["epochs"], v["seed"],
                bool(v["same_init"]))
-        params, hist, weights = run(*key)
+        params, hist, weights = train_playground(*key)
         base = None
         if v["ghost"] == "lam0" and v["penalty"] != "none":
             _, base_hist, base_weights = baseline(v["optimizer"], "none", 0.0, *key[3:])
             base = (base_hist, base_weights)
-        logits = MODEL.forward(params, self.grid)                            # (2500, 1)
+        logits = PLAYGROUND_MLP.forward(params, self.grid)                            # (2500, 1)
         return {**v, "key": key, "hist": hist, "weights": weights, "diverged_at": hist.diverged_at,
                 "prob": losses.sigmoid(logits).reshape(50, 50), "base": base}
 
     def setup(self, fig):
         self.ax_b, self.ax_loss, self.ax_w = fig.subplots(1, 3, width_ratios=[1, 1.2, 1])
-        ds = moons()
+        ds = moons(PLAYGROUND_MOONS)
         self.prob = self.ax_b.imshow(np.full((50, 50), 0.5), origin="lower", cmap="RdBu_r",
                                      vmin=0, vmax=1, extent=[-EXTENT, EXTENT] * 2,
                                      alpha=0.6, animated=True)
