@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from wdlib import diagnostics, optim  # noqa: E402
+from wdlib import diagnostics, loop, optim  # noqa: E402
 from wdlib.live.clipping import Clipping  # noqa: E402
 from wdlib.tasks.surfaces import CLIFF_START as START  # noqa: E402
 from wdlib.tasks.surfaces import cliff, descend  # noqa: E402
@@ -51,7 +51,8 @@ def test_descend_is_plain_sgd_and_norm_clipping_caps_every_step():
 
 
 def test_descend_stops_at_max_loss_or_non_finite():
-    run = descend(cliff, START, optim.sgd(0.1), 50, max_loss=61.0)   # start loss is 62.x
+    run = descend(cliff, START, optim.sgd(0.1), 50,
+                  divergence=loop.Divergence(max_loss=61.0))         # start loss is 62.x
     assert run["diverged_at"] == 0 and np.all(np.isnan(run["loss"]))
     run = descend(cliff, START, optim.sgd(0.1), 50)
     t = run["diverged_at"]

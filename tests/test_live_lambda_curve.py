@@ -10,8 +10,8 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from wdlib import losses, models, train  # noqa: E402
-from wdlib.live.lambda_curve import LambdaCurve, band_polygons, blown_up  # noqa: E402
+from wdlib import loop, losses, models, train  # noqa: E402
+from wdlib.live.lambda_curve import DIVERGENCE, LambdaCurve, band_polygons  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +25,20 @@ def chosen(d):
     return d.LAMS[d.result["best"]]
 
 
-def test_blown_up_and_band_polygons_by_hand():
-    loss = np.array([[1.0, 1.0, 1.0, 2.0],
-                     [2.0, np.nan, 1.0, 1.0],
-                     [1001.0, np.nan, 0.5, np.inf]])
-    np.testing.assert_array_equal(blown_up(loss), [2, 1, -1, 2])
+def test_the_divergence_rule_is_the_loops_with_a_growth_threshold_and_band_polygons():
+    assert DIVERGENCE == loop.Divergence(max_growth=1e3)
+    start = np.array([1.0, 1.0, 1.0, 2.0])
+    loss = np.array([1001.0, np.nan, 0.5, np.inf])
+    np.testing.assert_array_equal(DIVERGENCE.exceeded(loss, start), [True, True, False, True])
+    # in a run: a lr far past 2/curvature grows the loss 1000× within a few steps, and the
+    # run stops there, while the plain rule (non-finite only) lets it go on much longer
+    X, y = np.linspace(-1, 1, 20)[:, None], np.linspace(0, 1, 20)[:, None]
+    kw = dict(lr=np.array([0.5, 30.0]), steps=200, record="loss", init="zeros")
+    _, h = train.fit(models.linear(1), X, y, divergence=DIVERGENCE, **kw)
+    _, plain = train.fit(models.linear(1), X, y, **kw)
+    assert h.diverged_at[0] is None and plain.diverged_at[0] is None
+    assert h.diverged_at[1] < plain.diverged_at[1]
+    assert h.train_loss[h.diverged_at[1] - 1, 1] <= 1e3 * h.train_loss[0, 1]
     x = np.array([1.0, 2.0, 3.0, 4.0])
     polys = band_polygons(x, np.array([0.0, 0.0, np.nan, 0.0]), np.array([1.0, 1.0, np.nan, 1.0]))
     assert len(polys) == 2

@@ -10,9 +10,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from wdlib import losses, models, train  # noqa: E402
-from wdlib.live.lambda_curve import blown_up  # noqa: E402
-from wdlib.live.lambda_lr_grid import OPTIMIZERS, LambdaLrGrid  # noqa: E402
+from wdlib import losses, models, optim, train  # noqa: E402
+from wdlib.live.lambda_curve import DIVERGENCE  # noqa: E402
+from wdlib.live.lambda_lr_grid import CHOICES, LambdaLrGrid  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -22,14 +22,21 @@ def dash():
     d.close()
 
 
-@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_the_menu_names_registry_optimizers():
+    assert set(CHOICES.values()) <= set(optim.OPTIMIZERS)
+
+
+@pytest.mark.parametrize("name", list(CHOICES))
 def test_each_cell_is_a_separate_run(dash, name):
     dash.set(optimizer=name)
     m = models.linear(12)
     for i, j in [(0, 0), (5, 4), (6, 2), (7, 7)]:
-        opt = OPTIMIZERS[name](float(dash.LRS[j]), 0.9, {"W1": float(dash.LAMS[i])})
-        params, hist = train.fit(m, dash.X, dash.y, optimizer=opt, steps=50, record="loss")
-        if blown_up(hist.train_loss[:, None])[0] >= 0:        # (λ=10, lr=3.2) for SGD, SGDW
+        beta = "b1" if name.startswith("Adam") else "momentum"       # Adam's momentum is β1
+        opt = optim.get(CHOICES[name], lr=float(dash.LRS[j]), **{beta: 0.9},
+                        weight_decay={"W1": float(dash.LAMS[i])})
+        params, hist = train.fit(m, dash.X, dash.y, optimizer=opt, steps=50, record="loss",
+                                 divergence=DIVERGENCE)
+        if hist.diverged_at is not None:                      # (λ=10, lr=3.2) for SGD, SGDW
             assert np.isnan(dash.result["val"][i, j]), (name, i, j)
             continue
         val = losses.mse(m.forward(params, dash.X_val), dash.y_val)[0]

@@ -9,8 +9,11 @@ import pytest  # noqa: E402
 
 from wdlib import data, diagnostics, losses, models, optim, schedules, train  # noqa: E402
 from wdlib.live.schedules import PROBLEMS, Schedules  # noqa: E402
-from wdlib.tasks.classification import SCHEDULES_MAX_LOSS as MAX_LOSS  # noqa: E402
-from wdlib.tasks.classification import mlp_init, train_mlp  # noqa: E402
+from wdlib.tasks.classification import (  # noqa: E402
+    SCHEDULES_DIVERGENCE,  # noqa: E402
+    mlp_init,
+    train_mlp,
+)
 from wdlib.tasks.schedule_menu import KINDS, STEPS, make_schedule  # noqa: E402
 from wdlib.tasks.surfaces import BOWL_HESSIAN as HESSIAN  # noqa: E402
 from wdlib.tasks.surfaces import BOWL_START as START  # noqa: E402
@@ -115,8 +118,10 @@ def test_mlp_too_large_lr_diverges_and_warmup_rescues_it():
     assert f"diverged at step {n}" in d.status.value
     assert d._note.get_visible() and d._note.get_text() == f"diverged at step {n}"
     _, hist = direct_fit(make_schedule("cosine", 1.0, 0), 0.5)
-    loss = hist.train_loss                                   # fit trains on past 1e12 ...
-    assert np.all(loss[:n] <= MAX_LOSS) and not loss[n] <= MAX_LOSS     # ... the dashboard stops
+    loss = hist.train_loss                                   # plain fit trains on past 1e12 ...
+    MAX_LOSS = SCHEDULES_DIVERGENCE.max_loss                 # ... the dashboard's rule stops it
+    assert np.all(loss[:n] <= MAX_LOSS) and not loss[n] <= MAX_LOSS
+    assert "loss not finite or &gt; 1e+12" in d.status.value    # the status line names the rule
     np.testing.assert_allclose(d.result["loss"][:n], loss[:n], rtol=1e-12, atol=0)
     assert np.isnan(d.result["loss"][n:]).all() and np.isnan(d.result["val_loss"][n:]).all()
     assert len(d.mlp_lines[0].get_xdata()) == n              # the curve is cut, no NaN drawn

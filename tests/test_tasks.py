@@ -64,7 +64,7 @@ def test_descend_is_deterministic_and_validates_its_arguments():
            (dict(clip="clamp"), r"clip must be one of .*; got 'clamp'"),
            (dict(clip="norm", threshold=-1.0), r"threshold must be > 0, got -1"),
            (dict(start=(1.0, 2.0, 3.0)), r"start must have shape \(2,\), got \(3,\)"),
-           (dict(max_loss=0.0), r"max_loss must be > 0, got 0")]
+           (dict(divergence=1e12), r"divergence must be a loop.Divergence, got 1000000000000.0")]
     for kw, msg in bad:
         args = dict(start=surfaces.CLIFF_START, steps=5) | kw
         with pytest.raises(ValueError, match=msg):

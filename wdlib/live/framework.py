@@ -55,7 +55,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from traitlets import TraitError
 
-from wdlib import allocator, plots
+from wdlib import allocator, loop, plots
 
 FIGSIZE = (8.0, 3.5)   # inches; at DPI 80: 640 x 280 px (timings: benchmarks/bench_live.py)
 DPI = 80
@@ -211,17 +211,18 @@ def _running_loop():
         return None
 
 
-def _diverged_at(result) -> tuple[bool, int | None]:
-    """(diverged?, step) from the ``diverged_at`` a result carries (key or attribute).
+def _diverged_at(result) -> tuple[bool, int | None, str | None]:
+    """(diverged?, step, rule) from the ``diverged_at`` a result carries (a key or attribute:
+    None = did not diverge; K runs: a tuple of such entries, the earliest step is reported) and
+    the ``divergence`` policy (a ``loop.Divergence``) whose rule the status line names."""
+    def get(name):
+        return result.get(name) if isinstance(result, Mapping) else getattr(result, name, None)
 
-    None or -1 mean "did not diverge"; with K runs ((K,) array) the earliest step is reported.
-    """
-    step = result.get("diverged_at") if isinstance(result, Mapping) else \
-        getattr(result, "diverged_at", None)
-    if step is None:
-        return False, None
-    bad = np.asarray(step)[np.asarray(step) >= 0]
-    return (True, int(bad.min())) if bad.size else (False, None)
+    step, policy = get("diverged_at"), get("divergence")
+    rule = policy.rule if isinstance(policy, loop.Divergence) else None
+    steps = [int(s) for s in (step if isinstance(step, (tuple, list)) else [step])
+             if s is not None]
+    return (True, min(steps), rule) if steps else (False, None, rule)
 
 
 # --- the base class -------------------------------------------------------------------------
@@ -371,9 +372,9 @@ class Dashboard:
         with np.errstate(all="ignore"):
             try:
                 result = self.compute(values)
-                diverged, step = _diverged_at(result)
+                diverged, step, rule = _diverged_at(result)
             except Diverged as div:   # the one exception a slider position may cause
-                result, diverged, step = div.partial, True, div.step
+                result, diverged, step, rule = div.partial, True, div.step, None
             t1 = time.perf_counter()
             text = self.draw(result) if result is not None else None
             label = plots.diverged_label(step)
@@ -384,7 +385,8 @@ class Dashboard:
         self.result = result
         self.renders += 1
         self.timing = {"compute_ms": 1e3 * (t1 - t0), "draw_ms": 1e3 * (t2 - t1)}
-        parts = [f"<b style='color:#b00020'>{label}</b>"] if diverged else []
+        why = f" ({html.escape(rule)})" if rule else ""
+        parts = [f"<b style='color:#b00020'>{label}</b>{why}"] if diverged else []
         parts += [html.escape(text)] if text else []
         parts += [f"<span style='color:#888'>retrain {self.timing['compute_ms']:.0f} ms · "
                   f"draw {self.timing['draw_ms']:.0f} ms</span>"]

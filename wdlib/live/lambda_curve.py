@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from wdlib import losses, models, plots, solvers, train
+from wdlib import loop, losses, models, plots, solvers, train
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
 from wdlib.tasks.regression import (
     LAMBDA_CURVE_LAMS,
@@ -17,14 +17,14 @@ from wdlib.tasks.regression import (
     legendre_features,
 )
 
-BLOW_UP = 1e3
+# A run counts as diverged once its loss passes 1000 × its start (diverging, even if not yet
+# inf): the one divergence rule of wdlib.loop with a growth threshold; shared with lambda_lr_grid.
+DIVERGENCE = loop.Divergence(max_growth=1e3)
 
 
-def blown_up(train_loss: np.ndarray) -> np.ndarray:
-    """(steps, K) loss history -> (K,) first step where a run's loss is not finite or exceeds
-    ``BLOW_UP`` x its starting value (it is diverging, even if not yet inf); -1 for none."""
-    bad = ~(train_loss <= BLOW_UP * train_loss[0])                 # NaN counts as bad
-    return np.where(bad.any(axis=0), np.argmax(bad, axis=0), -1)
+def first_bad(hist) -> np.ndarray:
+    """(K,) the step each run diverged at, as floats: inf where it did not."""
+    return np.array([np.inf if d is None else d for d in hist.diverged_at])
 
 
 def band_polygons(x, lo, hi) -> list[np.ndarray]:
@@ -80,9 +80,9 @@ class LambdaCurve(Dashboard):
         g = train.grid(lam=self.LAMS, seed=np.arange(S))                   # K = 25·S, λ-major
         params, hist = train.fit(self.model, X, y, optimizer="momentum", lr=v["lr"],
                                  weight_decay=g.flat["lam"], seed=g.flat["seed"],
-                                 steps=v["epochs"], record="loss")
-        step = blown_up(hist.train_loss)                                   # (K,)
-        bad = step >= 0
+                                 steps=v["epochs"], record="loss", divergence=DIVERGENCE)
+        step = first_bad(hist)                                             # (K,), inf = fine
+        bad = np.isfinite(step)
 
         def loss(A, b):                                                    # (25, S)
             value = losses.mse(self.model.forward(params, A), b)[0]       # (K,)
@@ -96,9 +96,10 @@ class LambdaCurve(Dashboard):
         fits = [np.full(200, np.nan) if bad[k] else
                 self.F_grid @ params["W1"][k, :, 0] + params["b1"][k, 0]
                 for k in (0, S * (best or 0))]                             # seed 0: (200,) each
-        first = g.unflatten(np.where(bad, step, np.inf)).min(axis=1)       # (25,), inf = fine
+        first = g.unflatten(step).min(axis=1)                              # (25,), inf = fine
         return {**v, "train": tr, "val": va, "ridge_val": ridge_val, "best": best, "fits": fits,
-                "first_bad": first, "diverged_at": int(step.min()) if bad.all() else None}
+                "first_bad": first, "diverged_at": int(step.min()) if bad.all() else None,
+                "divergence": DIVERGENCE}
 
     def setup(self, fig):
         self.ax, self.ax_fit = fig.subplots(1, 2, width_ratios=[1.4, 1])

@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 
 from wdlib import losses, models, optim, plots, train
 from wdlib.live.framework import Dashboard, int_slider, register
-from wdlib.live.lambda_curve import blown_up
+from wdlib.live.lambda_curve import DIVERGENCE, first_bad
 from wdlib.tasks.regression import (
     LAMBDA_DEGREE,
     LAMBDA_LR_GRID_LAMS,
@@ -21,13 +21,8 @@ from wdlib.tasks.regression import (
     legendre_features,
 )
 
-# optimizer name -> (lr, momentum, weight_decay) -> Optimizer; momentum is Adam's β1
-OPTIMIZERS = {
-    "SGD+L2": lambda lr, mu, wd: optim.sgd(lr, momentum=mu, weight_decay=wd),
-    "SGDW": lambda lr, mu, wd: optim.sgdw(lr, momentum=mu, weight_decay=wd),
-    "Adam+L2": lambda lr, mu, wd: optim.adam(lr, b1=mu, weight_decay=wd),
-    "AdamW": lambda lr, mu, wd: optim.adamw(lr, b1=mu, weight_decay=wd),
-}
+# the menu: label -> the optim.OPTIMIZERS entry it builds (the momentum slider is Adam's β1)
+CHOICES = {"SGD+L2": "sgd", "SGDW": "sgdw", "Adam+L2": "adam", "AdamW": "adamw"}
 BAD = "#c8c8c8"                                  # the colour of a diverged cell
 RULE = {"SGD+L2": "SGD + L2: g ← g + λθ", "SGDW": "SGDW: θ ← θ − λθ each step",
         "Adam+L2": "Adam + L2: g ← g + λθ", "AdamW": "AdamW: θ ← θ − lr·λθ each step"}
@@ -63,7 +58,7 @@ class LambdaLrGrid(Dashboard):
         super().__init__(**initial)
 
     def make_controls(self):
-        return {"optimizer": W.Dropdown(options=list(OPTIMIZERS), value="SGD+L2",
+        return {"optimizer": W.Dropdown(options=list(CHOICES), value="SGD+L2",
                                         description="optimizer"),
                 "epochs": int_slider("epochs", 50, 10, 300, step=10),
                 "momentum": W.FloatSlider(value=0.9, min=0.0, max=0.95, step=0.05,
@@ -73,15 +68,20 @@ class LambdaLrGrid(Dashboard):
 
     def compute(self, v):
         g = self.grid.flat
-        opt = OPTIMIZERS[v["optimizer"]](g["lr"], v["momentum"], {"W1": g["lam"]})
+        name = CHOICES[v["optimizer"]]
+        beta = "momentum" if "momentum" in optim.arguments(name) else "b1"
+        opt = optim.get(name, lr=g["lr"], weight_decay=g["lam"], mask=["W1"],
+                        **{beta: v["momentum"]})
         params, hist = train.fit(self.model, self.X, self.y, optimizer=opt,
-                                 steps=v["epochs"], record="loss")
-        step = blown_up(hist.train_loss)                                    # (64,), -1 = fine
+                                 steps=v["epochs"], record="loss", divergence=DIVERGENCE)
+        step = first_bad(hist)                                              # (64,), inf = fine
+        bad = np.isfinite(step)
         val = losses.mse(self.model.forward(params, self.X_val), self.y_val)[0]   # (64,)
-        val = self.grid.unflatten(np.where(step >= 0, np.nan, val))        # (8, 8)
+        val = self.grid.unflatten(np.where(bad, np.nan, val))              # (8, 8)
         best = np.unravel_index(np.nanargmin(val), val.shape) if np.isfinite(val).any() else None
-        return {**v, "val": val, "best": best, "n_bad": int(np.sum(step >= 0)),
-                "diverged_at": int(step.min()) if np.all(step >= 0) else None}
+        return {**v, "val": val, "best": best, "n_bad": int(np.sum(bad)),
+                "diverged_at": int(step.min()) if np.all(bad) else None,
+                "divergence": DIVERGENCE}
 
     def setup(self, fig):
         ax = self.ax = fig.subplots()

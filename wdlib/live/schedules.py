@@ -15,7 +15,7 @@ from wdlib.live._surface import draw_path, path_panel
 from wdlib.live.framework import Dashboard, int_slider, log_slider, register
 from wdlib.tasks.classification import mlp_run
 from wdlib.tasks.schedule_menu import KINDS, STEPS, make_schedule
-from wdlib.tasks.surfaces import BOWL_CURVATURES, BOWL_MAX_LOSS, BOWL_START, bowl, descend
+from wdlib.tasks.surfaces import BOWL_CURVATURES, BOWL_DIVERGENCE, BOWL_START, bowl, descend
 
 XLIM, YLIM = (-3.0, 3.0), (-2.0, 2.0)
 LR_RANGE, LOSS_RANGE = (1e-4, 3.0), (1e-10, 1e3)
@@ -79,7 +79,7 @@ class Schedules(Dashboard):
         lr_t = make_schedule(values["schedule"], values["lr"], values["warmup"])
         if values["problem"] == "quadratic":
             run = descend(bowl, BOWL_START, optim.sgd(lr_t, momentum=values["momentum"]),
-                          STEPS, max_loss=BOWL_MAX_LOSS)
+                          STEPS, divergence=BOWL_DIVERGENCE)
         else:
             batch = BATCH if values["problem"] == "mlp_minibatch" else None
             run = mlp_run(lr_t, values["momentum"], batch)

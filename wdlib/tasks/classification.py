@@ -26,7 +26,7 @@ from wdlib.tasks import schedule_menu, surfaces
 
 __all__ = ["Moons", "PLAYGROUND_MOONS", "SCHEDULES_MOONS", "moons",
            "PLAYGROUND_MLP", "PLAYGROUND_OPTIMIZERS", "PLAYGROUND_PENALTIES", "init_seed",
-           "train_playground", "SCHEDULES_MLP", "SCHEDULES_STEPS", "SCHEDULES_MAX_LOSS",
+           "train_playground", "SCHEDULES_MLP", "SCHEDULES_STEPS", "SCHEDULES_DIVERGENCE",
            "mlp_init", "train_mlp", "mlp_run"]
 
 
@@ -116,7 +116,7 @@ def train_playground(optimizer: str, penalty: str, lam: float, lr: float, epochs
 
 SCHEDULES_MLP = models.MLP((2, 16, 16, 1))             # tanh, 337 parameters
 SCHEDULES_STEPS = schedule_menu.STEPS                  # 100
-SCHEDULES_MAX_LOSS = surfaces.BOWL_MAX_LOSS            # the bowl's divergence rule, shared
+SCHEDULES_DIVERGENCE = surfaces.BOWL_DIVERGENCE        # the bowl's divergence rule, shared
 
 
 @lru_cache(maxsize=1)
@@ -136,23 +136,20 @@ def train_mlp(lr_t, momentum: float, batch_size: int | None = None,
     ½·mean((ŷ − y)²) on the 0/1 labels (so a too-large lr diverges, as on the bowl).
 
     Returns ``(params, history)`` of ``train.fit`` (``record="loss"``); ``batch_size`` None is
-    full batch, else minibatches reshuffled every epoch (``data_seed=0``).
+    full batch, else minibatches reshuffled every epoch (``data_seed=0``). A run stops by
+    ``SCHEDULES_DIVERGENCE``, the bowl's rule.
     """
     return train.fit(SCHEDULES_MLP, moons(SCHEDULES_MOONS), loss="mse",
                      optimizer=optim.sgd(lr_t, momentum=momentum), steps=steps,
-                     batch_size=batch_size, data_seed=0, params=mlp_init(), record="loss")
+                     batch_size=batch_size, data_seed=0, params=mlp_init(), record="loss",
+                     divergence=SCHEDULES_DIVERGENCE)
 
 
 def mlp_run(lr_t, momentum: float, batch_size: int | None = None,
             steps: int = SCHEDULES_STEPS) -> dict:
-    """``train_mlp`` as lesson 07 reads it: ``loss`` and ``val_loss`` (steps,) and
-    ``diverged_at``, the first step whose training loss is not finite or exceeds
-    ``SCHEDULES_MAX_LOSS`` (the bowl's rule; ``fit`` itself stops only at a non-finite loss),
-    None if none. Entries from that step on are NaN. ``hist``: the History."""
+    """``train_mlp`` as lesson 07 reads it: ``loss`` and ``val_loss`` (steps,), NaN from the
+    step the run diverged on (``SCHEDULES_DIVERGENCE``), ``diverged_at`` (None if it did not)
+    and ``hist``, the History."""
     _, hist = train_mlp(lr_t, momentum, batch_size, steps)
-    loss, val = hist.train_loss.copy(), hist.val_loss.copy()
-    bad = np.flatnonzero(~(loss <= SCHEDULES_MAX_LOSS))             # NaN fails too
-    diverged_at = int(bad[0]) if bad.size else None
-    if diverged_at is not None:
-        loss[diverged_at:] = val[diverged_at:] = np.nan
-    return {"loss": loss, "val_loss": val, "diverged_at": diverged_at, "hist": hist}
+    return {"loss": hist.train_loss, "val_loss": hist.val_loss, "diverged_at": hist.diverged_at,
+            "divergence": hist.divergence, "hist": hist}

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from wdlib import _checks, clipping, losses, optim
+from wdlib import _checks, clipping, loop, losses, optim
 
 __all__ = ["CLIFF_H", "CLIFF_B", "CLIFF_C", "CLIFF_START", "cliff", "BOWL_ANGLE",
-           "BOWL_ROTATION", "BOWL_CURVATURES", "BOWL_HESSIAN", "BOWL_START", "BOWL_MAX_LOSS",
+           "BOWL_ROTATION", "BOWL_CURVATURES", "BOWL_HESSIAN", "BOWL_START", "BOWL_DIVERGENCE",
            "bowl", "descend", "CLIP_MODES"]
 
 # ----------------------------------------------------------------------------- the cliff
@@ -66,7 +66,8 @@ BOWL_ROTATION = np.array([[np.cos(BOWL_ANGLE), -np.sin(BOWL_ANGLE)],   # (2, 2)
 BOWL_CURVATURES = np.array([1.0, 20.0])                    # eigenvalues of the Hessian: κ = 20
 BOWL_HESSIAN = BOWL_ROTATION @ np.diag(BOWL_CURVATURES) @ BOWL_ROTATION.T    # (2, 2), symmetric
 BOWL_START = (-2.5, 1.5)
-BOWL_MAX_LOSS = 1e12     # lesson 07: a run past this (1e11 × the start's loss) counts as diverged
+# lesson 07: a run whose loss passes 1e12 (1e11 × the start's loss) counts as diverged
+BOWL_DIVERGENCE = loop.Divergence(max_loss=1e12)
 for _a in (BOWL_ROTATION, BOWL_CURVATURES, BOWL_HESSIAN):
     _a.setflags(write=False)                               # shared constants: read-only
 
@@ -87,46 +88,46 @@ CLIP_MODES = ("none", "value", "norm")
 
 
 def descend(loss_and_grad, start, opt, steps: int, clip: str = "none", threshold: float = 1.0,
-            max_loss: float = np.inf):
-    """Run ``opt`` for ``steps`` updates on a 2-D loss ``loss_and_grad(w) -> (value, grad)``.
+            divergence: loop.Divergence = loop.NONFINITE):
+    """Run ``opt`` for ``steps`` updates on a 2-D loss ``loss_and_grad(w) -> (value, grad)``,
+    through the one training loop (``loop.run``) and its divergence rule.
 
     ``start``: the first point, (2,). ``opt``: an ``optim`` Optimizer (one model, not K).
-    ``clip``: "none" | "value" | "norm" (``clipping.clip_by_value`` / ``clip_by_global_norm``
-    with ``threshold``). Returns a dict: ``path`` (steps + 1, 2), ``loss``, ``grad_norm`` (before
-    clipping) and ``grad_norm_clipped`` (steps,), NaN after the run stopped, and ``diverged_at``,
-    the first step whose loss or gradient is not finite, or whose loss exceeds ``max_loss``
-    (None if none). Nothing is recorded for that step.
-    (The loop is over time steps, each depending on the last: not a hot loop over values.)
+    ``clip``: "none" | "value" | "norm" (``optim.clip_by_value`` / ``clip_by_global_norm`` with
+    ``threshold``, chained before ``opt``). ``divergence``: a ``loop.Divergence`` (e.g. the bowl's
+    ``BOWL_DIVERGENCE``). Returns a dict: ``path`` (steps + 1, 2), the points the run reached (NaN
+    after it stopped), ``loss``, ``grad_norm`` (before clipping) and ``grad_norm_clipped``
+    (steps,), NaN from the step the run diverged on, and ``diverged_at`` (None if it did not).
     """
     start = _checks.finite_array("start", start, ndim=1)
     if start.shape != (2,):
         raise ValueError(f"start must have shape (2,), got {start.shape}")
     steps = _checks.positive_int("steps", steps)
     clip = _checks.choice("clip", clip, CLIP_MODES)
+    if not isinstance(divergence, loop.Divergence):
+        raise ValueError(f"divergence must be a loop.Divergence, got {divergence!r}")
     if clip != "none":
         _checks.positive("threshold", threshold)
-    if not max_loss > 0:                                               # NaN fails too
-        raise ValueError(f"max_loss must be > 0, got {max_loss}")
-    params = {"w": start}
-    state = opt.init(params)
+    clipper = {"none": None, "value": optim.clip_by_value, "norm": optim.clip_by_global_norm}[clip]
     path = np.full((steps + 1, 2), np.nan)
     rec = {k: np.full(steps, np.nan) for k in ("loss", "grad_norm", "grad_norm_clipped")}
-    path[0], diverged_at = params["w"], None
-    with np.errstate(all="ignore"):              # overflow is detected, not warned about
-        for t in range(steps):
-            value, g = loss_and_grad(params["w"])
-            grads = {"w": g}
-            norm = clipping.global_norm(grads)
-            if not (value <= max_loss and np.isfinite(norm)):          # NaN fails too
-                diverged_at = t
-                break
-            if clip == "value":
-                grads = clipping.clip_by_value(grads, threshold)
-            elif clip == "norm":
-                grads, _ = clipping.clip_by_global_norm(grads, threshold)
-            rec["loss"][t], rec["grad_norm"][t] = value, norm
-            rec["grad_norm_clipped"][t] = clipping.global_norm(grads)
-            updates, state = opt.update(grads, state, params)
-            params = optim.apply_updates(params, updates)
-            path[t + 1] = params["w"]
-    return {"path": path, **rec, "diverged_at": diverged_at}
+    now = [0]                                                 # the step being recorded
+
+    def objective(p, t):
+        path[t] = p["w"]                                      # every point the run reaches
+        value, g = loss_and_grad(p["w"])
+        return value, {"w": g}
+
+    def monitor(t, p, value, grads, alive):
+        now[0] = t
+        rec["loss"][t], rec["grad_norm"][t] = value, clipping.global_norm(grads)
+
+    def after_clip(grads):
+        rec["grad_norm_clipped"][now[0]] = clipping.global_norm(grads)
+
+    parts = [] if clipper is None else [clipper(threshold)]
+    run = loop.run(objective, {"w": start}, optim.chain(*parts, optim.tap(after_clip), opt),
+                   steps, divergence=divergence, monitor=monitor)
+    if run.diverged_at is None:
+        path[steps] = run.params["w"]
+    return {"path": path, **rec, "diverged_at": run.diverged_at, "divergence": divergence}
