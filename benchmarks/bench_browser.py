@@ -10,7 +10,7 @@ Every notebook is opened in its own tab and run; then each λ / lr slider of eac
 for its redraw, then 300 ms), so load changes on this shared machine hit all alike.
 Latency = keydown (capture phase, in the page) -> first animation frame after the new figure
 image is decoded (img src replaced / img added) or a canvas inside the dashboard is drawn.
-Budget (DESIGN.md): p50 <= 150 ms, goal 100 ms. Needs /usr/bin/chromium
+Budget (ARCHITECTURE.md): p50 <= 150 ms, goal 100 ms. Needs /usr/bin/chromium
 (tests/browser/install_chromium.sh). Serves temporary copies: the notebooks are never modified.
 """
 
