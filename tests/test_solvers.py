@@ -402,6 +402,30 @@ def test_lasso_path_on_a_wide_problem():
     assert np.count_nonzero(W[0]) == 0 and np.all((W != 0).sum(1) <= 39)
 
 
+def test_polish_never_solves_a_singular_system():
+    """The polish step on n = 20, d = 60 (centered rank 19), all three models at once: with the
+    solution's support and signs it returns the solution; with one nonzero more than the rank
+    it first removes a nonzero (no solve of the singular system: no huge null-space component);
+    with 60 nonzeros it offers no candidate at all."""
+    X, y = wide_problem(20, 60, 0)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    G, c = Xc.T @ Xc / 20, Xc.T @ yc / 20
+    eig = np.linalg.eigvalsh(G)
+    rank = int(np.sum(eig > 1e-12 * eig[-1]))
+    assert rank == 19
+    lam = 0.01 * solvers.lam_max(X, y)
+    w_sk, _ = sklearn_elastic_net(X, y, lam, 1.0)
+    W = np.vstack([w_sk, w_sk, np.ones(60)])                       # (3, 60)
+    extra = np.flatnonzero(w_sk == 0)[:rank + 1 - np.count_nonzero(w_sk)]
+    W[1, extra] = 1e-3                                            # 20 nonzeros > rank
+    cand, posed = solvers._polish(G, c, np.full((3, 1), lam), np.zeros((3, 1)), W, eig[-1], rank)
+    np.testing.assert_array_equal(posed, [True, True, False])
+    assert kkt_residual(X, y, cand[0], lam) < 1e-12
+    np.testing.assert_array_equal(cand[0] == 0, w_sk == 0)
+    assert np.count_nonzero(cand[1]) <= rank and np.abs(cand[1]).max() < 100
+    np.testing.assert_array_equal(cand[2], 0.0)
+
+
 def test_lasso_without_a_sklearn_solution_still_kkt():
     """n = 30, d = 100 at lam = 1e-3 lam_max: sklearn's coordinate descent does not converge to
     tol=1e-12 in 1e5 sweeps; wdlib still returns a KKT point with at most n - 1 nonzeros."""
