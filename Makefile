@@ -45,8 +45,8 @@ bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: s
 	$(PY) benchmarks/bench_live.py
 	$(PY) benchmarks/bench_browser.py
 
-lint: setup
-	$(VENV)/bin/ruff check wdlib tests benchmarks
+lint: setup  ## ruff on every Python file (notebooks excluded in pyproject.toml); CI runs it first
+	$(VENV)/bin/ruff check wdlib tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) .pytest_cache

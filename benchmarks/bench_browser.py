@@ -1,16 +1,16 @@
 """Slider key press -> new figure visible, measured in real JupyterLab + Chromium.
 
     .venv/bin/python benchmarks/bench_browser.py                # every notebook with a dashboard
-    .venv/bin/python benchmarks/bench_browser.py --proto        # the front-end prototypes
-    .venv/bin/python benchmarks/bench_browser.py --proto --burst   # + rapid-press backlog check
+    .venv/bin/python benchmarks/bench_browser.py --burst        # + rapid-press backlog check
     .venv/bin/python benchmarks/bench_browser.py path/to/NB.ipynb ...
+    .venv/bin/python benchmarks/bench_browser.py tests/browser/fixtures/dashboard_fixture.ipynb
 
 Every notebook is opened in its own tab and run; then each λ / lr slider of each dashboard
 (``.wdlib-dashboard``) gets one ArrowRight press in turn, ``--presses`` rounds (each press waits
 for its redraw, then 300 ms), so load changes on this shared machine hit all alike.
 Latency = keydown (capture phase, in the page) -> first animation frame after the new figure
 image is decoded (img src replaced / img added) or a canvas inside the dashboard is drawn.
-Budget (DESIGN.md): p50 <= 150 ms, goal 100 ms. Needs /usr/bin/chromium
+Budget (ARCHITECTURE.md): p50 <= 150 ms, goal 100 ms. Needs /usr/bin/chromium
 (tests/browser/install_chromium.sh). Serves temporary copies: the notebooks are never modified.
 """
 
@@ -25,8 +25,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import harness as H  # noqa: E402
-
-PROTOS = ["proto_png.ipynb", "proto_ipympl.ipynb", "proto_inline.ipynb"]
 
 
 def measure(paths: list[Path], presses: int, burst: bool) -> list[dict]:
@@ -66,17 +64,13 @@ def measure(paths: list[Path], presses: int, burst: bool) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("notebooks", nargs="*", type=Path, help="default: notebooks/ with dashboards")
-    ap.add_argument("--proto", action="store_true", help="time benchmarks/browser_proto/*")
     ap.add_argument("--presses", type=int, default=15, help="key presses per slider (>= 15)")
     ap.add_argument("--burst", action="store_true",
                     help="also press 10x 20 ms apart and report the backlog")
     args = ap.parse_args(argv)
     if not H.CHROMIUM.exists():
         return f"{H.CHROMIUM} missing: run tests/browser/install_chromium.sh"
-    if args.proto:
-        paths = [ROOT / "benchmarks" / "browser_proto" / p for p in PROTOS]
-    else:
-        paths = args.notebooks or H.dashboard_notebooks(ROOT / "notebooks")
+    paths = args.notebooks or H.dashboard_notebooks(ROOT / "notebooks")
     if not paths:
         return "no notebook with a dashboard (a code cell using `live.`) in notebooks/"
     t = time.perf_counter()

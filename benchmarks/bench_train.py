@@ -1,8 +1,8 @@
 """Training speed: K models batched vs a Python loop over K runs, single-model fit, and PyTorch.
 
 Run: `python benchmarks/bench_train.py` (or `make bench`). Prints figures; asserts nothing.
-Targets (DESIGN.md): batched >= 5x faster per model at K = 32 on lesson sizes, never slower than
-the loop at any K; wdlib `fit` faster than the same loop in PyTorch CPU.
+Targets (ARCHITECTURE.md): batched >= 5x faster per model at K = 32 on lesson sizes, never
+slower than the loop at any K; wdlib `fit` faster than the same loop in PyTorch CPU.
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def test_invariants_norm_direction_idempotence():
 
     # Clipping twice: torch's +1e-6 leaves the norm a hair below max_norm, so a second clip
     # shrinks once more by 1/(after + 1e-6) = 1 − 1e-6·(1 − 1/norm) + O(1e-12): not 1e-12
-    # idempotent (the DESIGN asked for that; torch's formula does not allow it).
+    # idempotent (ARCHITECTURE.md asks for that; torch's formula does not allow it).
     twice, norm2 = clipping.clip_by_global_norm(clipped, 1.0)
     assert norm2 == after
     second = 1.0 / (after + 1e-6)

@@ -1,10 +1,13 @@
 """Tests for wdlib.solvers: ridge against the normal equations and gradient descent, lasso and
-elastic net against their KKT conditions, batching over lam, hand-checkable values, errors."""
+elastic net against their KKT conditions and scikit-learn (d > n included), batching over lam,
+hand-checkable values, errors."""
 
 import warnings
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
+from sklearn.linear_model import ElasticNet
 
 from wdlib import data, models, solvers, train
 
@@ -271,6 +274,169 @@ def test_lasso_warns_when_max_iter_is_too_small():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         solvers.lasso(ds.X, ds.y, 0.01)
+
+
+# ------------------------------------------------------------- d > n, against scikit-learn
+
+def wide_problem(n, d, seed):
+    """d > n with shifted (uncentered) columns, 5 true features and an intercept of 2: the lasso's
+    best-known use, and the case where the old polish step accepted a singular solve."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) + rng.uniform(-5, 5, size=d)          # (n, d), means != 0
+    beta = np.zeros(d)
+    beta[:5] = 3 * rng.standard_normal(5)
+    y = X @ beta + 2.0 + 0.5 * rng.standard_normal(n)                      # (n,)
+    return X, y
+
+
+def sklearn_elastic_net(X, y, lam, l1_ratio, fit_intercept=True):
+    """scikit-learn's answer, which must itself have converged (its warning is an error here).
+
+    sklearn minimizes 1/(2n)||y - Xw - b||^2 + alpha * (r ||w||_1 + (1 - r)/2 ||w||^2), wdlib's
+    objective with alpha = lam and the same l1_ratio r (Lasso is r = 1)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SklearnConvergenceWarning)
+        m = ElasticNet(alpha=lam, l1_ratio=l1_ratio, fit_intercept=fit_intercept, tol=1e-12,
+                       max_iter=100_000).fit(X, y)
+    return m.coef_, float(m.intercept_)
+
+
+WIDE = [(20, 60, 0), (25, 80, 3), (40, 200, 2)]
+FRACTIONS = np.array([1e-1, 1e-2, 1e-3, 3e-4, 1e-4])          # lam / lam_max
+
+
+def test_old_polish_failure_on_wide_shifted_features():
+    """The reported bug: n = 20, d = 60, shifted columns, lam = 0.01 lam_max. The old polish step
+    accepted a singular solve and returned weights of ~1e16 and an objective ~1e16 times
+    sklearn's, after a ConvergenceWarning."""
+    X, y = wide_problem(20, 60, 0)
+    lam = 0.01 * solvers.lam_max(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                        # no ConvergenceWarning
+        w, b = solvers.lasso(X, y, lam)
+    w_sk, b_sk = sklearn_elastic_net(X, y, lam, 1.0)
+    assert np.abs(w).max() < 10                               # true weights are ~3
+    ours = solvers.objective(X, y, w, b, lam, l1_ratio=1.0)
+    ref = solvers.objective(X, y, w_sk, b_sk, lam, l1_ratio=1.0)
+    assert abs(ours - ref) <= 1e-6 * ref
+    assert kkt_residual(X, y, w, lam) < 1e-8
+
+
+@pytest.mark.parametrize("n, d, seed", WIDE)
+def test_lasso_matches_sklearn_on_wide_shifted_problems(n, d, seed):
+    """Objective within 1e-6 (relative) of sklearn's Lasso down to lam = 1e-4 lam_max, KKT to
+    1e-8, at most n - 1 nonzeros (the rank of the centered X), batched == single to 1e-10."""
+    X, y = wide_problem(n, d, seed)
+    lams = solvers.lam_max(X, y) * FRACTIONS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                        # no ConvergenceWarning
+        W, B = solvers.lasso(X, y, lams)
+        for k, lam in enumerate(lams):
+            w, b = solvers.lasso(X, y, lam)
+            np.testing.assert_allclose(W[k], w, rtol=0, atol=1e-10)
+            assert abs(B[k] - b) < 1e-10
+            np.testing.assert_array_equal(W[k] == 0, w == 0)
+    for k, lam in enumerate(lams):
+        w_sk, b_sk = sklearn_elastic_net(X, y, lam, 1.0)
+        ours = solvers.objective(X, y, W[k], B[k], lam, l1_ratio=1.0)
+        ref = solvers.objective(X, y, w_sk, b_sk, lam, l1_ratio=1.0)
+        assert abs(ours - ref) <= 1e-6 * ref, (lam, ours, ref)
+        assert kkt_residual(X, y, W[k], lam) < 1e-8
+        assert 0 < np.count_nonzero(W[k]) <= n - 1
+        assert np.count_nonzero(W[k]) < d                     # exact zeros
+    np.testing.assert_allclose(B, y.mean() - W @ X.mean(0), rtol=1e-12)
+
+
+def test_lasso_without_intercept_matches_sklearn_on_centered_data():
+    """wdlib always fits the (unpenalized) intercept; on centered X and y that intercept is 0 and
+    the weights are sklearn's Lasso(fit_intercept=False)."""
+    X, y = wide_problem(25, 80, 3)
+    X, y = X - X.mean(0), y - y.mean()
+    lams = solvers.lam_max(X, y) * FRACTIONS
+    W, B = solvers.lasso(X, y, lams)
+    np.testing.assert_allclose(B, 0.0, atol=1e-12)
+    for k, lam in enumerate(lams):
+        w_sk, b_sk = sklearn_elastic_net(X, y, lam, 1.0, fit_intercept=False)
+        assert b_sk == 0.0
+        ours = solvers.objective(X, y, W[k], B[k], lam, l1_ratio=1.0)
+        ref = solvers.objective(X, y, w_sk, 0.0, lam, l1_ratio=1.0)
+        assert abs(ours - ref) <= 1e-6 * ref, (lam, ours, ref)
+
+
+@pytest.mark.parametrize("n, d, seed", WIDE)
+def test_elastic_net_matches_sklearn_on_wide_shifted_problems(n, d, seed):
+    """ElasticNet(alpha=lam, l1_ratio=r), r = 0.5 and 0.9 in one batch: objective within 1e-6,
+    KKT to 1e-8, batched == single to 1e-10."""
+    X, y = wide_problem(n, d, seed)
+    r = np.repeat([0.5, 0.9], 3)
+    lams = solvers.lam_max(X, y) * np.tile([1e-2, 1e-3, 1e-4], 2) / r
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        W, B = solvers.elastic_net(X, y, lams, r)
+        for k in (0, 5):
+            w, b = solvers.elastic_net(X, y, lams[k], r[k])
+            np.testing.assert_allclose(W[k], w, rtol=0, atol=1e-10)
+            assert abs(B[k] - b) < 1e-10
+    for k in range(len(lams)):
+        w_sk, b_sk = sklearn_elastic_net(X, y, lams[k], r[k])
+        ours = solvers.objective(X, y, W[k], B[k], lams[k], l1_ratio=r[k])
+        ref = solvers.objective(X, y, w_sk, b_sk, lams[k], l1_ratio=r[k])
+        assert abs(ours - ref) <= 1e-6 * ref, (lams[k], r[k], ours, ref)
+        assert kkt_residual(X, y, W[k], lams[k] * r[k], lams[k] * (1 - r[k])) < 1e-8
+        assert np.count_nonzero(W[k]) < d
+
+
+def test_lasso_path_on_a_wide_problem():
+    """lasso_path shares the solver: the whole path down to 1e-4 lam_max, without a warning,
+    each point a KKT point whose objective is sklearn's to 1e-6."""
+    X, y = wide_problem(40, 200, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lams, W, B = solvers.lasso_path(X, y, num=8, eps=1e-4)
+    for k in (0, 3, 7):
+        assert kkt_residual(X, y, W[k], lams[k]) < 1e-8
+        w_sk, b_sk = sklearn_elastic_net(X, y, lams[k], 1.0)
+        ours = solvers.objective(X, y, W[k], B[k], lams[k], l1_ratio=1.0)
+        ref = solvers.objective(X, y, w_sk, b_sk, lams[k], l1_ratio=1.0)
+        assert abs(ours - ref) <= 1e-6 * ref
+    assert np.count_nonzero(W[0]) == 0 and np.all((W != 0).sum(1) <= 39)
+
+
+def test_polish_never_solves_a_singular_system():
+    """The polish step on n = 20, d = 60 (centered rank 19), all three models at once: with the
+    solution's support and signs it returns the solution; with one nonzero more than the rank
+    it first removes a nonzero (no solve of the singular system: no huge null-space component);
+    with 60 nonzeros it offers no candidate at all."""
+    X, y = wide_problem(20, 60, 0)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    G, c = Xc.T @ Xc / 20, Xc.T @ yc / 20
+    eig = np.linalg.eigvalsh(G)
+    rank = int(np.sum(eig > 1e-12 * eig[-1]))
+    assert rank == 19
+    lam = 0.01 * solvers.lam_max(X, y)
+    w_sk, _ = sklearn_elastic_net(X, y, lam, 1.0)
+    W = np.vstack([w_sk, w_sk, np.ones(60)])                       # (3, 60)
+    extra = np.flatnonzero(w_sk == 0)[:rank + 1 - np.count_nonzero(w_sk)]
+    W[1, extra] = 1e-3                                            # 20 nonzeros > rank
+    cand, posed = solvers._polish(G, c, np.full((3, 1), lam), np.zeros((3, 1)), W, eig[-1], rank)
+    np.testing.assert_array_equal(posed, [True, True, False])
+    assert kkt_residual(X, y, cand[0], lam) < 1e-12
+    np.testing.assert_array_equal(cand[0] == 0, w_sk == 0)
+    assert np.count_nonzero(cand[1]) <= rank and np.abs(cand[1]).max() < 100
+    np.testing.assert_array_equal(cand[2], 0.0)
+
+
+def test_lasso_without_a_sklearn_solution_still_kkt():
+    """n = 30, d = 100 at lam = 1e-3 lam_max: sklearn's coordinate descent does not converge to
+    tol=1e-12 in 1e5 sweeps; wdlib still returns a KKT point with at most n - 1 nonzeros."""
+    X, y = wide_problem(30, 100, 1)
+    lams = solvers.lam_max(X, y) * np.array([1e-3, 1e-4])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        W, _ = solvers.lasso(X, y, lams)
+    for w, lam in zip(W, lams, strict=True):
+        assert kkt_residual(X, y, w, lam) < 1e-8
+        assert np.count_nonzero(w) <= 29
 
 
 # --------------------------------------------------------------------------- elastic net

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Flags found to work on this machine (DESIGN.md, "Browser testing").
+# Flags found to work on this machine (ARCHITECTURE.md, "Browser testing").
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1400, "height": 1000}

@@ -1,17 +1,25 @@
-"""Write the prototype dashboard notebooks used to choose the dashboards' front end.
+"""Write the browser-test fixture notebooks in ``tests/browser/fixtures/``.
 
-    .venv/bin/python benchmarks/browser_proto/make_protos.py
+    .venv/bin/python tests/browser/make_fixtures.py [OUT_DIR]
 
-Every prototype shows the same 2-panel 8x3.5 in figure (a line plot and a 200-point scatter)
-driven by a λ and an lr FloatLogSlider, with a simulated ~10 ms retrain, and follows the DOM
-contract of ``wdlib.live`` (classes ``wdlib-dashboard``, ``wdlib-control-lam``/``-lr``,
-``wdlib-figure``, ``wdlib-status``) so ``benchmarks/bench_browser.py --proto`` can time them:
+Writes ``dashboard_fixture.ipynb`` and ``broken_fixture.ipynb`` into OUT_DIR (default: this
+directory's ``fixtures/``). The output is deterministic: run without OUT_DIR it rewrites the
+committed fixtures byte for byte (``git diff tests/browser/fixtures`` stays empty), so edit
+this file, not the notebooks.
 
-    proto_png.ipynb      (a) ipywidgets.Image, PNG bytes replaced (reused Agg figure, PIL level 1)
-    proto_ipympl.ipynb   (b) ipympl canvas (%matplotlib widget), fig.canvas.draw_idle()
-    proto_inline.ipynb   (c) naive baseline: ipywidgets.interactive + inline plt.show()
+Each fixture is a stand-alone dashboard that follows the DOM contract of ``wdlib.live``
+(classes ``wdlib-dashboard``, ``wdlib-control-lam``/``-lr``, ``wdlib-figure``,
+``wdlib-status``) without importing wdlib: a 2-panel 8x3.5 in figure (a line plot and a
+200-point scatter) shown as an ``ipywidgets.Image`` whose PNG bytes are replaced when the λ or
+lr ``FloatLogSlider`` moves, with a simulated ~10 ms retrain. So the harness
+(``harness.py``) is tested against a known page, independently of the lessons:
 
-The browser-test fixtures (tests/browser/fixtures) are written by the same code.
+    dashboard_fixture.ipynb  two dashboards on one page, as a lesson may have
+    broken_fixture.ipynb     a dashboard that never redraws, then a cell that raises: the
+                             harness must catch both (test_lessons_in_lab.py)
+
+(This code used to live in ``benchmarks/browser_proto/make_protos.py``, with the front-end
+prototypes that chose the PNG-image design; those prototypes were removed.)
 """
 
 from __future__ import annotations
@@ -20,8 +28,7 @@ import json
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-FIXTURES = HERE.parents[1] / "tests" / "browser" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 SETUP = '''\
 import ipywidgets as W
@@ -110,54 +117,6 @@ def png_dashboard(redraw=True, continuous_update=True):
     return root
 '''
 
-IPYMPL = '''\
-%matplotlib widget
-import time
-
-import matplotlib.pyplot as plt
-
-plt.ioff()
-fig = plt.figure(figsize=(8, 3.5), dpi=100)
-fig.canvas.header_visible = False
-fig.canvas.toolbar_visible = False
-fig.canvas.footer_visible = False
-fig.canvas.add_class("wdlib-figure")
-lam, lr = sliders(True)
-update = draw_on(fig, lam.value, lr.value)
-status = W.HTML("ready")
-status.add_class("wdlib-status")
-
-def on_change(change):
-    t = time.perf_counter()
-    update(lam.value, lr.value)
-    fig.canvas.draw_idle()
-    status.value = (f"λ = {lam.value:.3g}, lr = {lr.value:.3g}: "
-                    f"retrain {1e3 * (time.perf_counter() - t):.0f} ms (draw is async)")
-
-lam.observe(on_change, "value")
-lr.observe(on_change, "value")
-root = W.VBox([W.HBox([lam, lr]), fig.canvas, status])
-root.add_class("wdlib-dashboard")
-root
-'''
-
-INLINE = '''\
-%matplotlib inline
-import matplotlib.pyplot as plt
-
-lam, lr = sliders(True)
-
-def show(lam, lr):
-    fig = plt.figure(figsize=(8, 3.5), dpi=100)
-    draw_on(fig, lam, lr)
-    plt.show()
-
-root = W.interactive(show, lam=lam, lr=lr)
-root.out.add_class("wdlib-figure")
-root.add_class("wdlib-dashboard")
-root
-'''
-
 
 def notebook(*sources: str) -> dict:
     """A minimal nbformat-4 notebook with a python3 kernelspec (no dialog in JupyterLab)."""
@@ -170,23 +129,23 @@ def notebook(*sources: str) -> dict:
 
 
 def write(path: Path, *sources: str) -> None:
+    """Write one notebook as JSON (indent 1, UTF-8, trailing newline), as Jupyter saves it."""
     path.write_text(json.dumps(notebook(*sources), indent=1, ensure_ascii=False) + "\n",
                     encoding="utf-8")
     print(f"wrote {path}")
 
 
-def main() -> int:
-    write(HERE / "proto_png.ipynb", SETUP, PNG, "png_dashboard()")
-    write(HERE / "proto_png_cu_false.ipynb", SETUP, PNG, "png_dashboard(continuous_update=False)")
-    write(HERE / "proto_ipympl.ipynb", SETUP, IPYMPL)
-    write(HERE / "proto_inline.ipynb", SETUP, INLINE)
-    FIXTURES.mkdir(parents=True, exist_ok=True)
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1:
+        raise SystemExit(f"usage: make_fixtures.py [OUT_DIR], got {len(args)} arguments")
+    out = Path(args[0]) if args else FIXTURES
+    out.mkdir(parents=True, exist_ok=True)
     # Two dashboards on one page, as a lesson may have. The broken one never redraws and ends
     # in an error: the harness must catch both.
-    write(FIXTURES / "dashboard_fixture.ipynb", SETUP, PNG,
+    write(out / "dashboard_fixture.ipynb", SETUP, PNG,
           "png_dashboard()", "print('between the dashboards')", "png_dashboard()")
-    write(FIXTURES / "broken_fixture.ipynb", SETUP, PNG, "png_dashboard(redraw=False)",
-          "1 / 0")
+    write(out / "broken_fixture.ipynb", SETUP, PNG, "png_dashboard(redraw=False)", "1 / 0")
     return 0
 
 
