@@ -17,10 +17,12 @@ from nbconvert.preprocessors import ExecutePreprocessor
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    ExecutePreprocessor(timeout=120, kernel_name="python3").preprocess(
+    ExecutePreprocessor(timeout=120, kernel_name="python3", record_timing=False).preprocess(
         nb, {"metadata": {"path": str(path.parent)}})
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:               # no timestamps: a re-run changes only what it computed
+        cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
     return elapsed
 
