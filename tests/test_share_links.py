@@ -93,6 +93,10 @@ def test_bad_link_value_gives_the_error_code_gives(query, value, monkeypatch):
     assert "error in the link" in d.status.value
     plain = html.unescape(re.sub("<[^>]+>", "", d.status.value))
     assert str(in_code.value) in plain
+    d.set(degree=11)                                        # renders from code keep it shown
+    assert "error in the link" in d.status.value
+    d.controls["degree"].value = 10                         # the learner moves a slider: gone
+    assert d.link_error is None and "error" not in d.status.value
 
 
 def test_unknown_control_in_a_link_is_named(monkeypatch):

@@ -38,7 +38,9 @@ degree=5&lam=0.001``, relative: in Voilà it reopens the same notebook at these 
 a page's URL query to the kernel as ``QUERY_STRING``; a dashboard whose name is the query's
 ``dashboard`` opens at the query's values (``parse_query``: text converted per control, never
 evaluated, then the same checks as ``Dashboard(**values)``). A bad link opens the defaults and
-shows the same message ``Dashboard(**values)`` would raise in the status line.
+shows the same message ``Dashboard(**values)`` would raise in the status line, until a control
+moves. (Voilà's default, a kernel started per page, sets ``QUERY_STRING``; a pre-heated kernel pool
+does not.)
 
 Rendering is ``PngRenderer``: blitting (only ``animated=True`` artists are redrawn while the axes
 limits stay put; any limit change redraws everything) and a fast PNG encode into an
@@ -367,9 +369,6 @@ class Dashboard:
         self._dirty = self._scheduled = self._quiet = False
         self._first_change = self._last_change = 0.0
         self._render_safely(reraise=True)
-        if self.link_error is not None:
-            self.status.value = (f"<span style='color:#b00020'>error in the link: ValueError: "
-                                 f"{html.escape(str(self.link_error))}</span>")
 
     # --- public API ---
     def values(self) -> dict:
@@ -434,6 +433,7 @@ class Dashboard:
     def _on_change(self, change) -> None:
         if self._quiet:
             return
+        self.link_error = None      # the learner moved on from a bad link
         loop = _running_loop()
         if loop is None:
             self._render_safely(reraise=False)
@@ -487,6 +487,9 @@ class Dashboard:
         self.renders += 1
         self.timing = {"compute_ms": 1e3 * (t1 - t0), "draw_ms": 1e3 * (t2 - t1)}
         parts = [f"<b style='color:#b00020'>{label}</b>"] if diverged else []
+        if self.link_error is not None:     # stays until a control moves: renders from code too
+            parts.insert(0, f"<span style='color:#b00020'>error in the link: ValueError: "
+                            f"{html.escape(str(self.link_error))}</span>")
         parts += [html.escape(text)] if text else []
         parts += [f"<span style='color:#888'>retrain {self.timing['compute_ms']:.0f} ms · "
                   f"draw {self.timing['draw_ms']:.0f} ms</span>"]
