@@ -6,13 +6,26 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 NOTEBOOKS := $(wildcard notebooks/*.ipynb) $(wildcard notebooks/solutions/*.ipynb)
 
-.PHONY: setup lab present test test-fast test-browser notebooks bench lint clean
+# A second environment with ipywidgets 7.7.1 (what Colab ships): the kernel-side dashboard tests
+# run there too, so the dashboards keep working under ipywidgets 7 and 8.
+VENV7  ?= .venv-ipywidgets7
+STAMP7 := $(VENV7)/.installed-stamp
+SITE   ?= _site
+
+.PHONY: setup lab present test test-fast test-browser test-widgets7 notebooks classroom site \
+	bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,lab,browser]"
+	$(PY) -m pip install --quiet -e ".[test,lab,browser,site]"
 	@touch $(STAMP)
+
+$(STAMP7): pyproject.toml
+	$(PYTHON) -m venv $(VENV7)
+	$(VENV7)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV7)/bin/python -m pip install --quiet -e . "ipywidgets==7.7.1" "pytest>=7.4"
+	@touch $(STAMP7)
 
 setup: $(STAMP)  ## create .venv and install wdlib with everything the lessons and tests use
 
@@ -28,8 +41,14 @@ lab: setup  ## open JupyterLab on the lessons
 present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
 	$(LIVE_ENV) $(VENV)/bin/voila notebooks/$(or $(NB),00_start_here).ipynb
 
-test: setup  ## the whole suite: unit tests, every notebook under nbval, the browser tests
-	$(PY) -m pytest
+test: setup $(STAMP7)  ## the whole suite: unit tests, notebooks under nbval, the browser tests, ipywidgets 7
+	$(LIVE_ENV) $(PY) -m pytest
+	$(MAKE) --no-print-directory test-widgets7
+
+# ipywidgets 7 warns that ipykernel's Comm is deprecated on every widget: not ours to fix.
+test-widgets7: $(STAMP7)  ## the kernel-side dashboard tests under ipywidgets 7.7.1 (Colab's)
+	$(VENV7)/bin/python -m pytest -o addopts=-ra -W ignore::DeprecationWarning \
+		tests/test_live.py tests/test_live_*.py tests/test_share_links.py
 
 test-fast: setup  ## unit tests only
 	$(PY) -m pytest tests --ignore=tests/browser
@@ -40,6 +59,12 @@ test-browser: setup  ## only the real-browser tests (JupyterLab and Voila in Chr
 notebooks: setup  ## re-execute every notebook in place so stored outputs follow the library
 	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)
 
+classroom: setup  ## regenerate each lesson's launch line and bootstrap cell (wdlib/classroom.py)
+	$(PY) tools/classroom_cells.py
+
+site: setup  ## the offline read-along site in _site/ (stored outputs, no execution, no network)
+	$(PY) tools/build_site.py $(SITE)
+
 bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: see tests/browser)
 	$(PY) benchmarks/bench_train.py
 	$(PY) benchmarks/bench_live.py
@@ -49,4 +74,4 @@ lint: setup  ## ruff on every Python file (notebooks excluded in pyproject.toml)
 	$(VENV)/bin/ruff check wdlib tests benchmarks tools
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(VENV7) $(SITE) .pytest_cache

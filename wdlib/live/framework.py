@@ -32,6 +32,16 @@ stale retrains builds up. (Measured in ipykernel 7: 50 queued comm messages reac
 browser, the widgets front end also keeps at most one update per slider in flight. Without an
 event loop (a plain script) a change renders at once. ``.set()`` renders synchronously.
 
+Sharing. Under the figure a "share" readout says the current setting as one line of code
+(``live.catalog()["polynomial"](degree=5, lam=0.001)``) and as a link (``?dashboard=polynomial&
+degree=5&lam=0.001``, relative: in Voilà it reopens the same notebook at these values). Voilà passes
+a page's URL query to the kernel as ``QUERY_STRING``; a dashboard whose name is the query's
+``dashboard`` opens at the query's values (``parse_query``: text converted per control, never
+evaluated, then the same checks as ``Dashboard(**values)``). A bad link opens the defaults and
+shows the same message ``Dashboard(**values)`` would raise in the status line, until a control
+moves. (Voilà's default, a kernel started per page, sets ``QUERY_STRING``; a pre-heated kernel pool
+does not.)
+
 Rendering is ``PngRenderer``: blitting (only ``animated=True`` artists are redrawn while the axes
 limits stay put; any limit change redraws everything) and a fast PNG encode into an
 ``ipywidgets.Image`` — the single place to change to switch the front end (e.g. to ipympl).
@@ -45,9 +55,11 @@ import html
 import importlib
 import io
 import logging
+import os
 import time
 from collections.abc import Callable, Mapping
 from numbers import Integral, Real
+from urllib.parse import parse_qsl, quote, urlencode
 
 import ipywidgets as W
 import numpy as np
@@ -83,6 +95,14 @@ def register(name: str):
         _CATALOG[name] = factory
         return factory
     return deco
+
+
+def _catalog_name(dash) -> str | None:
+    """The name ``dash``'s class is registered under (None for an unregistered dashboard)."""
+    for name, factory in _CATALOG.items():
+        if factory is type(dash):
+            return name
+    return None
 
 
 def catalog() -> dict[str, Callable[[], Dashboard]]:
@@ -149,6 +169,65 @@ def _check_value(key: str, widget, value) -> None:
             widget.traits()["value"].validate(widget, value)
         except TraitError as err:
             raise ValueError(f"{key} got {value!r}: {err}") from None
+
+
+# --- links: a URL query is data (parsed and checked, never evaluated) -----------------------
+
+QUERY_NAME = "dashboard"           # ?dashboard=<catalog name>&<key>=<value>&...
+_IGNORED = ("token",)              # the server's own query keys (and any "voila-..." key)
+_TRUE, _FALSE = ("true", "1", "on", "yes"), ("false", "0", "off", "no")
+
+
+def _from_text(widget, text: str):
+    """The value ``text`` stands for in ``widget``; text that fits nothing is returned as is,
+    so the usual check names the control and the bad value."""
+    if isinstance(widget, W.Checkbox) or isinstance(getattr(widget, "value", None), bool):
+        low = text.strip().lower()
+        return True if low in _TRUE else False if low in _FALSE else text
+    if hasattr(widget, "options"):
+        for option in widget.options:
+            label, value = option if isinstance(option, tuple) else (str(option), option)
+            if text in (label, str(value)):
+                return value
+        return text
+    if _bounds(widget) is not None:
+        try:
+            return int(text) if isinstance(widget, W.IntSlider) else float(text)
+        except ValueError:
+            return text
+    return text
+
+
+def format_value(value) -> str:
+    """A control value as short text that reads back to the same value (floats: 6 digits)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format(value, ".6g")
+    return str(value)
+
+
+def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
+    """The control values a URL query asks the dashboard ``name`` for, or None if it does not
+    name it (``dashboard=<name>``). Raises ValueError, with the message ``Dashboard(**values)``
+    gives, for an unknown control or a value that does not fit. Never evaluates the text."""
+    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+    if (QUERY_NAME, name) not in pairs:
+        return None
+    values = {k: v for k, v in pairs
+              if k != QUERY_NAME and k not in _IGNORED and not k.startswith("voila-")}
+    _check_keys(values, controls)
+    out = {key: _from_text(controls[key], text) for key, text in values.items()}
+    for key, value in out.items():
+        _check_value(key, controls[key], value)
+    return out
+
+
+def _check_keys(values: Mapping, controls: Mapping) -> None:
+    unknown = [k for k in values if k not in controls]
+    if unknown:
+        raise ValueError(f"unknown control {', '.join(map(repr, unknown))}; "
+                         f"controls are {', '.join(map(repr, controls))}")
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -256,6 +335,13 @@ class Dashboard:
         allocator.keep_freed_memory()       # live retrains reuse big temporaries (an opt-in)
         self.controls = self.make_controls()
         self._check(initial)
+        self.link_error = None
+        try:                        # a Voilà URL query: the values a shared link asks for
+            asked = parse_query(os.environ.get("QUERY_STRING", ""), _catalog_name(self) or "",
+                                self.controls)
+        except ValueError as err:   # a bad link: open at the defaults, show why (below)
+            asked, self.link_error = None, err
+        initial = {**initial, **(asked or {})}
         for key, value in initial.items():
             self.controls[key].value = value
         self.defaults = self.values()
@@ -269,14 +355,16 @@ class Dashboard:
         self.renderer = PngRenderer()
         self.image = W.Image(format="png")
         self.status = W.HTML()
+        self.share_box = W.HTML()
         self.image.add_class("wdlib-figure")
         self.status.add_class("wdlib-status")
+        self.share_box.add_class("wdlib-share")
         for key, widget in self.controls.items():
             widget.add_class(f"wdlib-control-{key}")
             widget.observe(self._on_change, names="value")
         bar = W.Box(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
         head = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        self.widget = W.VBox([*head, bar, self.image, self.status])
+        self.widget = W.VBox([*head, bar, self.image, self.status, self.share_box])
         self.widget.add_class("wdlib-dashboard")
         self.renders, self.result, self.error = 0, None, None
         self._dirty = self._scheduled = self._quiet = False
@@ -311,28 +399,42 @@ class Dashboard:
 
     def close(self) -> None:
         """Close every widget of the dashboard (frees the front-end models)."""
-        for w in [*self.controls.values(), self.image, self.status, *self.widget.children,
-                  self.widget]:
+        for w in [*self.controls.values(), self.image, self.status, self.share_box,
+                  *self.widget.children, self.widget]:
             w.close()
 
+    def share(self) -> dict:
+        """The current setting as ``{"code": one line of Python, "query": "?dashboard=..."}``."""
+        values = self.values()
+        name = _catalog_name(self)
+        args = ", ".join(f"{k}={v!r}" if not isinstance(v, float) else f"{k}={format_value(v)}"
+                         for k, v in values.items())
+        code = (f'live.catalog()["{name}"]({args})' if name else f"{type(self).__name__}({args})")
+        query = "?" + urlencode({QUERY_NAME: name or type(self).__name__,
+                                 **{k: format_value(v) for k, v in values.items()}},
+                                quote_via=quote)
+        return {"code": code, "query": query}
+
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
+        if hasattr(self.widget, "_repr_mimebundle_"):           # ipywidgets >= 8
+            bundle = self.widget._repr_mimebundle_(**kwargs)
+        else:                       # ipywidgets 7 displays through _ipython_display_ only
+            bundle = {"application/vnd.jupyter.widget-view+json": {
+                "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}}
         bundle["text/plain"] = (f"{type(self).__name__} dashboard — controls: "
                                 f"{', '.join(self.controls)} (needs a running kernel)")
         return bundle
 
     # --- machinery ---
     def _check(self, values: Mapping) -> None:
-        unknown = [k for k in values if k not in self.controls]
-        if unknown:
-            raise ValueError(f"unknown control {', '.join(map(repr, unknown))}; "
-                             f"controls are {', '.join(map(repr, self.controls))}")
+        _check_keys(values, self.controls)
         for key, value in values.items():
             _check_value(key, self.controls[key], value)
 
     def _on_change(self, change) -> None:
         if self._quiet:
             return
+        self.link_error = None      # the learner moved on from a bad link
         loop = _running_loop()
         if loop is None:
             self._render_safely(reraise=False)
@@ -387,8 +489,16 @@ class Dashboard:
         self.timing = {"compute_ms": 1e3 * (t1 - t0), "draw_ms": 1e3 * (t2 - t1)}
         why = f" ({html.escape(rule)})" if rule else ""
         parts = [f"<b style='color:#b00020'>{label}</b>{why}"] if diverged else []
+        if self.link_error is not None:     # stays until a control moves: renders from code too
+            parts.insert(0, f"<span style='color:#b00020'>error in the link: ValueError: "
+                            f"{html.escape(str(self.link_error))}</span>")
         parts += [html.escape(text)] if text else []
         parts += [f"<span style='color:#888'>retrain {self.timing['compute_ms']:.0f} ms · "
                   f"draw {self.timing['draw_ms']:.0f} ms</span>"]
         self.status.value = " · ".join(parts)
+        share = self.share()
+        self.share_box.value = (
+            f"<span style='color:#888;font-size:90%'>share: <code>{html.escape(share['code'])}"
+            f"</code> · <a href=\"{html.escape(share['query'])}\" target=\"_blank\">link</a> "
+            f"(Voilà opens it at these values)</span>")
 

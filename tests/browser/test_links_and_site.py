@@ -1,0 +1,85 @@
+"""Classroom edition in a real browser: a Voilà link with a URL query opens a dashboard at the
+query's values (and a bad value shows the clear error), and the read-along site works with the
+network cut off (math typeset by the local MathJax, every figure decoded, no remote request)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import harness as H
+import pytest
+
+sys.path.insert(0, str(H.ROOT / "tools"))
+import build_site  # noqa: E402
+
+pytestmark = pytest.mark.browser
+LESSON = "01_capacity_and_overfitting.ipynb"      # the polynomial dashboard (degree, λ)
+
+
+def _open(page, server, query: str) -> H.Dashboard:
+    page.goto(f"{server.url}/?token={server.token}&{query}")
+    page.locator(".wdlib-dashboard .wdlib-figure").first.wait_for(timeout=90_000)
+    page.locator(".wdlib-dashboard .wdlib-share").first.wait_for(timeout=30_000)
+    return H.Dashboard.all(page, server)[0]
+
+
+def test_voila_link_opens_the_dashboard_at_the_query_values(served_root, page, tmp_path):
+    with H.voila_server(served_root / LESSON, tmp_path / "voila") as server:
+        dash = _open(page, server, "dashboard=polynomial&degree=5&lam=0.001")
+        assert dash.readout("degree") == "5"
+        assert dash.readout("lam") == "1.0e-3"
+        assert "error" not in dash.status() and "degree 5" in dash.status()
+        share = dash.root.locator(".wdlib-share").first
+        assert 'live.catalog()["polynomial"](degree=5, lam=0.001)' in share.inner_text()
+        assert share.locator("a").first.get_attribute("href") == \
+            "?dashboard=polynomial&degree=5&lam=0.001"
+        # the share link, followed in the same Voilà, reopens at the same values
+        share.locator("a").first.evaluate("a => a.removeAttribute('target')")
+        share.locator("a").first.click()
+        page.wait_for_url("**dashboard=polynomial**")
+        again = _open(page, server, "dashboard=polynomial&degree=5&lam=0.001")
+        assert again.readout("degree") == "5" and again.readout("lam") == "1.0e-3"
+
+
+def test_voila_bad_link_value_shows_the_clear_error(served_root, page, tmp_path):
+    with H.voila_server(served_root / LESSON, tmp_path / "voila") as server:
+        dash = _open(page, server, "dashboard=polynomial&degree=5&lam=1000")
+        status = dash.status()
+        assert "error in the link: ValueError: lam must be in [1e-07, 10], got 1000" in status
+        assert dash.readout("degree") == "12" and dash.readout("lam") == "1.0e-7"  # defaults
+        body = page.locator("body").inner_text()
+        assert "Traceback" not in body and "There was an error" not in body
+        dash = _open(page, server, "dashboard=polynomial&lam=__import__('os')")
+        assert "lam must be a number in [1e-07, 10], got \"__import__('os')\"" in dash.status()
+
+
+def test_site_reads_offline_math_figures_and_no_remote_request(page, tmp_path):
+    site = tmp_path / "site"
+    build_site.build(site)
+    remote = []
+
+    def only_files(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            remote.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_files)
+    for name in ("index.html", Path(LESSON).with_suffix(".html").name):
+        page.goto((site / name).as_uri())
+        page.wait_for_load_state("load")
+    page.wait_for_function("() => window.MathJax && MathJax.Hub", timeout=30_000)
+    page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+    typeset = page.locator(".MathJax, .MathJax_Display, .MathJax_CHTML").count()
+    assert typeset > 20, f"only {typeset} typeset formulas"
+    assert "Math Processing Error" not in page.locator("body").inner_text()
+    assert page.locator("script[type^='math/tex']").count() >= typeset // 2
+    broken = page.evaluate("() => [...document.images].filter(i => !i.complete || "
+                           "!i.naturalWidth).length")
+    stored = (H.NOTEBOOKS / LESSON).read_text(encoding="utf-8").count('"image/png"')
+    assert broken == 0 and page.locator("img").count() == stored > 0
+    assert page.locator(".wdlib-live-note").count() == 1
+    assert page.locator("nav.wdlib-nav a[href='index.html']").count() == 2
+    assert remote == [], f"the page asked the network for {remote[:5]}"

@@ -1,0 +1,170 @@
+"""Open anywhere: every lesson starts with the generated launch line and bootstrap cell
+(``wdlib.classroom``, one REPO_URL), the bootstrap is a no-op where wdlib is installed, and
+``environment.yml`` (conda, Binder) says what ``pyproject.toml`` says."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+from wdlib import classroom
+
+try:
+    import tomllib
+except ModuleNotFoundError:      # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _src(cell) -> str:
+    return "".join(cell["source"])
+
+
+def test_there_are_lessons():
+    assert len(LESSONS) >= 9
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_starts_with_exactly_the_generated_cells(path):
+    cells = _cells(path)
+    want = classroom.classroom_cells(path.name)
+    for got, exp in zip(cells[:2], want, strict=True):
+        assert got["cell_type"] == exp["cell_type"]
+        assert _src(got) == exp["source"], "stale: run `make classroom`"
+        assert got["metadata"].get("tags") == exp["metadata"]["tags"]
+    tagged = [c for c in cells if {classroom.LAUNCH_TAG, classroom.BOOTSTRAP_TAG}
+              & set(c["metadata"].get("tags", []))]
+    assert len(tagged) == 2, "the launch line and the bootstrap cell appear once each"
+    # no hand-written launch links elsewhere in the lesson
+    others = "".join(_src(c) for c in cells[2:])
+    assert "colab.research.google.com" not in others and "mybinder.org" not in others
+    assert cells[1]["outputs"] == [], "the bootstrap cell prints nothing where wdlib is installed"
+
+
+def test_launch_links_are_built_from_the_one_repo_url():
+    nb = "01_capacity_and_overfitting.ipynb"
+    slug = classroom.github_slug()
+    links = classroom.launch_links(nb)
+    assert links["Colab"] == (f"https://colab.research.google.com/github/{slug}/blob/"
+                              f"{classroom.BRANCH}/notebooks/{nb}")
+    lab, voila = links["Binder · JupyterLab"], links["Binder · Voilà (code hidden)"]
+    for url, prefix in ((lab, "lab/tree/"), (voila, "voila/render/")):
+        parts = urlsplit(url)
+        assert parts.netloc == "mybinder.org"
+        assert parts.path == f"/v2/gh/{slug}/{classroom.BRANCH}"
+        assert parse_qs(parts.query)["urlpath"] == [f"{prefix}notebooks/{nb}"]
+    line = classroom.launch_line(nb)
+    assert all(f"]({u})" in line for u in links.values())
+    assert "![" not in line, "no badge images: the offline site must not fetch them"
+
+
+def test_nbgitpuller_link_clones_the_repo_and_opens_the_lesson():
+    url = classroom.nbgitpuller_link("https://hub.example.edu/", "02_l2_weight_decay.ipynb")
+    parts = urlsplit(url)
+    assert parts.netloc == "hub.example.edu" and parts.path == "/hub/user-redirect/git-pull"
+    q = parse_qs(parts.query)
+    assert q["repo"] == [classroom.REPO_URL] and q["branch"] == [classroom.BRANCH]
+    name = classroom.github_slug().split("/")[1]
+    assert q["urlpath"] == [f"lab/tree/{name}/notebooks/02_l2_weight_decay.ipynb"]
+
+
+def test_repo_url_must_be_a_github_repository():
+    with pytest.raises(ValueError, match="REPO_URL must be"):
+        classroom.github_slug("https://gitlab.com/a/b")
+    assert classroom.github_slug("https://github.com/a/b.git") == "a/b"
+
+
+def _run_bootstrap(monkeypatch, tmp_path, *, installed: bool, clone: bool) -> list:
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append((a, k)))
+    if not installed:
+        real = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec",
+                            lambda name, *a: None if name == "wdlib" else real(name, *a))
+    nbdir = tmp_path / "repo" / "notebooks"
+    nbdir.mkdir(parents=True)
+    if clone:
+        (tmp_path / "repo" / "wdlib").mkdir()
+    monkeypatch.chdir(nbdir)
+    exec(classroom.bootstrap_source(), {})             # noqa: S102 - our generated cell
+    return calls
+
+
+def test_bootstrap_is_a_no_op_where_wdlib_is_installed(monkeypatch, tmp_path):
+    assert _run_bootstrap(monkeypatch, tmp_path, installed=True, clone=True) == []
+
+
+def test_bootstrap_installs_from_the_clone_or_the_repo_url(monkeypatch, tmp_path):
+    (args, kwargs), = _run_bootstrap(monkeypatch, tmp_path / "a", installed=False, clone=True)
+    assert args[0] == [sys.executable, "-m", "pip", "install", "--quiet", ".."]
+    assert kwargs == {"check": True}
+    (args, _), = _run_bootstrap(monkeypatch, tmp_path / "b", installed=False, clone=False)
+    assert args[0][-1] == f"git+{classroom.REPO_URL}@{classroom.BRANCH}"
+
+
+def test_generator_check_passes():
+    """``make classroom`` has been run: ``--check`` finds nothing to change."""
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "classroom_cells.py"), "--check"],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+# --- environment.yml (conda, Binder) == pyproject.toml -----------------------------------------
+
+def _pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _env() -> dict:
+    return yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+
+
+def test_environment_pins_a_python_that_repo2docker_reads():
+    deps = [d for d in _env()["dependencies"] if isinstance(d, str)]
+    pythons = [d for d in deps if re.match(r"python\b", d)]
+    assert len(pythons) == 1 and re.fullmatch(r"python=3\.\d+", pythons[0]), \
+        f"repo2docker needs python=X.Y, got {pythons}"
+    version = pythons[0].split("=")[1]
+    assert SpecifierSet(_pyproject()["project"]["requires-python"]).contains(f"{version}.0")
+
+
+def test_environment_dependencies_match_pyproject():
+    project = _pyproject()["project"]
+    groups = {"": project["dependencies"], **project["optional-dependencies"]}
+    declared = {Requirement(r).name.lower(): Requirement(r) for g in groups.values() for r in g}
+    env = {}
+    for d in _env()["dependencies"]:
+        if isinstance(d, dict):       # the pip section: installs this repository
+            assert d == {"pip": ["-e ."]}, d
+            continue
+        name = re.match(r"[A-Za-z0-9_.-]+", d).group(0).lower()
+        if name not in ("python", "pip"):
+            env[name] = SpecifierSet(d[len(name):].replace(" ", ""))
+    for name, spec in env.items():
+        assert name in declared, f"environment.yml has {name}, pyproject.toml does not"
+        assert spec == declared[name].specifier, \
+            f"{name}: environment.yml {spec} != pyproject.toml {declared[name].specifier}"
+    for req in map(Requirement, project["dependencies"] + project["optional-dependencies"]["lab"]):
+        assert req.name.lower() in env, f"environment.yml misses {req} (runtime or lab)"
+
+
+def test_readme_says_where_to_change_the_repo_url():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "wdlib/classroom.py" in readme and "make classroom" in readme
+    assert unquote(classroom.REPO_URL) in Path(classroom.__file__).read_text(encoding="utf-8")

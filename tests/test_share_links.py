@@ -1,0 +1,124 @@
+"""Shareable settings: a dashboard says its setting as one line of code and as a link, and a
+URL query (Voilà passes it to the kernel as QUERY_STRING) opens a dashboard at those values.
+The query is data: parsed per control and checked like ``Dashboard(**values)``, never evaluated.
+(The real-browser check with Voilà is tests/browser/test_voila.py.)"""
+
+from __future__ import annotations
+
+import html
+import re
+import types
+
+import ipywidgets as W
+import pytest
+
+from wdlib import live
+from wdlib.live import framework
+
+
+def _moved(d) -> dict:
+    """A setting away from the defaults: every control moved to another allowed value."""
+    out = {}
+    for key, w in d.controls.items():
+        if isinstance(w, W.FloatLogSlider):
+            out[key] = float(w.base ** ((w.min + w.max) / 2))
+        elif isinstance(w, W.IntSlider):
+            out[key] = w.max if w.value != w.max else w.min
+        elif hasattr(w, "options"):
+            values = [o[1] if isinstance(o, tuple) else o for o in w.options]
+            out[key] = values[-1] if w.value != values[-1] else values[0]
+        elif isinstance(w.value, bool):
+            out[key] = not w.value
+        elif hasattr(w, "min"):
+            out[key] = (w.min + w.max) / 2
+    return out
+
+
+def _same(a: dict, b: dict) -> bool:
+    """Equal settings (floats to 6 significant digits, as the share text writes them)."""
+    return a.keys() == b.keys() and all(
+        a[k] == pytest.approx(b[k], rel=1e-5) if isinstance(b[k], float) else a[k] == b[k]
+        for k in a)
+
+
+@pytest.fixture(autouse=True)
+def no_query(monkeypatch):
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+
+
+@pytest.mark.parametrize("name", sorted(live.catalog()))
+def test_share_line_and_link_give_back_the_same_setting(name, monkeypatch):
+    d = live.catalog()[name]()
+    d.set(**_moved(d))
+    share = d.share()
+    assert share["code"].startswith(f'live.catalog()["{name}"](')
+    # the code line is what a learner pastes into a cell: it rebuilds the same setting
+    again = eval(share["code"], {"live": live})          # noqa: S307 - our own generated line
+    assert _same(again.values(), d.values())
+    # the link: Voilà hands its query to the kernel; the dashboard opens there
+    assert share["query"].startswith(f"?dashboard={name}&")
+    monkeypatch.setenv("QUERY_STRING", share["query"].lstrip("?") + "&token=abc")
+    linked = live.catalog()[name]()
+    assert linked.link_error is None
+    assert _same(linked.values(), d.values())
+    assert linked.defaults == linked.values()               # static() keeps the linked values
+    assert "error" not in linked.status.value
+    # the readout under the figure shows both
+    assert "wdlib-share" in d.share_box._dom_classes and d.share_box in d.widget.children
+    assert "dashboard=" in d.share_box.value and "live.catalog()" in d.share_box.value
+
+
+def test_query_for_another_dashboard_or_none_changes_nothing(monkeypatch):
+    base = live.catalog()["polynomial"]().values()
+    for query in ("", "degree=3", "dashboard=sparsity&lam=1e-3", "voila-theme=dark"):
+        monkeypatch.setenv("QUERY_STRING", query)
+        d = live.catalog()["polynomial"]()
+        assert d.values() == base and d.link_error is None, query
+
+
+@pytest.mark.parametrize("query, value", [
+    ("lam=abc", "abc"), ("lam=1e9", None), ("degree=4.5", "4.5"), ("degree=", ""),
+    ("lam=__import__('os').getcwd()", "__import__('os').getcwd()"), ("lam=nan", None),
+])
+def test_bad_link_value_gives_the_error_code_gives(query, value, monkeypatch):
+    d0 = live.catalog()["polynomial"]()
+    key, text = query.split("=", 1)
+    as_code = value if value is not None else float(text)
+    with pytest.raises(ValueError) as in_code:
+        live.catalog()["polynomial"](**{key: as_code})
+    monkeypatch.setenv("QUERY_STRING", f"dashboard=polynomial&{query}")
+    d = live.catalog()["polynomial"]()
+    assert str(d.link_error) == str(in_code.value)
+    assert d.values() == d0.values()                        # opened at the defaults
+    assert "error in the link" in d.status.value
+    plain = html.unescape(re.sub("<[^>]+>", "", d.status.value))
+    assert str(in_code.value) in plain
+    d.set(degree=11)                                        # renders from code keep it shown
+    assert "error in the link" in d.status.value
+    d.controls["degree"].value = 10                         # the learner moves a slider: gone
+    assert d.link_error is None and "error" not in d.status.value
+
+
+def test_unknown_control_in_a_link_is_named(monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "dashboard=polynomial&lamda=1e-3")
+    d = live.catalog()["polynomial"]()
+    assert "unknown control 'lamda'" in str(d.link_error)
+    assert "controls are 'degree', 'lam'" in d.status.value.replace("&#x27;", "'")
+
+
+def test_parse_query_converts_text_per_control():
+    d = live.catalog()["weight_decay"]()
+    got = framework.parse_query("dashboard=weight_decay&optimizer=AdamW&same_init=off&epochs=40",
+                                "weight_decay", d.controls)
+    assert got == {"optimizer": "adamw", "same_init": False, "epochs": 40}
+    assert framework.parse_query("dashboard=other&epochs=40", "weight_decay", d.controls) is None
+
+
+def test_repr_mimebundle_without_widget_repr_as_in_ipywidgets_7():
+    """ipywidgets 7 (Colab ships 7.7.1) has no _repr_mimebundle_ on widgets."""
+    d = live.catalog()["polynomial"]()
+    d.widget = types.SimpleNamespace(model_id="abc123")
+    bundle = d._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"] == {
+        "version_major": 2, "version_minor": 0, "model_id": "abc123"}
+    assert bundle["text/plain"].startswith("Polynomial dashboard")

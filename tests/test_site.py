@@ -1,0 +1,124 @@
+"""The offline read-along site (``make site``, tools/build_site.py): built from the stored
+outputs, every lesson a page with its figures, local math, navigation, a live note instead of
+each widget's text repr, and nothing a browser would load from the network.
+(tests/browser/test_site_offline.py opens it in Chromium with the network cut off.)"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import build_site  # noqa: E402
+
+from wdlib import classroom  # noqa: E402
+
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+WIDGET = "application/vnd.jupyter.widget-view+json"
+# (tag, attribute) pairs a browser fetches by itself; <a href> is a link the reader may follow
+LOADS = {("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src"),
+         ("source", "src"), ("video", "src"), ("audio", "src"), ("embed", "src"),
+         ("object", "data"), ("input", "src")}
+
+
+class Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.loads, self.links, self.imgs, self.styles = [], [], [], []
+        self.notes, self._in_style = 0, False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for t, attr in LOADS:
+            if tag == t and a.get(attr):
+                self.loads.append(a[attr])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if tag == "img":
+            self.imgs.append(a.get("src", ""))
+        if "wdlib-live-note" in (a.get("class") or "").split():
+            self.notes += 1
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+def _remote(url: str) -> bool:
+    return url.startswith("//") or urlsplit(url).scheme not in ("", "data", "file")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    build_site.build(out)
+    return out
+
+
+def _parse(path: Path) -> tuple[Page, str]:
+    text = path.read_text(encoding="utf-8")
+    page = Page()
+    page.feed(text)
+    return page, text
+
+
+@pytest.mark.parametrize("nb", LESSONS, ids=lambda p: p.stem)
+def test_lesson_page_has_every_figure_local_math_and_no_remote_loads(site, nb):
+    page, text = _parse(site / f"{nb.stem}.html")
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    outputs = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    pngs = sum("image/png" in o.get("data", {}) for o in outputs)
+    inline = [s for s in page.imgs if s.startswith("data:image/png;base64,")]
+    assert pngs > 0 and len(inline) == pngs, f"{len(inline)} figures on the page, {pngs} stored"
+    # nothing the browser would fetch from the network: scripts, styles, fonts, images, math
+    assert [u for u in page.loads if _remote(u)] == []
+    css = "\n".join(page.styles)
+    css_urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", css) + re.findall(
+        r"@import\s+['\"]([^'\"]+)", css)
+    assert [u for u in css_urls if _remote(u)] == []
+    for url in page.loads:                  # every local resource is in the site
+        if not url.startswith("data:"):
+            assert (site / unquote(urlsplit(url).path)).is_file(), url
+    # math: MathJax from the site itself, configured for $...$; the TeX is on the page
+    assert build_site.MATHJAX_URL in page.loads
+    assert (site / "mathjax" / "config" / "TeX-AMS-MML_HTMLorMML-full.js").is_file()
+    assert "inlineMath: [ ['$','$']" in text and re.search(r"\$[^$]*\\[a-z]+", text)
+
+
+@pytest.mark.parametrize("nb", LESSONS, ids=lambda p: p.stem)
+def test_widget_cells_show_the_live_note_with_the_launch_links(site, nb):
+    page, text = _parse(site / f"{nb.stem}.html")
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    widgets = sum(WIDGET in o.get("data", {}) for c in cells if c["cell_type"] == "code"
+                  for o in c.get("outputs", []))
+    assert page.notes == widgets
+    assert "dashboard — controls:" not in text, "a widget output shows its text repr"
+    for url in classroom.launch_links(nb.name).values():
+        assert url in page.links
+    assert "find_spec(&quot;wdlib&quot;)" not in text and 'find_spec("wdlib")' not in text, \
+        "the bootstrap cell is left out of the read-along page"
+
+
+def test_navigation_index_and_prev_next(site):
+    index, _ = _parse(site / "index.html")
+    assert index.links == [f"{nb.stem}.html" for nb in LESSONS]
+    assert index.loads == []
+    for i, nb in enumerate(LESSONS):
+        page, _ = _parse(site / f"{nb.stem}.html")
+        local = [u for u in page.links if not _remote(u) and not u.startswith("#")]
+        assert "index.html" in local
+        if i > 0:
+            assert f"{LESSONS[i - 1].stem}.html" in local
+        if i < len(LESSONS) - 1:
+            assert f"{LESSONS[i + 1].stem}.html" in local

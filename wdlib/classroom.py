@@ -1,0 +1,89 @@
+"""Where the lessons live online, and every launch link built from that one place.
+
+``REPO_URL`` (and ``BRANCH``) is the single setting to change when the repository gets its public
+address; then run ``make classroom`` (``tools/classroom_cells.py``) to regenerate each lesson's
+launch line and bootstrap cell, and ``make site`` for the read-along site. ``tests/
+test_classroom.py`` checks that every lesson carries exactly the generated cells.
+
+    launch_links("01_capacity_and_overfitting.ipynb")   # {"Colab": url, "Binder · JupyterLab": ...}
+    nbgitpuller_link("https://hub.example.edu")         # a JupyterHub link that clones/updates the
+                                                        # repository and opens the first lesson
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+REPO_URL = "https://github.com/OWNER/wdlib-lessons"   # placeholder: no public address yet
+BRANCH = "main"
+NOTEBOOK_DIR = "notebooks"
+LAUNCH_TAG, BOOTSTRAP_TAG = "wdlib-launch", "wdlib-bootstrap"   # cell tags (and cell ids)
+
+
+def github_slug(repo_url: str = REPO_URL) -> str:
+    """``"OWNER/NAME"`` of a GitHub URL (Colab and Binder address repositories by it)."""
+    parts = urlsplit(repo_url)
+    slug = parts.path.strip("/").removesuffix(".git")
+    if parts.netloc != "github.com" or slug.count("/") != 1:
+        raise ValueError(f"REPO_URL must be https://github.com/OWNER/NAME, got {repo_url!r}")
+    return slug
+
+
+def _path(notebook: str) -> str:
+    return f"{NOTEBOOK_DIR}/{notebook}"
+
+
+def colab_url(notebook: str) -> str:
+    return f"https://colab.research.google.com/github/{github_slug()}/blob/{BRANCH}/{_path(notebook)}"
+
+
+def binder_url(notebook: str, voila: bool = False) -> str:
+    """mybinder.org (repo2docker builds ``environment.yml``): JupyterLab, or Voilà (code hidden)."""
+    urlpath = f"voila/render/{_path(notebook)}" if voila else f"lab/tree/{_path(notebook)}"
+    return (f"https://mybinder.org/v2/gh/{github_slug()}/{BRANCH}"
+            f"?urlpath={quote(urlpath, safe='')}")
+
+
+def nbgitpuller_link(hub_url: str, notebook: str = "00_start_here.ipynb",
+                     app: str = "lab") -> str:
+    """A link for a JupyterHub with nbgitpuller: clones (later: updates, keeping the learner's
+    edits) the repository into the learner's home, then opens ``notebook`` in JupyterLab."""
+    name = github_slug().split("/")[1]
+    urlpath = f"{app}/tree/{name}/{_path(notebook)}"
+    return (f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?repo={quote(REPO_URL, safe='')}"
+            f"&branch={BRANCH}&urlpath={quote(urlpath, safe='')}")
+
+
+def launch_links(notebook: str) -> dict[str, str]:
+    return {"Colab": colab_url(notebook),
+            "Binder · JupyterLab": binder_url(notebook),
+            "Binder · Voilà (code hidden)": binder_url(notebook, voila=True)}
+
+
+def launch_line(notebook: str) -> str:
+    """The markdown line at the top of each lesson (plain links: no badge images to fetch)."""
+    links = " · ".join(f"[{label}]({url})" for label, url in launch_links(notebook).items())
+    return f"**Open this lesson live:** {links} · locally: `make lab`"
+
+
+def bootstrap_source() -> str:
+    """The first code cell of each lesson: installs wdlib only where it is missing (Colab, a
+    bare JupyterHub); a no-op with no output wherever wdlib is installed (locally, Binder,
+    nbval). From the clone when the notebook sits in one (nbgitpuller), else from REPO_URL."""
+    return (
+        "# Setup for Colab or a bare JupyterHub: installs wdlib only if it is missing.\n"
+        "import importlib.util, os, subprocess, sys\n"
+        "if importlib.util.find_spec(\"wdlib\") is None:\n"
+        f"    src = \"..\" if os.path.isdir(\"../wdlib\") else \"git+{REPO_URL}@{BRANCH}\"\n"
+        "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", src],"
+        " check=True)")
+
+
+def classroom_cells(notebook: str) -> list[dict]:
+    """The two cells a lesson starts with (nbformat 4.5 dicts, ids and tags fixed)."""
+    return [
+        {"cell_type": "markdown", "id": LAUNCH_TAG, "metadata": {"tags": [LAUNCH_TAG]},
+         "source": launch_line(notebook)},
+        {"cell_type": "code", "id": BOOTSTRAP_TAG, "execution_count": 1,
+         "metadata": {"tags": [BOOTSTRAP_TAG]}, "outputs": [], "source": bootstrap_source()},
+    ]
