@@ -35,16 +35,25 @@ from wdlib.models.mlp import ACTIVATIONS, _activate, _activation_grad
 
 def layer_norm(z: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
     """``(u, 1/σ)``: z normalized over its last axis (biased variance, ``σ = √(var + eps)``)."""
-    centred = z - z.mean(axis=-1, keepdims=True)
-    inv_sigma = 1.0 / np.sqrt(np.mean(centred * centred, axis=-1, keepdims=True) + eps)
-    return centred * inv_sigma, inv_sigma
+    inv_h = 1.0 / z.shape[-1]
+    centred = z - z.sum(axis=-1, keepdims=True) * inv_h
+    var = np.square(centred).sum(axis=-1, keepdims=True)
+    var *= inv_h
+    var += eps
+    inv_sigma = 1.0 / np.sqrt(var)
+    centred *= inv_sigma
+    return centred, inv_sigma
 
 
 def layer_norm_backward(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray) -> np.ndarray:
     """dL/dz from dL/du for u = layer_norm(z): ``(du − mean(du) − u·mean(du·u)) / σ``."""
-    mean_du = du.mean(axis=-1, keepdims=True)
-    mean_du_u = np.mean(du * u, axis=-1, keepdims=True)
-    return (du - mean_du - u * mean_du_u) * inv_sigma
+    inv_h = 1.0 / du.shape[-1]
+    mean_du = du.sum(axis=-1, keepdims=True) * inv_h
+    mean_du_u = (du * u).sum(axis=-1, keepdims=True) * inv_h
+    out = du - mean_du
+    out -= u * mean_du_u
+    out *= inv_sigma
+    return out
 
 
 @dataclass(frozen=True)
