@@ -111,13 +111,13 @@ def check_equilibrium_angle(fn: Callable) -> bool:
         d = _shrink(optimizer, lr, lam)
         other = "sgd" if optimizer == "sgdw" else "sgdw"
         return {
-            f"that is √(2·d), the small-d approximation: give the exact angle, "
-            f"tan θ = √(d(2 − d)) / (1 − d)": np.sqrt(2 * d),
+            "that is √(2·d), the small-d approximation: give the exact angle, "
+            "tan θ = √(d(2 − d)) / (1 − d)": np.sqrt(2 * d),
             "that is tan θ, not θ: take the arctan": np.sqrt(d * (2.0 - d)) / (1.0 - d),
             "that is √(d(2 − d)): the angle also has the (1 − d) of the shrunk w, "
             "tan θ = √(d(2 − d)) / (1 − d)": np.sqrt(d * (2.0 - d)),
-            f"mixed up the conventions: for \"sgd\" (L2) the shrink per step is lr·λ, for "
-            f"\"sgdw\" (the paper's) it is λ alone": ref_equilibrium_angle(other, lr, lam),
+            "mixed up the conventions: for \"sgd\" (L2) the shrink per step is lr·λ, for "
+            "\"sgdw\" (the paper's) it is λ alone": ref_equilibrium_angle(other, lr, lam),
         }
 
     return check("equilibrium_angle", fn, ref_equilibrium_angle, _eq_cases(), hints_for=hints,
