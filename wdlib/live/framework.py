@@ -76,7 +76,7 @@ _log = logging.getLogger(__name__)
 _CATALOG: dict[str, Callable[[], Dashboard]] = {}
 # One module a dashboard, in lesson order (wdlib/live/<module>.py).
 DASHBOARD_MODULES = ("polynomial", "weight_decay", "sparsity", "lambda_curve", "lambda_lr_grid",
-                     "depth_init", "clipping", "schedules")
+                     "depth_init", "clipping", "schedules", "normalized")
 
 
 class Diverged(Exception):

@@ -1,4 +1,5 @@
-"""Models: an MLP of any depth and activation, and a small tanh RNN trained by BPTT.
+"""Models: an MLP of any depth and activation, the same with LayerNorm after each hidden layer
+(``NormMLP``), and a small tanh RNN trained by BPTT.
 
 Every model implements the ``Model`` interface (``models/base.py``): it holds only the
 *architecture*; parameters live in a plain dict ``{"W1": ..., "b1": ..., ...}`` so that
@@ -17,6 +18,7 @@ seed and scale would be. To add a model, see CONTRIBUTING.md ("Adding a model").
 
 from wdlib.models.base import Model, is_weight
 from wdlib.models.mlp import ACTIVATIONS, MLP, linear
+from wdlib.models.norm import NormMLP
 from wdlib.models.rnn import RNN
 
-__all__ = ["ACTIVATIONS", "MLP", "Model", "RNN", "is_weight", "linear"]
+__all__ = ["ACTIVATIONS", "MLP", "Model", "NormMLP", "RNN", "is_weight", "linear"]

@@ -13,11 +13,13 @@ is computed on import. Modules, by concept:
 - ``sparse``: lesson 03's sparse linear problem, its λ / c grids and penalty paths.
 - ``classification``: the two-moons tasks and the MLP training routines (lessons 02, 07).
 - ``schedule_menu``: lesson 07's learning-rate schedules by name.
+- ``normalized``: lesson 09's normalized net (LayerNorm after each linear layer) and its
+  equilibrium predictions.
 
 ``wdlib.live`` dashboards draw these tasks; a change to a dashboard cannot change a lesson's
 numbers.
 """
 
-from wdlib.tasks import classification, regression, schedule_menu, sparse, surfaces
+from wdlib.tasks import classification, normalized, regression, schedule_menu, sparse, surfaces
 
-__all__ = ["classification", "regression", "schedule_menu", "sparse", "surfaces"]
+__all__ = ["classification", "normalized", "regression", "schedule_menu", "sparse", "surfaces"]

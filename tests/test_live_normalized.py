@@ -1,0 +1,57 @@
+"""The "normalized" dashboard (lesson 09): the numbers behind its picture."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from wdlib import live  # noqa: E402
+from wdlib.live.normalized import running_rms  # noqa: E402
+from wdlib.tasks import normalized as task  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def dash():
+    d = live.catalog()["normalized"]()
+    yield d
+    d.close()
+
+
+def test_same_product_same_angle_sgd_and_separate_sgdw(dash):
+    dash.set(**dash.defaults)                                  # SGD, lr 0.1, λ 0.3: lr·λ = 0.03
+    r = dash.result
+    final = r["angle"][-1]                                     # RMS over the last 10 steps
+    assert np.allclose(r["lrs"] * r["lams"], 0.03)
+    assert np.all(np.abs(final / r["pred"] - 1) < 0.15), final / r["pred"]
+    assert final.max() / final.min() < 1.2
+    norms = r["norm"][-1]
+    assert norms[1] > norms[0] > norms[2]                       # ‖w‖⁴ ∝ lr/λ: 2·lr, λ/2 is largest
+    dash.set(optimizer="SGDW")                    # the angle follows λ alone: λ/2 < λ < 2λ
+    a = dash.result["angle"][-1]
+    assert a[2] > 1.3 * a[0] > 1.3 ** 2 * a[1]
+    assert np.all(np.abs(a / dash.result["pred"] - 1) < 0.15), a / dash.result["pred"]
+    dash.set(**dash.defaults)
+
+
+def test_running_rms_and_predictions():
+    x = np.arange(1.0, 6.0)[:, None]
+    np.testing.assert_allclose(running_rms(x, 2)[:, 0],
+                               [1, np.sqrt(2.5), np.sqrt(6.5), np.sqrt(12.5), np.sqrt(20.5)])
+    assert task.predicted_angle("SGD", 0.2, 0.05) == pytest.approx(task.predicted_angle(
+        "SGDW", 7.0, 0.01), rel=1e-15)
+    with pytest.raises(ValueError, match="optimizer"):
+        task.train("adam", 0.1, 0.1, 5)
+    with pytest.raises(ValueError, match="lr must be > 0, got -0.1"):
+        task.train("SGD", -0.1, 0.1, 5)
+    with pytest.raises(ValueError, match="lam must be >= 0"):
+        task.predicted_angle("SGD", 0.1, -1.0)
+
+
+def test_train_batched_equals_separate():
+    both = task.train("SGD", np.array([0.1, 0.3]), np.array([0.2, 0.05]), 30, seed=np.array([0, 1]))
+    for k, (lr, lam, s) in enumerate([(0.1, 0.2, 0), (0.3, 0.05, 1)]):
+        one = task.train("SGD", lr, lam, 30, seed=s)
+        for key in ("norm", "angle", "loss"):
+            np.testing.assert_allclose(both[key][:, k], one[key][:, 0], rtol=1e-10, atol=1e-13)

@@ -1,0 +1,117 @@
+"""Dashboard "normalized" (lesson 09): weight decay on a weight behind a LayerNorm.
+
+The problem is ``wdlib.tasks.normalized``: an 8 → 32 (LayerNorm, tanh) → 1 net, minibatches of
+32, weight decay on the scale-invariant W1 only. Three runs train together (one batched pass):
+the chosen (lr, λ), and (2·lr, λ/2), (lr/2, 2·λ), which share the product lr·λ.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from wdlib import plots
+from wdlib.live.framework import Dashboard, log_slider, register
+from wdlib.tasks import normalized as task
+
+STEPS, WINDOW = 120, 10
+SPREAD = np.array([1.0, 2.0, 0.5])                       # lr factors; λ gets the inverse
+COLORS = ("k", "#1f77b4", "#d62728")
+NORM_RANGE, ANGLE_RANGE, LOSS_RANGE = (0.05, 30.0), (1e-4, 2.0), (0.02, 3.0)
+
+
+def running_rms(x: np.ndarray, window: int = WINDOW) -> np.ndarray:
+    """√(mean of x² over the last ``window`` rows) along axis 0 (fewer rows at the start)."""
+    c = np.cumsum(np.square(x), axis=0)
+    c[window:] = c[window:] - c[:-window]
+    n = np.minimum(np.arange(1, len(x) + 1), window)
+    return np.sqrt(c / n.reshape((-1,) + (1,) * (x.ndim - 1)))
+
+
+def running_mean(x: np.ndarray, window: int = WINDOW) -> np.ndarray:
+    """Mean over the last ``window`` rows along axis 0."""
+    c = np.cumsum(x, axis=0)
+    c[window:] = c[window:] - c[:-window]
+    n = np.minimum(np.arange(1, len(x) + 1), window)
+    return c / n.reshape((-1,) + (1,) * (x.ndim - 1))
+
+
+def finite_prefix(y: np.ndarray) -> int:
+    """The number of leading finite entries (a diverged run is cut there, never NaN-drawn)."""
+    bad = np.flatnonzero(~np.isfinite(y))
+    return int(bad[0]) if bad.size else len(y)
+
+
+@register("normalized")
+class Normalized(Dashboard):
+    """Lesson 09: ‖W1‖, the angle W1 turns by per step and the loss, for three (lr, λ) with
+    the same product lr·λ, with SGD + L2, the paper's SGDW or PyTorch's AdamW.
+
+    Dashed lines: the predicted equilibrium angular step (``task.predicted_angle``; for AdamW
+    with β1 = 0.9 the no-momentum value times √((1 − β1)/(1 + β1)), lesson 09 section 5).
+    Try: SGD, move lr and λ: the three angle curves settle on one line, their norms differ;
+    SGDW: the angle follows λ alone, so the three runs separate; AdamW: like SGD, smaller.
+    """
+
+    title = "Weight decay behind a LayerNorm: norm, angular step and loss"
+
+    def make_controls(self):
+        return {"optimizer": W.Dropdown(options=list(task.OPTIMIZERS), value="SGD",
+                                        description="optimizer"),
+                "lr": log_slider("lr", 0.1, 1e-3, 0.5),
+                "lam": log_slider("λ (weight decay)", 0.3, 1e-3, 1.0)}
+
+    def compute(self, v):
+        lr, lam = v["lr"] * SPREAD, v["lam"] / SPREAD
+        r = task.train(v["optimizer"], lr, lam, STEPS, seed=0)
+        pred = predicted(v["optimizer"], lr, lam)
+        diverged = np.array([-1 if d is None else d for d in r["diverged_at"]])
+        return {**v, "norm": r["norm"], "angle": running_rms(r["angle"]),
+                "loss": running_mean(r["loss"]), "pred": pred, "lrs": lr, "lams": lam,
+                "diverged_at": int(diverged.min()) if (diverged >= 0).all() else None,
+                "n_bad": int((diverged >= 0).sum())}
+
+    def setup(self, fig):
+        self.axes = fig.subplots(1, 3)
+        ranges = (NORM_RANGE, ANGLE_RANGE, LOSS_RANGE)
+        titles = ("‖W1‖ (the scale the net cannot see)",
+                  f"angle W1 turns per step (RMS of {WINDOW})", "minibatch loss (mean of 10)")
+        ylabels = ("‖W1‖", "radians", "½·MSE")
+        self.lines, self.guides = [], []
+        for ax, lim, title, ylabel in zip(self.axes, ranges, titles, ylabels, strict=True):
+            ax.set(xlim=(0, STEPS), ylim=lim, yscale="log")
+            plots.style_axes(ax, title, "step", ylabel)
+            ax.title.set_fontsize(8)
+            self.lines.append([ax.plot([], [], color=c, lw=1.2, animated=True)[0]
+                               for c in COLORS])
+        self.guides = [self.axes[1].axhline(0.1, color=c, ls="--", lw=0.9, animated=True)
+                       for c in COLORS]
+        self.legend_text = self.axes[0].text(0.03, 0.03, "", transform=self.axes[0].transAxes,
+                                             fontsize=7, va="bottom", animated=True)
+        self.rule = self.axes[2].text(0.97, 0.97, "", transform=self.axes[2].transAxes,
+                                      fontsize=7, ha="right", va="top", animated=True)
+
+    def draw(self, r):
+        for k in range(len(SPREAD)):
+            for line, key, (lo, hi) in zip((ln[k] for ln in self.lines), ("norm", "angle", "loss"),
+                                           (NORM_RANGE, ANGLE_RANGE, LOSS_RANGE), strict=True):
+                y = r[key][:, k]
+                m = finite_prefix(y)
+                line.set_data(np.arange(m), np.clip(y[:m], lo * 1.02, hi / 1.02))
+            self.guides[k].set_ydata([np.clip(r["pred"][k], *ANGLE_RANGE)] * 2)
+        self.legend_text.set_text("\n".join(
+            f"lr {plots.fmt_sci(a)}, λ {plots.fmt_sci(b)}" for a, b in zip(r["lrs"], r["lams"],
+                                                                          strict=True))
+            + "\n(black, blue, red; dashed: predicted angle)")
+        self.rule.set_text(task.RULES[r["optimizer"]])
+        final = np.sqrt(np.nanmean(np.square(r["angle"][-WINDOW:, 0])))
+        text = (f"{r['optimizer']}, lr {plots.fmt_sci(r['lr'])}, λ {plots.fmt_sci(r['lam'])}: "
+                f"angle per step {final:.3g} rad, predicted {r['pred'][0]:.3g}")
+        return text + (f"; {r['n_bad']} of 3 runs diverged" if r["n_bad"] else "")
+
+
+def predicted(optimizer: str, lr, lam):
+    """The dashed lines: ``task.predicted_angle``, and for AdamW (β1 = 0.9) times
+    √((1 − β1)/(1 + β1)) (momentum correlates the steps; lesson 09, section 5)."""
+    angle = task.predicted_angle(optimizer, lr, lam)
+    return angle * np.sqrt(0.1 / 1.9) if optimizer == "AdamW" else angle

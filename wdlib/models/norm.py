@@ -1,0 +1,169 @@
+"""An MLP with a LayerNorm after every hidden linear layer: the weights it cannot see the scale of.
+
+Hidden layer l computes::
+
+    z  = a_{l-1} @ Wl                              no bias: LayerNorm would make it (nearly) moot
+    u  = (z − mean(z)) / √(var(z) + eps)           over the layer's units; biased variance
+    a_l = act(gl · u + bl)                         gain gl (starts at 1) and shift bl (starts at 0)
+
+and the output layer is linear, ``a_{L-1} @ WL + bL``. This is ``torch.nn.LayerNorm(h, eps)``
+with ``elementwise_affine=True`` (its ``weight`` is ``gl``, its ``bias`` is ``bl``) after a
+``torch.nn.Linear(.., h, bias=False)``.
+
+Scale invariance. For c > 0, ``u(c·z) = u(z)`` up to the eps (exactly when eps = 0), so the
+output does not change when a hidden weight matrix Wl is multiplied by c: ``L(c·Wl) = L(Wl)``.
+Differentiating in c at c = 1 gives ``⟨∇_Wl L, Wl⟩ = 0`` (the gradient is orthogonal to Wl),
+and differentiating ``L(c·W) = L(W)`` in W gives ``∇L(c·W) = ∇L(W) / c``. The output layer
+``WL`` is an ordinary weight. ``scale_invariant_keys`` names the hidden weights.
+
+Parameters: ``W1, g1, b1, W2, g2, b2, ..., WL, bL``; ``weight_keys`` are the W's (decayed by
+default); gains and shifts are not weights (``is_weight``). K models at once: a leading K axis on
+every parameter, as for ``MLP``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from wdlib import _checks
+from wdlib.models.base import Model, check_params, check_X, draw_params, swap_last
+from wdlib.models.mlp import ACTIVATIONS, _activate, _activation_grad
+
+
+def layer_norm(z: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(u, 1/σ)``: z normalized over its last axis (biased variance, ``σ = √(var + eps)``)."""
+    inv_h = 1.0 / z.shape[-1]
+    centred = z - z.sum(axis=-1, keepdims=True) * inv_h
+    var = np.square(centred).sum(axis=-1, keepdims=True)
+    var *= inv_h
+    var += eps
+    inv_sigma = 1.0 / np.sqrt(var)
+    centred *= inv_sigma
+    return centred, inv_sigma
+
+
+def layer_norm_backward(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray) -> np.ndarray:
+    """dL/dz from dL/du for u = layer_norm(z): ``(du − mean(du) − u·mean(du·u)) / σ``."""
+    inv_h = 1.0 / du.shape[-1]
+    mean_du = du.sum(axis=-1, keepdims=True) * inv_h
+    mean_du_u = (du * u).sum(axis=-1, keepdims=True) * inv_h
+    out = du - mean_du
+    out -= u * mean_du_u
+    out *= inv_sigma
+    return out
+
+
+@dataclass(frozen=True)
+class NormMLP(Model):
+    """MLP with LayerNorm after each hidden linear layer (see the module docstring).
+
+    ``sizes = (n_in, h1, ..., n_out)`` with at least one hidden layer; ``eps`` is LayerNorm's
+    (PyTorch's default 1e-5; 0 makes the hidden weights exactly scale-invariant)."""
+
+    sizes: tuple = (2, 32, 1)
+    activation: str = "tanh"
+    eps: float = 1e-5
+
+    def __post_init__(self):
+        try:
+            sizes = tuple(self.sizes)
+        except TypeError:
+            raise ValueError(f"sizes must be a sequence of layer widths, "
+                             f"got {self.sizes!r}") from None
+        if len(sizes) < 3:
+            raise ValueError(f"sizes must have at least 3 entries (n_in, hidden, n_out), "
+                             f"got {sizes}")
+        sizes = tuple(_checks.positive_int(f"sizes[{i}]", s) for i, s in enumerate(sizes))
+        if min(sizes[1:-1]) < 2:
+            raise ValueError(f"hidden widths must be >= 2 (LayerNorm of one unit is 0), "
+                             f"got sizes={sizes}")
+        object.__setattr__(self, "sizes", sizes)
+        _checks.choice("activation", self.activation, ACTIVATIONS)
+        if isinstance(self.eps, bool) or not isinstance(self.eps, (int, float)) \
+                or not 0 <= self.eps < np.inf:
+            raise ValueError(f"eps must be a finite number >= 0, got {self.eps!r}")
+        object.__setattr__(self, "eps", float(self.eps))
+
+    @property
+    def n_layers(self) -> int:
+        return len(self.sizes) - 1
+
+    @cached_property
+    def shapes(self) -> dict[str, tuple]:
+        """W1, g1, b1, ..., W{L-1}, g{L-1}, b{L-1} (hidden), then WL, bL (output)."""
+        out = {}
+        L = self.n_layers
+        for l, (fi, fo) in enumerate(zip(self.sizes[:-1], self.sizes[1:], strict=True), start=1):
+            out[f"W{l}"] = (fi, fo)
+            if l < L:
+                out[f"g{l}"] = (fo,)
+            out[f"b{l}"] = (fo,)
+        return out
+
+    @cached_property
+    def weight_keys(self) -> tuple[str, ...]:
+        return tuple(f"W{l}" for l in range(1, self.n_layers + 1))
+
+    @cached_property
+    def scale_invariant_keys(self) -> tuple[str, ...]:
+        """The hidden weights (followed by a LayerNorm): ``L(c·W) = L(W)`` for c > 0."""
+        return self.weight_keys[:-1]
+
+    def init(self, seed=0, K=None, init="xavier", scale=1.0) -> dict[str, np.ndarray]:
+        """As ``Model.init``, with every LayerNorm gain at 1 (shifts and biases at 0)."""
+        params = draw_params(self.shapes, self.weight_keys, seed, K, init, scale)
+        for l in range(1, self.n_layers):
+            params[f"g{l}"] += 1.0
+        return params
+
+    def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
+        """Output ``(n, out)`` or ``(K, n, out)``; the cache holds per hidden layer the input
+        ``a``, the normalized ``u``, ``1/σ``, the pre-activation ``s = g·u + b`` and the
+        activation."""
+        if check:
+            check_params(params, self.shapes)
+            X = check_X(X, self.sizes[0], 2, "(n, n_in)")
+        a, layers = X, []
+        for l in range(1, self.n_layers):
+            u, inv_sigma = layer_norm(a @ params[f"W{l}"], self.eps)
+            s = u * params[f"g{l}"][..., None, :]
+            s += params[f"b{l}"][..., None, :]
+            layers.append({"a_in": a, "u": u, "inv_sigma": inv_sigma, "s": s})
+            a = _activate(self.activation, s)
+            layers[-1]["a"] = a
+        L = self.n_layers
+        out = a @ params[f"W{L}"]
+        out += params[f"b{L}"][..., None, :]
+        return out, {"layers": layers, "a_last": a, "out": out}
+
+    def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
+        """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output."""
+        dz = np.asarray(dyhat, dtype=np.float64)
+        if dz.shape != cache["out"].shape:
+            raise ValueError(f"dyhat must have the output's shape {cache['out'].shape}, "
+                             f"got {dz.shape}")
+        L = self.n_layers
+        ones = np.ones(dz.shape[-2])
+        grads = {f"W{L}": swap_last(cache["a_last"]) @ dz, f"b{L}": ones @ dz}
+        da = dz @ swap_last(params[f"W{L}"])
+        for l in range(L - 1, 0, -1):
+            c = cache["layers"][l - 1]
+            ds = _activation_grad(self.activation, da, c["s"], c["a"])
+            grads[f"g{l}"] = ones @ (ds * c["u"])
+            grads[f"b{l}"] = ones @ ds
+            dz = layer_norm_backward(ds * params[f"g{l}"][..., None, :], c["u"], c["inv_sigma"])
+            grads[f"W{l}"] = swap_last(c["a_in"]) @ dz
+            if l > 1:
+                da = dz @ swap_last(params[f"W{l}"])
+        return {k: grads[k] for k in self.shapes}
+
+    def layer_activations(self, cache) -> tuple[list[str], list, list]:
+        """Per layer (hidden "h1", ..., then "out"): names, activations, pre-activations
+        (for a hidden layer, the pre-activation is ``s = g·u + b``, after the LayerNorm)."""
+        hidden = cache["layers"]
+        names = [f"h{l}" for l in range(1, len(hidden) + 1)] + ["out"]
+        return (names, [c["a"] for c in hidden] + [cache["out"]],
+                [c["s"] for c in hidden] + [cache["out"]])

@@ -1,0 +1,176 @@
+"""Lesson 09's problems: weight decay on weights whose scale the network cannot see.
+
+- ``dataset()``: a noisy 8-D regression (256 training points, 512 for validation).
+- ``MODEL``: ``models.NormMLP((8, 32, 1))``: 8 inputs → W1 (no bias) → LayerNorm (gain, shift) →
+  tanh → a linear output. ``W1`` is scale-invariant: ``L(c·W1) = L(W1)``.
+- ``train(optimizer, lr, lam, steps)``: minibatch training (32 a step) through ``loop.run`` with
+  the shared divergence rule, recording per step the norm of W1, the angle W1 turns by, the
+  gradient's norm and the loss. Weight decay acts on W1 only (the output layer is an ordinary
+  weight; leaving it undecayed keeps the picture to the scale-invariant part). Any of ``lr``,
+  ``lam``, ``seed`` may be a length-K array: K runs in one pass.
+- ``predicted_angle(optimizer, lr, lam)``: the equilibrium angular step of each optimizer.
+- ``box_problem()`` / ``box_least_squares(lam)``: lesson 09's convex problem for AdamW's ℓ∞ box.
+
+NumPy only; nothing is computed on import.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from wdlib import _checks, loop, losses, models, optim
+from wdlib.data import Dataset
+
+N, N_VAL, D, HIDDEN, BATCH = 256, 512, 8, 32, 32
+MODEL = models.NormMLP((D, HIDDEN, 1), "tanh")
+KEY = "W1"                                               # the scale-invariant weight
+
+# name -> (lr, lam) -> Optimizer, decay on W1 only; lr and lam may be length-K arrays
+OPTIMIZERS = {
+    "SGD": lambda lr, lam: optim.sgd(lr, weight_decay={KEY: lam}),             # g ← g + λw
+    "SGDW": lambda lr, lam: optim.sgdw(lr, weight_decay={KEY: lam}),           # w ← (1−λ)w − lr·g
+    "AdamW": lambda lr, lam: optim.adamw(lr, weight_decay={KEY: lam}),         # w ← (1−lr·λ)w − …
+}
+RULES = {"SGD": "SGD + L2: w ← (1 − lr·λ)·w − lr·g",
+         "SGDW": "SGDW (paper): w ← (1 − λ)·w − lr·g",
+         "AdamW": "AdamW: w ← (1 − lr·λ)·w − lr·m̂/(√v̂ + ε)"}
+
+
+@lru_cache(maxsize=4)
+def dataset(seed: int = 0) -> Dataset:
+    """y = sin(x·a) + ½·tanh(x·b) + noise (std 0.3), x ~ N(0, I_8): 256 points, 512 for validation.
+    Cached: the arrays are shared (read-only), the same seed gives the same bits."""
+    seed = _checks.positive_int("seed", seed, minimum=0)
+    rng = np.random.default_rng(seed)
+    a, b = rng.standard_normal((2, D)) / np.sqrt(D)
+
+    def draw(n):
+        X = rng.standard_normal((n, D))
+        y = np.sin(2.0 * X @ a) + 0.5 * np.tanh(X @ b) + 0.3 * rng.standard_normal(n)
+        return X, y[:, None]
+
+    (X, y), (X_val, y_val) = draw(N), draw(N_VAL)
+    for arr in (X, y, X_val, y_val):
+        arr.flags.writeable = False
+    return Dataset(X, y, X_val, y_val, {"a": a, "b": b, "noise": 0.3})
+
+
+def angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The angle (radians) between a and b, per model: ``(K, ...)`` -> ``(K,)``. Accurate for
+    tiny angles too: 2·atan2(‖â − b̂‖, ‖â + b̂‖) (arccos of the cosine loses them)."""
+    a = a.reshape(a.shape[0], -1)
+    b = b.reshape(b.shape[0], -1)
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return 2.0 * np.arctan2(np.linalg.norm(a - b, axis=1), np.linalg.norm(a + b, axis=1))
+
+
+def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int = 0,
+          batch_size: int = BATCH, init_scale: float = 1.0) -> dict:
+    """Train ``MODEL`` on ``dataset()`` with ``OPTIMIZERS[optimizer](lr, lam)`` for ``steps``
+    minibatch steps (batches of ``batch_size`` reshuffled every epoch with ``data_seed``).
+
+    Always batched: ``lr``, ``lam``, ``seed`` (the initialization) may be floats or length-K
+    arrays, broadcast to K >= 1 runs. Returns arrays of shape ``(steps, K)``:
+
+    - ``norm``: ‖W1‖ entering step t;  ``grad_norm``: ‖∂L/∂W1‖ of step t's minibatch loss;
+    - ``angle``: the angle between W1 entering step t and W1 after step t's update;
+    - ``loss``: step t's minibatch loss (½·MSE); ``cos``: cos(W1, ∂L/∂W1) at step t;
+
+    plus ``val_loss`` (K,) at the end, ``params`` and ``diverged_at`` (a tuple of K entries,
+    ``loop.run``'s rule). Rows from a run's divergence on are NaN.
+    """
+    _checks.choice("optimizer", optimizer, OPTIMIZERS)
+    steps = _checks.positive_int("steps", steps)
+    lr = _checks.positive("lr", lr)
+    lam = _checks.nonnegative("lam", lam)
+    seed = np.asarray(seed) if np.ndim(seed) else seed
+    K = _checks.batch_size(lr=lr, lam=lam, seed=seed) or 1
+    ds = dataset(data_seed)
+    seeds = np.broadcast_to(seed, (K,)) if np.ndim(seed) else np.full(K, seed)
+    lr_k, lam_k = np.broadcast_to(lr, (K,)).copy(), np.broadcast_to(lam, (K,)).copy()
+    params = MODEL.init(seed=seeds, scale=init_scale)
+    opt = OPTIMIZERS[optimizer](lr_k, lam_k)
+    batch = loop.minibatches(N, batch_size, data_seed)
+    rec = {name: np.full((steps, K), np.nan) for name in ("norm", "grad_norm", "angle", "loss",
+                                                          "cos")}
+    last = {"W": None, "t": -1}
+
+    def objective(p, t):
+        idx = batch(t)
+        return MODEL.loss_and_grad(p, ds.X[idx], ds.y[idx], losses.mse, check=t == 0)
+
+    def monitor(t, p, loss, grads, alive):
+        W, g = p[KEY].reshape(K, -1), grads[KEY].reshape(K, -1)
+        sq, gsq = np.einsum("ki,ki->k", W, W), np.einsum("ki,ki->k", g, g)
+        row = (np.sqrt(sq), np.sqrt(gsq), loss, np.einsum("ki,ki->k", W, g) / np.sqrt(sq * gsq))
+        if not alive.all():
+            row = tuple(np.where(alive, v, np.nan) for v in row)
+        rec["norm"][t], rec["grad_norm"][t], rec["loss"][t], rec["cos"][t] = row
+        if last["W"] is not None:
+            rec["angle"][t - 1] = np.where(alive, angle(last["W"], W), np.nan)
+        last["W"], last["t"] = W.copy(), t
+
+    run = loop.run(objective, params, opt, steps, K=K, monitor=monitor)
+    if last["t"] == steps - 1:                       # the last step's turn: from the final W1
+        ok = ~np.asarray(run.diverged, dtype=bool)
+        rec["angle"][-1] = np.where(ok, angle(last["W"], run.params[KEY]), np.nan)
+    val = losses.mse(MODEL.forward(run.params, ds.X_val), ds.y_val)[0]
+    return {**rec, "val_loss": val, "params": run.params, "diverged_at": run.diverged_at,
+            "lr": lr_k, "lam": lam_k, "optimizer": optimizer}
+
+
+def predicted_angle(optimizer: str, lr, lam):
+    """The equilibrium angular step (radians) for a scale-invariant weight, no momentum:
+
+    - SGD + L2, w ← (1 − lr·λ)w − lr·g with g ⟂ w: tan θ = √(lr·λ(2 − lr·λ)) / (1 − lr·λ)
+      ≈ √(2·lr·λ) (lesson 09, section 3);
+    - SGDW, w ← (1 − λ)w − lr·g: the same with lr·λ replaced by λ: ≈ √(2λ), no lr;
+    - AdamW, w ← (1 − lr·λ)w − lr·u: the SGD formula with u in place of g, if u ⟂ w (Adam's
+      per-coordinate scaling and momentum β1 = 0.9 make that approximate).
+    """
+    _checks.choice("optimizer", optimizer, OPTIMIZERS)
+    lr, lam = _checks.positive("lr", lr), _checks.nonnegative("lam", lam)
+    d = lam if optimizer == "SGDW" else np.multiply(lr, lam)      # the shrink per step
+    return np.arctan(np.sqrt(d * (2.0 - d)) / (1.0 - d))
+
+
+def predicted_norm(lr, lam, grad_tilde_sq):
+    """SGD + L2's equilibrium ‖w‖ for a scale-invariant w with ‖g‖ = ‖g̃‖/‖w‖:
+    ‖w‖⁴ = lr·‖g̃‖² / (λ(2 − lr·λ)) (exact for the mean square if ‖g̃‖² is steady)."""
+    lr, lam = _checks.positive("lr", lr), _checks.positive("lam", lam)
+    return (np.multiply(lr, grad_tilde_sq) / (lam * (2.0 - np.multiply(lr, lam)))) ** 0.25
+
+
+# --------------------------------------------------------------------------- AdamW's ℓ∞ box
+
+@lru_cache(maxsize=1)
+def box_problem() -> tuple[np.ndarray, np.ndarray]:
+    """A linear least-squares problem (100 points, 6 features, no intercept) whose solution has
+    coefficients from about −3 to 3: ``(X, y)`` with y of shape (100, 1)."""
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((100, 6))
+    w_true = np.array([3.0, -2.5, 1.5, -0.8, 0.4, 0.1])
+    y = (X @ w_true + 0.3 * rng.standard_normal(100))[:, None]
+    for arr in (X, y):
+        arr.flags.writeable = False
+    return X, y
+
+
+def box_least_squares(lam: float, X=None, y=None, steps: int = 5000) -> tuple[np.ndarray, float]:
+    """``(w, b)``: argmin ½·mean((Xw + b − y)²) subject to |w_j| ≤ 1/λ (b free), by projected
+    gradient descent on the centred data (step 1/L, L the largest eigenvalue of XcᵀXc/n).
+    Linear convergence: the problem is strongly convex when X has full column rank."""
+    lam = _checks.positive("lam", lam)
+    if X is None:
+        X, y = box_problem()
+    x_mean, y_mean = X.mean(axis=0), float(np.mean(y))
+    Xc, yc = X - x_mean, np.ravel(y) - y_mean
+    H, c = Xc.T @ Xc / len(Xc), Xc.T @ yc / len(Xc)
+    step = 1.0 / np.linalg.eigvalsh(H)[-1]
+    w = np.zeros(X.shape[1])
+    for _ in range(_checks.positive_int("steps", steps)):     # iterations of one solver
+        w = np.clip(w - step * (H @ w - c), -1.0 / lam, 1.0 / lam)
+    return w, y_mean - float(x_mean @ w)
