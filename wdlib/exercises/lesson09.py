@@ -1,18 +1,12 @@
 """Checkers for lesson 09 (weight decay on scale-invariant weights).
 
-How checkers work: see ``wdlib.exercises``.
+    from wdlib.exercises import lesson09
+    lesson09.check_angular_step(angular_step)             # angle between two weight arrays
+    lesson09.check_equilibrium_angle(equilibrium_angle)   # "sgd" (L2) or "sgdw" (the paper's)
+    lesson09.check_equilibrium_norm(equilibrium_norm)     # SGD + L2's equilibrium ‖w‖
 
-==============================  =========================================================
-checker                         the learner's function
-==============================  =========================================================
-``check_angular_step``          ``angular_step(w_old, w_new) -> float``: the angle in radians
-                                between two weight arrays (of any shape)
-``check_equilibrium_angle``     ``equilibrium_angle(optimizer, lr, lam) -> float``: the exact
-                                equilibrium angular step of "sgd" (L2) or "sgdw" (the paper's)
-                                on a scale-invariant weight, no momentum
-``check_equilibrium_norm``      ``equilibrium_norm(lr, lam, g_tilde_sq) -> float``: SGD + L2's
-                                equilibrium ‖w‖ when ‖g‖² = g_tilde_sq / ‖w‖²
-==============================  =========================================================
+Each checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
+mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
 """
 
 from __future__ import annotations
@@ -21,15 +15,40 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wdlib.exercises._core import WrongForm, check
+from wdlib.exercises._core import WrongForm, assert_form, check
 
 __all__ = ["check_angular_step", "check_equilibrium_angle", "check_equilibrium_norm",
-           "ref_angular_step", "ref_equilibrium_angle", "ref_equilibrium_norm"]
+           "assert_angular_step", "assert_equilibrium_angle", "assert_equilibrium_norm"]
+
+ANGLE_HINTS = {
+    "degrees": "that is in degrees: return radians (np.arccos / np.arctan2 give radians)",
+    "cosine": "that is the cosine of the angle: take the arccos (or better, 2·atan2 of the "
+              "differences of the unit vectors)",
+    "unnormalized": "you forgot to normalize: divide the dot product by both norms",
+    "relative_step": "that is ‖w_new − w_old‖ / ‖w_old‖, the relative step: the angle ignores "
+                     "the change of length",
+}
+EQ_ANGLE_HINTS = {
+    "small_d": "that is √(2·d), the small-d approximation: give the exact angle, "
+               "tan θ = √(d(2 − d)) / (1 − d)",
+    "tan": "that is tan θ, not θ: take the arctan",
+    "no_shrunk_w": "that is √(d(2 − d)): the angle also has the (1 − d) of the shrunk w, "
+                   "tan θ = √(d(2 − d)) / (1 − d)",
+    "conventions": "mixed up the conventions: for \"sgd\" (L2) the shrink per step is lr·λ, "
+                   "for \"sgdw\" (the paper's) it is λ alone",
+}
+EQ_NORM_HINTS = {
+    "fourth_power": "that is ‖w‖⁴: take the fourth root",
+    "square": "that is ‖w‖²: take the square root once more (‖w‖⁴ is the fixed point)",
+    "approx": "that is the approximation lr·‖g̃‖²/(2λ) under the fourth root: keep (2 − lr·λ)",
+    "lr_squared": "‖g̃‖² enters with lr, not lr²: lr²‖g̃‖²/‖w‖² = (1 − (1 − lr·λ)²)‖w‖², "
+                  "divide by lr",
+}
 
 
 # --------------------------------------------------------------------------- references
 
-def ref_angular_step(w_old, w_new) -> float:
+def _ref_angular_step(w_old, w_new) -> float:
     """The angle between w_old and w_new (flattened), in radians, accurate for tiny angles."""
     a, b = np.ravel(w_old), np.ravel(w_new)
     a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
@@ -40,14 +59,14 @@ def _shrink(optimizer, lr, lam):
     return lam if optimizer == "sgdw" else lr * lam
 
 
-def ref_equilibrium_angle(optimizer, lr, lam) -> float:
+def _ref_equilibrium_angle(optimizer, lr, lam) -> float:
     """w ← (1 − d)w − lr·g with g ⟂ w (d = lr·λ for "sgd", λ for "sgdw"); in equilibrium
     lr²‖g‖² = (1 − (1 − d)²)‖w‖², and the angle θ has tan θ = lr‖g‖ / ((1 − d)‖w‖)."""
     d = _shrink(optimizer, lr, lam)
     return float(np.arctan(np.sqrt(d * (2.0 - d)) / (1.0 - d)))
 
 
-def ref_equilibrium_norm(lr, lam, g_tilde_sq) -> float:
+def _ref_equilibrium_norm(lr, lam, g_tilde_sq) -> float:
     """‖w‖⁴ = lr·‖g̃‖² / (λ(2 − lr·λ)) (the fixed point of ‖w‖² ← (1 − lr·λ)²‖w‖² + lr²‖g̃‖²/‖w‖²)."""
     return float((lr * g_tilde_sq / (lam * (2.0 - lr * lam))) ** 0.25)
 
@@ -83,61 +102,49 @@ def _scalar(got):
 
 # --------------------------------------------------------------------------- checkers
 
-def check_angular_step(fn: Callable) -> bool:
-    """``fn(w_old, w_new) -> float``: the angle between them, in radians."""
-
-    def hints(w_old, w_new):
-        a, b = np.ravel(w_old), np.ravel(w_new)
-        cos = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
-        theta = ref_angular_step(w_old, w_new)
-        return {
-            "that is in degrees: return radians (np.arccos / np.arctan2 give radians)":
-                np.degrees(theta),
-            "that is the cosine of the angle: take the arccos (or better, 2·atan2 of the "
-            "differences of the unit vectors)": cos,
-            "you forgot to normalize: divide the dot product by both norms": a @ b,
-            "that is ‖w_new − w_old‖ / ‖w_old‖, the relative step: the angle ignores the "
-            "change of length": np.linalg.norm(b - a) / np.linalg.norm(a),
-        }
-
-    return check("angular_step", fn, ref_angular_step, _angle_cases(3), hints_for=hints,
-                 convert=_scalar, rtol=1e-6, atol=1e-12)
+def _angle_mistakes(w_old, w_new):
+    a, b = np.ravel(w_old), np.ravel(w_new)
+    cos = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+    return {"degrees": np.degrees(_ref_angular_step(w_old, w_new)), "cosine": cos,
+            "unnormalized": a @ b, "relative_step": np.linalg.norm(b - a) / np.linalg.norm(a)}
 
 
-def check_equilibrium_angle(fn: Callable) -> bool:
-    """``fn(optimizer, lr, lam) -> float``: the exact equilibrium angle (no momentum)."""
-
-    def hints(optimizer, lr, lam):
-        d = _shrink(optimizer, lr, lam)
-        other = "sgd" if optimizer == "sgdw" else "sgdw"
-        return {
-            "that is √(2·d), the small-d approximation: give the exact angle, "
-            "tan θ = √(d(2 − d)) / (1 − d)": np.sqrt(2 * d),
-            "that is tan θ, not θ: take the arctan": np.sqrt(d * (2.0 - d)) / (1.0 - d),
-            "that is √(d(2 − d)): the angle also has the (1 − d) of the shrunk w, "
-            "tan θ = √(d(2 − d)) / (1 − d)": np.sqrt(d * (2.0 - d)),
-            "mixed up the conventions: for \"sgd\" (L2) the shrink per step is lr·λ, for "
-            "\"sgdw\" (the paper's) it is λ alone": ref_equilibrium_angle(other, lr, lam),
-        }
-
-    return check("equilibrium_angle", fn, ref_equilibrium_angle, _eq_cases(), hints_for=hints,
-                 convert=_scalar, rtol=1e-7, atol=1e-12)
+def check_angular_step(fn: Callable, *, grade: bool = False):
+    """Check your ``angular_step(w_old, w_new) -> float`` (radians)."""
+    return check("angular_step", fn, _ref_angular_step, _angle_cases(3),
+                 mistakes=_angle_mistakes, hints=ANGLE_HINTS, convert=_scalar,
+                 rtol=1e-6, atol=1e-12, grade=grade)
 
 
-def check_equilibrium_norm(fn: Callable) -> bool:
-    """``fn(lr, lam, g_tilde_sq) -> float``: SGD + L2's equilibrium ‖w‖."""
+def _eq_angle_mistakes(optimizer, lr, lam):
+    d = _shrink(optimizer, lr, lam)
+    other = "sgd" if optimizer == "sgdw" else "sgdw"
+    return {"small_d": np.sqrt(2 * d), "tan": np.sqrt(d * (2.0 - d)) / (1.0 - d),
+            "no_shrunk_w": np.sqrt(d * (2.0 - d)),
+            "conventions": _ref_equilibrium_angle(other, lr, lam)}
 
-    def hints(lr, lam, gt):
-        exact4 = lr * gt / (lam * (2.0 - lr * lam))
-        return {
-            "that is ‖w‖⁴ (or ‖w‖²): take the fourth root": exact4,
-            "that is ‖w‖²: take the square root once more (‖w‖⁴ is the fixed point)":
-                np.sqrt(exact4),
-            "that is the approximation lr·‖g̃‖²/(2λ) under the fourth root: keep "
-            "(2 − lr·λ)": (lr * gt / (2 * lam)) ** 0.25,
-            "‖g̃‖² enters with lr, not lr²: lr²‖g̃‖²/‖w‖² = (1 − (1 − lr·λ)²)‖w‖², divide by lr":
-                (lr * lr * gt / (lam * (2.0 - lr * lam))) ** 0.25,
-        }
 
-    return check("equilibrium_norm", fn, ref_equilibrium_norm, _norm_cases(), hints_for=hints,
-                 convert=_scalar, rtol=1e-7, atol=1e-12)
+def check_equilibrium_angle(fn: Callable, *, grade: bool = False):
+    """Check your ``equilibrium_angle(optimizer, lr, lam) -> float`` (no momentum)."""
+    return check("equilibrium_angle", fn, _ref_equilibrium_angle, _eq_cases(),
+                 mistakes=_eq_angle_mistakes, hints=EQ_ANGLE_HINTS, convert=_scalar,
+                 rtol=1e-7, atol=1e-12, grade=grade)
+
+
+def _eq_norm_mistakes(lr, lam, gt):
+    exact4 = lr * gt / (lam * (2.0 - lr * lam))
+    return {"fourth_power": exact4, "square": np.sqrt(exact4),
+            "approx": (lr * gt / (2 * lam)) ** 0.25,
+            "lr_squared": (lr * lr * gt / (lam * (2.0 - lr * lam))) ** 0.25}
+
+
+def check_equilibrium_norm(fn: Callable, *, grade: bool = False):
+    """Check your ``equilibrium_norm(lr, lam, g_tilde_sq) -> float``."""
+    return check("equilibrium_norm", fn, _ref_equilibrium_norm, _norm_cases(),
+                 mistakes=_eq_norm_mistakes, hints=EQ_NORM_HINTS, convert=_scalar,
+                 rtol=1e-7, atol=1e-12, grade=grade)
+
+
+assert_angular_step = assert_form(check_angular_step)
+assert_equilibrium_angle = assert_form(check_equilibrium_angle)
+assert_equilibrium_norm = assert_form(check_equilibrium_norm)
