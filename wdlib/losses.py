@@ -55,11 +55,18 @@ def mse(yhat, y) -> tuple:
     return value, diff / m
 
 
-def sigmoid(z) -> np.ndarray:
-    """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z|."""
-    z = np.asarray(z, dtype=np.float64)
+def as_float(a) -> np.ndarray:
+    """``a`` as an array of its own float dtype (float32 stays float32), other types float64."""
+    a = np.asarray(a)
+    return a if a.dtype in (np.float64, np.float32) else a.astype(np.float64)
+
+
+def sigmoid(z, out: np.ndarray | None = None) -> np.ndarray:
+    """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z|. Keeps z's float dtype;
+    ``out`` may be z itself (computed in place)."""
+    z = as_float(z)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return np.divide(np.where(z >= 0, 1.0, e).astype(z.dtype, copy=False), 1.0 + e, out=out)
 
 
 def binary_cross_entropy(logits, y) -> tuple:

@@ -160,10 +160,11 @@ def check_params(params: Mapping, shapes: Mapping[str, tuple]) -> int | None:
     raise ValueError(f"params must be numpy arrays with shapes {list(shapes.values())}")
 
 
-def check_X(X, n_in: int, ndim: int, layout: str) -> np.ndarray:
-    """X as float64, with ``ndim`` axes, ``n_in`` features on the last axis, all finite."""
-    if not isinstance(X, np.ndarray) or X.dtype != np.float64:
-        X = _checks.finite_array("X", X)
+def check_X(X, n_in: int, ndim: int, layout: str, dtype=np.float64) -> np.ndarray:
+    """X as ``dtype`` (the parameters' float64 or float32), with ``ndim`` axes, ``n_in``
+    features on the last axis, all finite."""
+    if not isinstance(X, np.ndarray) or X.dtype != dtype:
+        X = _checks.finite_array("X", X).astype(dtype, copy=False)
     if X.ndim != ndim or X.shape[-1] != n_in:
         raise ValueError(f"X must have shape {layout} with n_in={n_in} to match params, "
                          f"got {X.shape}")
