@@ -26,13 +26,14 @@ Loss = Callable[[np.ndarray, np.ndarray], tuple]
 
 
 def _prepare(yhat, y, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """yhat as float64 with >= 2 axes; y (n,) or (n, out) -> (n, out) matching yhat."""
-    yhat = np.asarray(yhat, dtype=np.float64)
+    """yhat as float (float32 stays float32, else float64) with >= 2 axes; y (n,) or (n, out)
+    -> (n, out) matching yhat, in yhat's dtype."""
+    yhat = as_float(yhat)
     if yhat.ndim not in (2, 3):
         raise ValueError(f"yhat must have shape (n, out) or (K, n, out), got {yhat.shape}")
-    if not (isinstance(y, np.ndarray) and y.dtype == np.float64 and y.ndim in (1, 2)
+    if not (isinstance(y, np.ndarray) and y.dtype == yhat.dtype and y.ndim in (1, 2)
             and np.isfinite(y).all()):                  # fast path for the usual case
-        y = _checks.finite_array("y", y, ndim=(1, 2))
+        y = _checks.finite_array("y", y, ndim=(1, 2)).astype(yhat.dtype, copy=False)
     if y.ndim == 1:
         y = y[:, None]
     if y.shape != yhat.shape[-2:]:
@@ -113,12 +114,12 @@ def softmax_cross_entropy(logits, y) -> tuple:
 
     Value ``-mean_i sum_c y_ic log softmax(z_i)_c``; gradient ``(softmax(z) - y) / n``.
     """
-    z = np.asarray(logits, dtype=np.float64)
+    z = as_float(logits)
     if z.ndim not in (2, 3) or z.shape[-1] < 2:
         raise ValueError(f"logits must have shape (n, C) or (K, n, C) with C >= 2 classes, "
                          f"got {z.shape}")
     n, C = z.shape[-2:]
-    Y = _targets(y, n, C)                             # (n, C)
+    Y = _targets(y, n, C).astype(z.dtype, copy=False)   # (n, C)
     logp = log_softmax(z)                             # (K, n, C)
     value = -np.einsum("...ij,ij->...", logp, Y) / n
     return value, (np.exp(logp) - Y) / n
