@@ -9,7 +9,7 @@ import ipywidgets as W
 import numpy as np
 
 from wdlib import data, losses, models, plots, train
-from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.live.framework import Dashboard, int_slider, log_slider, register, val_every
 
 MODEL = models.MLP((2, 16, 16, 1), activation="tanh")       # 304 weights, 33 biases
 OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD + momentum 0.9", "adam": "Adam", "adamw": "AdamW"}
@@ -64,7 +64,7 @@ def run(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: 
                              weight_decay=lam if decoupled else 0.0,
                              penalty=None if penalty == "none" or decoupled else penalty,
                              lam=lam, prox=penalty == "l1", steps=epochs,
-                             params=start, record="loss")
+                             params=start, record="loss", val_every=val_every(epochs))
     weights = np.concatenate([params[k].ravel() for k in MODEL.weight_keys])         # (304,)
     return params, hist, weights
 
@@ -196,7 +196,8 @@ class WeightDecay(Dashboard):
         if hist is None:
             return ([], []), ([], [])
         steps = np.arange(hist.steps)
-        return (steps, hist.train_loss), (steps, hist.val_loss)
+        val = np.isfinite(hist.val_loss)                   # the steps validated (val_every)
+        return (steps, hist.train_loss), (steps[val], hist.val_loss[val])
 
     @staticmethod
     def _histogram(weights):
