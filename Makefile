@@ -41,9 +41,10 @@ notebooks: setup  ## re-execute every notebook in place so stored outputs follow
 	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)
 
 bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: see tests/browser)
-	$(PY) benchmarks/bench_train.py
-	$(PY) benchmarks/bench_live.py
-	$(PY) benchmarks/bench_browser.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_train.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_live.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_class.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_browser.py
 
 lint: setup
 	$(VENV)/bin/ruff check wdlib tests benchmarks
