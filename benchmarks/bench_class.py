@@ -27,7 +27,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 BUDGET_MS = 150.0
-PAUSE_S = (0.3, 2.0)         # a learner reads, then drags again
+PAUSE_S = (1.0, 4.0)         # a learner reads, then drags again
 DRAG = (2, 6)                # slider positions per drag
 
 
