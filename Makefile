@@ -66,9 +66,10 @@ site: setup  ## the offline read-along site in _site/ (stored outputs, no execut
 	$(PY) tools/build_site.py $(SITE)
 
 bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: see tests/browser)
-	$(PY) benchmarks/bench_train.py
-	$(PY) benchmarks/bench_live.py
-	$(PY) benchmarks/bench_browser.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_train.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_live.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_class.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_browser.py
 
 lint: setup  ## ruff on every Python file (notebooks excluded in pyproject.toml); CI runs it first
 	$(VENV)/bin/ruff check wdlib tests benchmarks tools

@@ -13,6 +13,7 @@ from wdlib.live import weight_decay as wd  # noqa: E402
 from wdlib.tasks import classification as cl  # noqa: E402
 
 MODEL = cl.PLAYGROUND_MLP            # the playground's net
+from wdlib.live.framework import val_every  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,13 @@ def dash():
 def direct(**kw):
     """The same training, written out with train.fit (what a lesson's code cell would do)."""
     args = dict(loss="bce", lr=10 ** -0.5, steps=80, params=MODEL.init(seed=0), record="loss")
+    args["val_every"] = val_every(kw.get("steps", args["steps"]))    # as the dashboard validates
     return train.fit(MODEL, cl.moons(cl.PLAYGROUND_MOONS), **{**args, **kw})
+
+
+def validated(values):
+    """The validation losses a curve shows: the steps that were validated (finite)."""
+    return values[np.isfinite(values)]
 
 
 def test_defaults_train_sgd_momentum_with_an_l2_penalty(dash):
@@ -46,7 +53,7 @@ def test_defaults_train_sgd_momentum_with_an_l2_penalty(dash):
     assert "= PyTorch SGD(momentum=0.9, weight_decay=λ)" in d.status.value
     assert "λ = 1.0e-2" in d.status.value and "init seed 0 for every setting" in d.status.value
     # the panels show those numbers: curves, image, histogram of all 304 weights
-    np.testing.assert_array_equal(d.curves[1].get_ydata(), hist.val_loss)
+    np.testing.assert_array_equal(d.curves[1].get_ydata(), validated(hist.val_loss))
     np.testing.assert_array_equal(d.prob.get_array(), d.result["prob"])
     assert d.hist.get_data().values.sum() == 304
 
@@ -97,14 +104,14 @@ def test_lambda_zero_ghost_is_trained_once_and_previous_run_ghost(dash, monkeypa
     d = dash
     d.set(**d.defaults)
     _, free = direct(optimizer="momentum")
-    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)   # λ = 0, same init
+    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), validated(free.val_loss))  # λ = 0
     calls = []
     fit = train.fit
     monkeypatch.setattr(train, "fit", lambda *a, **k: calls.append(k) or fit(*a, **k))
     d.set(lam=1e-3)
     d.set(lam=1e-4)
     assert [c["lam"] for c in calls] == [1e-3, 1e-4]      # moving λ trains one net, not two
-    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)
+    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), validated(free.val_loss))
     d.set(ghost="previous")                                 # ghost = the run at λ = 1e-3
     run_3 = cl.train_playground("momentum", "l2", 1e-3, 10 ** -0.5, 80, 0)[1]
     np.testing.assert_array_equal(d.ghosts[0].get_ydata(), run_3.train_loss)
@@ -160,7 +167,7 @@ def test_same_init_toggle_off_gives_each_setting_its_own_deterministic_init(dash
     _, free = direct(optimizer="momentum",
                      params=MODEL.init(seed=cl.init_seed("momentum", "none", 0.0, lr, 80, 0,
                                                             same_init=False)))
-    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), free.val_loss)
+    np.testing.assert_array_equal(d.ghosts[1].get_ydata(), validated(free.val_loss))
     # every setting has its own seed; λ does not count without a penalty; the seed slider counts
     seeds = {cl.init_seed(o, p, lam, r, e, s, same_init=False)
              for o, p, lam, r, e, s in [("momentum", "l2", 1e-2, lr, 80, 0),

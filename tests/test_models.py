@@ -122,6 +122,24 @@ def test_batched_mlp_equals_three_single_models():
         _equal({key: g[k] for key, g in gK.items()}, gk, 1e-12)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_mlp_models_in_blocks_equal_one_block_and_forward_backward(monkeypatch, activation):
+    """loss_and_grad runs K models in cache-sized blocks and computes activations in place:
+    the same bits as one block, and as the public forward_cache + backward."""
+    m = models.MLP((3, 6, 5, 2), activation)
+    pK = m.init(seed=[1, 2, 3, 4, 5])
+    one_block = m.loss_and_grad(pK, X, Y, losses.mse)
+    monkeypatch.setattr(models.mlp, "BLOCK_BYTES", 2 * 10 * 6 * 8)      # 2 models a block
+    assert models.mlp.models_per_block(10, 6, 8) == 2
+    blocks = m.loss_and_grad(pK, X, Y, losses.mse)
+    assert np.array_equal(one_block[0], blocks[0])
+    _equal(one_block[1], blocks[1], 0.0)
+    yhat, cache = m.forward_cache(pK, X)
+    value, dyhat = losses.mse(yhat, Y)
+    assert np.array_equal(value, blocks[0])
+    _equal(m.backward(pK, cache, dyhat), blocks[1], 0.0)
+
+
 def test_batched_rnn_equals_three_single_models():
     r = models.RNN(2, 4, 3)
     pK = r.init(seed=[5, 6, 7], scale=[0.5, 1.0, 2.0], recurrent_scale=[1.0, 3.0, 0.2])

@@ -136,6 +136,21 @@ def finite_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None)
     return arr
 
 
+DTYPES = ("float64", "float32")
+
+
+def float_dtype(name: str, value) -> np.dtype:
+    """A floating-point precision for a whole run: "float64" (the default everywhere) or
+    "float32" (also given as ``np.float32`` or a ``np.dtype``)."""
+    try:
+        dtype = np.dtype(value) if value is not None else None
+    except TypeError:
+        dtype = None
+    if dtype is None or dtype.name not in DTYPES:
+        raise ValueError(f"{name} must be one of {', '.join(map(repr, DTYPES))}; got {value!r}")
+    return dtype
+
+
 def same_rows(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
     """X and y must have the same number of samples."""
     if a.shape[0] != b.shape[0]:

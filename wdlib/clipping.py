@@ -78,7 +78,7 @@ def clip_by_global_norm(grads: Params, max_norm, *, batched: bool = False):
                          f"{np.size(norm)} models")
     with np.errstate(over="ignore", invalid="ignore"):
         coef = np.minimum(max_norm / (norm + _EPS), 1.0)  # NaN stays NaN, as torch.clamp
-        clipped = {k: per_model(coef, np.ndim(g)) * g for k, g in grads.items()}
+        clipped = {k: _like(coef, g) * g for k, g in grads.items()}
     return clipped, norm
 
 
@@ -89,5 +89,11 @@ def clip_by_value(grads: Params, clip_value) -> Params:
     length-K array (one threshold per model, leading K axis)."""
     clip_value = _checks.positive("clip_value", clip_value)
     _check_grads(grads, batched=np.ndim(clip_value) > 0)
-    return {k: np.clip(g, -per_model(clip_value, np.ndim(g)), per_model(clip_value, np.ndim(g)))
-            for k, g in grads.items()}
+    return {k: np.clip(g, -_like(clip_value, g), _like(clip_value, g)) for k, g in grads.items()}
+
+
+def _like(h, g):
+    """A scalar or (K,) factor shaped (``per_model``) to multiply g, in g's dtype when g is
+    float32 (a float32 run stays float32)."""
+    h = per_model(h, np.ndim(g))
+    return np.asarray(h, dtype=g.dtype) if g.dtype == np.float32 else h

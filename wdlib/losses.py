@@ -26,13 +26,14 @@ Loss = Callable[[np.ndarray, np.ndarray], tuple]
 
 
 def _prepare(yhat, y, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """yhat as float64 with >= 2 axes; y (n,) or (n, out) -> (n, out) matching yhat."""
-    yhat = np.asarray(yhat, dtype=np.float64)
+    """yhat as float (float32 stays float32, else float64) with >= 2 axes; y (n,) or (n, out)
+    -> (n, out) matching yhat, in yhat's dtype."""
+    yhat = as_float(yhat)
     if yhat.ndim not in (2, 3):
         raise ValueError(f"yhat must have shape (n, out) or (K, n, out), got {yhat.shape}")
-    if not (isinstance(y, np.ndarray) and y.dtype == np.float64 and y.ndim in (1, 2)
+    if not (isinstance(y, np.ndarray) and y.dtype == yhat.dtype and y.ndim in (1, 2)
             and np.isfinite(y).all()):                  # fast path for the usual case
-        y = _checks.finite_array("y", y, ndim=(1, 2))
+        y = _checks.finite_array("y", y, ndim=(1, 2)).astype(yhat.dtype, copy=False)
     if y.ndim == 1:
         y = y[:, None]
     if y.shape != yhat.shape[-2:]:
@@ -55,11 +56,18 @@ def mse(yhat, y) -> tuple:
     return value, diff / m
 
 
-def sigmoid(z) -> np.ndarray:
-    """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z|."""
-    z = np.asarray(z, dtype=np.float64)
+def as_float(a) -> np.ndarray:
+    """``a`` as an array of its own float dtype (float32 stays float32), other types float64."""
+    a = np.asarray(a)
+    return a if a.dtype in (np.float64, np.float32) else a.astype(np.float64)
+
+
+def sigmoid(z, out: np.ndarray | None = None) -> np.ndarray:
+    """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z|. Keeps z's float dtype;
+    ``out`` may be z itself (computed in place)."""
+    z = as_float(z)
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return np.divide(np.where(z >= 0, 1.0, e).astype(z.dtype, copy=False), 1.0 + e, out=out)
 
 
 def binary_cross_entropy(logits, y) -> tuple:
@@ -106,12 +114,12 @@ def softmax_cross_entropy(logits, y) -> tuple:
 
     Value ``-mean_i sum_c y_ic log softmax(z_i)_c``; gradient ``(softmax(z) - y) / n``.
     """
-    z = np.asarray(logits, dtype=np.float64)
+    z = as_float(logits)
     if z.ndim not in (2, 3) or z.shape[-1] < 2:
         raise ValueError(f"logits must have shape (n, C) or (K, n, C) with C >= 2 classes, "
                          f"got {z.shape}")
     n, C = z.shape[-2:]
-    Y = _targets(y, n, C)                             # (n, C)
+    Y = _targets(y, n, C).astype(z.dtype, copy=False)   # (n, C)
     logp = log_softmax(z)                             # (K, n, C)
     value = -np.einsum("...ij,ij->...", logp, Y) / n
     return value, (np.exp(logp) - Y) / n

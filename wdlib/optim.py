@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -140,8 +141,27 @@ def _times(a, b):
 
 def _pm(h, x):
     """A hyperparameter shaped to multiply the array x: scalars as they are, a K-array as
-    (K, 1, ..., 1) (``_checks.per_model``)."""
-    return h if isinstance(h, float) else per_model(h, x.ndim)
+    (K, 1, ..., 1) (``_checks.per_model``) in x's dtype (float32 stays float32)."""
+    if isinstance(h, float):
+        return h
+    h = per_model(h, x.ndim)
+    return h.astype(x.dtype) if x.dtype == np.float32 and np.ndim(h) else h
+
+
+def _float(a) -> type:
+    """The dtype optimizer state keeps for a parameter: float32 for float32, else float64."""
+    return np.float32 if np.asarray(a).dtype == np.float32 else np.float64
+
+
+def _sqrt(x):
+    """√x: a Python float for a float (np.sqrt would give a float64 that makes float32 arrays
+    float64), else the array's own dtype."""
+    return math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
+
+
+def _zeros(p) -> np.ndarray:
+    """A zero state buffer shaped like parameter p, in its float dtype."""
+    return np.zeros(np.shape(p), dtype=_float(p))
 
 
 def _check_call(grads, params, K):
@@ -268,8 +288,9 @@ def add_penalty_grad(penalty) -> Optimizer:
     def update(grads, state, params=None):
         if params is None:
             raise ValueError("params must be given to update() for a penalty gradient")
-        pen = penalty.grad(params)
-        return {k: g + pen[k] for k, g in grads.items()}, CountState(state.count + 1)
+        pen = penalty.penalized_grads(params)        # unpenalized keys pass through as they are
+        return ({k: g + pen[k] if k in pen else g for k, g in grads.items()},
+                CountState(state.count + 1))
 
     return _optimizer(_count_init, update, {"penalty": penalty}, K)
 
@@ -329,14 +350,18 @@ def trace(momentum=0.0, dampening=0.0, nesterov=False) -> Optimizer:
     tau_eff = np.where(np.asarray(mu) > 0, tau, 0.0) if np.ndim(mu) else (tau if mu > 0 else 0.0)
     off = _is_zero(mu)
 
+    undamped = _is_zero(tau_eff)          # (1 − τ)·g is g itself: skip that multiply
+
     def init(params):
-        return TraceState(0, {} if off else {k: np.zeros(np.shape(p)) for k, p in params.items()})
+        return TraceState(0, {} if off else {k: _zeros(p) for k, p in params.items()})
 
     def update(grads, state, params=None):
         if off:
             return dict(grads), TraceState(state.count + 1, {})
         if state.count == 0:
-            buf = {k: np.array(g, dtype=np.float64) for k, g in grads.items()}  # buf = g (a copy)
+            buf = {k: np.array(g, dtype=_float(g)) for k, g in grads.items()}  # buf = g (a copy)
+        elif undamped:
+            buf = {k: _pm(mu, g) * state.buf[k] + g for k, g in grads.items()}
         else:
             buf = {k: _pm(mu, g) * state.buf[k] + _pm(1.0 - tau_eff, g) * g
                    for k, g in grads.items()}
@@ -362,7 +387,7 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8) -> Optimizer:
     K = _batch(b1=b1, b2=b2, eps=eps)
 
     def init(params):
-        zeros = {k: np.zeros(np.shape(p)) for k, p in params.items()}
+        zeros = {k: _zeros(p) for k, p in params.items()}
         return AdamState(0, zeros, dict(zeros))
 
     def update(grads, state, params=None):
@@ -372,7 +397,7 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8) -> Optimizer:
             beta1, beta2 = _pm(b1, g), _pm(b2, g)
             m[k] = beta1 * state.m[k] + (1 - beta1) * g                          # (K, ...)
             v[k] = beta2 * state.v[k] + (1 - beta2) * g * g
-            denom = np.sqrt(v[k]) / np.sqrt(1 - beta2**t) + _pm(eps, g)
+            denom = np.sqrt(v[k]) / _sqrt(1 - beta2**t) + _pm(eps, g)
             out[k] = (m[k] / (1 - beta1**t)) / denom
         return out, AdamState(t, m, v)
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from wdlib import _checks
+from wdlib import _checks, losses
 from wdlib.models.base import is_weight
 
 
@@ -122,19 +122,20 @@ class Penalty:
         """The strength for parameter ``key``, shaped to broadcast against ``w``."""
         lam = self._strength
         lam = lam[key] if isinstance(lam, Mapping) else lam
-        if np.ndim(lam) == 0:
+        if isinstance(lam, float) or np.ndim(lam) == 0:
             return lam
         K = lam.shape[0]
         if batched is False or np.ndim(w) < 2 or np.shape(w)[0] != K:
             raise ValueError(f"a penalty with {K} strengths needs parameters with a leading K={K} "
                              f"axis (batched=True), got params[{key!r}] of shape {np.shape(w)}")
-        return _checks.per_model(lam, np.ndim(w))
+        lam = _checks.per_model(lam, np.ndim(w))
+        return lam.astype(w.dtype) if w.dtype == np.float32 else lam   # float32 stays float32
 
     def value(self, params: Mapping, *, batched: bool = False):
         """Penalty value: a float, or shape (K,) when ``batched`` (one value per model)."""
         total = 0.0
         for k in self.penalized(params):
-            w = np.asarray(params[k], dtype=np.float64)
+            w = losses.as_float(params[k])
             if batched and w.ndim == 0:
                 raise ValueError(f"params[{k!r}] needs a leading K axis when batched=True, "
                                  f"got shape {w.shape}")
@@ -151,9 +152,12 @@ class Penalty:
     def grad(self, params: Mapping) -> dict[str, np.ndarray]:
         """Gradient (L1: the subgradient sign(w), 0 at w = 0), with every key of ``params``
         (zeros for the parameters that are not penalized)."""
-        keys = set(self.penalized(params))
-        return {k: self._grad(w, self._lam(k, w)) if k in keys else np.zeros_like(w)
-                for k, w in params.items()}
+        pen = self.penalized_grads(params)
+        return {k: pen[k] if k in pen else np.zeros_like(w) for k, w in params.items()}
+
+    def penalized_grads(self, params: Mapping) -> dict[str, np.ndarray]:
+        """The gradient for the penalized keys only (``grad`` without the zeros)."""
+        return {k: self._grad(params[k], self._lam(k, params[k])) for k in self.penalized(params)}
 
     def prox(self, params: Mapping, step) -> dict[str, np.ndarray]:
         """Proximal step of size ``step`` (a float or a K-array, e.g. the learning rate)."""
@@ -173,7 +177,8 @@ class Penalty:
         if np.ndim(w) < 2 or np.shape(w)[0] != step.shape[0]:
             raise ValueError(f"step has {step.shape[0]} values, so params[{key!r}] needs a "
                              f"leading K={step.shape[0]} axis, got shape {np.shape(w)}")
-        return _checks.per_model(step, np.ndim(w))
+        step = _checks.per_model(step, np.ndim(w))
+        return step.astype(w.dtype) if w.dtype == np.float32 else step    # float32 stays float32
 
 
 @dataclass(frozen=True, eq=False)
@@ -262,7 +267,7 @@ class MaxNorm(Penalty):
         return np.zeros_like(w)
 
     def _prox(self, w, c, step):
-        w = np.asarray(w, dtype=np.float64)
+        w = losses.as_float(w)
         if w.ndim < 2:
             raise ValueError(f"MaxNorm acts on weight matrices (>= 2 axes), got a parameter of "
                              f"shape {w.shape}; leave biases out of keys")

@@ -162,7 +162,7 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
         weight_decay=None, penalty=None, lam=0.0, prox=False, clip=None, clip_threshold=1.0,
         steps=300, batch_size=None, X_val=None, y_val=None, val_every=1, seed=0, data_seed=0,
         init="xavier", init_scale=1.0, params=None, record="all",
-        divergence=loop.NONFINITE):
+        divergence=loop.NONFINITE, dtype="float64"):
     """Train ``model`` and return ``(params, history)``.
 
     Data: ``X, y`` arrays, or a ``data.Dataset`` as ``X`` (then its validation set is used);
@@ -187,8 +187,11 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
         comparison).
     record: "all" (every History field) or "loss" (losses and lr, faster): never changes the run.
     divergence: a ``loop.Divergence`` (default: stop at a non-finite loss or parameter).
+    dtype: "float64" (the default) or "float32": the data (cast once), the parameters, the
+        optimizer state, activations and losses all use it (History records stay float64).
     """
-    X, y, X_val, y_val = _data(X, y, X_val, y_val)
+    dtype = _checks.float_dtype("dtype", dtype)
+    X, y, X_val, y_val = (_cast(a, dtype) for a in _data(X, y, X_val, y_val))
     steps, val_every = _check_options(steps, val_every, record, clip, divergence)
     loss_fn = losses.get(loss) if isinstance(loss, str) else loss
     clip_threshold = _checks.positive("clip_threshold", clip_threshold) if clip else None
@@ -197,6 +200,7 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
     K, params = _start(model, params, seed=seed, init=init, init_scale=init_scale,
                        penalty=pen, clip_threshold=clip_threshold, optimizer=opt,
                        named=dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
+    params = {k: _cast(v, dtype) for k, v in params.items()}
     lr_at = _effective_lr(opt.hyperparams)
     in_loss = pen is not None and not isinstance(pen, penalties.MaxNorm)
     recorder = Recorder(model, steps, K, params, full=record == "all", lr=lr_at,
@@ -403,6 +407,11 @@ def _xy(x_name: str, X, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:
     X, y = _checks.finite_array(x_name, X), _checks.finite_array(y_name, y)
     _checks.same_rows(x_name, X, y_name, y)
     return X, (y[:, None] if y.ndim == 1 else y)
+
+
+def _cast(a: np.ndarray | None, dtype: np.dtype) -> np.ndarray | None:
+    """An array in the run's dtype (itself when it already is)."""
+    return None if a is None else a.astype(dtype, copy=False)
 
 
 def _effective_lr(hyperparams: Mapping):

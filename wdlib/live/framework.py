@@ -71,6 +71,12 @@ from wdlib import allocator, loop, plots
 
 FIGSIZE = (8.0, 3.5)   # inches; at DPI 80: 640 x 280 px (timings: benchmarks/bench_live.py)
 DPI = 80
+# HiDPI: the PNG is rendered at PIXEL_RATIO x the CSS size and shown at the CSS size (crisp on a
+# 2x screen). The kernel cannot ask the browser, so it is a setting: WDLIB_PIXEL_RATIO=1 or 2.
+PIXEL_RATIO = float(os.environ.get("WDLIB_PIXEL_RATIO", "1"))
+# A loss curve needs about this many validation points at the dashboards' size (a ~200 px wide
+# panel): more are not visible, and each costs a forward pass over the validation set.
+VAL_POINTS = 40
 SETTLE_S, MAX_WAIT_S = 0.004, 0.05    # coalescing window (see the module docstring)
 _log = logging.getLogger(__name__)
 _CATALOG: dict[str, Callable[[], Dashboard]] = {}
@@ -113,6 +119,12 @@ def catalog() -> dict[str, Callable[[], Dashboard]]:
     for module in DASHBOARD_MODULES:
         importlib.import_module(f"wdlib.live.{module}")
     return dict(_CATALOG)
+
+
+def val_every(steps: int) -> int:
+    """``train.fit``'s ``val_every`` for a dashboard run of ``steps`` steps: about
+    ``VAL_POINTS`` validation points (every step for short runs; the last step always)."""
+    return max(1, steps // VAL_POINTS)
 
 
 # --- controls -------------------------------------------------------------------------------
@@ -345,7 +357,8 @@ class Dashboard:
         for key, value in initial.items():
             self.controls[key].value = value
         self.defaults = self.values()
-        self.figure = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        self.figure = Figure(figsize=self.figsize, dpi=self.dpi * PIXEL_RATIO,
+                             layout="constrained")
         FigureCanvasAgg(self.figure)
         self.setup(self.figure)
         self._note = self.figure.text(0.5, 0.5, "", ha="center", va="center", fontsize=14,
@@ -353,7 +366,7 @@ class Dashboard:
                                       animated=True,
                                       bbox=dict(facecolor="white", edgecolor="#b00020"))
         self.renderer = PngRenderer()
-        self.image = W.Image(format="png")
+        self.image = W.Image(format="png", width=round(self.figsize[0] * self.dpi))  # CSS px
         self.status = W.HTML()
         self.share_box = W.HTML()
         self.image.add_class("wdlib-figure")

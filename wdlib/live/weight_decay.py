@@ -11,7 +11,7 @@ import ipywidgets as W
 import numpy as np
 
 from wdlib import losses, plots
-from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.live.framework import Dashboard, int_slider, log_slider, register, val_every
 from wdlib.tasks.classification import (
     PLAYGROUND_MLP,
     PLAYGROUND_MOONS,
@@ -87,7 +87,7 @@ class WeightDecay(Dashboard):
 
     def compute(self, v):
         key = (v["optimizer"], v["penalty"], v["lam"], v["lr"], v["epochs"], v["seed"],
-               bool(v["same_init"]))
+               bool(v["same_init"]), val_every(v["epochs"]))   # validate as often as drawn
         params, hist, weights = train_playground(*key)
         base = None
         if v["ghost"] == "lam0" and v["penalty"] != "none":
@@ -150,7 +150,7 @@ class WeightDecay(Dashboard):
             meaning += L2_IS[r["optimizer"]]
         h = r["hist"]
         init = (f"init seed {r['seed']} for every setting" if r["same_init"] else
-                f"own init for this setting (seed {init_seed(*r['key'])})")
+                f"own init for this setting (seed {init_seed(*r['key'][:7])})")
         return (f"{OPTIMIZERS[r['optimizer']]}, {meaning}"
                 f" · λ = {plots.fmt_sci(r['lam'])}, lr = {plots.fmt_sci(r['lr'])}, {init}: "
                 f"train loss {h.final('train_loss'):.3g}, validation loss "
@@ -163,7 +163,8 @@ class WeightDecay(Dashboard):
         if hist is None:
             return ([], []), ([], [])
         steps = np.arange(hist.steps)
-        return (steps, hist.train_loss), (steps, hist.val_loss)
+        val = np.isfinite(hist.val_loss)                   # the steps validated (val_every)
+        return (steps, hist.train_loss), (steps[val], hist.val_loss[val])
 
     @staticmethod
     def _histogram(weights):

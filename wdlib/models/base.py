@@ -53,11 +53,13 @@ class Model:
         """Number of parameters of one model."""
         return sum(int(np.prod(s)) for s in self.shapes.values())
 
-    def init(self, seed=0, K=None, init="xavier", scale=1.0) -> dict[str, np.ndarray]:
+    def init(self, seed=0, K=None, init="xavier", scale=1.0, dtype="float64"
+             ) -> dict[str, np.ndarray]:
         """Initial parameters: weights from ``init`` (a name from ``wdlib.init``, or a float std)
         times ``scale``, other parameters 0. ``seed`` / ``scale`` may be length-K arrays (then
-        every parameter has a leading K axis; model k is what ``seed[k]``, ``scale[k]`` give)."""
-        return draw_params(self.shapes, self.weight_keys, seed, K, init, scale)
+        every parameter has a leading K axis; model k is what ``seed[k]``, ``scale[k]`` give).
+        ``dtype``: "float64" (the default) or "float32" (the float64 draw, rounded)."""
+        return draw_params(self.shapes, self.weight_keys, seed, K, init, scale, dtype)
 
     def check_params(self, params) -> int | None:
         """Validate a parameter dict against ``shapes``; returns K (None for one model)."""
@@ -96,13 +98,19 @@ def _seeds(seed) -> int | np.ndarray:
     return int(arr) if arr.ndim == 0 else arr.astype(np.int64)
 
 
-def draw_params(shapes: Mapping[str, tuple], weight_keys, seed, K, init, scale
-                ) -> dict[str, np.ndarray]:
+def draw_params(shapes: Mapping[str, tuple], weight_keys, seed, K, init, scale,
+                dtype="float64") -> dict[str, np.ndarray]:
     """Draw the ``weight_keys`` with ``init`` and set the other parameters to 0, one or K models.
 
     Each model draws its weights in key order from ``np.random.default_rng(seed_k)``, then
-    multiplies them by its ``scale``.
+    multiplies them by its ``scale`` (in float64; then rounded once to ``dtype``).
     """
+    dtype = _checks.float_dtype("dtype", dtype)
+    params = _draw_float64(shapes, weight_keys, seed, K, init, scale)
+    return params if dtype == np.float64 else {k: v.astype(dtype) for k, v in params.items()}
+
+
+def _draw_float64(shapes, weight_keys, seed, K, init, scale) -> dict[str, np.ndarray]:
     seed = _seeds(seed)
     scale = _checks.nonnegative("scale", scale)
     draw = initializers.get(init)
@@ -160,10 +168,11 @@ def check_params(params: Mapping, shapes: Mapping[str, tuple]) -> int | None:
     raise ValueError(f"params must be numpy arrays with shapes {list(shapes.values())}")
 
 
-def check_X(X, n_in: int, ndim: int, layout: str) -> np.ndarray:
-    """X as float64, with ``ndim`` axes, ``n_in`` features on the last axis, all finite."""
-    if not isinstance(X, np.ndarray) or X.dtype != np.float64:
-        X = _checks.finite_array("X", X)
+def check_X(X, n_in: int, ndim: int, layout: str, dtype=np.float64) -> np.ndarray:
+    """X as ``dtype`` (the parameters' float64 or float32), with ``ndim`` axes, ``n_in``
+    features on the last axis, all finite."""
+    if not isinstance(X, np.ndarray) or X.dtype != dtype:
+        X = _checks.finite_array("X", X).astype(dtype, copy=False)
     if X.ndim != ndim or X.shape[-1] != n_in:
         raise ValueError(f"X must have shape {layout} with n_in={n_in} to match params, "
                          f"got {X.shape}")

@@ -151,7 +151,7 @@ class NormMLP(Model):
         da = dz @ swap_last(params[f"W{L}"])
         for l in range(L - 1, 0, -1):
             c = cache["layers"][l - 1]
-            ds = _activation_grad(self.activation, da, c["s"], c["a"])
+            ds = _activation_grad(self.activation, da, c["a"])
             grads[f"g{l}"] = ones @ (ds * c["u"])
             grads[f"b{l}"] = ones @ ds
             dz = layer_norm_backward(ds * params[f"g{l}"][..., None, :], c["u"], c["inv_sigma"])

@@ -41,9 +41,10 @@ class RNN(Model):
     def weight_keys(self) -> tuple[str, ...]:
         return ("Wx", "Wh", "Wy")
 
-    def init(self, seed=0, K=None, init="xavier", scale=1.0, recurrent_scale=1.0):
-        """Initial parameters, as ``MLP.init``. ``recurrent_scale`` (float or K-array) further
-        multiplies ``Wh``: with xavier, ``Wh`` has spectral radius about 1, so
+    def init(self, seed=0, K=None, init="xavier", scale=1.0, recurrent_scale=1.0,
+             dtype="float64"):
+        """Initial parameters, as ``MLP.init`` (``dtype`` too). ``recurrent_scale`` (float or
+        K-array) further multiplies ``Wh``: with xavier, ``Wh`` has spectral radius about 1, so
         ``recurrent_scale`` < 1 makes gradients vanish over time and > 1 makes them explode."""
         rs = _checks.nonnegative("recurrent_scale", recurrent_scale)
         K_rs = _checks.batch_size(recurrent_scale=rs)
@@ -51,21 +52,24 @@ class RNN(Model):
             if K is not None and K != K_rs:
                 raise ValueError(f"K must match the length of recurrent_scale ({K_rs}), got {K}")
             K = K_rs
+        dtype = _checks.float_dtype("dtype", dtype)
         params = draw_params(self.shapes, self.weight_keys, seed, K, init, scale)
-        return {**params, "Wh": _checks.per_model(rs, params["Wh"].ndim) * params["Wh"]}
+        params = {**params, "Wh": _checks.per_model(rs, params["Wh"].ndim) * params["Wh"]}
+        return {k: v.astype(dtype, copy=False) for k, v in params.items()}
 
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
         """Output and cache, stored time-major: ``cache["h"]`` (T+1, [K,] n, H) hidden states
         with ``h[0] = 0``, ``cache["z"]`` (T, [K,] n, H) pre-activations, ``cache["X"]``."""
         if check:        # ``check=False``: the caller (``train.fit``) validated them already
             check_params(params, self.shapes)
-            X = check_X(X, self.n_in, 3, "(n, T, n_in)")
+            X = check_X(X, self.n_in, 3, "(n, T, n_in)", dtype=params["Wh"].dtype)
         K = params["Wh"].shape[0] if params["Wh"].ndim == 3 else None
         n, T, n_in = X.shape
         H = self.n_hidden
         lead = () if K is None else (K,)
         # x_t Wx + b for every t (and model) in one matmul: [x_t, 1] @ [Wx; b]
-        x1 = np.ones((T, n, n_in + 1))
+        dtype = params["Wh"].dtype                     # float64, or float32 throughout
+        x1 = np.ones((T, n, n_in + 1), dtype=dtype)
         x1[..., :n_in] = X.transpose(1, 0, 2)
         Wb = np.concatenate([params["Wx"], params["b"][..., None, :]], axis=-2)  # (K, n_in+1, H)
         if K is None:
@@ -74,9 +78,9 @@ class RNN(Model):
             Wb = Wb.transpose(1, 0, 2).reshape(n_in + 1, K * H)
             zs = np.ascontiguousarray(
                 (x1.reshape(T * n, n_in + 1) @ Wb).reshape(T, n, K, H).transpose(0, 2, 1, 3))
-        hs = np.zeros((T + 1,) + lead + (n, H))
+        hs = np.zeros((T + 1,) + lead + (n, H), dtype=dtype)
         Wh = params["Wh"]
-        tmp = np.empty(lead + (n, H))        # reused: no large allocation inside the time loop
+        tmp = np.empty(lead + (n, H), dtype=dtype)   # reused: no large allocation in the time loop
         for t in range(T):
             zs[t] += np.matmul(hs[t], Wh, out=tmp)                         # z_t
             np.tanh(zs[t], out=hs[t + 1])                                  # h_t
@@ -89,11 +93,11 @@ class RNN(Model):
         X, hs = cache["X"], cache["h"]
         T = hs.shape[0] - 1
         hT = hs[T]                                                         # (K, n, H)
-        dy = np.asarray(dyhat, dtype=np.float64)                           # (K, n, out)
+        dy = np.asarray(dyhat, dtype=hT.dtype)                             # (K, n, out)
         if dy.shape != hT.shape[:-1] + (self.n_out,):
             raise ValueError(f"dyhat must have the output's shape "
                              f"{hT.shape[:-1] + (self.n_out,)}, got {dy.shape}")
-        ones = np.ones(dy.shape[-2])
+        ones = np.ones(dy.shape[-2], dtype=dy.dtype)
         x_t = X.transpose(1, 2, 0)                                         # (T, n_in, n)
         grads = {"Wy": swap_last(hT) @ dy, "by": ones @ dy}
         dWx, dWh, db = (np.zeros_like(params[k]) for k in ("Wx", "Wh", "b"))

@@ -85,7 +85,7 @@ def init_seed(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, 
 
 
 def train_playground(optimizer: str, penalty: str, lam: float, lr: float, epochs: int,
-                     seed: int, same_init: bool = True):
+                     seed: int, same_init: bool = True, val_every: int = 1):
     """Train the playground MLP once on ``moons(PLAYGROUND_MOONS)`` (binary cross-entropy,
     ``epochs`` full-batch steps at learning rate ``lr``) from the initial weights of
     ``init_seed(...)``: drawn with ``seed`` (``same_init``) or a seed of the setting's own.
@@ -93,7 +93,8 @@ def train_playground(optimizer: str, penalty: str, lam: float, lr: float, epochs
     ``optimizer``: "sgd" | "momentum" | "adam" | "adamw"; ``penalty``: "none" | "l2" | "l1",
     of strength ``lam`` >= 0. AdamW + L2 uses AdamW's own decoupled ``weight_decay=lam``; L1 is
     a proximal step after each update; otherwise L2 is a penalty term in the loss (= PyTorch's
-    coupled ``weight_decay``). Returns (params, history, all weights as one vector (304,)).
+    coupled ``weight_decay``). ``val_every``: validate every that many steps (and at the last).
+    Returns (params, history, all weights as one vector (304,)).
     """
     _checks.choice("optimizer", optimizer, PLAYGROUND_OPTIMIZERS)
     _checks.choice("penalty", penalty, PLAYGROUND_PENALTIES)
@@ -107,7 +108,7 @@ def train_playground(optimizer: str, penalty: str, lam: float, lr: float, epochs
                              weight_decay=lam if decoupled else 0.0,
                              penalty=None if penalty == "none" or decoupled else penalty,
                              lam=lam, prox=penalty == "l1", steps=epochs,
-                             params=start, record="loss")
+                             params=start, record="loss", val_every=val_every)
     weights = np.concatenate([params[k].ravel() for k in PLAYGROUND_MLP.weight_keys])  # (304,)
     return params, hist, weights
 

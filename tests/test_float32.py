@@ -1,0 +1,126 @@
+"""The float32 path: one argument (``fit(..., dtype="float32")``, ``model.init(dtype=...)``)
+makes data, parameters, optimizer state, activations and losses float32; float64 stays the
+default. Checked against PyTorch in float32 with a float32 tolerance."""
+
+import numpy as np
+import pytest
+from torch_reference import require_torch
+
+from wdlib import data, loop, losses, models, optim, train
+
+NET = models.MLP((2, 16, 16, 1), activation="tanh")
+MOONS = data.two_moons(n=60, n_val=40, noise=0.3, seed=0)
+# float32 carries ~7 digits: after 100 steps the two float32 implementations (different
+# summation orders in their matmuls) agree to a few float32 ulps of the weights' size.
+TOL32 = 2e-5                     # measured: 8e-7 (SGD + momentum), 5e-6 (AdamW)
+
+
+def test_float64_is_the_default():
+    assert all(v.dtype == np.float64 for v in NET.init(seed=0).values())
+    params, hist = train.fit(NET, MOONS, loss="bce", steps=3)
+    assert all(v.dtype == np.float64 for v in params.values())
+    assert models.RNN(1, 4, 1).init(seed=0)["Wh"].dtype == np.float64
+
+
+@pytest.mark.parametrize("bad", ["float16", "int32", "double precision", None, 3])
+def test_dtype_is_validated(bad):
+    with pytest.raises(ValueError, match="dtype must be one of 'float64', 'float32'"):
+        NET.init(seed=0, dtype=bad)
+    with pytest.raises(ValueError, match="dtype must be one of 'float64', 'float32'"):
+        train.fit(NET, MOONS, steps=2, dtype=bad)
+
+
+@pytest.mark.parametrize("dtype", ["float32", np.float32, np.dtype("float32")])
+def test_init_in_float32_is_the_float64_draw_rounded(dtype):
+    p32, p64 = NET.init(seed=[0, 1], dtype=dtype), NET.init(seed=[0, 1])
+    for k in p64:
+        assert p32[k].dtype == np.float32
+        assert np.array_equal(p32[k], p64[k].astype(np.float32))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "adamw", "sgdw", "adamw_paper"])
+@pytest.mark.parametrize("K", [None, 3])
+def test_fit_in_float32_stays_float32_end_to_end(optimizer, K):
+    lr = 0.05 if K is None else np.array([0.01, 0.03, 0.05])
+    kw = dict(loss="bce", optimizer=optimizer, lr=lr, penalty="l2", lam=1e-3, clip="norm",
+              steps=20, dtype="float32")
+    if optimizer in ("adamw", "sgd"):
+        kw.update(penalty=None, weight_decay=1e-2)
+    params, hist = train.fit(NET, MOONS, **kw)
+    assert all(v.dtype == np.float32 for v in params.values())
+    assert np.all(np.isfinite(hist.train_loss)) and np.all(np.isfinite(hist.final("val_loss")))
+
+
+def test_state_activations_and_losses_keep_float32():
+    p = NET.init(seed=[0, 1], dtype="float32")
+    X, y = MOONS.X.astype(np.float32), MOONS.y.astype(np.float32)
+    yhat, cache = NET.forward_cache(p, X)
+    assert yhat.dtype == np.float32 and all(a.dtype == np.float32 for a in cache["a"])
+    assert NET.forward(p, MOONS.X).dtype == np.float32          # float64 data: cast to float32
+    for name in ("mse", "bce"):
+        value, grads = NET.loss_and_grad(p, X, y, name)
+        assert value.dtype == np.float32 and all(g.dtype == np.float32 for g in grads.values())
+    for opt in (optim.sgd(np.array([0.1, 0.2]), momentum=0.9, weight_decay=1e-3),
+                optim.adam(1e-2), optim.adamw(np.array([1e-2, 1e-3]))):
+        run = loop.run(lambda q, t: NET.loss_and_grad(q, X, y, losses.mse, check=t == 0),
+                       p, opt, 5, K=2)
+        assert all(v.dtype == np.float32 for v in run.params.values())
+        leaves = [a for part in run.state for field in part if isinstance(field, dict)
+                  for a in field.values()]
+        assert leaves and all(a.dtype == np.float32 for a in leaves)
+
+
+def test_batched_equals_separate_in_float32():
+    lrs = np.array([0.02, 0.1, 0.3])
+    pK, _ = train.fit(NET, MOONS, loss="bce", optimizer="momentum", lr=lrs, penalty="l2",
+                      lam=1e-3, steps=30, dtype="float32", record="loss")
+    for k, lr in enumerate(lrs):
+        pk, _ = train.fit(NET, MOONS, loss="bce", optimizer="momentum", lr=float(lr),
+                          penalty="l2", lam=1e-3, steps=30, dtype="float32", record="loss")
+        for key in pk:
+            assert np.array_equal(pK[key][k], pk[key]), key
+
+
+def _torch_run(torch, start, optimizer, lr, wd, steps):
+    """The same MLP, data and optimizer in PyTorch float32 (weights decayed, biases not)."""
+    torch.manual_seed(0)
+    layers = []
+    for l in (1, 2, 3):
+        lin = torch.nn.Linear(*start[f"W{l}"].shape)
+        with torch.no_grad():
+            lin.weight.copy_(torch.tensor(start[f"W{l}"].T))
+            lin.bias.copy_(torch.tensor(start[f"b{l}"]))
+        layers += [lin, torch.nn.Tanh()] if l < 3 else [lin]
+    net = torch.nn.Sequential(*layers).float()
+    weights = [m.weight for m in net if isinstance(m, torch.nn.Linear)]
+    biases = [m.bias for m in net if isinstance(m, torch.nn.Linear)]
+    groups = [{"params": weights, "weight_decay": wd}, {"params": biases, "weight_decay": 0.0}]
+    opt = {"momentum": lambda: torch.optim.SGD(groups, lr=lr, momentum=0.9),
+           "adamw": lambda: torch.optim.AdamW(groups, lr=lr)}[optimizer]()
+    X = torch.tensor(MOONS.X, dtype=torch.float32)
+    y = torch.tensor(MOONS.y, dtype=torch.float32)
+    lossf = torch.nn.BCEWithLogitsLoss()
+    for _ in range(steps):
+        opt.zero_grad()
+        lossf(net(X), y).backward()
+        opt.step()
+    lins = [m for m in net if isinstance(m, torch.nn.Linear)]
+    return {**{f"W{l}": m.weight.detach().numpy().T for l, m in enumerate(lins, 1)},
+            **{f"b{l}": m.bias.detach().numpy() for l, m in enumerate(lins, 1)}}
+
+
+@pytest.mark.parametrize("optimizer, lr, wd", [("momentum", 0.1, 1e-3), ("adamw", 1e-2, 1e-2)])
+def test_float32_matches_torch_float32(optimizer, lr, wd):
+    torch = require_torch()
+    torch.set_num_threads(1)
+    start = NET.init(seed=0, dtype="float32")
+    ours, _ = train.fit(NET, MOONS.X, MOONS.y, loss="bce", optimizer=optimizer, lr=lr,
+                        weight_decay=wd, steps=100, params=start, dtype="float32",
+                        record="loss")
+    theirs = _torch_run(torch, start, optimizer, lr, wd, 100)
+    ours64, _ = train.fit(NET, MOONS.X, MOONS.y, loss="bce", optimizer=optimizer, lr=lr,
+                          weight_decay=wd, steps=100, params=start, record="loss")
+    for k in ours:
+        assert ours[k].dtype == theirs[k].dtype == np.float32
+        assert np.max(np.abs(ours[k] - theirs[k])) <= TOL32, k
+        assert np.max(np.abs(ours[k] - ours64[k])) <= TOL32, k       # and close to float64
