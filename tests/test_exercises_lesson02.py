@@ -1,7 +1,6 @@
 """Lesson 02 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-import pytest
 from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib import solvers
