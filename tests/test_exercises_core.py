@@ -107,5 +107,5 @@ def test_float32_close_but_not_at_float32_precision_gets_the_float32_hint():
 
 def test_help_does_not_show_a_reference():
     assert not [k for k in lesson08.__all__ if k.startswith(("ref", "_"))]
-    doc = lesson08.check_effective_decay.__doc__
-    assert "√" not in doc and "sqrt" not in doc
+    doc = lesson08.check_fixed_points.__doc__
+    assert "√" not in doc and "sqrt" not in doc and "lam" not in doc.split("->")[1]

@@ -1,7 +1,6 @@
 """Lesson 02 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-import pytest
 from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib import solvers
@@ -34,94 +33,118 @@ def test_l2_missing_bias_keys():
     assert not ok and "missing keys" in line and "zeros for the biases" in line, line
 
 
-def _l2_way(p, g, lr, lam):
-    return {k: v - lr * (g[k] + lam * v if W(k) else g[k]) for k, v in p.items()}
+def _e(X, center=True, ddof=0):
+    Xc = X - X.mean(0) if center else X
+    return np.linalg.svd(Xc, compute_uv=False) ** 2 / (len(X) - ddof)
 
 
-def _decay_way(p, g, lr, lam):
-    return {k: ((1 - lr * lam) * v if W(k) else v) - lr * g[k] for k, v in p.items()}
-
-
-def _in_place(p, g, lr, lam):
-    for k in p:
-        if W(k):
-            p[k] *= 1 - lr * lam
-        p[k] -= lr * g[k]
-    return p
-
-
-STEP_CORRECT = [_l2_way, _decay_way, _in_place,
-                lambda *a: {k: v.astype(np.float32) for k, v in _decay_way(*a).items()}]
-
-
-def _step(decay=lambda lr, lam: 1 - lr * lam, bias_decay=False, g_scale=lambda lr: lr,
-          sign=-1.0, after=False, move_b=True, g_w=1.0):
-    def fn(p, g, lr, lam):
-        out = {}
-        for k, v in p.items():
-            f = decay(lr, lam) if (W(k) or bias_decay) else 1.0
-            step = sign * g_scale(lr) * g[k] * (g_w if W(k) else 1.0) * (move_b or W(k))
-            out[k] = f * (v + step) if after else f * v + step
-        return out
+def _df_bisect(e_of=_e, out=lambda lam: lam, scale=1.0):
+    def fn(X, df):
+        e = scale * e_of(X)
+        lo, hi = -60.0, 60.0                                  # log λ
+        for _ in range(100):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if np.sum(e / (e + np.exp(mid))) > df else (lo, mid)
+        return out(np.exp((lo + hi) / 2))
     return fn
 
 
-STEP_MISTAKES = [
-    (_step(bias_decay=True), "biases_shrunk"),
-    (_step(move_b=False), "biases_not_updated"),
-    (_step(decay=lambda lr, lam: 1 - lam), "decay_without_lr"),
-    (_step(decay=lambda lr, lam: 1 + lr * lam, sign=+1.0), "both_signs"),
-    (_step(sign=+1.0), "grad_sign"),
-    (_step(decay=lambda lr, lam: 1 + lr * lam), "decay_sign"),
-    (_step(g_scale=lambda lr: 1.0), "grad_without_lr"),
-    (_step(after=True), "shrink_after"),
-    (_step(decay=lambda lr, lam: 1.0), "no_decay"),
-    (_step(decay=lambda lr, lam: 1 - 2 * lr * lam), "decay_twice"),
-    (_step(g_w=0.0), "only_decay"),
+def _df_newton(X, df):
+    """Newton on λ from the eigenvalues of the covariance, in the textbook units then /n."""
+    n = len(X)
+    s2 = np.linalg.eigvalsh((X - X.mean(0)).T @ (X - X.mean(0)))
+    lam = 1.0
+    for _ in range(100):
+        f = np.sum(s2 / (s2 + lam)) - df
+        lam = max(lam + f / np.sum(s2 / (s2 + lam) ** 2), lam / 10)
+    return lam / n
+
+
+DF_CORRECT = [_df_bisect(), _df_newton, _df_bisect(out=lambda lam: np.float32(lam)),
+              _df_bisect(out=lambda lam: np.array([lam]))]
+DF_MISTAKES = [
+    (_df_bisect(e_of=lambda X: len(X) * _e(X)), "textbook"),
+    (_df_bisect(e_of=lambda X: _e(X, center=False)), "not_centered"),
+    (_df_bisect(e_of=lambda X: np.linalg.eigvalsh(np.cov(X.T))), "ddof"),
+    (_df_bisect(out=np.log10), "log10"),
+    (_df_bisect(out=np.log), "ln"),
 ]
-
-for _name, _checker in [("l2", L.check_sgd_step_l2), ("decay", L.check_sgd_step_decay)]:
-    globals()[f"test_step_{_name}_correct"] = accepts(_checker, STEP_CORRECT)
-    globals()[f"test_step_{_name}_mistakes"] = names(_checker, L.STEP_HINTS, STEP_MISTAKES)
-    globals()[f"test_step_{_name}_robust"] = robust(_checker)
-    globals()[f"test_step_{_name}_robust_extra"] = robust_extra(_checker)
+test_df_correct = accepts(L.check_lam_for_df, DF_CORRECT)
+test_df_mistakes = names(L.check_lam_for_df, L.LAM_FOR_DF_HINTS, DF_MISTAKES)
+test_df_robust = robust(L.check_lam_for_df)
+test_df_robust_extra = robust_extra(L.check_lam_for_df)
 
 
-@pytest.mark.parametrize("checker", [L.check_sgd_step_l2, L.check_sgd_step_decay])
-def test_step_missing_biases_gets_the_step_hint_not_zeros(checker):
-    ok, line = run(checker, lambda p, g, lr, lam: {k: v for k, v in p.items() if W(k)})
-    assert not ok and "b − lr·g" in line and "zeros" not in line, line
+def test_lam_for_df_gives_a_ridge_fit_with_that_df():
+    """The math: the trace of the ridge hat matrix (intercept excluded) at the returned λ is df."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((50, 6)) @ rng.standard_normal((6, 6)) + 2.0
+    for df in (1.5, 4.0):
+        lam = L._ref_lam_for_df(X, df)
+        Xc = X - X.mean(0)
+        H = Xc @ np.linalg.solve(Xc.T @ Xc / 50 + lam * np.eye(6), Xc.T / 50)
+        assert abs(np.trace(H) - df) < 1e-9
+        assert abs(solvers.shrinkage_factors(X, lam).sum() - df) < 1e-9
 
 
-def _ridge_like(lam_of=lambda lam, n: lam, center=True, scale=True):
-    def fn(X, y, lam):
-        n, d = X.shape
-        xm, ym = (X.mean(0), y.mean()) if center else (np.zeros(d), 0.0)
-        Xc, yc = X - xm, y[:, 0] - ym
-        s = n if scale else 1
-        w = np.linalg.solve(Xc.T @ Xc / s + lam_of(lam, n) * np.eye(d), Xc.T @ yc / s)
-        return w, ym - xm @ w
+def _es(e_of=_e, T_shift=0, order=slice(None), dtype=None, kept=True, scale=1.0):
+    def fn(X, lr, T):
+        e = e_of(X)
+        q = (1 - lr * e) ** (T + T_shift)
+        lam = e * q / (1 - q) if kept else e * (1 - q) / q
+        lam = ((len(X) if scale is len else scale) * lam)[order]
+        return lam if dtype is None else lam.astype(dtype)
     return fn
 
 
-RIDGE_CORRECT = [_ridge_like(), solvers.ridge, lambda *a: list(solvers.ridge(*a)),
-                 lambda *a: tuple(np.float32(x) if np.ndim(x) == 0 else x.astype(np.float32)
-                                  for x in solvers.ridge(*a))]
-RIDGE_MISTAKES = [
-    (_ridge_like(scale=False), "lam_not_scaled"),
-    (_ridge_like(lam_of=lambda lam, n: n * lam), "lam_times_n"),
-    (_ridge_like(lam_of=lambda lam, n: 2 * lam), "lam_twice"),
-    (_ridge_like(lam_of=lambda lam, n: lam / 2), "lam_half"),
-    (_ridge_like(center=False), "no_intercept"),
-    (lambda X, y, lam: (solvers.ridge(X, y, lam)[0], float(np.mean(y))), "b_is_mean_y"),
-    (_ridge_like(lam_of=lambda lam, n: 0.0), "no_penalty"),
+def _es_eig(X, lr, T):
+    """From the covariance's eigenvalues (ascending from eigvalsh, so flipped), λ from h = 1 − q."""
+    e = np.linalg.eigvalsh(np.cov(X.T, bias=True))[::-1]
+    covered = 1 - (1 - lr * e) ** T
+    return e / covered - e
+
+
+ES_CORRECT = [_es(), _es_eig, _es(dtype=np.float32), lambda *a: list(_es()(*a))]
+ES_MISTAKES = [
+    (lambda X, lr, T: np.full(X.shape[1], 1 / (lr * T)), "rule_of_thumb"),
+    (_es(kept=False), "inverted"),
+    (_es(order=slice(None, None, -1)), "ascending"),
+    (_es(T_shift=-1), "off_by_one"),
+    (_es(scale=len), "textbook"),
+    (_es(e_of=lambda X: _e(X, center=False)), "not_centered"),
+    (_es(e_of=lambda X: _e(X, ddof=1)), "ddof"),
 ]
-test_ridge_correct = accepts(L.check_ridge, RIDGE_CORRECT)
-test_ridge_mistakes = names(L.check_ridge, L.RIDGE_HINTS, RIDGE_MISTAKES)
-test_ridge_robust = robust(L.check_ridge)
-test_ridge_robust_extra = robust_extra(L.check_ridge)
+test_es_correct = accepts(L.check_early_stopping_lambda, ES_CORRECT)
+test_es_mistakes = names(L.check_early_stopping_lambda, L.EARLY_STOP_HINTS, ES_MISTAKES)
+test_es_robust = robust(L.check_early_stopping_lambda)
+test_es_robust_extra = robust_extra(L.check_early_stopping_lambda)
+
+
+def test_early_stopping_lambda_matches_gradient_descent_direction_by_direction():
+    """The math: T steps of gradient descent (λ = 0, from w = 0, on the centered data as the
+    exercise states) and ridge with λ_j have the same coefficient along the principal direction
+    v_j; and for lr·e_j·T ≪ 1, λ_j ≈ 1/(lr·T)."""
+    rng = np.random.default_rng(4)
+    n, d = 80, 5
+    Q = np.linalg.qr(rng.standard_normal((d, d)))[0]
+    X = (rng.standard_normal((n, d)) * np.logspace(0.5, -1.5, d)) @ Q + rng.uniform(-2, 2, d)
+    y = X @ rng.standard_normal(d) + 1.0 + 0.5 * rng.standard_normal(n)
+    e = _e(X)
+    lr, T = 0.5 / e[0], 30
+    Xc, yc, w = X - X.mean(0), y - y.mean(), np.zeros(d)
+    for _ in range(T):                                   # ½·mean squared error, plain GD
+        w = w - lr * Xc.T @ (Xc @ w - yc) / n
+    lams = L._ref_early_stopping_lambda(X, lr, T)
+    V = np.linalg.svd(X - X.mean(0))[2]
+    for j in range(d):
+        w_ridge, _ = solvers.ridge(X, y[:, None], lams[j])
+        assert abs(V[j] @ w_ridge - V[j] @ w) < 1e-9 * max(1.0, abs(V[j] @ w)), j
+    small = lr * e * T < 0.05
+    assert small.any() and np.allclose(lams[small], 1 / (lr * T), rtol=0.05)
 
 
 def test_references_are_not_public():
     assert not [n for n in L.__all__ if "ref" in n]
     assert "lam * v" not in (L.check_l2_grad.__doc__ or "")
+    for checker in (L.check_lam_for_df, L.check_early_stopping_lambda):
+        assert "/" not in checker.__doc__ and "**" not in checker.__doc__

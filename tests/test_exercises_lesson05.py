@@ -7,32 +7,39 @@ from exercise_harness import accepts, names, robust, robust_extra
 
 from wdlib.exercises import lesson05 as L
 
-GLOROT_CORRECT = [lambda a, b: math.sqrt(2 / (a + b)), lambda a, b: np.sqrt(2.0 / (a + b)),
-                  lambda a, b: (2 / (a + b)) ** 0.5, lambda a, b: np.float32(np.sqrt(2 / (a + b))),
-                  lambda a, b: np.sqrt(6 / (a + b)) / np.sqrt(3)]
-GLOROT_MISTAKES = [
-    (lambda a, b: math.sqrt(1 / a), "fan_in"), (lambda a, b: math.sqrt(1 / b), "fan_out"),
-    (lambda a, b: math.sqrt(2 / a), "he"), (lambda a, b: math.sqrt(6 / (a + b)), "uniform_bound"),
-    (lambda a, b: 2 / (a + b), "variance"), (lambda a, b: math.sqrt(4 / (a + b)), "sqrt2_large"),
-    (lambda a, b: math.sqrt(1 / (a + b)), "sqrt2_small"),
-    (lambda a, b: math.sqrt(2 / (a * b)), "product"),
+LEAKY_CORRECT = [lambda n, a: math.sqrt(2 / ((1 + a * a) * n)),
+                 lambda n, a: np.sqrt(2 / (1 + a**2)) / np.sqrt(n),            # PyTorch's gain
+                 lambda n, a: np.float32(np.sqrt(2 / ((1 + a**2) * n))),
+                 lambda n, a: [(1 / (n * (1 + a**2) / 2)) ** 0.5]]
+LEAKY_MISTAKES = [
+    (lambda n, a: math.sqrt(2 / n), "ignores_slope"),
+    (lambda n, a: 2 / ((1 + a * a) * n), "variance"),
+    (lambda n, a: math.sqrt(2 / ((1 + a) * n)), "slope_not_squared"),
+    (lambda n, a: math.sqrt(1 / ((1 + a * a) * n)), "no_two"),
+    (lambda n, a: math.sqrt(2 / ((1 - a * a) * n)), "minus_slope"),
+    (lambda n, a: math.sqrt((1 + a * a) * n / 2), "inverted"),
 ]
-test_glorot_correct = accepts(L.check_glorot_std, GLOROT_CORRECT)
-test_glorot_mistakes = names(L.check_glorot_std, L.GLOROT_HINTS, GLOROT_MISTAKES)
-test_glorot_robust = robust(L.check_glorot_std)
-test_glorot_robust_extra = robust_extra(L.check_glorot_std)
+test_leaky_correct = accepts(L.check_leaky_relu_std, LEAKY_CORRECT)
+test_leaky_mistakes = names(L.check_leaky_relu_std, L.LEAKY_HINTS, LEAKY_MISTAKES)
+test_leaky_robust = robust(L.check_leaky_relu_std)
+test_leaky_robust_extra = robust_extra(L.check_leaky_relu_std)
 
-HE_CORRECT = [lambda a, b: math.sqrt(2 / a), lambda a, b: np.sqrt(2) / np.sqrt(a),
-              lambda a, b: np.float32(math.sqrt(2 / a)), lambda a, b: [math.sqrt(2 / a)]]
-HE_MISTAKES = [
-    (lambda a, b: math.sqrt(2 / b), "fan_out"), (lambda a, b: math.sqrt(2 / (a + b)), "glorot"),
-    (lambda a, b: math.sqrt(1 / a), "no_two"), (lambda a, b: 2 / a, "variance"),
-    (lambda a, b: 2 / math.sqrt(a), "sqrt2_large"),
-]
-test_he_correct = accepts(L.check_he_std, HE_CORRECT)
-test_he_mistakes = names(L.check_he_std, L.HE_HINTS, HE_MISTAKES)
-test_he_robust = robust(L.check_he_std)
-test_he_robust_extra = robust_extra(L.check_he_std)
+
+def test_leaky_std_keeps_the_second_moment_through_a_deep_stack():
+    """The math: with Var(W) = 2/((1 + a²)·fan_in) each leaky-ReLU layer keeps the second moment
+    of the pre-activations (with He's std it grows by 1 + a² per layer), measured layer by layer
+    along a stack of 12 and averaged geometrically."""
+    rng = np.random.default_rng(0)
+    n, width, depth, a = 2000, 256, 12, 0.3
+    for std, gain in [(math.sqrt(2 / ((1 + a * a) * width)), 1.0),
+                      (math.sqrt(2 / width), 1 + a * a)]:
+        z, gains = rng.standard_normal((n, width)), []
+        for _ in range(depth):
+            z_next = np.where(z > 0, z, a * z) @ (std * rng.standard_normal((width, width)))
+            gains.append(np.mean(z_next**2) / np.mean(z**2))
+            z = z_next
+        measured = float(np.exp(np.mean(np.log(gains))))
+        assert abs(measured - gain) < 0.03, (measured, gain)
 
 
 def _bp(deriv=lambda z: 1 - np.tanh(z) ** 2, T=True, forward=False, last_linear=False,

@@ -65,18 +65,55 @@ def test_adamw_says_which_output_is_wrong():
     assert not ok and "'v' is wrong ('w', 'm' are right)" in line, line
 
 
-DECAY_CORRECT = [lambda v, lr, lam: lr * lam / (np.sqrt(v) + EPS),
-                 lambda v, lr, lam: lr * lam / np.sqrt(v),                     # the text has no eps
-                 lambda v, lr, lam: (lr * lam / np.sqrt(v)).astype(np.float32)]
-DECAY_MISTAKES = [
-    (lambda v, lr, lam: lr * lam / (v + EPS), "no_sqrt"),
-    (lambda v, lr, lam: lr * lam / v, "no_sqrt:no_eps"),
-    (lambda v, lr, lam: lr * lam * np.sqrt(v), "times_sqrt:no_eps"),
-    (lambda v, lr, lam: np.full_like(v, lr * lam), "adamw"),
-    (lambda v, lr, lam: lam / np.sqrt(v), "no_lr:no_eps"),
-    (lambda v, lr, lam: lr / (np.sqrt(v) + EPS), "no_lam"),
+def _fp(l2=lambda g, lam: -g / lam, aw=lambda g, lam: -g / (lam * (np.abs(g) + EPS)),
+        dtype=None, container=tuple):
+    def fn(g, lam):
+        out = [l2(g, lam), aw(g, lam)]
+        return container(o if dtype is None else o.astype(dtype) for o in out)
+    return fn
+
+
+FP_CORRECT = [_fp(), _fp(aw=lambda g, lam: -np.sign(g) / lam),             # ε dropped
+              _fp(dtype=np.float32), _fp(container=list),
+              _fp(aw=lambda g, lam: -(g / (np.sqrt(g * g) + EPS)) / lam)]
+aw_no_eps = lambda g, lam: -g / (lam * np.abs(g))                           # noqa: E731
+FP_MISTAKES = [
+    (_fp(aw=lambda g, lam: -g / lam), "adamw_like_l2"),
+    (_fp(l2=lambda g, lam: -g / (lam * (np.abs(g) + EPS))), "l2_like_adamw"),
+    (_fp(l2=lambda g, lam: g / lam, aw=lambda g, lam: -aw_no_eps(g, lam)), "sign:no_eps"),
+    (_fp(aw=lambda g, lam: -np.ones_like(g) / lam), "adamw_no_sign:no_eps"),
+    (_fp(aw=lambda g, lam: -g / (lam * np.sqrt(np.abs(g)))), "adamw_sqrt:no_eps"),
+    (_fp(aw=lambda g, lam: -g / (lam * (np.sqrt(np.abs(g)) + EPS))), "adamw_sqrt"),
 ]
-test_decay_correct = accepts(L.check_effective_decay, DECAY_CORRECT)
-test_decay_mistakes = names(L.check_effective_decay, L.EFFECTIVE_DECAY_HINTS, DECAY_MISTAKES)
-test_decay_robust = robust(L.check_effective_decay)
-test_decay_robust_extra = robust_extra(L.check_effective_decay)
+test_fp_correct = accepts(L.check_fixed_points, FP_CORRECT)
+test_fp_mistakes = names(L.check_fixed_points, L.FIXED_POINT_HINTS, FP_MISTAKES)
+test_fp_robust = robust(L.check_fixed_points)
+test_fp_robust_extra = robust_extra(L.check_fixed_points)
+
+
+def test_fp_swapped_outputs_are_named():
+    ok, line = run(L.check_fixed_points, lambda g, lam: _fp()(g, lam)[::-1])
+    assert not ok and "swapped" in line, line
+
+
+def test_fixed_points_are_where_the_optimizers_stop():
+    """The math, against wdlib.optim: a constant data gradient g (a linear loss g·w).
+    AdamW (PyTorch form) settles at −g/(λ(|g| + ε)) geometrically, Adam + L2 at −g/λ (with a
+    decaying lr, as Adam's constant-lr steps hover around a point where its input is zero)."""
+    from wdlib import optim
+    rng = np.random.default_rng(0)
+    g = rng.choice([-1.0, 1.0], size=5) * 10.0 ** rng.uniform(-2, 1, size=5)
+    lam, steps = 0.5, 6000
+    w_l2, w_w = -g / lam, -g / (lam * (np.abs(g) + EPS))
+    ref = L._ref_fixed_points(g, lam)
+    assert np.array_equal(ref["adam_l2"], w_l2) and np.array_equal(ref["adamw"], w_w)
+    for opt, target, tol in [
+            (optim.adamw(0.05, weight_decay=lam), w_w, 1e-9),
+            (optim.adam(lambda t: 0.05 * (1 - t / steps) ** 2, weight_decay=lam), w_l2, 1e-3)]:
+        p = {"W": np.zeros_like(g)}
+        state = opt.init(p)
+        for _ in range(steps):
+            updates, state = opt.update({"W": g}, state, p)
+            p = optim.apply_updates(p, updates)
+        assert np.max(np.abs(p["W"] - target) / np.abs(target)) < tol, (p["W"], target)
+    assert np.ptp(np.abs(w_w)) < 1e-5 < np.ptp(np.abs(w_l2))  # AdamW: one size for all

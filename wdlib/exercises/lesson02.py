@@ -2,9 +2,8 @@
 
     from wdlib.exercises import lesson02
     lesson02.check_l2_grad(l2_grad_exercise)
-    lesson02.check_sgd_step_l2(sgd_step_l2)
-    lesson02.check_sgd_step_decay(sgd_step_decay)
-    lesson02.check_ridge(ridge_exercise)
+    lesson02.check_lam_for_df(lam_for_df)
+    lesson02.check_early_stopping_lambda(early_stopping_lambda)
 
 Each checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
 mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
@@ -16,12 +15,10 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from wdlib import solvers
-from wdlib.exercises import lesson01
-from wdlib.exercises._core import assert_form, check, outputs
+from wdlib.exercises._core import assert_form, check
 
-__all__ = ["check_l2_grad", "check_sgd_step_l2", "check_sgd_step_decay", "check_ridge",
-           "assert_l2_grad", "assert_sgd_step_l2", "assert_sgd_step_decay", "assert_ridge"]
+__all__ = ["check_l2_grad", "check_lam_for_df", "check_early_stopping_lambda", "assert_l2_grad",
+           "assert_lam_for_df", "assert_early_stopping_lambda"]
 
 L2_GRAD_HINTS = {
     "biases_decayed": "biases decayed: only the weight matrices (keys starting with 'W') are "
@@ -36,29 +33,34 @@ L2_GRAD_HINTS = {
                         "depend on b, so its gradient for b1, b2, ... is zero",
 }
 
-STEP_HINTS = {
-    "biases_shrunk": "biases decayed: only the weight matrices (keys starting with 'W') shrink; "
-                     "a bias takes a plain step, b − lr·g",
-    "biases_not_updated": "the biases did not move: they are not decayed, but they still take "
-                          "the gradient step, b − lr·g",
-    "decay_without_lr": "the decay is not multiplied by lr: the shrink factor per step is "
-                        "(1 − lr·lam), not (1 − lam)",
-    "both_signs": "sign wrong: step against the gradient, W − lr·g (and shrink with 1 − lr·lam, "
-                  "not 1 + lr·lam)",
-    "grad_sign": "the gradient step has the wrong sign: subtract lr·g",
-    "decay_sign": "the decay has the wrong sign: shrink with (1 − lr·lam), do not grow with "
-                  "(1 + lr·lam)",
-    "grad_without_lr": "the gradient is not multiplied by lr: W ← (1 − lr·lam)·W − lr·g",
-    "shrink_after": "you shrank after the gradient step, (1 − lr·lam)·(W − lr·g): shrink the old "
-                    "W, (1 − lr·lam)·W − lr·g",
-    "no_decay": "no decay at all: the weights must shrink by (1 − lr·lam) (or get lam·W added to "
-                "their gradient)",
-    "decay_twice": "off by a factor of 2 in the decay: the L2 gradient is lam·W, so the shrink "
-                   "factor is (1 − lr·lam), not (1 − 2·lr·lam)",
-    "only_decay": "the data gradient is missing: after the shrink, subtract lr·grads[k]",
+_CONVENTION = {
+    "textbook": "off by a factor of n: with this lesson's ½·mean objective a direction is kept "
+                "by e_j/(e_j + λ) with e_j = s_j²/n (the textbook s_j²/(s_j² + λ) is for the "
+                "sum objective ‖y − Xw‖² + λ‖w‖², whose λ is n times ours)",
+    "not_centered": "the columns of X were not centered: the intercept absorbs the means, so the "
+                    "principal directions are those of X − X.mean(axis=0)",
+    "ddof": "the variances are divided by n − 1 (np.cov's default): this lesson's e_j = s_j²/n "
+            "(the ½·mean objective divides by n)",
 }
 
-RIDGE_HINTS = {k: v.replace("F", "X") for k, v in lesson01.RIDGE_HINTS.items()}
+LAM_FOR_DF_HINTS = {
+    **_CONVENTION,
+    "log10": "you returned log10(λ): return λ itself (10 ** your value)",
+    "ln": "you returned the natural log of λ: return λ itself (np.exp of your value)",
+}
+
+EARLY_STOP_HINTS = {
+    "rule_of_thumb": "every direction got 1/(lr·T): that is the rule of thumb for lr·e_j·T ≪ 1; "
+                     "the exact match differs from direction to direction",
+    "inverted": "kept and removed are swapped: ridge keeps the fraction e_j/(e_j + λ) of "
+                "direction j; match it to the fraction gradient descent has *covered* after T "
+                "steps (from w = 0), not to the fraction still missing",
+    "ascending": "wrong order: return the directions by decreasing variance e_j (the order of "
+                 "the singular values from np.linalg.svd)",
+    "off_by_one": "off by one step: after T steps the error along direction j has been "
+                  "multiplied T times by (1 − lr·e_j)",
+    **_CONVENTION,
+}
 
 
 # --------------------------------------------------------------------------- references
@@ -67,14 +69,32 @@ def _ref_l2_grad(params: Mapping, lam: float) -> dict:
     return {k: lam * v if k.startswith("W") else np.zeros_like(v) for k, v in params.items()}
 
 
-def _ref_sgd_step(params: Mapping, grads: Mapping, lr: float, lam: float) -> dict:
-    return {k: (1.0 - lr * lam) * v - lr * grads[k] if k.startswith("W")
-            else v - lr * grads[k] for k, v in params.items()}
+def _variances(X, *, center=True, ddof=0) -> np.ndarray:
+    """e_j = s_j²/n of the (centered) X, by decreasing size."""
+    Xc = X - X.mean(axis=0) if center else X
+    return np.linalg.svd(Xc, compute_uv=False) ** 2 / (len(X) - ddof)
 
 
-def _ref_ridge(X, y, lam) -> dict:
-    w, b = solvers.ridge(X, y, lam)
-    return {"w": w, "b": b}
+def _solve_lam(e, df) -> float:
+    """The λ with sum_j e_j/(e_j + λ) = df: bisection on log λ (df falls as λ grows)."""
+    lo, hi = np.log(e.min()) - 40.0, np.log(e.max()) + 40.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if np.sum(e / (e + np.exp(mid))) > df else (lo, mid)
+    return float(np.exp(0.5 * (lo + hi)))
+
+
+def _ref_lam_for_df(X, df) -> float:
+    return _solve_lam(_variances(X), df)
+
+
+def _early_lam(e, lr, T) -> np.ndarray:
+    q = (1.0 - lr * e) ** T                       # the fraction of the error still there
+    return e * q / (1.0 - q)
+
+
+def _ref_early_stopping_lambda(X, lr, T) -> np.ndarray:
+    return _early_lam(_variances(X), lr, T)
 
 
 # --------------------------------------------------------------------------- random inputs
@@ -87,23 +107,25 @@ def _params(rng, sizes=(3, 5, 2)) -> dict:
     return out
 
 
-def _step_cases(seed=0):
-    rng = np.random.default_rng(seed)
-    cases = []
-    for sizes, lr, lam in [((3, 5, 2), 0.1, 0.3), ((2, 4, 4, 1), 0.05, 0.01), ((4, 1), 0.5, 0.2)]:
-        p = _params(rng, sizes)
-        g = {k: rng.standard_normal(v.shape) for k, v in p.items()}
-        cases.append((p, g, lr, lam))
-    return cases
+def _design(rng, n, d):
+    """Correlated columns of different scales, not centered."""
+    A = rng.standard_normal((d, d)) + np.eye(d)
+    return rng.standard_normal((n, d)) @ A * rng.uniform(0.5, 2.0, size=d) \
+        + rng.uniform(-3, 3, size=d)
 
 
-def _ridge_cases(seed=0):
+def _df_cases(seed=0):
+    rng = np.random.default_rng(seed)
+    return [(_design(rng, n, d), df) for n, d, df in [(40, 5, 2.5), (30, 4, 1.2), (60, 8, 6.3)]]
+
+
+def _early_cases(seed=0):
+    """lr·e_1 < 1 (no oscillation); lr·e_j·T from about 0.1 to 10, where 1/(lr·T) is not exact."""
     rng = np.random.default_rng(seed)
     cases = []
-    for n, d, lam in [(30, 4, 0.5), (50, 6, 0.1), (20, 3, 2.0)]:
-        X = rng.standard_normal((n, d)) + rng.uniform(-2, 2, size=d)     # columns not centered
-        y = X @ rng.standard_normal(d) + 3.0 + 0.3 * rng.standard_normal(n)
-        cases.append((X, y[:, None], lam))
+    for n, d, frac, T in [(40, 5, 0.5, 20), (30, 4, 0.8, 7), (60, 6, 0.3, 50)]:
+        X = _design(rng, n, d)
+        cases.append((X, frac / float(_variances(X)[0]), T))
     return cases
 
 
@@ -144,54 +166,41 @@ def check_l2_grad(fn: Callable, *, grade: bool = False):
                  grade=grade)
 
 
-def _step_mistakes(params, grads, lr, lam):
-    def step(decay_w, decay_b=1.0, g_scale=lr, sign=-1.0, shrink_after=False, move_b=True,
-             g_w=1.0):
-        out = {}
-        for k, v in params.items():
-            w = k.startswith("W")
-            f = decay_w if w else decay_b
-            g = sign * g_scale * grads[k] * (g_w if w else 1.0)
-            if not w and not move_b:
-                g = 0.0 * g
-            out[k] = f * (v + g) if shrink_after else f * v + g
-        return out
-
-    return {"biases_shrunk": step(1 - lr * lam, 1 - lr * lam),
-            "biases_not_updated": step(1 - lr * lam, move_b=False),
-            "decay_without_lr": step(1 - lam),
-            "both_signs": step(1 + lr * lam, sign=+1.0),
-            "grad_sign": step(1 - lr * lam, sign=+1.0),
-            "decay_sign": step(1 + lr * lam),
-            "grad_without_lr": step(1 - lr * lam, g_scale=1.0),
-            "shrink_after": step(1 - lr * lam, shrink_after=True),
-            "no_decay": step(1.0),
-            "decay_twice": step(1 - 2 * lr * lam),
-            "only_decay": step(1 - lr * lam, g_w=0.0)}
+def _convention_mistakes(X, f):
+    return {"textbook": len(X) * f(_variances(X)),
+            "not_centered": f(_variances(X, center=False)),
+            "ddof": f(_variances(X, ddof=1))}
 
 
-def check_sgd_step_l2(fn: Callable, *, grade: bool = False):
-    """Check your ``sgd_step_l2(params, grads, lr, lam) -> dict``; prints ✓ or a hint."""
-    return check("sgd_step_l2", fn, _ref_sgd_step, _step_cases(3), mistakes=_step_mistakes,
-                 hints=STEP_HINTS,
-                 form_hint=_missing_biases("a bias takes the step b − lr·g"), grade=grade)
+def _df_mistakes(X, df):
+    lam = _ref_lam_for_df(X, df)
+    return {**_convention_mistakes(X, lambda e: _solve_lam(e, df)),
+            "log10": np.log10(lam), "ln": np.log(lam)}
 
 
-def check_sgd_step_decay(fn: Callable, *, grade: bool = False):
-    """Check your ``sgd_step_decay(params, grads, lr, lam) -> dict``; prints ✓ or a hint."""
-    return check("sgd_step_decay", fn, _ref_sgd_step, _step_cases(4), mistakes=_step_mistakes,
-                 hints=STEP_HINTS,
-                 form_hint=_missing_biases("a bias takes the step b − lr·g"), grade=grade)
+def check_lam_for_df(fn: Callable, *, grade: bool = False):
+    """Check your ``lam_for_df(X, df)``: one number, λ; prints ✓ or a hint."""
+    return check("lam_for_df", fn, _ref_lam_for_df, _df_cases(6), mistakes=_df_mistakes,
+                 hints=LAM_FOR_DF_HINTS, rtol=1e-6, atol=0.0, grade=grade)
 
 
-def check_ridge(fn: Callable, *, grade: bool = False):
-    """Check your ``ridge_exercise(X, y, lam) -> (w, b)``; prints ✓ or a hint."""
-    return check("ridge", fn, _ref_ridge, _ridge_cases(5), mistakes=lesson01.ridge_mistakes,
-                 hints=RIDGE_HINTS, convert=outputs("w", "b", what="a pair (w, b)"),
+def _early_mistakes(X, lr, T):
+    e = _variances(X)
+    return {"rule_of_thumb": np.full_like(e, 1.0 / (lr * T)),
+            "inverted": e * (1.0 - (1.0 - lr * e) ** T) / (1.0 - lr * e) ** T,
+            "ascending": _early_lam(e, lr, T)[::-1],
+            "off_by_one": _early_lam(e, lr, T - 1) if T > 1 else _early_lam(e, lr, T + 1),
+            **_convention_mistakes(X, lambda v: _early_lam(v, lr, T))}
+
+
+def check_early_stopping_lambda(fn: Callable, *, grade: bool = False):
+    """Check your ``early_stopping_lambda(X, lr, T)``: one λ per principal direction;
+    prints ✓ or a hint."""
+    return check("early_stopping_lambda", fn, _ref_early_stopping_lambda, _early_cases(7),
+                 mistakes=_early_mistakes, hints=EARLY_STOP_HINTS, rtol=1e-7, atol=0.0,
                  grade=grade)
 
 
 assert_l2_grad = assert_form(check_l2_grad)
-assert_sgd_step_l2 = assert_form(check_sgd_step_l2)
-assert_sgd_step_decay = assert_form(check_sgd_step_decay)
-assert_ridge = assert_form(check_ridge)
+assert_lam_for_df = assert_form(check_lam_for_df)
+assert_early_stopping_lambda = assert_form(check_early_stopping_lambda)

@@ -1,8 +1,7 @@
 """Checkers for lesson 05 (vanishing and exploding gradients: depth, activation, initialization).
 
     from wdlib.exercises import lesson05
-    lesson05.check_glorot_std(glorot_std)
-    lesson05.check_he_std(he_std)
+    lesson05.check_leaky_relu_std(leaky_relu_std)
     lesson05.check_backprop_tanh(backprop_tanh)
 
 Each checker calls your function on a few inputs and prints ``✓`` or a hint that names a typical
@@ -17,36 +16,26 @@ import numpy as np
 
 from wdlib.exercises._core import assert_form, check
 
-__all__ = ["check_glorot_std", "check_he_std", "check_backprop_tanh", "assert_glorot_std",
-           "assert_he_std", "assert_backprop_tanh", "backprop_cases", "FAN_CASES"]
+__all__ = ["check_leaky_relu_std", "check_backprop_tanh", "assert_leaky_relu_std",
+           "assert_backprop_tanh", "backprop_cases", "LEAKY_CASES"]
 
-FAN_CASES = [(100, 30), (64, 64), (3, 300), (256, 512)]   # first: every typical mistake differs
+# (fan_in, slope): slopes large enough that ignoring them is visible even at float32 precision
+LEAKY_CASES = [(100, 0.3), (64, 0.1), (7, 0.5), (256, 0.2)]
 
-_STD_COMMON = {
+LEAKY_HINTS = {
+    "ignores_slope": "the slope does not appear: sqrt(2/fan_in) is He's std for ReLU (slope 0); "
+                     "a leaky ReLU keeps the negative half, scaled by the slope, and that half "
+                     "adds to the second moment",
     "variance": "you returned the variance; the standard deviation is its square root",
-    "sqrt2_large": "off by a factor √2 (too large): check the factor 2 under the square root",
-    "sqrt2_small": "off by a factor √2 (too small): the variance has a factor 2 in the numerator",
-}
-
-GLOROT_HINTS = {
-    "fan_in": "you used fan_in only (sqrt(1/fan_in) is LeCun's init): Glorot averages the "
-              "forward condition fan_in·Var = 1 and the backward one fan_out·Var = 1, "
-              "Var = 2/(fan_in + fan_out)",
-    "fan_out": "you used fan_out only: Glorot uses both, Var = 2/(fan_in + fan_out)",
-    "he": "you used sqrt(2/fan_in), He's init for ReLU; Glorot is sqrt(2/(fan_in + fan_out))",
-    "uniform_bound": "you returned the bound a = sqrt(6/(fan_in + fan_out)) of the *uniform* "
-                     "Glorot init; its std is a/√3",
-    "product": "you used fan_in·fan_out: Glorot averages the two, Var = 2/(fan_in + fan_out)",
-    **_STD_COMMON,
-}
-
-HE_HINTS = {
-    "fan_out": "you used fan_out: He's forward condition is fan_in·Var(W)/2 = 1, Var = 2/fan_in",
-    "glorot": "you used the Glorot formula sqrt(2/(fan_in + fan_out)); for ReLU He uses "
-              "sqrt(2/fan_in)",
-    "no_two": "the factor 2 is missing: ReLU zeroes half of its inputs, so it halves the second "
-              "moment; He's variance is 2/fan_in, not 1/fan_in",
-    **_STD_COMMON,
+    "slope_not_squared": "the slope enters squared: on the negative half the output is a·z, "
+                         "whose second moment is a²·E[z²], not a·E[z²]",
+    "no_two": "too small by √2: each half of the symmetric z carries half of Var(z), so "
+              "E[φ(z)²] = (share of the positive half + share of the negative half)·Var(z), "
+              "with a factor ½ on each",
+    "minus_slope": "the negative half adds to the second moment (a² ≥ 0), it does not subtract "
+                   "from it",
+    "inverted": "you returned 1/std: solve fan_in·Var(W)·E[φ(z)²]/Var(z) = 1 for Var(W), then "
+                "take the square root",
 }
 
 BACKPROP_HINTS = {
@@ -65,12 +54,8 @@ BACKPROP_HINTS = {
 
 # --------------------------------------------------------------------------- references
 
-def _ref_glorot_std(fan_in, fan_out) -> float:
-    return float(np.sqrt(2.0 / (fan_in + fan_out)))
-
-
-def _ref_he_std(fan_in, fan_out) -> float:
-    return float(np.sqrt(2.0 / fan_in))
+def _ref_leaky_relu_std(fan_in, slope) -> float:
+    return float(np.sqrt(2.0 / ((1.0 + slope**2) * fan_in)))
 
 
 def _tanh_backward(Ws, zs, g, *, deriv=lambda z: 1.0 - np.tanh(z) ** 2, transpose=True,
@@ -107,32 +92,19 @@ def backprop_cases(seed=0):
 
 # --------------------------------------------------------------------------- checkers
 
-def _std_common(std):
-    return {"variance": std**2, "sqrt2_large": std * np.sqrt(2.0), "sqrt2_small": std / np.sqrt(2)}
+def _leaky_mistakes(fan_in, slope):
+    std = _ref_leaky_relu_std(fan_in, slope)
+    return {"ignores_slope": np.sqrt(2.0 / fan_in), "variance": std**2,
+            "slope_not_squared": np.sqrt(2.0 / ((1.0 + slope) * fan_in)),
+            "no_two": std / np.sqrt(2.0),
+            "minus_slope": np.sqrt(2.0 / ((1.0 - slope**2) * fan_in)),
+            "inverted": 1.0 / std}
 
 
-def _glorot_mistakes(fan_in, fan_out):
-    return {"fan_in": np.sqrt(1.0 / fan_in), "fan_out": np.sqrt(1.0 / fan_out),
-            "he": np.sqrt(2.0 / fan_in), "uniform_bound": np.sqrt(6.0 / (fan_in + fan_out)),
-            "product": np.sqrt(2.0 / (fan_in * fan_out)),
-            **_std_common(_ref_glorot_std(fan_in, fan_out))}
-
-
-def _he_mistakes(fan_in, fan_out):
-    return {"fan_out": np.sqrt(2.0 / fan_out), "glorot": np.sqrt(2.0 / (fan_in + fan_out)),
-            "no_two": np.sqrt(1.0 / fan_in), **_std_common(_ref_he_std(fan_in, fan_out))}
-
-
-def check_glorot_std(fn: Callable, *, grade: bool = False):
-    """Check your ``glorot_std(fan_in, fan_out)``; prints ✓ or a hint."""
-    return check("glorot_std", fn, _ref_glorot_std, FAN_CASES, mistakes=_glorot_mistakes,
-                 hints=GLOROT_HINTS, grade=grade)
-
-
-def check_he_std(fn: Callable, *, grade: bool = False):
-    """Check your ``he_std(fan_in, fan_out)``; prints ✓ or a hint."""
-    return check("he_std", fn, _ref_he_std, FAN_CASES, mistakes=_he_mistakes, hints=HE_HINTS,
-                 grade=grade)
+def check_leaky_relu_std(fn: Callable, *, grade: bool = False):
+    """Check your ``leaky_relu_std(fan_in, slope)``; prints ✓ or a hint."""
+    return check("leaky_relu_std", fn, _ref_leaky_relu_std, LEAKY_CASES,
+                 mistakes=_leaky_mistakes, hints=LEAKY_HINTS, grade=grade)
 
 
 def _backprop_mistakes(Ws, zs, g):
@@ -159,6 +131,5 @@ def check_backprop_tanh(fn: Callable, *, grade: bool = False):
                  mistakes=_backprop_mistakes, hints=BACKPROP_HINTS, grade=grade)
 
 
-assert_glorot_std = assert_form(check_glorot_std)
-assert_he_std = assert_form(check_he_std)
+assert_leaky_relu_std = assert_form(check_leaky_relu_std)
 assert_backprop_tanh = assert_form(check_backprop_tanh)

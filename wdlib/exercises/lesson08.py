@@ -2,7 +2,7 @@
 
     from wdlib.exercises import lesson08
     lesson08.check_adamw_step(adamw_step)
-    lesson08.check_effective_decay(effective_decay)
+    lesson08.check_fixed_points(fixed_points)
 
 Each checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
 mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
@@ -16,8 +16,8 @@ import numpy as np
 
 from wdlib.exercises._core import assert_form, check, outputs
 
-__all__ = ["B1", "B2", "EPS", "check_adamw_step", "check_effective_decay", "assert_adamw_step",
-           "assert_effective_decay"]
+__all__ = ["B1", "B2", "EPS", "check_adamw_step", "check_fixed_points", "assert_adamw_step",
+           "assert_fixed_points"]
 
 ADAMW_HINTS = {
     "coupled": "that is Adam + L2, not AdamW: the decay must not go into the gradient (and so "
@@ -40,17 +40,22 @@ ADAMW_HINTS = {
     "decay_plus": "the decay has the wrong sign: the weights shrink, w·(1 − lr·wd)",
 }
 
-EFFECTIVE_DECAY_HINTS = {
-    "no_sqrt": "you forgot the square root: Adam divides by √v̂ (the gradient's RMS), not by v̂",
-    "times_sqrt": "you multiplied by √v̂: Adam divides the λ·w term by √v̂ + eps",
-    "adamw": "that is AdamW's decay lr·λ, the same for every weight: with Adam + L2 it is "
-             "divided by √v̂ + eps",
-    "no_lr": "the decay is not multiplied by lr: lr·λ/(√v̂ + eps)",
-    "no_lam": "λ is missing: the penalty's gradient is λ·w",
+FIXED_POINT_HINTS = {
+    "adamw_like_l2": "your AdamW point is the Adam + L2 one: in AdamW only the data gradient goes "
+                     "through Adam (divided by √v̂ + ε, and v̂ has settled too); the decay "
+                     "lr·λ·w is applied as it is",
+    "l2_like_adamw": "your Adam + L2 point divides by the gradient's size: in Adam + L2 the whole "
+                     "gradient g + λ·w goes through Adam, and Adam's step is zero only where "
+                     "what it is fed is zero",
+    "sign": "wrong sign: at rest the decay pulls against the data gradient, so each weight ends "
+            "on the side opposite to its g",
+    "adamw_no_sign": "your AdamW point has the same sign for every weight: each weight ends on "
+                     "the side opposite to its own g",
+    "adamw_sqrt": "at rest v̂ is the average of g² over a constant g: √v̂ is |g|, not √|g|",
 }
-# the same mistakes by a learner who leaves out eps (the lesson's text gives no eps)
-EFFECTIVE_DECAY_HINTS.update({f"{k}:no_eps": v for k, v in list(EFFECTIVE_DECAY_HINTS.items())
-                              if k != "adamw"})
+# the AdamW mistakes also by a learner who drops ε (it changes the answer by ε/|g| only)
+FIXED_POINT_HINTS.update({f"{k}:no_eps": v for k, v in list(FIXED_POINT_HINTS.items())
+                          if k != "adamw_like_l2"})
 
 B1, B2, EPS = 0.9, 0.999, 1e-8
 
@@ -80,8 +85,8 @@ def _ref_adamw_step(w, g, m, v, t, lr, wd) -> dict:
     return _adam_step(w, g, m, v, t, lr, wd)
 
 
-def _ref_effective_decay(v_hat, lr, lam) -> np.ndarray:
-    return lr * lam / (np.sqrt(v_hat) + EPS)
+def _ref_fixed_points(g, lam) -> dict:
+    return {"adam_l2": -g / lam, "adamw": -g / (lam * (np.abs(g) + EPS))}
 
 
 # --------------------------------------------------------------------------- random inputs
@@ -102,10 +107,11 @@ def _step_cases(seed=0):
     return cases
 
 
-def _decay_cases(seed=0):
+def _fixed_point_cases(seed=0):
+    """Gradients of both signs over three decades (none near 0), one λ per case."""
     rng = np.random.default_rng(seed)
-    return [(10.0 ** rng.uniform(-6, 1, size=shape), lr, lam)
-            for shape, lr, lam in [((6,), 1e-3, 0.1), ((3, 4), 0.01, 1.0), ((5,), 3e-4, 2.0)]]
+    return [(rng.choice([-1.0, 1.0], size=shape) * 10.0 ** rng.uniform(-2, 1, size=shape), lam)
+            for shape, lam in [((6,), 0.1), ((3, 4), 0.01), ((5,), 2.0)]]
 
 
 # --------------------------------------------------------------------------- checkers
@@ -133,24 +139,29 @@ def check_adamw_step(fn: Callable, *, grade: bool = False):
                  rtol=1e-7, atol=1e-12, grade=grade)
 
 
-def _decay_mistakes(v_hat, lr, lam):
-    out = {}
+def _fixed_point_mistakes(g, lam):
+    l2 = -g / lam
+    out = {"adamw_like_l2": {"adam_l2": l2, "adamw": l2}}
     for suffix, eps in [("", EPS), (":no_eps", 0.0)]:
-        out.update({"no_sqrt" + suffix: lr * lam / (v_hat + eps),
-                    "times_sqrt" + suffix: lr * lam * (np.sqrt(v_hat) + eps),
-                    "no_lr" + suffix: lam / (np.sqrt(v_hat) + eps),
-                    "no_lam" + suffix: lr / (np.sqrt(v_hat) + eps)})
-    out["adamw"] = np.full_like(v_hat, lr * lam)
+        aw = -g / (lam * (np.abs(g) + eps))
+        out.update({"l2_like_adamw" + suffix: {"adam_l2": aw, "adamw": aw},
+                    "sign" + suffix: {"adam_l2": -l2, "adamw": -aw},
+                    "adamw_no_sign" + suffix: {"adam_l2": l2, "adamw": -np.abs(aw)},
+                    "adamw_sqrt" + suffix: {"adam_l2": l2,
+                                            "adamw": -g / (lam * (np.sqrt(np.abs(g)) + eps))}})
     return out
 
 
-def check_effective_decay(fn: Callable, *, grade: bool = False):
-    """Check your ``effective_decay(v_hat, lr, lam)``: one rate per weight."""
-    return check("effective_decay", fn, _ref_effective_decay, _decay_cases(9),
-                 mistakes=_decay_mistakes, hints=EFFECTIVE_DECAY_HINTS,
-                 accept=lambda v_hat, lr, lam: [lr * lam / np.sqrt(v_hat)],   # without eps
+def check_fixed_points(fn: Callable, *, grade: bool = False):
+    """Check your ``fixed_points(g, lam) -> (w_adam_l2, w_adamw)``: one resting weight per entry
+    of ``g``, for each optimizer."""
+    return check("fixed_points", fn, _ref_fixed_points, _fixed_point_cases(9),
+                 mistakes=_fixed_point_mistakes, hints=FIXED_POINT_HINTS,
+                 convert=outputs("adam_l2", "adamw",
+                                 what="a pair (w_adam_l2, w_adamw), one array each"),
+                 accept=lambda g, lam: [{"adam_l2": -g / lam, "adamw": -np.sign(g) / lam}],
                  rtol=1e-7, atol=0.0, grade=grade)
 
 
 assert_adamw_step = assert_form(check_adamw_step)
-assert_effective_decay = assert_form(check_effective_decay)
+assert_fixed_points = assert_form(check_fixed_points)
