@@ -261,7 +261,10 @@ class Notebook:
         while True:
             # textContent, not innerText: off-screen cells (content-visibility) render no text
             prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
-            done = prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts)
+            # a cell whose code is collapsed (source_hidden: a lesson's bulk check cell) shows an
+            # empty prompt; run-all runs in order, so the visible prompts after it tell
+            shown = [p.strip() for p in prompts if p.strip()]
+            done = shown and all(p not in ("[ ]:", "[*]:") for p in shown)
             idle = page.get_by_text("(ipykernel) | Idle").count()
             if idle and (done or self.errors()):    # run-all stops at a cell that raised
                 return self
