@@ -259,8 +259,10 @@ class Notebook:
         page, deadline = self.page, time.monotonic() + timeout
         page.wait_for_timeout(300)
         while True:
-            # textContent, not innerText: off-screen cells (content-visibility) render no text
-            prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
+            # textContent, not innerText: off-screen cells (content-visibility) render no text.
+            # A cell whose source is hidden (metadata.jupyter.source_hidden) shows a placeholder
+            # with an empty prompt instead of its input area: only input areas' prompts count.
+            prompts = page.locator(".jp-CodeCell .jp-InputArea .jp-InputPrompt").all_text_contents()
             done = prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts)
             idle = page.get_by_text("(ipykernel) | Idle").count()
             if idle and (done or self.errors()):    # run-all stops at a cell that raised
