@@ -67,6 +67,18 @@ class Hub:
     def home(self, user: str) -> Path:
         return self.tmp / "home" / user
 
+    def memory_mb(self) -> dict[str, float]:
+        """Resident memory of each student's server with its kernels, in MB (for the guide's
+        per-student figure; read from /proc)."""
+        out: dict[str, float] = {}
+        for pid in _children(self.proc.pid):
+            with contextlib.suppress(OSError):
+                env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+                users = [e[16:].decode() for e in env if e.startswith(b"JUPYTERHUB_USER=")]
+                if users and b"singleuser" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    out[users[0]] = sum(map(_rss_mb, [pid, *_children(pid)]))
+        return out
+
     def user_server(self, user: str) -> HubUserServer:
         """The student's single-user server as a ``harness.Server``: its REST API is called with
         the hub's service token; the browser is logged in as the student (no token in URLs)."""
@@ -131,6 +143,13 @@ def _children(pid: int) -> list[int]:
         out += kids
         todo += kids
     return out
+
+
+def _rss_mb(pid: int) -> float:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf(
+            "SC_PAGE_SIZE") / 1e6
+    return 0.0
 
 
 def _alive(pid: int) -> bool:

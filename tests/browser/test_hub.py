@@ -86,7 +86,16 @@ def student_runs_lesson(page, hub, user: str, link: str, artifacts) -> list[str]
     return seen
 
 
-def test_two_students_pull_and_run_a_lesson_on_jupyterhub(browser, artifacts, tmp_path):
+@pytest.fixture
+def shared_browser(browser):
+    """The session's browser, its cookies cleared afterwards too: cookies are per host, not per
+    port, and the other browser tests use 127.0.0.1 as well."""
+    yield browser
+    browser.clear_cookies()
+
+
+def test_two_students_pull_and_run_a_lesson_on_jupyterhub(shared_browser, artifacts, tmp_path):
+    browser = shared_browser
     t0 = time.monotonic()
     repo, commit = lessons_repo(tmp_path / "wdlib-lessons.git")
     with jupyterhub(tmp_path / "hub", STUDENTS) as hub:
@@ -125,6 +134,8 @@ def test_two_students_pull_and_run_a_lesson_on_jupyterhub(browser, artifacts, tm
             assert len(kernels) == 1, f"{user}: kernels {kernels}"
             sessions = server.api("GET", "/api/sessions")
             assert [s["path"] for s in sessions] == [f"wdlib-lessons/notebooks/{LESSON}"]
+        print("memory per student (server + lesson kernel), MB:",
+              {u: round(mb) for u, mb in hub.memory_mb().items()})
         proc = hub.proc
     assert proc.poll() is not None, "the hub is still running"
     assert hub.leftovers == [], f"still running after the hub stopped: {hub.leftovers}"
