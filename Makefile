@@ -12,13 +12,13 @@ VENV7  ?= .venv-ipywidgets7
 STAMP7 := $(VENV7)/.installed-stamp
 SITE   ?= _site
 
-.PHONY: setup lab present test test-fast test-browser test-widgets7 notebooks classroom site \
-	bench lint clean
+.PHONY: setup lab present test test-fast test-browser test-hub test-widgets7 notebooks classroom \
+	site bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,lab,browser,site]"
+	$(PY) -m pip install --quiet -e ".[test,lab,browser,site,hub]"
 	@touch $(STAMP)
 
 $(STAMP7): pyproject.toml
@@ -55,6 +55,9 @@ test-fast: setup  ## unit tests only
 
 test-browser: setup  ## only the real-browser tests (JupyterLab and Voila in Chromium)
 	$(PY) -m pytest tests/browser
+
+test-hub: setup  ## only the JupyterHub test: two students pull a lesson with nbgitpuller and run it
+	$(PY) -m pytest tests/browser/test_hub.py
 
 notebooks: setup  ## re-execute every notebook in place so stored outputs follow the library
 	$(PY) tools/execute_notebooks.py $(NOTEBOOKS)

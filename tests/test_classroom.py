@@ -81,7 +81,23 @@ def test_nbgitpuller_link_clones_the_repo_and_opens_the_lesson():
     q = parse_qs(parts.query)
     assert q["repo"] == [classroom.REPO_URL] and q["branch"] == [classroom.BRANCH]
     name = classroom.github_slug().split("/")[1]
+    assert q["targetpath"] == [name]
     assert q["urlpath"] == [f"lab/tree/{name}/notebooks/02_l2_weight_decay.ipynb"]
+
+
+def test_nbgitpuller_link_takes_a_local_repository():
+    """The hub test pulls from a bare repository on the hub machine (no network)."""
+    for repo in ("file:///srv/class/wdlib-lessons.git", "/srv/class/wdlib-lessons.git",
+                 "/srv/class/wdlib-lessons/"):
+        url = classroom.nbgitpuller_link("http://127.0.0.1:8000", "01_capacity_and_overfitting"
+                                         ".ipynb", repo=repo, branch="lessons")
+        q = parse_qs(urlsplit(url).query)
+        assert q["repo"] == [repo] and q["branch"] == ["lessons"], q
+        assert q["targetpath"] == ["wdlib-lessons"]
+        assert q["urlpath"] == [
+            "lab/tree/wdlib-lessons/notebooks/01_capacity_and_overfitting.ipynb"]
+    with pytest.raises(ValueError, match="no folder name"):
+        classroom.clone_folder("/")
 
 
 def test_repo_url_must_be_a_github_repository():

@@ -44,14 +44,28 @@ def binder_url(notebook: str, voila: bool = False) -> str:
             f"?urlpath={quote(urlpath, safe='')}")
 
 
-def nbgitpuller_link(hub_url: str, notebook: str = "00_start_here.ipynb",
-                     app: str = "lab") -> str:
+def clone_folder(repo: str = REPO_URL) -> str:
+    """The folder a clone of ``repo`` gets: the last part of its URL or path, less ``.git``."""
+    name = repo.rstrip("/").split("/")[-1].removesuffix(".git")
+    if not name:
+        raise ValueError(f"no folder name in repo {repo!r}")
+    return name
+
+
+def nbgitpuller_link(hub_url: str, notebook: str = "00_start_here.ipynb", app: str = "lab",
+                     repo: str = REPO_URL, branch: str = BRANCH) -> str:
     """A link for a JupyterHub with nbgitpuller: clones (later: updates, keeping the learner's
-    edits) the repository into the learner's home, then opens ``notebook`` in JupyterLab."""
-    name = github_slug().split("/")[1]
-    urlpath = f"{app}/tree/{name}/{_path(notebook)}"
-    return (f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?repo={quote(REPO_URL, safe='')}"
-            f"&branch={BRANCH}&urlpath={quote(urlpath, safe='')}")
+    edits) ``repo`` into the learner's home, then opens ``notebook`` in JupyterLab.
+
+    ``repo`` is anything ``git clone`` on the hub takes: the public URL (the default), or a
+    repository on the hub machine itself (``file:///srv/wdlib-lessons.git`` or a path), as the
+    hub test does. The clone goes to ``~/<clone_folder(repo)>`` (``targetpath``, stated in the
+    link so that ``x.git`` and ``x`` both land in ``~/x``)."""
+    folder = clone_folder(repo)
+    urlpath = f"{app}/tree/{folder}/{_path(notebook)}"
+    return (f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?repo={quote(repo, safe='')}"
+            f"&branch={quote(branch, safe='')}&targetpath={quote(folder, safe='')}"
+            f"&urlpath={quote(urlpath, safe='')}")
 
 
 def launch_links(notebook: str) -> dict[str, str]:

@@ -259,12 +259,11 @@ class Notebook:
         page, deadline = self.page, time.monotonic() + timeout
         page.wait_for_timeout(300)
         while True:
-            # textContent, not innerText: off-screen cells (content-visibility) render no text
-            prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()
-            # a cell whose code is collapsed (source_hidden: a lesson's bulk check cell) shows an
-            # empty prompt; run-all runs in order, so the visible prompts after it tell
-            shown = [p.strip() for p in prompts if p.strip()]
-            done = shown and all(p not in ("[ ]:", "[*]:") for p in shown)
+            # textContent, not innerText: off-screen cells (content-visibility) render no text.
+            # A cell whose source is hidden (metadata.jupyter.source_hidden) shows a placeholder
+            # with an empty prompt instead of its input area: only input areas' prompts count.
+            prompts = page.locator(".jp-CodeCell .jp-InputArea .jp-InputPrompt").all_text_contents()
+            done = prompts and all(p.strip() not in ("[ ]:", "[*]:", "") for p in prompts)
             idle = page.get_by_text("(ipykernel) | Idle").count()
             if idle and (done or self.errors()):    # run-all stops at a cell that raised
                 return self
