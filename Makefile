@@ -12,13 +12,13 @@ VENV7  ?= .venv-ipywidgets7
 STAMP7 := $(VENV7)/.installed-stamp
 SITE   ?= _site
 
-.PHONY: setup lab present test test-fast test-browser test-widgets7 notebooks classroom site \
+.PHONY: setup lab present test test-fast test-browser test-widgets7 notebooks classroom site assignments \
 	bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,lab,browser,site]"
+	$(PY) -m pip install --quiet -e ".[test,lab,browser,site,grade]"
 	@touch $(STAMP)
 
 $(STAMP7): pyproject.toml
@@ -62,6 +62,9 @@ notebooks: setup  ## re-execute every notebook in place so stored outputs follow
 classroom: setup  ## regenerate each lesson's launch line and bootstrap cell (wdlib/classroom.py)
 	$(PY) tools/classroom_cells.py
 
+assignments: setup  ## the nbgrader course in assignments/: source, student release, instructor copies
+	$(PY) tools/assignments.py assignments
+
 site: setup  ## the offline read-along site in _site/ (stored outputs, no execution, no network)
 	$(PY) tools/build_site.py $(SITE)
 
@@ -75,4 +78,4 @@ lint: setup  ## ruff on every Python file (notebooks excluded in pyproject.toml)
 	$(VENV)/bin/ruff check wdlib tests benchmarks tools
 
 clean:
-	rm -rf $(VENV) $(VENV7) $(SITE) .pytest_cache
+	rm -rf $(VENV) $(VENV7) $(SITE) assignments .pytest_cache
