@@ -88,6 +88,16 @@ def test_lesson_and_solutions_in_sync(lesson):
             f"{lesson.name}: the stub of {ex.fn} holds code besides `raise NotImplementedError`"
 
 
+def test_teaching_guide_lists_every_graded_exercise_with_its_points():
+    """TEACHING.md's tables (| NN | `fn` | points |) say what `make assignments` gives nbgrader."""
+    guide = (ROOT / "TEACHING.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| (\d\d) \| `(\w+)` \| (\d+) \|$", guide, re.M)
+    expected = [(stem[:2], ex.fn, str(ex.points)) for stem, lesson in zip(STEMS, LESSONS,
+                                                                        strict=True)
+                for ex in assignments.exercises(lesson)]
+    assert listed == expected
+
+
 # --------------------------------------------------------------------------- the student release
 
 @pytest.mark.parametrize("stem", STEMS)
