@@ -13,12 +13,12 @@ STAMP7 := $(VENV7)/.installed-stamp
 SITE   ?= _site
 
 .PHONY: setup lab present test test-fast test-browser test-hub test-widgets7 notebooks classroom \
-	site bench lint clean
+	site assignments bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test,lab,browser,site,hub]"
+	$(PY) -m pip install --quiet -e ".[test,lab,browser,site,hub,grade]"
 	@touch $(STAMP)
 
 $(STAMP7): pyproject.toml
@@ -65,6 +65,9 @@ notebooks: setup  ## re-execute every notebook in place so stored outputs follow
 classroom: setup  ## regenerate each lesson's launch line and bootstrap cell (wdlib/classroom.py)
 	$(PY) tools/classroom_cells.py
 
+assignments: setup  ## the nbgrader course in assignments/: source, student release, instructor copies
+	$(PY) tools/assignments.py assignments
+
 site: setup  ## the offline read-along site in _site/ (stored outputs, no execution, no network)
 	$(PY) tools/build_site.py $(SITE)
 
@@ -78,4 +81,4 @@ lint: setup  ## ruff on every Python file (notebooks excluded in pyproject.toml)
 	$(VENV)/bin/ruff check wdlib tests benchmarks tools
 
 clean:
-	rm -rf $(VENV) $(VENV7) $(SITE) .pytest_cache
+	rm -rf $(VENV) $(VENV7) $(SITE) assignments .pytest_cache

@@ -4,9 +4,15 @@ Each of N processes plays one learner's kernel (as `make lab` runs it: one BLAS 
 the dashboard, then until the time is up it waits a random pause (a learner reading), and drags a
 slider for a few positions (each position one `.set()`: retrain + draw + PNG encode, what a
 slider move costs in the kernel). Reported: `set()` latency p50 / p95 / share over the 150 ms
-budget (key press -> new figure, README), and resident memory per kernel.
+budget (key press -> new figure, README), CPU time per move, and resident memory per kernel.
+
+With `--kernels` the learners are real Jupyter kernels (ipykernel, started with jupyter_client as
+JupyterLab starts them; the same drag loop runs inside each kernel and the widget messages go out
+over ZMQ), and the memory is the kernel's: idle (started, nothing imported) and after the lesson's
+imports, the dashboard and the drags.
 
     python benchmarks/bench_class.py [--learners 8 16] [--seconds 20] [--dashboard weight_decay]
+                                     [--kernels]
 
 The default dashboard is the heaviest retrain per move (`bench_live.py`: weight_decay). Bounded
 time: about (seconds + start-up) per N. Asserts nothing; the machine's load is printed.
@@ -43,9 +49,12 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def learner(name: str, seconds: float, seed: int, start_at: float, out) -> None:
+def drag(name: str, seconds: float, seed: int, start_at: float, agg: bool = True):
+    """One learner: build the dashboard, wait for ``start_at``, drag now and then for
+    ``seconds``. Returns (set() latencies in ms, CPU ms per move, resident MB at the end)."""
     import matplotlib
-    matplotlib.use("Agg")
+    if agg:
+        matplotlib.use("Agg")
     from bench_live import neighbour
 
     from wdlib import live
@@ -54,17 +63,23 @@ def learner(name: str, seconds: float, seed: int, start_at: float, out) -> None:
     rng = random.Random(seed)
     while time.time() < start_at:            # every kernel built: start together
         time.sleep(0.01)
-    lat, end = [], time.time() + seconds
+    lat, cpu, end = [], [], time.time() + seconds
     time.sleep(rng.uniform(0, PAUSE_S[1]))   # learners do not start in step
     while time.time() < end:
         key = rng.choice(sliders)
         for _ in range(rng.randint(*DRAG)):
             value = neighbour(dash.controls[key])
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             dash.set(**{key: value})
             lat.append(1e3 * (time.perf_counter() - t0))
+            cpu.append(1e3 * (time.process_time() - c0))
         time.sleep(rng.uniform(*PAUSE_S))
-    out.put((lat, rss_mb()))
+    return lat, cpu, rss_mb()
+
+
+def learner(name: str, seconds: float, seed: int, start_at: float, out) -> None:
+    lat, cpu, mem = drag(name, seconds, seed, start_at)
+    out.put((lat, cpu, mem, float("nan")))
 
 
 def run_class(n: int, name: str, seconds: float) -> dict:
@@ -78,10 +93,79 @@ def run_class(n: int, name: str, seconds: float) -> dict:
     results = [out.get() for _ in procs]
     for p in procs:
         p.join()
+    return summary(n, results)
+
+
+def summary(n: int, results) -> dict:
     lat = np.concatenate([np.asarray(r[0]) for r in results])
-    mem = np.array([r[1] for r in results])
+    cpu = np.concatenate([np.asarray(r[1]) for r in results])
     return {"n": n, "moves": lat.size, "p50": np.percentile(lat, 50),
-            "p95": np.percentile(lat, 95), "over": np.mean(lat > BUDGET_MS), "mem": mem}
+            "p95": np.percentile(lat, 95), "over": np.mean(lat > BUDGET_MS),
+            "cpu": np.median(cpu), "mem": np.array([r[2] for r in results]),
+            "idle": np.array([r[3] for r in results])}
+
+
+# --------------------------------------------------------------------------- real kernels
+
+KERNEL_CODE = """
+import json, os, sys
+_idle = [int(l.split()[1]) / 1024 for l in open("/proc/self/status") if l.startswith("VmRSS:")][0]
+sys.path.insert(0, {here!r})
+import bench_class
+_r = bench_class.drag({name!r}, {seconds!r}, {seed!r}, {start_at!r}, agg=False)
+with open({out!r}, "w") as _f:
+    json.dump([_r[0], _r[1], _r[2], _idle], _f)
+"""
+
+
+def run_kernels(n: int, name: str, seconds: float) -> dict:
+    """N real ipykernel kernels (jupyter_client), each running ``drag`` inside."""
+    import json
+    import subprocess
+    import sys
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+    here = os.path.dirname(os.path.abspath(__file__))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (os.path.dirname(here), env.get("PYTHONPATH")) if p)
+    tmp = tempfile.mkdtemp(prefix="bench_class_")
+    kernels = []
+    try:
+        for _ in range(n):
+            km = KernelManager(kernel_name="python3")
+            km.kernel_spec.argv[0] = sys.executable      # this venv's Python
+            # ipykernel's per-start warning (TCP without encryption, on loopback) is noise here;
+            # a failing kernel still shows, through the execute reply's error below
+            km.start_kernel(env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            kc = km.client()
+            kc.start_channels()
+            kc.wait_for_ready(timeout=60)
+            kernels.append((km, kc))
+        start_at = time.time() + 8.0 + 0.4 * n
+        outs, ids = [], []
+        for i, (_km, kc) in enumerate(kernels):
+            out = os.path.join(tmp, f"k{i}.json")
+            outs.append(out)
+            ids.append(kc.execute(KERNEL_CODE.format(here=here, name=name, seconds=seconds,
+                                                      seed=i, start_at=start_at, out=out)))
+        for (_km, kc), msg_id in zip(kernels, ids, strict=True):
+            while True:
+                reply = kc.get_shell_msg(timeout=seconds + 120)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel failed: {reply['content'].get('evalue')}")
+        results = []
+        for out in outs:
+            with open(out) as f:
+                results.append(json.load(f))
+    finally:
+        for km, kc in kernels:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    return summary(n, results)
 
 
 def main():
@@ -89,18 +173,23 @@ def main():
     ap.add_argument("--learners", type=int, nargs="+", default=[8, 16])
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--dashboard", default="weight_decay")
+    ap.add_argument("--kernels", action="store_true",
+                    help="real Jupyter kernels (jupyter_client) instead of plain processes")
     args = ap.parse_args()
-    print(f"dashboard {args.dashboard!r}; {os.cpu_count()} cores; each kernel one BLAS thread; "
-          f"pauses {PAUSE_S[0]}-{PAUSE_S[1]} s between drags of {DRAG[0]}-{DRAG[1]} moves; "
-          f"{args.seconds:g} s per class size")
-    print(f"{'kernels':>8}{'moves':>7}{'set() p50':>11}{'p95':>8}{'> 150 ms':>10}"
-          f"{'MB/kernel':>11}  load before")
+    what = "Jupyter kernels (ipykernel)" if args.kernels else "processes"
+    print(f"dashboard {args.dashboard!r}; {os.cpu_count()} cores; learners are {what}, one BLAS "
+          f"thread each; pauses {PAUSE_S[0]}-{PAUSE_S[1]} s between drags of "
+          f"{DRAG[0]}-{DRAG[1]} moves; {args.seconds:g} s per class size")
+    print(f"{'learners':>8}{'moves':>7}{'set() p50':>11}{'p95':>8}{'> 150 ms':>10}"
+          f"{'CPU/move':>10}{'MB/kernel':>11}{'idle MB':>9}  load before/after")
     for n in args.learners:
         load = os.getloadavg()[0]
-        r = run_class(n, args.dashboard, args.seconds)
+        r = (run_kernels if args.kernels else run_class)(n, args.dashboard, args.seconds)
         ok = "ok" if r["p95"] <= BUDGET_MS else "OVER"
+        idle = "-" if np.isnan(r["idle"]).all() else f"{np.mean(r['idle']):.0f}"
         print(f"{n:>8}{r['moves']:>7}{r['p50']:>9.1f}ms{r['p95']:>6.0f}ms{100 * r['over']:>9.0f}%"
-              f"{np.mean(r['mem']):>11.0f}  {load:.1f}   p95 {ok}")
+              f"{r['cpu']:>8.1f}ms{np.mean(r['mem']):>11.0f}{idle:>9}"
+              f"  {load:.1f} / {os.getloadavg()[0]:.1f}   p95 {ok}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,275 @@
+"""The nbgrader course for the lessons, generated (`make assignments`): one assignment a lesson.
+
+Each exercise is written once. The lesson (`notebooks/NN_name.ipynb`) holds the prose, the stub
+and the checker cell (`ok = lessonNN.check_x(fn)`); the solutions notebook
+(`notebooks/solutions/NN_name_solutions.ipynb`) holds the solved function, in the code cell just
+before the same checker call. From the two this script writes, in the course directory
+(default `assignments/`, git-ignored):
+
+- `source/NN_name/NN_name.ipynb`: the nbgrader source, i.e. the lesson with every stub's body
+  replaced by the solution between `### BEGIN SOLUTION` / `### END SOLUTION` (a solution cell) and
+  every checker cell turned into an autograder test (`lessonNN.assert_x(fn)`, which raises
+  AssertionError(hint); a locked grade cell worth POINTS). The lesson's outputs and figures stay.
+- `release/NN_name/NN_name.ipynb`: what students get, made by `nbgrader generate_assignment`: the
+  lesson as written (the stub again, the solution removed), with graded checker cells.
+- `instructor/NN_name.ipynb`: the solved lesson without markers, to present or hand out later.
+- `nbgrader_config.py` (from tools/nbgrader_config.py) and nbgrader's `gradebook.db`.
+
+    python tools/assignments.py [COURSE_DIR] [--only 02_l2_weight_decay ...]
+
+Then collect submissions into `COURSE_DIR/submitted/<student>/NN_name/NN_name.ipynb` and run
+`nbgrader autograde NN_name` and `nbgrader generate_feedback NN_name` in COURSE_DIR
+(TEACHING.md, "Grading"). nbgrader calls `alembic`: run it from the venv (its bin on PATH).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+STUB = "raise NotImplementedError"           # tools/nbgrader_config.py: ClearSolutions.code_stub
+# A checker call in a code cell: `[ok = | assert ]lessonNN.check_name(fn)`.
+CHECK = re.compile(r"^(?P<lhs>\s*(?:assert\s+|\w+\s*=\s*)?)lesson(?P<nn>\d\d)\.check_(?P<name>\w+)"
+                   r"\((?P<fn>\w+)\)", re.M)
+
+# Points per exercise (checker name); every other exercise is worth 1.
+POINTS: dict[str, int] = {
+    "ridge_fit": 2,
+    "early_stopping_lambda": 2,
+    "prox_lasso_step": 2,
+    "cv_loss": 2,
+    "backprop_tanh": 2,
+    "momentum_updates": 2,
+    "adamw_step": 2,
+    "fixed_points": 2,
+    "equilibrium_norm": 2,
+}
+
+
+@dataclass(frozen=True)
+class Exercise:
+    lesson: str          # "02_l2_weight_decay"
+    name: str            # the checker's name: check_<name> / assert_<name>
+    fn: str              # the learner's function
+    stub_cell: int       # index of the stub cell in the lesson
+    check_cell: int      # index of the checker cell in the lesson
+    solution: str        # the solutions notebook's cell that defines fn (verbatim)
+    points: int
+
+
+def lessons() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def solutions_path(lesson: Path) -> Path:
+    return lesson.parent / "solutions" / f"{lesson.stem}_solutions.ipynb"
+
+
+def checker_calls(nb) -> list[tuple[int, str, str]]:
+    """(cell index, checker name, function name) of every checker call, in order."""
+    out = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            out += [(i, m["name"], m["fn"]) for m in CHECK.finditer(cell.source)]
+    return out
+
+
+def defining_cell(nb, index: int, fn: str) -> int:
+    """The code cell just before ``index``, which must define ``fn``."""
+    j = index - 1
+    while j >= 0 and nb.cells[j].cell_type != "code":
+        j -= 1
+    if j < 0 or _function(nb.cells[j].source, fn) is None:
+        raise ValueError(f"the code cell before cell {index} does not define {fn}()")
+    return j
+
+
+def _function(source: str, fn: str) -> ast.FunctionDef | None:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    return next((n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == fn), None)
+
+
+def signature(source: str, fn: str) -> str:
+    """The function's parameters as written (defaults included), to compare stub and solution."""
+    return ast.unparse(_function(source, fn).args)
+
+
+def exercises(lesson: Path) -> list[Exercise]:
+    """The checked exercises of a lesson, paired with their solutions (ValueError if they
+    drifted apart: a checker in one notebook but not the other, another function or signature)."""
+    nb = nbformat.read(lesson, as_version=4)
+    sol = nbformat.read(solutions_path(lesson), as_version=4)
+    calls, sol_calls = checker_calls(nb), checker_calls(sol)
+    if [c[1:] for c in calls] != [c[1:] for c in sol_calls]:
+        raise ValueError(f"{lesson.name}: the lesson checks {[c[1:] for c in calls]} but its "
+                         f"solutions notebook checks {[c[1:] for c in sol_calls]}")
+    out = []
+    for (i, name, fn), (si, _, _) in zip(calls, sol_calls, strict=True):
+        stub_cell = defining_cell(nb, i, fn)
+        solution = sol.cells[defining_cell(sol, si, fn)].source
+        stub = nb.cells[stub_cell].source
+        if signature(stub, fn) != signature(solution, fn):
+            raise ValueError(f"{lesson.name}: {fn}({signature(stub, fn)}) in the lesson, "
+                             f"{fn}({signature(solution, fn)}) in the solutions")
+        if stub.count(STUB) != 1:
+            raise ValueError(f"{lesson.name}: the stub of {fn} must contain `{STUB}` once")
+        out.append(Exercise(lesson.stem, name, fn, stub_cell, i, solution, POINTS.get(name, 1)))
+    return out
+
+
+# --------------------------------------------------------------------------- the source notebook
+
+def solution_body(solution: str, fn: str) -> list[str]:
+    """The solved function's body (dedented, without its docstring), with the comments written
+    above or below the ``def`` in the solution cell (they explain the solution: solution text)."""
+    node = _function(solution, fn)
+    lines = solution.split("\n")
+    body = node.body
+    doc = body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+        and isinstance(body[0].value.value, str)
+    if doc:
+        start = body[0].end_lineno              # 1-based end of the docstring = 0-based next line
+    else:
+        start = body[0].lineno - 1
+        while start - 1 > node.lineno - 1 and lines[start - 1].strip().startswith("#"):
+            start -= 1
+    inner = textwrap.dedent("\n".join(lines[start:node.end_lineno])).split("\n")
+    first = node.decorator_list[0].lineno - 1 if node.decorator_list else node.lineno - 1
+    before = [ln for ln in lines[:first] if ln.strip()]
+    after = [ln for ln in lines[node.end_lineno:] if ln.strip()]
+    return before + inner + after
+
+
+def solution_cell_source(stub: str, solution: str, fn: str) -> str:
+    """The stub with ``raise NotImplementedError`` replaced by the solution region."""
+    lines = stub.split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.strip().startswith(STUB))
+    indent = re.match(r"\s*", lines[k]).group(0)
+    region = [indent + BEGIN] + [(indent + ln) if ln.strip() else ""
+                                 for ln in solution_body(solution, fn)] + [indent + END]
+    return "\n".join(lines[:k] + region + lines[k + 1:])
+
+
+def grade_cell_source(source: str) -> str:
+    """A checker cell as an autograder test: ``[ok = ]lessonNN.check_x(fn)`` ->
+    ``lessonNN.assert_x(fn)`` (prints ✓/✗ like the checker, raises AssertionError(hint))."""
+    def assert_call(m):
+        indent = m["lhs"][:len(m["lhs"]) - len(m["lhs"].lstrip())]
+        return f"{indent}lesson{m['nn']}.assert_{m['name']}({m['fn']})"
+    return CHECK.sub(assert_call, source)
+
+
+def _nbgrader(grade_id: str, *, solution: bool, grade: bool, points: int = 0) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": grade, "schema_version": 3,
+            "solution": solution, "task": False}
+    if grade:
+        meta["points"] = points
+    return meta
+
+
+def source_notebook(lesson: Path):
+    """The nbgrader source notebook of a lesson (see the module docstring)."""
+    nb = nbformat.read(lesson, as_version=4)
+    for ex in exercises(lesson):
+        stub, check = nb.cells[ex.stub_cell], nb.cells[ex.check_cell]
+        stub.source = solution_cell_source(stub.source, ex.solution, ex.fn)
+        stub.metadata["nbgrader"] = _nbgrader(ex.fn, solution=True, grade=False)
+        check.source = grade_cell_source(check.source)
+        check.metadata["nbgrader"] = _nbgrader(f"check_{ex.name}", solution=False, grade=True,
+                                               points=ex.points)
+        for cell in (stub, check):       # the lesson's stored "✗ not implemented yet" goes
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+def strip_markers(source: str) -> str:
+    return "\n".join(ln for ln in source.split("\n") if ln.strip() not in (BEGIN, END))
+
+
+def instructor_notebook(source_nb):
+    """The solved lesson: the source notebook without solution markers or nbgrader metadata."""
+    nb = copy.deepcopy(source_nb)
+    for cell in nb.cells:
+        if "nbgrader" in cell.metadata:
+            del cell.metadata["nbgrader"]
+            cell.source = strip_markers(cell.source)
+    return nb
+
+
+# --------------------------------------------------------------------------- running nbgrader
+
+def nbgrader_env(extra: dict | None = None) -> dict:
+    """The environment for nbgrader: this Python's bin first on PATH (nbgrader runs `alembic`
+    from there to create the gradebook), and the kernel imports this checkout's wdlib."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    env.setdefault("OMP_NUM_THREADS", "1")
+    env.update(extra or {})
+    return env
+
+
+def nbgrader(course: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``nbgrader ARGS`` in the course directory; raises with nbgrader's log if it fails."""
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
+                          env=env or nbgrader_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def write_course(course: Path, only: list[str] | None = None, env: dict | None = None) -> list:
+    """Write the source and instructor notebooks and generate the release; returns the
+    lessons' stems."""
+    course.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(CONFIG, course / "nbgrader_config.py")
+    done = []
+    for lesson in lessons():
+        if only and lesson.stem not in only:
+            continue
+        nb = source_notebook(lesson)
+        src = course / "source" / lesson.stem
+        src.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, src / lesson.name)
+        (course / "instructor").mkdir(exist_ok=True)
+        nbformat.write(instructor_notebook(nb), course / "instructor" / lesson.name)
+        done.append(lesson.stem)
+    # one nbgrader run for all of them (its start-up costs as much as converting a lesson)
+    for pattern in (done if only else ["*"]):
+        nbgrader(course, "generate_assignment", pattern, "--force", env=env)
+    return done
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("course", nargs="?", default=str(ROOT / "assignments"))
+    ap.add_argument("--only", nargs="*", help="lesson stems, e.g. 02_l2_weight_decay")
+    a = ap.parse_args(argv)
+    course = Path(a.course).resolve()
+    for stem in write_course(course, a.only):
+        exs = exercises(NOTEBOOKS / f"{stem}.ipynb")
+        print(f"{stem}: {len(exs)} graded exercises, {sum(e.points for e in exs)} points "
+              f"-> {course / 'release' / stem}")
+
+
+if __name__ == "__main__":
+    main()
