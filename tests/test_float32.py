@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from torch_reference import require_torch
 
-from wdlib import data, loop, losses, models, optim, train
+from wdlib import data, loop, losses, models, optim, penalties, train
 
 NET = models.MLP((2, 16, 16, 1), activation="tanh")
 MOONS = data.two_moons(n=60, n_val=40, noise=0.3, seed=0)
@@ -185,3 +185,37 @@ def test_norm_mlp_float32_matches_torch_layer_norm_float32():
         assert grads[k].dtype == t[k].grad.numpy().dtype == np.float32, k
         np.testing.assert_allclose(grads[k], t[k].grad.numpy(), rtol=0,
                                    atol=TOL32_LAYER_NORM, err_msg=k)
+
+
+SEQ = data.sequence(n=24, n_val=16, T=5, seed=0)
+
+
+@pytest.mark.parametrize("penalty", ["l1", "elastic_net"])
+@pytest.mark.parametrize("K", [None, 3])
+@pytest.mark.parametrize("model, ds, loss", [(NET, MOONS, "bce"),
+                                             (models.RNN(1, 4, 1), SEQ, "mse")],
+                         ids=["mlp", "rnn"])
+def test_proximal_steps_keep_float32(penalty, K, model, ds, loss):
+    lam = 0.01 if K is None else np.array([0.0, 0.01, 0.1])
+    params, hist = train.fit(model, ds, loss=loss, optimizer="sgd", lr=0.05, penalty=penalty,
+                             lam=lam, prox=True, steps=5, dtype="float32")
+    assert {k: v.dtype for k, v in params.items()} == {k: np.float32 for k in params}
+    assert np.all(np.isfinite(hist.train_loss))
+
+
+def test_soft_threshold_and_prox_keep_the_float_dtype():
+    w32 = np.array([-3.0, -0.5, 0.0, 0.5, 1.0, 3.0], dtype=np.float32)
+    for t in (1.0, np.float64(1.0), np.array(1.0)):
+        out = penalties.soft_threshold(w32, t)
+        assert out.dtype == np.float32
+        assert np.array_equal(out, [-2, 0, 0, 0, 0, 2]) and not np.any(np.signbit(out[1:5]))
+    assert penalties.soft_threshold(w32.astype(np.float64), 1.0).dtype == np.float64
+    assert penalties.soft_threshold(np.array([-3, 0, 2]), 1.0).dtype == np.float64   # ints
+    assert penalties.soft_threshold([-3, 0, 2], 1).tolist() == [-2.0, 0.0, 1.0]
+    pK = {"W": np.ones((3, 2, 2), dtype=np.float32), "b": np.ones((3, 2), dtype=np.float32)}
+    for pen in (penalties.L1(np.array([0.0, 0.1, 1.0])),
+                penalties.ElasticNet(0.1, l1_ratio=np.array([0.0, 0.5, 1.0])),
+                penalties.ElasticNet(np.array([0.0, 0.1, 1.0]), l1_ratio=0.5)):
+        for step in (0.1, np.float64(0.1), np.array([0.1, 0.2, 0.3])):
+            out = pen.prox(pK, step)
+            assert {k: v.dtype for k, v in out.items()} == {"W": np.float32, "b": np.float32}
