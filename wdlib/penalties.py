@@ -11,11 +11,11 @@ penalty           value                                 proximal step ``prox(w, 
 
 ``L2(lam)`` has gradient ``lam·w``: PyTorch's ``weight_decay=lam``, Keras' ``l2(lam/2)``.
 
-Which parameters: ``keys=None`` penalizes the weights, not the biases (``models.is_weight``: the
-keys named ``W...``, i.e. ``W1, W2, ...`` and the RNN's ``Wx, Wh, Wy``; ``train.fit`` passes the
-model's ``weight_keys``); ``keys`` may list them explicitly, and ``lam`` may
-be a dict ``{key: lam}`` to give each parameter its own strength. ``lam`` (or ``c``) may also be a
-length-K array: one value per model of a batch (parameters with a leading K axis).
+Which parameters: ``keys=None`` penalizes the weights, not the biases (``naming.is_weight``,
+also ``models.is_weight``: the keys named ``W...``, i.e. ``W1, W2, ...`` and the RNN's ``Wx, Wh,
+Wy``; ``train.fit`` passes the model's ``weight_keys``); ``keys`` may list them explicitly, and
+``lam`` may be a dict ``{key: lam}`` to give each parameter its own strength. ``lam`` (or ``c``)
+may also be a length-K array: one value per model of a batch (parameters with a leading K axis).
 
 The proximal step solves ``argmin_w 1/2‖w - v‖² + s·penalty(w)`` exactly: applied after a plain
 gradient step of size ``s`` it gives proximal gradient descent (ISTA for L1).
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wdlib import _checks, losses
-from wdlib.models.base import is_weight
+from wdlib.naming import is_weight
 
 
 def soft_threshold(w, t) -> np.ndarray:
