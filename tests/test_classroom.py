@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 import yaml
@@ -98,6 +98,48 @@ def test_nbgitpuller_link_takes_a_local_repository():
             "lab/tree/wdlib-lessons/notebooks/01_capacity_and_overfitting.ipynb"]
     with pytest.raises(ValueError, match="no folder name"):
         classroom.clone_folder("/")
+
+
+def test_classroom_lessons_are_the_notebooks():
+    """``classroom.LESSONS`` (what a hub link may open; wdlib installed from a wheel has no
+    notebooks/ to look in) lists exactly the lesson files."""
+    assert classroom.LESSONS == tuple(p.name for p in LESSONS)
+
+
+@pytest.mark.parametrize("hub", [
+    "hub.example.org",                       # no scheme: the link would be relative
+    "//hub.example.org", "ftp://hub.example.org", "javascript:alert(1)", "file:///srv/hub",
+    "https://hub?x=1", "https://hub.example.org/?", "https://hub.example.org/#top",
+    "https://", "", "https:// hub.example.org", None, 3])
+def test_nbgitpuller_link_wants_an_http_hub_url(hub):
+    with pytest.raises(ValueError, match=re.escape("hub_url must be an http(s) URL without a "
+                                                   "query or fragment") + ".*" +
+                       re.escape(f"got {hub!r}")):
+        classroom.nbgitpuller_link(hub, "02_l2_weight_decay.ipynb")
+
+
+@pytest.mark.parametrize("notebook", [
+    "no_such_lesson", "no_such_lesson.ipynb", "../../etc/passwd", "../README.md",
+    "notebooks/02_l2_weight_decay.ipynb", "solutions/02_l2_weight_decay_solutions.ipynb",
+    "02_l2_weight_decay.ipynb?x=1", "02_L2_WEIGHT_DECAY.ipynb", "", None])
+def test_nbgitpuller_link_opens_only_a_lesson(notebook):
+    with pytest.raises(ValueError, match=re.escape(f"notebook must be a lesson in notebooks/ "
+                                                   f"(e.g. '00_start_here.ipynb'), got "
+                                                   f"{notebook!r}")):
+        classroom.nbgitpuller_link("https://hub.example.edu", notebook)
+
+
+def test_nbgitpuller_link_takes_a_lesson_by_file_name_or_stem():
+    by_name = classroom.nbgitpuller_link("https://hub.example.edu/jupyter/",
+                                         "01_capacity_and_overfitting.ipynb")
+    assert by_name == classroom.nbgitpuller_link("https://hub.example.edu/jupyter",
+                                                 "01_capacity_and_overfitting")
+    assert by_name.startswith("https://hub.example.edu/jupyter/hub/user-redirect/git-pull?")
+    assert parse_qs(urlsplit(by_name).query)["urlpath"][0].endswith(
+        "/notebooks/01_capacity_and_overfitting.ipynb")
+    for lesson in classroom.LESSONS:                          # each lesson, http too
+        assert classroom.nbgitpuller_link("http://127.0.0.1:8000", lesson).endswith(
+            quote(f"/notebooks/{lesson}", safe=""))
 
 
 def test_repo_url_must_be_a_github_repository():

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from wdlib import live  # noqa: E402
-from wdlib.live.normalized import running_rms  # noqa: E402
+from wdlib.live.normalized import first_run_summary, running_rms  # noqa: E402
 from wdlib.tasks import normalized as task  # noqa: E402
 
 
@@ -55,3 +55,34 @@ def test_train_batched_equals_separate():
         one = task.train("SGD", lr, lam, 30, seed=s)
         for key in ("norm", "angle", "loss"):
             np.testing.assert_allclose(both[key][:, k], one[key][:, 0], rtol=1e-10, atol=1e-13)
+
+
+def test_a_collapsed_first_run_gives_words_not_nan_or_a_warning(dash):
+    # SGDW, lr 0.5, λ 1: W1 of run 1 is halved every step and reaches exactly 0 (its angle is
+    # undefined: 0/0), run 2 diverges at step 107. Before: np.nanmean of an all-NaN window
+    # warned ("Mean of empty slice", an error under pytest's filterwarnings) and the status
+    # line read "angle per step nan rad".
+    dash.set(optimizer="SGDW", lr=0.5, lam=1.0)
+    assert dash.error is None
+    assert dash.result["runs_diverged_at"] == (None, 107, None)
+    status = dash.status.value
+    assert "run 1: angle undefined from step 16 (‖W1‖ fell to 0)" in status, status
+    assert "1 of 3 runs diverged" in status and "nan" not in status.lower(), status
+    dash.set(**dash.defaults)
+    assert "angle per step 0.229 rad, predicted 0.246" in dash.status.value   # as before
+
+
+def test_first_run_summary_names_the_step_run_1_diverged_at():
+    steps = 30
+    angle = np.full((steps, 3), 0.05)
+    norm = np.ones((steps, 3))
+    ok = {"angle": angle, "norm": norm, "runs_diverged_at": (None, None, None)}
+    assert first_run_summary(ok) == "angle per step 0.05 rad"
+    gone = angle.copy()
+    gone[12:, 0] = np.nan                                    # rows from divergence on are NaN
+    r = {"angle": gone, "norm": norm, "runs_diverged_at": (13, None, 20)}
+    assert first_run_summary(r) == "run 1 diverged at step 13"
+    late = {**r, "runs_diverged_at": (None, None, None)}
+    assert first_run_summary(late) == "run 1: angle undefined from step 12"
+    huge = {**late, "norm": np.where(np.isnan(gone), np.inf, norm)}
+    assert first_run_summary(huge) == "run 1: angle undefined from step 12 (‖W1‖ is not finite)"

@@ -41,3 +41,48 @@ def test_nothing_in_the_repository_cites_a_file_outside_it():
             if name.endswith((".py", ".md", ".ipynb", ".toml", ".yml", ".cfg", "Makefile", "run"))
             for word in outside if word in (root / name).read_text(errors="ignore")]
     assert hits == []
+
+
+def _building_blocks() -> set[str]:
+    """The building-block modules as ARCHITECTURE.md's layer table lists them."""
+    import pathlib
+    import re
+
+    text = (pathlib.Path(__file__).resolve().parents[1] / "ARCHITECTURE.md").read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| building blocks |"))
+    cell = row.split("|")[2]
+    return {pathlib.PurePosixPath(name).stem for name in re.findall(r"`([^`]+\.py)`", cell)}
+
+
+def test_building_blocks_import_numpy_and_each_other_only():
+    """ARCHITECTURE.md: each layer imports only the layers above it; the building blocks (the
+    first layer) import NumPy, the standard library and other building blocks only, at module
+    level or inside a function."""
+    import ast
+    import pathlib
+
+    import wdlib
+    blocks = _building_blocks()
+    assert {"_checks", "init", "losses", "penalties", "data"} <= blocks, blocks
+    root = pathlib.Path(wdlib.__file__).parent
+    bad = []
+    for name in sorted(blocks):
+        tree = ast.parse((root / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                assert node.level == 0, f"{name}.py: use absolute imports"
+                mod = node.module or ""
+                targets = ([f"{mod}.{a.name}" for a in node.names] if mod == "wdlib" else [mod])
+            else:
+                continue
+            for target in targets:
+                top, *rest = target.split(".")
+                if top == "wdlib":
+                    ok = bool(rest) and rest[0] in blocks
+                else:
+                    ok = top in sys.stdlib_module_names or top == "numpy"
+                if not ok:
+                    bad.append(f"{name}.py:{node.lineno} imports {target}")
+    assert bad == []

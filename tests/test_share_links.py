@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import types
+from urllib.parse import quote
 
 import ipywidgets as W
 import pytest
@@ -122,3 +123,60 @@ def test_repr_mimebundle_without_widget_repr_as_in_ipywidgets_7():
     assert bundle["application/vnd.jupyter.widget-view+json"] == {
         "version_major": 2, "version_minor": 0, "model_id": "abc123"}
     assert bundle["text/plain"].startswith("Polynomial dashboard")
+
+
+@pytest.mark.parametrize("query, key", [
+    ("dashboard=polynomial&lam=0.001&lam=5", "lam"),
+    ("dashboard=polynomial&degree=3&lam=1e-3&degree=3", "degree"),     # even the same value
+    ("dashboard=polynomial&dashboard=polynomial&lam=1e-3", "dashboard"),
+])
+def test_a_key_given_twice_in_a_link_is_an_error(query, key, monkeypatch):
+    d0 = live.catalog()["polynomial"]()
+    monkeypatch.setenv("QUERY_STRING", query)
+    d = live.catalog()["polynomial"]()
+    assert str(d.link_error).startswith(f"{key} is given more than once in the link"), d.link_error
+    assert d.values() == d0.values()                        # opened at the defaults
+    assert "error in the link" in d.status.value
+
+
+def test_a_server_key_given_twice_is_not_the_dashboards_business():
+    d = live.catalog()["polynomial"]()
+    got = framework.parse_query("dashboard=polynomial&token=a&token=b&voila-x=1&voila-x=2"
+                                "&degree=4", "polynomial", d.controls)
+    assert got == {"degree": 4}
+
+
+@pytest.mark.parametrize("query, text", [
+    ("degree=٣", "٣"), ("degree=１２", "１２"), ("degree=1_0", "1_0"), ("degree=0x3", "0x3"),
+    ("degree=%203", " 3"), ("degree=3.0", "3.0"),
+    ("lam=1_0", "1_0"), ("lam=١e-3", "١e-3"), ("lam=%201e-3", " 1e-3"), ("lam=1e-3%0A", "1e-3\n"),
+    ("lam=0x1p-3", "0x1p-3"), ("lam=1e", "1e"), ("lam=.", "."),
+])
+def test_link_numbers_are_plain_ascii(query, text, monkeypatch):
+    key = query.split("=")[0]
+    with pytest.raises(ValueError) as in_code:
+        live.catalog()["polynomial"](**{key: text})
+    monkeypatch.setenv("QUERY_STRING", f"dashboard=polynomial&{query}")
+    d = live.catalog()["polynomial"]()
+    assert str(d.link_error) == str(in_code.value)
+    assert repr(text) in str(d.link_error)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1e-3", 1e-3), ("0.001", 1e-3), (".001", 1e-3), ("1.E-3", 1e-3), ("+1e-3", 1e-3),
+    ("1E+0", 1.0), ("0.5e0", 0.5)])
+def test_link_numbers_in_decimal_or_scientific_form(text, value):
+    d = live.catalog()["polynomial"]()
+    got = framework.parse_query(f"dashboard=polynomial&lam={quote(text)}&degree=%2B7",
+                                "polynomial", d.controls)
+    assert got == {"lam": pytest.approx(value, rel=1e-15), "degree": 7}
+
+
+@pytest.mark.parametrize("text", ["maybe", "2", "", "truth"])
+def test_a_bad_checkbox_value_says_true_or_false(text, monkeypatch):
+    message = f"same_init must be true or false, got {text!r}"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        live.catalog()["weight_decay"](same_init=text)              # the same words in code
+    monkeypatch.setenv("QUERY_STRING", f"dashboard=weight_decay&same_init={text}")
+    d = live.catalog()["weight_decay"]()
+    assert str(d.link_error) == message

@@ -17,6 +17,14 @@ from urllib.parse import quote, urlsplit
 REPO_URL = "https://github.com/OWNER/wdlib-lessons"   # placeholder: no public address yet
 BRANCH = "main"
 NOTEBOOK_DIR = "notebooks"
+#: The lesson files in ``notebooks/`` (the notebooks are not in the wheel, so they are listed
+#: here; tests/test_classroom.py keeps this equal to the folder). A hub link opens one of them.
+LESSONS = (
+    "00_start_here.ipynb", "01_capacity_and_overfitting.ipynb", "02_l2_weight_decay.ipynb",
+    "03_l1_sparsity_and_constraints.ipynb", "04_choosing_lambda.ipynb",
+    "05_vanishing_exploding_gradients.ipynb", "06_gradient_clipping.ipynb",
+    "07_lr_momentum_schedules.ipynb", "08_decoupled_weight_decay.ipynb",
+    "09_weight_decay_normalized.ipynb")
 LAUNCH_TAG, BOOTSTRAP_TAG = "wdlib-launch", "wdlib-bootstrap"   # cell tags (and cell ids)
 
 
@@ -57,15 +65,44 @@ def nbgitpuller_link(hub_url: str, notebook: str = "00_start_here.ipynb", app: s
     """A link for a JupyterHub with nbgitpuller: clones (later: updates, keeping the learner's
     edits) ``repo`` into the learner's home, then opens ``notebook`` in JupyterLab.
 
+    ``hub_url`` is the hub's address: ``http://`` or ``https://``, a host, optionally a path
+    prefix, no query or fragment. ``notebook`` is one of ``LESSONS``, by its file name
+    (``"02_l2_weight_decay.ipynb"``) or without ``.ipynb``; anything else raises ValueError.
     ``repo`` is anything ``git clone`` on the hub takes: the public URL (the default), or a
     repository on the hub machine itself (``file:///srv/wdlib-lessons.git`` or a path), as the
     hub test does. The clone goes to ``~/<clone_folder(repo)>`` (``targetpath``, stated in the
     link so that ``x.git`` and ``x`` both land in ``~/x``)."""
+    hub_url = _hub_url(hub_url)
+    notebook = _lesson(notebook)
     folder = clone_folder(repo)
     urlpath = f"{app}/tree/{folder}/{_path(notebook)}"
     return (f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?repo={quote(repo, safe='')}"
             f"&branch={quote(branch, safe='')}&targetpath={quote(folder, safe='')}"
             f"&urlpath={quote(urlpath, safe='')}")
+
+
+def _hub_url(hub_url) -> str:
+    """An absolute http(s) URL with a host and no query or fragment (else a relative or
+    broken link would be handed to a class)."""
+    ok = isinstance(hub_url, str) and hub_url.isprintable() and " " not in hub_url
+    if ok:
+        parts = urlsplit(hub_url)
+        ok = (parts.scheme in ("http", "https") and bool(parts.hostname)
+              and "?" not in hub_url and "#" not in hub_url)
+    if not ok:
+        raise ValueError(f"hub_url must be an http(s) URL without a query or fragment, "
+                         f"e.g. 'https://hub.example.edu', got {hub_url!r}")
+    return hub_url
+
+
+def _lesson(notebook) -> str:
+    """One of ``LESSONS``, given by its file name or its stem."""
+    if isinstance(notebook, str):
+        for name in (notebook, f"{notebook}.ipynb"):
+            if name in LESSONS:
+                return name
+    raise ValueError(f"notebook must be a lesson in {NOTEBOOK_DIR}/ (e.g. '{LESSONS[0]}'), "
+                     f"got {notebook!r}; the lessons: {', '.join(LESSONS)}")
 
 
 def launch_links(notebook: str) -> dict[str, str]:

@@ -11,11 +11,11 @@ penalty           value                                 proximal step ``prox(w, 
 
 ``L2(lam)`` has gradient ``lam·w``: PyTorch's ``weight_decay=lam``, Keras' ``l2(lam/2)``.
 
-Which parameters: ``keys=None`` penalizes the weights, not the biases (``models.is_weight``: the
-keys named ``W...``, i.e. ``W1, W2, ...`` and the RNN's ``Wx, Wh, Wy``; ``train.fit`` passes the
-model's ``weight_keys``); ``keys`` may list them explicitly, and ``lam`` may
-be a dict ``{key: lam}`` to give each parameter its own strength. ``lam`` (or ``c``) may also be a
-length-K array: one value per model of a batch (parameters with a leading K axis).
+Which parameters: ``keys=None`` penalizes the weights, not the biases (``naming.is_weight``,
+also ``models.is_weight``: the keys named ``W...``, i.e. ``W1, W2, ...`` and the RNN's ``Wx, Wh,
+Wy``; ``train.fit`` passes the model's ``weight_keys``); ``keys`` may list them explicitly, and
+``lam`` may be a dict ``{key: lam}`` to give each parameter its own strength. ``lam`` (or ``c``)
+may also be a length-K array: one value per model of a batch (parameters with a leading K axis).
 
 The proximal step solves ``argmin_w 1/2‖w - v‖² + s·penalty(w)`` exactly: applied after a plain
 gradient step of size ``s`` it gives proximal gradient descent (ISTA for L1).
@@ -29,18 +29,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from wdlib import _checks, losses
-from wdlib.models.base import is_weight
+from wdlib.naming import is_weight
 
 
 def soft_threshold(w, t) -> np.ndarray:
     """``sign(w) · max(|w| - t, 0)``: moves w towards 0 by t and stops at exactly 0.
 
     The proximal map of t·‖·‖₁. Computed as ``w - clip(w, -t, t)``: the same values, and the
-    zeros are +0.0 (never -0.0, which would print as "-0.0").
+    zeros are +0.0 (never -0.0, which would print as "-0.0"). Keeps w's float dtype (float32
+    stays float32: t is rounded to it); other w (ints, lists) is computed in float64.
     """
-    w = np.asarray(w, dtype=np.float64)
+    w = losses.as_float(w)
     if np.any(np.asarray(t) < 0):
         raise ValueError(f"t must be >= 0, got {_checks._fmt(t)}")
+    t = np.asarray(t, dtype=w.dtype)
     return w - np.clip(w, -t, t)
 
 
@@ -235,7 +237,8 @@ class ElasticNet(Penalty):
         if np.ndim(w) < 2 or np.shape(w)[0] != r.shape[0]:
             raise ValueError(f"l1_ratio has {r.shape[0]} values, so parameters need a leading "
                              f"K={r.shape[0]} axis, got shape {np.shape(w)}")
-        return r if batched else _checks.per_model(r, np.ndim(w))
+        r = r if batched else _checks.per_model(r, np.ndim(w))
+        return r.astype(w.dtype) if w.dtype == np.float32 else r      # float32 stays float32
 
     def _value(self, w, lam, axes):
         r = self._r(w, batched=axes is not None)

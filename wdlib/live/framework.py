@@ -37,10 +37,10 @@ Sharing. Under the figure a "share" readout says the current setting as one line
 degree=5&lam=0.001``, relative: in Voilà it reopens the same notebook at these values). Voilà passes
 a page's URL query to the kernel as ``QUERY_STRING``; a dashboard whose name is the query's
 ``dashboard`` opens at the query's values (``parse_query``: text converted per control, never
-evaluated, then the same checks as ``Dashboard(**values)``). A bad link opens the defaults and
-shows the same message ``Dashboard(**values)`` would raise in the status line, until a control
-moves. (Voilà's default, a kernel started per page, sets ``QUERY_STRING``; a pre-heated kernel pool
-does not.)
+evaluated, then the same checks as ``Dashboard(**values)``; numbers in plain ASCII decimal or
+scientific form, each key once). A bad link opens the defaults and shows the same message
+``Dashboard(**values)`` would raise in the status line, until a control moves. (Voilà's
+default, a kernel started per page, sets ``QUERY_STRING``; a pre-heated kernel pool does not.)
 
 Rendering is ``PngRenderer``: blitting (only ``animated=True`` artists are redrawn while the axes
 limits stay put; any limit change redraws everything) and a fast PNG encode into an
@@ -56,6 +56,7 @@ import importlib
 import io
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from numbers import Integral, Real
@@ -176,7 +177,10 @@ def _check_value(key: str, widget, value) -> None:
         allowed = [o[1] if isinstance(o, tuple) else o for o in widget.options]
         if value not in allowed:
             raise ValueError(f"{key} must be one of {allowed!r}, got {value!r}")
-    else:                        # checkbox, text, ...: the widget's own trait check
+    elif isinstance(widget, W.Checkbox) or isinstance(getattr(widget, "value", None), bool):
+        if not isinstance(value, (bool, np.bool_)):
+            raise ValueError(f"{key} must be true or false, got {value!r}")
+    else:                        # text, ...: the widget's own trait check
         try:
             widget.traits()["value"].validate(widget, value)
         except TraitError as err:
@@ -188,6 +192,12 @@ def _check_value(key: str, widget, value) -> None:
 QUERY_NAME = "dashboard"           # ?dashboard=<catalog name>&<key>=<value>&...
 _IGNORED = ("token",)              # the server's own query keys (and any "voila-..." key)
 _TRUE, _FALSE = ("true", "1", "on", "yes"), ("false", "0", "off", "no")
+# Numbers in a link: plain ASCII only (int()/float() would also take "٣", "1_0", " 3"). A sign,
+# digits, a decimal point, an exponent; nan/inf too (as float() spells them), so that they meet
+# the same range check, with the same message, as in code.
+_INT_TEXT = re.compile(r"[+-]?[0-9]+")
+_FLOAT_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+                         r"|[+-]?(nan|inf|infinity)", re.IGNORECASE)
 
 
 def _from_text(widget, text: str):
@@ -203,10 +213,9 @@ def _from_text(widget, text: str):
                 return value
         return text
     if _bounds(widget) is not None:
-        try:
-            return int(text) if isinstance(widget, W.IntSlider) else float(text)
-        except ValueError:
-            return text
+        if isinstance(widget, W.IntSlider):
+            return int(text) if _INT_TEXT.fullmatch(text) else text
+        return float(text) if _FLOAT_TEXT.fullmatch(text) else text
     return text
 
 
@@ -226,13 +235,25 @@ def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
     pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
     if (QUERY_NAME, name) not in pairs:
         return None
-    values = {k: v for k, v in pairs
-              if k != QUERY_NAME and k not in _IGNORED and not k.startswith("voila-")}
+    ours = [(k, v) for k, v in pairs if k not in _IGNORED and not k.startswith("voila-")]
+    _check_unique(ours)
+    values = {k: v for k, v in ours if k != QUERY_NAME}
     _check_keys(values, controls)
     out = {key: _from_text(controls[key], text) for key, text in values.items()}
     for key, value in out.items():
         _check_value(key, controls[key], value)
     return out
+
+
+def _check_unique(pairs: list) -> None:
+    """Each key once: a link that says ``lam`` twice is ambiguous (never "the last one wins")."""
+    seen: dict[str, list[str]] = {}
+    for key, text in pairs:
+        seen.setdefault(key, []).append(text)
+    for key, texts in seen.items():
+        if len(texts) > 1:
+            raise ValueError(f"{key} is given more than once in the link "
+                             f"({', '.join(map(repr, texts))}); give each control once")
 
 
 def _check_keys(values: Mapping, controls: Mapping) -> None:

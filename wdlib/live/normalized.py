@@ -69,6 +69,7 @@ class Normalized(Dashboard):
         return {**v, "norm": r["norm"], "angle": running_rms(r["angle"]),
                 "loss": running_mean(r["loss"]), "pred": pred, "lrs": lr, "lams": lam,
                 "diverged_at": int(diverged.min()) if (diverged >= 0).all() else None,
+                "runs_diverged_at": tuple(r["diverged_at"]),
                 "n_bad": int((diverged >= 0).sum())}
 
     def setup(self, fig):
@@ -104,10 +105,28 @@ class Normalized(Dashboard):
                                                                           strict=True))
             + "\n(black, blue, red; dashed: predicted angle)")
         self.rule.set_text(task.RULES[r["optimizer"]])
-        final = np.sqrt(np.nanmean(np.square(r["angle"][-WINDOW:, 0])))
         text = (f"{r['optimizer']}, lr {plots.fmt_sci(r['lr'])}, λ {plots.fmt_sci(r['lam'])}: "
-                f"angle per step {final:.3g} rad, predicted {r['pred'][0]:.3g}")
+                f"{first_run_summary(r)}, predicted {r['pred'][0]:.3g}")
         return text + (f"; {r['n_bad']} of 3 runs diverged" if r["n_bad"] else "")
+
+
+def first_run_summary(r) -> str:
+    """The status line's words on run 1 (black, the chosen lr and λ): its final angle per step,
+    or, when it has none (never a NaN, never a warning), why: it diverged at step N (the run's
+    ``diverged_at``), or ‖W1‖ fell to 0 (SGDW with lr·λ near 1 multiplies W1 by 1 − lr·λ each
+    step), so the angle is undefined from the first step with no finite angle on."""
+    step = r["runs_diverged_at"][0]
+    if step is not None:
+        return f"run 1 diverged at step {step}"
+    angle = r["angle"][:, 0]
+    first_bad = finite_prefix(angle)
+    if first_bad < len(angle):            # a running RMS stays NaN from its first NaN on
+        norm = r["norm"][:, 0]
+        why = (" (‖W1‖ fell to 0)" if np.any(norm == 0) else
+               " (‖W1‖ is not finite)" if not np.isfinite(norm).all() else "")
+        return f"run 1: angle undefined from step {first_bad}{why}"
+    final = np.sqrt(np.mean(np.square(angle[-WINDOW:])))
+    return f"angle per step {final:.3g} rad"
 
 
 def predicted(optimizer: str, lr, lam):

@@ -16,9 +16,10 @@ parameter a leading K axis (``W1`` (3, 2, 16)); the data ``X`` stays shared, and
 seed and scale would be. To add a model, see CONTRIBUTING.md ("Adding a model").
 """
 
-from wdlib.models.base import Model, is_weight
+from wdlib.models.base import Model
 from wdlib.models.mlp import ACTIVATIONS, MLP, linear
 from wdlib.models.norm import NormMLP
 from wdlib.models.rnn import RNN
+from wdlib.naming import is_weight
 
 __all__ = ["ACTIVATIONS", "MLP", "Model", "NormMLP", "RNN", "is_weight", "linear"]

@@ -25,13 +25,7 @@ import numpy as np
 
 from wdlib import _checks, losses
 from wdlib import init as initializers
-
-
-def is_weight(key: str) -> bool:
-    """The naming convention of every wdlib model: weight matrices are named ``W...``
-    (``W1``, ``Wx``, ``Wh``, ...); biases and gains are not. Penalties without explicit keys
-    use it on a bare parameter dict; a ``Model`` states its ``weight_keys`` outright."""
-    return key.startswith("W")
+from wdlib.naming import is_weight
 
 
 class Model:

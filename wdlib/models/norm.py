@@ -112,11 +112,13 @@ class NormMLP(Model):
         """The hidden weights (followed by a LayerNorm): ``L(c·W) = L(W)`` for c > 0."""
         return self.weight_keys[:-1]
 
-    def init(self, seed=0, K=None, init="xavier", scale=1.0) -> dict[str, np.ndarray]:
-        """As ``Model.init``, with every LayerNorm gain at 1 (shifts and biases at 0)."""
-        params = draw_params(self.shapes, self.weight_keys, seed, K, init, scale)
+    def init(self, seed=0, K=None, init="xavier", scale=1.0, dtype="float64"
+             ) -> dict[str, np.ndarray]:
+        """As ``Model.init`` (``dtype`` too), with every LayerNorm gain at 1 (shifts and biases
+        at 0)."""
+        params = draw_params(self.shapes, self.weight_keys, seed, K, init, scale, dtype)
         for l in range(1, self.n_layers):
-            params[f"g{l}"] += 1.0
+            params[f"g{l}"] += 1                      # 1 is exact in float32 and float64
         return params
 
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
@@ -125,7 +127,7 @@ class NormMLP(Model):
         activation."""
         if check:
             check_params(params, self.shapes)
-            X = check_X(X, self.sizes[0], 2, "(n, n_in)")
+            X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         a, layers = X, []
         for l in range(1, self.n_layers):
             u, inv_sigma = layer_norm(a @ params[f"W{l}"], self.eps)
@@ -141,12 +143,12 @@ class NormMLP(Model):
 
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
         """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output."""
-        dz = np.asarray(dyhat, dtype=np.float64)
+        dz = np.asarray(dyhat, dtype=cache["out"].dtype)      # float64, or float32 throughout
         if dz.shape != cache["out"].shape:
             raise ValueError(f"dyhat must have the output's shape {cache['out'].shape}, "
                              f"got {dz.shape}")
         L = self.n_layers
-        ones = np.ones(dz.shape[-2])
+        ones = np.ones(dz.shape[-2], dtype=dz.dtype)
         grads = {f"W{L}": swap_last(cache["a_last"]) @ dz, f"b{L}": ones @ dz}
         da = dz @ swap_last(params[f"W{L}"])
         for l in range(L - 1, 0, -1):
