@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from wdlib import live  # noqa: E402
+from wdlib import live, loop  # noqa: E402
 from wdlib.live.normalized import first_run_summary, running_rms  # noqa: E402
 from wdlib.tasks import normalized as task  # noqa: E402
 
@@ -57,17 +57,19 @@ def test_train_batched_equals_separate():
             np.testing.assert_allclose(both[key][:, k], one[key][:, 0], rtol=1e-10, atol=1e-13)
 
 
-def test_a_collapsed_first_run_gives_words_not_nan_or_a_warning(dash):
-    # SGDW, lr 0.5, λ 1: W1 of run 1 is halved every step and reaches exactly 0 (its angle is
-    # undefined: 0/0), run 2 diverges at step 107. Before: np.nanmean of an all-NaN window
-    # warned ("Mean of empty slice", an error under pytest's filterwarnings) and the status
-    # line read "angle per step nan rad".
+def test_a_collapsing_run_gives_words_not_nan_or_a_warning(dash):
+    # SGDW, lr 0.5, λ 1: W1 is wiped out every step ((1 − λ)·W1 = 0) and the output layer's loss
+    # blows up while still finite; the dashboard's rule (loss > 1e3 × its start, the one
+    # loop.Divergence) stops runs 1 and 2. Before: np.nanmean of an all-NaN window warned
+    # ("Mean of empty slice", an error under pytest's filterwarnings) and the status line read
+    # "angle per step nan rad".
     dash.set(optimizer="SGDW", lr=0.5, lam=1.0)
     assert dash.error is None
-    assert dash.result["runs_diverged_at"] == (None, 107, None)
+    assert dash.result["runs_diverged_at"] == (7, 5, None)
+    assert dash.result["divergence"] == loop.Divergence(max_growth=1e3)
     status = dash.status.value
-    assert "run 1: angle undefined from step 16 (‖W1‖ fell to 0)" in status, status
-    assert "1 of 3 runs diverged" in status and "nan" not in status.lower(), status
+    assert "run 1 diverged at step 7" in status, status
+    assert "2 of 3 runs diverged" in status and "nan" not in status.lower(), status
     dash.set(**dash.defaults)
     assert "angle per step 0.229 rad, predicted 0.246" in dash.status.value   # as before
 

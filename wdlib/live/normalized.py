@@ -10,12 +10,15 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from wdlib import plots
+from wdlib import loop, plots
 from wdlib.live.framework import Dashboard, log_slider, register
 from wdlib.tasks import normalized as task
 
 STEPS, WINDOW = 120, 10
 SPREAD = np.array([1.0, 2.0, 0.5])                       # lr factors; λ gets the inverse
+# A run whose loss passes 1000 × its start is diverging even while still finite (a weight that
+# decays to 0 behind the LayerNorm can leave the output layer to blow up slowly).
+DIVERGENCE = loop.Divergence(max_growth=1e3)
 COLORS = ("k", "#1f77b4", "#d62728")
 NORM_RANGE, ANGLE_RANGE, LOSS_RANGE = (0.05, 30.0), (1e-4, 2.0), (0.02, 3.0)
 
@@ -63,14 +66,14 @@ class Normalized(Dashboard):
 
     def compute(self, v):
         lr, lam = v["lr"] * SPREAD, v["lam"] / SPREAD
-        r = task.train(v["optimizer"], lr, lam, STEPS, seed=0)
+        r = task.train(v["optimizer"], lr, lam, STEPS, seed=0, divergence=DIVERGENCE)
         pred = predicted(v["optimizer"], lr, lam)
         diverged = np.array([-1 if d is None else d for d in r["diverged_at"]])
         return {**v, "norm": r["norm"], "angle": running_rms(r["angle"]),
                 "loss": running_mean(r["loss"]), "pred": pred, "lrs": lr, "lams": lam,
                 "diverged_at": int(diverged.min()) if (diverged >= 0).all() else None,
                 "runs_diverged_at": tuple(r["diverged_at"]),
-                "n_bad": int((diverged >= 0).sum())}
+                "n_bad": int((diverged >= 0).sum()), "divergence": DIVERGENCE}
 
     def setup(self, fig):
         self.axes = fig.subplots(1, 3)

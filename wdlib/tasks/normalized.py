@@ -68,7 +68,8 @@ def angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int = 0,
-          batch_size: int = BATCH, init_scale: float = 1.0) -> dict:
+          batch_size: int = BATCH, init_scale: float = 1.0,
+          divergence: loop.Divergence = loop.NONFINITE) -> dict:
     """Train ``MODEL`` on ``dataset()`` with ``OPTIMIZERS[optimizer](lr, lam)`` for ``steps``
     minibatch steps (batches of ``batch_size`` reshuffled every epoch with ``data_seed``).
 
@@ -80,7 +81,7 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     - ``loss``: step t's minibatch loss (½·MSE); ``cos``: cos(W1, ∂L/∂W1) at step t;
 
     plus ``val_loss`` (K,) at the end, ``params`` and ``diverged_at`` (a tuple of K entries,
-    ``loop.run``'s rule). Rows from a run's divergence on are NaN.
+    by ``divergence``, the one rule of ``loop.run``). Rows from a run's divergence on are NaN.
     """
     _checks.choice("optimizer", optimizer, OPTIMIZERS)
     steps = _checks.positive_int("steps", steps)
@@ -113,13 +114,13 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
             rec["angle"][t - 1] = np.where(alive, angle(last["W"], W), np.nan)
         last["W"], last["t"] = W.copy(), t
 
-    run = loop.run(objective, params, opt, steps, K=K, monitor=monitor)
+    run = loop.run(objective, params, opt, steps, K=K, monitor=monitor, divergence=divergence)
     if last["t"] == steps - 1:                       # the last step's turn: from the final W1
         ok = ~np.asarray(run.diverged, dtype=bool)
         rec["angle"][-1] = np.where(ok, angle(last["W"], run.params[KEY]), np.nan)
     val = losses.mse(MODEL.forward(run.params, ds.X_val), ds.y_val)[0]
     return {**rec, "val_loss": val, "params": run.params, "diverged_at": run.diverged_at,
-            "lr": lr_k, "lam": lam_k, "optimizer": optimizer}
+            "lr": lr_k, "lam": lam_k, "optimizer": optimizer, "divergence": divergence}
 
 
 def predicted_angle(optimizer: str, lr, lam):
