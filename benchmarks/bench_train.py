@@ -233,19 +233,19 @@ def batched_dtype(rounds, steps, torch, jax, mlp, moons, start, dtype):
 
 def row_slider(rounds, torch, jax):
     from wdlib.live import framework
-    from wdlib.live import weight_decay as wd
-    ds = wd.moons()
-    start = wd.MODEL.init(seed=0)
+    from wdlib.tasks.classification import PLAYGROUND_MLP, PLAYGROUND_MOONS, moons
+    ds = moons(PLAYGROUND_MOONS)                 # the weight_decay dashboard's task
+    start = PLAYGROUND_MLP.init(seed=0)
     lr, steps = 10 ** -0.5, 300
     print(f"\n== one slider retrain: 2->16->16->1, 60 points, {steps} SGD+momentum steps ==")
     contenders = {
-        "wdlib": lambda: train.fit(wd.MODEL, ds.X, ds.y, loss="bce", optimizer="momentum",
+        "wdlib": lambda: train.fit(PLAYGROUND_MLP, ds.X, ds.y, loss="bce", optimizer="momentum",
                                    lr=lr, steps=steps, params=start, record="loss"),
         "wdlib + val (dashboard)": lambda: train.fit(
-            wd.MODEL, ds, loss="bce", optimizer="momentum", lr=lr, steps=steps, params=start,
+            PLAYGROUND_MLP, ds, loss="bce", optimizer="momentum", lr=lr, steps=steps, params=start,
             record="loss", val_every=framework.val_every(steps)),
         "wdlib + val every step": lambda: train.fit(
-            wd.MODEL, ds, loss="bce", optimizer="momentum", lr=lr, steps=steps, params=start,
+            PLAYGROUND_MLP, ds, loss="bce", optimizer="momentum", lr=lr, steps=steps, params=start,
             record="loss"),
     }
     if torch is not None:
