@@ -99,9 +99,9 @@ class Run:
 
 
 def finite_per_model(params: Mapping[str, np.ndarray], K: int | None):
-    """True where every parameter is finite: a bool, or (K,) for K models."""
+    """True where every parameter is finite: a NumPy bool, or (K,) for K models."""
     if K is None:
-        return all(np.isfinite(p).all() for p in params.values())
+        return np.bool_(all(np.isfinite(p).all() for p in params.values()))
     ok = np.ones(K, dtype=bool)
     for p in params.values():
         ok &= np.isfinite(p).reshape(K, -1).all(axis=1)
@@ -134,18 +134,19 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
             if t == 0:
                 start = loss
                 _check_first_step(loss, grads, params, K)
-            stop = alive & np.atleast_1d(divergence.exceeded(loss, start))
-            diverged_at[stop] = t
-            alive &= ~stop
-            if not alive.any():
-                break
+            stop = alive & divergence.exceeded(loss, start)
+            if stop.any():
+                diverged_at[stop] = t
+                alive &= ~stop
+                if not alive.any():
+                    break
             if monitor is not None:
                 monitor(t, _read_only(params), loss, _read_only(grads), alive.copy())
             updates, state = (optimizer.update if t == 0 else fast_update)(grads, state, params)
             new = {k: p + updates[k] for k, p in params.items()}      # optim.apply_updates
             if after_update is not None:
                 new = after_update(new, t)
-            broken = alive & ~np.atleast_1d(finite_per_model(new, K))  # an update overflowed
+            broken = alive & ~finite_per_model(new, K)             # an update overflowed
             if broken.any():
                 diverged_at[broken] = t + 1
                 alive &= ~broken

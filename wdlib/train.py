@@ -213,11 +213,13 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
                                           lambda t: _checks.at_step(lr_at, t))
     transform = optim.chain(*recorder.around_clipping(pre), opt)
     batch = loop.minibatches(X.shape[0], batch_size, data_seed)
+    fast_loss = losses.unchecked(loss_fn)
 
     def objective(p, t):          # divergence watches data loss + penalty; recorder splits them
         idx = batch(t)
         Xb, yb = (X, y) if idx is None else (X[idx], y[idx])
-        value, grads = model.loss_and_grad(lay.views(p), Xb, yb, loss_fn, check=t == 0)
+        value, grads = model.loss_and_grad(lay.views(p), Xb, yb, loss_fn if t == 0 else fast_loss,
+                                           check=t == 0)          # checked once, at step 0
         recorder.seen(value, pen.value(p, batched=K is not None) if in_loss else 0.0)
         return value + recorder.penalty_value, lay.group(grads)
 
@@ -331,7 +333,8 @@ class Recorder:
         self._put("lr", _checks.at_step(self.lr_at, t) if callable(self.lr_at) else self.lr_at)
         if self.X_val is not None and (t % self.val_every == 0 or t == self.last):
             yhat = self.model.forward(self.views(params), self.X_val, check=t == 0)
-            self._put("val_loss", self.loss_fn(yhat, self.y_val)[0])
+            loss_fn = self.loss_fn if t == 0 else losses.unchecked(self.loss_fn)
+            self._put("val_loss", loss_fn(yhat, self.y_val)[0])
         if self.full:
             params = self.views(params)
             self._put("penalty", self.penalty_value)
