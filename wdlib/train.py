@@ -211,7 +211,8 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
                         val=(X_val, y_val, loss_fn), val_every=val_every, views=lay.views)
     pre, after_update = _penalty_and_clip(pen, prox, clip, clip_threshold, K is not None,
                                           lambda t: _checks.at_step(lr_at, t))
-    transform = optim.chain(*recorder.around_clipping(pre), opt)
+    parts = recorder.around_clipping(pre)
+    transform = optim.chain(*parts, opt) if parts else opt       # (a chain of one: the same)
     batch = loop.minibatches(X.shape[0], batch_size, data_seed)
     fast_loss = losses.unchecked(loss_fn)
 
