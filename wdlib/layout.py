@@ -47,8 +47,10 @@ class Layout:
 
     def group(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The groups of a parameter (or gradient) dict with the model's keys: new arrays."""
-        lead = (-1,) if self.K is None else (self.K, -1)
-        return {g: np.concatenate([params[k].reshape(lead) for k in keys], axis=-1)
+        if self.K is None:                      # axis=None: flattened, then joined
+            return {g: np.concatenate([params[k] for k in keys], axis=None)
+                    for g, keys in self.members.items()}
+        return {g: np.concatenate([params[k].reshape(self.K, -1) for k in keys], axis=-1)
                 for g, keys in self.members.items()}
 
     def views(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:

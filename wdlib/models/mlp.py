@@ -115,6 +115,10 @@ class MLP(Model):
         ``cache["z"] = [z1, ..., zL]`` (pre-activations; zL = aL)."""
         return self._forward(params, X, check, keep_pre=True)
 
+    def forward(self, params, X, *, check=True) -> np.ndarray:
+        """Model output ``(n, out)`` or ``(K, n, out)`` (no cache kept: activations in place)."""
+        return self._forward(params, X, check, keep_pre=False)[0]
+
     def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
         """``(value, grads)`` of ``loss(forward(params, X), y)`` (see ``Model``).
 
