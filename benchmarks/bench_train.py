@@ -1,7 +1,8 @@
 """Training speed: wdlib against PyTorch and (when installed) JAX, and K models batched vs a loop.
 
 Run: `python benchmarks/bench_train.py [--rounds 5] [--only ...] [--clock cpu]` (or `make bench`).
-Prints figures; asserts nothing. How it measures (a shared 2-core machine is noisy, so only ratios mean much):
+Prints figures; asserts nothing. How it measures (a shared 2-core machine is noisy, so only
+ratios mean much):
 
 * every library on ONE thread: BLAS threads are pinned through environment variables set
   before numpy/torch/jax are imported (a busy machine made 2 waiting BLAS threads 7x slower);
