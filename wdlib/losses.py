@@ -90,8 +90,11 @@ def _binary_cross_entropy(z, y) -> tuple:
     m = z.shape[-2] * z.shape[-1]
     e = np.exp(-np.abs(z))                            # in (0, 1]: never overflows
     value = _total(np.maximum(z, 0.0) - y * z + np.log1p(e)) / m    # log(1 + e^z) - y·z
-    sig = np.where(z >= 0, 1.0, e) / (1.0 + e)        # σ(z), from the same e
-    return value, (sig - y) / m
+    grad = np.maximum(e, z >= 0)                      # 1 where z >= 0 (e <= 1), else e,
+    grad /= 1.0 + e                                   # over 1 + e: σ(z), from the same e
+    grad -= y
+    grad /= m
+    return value, grad
 
 
 def _targets(y, n: int, C: int) -> np.ndarray:
