@@ -11,6 +11,8 @@ ratios mean much):
 * same initial weights and data for everyone, and the final losses are printed side by side;
 * ``--clock cpu`` times this process's CPU seconds instead of wall time: on a machine shared with
   other jobs, the time spent waiting for a core no longer counts (cache contention still does).
+  Not for the JAX column: its runtime keeps a second thread busy (CPU time ≈ 1.4x its wall time
+  on this machine), so JAX ratios are taken on the wall clock, at low load.
 
 Rows: (1) 32 MLPs 2->32->32->1 on 200 points, AdamW, 500 steps, float64 and float32 (us per
 model-step; JAX: vmap + jit of the whole loop, compile time excluded and printed; PyTorch: one
