@@ -17,6 +17,7 @@ Budget (ARCHITECTURE.md): p50 <= 150 ms, goal 100 ms. Needs /usr/bin/chromium
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -27,12 +28,23 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 import harness as H  # noqa: E402
 
 
+def show_hidden_inputs(root: Path) -> Path:
+    """Un-collapse code cells whose source is hidden (``metadata.jupyter.source_hidden``) in the
+    served copies: a collapsed input shows no execution prompt, which ``run_all`` waits for."""
+    for path in root.glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            cell.get("metadata", {}).get("jupyter", {}).pop("source_hidden", None)
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False))
+    return root
+
+
 def measure(paths: list[Path], presses: int, burst: bool) -> list[dict]:
     """Open every notebook in its own tab, run it, then time the sliders round-robin (one press
     on each slider in turn), so a change in machine load hits every front end alike."""
     with tempfile.TemporaryDirectory(prefix="wdlib_bench_") as tmp:
         tmp = Path(tmp)
-        root = H.copy_notebooks(paths, tmp / "nb")
+        root = show_hidden_inputs(H.copy_notebooks(paths, tmp / "nb"))
         with H.jupyter_server(root, tmp / "srv") as server, H.chromium(tmp / "profile") as ctx:
             targets = []                       # (row, dashboard)
             for path in paths:

@@ -252,3 +252,17 @@ def test_minibatches_cover_each_epoch_without_replacement():
     assert loop.minibatches(10, None)(5) is None
     with pytest.raises(ValueError, match="batch_size must be <= the number of samples 10"):
         loop.minibatches(10, 11)
+
+
+@pytest.mark.parametrize("policy", [loop.NONFINITE, loop.Divergence(max_loss=10.0),
+                                    loop.Divergence(max_growth=100.0),
+                                    loop.Divergence(max_loss=50.0, max_growth=3.0)])
+def test_divergence_rule_is_the_same_for_one_model_and_for_K(policy):
+    """One model's loss goes through a scalar fast path; it must decide exactly as the array
+    path does for K models (NaN, inf, the thresholds, and a start of 0)."""
+    losses_ = [0.0, 0.5, 9.0, 10.0, 11.0, 49.0, 1e300, np.inf, -np.inf, np.nan]
+    for start in (0.0, 1.0, -2.0, 20.0):
+        batched = policy.exceeded(np.array(losses_), np.full(len(losses_), start))
+        single = [policy.exceeded(np.float64(v), np.float64(start)) for v in losses_]
+        assert single == list(batched), (start, single, list(batched))
+        assert all(isinstance(s, bool) for s in single)

@@ -179,3 +179,43 @@ def test_given_params_with_the_wrong_shape_or_K_name_the_key():
         train.fit(NET, MOONS, loss="bce", params={**NET.init(), "W1": np.zeros((3, 8))})
     with pytest.raises(ValueError, match=r"params\['W1'\] must have shape"):
         train.fit(NET, MOONS, loss="bce", lr=np.ones(2) * 0.1, params=NET.init(seed=0, K=3))
+
+
+# ---------------------------------------------------------------- grouped parameters
+GROUPED_CASES = [
+    dict(optimizer="momentum", lr=0.3, penalty="l2", lam=1e-2),
+    dict(optimizer="nesterov", lr=0.2, penalty="l1", lam=1e-3, prox=True, batch_size=16),
+    dict(optimizer="adam", lr=1e-2, weight_decay=1e-2, penalty="elastic_net", lam=1e-3),
+    dict(optimizer="adamw", lr=np.array([1e-2, 3e-2]), weight_decay=np.array([0.0, 0.1]),
+         clip="value", clip_threshold=0.05),
+    dict(optimizer="sgdw", lr=0.2, momentum=0.5, weight_decay=1e-2, penalty="l2",
+         lam=np.array([1e-3, 1e-2]), prox=True, dtype="float32"),
+    dict(optimizer="adamw_paper", lr=1e-2, weight_decay=1e-3, seed=np.array([1, 2, 3])),
+]
+
+
+@pytest.mark.parametrize("kw", GROUPED_CASES)
+def test_grouped_run_equals_one_array_per_parameter_bit_for_bit(kw):
+    """fit trains a named optimizer on layout's two flat groups; the same run given as objects
+    (which keep one array per parameter) must give exactly the same numbers."""
+    from wdlib import optim
+    kw = dict(kw)
+    named = {k: kw.pop(k) for k in ("lr", "momentum", "weight_decay") if k in kw}
+    as_object = optim.get(kw["optimizer"], **named, mask=NET.weight_keys)
+    pen = kw.pop("penalty", None)
+    lam = kw.pop("lam", 0.0)
+    pen_object = pen and train.make_penalty(pen, lam, keys=NET.weight_keys)
+    common = dict(loss="bce", steps=30, record="all", **kw)
+    pg, hg = train.fit(NET, MOONS, **named, penalty=pen, lam=lam, **common)
+    pk, hk = train.fit(NET, MOONS, **{**common, "optimizer": as_object}, penalty=pen_object)
+    assert list(pg) == list(NET.shapes)
+    for k in pk:
+        assert pg[k].flags.c_contiguous and pg[k].flags.owndata
+        assert pg[k].dtype == pk[k].dtype and np.array_equal(pg[k], pk[k]), k
+    for name in ("train_loss", "val_loss", "lr"):
+        np.testing.assert_array_equal(getattr(hg, name), getattr(hk, name))
+    for k, v in hk.layer_grad_norms.items():
+        np.testing.assert_array_equal(hg.layer_grad_norms[k], v)
+    rtol = 1e-6 if kw.get("dtype") == "float32" else 1e-14           # sums, reordered
+    np.testing.assert_allclose(hg.grad_norm, hk.grad_norm, rtol=rtol)
+    np.testing.assert_allclose(hg.penalty, hk.penalty, rtol=rtol)

@@ -68,6 +68,9 @@ class Divergence:
 
     def exceeded(self, loss, start):
         """True where ``loss`` (a float or a (K,) array) counts as diverged; NaN counts."""
+        if not isinstance(loss, np.ndarray):        # one model: Python floats (fast)
+            return not (math.isfinite(loss) and loss <= self.max_loss
+                        and (self.max_growth == math.inf or loss <= self.max_growth * abs(start)))
         ok = np.isfinite(loss)
         if math.isfinite(self.max_loss):
             ok &= loss <= self.max_loss
@@ -101,7 +104,7 @@ class Run:
 def finite_per_model(params: Mapping[str, np.ndarray], K: int | None):
     """True where every parameter is finite: a bool, or (K,) for K models."""
     if K is None:
-        return all(np.isfinite(p).all() for p in params.values())
+        return all(np.count_nonzero(np.isfinite(p)) == p.size for p in params.values())
     ok = np.ones(K, dtype=bool)
     for p in params.values():
         ok &= np.isfinite(p).reshape(K, -1).all(axis=1)
@@ -134,10 +137,7 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
             if t == 0:
                 start = loss
                 _check_first_step(loss, grads, params, K)
-            stop = alive & np.atleast_1d(divergence.exceeded(loss, start))
-            diverged_at[stop] = t
-            alive &= ~stop
-            if not alive.any():
+            if _stopped(divergence.exceeded(loss, start), alive, diverged_at, t):
                 break
             if monitor is not None:
                 monitor(t, _read_only(params), loss, _read_only(grads), alive.copy())
@@ -145,18 +145,26 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
             new = {k: p + updates[k] for k, p in params.items()}      # optim.apply_updates
             if after_update is not None:
                 new = after_update(new, t)
-            broken = alive & ~np.atleast_1d(finite_per_model(new, K))  # an update overflowed
-            if broken.any():
-                diverged_at[broken] = t + 1
-                alive &= ~broken
-            if not alive.all():                     # stopped models keep their last params
-                if not batched:
-                    break
+            finite = finite_per_model(new, K)
+            if _stopped(~finite if batched else not finite, alive, diverged_at, t + 1):
+                break                               # an update overflowed
+            if batched and not alive.all():         # stopped models keep their last params
                 new = {k: np.where(_checks.per_model(alive, v.ndim), v, params[k])
                        for k, v in new.items()}
             params = new
     found = tuple(int(d) if d >= 0 else None for d in diverged_at)
     return Run(params, state, found if batched else found[0], divergence)
+
+
+def _stopped(now, alive, diverged_at, step: int) -> bool:
+    """Stop the models still alive where ``now`` (a bool or (K,) bools) at ``step``; True when
+    none is left. (One test when nothing stops: the usual step.)"""
+    if not (now if isinstance(now, bool) else now.any()):
+        return False
+    now = alive & now
+    diverged_at[now] = step
+    alive &= ~now
+    return not alive.any()
 
 
 def _check_first_step(loss, grads, params, K) -> None:
@@ -171,9 +179,8 @@ def _read_only(arrays: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
     """Read-only views of a dict of arrays (a monitor cannot write into the run's arrays)."""
     out = {}
     for k, a in arrays.items():
-        view = np.asarray(a).view()
-        view.flags.writeable = False
-        out[k] = view
+        out[k] = view = np.asarray(a).view()
+        view.setflags(write=False)
     return out
 
 

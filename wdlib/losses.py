@@ -49,7 +49,10 @@ def _total(a: np.ndarray) -> np.ndarray:
 
 def mse(yhat, y) -> tuple:
     """Half mean squared error ``1/2 mean((yhat - y)²)``; gradient ``(yhat - y) / (n·out)``."""
-    yhat, y = _prepare(yhat, y, "mse")
+    return _mse(*_prepare(yhat, y, "mse"))
+
+
+def _mse(yhat, y) -> tuple:
     diff = yhat - y                                  # (K, n, out)
     m = diff.shape[-2] * diff.shape[-1]
     value = 0.5 * _total(diff * diff) / m
@@ -80,11 +83,18 @@ def binary_cross_entropy(logits, y) -> tuple:
     if y.min() < 0 or y.max() > 1:
         raise ValueError(f"y must be in [0, 1] for binary_cross_entropy, got values in "
                          f"[{y.min():g}, {y.max():g}]")
+    return _binary_cross_entropy(z, y)
+
+
+def _binary_cross_entropy(z, y) -> tuple:
     m = z.shape[-2] * z.shape[-1]
     e = np.exp(-np.abs(z))                            # in (0, 1]: never overflows
     value = _total(np.maximum(z, 0.0) - y * z + np.log1p(e)) / m    # log(1 + e^z) - y·z
-    sig = np.where(z >= 0, 1.0, e) / (1.0 + e)        # σ(z), from the same e
-    return value, (sig - y) / m
+    grad = np.maximum(e, z >= 0)                      # 1 where z >= 0 (e <= 1), else e,
+    grad /= 1.0 + e                                   # over 1 + e: σ(z), from the same e
+    grad -= y
+    grad /= m
+    return value, grad
 
 
 def _targets(y, n: int, C: int) -> np.ndarray:
@@ -147,6 +157,18 @@ _REGISTRY: dict[str, Loss] = {
     "bce": binary_cross_entropy,
     "softmax_ce": softmax_cross_entropy,
 }
+
+
+#: The built-in losses without their argument checks (the same arithmetic): for a training loop
+#: that has checked its targets once (``unchecked``).
+_UNCHECKED: dict[Loss, Loss] = {mse: _mse, binary_cross_entropy: _binary_cross_entropy}
+
+
+def unchecked(loss: Loss) -> Loss:
+    """``loss`` without its argument checks, for a loop whose first call (checked) has accepted
+    these targets and predictions of this dtype and shape: a built-in loss's arithmetic alone
+    (the checks cost as much as the arithmetic on a small batch); any other loss as it is."""
+    return _UNCHECKED.get(loss, loss)
 
 
 def get(name) -> Loss:

@@ -269,7 +269,9 @@ def add_decayed_weights(weight_decay=0.0, mask=None) -> Optimizer:
             if _is_zero(lam) or (decayed is not None and k not in decayed):
                 out[k] = g
                 continue
-            out[k] = g + _pm(lam, g) * params[k]
+            term = _pm(lam, g) * params[k]
+            term += g                                     # g + λ·θ (0-d: `+=` rebinds)
+            out[k] = term
         return out, CountState(state.count + 1)
 
     return _optimizer(_count_init, update, {"weight_decay": wd, "mask": mask}, K)
@@ -393,12 +395,20 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8) -> Optimizer:
     def update(grads, state, params=None):
         t = state.count + 1
         m, v, out = {}, {}, {}
-        for k, g in grads.items():
+        for k, g in grads.items():         # the formulas above, each temporary written over
             beta1, beta2 = _pm(b1, g), _pm(b2, g)
-            m[k] = beta1 * state.m[k] + (1 - beta1) * g                          # (K, ...)
-            v[k] = beta2 * state.v[k] + (1 - beta2) * g * g
-            denom = np.sqrt(v[k]) / _sqrt(1 - beta2**t) + _pm(eps, g)
-            out[k] = (m[k] / (1 - beta1**t)) / denom
+            mk = beta1 * state.m[k]                                              # (K, ...)
+            mk += (1 - beta1) * g           # (a 0-d result is a scalar: `+=` rebinds it,
+            vk = beta2 * state.v[k]         #  so the names are stored after the updates)
+            g2 = (1 - beta2) * g
+            g2 *= g
+            vk += g2
+            denom = np.sqrt(vk)
+            denom /= _sqrt(1 - beta2**t)
+            denom += _pm(eps, g)
+            direction = mk / (1 - beta1**t)
+            direction /= denom
+            m[k], v[k], out[k] = mk, vk, direction
         return out, AdamState(t, m, v)
 
     return _optimizer(init, update, {"b1": b1, "b2": b2, "eps": eps}, K)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from wdlib import _checks, clipping, loop, losses, optim, penalties
+from wdlib import _checks, clipping, layout, loop, losses, optim, penalties
 from wdlib.data import Dataset
 
 CLIP_MODES = (None, "value", "norm")
@@ -134,13 +134,13 @@ def make_penalty(kind, lam, keys=None) -> penalties.Penalty | None:
     return penalties.get(kind, lam, keys=keys)
 
 
-def make_optimizer(model, optimizer, lr=None, momentum=None, weight_decay=None
+def make_optimizer(model, optimizer, lr=None, momentum=None, weight_decay=None, mask=None
                    ) -> optim.Optimizer:
     """The optimizer ``fit`` trains with: a name from ``optim.OPTIMIZERS`` built from ``lr``
     (default 0.1), ``momentum`` (default: the name's own) and ``weight_decay`` (default 0), which
-    decays the model's ``weight_keys`` only (not the biases) — or an ``optim.Optimizer`` object,
-    used as it is (it carries its own lr, momentum and weight decay, so passing them too is an
-    error)."""
+    decays the model's ``weight_keys`` only (not the biases; ``mask``: other keys, e.g. the
+    weights' group of a ``layout.Layout``) — or an ``optim.Optimizer`` object, used as it is
+    (it carries its own lr, momentum and weight decay, so passing them too is an error)."""
     given = {k: v for k, v in dict(lr=lr, momentum=momentum, weight_decay=weight_decay).items()
              if v is not None}
     if isinstance(optimizer, optim.Optimizer):
@@ -155,7 +155,8 @@ def make_optimizer(model, optimizer, lr=None, momentum=None, weight_decay=None
     given.setdefault("weight_decay", 0.0)       # fit's default, also for adamw (torch's: 1e-2)
     _checks.positive("lr", given["lr"], allow_schedule=True)
     _checks.nonnegative("weight_decay", given["weight_decay"], allow_schedule=True)
-    return optim.get(optimizer, **given, mask=model.weight_keys)
+    return optim.get(optimizer, **given,
+                     mask=model.weight_keys if mask is None else mask)
 
 
 def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None,
@@ -195,31 +196,48 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
     steps, val_every = _check_options(steps, val_every, record, clip, divergence)
     loss_fn = losses.get(loss) if isinstance(loss, str) else loss
     clip_threshold = _checks.positive("clip_threshold", clip_threshold) if clip else None
-    pen = make_penalty(penalty, lam, keys=model.weight_keys)
-    opt = make_optimizer(model, optimizer, lr, momentum, weight_decay)
+    grouped = _groupable(model, optimizer, penalty, clip)    # train on two flat groups
+    weights = (layout.WEIGHTS,) if grouped else model.weight_keys
+    pen = make_penalty(penalty, lam, keys=weights)
+    opt = make_optimizer(model, optimizer, lr, momentum, weight_decay, mask=weights)
     K, params = _start(model, params, seed=seed, init=init, init_scale=init_scale,
                        penalty=pen, clip_threshold=clip_threshold, optimizer=opt,
                        named=dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
     params = {k: _cast(v, dtype) for k, v in params.items()}
+    lay = layout.Layout(model, K) if grouped else layout.Ungrouped
     lr_at = _effective_lr(opt.hyperparams)
     in_loss = pen is not None and not isinstance(pen, penalties.MaxNorm)
     recorder = Recorder(model, steps, K, params, full=record == "all", lr=lr_at,
-                        val=(X_val, y_val, loss_fn), val_every=val_every)
+                        val=(X_val, y_val, loss_fn), val_every=val_every, views=lay.views)
     pre, after_update = _penalty_and_clip(pen, prox, clip, clip_threshold, K is not None,
                                           lambda t: _checks.at_step(lr_at, t))
-    transform = optim.chain(*recorder.around_clipping(pre), opt)
+    parts = recorder.around_clipping(pre)
+    transform = optim.chain(*parts, opt) if parts else opt       # (a chain of one: the same)
     batch = loop.minibatches(X.shape[0], batch_size, data_seed)
+    fast_loss = losses.unchecked(loss_fn)
 
     def objective(p, t):          # divergence watches data loss + penalty; recorder splits them
         idx = batch(t)
         Xb, yb = (X, y) if idx is None else (X[idx], y[idx])
-        value, grads = model.loss_and_grad(p, Xb, yb, loss_fn, check=t == 0)  # checked once
+        value, grads = model.loss_and_grad(lay.views(p), Xb, yb, loss_fn if t == 0 else fast_loss,
+                                           check=t == 0)          # checked once, at step 0
         recorder.seen(value, pen.value(p, batched=K is not None) if in_loss else 0.0)
-        return value + recorder.penalty_value, grads
+        return value + recorder.penalty_value, lay.group(grads)
 
-    run = loop.run(objective, params, transform, steps, K=K, divergence=divergence,
+    run = loop.run(objective, lay.group(params), transform, steps, K=K, divergence=divergence,
                    monitor=recorder.monitor, after_update=after_update)
-    return run.params, recorder.history(run)
+    return lay.ungroup(run.params), recorder.history(run)
+
+
+def _groupable(model, optimizer, penalty, clip) -> bool:
+    """Whether ``fit`` can train on ``layout.Layout``'s groups (the same numbers, fewer calls):
+    a named optimizer and a named element-wise penalty (or none), whose masks and keys are "the
+    model's weights". An ``optim.Optimizer`` or ``penalties`` object names parameter keys of its
+    own, a max-norm constraint needs each weight matrix, and clipping by the global norm sums
+    layer by layer (a grouped sum may differ in the last bit): those runs keep one array per
+    parameter."""
+    return (isinstance(optimizer, str) and bool(model.weight_keys) and clip != "norm"
+            and (penalty is None or penalty in ("l2", "l1", "elastic_net")))
 
 
 def _check_options(steps, val_every, record, clip, divergence) -> tuple[int, int]:
@@ -274,8 +292,9 @@ class Recorder:
     pass the gradient on unchanged)."""
 
     def __init__(self, model, steps: int, K: int | None, params, *, full: bool, lr: Callable,
-                 val, val_every: int):
+                 val, val_every: int, views: Callable = dict):
         self.model, self.K, self.full, self.lr_at = model, K, full, lr
+        self.views = views              # the run's arrays -> the model's parameter dict
         self.X_val, self.y_val, self.loss_fn = val
         self.val_every, self.last = val_every, steps - 1
         self.batched = K is not None
@@ -314,9 +333,11 @@ class Recorder:
         self._put("train_loss", self.data_loss)
         self._put("lr", _checks.at_step(self.lr_at, t) if callable(self.lr_at) else self.lr_at)
         if self.X_val is not None and (t % self.val_every == 0 or t == self.last):
-            yhat = self.model.forward(params, self.X_val, check=t == 0)
-            self._put("val_loss", self.loss_fn(yhat, self.y_val)[0])
+            yhat = self.model.forward(self.views(params), self.X_val, check=t == 0)
+            loss_fn = self.loss_fn if t == 0 else losses.unchecked(self.loss_fn)
+            self._put("val_loss", loss_fn(yhat, self.y_val)[0])
         if self.full:
+            params = self.views(params)
             self._put("penalty", self.penalty_value)
             self._put("weight_norm", np.sqrt(sum(
                 _norm(params[k], self.batched) ** 2 for k in self.model.weight_keys)))
@@ -326,7 +347,7 @@ class Recorder:
 
     def _after_clip(self, grads) -> None:
         self._put("grad_norm_clipped", clipping.global_norm(grads, batched=self.batched))
-        for k, g in grads.items():
+        for k, g in self.views(grads).items():
             self._put(self.layer_grad_norms[k], _norm(g, self.batched))
 
     def history(self, run: loop.Run) -> History:

@@ -53,11 +53,12 @@ from __future__ import annotations
 import asyncio
 import html
 import importlib
-import io
 import logging
 import os
 import re
+import struct
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from numbers import Integral, Real
 from urllib.parse import parse_qsl, quote, urlencode
@@ -266,18 +267,22 @@ def _check_keys(values: Mapping, controls: Mapping) -> None:
 # --- rendering ------------------------------------------------------------------------------
 
 def encode_png(fig: Figure) -> bytes:
-    """The canvas pixels as PNG, fast (zlib level 1 via Pillow; ``print_png`` without Pillow)."""
-    try:
-        from PIL import Image
-    except ImportError:      # Pillow ships with matplotlib, but stay correct without it
-        buf = io.BytesIO()
-        fig.canvas.print_png(buf)
-        return buf.getvalue()
-    w, h = fig.canvas.get_width_height(physical=True)
-    img = Image.frombuffer("RGBA", (w, h), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-    buf = io.BytesIO()
-    img.convert("RGB").save(buf, format="png", compress_level=1)
-    return buf.getvalue()
+    """The canvas pixels as an RGB PNG, fast: every row unfiltered (PNG filter 0) and the image
+    compressed once by zlib at level 1. (Pillow's encoder tries every row filter: ~2.5x the time
+    for an 8 % smaller file, the same pixels.)"""
+    rgba = np.asarray(fig.canvas.buffer_rgba())                       # (h, w, 4) uint8
+    h, w = rgba.shape[:2]
+    rows = np.zeros((h, 1 + 3 * w), dtype=np.uint8)                   # filter byte 0, then RGB
+    rows[:, 1:].reshape(h, w, 3)[...] = rgba[..., :3]
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)             # 8-bit RGB, no interlace
+    return b"".join((b"\x89PNG\r\n\x1a\n", _png_chunk(b"IHDR", header),
+                     _png_chunk(b"IDAT", zlib.compress(rows, 1)),
+                     _png_chunk(b"IEND", b"")))
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC-32 of type + data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 class PngRenderer:
@@ -288,11 +293,12 @@ class PngRenderer:
     the animated artists are drawn (blitting; text layout makes a full draw ~5x slower).
     Otherwise the whole figure is drawn and the background cached again. The first draw fixes
     the layout (constrained layout, if the figure has it) for good. A ``draw`` that changes a
-    non-animated artist (a label, a static line) calls ``invalidate()``.
+    non-animated artist (a label, a static line), or adds an artist, calls ``invalidate()`` (the
+    animated artists are collected at each full draw).
     """
 
     def __init__(self):
-        self.key, self.background, self.full_draws = None, None, 0
+        self.key, self.background, self.full_draws, self.animated = None, None, 0, []
 
     def invalidate(self) -> None:
         """Force a full draw next time (after changing a non-animated artist)."""
@@ -308,10 +314,12 @@ class PngRenderer:
                 fig.set_layout_engine("none")   # would double the cost of every draw
             self.background = canvas.copy_from_bbox(fig.bbox)
             self.key, self.full_draws = key, self.full_draws + 1
-        else:
+            self.animated = fig.findobj(lambda a: a.get_animated())   # walking the whole
+        else:                                                        # tree cost ~3 ms a frame
             canvas.restore_region(self.background)
-        for artist in fig.findobj(lambda a: a.get_animated() and a.get_visible()):
-            fig.draw_artist(artist)
+        for artist in self.animated:
+            if artist.get_visible():
+                fig.draw_artist(artist)
         return encode_png(fig)
 
 

@@ -115,6 +115,10 @@ class MLP(Model):
         ``cache["z"] = [z1, ..., zL]`` (pre-activations; zL = aL)."""
         return self._forward(params, X, check, keep_pre=True)
 
+    def forward(self, params, X, *, check=True) -> np.ndarray:
+        """Model output ``(n, out)`` or ``(K, n, out)`` (no cache kept: activations in place)."""
+        return self._forward(params, X, check, keep_pre=False)[0]
+
     def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
         """``(value, grads)`` of ``loss(forward(params, X), y)`` (see ``Model``).
 
@@ -126,9 +130,11 @@ class MLP(Model):
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         loss = losses.get(loss)
-        K = params["W1"].shape[0] if params["W1"].ndim == 3 else None
-        block = models_per_block(np.shape(X)[0], max(self.sizes), params["W1"].itemsize)
-        if K is None or K <= block:
+        W1 = params["W1"]
+        if W1.ndim == 2:                                      # one model
+            return self._loss_and_grad(params, X, y, loss)
+        K, block = W1.shape[0], models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
+        if K <= block:
             return self._loss_and_grad(params, X, y, loss)
         parts = [self._loss_and_grad({k: v[i:i + block] for k, v in params.items()}, X, y, loss)
                  for i in range(0, K, block)]

@@ -1,0 +1,72 @@
+"""Parameter groups: a model's parameters as two flat vectors, the weights and the rest.
+
+``fit`` trains on ``{"W": every weight matrix, flattened and concatenated, "b": every other
+parameter}`` instead of one array per layer, so each gradient transform (penalty, clipping, the
+optimizer's decay, momentum, Adam...) does one vector operation per group instead of one per
+layer: for a small model that per-call overhead is most of a step. The model still sees its own
+dict: ``views`` cuts the groups into arrays of the model's shapes without copying::
+
+    layout = Layout(model, K)                 # K models: each group has shape (K, size)
+    groups = layout.group(params)             # {"W": (K, n_weights), "b": (K, n_other)}
+    model.loss_and_grad(layout.views(groups), X, y)   # the model's keys, views of the groups
+    params = layout.ungroup(groups)           # independent arrays again
+
+Every transform ``fit`` builds acts element by element, or on the weights as a whole (the
+penalty on ``weight_keys`` is the penalty on group "W"), so a grouped run does the same
+arithmetic on every number as the per-layer run. Sums over several layers (a penalty's value, a
+global gradient norm) add the same terms in another order: they may differ in the last bits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+WEIGHTS, OTHER = "W", "b"
+
+
+class Layout:
+    """Where each parameter of ``model`` sits in the groups (weights first, in ``weight_keys``
+    order; then the other parameters in ``shapes`` order). ``K``: None or the number of models."""
+
+    def __init__(self, model, K: int | None):
+        weights = tuple(model.weight_keys)
+        members = {WEIGHTS: weights, OTHER: tuple(k for k in model.shapes if k not in weights)}
+        self.K, self.shapes = K, dict(model.shapes)
+        lead = () if K is None else (K,)
+        self.slices = {}                # param key -> (group, slice of the group, full shape)
+        for group, keys in members.items():
+            start = 0
+            for k in keys:
+                size = int(np.prod(self.shapes[k]))
+                self.slices[k] = (group, slice(start, start + size), lead + self.shapes[k])
+                start += size
+        self.slices = {k: self.slices[k] for k in self.shapes}      # the model's key order
+        self.members = {g: keys for g, keys in members.items() if keys}
+
+    def group(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The groups of a parameter (or gradient) dict with the model's keys: new arrays."""
+        if self.K is None:                      # axis=None: flattened, then joined
+            return {g: np.concatenate([params[k] for k in keys], axis=None)
+                    for g, keys in self.members.items()}
+        return {g: np.concatenate([params[k].reshape(self.K, -1) for k in keys], axis=-1)
+                for g, keys in self.members.items()}
+
+    def views(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The model's parameter dict as views of ``groups`` (no copy; in ``shapes`` order)."""
+        return {k: groups[g][..., cut].reshape(shape) for k, (g, cut, shape) in self.slices.items()}
+
+    def ungroup(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The model's parameter dict as independent contiguous arrays (copies)."""
+        return {k: v.copy() for k, v in self.views(groups).items()}
+
+
+class Ungrouped:
+    """The layout of a run that keeps one array per parameter: every method returns its input."""
+
+    @staticmethod
+    def group(params):
+        return params
+
+    views = ungroup = group
