@@ -45,7 +45,7 @@ def test_fit_in_float32_stays_float32_end_to_end(optimizer, K):
     kw = dict(loss="bce", optimizer=optimizer, lr=lr, penalty="l2", lam=1e-3, clip="norm",
               steps=20, dtype="float32")
     if optimizer in ("adamw", "sgd"):
-        kw.update(penalty=None, weight_decay=1e-2)
+        kw.update(penalty=None, lam=None, weight_decay=1e-2)   # lam would have no effect
     params, hist = train.fit(NET, MOONS, **kw)
     assert all(v.dtype == np.float32 for v in params.values())
     assert np.all(np.isfinite(hist.train_loss)) and np.all(np.isfinite(hist.final("val_loss")))

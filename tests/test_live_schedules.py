@@ -83,7 +83,8 @@ def direct_fit(lr_t, momentum, batch_size=None):
     mlp = models.MLP((2, 16, 16, 1))
     return train.fit(mlp, data.two_moons(n=200, n_val=200, noise=0.2, seed=0), loss="mse",
                      optimizer=optim.sgd(lr_t, momentum=momentum), steps=STEPS,
-                     batch_size=batch_size, data_seed=0, params=mlp.init(seed=0),
+                     batch_size=batch_size, data_seed=None if batch_size is None else 0,
+                     params=mlp.init(seed=0),
                      record="loss")
 
 

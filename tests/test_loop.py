@@ -266,3 +266,54 @@ def test_divergence_rule_is_the_same_for_one_model_and_for_K(policy):
         single = [policy.exceeded(np.float64(v), np.float64(start)) for v in losses_]
         assert single == list(batched), (start, single, list(batched))
         assert all(isinstance(s, bool) for s in single)
+
+
+# ---------------------------------------------------------------- review: nothing silently ignored
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(lam=0.5), r"lam=0.5 would have no effect: penalty is None"),
+    (dict(prox=True), r"prox=True would have no effect: penalty is None"),
+    (dict(prox="yes", penalty="l1"), r"prox must be True or False, got 'yes'"),
+    (dict(clip_threshold=5.0), r"clip_threshold=5 would have no effect: clip is None"),
+    (dict(data_seed=3), r"data_seed=3 would have no effect: batch_size is None"),
+    (dict(params=NET.init(seed=3), seed=9), r"seed=9 would have no effect: params are given"),
+    (dict(params=NET.init(seed=3), init="he"), r"init='he' would have no effect"),
+    (dict(params=NET.init(seed=3), init_scale=5.0), r"init_scale=5 would have no effect"),
+    (dict(batch_size=5, data_seed=-1), r"data_seed must be an integer >= 0, got -1"),
+    (dict(X_val=np.zeros((5, 3)), y_val=np.zeros(5)), r"X_val must have the features of X"),
+])
+def test_an_argument_with_no_effect_or_a_bad_value_raises(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        train.fit(NET, MOONS.X, MOONS.y, loss="bce", steps=2, **kwargs)
+
+
+def test_val_every_without_validation_data_raises_and_model_must_be_a_model():
+    with pytest.raises(ValueError, match="val_every=7 would have no effect"):
+        train.fit(NET, MOONS.X, MOONS.y, loss="bce", steps=2, val_every=7)
+    with pytest.raises(ValueError, match="model must be a wdlib.models.Model"):
+        train.fit("mlp", MOONS.X, MOONS.y)
+    _, hist = train.fit(NET, MOONS, loss="bce", steps=2)
+    with pytest.raises(ValueError, match="name 'foo' was not recorded"):
+        hist.final("foo")
+
+
+def test_a_schedule_is_checked_at_every_step():
+    from wdlib import schedules  # noqa: F401  (a plain callable is a schedule too)
+    with pytest.raises(ValueError, match=r"lr\(3\) must be >= 0"):
+        train.fit(NET, MOONS, loss="bce", lr=lambda t: 0.1 - 0.05 * t, steps=6)
+
+
+def test_float32_stays_float32_with_a_schedule():
+    from wdlib import schedules
+    params, _ = train.fit(models.MLP((2, 6, 1)), MOONS, loss="bce", steps=10, dtype="float32",
+                          lr=schedules.cosine(0.1, 10), optimizer="adamw", weight_decay=1e-2)
+    assert {v.dtype for v in params.values()} == {np.dtype(np.float32)}
+
+
+def test_a_per_weight_lam_dict_goes_through_fit():
+    p_dict, _ = train.fit(NET, MOONS, loss="bce", steps=20, penalty="l2", lam={"W1": 0.5})
+    pen = penalties.L2({"W1": 0.5})
+    p_obj, _ = train.fit(NET, MOONS, loss="bce", steps=20, penalty=pen)
+    for k in p_dict:
+        assert np.array_equal(p_dict[k], p_obj[k])
+    with pytest.raises(ValueError, match=r"lam names parameters that are not weights: \['b1'\]"):
+        train.fit(NET, MOONS, loss="bce", steps=2, penalty="l2", lam={"b1": 0.5})

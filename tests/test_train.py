@@ -203,7 +203,7 @@ def test_grouped_run_equals_one_array_per_parameter_bit_for_bit(kw):
     named = {k: kw.pop(k) for k in ("lr", "momentum", "weight_decay") if k in kw}
     as_object = optim.get(kw["optimizer"], **named, mask=NET.weight_keys)
     pen = kw.pop("penalty", None)
-    lam = kw.pop("lam", 0.0)
+    lam = kw.pop("lam", None)                       # None: no penalty (lam would be unused)
     pen_object = pen and train.make_penalty(pen, lam, keys=NET.weight_keys)
     common = dict(loss="bce", steps=30, record="all", **kw)
     pg, hg = train.fit(NET, MOONS, **named, penalty=pen, lam=lam, **common)

@@ -139,6 +139,14 @@ def finite_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None)
 DTYPES = ("float64", "float32")
 
 
+def seed(name: str, value) -> int:
+    """A seed for ``np.random.default_rng``: an integer >= 0."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+            or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+    return int(value)
+
+
 def float_dtype(name: str, value) -> np.dtype:
     """A floating-point precision for a whole run: "float64" (the default everywhere) or
     "float32" (also given as ``np.float32`` or a ``np.dtype``)."""

@@ -86,7 +86,9 @@ NONFINITE = Divergence()
 class Run:
     """What ``run`` returns: the final ``params`` (the last finite values), the optimizer
     ``state``, and ``diverged_at``: None (one model) or a tuple of K entries, each the step at
-    which that model diverged or None where it did not."""
+    which that model diverged or None where it did not. The state is the one after the last
+    update: for a model that stopped, its slice is not meaningful (its parameters were rolled
+    back, the state was not), so resume only models whose ``diverged_at`` is None."""
 
     params: Params
     state: Any
@@ -194,7 +196,7 @@ def minibatches(n: int, batch_size: int | None, seed=0) -> Callable[[int], np.nd
     batch_size = _checks.positive_int("batch_size", batch_size)
     if batch_size > n:
         raise ValueError(f"batch_size must be <= the number of samples {n}, got {batch_size}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_checks.seed("seed", seed))
     per_epoch = n // batch_size
     order = np.arange(n)
 

@@ -142,8 +142,10 @@ def _times(a, b):
 def _pm(h, x):
     """A hyperparameter shaped to multiply the array x: scalars as they are, a K-array as
     (K, 1, ..., 1) (``_checks.per_model``) in x's dtype (float32 stays float32)."""
-    if isinstance(h, float):
+    if type(h) is float:
         return h
+    if np.ndim(h) == 0:                   # np.float64 / a 0-d array: a Python float (weak type)
+        return float(h)
     h = per_model(h, x.ndim)
     return h.astype(x.dtype) if x.dtype == np.float32 and np.ndim(h) else h
 
@@ -417,10 +419,14 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8) -> Optimizer:
 def _scale(name, factor, sign, check, at0) -> Optimizer:
     factor = _hyper(check, name, factor, at0=at0)
     K = _batch(**{name: factor})
+    scheduled = callable(factor)          # a schedule is checked at every step, not only at 0
 
     def update(grads, state, params=None):
-        f = sign * at_step(factor, state.count)
-        if not isinstance(f, float):
+        value = at_step(factor, state.count)
+        if scheduled:
+            at0(f"{name}({state.count})", value)
+        f = sign * value
+        if type(f) is not float:          # np.float64 too: it would turn float32 into float64
             f = np.asarray(f, dtype=np.float64)  # a schedule's value: number or (K,) array
             f = float(f) if f.ndim == 0 else f
         return ({k: _pm(f, g) * g for k, g in grads.items()},

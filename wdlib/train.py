@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 
 from wdlib import _checks, clipping, layout, loop, losses, optim, penalties
 from wdlib.data import Dataset
+from wdlib.models import Model
 
 CLIP_MODES = (None, "value", "norm")
 PENALTIES = (None, "l2", "l1", "elastic_net", "max_norm")
@@ -49,6 +51,9 @@ class History:
     K: int | None = None
     divergence: loop.Divergence = loop.NONFINITE    # the rule that decided ``diverged_at``
 
+    _RECORDS = ("train_loss", "val_loss", "penalty", "grad_norm", "grad_norm_clipped",
+                "weight_norm", "lr")
+
     @property
     def steps(self) -> int:
         return self.train_loss.shape[0]
@@ -69,9 +74,10 @@ class History:
 
     def final(self, name: str = "val_loss") -> float | np.ndarray:
         """The last finite value of a per-step record (per model when batched)."""
-        values = getattr(self, name)
+        values = getattr(self, name, None) if name in self._RECORDS else None
         if values is None:
-            raise ValueError(f"name {name!r} was not recorded in this run")
+            raise ValueError(f"name {name!r} was not recorded in this run; records: "
+                             f"{', '.join(self._RECORDS)}")
         table = np.asarray(values).reshape(len(values), -1)       # (steps, K or 1)
         finite = np.isfinite(table)
         row = len(table) - 1 - np.argmax(finite[::-1], axis=0)      # last finite row per model
@@ -123,9 +129,15 @@ def grid(**axes) -> Grid:
 
 def make_penalty(kind, lam, keys=None) -> penalties.Penalty | None:
     """None | 'l2' | 'l1' | 'elastic_net' | 'max_norm' (lam is then c) | a Penalty object.
-    ``keys``: the parameters a named penalty acts on (default: every weight, ``is_weight``)."""
+    ``keys``: the parameters a named penalty acts on (default: every weight, ``is_weight``);
+    a dict ``lam`` {key: λ} names its own keys, which must be among ``keys``."""
     if kind is None or not isinstance(kind, str):
         return kind
+    if isinstance(lam, Mapping):
+        if keys is not None and not set(lam) <= set(keys):
+            raise ValueError(f"lam names parameters that are not weights: "
+                             f"{sorted(set(lam) - set(keys))}; weights: {list(keys)}")
+        keys = None
     _checks.choice("penalty", kind, PENALTIES[1:])
     if kind == "max_norm":
         return penalties.MaxNorm(lam, keys=keys)
@@ -160,76 +172,84 @@ def make_optimizer(model, optimizer, lr=None, momentum=None, weight_decay=None, 
 
 
 def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None,
-        weight_decay=None, penalty=None, lam=0.0, prox=False, clip=None, clip_threshold=1.0,
-        steps=300, batch_size=None, X_val=None, y_val=None, val_every=1, seed=0, data_seed=0,
-        init="xavier", init_scale=1.0, params=None, record="all",
+        weight_decay=None, penalty=None, lam=None, prox=False, clip=None, clip_threshold=None,
+        steps=300, batch_size=None, X_val=None, y_val=None, val_every=None, seed=None,
+        data_seed=None, init=None, init_scale=None, params=None, record="all",
         divergence=loop.NONFINITE, dtype="float64"):
-    """Train ``model`` and return ``(params, history)``.
+    """Train ``model`` and return ``(params, history)``; an argument that would have no effect
+    (``lam`` without a penalty, ``seed`` with ``params``, ...) raises instead of being ignored.
 
-    Data: ``X, y`` arrays, or a ``data.Dataset`` as ``X`` (then its validation set is used);
-    ``X_val, y_val``: the validation loss is computed every ``val_every`` steps and at the last.
-    loss: "mse" | "bce" | "softmax_ce" (or a loss function).
-    optimizer: a name from ``optim.OPTIMIZERS`` ("sgd", "momentum", "nesterov", "adam", "adamw",
-        "sgdw", "adamw_paper") built from ``lr`` (default 0.1), ``momentum`` and
-        ``weight_decay`` — which decays the model's weights, not its biases — or an
-        ``optim.Optimizer`` (then lr, momentum and weight_decay must not be given; its own
-        weight decay acts on every parameter unless it was built with a ``mask``).
-    penalty: None | "l2" | "l1" | "elastic_net" | "max_norm" with strength ``lam`` (for max_norm
-        ``lam`` is the bound c) on the model's weights, or a ``penalties`` object. With
-        ``prox=True`` the penalty is applied as a proximal step after the update (exact zeros
-        for L1) instead of through its (sub)gradient; a max-norm constraint is always a
-        projection after the update.
-    clip: None | "value" | "norm" with ``clip_threshold`` (PyTorch's clip_grad_value_ /
-        clip_grad_norm_ semantics), applied to data + penalty gradient.
-    steps: optimizer updates; ``batch_size`` None = full batch, else minibatches drawn without
-        replacement, reshuffled each epoch with ``data_seed`` (shared by all K models).
-    seed, init, init_scale: initialization (seed and init_scale may be K-arrays); or pass
-        ``params`` to start from given parameters (e.g. the same initialization for a fair
-        comparison).
-    record: "all" (every History field) or "loss" (losses and lr, faster): never changes the run.
-    divergence: a ``loop.Divergence`` (default: stop at a non-finite loss or parameter).
-    dtype: "float64" (the default) or "float32": the data (cast once), the parameters, the
-        optimizer state, activations and losses all use it (History records stay float64).
+    Data: ``X, y``, or a ``data.Dataset`` as ``X`` (its validation set is used); validation
+    loss on ``X_val, y_val`` every ``val_every`` steps and at the last. loss: "mse" | "bce" |
+    "softmax_ce" | a loss function. optimizer: a name from ``optim.OPTIMIZERS`` built from
+    ``lr`` (default 0.1), ``momentum`` and ``weight_decay`` (on the model's weights, not its
+    biases), or an ``optim.Optimizer`` (then those three must not be given; its decay acts on
+    every parameter unless built with a ``mask``). penalty: None | "l2" | "l1" |
+    "elastic_net" | "max_norm" with strength ``lam`` (max_norm: the bound c; a dict picks the
+    weights) on the model's weights, or a ``penalties`` object; ``prox=True`` applies it as a
+    proximal step (exact zeros for L1); max-norm is always a projection. clip: None | "value"
+    | "norm" with ``clip_threshold`` (default 1; PyTorch's clip_grad_*_), on data + penalty
+    gradient. ``batch_size`` None = full batch, else minibatches reshuffled each epoch with
+    ``data_seed``. ``seed``, ``init``, ``init_scale`` (defaults 0, "xavier", 1; seed and scale
+    may be K-arrays), or ``params`` to start from. record: "all" | "loss" (faster; never
+    changes the run). divergence: a ``loop.Divergence``. dtype: "float64" | "float32" (data,
+    parameters, optimizer state, activations; History stays float64).
     """
-    dtype = _checks.float_dtype("dtype", dtype)
-    X, y, X_val, y_val = (_cast(a, dtype) for a in _data(X, y, X_val, y_val))
-    steps, val_every = _check_options(steps, val_every, record, clip, divergence)
-    loss_fn = losses.get(loss) if isinstance(loss, str) else loss
-    clip_threshold = _checks.positive("clip_threshold", clip_threshold) if clip else None
-    grouped = _groupable(model, optimizer, penalty, clip)    # train on two flat groups
+    o = _options(locals())                # defaults filled; an argument with no effect raises
+    X, y, X_val, y_val = (_cast(a, o.dtype) for a in _data(model, X, y, X_val, y_val))
+    grouped = _groupable(model, optimizer, penalty, o.clip, o.lam)   # two flat groups
     weights = (layout.WEIGHTS,) if grouped else model.weight_keys
-    pen = make_penalty(penalty, lam, keys=weights)
+    pen = make_penalty(penalty, o.lam, keys=weights)
     opt = make_optimizer(model, optimizer, lr, momentum, weight_decay, mask=weights)
-    K, params = _start(model, params, seed=seed, init=init, init_scale=init_scale,
-                       penalty=pen, clip_threshold=clip_threshold, optimizer=opt,
+    K, params = _start(model, params, seed=o.seed, init=o.init, init_scale=o.init_scale,
+                       penalty=pen, clip_threshold=o.clip_threshold, optimizer=opt,
                        named=dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
-    params = {k: _cast(v, dtype) for k, v in params.items()}
+    params = {k: _cast(v, o.dtype) for k, v in params.items()}
     lay = layout.Layout(model, K) if grouped else layout.Ungrouped
     lr_at = _effective_lr(opt.hyperparams)
     in_loss = pen is not None and not isinstance(pen, penalties.MaxNorm)
-    recorder = Recorder(model, steps, K, params, full=record == "all", lr=lr_at,
-                        val=(X_val, y_val, loss_fn), val_every=val_every, views=lay.views)
-    pre, after_update = _penalty_and_clip(pen, prox, clip, clip_threshold, K is not None,
+    recorder = Recorder(model, o.steps, K, params, full=record == "all", lr=lr_at,
+                        val=(X_val, y_val, o.loss_fn), val_every=o.val_every, views=lay.views)
+    pre, after_update = _penalty_and_clip(pen, prox, o.clip, o.clip_threshold, K is not None,
                                           lambda t: _checks.at_step(lr_at, t))
     parts = recorder.around_clipping(pre)
     transform = optim.chain(*parts, opt) if parts else opt       # (a chain of one: the same)
-    batch = loop.minibatches(X.shape[0], batch_size, data_seed)
-    fast_loss = losses.unchecked(loss_fn)
+    batch = loop.minibatches(X.shape[0], batch_size, o.data_seed)
+    fast_loss = losses.unchecked(o.loss_fn)
 
     def objective(p, t):          # divergence watches data loss + penalty; recorder splits them
         idx = batch(t)
         Xb, yb = (X, y) if idx is None else (X[idx], y[idx])
-        value, grads = model.loss_and_grad(lay.views(p), Xb, yb, loss_fn if t == 0 else fast_loss,
-                                           check=t == 0)          # checked once, at step 0
+        value, grads = model.loss_and_grad(lay.views(p), Xb, yb,
+                                           o.loss_fn if t == 0 else fast_loss, check=t == 0)
         recorder.seen(value, pen.value(p, batched=K is not None) if in_loss else 0.0)
         return value + recorder.penalty_value, lay.group(grads)
 
-    run = loop.run(objective, lay.group(params), transform, steps, K=K, divergence=divergence,
+    run = loop.run(objective, lay.group(params), transform, o.steps, K=K, divergence=divergence,
                    monitor=recorder.monitor, after_update=after_update)
     return lay.ungroup(run.params), recorder.history(run)
 
 
-def _groupable(model, optimizer, penalty, clip) -> bool:
+def _options(args: Mapping) -> SimpleNamespace:
+    """``fit``'s scalar options validated, with their defaults filled in; an argument that would
+    have no effect raises (it is never silently ignored)."""
+    _no_effect(**{k: args[k] for k in ("penalty", "lam", "prox", "clip", "clip_threshold",
+                                       "X_val", "X", "val_every", "batch_size", "data_seed",
+                                       "params", "seed", "init", "init_scale")})
+    o = SimpleNamespace(**{k: _or(args[k], d) for k, d in (
+        ("lam", 0.0), ("clip_threshold", 1.0), ("val_every", 1), ("data_seed", 0), ("seed", 0),
+        ("init", "xavier"), ("init_scale", 1.0))})
+    o.dtype = _checks.float_dtype("dtype", args["dtype"])
+    o.steps, o.val_every = _check_options(args["steps"], o.val_every, args["record"],
+                                          args["clip"], args["divergence"])
+    o.clip = args["clip"]
+    o.clip_threshold = _checks.positive("clip_threshold", o.clip_threshold) if o.clip else None
+    o.data_seed = _checks.seed("data_seed", o.data_seed)
+    o.loss_fn = losses.get(args["loss"]) if isinstance(args["loss"], str) else args["loss"]
+    return o
+
+
+def _groupable(model, optimizer, penalty, clip, lam) -> bool:
     """Whether ``fit`` can train on ``layout.Layout``'s groups (the same numbers, fewer calls):
     a named optimizer and a named element-wise penalty (or none), whose masks and keys are "the
     model's weights". An ``optim.Optimizer`` or ``penalties`` object names parameter keys of its
@@ -237,7 +257,8 @@ def _groupable(model, optimizer, penalty, clip) -> bool:
     layer by layer (a grouped sum may differ in the last bit): those runs keep one array per
     parameter."""
     return (isinstance(optimizer, str) and bool(model.weight_keys) and clip != "norm"
-            and (penalty is None or penalty in ("l2", "l1", "elastic_net")))
+            and (penalty is None or penalty in ("l2", "l1", "elastic_net"))
+            and not isinstance(lam, Mapping))
 
 
 def _check_options(steps, val_every, record, clip, divergence) -> tuple[int, int]:
@@ -247,6 +268,29 @@ def _check_options(steps, val_every, record, clip, divergence) -> tuple[int, int
         raise ValueError(f"divergence must be a loop.Divergence, got {divergence!r}")
     return (_checks.positive_int("steps", steps),
             _checks.positive_int("val_every", val_every))
+
+
+def _or(value, default):
+    """``value``, or ``default`` where it was not given (None)."""
+    return default if value is None else value
+
+
+def _no_effect(*, penalty, lam, prox, clip, clip_threshold, X_val, X, val_every, batch_size,
+               data_seed, params, seed, init, init_scale) -> None:
+    """Raise for an argument of ``fit`` that would change nothing (never silently ignored)."""
+    if not isinstance(prox, (bool, np.bool_)):
+        raise ValueError(f"prox must be True or False, got {prox!r}")
+    has_val = X_val is not None or (isinstance(X, Dataset) and X.X_val is not None)
+    unused = [("lam", lam, penalty is None, "penalty is None"),
+              ("prox", prox or None, penalty is None, "penalty is None"),
+              ("clip_threshold", clip_threshold, clip is None, "clip is None"),
+              ("val_every", val_every, not has_val, "there is no validation set"),
+              ("data_seed", data_seed, batch_size is None, "batch_size is None (full batch)")]
+    unused += [(name, value, params is not None, "params are given")
+               for name, value in (("seed", seed), ("init", init), ("init_scale", init_scale))]
+    for name, value, idle, why in unused:
+        if value is not None and idle:
+            raise ValueError(f"{name}={_checks._fmt(value)} would have no effect: {why}")
 
 
 def _start(model, params, *, seed, init, init_scale, penalty, clip_threshold, optimizer,
@@ -376,8 +420,12 @@ def _kwargs(values: Mapping) -> str:
     return ", ".join(f"{k}={_checks._fmt(v)}" for k, v in values.items())
 
 
-def _data(X, y, X_val, y_val):
-    """(X, y, X_val, y_val) validated: a Dataset's arrays, or the given ones."""
+def _data(model, X, y, X_val, y_val):
+    """(X, y, X_val, y_val) validated: a Dataset's arrays, or the given ones; X and X_val have
+    the same features (a model that implements ``models.Model``)."""
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a wdlib.models.Model (e.g. models.MLP(...)), "
+                         f"got {model!r}")
     if isinstance(X, Dataset):
         if y is not None:
             raise ValueError("y must be None when X is a Dataset (it carries y), got an array")
@@ -392,6 +440,9 @@ def _data(X, y, X_val, y_val):
         if y_val is None:
             raise ValueError("y_val must be given with X_val, got None")
         X_val, y_val = _xy("X_val", X_val, "y_val", y_val)
+        if X_val.shape[1:] != X.shape[1:]:
+            raise ValueError(f"X_val must have the features of X, shape (n_val, "
+                             f"{', '.join(map(str, X.shape[1:]))}); got {X_val.shape}")
     elif y_val is not None:
         raise ValueError("X_val must be given with y_val, got None")
     return X, y, X_val, y_val

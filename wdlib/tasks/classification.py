@@ -107,7 +107,8 @@ def train_playground(optimizer: str, penalty: str, lam: float, lr: float, epochs
                              optimizer=optimizer, lr=lr,
                              weight_decay=lam if decoupled else 0.0,
                              penalty=None if penalty == "none" or decoupled else penalty,
-                             lam=lam, prox=penalty == "l1", steps=epochs,
+                             lam=None if penalty == "none" or decoupled else lam,
+                             prox=penalty == "l1", steps=epochs,
                              params=start, record="loss", val_every=val_every)
     weights = np.concatenate([params[k].ravel() for k in PLAYGROUND_MLP.weight_keys])  # (304,)
     return params, hist, weights
@@ -142,7 +143,8 @@ def train_mlp(lr_t, momentum: float, batch_size: int | None = None,
     """
     return train.fit(SCHEDULES_MLP, moons(SCHEDULES_MOONS), loss="mse",
                      optimizer=optim.sgd(lr_t, momentum=momentum), steps=steps,
-                     batch_size=batch_size, data_seed=0, params=mlp_init(), record="loss",
+                     batch_size=batch_size, data_seed=None if batch_size is None else 0,
+                     params=mlp_init(), record="loss",
                      divergence=SCHEDULES_DIVERGENCE)
 
 
