@@ -92,6 +92,8 @@ ONE_SE_MISTAKES = [
     (_rule(width=lambda F: F.std(0) / np.sqrt(len(F))), "ddof0"),
     (_rule(per_lambda=True), "se_each"),
     (_rule(width=lambda F: F.var(0, ddof=1)), "variance"),
+    (_rule(width=lambda F: F.std(0, ddof=1) / len(F)), "no_sqrt_k"),
+    (_rule(width=lambda F: 2 * F.std(0, ddof=1) / np.sqrt(len(F))), "two_se"),
     (lambda lams, F: lams[np.argmin(F.mean(0)) + 1], "next"),
 ]
 test_one_se_correct = accepts(L.check_one_se_rule, ONE_SE_CORRECT)

@@ -47,6 +47,8 @@ ONE_SE_HINTS = {
                         "the smallest",
     "index": "you returned an index: return the λ value, lams[j]",
     "std": "band too wide: the standard error is std / sqrt(k), not the standard deviation",
+    "no_sqrt_k": "band too narrow: the standard error is std / sqrt(k), not std / k",
+    "two_se": "band too wide: the rule allows one standard error above the minimum, not two",
     "ddof0": "use the sample standard deviation, np.std(..., ddof=1), for the standard error",
     "se_each": "use the standard error at the minimizing λ (one band for all λ), not at each λ",
     "variance": "the band uses the variance of the fold losses: the standard error is "
@@ -157,17 +159,19 @@ def _folds_with(mean, se, k, rng):
 
 def one_se_cases(seed: int = 0) -> list[tuple]:
     """``(lams, fold_losses)`` with ``lams`` increasing. The first case is built so that every
-    typical mistake picks a different λ (minimum at index 14, the rule's λ at 17; with ddof=0:
-    16, with the per-λ SE: 18, with a standard deviation: 19, the smallest in the band: 11);
-    the others are random U-shaped CV curves with fold noise."""
+    typical mistake picks a different λ: k = 6 folds (with k = 4, std = 2·se exactly, so "two
+    SEs" and "the std" coincide), minimum at index 14 with se = 0.12, so the band half-widths
+    are std/k 0.049, variance 0.086, ddof=0 0.110, se 0.12, 2·se 0.24, std 0.294; they pick
+    the indices 16, 17, 18, 19 (the rule), 20, 21; the next λ: 15, the per-λ SE: 22, the
+    smallest in the band: 11. The others are random U-shaped CV curves with fold noise."""
     rng = np.random.default_rng(seed)
-    k, L = 4, 33
+    k, L = 6, 33
     lams = np.logspace(-6, 2, L)
     mean = 1.0 + 0.2 * (np.arange(L) - 14.0) ** 2                         # steep outside
-    mean[10:21] = 1.0 + np.array([0.2, 0.09, 0.06, 0.02, 0.0, 0.03, 0.07, 0.095, 0.15,
-                                  0.19, 0.3])
+    mean[10:23] = 1.0 + np.array([0.2, 0.09, 0.06, 0.02, 0.0, 0.03, 0.045, 0.07, 0.1, 0.115,
+                                  0.2, 0.27, 0.5])
     se = np.full(L, 0.05)
-    se[14], se[18] = 0.1, 0.16
+    se[14], se[22] = 0.12, 0.6
     cases = [(lams, _folds_with(mean, se, k, rng))]
     for k, L, noise in [(5, 21, 0.08), (10, 17, 0.15)]:
         lams = np.logspace(-6, 2, L)
@@ -192,6 +196,7 @@ def _one_se_mistakes(lams, L) -> dict:
            "smallest_in_band": float(lams[np.flatnonzero(mean <= mean[i] + se[i]).min()]),
            "index": float(np.flatnonzero(mean <= mean[i] + se[i]).max()),
            "std": band(sd[i]), "ddof0": band(se0[i]),
+           "no_sqrt_k": band(sd[i] / k), "two_se": band(2.0 * se[i]),
            "se_each": float(lams[np.flatnonzero(mean - se <= mean[i]).max()]),
            "variance": band(sd[i] ** 2)}
     if i + 1 < len(lams):
