@@ -100,3 +100,8 @@ test_one_se_correct = accepts(L.check_one_se_rule, ONE_SE_CORRECT)
 test_one_se_mistakes = names(L.check_one_se_rule, L.ONE_SE_HINTS, ONE_SE_MISTAKES)
 test_one_se_robust = robust(L.check_one_se_rule)
 test_one_se_robust_extra = robust_extra(L.check_one_se_rule)
+
+
+def test_the_cv_loss_answer_is_not_a_public_helper():
+    """lesson04.fold_losses(...).mean(0) was the cv_loss answer, one import away."""
+    assert not hasattr(L, "fold_losses") and "fold_losses" not in L.__all__

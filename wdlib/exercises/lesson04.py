@@ -18,7 +18,7 @@ from wdlib import data, solvers
 from wdlib.exercises._core import assert_form, check
 
 __all__ = ["check_cv_loss", "check_one_se_rule", "assert_cv_loss", "assert_one_se_rule",
-           "cv_cases", "one_se_cases", "fold_losses"]
+           "cv_cases", "one_se_cases"]
 
 CV_HINTS = {
     "plain_mse": "the loss is ½·mean((ŷ − y)²) in these lessons (the objective ridge "
@@ -64,7 +64,7 @@ def _half_mse(w, b, X, y):
     return 0.5 * np.mean((X @ w.T + b - y.reshape(-1, 1)) ** 2, axis=0)
 
 
-def fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
+def _fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
                 intercept=True, folds=None, broadcast=False):
     """(k, L) validation losses of ridge on each fold; keyword switches build typical mistakes."""
     y = np.asarray(y).reshape(-1)
@@ -86,7 +86,7 @@ def fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
 
 
 def _ref_cv_loss(X, y, lams, k=5, seed=0):
-    return fold_losses(X, y, lams, k, seed).mean(axis=0)
+    return _fold_losses(X, y, lams, k, seed).mean(axis=0)
 
 
 def cv_cases(seed: int = 0) -> list[tuple]:
@@ -114,20 +114,20 @@ def _cv_shape(got, X, y, lams, k, seed) -> str | None:
 
 def _cv_mistakes(X, y, lams, k, seed) -> dict:
     n = X.shape[0]
-    per_fold = fold_losses(X, y, lams, k, seed)                        # (k, L)
+    per_fold = _fold_losses(X, y, lams, k, seed)                        # (k, L)
     sizes = np.array([len(va) for _, va in data.kfold(n, k=k, seed=seed)])
     blocks = np.array_split(np.arange(n), k)
     contiguous = [(np.setdiff1d(np.arange(n), va), va) for va in blocks]
     out = {"plain_mse": 2 * per_fold.mean(axis=0),
-           "train_part": fold_losses(X, y, lams, k, seed, evaluate_on="train").mean(axis=0),
-           "leakage": fold_losses(X, y, lams, k, seed, train_on="all").mean(axis=0),
+           "train_part": _fold_losses(X, y, lams, k, seed, evaluate_on="train").mean(axis=0),
+           "leakage": _fold_losses(X, y, lams, k, seed, train_on="all").mean(axis=0),
            "summed": per_fold.sum(axis=0),
-           "no_intercept": fold_losses(X, y, lams, k, seed, intercept=False).mean(axis=0),
+           "no_intercept": _fold_losses(X, y, lams, k, seed, intercept=False).mean(axis=0),
            "pooled": (sizes @ per_fold) / n,
-           "contiguous": fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
-           "broadcast": fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0)}
+           "contiguous": _fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
+           "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0)}
     if seed != 0:
-        out["seed_ignored"] = fold_losses(X, y, lams, k, 0).mean(axis=0)
+        out["seed_ignored"] = _fold_losses(X, y, lams, k, 0).mean(axis=0)
     return out
 
 
