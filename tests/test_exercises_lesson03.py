@@ -15,6 +15,8 @@ SOFT_CORRECT = [
     lambda w, t: (np.sign(w) * np.maximum(np.abs(w) - t, 0)).astype(np.float32),
 ]
 SOFT_MISTAKES = [
+    (lambda w, t: np.sign(w) * np.minimum(np.abs(w) - t, 0), "min_for_max"),
+    (lambda w, t: np.clip(w, -t, t), "clip"),
     (lambda w, t: np.where(np.abs(w) > t, w, 0.0), "hard"),
     (lambda w, t: w - t * np.sign(w), "crossed_zero"),
     (lambda w, t: np.maximum(np.abs(w) - t, 0), "sign_lost"),
