@@ -109,3 +109,118 @@ def test_help_does_not_show_a_reference():
     assert not [k for k in lesson08.__all__ if k.startswith(("ref", "_"))]
     doc = lesson08.check_fixed_points.__doc__
     assert "√" not in doc and "sqrt" not in doc and "lam" not in doc.split("->")[1]
+
+
+# --------------------------------------------------------------------------- class-run findings
+
+def _half(a, b):
+    return 0.5 * np.mean((a - b) ** 2)
+
+
+def test_a_hang_that_swallows_every_exception_is_still_stopped(monkeypatch):
+    """`except BaseException: continue` (or a bare except) swallows one alarm: it repeats."""
+    import time
+    monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
+
+    def retry(a, b):
+        for _ in range(10**9):
+            try:
+                time.sleep(0.01)
+            except BaseException:                                        # noqa: BLE001
+                continue
+
+    t0 = time.monotonic()
+    ok, line = run(lesson00.check_half_mse, retry)
+    assert time.monotonic() - t0 < 5
+    assert not ok and "did not finish within 0.2 s" in line, line
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_slow_function_is_told_it_may_be_slow(monkeypatch):
+    monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
+    ok, line = run(lesson00.check_half_mse, _hang)
+    assert "very slow code" in line and "vectorize" in line, line
+
+
+def test_sys_exit_and_generator_exit_are_reported_not_raised():
+    import sys
+
+    def leaves(a, b):
+        sys.exit(1)
+
+    def gen_exit(a, b):
+        raise GeneratorExit
+
+    ok, line = run(lesson00.check_half_mse, leaves)
+    assert not ok and "sys.exit()" in line, line
+    ok, line = run(lesson00.check_half_mse, gen_exit)
+    assert not ok and "GeneratorExit" in line, line
+    with pytest.raises(KeyboardInterrupt), contextlib.redirect_stdout(io.StringIO()):
+        lesson00.check_half_mse(lambda a, b: (_ for _ in ()).throw(KeyboardInterrupt))
+
+
+def test_assert_form_refuses_grade_false():
+    with pytest.raises(ValueError, match="always grades"):
+        lesson00.assert_half_mse(_half, grade=False)
+
+
+def test_a_class_or_an_instance_is_named():
+    class HalfMSE:
+        def __init__(self, a, b):
+            self.v = 0.5 * np.mean((a - b) ** 2)
+
+    ok, line = run(lesson00.check_half_mse, HalfMSE)
+    assert not ok and "expected a function, got the class HalfMSE" in line, line
+    ok, line = run(lesson00.check_half_mse, HalfMSE.__new__(HalfMSE))
+    assert not ok and "expected a function, got an instance of HalfMSE" in line, line
+
+
+def test_a_transposed_answer_is_called_transposed():
+    def check(fn):
+        return _core.check("t", fn, lambda A: 2 * A, [(np.arange(6.0).reshape(2, 3),)])
+
+    ok, line = run(check, lambda A: (2 * A).T)
+    assert not ok and "transposed" in line and "reshape it" not in line, line
+    ok, line = run(check, lambda A: (2 * A).reshape(3, 2))
+    assert not ok and "reshape it" in line and "transposed" not in line, line
+    ok, line = run(check, lambda A: np.ones((3, 2)))           # same size, other values
+    assert not ok and "reshape it" not in line and "transposed" not in line, line
+
+
+def test_tiny_relative_differences_are_printed_as_such():
+    def check(fn, ref):
+        return _core.check("t", fn, lambda: ref, [()], rtol=1e-12, atol=0.0)
+
+    ok, line = run(lambda f: check(f, -10.0), lambda: -10.0 * (1 + 3e-7))
+    assert not ok and "differs by a relative 3" in line and "e-07" in line, line
+    assert "got -10, expected -10 " not in line and "got -10.000003, expected -10" in line, line
+    w = np.array([1.0, 2.0, 3.0])
+    ok, line = run(lambda f: check(f, w), lambda: w * (1 + 2e-7))
+    assert not ok and "factor of 1 " not in line and "differs by a relative 2" in line, line
+    w2 = w * np.array([1, 1 + 5e-7, 1])
+    ok, line = run(lambda f: check(f, w), lambda: w2)
+    assert not ok and "differs by a relative 5" in line, line
+
+
+def test_in_place_mutation_of_an_input_is_named():
+    def check(fn, **kw):
+        return _core.check("t", fn, lambda W, c: 2 * W, [(np.ones((2, 2)), 3.0)], **kw)
+
+    def mutates(W, c):
+        W *= 2
+        return W
+
+    ok, line = run(check, mutates)
+    assert not ok and "modified its input `W` in place" in line and "W.copy()" in line, line
+    ok, line = run(check, lambda W, c: 2 * W)
+    assert ok, line
+    ok, line = run(lambda f: check(f, inputs_unchanged=False), mutates)
+    assert ok, line
+
+    def mutates_dict(p, lam):
+        p["W1"] *= lam
+        return p
+
+    ok, line = run(lambda f: _core.check("t", f, lambda p, lam: {"W1": lam * p["W1"]},
+                                         [({"W1": np.ones(3)}, 2.0)]), mutates_dict)
+    assert not ok and "modified its input `p` in place" in line, line

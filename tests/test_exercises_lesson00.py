@@ -18,6 +18,7 @@ CORRECT = [
     lambda a, b: 0.5 * ((a - b).T @ (a - b)) / len(a),                      # shape (1, 1)
 ]
 MISTAKES = [
+    (lambda a, b: np.sqrt(np.mean(r(a, b) ** 2)), "rmse"),
     (lambda a, b: np.mean(r(a, b) ** 2), "no_half"),
     (lambda a, b: 0.5 * np.sum(r(a, b) ** 2), "sum"),
     (lambda a, b: np.sum(r(a, b) ** 2), "sum_no_half"),

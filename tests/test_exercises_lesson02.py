@@ -12,6 +12,8 @@ L2_CORRECT = [
     lambda p, lam: {k: lam * v if W(k) else np.zeros_like(v) for k, v in p.items()},
     lambda p, lam: {k: lam * v * W(k) for k, v in p.items()},
     lambda p, lam: {k: (lam * v if W(k) else 0 * v).astype(np.float32) for k, v in p.items()},
+    lambda p, lam: {k: lam * v if W(k) else 0.0 for k, v in p.items()},   # a broadcastable 0
+    lambda p, lam: {k: lam * v if W(k) else 0 for k, v in p.items()},
 ]
 zb = lambda f: lambda p, lam: {k: f(v, lam) if W(k) else 0 * v for k, v in p.items()}  # noqa
 L2_MISTAKES = [
@@ -26,6 +28,17 @@ test_l2_correct = accepts(L.check_l2_grad, L2_CORRECT)
 test_l2_mistakes = names(L.check_l2_grad, L.L2_GRAD_HINTS, L2_MISTAKES)
 test_l2_robust = robust(L.check_l2_grad)
 test_l2_robust_extra = robust_extra(L.check_l2_grad)
+
+
+def test_l2_in_place_is_named():
+    def scale_in_place(p, lam):
+        for k in p:
+            p[k] *= lam if W(k) else 0
+        return p
+
+    ok, line = run(L.check_l2_grad, scale_in_place)
+    assert not ok and "modified its input `p` in place" in line, line
+    assert not [h for h in L.L2_GRAD_HINTS.values() if h in line], line
 
 
 def test_l2_missing_bias_keys():

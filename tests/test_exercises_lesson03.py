@@ -1,7 +1,7 @@
 """Lesson 03 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-from exercise_harness import accepts, names, robust, robust_extra
+from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib import penalties
 from wdlib.exercises import lesson03 as L
@@ -15,6 +15,8 @@ SOFT_CORRECT = [
     lambda w, t: (np.sign(w) * np.maximum(np.abs(w) - t, 0)).astype(np.float32),
 ]
 SOFT_MISTAKES = [
+    (lambda w, t: np.sign(w) * np.minimum(np.abs(w) - t, 0), "min_for_max"),
+    (lambda w, t: np.clip(w, -t, t), "clip"),
     (lambda w, t: np.where(np.abs(w) > t, w, 0.0), "hard"),
     (lambda w, t: w - t * np.sign(w), "crossed_zero"),
     (lambda w, t: np.maximum(np.abs(w) - t, 0), "sign_lost"),
@@ -68,3 +70,12 @@ test_max_correct = accepts(L.check_max_norm, MAX_CORRECT)
 test_max_mistakes = names(L.check_max_norm, L.MAX_NORM_HINTS, MAX_MISTAKES)
 test_max_robust = robust(L.check_max_norm)
 test_max_robust_extra = robust_extra(L.check_max_norm)
+
+
+def test_max_norm_in_place_is_named():
+    def project_in_place(W, c):
+        W *= np.minimum(1.0, c / np.linalg.norm(W, axis=0))
+        return W
+
+    ok, line = run(L.check_max_norm, project_in_place)
+    assert not ok and "modified its input `W` in place" in line and "W.copy()" in line, line

@@ -92,9 +92,16 @@ ONE_SE_MISTAKES = [
     (_rule(width=lambda F: F.std(0) / np.sqrt(len(F))), "ddof0"),
     (_rule(per_lambda=True), "se_each"),
     (_rule(width=lambda F: F.var(0, ddof=1)), "variance"),
+    (_rule(width=lambda F: F.std(0, ddof=1) / len(F)), "no_sqrt_k"),
+    (_rule(width=lambda F: 2 * F.std(0, ddof=1) / np.sqrt(len(F))), "two_se"),
     (lambda lams, F: lams[np.argmin(F.mean(0)) + 1], "next"),
 ]
 test_one_se_correct = accepts(L.check_one_se_rule, ONE_SE_CORRECT)
 test_one_se_mistakes = names(L.check_one_se_rule, L.ONE_SE_HINTS, ONE_SE_MISTAKES)
 test_one_se_robust = robust(L.check_one_se_rule)
 test_one_se_robust_extra = robust_extra(L.check_one_se_rule)
+
+
+def test_the_cv_loss_answer_is_not_a_public_helper():
+    """lesson04.fold_losses(...).mean(0) was the cv_loss answer, one import away."""
+    assert not hasattr(L, "fold_losses") and "fold_losses" not in L.__all__

@@ -2,7 +2,7 @@
 mistake named, robust; the references agree with the simulated equilibrium (tests/test_tasks)."""
 
 import numpy as np
-from exercise_harness import accepts, names, robust, robust_extra
+from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib.exercises import lesson09 as L
 from wdlib.tasks import normalized as T
@@ -72,3 +72,12 @@ test_eq_norm_correct = accepts(L.check_equilibrium_norm, EQ_NORM_CORRECT)
 test_eq_norm_mistakes = names(L.check_equilibrium_norm, L.EQ_NORM_HINTS, EQ_NORM_MISTAKES)
 test_eq_norm_robust = robust(L.check_equilibrium_norm)
 test_eq_norm_robust_extra = robust_extra(L.check_equilibrium_norm)
+
+
+def test_eq_angle_complex_and_bool_get_the_core_hints():
+    ok, line = run(L.check_equilibrium_angle, lambda o, lr, lam: _eq_angle(o, lr, lam) + 3j)
+    assert not ok and "complex numbers" in line, line
+    ok, line = run(L.check_equilibrium_angle, lambda o, lr, lam: True)
+    assert not ok and "a bool" in line, line
+    ok, line = run(L.check_angular_step, lambda a, b: {"angle": 0.1})
+    assert not ok and "is a dict" in line, line

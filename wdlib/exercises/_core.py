@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import ctypes
 import signal
+import sys
 import threading
 from collections.abc import Callable, Mapping
 
@@ -30,7 +31,12 @@ TIME_LIMIT = 3.0          # seconds for one call of the learner's function
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 NONE_RETURNED = "your function returned None: did you forget `return`?"
 TIMED_OUT = ("your function did not finish within {s:g} s and was stopped: an endless loop "
-             "(a `while` whose condition never changes, a counter never incremented)?")
+             "(a `while` whose condition never changes, a counter never incremented), or very "
+             "slow code (vectorize it: no Python loop over samples)?")
+SYS_EXIT = ("your function called sys.exit() (it raised SystemExit): return the value instead "
+            "of exiting")
+MUTATED = ("your function modified its input `{name}` in place: work on a copy "
+           "(e.g. {name} = {name}.copy() or build a new array)")
 FLOAT32 = ("float32 is not precise enough here: your float32 answer is close to the expected one "
            "but differs by {rel:.1e} (relative); compute in float64 (the default)")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
@@ -86,28 +92,64 @@ class _Timeout(BaseException):
 def _call(fn: Callable, args: tuple, seconds: float):
     """``fn(*args)``, stopped with ``_Timeout`` after ``seconds``.
 
-    On the main thread of a Unix process (a Jupyter kernel) a one-shot ``SIGALRM`` timer
-    interrupts the loop; the previous handler and timer are restored afterwards. Elsewhere (Windows,
-    a non-main thread, a timer already in use) the function runs in a helper thread; on time-out
-    an exception is raised inside that thread (CPython), so the loop stops there too.
+    On the main thread of a Unix process (a Jupyter kernel) a ``SIGALRM`` timer interrupts the
+    loop. A loop with ``except BaseException: continue`` or a bare ``except:`` swallows that one
+    exception, so the timer then repeats every 0.1 s until the call returns, and each alarm also
+    sets a trace function that raises ``_Timeout`` again at the next line of the learner's own
+    code (the first line of the ``except`` body, outside that ``try``). Two nested swallowing
+    ``try`` blocks could still outlast it; such code is rare. The previous handler, timer and
+    trace function are restored afterwards. Elsewhere (Windows, a non-main thread, a timer
+    already in use) the function runs in a helper thread; on time-out an exception is raised
+    inside that thread (CPython), so the loop stops there too.
     """
-    if (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()):
-        try:
-            busy = signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0)
-            if not busy:
-                def on_alarm(signum, frame):
-                    raise _Timeout
-                previous = signal.signal(signal.SIGALRM, on_alarm)
-        except (ValueError, OSError, AttributeError):
-            busy = True
-        if not busy:
+    if not (hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()):
+        return _call_in_thread(fn, args, seconds)
+    try:
+        if signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0):
+            return _call_in_thread(fn, args, seconds)
+    except (ValueError, OSError, AttributeError):
+        return _call_in_thread(fn, args, seconds)
+    armed = [True]
+    student_file = getattr(getattr(fn, "__code__", None), "co_filename", None)
+    trace_before = sys.gettrace()
+
+    def again(frame, event, arg):
+        if armed[0] and event == "line" and (student_file is None
+                                             or frame.f_code.co_filename == student_file):
+            raise _Timeout                         # Python then unsets this trace function
+        return again
+
+    def on_alarm(signum, frame):
+        if armed[0]:
+            sys.settrace(again)
+            f = frame
+            while f is not None and f.f_code is not _call.__code__:
+                f.f_trace = again
+                f = f.f_back
+            raise _Timeout
+
+    try:
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+    except (ValueError, OSError):
+        return _call_in_thread(fn, args, seconds)
+
+    def disarm():
+        signal.setitimer(signal.ITIMER_REAL, 0.0)
+        signal.signal(signal.SIGALRM, previous)
+        sys.settrace(trace_before)
+
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+        return fn(*args)
+    finally:
+        armed[0] = False                           # no check for pending exceptions before this
+        while True:                                # a late alarm's _Timeout is dropped
             try:
-                signal.setitimer(signal.ITIMER_REAL, seconds)
-                return fn(*args)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0.0)
-                signal.signal(signal.SIGALRM, previous)
-    return _call_in_thread(fn, args, seconds)
+                disarm()
+                break
+            except _Timeout:
+                continue
 
 
 def _call_in_thread(fn, args, seconds):
@@ -213,7 +255,10 @@ def _shape_hint(k: str, g: np.ndarray, w: np.ndarray) -> str:
                 "reshape one of them (y.reshape(-1) or y[:, None])")
     elif w.shape == () and g.ndim >= 1:
         msg += ": return one number (a mean or a sum over all entries?)"
-    elif g.size == w.size:
+    elif g.ndim == 2 and g.T.shape == w.shape and np.allclose(g.T, w, rtol=1e-6, atol=1e-9):
+        msg += ": transposed? your answer is the transpose of the expected one (drop a .T, or "
+        msg += "swap the order of a matrix product)"
+    elif g.size == w.size and np.allclose(g.reshape(w.shape), w, rtol=1e-6, atol=1e-9):
         msg += f": same entries, other shape; reshape it (e.g. .reshape{w.shape})"
     return msg
 
@@ -243,8 +288,21 @@ def _canonical(value) -> dict:
     return {"": np.asarray(value, dtype=np.float64)}
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+def _fmt(x: float, near: float | None = None) -> str:
+    """4 significant figures, or as many as it takes to tell ``x`` from ``near``."""
+    digits = 4
+    if near is not None and x != near and near != 0:
+        rel = abs(x - near) / abs(near)
+        digits = min(17, max(4, int(np.ceil(-np.log10(rel))) + 2))
+    return f"{x:.{digits}g}"
+
+
+def _tiny(g, w) -> str:
+    """``"; differs by a relative 3.1e-07"`` when g and w print alike (agree to ~1e-4), else ""."""
+    g, w = float(g), float(w)
+    if g != w and abs(g - w) <= 1e-4 * max(abs(w), 1e-300):
+        return f": differs by a relative {abs(g - w) / abs(w):.2g}"
+    return ""
 
 
 def _describe(got: dict, want: dict, tol: dict) -> str:
@@ -261,10 +319,11 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
     g, w = got[k], want[k]
     label = "" if len(want) == 1 else f"{k!r}: "
     if w.shape == ():
-        ratio = f" ({_fmt(float(g) / float(w))} × the expected value)" if abs(float(w)) > 0 \
-            else ""
-        parts.append(f"{label}got {_fmt(float(g))}, expected {_fmt(float(w))} on a test "
-                     f"input{ratio}")
+        tiny = _tiny(g, w)
+        ratio = tiny or (f" ({_fmt(float(g) / float(w))} × the expected value)"
+                         if abs(float(w)) > 0 else "")
+        parts.append(f"{label}got {_fmt(float(g), float(w))}, expected {_fmt(float(w))} on a "
+                     f"test input{ratio}")
         return "; ".join(parts)
     nz = np.abs(w) > 1e-12
     if nz.any():
@@ -274,6 +333,9 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
             if np.isclose(c, -1.0):
                 parts.append(f"{label}the wrong sign: you have the negative of the expected "
                              f"value")
+            elif abs(c - 1.0) <= 1e-4:
+                parts.append(f"{label}your value = (1 + {c - 1:.2g}) × the expected one "
+                             f"everywhere{_tiny(c, 1.0)}")
             elif c > 0:
                 more = "too large" if c > 1 else "too small"
                 f = c if c > 1 else 1 / c
@@ -287,7 +349,9 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
     idx = tuple(int(j) for j in i)
     idx = idx[0] if len(idx) == 1 else idx
     parts.append(f"{label}{int(bad.sum())} of {w.size} entries differ; the largest difference "
-                 f"is at index {idx}: got {_fmt(float(g[i]))}, expected {_fmt(float(w[i]))}")
+                 f"is at index {idx}: got {_fmt(float(g[i]), float(w[i]))}, "
+                 f"expected {_fmt(float(w[i]))}"
+                 f"{_tiny(g[i], w[i])}")
     return "; ".join(parts)
 
 
@@ -331,7 +395,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
           hints: Mapping[str, str] | None = None, convert: Callable | None = None,
           form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10,
           float32: bool = True, time_limit: float | None = None, accept: Callable | None = None,
-          grade: bool = False) -> Verdict:
+          inputs_unchanged: bool = True, grade: bool = False) -> Verdict:
     """Run ``fn`` and ``reference`` on each case (a tuple of arguments); print one line.
 
     - ``reference(*args)``: the expected value (a number, an array, or a dict of them);
@@ -344,6 +408,9 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     - ``rtol, atol``: the tolerance for a float64 answer; a float32 answer is compared at float32
       precision when ``float32`` is True, and is told to use float64 when it is not;
     - ``accept(*args) -> [values]``: other answers that are also correct (e.g. without an eps);
+    - ``inputs_unchanged``: the exercise asks for a new value, so a function that modifies one
+      of its inputs in place (``W *= s; return W``) is wrong, even when the value is right; set
+      it to False for an exercise that asks for an in-place update;
     - ``grade=True``: raise ``AssertionError(hint)`` when the answer is wrong (autograders).
 
     The learner's function gets deep copies of the inputs and ``time_limit`` seconds per call.
@@ -352,7 +419,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
                                   hints=hints or {}, convert=convert, form_hint=form_hint,
                                   rtol=rtol, atol=atol, float32=float32,
                                   time_limit=TIME_LIMIT if time_limit is None else time_limit,
-                                  accept=accept))
+                                  accept=accept, inputs_unchanged=inputs_unchanged))
     if grade and not verdict:
         raise AssertionError(f"{name}: {verdict.hint}")
     return verdict
@@ -360,26 +427,37 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
 
 def assert_form(checker: Callable) -> Callable:
     """The assert form of a checker: ``assert_form(check_x)(fn)`` raises AssertionError(hint)."""
+    name = checker.__name__.replace("check_", "assert_", 1)
+
     def assert_checker(fn, **kwargs):
+        if "grade" in kwargs:
+            raise ValueError(f"{name} always grades; use {checker.__name__}(fn) to print "
+                             f"instead")
         return checker(fn, grade=True, **kwargs)
-    assert_checker.__name__ = checker.__name__.replace("check_", "assert_", 1)
+    assert_checker.__name__ = name
     assert_checker.__doc__ = (f"Like ``{checker.__name__}`` but raises AssertionError(hint) when "
                               f"the answer is wrong (for autograders).")
     return assert_checker
 
 
 def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
-           float32, time_limit, accept) -> str | None:
+           float32, time_limit, accept, inputs_unchanged=True) -> str | None:
+    if isinstance(fn, type):
+        return (f"expected a function, got the class {fn.__name__}: pass a function "
+                f"(def name(...): ... return value), not a class")
     if not callable(fn):
-        return (f"expected a function, got {type(fn).__name__}"
-                + (": pass the function itself, without calling it (no parentheses)"
-                   if not isinstance(fn, type) else ""))
+        if type(fn).__module__ not in ("builtins", "numpy") and not isinstance(
+                fn, (np.ndarray, np.generic)):
+            return (f"expected a function, got an instance of {type(fn).__name__}: pass the "
+                    f"function itself")
+        return (f"expected a function, got {type(fn).__name__}: pass the function itself, "
+                f"without calling it (no parentheses)")
     try:
         runs = []
         for args in cases:
             out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
                             rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
-                            accept=accept)
+                            accept=accept, inputs_unchanged=inputs_unchanged)
             if isinstance(out, str):
                 # an answer that was already wrong on earlier inputs: the mistake it made there
                 # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
@@ -395,10 +473,10 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
 
 
 def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
-              accept):
+              accept, inputs_unchanged=True):
     """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``."""
     want = _canonical(reference(*args))
-    raw = _student_answer(fn, args, time_limit)
+    raw = _student_answer(fn, args, time_limit, inputs_unchanged)
     if isinstance(raw, _Hint):
         return str(raw)
     eps = _low_precision(raw)
@@ -425,19 +503,64 @@ class _Hint(str):
     """A message for the learner instead of a value (a str subclass, so it is told apart)."""
 
 
-def _student_answer(fn, args, time_limit):
+def _student_answer(fn, args, time_limit, inputs_unchanged=True):
     """The learner's return value on copies of ``args``, or a ``_Hint`` saying what went wrong."""
+    pristine = copy.deepcopy(tuple(args))
+    given = copy.deepcopy(pristine)
     try:
-        raw = _call(fn, copy.deepcopy(tuple(args)), time_limit)
+        raw = _call(fn, given, time_limit)
     except NotImplementedError:
         return _Hint(NOT_IMPLEMENTED)
     except _Timeout:
         return _Hint(TIMED_OUT.format(s=time_limit))
     except RecursionError:
         return _Hint("your function raised RecursionError: it calls itself without end")
-    except Exception as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
+    except KeyboardInterrupt:
+        raise                              # the learner pressed stop
+    except SystemExit:
+        return _Hint(SYS_EXIT)
+    except BaseException as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
         return _Hint(f"your function raised {type(exc).__name__}: {exc}")
+    if inputs_unchanged:
+        for i, (before, after) in enumerate(zip(pristine, given, strict=True)):
+            if not _unchanged(before, after):
+                return _Hint(_mutated(fn, i, before))
     return _Hint(NONE_RETURNED) if raw is None else raw
+
+
+def _unchanged(a, b) -> bool:
+    """Whether an input is still what it was (arrays by value, containers entry by entry)."""
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype and \
+            bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))
+    if isinstance(a, Mapping):
+        return isinstance(b, Mapping) and list(a) == list(b) and \
+            all(_unchanged(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and \
+            all(_unchanged(x, y) for x, y in zip(a, b, strict=True))
+    try:
+        return bool(a == b) or a is b or (a != a and b != b)   # noqa: PLR0124 - NaN
+    except Exception:  # noqa: BLE001 - an object without a usable ==
+        return True
+
+
+def _mutated(fn, i: int, value) -> str:
+    """The hint for a function that changed its ``i``-th input in place."""
+    import inspect
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        name = params[i].name
+    except (ValueError, TypeError, IndexError):
+        name = None
+    if isinstance(value, np.ndarray) and name:
+        return MUTATED.format(name=name)
+    what = f"`{name}`" if name else f"no. {i + 1}"
+    how = ("build a new dict (a dict's .copy() still shares its arrays), e.g. "
+           "{k: ... for k, v in params.items()}" if isinstance(value, Mapping)
+           else "e.g. x = x.copy(), or build a new array")
+    return f"your function modified its input {what} in place: work on a copy ({how})"
 
 
 def _read_answer(raw, convert, form_hint, want, args):

@@ -24,6 +24,8 @@ HALF_MSE_HINTS = {
     "sum_no_half": "a sum instead of a mean, and the ½ is missing: ½·mean((ŷ − y)²) = "
                    "Σ(ŷ − y)² / (2n)",
     "sqrt": "the square root of the answer: no square root here, this is not the RMSE",
+    "rmse": "that is the RMSE, sqrt(mean((ŷ − y)²)): no square root, and the loss has a ½: "
+            "½·mean((ŷ − y)²)",
     "square_of_mean": "you squared the mean error, (mean(ŷ − y))²: square each error first, "
                       "then take the mean",
     "abs": "you averaged |ŷ − y| (an absolute error): square the errors instead",
@@ -49,7 +51,8 @@ def _reference(yhat, y):
 def _mistakes(yhat, y) -> dict:
     r = yhat - y
     return {"sum": 0.5 * np.sum(r**2), "no_half": np.mean(r**2), "sum_no_half": np.sum(r**2),
-            "sqrt": np.sqrt(0.5 * np.mean(r**2)), "square_of_mean": 0.5 * np.mean(r) ** 2,
+            "sqrt": np.sqrt(0.5 * np.mean(r**2)), "rmse": np.sqrt(np.mean(r**2)),
+            "square_of_mean": 0.5 * np.mean(r) ** 2,
             "abs": 0.5 * np.mean(np.abs(r)),
             "broadcast": 0.5 * np.mean((yhat - y.reshape(-1)) ** 2)}
 

@@ -32,6 +32,10 @@ SOFT_THRESHOLD_HINTS = {
                "and stops at 0",
     "t_twice": "threshold off by a factor of 2: too large (subtract t, not 2t)",
     "t_half": "threshold off by a factor of 2: too small (subtract t, not t/2)",
+    "min_for_max": "np.minimum where np.maximum belongs: sign(w)·max(|w| − t, 0) clamps |w| − t "
+                   "from below at 0",
+    "clip": "that is np.clip(w, −t, t), the part soft-thresholding removes: the answer is "
+            "w − clip(w, −t, t)",
     "one_sided": "negative weights were all set to 0: max(w - t, 0) only handles w > 0; a "
                  "weight below -t moves towards 0 too (w + t)",
 }
@@ -85,7 +89,9 @@ def _soft_mistakes(w, t) -> dict:
     return {"hard": np.where(small, 0.0, w), "crossed_zero": w - t * np.sign(w),
             "sign_lost": np.maximum(np.abs(w) - t, 0.0), "l2_prox": w / (1.0 + t),
             "t_twice": S(w, 2 * t), "t_half": S(w, t / 2),
-            "one_sided": np.maximum(w - t, 0.0)}
+            "one_sided": np.maximum(w - t, 0.0),
+            "min_for_max": np.sign(w) * np.minimum(np.abs(w) - t, 0.0),
+            "clip": np.clip(w, -t, t)}
 
 
 def check_soft_threshold(fn: Callable, *, grade: bool = False):

@@ -18,7 +18,7 @@ from wdlib import data, solvers
 from wdlib.exercises._core import assert_form, check
 
 __all__ = ["check_cv_loss", "check_one_se_rule", "assert_cv_loss", "assert_one_se_rule",
-           "cv_cases", "one_se_cases", "fold_losses"]
+           "cv_cases", "one_se_cases"]
 
 CV_HINTS = {
     "plain_mse": "the loss is ½·mean((ŷ − y)²) in these lessons (the objective ridge "
@@ -47,6 +47,8 @@ ONE_SE_HINTS = {
                         "the smallest",
     "index": "you returned an index: return the λ value, lams[j]",
     "std": "band too wide: the standard error is std / sqrt(k), not the standard deviation",
+    "no_sqrt_k": "band too narrow: the standard error is std / sqrt(k), not std / k",
+    "two_se": "band too wide: the rule allows one standard error above the minimum, not two",
     "ddof0": "use the sample standard deviation, np.std(..., ddof=1), for the standard error",
     "se_each": "use the standard error at the minimizing λ (one band for all λ), not at each λ",
     "variance": "the band uses the variance of the fold losses: the standard error is "
@@ -62,7 +64,7 @@ def _half_mse(w, b, X, y):
     return 0.5 * np.mean((X @ w.T + b - y.reshape(-1, 1)) ** 2, axis=0)
 
 
-def fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
+def _fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
                 intercept=True, folds=None, broadcast=False):
     """(k, L) validation losses of ridge on each fold; keyword switches build typical mistakes."""
     y = np.asarray(y).reshape(-1)
@@ -84,7 +86,7 @@ def fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
 
 
 def _ref_cv_loss(X, y, lams, k=5, seed=0):
-    return fold_losses(X, y, lams, k, seed).mean(axis=0)
+    return _fold_losses(X, y, lams, k, seed).mean(axis=0)
 
 
 def cv_cases(seed: int = 0) -> list[tuple]:
@@ -112,20 +114,20 @@ def _cv_shape(got, X, y, lams, k, seed) -> str | None:
 
 def _cv_mistakes(X, y, lams, k, seed) -> dict:
     n = X.shape[0]
-    per_fold = fold_losses(X, y, lams, k, seed)                        # (k, L)
+    per_fold = _fold_losses(X, y, lams, k, seed)                        # (k, L)
     sizes = np.array([len(va) for _, va in data.kfold(n, k=k, seed=seed)])
     blocks = np.array_split(np.arange(n), k)
     contiguous = [(np.setdiff1d(np.arange(n), va), va) for va in blocks]
     out = {"plain_mse": 2 * per_fold.mean(axis=0),
-           "train_part": fold_losses(X, y, lams, k, seed, evaluate_on="train").mean(axis=0),
-           "leakage": fold_losses(X, y, lams, k, seed, train_on="all").mean(axis=0),
+           "train_part": _fold_losses(X, y, lams, k, seed, evaluate_on="train").mean(axis=0),
+           "leakage": _fold_losses(X, y, lams, k, seed, train_on="all").mean(axis=0),
            "summed": per_fold.sum(axis=0),
-           "no_intercept": fold_losses(X, y, lams, k, seed, intercept=False).mean(axis=0),
+           "no_intercept": _fold_losses(X, y, lams, k, seed, intercept=False).mean(axis=0),
            "pooled": (sizes @ per_fold) / n,
-           "contiguous": fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
-           "broadcast": fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0)}
+           "contiguous": _fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
+           "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0)}
     if seed != 0:
-        out["seed_ignored"] = fold_losses(X, y, lams, k, 0).mean(axis=0)
+        out["seed_ignored"] = _fold_losses(X, y, lams, k, 0).mean(axis=0)
     return out
 
 
@@ -157,17 +159,19 @@ def _folds_with(mean, se, k, rng):
 
 def one_se_cases(seed: int = 0) -> list[tuple]:
     """``(lams, fold_losses)`` with ``lams`` increasing. The first case is built so that every
-    typical mistake picks a different λ (minimum at index 14, the rule's λ at 17; with ddof=0:
-    16, with the per-λ SE: 18, with a standard deviation: 19, the smallest in the band: 11);
-    the others are random U-shaped CV curves with fold noise."""
+    typical mistake picks a different λ: k = 6 folds (with k = 4, std = 2·se exactly, so "two
+    SEs" and "the std" coincide), minimum at index 14 with se = 0.12, so the band half-widths
+    are std/k 0.049, variance 0.086, ddof=0 0.110, se 0.12, 2·se 0.24, std 0.294; they pick
+    the indices 16, 17, 18, 19 (the rule), 20, 21; the next λ: 15, the per-λ SE: 22, the
+    smallest in the band: 11. The others are random U-shaped CV curves with fold noise."""
     rng = np.random.default_rng(seed)
-    k, L = 4, 33
+    k, L = 6, 33
     lams = np.logspace(-6, 2, L)
     mean = 1.0 + 0.2 * (np.arange(L) - 14.0) ** 2                         # steep outside
-    mean[10:21] = 1.0 + np.array([0.2, 0.09, 0.06, 0.02, 0.0, 0.03, 0.07, 0.095, 0.15,
-                                  0.19, 0.3])
+    mean[10:23] = 1.0 + np.array([0.2, 0.09, 0.06, 0.02, 0.0, 0.03, 0.045, 0.07, 0.1, 0.115,
+                                  0.2, 0.27, 0.5])
     se = np.full(L, 0.05)
-    se[14], se[18] = 0.1, 0.16
+    se[14], se[22] = 0.12, 0.6
     cases = [(lams, _folds_with(mean, se, k, rng))]
     for k, L, noise in [(5, 21, 0.08), (10, 17, 0.15)]:
         lams = np.logspace(-6, 2, L)
@@ -192,6 +196,7 @@ def _one_se_mistakes(lams, L) -> dict:
            "smallest_in_band": float(lams[np.flatnonzero(mean <= mean[i] + se[i]).min()]),
            "index": float(np.flatnonzero(mean <= mean[i] + se[i]).max()),
            "std": band(sd[i]), "ddof0": band(se0[i]),
+           "no_sqrt_k": band(sd[i] / k), "two_se": band(2.0 * se[i]),
            "se_each": float(lams[np.flatnonzero(mean - se <= mean[i]).max()]),
            "variance": band(sd[i] ** 2)}
     if i + 1 < len(lams):

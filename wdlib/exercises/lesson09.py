@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wdlib.exercises._core import WrongForm, assert_form, check
+from wdlib.exercises._core import WrongForm, _as_numbers, assert_form, check
 
 __all__ = ["check_angular_step", "check_equilibrium_angle", "check_equilibrium_norm",
            "assert_angular_step", "assert_equilibrium_angle", "assert_equilibrium_norm"]
@@ -94,7 +94,7 @@ def _norm_cases():
 def _scalar(got):
     if got is None:
         return None
-    value = np.asarray(got, dtype=np.float64)
+    value = _as_numbers(got, "your answer")     # complex, bool, text, dict: the core's hints
     if value.size != 1:
         raise WrongForm(f"return one number, got an array of shape {value.shape}")
     return float(value.ravel()[0])
