@@ -68,12 +68,12 @@ class Normalized(Dashboard):
         lr, lam = v["lr"] * SPREAD, v["lam"] / SPREAD
         r = task.train(v["optimizer"], lr, lam, STEPS, seed=0, divergence=DIVERGENCE)
         pred = predicted(v["optimizer"], lr, lam)
-        diverged = np.array([-1 if d is None else d for d in r["diverged_at"]])
+        stopped = [d for d in r["diverged_at"] if d is not None]      # None: did not diverge
         return {**v, "norm": r["norm"], "angle": running_rms(r["angle"]),
                 "loss": running_mean(r["loss"]), "pred": pred, "lrs": lr, "lams": lam,
-                "diverged_at": int(diverged.min()) if (diverged >= 0).all() else None,
+                "diverged_at": min(stopped) if len(stopped) == len(SPREAD) else None,
                 "runs_diverged_at": tuple(r["diverged_at"]),
-                "n_bad": int((diverged >= 0).sum()), "divergence": DIVERGENCE}
+                "n_bad": len(stopped), "divergence": DIVERGENCE}
 
     def setup(self, fig):
         self.axes = fig.subplots(1, 3)
