@@ -1,3 +1,6 @@
+import copy
+import pickle
+
 import numpy as np
 import pytest
 
@@ -181,6 +184,29 @@ def test_determinism_and_purity():
     assert v1 == v2
     _equal(g1, g2, 0.0)
     _equal(a, before, 0.0)                                               # not mutated
+
+
+def test_training_buffers_are_reused_but_never_returned(monkeypatch):
+    """loss_and_grad keeps its large intermediates in a workspace between calls: results are
+    fresh arrays (a second call leaves the first's untouched), a copied or pickled model starts
+    without buffers, and results equal the allocating path (workspace off) bit for bit."""
+    m = models.MLP((3, 6, 5, 2), "tanh")
+    pK = m.init(seed=[1, 2, 3, 4])
+    monkeypatch.setattr(models.mlp.Workspace, "MIN_BYTES", 0)           # always a workspace
+    v1, g1 = m.loss_and_grad(pK, X, Y, losses.mse)
+    kept = (v1.copy(), _copy(g1))
+    v2, g2 = m.loss_and_grad({k: 2 * v for k, v in pK.items()}, X, Y, losses.mse)
+    assert np.array_equal(v1, kept[0]) and not np.array_equal(v1, v2)
+    _equal(g1, kept[1], 0.0)
+    assert m._workspace.get((4,), 10, np.dtype(np.float64)) is not None
+    for other in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
+        assert other == m and other._workspace is not m._workspace
+        _equal(other.loss_and_grad(pK, X, Y, losses.mse)[1], g1, 0.0)
+    monkeypatch.setattr(models.mlp.Workspace, "MIN_BYTES", 2**62)       # never a workspace
+    assert m._workspace.get((4,), 10, np.dtype(np.float64)) is None
+    v3, g3 = m.loss_and_grad(pK, X, Y, losses.mse)
+    assert np.array_equal(v1, v3)
+    _equal(g1, g3, 0.0)
 
 
 def test_linear_is_a_one_layer_mlp():

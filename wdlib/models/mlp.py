@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -24,34 +25,33 @@ def _activate(name: str, z: np.ndarray, out: np.ndarray | None = None) -> np.nda
     return z
 
 
-def _activation_grad(name: str, da: np.ndarray, a: np.ndarray) -> np.ndarray:
+def _activation_grad(name: str, da: np.ndarray, a: np.ndarray,
+                     tmp: np.ndarray | None = None) -> np.ndarray:
     """dL/dz from dL/da for a = act(z), from the activation alone (z is not needed).
-    Overwrites ``da`` (a fresh array owned by backward)."""
+    Overwrites ``da`` (an array owned by the caller); ``tmp``: scratch space of da's shape."""
     if name == "tanh":                   # da * (1 - a²)
-        t = np.multiply(da, a)
+        t = np.multiply(da, a, out=tmp)
         t *= a
         da -= t
     elif name == "relu":                 # da * [z > 0]; a = max(z, 0) > 0 exactly where z > 0
         np.multiply(da, a > 0, out=da)
     elif name == "sigmoid":              # da * a (1 - a)
-        t = 1.0 - a
+        t = np.subtract(1.0, a, out=tmp)
         t *= a
         da *= t
     return da
 
 
-def _through_weights(dz: np.ndarray, W: np.ndarray) -> np.ndarray:
+def _through_weights(dz: np.ndarray, W: np.ndarray, out: np.ndarray | None = None
+                     ) -> np.ndarray:
     """dz @ Wᵀ, the gradient flowing back through a layer, at full speed: a fan-out of 1 makes
     it an outer product, computed as a broadcast multiply (the same single product per entry,
     where BLAS runs at a fraction of its speed); otherwise Wᵀ is made contiguous first (a
     strided transpose made this matmul ~45 % of the backward pass)."""
     Wt = swap_last(W)                                                # (K, fan_out, fan_in)
     if W.shape[-1] == 1:
-        return dz * Wt
-    return dz @ np.ascontiguousarray(Wt)
-
-
-
+        return np.multiply(dz, Wt, out=out)
+    return np.matmul(dz, np.ascontiguousarray(Wt), out=out)
 
 
 #: The size one (block of models, n, width) array may have in ``loss_and_grad``: K models'
@@ -64,6 +64,44 @@ def models_per_block(n: int, width: int, itemsize: int) -> int:
     """How many models ``loss_and_grad`` runs at once: their (n, width) activations fit
     ``BLOCK_BYTES`` (at least one model)."""
     return max(1, BLOCK_BYTES // (n * width * itemsize))
+
+
+class Workspace:
+    """Buffers that ``loss_and_grad`` reuses from one call to the next for large activations,
+    so that a training step allocates only its results: a fresh array above glibc's mmap
+    threshold (128 KB) costs its page faults every step, up to ~40 % of a batched step
+    (benchmarks/bench_train.py). Small arrays are cheaper to allocate than to look up, so
+    below ``MIN_BYTES`` per activation there is no workspace. One set per (leading shape, n,
+    dtype), per thread (``threading.local``); at most ``KEEP`` sets per thread, the least
+    recently used dropped. Nothing outside the call ever sees a buffer."""
+
+    KEEP, MIN_BYTES = 4, 64 * 1024
+
+    def __init__(self, widths: tuple):
+        self.widths = widths                 # (h1, ..., out): every layer's output width
+        self._local = threading.local()
+
+    def __reduce__(self):                    # a copied or pickled model starts with no buffers
+        return Workspace, (self.widths,)
+
+    def get(self, lead: tuple, n: int, dtype: np.dtype) -> dict | None:
+        """The buffers for this block shape, or None when they are too small to pay off."""
+        if n * max(self.widths) * dtype.itemsize * (lead[0] if lead else 1) < self.MIN_BYTES:
+            return None
+        sets = self._local.__dict__.setdefault("sets", {})
+        key = (lead, n, dtype)
+        work = sets.pop(key, None) or self._new(lead, n, dtype)
+        sets[key] = work                                    # the most recently used last
+        if len(sets) > self.KEEP:
+            del sets[next(iter(sets))]
+        return work
+
+    def _new(self, lead: tuple, n: int, dtype: np.dtype) -> dict:
+        scratch = {h: (np.empty(lead + (n, h), dtype), np.empty(lead + (n, h), dtype))
+                   for h in set(self.widths[:-1])}        # layers of one width share them
+        return {"z": [np.empty(lead + (n, h), dtype) for h in self.widths],
+                "d": [scratch[h][0] for h in self.widths[:-1]],
+                "t": [scratch[h][1] for h in self.widths[:-1]]}
 
 
 @dataclass(frozen=True)
@@ -109,6 +147,10 @@ class MLP(Model):
         return tuple((f"W{l}", f"b{l}", self.activation if l < L else "linear")
                      for l in range(1, L + 1))
 
+    @cached_property
+    def _workspace(self) -> Workspace:
+        return Workspace(self.sizes[1:])
+
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
         """Output ``(n, out)`` or ``(K, n, out)``, and the cache backward needs:
         ``cache["a"] = [X, a1, ..., aL]`` (activations, aL = output) and
@@ -134,6 +176,7 @@ class MLP(Model):
         if W1.ndim == 2:                                      # one model
             return self._loss_and_grad(params, X, y, loss)
         K, block = W1.shape[0], models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
+        block = -(-K // -(-K // block))                 # blocks of equal size (32 = 4 x 8)
         if K <= block:
             return self._loss_and_grad(params, X, y, loss)
         parts = [self._loss_and_grad({k: v[i:i + block] for k, v in params.items()}, X, y, loss)
@@ -142,18 +185,23 @@ class MLP(Model):
                 {k: np.concatenate([grads[k] for _, grads in parts]) for k in params})
 
     def _loss_and_grad(self, params, X, y, loss) -> tuple:
-        yhat, cache = self._forward(params, X, False, keep_pre=False)
+        W1 = params["W1"]
+        work = self._workspace.get(W1.shape[:-2], X.shape[0], W1.dtype)
+        yhat, cache = self._forward(params, X, False, keep_pre=False,
+                                    out=None if work is None else work["z"])
         value, dyhat = loss(yhat, y)
-        return value, self.backward(params, cache, dyhat)
+        return value, self._backward(params, cache["a"], dyhat, work)
 
-    def _forward(self, params, X, check: bool, keep_pre: bool) -> tuple[np.ndarray, dict]:
+    def _forward(self, params, X, check: bool, keep_pre: bool, out: list | None = None
+                 ) -> tuple[np.ndarray, dict]:
+        """Activations (and pre-activations when ``keep_pre``); ``out``: a buffer per layer."""
         if check:        # ``check=False``: the caller (``train.fit``) validated them already
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         a = X
         acts, pre = [a], []
-        for W, b, act in self._layers:
-            z = a @ params[W]                                 # (K, n, h)
+        for l, (W, b, act) in enumerate(self._layers):
+            z = np.matmul(a, params[W], out=None if out is None else out[l])    # (K, n, h)
             z += params[b][..., None, :]
             if keep_pre:
                 pre.append(z)
@@ -164,10 +212,15 @@ class MLP(Model):
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
         """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output."""
         acts = cache["a"]
-        dz = np.asarray(dyhat, dtype=acts[-1].dtype)          # (K, n, out)
-        if dz.shape != acts[-1].shape:
+        dyhat = np.asarray(dyhat, dtype=acts[-1].dtype)      # (K, n, out)
+        if dyhat.shape != acts[-1].shape:
             raise ValueError(f"dyhat must have the output's shape {acts[-1].shape}, "
-                             f"got {dz.shape}")
+                             f"got {dyhat.shape}")
+        return self._backward(params, acts, dyhat, None)
+
+    def _backward(self, params, acts, dz, work: dict | None) -> dict[str, np.ndarray]:
+        """Every gradient, from the activations ``[X, a1, ..., aL]`` and ``dz`` = d loss /
+        d aL; ``work``: buffers for the intermediates (None: new arrays)."""
         ones = np.ones(dz.shape[-2], dtype=dz.dtype)
         grads = {}
         for l in range(self.n_layers, 0, -1):
@@ -175,8 +228,9 @@ class MLP(Model):
             grads[W] = swap_last(acts[l - 1]) @ dz                   # (K, fan_in, fan_out)
             grads[b] = ones @ dz                              # (K, fan_out): sum over samples
             if l > 1:
-                da = _through_weights(dz, params[W])                 # (K, n, fan_in)
-                dz = _activation_grad(self.activation, da, acts[l - 1])
+                da = _through_weights(dz, params[W], out=None if work is None else work["d"][l - 2])
+                dz = _activation_grad(self.activation, da, acts[l - 1],
+                                      tmp=None if work is None else work["t"][l - 2])
         return {k: grads[k] for k in self.shapes}
 
     def layer_activations(self, cache) -> tuple[list[str], list, list]:
