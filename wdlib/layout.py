@@ -45,7 +45,8 @@ class Layout:
         self.slices = {k: self.slices[k] for k in self.shapes}      # the model's key order
         self.members = {g: keys for g, keys in members.items() if keys}
         cut = (lambda s: s) if K is None else (lambda s: (slice(None), s))
-        self._cuts = tuple((k, g, cut(s), shape) for k, (g, s, shape) in self.slices.items())
+        self._cuts = tuple((k, g, cut(s), shape if len(shape) != len(lead) + 1 else None)
+                           for k, (g, s, shape) in self.slices.items())   # None: no reshape
 
     def group(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The groups of a parameter (or gradient) dict with the model's keys: new arrays."""
@@ -57,7 +58,8 @@ class Layout:
 
     def views(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The model's parameter dict as views of ``groups`` (no copy; in ``shapes`` order)."""
-        return {k: groups[g][cut].reshape(shape) for k, g, cut, shape in self._cuts}
+        return {k: groups[g][cut] if shape is None else groups[g][cut].reshape(shape)
+                for k, g, cut, shape in self._cuts}
 
     def ungroup(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The model's parameter dict as independent contiguous arrays (copies)."""

@@ -105,11 +105,8 @@ class Run:
 
 def finite_per_model(params: Mapping[str, np.ndarray], K: int | None):
     """True where every parameter is finite: a bool, or (K,) for K models."""
-    if K is None:
-        for p in params.values():
-            if np.count_nonzero(np.isfinite(p)) != p.size:
-                return False
-        return True
+    if K is None:       # a finite sum of squares has no inf/NaN term; else (or on overflow) look
+        return all(math.isfinite(np.vdot(p, p)) or np.isfinite(p).all() for p in params.values())
     ok = np.ones(K, dtype=bool)
     for p in params.values():
         ok &= np.isfinite(p).reshape(K, -1).all(axis=1)
