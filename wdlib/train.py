@@ -344,6 +344,7 @@ class Recorder:
         self.model, self.K, self.full, self.lr_at = model, K, full, lr
         self.views = views              # the run's arrays -> the model's parameter dict
         self.X_val, self.y_val, self.loss_fn = val
+        self.val_loss = losses.unchecked_value(self.loss_fn)    # after the checked step 0
         self.val_every, self.last = val_every, steps - 1
         self.batched = K is not None
         rows = (steps,) if K is None else (steps, K)
@@ -376,8 +377,9 @@ class Recorder:
         self._put(self.rows["train_loss"], self.data_loss)
         if self.X_val is not None and (t % self.val_every == 0 or t == self.last):
             yhat = self.model.forward(self.views(params), self.X_val, check=t == 0)
-            loss_fn = self.loss_fn if t == 0 else losses.unchecked(self.loss_fn)
-            self._put(self.rows["val_loss"], loss_fn(yhat, self.y_val)[0])
+            value = (self.loss_fn(yhat, self.y_val)[0] if t == 0
+                     else self.val_loss(yhat, self.y_val))
+            self._put(self.rows["val_loss"], value)
         if self.full:
             params = self.views(params)
             self._put(self.rows["penalty"], self.penalty_value)
