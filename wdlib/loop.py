@@ -123,7 +123,8 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
     divergence: the ``Divergence`` policy (default: a non-finite loss or parameter).
     monitor(t, params, loss, grads, alive): called once per step that runs, before the update;
         ``alive`` is a (K or 1,) bool array (False: that model has stopped). It receives
-        read-only arrays and its return value is ignored: recording cannot change the run.
+        read-only arrays (``ReadOnly`` mappings) and its return value is ignored: recording
+        cannot change the run.
     after_update(params, t) -> params: e.g. a proximal step or a projection.
     """
     steps = _checks.positive_int("steps", steps)
