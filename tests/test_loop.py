@@ -50,6 +50,25 @@ def test_a_monitor_cannot_write_into_the_run():
         loop.run(objective, {"w": np.zeros(2)}, optim.sgd(0.1), 3, monitor=vandal)
 
 
+def test_a_monitor_sees_every_array_read_only_however_it_reads_them():
+    seen = []
+
+    def objective(p, t):
+        return float(p["w"] @ p["w"]), {"w": 2 * p["w"], "b": np.zeros(1)}
+
+    def monitor(t, params, loss, grads, alive):
+        seen.append((dict(params), dict(grads.items()), list(grads), len(params)))
+
+    start = {"w": np.array([1.0, -2.0]), "b": np.zeros(1)}
+    loop.run(objective, start, optim.sgd(0.1), 2, monitor=monitor)
+    (p0, g0, keys, n), (p1, _, _, _) = seen
+    assert keys == ["w", "b"] and n == 2
+    np.testing.assert_array_equal(p0["w"], [1.0, -2.0])
+    np.testing.assert_array_equal(g0["w"], [2.0, -4.0])
+    np.testing.assert_array_equal(p1["w"], [0.8, -1.6])
+    assert not any(a.flags.writeable for d in (p0, g0, p1) for a in d.values())
+
+
 def test_params_are_finite_after_divergence_for_one_and_K_models():
     lrs = np.array([0.1, 50.0, 1e4])
     pb, hb = train.fit(models.linear(8), X8, POLY.y, lr=lrs, steps=300, record="loss")

@@ -125,3 +125,26 @@ def test_bad_inputs():
         losses.softmax_cross_entropy(np.zeros((2, 1)), np.array([0, 0]))
     with pytest.raises(ValueError, match=r"yhat must have shape"):
         losses.mse(np.zeros(3), np.zeros(3))
+
+
+# --- the value alone (validation) -------------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("K", [None, 3])
+def test_unchecked_value_is_the_losses_value_bit_for_bit(K, dtype):
+    rng = np.random.default_rng(0)
+    lead = () if K is None else (K,)
+    z = (4 * rng.standard_normal(lead + (7, 2))).astype(dtype)
+    y = (rng.random((7, 2)) > 0.5).astype(dtype)
+    for loss in (losses.mse, losses.binary_cross_entropy):
+        want = loss(z, y)[0]
+        got = losses.unchecked_value(loss)(z, y)
+        assert np.asarray(got).dtype == np.asarray(want).dtype
+        assert np.array_equal(np.asarray(got), np.asarray(want))
+
+
+def test_unchecked_value_of_another_loss_keeps_its_value():
+    z, labels = np.array([[2.0, 0.0, -1.0], [0.5, 0.5, 3.0]]), np.array([0, 2])
+    got = losses.unchecked_value(losses.softmax_cross_entropy)(z, labels)
+    assert got == losses.softmax_cross_entropy(z, labels)[0]
+    custom = lambda yhat, y: (float(np.sum(yhat - y)), None)                  # noqa: E731
+    assert losses.unchecked_value(custom)(np.ones((2, 1)), np.zeros((2, 1))) == 2.0

@@ -114,6 +114,20 @@ def test_schedule_as_lr_is_recorded():
     np.testing.assert_array_equal(h.lr, [sched(t) for t in range(30)])
 
 
+@pytest.mark.parametrize("lr", [np.array([0.1, 50.0, 1e4]),
+                                lambda t: np.array([0.1, 50.0, 1e4]) * 0.99 ** t])
+def test_lr_is_recorded_exactly_for_the_steps_each_model_ran(lr):
+    X8 = data.polynomial_features(data.polynomial(n=20, degree=3, seed=0).X, 8)
+    y = data.polynomial(n=20, degree=3, seed=0).y
+    _, h = train.fit(models.linear(8), X8, y, lr=lr, steps=300, record="loss")
+    assert h.diverged_at[0] is None and None not in h.diverged_at[1:]
+    np.testing.assert_array_equal(np.isnan(h.lr), np.isnan(h.train_loss))
+    for t in (0, 1, h.diverged_at[2] - 1):
+        want = lr(t) if callable(lr) else lr
+        ran = t < np.array(h.steps_run)
+        np.testing.assert_array_equal(h.lr[t][ran], want[ran])
+
+
 def test_grid_flattens_and_unflattens():
     g = train.grid(lam=[1e-3, 1e-2, 1e-1], lr=[0.1, 0.2])
     assert g.K == 6 and g.shape == (3, 2)

@@ -44,18 +44,22 @@ class Layout:
                 start += size
         self.slices = {k: self.slices[k] for k in self.shapes}      # the model's key order
         self.members = {g: keys for g, keys in members.items() if keys}
+        cut = (lambda s: s) if K is None else (lambda s: (slice(None), s))
+        self._cuts = tuple((k, g, cut(s), shape if len(shape) != len(lead) + 1 else None)
+                           for k, (g, s, shape) in self.slices.items())   # None: no reshape
 
     def group(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The groups of a parameter (or gradient) dict with the model's keys: new arrays."""
-        if self.K is None:                      # axis=None: flattened, then joined
-            return {g: np.concatenate([params[k] for k in keys], axis=None)
+        if self.K is None:                      # each flattened (in C order), then joined
+            return {g: np.concatenate([params[k].ravel() for k in keys])
                     for g, keys in self.members.items()}
         return {g: np.concatenate([params[k].reshape(self.K, -1) for k in keys], axis=-1)
                 for g, keys in self.members.items()}
 
     def views(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The model's parameter dict as views of ``groups`` (no copy; in ``shapes`` order)."""
-        return {k: groups[g][..., cut].reshape(shape) for k, (g, cut, shape) in self.slices.items()}
+        return {k: groups[g][cut] if shape is None else groups[g][cut].reshape(shape)
+                for k, g, cut, shape in self._cuts}
 
     def ungroup(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The model's parameter dict as independent contiguous arrays (copies)."""

@@ -105,8 +105,8 @@ class Run:
 
 def finite_per_model(params: Mapping[str, np.ndarray], K: int | None):
     """True where every parameter is finite: a bool, or (K,) for K models."""
-    if K is None:
-        return all(np.count_nonzero(np.isfinite(p)) == p.size for p in params.values())
+    if K is None:       # a finite sum of squares has no inf/NaN term; else (or on overflow) look
+        return all(math.isfinite(np.vdot(p, p)) or np.isfinite(p).all() for p in params.values())
     ok = np.ones(K, dtype=bool)
     for p in params.values():
         ok &= np.isfinite(p).reshape(K, -1).all(axis=1)
@@ -123,12 +123,14 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
     divergence: the ``Divergence`` policy (default: a non-finite loss or parameter).
     monitor(t, params, loss, grads, alive): called once per step that runs, before the update;
         ``alive`` is a (K or 1,) bool array (False: that model has stopped). It receives
-        read-only arrays and its return value is ignored: recording cannot change the run.
+        read-only arrays (``ReadOnly`` mappings) and its return value is ignored: recording
+        cannot change the run.
     after_update(params, t) -> params: e.g. a proximal step or a projection.
     """
     steps = _checks.positive_int("steps", steps)
     state = optimizer.init(params)
-    fast_update = optimizer.update_unchecked or optimizer.update  # step 0 checks the arguments
+    update = optimizer.update                       # step 0 checks the arguments, then:
+    fast_update = optimizer.update_unchecked or optimizer.update
     batched = K is not None
     alive = np.ones(K or 1, dtype=bool)
     diverged_at = np.full(K or 1, -1)
@@ -142,8 +144,9 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
             if _stopped(divergence.exceeded(loss, start), alive, diverged_at, t):
                 break
             if monitor is not None:
-                monitor(t, _read_only(params), loss, _read_only(grads), alive.copy())
-            updates, state = (optimizer.update if t == 0 else fast_update)(grads, state, params)
+                monitor(t, ReadOnly(params), loss, ReadOnly(grads), alive.copy())
+            updates, state = update(grads, state, params)
+            update = fast_update
             new = {k: p + updates[k] for k, p in params.items()}      # optim.apply_updates
             if after_update is not None:
                 new = after_update(new, t)
@@ -177,13 +180,26 @@ def _check_first_step(loss, grads, params, K) -> None:
     _checks.same_keys("grads", grads, "params", params)
 
 
-def _read_only(arrays: Mapping[str, np.ndarray]) -> Mapping[str, np.ndarray]:
-    """Read-only views of a dict of arrays (a monitor cannot write into the run's arrays)."""
-    out = {}
-    for k, a in arrays.items():
-        out[k] = view = np.asarray(a).view()
-        view.setflags(write=False)
-    return out
+class ReadOnly(Mapping):
+    """A dict of arrays as a monitor sees it: each array read through a read-only view (a
+    monitor cannot write into the run's arrays). The views are made when an array is read, so
+    a monitor that looks at none of them (``fit(record="loss")`` on most steps) costs nothing."""
+
+    __slots__ = ("_arrays",)
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]):
+        self._arrays = arrays
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        view = np.asarray(self._arrays[key]).view()
+        view.flags.writeable = False
+        return view
+
+    def __iter__(self):
+        return iter(self._arrays)
+
+    def __len__(self) -> int:
+        return len(self._arrays)
 
 
 def minibatches(n: int, batch_size: int | None, seed=0) -> Callable[[int], np.ndarray | None]:

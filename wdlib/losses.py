@@ -55,8 +55,11 @@ def mse(yhat, y) -> tuple:
 def _mse(yhat, y) -> tuple:
     diff = yhat - y                                  # (K, n, out)
     m = diff.shape[-2] * diff.shape[-1]
-    value = 0.5 * _total(diff * diff) / m
-    return value, diff / m
+    return _mse_value(diff, m), diff / m
+
+
+def _mse_value(diff, m: int):
+    return 0.5 * _total(diff * diff) / m
 
 
 def as_float(a) -> np.ndarray:
@@ -89,12 +92,16 @@ def binary_cross_entropy(logits, y) -> tuple:
 def _binary_cross_entropy(z, y) -> tuple:
     m = z.shape[-2] * z.shape[-1]
     e = np.exp(-np.abs(z))                            # in (0, 1]: never overflows
-    value = _total(np.maximum(z, 0.0) - y * z + np.log1p(e)) / m    # log(1 + e^z) - y·z
+    value = _bce_value(z, y, e, m)
     grad = np.maximum(e, z >= 0)                      # 1 where z >= 0 (e <= 1), else e,
     grad /= 1.0 + e                                   # over 1 + e: σ(z), from the same e
     grad -= y
     grad /= m
     return value, grad
+
+
+def _bce_value(z, y, e, m: int):
+    return _total(np.maximum(z, 0.0) - y * z + np.log1p(e)) / m    # log(1 + e^z) - y·z
 
 
 def _targets(y, n: int, C: int) -> np.ndarray:
@@ -169,6 +176,23 @@ def unchecked(loss: Loss) -> Loss:
     these targets and predictions of this dtype and shape: a built-in loss's arithmetic alone
     (the checks cost as much as the arithmetic on a small batch); any other loss as it is."""
     return _UNCHECKED.get(loss, loss)
+
+
+#: The built-in losses' values alone (no gradient, no checks): the same arithmetic as the value
+#: the full loss returns, so the same bits.
+_VALUES: dict[Loss, Callable] = {
+    mse: lambda yhat, y: _mse_value(yhat - y, y.shape[-2] * y.shape[-1]),
+    binary_cross_entropy: lambda z, y: _bce_value(z, y, np.exp(-np.abs(z)),
+                                                  z.shape[-2] * z.shape[-1]),
+}
+
+
+def unchecked_value(loss: Loss) -> Callable:
+    """``f(yhat, y) -> value``: the value of ``loss`` without its gradient or its argument
+    checks, for a loop that has checked its first call (e.g. a validation loss). A built-in
+    loss computes no gradient (bit for bit the value ``loss`` returns); any other loss is
+    called and its value kept."""
+    return _VALUES.get(loss) or (lambda yhat, y: unchecked(loss)(yhat, y)[0])
 
 
 def get(name) -> Loss:

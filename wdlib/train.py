@@ -222,8 +222,11 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
         Xb, yb = (X, y) if idx is None else (X[idx], y[idx])
         value, grads = model.loss_and_grad(lay.views(p), Xb, yb,
                                            o.loss_fn if t == 0 else fast_loss, check=t == 0)
-        recorder.seen(value, pen.value(p, batched=K is not None) if in_loss else 0.0)
-        return value + recorder.penalty_value, lay.group(grads)
+        recorder.data_loss = value
+        if in_loss:
+            recorder.penalty_value = pen.value(p, batched=K is not None)
+            value = value + recorder.penalty_value
+        return value, lay.group(grads)
 
     run = loop.run(objective, lay.group(params), transform, o.steps, K=K, divergence=divergence,
                    monitor=recorder.monitor, after_update=after_update)
@@ -333,13 +336,15 @@ def _penalty_and_clip(pen, prox: bool, clip, threshold, batched: bool, lr_at: Ca
 class Recorder:
     """The monitor ``fit`` gives the loop: it fills a ``History`` and cannot change the run
     (it sees read-only arrays; the gradient norms come from ``optim.tap`` transforms, which
-    pass the gradient on unchanged)."""
+    pass the gradient on unchanged). ``fit``'s objective sets ``data_loss`` and
+    ``penalty_value`` (the two parts of the loss) before the loop calls ``monitor``."""
 
     def __init__(self, model, steps: int, K: int | None, params, *, full: bool, lr: Callable,
                  val, val_every: int, views: Callable = dict):
         self.model, self.K, self.full, self.lr_at = model, K, full, lr
         self.views = views              # the run's arrays -> the model's parameter dict
         self.X_val, self.y_val, self.loss_fn = val
+        self.val_loss = losses.unchecked_value(self.loss_fn)    # after the checked step 0
         self.val_every, self.last = val_every, steps - 1
         self.batched = K is not None
         rows = (steps,) if K is None else (steps, K)
@@ -351,10 +356,6 @@ class Recorder:
         self.t, self.alive = 0, np.ones(K or 1, dtype=bool)
         self.data_loss, self.penalty_value = None, 0.0
 
-    def seen(self, data_loss, penalty_value) -> None:
-        """The objective's two parts at the current step (``fit``'s objective reports them)."""
-        self.data_loss, self.penalty_value = data_loss, penalty_value
-
     def around_clipping(self, pre: list) -> list:
         """The transforms before the optimizer, with taps that record the gradient norm before
         and after clipping (only when recording everything)."""
@@ -365,8 +366,7 @@ class Recorder:
         return [*parts[:n_before], optim.tap(self._before_clip), *parts[n_before:],
                 optim.tap(self._after_clip)]
 
-    def _put(self, name: str, value) -> None:
-        row = self.rows[name] if isinstance(name, str) else name
+    def _put(self, row: np.ndarray, value) -> None:
         if self.batched:
             row[self.t] = np.where(self.alive, value, np.nan)
         elif self.alive[0]:
@@ -374,27 +374,42 @@ class Recorder:
 
     def monitor(self, t, params, loss, grads, alive) -> None:
         self.t, self.alive = t, alive
-        self._put("train_loss", self.data_loss)
-        self._put("lr", _checks.at_step(self.lr_at, t) if callable(self.lr_at) else self.lr_at)
+        self._put(self.rows["train_loss"], self.data_loss)
         if self.X_val is not None and (t % self.val_every == 0 or t == self.last):
             yhat = self.model.forward(self.views(params), self.X_val, check=t == 0)
-            loss_fn = self.loss_fn if t == 0 else losses.unchecked(self.loss_fn)
-            self._put("val_loss", loss_fn(yhat, self.y_val)[0])
+            value = (self.loss_fn(yhat, self.y_val)[0] if t == 0
+                     else self.val_loss(yhat, self.y_val))
+            self._put(self.rows["val_loss"], value)
         if self.full:
             params = self.views(params)
-            self._put("penalty", self.penalty_value)
-            self._put("weight_norm", np.sqrt(sum(
+            self._put(self.rows["penalty"], self.penalty_value)
+            self._put(self.rows["weight_norm"], np.sqrt(sum(
                 _norm(params[k], self.batched) ** 2 for k in self.model.weight_keys)))
 
     def _before_clip(self, grads) -> None:
-        self._put("grad_norm", clipping.global_norm(grads, batched=self.batched))
+        self._put(self.rows["grad_norm"], clipping.global_norm(grads, batched=self.batched))
 
     def _after_clip(self, grads) -> None:
-        self._put("grad_norm_clipped", clipping.global_norm(grads, batched=self.batched))
+        self._put(self.rows["grad_norm_clipped"],
+                  clipping.global_norm(grads, batched=self.batched))
         for k, g in self.views(grads).items():
             self._put(self.layer_grad_norms[k], _norm(g, self.batched))
 
+    def _fill_lr(self, diverged_at) -> None:
+        """The lr of every step a model ran (NaN after it stopped), filled when the run is over:
+        the lr (or its schedule) depends on the step alone, so nothing is recorded per step."""
+        row = self.rows["lr"]                                             # (steps[, K])
+        stops = diverged_at if self.batched else (diverged_at,)
+        ran = np.arange(len(row))[:, None] < [len(row) if d is None else d for d in stops]
+        if not callable(self.lr_at):
+            row[...] = np.where(ran, self.lr_at, np.nan).reshape(row.shape)
+            return
+        for t in range(int(ran.sum(axis=0).max())):                     # the steps run
+            value = _checks.at_step(self.lr_at, t)
+            row[t] = np.where(ran[t], value, np.nan) if self.batched else value
+
     def history(self, run: loop.Run) -> History:
+        self._fill_lr(run.diverged_at)
         return History(**self.rows, layer_grad_norms=self.layer_grad_norms,
                        diverged_at=run.diverged_at, K=self.K, divergence=run.divergence)
 
