@@ -24,34 +24,48 @@ every parameter, as for ``MLP``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
-from wdlib import _checks
+from wdlib import _checks, losses
 from wdlib.models.base import Model, check_params, check_X, draw_params, swap_last
-from wdlib.models.mlp import ACTIVATIONS, _activate, _activation_grad
+from wdlib.models.mlp import ACTIVATIONS, _activate, _activation_grad, _through_weights
+
+
+@lru_cache(maxsize=32)
+def _mean_weights(h: int, dtype) -> np.ndarray:
+    """The vector (1/h, ..., 1/h): ``x @ it`` is the mean over the last axis in one BLAS call
+    (a reduction ufunc costs ~3x as much on a lesson-sized array). Read-only, shared."""
+    w = np.full(h, 1.0 / h, dtype=dtype)
+    w.flags.writeable = False
+    return w
+
+
+def _mean_last(x: np.ndarray) -> np.ndarray:
+    """Mean over the last axis, kept as a length-1 axis: ``(..., h) -> (..., 1)``."""
+    return (x @ _mean_weights(x.shape[-1], x.dtype))[..., None]
+
+
+def _normalize(z: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """``layer_norm`` computed in place of ``z`` (a fresh array the caller owns)."""
+    z -= _mean_last(z)                                    # centred
+    var = _mean_last(np.square(z))                        # biased variance, (..., 1)
+    var += eps
+    inv_sigma = np.reciprocal(np.sqrt(var, out=var), out=var)
+    z *= inv_sigma
+    return z, inv_sigma
 
 
 def layer_norm(z: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
     """``(u, 1/σ)``: z normalized over its last axis (biased variance, ``σ = √(var + eps)``)."""
-    inv_h = 1.0 / z.shape[-1]
-    centred = z - z.sum(axis=-1, keepdims=True) * inv_h
-    var = np.square(centred).sum(axis=-1, keepdims=True)
-    var *= inv_h
-    var += eps
-    inv_sigma = 1.0 / np.sqrt(var)
-    centred *= inv_sigma
-    return centred, inv_sigma
+    return _normalize(np.array(z, dtype=np.result_type(z, np.float32)), eps)
 
 
 def layer_norm_backward(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray) -> np.ndarray:
     """dL/dz from dL/du for u = layer_norm(z): ``(du − mean(du) − u·mean(du·u)) / σ``."""
-    inv_h = 1.0 / du.shape[-1]
-    mean_du = du.sum(axis=-1, keepdims=True) * inv_h
-    mean_du_u = (du * u).sum(axis=-1, keepdims=True) * inv_h
-    out = du - mean_du
-    out -= u * mean_du_u
+    out = du - _mean_last(du)
+    out -= u * _mean_last(du * u)
     out *= inv_sigma
     return out
 
@@ -121,24 +135,46 @@ class NormMLP(Model):
             params[f"g{l}"] += 1                      # 1 is exact in float32 and float64
         return params
 
+    @cached_property
+    def _keys(self) -> tuple:
+        """(W, g, b) keys per hidden layer, then (W, b) of the output layer."""
+        L = self.n_layers
+        return tuple((f"W{l}", f"g{l}", f"b{l}") for l in range(1, L)), (f"W{L}", f"b{L}")
+
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
         """Output ``(n, out)`` or ``(K, n, out)``; the cache holds per hidden layer the input
         ``a``, the normalized ``u``, ``1/σ``, the pre-activation ``s = g·u + b`` and the
         activation."""
+        return self._forward(params, X, check, keep_pre=True)
+
+    def forward(self, params, X, *, check=True) -> np.ndarray:
+        """Model output ``(n, out)`` or ``(K, n, out)`` (no pre-activations kept)."""
+        return self._forward(params, X, check, keep_pre=False)[0]
+
+    def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
+        """``(value, grads)`` of ``loss(forward(params, X), y)`` (see ``Model``): the same
+        numbers as ``forward_cache`` + ``backward``, without keeping the pre-activations (each
+        activation is computed in place of its ``s``)."""
+        loss = losses.get(loss)
+        yhat, cache = self._forward(params, X, check, keep_pre=False)
+        value, dyhat = loss(yhat, y)
+        return value, self._backward(params, cache, np.asarray(dyhat, dtype=yhat.dtype))
+
+    def _forward(self, params, X, check: bool, keep_pre: bool) -> tuple[np.ndarray, dict]:
         if check:
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
+        hidden, (WL, bL) = self._keys
         a, layers = X, []
-        for l in range(1, self.n_layers):
-            u, inv_sigma = layer_norm(a @ params[f"W{l}"], self.eps)
-            s = u * params[f"g{l}"][..., None, :]
-            s += params[f"b{l}"][..., None, :]
-            layers.append({"a_in": a, "u": u, "inv_sigma": inv_sigma, "s": s})
-            a = _activate(self.activation, s)
-            layers[-1]["a"] = a
-        L = self.n_layers
-        out = a @ params[f"W{L}"]
-        out += params[f"b{L}"][..., None, :]
+        for W, g, b in hidden:
+            u, inv_sigma = _normalize(a @ params[W], self.eps)
+            s = u * params[g][..., None, :]
+            s += params[b][..., None, :]
+            layer = {"a_in": a, "u": u, "inv_sigma": inv_sigma, "s": s if keep_pre else None}
+            a = layer["a"] = _activate(self.activation, s, out=None if keep_pre else s)
+            layers.append(layer)
+        out = a @ params[WL]
+        out += params[bL][..., None, :]
         return out, {"layers": layers, "a_last": a, "out": out}
 
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
@@ -147,19 +183,22 @@ class NormMLP(Model):
         if dz.shape != cache["out"].shape:
             raise ValueError(f"dyhat must have the output's shape {cache['out'].shape}, "
                              f"got {dz.shape}")
-        L = self.n_layers
+        return self._backward(params, cache, dz)
+
+    def _backward(self, params, cache, dz) -> dict[str, np.ndarray]:
+        hidden, (WL, bL) = self._keys
         ones = np.ones(dz.shape[-2], dtype=dz.dtype)
-        grads = {f"W{L}": swap_last(cache["a_last"]) @ dz, f"b{L}": ones @ dz}
-        da = dz @ swap_last(params[f"W{L}"])
-        for l in range(L - 1, 0, -1):
-            c = cache["layers"][l - 1]
+        grads = {WL: swap_last(cache["a_last"]) @ dz, bL: ones @ dz}
+        da = _through_weights(dz, params[WL])
+        for l in range(len(hidden) - 1, -1, -1):
+            (W, g, b), c = hidden[l], cache["layers"][l]
             ds = _activation_grad(self.activation, da, c["a"])
-            grads[f"g{l}"] = ones @ (ds * c["u"])
-            grads[f"b{l}"] = ones @ ds
-            dz = layer_norm_backward(ds * params[f"g{l}"][..., None, :], c["u"], c["inv_sigma"])
-            grads[f"W{l}"] = swap_last(c["a_in"]) @ dz
-            if l > 1:
-                da = dz @ swap_last(params[f"W{l}"])
+            grads[g] = ones @ (ds * c["u"])
+            grads[b] = ones @ ds
+            dz = layer_norm_backward(ds * params[g][..., None, :], c["u"], c["inv_sigma"])
+            grads[W] = swap_last(c["a_in"]) @ dz
+            if l:
+                da = _through_weights(dz, params[W])
         return {k: grads[k] for k in self.shapes}
 
     def layer_activations(self, cache) -> tuple[list[str], list, list]:

@@ -16,7 +16,9 @@ NumPy only; nothing is computed on import.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -67,6 +69,100 @@ def angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return 2.0 * np.arctan2(np.linalg.norm(a - b, axis=1), np.linalg.norm(a + b, axis=1))
 
 
+# The run trains on two arrays, ``{KEY: W1, REST: every other parameter, (K, 97)}``: each
+# optimizer transform (decay on W1 only, momentum, Adam, the lr) acts element by element, so it
+# does on the group what it did per parameter (the same arithmetic on every number) in 2 array
+# operations instead of 5, and the loop's finiteness test and update too. The model sees views.
+REST = "rest"
+_REST_KEYS = tuple(k for k in MODEL.shapes if k != KEY)                 # g1, b1, W2, b2
+_REST_ENDS = tuple(accumulate(math.prod(MODEL.shapes[k]) for k in _REST_KEYS))
+_REST_CUTS = tuple((k, slice(end - math.prod(MODEL.shapes[k]), end), MODEL.shapes[k])
+                   for k, end in zip(_REST_KEYS, _REST_ENDS, strict=True))
+RECORD_CHUNK = 16       # steps of W1 and ∂L/∂W1 kept before their statistics are computed: the
+#                         temporaries stay under 128 KiB for K = 3 (no fresh mmap each chunk)
+
+
+def _group(params: dict) -> dict:
+    """``{KEY: W1, REST: (K, 97)}`` from a dict with the model's keys (new arrays)."""
+    K = params[KEY].shape[0]
+    return {KEY: params[KEY].copy(),
+            REST: np.concatenate([params[k].reshape(K, -1) for k in _REST_KEYS], axis=1)}
+
+
+def _views(groups: dict) -> dict:
+    """The model's parameter dict as views of the groups (no copy)."""
+    rest, K = groups[REST], groups[REST].shape[0]
+    out = {KEY: groups[KEY]}
+    for k, cut, shape in _REST_CUTS:
+        out[k] = rest[:, cut].reshape((K, *shape))
+    return out
+
+
+class _Recorder:
+    """The monitor of ``train``: it copies W1 and ∂L/∂W1 each step and computes the recorded
+    statistics for ``RECORD_CHUNK`` steps at a time, as whole-array operations (per step they
+    were ~12 small array calls; the memory stays bounded for long runs with many models)."""
+
+    def __init__(self, steps: int, K: int, size: int):
+        self.rec = {name: np.full((steps, K), np.nan)
+                    for name in ("norm", "grad_norm", "angle", "loss", "cos")}
+        self.alive = np.zeros((steps, K), dtype=bool)
+        self.W = np.empty((RECORD_CHUNK + 1, K, size))   # row 0: the last W of the chunk before
+        self.G = np.empty((RECORD_CHUNK, K, size))
+        self.start, self.count, self.last = 0, 0, -1      # first step of the chunk, rows, step
+
+    def __call__(self, t, p, loss, grads, alive):
+        j = self.count
+        K = self.alive.shape[1]
+        self.W[j + 1] = p[KEY].reshape(K, -1)
+        self.G[j] = grads[KEY].reshape(K, -1)
+        self.rec["loss"][t], self.alive[t] = loss, alive
+        self.count, self.last = j + 1, t
+        if self.count == RECORD_CHUNK:
+            self.flush()
+
+    def flush(self):
+        """Statistics of the chunk's steps; the angle of the step before the chunk (its W1 and
+        the chunk's first W1), and of every step but the chunk's last (that one's end is the
+        next chunk's first W1, or the final parameters: ``finish``)."""
+        n, t0 = self.count, self.start
+        if n == 0:
+            return
+        W, G = self.W[1:n + 1], self.G[:n]
+        sq, gsq = np.einsum("tki,tki->tk", W, W), np.einsum("tki,tki->tk", G, G)
+        rows = slice(t0, t0 + n)
+        alive = self.alive[rows]
+        nan = np.nan
+        self.rec["norm"][rows] = np.where(alive, np.sqrt(sq), nan)
+        self.rec["grad_norm"][rows] = np.where(alive, np.sqrt(gsq), nan)
+        self.rec["loss"][rows] = np.where(alive, self.rec["loss"][rows], nan)
+        self.rec["cos"][rows] = np.where(alive, np.einsum("tki,tki->tk", W, G)
+                                         / np.sqrt(sq * gsq), nan)
+        first = 0 if t0 > 0 else 1                        # step 0 has no W1 before it
+        pairs = self.W[first:n + 1]
+        if len(pairs) > 1:
+            turn = _angles(pairs[:-1], pairs[1:])
+            self.rec["angle"][t0 - 1 + first:t0 + n - 1] = np.where(alive[first:], turn, nan)
+        self.W[0] = self.W[n]
+        self.start, self.count = t0 + n, 0
+
+    def finish(self, run) -> dict:
+        """Flush, and the last step's angle (from the final W1) when the run reached it."""
+        self.flush()
+        steps, K = self.alive.shape
+        if self.last == steps - 1:
+            ok = ~np.asarray(run.diverged, dtype=bool)
+            final = run.params[KEY].reshape(1, K, -1)
+            self.rec["angle"][-1] = np.where(ok, _angles(self.W[:1], final)[0], np.nan)
+        return self.rec
+
+
+def _angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``angle`` row by row for ``(T, K, size)`` arrays: ``(T, K)``."""
+    T, K = a.shape[:2]
+    return angle(a.reshape(T * K, -1), b.reshape(T * K, -1)).reshape(T, K)
+
+
 def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int = 0,
           batch_size: int = BATCH, init_scale: float = 1.0,
           divergence: loop.Divergence = loop.NONFINITE) -> dict:
@@ -82,6 +178,8 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
 
     plus ``val_loss`` (K,) at the end, ``params`` and ``diverged_at`` (a tuple of K entries,
     by ``divergence``, the one rule of ``loop.run``). Rows from a run's divergence on are NaN.
+    The optimizer sees two arrays, W1 and the rest (``REST``): the same arithmetic as one array
+    per parameter, since every transform acts element by element.
     """
     _checks.choice("optimizer", optimizer, OPTIMIZERS)
     steps = _checks.positive_int("steps", steps)
@@ -92,34 +190,22 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     ds = dataset(data_seed)
     seeds = np.broadcast_to(seed, (K,)) if np.ndim(seed) else np.full(K, seed)
     lr_k, lam_k = np.broadcast_to(lr, (K,)).copy(), np.broadcast_to(lam, (K,)).copy()
-    params = MODEL.init(seed=seeds, scale=init_scale)
+    params = _group(MODEL.init(seed=seeds, scale=init_scale))
     opt = OPTIMIZERS[optimizer](lr_k, lam_k)
     batch = loop.minibatches(N, batch_size, data_seed)
-    rec = {name: np.full((steps, K), np.nan) for name in ("norm", "grad_norm", "angle", "loss",
-                                                          "cos")}
-    last = {"W": None, "t": -1}
+    record = _Recorder(steps, K, params[KEY][0].size)
 
     def objective(p, t):
         idx = batch(t)
-        return MODEL.loss_and_grad(p, ds.X[idx], ds.y[idx], losses.mse, check=t == 0)
+        loss, g = MODEL.loss_and_grad(_views(p), ds.X[idx], ds.y[idx], losses.mse, check=t == 0)
+        return loss, {KEY: g[KEY], REST: np.concatenate([g[k].reshape(K, -1)
+                                                         for k in _REST_KEYS], axis=1)}
 
-    def monitor(t, p, loss, grads, alive):
-        W, g = p[KEY].reshape(K, -1), grads[KEY].reshape(K, -1)
-        sq, gsq = np.einsum("ki,ki->k", W, W), np.einsum("ki,ki->k", g, g)
-        row = (np.sqrt(sq), np.sqrt(gsq), loss, np.einsum("ki,ki->k", W, g) / np.sqrt(sq * gsq))
-        if not alive.all():
-            row = tuple(np.where(alive, v, np.nan) for v in row)
-        rec["norm"][t], rec["grad_norm"][t], rec["loss"][t], rec["cos"][t] = row
-        if last["W"] is not None:
-            rec["angle"][t - 1] = np.where(alive, angle(last["W"], W), np.nan)
-        last["W"], last["t"] = W.copy(), t
-
-    run = loop.run(objective, params, opt, steps, K=K, monitor=monitor, divergence=divergence)
-    if last["t"] == steps - 1:                       # the last step's turn: from the final W1
-        ok = ~np.asarray(run.diverged, dtype=bool)
-        rec["angle"][-1] = np.where(ok, angle(last["W"], run.params[KEY]), np.nan)
-    val = losses.mse(MODEL.forward(run.params, ds.X_val), ds.y_val)[0]
-    return {**rec, "val_loss": val, "params": run.params, "diverged_at": run.diverged_at,
+    run = loop.run(objective, params, opt, steps, K=K, monitor=record, divergence=divergence)
+    rec = record.finish(run)
+    final = {k: v.copy() for k, v in _views(run.params).items()}
+    val = losses.mse(MODEL.forward(final, ds.X_val), ds.y_val)[0]
+    return {**rec, "val_loss": val, "params": final, "diverged_at": run.diverged_at,
             "lr": lr_k, "lam": lam_k, "optimizer": optimizer, "divergence": divergence}
 
 
