@@ -306,13 +306,17 @@ def main():
     ap.add_argument("--only", choices=("batched", "slider", "loop"), default=None)
     ap.add_argument("--clock", choices=tuple(CLOCKS), default="wall",
                     help="wall time (default) or this process's CPU time")
+    ap.add_argument("--keep-freed-memory", action="store_true",
+                    help="tune glibc as the dashboards do (wdlib.allocator); off by default, as "
+                         "in anyone's own script")
     args = ap.parse_args()
     global clock
     clock = CLOCKS[args.clock]
-    allocator.keep_freed_memory()      # as the dashboards do: batched steps reuse temporaries
+    if args.keep_freed_memory:         # as the dashboards do; a plain script does not
+        allocator.keep_freed_memory()
     torch, jax = torch_or_none(), jax_or_none()
     print(f"one thread per library; {args.clock} clock; {args.rounds} interleaved rounds, "
-          f"medians; load average "
+          f"medians; glibc {'tuned' if args.keep_freed_memory else 'default'}; load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     if args.only in (None, "batched"):
         row_batched(args.rounds, args.steps, torch, jax)
