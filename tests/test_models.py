@@ -186,11 +186,12 @@ def test_determinism_and_purity():
     _equal(a, before, 0.0)                                               # not mutated
 
 
-def test_training_buffers_are_reused_but_never_returned(monkeypatch):
+@pytest.mark.parametrize("sizes", [(3, 6, 5, 2), (3, 6, 6, 6, 2)])     # equal widths too
+def test_training_buffers_are_reused_but_never_returned(monkeypatch, sizes):
     """loss_and_grad keeps its large intermediates in a workspace between calls: results are
     fresh arrays (a second call leaves the first's untouched), a copied or pickled model starts
     without buffers, and results equal the allocating path (workspace off) bit for bit."""
-    m = models.MLP((3, 6, 5, 2), "tanh")
+    m = models.MLP(sizes, "tanh")
     pK = m.init(seed=[1, 2, 3, 4])
     monkeypatch.setattr(models.mlp.Workspace, "MIN_BYTES", 0)           # always a workspace
     v1, g1 = m.loss_and_grad(pK, X, Y, losses.mse)
@@ -198,15 +199,62 @@ def test_training_buffers_are_reused_but_never_returned(monkeypatch):
     v2, g2 = m.loss_and_grad({k: 2 * v for k, v in pK.items()}, X, Y, losses.mse)
     assert np.array_equal(v1, kept[0]) and not np.array_equal(v1, v2)
     _equal(g1, kept[1], 0.0)
-    assert m._workspace.get((4,), 10, np.dtype(np.float64)) is not None
+    f64 = np.dtype(np.float64)
+    held = m._workspace.take((4,), 10, f64)                  # the set both calls used ...
+    assert held is not None and held is not m._workspace.take((4,), 10, f64)   # ... is held
+    m._workspace.give_back(held)
+    assert m._workspace.take((4,), 10, f64) is held
     for other in (copy.deepcopy(m), pickle.loads(pickle.dumps(m))):
         assert other == m and other._workspace is not m._workspace
         _equal(other.loss_and_grad(pK, X, Y, losses.mse)[1], g1, 0.0)
+    m._workspace.clear()
     monkeypatch.setattr(models.mlp.Workspace, "MIN_BYTES", 2**62)       # never a workspace
-    assert m._workspace.get((4,), 10, np.dtype(np.float64)) is None
+    assert m._workspace.take((4,), 10, f64) is None
     v3, g3 = m.loss_and_grad(pK, X, Y, losses.mse)
     assert np.array_equal(v1, v3)
     _equal(g1, g3, 0.0)
+    monkeypatch.setattr(models.mlp.Workspace, "MIN_BYTES", 0)
+    monkeypatch.setattr(models.mlp.Workspace, "MAX_BYTES", 0)           # too big to keep
+    assert m._workspace.take((4,), 10, f64) is None
+
+
+def test_a_loss_may_call_the_model_and_keep_what_it_sees(monkeypatch):
+    """A custom loss gets a yhat of its own (it may keep it), may call loss_and_grad of the
+    same model (the nested call does not touch the outer call's buffers), and may return its
+    gradient as a list or in float64 for a float32 model (converted, as ``backward`` does)."""
+    monkeypatch.setattr(models.mlp.Workspace, "MIN_BYTES", 0)
+    m = models.MLP((3, 6, 6, 2), "tanh")
+    pK, seen = m.init(seed=[1, 2, 3]), []
+
+    def nesting_mse(yhat, y):
+        seen.append(yhat)
+        m.loss_and_grad({k: 3 * v for k, v in pK.items()}, X, Y, losses.mse)
+        return losses.mse(yhat, y)
+
+    value, grads = m.loss_and_grad(pK, X, Y, nesting_mse)
+    v_ref, g_ref = m.loss_and_grad(pK, X, Y, losses.mse)
+    assert np.array_equal(value, v_ref)
+    _equal(grads, g_ref, 0.0)
+    np.testing.assert_array_equal(seen[0], m.forward(pK, X))            # kept, not overwritten
+
+    p32 = m.init(seed=[1, 2, 3], dtype="float32")
+    X32 = X.astype(np.float32)
+
+    def mse_in_float64(yhat, y):
+        v, d = losses.mse(yhat.astype(np.float64), y)
+        return v, d
+
+    g64 = m.loss_and_grad(p32, X32, Y, mse_in_float64)[1]
+    g32 = m.backward(p32, m.forward_cache(p32, X32)[1],
+                     losses.mse(m.forward(p32, X32).astype(np.float64), Y)[1])
+    assert all(g.dtype == np.float32 for g in g64.values())
+    _equal(g64, g32, 0.0)
+    p1 = m.init(seed=1)
+    as_list = m.loss_and_grad(p1, X, Y, lambda yh, y: (0.0, np.ones_like(yh).tolist()))[1]
+    _equal(as_list, m.backward(p1, m.forward_cache(p1, X)[1], np.ones((10, 2))), 0.0)
+    for model in (m, models.NormMLP((3, 6, 6, 2))):
+        with pytest.raises(ValueError, match=r"dyhat must have the output's shape \(10, 2\)"):
+            model.loss_and_grad(model.init(seed=1), X, Y, lambda yh, y: (0.0, yh[:, :1]))
 
 
 def test_linear_is_a_one_layer_mlp():

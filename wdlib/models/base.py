@@ -177,6 +177,17 @@ def check_X(X, n_in: int, ndim: int, layout: str, dtype=np.float64) -> np.ndarra
 
 
 
+def check_output_grad(dyhat, shape: tuple, dtype) -> np.ndarray:
+    """``dyhat`` (d loss / d output, e.g. from a custom loss) as an array of the model's output
+    ``shape`` and ``dtype`` (a float64 gradient on a float32 model is rounded, a list becomes an
+    array); any other shape is an error naming it."""
+    dyhat = np.asarray(dyhat, dtype=dtype)
+    if dyhat.shape != tuple(shape):
+        raise ValueError(f"dyhat must have the output's shape {tuple(shape)} (it is d loss / "
+                         f"d output), got {dyhat.shape}")
+    return dyhat
+
+
 def swap_last(a: np.ndarray) -> np.ndarray:
     """Transpose the last two axes: (.., n, h) -> (.., h, n)."""
     return a.swapaxes(-1, -2)

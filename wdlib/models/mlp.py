@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 from functools import cached_property
@@ -9,7 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from wdlib import _checks, losses
-from wdlib.models.base import Model, check_params, check_X, swap_last
+from wdlib.models.base import Model, check_output_grad, check_params, check_X, swap_last
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
@@ -71,37 +72,61 @@ class Workspace:
     so that a training step allocates only its results: a fresh array above glibc's mmap
     threshold (128 KB) costs its page faults every step, up to ~40 % of a batched step
     (benchmarks/bench_train.py). Small arrays are cheaper to allocate than to look up, so
-    below ``MIN_BYTES`` per activation there is no workspace. One set per (leading shape, n,
-    dtype), per thread (``threading.local``); at most ``KEEP`` sets per thread, the least
-    recently used dropped. Nothing outside the call ever sees a buffer."""
+    below ``MIN_BYTES`` per activation there is no workspace, and above ``MAX_BYTES`` per set
+    (one huge model) neither: its arithmetic dwarfs the page faults, and a kernel should not
+    hold that much memory between calls.
 
-    KEEP, MIN_BYTES = 4, 64 * 1024
+    One set per (leading shape, n, dtype), per thread (``threading.local``); at most ``KEEP``
+    sets per thread, the least recently used dropped; ``clear()`` frees them. A call holds its
+    set exclusively (``take`` ... ``give_back``), so a loss that calls the same model again
+    gets buffers of its own. The output layer is never a buffer (the loss sees, and may keep,
+    a fresh ``yhat``), and nothing outside the call ever sees one. A deep copy or a pickle
+    starts with no buffers; a shallow copy shares them (harmless, by the rule above)."""
+
+    KEEP, MIN_BYTES, MAX_BYTES = 4, 64 * 1024, 16 * 2**20
 
     def __init__(self, widths: tuple):
-        self.widths = widths                 # (h1, ..., out): every layer's output width
+        self.widths = widths                 # (h1, ..., h_{L-1}): the hidden layers' widths
+        self._max, self._sum = max(widths, default=0), sum(widths)
         self._local = threading.local()
 
-    def __reduce__(self):                    # a copied or pickled model starts with no buffers
+    def __reduce__(self):
         return Workspace, (self.widths,)
 
-    def get(self, lead: tuple, n: int, dtype: np.dtype) -> dict | None:
-        """The buffers for this block shape, or None when they are too small to pay off."""
-        if n * max(self.widths) * dtype.itemsize * (lead[0] if lead else 1) < self.MIN_BYTES:
+    def _sets(self) -> dict:
+        return self._local.__dict__.setdefault("sets", {})
+
+    def take(self, lead: tuple, n: int, dtype: np.dtype) -> dict | None:
+        """The buffers for this block shape, removed from the workspace until ``give_back``;
+        None when they would be too small to pay off, too large to keep, or there are no
+        hidden layers."""
+        row_bytes = n * math.prod(lead) * dtype.itemsize
+        if not self.widths or row_bytes * self._max < self.MIN_BYTES:
             return None
-        sets = self._local.__dict__.setdefault("sets", {})
-        key = (lead, n, dtype)
-        work = sets.pop(key, None) or self._new(lead, n, dtype)
-        sets[key] = work                                    # the most recently used last
-        if len(sets) > self.KEEP:
+        if 3 * row_bytes * self._sum > self.MAX_BYTES:
+            return None
+        return self._sets().pop((lead, n, dtype), None) or self._new(lead, n, dtype)
+
+    def give_back(self, work: dict) -> None:
+        """Return a set from ``take`` (the most recently used; the oldest beyond KEEP goes)."""
+        sets = self._sets()
+        sets[work["key"]] = work
+        while len(sets) > self.KEEP:
             del sets[next(iter(sets))]
-        return work
+
+    def clear(self) -> None:
+        """Free this thread's buffers."""
+        self._sets().clear()
 
     def _new(self, lead: tuple, n: int, dtype: np.dtype) -> dict:
-        scratch = {h: (np.empty(lead + (n, h), dtype), np.empty(lead + (n, h), dtype))
-                   for h in set(self.widths[:-1])}        # layers of one width share them
-        return {"z": [np.empty(lead + (n, h), dtype) for h in self.widths],
-                "d": [scratch[h][0] for h in self.widths[:-1]],
-                "t": [scratch[h][1] for h in self.widths[:-1]]}
+        """Per hidden layer: z (its activation, kept for the backward pass) and d (d loss / d
+        its activation); layers of one width share a scratch t. Each d is distinct, as the
+        product writing layer l's d reads layer l+1's."""
+        def empty(h):
+            return np.empty(lead + (n, h), dtype)
+        scratch = {h: empty(h) for h in set(self.widths)}
+        return {"key": (lead, n, dtype), "z": [empty(h) for h in self.widths],
+                "d": [empty(h) for h in self.widths], "t": [scratch[h] for h in self.widths]}
 
 
 @dataclass(frozen=True)
@@ -149,7 +174,7 @@ class MLP(Model):
 
     @cached_property
     def _workspace(self) -> Workspace:
-        return Workspace(self.sizes[1:])
+        return Workspace(self.sizes[1:-1])
 
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
         """Output ``(n, out)`` or ``(K, n, out)``, and the cache backward needs:
@@ -186,22 +211,29 @@ class MLP(Model):
 
     def _loss_and_grad(self, params, X, y, loss) -> tuple:
         W1 = params["W1"]
-        work = self._workspace.get(W1.shape[:-2], X.shape[0], W1.dtype)
-        yhat, cache = self._forward(params, X, False, keep_pre=False,
-                                    out=None if work is None else work["z"])
-        value, dyhat = loss(yhat, y)
-        return value, self._backward(params, cache["a"], dyhat, work)
+        work = self._workspace.take(W1.shape[:-2], X.shape[0], W1.dtype)
+        try:
+            yhat, cache = self._forward(params, X, False, keep_pre=False,
+                                        out=None if work is None else work["z"])
+            value, dyhat = loss(yhat, y)
+            dyhat = check_output_grad(dyhat, yhat.shape, yhat.dtype)
+            return value, self._backward(params, cache["a"], dyhat, work)
+        finally:
+            if work is not None:
+                self._workspace.give_back(work)
 
     def _forward(self, params, X, check: bool, keep_pre: bool, out: list | None = None
                  ) -> tuple[np.ndarray, dict]:
-        """Activations (and pre-activations when ``keep_pre``); ``out``: a buffer per layer."""
+        """Activations (and pre-activations when ``keep_pre``); ``out``: a buffer per hidden
+        layer (the output is always a new array)."""
         if check:        # ``check=False``: the caller (``train.fit``) validated them already
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         a = X
         acts, pre = [a], []
         for l, (W, b, act) in enumerate(self._layers):
-            z = np.matmul(a, params[W], out=None if out is None else out[l])    # (K, n, h)
+            buf = out[l] if out is not None and l < len(out) else None
+            z = np.matmul(a, params[W], out=buf)                            # (K, n, h)
             z += params[b][..., None, :]
             if keep_pre:
                 pre.append(z)
@@ -212,11 +244,8 @@ class MLP(Model):
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
         """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output."""
         acts = cache["a"]
-        dyhat = np.asarray(dyhat, dtype=acts[-1].dtype)      # (K, n, out)
-        if dyhat.shape != acts[-1].shape:
-            raise ValueError(f"dyhat must have the output's shape {acts[-1].shape}, "
-                             f"got {dyhat.shape}")
-        return self._backward(params, acts, dyhat, None)
+        out = acts[-1]                                                      # (K, n, out)
+        return self._backward(params, acts, check_output_grad(dyhat, out.shape, out.dtype), None)
 
     def _backward(self, params, acts, dz, work: dict | None) -> dict[str, np.ndarray]:
         """Every gradient, from the activations ``[X, a1, ..., aL]`` and ``dz`` = d loss /

@@ -29,7 +29,14 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from wdlib import _checks, losses
-from wdlib.models.base import Model, check_params, check_X, draw_params, swap_last
+from wdlib.models.base import (
+    Model,
+    check_output_grad,
+    check_params,
+    check_X,
+    draw_params,
+    swap_last,
+)
 from wdlib.models.mlp import ACTIVATIONS, _activate, _activation_grad, _through_weights
 
 
@@ -158,7 +165,8 @@ class NormMLP(Model):
         loss = losses.get(loss)
         yhat, cache = self._forward(params, X, check, keep_pre=False)
         value, dyhat = loss(yhat, y)
-        return value, self._backward(params, cache, np.asarray(dyhat, dtype=yhat.dtype))
+        return value, self._backward(params, cache,
+                                     check_output_grad(dyhat, yhat.shape, yhat.dtype))
 
     def _forward(self, params, X, check: bool, keep_pre: bool) -> tuple[np.ndarray, dict]:
         if check:
@@ -179,11 +187,8 @@ class NormMLP(Model):
 
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
         """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output."""
-        dz = np.asarray(dyhat, dtype=cache["out"].dtype)      # float64, or float32 throughout
-        if dz.shape != cache["out"].shape:
-            raise ValueError(f"dyhat must have the output's shape {cache['out'].shape}, "
-                             f"got {dz.shape}")
-        return self._backward(params, cache, dz)
+        out = cache["out"]
+        return self._backward(params, cache, check_output_grad(dyhat, out.shape, out.dtype))
 
     def _backward(self, params, cache, dz) -> dict[str, np.ndarray]:
         hidden, (WL, bL) = self._keys

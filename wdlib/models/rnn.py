@@ -8,7 +8,14 @@ from functools import cached_property
 import numpy as np
 
 from wdlib import _checks
-from wdlib.models.base import Model, check_params, check_X, draw_params, swap_last
+from wdlib.models.base import (
+    Model,
+    check_output_grad,
+    check_params,
+    check_X,
+    draw_params,
+    swap_last,
+)
 
 
 @dataclass(frozen=True)
@@ -93,10 +100,7 @@ class RNN(Model):
         X, hs = cache["X"], cache["h"]
         T = hs.shape[0] - 1
         hT = hs[T]                                                         # (K, n, H)
-        dy = np.asarray(dyhat, dtype=hT.dtype)                             # (K, n, out)
-        if dy.shape != hT.shape[:-1] + (self.n_out,):
-            raise ValueError(f"dyhat must have the output's shape "
-                             f"{hT.shape[:-1] + (self.n_out,)}, got {dy.shape}")
+        dy = check_output_grad(dyhat, hT.shape[:-1] + (self.n_out,), hT.dtype)  # (K, n, out)
         ones = np.ones(dy.shape[-2], dtype=dy.dtype)
         x_t = X.transpose(1, 2, 0)                                         # (T, n_in, n)
         grads = {"Wy": swap_last(hT) @ dy, "by": ones @ dy}
