@@ -161,6 +161,11 @@ def _sqrt(x):
     return math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
 
 
+def _scratch(a):
+    """``a`` as the ``out=`` of a ufunc when it is an array (a 0-d result is a scalar: None)."""
+    return a if isinstance(a, np.ndarray) else None
+
+
 def _zeros(p) -> np.ndarray:
     """A zero state buffer shaped like parameter p, in its float dtype."""
     return np.zeros(np.shape(p), dtype=_float(p))
@@ -397,15 +402,16 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8) -> Optimizer:
     def update(grads, state, params=None):
         t = state.count + 1
         m, v, out = {}, {}, {}
-        for k, g in grads.items():         # the formulas above, each temporary written over
-            beta1, beta2 = _pm(b1, g), _pm(b2, g)
-            mk = beta1 * state.m[k]                                              # (K, ...)
-            mk += (1 - beta1) * g           # (a 0-d result is a scalar: `+=` rebinds it,
+        for k, g in grads.items():         # the formulas above; one scratch array (tmp)
+            beta1, beta2 = _pm(b1, g), _pm(b2, g)       # holds each temporary in turn (a new
+            mk = beta1 * state.m[k]                     # array per temporary costs page faults
+            tmp = (1 - beta1) * g                       # for a large K)            # (K, ...)
+            mk += tmp                       # (a 0-d result is a scalar: `+=` rebinds it,
             vk = beta2 * state.v[k]         #  so the names are stored after the updates)
-            g2 = (1 - beta2) * g
-            g2 *= g
-            vk += g2
-            denom = np.sqrt(vk)
+            tmp = np.multiply(g, 1 - beta2, out=_scratch(tmp))
+            tmp *= g
+            vk += tmp
+            denom = np.sqrt(vk, out=_scratch(tmp))
             denom /= _sqrt(1 - beta2**t)
             denom += _pm(eps, g)
             direction = mk / (1 - beta1**t)
