@@ -40,6 +40,21 @@ def test_views_of_the_groups_are_the_parameters_with_the_models_shapes(K):
         assert c.flags.c_contiguous and not np.shares_memory(c, groups[lay.slices[k][0]])
 
 
+def test_groups_may_be_chosen_but_must_hold_every_parameter_once():
+    model = _Shapes()
+    params = {k: np.full((2,) + s, i, dtype=float) for i, (k, s) in enumerate(model.shapes.items())}
+    lay = layout.Layout(model, 2, {"first": ("W1",), "rest": ("s", "b1", "W2", "g")})
+    groups = lay.group(params)
+    assert {k: v.shape for k, v in groups.items()} == {"first": (2, 6), "rest": (2, 12)}
+    for k, v in lay.views(groups).items():
+        np.testing.assert_array_equal(v, params[k])
+    for members in ({"a": ("W1", "s", "b1", "W2")},                          # g missing
+                    {"a": ("W1", "s", "b1", "W2", "g"), "b": ("g",)},        # g twice
+                    {"a": ("W1", "s", "b1", "W2", "g", "x")}):               # not a parameter
+        with pytest.raises(ValueError, match="members must hold every parameter key once"):
+            layout.Layout(model, 2, members)
+
+
 def test_finite_per_model_looks_at_every_entry():
     # squares that overflow are not a divergence; an inf or a NaN anywhere is
     assert loop.finite_per_model({"a": np.array([1e200, -1e200]), "b": np.ones(2)}, None)

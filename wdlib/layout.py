@@ -1,4 +1,5 @@
-"""Parameter groups: a model's parameters as two flat vectors, the weights and the rest.
+"""Parameter groups: a model's parameters as a few flat vectors (by default two: the weights and
+the rest).
 
 ``fit`` trains on ``{"W": every weight matrix, flattened and concatenated, "b": every other
 parameter}`` instead of one array per layer, so each gradient transform (penalty, clipping, the
@@ -27,12 +28,18 @@ WEIGHTS, OTHER = "W", "b"
 
 
 class Layout:
-    """Where each parameter of ``model`` sits in the groups (weights first, in ``weight_keys``
-    order; then the other parameters in ``shapes`` order). ``K``: None or the number of models."""
+    """Where each parameter of ``model`` sits in the groups. ``K``: None or the number of
+    models. ``members``: ``{group name: parameter keys}``, every key of the model in exactly one
+    group; by default ``{"W": weight_keys, "b": every other key}`` (in ``shapes`` order)."""
 
-    def __init__(self, model, K: int | None):
-        weights = tuple(model.weight_keys)
-        members = {WEIGHTS: weights, OTHER: tuple(k for k in model.shapes if k not in weights)}
+    def __init__(self, model, K: int | None, members: Mapping[str, tuple] | None = None):
+        if members is None:
+            weights = tuple(model.weight_keys)
+            members = {WEIGHTS: weights, OTHER: tuple(k for k in model.shapes if k not in weights)}
+        keys = [k for group in members.values() for k in group]
+        if sorted(keys) != sorted(model.shapes):
+            raise ValueError(f"members must hold every parameter key once, {sorted(model.shapes)}"
+                             f", got {dict(members)}")
         self.K, self.shapes = K, dict(model.shapes)
         lead = () if K is None else (K,)
         self.slices = {}                # param key -> (group, slice of the group, full shape)

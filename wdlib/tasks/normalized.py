@@ -16,13 +16,11 @@ NumPy only; nothing is computed on import.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
-from itertools import accumulate
 
 import numpy as np
 
-from wdlib import _checks, loop, losses, models, optim
+from wdlib import _checks, layout, loop, losses, models, optim
 from wdlib.data import Dataset
 
 N, N_VAL, D, HIDDEN, BATCH = 256, 512, 8, 32, 32
@@ -69,33 +67,15 @@ def angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return 2.0 * np.arctan2(np.linalg.norm(a - b, axis=1), np.linalg.norm(a + b, axis=1))
 
 
-# The run trains on two arrays, ``{KEY: W1, REST: every other parameter, (K, 97)}``: each
-# optimizer transform (decay on W1 only, momentum, Adam, the lr) acts element by element, so it
-# does on the group what it did per parameter (the same arithmetic on every number) in 2 array
-# operations instead of 5, and the loop's finiteness test and update too. The model sees views.
+# The run trains on two arrays, ``{KEY: W1, REST: every other parameter, (K, 97)}`` (a
+# ``layout.Layout``): each optimizer transform (decay on W1 only, momentum, Adam, the lr) acts
+# element by element, so it does on the group what it did per parameter (the same arithmetic on
+# every number) in 2 array operations instead of 5, and the loop's finiteness test and update
+# too. The model sees views.
 REST = "rest"
-_REST_KEYS = tuple(k for k in MODEL.shapes if k != KEY)                 # g1, b1, W2, b2
-_REST_ENDS = tuple(accumulate(math.prod(MODEL.shapes[k]) for k in _REST_KEYS))
-_REST_CUTS = tuple((k, slice(end - math.prod(MODEL.shapes[k]), end), MODEL.shapes[k])
-                   for k, end in zip(_REST_KEYS, _REST_ENDS, strict=True))
+GROUPS = {KEY: (KEY,), REST: tuple(k for k in MODEL.shapes if k != KEY)}    # g1, b1, W2, b2
 RECORD_CHUNK = 16       # steps of W1 and ∂L/∂W1 kept before their statistics are computed: the
 #                         temporaries stay under 128 KiB for K = 3 (no fresh mmap each chunk)
-
-
-def _group(params: dict) -> dict:
-    """``{KEY: W1, REST: (K, 97)}`` from a dict with the model's keys (new arrays)."""
-    K = params[KEY].shape[0]
-    return {KEY: params[KEY].copy(),
-            REST: np.concatenate([params[k].reshape(K, -1) for k in _REST_KEYS], axis=1)}
-
-
-def _views(groups: dict) -> dict:
-    """The model's parameter dict as views of the groups (no copy)."""
-    rest, K = groups[REST], groups[REST].shape[0]
-    out = {KEY: groups[KEY]}
-    for k, cut, shape in _REST_CUTS:
-        out[k] = rest[:, cut].reshape((K, *shape))
-    return out
 
 
 class _Recorder:
@@ -190,20 +170,21 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     ds = dataset(data_seed)
     seeds = np.broadcast_to(seed, (K,)) if np.ndim(seed) else np.full(K, seed)
     lr_k, lam_k = np.broadcast_to(lr, (K,)).copy(), np.broadcast_to(lam, (K,)).copy()
-    params = _group(MODEL.init(seed=seeds, scale=init_scale))
+    lay = layout.Layout(MODEL, K, GROUPS)
+    params = lay.group(MODEL.init(seed=seeds, scale=init_scale))
     opt = OPTIMIZERS[optimizer](lr_k, lam_k)
     batch = loop.minibatches(N, batch_size, data_seed)
     record = _Recorder(steps, K, params[KEY][0].size)
 
     def objective(p, t):
         idx = batch(t)
-        loss, g = MODEL.loss_and_grad(_views(p), ds.X[idx], ds.y[idx], losses.mse, check=t == 0)
-        return loss, {KEY: g[KEY], REST: np.concatenate([g[k].reshape(K, -1)
-                                                         for k in _REST_KEYS], axis=1)}
+        loss, g = MODEL.loss_and_grad(lay.views(p), ds.X[idx], ds.y[idx], losses.mse,
+                                      check=t == 0)
+        return loss, lay.group(g)
 
     run = loop.run(objective, params, opt, steps, K=K, monitor=record, divergence=divergence)
     rec = record.finish(run)
-    final = {k: v.copy() for k, v in _views(run.params).items()}
+    final = lay.ungroup(run.params)
     val = losses.mse(MODEL.forward(final, ds.X_val), ds.y_val)[0]
     return {**rec, "val_loss": val, "params": final, "diverged_at": run.diverged_at,
             "lr": lr_k, "lam": lam_k, "optimizer": optimizer, "divergence": divergence}
