@@ -6,11 +6,19 @@ tagged so nbval skips what it cannot compare, the lesson shape, a solutions note
 and the README listing every lesson.
 """
 
+import base64
+import io
 import json
 import re
 from pathlib import Path
 
+import matplotlib
+import matplotlib.image
+import numpy as np
 import pytest
+from IPython.core.pylabtools import print_figure
+
+from wdlib import live
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -73,6 +81,48 @@ def test_a_static_figure_precedes_every_dashboard(path):
         if DASHBOARD.search(src) and not _has_png(cell):
             assert any(_has_png(c) for c in cells[max(0, i - 3):i]), \
                 f"code cell {i} builds a dashboard with no static figure just before it"
+
+
+BUILT = re.compile(r"(\w+) = live\.catalog\(\)\[\"(\w+)\"\]\(\)")   # dash = ...["name"]()
+STATIC = re.compile(r"(\w+)\.static\(\)")
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    return matplotlib.image.imread(io.BytesIO(png), format="png")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.name)
+def test_stored_dashboard_figures_are_current(path):
+    """Each stored ``dash.static()`` figure is, pixel for pixel, what the dashboard draws now
+    (a change to a dashboard must come with a re-run of its notebooks: ``make notebooks``).
+    Exact only under the matplotlib that drew them (recorded by tools/execute_notebooks.py):
+    another version may lay text out differently, so then the test is skipped, saying why."""
+    nb = _load(path)
+    drawn_with = nb["metadata"].get("wdlib", {}).get("rendered_with_matplotlib")
+    assert drawn_with, "notebook not executed by tools/execute_notebooks.py (make notebooks)"
+    if drawn_with != matplotlib.__version__:
+        pytest.skip(f"stored figures drawn with matplotlib {drawn_with}, "
+                    f"this is {matplotlib.__version__}")
+    built, compared = {}, 0
+    for i, cell in enumerate(_code_cells(nb)):
+        src = "".join(cell["source"])
+        built.update(BUILT.findall(src))
+        shown = STATIC.search(src)
+        if shown is None or not _has_png(cell):
+            continue
+        assert shown.group(1) in built, f"code cell {i}: which dashboard is {shown.group(1)}?"
+        dash = live.catalog()[built[shown.group(1)]]()
+        try:
+            fresh = _pixels(print_figure(dash.static(), "png"))
+        finally:
+            dash.close()
+        stored = _pixels(base64.b64decode(next(
+            o["data"]["image/png"] for o in cell["outputs"] if "image/png" in o.get("data", {}))))
+        assert fresh.shape == stored.shape and np.array_equal(fresh, stored), \
+            f"code cell {i}: the stored figure of {built[shown.group(1)]!r} is out of date"
+        compared += 1
+    if path in NOTEBOOKS and any(DASHBOARD.search("".join(c["source"])) for c in _code_cells(nb)):
+        assert compared, "a lesson with a dashboard but no stored dash.static() figure compared"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)

@@ -1,7 +1,8 @@
 """Re-execute notebooks in place so their stored outputs follow the library (`make notebooks`).
 
 Widget state is not stored (the dashboards need a live kernel anyway); the static figure before
-each dashboard is what GitHub and nbviewer show.
+each dashboard is what GitHub and nbviewer show. The matplotlib version is recorded in the
+notebook's metadata (``wdlib.rendered_with_matplotlib``) for tests/test_notebooks.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import matplotlib
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor
 
@@ -21,6 +23,9 @@ def execute(path: Path) -> float:
         nb, {"metadata": {"path": str(path.parent)}})
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
+    # tests/test_notebooks.py compares the stored dashboard figures pixel for pixel with fresh
+    # renders, under the matplotlib that drew them (another version may place text differently).
+    nb.metadata["wdlib"] = {"rendered_with_matplotlib": matplotlib.__version__}
     for cell in nb.cells:               # no timestamps: a re-run changes only what it computed
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
