@@ -123,6 +123,11 @@ def test_bad_inputs():
         losses.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 1.5]))
     with pytest.raises(ValueError, match=r"logits must have shape .* C >= 2"):
         losses.softmax_cross_entropy(np.zeros((2, 1)), np.array([0, 0]))
+    for loss in (losses.mse, losses.binary_cross_entropy):       # a mean over nothing: 0/0
+        with pytest.raises(ValueError, match=r"needs at least one entry, got yhat of shape"):
+            loss(np.zeros((0, 1)), np.zeros((0, 1)))
+    with pytest.raises(ValueError, match=r"needs at least one sample, got logits of shape"):
+        losses.softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0, dtype=int))
     with pytest.raises(ValueError, match=r"yhat must have shape"):
         losses.mse(np.zeros(3), np.zeros(3))
 

@@ -164,6 +164,10 @@ def test_bad_data_names_the_argument():
     with pytest.raises(ValueError,
                        match=r"X and y must have the same number of rows, got 64 and 63"):
         train.fit(NET, MOONS.X, MOONS.y[:-1], loss="bce")
+    with pytest.raises(ValueError, match=r"X must have at least one sample \(row\), got shape"):
+        train.fit(NET, MOONS.X[:0], MOONS.y[:0], loss="bce")
+    with pytest.raises(ValueError, match=r"X_val must have at least one sample"):
+        train.fit(NET, MOONS.X, MOONS.y, X_val=MOONS.X[:0], y_val=MOONS.y[:0], loss="bce")
 
 
 def test_allocator_tuning_is_on_for_glibc_and_can_be_declined(monkeypatch):

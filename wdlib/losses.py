@@ -39,6 +39,8 @@ def _prepare(yhat, y, name: str) -> tuple[np.ndarray, np.ndarray]:
     if y.shape != yhat.shape[-2:]:
         raise ValueError(f"y must have shape {yhat.shape[-2:]} to match yhat {yhat.shape} "
                          f"for {name}, got {y.shape}")
+    if y.size == 0:                          # the mean over no entry is 0/0
+        raise ValueError(f"{name} needs at least one entry, got yhat of shape {yhat.shape}")
     return yhat, y
 
 
@@ -136,6 +138,9 @@ def softmax_cross_entropy(logits, y) -> tuple:
         raise ValueError(f"logits must have shape (n, C) or (K, n, C) with C >= 2 classes, "
                          f"got {z.shape}")
     n, C = z.shape[-2:]
+    if n == 0:                               # the mean over no sample is 0/0
+        raise ValueError(f"softmax_cross_entropy needs at least one sample, got logits of "
+                         f"shape {z.shape}")
     Y = _targets(y, n, C).astype(z.dtype, copy=False)   # (n, C)
     logp = log_softmax(z)                             # (K, n, C)
     value = -np.einsum("...ij,ij->...", logp, Y) / n

@@ -492,6 +492,8 @@ def _params_K(model, params: Mapping) -> int | None:
 def _xy(x_name: str, X, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:
     """Validated data: finite float64 arrays with as many rows; y as a column (n, 1)."""
     X, y = _checks.finite_array(x_name, X), _checks.finite_array(y_name, y)
+    if X.ndim == 0 or X.shape[0] == 0:       # a mean loss over no sample is 0/0
+        raise ValueError(f"{x_name} must have at least one sample (row), got shape {X.shape}")
     _checks.same_rows(x_name, X, y_name, y)
     return X, (y[:, None] if y.ndim == 1 else y)
 
