@@ -224,3 +224,18 @@ def test_in_place_mutation_of_an_input_is_named():
     ok, line = run(lambda f: _core.check("t", f, lambda p, lam: {"W1": lam * p["W1"]},
                                          [({"W1": np.ones(3)}, 2.0)]), mutates_dict)
     assert not ok and "modified its input `p` in place" in line, line
+
+
+# --------------------------------------------------------------------------- fuzzing findings
+
+def test_a_float16_answer_is_not_judged_at_float16_precision():
+    """float16's eps (~1e-3) once gave a tolerance of ~100 %: 0.5 passed as any half-MSE."""
+    ok, line = run(lesson00.check_half_mse, lambda a, b: np.float16(0.5))
+    assert not ok, line
+    ok, line = run(lesson00.check_half_mse,
+                   lambda a, b: np.float16(0.5 * np.mean((a - b) ** 2)))
+    assert not ok and "float16 is not precise enough" in line, line
+    ok, line = run(lesson00.check_half_mse,
+                   lambda a, b: np.float32(0.5 * np.mean((a - b) ** 2)))
+    assert ok, line
+

@@ -37,7 +37,7 @@ SYS_EXIT = ("your function called sys.exit() (it raised SystemExit): return the 
             "of exiting")
 MUTATED = ("your function modified its input `{name}` in place: work on a copy "
            "(e.g. {name} = {name}.copy() or build a new array)")
-FLOAT32 = ("float32 is not precise enough here: your float32 answer is close to the expected one "
+FLOAT32 = ("{dtype} is not precise enough here: your {dtype} answer is close to the expected one "
            "but differs by {rel:.1e} (relative); compute in float64 (the default)")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
@@ -179,6 +179,9 @@ def _call_in_thread(fn, args, seconds):
 
 # --------------------------------------------------------------------------- answer forms
 
+_EPS32 = float(np.finfo(np.float32).eps)
+
+
 def _low_precision(value) -> float | None:
     """The machine epsilon of the least precise float in the answer (None: float64 or no float)."""
     eps = None
@@ -273,7 +276,7 @@ def _tolerances(want: dict, rtol: float, atol: float, eps: float | None):
     """Per-key (rtol, atol): the checker's, loosened to the precision of a float32 answer."""
     if eps is None:
         return {k: (rtol, atol) for k in want}
-    r = max(rtol, 1000.0 * eps)                                      # ~1e-4 for float32
+    r = max(rtol, 1000.0 * min(eps, _EPS32))        # ~1e-4: float32's, also for float16 (~1.0)
     return {k: (r, max(atol, r * float(np.max(np.abs(w), initial=0.0)))) for k, w in want.items()}
 
 
@@ -488,7 +491,7 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
         want = _accepted_variant(got, want, tol, accept, args)
     if all(got[k].shape == want[k].shape for k in want) and _all_close(got, want, tol):
         if eps is not None and not float32:
-            return FLOAT32.format(rel=_rel(got, want))
+            return FLOAT32.format(dtype=_precision(eps), rel=_rel(got, want))
         return (args, got, want, tol, eps, True)
     hint = _permutation(got, want, tol)
     if hint:
@@ -619,8 +622,14 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
     if any(r[4] is not None for r in wrong) and all(
             _all_close(r[1], r[2], {k: (1e-2, 1e-2 * float(np.max(np.abs(w), initial=0.0)))
                                     for k, w in r[2].items()}) for r in wrong):
-        return FLOAT32.format(rel=max(_rel(r[1], r[2]) for r in wrong))
+        eps = max(r[4] for r in wrong if r[4] is not None)
+        return FLOAT32.format(dtype=_precision(eps), rel=max(_rel(r[1], r[2]) for r in wrong))
     return "not equal to the expected answer: " + _describe(got, want, tol)
+
+
+def _precision(eps: float) -> str:
+    """The name of the low-precision float type with this machine epsilon."""
+    return "float32" if eps <= _EPS32 else "float16"
 
 
 def _rel(got: dict, want: dict) -> float:
