@@ -239,3 +239,8 @@ def test_a_float16_answer_is_not_judged_at_float16_precision():
                    lambda a, b: np.float32(0.5 * np.mean((a - b) ** 2)))
     assert ok, line
 
+
+def test_an_answer_at_the_largest_float_is_described_not_a_checker_failure():
+    ok, line = run(lesson00.check_half_mse, lambda a, b: np.finfo(np.float64).max)
+    assert not ok and "could not judge" not in line and "expected" in line, line
+

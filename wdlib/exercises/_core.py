@@ -296,7 +296,8 @@ def _fmt(x: float, near: float | None = None) -> str:
     digits = 4
     if near is not None and x != near and near != 0:
         rel = abs(x - near) / abs(near)
-        digits = min(17, max(4, int(np.ceil(-np.log10(rel))) + 2))
+        if rel < 1.0:                                # inf for a huge answer: 4 digits
+            digits = min(17, max(4, int(np.ceil(-np.log10(rel))) + 2))
     return f"{x:.{digits}g}"
 
 
