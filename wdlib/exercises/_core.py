@@ -456,31 +456,42 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
                     f"function itself")
         return (f"expected a function, got {type(fn).__name__}: pass the function itself, "
                 f"without calling it (no parentheses)")
-    try:
-        runs = []
-        for args in cases:
-            out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
-                            rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
-                            accept=accept, inputs_unchanged=inputs_unchanged)
-            if isinstance(out, str):
-                # an answer that was already wrong on earlier inputs: the mistake it made there
-                # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
-                earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False) \
-                    if any(not r[5] for r in runs) else None
-                return earlier or out
-            runs.append(out)
-        return _verdict(runs, mistakes=mistakes, hints=hints)
+    learner_err = np.geterr()             # the learner's code runs under the caller's settings,
+    try:                                  # the checker's arithmetic (huge answers) never warns
+        with np.errstate(all="ignore"):   # or raises, and a learner's np.seterr does not leak
+            return _judge_cases(fn, reference, cases, mistakes=mistakes, hints=hints,
+                                convert=convert, form_hint=form_hint, rtol=rtol, atol=atol,
+                                float32=float32, time_limit=time_limit, accept=accept,
+                                inputs_unchanged=inputs_unchanged, learner_err=learner_err)
     except _Timeout:                                 # a late alarm, outside the learner's call
         return TIMED_OUT.format(s=time_limit)
     except Exception as exc:  # noqa: BLE001 - never a traceback in the learner's notebook
         return INTERNAL.format(err=f"{type(exc).__name__}: {exc}")
 
 
+def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
+                 float32, time_limit, accept, inputs_unchanged, learner_err) -> str | None:
+    runs = []
+    for args in cases:
+        out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
+                        rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
+                        accept=accept, inputs_unchanged=inputs_unchanged,
+                        learner_err=learner_err)
+        if isinstance(out, str):
+            # an answer that was already wrong on earlier inputs: the mistake it made there
+            # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
+            earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False) \
+                if any(not r[5] for r in runs) else None
+            return earlier or out
+        runs.append(out)
+    return _verdict(runs, mistakes=mistakes, hints=hints)
+
+
 def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
-              accept, inputs_unchanged=True):
+              accept, inputs_unchanged=True, learner_err=None):
     """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``."""
     want = _canonical(reference(*args))
-    raw = _student_answer(fn, args, time_limit, inputs_unchanged)
+    raw = _student_answer(fn, args, time_limit, inputs_unchanged, learner_err)
     if isinstance(raw, _Hint):
         return str(raw)
     eps = _low_precision(raw)
@@ -507,12 +518,14 @@ class _Hint(str):
     """A message for the learner instead of a value (a str subclass, so it is told apart)."""
 
 
-def _student_answer(fn, args, time_limit, inputs_unchanged=True):
-    """The learner's return value on copies of ``args``, or a ``_Hint`` saying what went wrong."""
+def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=None):
+    """The learner's return value on copies of ``args``, or a ``_Hint`` saying what went wrong.
+    ``learner_err``: NumPy's error settings for the call (``np.seterr``), restored after it."""
     pristine = copy.deepcopy(tuple(args))
     given = copy.deepcopy(pristine)
     try:
-        raw = _call(fn, given, time_limit)
+        with np.errstate(**(learner_err or np.geterr())):
+            raw = _call(fn, given, time_limit)
     except NotImplementedError:
         return _Hint(NOT_IMPLEMENTED)
     except _Timeout:
