@@ -97,3 +97,15 @@ def test_norm_missing_or_extra_keys_are_named_as_the_learner_wrote_them():
     ok, line = run(L.check_clip_by_norm, extra)
     assert not ok and "grad:" not in line and "unexpected ['W3']" in line, line
 
+
+def test_angle_nan_in_any_form_gets_the_clip_hint():
+    def no_clip(a, b):
+        u = np.concatenate([np.ravel(a[k]) for k in a])
+        v = np.concatenate([np.ravel(b[k]) for k in a])
+        with np.errstate(invalid="ignore"):                   # a notebook only warns
+            cos = u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
+            return np.array(np.degrees(np.arccos(cos)))
+
+    for wrap in (lambda x: x, lambda x: [x]):
+        ok, line = run(L.check_angle, lambda a, b, w=wrap: w(no_clip(a, b)))
+        assert not ok and "np.clip(cos, -1, 1)" in line, line

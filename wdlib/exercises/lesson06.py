@@ -201,7 +201,7 @@ def _angle_mistakes(a, b):
 
 
 def _angle_form(got, a, b):
-    if isinstance(got, (float, np.floating)) and np.isnan(got):
+    if np.size(got) == 1 and np.isnan(np.asarray(got, dtype=np.float64)).all():
         return ("you returned NaN: rounding can push the cosine a hair outside [−1, 1]; "
                 "use np.arccos(np.clip(cos, -1, 1))")
     return None
