@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from exercise_harness import run
 
-from wdlib.exercises import _core, lesson00, lesson08
+from wdlib.exercises import _core, lesson00, lesson03, lesson08
 
 
 def _hang(*a):
@@ -224,3 +224,52 @@ def test_in_place_mutation_of_an_input_is_named():
     ok, line = run(lambda f: _core.check("t", f, lambda p, lam: {"W1": lam * p["W1"]},
                                          [({"W1": np.ones(3)}, 2.0)]), mutates_dict)
     assert not ok and "modified its input `p` in place" in line, line
+
+
+# --------------------------------------------------------------------------- fuzzing findings
+
+def test_a_float16_answer_is_not_judged_at_float16_precision():
+    """float16's eps (~1e-3) once gave a tolerance of ~100 %: 0.5 passed as any half-MSE."""
+    ok, line = run(lesson00.check_half_mse, lambda a, b: np.float16(0.5))
+    assert not ok, line
+    ok, line = run(lesson00.check_half_mse,
+                   lambda a, b: np.float16(0.5 * np.mean((a - b) ** 2)))
+    assert not ok and "float16 is not precise enough" in line, line
+    ok, line = run(lesson00.check_half_mse,
+                   lambda a, b: np.float32(0.5 * np.mean((a - b) ** 2)))
+    assert ok, line
+
+
+def test_an_answer_at_the_largest_float_is_described_not_a_checker_failure():
+    ok, line = run(lesson00.check_half_mse, lambda a, b: np.finfo(np.float64).max)
+    assert not ok and "could not judge" not in line and "expected" in line, line
+
+
+def test_the_learners_numpy_error_state_neither_breaks_the_checker_nor_leaks(recwarn):
+    """A learner's np.seterr(all="raise") made the checker's own arithmetic raise (overflow in
+    the ratio of a huge answer to the expected one): "could not judge"; and it stayed set."""
+    def raises_then_huge(w, t):
+        np.seterr(all="raise")
+        return np.full(np.shape(w), np.finfo(np.float64).max)
+
+    before = np.geterr()
+    with np.errstate(**before):                   # a failing checker must not leak it either
+        ok, line = run(lesson03.check_soft_threshold, raises_then_huge)
+        assert np.geterr() == before
+    assert not ok and "could not judge" not in line and "entries differ" in line, line
+    ok, line = run(lesson03.check_soft_threshold,
+                   lambda w, t: np.full(np.shape(w), np.finfo(np.float64).max))
+    assert not ok and "could not judge" not in line, line
+    assert not [w for w in recwarn if "exercises" in w.filename], [str(w) for w in recwarn]
+
+
+def test_the_learners_code_runs_under_the_callers_numpy_error_state():
+    seen = []
+
+    def spy(a, b):
+        seen.append(np.geterr()["divide"])
+        return 0.5 * np.mean((a - b) ** 2)
+
+    with np.errstate(divide="raise"):
+        ok, _ = run(lesson00.check_half_mse, spy)
+    assert ok and set(seen) == {"raise"}, seen

@@ -85,3 +85,27 @@ test_angle_correct = accepts(L.check_angle, ANGLE_CORRECT)
 test_angle_mistakes = names(L.check_angle, L.ANGLE_HINTS, ANGLE_MISTAKES)
 test_angle_robust = robust(L.check_angle)
 test_angle_robust_extra = robust_extra(L.check_angle)
+
+
+def test_norm_missing_or_extra_keys_are_named_as_the_learner_wrote_them():
+    """The clipped dict's keys were reported as the checker's internal 'grad:W1', ..."""
+    only_weights = lambda g, m: ({k: v for k, v in _clip()(g, m)[0].items()   # noqa: E731
+                                  if k.startswith("W")}, _norm(g))
+    ok, line = run(L.check_clip_by_norm, only_weights)
+    assert not ok and "grad:" not in line and "missing ['b1', 'b2']" in line, line
+    extra = lambda g, m: ({**_clip()(g, m)[0], "W3": np.zeros(2)}, _norm(g))  # noqa: E731
+    ok, line = run(L.check_clip_by_norm, extra)
+    assert not ok and "grad:" not in line and "unexpected ['W3']" in line, line
+
+
+def test_angle_nan_in_any_form_gets_the_clip_hint():
+    def no_clip(a, b):
+        u = np.concatenate([np.ravel(a[k]) for k in a])
+        v = np.concatenate([np.ravel(b[k]) for k in a])
+        with np.errstate(invalid="ignore"):                   # a notebook only warns
+            cos = u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
+            return np.array(np.degrees(np.arccos(cos)))
+
+    for wrap in (lambda x: x, lambda x: [x]):
+        ok, line = run(L.check_angle, lambda a, b, w=wrap: w(no_clip(a, b)))
+        assert not ok and "np.clip(cos, -1, 1)" in line, line

@@ -37,7 +37,7 @@ SYS_EXIT = ("your function called sys.exit() (it raised SystemExit): return the 
             "of exiting")
 MUTATED = ("your function modified its input `{name}` in place: work on a copy "
            "(e.g. {name} = {name}.copy() or build a new array)")
-FLOAT32 = ("float32 is not precise enough here: your float32 answer is close to the expected one "
+FLOAT32 = ("{dtype} is not precise enough here: your {dtype} answer is close to the expected one "
            "but differs by {rel:.1e} (relative); compute in float64 (the default)")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
@@ -179,6 +179,9 @@ def _call_in_thread(fn, args, seconds):
 
 # --------------------------------------------------------------------------- answer forms
 
+_EPS32 = float(np.finfo(np.float32).eps)
+
+
 def _low_precision(value) -> float | None:
     """The machine epsilon of the least precise float in the answer (None: float64 or no float)."""
     eps = None
@@ -273,7 +276,7 @@ def _tolerances(want: dict, rtol: float, atol: float, eps: float | None):
     """Per-key (rtol, atol): the checker's, loosened to the precision of a float32 answer."""
     if eps is None:
         return {k: (rtol, atol) for k in want}
-    r = max(rtol, 1000.0 * eps)                                      # ~1e-4 for float32
+    r = max(rtol, 1000.0 * min(eps, _EPS32))        # ~1e-4: float32's, also for float16 (~1.0)
     return {k: (r, max(atol, r * float(np.max(np.abs(w), initial=0.0)))) for k, w in want.items()}
 
 
@@ -293,7 +296,8 @@ def _fmt(x: float, near: float | None = None) -> str:
     digits = 4
     if near is not None and x != near and near != 0:
         rel = abs(x - near) / abs(near)
-        digits = min(17, max(4, int(np.ceil(-np.log10(rel))) + 2))
+        if rel < 1.0:                                # inf for a huge answer: 4 digits
+            digits = min(17, max(4, int(np.ceil(-np.log10(rel))) + 2))
     return f"{x:.{digits}g}"
 
 
@@ -452,31 +456,42 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
                     f"function itself")
         return (f"expected a function, got {type(fn).__name__}: pass the function itself, "
                 f"without calling it (no parentheses)")
-    try:
-        runs = []
-        for args in cases:
-            out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
-                            rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
-                            accept=accept, inputs_unchanged=inputs_unchanged)
-            if isinstance(out, str):
-                # an answer that was already wrong on earlier inputs: the mistake it made there
-                # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
-                earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False) \
-                    if any(not r[5] for r in runs) else None
-                return earlier or out
-            runs.append(out)
-        return _verdict(runs, mistakes=mistakes, hints=hints)
+    learner_err = np.geterr()             # the learner's code runs under the caller's settings,
+    try:                                  # the checker's arithmetic (huge answers) never warns
+        with np.errstate(all="ignore"):   # or raises, and a learner's np.seterr does not leak
+            return _judge_cases(fn, reference, cases, mistakes=mistakes, hints=hints,
+                                convert=convert, form_hint=form_hint, rtol=rtol, atol=atol,
+                                float32=float32, time_limit=time_limit, accept=accept,
+                                inputs_unchanged=inputs_unchanged, learner_err=learner_err)
     except _Timeout:                                 # a late alarm, outside the learner's call
         return TIMED_OUT.format(s=time_limit)
     except Exception as exc:  # noqa: BLE001 - never a traceback in the learner's notebook
         return INTERNAL.format(err=f"{type(exc).__name__}: {exc}")
 
 
+def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
+                 float32, time_limit, accept, inputs_unchanged, learner_err) -> str | None:
+    runs = []
+    for args in cases:
+        out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
+                        rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
+                        accept=accept, inputs_unchanged=inputs_unchanged,
+                        learner_err=learner_err)
+        if isinstance(out, str):
+            # an answer that was already wrong on earlier inputs: the mistake it made there
+            # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
+            earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False) \
+                if any(not r[5] for r in runs) else None
+            return earlier or out
+        runs.append(out)
+    return _verdict(runs, mistakes=mistakes, hints=hints)
+
+
 def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
-              accept, inputs_unchanged=True):
+              accept, inputs_unchanged=True, learner_err=None):
     """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``."""
     want = _canonical(reference(*args))
-    raw = _student_answer(fn, args, time_limit, inputs_unchanged)
+    raw = _student_answer(fn, args, time_limit, inputs_unchanged, learner_err)
     if isinstance(raw, _Hint):
         return str(raw)
     eps = _low_precision(raw)
@@ -488,7 +503,7 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
         want = _accepted_variant(got, want, tol, accept, args)
     if all(got[k].shape == want[k].shape for k in want) and _all_close(got, want, tol):
         if eps is not None and not float32:
-            return FLOAT32.format(rel=_rel(got, want))
+            return FLOAT32.format(dtype=_precision(eps), rel=_rel(got, want))
         return (args, got, want, tol, eps, True)
     hint = _permutation(got, want, tol)
     if hint:
@@ -503,12 +518,14 @@ class _Hint(str):
     """A message for the learner instead of a value (a str subclass, so it is told apart)."""
 
 
-def _student_answer(fn, args, time_limit, inputs_unchanged=True):
-    """The learner's return value on copies of ``args``, or a ``_Hint`` saying what went wrong."""
+def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=None):
+    """The learner's return value on copies of ``args``, or a ``_Hint`` saying what went wrong.
+    ``learner_err``: NumPy's error settings for the call (``np.seterr``), restored after it."""
     pristine = copy.deepcopy(tuple(args))
     given = copy.deepcopy(pristine)
     try:
-        raw = _call(fn, given, time_limit)
+        with np.errstate(**(learner_err or np.geterr())):
+            raw = _call(fn, given, time_limit)
     except NotImplementedError:
         return _Hint(NOT_IMPLEMENTED)
     except _Timeout:
@@ -619,8 +636,14 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
     if any(r[4] is not None for r in wrong) and all(
             _all_close(r[1], r[2], {k: (1e-2, 1e-2 * float(np.max(np.abs(w), initial=0.0)))
                                     for k, w in r[2].items()}) for r in wrong):
-        return FLOAT32.format(rel=max(_rel(r[1], r[2]) for r in wrong))
+        eps = max(r[4] for r in wrong if r[4] is not None)
+        return FLOAT32.format(dtype=_precision(eps), rel=max(_rel(r[1], r[2]) for r in wrong))
     return "not equal to the expected answer: " + _describe(got, want, tol)
+
+
+def _precision(eps: float) -> str:
+    """The name of the low-precision float type with this machine epsilon."""
+    return "float32" if eps <= _EPS32 else "float16"
 
 
 def _rel(got: dict, want: dict) -> float:

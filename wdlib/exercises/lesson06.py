@@ -130,6 +130,18 @@ def _norm_convert(got):
     return _flat(clipped, norm)
 
 
+def _norm_keys(got, grads, max_norm) -> str | None:
+    """The clipped dict's keys against those of ``grads``, named as the learner wrote them
+    (the generic key check would show the flat keys 'grad:W1', ...)."""
+    keys = {k[len("grad:"):] for k in got if k != "norm"}
+    missing, extra = sorted(set(grads) - keys), sorted(keys - set(grads))
+    if missing or extra:
+        return (f"the clipped dict must have the keys of grads, {sorted(grads)}"
+                + (f"; missing {missing}" if missing else "")
+                + (f"; unexpected {extra}" if extra else ""))
+    return None
+
+
 # --------------------------------------------------------------------------- checkers
 
 def _norm_mistakes(grads, max_norm):
@@ -156,7 +168,8 @@ def _norm_mistakes(grads, max_norm):
 def check_clip_by_norm(fn: Callable, *, grade: bool = False):
     """Check your ``clip_by_norm_exercise(grads, max_norm) -> (clipped, norm)``."""
     return check("clip_by_norm", fn, _ref_clip_by_norm, _norm_cases(1), mistakes=_norm_mistakes,
-                 hints=CLIP_NORM_HINTS, convert=_norm_convert, grade=grade)
+                 hints=CLIP_NORM_HINTS, convert=_norm_convert, form_hint=_norm_keys,
+                 grade=grade)
 
 
 def _value_mistakes(grads, c):
@@ -188,7 +201,7 @@ def _angle_mistakes(a, b):
 
 
 def _angle_form(got, a, b):
-    if isinstance(got, (float, np.floating)) and np.isnan(got):
+    if np.size(got) == 1 and np.isnan(np.asarray(got, dtype=np.float64)).all():
         return ("you returned NaN: rounding can push the cosine a hair outside [−1, 1]; "
                 "use np.arccos(np.clip(cos, -1, 1))")
     return None
