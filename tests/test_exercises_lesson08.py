@@ -57,6 +57,16 @@ def test_adamw_outputs_in_the_wrong_order():
     assert not ok and "swapped" in line, line
 
 
+def test_adamw_t_minus_one_is_named_at_the_first_step():
+    """t − 1 in the bias correction divides by 1 − b^0 = 0 at t = 1 (the checker's first case):
+    the hint names that step, not a generic NaN."""
+    def t_minus_one(*a):
+        with np.errstate(divide="ignore", invalid="ignore"):     # as a notebook: inf, no raise
+            return _adamw(dt=-1)(*a)
+    ok, line = run(L.check_adamw_step, t_minus_one)
+    assert not ok and "did the bias correction use t − 1?" in line, line
+
+
 def test_adamw_says_which_output_is_wrong():
     def bad_v(*a):
         w, m, v = _adamw()(*a)

@@ -131,12 +131,21 @@ def _adamw_mistakes(*args):
     return out
 
 
+def _adamw_form(got, w, g, m, v, t, lr, wd):
+    """At the first step (t = 1) a bias correction with t − 1 divides by 1 − b^0 = 0."""
+    if t == 1 and not np.isfinite(np.asarray(got["w"], dtype=np.float64)).all():
+        return ("your new w is not finite at the first step (t = 1): did the bias correction "
+                "use t − 1? (1 − b1^0) is 0; with t = 1, 2, ... divide by (1 − b1^t) and "
+                "(1 − b2^t)")
+    return None
+
+
 def check_adamw_step(fn: Callable, *, grade: bool = False):
     """Check your ``adamw_step(w, g, m, v, t, lr, wd) -> (w, m, v)``."""
     return check("adamw_step", fn, _ref_adamw_step, _step_cases(8), mistakes=_adamw_mistakes,
                  hints=ADAMW_HINTS, convert=outputs("w", "m", "v", what="a triple (w, m, v): "
                                                     "the new weights and both new moments"),
-                 rtol=1e-7, atol=1e-12, grade=grade)
+                 form_hint=_adamw_form, rtol=1e-7, atol=1e-12, grade=grade)
 
 
 def _fixed_point_mistakes(g, lam):
