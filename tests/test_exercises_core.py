@@ -263,7 +263,11 @@ def test_the_learners_numpy_error_state_neither_breaks_the_checker_nor_leaks(rec
     assert not [w for w in recwarn if "exercises" in w.filename], [str(w) for w in recwarn]
 
 
-def test_the_learners_code_runs_under_the_callers_numpy_error_state():
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_learners_code_runs_under_the_callers_numpy_error_state(thread, monkeypatch):
+    """On the main thread (a timer) and in the helper thread (Windows, a timer in use)."""
+    if thread:
+        monkeypatch.delattr(signal, "setitimer")
     seen = []
 
     def spy(a, b):

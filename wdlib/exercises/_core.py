@@ -16,6 +16,7 @@ raises ``AssertionError(hint)`` instead of returning a falsy result.
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import ctypes
 import signal
@@ -154,10 +155,11 @@ def _call(fn: Callable, args: tuple, seconds: float):
 
 def _call_in_thread(fn, args, seconds):
     box: dict = {}
-
+    context = contextvars.copy_context()   # the caller's settings (np.errstate is a context
+                                           # variable; a new thread would start from defaults)
     def target():
         try:
-            box["value"] = fn(*args)
+            box["value"] = context.run(fn, *args)
         except BaseException as exc:       # noqa: BLE001 - handed back to the caller's thread
             box["error"] = exc
 
