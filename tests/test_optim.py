@@ -108,6 +108,34 @@ def test_adam_bias_correction_two_steps():
     assert w == pytest.approx(1 - 0.1 / (1 + 1e-8) + (0.1 / 3) / (1 + 1e-8), abs=1e-15)
 
 
+@pytest.mark.parametrize("p_dtype, g_dtype", [(np.float64, np.float64), (np.float32, np.float32),
+                                              (np.float64, np.float32), (np.float32, np.float64)])
+def test_adam_direction_is_the_documented_arithmetic_bit_for_bit(p_dtype, g_dtype):
+    """The formulas in scale_by_adam's docstring, one NumPy operation each, give the same bits
+    as the update (which reuses a scratch array), also for a gradient of another dtype than
+    the parameters, and per-model (K,) hyperparameters."""
+    rng = np.random.default_rng(3)
+    b1, b2, eps = np.array([0.9, 0.5]), np.array([0.999, 0.9]), 1e-8
+    opt = optim.scale_by_adam(b1, b2, eps)
+    params = {"W": rng.standard_normal((2, 3, 4)).astype(p_dtype),
+              "s": rng.standard_normal(2).astype(p_dtype)}
+    state = opt.init(params)
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v = {k: np.zeros_like(x) for k, x in params.items()}
+    for t in (1, 2, 3):
+        grads = {k: rng.standard_normal(x.shape).astype(g_dtype) for k, x in params.items()}
+        out, state = opt.update(grads, state, params)
+        for k, g in grads.items():
+            shape = (2,) + (1,) * (g.ndim - 1)
+            c1 = b1.reshape(shape).astype(g.dtype) if g.dtype == np.float32 else b1.reshape(shape)
+            c2 = b2.reshape(shape).astype(g.dtype) if g.dtype == np.float32 else b2.reshape(shape)
+            m[k] = c1 * m[k] + (1 - c1) * g
+            v[k] = c2 * v[k] + ((1 - c2) * g) * g
+            denom = np.sqrt(v[k]) / np.sqrt(1 - c2**t) + eps
+            want = (m[k] / (1 - c1**t)) / denom
+            assert out[k].dtype == want.dtype and np.array_equal(out[k], want), (k, t)
+
+
 def test_adam_eps_is_added_after_the_bias_correction():
     # first step, g = 0.5: m̂ = 0.5, √v̂ = 0.5, so the step is lr·0.5/(0.5 + eps) = 0.05.
     # (eps added to √v before the correction would give 0.1·0.5·√0.001/(√0.00025 + 0.5) ≈ 0.003)

@@ -161,9 +161,12 @@ def _sqrt(x):
     return math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
 
 
-def _scratch(a):
-    """``a`` as the ``out=`` of a ufunc when it is an array (a 0-d result is a scalar: None)."""
-    return a if isinstance(a, np.ndarray) else None
+def _scratch(a, like):
+    """``a`` as the ``out=`` of a ufunc whose result is shaped and typed like ``like``: None
+    when it cannot hold it unchanged (a 0-d result is a scalar; a gradient of another dtype
+    than the state would round the result to its own)."""
+    ok = isinstance(a, np.ndarray) and a.dtype == like.dtype and a.shape == np.shape(like)
+    return a if ok else None
 
 
 def _zeros(p) -> np.ndarray:
@@ -408,10 +411,10 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8) -> Optimizer:
             tmp = (1 - beta1) * g                       # for a large K)            # (K, ...)
             mk += tmp                       # (a 0-d result is a scalar: `+=` rebinds it,
             vk = beta2 * state.v[k]         #  so the names are stored after the updates)
-            tmp = np.multiply(g, 1 - beta2, out=_scratch(tmp))
+            tmp = np.multiply(g, 1 - beta2, out=_scratch(tmp, g))
             tmp *= g
             vk += tmp
-            denom = np.sqrt(vk, out=_scratch(tmp))
+            denom = np.sqrt(vk, out=_scratch(tmp, vk))
             denom /= _sqrt(1 - beta2**t)
             denom += _pm(eps, g)
             direction = mk / (1 - beta1**t)
