@@ -214,8 +214,23 @@ def test_training_buffers_are_reused_but_never_returned(monkeypatch, sizes):
     assert np.array_equal(v1, v3)
     _equal(g1, g3, 0.0)
     monkeypatch.setattr(models.mlp.Workspace, "MIN_BYTES", 0)
-    monkeypatch.setattr(models.mlp.Workspace, "MAX_BYTES", 0)           # too big to keep
+    monkeypatch.setattr(models.mlp.Workspace, "MAX_LAYER_BYTES", 0)     # too big to keep
     assert m._workspace.take((4,), 10, f64) is None
+
+
+def test_the_workspace_bound_is_per_layer_so_deep_nets_keep_their_buffers():
+    """A batched step of a 12-hidden-layer net of width 64 (5 models: one block) keeps its
+    buffers, ~18 MB (more than a bound on the whole set would allow); one layer beyond
+    ``MAX_LAYER_BYTES`` gets none."""
+    f64 = np.dtype(np.float64)
+    deep = models.MLP((2,) + (64,) * 12 + (1,))
+    Xd, yd = np.random.default_rng(0).normal(size=(200, 2)), np.zeros((200, 1))
+    deep.loss_and_grad(deep.init(seed=np.arange(5)), Xd, yd)
+    kept = deep._workspace._sets()
+    assert list(kept) == [((5,), 200, f64)] and len(kept[(5,), 200, f64]["z"]) == 12
+    unit = 5 * 200 * 8                                                   # bytes per hidden unit
+    huge = models.MLP((2, models.mlp.Workspace.MAX_LAYER_BYTES // (3 * unit) + 1, 1))
+    assert huge._workspace.take((5,), 200, f64) is None
 
 
 def test_a_loss_may_call_the_model_and_keep_what_it_sees(monkeypatch):
