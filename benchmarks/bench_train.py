@@ -17,7 +17,8 @@ ratios mean much):
 Rows: (1) 32 MLPs 2->32->32->1 on 200 points, AdamW, 500 steps, float64 and float32 (us per
 model-step; JAX: vmap + jit of the whole loop, compile time excluded and printed; PyTorch: one
 bmm-batched model); (2) one slider retrain, 2->16->16->1 on 60 points, 300 SGD steps
-(wdlib vs PyTorch eager vs JAX jit); (3) K batched vs a loop of K single runs.
+(wdlib vs PyTorch eager vs JAX jit); (3) K batched vs a loop of K single runs; (4) larger single
+models (784->128->10 softmax, 2->256->256->1) vs PyTorch eager, with the bare matmul of each.
 """
 
 from __future__ import annotations
@@ -272,6 +273,71 @@ def row_slider(rounds, torch, jax):
         print(f"  {c:<26} {1e3 * np.median(ts):7.1f} ms{rel}{note}")
 
 
+def torch_single_fit(torch, start, X, y, steps, optimizer, loss, lr):
+    """One model in PyTorch eager, as ``fit`` trains it: tanh hidden layers, AdamW (weights
+    decayed 1e-2, biases not) or SGD with momentum 0.9; returns the last loss."""
+    P = {k: torch.tensor(v, requires_grad=True) for k, v in start.items()}
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    ws, bs = [P[k] for k in P if k.startswith("W")], [P[k] for k in P if k.startswith("b")]
+    opt = (torch.optim.AdamW([{"params": ws, "weight_decay": 1e-2},
+                              {"params": bs, "weight_decay": 0.0}], lr=lr)
+           if optimizer == "adamw" else torch.optim.SGD(ws + bs, lr=lr, momentum=0.9))
+    lossf = (torch.nn.CrossEntropyLoss() if loss == "softmax_ce"
+             else torch.nn.BCEWithLogitsLoss())
+    L = len(ws)
+    for _ in range(steps):
+        opt.zero_grad()
+        a = Xt
+        for l in range(1, L + 1):
+            a = a @ P[f"W{l}"] + P[f"b{l}"]
+            if l < L:
+                a = torch.tanh(a)
+        loss_t = lossf(a, yt)
+        loss_t.backward()
+        opt.step()
+    return float(loss_t.detach())
+
+
+def row_single_sizes(rounds, torch):
+    """Larger single models, where BLAS does most of the work: wdlib (NumPy's OpenBLAS) vs
+    PyTorch eager (its own BLAS, MKL on x86 wheels), and the bare matmul of the largest layer,
+    which says how much of the difference is the BLAS library rather than either framework."""
+    if torch is None:
+        return
+    print("\n== one larger model, 100 steps (float64): wdlib vs PyTorch eager ==")
+    rng = np.random.default_rng(0)
+    for sizes, n, loss in (((784, 128, 10), 512, "softmax_ce"), ((2, 256, 256, 1), 500, "bce")):
+        X = rng.normal(size=(n, sizes[0]))
+        y = (rng.integers(0, sizes[-1], n) if loss == "softmax_ce"
+             else (X[:, :1] > 0).astype(float))
+        mlp = models.MLP(sizes)
+        start = mlp.init(seed=0)
+        for opt, lr in (("adamw", 1e-3), ("momentum", 1e-2)):
+            single_vs_torch(torch, mlp, start, X, y, loss, opt, lr, rounds)
+        W = max((start[k] for k in mlp.weight_keys), key=np.size)     # the largest layer
+        bare_matmul(torch, rng.normal(size=(n, W.shape[0])), W, rounds)
+
+
+def single_vs_torch(torch, mlp, start, X, y, loss, opt, lr, rounds):
+    kw = dict(weight_decay=1e-2) if opt == "adamw" else {}
+    times = interleaved({
+        "wdlib": lambda: train.fit(mlp, X, y, loss=loss, optimizer=opt, lr=lr, steps=100,
+                                   params=start, record="loss", **kw),
+        "PyTorch": lambda: torch_single_fit(torch, start, X, y, 100, opt, loss, lr)}, rounds)
+    print(f"  {'->'.join(map(str, mlp.sizes)):<14} n={len(X):<4} {opt:<8} wdlib "
+          f"{1e3 * np.median(times['wdlib']):6.1f} ms  PyTorch "
+          f"{1e3 * np.median(times['PyTorch']):6.1f} ms  PyTorch/wdlib = "
+          f"{ratio(times, 'PyTorch', 'wdlib'):.2f}x")
+
+
+def bare_matmul(torch, A, W, rounds):
+    At, Wt = torch.tensor(A), torch.tensor(W)
+    times = interleaved({"numpy": lambda: [A @ W for _ in range(20)],
+                         "torch": lambda: [At @ Wt for _ in range(20)]}, rounds)
+    print(f"  {'':<14} bare A @ W, {A.shape} x {W.shape}: torch/numpy = "
+          f"{ratio(times, 'torch', 'numpy'):.2f}x")
+
+
 def row_batched_vs_loop(rounds):
     print("\n== K models batched vs a Python loop of K single runs (float64) ==")
     moons = data.two_moons(n=200, n_val=200, noise=0.2, seed=0)
@@ -303,7 +369,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--steps", type=int, default=500, help="steps of the batched AdamW row")
-    ap.add_argument("--only", choices=("batched", "slider", "loop"), default=None)
+    ap.add_argument("--only", choices=("batched", "slider", "loop", "sizes"), default=None)
     ap.add_argument("--clock", choices=tuple(CLOCKS), default="wall",
                     help="wall time (default) or this process's CPU time")
     ap.add_argument("--keep-freed-memory", action="store_true",
@@ -324,6 +390,8 @@ def main():
         row_slider(args.rounds, torch, jax)
     if args.only in (None, "loop"):
         row_batched_vs_loop(args.rounds)
+    if args.only in (None, "sizes"):
+        row_single_sizes(args.rounds, torch)
 
 
 if __name__ == "__main__":
