@@ -2,11 +2,14 @@
 
 Widget state is not stored (the dashboards need a live kernel anyway); the static figure before
 each dashboard is what GitHub and nbviewer show. The matplotlib version is recorded in the
-notebook's metadata (``wdlib.rendered_with_matplotlib``) for tests/test_notebooks.py.
+notebook's metadata (``wdlib.rendered_with_matplotlib``) for tests/test_notebooks.py, and the
+kernels run with ``WDLIB_PIXEL_RATIO=1`` (the figures are stored at 1x whatever the caller's
+environment says).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -33,6 +36,10 @@ def execute(path: Path) -> float:
 
 
 def main(paths: list[str]) -> None:
+    # The kernels inherit this process's environment (jupyter_client copies os.environ when it
+    # starts each one): the dashboards render at 1x (wdlib/live/framework.py reads
+    # WDLIB_PIXEL_RATIO on import), not at a HiDPI ratio the caller's shell may have set.
+    os.environ["WDLIB_PIXEL_RATIO"] = "1"
     for p in paths:
         print(f"{p}: executed in {execute(Path(p)):.1f} s", flush=True)
 
