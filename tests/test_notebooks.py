@@ -99,7 +99,8 @@ def test_stored_dashboard_figures_are_current(path, monkeypatch):
     (a change to a dashboard must come with a re-run of its notebooks: ``make notebooks``).
     Exact only under the matplotlib and the FreeType that drew them (recorded by
     tools/execute_notebooks.py): another version of either may lay out or rasterize text
-    differently, so then the test is skipped, saying why."""
+    differently, so then the test is skipped, saying why. (The `test` extra pins matplotlib,
+    and with it the FreeType its wheels bundle, so `make test` compares.)"""
     nb = _load(path)
     recorded = nb["metadata"].get("wdlib", {})
     drawn_with = recorded.get("rendered_with_matplotlib")
