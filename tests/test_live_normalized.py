@@ -4,6 +4,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import warnings  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -56,6 +58,20 @@ def test_train_batched_equals_separate():
         for key in ("norm", "angle", "loss"):
             np.testing.assert_allclose(both[key][:, k], one[key][:, 0], rtol=1e-10, atol=1e-13)
 
+
+def test_a_diverging_run_records_no_cosine_where_its_gradient_vanished_and_no_warning():
+    """SGD at lr 30 blows W1 up with a finite loss, so the default rule (a non-finite loss or
+    parameter) lets it run on, until ∂L/∂W1 is exactly 0: cos(W1, ∂L/∂W1) has no value there
+    (it was 0/0). 40 steps: the last 8 are flushed after loop.run, outside its np.errstate."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = task.train("SGD", np.array([0.1, 30.0]), 0.1, 40)
+    assert r["diverged_at"] == (None, None)
+    vanished = r["grad_norm"][:, 1] == 0
+    assert vanished[-8:].all() and np.isfinite(r["norm"][:, 1]).all()
+    assert np.isnan(r["cos"][vanished, 1]).all()
+    assert np.isfinite(r["cos"][~vanished, 1]).all() and np.isfinite(r["cos"][:, 0]).all()
+    assert np.all(np.abs(r["cos"][:, 0]) < 1e-4)            # scale-invariant: ∂L/∂W1 ⟂ W1
 
 def test_a_collapsing_run_gives_words_not_nan_or_a_warning(dash):
     # SGDW, lr 0.5, λ 1: W1 is wiped out every step ((1 − λ)·W1 = 0) and the output layer's loss

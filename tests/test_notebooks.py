@@ -13,12 +13,14 @@ import re
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ft2font
 import matplotlib.image
 import numpy as np
 import pytest
 from IPython.core.pylabtools import print_figure
 
 from wdlib import live
+from wdlib.live import framework
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -92,17 +94,29 @@ def _pixels(png: bytes) -> np.ndarray:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.name)
-def test_stored_dashboard_figures_are_current(path):
+def test_stored_dashboard_figures_are_current(path, monkeypatch):
     """Each stored ``dash.static()`` figure is, pixel for pixel, what the dashboard draws now
     (a change to a dashboard must come with a re-run of its notebooks: ``make notebooks``).
-    Exact only under the matplotlib that drew them (recorded by tools/execute_notebooks.py):
-    another version may lay text out differently, so then the test is skipped, saying why."""
+    Exact only under the matplotlib and the FreeType that drew them (recorded by
+    tools/execute_notebooks.py): another version of either may lay out or rasterize text
+    differently, so then the test is skipped, saying why. (The `test` extra pins matplotlib,
+    and with it the FreeType its wheels bundle, so `make test` compares.)"""
     nb = _load(path)
-    drawn_with = nb["metadata"].get("wdlib", {}).get("rendered_with_matplotlib")
-    assert drawn_with, "notebook not executed by tools/execute_notebooks.py (make notebooks)"
+    recorded = nb["metadata"].get("wdlib", {})
+    drawn_with = recorded.get("rendered_with_matplotlib")
+    freetype = recorded.get("rendered_with_freetype")
+    assert drawn_with and freetype, \
+        "notebook not executed by tools/execute_notebooks.py (make notebooks)"
     if drawn_with != matplotlib.__version__:
         pytest.skip(f"stored figures drawn with matplotlib {drawn_with}, "
                     f"this is {matplotlib.__version__}")
+    if freetype != matplotlib.ft2font.__freetype_version__:
+        pytest.skip(f"stored figures drawn with FreeType {freetype}, this matplotlib uses "
+                    f"FreeType {matplotlib.ft2font.__freetype_version__} (text rasterizes "
+                    f"differently)")
+    # The stored figures are drawn at 1x (tools/execute_notebooks.py sets WDLIB_PIXEL_RATIO=1);
+    # a developer's WDLIB_PIXEL_RATIO=2 (read on import) must not fail the comparison.
+    monkeypatch.setattr(framework, "PIXEL_RATIO", 1.0)
     built, compared = {}, 0
     for i, cell in enumerate(_code_cells(nb)):
         src = "".join(cell["source"])

@@ -1,17 +1,21 @@
 """Re-execute notebooks in place so their stored outputs follow the library (`make notebooks`).
 
 Widget state is not stored (the dashboards need a live kernel anyway); the static figure before
-each dashboard is what GitHub and nbviewer show. The matplotlib version is recorded in the
-notebook's metadata (``wdlib.rendered_with_matplotlib``) for tests/test_notebooks.py.
+each dashboard is what GitHub and nbviewer show. The matplotlib and FreeType versions are recorded
+in the notebook's metadata (``wdlib.rendered_with_matplotlib``, ``wdlib.rendered_with_freetype``)
+for tests/test_notebooks.py, and the kernels run with ``WDLIB_PIXEL_RATIO=1`` (the figures are
+stored at 1x whatever the caller's environment says).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ft2font
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor
 
@@ -24,8 +28,10 @@ def execute(path: Path) -> float:
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
     # tests/test_notebooks.py compares the stored dashboard figures pixel for pixel with fresh
-    # renders, under the matplotlib that drew them (another version may place text differently).
-    nb.metadata["wdlib"] = {"rendered_with_matplotlib": matplotlib.__version__}
+    # renders, under the matplotlib and the FreeType that drew them (another version of either
+    # may place or rasterize text differently).
+    nb.metadata["wdlib"] = {"rendered_with_matplotlib": matplotlib.__version__,
+                            "rendered_with_freetype": matplotlib.ft2font.__freetype_version__}
     for cell in nb.cells:               # no timestamps: a re-run changes only what it computed
         cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
@@ -33,6 +39,10 @@ def execute(path: Path) -> float:
 
 
 def main(paths: list[str]) -> None:
+    # The kernels inherit this process's environment (jupyter_client copies os.environ when it
+    # starts each one): the dashboards render at 1x (wdlib/live/framework.py reads
+    # WDLIB_PIXEL_RATIO on import), not at a HiDPI ratio the caller's shell may have set.
+    os.environ["WDLIB_PIXEL_RATIO"] = "1"
     for p in paths:
         print(f"{p}: executed in {execute(Path(p)):.1f} s", flush=True)
 

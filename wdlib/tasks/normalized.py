@@ -113,11 +113,20 @@ class _Recorder:
         rows = slice(t0, t0 + n)
         alive = self.alive[rows]
         nan = np.nan
-        self.rec["norm"][rows] = np.where(alive, np.sqrt(sq), nan)
-        self.rec["grad_norm"][rows] = np.where(alive, np.sqrt(gsq), nan)
+        w, g = np.sqrt(sq), np.sqrt(gsq)                  # ‖W1‖, ‖∂L/∂W1‖
+        self.rec["norm"][rows] = np.where(alive, w, nan)
+        self.rec["grad_norm"][rows] = np.where(alive, g, nan)
         self.rec["loss"][rows] = np.where(alive, self.rec["loss"][rows], nan)
-        self.rec["cos"][rows] = np.where(alive, np.einsum("tki,tki->tk", W, G)
-                                         / np.sqrt(sq * gsq), nan)
+        # cos(W1, ∂L/∂W1) has a value only where both norms are positive and finite. A run that
+        # diverges with a finite loss (the default rule, a non-finite loss or parameter, lets it
+        # go on) saturates until ∂L/∂W1 is exactly 0, and ‖W1‖² can overflow: 0/0 or ∞·0. Those
+        # entries are NaN, as for stopped runs, and never computed (dividing gave NaN and a
+        # RuntimeWarning whenever the last chunk was flushed after loop.run, outside its
+        # np.errstate). ‖W1‖·‖∂L/∂W1‖, not √(‖W1‖²·‖∂L/∂W1‖²): that product could overflow.
+        defined = alive & (0 < w) & (w < np.inf) & (0 < g) & (g < np.inf)
+        wg = np.multiply(w, g, out=np.ones_like(w), where=defined)
+        self.rec["cos"][rows] = np.divide(np.einsum("tki,tki->tk", W, G), wg,
+                                          out=np.full_like(w, nan), where=defined)
         first = 0 if t0 > 0 else 1                        # step 0 has no W1 before it
         pairs = self.W[first:n + 1]
         if len(pairs) > 1:
