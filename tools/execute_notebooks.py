@@ -3,8 +3,9 @@
 Widget state is not stored (the dashboards need a live kernel anyway); the static figure before
 each dashboard is what GitHub and nbviewer show. The matplotlib and FreeType versions are recorded
 in the notebook's metadata (``wdlib.rendered_with_matplotlib``, ``wdlib.rendered_with_freetype``)
-for tests/test_notebooks.py, and the kernels run with ``WDLIB_PIXEL_RATIO=1`` (the figures are
-stored at 1x whatever the caller's environment says).
+for tests/test_notebooks.py, and the kernels run with ``WDLIB_PIXEL_RATIO=1`` and no
+``QUERY_STRING`` (the figures are stored at 1x and at the dashboards' defaults, whatever the
+caller's environment says).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def main(paths: list[str]) -> None:
     # starts each one): the dashboards render at 1x (wdlib/live/framework.py reads
     # WDLIB_PIXEL_RATIO on import), not at a HiDPI ratio the caller's shell may have set.
     os.environ["WDLIB_PIXEL_RATIO"] = "1"
+    os.environ.pop("QUERY_STRING", None)      # a Voila page's query would move the defaults
     for p in paths:
         print(f"{p}: executed in {execute(Path(p)):.1f} s", flush=True)
 
