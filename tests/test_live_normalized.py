@@ -104,3 +104,58 @@ def test_first_run_summary_names_the_step_run_1_diverged_at():
     assert first_run_summary(late) == "run 1: angle undefined from step 12"
     huge = {**late, "norm": np.where(np.isnan(gone), np.inf, norm)}
     assert first_run_summary(huge) == "run 1: angle undefined from step 12 (‖W1‖ is not finite)"
+
+
+def test_a_diverged_run_has_a_nan_validation_loss_and_no_warning():
+    """SGD at lr 30, λ 0.1 diverges (step 53): its last finite parameters overflow the forward
+    pass, and its validation loss was inf, with a RuntimeWarning. Now NaN, as ``History`` marks a
+    stopped run; the run that did not diverge keeps its value."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = task.train("SGD", np.array([0.1, 30.0]), 0.1, 60)
+    assert r["diverged_at"][0] is None and r["diverged_at"][1] is not None
+    assert np.isfinite(r["val_loss"][0]) and np.isnan(r["val_loss"][1])
+    one = task.train("SGD", 0.1, 0.1, 60)                     # computed on the runs left only
+    assert r["val_loss"][0] == pytest.approx(one["val_loss"][0], rel=1e-12)
+
+
+def test_a_weight_growing_past_1e154_keeps_its_norm_and_angle_and_warns_nothing():
+    """SGDW with λ = 101 multiplies W1 by 1 − λ = −100 each step while the loss stays finite:
+    ‖W1‖² overflowed from step ~77 on (‖W1‖ recorded as inf, then W1/‖W1‖ = 0 and the angle 0,
+    with RuntimeWarnings). The weights are finite to step ~150: their norm grows 100x a step
+    and each step turns W1 by π (it flips sign; the gradient, ~1/‖W1‖, is negligible)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = task.train("SGDW", 0.1, np.array([0.3, 101.0]), 100)
+    assert r["diverged_at"] == (None, None)
+    norm = r["norm"][:, 1]
+    assert np.isfinite(norm).all() and norm[-1] > 1e180
+    np.testing.assert_allclose(norm[21:] / norm[20:-1], 100.0, rtol=1e-6)
+    np.testing.assert_allclose(r["angle"][20:, 1], np.pi, rtol=1e-6)
+    assert np.isfinite(r["val_loss"]).all()
+
+
+def test_the_angle_and_norm_of_huge_finite_weights_are_those_of_the_weights_scaled_down():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((4, 8, 32))
+    b = a + 0.1 * rng.standard_normal((4, 8, 32))
+    b[3] = -a[3]                                               # π: opposite directions
+    a, b = a / np.abs(a).max(), b / np.abs(b).max()            # entries in [−1, 1]
+    small = task.angle(a, b)
+    for scale in (2.0 ** 1000, 1e300, 1.5e308):                # ‖a‖² overflows from ~1e154 on
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            np.testing.assert_allclose(task.angle(scale * a, scale * b), small, rtol=1e-12)
+            np.testing.assert_allclose(task.angle(scale * a, b), small, rtol=1e-12)
+            big = task.norm(scale * a)
+        if scale < 1e308:
+            np.testing.assert_allclose(big / scale, task.norm(a), rtol=1e-12)
+        else:
+            assert np.all(big == np.inf)                       # beyond the largest float
+    assert small[3] == pytest.approx(np.pi)
+    np.testing.assert_allclose(task.norm(a), np.linalg.norm(a.reshape(4, -1), axis=1), rtol=1e-14)
+    odd = np.stack([np.zeros(3), [1.0, np.inf, 0.0], [1.0, np.nan, 0.0], [1.0, 2.0, 2.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.array_equal(task.norm(odd), [0.0, np.inf, np.nan, 3.0], equal_nan=True)
+        assert np.isnan(task.angle(odd, odd)[:3]).all() and task.angle(odd, odd)[3] == 0.0

@@ -57,14 +57,40 @@ def dataset(seed: int = 0) -> Dataset:
     return Dataset(X, y, X_val, y_val, {"a": a, "b": b, "noise": 0.3})
 
 
+def _scaled(a: np.ndarray):
+    """A ``(K, size)`` array's rows divided by their largest |entry|, so that squaring them
+    cannot overflow (‖a‖² of finite weights overflows past ~1e154: a run whose W1 grows without
+    bound while its loss stays finite, e.g. SGDW with λ > 2, had ‖W1‖ = inf and a/‖a‖ = 0, so
+    wrong angles). Returns ``(top, ok, length)`` per row — the largest |entry|, where it is
+    finite and > 0, and the norm of the scaled row (in [1, √size] where ok, else 0) — and the
+    unit rows (NaN where not ok: a zero or non-finite row has no direction)."""
+    top = np.max(np.abs(a), axis=1)                         # NaN where the row has a NaN
+    ok = np.isfinite(top) & (top > 0)
+    scaled = np.divide(a, top[:, None], out=np.zeros_like(a), where=ok[:, None])
+    length = np.sqrt(np.einsum("ki,ki->k", scaled, scaled))
+    unit = np.divide(scaled, length[:, None], out=np.full_like(a, np.nan), where=ok[:, None])
+    return top, ok, length, unit
+
+
+def _norm(top, ok, length) -> np.ndarray:
+    """‖a‖ from ``_scaled``: top·length; inf where a is not finite or ‖a‖ exceeds the largest
+    float itself (never an overflow warning), 0 for a zero row, NaN where a has a NaN."""
+    fits = ok & (top <= np.finfo(top.dtype).max / np.maximum(length, 1.0))
+    return np.multiply(top, length, out=np.where(ok, np.inf, top), where=fits)
+
+
+def norm(a: np.ndarray) -> np.ndarray:
+    """‖a‖ per model, ``(K, ...)`` -> ``(K,)``, without overflow for finite entries."""
+    return _norm(*_scaled(a.reshape(a.shape[0], -1))[:3])
+
+
 def angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The angle (radians) between a and b, per model: ``(K, ...)`` -> ``(K,)``. Accurate for
-    tiny angles too: 2·atan2(‖â − b̂‖, ‖â + b̂‖) (arccos of the cosine loses them)."""
-    a = a.reshape(a.shape[0], -1)
-    b = b.reshape(b.shape[0], -1)
-    a = a / np.linalg.norm(a, axis=1, keepdims=True)
-    b = b / np.linalg.norm(b, axis=1, keepdims=True)
-    return 2.0 * np.arctan2(np.linalg.norm(a - b, axis=1), np.linalg.norm(a + b, axis=1))
+    tiny angles too: 2·atan2(‖â − b̂‖, ‖â + b̂‖) (arccos of the cosine loses them). The unit
+    vectors â, b̂ are computed without overflow (``_scaled``), so any finite nonzero a and b have
+    their angle; NaN where a or b is zero or not finite."""
+    return _unit_angle(_scaled(a.reshape(a.shape[0], -1))[3],
+                       _scaled(b.reshape(b.shape[0], -1))[3])
 
 
 # The run trains on two arrays, ``{KEY: W1, REST: every other parameter, (K, 97)}`` (a
@@ -87,7 +113,7 @@ class _Recorder:
         self.rec = {name: np.full((steps, K), np.nan)
                     for name in ("norm", "grad_norm", "angle", "loss", "cos")}
         self.alive = np.zeros((steps, K), dtype=bool)
-        self.W = np.empty((RECORD_CHUNK + 1, K, size))   # row 0: the last W of the chunk before
+        self.W = np.zeros((RECORD_CHUNK + 1, K, size))   # row 0: the last W of the chunk before
         self.G = np.empty((RECORD_CHUNK, K, size))
         self.start, self.count, self.last = 0, 0, -1      # first step of the chunk, rows, step
 
@@ -108,29 +134,31 @@ class _Recorder:
         n, t0 = self.count, self.start
         if n == 0:
             return
-        W, G = self.W[1:n + 1], self.G[:n]
-        sq, gsq = np.einsum("tki,tki->tk", W, W), np.einsum("tki,tki->tk", G, G)
+        K, G = self.W.shape[1], self.G[:n]
         rows = slice(t0, t0 + n)
         alive = self.alive[rows]
         nan = np.nan
-        w, g = np.sqrt(sq), np.sqrt(gsq)                  # ‖W1‖, ‖∂L/∂W1‖
+        size = G.shape[-1]
+        # rows 0..n of self.W scaled at once: row 0 (the W1 before the chunk) is for the angles
+        w_top, w_ok, w_len, w_unit = _scaled(self.W[:n + 1].reshape(-1, size))
+        g_top, g_ok, g_len, g_unit = _scaled(G.reshape(-1, size))
+        w = _norm(w_top[K:], w_ok[K:], w_len[K:]).reshape(n, K)    # ‖W1‖, no overflow
+        g = _norm(g_top, g_ok, g_len).reshape(n, K)                # ‖∂L/∂W1‖
+        w_unit = w_unit.reshape(n + 1, K, size)
         self.rec["norm"][rows] = np.where(alive, w, nan)
         self.rec["grad_norm"][rows] = np.where(alive, g, nan)
         self.rec["loss"][rows] = np.where(alive, self.rec["loss"][rows], nan)
-        # cos(W1, ∂L/∂W1) has a value only where both norms are positive and finite. A run that
-        # diverges with a finite loss (the default rule, a non-finite loss or parameter, lets it
-        # go on) saturates until ∂L/∂W1 is exactly 0, and ‖W1‖² can overflow: 0/0 or ∞·0. Those
-        # entries are NaN, as for stopped runs, and never computed (dividing gave NaN and a
-        # RuntimeWarning whenever the last chunk was flushed after loop.run, outside its
-        # np.errstate). ‖W1‖·‖∂L/∂W1‖, not √(‖W1‖²·‖∂L/∂W1‖²): that product could overflow.
-        defined = alive & (0 < w) & (w < np.inf) & (0 < g) & (g < np.inf)
-        wg = np.multiply(w, g, out=np.ones_like(w), where=defined)
-        self.rec["cos"][rows] = np.divide(np.einsum("tki,tki->tk", W, G), wg,
-                                          out=np.full_like(w, nan), where=defined)
+        # cos(W1, ∂L/∂W1) = Ŵ·Ĝ, from the unit vectors: a value only where both are nonzero and
+        # finite, NaN otherwise (as for stopped runs). A run that diverges with a finite loss
+        # (the default rule, a non-finite loss or parameter, lets it go on) saturates until
+        # ∂L/∂W1 is exactly 0 (it was 0/0, a RuntimeWarning whenever the last chunk was flushed
+        # after loop.run, outside its np.errstate), and W1 can grow past 1e154.
+        cos = np.einsum("tki,tki->tk", w_unit[1:], g_unit.reshape(n, K, size))
+        self.rec["cos"][rows] = np.where(alive, cos, nan)
         first = 0 if t0 > 0 else 1                        # step 0 has no W1 before it
-        pairs = self.W[first:n + 1]
+        pairs = w_unit[first:]
         if len(pairs) > 1:
-            turn = _angles(pairs[:-1], pairs[1:])
+            turn = _unit_angle(pairs[:-1], pairs[1:])
             self.rec["angle"][t0 - 1 + first:t0 + n - 1] = np.where(alive[first:], turn, nan)
         self.W[0] = self.W[n]
         self.start, self.count = t0 + n, 0
@@ -144,6 +172,30 @@ class _Recorder:
             final = run.params[KEY].reshape(1, K, -1)
             self.rec["angle"][-1] = np.where(ok, _angles(self.W[:1], final)[0], np.nan)
         return self.rec
+
+
+def _val_loss(params: dict, ds: Dataset, diverged: np.ndarray) -> np.ndarray:
+    """The validation loss (½·MSE) of each run at the end, ``(K,)``: NaN for a run that diverged
+    (as ``train.History`` and the per-step records mark a stopped run; its parameters are the
+    last finite ones, from which the forward pass overflows), computed for the others only."""
+    val = np.full(len(diverged), np.nan)
+    ran = np.flatnonzero(~diverged)
+    if ran.size:
+        kept = {k: v[ran] for k, v in params.items()}
+        # A run still going with a finite loss may carry a W1 past 1e154 (SGDW with λ > 2,
+        # AdamW with lr·λ > 2 grow it without bound): LayerNorm's variance then overflows to inf
+        # and the net outputs its shift. That is the model's float64 value, the one its
+        # training steps computed inside loop.run's np.errstate: the same here, on this one
+        # forward pass, instead of a RuntimeWarning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            yhat = MODEL.forward(kept, ds.X_val)
+        val[ran] = losses.mse(yhat, ds.y_val)[0]
+    return val
+
+
+def _unit_angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``angle`` of unit vectors (the last axis), as ``angle`` computes it: NaN where either is."""
+    return 2.0 * np.arctan2(np.linalg.norm(a - b, axis=-1), np.linalg.norm(a + b, axis=-1))
 
 
 def _angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -165,8 +217,10 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     - ``angle``: the angle between W1 entering step t and W1 after step t's update;
     - ``loss``: step t's minibatch loss (½·MSE); ``cos``: cos(W1, ∂L/∂W1) at step t;
 
-    plus ``val_loss`` (K,) at the end, ``params`` and ``diverged_at`` (a tuple of K entries,
-    by ``divergence``, the one rule of ``loop.run``). Rows from a run's divergence on are NaN.
+    plus ``val_loss`` (K,) at the end (NaN for a run that diverged), ``params`` and
+    ``diverged_at`` (a tuple of K entries, by ``divergence``, the one rule of ``loop.run``).
+    Rows from a run's divergence on are NaN. Norms and angles never overflow: a W1 that grows
+    without bound while the loss stays finite has its true norm and angle while it is finite.
     The optimizer sees two arrays, W1 and the rest (``REST``): the same arithmetic as one array
     per parameter, since every transform acts element by element.
     """
@@ -194,8 +248,8 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     run = loop.run(objective, params, opt, steps, K=K, monitor=record, divergence=divergence)
     rec = record.finish(run)
     final = lay.ungroup(run.params)
-    val = losses.mse(MODEL.forward(final, ds.X_val), ds.y_val)[0]
-    return {**rec, "val_loss": val, "params": final, "diverged_at": run.diverged_at,
+    return {**rec, "val_loss": _val_loss(final, ds, run.diverged), "params": final,
+            "diverged_at": run.diverged_at,
             "lr": lr_k, "lam": lam_k, "optimizer": optimizer, "divergence": divergence}
 
 
