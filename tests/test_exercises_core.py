@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from exercise_harness import run
 
-from wdlib.exercises import _core, lesson00, lesson03, lesson08
+from wdlib.exercises import _core, lesson00, lesson02, lesson03, lesson06, lesson08
 
 
 def _hang(*a):
@@ -277,3 +277,28 @@ def test_the_learners_code_runs_under_the_callers_numpy_error_state(thread, monk
     with np.errstate(divide="raise"):
         ok, _ = run(lesson00.check_half_mse, spy)
     assert ok and set(seen) == {"raise"}, seen
+
+
+def test_a_list_or_dict_that_contains_itself_does_not_hang_the_checker():
+    """The float32 scan walked nested lists and dicts without remembering what it had seen:
+    a list that contains itself kept the checker busy forever, outside the time limit."""
+    def cyclic_list(*a):
+        items = [1.0]
+        items.append(items)
+        return items
+
+    def cyclic_dict(*a):
+        d = {"W1": 1.0}
+        d["b1"] = d
+        return d
+
+    timer = threading.Timer(20.0, lambda: signal.raise_signal(signal.SIGINT))
+    timer.start()                         # a regression fails with KeyboardInterrupt, not a hang
+    try:
+        for checker, fn in [(lesson00.check_half_mse, cyclic_list),
+                            (lesson06.check_angle, cyclic_list),
+                            (lesson02.check_l2_grad, cyclic_dict)]:
+            ok, line = run(checker, fn)
+            assert not ok and "could not judge" not in line, line
+    finally:
+        timer.cancel()

@@ -187,9 +187,12 @@ _EPS32 = float(np.finfo(np.float32).eps)
 def _low_precision(value) -> float | None:
     """The machine epsilon of the least precise float in the answer (None: float64 or no float)."""
     eps = None
-    stack = [value]
+    stack, seen = [value], set()
     while stack:
         v = stack.pop()
+        if id(v) in seen:                  # a list or dict that contains itself
+            continue
+        seen.add(id(v))
         if isinstance(v, Mapping):
             stack.extend(v.values())
         elif isinstance(v, (tuple, list)):
