@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 from exercise_harness import run
 
-from wdlib.exercises import _core, lesson00, lesson02, lesson03, lesson06, lesson08
+from wdlib.exercises import (
+    _core,
+    lesson00,
+    lesson01,
+    lesson02,
+    lesson03,
+    lesson05,
+    lesson06,
+    lesson08,
+)
 
 
 def _hang(*a):
@@ -302,3 +311,44 @@ def test_a_list_or_dict_that_contains_itself_does_not_hang_the_checker():
             assert not ok and "could not judge" not in line, line
     finally:
         timer.cancel()
+
+
+def test_exact_real_numbers_are_read_as_floats():
+    """A derivation done with exact numbers (Fraction, Decimal, SymPy) returns objects that
+    NumPy stores as an object array: it was refused as 'not an array of numbers'."""
+    import decimal
+    import fractions
+
+    std = lambda n, a: 2 / ((1 + a**2) * n)                              # noqa: E731
+    for fn in [lambda n, a: decimal.Decimal(std(n, a)).sqrt(),
+               lambda n, a: [decimal.Decimal(std(n, a)).sqrt()],
+               lambda n, a: np.array([decimal.Decimal(std(n, a)).sqrt()], dtype=object)]:
+        ok, line = run(lesson05.check_leaky_relu_std, fn)
+        assert ok, line
+    pairs = lambda s: zip(s[:-1], s[1:], strict=True)                   # noqa: E731
+    ok, line = run(lesson01.check_count_params,
+                   lambda s: fractions.Fraction(sum((a + 1) * b for a, b in pairs(s))))
+    assert ok, line
+    ok, line = run(lesson05.check_leaky_relu_std, lambda n, a: decimal.Decimal(2 / n).sqrt())
+    assert not ok and "slope does not appear" in line, line
+    for garbage in [np.array(["0.1"], dtype=object), np.array([None, 1.0], dtype=object),
+                    np.array([True], dtype=object), [np.array(0.1), "x"]]:
+        ok, line = run(lesson05.check_leaky_relu_std, lambda n, a, g=garbage: g)
+        assert not ok and "not an array of numbers" in line, line
+    ok, line = run(lesson05.check_leaky_relu_std, lambda n, a: 10**400)
+    assert not ok and "too large" in line, line
+
+
+def test_sympy_numbers_are_read_as_floats():
+    sp = pytest.importorskip("sympy")
+    ok, line = run(lesson05.check_leaky_relu_std,
+                   lambda n, a: sp.sqrt(sp.Integer(2) / ((1 + sp.nsimplify(a) ** 2) * n)))
+    assert ok, line
+    ok, line = run(lesson05.check_leaky_relu_std, lambda n, a: sp.sqrt(2 / n) * sp.Symbol("x"))
+    assert not ok and "not an array of numbers" in line, line
+
+
+def test_dates_and_time_spans_are_not_numbers():
+    """timedelta64 counts as an integer type in NumPy: it was judged as a number."""
+    ok, line = run(lesson00.check_half_mse, lambda a, b: np.timedelta64(1, "s"))
+    assert not ok and "dates or time spans" in line, line

@@ -221,8 +221,12 @@ def _as_numbers(value, what: str) -> np.ndarray:
         arr = np.asarray(value)
     except Exception:  # noqa: BLE001 - ragged lists and odd objects
         raise WrongForm(f"{what} is not an array of numbers ({type(value).__name__})") from None
+    if arr.dtype == object:
+        arr = _real_objects(arr, what, value)
     if arr.dtype == bool:
         raise WrongForm(f"{what} holds True/False values: return numbers")
+    if arr.dtype.kind in "mM":
+        raise WrongForm(f"{what} holds dates or time spans ({arr.dtype}): return plain numbers")
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise WrongForm(f"{what} has complex numbers: the answer is real (np.sqrt of a negative "
                         f"number? use np.abs, or check the sign)")
@@ -230,6 +234,23 @@ def _as_numbers(value, what: str) -> np.ndarray:
         raise WrongForm(f"{what} is not an array of numbers (got {type(value).__name__}"
                         + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else "") + ")")
     return arr.astype(np.float64)
+
+
+def _real_objects(arr: np.ndarray, what: str, value) -> np.ndarray:
+    """An object array of real numbers (SymPy's Float or sqrt(2)/10, Fraction, Decimal, mpmath)
+    as floats; anything else (text, None, True, a nested array, a complex number) stays what it
+    is, an object array, and is refused by the caller."""
+    items = arr.ravel()
+    if not all(hasattr(x, "__float__") and not isinstance(x, (str, bytes, bool, np.bool_,
+                                                               np.ndarray, complex))
+               for x in items):
+        return arr
+    try:
+        return np.array([float(x) for x in items], dtype=np.float64).reshape(arr.shape)
+    except OverflowError:
+        raise WrongForm(f"{what} is too large to be a float") from None
+    except (TypeError, ValueError):     # e.g. a symbolic expression with a free symbol
+        return arr
 
 
 def _label(k: str) -> str:
