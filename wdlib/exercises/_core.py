@@ -273,6 +273,8 @@ def _normalize(got, want: dict) -> dict:
         g = _as_numbers(got[k], _label(k))
         if w.shape == () and g.size == 1:
             g = g.reshape(())
+        elif w.ndim == 1 and g.ndim == 2 and 1 in g.shape and g.size == w.size:
+            g = g.reshape(w.shape)        # a column (n, 1) or a row (1, n): the same vector
         out[k] = g
     return out
 
@@ -444,6 +446,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     - ``grade=True``: raise ``AssertionError(hint)`` when the answer is wrong (autograders).
 
     The learner's function gets deep copies of the inputs and ``time_limit`` seconds per call.
+    A one-item answer counts as a number, and a column ``(n, 1)`` or a row ``(1, n)`` as the
+    vector ``(n,)`` it holds.
     """
     verdict = report(name, _judge(name, fn, reference, cases, mistakes=mistakes,
                                   hints=hints or {}, convert=convert, form_hint=form_hint,
