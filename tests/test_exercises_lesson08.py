@@ -127,3 +127,9 @@ def test_fixed_points_are_where_the_optimizers_stop():
             p = optim.apply_updates(p, updates)
         assert np.max(np.abs(p["W"] - target) / np.abs(target)) < tol, (p["W"], target)
     assert np.ptp(np.abs(w_w)) < 1e-5 < np.ptp(np.abs(w_l2))  # AdamW: one size for all
+
+
+def test_swapped_fixed_points_without_eps_are_called_a_swap():
+    """Dropping ε is accepted, but the swap check only compared with the ε version."""
+    ok, line = run(L.check_fixed_points, lambda g, lam: (-np.sign(g) / lam, -g / lam))
+    assert not ok and "swapped" in line, line
