@@ -126,3 +126,18 @@ def test_cv_loss_as_a_column_is_the_same_vector():
     assert ok, line
     ok, line = run(L.check_cv_loss, lambda *a: 2 * column(*a))
     assert not ok and L.CV_HINTS["plain_mse"] in line, line
+
+
+def test_one_se_walk_that_stops_where_the_curve_first_leaves_the_band_is_wrong():
+    """Walking right from the minimum while the mean stays in the band gives the largest λ only
+    when the curve never comes back into the band; every case had such a curve, so the walk
+    passed."""
+    def walk(lams, F):
+        m, se = F.mean(0), F.std(0, ddof=1) / np.sqrt(len(F))
+        i = j = int(np.argmin(m))
+        while j + 1 < len(lams) and m[j + 1] <= m[i] + se[i]:
+            j += 1
+        return lams[j]
+
+    ok, line = run(L.check_one_se_rule, walk)
+    assert not ok and L.ONE_SE_HINTS["contiguous"] in line, line
