@@ -141,3 +141,13 @@ def test_one_se_walk_that_stops_where_the_curve_first_leaves_the_band_is_wrong()
 
     ok, line = run(L.check_one_se_rule, walk)
     assert not ok and L.ONE_SE_HINTS["contiguous"] in line, line
+
+
+def test_cv_loss_that_ignores_k_is_named():
+    """cv_loss(X, y, lams, k=5, seed=0) calling data.kfold(len(X), seed=seed) always makes 5
+    folds; it got the generic 'entries differ' line."""
+    def five_folds(X, y, lams, k=5, seed=0):
+        return _cv()(X, y, lams, 5, seed)
+
+    ok, line = run(L.check_cv_loss, five_folds)
+    assert not ok and L.CV_HINTS["k_ignored"] in line, line

@@ -36,6 +36,8 @@ CV_HINTS = {
                   "`data.kfold(len(X), k=k, seed=seed)` so everyone gets the same folds",
     "seed_ignored": "the folds ignore the `seed` argument: pass it on, "
                     "data.kfold(len(X), k=k, seed=seed)",
+    "k_ignored": "the folds ignore the `k` argument (always 5 folds, kfold's default?): pass "
+                 "it on, data.kfold(len(X), k=k, seed=seed)",
     "broadcast": "a shape slip: predictions of shape (m,) minus targets of shape (m, 1) "
                  "broadcast to an (m, m) matrix; flatten y (y.reshape(-1)) before subtracting",
 }
@@ -131,6 +133,8 @@ def _cv_mistakes(X, y, lams, k, seed) -> dict:
            "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0)}
     if seed != 0:
         out["seed_ignored"] = _fold_losses(X, y, lams, k, 0).mean(axis=0)
+    if k != 5:
+        out["k_ignored"] = _fold_losses(X, y, lams, 5, seed).mean(axis=0)
     return out
 
 
