@@ -352,3 +352,24 @@ def test_dates_and_time_spans_are_not_numbers():
     """timedelta64 counts as an integer type in NumPy: it was judged as a number."""
     ok, line = run(lesson00.check_half_mse, lambda a, b: np.timedelta64(1, "s"))
     assert not ok and "dates or time spans" in line, line
+
+
+def test_the_learners_exception_is_told_on_one_short_line():
+    """An exception's message went into the hint as it was: one of many lines broke the one-line
+    report, one of 100,000 characters filled the notebook, and one whose __str__ raises was
+    reported as 'the checker could not judge this answer'."""
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no")
+
+    def raiser(exc):
+        def fn(*a):
+            raise exc
+        return fn
+
+    for exc, expected in [(ValueError("line 1\nline 2"), "raised ValueError: line 1 line 2"),
+                          (ValueError("x" * 100_000), "raised ValueError: xxx"),
+                          (Unprintable(), "raised Unprintable")]:
+        ok, line = run(lesson00.check_half_mse, raiser(exc))   # run() asserts one line
+        assert not ok and expected in line and len(line) < 400, line
+        assert "could not judge" not in line, line

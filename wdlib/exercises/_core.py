@@ -496,7 +496,7 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
     except _Timeout:                                 # a late alarm, outside the learner's call
         return TIMED_OUT.format(s=time_limit)
     except Exception as exc:  # noqa: BLE001 - never a traceback in the learner's notebook
-        return INTERNAL.format(err=f"{type(exc).__name__}: {exc}")
+        return INTERNAL.format(err=_exc_text(exc))
 
 
 def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
@@ -568,7 +568,7 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
     except SystemExit:
         return _Hint(SYS_EXIT)
     except BaseException as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-        return _Hint(f"your function raised {type(exc).__name__}: {exc}")
+        return _Hint(f"your function raised {_exc_text(exc)}")
     if inputs_unchanged:
         for i, (before, after) in enumerate(zip(pristine, given, strict=True)):
             if not _unchanged(before, after):
@@ -626,7 +626,7 @@ def _read_answer(raw, convert, form_hint, want, args):
         return _Hint(str(exc))
     except Exception as exc:  # noqa: BLE001 - the return value could not be read
         return _Hint(f"your answer could not be read as the expected form "
-                     f"({type(exc).__name__}: {exc}); return {_expected_form(want)}")
+                     f"({_exc_text(exc)}); return {_expected_form(want)}")
 
 
 def _accepted(want, accept, args) -> list[dict]:
@@ -702,6 +702,20 @@ def _expected_form(want: dict) -> str:
         w = want[""]
         return "one number" if w.shape == () else f"an array of shape {w.shape}"
     return "the outputs " + ", ".join(want)
+
+
+def _exc_text(exc: BaseException, limit: int = 300) -> str:
+    """``Name: message`` of an exception, on one line and at most ``limit`` characters: the
+    learner's exception may have a message of many lines or pages, or a ``__str__`` that
+    raises."""
+    try:
+        msg = " ".join(str(exc).split())
+    except Exception:  # noqa: BLE001 - the learner's __str__
+        msg = "(its message could not be shown)"
+    if len(msg) > limit:
+        msg = msg[:limit - 3] + "..."
+    name = " ".join(str(getattr(type(exc), "__name__", "an exception")).split())
+    return f"{name}: {msg}" if msg else name
 
 
 def _safe(thunk):
