@@ -373,3 +373,20 @@ def test_the_learners_exception_is_told_on_one_short_line():
         ok, line = run(lesson00.check_half_mse, raiser(exc))   # run() asserts one line
         assert not ok and expected in line and len(line) < 400, line
         assert "could not judge" not in line, line
+
+
+def test_a_huge_list_or_range_is_refused_without_reading_it():
+    """np.asarray(range(10**8)) reads 10^8 Python ints one by one, outside the learner's time
+    limit: the checker was busy for minutes."""
+    import time
+
+    for fn in [lambda a, b: range(10**8), lambda a, b: (1.0, range(10**8)),
+               lambda a, b: [0.0] * (2 * 10**6), lambda a, b: {"x": range(10**8)}]:
+        t0 = time.perf_counter()
+        ok, line = run(lesson00.check_half_mse, fn)
+        assert not ok and time.perf_counter() - t0 < 5, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: range(10**9))
+    assert "more than 1,000,000 items" in line, line
+    ok, line = run(lesson03.check_soft_threshold,
+                   lambda w, t: (np.sign(w) * np.maximum(np.abs(w) - t, 0)).tolist())
+    assert ok, line

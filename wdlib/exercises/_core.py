@@ -182,6 +182,7 @@ def _call_in_thread(fn, args, seconds):
 # --------------------------------------------------------------------------- answer forms
 
 _EPS32 = float(np.finfo(np.float32).eps)
+_MAX_ITEMS = 1_000_000     # items in a list or other sequence answer (not an ndarray)
 
 
 def _low_precision(value) -> float | None:
@@ -195,13 +196,38 @@ def _low_precision(value) -> float | None:
         seen.add(id(v))
         if isinstance(v, Mapping):
             stack.extend(v.values())
-        elif isinstance(v, (tuple, list)):
+        elif isinstance(v, (tuple, list)) and len(v) <= _MAX_ITEMS:   # longer: refused later
             stack.extend(v)
         elif isinstance(v, (np.ndarray, np.generic)) and np.issubdtype(v.dtype, np.floating) \
                 and v.dtype.itemsize < 8:
             e = float(np.finfo(v.dtype).eps)
             eps = e if eps is None else max(eps, e)
     return eps
+
+
+def _too_many_items(value) -> bool:
+    """Whether the sequences in an answer that are not ndarrays (lists, ranges, nested lists,
+    also inside tuples and dicts) hold more than ``_MAX_ITEMS`` items; counted without
+    converting them (NumPy would read them one by one, for minutes), and the count stops there."""
+    count, stack, seen = 0, [value], set()
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (np.ndarray, np.generic, str, bytes)) or id(v) in seen:
+            continue
+        seen.add(id(v))
+        if isinstance(v, Mapping):
+            stack.extend(v.values())
+            continue
+        try:
+            n = len(v)
+        except Exception:  # noqa: BLE001 - no length: one item
+            continue
+        count += n
+        if count > _MAX_ITEMS:
+            return True
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return False
 
 
 def _as_numbers(value, what: str) -> np.ndarray:
@@ -613,6 +639,9 @@ def _mutated(fn, i: int, value) -> str:
 
 def _read_answer(raw, convert, form_hint, want, args):
     """The return value as named float arrays like ``want``, or a ``_Hint`` about its form."""
+    if _safe(lambda: _too_many_items(raw)):
+        return _Hint(f"your answer holds more than {_MAX_ITEMS:,} items in lists or other "
+                     f"sequences (a range?), far more than expected")
     try:
         got = raw if convert is None else convert(raw)
         if got is None:
