@@ -390,3 +390,25 @@ def test_a_huge_list_or_range_is_refused_without_reading_it():
     ok, line = run(lesson03.check_soft_threshold,
                    lambda w, t: (np.sign(w) * np.maximum(np.abs(w) - t, 0)).tolist())
     assert ok, line
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_a_slow_import_inside_the_function_is_not_an_endless_loop(thread, tmp_path, monkeypatch):
+    """A first `import torch` or `from scipy import stats` inside the learner's function takes
+    seconds; the time limit stopped it as 'an endless loop'. An import gets IMPORT_GRACE more,
+    a loop after it does not."""
+    if thread:
+        monkeypatch.delattr(signal, "setitimer")
+    monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
+    name = f"slow_module_{'thread' if thread else 'main'}"
+    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(0.6)\nHALF = 0.5\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def imports(a, b):
+        import importlib
+        return importlib.import_module(name).HALF * np.mean((a - b) ** 2)
+
+    ok, line = run(lesson00.check_half_mse, imports)
+    assert ok, line
+    ok, line = run(lesson00.check_half_mse, _hang)
+    assert not ok and "did not finish within 0.2 s" in line, line
