@@ -103,7 +103,8 @@ def _call(fn: Callable, args: tuple, seconds: float):
     ``try`` blocks could still outlast it; such code is rare. The previous handler, timer and
     trace function are restored afterwards. Elsewhere (Windows, a non-main thread, a timer
     already in use) the function runs in a helper thread; on time-out an exception is raised
-    inside that thread (CPython), so the loop stops there too.
+    inside that thread (CPython), so the loop stops there too. While the function imports a
+    module (Python's import machinery is on the stack) the limit waits, up to ``IMPORT_GRACE``.
     """
     if not (hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()):
