@@ -9,7 +9,16 @@ import numpy as np
 import pytest
 from exercise_harness import run
 
-from wdlib.exercises import _core, lesson00, lesson03, lesson08
+from wdlib.exercises import (
+    _core,
+    lesson00,
+    lesson01,
+    lesson02,
+    lesson03,
+    lesson05,
+    lesson06,
+    lesson08,
+)
 
 
 def _hang(*a):
@@ -277,3 +286,129 @@ def test_the_learners_code_runs_under_the_callers_numpy_error_state(thread, monk
     with np.errstate(divide="raise"):
         ok, _ = run(lesson00.check_half_mse, spy)
     assert ok and set(seen) == {"raise"}, seen
+
+
+def test_a_list_or_dict_that_contains_itself_does_not_hang_the_checker():
+    """The float32 scan walked nested lists and dicts without remembering what it had seen:
+    a list that contains itself kept the checker busy forever, outside the time limit."""
+    def cyclic_list(*a):
+        items = [1.0]
+        items.append(items)
+        return items
+
+    def cyclic_dict(*a):
+        d = {"W1": 1.0}
+        d["b1"] = d
+        return d
+
+    timer = threading.Timer(20.0, lambda: signal.raise_signal(signal.SIGINT))
+    timer.start()                         # a regression fails with KeyboardInterrupt, not a hang
+    try:
+        for checker, fn in [(lesson00.check_half_mse, cyclic_list),
+                            (lesson06.check_angle, cyclic_list),
+                            (lesson02.check_l2_grad, cyclic_dict)]:
+            ok, line = run(checker, fn)
+            assert not ok and "could not judge" not in line, line
+    finally:
+        timer.cancel()
+
+
+def test_exact_real_numbers_are_read_as_floats():
+    """A derivation done with exact numbers (Fraction, Decimal, SymPy) returns objects that
+    NumPy stores as an object array: it was refused as 'not an array of numbers'."""
+    import decimal
+    import fractions
+
+    std = lambda n, a: 2 / ((1 + a**2) * n)                              # noqa: E731
+    for fn in [lambda n, a: decimal.Decimal(std(n, a)).sqrt(),
+               lambda n, a: [decimal.Decimal(std(n, a)).sqrt()],
+               lambda n, a: np.array([decimal.Decimal(std(n, a)).sqrt()], dtype=object)]:
+        ok, line = run(lesson05.check_leaky_relu_std, fn)
+        assert ok, line
+    pairs = lambda s: zip(s[:-1], s[1:], strict=True)                   # noqa: E731
+    ok, line = run(lesson01.check_count_params,
+                   lambda s: fractions.Fraction(sum((a + 1) * b for a, b in pairs(s))))
+    assert ok, line
+    ok, line = run(lesson05.check_leaky_relu_std, lambda n, a: decimal.Decimal(2 / n).sqrt())
+    assert not ok and "slope does not appear" in line, line
+    for garbage in [np.array(["0.1"], dtype=object), np.array([None, 1.0], dtype=object),
+                    np.array([True], dtype=object), [np.array(0.1), "x"]]:
+        ok, line = run(lesson05.check_leaky_relu_std, lambda n, a, g=garbage: g)
+        assert not ok and "not an array of numbers" in line, line
+    ok, line = run(lesson05.check_leaky_relu_std, lambda n, a: 10**400)
+    assert not ok and "too large" in line, line
+
+
+def test_sympy_numbers_are_read_as_floats():
+    sp = pytest.importorskip("sympy")
+    ok, line = run(lesson05.check_leaky_relu_std,
+                   lambda n, a: sp.sqrt(sp.Integer(2) / ((1 + sp.nsimplify(a) ** 2) * n)))
+    assert ok, line
+    ok, line = run(lesson05.check_leaky_relu_std, lambda n, a: sp.sqrt(2 / n) * sp.Symbol("x"))
+    assert not ok and "not an array of numbers" in line, line
+
+
+def test_dates_and_time_spans_are_not_numbers():
+    """timedelta64 counts as an integer type in NumPy: it was judged as a number."""
+    ok, line = run(lesson00.check_half_mse, lambda a, b: np.timedelta64(1, "s"))
+    assert not ok and "dates or time spans" in line, line
+
+
+def test_the_learners_exception_is_told_on_one_short_line():
+    """An exception's message went into the hint as it was: one of many lines broke the one-line
+    report, one of 100,000 characters filled the notebook, and one whose __str__ raises was
+    reported as 'the checker could not judge this answer'."""
+    class Unprintable(Exception):
+        def __str__(self):
+            raise RuntimeError("no")
+
+    def raiser(exc):
+        def fn(*a):
+            raise exc
+        return fn
+
+    for exc, expected in [(ValueError("line 1\nline 2"), "raised ValueError: line 1 line 2"),
+                          (ValueError("x" * 100_000), "raised ValueError: xxx"),
+                          (Unprintable(), "raised Unprintable")]:
+        ok, line = run(lesson00.check_half_mse, raiser(exc))   # run() asserts one line
+        assert not ok and expected in line and len(line) < 400, line
+        assert "could not judge" not in line, line
+
+
+def test_a_huge_list_or_range_is_refused_without_reading_it():
+    """np.asarray(range(10**8)) reads 10^8 Python ints one by one, outside the learner's time
+    limit: the checker was busy for minutes."""
+    import time
+
+    for fn in [lambda a, b: range(10**8), lambda a, b: (1.0, range(10**8)),
+               lambda a, b: [0.0] * (2 * 10**6), lambda a, b: {"x": range(10**8)}]:
+        t0 = time.perf_counter()
+        ok, line = run(lesson00.check_half_mse, fn)
+        assert not ok and time.perf_counter() - t0 < 5, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: range(10**9))
+    assert "more than 1,000,000 items" in line, line
+    ok, line = run(lesson03.check_soft_threshold,
+                   lambda w, t: (np.sign(w) * np.maximum(np.abs(w) - t, 0)).tolist())
+    assert ok, line
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_a_slow_import_inside_the_function_is_not_an_endless_loop(thread, tmp_path, monkeypatch):
+    """A first `import torch` or `from scipy import stats` inside the learner's function takes
+    seconds; the time limit stopped it as 'an endless loop'. An import gets IMPORT_GRACE more,
+    a loop after it does not."""
+    if thread:
+        monkeypatch.delattr(signal, "setitimer")
+    monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
+    name = f"slow_module_{'thread' if thread else 'main'}"
+    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(0.6)\nHALF = 0.5\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def imports(a, b):
+        import importlib
+        return importlib.import_module(name).HALF * np.mean((a - b) ** 2)
+
+    ok, line = run(lesson00.check_half_mse, imports)
+    assert ok, line
+    ok, line = run(lesson00.check_half_mse, _hang)
+    assert not ok and "did not finish within 0.2 s" in line, line

@@ -97,3 +97,20 @@ def test_ridge_says_which_output_is_wrong():
                    lambda F, y, lam: (1.1 * solvers.ridge(F, y, lam)[0],
                                      solvers.ridge(F, y, lam)[1]))
     assert not ok and "'w' is wrong ('b' is right)" in line, line
+
+
+def test_ridge_w_as_a_column_or_a_row_is_the_same_vector():
+    """Solving with y of shape (n, 1) as given gives w of shape (d, 1): the same weights, and
+    the maths does not care; it was refused with 'wrong shape'."""
+    def column(F, y, lam):
+        n, d = F.shape
+        Fc, yc = F - F.mean(0), y - y.mean(0)                                  # (n, d), (n, 1)
+        w = np.linalg.solve(Fc.T @ Fc / n + lam * np.eye(d), Fc.T @ yc / n)   # (d, 1)
+        return w, y.mean(0) - F.mean(0) @ w                                   # (d, 1), (1,)
+
+    for fn in [column, lambda F, y, lam: (column(F, y, lam)[0].T, column(F, y, lam)[1])]:
+        ok, line = run(L.check_ridge_fit, fn)
+        assert ok, line
+    ok, line = run(L.check_ridge_fit, lambda F, y, lam: (1.1 * column(F, y, lam)[0],
+                                                         column(F, y, lam)[1]))
+    assert not ok and "'w' is wrong" in line, line

@@ -161,3 +161,19 @@ def test_references_are_not_public():
     assert "lam * v" not in (L.check_l2_grad.__doc__ or "")
     for checker in (L.check_lam_for_df, L.check_early_stopping_lambda):
         assert "/" not in checker.__doc__ and "**" not in checker.__doc__
+
+
+def test_a_plain_number_for_the_biases_is_judged_by_its_value():
+    """A plain 0 for a bias is accepted (it broadcasts); a plain 1 was told 'wrong shape'
+    (expected (5,), got ()), and 2·λ·W with plain 0 biases lost its factor-of-2 hint."""
+    def grad(c_w, b):
+        return lambda p, lam: {k: c_w * lam * v if k[0] == "W" else b for k, v in p.items()}
+
+    ok, line = run(L.check_l2_grad, grad(1, 1.0))
+    assert not ok and "shape" not in line and "'b1', 'b2' are wrong" in line, line
+    ok, line = run(L.check_l2_grad, grad(2, 0))
+    assert not ok and L.L2_GRAD_HINTS["twice"] in line, line
+    ok, line = run(L.check_l2_grad, grad(-1, 0.0))
+    assert not ok and L.L2_GRAD_HINTS["negative"] in line, line
+    ok, line = run(L.check_l2_grad, grad(1, 0))
+    assert ok, line

@@ -1,7 +1,7 @@
 """Lesson 04 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
-from exercise_harness import accepts, names, robust, robust_extra
+from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib import data, solvers
 from wdlib.exercises import lesson04 as L
@@ -105,3 +105,49 @@ test_one_se_robust_extra = robust_extra(L.check_one_se_rule)
 def test_the_cv_loss_answer_is_not_a_public_helper():
     """lesson04.fold_losses(...).mean(0) was the cv_loss answer, one import away."""
     assert not hasattr(L, "fold_losses") and "fold_losses" not in L.__all__
+
+
+def test_cv_loss_as_a_column_is_the_same_vector():
+    """A loop over λ that keeps each loss as a (1,)-array returns shape (L, 1): the same
+    losses; it was refused with 'wrong shape'."""
+    def column(X, y, lams, k=5, seed=0):
+        per_fold = []
+        for tr, va in data.kfold(len(X), k=k, seed=seed):
+            row = []
+            for lam in lams:
+                w, b = solvers.ridge(X[tr], y[tr], lam)
+                row.append(0.5 * np.mean(((X[va] @ w + b)[:, None] - y[va]) ** 2, axis=0))
+            per_fold.append(row)
+        return np.mean(per_fold, axis=0)                                        # (L, 1)
+
+    ok, line = run(L.check_cv_loss, column)
+    assert ok, line
+    ok, line = run(L.check_cv_loss, lambda *a: column(*a).T)                    # (1, L)
+    assert ok, line
+    ok, line = run(L.check_cv_loss, lambda *a: 2 * column(*a))
+    assert not ok and L.CV_HINTS["plain_mse"] in line, line
+
+
+def test_one_se_walk_that_stops_where_the_curve_first_leaves_the_band_is_wrong():
+    """Walking right from the minimum while the mean stays in the band gives the largest λ only
+    when the curve never comes back into the band; every case had such a curve, so the walk
+    passed."""
+    def walk(lams, F):
+        m, se = F.mean(0), F.std(0, ddof=1) / np.sqrt(len(F))
+        i = j = int(np.argmin(m))
+        while j + 1 < len(lams) and m[j + 1] <= m[i] + se[i]:
+            j += 1
+        return lams[j]
+
+    ok, line = run(L.check_one_se_rule, walk)
+    assert not ok and L.ONE_SE_HINTS["contiguous"] in line, line
+
+
+def test_cv_loss_that_ignores_k_is_named():
+    """cv_loss(X, y, lams, k=5, seed=0) calling data.kfold(len(X), seed=seed) always makes 5
+    folds; it got the generic 'entries differ' line."""
+    def five_folds(X, y, lams, k=5, seed=0):
+        return _cv()(X, y, lams, 5, seed)
+
+    ok, line = run(L.check_cv_loss, five_folds)
+    assert not ok and L.CV_HINTS["k_ignored"] in line, line

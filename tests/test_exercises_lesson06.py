@@ -88,14 +88,14 @@ test_angle_robust_extra = robust_extra(L.check_angle)
 
 
 def test_norm_missing_or_extra_keys_are_named_as_the_learner_wrote_them():
-    """The clipped dict's keys were reported as the checker's internal 'grad:W1', ..."""
+    """The clipped dict's keys were reported as the checker's internal flat keys ('grad:W1', ...)"""
     only_weights = lambda g, m: ({k: v for k, v in _clip()(g, m)[0].items()   # noqa: E731
                                   if k.startswith("W")}, _norm(g))
     ok, line = run(L.check_clip_by_norm, only_weights)
-    assert not ok and "grad:" not in line and "missing ['b1', 'b2']" in line, line
+    assert not ok and "clipped[" not in line and "missing ['b1', 'b2']" in line, line
     extra = lambda g, m: ({**_clip()(g, m)[0], "W3": np.zeros(2)}, _norm(g))  # noqa: E731
     ok, line = run(L.check_clip_by_norm, extra)
-    assert not ok and "grad:" not in line and "unexpected ['W3']" in line, line
+    assert not ok and "clipped[" not in line and "unexpected ['W3']" in line, line
 
 
 def test_angle_nan_in_any_form_gets_the_clip_hint():
@@ -109,3 +109,13 @@ def test_angle_nan_in_any_form_gets_the_clip_hint():
     for wrap in (lambda x: x, lambda x: [x]):
         ok, line = run(L.check_angle, lambda a, b, w=wrap: w(no_clip(a, b)))
         assert not ok and "np.clip(cos, -1, 1)" in line, line
+
+
+def test_norm_hints_name_the_clipped_gradients_readably():
+    """A wrong norm with right gradients was described with the checker's internal keys:
+    "'norm' is wrong ('grad:W1', 'grad:b1', ... are right)"."""
+    ok, line = run(L.check_clip_by_norm, lambda g, m: (_clip()(g, m)[0], m))
+    assert not ok and "'norm' is wrong ('clipped[W1]', 'clipped[b1]'" in line, line
+    assert "grad:" not in line, line
+    ok, line = run(L.check_clip_by_norm, lambda g, m: ({k: None for k in g}, _norm(g)))
+    assert not ok and "'clipped[W1]' is None" in line and "grad:" not in line, line

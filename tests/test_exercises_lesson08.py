@@ -127,3 +127,22 @@ def test_fixed_points_are_where_the_optimizers_stop():
             p = optim.apply_updates(p, updates)
         assert np.max(np.abs(p["W"] - target) / np.abs(target)) < tol, (p["W"], target)
     assert np.ptp(np.abs(w_w)) < 1e-5 < np.ptp(np.abs(w_l2))  # AdamW: one size for all
+
+
+def test_swapped_fixed_points_without_eps_are_called_a_swap():
+    """Dropping ε is accepted, but the swap check only compared with the ε version."""
+    ok, line = run(L.check_fixed_points, lambda g, lam: (-np.sign(g) / lam, -g / lam))
+    assert not ok and "swapped" in line, line
+
+
+def test_returning_the_bias_corrected_moments_is_named():
+    """m̂ and v̂ instead of m and v: the next step would start from the wrong state; it got
+    "'m', 'v' are wrong ('w' is right); 'm': too large by a factor of 10"."""
+    def hats(w, g, m, v, t, lr, wd):
+        m = L.B1 * m + (1 - L.B1) * g
+        v = L.B2 * v + (1 - L.B2) * g * g
+        m_hat, v_hat = m / (1 - L.B1**t), v / (1 - L.B2**t)
+        return w * (1 - lr * wd) - lr * m_hat / (np.sqrt(v_hat) + L.EPS), m_hat, v_hat
+
+    ok, line = run(L.check_adamw_step, hats)
+    assert not ok and L.ADAMW_HINTS["returned_hats"] in line, line

@@ -81,3 +81,13 @@ def test_eq_angle_complex_and_bool_get_the_core_hints():
     assert not ok and "a bool" in line, line
     ok, line = run(L.check_angular_step, lambda a, b: {"angle": 0.1})
     assert not ok and "is a dict" in line, line
+
+
+def test_equilibrium_angle_in_degrees_is_named():
+    """angular_step names degrees; the equilibrium angle in degrees got '57.3 × the expected'."""
+    def degrees(optimizer, lr, lam):
+        d = lam if optimizer == "sgdw" else lr * lam
+        return np.degrees(np.arccos(1 - d))
+
+    ok, line = run(L.check_equilibrium_angle, degrees)
+    assert not ok and L.EQ_ANGLE_HINTS["degrees"] in line, line

@@ -22,12 +22,14 @@ import ctypes
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 
 import numpy as np
 
 OK, FAIL = "✓", "✗"
 TIME_LIMIT = 3.0          # seconds for one call of the learner's function
+IMPORT_GRACE = 60.0       # more seconds while it imports a module (not counted in TIME_LIMIT)
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 NONE_RETURNED = "your function returned None: did you forget `return`?"
@@ -101,7 +103,8 @@ def _call(fn: Callable, args: tuple, seconds: float):
     ``try`` blocks could still outlast it; such code is rare. The previous handler, timer and
     trace function are restored afterwards. Elsewhere (Windows, a non-main thread, a timer
     already in use) the function runs in a helper thread; on time-out an exception is raised
-    inside that thread (CPython), so the loop stops there too.
+    inside that thread (CPython), so the loop stops there too. While the function imports a
+    module (Python's import machinery is on the stack) the limit waits, up to ``IMPORT_GRACE``.
     """
     if not (hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()):
@@ -121,7 +124,11 @@ def _call(fn: Callable, args: tuple, seconds: float):
             raise _Timeout                         # Python then unsets this trace function
         return again
 
+    deadline = time.monotonic() + seconds + IMPORT_GRACE
+
     def on_alarm(signum, frame):
+        if armed[0] and _importing(frame) and time.monotonic() < deadline:
+            return                                 # an import's time is not the learner's
         if armed[0]:
             sys.settrace(again)
             f = frame
@@ -153,6 +160,17 @@ def _call(fn: Callable, args: tuple, seconds: float):
                 continue
 
 
+def _importing(frame) -> bool:
+    """Whether ``frame`` or a caller is in Python's import machinery: a first ``import torch``
+    or ``from scipy import stats`` inside the learner's function takes seconds, and that is not
+    an endless loop."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _call_in_thread(fn, args, seconds):
     box: dict = {}
     context = contextvars.copy_context()   # the caller's settings (np.errstate is a context
@@ -166,6 +184,10 @@ def _call_in_thread(fn, args, seconds):
     worker = threading.Thread(target=target, daemon=True, name="wdlib-exercise-check")
     worker.start()
     worker.join(seconds)
+    deadline = time.monotonic() + IMPORT_GRACE
+    while worker.is_alive() and time.monotonic() < deadline \
+            and _importing(getattr(sys, "_current_frames", dict)().get(worker.ident)):
+        worker.join(0.1)
     if worker.is_alive():
         try:                               # stop the loop inside the worker (CPython only)
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
@@ -182,23 +204,52 @@ def _call_in_thread(fn, args, seconds):
 # --------------------------------------------------------------------------- answer forms
 
 _EPS32 = float(np.finfo(np.float32).eps)
+_MAX_ITEMS = 1_000_000     # items in a list or other sequence answer (not an ndarray)
 
 
 def _low_precision(value) -> float | None:
     """The machine epsilon of the least precise float in the answer (None: float64 or no float)."""
     eps = None
-    stack = [value]
+    stack, seen = [value], set()
     while stack:
         v = stack.pop()
+        if id(v) in seen:                  # a list or dict that contains itself
+            continue
+        seen.add(id(v))
         if isinstance(v, Mapping):
             stack.extend(v.values())
-        elif isinstance(v, (tuple, list)):
+        elif isinstance(v, (tuple, list)) and len(v) <= _MAX_ITEMS:   # longer: refused later
             stack.extend(v)
         elif isinstance(v, (np.ndarray, np.generic)) and np.issubdtype(v.dtype, np.floating) \
                 and v.dtype.itemsize < 8:
             e = float(np.finfo(v.dtype).eps)
             eps = e if eps is None else max(eps, e)
     return eps
+
+
+def _too_many_items(value) -> bool:
+    """Whether the sequences in an answer that are not ndarrays (lists, ranges, nested lists,
+    also inside tuples and dicts) hold more than ``_MAX_ITEMS`` items; counted without
+    converting them (NumPy would read them one by one, for minutes), and the count stops there."""
+    count, stack, seen = 0, [value], set()
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (np.ndarray, np.generic, str, bytes)) or id(v) in seen:
+            continue
+        seen.add(id(v))
+        if isinstance(v, Mapping):
+            stack.extend(v.values())
+            continue
+        try:
+            n = len(v)
+        except Exception:  # noqa: BLE001 - no length: one item
+            continue
+        count += n
+        if count > _MAX_ITEMS:
+            return True
+        if isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return False
 
 
 def _as_numbers(value, what: str) -> np.ndarray:
@@ -218,8 +269,12 @@ def _as_numbers(value, what: str) -> np.ndarray:
         arr = np.asarray(value)
     except Exception:  # noqa: BLE001 - ragged lists and odd objects
         raise WrongForm(f"{what} is not an array of numbers ({type(value).__name__})") from None
+    if arr.dtype == object:
+        arr = _real_objects(arr, what, value)
     if arr.dtype == bool:
         raise WrongForm(f"{what} holds True/False values: return numbers")
+    if arr.dtype.kind in "mM":
+        raise WrongForm(f"{what} holds dates or time spans ({arr.dtype}): return plain numbers")
     if np.issubdtype(arr.dtype, np.complexfloating):
         raise WrongForm(f"{what} has complex numbers: the answer is real (np.sqrt of a negative "
                         f"number? use np.abs, or check the sign)")
@@ -227,6 +282,23 @@ def _as_numbers(value, what: str) -> np.ndarray:
         raise WrongForm(f"{what} is not an array of numbers (got {type(value).__name__}"
                         + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else "") + ")")
     return arr.astype(np.float64)
+
+
+def _real_objects(arr: np.ndarray, what: str, value) -> np.ndarray:
+    """An object array of real numbers (SymPy's Float or sqrt(2)/10, Fraction, Decimal, mpmath)
+    as floats; anything else (text, None, True, a nested array, a complex number) stays what it
+    is, an object array, and is refused by the caller."""
+    items = arr.ravel()
+    if not all(hasattr(x, "__float__") and not isinstance(x, (str, bytes, bool, np.bool_,
+                                                               np.ndarray, complex))
+               for x in items):
+        return arr
+    try:
+        return np.array([float(x) for x in items], dtype=np.float64).reshape(arr.shape)
+    except OverflowError:
+        raise WrongForm(f"{what} is too large to be a float") from None
+    except (TypeError, ValueError):     # e.g. a symbolic expression with a free symbol
+        return arr
 
 
 def _label(k: str) -> str:
@@ -249,6 +321,8 @@ def _normalize(got, want: dict) -> dict:
         g = _as_numbers(got[k], _label(k))
         if w.shape == () and g.size == 1:
             g = g.reshape(())
+        elif w.ndim == 1 and g.ndim == 2 and 1 in g.shape and g.size == w.size:
+            g = g.reshape(w.shape)        # a column (n, 1) or a row (1, n): the same vector
         out[k] = g
     return out
 
@@ -420,6 +494,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     - ``grade=True``: raise ``AssertionError(hint)`` when the answer is wrong (autograders).
 
     The learner's function gets deep copies of the inputs and ``time_limit`` seconds per call.
+    A one-item answer counts as a number, and a column ``(n, 1)`` or a row ``(1, n)`` as the
+    vector ``(n,)`` it holds.
     """
     verdict = report(name, _judge(name, fn, reference, cases, mistakes=mistakes,
                                   hints=hints or {}, convert=convert, form_hint=form_hint,
@@ -468,7 +544,7 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
     except _Timeout:                                 # a late alarm, outside the learner's call
         return TIMED_OUT.format(s=time_limit)
     except Exception as exc:  # noqa: BLE001 - never a traceback in the learner's notebook
-        return INTERNAL.format(err=f"{type(exc).__name__}: {exc}")
+        return INTERNAL.format(err=_exc_text(exc))
 
 
 def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
@@ -501,13 +577,14 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
     if isinstance(got, _Hint):
         return str(got)
     tol = _tolerances(want, rtol, atol, eps)
-    if not _all_close(got, want, tol) and accept is not None:
-        want = _accepted_variant(got, want, tol, accept, args)
+    variants = [want, *_accepted(want, accept, args)]
+    got = _broadcast_like(got, want, variants[1:])
+    want = next((v for v in variants if _all_close(got, v, tol)), want)
     if all(got[k].shape == want[k].shape for k in want) and _all_close(got, want, tol):
         if eps is not None and not float32:
             return FLOAT32.format(dtype=_precision(eps), rel=_rel(got, want))
         return (args, got, want, tol, eps, True)
-    hint = _permutation(got, want, tol)
+    hint = next(filter(None, (_permutation(got, v, tol) for v in variants)), None)
     if hint:
         return hint
     for k in want:
@@ -539,7 +616,7 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
     except SystemExit:
         return _Hint(SYS_EXIT)
     except BaseException as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
-        return _Hint(f"your function raised {type(exc).__name__}: {exc}")
+        return _Hint(f"your function raised {_exc_text(exc)}")
     if inputs_unchanged:
         for i, (before, after) in enumerate(zip(pristine, given, strict=True)):
             if not _unchanged(before, after):
@@ -584,6 +661,9 @@ def _mutated(fn, i: int, value) -> str:
 
 def _read_answer(raw, convert, form_hint, want, args):
     """The return value as named float arrays like ``want``, or a ``_Hint`` about its form."""
+    if _safe(lambda: _too_many_items(raw)):
+        return _Hint(f"your answer holds more than {_MAX_ITEMS:,} items in lists or other "
+                     f"sequences (a range?), far more than expected")
     try:
         got = raw if convert is None else convert(raw)
         if got is None:
@@ -597,16 +677,31 @@ def _read_answer(raw, convert, form_hint, want, args):
         return _Hint(str(exc))
     except Exception as exc:  # noqa: BLE001 - the return value could not be read
         return _Hint(f"your answer could not be read as the expected form "
-                     f"({type(exc).__name__}: {exc}); return {_expected_form(want)}")
+                     f"({_exc_text(exc)}); return {_expected_form(want)}")
 
 
-def _accepted_variant(got, want, tol, accept, args):
-    """``want``, or the other correct answer (``accept``) that ``got`` matches."""
-    for alt in _safe(lambda: list(accept(*args))) or []:
-        alt = _canonical(alt)
-        if set(alt) == set(want) and _all_close(got, alt, tol):
-            return alt
-    return want
+def _accepted(want, accept, args) -> list[dict]:
+    """The other correct answers (``accept``), in the reference's form."""
+    if accept is None:
+        return []
+    alts = [_safe(lambda a=a: _canonical(a)) for a in _safe(lambda: list(accept(*args))) or []]
+    return [a for a in alts if a is not None and set(a) == set(want)]
+
+
+def _broadcast_like(got: dict, want: dict, alts: list[dict]) -> dict:
+    """``got`` with entries broadcast to the reference's shapes where an accepted answer has
+    ``got``'s shapes and broadcasts to the reference's (a plain 0 for a bias's gradient): then
+    a plain 1 is told its value is wrong, not its shape, and a 2·λ·W with a plain 0 for the
+    biases is told its factor of 2."""
+    for alt in alts:
+        try:
+            if all(got[k].shape == alt[k].shape
+                   and np.broadcast_shapes(alt[k].shape, want[k].shape) == want[k].shape
+                   for k in want):
+                return {k: np.broadcast_to(got[k], want[k].shape) for k in want}
+        except ValueError:                              # shapes that do not broadcast
+            continue
+    return got
 
 
 def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
@@ -658,6 +753,20 @@ def _expected_form(want: dict) -> str:
         w = want[""]
         return "one number" if w.shape == () else f"an array of shape {w.shape}"
     return "the outputs " + ", ".join(want)
+
+
+def _exc_text(exc: BaseException, limit: int = 300) -> str:
+    """``Name: message`` of an exception, on one line and at most ``limit`` characters: the
+    learner's exception may have a message of many lines or pages, or a ``__str__`` that
+    raises."""
+    try:
+        msg = " ".join(str(exc).split())
+    except Exception:  # noqa: BLE001 - the learner's __str__
+        msg = "(its message could not be shown)"
+    if len(msg) > limit:
+        msg = msg[:limit - 3] + "..."
+    name = " ".join(str(getattr(type(exc), "__name__", "an exception")).split())
+    return f"{name}: {msg}" if msg else name
 
 
 def _safe(thunk):

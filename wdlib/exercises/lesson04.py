@@ -36,6 +36,8 @@ CV_HINTS = {
                   "`data.kfold(len(X), k=k, seed=seed)` so everyone gets the same folds",
     "seed_ignored": "the folds ignore the `seed` argument: pass it on, "
                     "data.kfold(len(X), k=k, seed=seed)",
+    "k_ignored": "the folds ignore the `k` argument (always 5 folds, kfold's default?): pass "
+                 "it on, data.kfold(len(X), k=k, seed=seed)",
     "broadcast": "a shape slip: predictions of shape (m,) minus targets of shape (m, 1) "
                  "broadcast to an (m, m) matrix; flatten y (y.reshape(-1)) before subtracting",
 }
@@ -55,6 +57,9 @@ ONE_SE_HINTS = {
                 "std(ddof=1) / sqrt(k), a square root",
     "next": "you took the next λ after the minimum: the rule takes the largest λ whose mean "
             "loss is still within one standard error of the minimum",
+    "contiguous": "you stopped at the first λ past the minimum whose mean leaves the band: the "
+                  "rule takes the largest λ of the whole grid whose mean is within it (a bumpy "
+                  "CV curve can come back into the band)",
 }
 
 # --------------------------------------------------------------------------- k-fold CV loss
@@ -104,8 +109,8 @@ def cv_cases(seed: int = 0) -> list[tuple]:
 
 def _cv_shape(got, X, y, lams, k, seed) -> str | None:
     """The hint for an answer that is not one loss per λ, shape (L,)."""
-    if got is None or np.shape(got) == (len(lams),):
-        return None
+    if got is None or np.shape(got) in ((len(lams),), (len(lams), 1), (1, len(lams))):
+        return None                            # a column or a row is the same vector
     if np.shape(got) in ((k, len(lams)), (len(lams), k)):
         return (f"expected one number per λ, shape ({len(lams)},), got shape {np.shape(got)}: "
                 f"average the (k, L) fold losses over the folds (axis 0)")
@@ -128,6 +133,8 @@ def _cv_mistakes(X, y, lams, k, seed) -> dict:
            "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0)}
     if seed != 0:
         out["seed_ignored"] = _fold_losses(X, y, lams, k, 0).mean(axis=0)
+    if k != 5:
+        out["k_ignored"] = _fold_losses(X, y, lams, 5, seed).mean(axis=0)
     return out
 
 
@@ -163,7 +170,9 @@ def one_se_cases(seed: int = 0) -> list[tuple]:
     SEs" and "the std" coincide), minimum at index 14 with se = 0.12, so the band half-widths
     are std/k 0.049, variance 0.086, ddof=0 0.110, se 0.12, 2·se 0.24, std 0.294; they pick
     the indices 16, 17, 18, 19 (the rule), 20, 21; the next λ: 15, the per-λ SE: 22, the
-    smallest in the band: 11. The others are random U-shaped CV curves with fold noise."""
+    smallest in the band: 11. The second leaves the band after its minimum and comes back
+    (a walk to the right that stops where the curve first leaves the band is wrong there). The
+    others are random U-shaped CV curves with fold noise."""
     rng = np.random.default_rng(seed)
     k, L = 6, 33
     lams = np.logspace(-6, 2, L)
@@ -173,6 +182,12 @@ def one_se_cases(seed: int = 0) -> list[tuple]:
     se = np.full(L, 0.05)
     se[14], se[22] = 0.12, 0.6
     cases = [(lams, _folds_with(mean, se, k, rng))]
+    k, L = 5, 12                                   # minimum at 4 (se 0.1, band up to 1.1)
+    mean = 1.0 + 0.3 * (np.arange(L) - 4.0) ** 2
+    mean[4:8] = [1.0, 1.06, 1.3, 1.08]             # in, out, back in: the rule picks 7, not 5
+    se = np.full(L, 0.05)
+    se[4] = 0.1
+    cases.append((np.logspace(-4, 1, L), _folds_with(mean, se, k, rng)))
     for k, L, noise in [(5, 21, 0.08), (10, 17, 0.15)]:
         lams = np.logspace(-6, 2, L)
         u = np.linspace(-1.0, 1.0, L) - rng.uniform(-0.2, 0.2)
@@ -201,6 +216,10 @@ def _one_se_mistakes(lams, L) -> dict:
            "variance": band(sd[i] ** 2)}
     if i + 1 < len(lams):
         out["next"] = float(lams[i + 1])
+    j = i
+    while j + 1 < len(lams) and mean[j + 1] <= mean[i] + se[i]:
+        j += 1
+    out["contiguous"] = float(lams[j])
     return out
 
 

@@ -85,7 +85,8 @@ def _ref_angle(a: Mapping, b: Mapping) -> np.ndarray:
 
 
 def _flat(grads: Mapping, norm) -> dict:
-    return {"norm": norm, **{f"grad:{k}": v for k, v in grads.items()}}
+    """(clipped, norm) as one dict; the keys are what a hint shows: 'norm', 'clipped[W1]', ..."""
+    return {"norm": norm, **{f"clipped[{k}]": v for k, v in grads.items()}}
 
 
 def _vec(grads: Mapping) -> np.ndarray:
@@ -132,8 +133,8 @@ def _norm_convert(got):
 
 def _norm_keys(got, grads, max_norm) -> str | None:
     """The clipped dict's keys against those of ``grads``, named as the learner wrote them
-    (the generic key check would show the flat keys 'grad:W1', ...)."""
-    keys = {k[len("grad:"):] for k in got if k != "norm"}
+    (the generic key check would show the flat keys 'clipped[W1]', ...)."""
+    keys = {k[len("clipped["):-1] for k in got if k != "norm"}
     missing, extra = sorted(set(grads) - keys), sorted(keys - set(grads))
     if missing or extra:
         return (f"the clipped dict must have the keys of grads, {sorted(grads)}"

@@ -38,6 +38,8 @@ ADAMW_HINTS = {
                     "(1 − b1^t) and (1 − b2^t), not t + 1 or t − 1",
     "no_sqrt": "the step divides by v̂: divide by √v̂ + eps (v̂ is a squared gradient)",
     "decay_plus": "the decay has the wrong sign: the weights shrink, w·(1 − lr·wd)",
+    "returned_hats": "w is right, but you returned the bias-corrected m̂ and v̂: return the "
+                     "moments m and v themselves (the state the next step starts from)",
 }
 
 FIXED_POINT_HINTS = {
@@ -124,6 +126,9 @@ def _adamw_mistakes(*args):
            "eps_inside": s(eps_inside=True), "no_decay": _adam_step(*args[:6], 0.0),
            "m_undamped": s(m_damp=False), "v_undamped": s(v_damp=False), "v_abs": s(v_abs=True),
            "no_sqrt": s(sqrt=False), "decay_plus": _adam_step(*args[:6], -args[6])}
+    ref = s()
+    out["returned_hats"] = {"w": ref["w"], "m": ref["m"] / (1 - B1**t),
+                            "v": ref["v"] / (1 - B2**t)}
     for shift in (1, -1):
         if t + shift >= 1:
             out["t_off_by_one"] = s(t_shift=shift)

@@ -36,6 +36,7 @@ EQ_ANGLE_HINTS = {
                    "tan θ = √(d(2 − d)) / (1 − d)",
     "conventions": "mixed up the conventions: for \"sgd\" (L2) the shrink per step is lr·λ, "
                    "for \"sgdw\" (the paper's) it is λ alone",
+    "degrees": "that is in degrees: return radians (np.arctan and np.arccos give radians)",
 }
 EQ_NORM_HINTS = {
     "fourth_power": "that is ‖w‖⁴: take the fourth root",
@@ -121,7 +122,8 @@ def _eq_angle_mistakes(optimizer, lr, lam):
     other = "sgd" if optimizer == "sgdw" else "sgdw"
     return {"small_d": np.sqrt(2 * d), "tan": np.sqrt(d * (2.0 - d)) / (1.0 - d),
             "no_shrunk_w": np.sqrt(d * (2.0 - d)),
-            "conventions": _ref_equilibrium_angle(other, lr, lam)}
+            "conventions": _ref_equilibrium_angle(other, lr, lam),
+            "degrees": np.degrees(_ref_equilibrium_angle(optimizer, lr, lam))}
 
 
 def check_equilibrium_angle(fn: Callable, *, grade: bool = False):
