@@ -66,10 +66,19 @@ MAX_MISTAKES = [
     (lambda W, c: W * np.minimum(1, c**2 / cols(W) ** 2), "squared"),
     (lambda W, c: np.clip(W, -c, c), "clip_entries"),
 ]
-test_max_correct = accepts(L.check_max_norm, MAX_CORRECT)
+test_max_correct = accepts(L.check_max_norm, MAX_CORRECT, runtime_warnings=True)  # 0-column
 test_max_mistakes = names(L.check_max_norm, L.MAX_NORM_HINTS, MAX_MISTAKES)
 test_max_robust = robust(L.check_max_norm)
 test_max_robust_extra = robust_extra(L.check_max_norm)
+
+
+def test_max_norm_keeps_a_zero_column_zero():
+    """A dead unit (a zero column) is inside every ball: it stays 0. Rescaling every column to
+    its norm first (0/0) makes it NaN, and is refused; the clean forms pass."""
+    ok, _ = run(L.check_max_norm,
+                lambda W, c: W / cols(W) * np.minimum(cols(W), c))
+    assert not ok
+    assert any((W[:, 1] == 0).all() for W, _ in L.max_norm_cases())
 
 
 def test_max_norm_in_place_is_named():

@@ -150,16 +150,23 @@ def _ref_max_norm(W, c):
 
 
 def max_norm_cases(seed: int = 0) -> list[tuple]:
-    """Non-square W (fan_in, fan_out) with some columns inside the ball and some outside."""
+    """Non-square W (fan_in, fan_out) with some columns inside the ball and some outside, and
+    one with a zero column (a dead unit: it stays 0, no division by its norm may make it NaN)."""
     rng = np.random.default_rng(seed)
     cases = []
-    for (fan_in, fan_out), c in [((5, 4), 1.5), ((3, 6), 1.0), ((8, 2), 2.5)]:
+    for (fan_in, fan_out), c in [((5, 4), 1.5), ((3, 6), 1.0), ((8, 2), 2.5), ((4, 3), 1.0)]:
         W = rng.standard_normal((fan_in, fan_out)) * rng.uniform(0.2, 1.5, size=fan_out)
         cases.append((W, c))
+    cases[-1][0][:, 1] = 0.0
     return cases
 
 
 def _max_norm_mistakes(W, c) -> dict:
+    with np.errstate(divide="ignore", invalid="ignore"):     # the zero-column case
+        return _max_norm_mistakes_of(W, c)
+
+
+def _max_norm_mistakes_of(W, c) -> dict:
     cols = np.linalg.norm(W, axis=0, keepdims=True)
     rows = np.linalg.norm(W, axis=1, keepdims=True)
     frob = np.linalg.norm(W)
