@@ -4,6 +4,7 @@ import contextlib
 import io
 import signal
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -412,3 +413,51 @@ def test_a_slow_import_inside_the_function_is_not_an_endless_loop(thread, tmp_pa
     assert ok, line
     ok, line = run(lesson00.check_half_mse, _hang)
     assert not ok and "did not finish within 0.2 s" in line, line
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_only_the_import_time_is_forgiven(thread, tmp_path, monkeypatch):
+    """After a slow import, the learner's own work still has the whole limit (it did not: the
+    first alarm after the import stopped it), and an endless loop after the import is stopped
+    at about the limit plus the import's time, not after IMPORT_GRACE."""
+    if thread:
+        monkeypatch.delattr(signal, "setitimer")
+    monkeypatch.setattr(_core, "TIME_LIMIT", 0.5)
+    name = f"slow_import_then_{'thread' if thread else 'main'}"
+    (tmp_path / f"{name}_a.py").write_text("import time\ntime.sleep(0.8)\nHALF = 0.5\n")
+    (tmp_path / f"{name}_b.py").write_text("import time\ntime.sleep(0.8)\nHALF = 0.5\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def import_then_work(a, b):
+        import importlib
+        half = importlib.import_module(f"{name}_a").HALF
+        time.sleep(0.3)                                   # the learner's own 0.3 s
+        return half * np.mean((a - b) ** 2)
+
+    def import_then_hang(a, b):
+        import importlib
+        importlib.import_module(f"{name}_b")
+        while True:
+            pass
+
+    ok, line = run(lesson00.check_half_mse, import_then_work)
+    assert ok, line
+    start = time.monotonic()
+    ok, line = run(lesson00.check_half_mse, import_then_hang)
+    assert not ok and "did not finish" in line, line
+    assert time.monotonic() - start < 0.8 + 0.5 + 1.0                    # not IMPORT_GRACE
+
+
+def test_a_check_run_during_an_import_gets_no_grace(monkeypatch):
+    """Only the learner's own imports count: a check called while some module is being imported
+    (an answers file that checks at import time) has the plain limit."""
+    monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
+    calls = []
+
+    def checker_inside_import_machinery():
+        calls.append(run(lesson00.check_half_mse, _hang))
+    code = compile("f()", "<frozen importlib._bootstrap>", "eval")   # a frame of the machinery
+    start = time.monotonic()
+    eval(code, {"f": checker_inside_import_machinery})
+    ok, line = calls[0]
+    assert not ok and time.monotonic() - start < 1.5, line

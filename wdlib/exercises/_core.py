@@ -29,7 +29,8 @@ import numpy as np
 
 OK, FAIL = "✓", "✗"
 TIME_LIMIT = 3.0          # seconds for one call of the learner's function
-IMPORT_GRACE = 60.0       # more seconds while it imports a module (not counted in TIME_LIMIT)
+IMPORT_GRACE = 60.0       # seconds of module imports inside it not counted in TIME_LIMIT
+TICK = 0.1                # how often the time limit looks at the call
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 NONE_RETURNED = "your function returned None: did you forget `return`?"
@@ -95,16 +96,18 @@ class _Timeout(BaseException):
 def _call(fn: Callable, args: tuple, seconds: float):
     """``fn(*args)``, stopped with ``_Timeout`` after ``seconds``.
 
-    On the main thread of a Unix process (a Jupyter kernel) a ``SIGALRM`` timer interrupts the
-    loop. A loop with ``except BaseException: continue`` or a bare ``except:`` swallows that one
-    exception, so the timer then repeats every 0.1 s until the call returns, and each alarm also
+    On the main thread of a Unix process (a Jupyter kernel) a ``SIGALRM`` timer, every ``TICK``
+    seconds, looks at the call and interrupts it once its time is over. A loop with ``except
+    BaseException: continue`` or a bare ``except:`` swallows that one exception, so the timer
+    goes on interrupting every ``TICK`` s until the call returns, and each alarm also
     sets a trace function that raises ``_Timeout`` again at the next line of the learner's own
     code (the first line of the ``except`` body, outside that ``try``). Two nested swallowing
     ``try`` blocks could still outlast it; such code is rare. The previous handler, timer and
     trace function are restored afterwards. Elsewhere (Windows, a non-main thread, a timer
     already in use) the function runs in a helper thread; on time-out an exception is raised
-    inside that thread (CPython), so the loop stops there too. While the function imports a
-    module (Python's import machinery is on the stack) the limit waits, up to ``IMPORT_GRACE``.
+    inside that thread (CPython), so the loop stops there too. Time the function spends
+    importing modules (Python's import machinery on its stack) does not count, up to
+    ``IMPORT_GRACE`` (``_ImportClock``).
     """
     if not (hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()):
@@ -124,11 +127,11 @@ def _call(fn: Callable, args: tuple, seconds: float):
             raise _Timeout                         # Python then unsets this trace function
         return again
 
-    deadline = time.monotonic() + seconds + IMPORT_GRACE
+    clock = _ImportClock(seconds)
 
-    def on_alarm(signum, frame):
-        if armed[0] and _importing(frame) and time.monotonic() < deadline:
-            return                                 # an import's time is not the learner's
+    def on_alarm(signum, frame):                   # every TICK s from the start of the call
+        if armed[0] and not clock.expired(_importing(frame, _call.__code__), TICK):
+            return
         if armed[0]:
             sys.settrace(again)
             f = frame
@@ -148,7 +151,7 @@ def _call(fn: Callable, args: tuple, seconds: float):
         sys.settrace(trace_before)
 
     try:
-        signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+        signal.setitimer(signal.ITIMER_REAL, TICK, TICK)
         return fn(*args)
     finally:
         armed[0] = False                           # no check for pending exceptions before this
@@ -160,11 +163,30 @@ def _call(fn: Callable, args: tuple, seconds: float):
                 continue
 
 
-def _importing(frame) -> bool:
-    """Whether ``frame`` or a caller is in Python's import machinery: a first ``import torch``
-    or ``from scipy import stats`` inside the learner's function takes seconds, and that is not
-    an endless loop."""
-    while frame is not None:
+class _ImportClock:
+    """The learner's time, without the time its function spends importing modules (a first
+    ``import torch`` or ``from scipy import stats`` takes seconds, and that is not an endless
+    loop), up to ``IMPORT_GRACE`` of imports. Sampled every ``tick`` seconds: ``expired(importing,
+    tick)`` adds one tick, to the imports when ``importing``, and says whether the learner's own
+    time is over ``seconds``. Once over, it stays over."""
+
+    def __init__(self, seconds: float):
+        self.seconds, self.start, self.imports, self.over = seconds, time.monotonic(), 0.0, False
+
+    def expired(self, importing: bool, tick: float) -> bool:
+        if not self.over:
+            if importing:
+                self.imports += tick
+            spent = time.monotonic() - self.start - min(self.imports, IMPORT_GRACE)
+            self.over = spent >= self.seconds
+        return self.over
+
+
+def _importing(frame, stop) -> bool:
+    """Whether the learner's code is in Python's import machinery: ``frame`` or one of its
+    callers, up to the frame running the code object ``stop`` (the checker's own call: a check
+    run while some module is being imported gets no grace for that)."""
+    while frame is not None and frame.f_code is not stop:
         if frame.f_code.co_filename.startswith("<frozen importlib"):
             return True
         frame = frame.f_back
@@ -182,12 +204,14 @@ def _call_in_thread(fn, args, seconds):
             box["error"] = exc
 
     worker = threading.Thread(target=target, daemon=True, name="wdlib-exercise-check")
+    clock = _ImportClock(seconds)
     worker.start()
-    worker.join(seconds)
-    deadline = time.monotonic() + IMPORT_GRACE
-    while worker.is_alive() and time.monotonic() < deadline \
-            and _importing(getattr(sys, "_current_frames", dict)().get(worker.ident)):
-        worker.join(0.1)
+    frames = getattr(sys, "_current_frames", dict)
+    while worker.is_alive():
+        worker.join(TICK)
+        if worker.is_alive() and clock.expired(
+                _importing(frames().get(worker.ident), target.__code__), TICK):
+            break
     if worker.is_alive():
         try:                               # stop the loop inside the worker (CPython only)
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
