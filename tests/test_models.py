@@ -220,8 +220,8 @@ def test_training_buffers_are_reused_but_never_returned(monkeypatch, sizes):
 
 def test_the_workspace_bound_is_per_layer_so_deep_nets_keep_their_buffers():
     """A batched step of a 12-hidden-layer net of width 64 (5 models: one block) keeps its
-    buffers, ~18 MB (more than a bound on the whole set would allow); one layer beyond
-    ``MAX_LAYER_BYTES`` gets none."""
+    buffers, ~18 MB (the old 16 MB bound on a set refused them); one layer beyond
+    ``MAX_LAYER_BYTES`` gets none, nor a net so deep that its set exceeds ``MAX_SET_BYTES``."""
     f64 = np.dtype(np.float64)
     deep = models.MLP((2,) + (64,) * 12 + (1,))
     Xd, yd = np.random.default_rng(0).normal(size=(200, 2)), np.zeros((200, 1))
@@ -231,6 +231,10 @@ def test_the_workspace_bound_is_per_layer_so_deep_nets_keep_their_buffers():
     unit = 5 * 200 * 8                                                   # bytes per hidden unit
     huge = models.MLP((2, models.mlp.Workspace.MAX_LAYER_BYTES // (3 * unit) + 1, 1))
     assert huge._workspace.take((5,), 200, f64) is None
+    per_layer = 3 * unit * 64                                            # 7.7 MB, under 8 MB
+    deeper = models.MLP((2,) + (64,) * (models.mlp.Workspace.MAX_SET_BYTES // per_layer + 1)
+                        + (1,))
+    assert deeper._workspace.take((5,), 200, f64) is None                # over 64 MB in all
 
 
 def test_a_loss_may_call_the_model_and_keep_what_it_sees(monkeypatch):

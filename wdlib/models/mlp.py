@@ -74,9 +74,9 @@ class Workspace:
     (benchmarks/bench_train.py). Small arrays are cheaper to allocate than to look up, so
     below ``MIN_BYTES`` per activation there is no workspace; and none when one hidden layer's
     buffers (its z, d and scratch) would exceed ``MAX_LAYER_BYTES`` (a huge layer: its
-    arithmetic dwarfs the page faults, and a kernel should not hold that much memory between
-    calls). The bound is per layer, so a deep net of ordinary layers keeps its buffers too:
-    the memory held grows with depth, as the call's own need does.
+    arithmetic dwarfs the page faults) or the whole set ``MAX_SET_BYTES`` (a kernel should not
+    hold that much memory between calls). A deep net of ordinary layers keeps its buffers
+    (12 hidden layers of 64 units, 5 models of 200 points: 18 MB).
 
     One set per (leading shape, n, dtype), per thread (``threading.local``); at most ``KEEP``
     sets per thread, the least recently used dropped; ``clear()`` frees them. A call holds its
@@ -85,11 +85,11 @@ class Workspace:
     a fresh ``yhat``), and nothing outside the call ever sees one. A deep copy or a pickle
     starts with no buffers; a shallow copy shares them (harmless, by the rule above)."""
 
-    KEEP, MIN_BYTES, MAX_LAYER_BYTES = 4, 64 * 1024, 8 * 2**20
+    KEEP, MIN_BYTES, MAX_LAYER_BYTES, MAX_SET_BYTES = 4, 64 * 1024, 8 * 2**20, 64 * 2**20
 
     def __init__(self, widths: tuple):
         self.widths = widths                 # (h1, ..., h_{L-1}): the hidden layers' widths
-        self._max = max(widths, default=0)
+        self._max, self._sum = max(widths, default=0), sum(widths)   # cached for the hot path
         self._local = threading.local()
 
     def __reduce__(self):
@@ -105,7 +105,8 @@ class Workspace:
         row_bytes = n * math.prod(lead) * dtype.itemsize        # one unit's activations
         if not self.widths or row_bytes * self._max < self.MIN_BYTES:
             return None
-        if 3 * row_bytes * self._max > self.MAX_LAYER_BYTES:
+        if (3 * row_bytes * self._max > self.MAX_LAYER_BYTES
+                or 3 * row_bytes * self._sum > self.MAX_SET_BYTES):
             return None
         return self._sets().pop((lead, n, dtype), None) or self._new(lead, n, dtype)
 
