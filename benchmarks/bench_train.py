@@ -320,14 +320,24 @@ def row_single_sizes(rounds, torch):
 
 def single_vs_torch(torch, mlp, start, X, y, loss, opt, lr, rounds):
     kw = dict(weight_decay=1e-2) if opt == "adamw" else {}
+    last = {}
+
+    def ours():
+        _, hist = train.fit(mlp, X, y, loss=loss, optimizer=opt, lr=lr, steps=100,
+                            params=start, record="loss", **kw)
+        last["wdlib"] = float(hist.train_loss[-1])
+
     times = interleaved({
-        "wdlib": lambda: train.fit(mlp, X, y, loss=loss, optimizer=opt, lr=lr, steps=100,
-                                   params=start, record="loss", **kw),
-        "PyTorch": lambda: torch_single_fit(torch, start, X, y, 100, opt, loss, lr)}, rounds)
+        "wdlib": ours,
+        "PyTorch": lambda: last.__setitem__(
+            "PyTorch", torch_single_fit(torch, start, X, y, 100, opt, loss, lr))}, rounds)
     print(f"  {'->'.join(map(str, mlp.sizes)):<14} n={len(X):<4} {opt:<8} wdlib "
           f"{1e3 * np.median(times['wdlib']):6.1f} ms  PyTorch "
           f"{1e3 * np.median(times['PyTorch']):6.1f} ms  PyTorch/wdlib = "
-          f"{ratio(times, 'PyTorch', 'wdlib'):.2f}x")
+          f"{ratio(times, 'PyTorch', 'wdlib'):.2f}x   last loss {last['wdlib']:.6f} vs "
+          f"{last['PyTorch']:.6f}")
+    if not np.isclose(last["wdlib"], last["PyTorch"], rtol=1e-6):   # the same computation?
+        print("  !! the two runs differ: the timing compares different computations")
 
 
 def bare_matmul(torch, A, W, rounds):
