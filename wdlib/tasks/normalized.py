@@ -177,19 +177,21 @@ class _Recorder:
 def _val_loss(params: dict, ds: Dataset, diverged: np.ndarray) -> np.ndarray:
     """The validation loss (½·MSE) of each run at the end, ``(K,)``: NaN for a run that diverged
     (as ``train.History`` and the per-step records mark a stopped run; its parameters are the
-    last finite ones, from which the forward pass overflows), computed for the others only."""
+    last finite ones, from which the forward pass overflows), and NaN where float64 cannot
+    evaluate the net: a W1 so large that LayerNorm's variance of X_val @ W1 may overflow (SGDW
+    with λ > 2, AdamW with lr·λ > 2 grow it without bound while the loss stays finite; there
+    σ = inf and the net outputs its shift, in PyTorch's LayerNorm too: a plausible but
+    meaningless number). Computed for the other runs only."""
     val = np.full(len(diverged), np.nan)
-    ran = np.flatnonzero(~diverged)
+    W1 = params[KEY]
+    biggest = np.max(np.abs(ds.X_val), initial=0.0) * np.sum(np.abs(W1), axis=1).max(axis=1)
+    # |z| <= max|x|·max_j Σ_i |W1_ij|; centred |z − mean| <= 2|z|max, and h such squares sum
+    # without overflow below this bound (a sufficient condition, ~1e153 for h = 32)
+    fits = biggest < np.sqrt(np.finfo(np.float64).max / (4 * W1.shape[-1]))
+    ran = np.flatnonzero(~diverged & fits)
     if ran.size:
         kept = {k: v[ran] for k, v in params.items()}
-        # A run still going with a finite loss may carry a W1 past 1e154 (SGDW with λ > 2,
-        # AdamW with lr·λ > 2 grow it without bound): LayerNorm's variance then overflows to inf
-        # and the net outputs its shift. That is the model's float64 value, the one its
-        # training steps computed inside loop.run's np.errstate: the same here, on this one
-        # forward pass, instead of a RuntimeWarning.
-        with np.errstate(over="ignore", invalid="ignore"):
-            yhat = MODEL.forward(kept, ds.X_val)
-        val[ran] = losses.mse(yhat, ds.y_val)[0]
+        val[ran] = losses.mse(MODEL.forward(kept, ds.X_val), ds.y_val)[0]
     return val
 
 
@@ -217,7 +219,8 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     - ``angle``: the angle between W1 entering step t and W1 after step t's update;
     - ``loss``: step t's minibatch loss (½·MSE); ``cos``: cos(W1, ∂L/∂W1) at step t;
 
-    plus ``val_loss`` (K,) at the end (NaN for a run that diverged), ``params`` and
+    plus ``val_loss`` (K,) at the end (NaN for a run that diverged, or whose W1 is too large for
+    float64 to normalize), ``params`` and
     ``diverged_at`` (a tuple of K entries, by ``divergence``, the one rule of ``loop.run``).
     Rows from a run's divergence on are NaN. Norms and angles never overflow: a W1 that grows
     without bound while the loss stays finite has its true norm and angle while it is finite.
