@@ -130,7 +130,7 @@ def _call(fn: Callable, args: tuple, seconds: float):
     clock = _ImportClock(seconds)
 
     def on_alarm(signum, frame):                   # every TICK s from the start of the call
-        if armed[0] and not clock.expired(_importing(frame, _call.__code__), TICK):
+        if armed[0] and not clock.expired(_importing(frame, _call.__code__)):
             return
         if armed[0]:
             sys.settrace(again)
@@ -166,17 +166,17 @@ def _call(fn: Callable, args: tuple, seconds: float):
 class _ImportClock:
     """The learner's time, without the time its function spends importing modules (a first
     ``import torch`` or ``from scipy import stats`` takes seconds, and that is not an endless
-    loop), up to ``IMPORT_GRACE`` of imports. Sampled every ``tick`` seconds: ``expired(importing,
-    tick)`` adds one tick, to the imports when ``importing``, and says whether the learner's own
-    time is over ``seconds``. Once over, it stays over."""
+    loop), up to ``IMPORT_GRACE`` of imports. Sampled every ``TICK`` seconds: ``expired(importing)``
+    adds one tick, to the imports when ``importing``, and says whether the learner's own time is
+    over ``seconds``. Once over, it stays over."""
 
     def __init__(self, seconds: float):
         self.seconds, self.start, self.imports, self.over = seconds, time.monotonic(), 0.0, False
 
-    def expired(self, importing: bool, tick: float) -> bool:
+    def expired(self, importing: bool) -> bool:
         if not self.over:
             if importing:
-                self.imports += tick
+                self.imports += TICK
             spent = time.monotonic() - self.start - min(self.imports, IMPORT_GRACE)
             self.over = spent >= self.seconds
         return self.over
@@ -210,7 +210,7 @@ def _call_in_thread(fn, args, seconds):
     while worker.is_alive():
         worker.join(TICK)
         if worker.is_alive() and clock.expired(
-                _importing(frames().get(worker.ident), target.__code__), TICK):
+                _importing(frames().get(worker.ident), target.__code__)):
             break
     if worker.is_alive():
         try:                               # stop the loop inside the worker (CPython only)
@@ -325,6 +325,12 @@ def _real_objects(arr: np.ndarray, what: str, value) -> np.ndarray:
         return arr
 
 
+def is_vector_of(shape: tuple, n: int) -> bool:
+    """Whether an answer of this shape is a vector of n numbers: ``(n,)``, or a column
+    ``(n, 1)`` or a row ``(1, n)``, which hold the same numbers in the same order."""
+    return tuple(shape) == (n,) or (len(shape) == 2 and 1 in shape and shape[0] * shape[1] == n)
+
+
 def _label(k: str) -> str:
     return f"output {k!r}" if k else "your answer"
 
@@ -345,8 +351,8 @@ def _normalize(got, want: dict) -> dict:
         g = _as_numbers(got[k], _label(k))
         if w.shape == () and g.size == 1:
             g = g.reshape(())
-        elif w.ndim == 1 and g.ndim == 2 and 1 in g.shape and g.size == w.size:
-            g = g.reshape(w.shape)        # a column (n, 1) or a row (1, n): the same vector
+        elif w.ndim == 1 and g.ndim == 2 and is_vector_of(g.shape, w.size):
+            g = g.reshape(w.shape)
         out[k] = g
     return out
 

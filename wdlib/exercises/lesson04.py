@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import data, solvers
-from wdlib.exercises._core import assert_form, check
+from wdlib.exercises._core import assert_form, check, is_vector_of
 
 __all__ = ["check_cv_loss", "check_one_se_rule", "assert_cv_loss", "assert_one_se_rule",
            "cv_cases", "one_se_cases"]
@@ -109,8 +109,8 @@ def cv_cases(seed: int = 0) -> list[tuple]:
 
 def _cv_shape(got, X, y, lams, k, seed) -> str | None:
     """The hint for an answer that is not one loss per λ, shape (L,)."""
-    if got is None or np.shape(got) in ((len(lams),), (len(lams), 1), (1, len(lams))):
-        return None                            # a column or a row is the same vector
+    if got is None or is_vector_of(np.shape(got), len(lams)):
+        return None
     if np.shape(got) in ((k, len(lams)), (len(lams), k)):
         return (f"expected one number per λ, shape ({len(lams)},), got shape {np.shape(got)}: "
                 f"average the (k, L) fold losses over the folds (axis 0)")

@@ -166,11 +166,10 @@ class _Recorder:
     def finish(self, run) -> dict:
         """Flush, and the last step's angle (from the final W1) when the run reached it."""
         self.flush()
-        steps, K = self.alive.shape
+        steps = self.alive.shape[0]
         if self.last == steps - 1:
             ok = ~np.asarray(run.diverged, dtype=bool)
-            final = run.params[KEY].reshape(1, K, -1)
-            self.rec["angle"][-1] = np.where(ok, _angles(self.W[:1], final)[0], np.nan)
+            self.rec["angle"][-1] = np.where(ok, angle(self.W[0], run.params[KEY]), np.nan)
         return self.rec
 
 
@@ -198,12 +197,6 @@ def _val_loss(params: dict, ds: Dataset, diverged: np.ndarray) -> np.ndarray:
 def _unit_angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``angle`` of unit vectors (the last axis), as ``angle`` computes it: NaN where either is."""
     return 2.0 * np.arctan2(np.linalg.norm(a - b, axis=-1), np.linalg.norm(a + b, axis=-1))
-
-
-def _angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``angle`` row by row for ``(T, K, size)`` arrays: ``(T, K)``."""
-    T, K = a.shape[:2]
-    return angle(a.reshape(T * K, -1), b.reshape(T * K, -1)).reshape(T, K)
 
 
 def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int = 0,
