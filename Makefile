@@ -73,6 +73,7 @@ site: setup  ## the offline read-along site in _site/ (stored outputs, no execut
 
 bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: see tests/browser)
 	$(LIVE_ENV) $(PY) benchmarks/bench_train.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_versions.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_live.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_class.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_browser.py
