@@ -283,6 +283,38 @@ def test_schedules_inside_optimizers_match_torch_schedulers(torch):
         assert max_diff(run(ours, grad_fn, p0), expect) < 1e-13
 
 
+def test_torch_mseloss_with_lr_halved_and_twice_the_decay_takes_the_lessons_steps(torch):
+    """Lessons 00 and 02: torch's MSELoss has no ½, so SGD(lr/2, weight_decay=2λ) on it takes
+    exactly the steps of optim.sgd(lr, weight_decay=λ) on the lessons' ½·MSE; weight_decay=λ
+    does not."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 5)), rng.standard_normal(40)
+    lr, lam, steps = 0.2, 0.07, 50
+
+    def half_mse_grads(p):
+        r = X @ p["w"] + p["b"] - y
+        return {"w": X.T @ r / len(y), "b": np.array([r.mean()])}
+
+    ours = run(optim.sgd(lr, weight_decay={"w": lam}), half_mse_grads,
+               {"w": np.zeros(5), "b": np.zeros(1)}, steps=steps)
+
+    def torch_run(wd):
+        w = torch.zeros(5, dtype=torch.float64, requires_grad=True)
+        b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+        groups = [{"params": [w], "weight_decay": wd}, {"params": [b], "weight_decay": 0.0}]
+        opt = torch.optim.SGD(groups, lr=lr / 2, foreach=False)
+        Xt, yt, history = torch.from_numpy(X), torch.from_numpy(y), []
+        for _ in range(steps):
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(Xt @ w + b, yt).backward()
+            opt.step()
+            history.append({"w": w.detach().numpy().copy(), "b": b.detach().numpy().copy()})
+        return history
+
+    assert max_diff(ours, torch_run(2 * lam)) < 1e-13
+    assert max_diff(ours, torch_run(lam)) > 1e-3
+
+
 # ---------------------------------------------------------------- the lessons' equivalences
 def test_sgd_l2_equals_sgdw_without_momentum():
     p0, grad_fn = logistic_problem()

@@ -255,8 +255,10 @@ def predicted_angle(optimizer: str, lr, lam):
     - SGD + L2, w ← (1 − lr·λ)w − lr·g with g ⟂ w: tan θ = √(lr·λ(2 − lr·λ)) / (1 − lr·λ)
       ≈ √(2·lr·λ) (lesson 09, section 3);
     - SGDW, w ← (1 − λ)w − lr·g: the same with lr·λ replaced by λ: ≈ √(2λ), no lr;
-    - AdamW, w ← (1 − lr·λ)w − lr·u: the SGD formula with u in place of g, if u ⟂ w (Adam's
-      per-coordinate scaling and momentum β1 = 0.9 make that approximate).
+    - AdamW, w ← (1 − lr·λ)w − lr·u: the SGD formula with u in place of g, if u ⟂ w and
+      without momentum. With Adam's β1 the steps are correlated and the equilibrium angle is
+      about √((1 − β1)/(1 + β1)) times this value (≈ 0.23 for β1 = 0.9; lesson 09, section 5,
+      and the AdamW line of ``live.normalized``), not approximately this value itself.
     """
     _checks.choice("optimizer", optimizer, OPTIMIZERS)
     lr, lam = _checks.positive("lr", lr), _checks.nonnegative("lam", lam)
