@@ -439,3 +439,56 @@ def test_plot_functions():
     assert plots.log_limits([1e-3, np.inf, np.nan, -1.0, 10.0]) == (5e-4, 20.0)
     assert plots.log_limits([1e300]) == (1e12 / 2, 1e12 * 2)
     assert plots.log_limits([]) == (1e-12, 1e12)
+
+
+# --- hostile values: refused with a ValueError, never a crash or a silent change --------------
+
+@pytest.mark.parametrize("name", NAMES)
+def test_huge_integers_fractions_and_numpy_bools_are_checked_not_crashing(name, dashboards):
+    """10 ** 400 once raised OverflowError from the error message itself; a Fraction was
+    rounded to a float silently; a NumPy bool passed the check and then the Checkbox trait
+    refused it (TraitError, controls half set, figure not redrawn)."""
+    from fractions import Fraction
+    d = dashboards[name]
+    d.set(**d.defaults)
+    renders, values = d.renders, d.values()
+    for key, w in d.controls.items():
+        if hasattr(w, "min"):
+            with pytest.raises(ValueError, match=f"{key} must be in .*got 1000.*characters"):
+                d.set(**{key: 10 ** 400})
+            with pytest.raises(ValueError, match=key):
+                d.set(**{key: np.True_})
+        if isinstance(w, W.FloatSlider | W.FloatLogSlider):
+            with pytest.raises(ValueError, match=f"{key} must be a float"):
+                d.set(**{key: Fraction(1, 3)})
+    assert d.renders == renders and d.values() == values
+    for key, w in d.controls.items():
+        if isinstance(w, W.Checkbox):
+            d.set(**{key: np.bool_(not w.value)})
+            assert d.values()[key] is (not values[key]) and "error" not in d.status.value
+            d.set(**{key: values[key]})
+
+
+def test_a_value_between_slider_positions_is_run_and_said_and_the_browsers_rounding_too():
+    """The browser's slider (noUiSlider) keeps a value on min + k·step and, once shown, sends
+    the rounded value back (measured in Voilà: "normalized" opened at λ 0.3 and retrained at
+    0.316, momentum 0.93 became 0.95, with nothing said). The kernel keeps what code asked and
+    says it is between positions; a rounding that comes back is said too."""
+    d = Quadratic()
+    assert framework.nearest_position(d.controls["lr"], 0.1) is None         # a position
+    assert framework.nearest_position(d.controls["lr"], 10 ** -1.25) is None
+    assert framework.nearest_position(d.controls["lr"], 0.3) == pytest.approx(10 ** -0.5)
+    assert "between the slider" not in d.status.value
+    d.set(lr=0.3)
+    assert d.computed[-1]["lr"] == 0.3                        # run at the value asked
+    assert "lr = 0.3 is between the slider&#x27;s positions" in d.status.value
+    assert "rounds it to 0.316228" in d.status.value
+    d.controls["lr"].value = 10 ** -0.5                       # the browser's rounding comes back
+    assert d.computed[-1]["lr"] == 10 ** -0.5
+    assert "the slider rounded lr = 0.3 to its nearest position 0.316228" in d.status.value
+    d.controls["lr"].value = 1.0                              # a move of the learner's own
+    assert "rounded" not in d.status.value and "between" not in d.status.value
+    wd = live.catalog()["weight_decay"](epochs=15)            # an integer slider, step 10
+    assert wd.values()["epochs"] == 15 and "epochs = 15 is between" in wd.status.value
+    assert framework.nearest_position(wd.controls["epochs"], 15) in (10, 20)
+    wd.close(), d.close()

@@ -51,3 +51,13 @@ def test_relu_signal_kept_by_he_dies_with_small_scale_explodes_with_large():
     assert d.result["diverged_at"] is not None
     assert f"diverged at step {d.result['diverged_at']}" in d.status.value
     d.close()
+
+
+def test_dead_relus_give_words_not_a_nan_ratio():
+    """Depth 12, width 4, ReLU at scale 0.1: every unit dead, both gradient norms 0; the status
+    line said "gradient at layer 1 = nan × the output layer's"."""
+    d = DepthInit(depth=12, width=4, activation="relu", init="xavier", init_scale=0.1)
+    assert d.result["grad_norm"][-1] == 0
+    assert "nan" not in d.status.value.lower()
+    assert "gradient norm 0 at layer 1, 0 at the output layer" in d.status.value
+    d.close()

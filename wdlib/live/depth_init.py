@@ -99,9 +99,12 @@ class DepthInit(Dashboard):
         named = {"xavier": "Xavier/Glorot init", "he": "He/Kaiming init"}.get(r["init"])
         scale = r["init_scale"]
         what = f"{r['init']} × {scale:.2g}" + (f" (= {named})" if named and scale == 1 else "")
-        ratio = r["grad_norm"][0] / r["grad_norm"][-1]
+        first, out = r["grad_norm"][0], r["grad_norm"][-1]
+        if out > 0 and np.isfinite(out) and np.isfinite(first):
+            gradient = f"gradient at layer 1 = {first / out:.1e} × the output layer's"
+        else:                   # no ratio (never a NaN): e.g. dead ReLUs leave both at 0
+            gradient = f"gradient norm {first:.2g} at layer 1, {out:.2g} at the output layer"
         loss = r["loss"][np.isfinite(r["loss"])]
         trained = f"loss {loss[0]:.3g} → {loss[-1]:.3g}" if loss.size else "no finite loss"
         return (f"{what}: weight std {r['weight_std']:.2g}; last hidden layer's std "
-                f"{r['act_std'][-1]:.2g}; gradient at layer 1 = {ratio:.1e} × the output "
-                f"layer's; {trained}")
+                f"{r['act_std'][-1]:.2g}; {gradient}; {trained}")

@@ -161,31 +161,71 @@ def _bounds(widget) -> tuple[float, float] | None:
     return widget.min, widget.max
 
 
-def _check_value(key: str, widget, value) -> None:
-    """Raise ValueError (naming key and value) unless ``value`` fits ``widget``."""
+def _short(value) -> str:
+    """``repr(value)`` for a message, shortened: a link can carry megabytes of text."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text)} characters)"
+
+
+def _show(value) -> str:
+    """A number for a message: ``:g`` where it fits a float (10 ** 400 does not), else
+    ``_short``."""
+    try:
+        return format(value, "g")
+    except (OverflowError, TypeError, ValueError):
+        return _short(value)
+
+
+def _check_value(key: str, widget, value):
+    """Raise ValueError (naming key and value) unless ``value`` fits ``widget``; returns the
+    value to give the widget (a NumPy bool as a Python bool: the Checkbox trait refuses it)."""
     bounds = _bounds(widget)
     if bounds is not None:
         integral = isinstance(widget, W.IntSlider)
         kind = Integral if integral else Real
-        if isinstance(value, bool) or not isinstance(value, kind):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind):
             raise ValueError(f"{key} must be {'an integer' if integral else 'a number'} "
-                             f"in [{bounds[0]:g}, {bounds[1]:g}], got {value!r}")
+                             f"in [{bounds[0]:g}, {bounds[1]:g}], got {_short(value)}")
         lo, hi = bounds
         slack = 1e-12 * max(abs(lo), abs(hi))
         if not lo - slack <= value <= hi + slack:   # NaN fails too
-            raise ValueError(f"{key} must be in [{lo:g}, {hi:g}], got {value:g}")
+            raise ValueError(f"{key} must be in [{lo:g}, {hi:g}], got {_show(value)}")
+        if not integral and float(value) != value:  # a Fraction: the widget would round it
+            raise ValueError(f"{key} must be a float (the slider holds one), got {_short(value)}")
     elif hasattr(widget, "options"):
         allowed = [o[1] if isinstance(o, tuple) else o for o in widget.options]
-        if value not in allowed:
-            raise ValueError(f"{key} must be one of {allowed!r}, got {value!r}")
+        if not any(isinstance(value, type(a)) and value == a for a in allowed):
+            raise ValueError(f"{key} must be one of {allowed!r}, got {_short(value)}")
     elif isinstance(widget, W.Checkbox) or isinstance(getattr(widget, "value", None), bool):
         if not isinstance(value, (bool, np.bool_)):
-            raise ValueError(f"{key} must be true or false, got {value!r}")
+            raise ValueError(f"{key} must be true or false, got {_short(value)}")
+        return bool(value)
     else:                        # text, ...: the widget's own trait check
         try:
             widget.traits()["value"].validate(widget, value)
         except TraitError as err:
-            raise ValueError(f"{key} got {value!r}: {err}") from None
+            raise ValueError(f"{key} got {_short(value)}: {err}") from None
+    return value
+
+
+def nearest_position(widget, value) -> float | None:
+    """The slider position a browser's slider rounds ``value`` to, or None if ``value`` is a
+    position (or ``widget`` is no slider). The front end (noUiSlider) keeps a slider's value on
+    ``min + k·step`` (for a log slider: of the exponent) and, once the widget is shown, sends
+    the rounded value back: the dashboard says so (``Dashboard._position_notes``)."""
+    if not isinstance(widget, (W.IntSlider, W.FloatSlider, W.FloatLogSlider)) or not widget.step:
+        return None
+    log = isinstance(widget, W.FloatLogSlider)
+    if log and not value > 0:
+        return None
+    x = float(np.log(value) / np.log(widget.base)) if log else float(value)
+    k = (x - widget.min) / widget.step
+    k_max = np.floor((widget.max - widget.min) / widget.step + 1e-9)
+    if abs(k - round(k)) <= 1e-6:   # a position, to rounding (10 ** -1.25 in the kernel)
+        return None
+    snapped = widget.min + min(max(round(k), 0), k_max) * widget.step
+    snapped = widget.base ** snapped if log else snapped
+    return int(round(snapped)) if isinstance(widget, W.IntSlider) else float(snapped)
 
 
 # --- links: a URL query is data (parsed and checked, never evaluated) -----------------------
@@ -214,18 +254,19 @@ def _from_text(widget, text: str):
                 return value
         return text
     if _bounds(widget) is not None:
-        if isinstance(widget, W.IntSlider):
-            return int(text) if _INT_TEXT.fullmatch(text) else text
+        if isinstance(widget, W.IntSlider):     # int() refuses > 4300 digits: out of range
+            return int(text) if _INT_TEXT.fullmatch(text) and len(text) < 100 else text
         return float(text) if _FLOAT_TEXT.fullmatch(text) else text
     return text
 
 
 def format_value(value) -> str:
-    """A control value as short text that reads back to the same value (floats: 6 digits)."""
+    """A control value as short text that reads back to exactly the same value (floats: the
+    shortest text that does, ``repr``: a link must reproduce the run bit for bit)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return format(value, ".6g")
+        return repr(value)
     return str(value)
 
 
@@ -241,9 +282,7 @@ def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
     values = {k: v for k, v in ours if k != QUERY_NAME}
     _check_keys(values, controls)
     out = {key: _from_text(controls[key], text) for key, text in values.items()}
-    for key, value in out.items():
-        _check_value(key, controls[key], value)
-    return out
+    return {key: _check_value(key, controls[key], value) for key, value in out.items()}
 
 
 def _check_unique(pairs: list) -> None:
@@ -259,8 +298,9 @@ def _check_unique(pairs: list) -> None:
 
 def _check_keys(values: Mapping, controls: Mapping) -> None:
     unknown = [k for k in values if k not in controls]
-    if unknown:
-        raise ValueError(f"unknown control {', '.join(map(repr, unknown))}; "
+    if unknown:             # a link may carry thousands of keys: name a few
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise ValueError(f"unknown control {', '.join(map(_short, unknown[:5]))}{more}; "
                          f"controls are {', '.join(map(repr, controls))}")
 
 
@@ -375,7 +415,7 @@ class Dashboard:
     def __init__(self, **initial):
         allocator.keep_freed_memory()       # live retrains reuse big temporaries (an opt-in)
         self.controls = self.make_controls()
-        self._check(initial)
+        initial = self._check(initial)
         self.link_error = None
         try:                        # a Voilà URL query: the values a shared link asks for
             asked = parse_query(os.environ.get("QUERY_STRING", ""), _catalog_name(self) or "",
@@ -409,6 +449,7 @@ class Dashboard:
         self.widget = W.VBox([*head, bar, self.image, self.status, self.share_box])
         self.widget.add_class("wdlib-dashboard")
         self.renders, self.result, self.error = 0, None, None
+        self._rounded: dict[str, tuple] = {}    # key -> (asked, position) a slider rounded
         self._dirty = self._scheduled = self._quiet = False
         self._first_change = self._last_change = 0.0
         self._render_safely(reraise=True)
@@ -423,11 +464,17 @@ class Dashboard:
 
         Unknown keys or out-of-range values raise ValueError before anything changes.
         """
-        self._check(values)
+        values = self._check(values)
+        before = self.values()
         self._quiet = True
         try:
             for key, value in values.items():
                 self.controls[key].value = value
+                self._rounded.pop(key, None)
+        except Exception:           # a widget refusing a checked value: leave no half-set state
+            for key, value in before.items():
+                self.controls[key].value = value
+            raise
         finally:
             self._quiet = False
         self._dirty = False
@@ -468,15 +515,40 @@ class Dashboard:
         return bundle
 
     # --- machinery ---
-    def _check(self, values: Mapping) -> None:
+    def _check(self, values: Mapping) -> dict:
+        """``values`` checked, as the widgets take them (raises ValueError before any change)."""
         _check_keys(values, self.controls)
-        for key, value in values.items():
-            _check_value(key, self.controls[key], value)
+        return {key: _check_value(key, self.controls[key], value)
+                for key, value in values.items()}
+
+    def _position_notes(self) -> list[str]:
+        """What the status line says about a value off a slider's steps (kept, never rounded in
+        the kernel) or one the browser's slider rounded onto a step: never silently."""
+        notes = []
+        for key, widget in self.controls.items():
+            if key in self._rounded:
+                asked, got = self._rounded[key]
+                notes.append(f"the slider rounded {key} = {_show(asked)} to its nearest "
+                             f"position {_show(got)} (the run shown)")
+                continue
+            near = nearest_position(widget, widget.value)
+            if near is not None:
+                notes.append(f"{key} = {_show(widget.value)} is between the slider's "
+                             f"positions (the run shown is at it); the slider, once shown or "
+                             f"moved, rounds it to {_show(near)}")
+        return notes
 
     def _on_change(self, change) -> None:
         if self._quiet:
             return
         self.link_error = None      # the learner moved on from a bad link
+        key = next((k for k, w in self.controls.items() if w is change["owner"]), None)
+        if key is not None:
+            self._rounded.pop(key, None)
+            new, old = change["new"], change["old"]
+            near = nearest_position(change["owner"], old)
+            if near is not None and isinstance(new, Real) and np.isclose(new, near, rtol=1e-9):
+                self._rounded[key] = (old, new)     # the browser's slider put it on a step
         loop = _running_loop()
         if loop is None:
             self._render_safely(reraise=False)
@@ -534,6 +606,8 @@ class Dashboard:
         if self.link_error is not None:     # stays until a control moves: renders from code too
             parts.insert(0, f"<span style='color:#b00020'>error in the link: ValueError: "
                             f"{html.escape(str(self.link_error))}</span>")
+        parts += [f"<span style='color:#b00020'>{html.escape(note)}</span>"
+                  for note in self._position_notes()]
         parts += [html.escape(text)] if text else []
         parts += [f"<span style='color:#888'>retrain {self.timing['compute_ms']:.0f} ms · "
                   f"draw {self.timing['draw_ms']:.0f} ms</span>"]
