@@ -461,3 +461,55 @@ def test_a_check_run_during_an_import_gets_no_grace(monkeypatch):
     eval(code, {"f": checker_inside_import_machinery})
     ok, line = calls[0]
     assert not ok and time.monotonic() - start < 1.5, line
+
+
+# --------------------------------------------------------------------------- 34b1644 regressions
+
+def _check_identity(fn, **kwargs):
+    """A one-case check of ``a -> a`` on [0, 1, 2]: ``(verdict, line)``."""
+    with contextlib.redirect_stdout(io.StringIO()) as buf:
+        v = _core.check("x", fn, lambda a: a, [(np.arange(3.0),)], **kwargs)
+    return v, buf.getvalue()
+
+
+def test_an_answer_whose_len_raises_system_exit_is_reported_not_raised():
+    """The item count ran the answer's __len__ outside the time limit: SystemExit crashed it."""
+    class Leaves:
+        def __len__(self):
+            raise SystemExit(1)
+
+    ok, line = _check_identity(lambda a: Leaves())
+    assert not ok and "reading your answer raised SystemExit" in line, line
+
+
+def test_an_answer_whose_len_never_returns_is_stopped():
+    """A slow __len__ ran outside the time limit and hung the checker (bounded here to 5 s, so a
+    regression fails instead of hanging)."""
+    class Slow:
+        def __len__(self):
+            end = time.monotonic() + 5.0
+            while time.monotonic() < end:
+                time.sleep(0.01)
+            return 3
+
+    start = time.monotonic()
+    ok, line = _check_identity(lambda a: Slow(), time_limit=0.5)
+    assert time.monotonic() - start < 3.0, line
+    assert not ok and line.startswith("✗ x: " + _core.READ_TIMED_OUT.format(s=0.5)), line
+
+
+def test_a_complex_answer_with_an_imaginary_part_gets_the_complex_hint():
+    """A Python complex got a generic hint and SymPy's x + I was 'not an array of numbers'."""
+    sp = pytest.importorskip("sympy")
+    for fn in [lambda a: [sp.Float(x) + sp.I for x in a], lambda a: a + 1j]:
+        ok, line = _check_identity(fn)
+        assert not ok and "complex numbers" in line and "imaginary part" in line, line
+
+
+def test_a_decimal_beyond_float64_is_refused_as_too_large():
+    """float(Decimal('1e400')) is inf without an error: it was compared as inf."""
+    import decimal
+
+    ok, line = _check_identity(lambda a: [decimal.Decimal(x) for x in a[:-1]]
+                               + [decimal.Decimal("1e400")])
+    assert not ok and "too large" in line, line

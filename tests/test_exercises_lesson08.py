@@ -146,3 +146,13 @@ def test_returning_the_bias_corrected_moments_is_named():
 
     ok, line = run(L.check_adamw_step, hats)
     assert not ok and L.ADAMW_HINTS["returned_hats"] in line, line
+
+
+def test_adamw_a_float32_w_does_not_loosen_the_tolerance_of_m():
+    """34b1644: one float32 output loosened every output's tolerance to float32's: an m off by
+    1e-6 (relative) next to a float32 w was accepted."""
+    def w32_bad_m(*a):
+        w, m, v = _adamw()(*a)
+        return w.astype(np.float32), m * (1 + 1e-6), v
+    ok, line = run(L.check_adamw_step, w32_bad_m)
+    assert not ok and "'m' is wrong" in line, line
