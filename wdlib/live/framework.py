@@ -135,16 +135,11 @@ def log_slider(description: str, value: float, lo: float, hi: float, step: float
     """A log-scale slider over [lo, hi] (for λ and lr); ``step`` is in decades.
 
     The readout is written like ``1.0e-4`` (``plots.fmt_sci``), readable at every scale.
-    The slider's positions are ``value·10^(k·step)``: a browser's slider keeps its value on a
-    position, so a default between two would be rounded (and retrained) as soon as it is shown.
-    When ``value`` is not ``lo·10^(k·step)``, the lowest position is the one just below ``lo``.
     """
     if not 0 < lo <= value <= hi:
         raise ValueError(f"value must be in [lo, hi] with lo > 0, got value={value:g}, "
                          f"lo={lo:g}, hi={hi:g}")
-    k = (np.log10(value) - np.log10(lo)) / step          # positions from lo up to value
-    low = np.log10(lo) if abs(k - round(k)) <= 1e-6 else np.log10(value) - np.ceil(k) * step
-    return W.FloatLogSlider(value=value, base=10, min=low, max=np.log10(hi), step=step,
+    return W.FloatLogSlider(value=value, base=10, min=np.log10(lo), max=np.log10(hi), step=step,
                             description=description, readout_format=plots.SLIDER_FORMAT,
                             continuous_update=True, style={"description_width": "initial"})
 
