@@ -482,6 +482,20 @@ def test_an_answer_whose_len_raises_system_exit_is_reported_not_raised():
     assert not ok and "reading your answer raised SystemExit" in line, line
 
 
+def test_an_exception_whose_str_raises_system_exit_is_named_as_the_functions_error():
+    """A learner's exception whose __str__ raised SystemExit was reported as 'reading your answer
+    raised SystemExit', though the function never returned an answer."""
+    class E(Exception):
+        def __str__(self):
+            raise SystemExit(1)
+
+    def fn(a):
+        raise E()
+
+    ok, line = _check_identity(fn)
+    assert not ok and "your function raised E" in line and "reading your answer" not in line, line
+
+
 def test_an_answer_whose_len_never_returns_is_stopped():
     """A slow __len__ ran outside the time limit and hung the checker (bounded here to 5 s, so a
     regression fails instead of hanging)."""

@@ -884,7 +884,9 @@ def _exc_text(exc: BaseException, limit: int = 300) -> str:
     raises."""
     try:
         msg = " ".join(str(exc).split())
-    except Exception:  # noqa: BLE001 - the learner's __str__
+    except (_Timeout, KeyboardInterrupt):
+        raise
+    except BaseException:  # noqa: BLE001 - the learner's __str__ (it may raise SystemExit)
         msg = "(its message could not be shown)"
     if len(msg) > limit:
         msg = msg[:limit - 3] + "..."
