@@ -1,0 +1,92 @@
+"""tools/surveys.py (`make surveys`): the larger surveys lessons 04 and 08 quote.
+
+The full surveys take about a minute, too long for every test run; these tests keep the script
+honest cheaply (~10 s): its phrases are the lessons' words, its functions give the numbers the
+notebooks print on the notebooks' own samples (so they compute what the cells compute), and its
+claims hold on a few samples."""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import surveys  # noqa: E402
+
+
+def _cells(notebook: str) -> dict:
+    return {c["id"]: c for c in json.loads((ROOT / notebook).read_text(encoding="utf-8"))["cells"]}
+
+
+def _printed(cell: dict) -> str:
+    return "".join("".join(o["text"]) for o in cell["outputs"] if o.get("output_type") == "stream")
+
+
+L04, L08 = surveys.QUOTED["lesson04"]["notebook"], surveys.QUOTED["lesson08"]["notebook"]
+
+
+@pytest.mark.parametrize("lesson", sorted(surveys.QUOTED))
+def test_the_quoted_words_are_the_lessons(lesson):
+    quoted = surveys.QUOTED[lesson]
+    cells = _cells(quoted["notebook"]).values()
+    text = "\n".join("".join(c["source"]) for c in cells)
+    markdown = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    phrases = quoted["phrases"]
+    assert [p for p in phrases if p not in text] == []
+    assert [v for v in quoted["numbers"].values() if not any(v in p for p in phrases)] == []
+    assert f"`python tools/surveys.py {lesson}`" in markdown      # the reader is told the command
+    assert "offline" not in text                                    # no survey without a command
+
+
+def test_lesson04_sample_0_is_the_notebooks():
+    """Section 8's printed rows (best λ per lr, Xavier and zeros, 20 and 500 epochs) and exact λ."""
+    from wdlib import plots
+    r = surveys.lesson04_sample(0)
+    printed = _printed(_cells(L04)["b383f895"])
+    for init, key in (("xavier", "x"), ("zeros", "z")):
+        for epochs in (20, 500):
+            best = r[f"{key}{epochs}"]
+            row = ", ".join(plots.fmt_sci(v) if np.isfinite(v) else "—" for v in best)
+            line = rf"{init} init, +{epochs} epochs: best λ for lr = .*:  {re.escape(row)}\n"
+            assert re.search(line, printed), (init, epochs, row)
+    assert f"on the same λ grid: best λ = {plots.fmt_sci(r['exact'])}\n" in printed
+
+
+def test_lesson04_claims_on_three_samples():
+    s = surveys.lesson04_survey(range(3))
+    assert s["small_lr_largest"].all() and s["zeros_smallest"].all()
+    assert np.all(s["off_fast"] <= 1 + 1e-9)
+    assert np.all((s["ratio"] > 3) & (s["ratio"] < 4e7))          # within the quoted 3x to 3e7x
+
+
+def test_lesson08_functions_are_the_notebooks():
+    cells = _cells(L08)
+    # section 3: the decay spread on seeds 1-7, printed by the notebook
+    d = np.array([surveys.lesson08_adam_l2_decay(s) for s in range(1, 8)])
+    spread = np.round(d.max(axis=1) / d.min(axis=1)).astype(int).tolist()
+    assert f"seeds 1-7: largest/smallest decay {spread}\n" in _printed(cells["b3d33f8f"])
+    # section 5: AdamW's best λ per lr on data sets 0-5 (grid_val), and claim 2 on them
+    printed = _printed(cells["bf12c777"])
+    lams = surveys.LAMBDA_LR_GRID_LAMS
+    for seed in range(6):
+        val = surveys.lesson08_grid_val("adamw", seed)
+        best = lams[np.argmin(np.where(np.isfinite(val), val, np.inf), axis=0)]
+        assert f"seed {seed}: best λ " + "  ".join(f"{x:6.0e}" for x in best) in printed
+    worst, exact = surveys.lesson08_no_decay_yet(range(6))
+    assert np.all(worst < 3) and exact.all()                      # what the notebook asserts
+    # section 5: the long runs' ratio on data sets 0-5
+    ends = np.array([surveys.lesson08_end_points(s) for s in range(6)])
+    assert f"per data set:           {np.round(ends, 2)}" in _printed(cells["c08long0"])
+
+
+def test_main_reports_a_difference(monkeypatch, capsys):
+    """A survey that no longer gives the quoted number makes the command fail, saying which."""
+    monkeypatch.setitem(surveys.SURVEYS, "lesson08", lambda: [("a claim", "0.87", "0.91")])
+    assert surveys.main(["lesson08"]) == 1
+    assert "DIFFERS a claim: quoted 0.87, measured 0.91" in capsys.readouterr().out
+    assert surveys.main(["lesson99"]) == 2
