@@ -13,7 +13,7 @@ STAMP7 := $(VENV7)/.installed-stamp
 SITE   ?= _site
 
 .PHONY: setup lab present test test-fast test-browser test-hub test-widgets7 notebooks classroom \
-	site assignments bench lint clean
+	site assignments surveys bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ assignments: setup  ## the nbgrader course in assignments/: source, student rele
 
 site: setup  ## the offline read-along site in _site/ (stored outputs, no execution, no network)
 	$(PY) tools/build_site.py $(SITE)
+
+# Lessons 04 and 08 quote surveys over more samples than a notebook can run (about a minute in all);
+# this re-runs them and fails if a printed number is not the one the lesson quotes.
+surveys: setup  ## re-run the larger surveys lessons 04 and 08 quote: python tools/surveys.py all
+	$(LIVE_ENV) $(PY) tools/surveys.py all
 
 bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: see tests/browser)
 	$(LIVE_ENV) $(PY) benchmarks/bench_train.py
