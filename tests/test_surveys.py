@@ -62,6 +62,7 @@ def test_lesson04_claims_on_three_samples():
     assert s["small_lr_largest"].all() and s["zeros_smallest"].all()
     assert np.all(s["off_fast"] <= 1 + 1e-9)
     assert np.all((s["ratio"] > 3) & (s["ratio"] < 4e7))          # within the quoted 3x to 3e7x
+    assert np.all(s["high_zeros"] < 1)                    # from zeros never a decade higher
 
 
 def test_lesson08_functions_are_the_notebooks():
