@@ -1,7 +1,7 @@
 """tools/surveys.py (`make surveys`): the larger surveys lessons 04 and 08 quote.
 
 The full surveys take about a minute, too long for every test run; these tests keep the script
-honest cheaply (~10 s): its phrases are the lessons' words, its functions give the numbers the
+honest cheaply (~8 s): its phrases are the lessons' words, its functions give the numbers the
 notebooks print on the notebooks' own samples (so they compute what the cells compute), and its
 claims hold on a few samples."""
 
@@ -91,3 +91,34 @@ def test_main_reports_a_difference(monkeypatch, capsys):
     assert surveys.main(["lesson08"]) == 1
     assert "DIFFERS a claim: quoted 0.87, measured 0.91" in capsys.readouterr().out
     assert surveys.main(["lesson99"]) == 2
+
+
+def test_lesson04_sections_are_the_notebooks():
+    """The other lesson 04 surveys' functions on the notebook's own samples give what it prints."""
+    cells = _cells(L04)
+    p = [surveys.lesson04_plateau(s) for s in range(20)]                     # section 2
+    assert (f"samples 0-19: {sum(r[1] for r in p)} have grid points 100x below e_min; there the "
+            f"validation loss is within {max(r[0] for r in p):.1%} of λ = 0's") in _printed(
+                cells["6842e0f5"])
+    steps, narrower = surveys.lesson04_gd_curve(0)                           # section 3: sample 0
+    printed = _printed(cells["498719ad"])
+    assert steps == 0 and "GD chosen λ = 5.6e-2 (closed form: 5.6e-2)" in printed
+    at_1e7, at_best = map(float, re.search(r"spread of the validation loss: ([\d.]+) at λ = 1e-7, "
+                                           r"([\d.]+) at the chosen", printed).groups())
+    assert abs(narrower - at_1e7 / at_best) < 0.01 * narrower + 0.6          # 4-digit rounding
+    r = surveys.lesson04_spread(range(30))                                   # section 4
+    assert (f"worse by {r['median']:.0%} (median), {r['worst']:.0%} (worst)" in
+            _printed(cells["b2bf9c19"]) and f"{r['on_edge']} of 30" in _printed(cells["b2bf9c19"]))
+    assert f"({r['optimism']:+.0%})" in _printed(cells["17e81746"])
+    e = surveys.lesson04_early_stopping(range(10))                           # early stopping ≈ L2
+    d = e["done"]
+    assert (f"{d.sum()} of 10 samples stable" in _printed(cells["a04e0007"]) and
+            f"best ridge loss: {e['loss'][d].min():.2f} to {e['loss'][d].max():.2f}; ridge at λ = "
+            f"1/(lr·T*) / best ridge: ≤ {e['ridge_at_T'][d].max():.2f}; 1/(lr·T*) / best ridge λ: "
+            f"{e['lam'][d].min():.2f} to {e['lam'][d].max():.2f}, "
+            f"median {np.median(e['lam'][d]):.2f}" in _printed(cells["a04e0007"]))
+    rest = np.array([surveys.lesson04_rest_point(s) for s in range(5)])      # SGDW's rest point
+    printed = _printed(cells["480ea409"])
+    for k, b in enumerate((0.0, 0.5, 0.9)):
+        assert (f"β {b}: max |w − ridge(λ(1−β)/lr)| {rest[:, 0, k].max():.0e}, |w − ridge(λ/lr)| "
+                f"{rest[:, 1, k].min():.3f} to {rest[:, 1, k].max():.3f}") in printed

@@ -20,7 +20,7 @@ import time
 
 import numpy as np
 
-from wdlib import allocator, loop, losses, models, optim, schedules, solvers, train
+from wdlib import allocator, data, loop, losses, models, optim, schedules, solvers, train
 from wdlib.tasks.regression import (
     LAMBDA_LR_GRID_LAMS,
     LAMBDA_LR_GRID_LRS,
@@ -44,9 +44,24 @@ QUOTED = {
                     "(and init seed 1 on 0-29)",
                     "the smallest lr picks the largest λ of the row (3x to 3e7x",
                     "from zeros the smallest λ of the grid",
-                    "lr 0.003-0.1 can be decades off"],
+                    "lr 0.003-0.1 can be decades off",
+                    "ranges from about 1e-10 to 1e-2 over training samples 0–29\n"
+                    "  (`python tools/surveys.py lesson04` prints it)",
+                    "# samples 0-29: up to 1.9% (python tools/surveys.py lesson04)",
+                    "(samples 0-19: ≤ 4 steps, python tools/surveys.py lesson04)",
+                    "# samples 0-19: 2.7x to 80x narrower (python tools/surveys.py lesson04)",
+                    "# samples 30-59: 11%, 219%, 20 (python tools/surveys.py lesson04)",
+                    "# samples 30-59: +23% (python tools/surveys.py lesson04)",
+                    "(samples\n# 0-199 by python tools/surveys.py lesson04: 0.63x-1.16x, ≤ 1.46x, "
+                    "medians of 10 samples 1.4 to 2.7)",
+                    "(draws 0-19, and init seed 3, by python tools/surveys.py lesson04: ≤ 7e-15 "
+                    "from ridge(λ(1−β)/lr), ≥ 0.12 from ridge(λ/lr) for β > 0)"],
         "numbers": {"ratio": "3x to 3e7x", "off": "decades", "lower": "11 of the 60",
-                    "higher": "3 of the 60", "zeros_higher": "not one"},
+                    "higher": "3 of the 60", "zeros_higher": "not one",
+                    "e_min": "1e-10 to 1e-2", "plateau": "1.9%", "gd_steps": "≤ 4 steps",
+                    "narrower": "2.7x to 80x", "regret": "11%, 219%, 20", "optimism": "+23%",
+                    "es": "0.63x-1.16x", "es_ridge": "≤ 1.46x", "es_medians": "1.4 to 2.7",
+                    "rest": "7e-15", "rest_far": "0.12"},
     },
     "lesson08": {
         "notebook": "notebooks/08_decoupled_weight_decay.ipynb",
@@ -126,6 +141,58 @@ def _times(v: float) -> str:
     return f"{v:.0f}x" if v < 9.5 else f"{v:.0e}".replace("e+0", "e").replace("e+", "e") + "x"
 
 
+def _decade(v: float) -> str:
+    """1.8e-2 -> '1e-2': the decade a value lies in, as the lesson writes an order of magnitude."""
+    return f"1e{int(np.floor(np.log10(v)))}"
+
+
+def lesson04_sections(plateau=range(30), gd=range(20), spread=range(30, 60), stopping=range(200),
+                      draws=range(20), init_seeds=(0, 3)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for the other numbers lesson 04 quotes from beyond its cells:
+    sections 2-4 (closed form and GD over more samples), early stopping ≈ L2 on 200 samples in
+    groups of 10 (the cell's K = 10 run), and SGDW's rest point on 20 draws and two inits."""
+    q, out = QUOTED["lesson04"]["numbers"], []
+    p = [lesson04_plateau(s) for s in plateau]
+    e_min = [r[2] for r in p]
+    w = f"samples {plateau[0]}-{plateau[-1]}"
+    lo, hi = min(e_min), max(e_min)
+    out += [(f"{w}: e_min ranges over", q["e_min"],
+             f"{_decade(lo)} to {_decade(hi)} ({lo:.1e} to {hi:.1e})"),
+            (f"{w}: validation loss on the plateau (grid points 100x below e_min) within",
+             q["plateau"],
+             f"{max(r[0] for r in p):.1%} ({sum(r[1] for r in p)} samples have such points)")]
+    g = np.array([lesson04_gd_curve(s) for s in gd])
+    w = f"samples {gd[0]}-{gd[-1]}"
+    out += [(f"{w}: GD's chosen λ (50 epochs, 3 seeds) from the exact one, at most", q["gd_steps"],
+             f"≤ {int(g[:, 0].max())} steps"),
+            (f"{w}: seed spread at GD's chosen λ narrower than at 1e-7 by", q["narrower"],
+             f"{g[:, 1].min():.1f}x to {g[:, 1].max():.0f}x")]
+    r = lesson04_spread(spread)
+    w = f"samples {spread[0]}-{spread[-1]}"
+    out += [(f"{w}: regret of the on-average λ (median, worst), samples choosing λ > 1e-2",
+             q["regret"], f"{r['median']:.0%}, {r['worst']:.0%}, {r['on_edge']}"),
+            (f"{w}: loss on 480 fresh points vs at the λ chosen on 20", q["optimism"],
+             f"{r['optimism']:+.0%}")]
+    groups = [stopping[i:i + 10] for i in range(0, len(stopping), 10)]
+    es = [lesson04_early_stopping(gr) for gr in groups]
+    done = np.concatenate([e["done"] for e in es])
+    loss = np.concatenate([e["loss"] for e in es])[done]
+    at_T = np.concatenate([e["ridge_at_T"] for e in es])[done]
+    med = [np.median(e["lam"][e["done"]]) for e in es]
+    w = f"samples {stopping[0]}-{stopping[-1]} ({done.sum()} stable, stopped early)"
+    out += [(f"{w}: best early-stopping loss / best ridge loss", q["es"],
+             f"{loss.min():.2f}x-{loss.max():.2f}x"),
+            (f"{w}: ridge at λ = 1/(lr·T*) / best ridge", q["es_ridge"], f"≤ {at_T.max():.2f}x"),
+            (f"{w}: medians of 10 samples of 1/(lr·T*) / best ridge λ", q["es_medians"],
+             f"{min(med):.1f} to {max(med):.1f}")]
+    d = np.array([lesson04_rest_point(s, i) for i in init_seeds for s in draws])
+    w = f"draws {draws[0]}-{draws[-1]}, init seeds {', '.join(map(str, init_seeds))}"
+    out += [(f"{w}: SGDW at rest, max |w − ridge(λ(1−β)/lr)|", q["rest"], f"{d[:, 0].max():.0e}"),
+            (f"{w}: ... |w − ridge(λ/lr)| for β > 0 at least", q["rest_far"],
+             f"{d[:, 1, 1:].min():.2f}")]
+    return out
+
+
 def lesson04(samples=range(60), seed1_samples=range(30)) -> list[tuple[str, str, str]]:
     """(claim, quoted, measured) for lesson 04's survey."""
     out, quoted = [], QUOTED["lesson04"]["numbers"]
@@ -158,7 +225,125 @@ def lesson04(samples=range(60), seed1_samples=range(30)) -> list[tuple[str, str,
                   >= 1 - eps else "not one") + f" (farthest {s['high_zeros'].max():+.1f}; "
                  f"lower: {s['low_zeros'].min():+.1f})"),
             ]
-    return out
+    return out + lesson04_sections()
+
+
+# ---------------------------------------------------------------- lesson 04, sections 2-4, 8, 9
+
+L04_GRID = np.logspace(-7, 1, 33)                    # section 2's "lams": 4 values a decade
+L04_FINE = np.logspace(-7, 1, 81)                    # section 4's "lams_fine": 10 a decade
+
+
+def _l04_pool(seed: int):
+    """Sample ``seed`` of lesson 04's task as its cells use it: pool features (200, 12), pool y,
+    validation features (500, 12), validation y (the first L04_N of the pool train)."""
+    ds = lambda_task(seed)
+    return legendre_features(ds.X), ds.y, legendre_features(ds.X_val), ds.y_val
+
+
+def lesson04_plateau(seed: int) -> tuple[float, bool, float]:
+    """Section 2's check cell (6842e0f5) on sample ``seed``: the largest relative change of the
+    validation loss from λ = 0's over the grid points 100x below e_min (0 if there are none),
+    whether there are any, and e_min."""
+    Fp, yp, Fv, yv = _l04_pool(seed)
+    F, y = Fp[:L04_N], yp[:L04_N]
+    w, b = solvers.ridge(F, y, np.r_[0.0, L04_GRID])
+    va = _half_mse(w, b, Fv, yv)
+    e_min = np.linalg.svd(F - F.mean(0), compute_uv=False).min() ** 2 / L04_N
+    on = L04_GRID <= e_min / 100
+    return float(np.abs(va[1:][on] / va[0] - 1).max(initial=0.0)), bool(on.any()), float(e_min)
+
+
+def lesson04_gd_curve(seed: int) -> tuple[int, float]:
+    """Section 3 (cells 0e474152, 498719ad) on sample ``seed``: 33 λ × init seeds 0-2, momentum
+    0.9, lr 0.1, 50 epochs. Grid steps between GD's chosen λ and the exact minimizer's, and how
+    many times narrower the seed spread of the validation loss is at GD's chosen λ than at 1e-7."""
+    Fp, yp, Fv, yv = _l04_pool(seed)
+    F, y = Fp[:L04_N], yp[:L04_N]
+    model, g = models.linear(12), train.grid(lam=L04_GRID, seed=np.arange(3))
+    p, _ = train.fit(model, F, y, weight_decay=g.flat["lam"], seed=g.flat["seed"],
+                     optimizer="momentum", lr=0.1, steps=50, X_val=Fv, y_val=yv, record="loss")
+    gd_val = g.unflatten(0.5 * np.mean((model.forward(p, Fv) - yv) ** 2, axis=(1, 2)))
+    gd_best = int(np.argmin(gd_val.mean(axis=1)))
+    best = int(np.argmin(_half_mse(*solvers.ridge(F, y, L04_GRID), Fv, yv)))
+    spread = gd_val.max(axis=1) - gd_val.min(axis=1)
+    return abs(gd_best - best), float(spread[0] / spread[gd_best])
+
+
+def lesson04_spread(samples) -> dict:
+    """Section 4 (cells 76f4da84, b2bf9c19, 17e81746) over ``samples``: the regret of the
+    on-average best λ (median, worst), how many samples choose λ above 1e-2, and the mean
+    validation loss at the λ chosen on 20 validation points against the same models' loss on
+    the other 480 ("optimism": test / validation - 1)."""
+    curves, val_at, test_at = [], [], []
+    for s in samples:
+        Fp, yp, Fv, yv = _l04_pool(s)
+        curves.append(_half_mse(*solvers.ridge(Fp[:20], yp[:20], L04_FINE), Fv, yv))
+        w, b = solvers.ridge(Fp[:20], yp[:20], L04_GRID)
+        v20, rest = _half_mse(w, b, Fv[:20], yv[:20]), _half_mse(w, b, Fv[20:], yv[20:])
+        val_at.append(v20.min())
+        test_at.append(rest[np.argmin(v20)])
+    curves = np.array(curves)
+    chosen = L04_FINE[np.argmin(curves, axis=1)]
+    regret = curves[:, int(np.argmin(curves.mean(axis=0)))] / curves.min(axis=1) - 1
+    return {"median": float(np.median(regret)), "worst": float(regret.max()),
+            "on_edge": int(np.sum(chosen > 1e-2 * (1 + 1e-9))),
+            "optimism": float(np.mean(test_at) / np.mean(val_at) - 1)}
+
+
+def lesson04_early_stopping(samples) -> dict:
+    """Section 8's "Early stopping ≈ L2" (cells a04e0005, a04e0007) on ``samples`` (10 of them,
+    trained together as the cell does: K = 10, plain GD from 0, lr 0.2, 5000 steps): per sample,
+    whether it counts ("done": lr·e_max < 2 and stopped before the last step), early stopping's
+    best validation loss / ridge's best ("loss"), ridge at λ = 1/(lr·T*) / ridge's best
+    ("ridge_at_T") and 1/(lr·T*) / ridge's best λ ("lam")."""
+    S, lr, T = len(samples), 0.2, 5000
+    pools = [_l04_pool(s) for s in samples]
+    Fk = np.stack([f[0][:L04_N] for f in pools])
+    yk = np.stack([f[1][:L04_N, 0] for f in pools])
+    Fvk = np.stack([f[2] for f in pools])
+    yvk = np.stack([f[3][:, 0] for f in pools])
+
+    def objective(p, t):
+        r = np.einsum("knd,kd->kn", Fk, p["w"]) + p["b"][:, None] - yk
+        return 0.5 * np.mean(r**2, axis=1), {"w": np.einsum("knd,kn->kd", Fk, r) / L04_N,
+                                             "b": r.mean(axis=1)}
+
+    es_val = np.empty((T, S))
+
+    def record(t, p, loss, grads, alive):
+        es_val[t] = 0.5 * np.mean((np.einsum("knd,kd->kn", Fvk, p["w"]) + p["b"][:, None]
+                                   - yvk) ** 2, axis=1)
+
+    loop.run(objective, {"w": np.zeros((S, 12)), "b": np.zeros(S)}, optim.sgd(lr), T, K=S,
+             monitor=record)
+    top = np.array([np.linalg.eigvalsh(np.c_[F, np.ones(L04_N)].T @ np.c_[F, np.ones(L04_N)]
+                                       / L04_N)[-1] for F in Fk])
+    T_best = np.argmin(es_val, axis=0)
+    lam_es = 1 / (lr * T_best)
+    curves = np.array([_half_mse(*solvers.ridge(f[0][:20], f[1][:20], L04_FINE), f[2], f[3])
+                       for f in pools])
+    lam_ridge, loss_ridge = L04_FINE[np.argmin(curves, axis=1)], curves.min(axis=1)
+    ridge_at_T = np.array([_half_mse(*solvers.ridge(f[0][:L04_N], f[1][:L04_N], np.array([v])),
+                                     f[2], f[3])[0] for f, v in zip(pools, lam_es, strict=True)])
+    return {"done": (lr * top < 2) & (T_best < T - 1),
+            "loss": es_val[T_best, np.arange(S)] / loss_ridge,
+            "ridge_at_T": ridge_at_T / loss_ridge, "lam": lam_es / lam_ridge}
+
+
+def lesson04_rest_point(draw: int, init_seed: int = 0) -> np.ndarray:
+    """Section 9's SGDW rest point (cell 480ea409) on draw ``draw`` of lesson 02's correlated
+    8-feature data, from init seed ``init_seed``: (2, 3) max |w − ridge(λ(1−β)/lr)| and
+    max |w − ridge(λ/lr)| for β = 0, 0.5, 0.9 (K = 3 in one run, 5000 steps)."""
+    lin8, lr, lam, betas = models.linear(8), 0.1, 0.01, np.array([0.0, 0.5, 0.9])
+    ds = data.sparse_linear(n=50, n_val=10, d=8, k=8, noise=0.5, correlation=0.6, seed=draw)
+    obj = lambda p, t: lin8.loss_and_grad(p, ds.X, ds.y, losses.mse, check=t == 0)  # noqa: E731
+    W = loop.run(obj, lin8.init(seed=init_seed, K=3),
+                 optim.sgdw(lr, momentum=betas, weight_decay={"W1": lam}), 5000,
+                 K=3).params["W1"][:, :, 0]
+    return np.array([[np.abs(W[k] - np.ravel(solvers.ridge(ds.X, ds.y, lam_r)[0])).max()
+                      for k, lam_r in enumerate(lams_r)]
+                     for lams_r in (lam * (1 - betas) / lr, lam / lr + 0 * betas)])
 
 
 # ---------------------------------------------------------------- lesson 08
