@@ -18,6 +18,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import surveys  # noqa: E402
 
+from wdlib import plots  # noqa: E402
+
 
 def _cells(notebook: str) -> dict:
     return {c["id"]: c for c in json.loads((ROOT / notebook).read_text(encoding="utf-8"))["cells"]}
@@ -45,7 +47,6 @@ def test_the_quoted_words_are_the_lessons(lesson):
 
 def test_lesson04_sample_0_is_the_notebooks():
     """Section 8's printed rows (best λ per lr, Xavier and zeros, 20 and 500 epochs) and exact λ."""
-    from wdlib import plots
     r = surveys.lesson04_sample(0)
     printed = _printed(_cells(L04)["b383f895"])
     for init, key in (("xavier", "x"), ("zeros", "z")):
@@ -122,3 +123,37 @@ def test_lesson04_sections_are_the_notebooks():
     for k, b in enumerate((0.0, 0.5, 0.9)):
         assert (f"β {b}: max |w − ridge(λ(1−β)/lr)| {rest[:, 0, k].max():.0e}, |w − ridge(λ/lr)| "
                 f"{rest[:, 1, k].min():.3f} to {rest[:, 1, k].max():.3f}") in printed
+
+
+def test_lesson04_dashboard_functions_are_the_notebooks():
+    """The heavy-ball check, the two dashboards' retrains and the CV splits, on the notebook's own
+    sample(s), give what it prints (so the survey over other samples computes what the cells do)."""
+    cells = _cells(L04)
+    r = [surveys.lesson04_rho(s, init_seeds=5) for s in range(10)]           # cell a04e0003
+    printed = _printed(cells["a04e0003"])
+    counts = sum(x["counts5"] for x in r)
+    assert all(x["holds5"] for x in r)
+    assert (f"h_max {min(x['h_max'] for x in r):.2f} to {max(x['h_max'] for x in r):.2f}"
+            in printed and f"{counts[0]} arrived" in printed and f"{counts[1]} unfinished"
+            in printed and f"{counts[2]} unstable" in printed)
+    dash = {k: surveys.lesson04_curve_dash(0, **v) for k, v in               # cell f6eaec4b
+            {"d": {}, "n100": {"n_train": 100}, "slow": {"lr": 3e-3}, "e500": {"epochs": 500},
+             "e500n200": {"epochs": 500, "n_train": 200}, "fast": {"lr": 1.0}}.items()}
+    printed = _printed(cells["f6eaec4b"])
+    fmt = plots.fmt_sci
+    assert (f"chosen λ: defaults {fmt(dash['d']['chosen'])}, n_train 100 "
+            f"{fmt(dash['n100']['chosen'])}, lr 3e-3 {fmt(dash['slow']['chosen'])}") in printed
+    dip = surveys.L04_CURVE_LAMS >= 1e-2
+    gap = dash["e500"]["gap"]
+    assert (f"within {gap[dip].max():.1e} for λ ≥ 1e-2, {gap[~dip].max():.0%} off on the plateau"
+            in printed and f"with n_train 200: within {dash['e500n200']['gap'].max():.1e}"
+            in printed)
+    bad = dash["fast"]["bad"]
+    assert f"diverged λ = {', '.join(fmt(v) for v in surveys.L04_CURVE_LAMS[bad])}:" in printed
+    v = surveys.lesson08_grid_val("sgd", 0, steps=300)                      # cell d10ed764
+    best = surveys.LAMBDA_LR_GRID_LAMS[np.argmin(np.where(np.isfinite(v), v, np.inf), axis=0)]
+    row = ", ".join(fmt(b) if np.isfinite(v[:, i]).any() else "—" for i, b in enumerate(best))
+    assert f"{str({'epochs': 300}):<40}: best λ for lr = 1e-3 … 3.2: {row}" in _printed(
+        cells["d10ed764"])
+    assert (f"50 single splits {surveys.lesson04_cv_range(0):.1f} decades" in    # cell 399be246
+            _printed(cells["399be246"]))
