@@ -1,9 +1,9 @@
-"""tools/surveys.py (`make surveys`): the larger surveys lessons 04 and 08 quote.
+"""tools/surveys.py (`make surveys`): the larger surveys lessons 04, 05 and 08 quote.
 
-The full surveys take about a minute, too long for every test run; these tests keep the script
-honest cheaply (~8 s): its phrases are the lessons' words, its functions give the numbers the
-notebooks print on the notebooks' own samples (so they compute what the cells compute), and its
-claims hold on a few samples."""
+The full surveys take about a minute and a half, too long for every test run; these tests keep
+the script honest cheaply (~10 s): its phrases are the lessons' words, its functions give the
+numbers the notebooks print on the notebooks' own samples (so they compute what the cells
+compute), and its claims hold on a few samples."""
 
 import json
 import re
@@ -157,3 +157,12 @@ def test_lesson04_dashboard_functions_are_the_notebooks():
         cells["d10ed764"])
     assert (f"50 single splits {surveys.lesson04_cv_range(0):.1f} decades" in    # cell 399be246
             _printed(cells["399be246"]))
+
+
+def test_lesson05_function_is_the_notebooks():
+    """Section 2's ReLU + Xavier weight gradients on the notebook's data and inits (seed 0, 0-7)."""
+    g = surveys.lesson05_weight_grads(0, range(8))
+    cells = _cells(surveys.QUOTED["lesson05"]["notebook"])
+    assert (f"ReLU + Xavier ‖∂L/∂W_l‖ from {g.min():.1e} to {g.max():.1e};" in
+            _printed(cells["88b6ac73"]))
+    assert round(g.max() / g.min(), 1) == 4.3                      # the text's "4.3 here"

@@ -1,12 +1,13 @@
-"""Re-run the surveys that lessons 04 and 08 quote but are too slow to run in the notebook.
+"""Re-run the surveys that lessons 04, 05 and 08 quote but are too slow to run in the notebook.
 
-    python tools/surveys.py lesson04|lesson08|all        (make surveys: all)
+    python tools/surveys.py lesson04|lesson05|lesson08|all        (make surveys: all)
 
 Each lesson runs its experiment on one sample or a few, asserts the claim there, and quotes a larger
 survey (lesson 04: section 8's grid on training samples 0-59 and init seed 1 on 0-29, and the
 numbers its cells' comments quote: sections 2-5 on samples 0-29, 0-19, 30-59, 1-29, early stopping
 on 0-199, the heavy-ball check on 0-59 with 10 init seeds, the dashboards' claims on samples 0-2
-and 15-29, SGDW's rest point on draws 0-19 and init seed 3; lesson 08: data sets 0-39). This
+and 15-29, SGDW's rest point on draws 0-19 and init seed 3; lesson 05: section 2's weight
+gradients on data seeds 1-19; lesson 08: data sets 0-39). This
 script repeats each experiment exactly as the lesson's cell computes it (the same tasks from
 wdlib.tasks, the same optimizers, steps and grids) over the quoted range, prints the quoted number
 next to the measured one, and exits with status 1 if any differs. ``QUOTED`` holds the lessons'
@@ -24,7 +25,18 @@ import time
 
 import numpy as np
 
-from wdlib import allocator, data, loop, losses, models, optim, schedules, solvers, train
+from wdlib import (
+    allocator,
+    data,
+    diagnostics,
+    loop,
+    losses,
+    models,
+    optim,
+    schedules,
+    solvers,
+    train,
+)
 from wdlib.tasks.regression import (
     LAMBDA_CURVE_LAMS,
     LAMBDA_LR_GRID_LAMS,
@@ -77,6 +89,12 @@ QUOTED = {
                     "es": "0.63x-1.16x", "es_ridge": "≤ 1.46x", "es_medians": "1.4 to 2.7",
                     "rest": "7e-15", "rest_far": "0.12", "rho10": "58 of the 60",
                     "tie": "8 of those 18", "rows": "14 of those 18", "cv": "0.5 to 5.0 decades"},
+    },
+    "lesson05": {
+        "notebook": "notebooks/05_vanishing_exploding_gradients.ipynb",
+        "phrases": ["(within a factor 10: 4.3 here, 1.4 to 5.1 over data seeds 1–19, each with "
+                    "its own 8 initializations, `python tools/surveys.py lesson05`)"],
+        "numbers": {"flat": "1.4 to 5.1"},
     },
     "lesson08": {
         "notebook": "notebooks/08_decoupled_weight_decay.ipynb",
@@ -606,7 +624,32 @@ def lesson08(seeds=range(40)) -> list[tuple[str, str, str]]:
     ]
 
 
-SURVEYS = {"lesson04": lesson04, "lesson08": lesson08}
+# ---------------------------------------------------------------- lesson 05, section 2
+
+def lesson05_weight_grads(data_seed: int, init_seeds) -> np.ndarray:
+    """Section 2's experiment (cell b9bbf649) for ReLU + Xavier: 20 hidden layers of width 64,
+    100 standard normal inputs and targets drawn by ``default_rng(data_seed)``, the weight
+    gradient norms of the initializations ``init_seeds`` (K at once, diagnostics.layer_stats)
+    averaged geometrically: (21,), W1 .. W_out."""
+    rng = np.random.default_rng(data_seed)
+    X, y = rng.standard_normal((100, 64)), rng.standard_normal((100, 1))
+    net = models.MLP((64,) * 21 + (1,), "relu")
+    g = diagnostics.layer_stats(net, net.init(seed=np.asarray(init_seeds), init="xavier"), X,
+                                y)["grad_norm"]
+    return np.exp(np.mean(np.log(g), axis=0))
+
+
+def lesson05(data_seeds=range(1, 20)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for lesson 05: ReLU + Xavier's weight gradients are flat across
+    layers on other data and initializations too (data seed s with init seeds 8s..8s+7)."""
+    g = [lesson05_weight_grads(s, range(8 * s, 8 * s + 8)) for s in data_seeds]
+    r = [x.max() / x.min() for x in g]
+    return [(f"data seeds {data_seeds[0]}-{data_seeds[-1]} (init seeds 8s..8s+7): ReLU + Xavier, "
+             "largest / smallest ‖∂L/∂W_l‖", QUOTED["lesson05"]["numbers"]["flat"],
+             f"{min(r):.1f} to {max(r):.1f}")]
+
+
+SURVEYS = {"lesson04": lesson04, "lesson05": lesson05, "lesson08": lesson08}
 
 
 def main(argv: list[str]) -> int:
