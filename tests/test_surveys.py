@@ -1,4 +1,4 @@
-"""tools/surveys.py (`make surveys`): the larger surveys lessons 04, 05 and 08 quote.
+"""tools/surveys.py (`make surveys`): the larger surveys the lessons quote.
 
 The full surveys take about a minute and a half, too long for every test run; these tests keep
 the script honest cheaply (~10 s): its phrases are the lessons' words, its functions give the
@@ -175,3 +175,14 @@ def test_lesson09_function_is_the_notebooks():
     cells = _cells(surveys.QUOTED["lesson09"]["notebook"])
     assert (f"max |angle / prediction − 1| = {a.max():.3f}, max |‖w‖⁴ / prediction − 1| = "
             f"{n.max():.3f} over 24 runs") in _printed(cells["fe7e1c5a"])
+
+
+def test_lesson07_function_is_the_notebooks():
+    """Section 4's distances on the notebook's stream 0 give its printed lines."""
+    d = surveys.lesson07_distances(0)
+    printed = _printed(_cells(surveys.QUOTED["lesson07"]["notebook"])["94f403e3"])
+    early, late = d[49], d[-200:].mean(axis=0)
+    for k, label in enumerate(["constant 0.3", "constant 0.1", "constant 0.03", "cosine 0.3 → 0"]):
+        assert (f"{label:15s} distance after 50 steps {early[k]:.4f}; mean over the last 200 "
+                f"steps {late[k]:.4f}") in printed
+    assert f"cosine 0.3 → 0: final distance {d[-1, 3]:.4f}" in printed
