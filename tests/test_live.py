@@ -522,3 +522,20 @@ def test_every_default_and_slider_end_is_a_slider_position(name):
     assert "between the slider" not in d.status.value, d.status.value
     assert "rounded" not in d.status.value, d.status.value
     d.close()
+
+
+def test_a_top_end_off_the_grid_is_a_position_as_in_the_browser():
+    """noUiSlider (the browser's slider) rounds to the nearest min + k·step and then clips to
+    max (its getStep and limit), so a max off the grid is reachable and values past the last
+    full step may go up to it. nearest_position said max itself would be rounded down to the
+    last full step (normalized's lr up to 0.5: "rounds it to 0.316"), and so would 0.45, which
+    the browser takes up to 0.5."""
+    w = live.log_slider("lr", 0.1, 1e-3, 0.5)                  # positions 10^(-3 + k/4), and 0.5
+    assert framework.nearest_position(w, 0.5) is None
+    assert framework.nearest_position(w, 0.45) == pytest.approx(0.5)    # k = 10.6 -> 11 -> max
+    assert framework.nearest_position(w, 0.33) == pytest.approx(10 ** -0.5)  # k = 10.08 -> 10
+    assert framework.nearest_position(w, 10 ** -0.5) is None
+    n = live.int_slider("epochs", 10, 10, 418, step=10)        # 10, 20, ..., 410, and 418
+    assert framework.nearest_position(n, 418) is None
+    assert framework.nearest_position(n, 416) == 418                  # k = 40.6 -> 41 -> max
+    assert framework.nearest_position(n, 414) == 410                  # k = 40.4 -> 40
