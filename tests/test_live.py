@@ -492,3 +492,50 @@ def test_a_value_between_slider_positions_is_run_and_said_and_the_browsers_round
     assert wd.values()["epochs"] == 15 and "epochs = 15 is between" in wd.status.value
     assert framework.nearest_position(wd.controls["epochs"], 15) in (10, 20)
     wd.close(), d.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_default_and_slider_end_is_a_slider_position(name):
+    """A default between two slider positions is rounded by the browser's slider as soon as the
+    dashboard is shown, and retrained there: lesson 07's "schedules" opened at lr 0.05 and ran
+    at 0.056, lesson 09's "normalized" at λ 0.3 and ran at 0.316, with the "between the
+    slider's positions" note every time. A top end off the grid (normalized's lr up to 0.5 =
+    10^(-3 + 10.8·0.25)) made the last step a short one. So: every default is min + k·step
+    (log sliders: in the exponent), every max is too, every menu default is an option, and a
+    freshly opened dashboard says nothing about positions."""
+    d = live.catalog()[name]()
+    for key, w in d.controls.items():
+        value = d.defaults[key]
+        if isinstance(w, W.IntSlider | W.FloatSlider | W.FloatLogSlider):
+            log = isinstance(w, W.FloatLogSlider)
+            x = float(np.log(value) / np.log(w.base)) if log else float(value)
+            for what, at in (("default", x), ("max", w.max)):
+                k = (at - w.min) / w.step
+                assert abs(k - round(k)) < 1e-6, (
+                    f"{name}: {key}'s {what} {w.base ** at if log else at:g} is not a slider "
+                    f"position (min + {k:.3f} steps); the positions are "
+                    f"{'10^' if log else ''}({w.min:g} + k·{w.step:g})")
+            assert framework.nearest_position(w, value) is None, (name, key, value)
+        elif hasattr(w, "options"):
+            options = [o[1] if isinstance(o, tuple) else o for o in w.options]
+            assert value in options, (name, key, value, options)
+    assert "between the slider" not in d.status.value, d.status.value
+    assert "rounded" not in d.status.value, d.status.value
+    d.close()
+
+
+def test_a_top_end_off_the_grid_is_a_position_as_in_the_browser():
+    """noUiSlider (the browser's slider) rounds to the nearest min + k·step and then clips to
+    max (its getStep and limit), so a max off the grid is reachable and values past the last
+    full step may go up to it. nearest_position said max itself would be rounded down to the
+    last full step (normalized's lr up to 0.5: "rounds it to 0.316"), and so would 0.45, which
+    the browser takes up to 0.5."""
+    w = live.log_slider("lr", 0.1, 1e-3, 0.5)                  # positions 10^(-3 + k/4), and 0.5
+    assert framework.nearest_position(w, 0.5) is None
+    assert framework.nearest_position(w, 0.45) == pytest.approx(0.5)    # k = 10.6 -> 11 -> max
+    assert framework.nearest_position(w, 0.33) == pytest.approx(10 ** -0.5)  # k = 10.08 -> 10
+    assert framework.nearest_position(w, 10 ** -0.5) is None
+    n = live.int_slider("epochs", 10, 10, 418, step=10)        # 10, 20, ..., 410, and 418
+    assert framework.nearest_position(n, 418) is None
+    assert framework.nearest_position(n, 416) == 418                  # k = 40.6 -> 41 -> max
+    assert framework.nearest_position(n, 414) == 410                  # k = 40.4 -> 40

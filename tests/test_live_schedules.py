@@ -130,7 +130,7 @@ def test_mlp_too_large_lr_diverges_and_warmup_rescues_it():
     d.set(warmup=20)                                         # the same lr after a warmup
     assert d.result["diverged_at"] is None and "diverged" not in d.status.value
     assert d.result["loss"][-1] < 0.05
-    d.set(lr=0.05, warmup=0, momentum=0.0)                   # a small lr: momentum gets further
+    d.set(lr=10 ** -1.25, warmup=0, momentum=0.0)            # a small lr: momentum gets further
     slow = d.result["loss"][-1]
     d.set(momentum=0.9)
     assert d.result["loss"][-1] < 0.85 * slow

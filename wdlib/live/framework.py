@@ -212,7 +212,9 @@ def nearest_position(widget, value) -> float | None:
     """The slider position a browser's slider rounds ``value`` to, or None if ``value`` is a
     position (or ``widget`` is no slider). The front end (noUiSlider) keeps a slider's value on
     ``min + k·step`` (for a log slider: of the exponent) and, once the widget is shown, sends
-    the rounded value back: the dashboard says so (``Dashboard._position_notes``)."""
+    the rounded value back: the dashboard says so (``Dashboard._position_notes``). A ``max``
+    off that grid is a position too: noUiSlider rounds to the nearest ``min + k·step`` and then
+    clips to ``max``, so a value past the last full step may go up to ``max``."""
     if not isinstance(widget, (W.IntSlider, W.FloatSlider, W.FloatLogSlider)) or not widget.step:
         return None
     log = isinstance(widget, W.FloatLogSlider)
@@ -220,10 +222,11 @@ def nearest_position(widget, value) -> float | None:
         return None
     x = float(np.log(value) / np.log(widget.base)) if log else float(value)
     k = (x - widget.min) / widget.step
-    k_max = np.floor((widget.max - widget.min) / widget.step + 1e-9)
-    if abs(k - round(k)) <= 1e-6:   # a position, to rounding (10 ** -1.25 in the kernel)
-        return None
-    snapped = widget.min + min(max(round(k), 0), k_max) * widget.step
+    k_max = (widget.max - widget.min) / widget.step
+    if abs(k - round(k)) <= 1e-6 or abs(k - k_max) <= 1e-6:   # a position, to rounding
+        return None                                            # (10 ** -1.25 in the kernel)
+    nearest = max(np.floor(k + 0.5), 0)                        # JS Math.round: halves go up
+    snapped = widget.min + min(nearest * widget.step, widget.max - widget.min)
     snapped = widget.base ** snapped if log else snapped
     return int(round(snapped)) if isinstance(widget, W.IntSlider) else float(snapped)
 

@@ -62,8 +62,8 @@ class Normalized(Dashboard):
     def make_controls(self):
         return {"optimizer": W.Dropdown(options=list(task.OPTIMIZERS), value="SGD",
                                         description="optimizer"),
-                "lr": log_slider("lr", 0.1, 1e-3, 0.5),
-                "lam": log_slider("λ (weight decay)", 0.3, 1e-3, 1.0)}
+                "lr": log_slider("lr", 0.1, 1e-3, 10 ** -0.25),              # up to 0.56
+                "lam": log_slider("λ (weight decay)", 10 ** -0.5, 1e-3, 1.0)}   # 0.316
 
     def compute(self, v):
         lr, lam = v["lr"] * SPREAD, v["lam"] / SPREAD
