@@ -41,8 +41,7 @@ def test_the_quoted_words_are_the_lessons(lesson):
     phrases = quoted["phrases"]
     assert [p for p in phrases if p not in text] == []
     assert [v for v in quoted["numbers"].values() if not any(v in p for p in phrases)] == []
-    if quoted.get("names_command", True):        # lesson 09 (edited elsewhere) does not yet
-        assert f"`python tools/surveys.py {lesson}`" in markdown  # the reader is told the command
+    assert f"`python tools/surveys.py {lesson}`" in markdown      # the reader is told the command
     assert "offline" not in text                                    # no survey without a command
 
 

@@ -16,9 +16,7 @@ words; tests/test_surveys.py checks that each phrase is in its lesson and that t
 give the numbers the notebooks print on the notebooks' own seeds. The full survey takes about
 73 s of CPU, one BLAS thread (lesson 04 ~57 s, of which section 8's 180 batched fits of K = 102
 models ~25 s; lesson 08 ~13 s; the others 1-2 s each): a minute and a half of wall time on the
-idle 2-core machine, two and a half when it is shared; no claim is left out for cost. Lessons 07
-and 09 are edited elsewhere: their words are checked here, but they do not name this command yet
-(``"names_command": False``).
+idle 2-core machine, two and a half when it is shared; no claim is left out for cost.
 """
 
 from __future__ import annotations
@@ -99,14 +97,12 @@ QUOTED = {
                     "its own 8 initializations, `python tools/surveys.py lesson05`)"],
         "numbers": {"flat": "1.4 to 5.1"},
     },
-    # lesson 07 is edited elsewhere: its text quotes the survey but does not name the command yet
     "lesson07": {
         "notebook": "notebooks/07_lr_momentum_schedules.ipynb",
         "phrases": ["(on 31 of 32 streams tried; stream 8 lost by 1%)",
                     "ratio of mean squared distances can be\nhalf as large again as the lr ratio"],
         "numbers": {"wins": "31 of 32 streams tried; stream 8 lost by 1%",
                     "excess": "half as large again"},
-        "names_command": False,
     },
     "lesson08": {
         "notebook": "notebooks/08_decoupled_weight_decay.ipynb",
@@ -118,12 +114,10 @@ QUOTED = {
                     "gave the same order on all of them, at most 0.87 times as far"],
         "numbers": {"spread": "38-179x", "c16": "2.1", "c40": "2.3", "ends": "0.87"},
     },
-    # lesson 09 is edited elsewhere: its comment quotes the survey but does not name the command yet
     "lesson09": {
         "notebook": "notebooks/09_weight_decay_normalized.ipynb",
         "phrases": ["(on\n# seeds 6-17 at most 1.1% and 3.2%)"],
         "numbers": {"angle": "1.1%", "norm": "3.2%"},
-        "names_command": False,
     },
 }
 
