@@ -176,6 +176,27 @@ def _show(value) -> str:
         return _short(value)
 
 
+_NO_OPTION = object()
+
+
+def _same_option(value, option) -> bool:
+    """``value`` names the menu option ``option``: equal, and of its kind. Numbers by kind, not
+    by Python type: a NumPy integer is an integer option's value, an integer a float option's
+    (as for a slider); a bool is only a bool option's (True == 1), a float no integer option's."""
+    boolean = (bool, np.bool_)
+    if isinstance(option, boolean) or isinstance(value, boolean):
+        kind = boolean if isinstance(option, boolean) else ()
+    else:
+        kind = (Integral if isinstance(option, Integral) else
+                Real if isinstance(option, Real) else type(option))
+    if not isinstance(value, kind):
+        return False
+    try:
+        return bool(value == option)
+    except (TypeError, ValueError):     # an array's == is elementwise: no option's value
+        return False
+
+
 def _check_value(key: str, widget, value):
     """Raise ValueError (naming key and value) unless ``value`` fits ``widget``; returns the
     value to give the widget (a NumPy bool as a Python bool: the Checkbox trait refuses it)."""
@@ -194,8 +215,10 @@ def _check_value(key: str, widget, value):
             raise ValueError(f"{key} must be a float (the slider holds one), got {_short(value)}")
     elif hasattr(widget, "options"):
         allowed = [o[1] if isinstance(o, tuple) else o for o in widget.options]
-        if not any(isinstance(value, type(a)) and value == a for a in allowed):
+        match = next((a for a in allowed if _same_option(value, a)), _NO_OPTION)
+        if match is _NO_OPTION:
             raise ValueError(f"{key} must be one of {allowed!r}, got {_short(value)}")
+        return match                # the option itself: 3 for np.int64(3), as the widget holds it
     elif isinstance(widget, W.Checkbox) or isinstance(getattr(widget, "value", None), bool):
         if not isinstance(value, (bool, np.bool_)):
             raise ValueError(f"{key} must be true or false, got {_short(value)}")
