@@ -63,3 +63,134 @@ def test_menu_options_are_matched_by_kind_not_python_type():
     assert d.values() == {"n": 4, "x": 1.0, "flag": False, "name": "b"}
     assert framework.parse_query("dashboard=m&n=4&x=half", "m", d.controls) == {"n": 4, "x": 0.5}
     d.close()
+
+
+class Knobs(live.Dashboard):
+    """Test-only: a log slider whose range is not a whole number of steps (lesson 09's lr: 1e-3
+    to 0.5, positions 10 ** (-3 + k/4) and 0.5), a linear and an integer slider, a menu;
+    compute records every values dict it is called with."""
+
+    def __init__(self, **initial):
+        self.computed = []
+        super().__init__(**initial)
+
+    def make_controls(self):
+        return {"lr": live.log_slider("lr", 0.1, 1e-3, 0.5),
+                "m": W.FloatSlider(value=0.5, min=0.0, max=0.95, step=0.05, description="m"),
+                "n": live.int_slider("n", 20, 10, 400, step=10),
+                "mode": W.Dropdown(options=["a", "b"], value="a", description="mode")}
+
+    def setup(self, fig):
+        self.ax = fig.subplots()
+
+    def compute(self, values):
+        self.computed.append(dict(values))
+        return dict(values)
+
+    def draw(self, r):
+        return None
+
+
+def as_ipywidgets7(d: live.Dashboard) -> live.Dashboard:
+    """``d`` with ipywidgets 7's views (controls 1.5.0, jQuery UI sliders: Colab's), whose
+    sliders never move a value the kernel sends; only the learner moves them."""
+    for w in d.controls.values():
+        w._view_module_version = "1.5.0"
+    return d
+
+
+ROUNDS = int(W.IntSlider()._view_module_version.split(".")[0]) >= 2   # ipywidgets >= 8
+
+
+@pytest.mark.parametrize("frontend", ["ipywidgets8", "ipywidgets7"])
+def test_the_rounded_note_only_when_the_browser_rounded_a_value(frontend):
+    """ipywidgets 8's slider puts a value the kernel sends on its nearest position and sends
+    that back at once (when shown or updated); ipywidgets 7's never does. There, a move to the
+    nearest position is the learner's own and said no 'the slider rounded'."""
+    d = Knobs()
+    if frontend == "ipywidgets7":
+        as_ipywidgets7(d)
+    elif not ROUNDS:
+        pytest.skip("ipywidgets 7 here: its views never round")
+    d.set(lr=0.3, m=0.93)
+    text = plain(d.status.value)
+    assert "lr = 0.3 is between the slider's positions (the run shown is at it)" in text
+    assert d.computed[-1]["lr"] == 0.3 and d.computed[-1]["m"] == 0.93
+    d.controls["lr"].value = 0.3162277660168383             # 10 ** -0.5, as Chromium sends it
+    d.controls["m"].value = 0.95
+    text = plain(d.status.value)
+    assert d.computed[-1]["lr"] == 10 ** -0.5 and d.computed[-1]["m"] == 0.95
+    if frontend == "ipywidgets8":       # the browser's own rounding, right after it got 0.3
+        assert "the slider rounded lr = 0.3 to its nearest position 0.316228" in text
+        assert "the slider rounded m = 0.93 to its nearest position 0.95" in text
+    else:
+        assert "the slider shows it at" not in text and "rounded" not in text
+    d.controls["lr"].value = 0.1                            # a move of the learner's own
+    assert "lr = " not in plain(d.status.value)
+    d.close()
+
+
+def test_the_learners_value_typed_into_a_readout_and_rounded_by_the_slider_is_said():
+    """The readout takes typed text: ipywidgets 8 sends the typed value, then the slider's
+    rounding of it."""
+    if not ROUNDS:
+        pytest.skip("ipywidgets 7's views never round")
+    d = Knobs()
+    d.controls["n"].value = 25
+    assert d.values()["n"] == 25 and "n = 25 is between the slider's positions" in \
+        plain(d.status.value)
+    d.controls["n"].value = 30
+    assert "the slider rounded n = 25 to its nearest position 30" in plain(d.status.value)
+    d.close()
+
+
+def test_positions_are_compared_not_the_browsers_floats():
+    """The browser computes a position's value with Math.pow: 10 ** -1.75 came back as
+    0.017782794100389236, not Python's 0.01778279410038923 (measured in Chromium), and a
+    linear slider's 0.85 as 0.8500000000000001. Sent back for the position the kernel already
+    had, that retrained the figure and changed the share link; a move to a new position ran at
+    the browser's float, so the same position gave another run in another browser."""
+    d = Knobs()
+    d.set(lr=10 ** -1.75, m=0.85)
+    renders, query = d.renders, d.share()["query"]
+    d.controls["lr"].value = 0.017782794100389236           # the same positions, echoed
+    d.controls["m"].value = 0.8500000000000001
+    assert d.renders == renders and d.share()["query"] == query
+    assert d.values()["lr"] == 10 ** -1.75 and d.values()["m"] == 0.85
+    assert "lr=0.01778279410038923&m=0.85&" in query
+    d.controls["lr"].value = 0.3162277660168383             # the learner moves to 10 ** -0.5
+    d.controls["m"].value = 0.35000000000000003             # and to 0.35 (7 · 0.05 in floats)
+    assert d.values()["lr"] == 10 ** -0.5 and d.computed[-1]["lr"] == 10 ** -0.5
+    assert d.values()["m"] == 0.35 and d.computed[-1]["m"] == 0.35
+    assert "rounded" not in d.status.value and "between" not in d.status.value
+    d.close()
+
+
+def test_the_top_end_of_a_slider_is_a_position_even_off_the_step_grid():
+    """noUiSlider reaches max even where max - min is not a whole number of steps (lesson 09's
+    lr slider sends 0.5; an exponent past the last whole step, -0.37, goes to 0.5, -0.39 to
+    10 ** -0.5: measured in Chromium). nearest_position said 0.5 was between positions and
+    would become 0.316."""
+    d = Knobs()
+    lr = d.controls["lr"]
+    assert framework.nearest_position(lr, 0.5) is None
+    assert framework.nearest_position(lr, 10 ** -0.37) == 0.5
+    assert framework.nearest_position(lr, 10 ** -0.39) == 10 ** -0.5
+    assert framework.nearest_position(lr, 10 ** -0.45) == 10 ** -0.5
+    d.set(lr=0.5)
+    assert "between" not in d.status.value
+    d.close()
+
+
+def test_notes_are_worked_out_when_a_value_changes_not_at_every_render(monkeypatch):
+    seen = []
+    real = framework.nearest_position
+    monkeypatch.setattr(framework, "nearest_position",
+                        lambda widget, value: seen.append(widget) or real(widget, value))
+    d = Knobs(lr=0.3)
+    seen.clear()
+    d.set(mode="b")
+    d.controls["mode"].value = "a"
+    assert seen and all(w is d.controls["mode"] for w in seen)
+    assert "lr = 0.3 is between" in plain(d.status.value)       # the lr note is still shown
+    d.close()
