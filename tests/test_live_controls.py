@@ -102,6 +102,30 @@ def as_ipywidgets7(d: live.Dashboard) -> live.Dashboard:
 ROUNDS = int(W.IntSlider()._view_module_version.split(".")[0]) >= 2   # ipywidgets >= 8
 
 
+def test_a_value_a_rounding_error_past_a_sliders_end_is_kept_at_the_end_and_said(monkeypatch):
+    """0.05 * 19 = 0.9500000000000001 passed the range check (its slack is for such rounding
+    errors) and the widget clamped it to 0.95 without a word; from a link as from code."""
+    d = Knobs()
+    d.set(m=0.05 * 19, lr=0.5 * (1 + 1e-13))
+    assert d.values()["m"] == 0.95 and d.computed[-1]["m"] == 0.95 and d.values()["lr"] == 0.5
+    text = plain(d.status.value)
+    assert ("m = 0.9500000000000001 is past the slider's top end 0.95 by a rounding error: the "
+            "slider holds 0.95 (the run shown)") in text
+    assert "lr = 0.50000000000005 is past the slider's top end 0.5" in text
+    d.set(lr=1e-3 * (1 - 1e-13))
+    assert "lr = 0.0009999999999999 is past the slider's bottom end 0.001" in plain(d.status.value)
+    d.set(m=0.5)                                            # a value in range: the note goes
+    assert "m = " not in plain(d.status.value)
+    with pytest.raises(ValueError, match=r"m must be in \[0, 0.95\], got 0.951"):
+        d.set(m=0.951)                                      # past the end by more: refused
+    monkeypatch.setitem(framework._CATALOG, "knobs", Knobs)
+    monkeypatch.setenv("QUERY_STRING", "dashboard=knobs&m=0.9500000000000001")
+    linked = Knobs()
+    assert linked.values()["m"] == 0.95
+    assert "m = 0.9500000000000001 is past the slider's top end" in plain(linked.status.value)
+    d.close(), linked.close()
+
+
 @pytest.mark.parametrize("frontend", ["ipywidgets8", "ipywidgets7"])
 def test_the_rounded_note_only_when_the_browser_rounded_a_value(frontend):
     """ipywidgets 8's slider puts a value the kernel sends on its nearest position and sends

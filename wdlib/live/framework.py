@@ -34,9 +34,10 @@ event loop (a plain script) a change renders at once. ``.set()`` renders synchro
 
 Values. ``values()`` are the values the figure is computed at. A value from code or a link is
 checked, then run as given: one between a slider's positions too (the status line says so, and
-says it again when the browser's slider rounds it). A value from the browser is a slider
-position, run at the position's value in Python's arithmetic (the browser's Math.pow differs in
-the last bits); a position sent back unchanged is no change (see ``slider_position``).
+says it again when the browser's slider rounds it); one a rounding error past a slider's end
+(0.05 * 19 for 0.95) at that end, said too. A value from the browser is a slider position, run
+at the position's value in Python's arithmetic (the browser's Math.pow differs in the last bits);
+a position sent back unchanged is no change (see ``slider_position``).
 
 Sharing. Under the figure a "share" readout says the current setting as one line of code
 (``live.catalog()["polynomial"](degree=5, lam=0.001)``) and as a link (``?dashboard=polynomial&
@@ -204,6 +205,13 @@ def _same_option(value, option) -> bool:
         return bool(value == option)
     except (TypeError, ValueError):     # an array's == is elementwise: no option's value
         return False
+
+
+def _exact(value) -> str:
+    """A number for a message, every digit (a float's repr): where ``:g`` would hide the
+    difference."""
+    return repr(float(value)) if isinstance(value, Real) and not isinstance(value, Integral) \
+        else _short(value)
 
 
 def _check_value(key: str, widget, value):
@@ -620,8 +628,15 @@ class Dashboard:
             widget.value = value
         finally:
             self._quiet = False
-        self._values[key] = widget.value
-        self._position_note(key)
+        held = self._values[key] = widget.value
+        if held != value:           # the slider clamped a value a rounding error past its end
+            end = "top" if held < value else "bottom"
+            self._expect.pop(key, None)
+            self._notes[key] = (f"{key} = {_exact(value)} is past the slider's {end} end "
+                                f"{_exact(held)} by a rounding error: the slider holds "
+                                f"{_exact(held)} (the run shown)")
+        else:
+            self._position_note(key)
 
     def _position_note(self, key: str) -> None:
         """The status line's note on a value between a slider's positions (kept, run as asked,
