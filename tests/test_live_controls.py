@@ -126,6 +126,27 @@ def test_a_value_a_rounding_error_past_a_sliders_end_is_kept_at_the_end_and_said
     d.close(), linked.close()
 
 
+def test_values_from_a_link_are_said_and_which_code_values_they_replaced(monkeypatch):
+    """A link's values silently replaced the values the notebook's own code passed."""
+    monkeypatch.setitem(framework._CATALOG, "knobs", Knobs)
+    monkeypatch.setenv("QUERY_STRING", "dashboard=knobs&n=40&mode=b&lr=0.01")
+    d = Knobs(n=30, lr=0.01)
+    assert d.values() == {"lr": 0.01, "m": 0.5, "n": 40, "mode": "b"}
+    assert ("set by the link: n = 40 (the notebook's code asked for 30), mode = 'b', "
+            "lr = 0.01") in plain(d.status.value)
+    d.set(m=0.25)                                           # from code: the link's values stay
+    assert "set by the link: n = 40 (the notebook" in plain(d.status.value)
+    d.set(n=50)                                             # n is no longer the link's
+    assert "set by the link: mode = 'b', lr = 0.01 ·" in plain(d.status.value)
+    d.controls["mode"].value = "a"                          # the learner moves: mode is theirs
+    assert "set by the link: lr = 0.01 ·" in plain(d.status.value)
+    d.controls["lr"].value = 0.1
+    assert "link" not in plain(d.status.value)
+    monkeypatch.setenv("QUERY_STRING", "dashboard=knobs")   # a link without values: no note
+    assert "link" not in plain(Knobs(n=30).status.value)
+    d.close()
+
+
 @pytest.mark.parametrize("frontend", ["ipywidgets8", "ipywidgets7"])
 def test_the_rounded_note_only_when_the_browser_rounded_a_value(frontend):
     """ipywidgets 8's slider puts a value the kernel sends on its nearest position and sends

@@ -45,7 +45,9 @@ degree=5&lam=0.001``, relative: in Voilà it reopens the same notebook at these 
 a page's URL query to the kernel as ``QUERY_STRING``; a dashboard whose name is the query's
 ``dashboard`` opens at the query's values (``parse_query``: text converted per control, never
 evaluated, then the same checks as ``Dashboard(**values)``; numbers in plain ASCII decimal or
-scientific form, each key once). A bad link opens the defaults and shows the same message
+scientific form, each key once). They win over the values the notebook's code passed; the status
+line names them ("set by the link: ...", with any code value replaced), each until code sets it
+or the learner moves it. A bad link opens the defaults and shows the same message
 ``Dashboard(**values)`` would raise in the status line, until a control moves. (Voilà's
 default, a kernel started per page, sets ``QUERY_STRING``; a pre-heated kernel pool does not.)
 
@@ -522,10 +524,15 @@ class Dashboard:
         self._values = {key: w.value for key, w in self.controls.items()}  # what is run
         self._notes: dict[str, str] = {}    # key -> what the status line says about its value
         self._expect: dict[str, int] = {}   # key -> the position the browser will round it to
+        self._from_link: dict[str, str] = {}    # key -> the status line's words for its link value
         self._quiet = False
         merged = {**initial, **(asked or {})}
         for key, widget in self.controls.items():
             self._put(key, merged.get(key, widget.value))
+        for key, value in (asked or {}).items():
+            mine = initial.get(key, value)  # a value the notebook's own code asked for instead
+            self._from_link[key] = f"{key} = {_show(value)}" + (
+                f" (the notebook's code asked for {_show(mine)})" if mine != value else "")
         self.defaults = self.values()
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi * PIXEL_RATIO,
                              layout="constrained")
@@ -566,14 +573,14 @@ class Dashboard:
         Unknown keys or out-of-range values raise ValueError before anything changes.
         """
         values = self._check(values)
-        before = [dict(d) for d in (self._values, self._notes, self._expect)]
+        before = [dict(d) for d in (self._values, self._notes, self._expect, self._from_link)]
         try:
             for key, value in values.items():
                 self._put(key, value)
         except Exception:           # a widget refusing a checked value: leave no half-set state
             for key, value in before[0].items():
                 self._put(key, value)
-            self._values, self._notes, self._expect = before
+            self._values, self._notes, self._expect, self._from_link = before
             raise
         self._dirty = False
         self._render_safely(reraise=True)
@@ -629,6 +636,7 @@ class Dashboard:
         finally:
             self._quiet = False
         held = self._values[key] = widget.value
+        self._from_link.pop(key, None)
         if held != value:           # the slider clamped a value a rounding error past its end
             end = "top" if held < value else "bottom"
             self._expect.pop(key, None)
@@ -671,6 +679,7 @@ class Dashboard:
                                 f"position {_show(self._values[key])} (the run shown)")
         else:                       # the learner's move (a value typed into the readout may
             self.link_error = None  # be between positions)
+            self._from_link.pop(key, None)
             self._position_note(key)
         loop = _running_loop()
         if loop is None:
@@ -729,6 +738,9 @@ class Dashboard:
         if self.link_error is not None:     # stays until a control moves: renders from code too
             parts.insert(0, f"<span style='color:#b00020'>error in the link: ValueError: "
                             f"{html.escape(str(self.link_error))}</span>")
+        if self._from_link:
+            parts.append(f"<span style='color:#1a5fb4'>set by the link: "
+                         f"{html.escape(', '.join(self._from_link.values()))}</span>")
         parts += [f"<span style='color:#b00020'>{html.escape(self._notes[key])}</span>"
                   for key in self.controls if key in self._notes]
         parts += [html.escape(text)] if text else []
