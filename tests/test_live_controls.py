@@ -109,11 +109,13 @@ def test_a_value_a_rounding_error_past_a_sliders_end_is_kept_at_the_end_and_said
     d.set(m=0.05 * 19, lr=0.5 * (1 + 1e-13))
     assert d.values()["m"] == 0.95 and d.computed[-1]["m"] == 0.95 and d.values()["lr"] == 0.5
     text = plain(d.status.value)
-    assert ("m = 0.9500000000000001 is past the slider's top end 0.95 by a rounding error: the "
-            "slider holds 0.95 (the run shown)") in text
-    assert "lr = 0.50000000000005 is past the slider's top end 0.5" in text
+    assert ("m = 0.9500000000000001 is a rounding error past the slider's top end: the slider "
+            "holds 0.95 (the run shown)") in text
+    assert "lr = 0.50000000000005 is a rounding error past the slider's top end: the slider " \
+        "holds 0.5 " in text
     d.set(lr=1e-3 * (1 - 1e-13))
-    assert "lr = 0.0009999999999999 is past the slider's bottom end 0.001" in plain(d.status.value)
+    assert "lr = 0.0009999999999999 is a rounding error past the slider's bottom end: the " \
+        "slider holds 0.001 " in plain(d.status.value)
     d.set(m=0.5)                                            # a value in range: the note goes
     assert "m = " not in plain(d.status.value)
     with pytest.raises(ValueError, match=r"m must be in \[0, 0.95\], got 0.951"):
@@ -122,7 +124,7 @@ def test_a_value_a_rounding_error_past_a_sliders_end_is_kept_at_the_end_and_said
     monkeypatch.setenv("QUERY_STRING", "dashboard=knobs&m=0.9500000000000001")
     linked = Knobs()
     assert linked.values()["m"] == 0.95
-    assert "m = 0.9500000000000001 is past the slider's top end" in plain(linked.status.value)
+    assert "m = 0.9500000000000001 is a rounding error past" in plain(linked.status.value)
     d.close(), linked.close()
 
 

@@ -637,14 +637,13 @@ class Dashboard:
             self._quiet = False
         held = self._values[key] = widget.value
         self._from_link.pop(key, None)
-        if held != value:           # the slider clamped a value a rounding error past its end
-            end = "top" if held < value else "bottom"
-            self._expect.pop(key, None)
-            self._notes[key] = (f"{key} = {_exact(value)} is past the slider's {end} end "
-                                f"{_exact(held)} by a rounding error: the slider holds "
-                                f"{_exact(held)} (the run shown)")
-        else:
+        if held == value:
             self._position_note(key)
+            return
+        self._expect.pop(key, None)     # the slider clamped a value a rounding error past an end
+        end = "top" if held < value else "bottom"
+        self._notes[key] = (f"{key} = {_exact(value)} is a rounding error past the slider's "
+                            f"{end} end: the slider holds {_exact(held)} (the run shown)")
 
     def _position_note(self, key: str) -> None:
         """The status line's note on a value between a slider's positions (kept, run as asked,
