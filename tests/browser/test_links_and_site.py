@@ -83,3 +83,25 @@ def test_site_reads_offline_math_figures_and_no_remote_request(page, tmp_path):
     assert page.locator(".wdlib-live-note").count() == 1
     assert page.locator("nav.wdlib-nav a[href='index.html']").count() == 2
     assert remote == [], f"the page asked the network for {remote[:5]}"
+
+
+def test_voila_link_at_a_slider_position_keeps_its_value_bit_for_bit(served_root, page, tmp_path):
+    """Chromium computes the clipping lr slider's position 10 ** -1.75 as 0.017782794100389236
+    (Math.pow), Python as 0.01778279410038923. The slider sent its float back once shown: the
+    dashboard retrained and its share link changed from the link it was opened with. Now a
+    position is compared as a position, and a move runs at the position's Python value."""
+    lr = repr(10 ** -1.75)
+    with H.voila_server(served_root / "06_gradient_clipping.ipynb", tmp_path / "voila") as server:
+        dash = _open(page, server, f"dashboard=clipping&lr={lr}")
+        share = dash.root.locator(".wdlib-share").first
+        dash.wait_idle()
+        page.wait_for_timeout(1000)             # the slider's value, sent back once shown
+        dash.wait_idle()
+        assert f"lr={lr}," in share.inner_text()
+        assert "rounded" not in dash.status() and "between" not in dash.status()
+        for key in ("ArrowRight", "ArrowLeft"):  # away and back: Python's value again
+            figure = dash.figure_state()
+            dash.press("lr", key)
+            dash.wait_figure_settled(figure)
+        assert f"lr={lr}," in share.inner_text() and f"lr={lr}&" in \
+            share.locator("a").first.get_attribute("href")

@@ -32,13 +32,22 @@ stale retrains builds up. (Measured in ipykernel 7: 50 queued comm messages reac
 browser, the widgets front end also keeps at most one update per slider in flight. Without an
 event loop (a plain script) a change renders at once. ``.set()`` renders synchronously.
 
+Values. ``values()`` are the values the figure is computed at. A value from code or a link is
+checked, then run as given: one between a slider's positions too (the status line says so, and
+says it again when the browser's slider rounds it); one a rounding error past a slider's end
+(0.05 * 19 for 0.95) at that end, said too. A value from the browser is a slider position, run
+at the position's value in Python's arithmetic (the browser's Math.pow differs in the last bits);
+a position sent back unchanged is no change (see ``slider_position``).
+
 Sharing. Under the figure a "share" readout says the current setting as one line of code
 (``live.catalog()["polynomial"](degree=5, lam=0.001)``) and as a link (``?dashboard=polynomial&
 degree=5&lam=0.001``, relative: in Voilà it reopens the same notebook at these values). Voilà passes
 a page's URL query to the kernel as ``QUERY_STRING``; a dashboard whose name is the query's
 ``dashboard`` opens at the query's values (``parse_query``: text converted per control, never
 evaluated, then the same checks as ``Dashboard(**values)``; numbers in plain ASCII decimal or
-scientific form, each key once). A bad link opens the defaults and shows the same message
+scientific form, each key once). They win over the values the notebook's code passed; the status
+line names them ("set by the link: ...", with any code value replaced), each until code sets it
+or the learner moves it. A bad link opens the defaults and shows the same message
 ``Dashboard(**values)`` would raise in the status line, until a control moves. (Voilà's
 default, a kernel started per page, sets ``QUERY_STRING``; a pre-heated kernel pool does not.)
 
@@ -51,6 +60,7 @@ So: create every artist that ``draw`` changes with ``animated=True``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import importlib
 import logging
@@ -168,12 +178,42 @@ def _short(value) -> str:
 
 
 def _show(value) -> str:
-    """A number for a message: ``:g`` where it fits a float (10 ** 400 does not), else
-    ``_short``."""
+    """A value for a message: a number ``:g`` where it fits a float (10 ** 400 does not), a bool
+    as True/False, else ``_short``."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
     try:
         return format(value, "g")
     except (OverflowError, TypeError, ValueError):
         return _short(value)
+
+
+_NO_OPTION = object()
+
+
+def _same_option(value, option) -> bool:
+    """``value`` names the menu option ``option``: equal, and of its kind. Numbers by kind, not
+    by Python type: a NumPy integer is an integer option's value, an integer a float option's
+    (as for a slider); a bool is only a bool option's (True == 1), a float no integer option's."""
+    boolean = (bool, np.bool_)
+    if isinstance(option, boolean) or isinstance(value, boolean):
+        kind = boolean if isinstance(option, boolean) else ()
+    else:
+        kind = (Integral if isinstance(option, Integral) else
+                Real if isinstance(option, Real) else type(option))
+    if not isinstance(value, kind):
+        return False
+    try:
+        return bool(value == option)
+    except (TypeError, ValueError):     # an array's == is elementwise: no option's value
+        return False
+
+
+def _exact(value) -> str:
+    """A number for a message, every digit (a float's repr): where ``:g`` would hide the
+    difference."""
+    return repr(float(value)) if isinstance(value, Real) and not isinstance(value, Integral) \
+        else _short(value)
 
 
 def _check_value(key: str, widget, value):
@@ -194,8 +234,10 @@ def _check_value(key: str, widget, value):
             raise ValueError(f"{key} must be a float (the slider holds one), got {_short(value)}")
     elif hasattr(widget, "options"):
         allowed = [o[1] if isinstance(o, tuple) else o for o in widget.options]
-        if not any(isinstance(value, type(a)) and value == a for a in allowed):
+        match = next((a for a in allowed if _same_option(value, a)), _NO_OPTION)
+        if match is _NO_OPTION:
             raise ValueError(f"{key} must be one of {allowed!r}, got {_short(value)}")
+        return match                # the option itself: 3 for np.int64(3), as the widget holds it
     elif isinstance(widget, W.Checkbox) or isinstance(getattr(widget, "value", None), bool):
         if not isinstance(value, (bool, np.bool_)):
             raise ValueError(f"{key} must be true or false, got {_short(value)}")
@@ -208,27 +250,82 @@ def _check_value(key: str, widget, value):
     return value
 
 
-def nearest_position(widget, value) -> float | None:
-    """The slider position a browser's slider rounds ``value`` to, or None if ``value`` is a
-    position (or ``widget`` is no slider). The front end (noUiSlider) keeps a slider's value on
-    ``min + k·step`` (for a log slider: of the exponent) and, once the widget is shown, sends
-    the rounded value back: the dashboard says so (``Dashboard._position_notes``). A ``max``
-    off that grid is a position too: noUiSlider rounds to the nearest ``min + k·step`` and then
-    clips to ``max``, so a value past the last full step may go up to ``max``."""
+# Slider positions. The browser's slider (ipywidgets 8: noUiSlider) keeps a value on a position
+# min + k·step (a log slider: of the exponent), or on max itself, which it reaches even where
+# the range is not a whole number of steps (measured: lesson 09's lr slider, 1e-3 to 0.5, sends
+# 0.5). It computes a position's value with its own float arithmetic (Math.pow), which differs
+# from Python's in the last bits: 10 ** -1.75 came back as 0.017782794100389236, not
+# 0.01778279410038923 (measured in Chromium). So the dashboard compares positions, not floats.
+POSITION_TOL = 1e-9     # in steps; the browser's and Python's floats differ by ~1e-14 steps
+
+
+def _grid(widget) -> tuple[float, float, float, bool] | None:
+    """(min, max, step, log) of a slider with a step, in its own coordinate (a log slider's
+    exponent); None for any other control."""
     if not isinstance(widget, (W.IntSlider, W.FloatSlider, W.FloatLogSlider)) or not widget.step:
         return None
-    log = isinstance(widget, W.FloatLogSlider)
+    return widget.min, widget.max, widget.step, isinstance(widget, W.FloatLogSlider)
+
+
+def _steps(widget, value) -> tuple[float, float] | None:
+    """(``value``'s distance from min in steps, max's distance from min in steps), or None."""
+    grid = _grid(widget)
+    if grid is None or isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+        return None
+    lo, hi, step, log = grid
     if log and not value > 0:
         return None
     x = float(np.log(value) / np.log(widget.base)) if log else float(value)
-    k = (x - widget.min) / widget.step
-    k_max = (widget.max - widget.min) / widget.step
-    if abs(k - round(k)) <= 1e-6 or abs(k - k_max) <= 1e-6:   # a position, to rounding
-        return None                                            # (10 ** -1.25 in the kernel)
-    nearest = max(np.floor(k + 0.5), 0)                        # JS Math.round: halves go up
-    snapped = widget.min + min(nearest * widget.step, widget.max - widget.min)
-    snapped = widget.base ** snapped if log else snapped
-    return int(round(snapped)) if isinstance(widget, W.IntSlider) else float(snapped)
+    return (x - lo) / step, (hi - lo) / step
+
+
+def slider_position(widget, value) -> int | None:
+    """The index of the slider position ``value`` is at (to rounding error), or None: between
+    positions, or ``widget`` is no slider. max is the last position."""
+    steps = _steps(widget, value)
+    if steps is None:
+        return None
+    k, top = steps
+    if abs(k - top) <= POSITION_TOL:
+        return int(np.ceil(top - POSITION_TOL))
+    if -POSITION_TOL <= k < top and abs(k - round(k)) <= POSITION_TOL:
+        return round(k)
+    return None
+
+
+def position_value(widget, index: int):
+    """The value of the slider's position ``index`` in Python's arithmetic: base ** (min +
+    k·step) on a log slider, min + k·step on a linear one (to 12 digits: 0.85, not
+    0.8500000000000001), the widget's own max for the last position."""
+    lo, hi, step, log = _grid(widget)
+    x = lo + index * step
+    if x >= hi - POSITION_TOL * step:
+        return widget.base ** hi if log else widget.max
+    if log:
+        return widget.base ** x
+    return int(round(x)) if isinstance(widget, W.IntSlider) else float(f"{x:.12g}")
+
+
+def nearest_position(widget, value) -> float | None:
+    """The value of the slider position a browser's slider puts ``value`` on, or None if
+    ``value`` is a position (or ``widget`` is no slider): the nearest min + k·step, and max for
+    a value past the last whole step (noUiSlider rounds k, then clamps to max). Once the widget
+    is shown, the browser sends that value back (ipywidgets 8; see ``_rounds_when_shown``)."""
+    steps = _steps(widget, value)
+    if steps is None or slider_position(widget, value) is not None:
+        return None
+    k, top = steps
+    nearest = int(np.floor(k + 0.5))                    # JS Math.round: halves go up
+    return position_value(widget, min(max(nearest, 0), int(np.ceil(top - POSITION_TOL))))
+
+
+def _rounds_when_shown(widget) -> bool:
+    """Whether the browser's view of ``widget`` puts a value from the kernel on a position and
+    sends it back, as soon as it is shown or updated: ipywidgets 8's sliders (noUiSlider,
+    controls 2.x) do; ipywidgets 7's (jQuery UI, controls 1.x, Colab's) move only under the
+    learner's hand, so there a value that comes back is the learner's."""
+    major = str(getattr(widget, "_view_module_version", "2")).split(".")[0]
+    return _grid(widget) is not None and major.isdigit() and int(major) >= 2
 
 
 # --- links: a URL query is data (parsed and checked, never evaluated) -----------------------
@@ -425,9 +522,18 @@ class Dashboard:
                                 self.controls)
         except ValueError as err:   # a bad link: open at the defaults, show why (below)
             asked, self.link_error = None, err
-        initial = {**initial, **(asked or {})}
-        for key, value in initial.items():
-            self.controls[key].value = value
+        self._values = {key: w.value for key, w in self.controls.items()}  # what is run
+        self._notes: dict[str, str] = {}    # key -> what the status line says about its value
+        self._expect: dict[str, int] = {}   # key -> the position the browser will round it to
+        self._from_link: dict[str, str] = {}    # key -> the status line's words for its link value
+        self._quiet = False
+        merged = {**initial, **(asked or {})}
+        for key, widget in self.controls.items():
+            self._put(key, merged.get(key, widget.value))
+        for key, value in (asked or {}).items():
+            mine = initial.get(key, value)  # a value the notebook's own code asked for instead
+            self._from_link[key] = f"{key} = {_show(value)}" + (
+                f" (the notebook's code asked for {_show(mine)})" if mine != value else "")
         self.defaults = self.values()
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi * PIXEL_RATIO,
                              layout="constrained")
@@ -446,21 +552,21 @@ class Dashboard:
         self.share_box.add_class("wdlib-share")
         for key, widget in self.controls.items():
             widget.add_class(f"wdlib-control-{key}")
-            widget.observe(self._on_change, names="value")
+            widget.observe(functools.partial(self._on_change, key), names="value")
         bar = W.Box(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
         head = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
         self.widget = W.VBox([*head, bar, self.image, self.status, self.share_box])
         self.widget.add_class("wdlib-dashboard")
         self.renders, self.result, self.error = 0, None, None
-        self._rounded: dict[str, tuple] = {}    # key -> (asked, position) a slider rounded
-        self._dirty = self._scheduled = self._quiet = False
+        self._dirty = self._scheduled = False
         self._first_change = self._last_change = 0.0
         self._render_safely(reraise=True)
 
     # --- public API ---
     def values(self) -> dict:
-        """The current control values, ``{key: value}``."""
-        return {k: w.value for k, w in self.controls.items()}
+        """The current control values, ``{key: value}``: the values the figure is computed at
+        (a slider position the browser sends is the position's value in Python's arithmetic)."""
+        return dict(self._values)
 
     def set(self, **values) -> None:
         """Set controls, retrain and redraw; returns when the new figure is in ``.widget``.
@@ -468,18 +574,15 @@ class Dashboard:
         Unknown keys or out-of-range values raise ValueError before anything changes.
         """
         values = self._check(values)
-        before = self.values()
-        self._quiet = True
+        before = [dict(d) for d in (self._values, self._notes, self._expect, self._from_link)]
         try:
             for key, value in values.items():
-                self.controls[key].value = value
-                self._rounded.pop(key, None)
+                self._put(key, value)
         except Exception:           # a widget refusing a checked value: leave no half-set state
-            for key, value in before.items():
-                self.controls[key].value = value
+            for key, value in before[0].items():
+                self._put(key, value)
+            self._values, self._notes, self._expect, self._from_link = before
             raise
-        finally:
-            self._quiet = False
         self._dirty = False
         self._render_safely(reraise=True)
 
@@ -524,34 +627,60 @@ class Dashboard:
         return {key: _check_value(key, self.controls[key], value)
                 for key, value in values.items()}
 
-    def _position_notes(self) -> list[str]:
-        """What the status line says about a value off a slider's steps (kept, never rounded in
-        the kernel) or one the browser's slider rounded onto a step: never silently."""
-        notes = []
-        for key, widget in self.controls.items():
-            if key in self._rounded:
-                asked, got = self._rounded[key]
-                notes.append(f"the slider rounded {key} = {_show(asked)} to its nearest "
-                             f"position {_show(got)} (the run shown)")
-                continue
-            near = nearest_position(widget, widget.value)
-            if near is not None:
-                notes.append(f"{key} = {_show(widget.value)} is between the slider's "
-                             f"positions (the run shown is at it); the slider, once shown or "
-                             f"moved, rounds it to {_show(near)}")
-        return notes
+    def _put(self, key: str, value) -> None:
+        """Give control ``key`` a checked value from code or a link (quietly: no ``_on_change``)
+        and work out what the status line says about it."""
+        widget = self.controls[key]
+        self._quiet = True
+        try:
+            widget.value = value
+        finally:
+            self._quiet = False
+        held = self._values[key] = widget.value
+        self._from_link.pop(key, None)
+        if held == value:
+            self._position_note(key)
+            return
+        self._expect.pop(key, None)     # the slider clamped a value a rounding error past an end
+        end = "top" if held < value else "bottom"
+        self._notes[key] = (f"{key} = {_exact(value)} is a rounding error past the slider's "
+                            f"{end} end: the slider holds {_exact(held)} (the run shown)")
 
-    def _on_change(self, change) -> None:
+    def _position_note(self, key: str) -> None:
+        """The status line's note on a value between a slider's positions (kept, run as asked,
+        never rounded in the kernel); where the browser will round it, expect that."""
+        widget, value = self.controls[key], self._values[key]
+        self._expect.pop(key, None)
+        self._notes.pop(key, None)
+        near = nearest_position(widget, value)
+        if near is None:
+            return
+        head = (f"{key} = {_show(value)} is between the slider's positions (the run shown is "
+                f"at it)")
+        if _rounds_when_shown(widget):
+            self._expect[key] = slider_position(widget, near)
+            self._notes[key] = (f"{head}; the slider, once shown or moved, rounds it to "
+                                f"{_show(near)}")
+        else:
+            self._notes[key] = f"{head}; the slider shows it at {_show(near)} until moved"
+
+    def _on_change(self, key: str, change) -> None:
+        """A control moved in the browser (or its widget was set directly)."""
         if self._quiet:
             return
-        self.link_error = None      # the learner moved on from a bad link
-        key = next((k for k, w in self.controls.items() if w is change["owner"]), None)
-        if key is not None:
-            self._rounded.pop(key, None)
-            new, old = change["new"], change["old"]
-            near = nearest_position(change["owner"], old)
-            if near is not None and isinstance(new, Real) and np.isclose(new, near, rtol=1e-9):
-                self._rounded[key] = (old, new)     # the browser's slider put it on a step
+        widget, new, old = change["owner"], change["new"], self._values[key]
+        position = slider_position(widget, new)
+        if position is not None and position == slider_position(widget, old):
+            return                  # the browser sends back the position it has: no change
+        expected = self._expect.pop(key, None)
+        self._values[key] = position_value(widget, position) if position is not None else new
+        if position is not None and position == expected:   # the browser's slider rounded it
+            self._notes[key] = (f"the slider rounded {key} = {_show(old)} to its nearest "
+                                f"position {_show(self._values[key])} (the run shown)")
+        else:                       # the learner's move (a value typed into the readout may
+            self.link_error = None  # be between positions)
+            self._from_link.pop(key, None)
+            self._position_note(key)
         loop = _running_loop()
         if loop is None:
             self._render_safely(reraise=False)
@@ -609,8 +738,11 @@ class Dashboard:
         if self.link_error is not None:     # stays until a control moves: renders from code too
             parts.insert(0, f"<span style='color:#b00020'>error in the link: ValueError: "
                             f"{html.escape(str(self.link_error))}</span>")
-        parts += [f"<span style='color:#b00020'>{html.escape(note)}</span>"
-                  for note in self._position_notes()]
+        if self._from_link:
+            parts.append(f"<span style='color:#1a5fb4'>set by the link: "
+                         f"{html.escape(', '.join(self._from_link.values()))}</span>")
+        parts += [f"<span style='color:#b00020'>{html.escape(self._notes[key])}</span>"
+                  for key in self.controls if key in self._notes]
         parts += [html.escape(text)] if text else []
         parts += [f"<span style='color:#888'>retrain {self.timing['compute_ms']:.0f} ms · "
                   f"draw {self.timing['draw_ms']:.0f} ms</span>"]
