@@ -361,6 +361,15 @@ def _finite(x) -> bool:
         return False
 
 
+def size_of(value) -> int | None:
+    """The number of entries of an answer, None when it has no shape. ``np.size`` is wrong for
+    a torch tensor: it returns the tensor's bound ``.size`` method, which is never 1."""
+    try:
+        return int(np.prod(np.shape(value)))
+    except Exception:  # noqa: BLE001 - ragged lists and odd objects: no size
+        return None
+
+
 def is_vector_of(shape: tuple, n: int) -> bool:
     """Whether an answer of this shape is a vector of n numbers: ``(n,)``, or a column
     ``(n, 1)`` or a row ``(1, n)``, which hold the same numbers in the same order."""
