@@ -527,3 +527,26 @@ def test_a_decimal_beyond_float64_is_refused_as_too_large():
     ok, line = _check_identity(lambda a: [decimal.Decimal(x) for x in a[:-1]]
                                + [decimal.Decimal("1e400")])
     assert not ok and "too large" in line, line
+
+
+def test_a_torch_tensor_that_requires_grad_is_read_detached():
+    """A value computed with torch autograd (requires_grad) got 'not an array of numbers
+    (Tensor)': NumPy refuses such a tensor. The checker only reads the numbers, so it reads
+    the tensor detached, also inside a list, a tuple of outputs or a dict."""
+    torch = pytest.importorskip("torch")
+
+    def grad_tensor(x, dtype=torch.float64):
+        return torch.tensor(np.asarray(x, dtype=np.float64), dtype=dtype, requires_grad=True)
+
+    for fn in [lambda a: grad_tensor(a), lambda a: [grad_tensor(x) for x in a],
+               lambda a: grad_tensor(a) * 1.0, lambda a: grad_tensor(a, torch.float32)]:
+        ok, line = _check_identity(fn)
+        assert ok, line
+    ok, line = run(lesson00.check_half_mse,
+                   lambda a, b: 0.5 * ((grad_tensor(a) - torch.tensor(b)) ** 2).mean())
+    assert ok, line
+    ok, line = run(lesson01.check_ridge_fit, lambda F, y, lam: tuple(
+        grad_tensor(v) for v in __import__("wdlib").solvers.ridge(F, y, lam)))
+    assert ok, line
+    ok, line = _check_identity(lambda a: grad_tensor(2 * a))
+    assert not ok and "too large by a factor of 2" in line, line

@@ -285,10 +285,7 @@ def _numbers(value, what: str) -> tuple[np.ndarray, float | None]:
         raise WrongForm(f"{what} is a function: call it and return its result")
     if isinstance(value, (bool, np.bool_)):
         raise WrongForm(f"{what} is {value}, a bool: return a number")
-    try:
-        arr = np.asarray(value)
-    except Exception:  # noqa: BLE001 - ragged lists and odd objects
-        raise WrongForm(f"{what} is not an array of numbers ({type(value).__name__})") from None
+    arr = _array(value, what)
     if arr.dtype == object:
         arr = _real_objects(arr, what, value)
     if arr.dtype == bool:
@@ -307,6 +304,30 @@ def _numbers(value, what: str) -> tuple[np.ndarray, float | None]:
     if np.issubdtype(arr.dtype, np.floating) and arr.dtype.itemsize < 8:   # e.g. a torch tensor
         eps = max(eps or 0.0, float(np.finfo(arr.dtype).eps))
     return arr.astype(np.float64), eps
+
+
+def _array(value, what: str) -> np.ndarray:
+    """``np.asarray(value)``, torch tensors read detached, or ``WrongForm``."""
+    try:
+        return np.asarray(_detached(value))
+    except Exception:  # noqa: BLE001 - ragged lists and odd objects
+        pass
+    try:                                   # a list of torch tensors that require grad
+        if isinstance(value, (list, tuple)):
+            return np.asarray([_detached(v) for v in value])
+    except Exception:  # noqa: BLE001
+        pass
+    raise WrongForm(f"{what} is not an array of numbers ({type(value).__name__})")
+
+
+def _detached(value):
+    """A torch tensor as the plain tensor of its numbers: NumPy refuses a tensor that requires
+    grad (one computed with autograd), and the checker only reads its numbers. Anything else
+    as it is."""
+    if str(getattr(type(value), "__module__", "")).startswith("torch") \
+            and callable(getattr(value, "detach", None)):
+        return value.detach().cpu()
+    return value
 
 
 def _imaginary(what: str, imag: float) -> str:
