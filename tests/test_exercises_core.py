@@ -550,3 +550,27 @@ def test_a_torch_tensor_that_requires_grad_is_read_detached():
     assert ok, line
     ok, line = _check_identity(lambda a: grad_tensor(2 * a))
     assert not ok and "too large by a factor of 2" in line, line
+
+
+def test_an_answer_is_walked_once_and_each_output_keeps_its_own_precision(monkeypatch):
+    """The reading walked the whole answer for its item count, then walked each output again
+    for its precision: twice the work for a list answer of 10^6 items (about 2 s instead of
+    0.2 s). One walk now records each output's precision; a list of float32 numbers is still
+    judged at float32 precision, and a float64 list next to it at float64's."""
+    calls = []
+    walk = _core._walk
+    monkeypatch.setattr(_core, "_walk", lambda *a, **k: calls.append(1) or walk(*a, **k))
+    a = np.linspace(1.0, 2.0, 50)
+    pair = _core.outputs("a", "b", what="a pair")
+    ref = lambda x: {"a": x, "b": x}                                         # noqa: E731
+    for fn, ok_expected in [
+            (lambda x: (x.tolist(), x.tolist()), True),
+            (lambda x: (list(x.astype(np.float32)), x.tolist()), True),
+            (lambda x: ([np.float32(v) for v in x * (1 + 1e-6)], x.tolist()), True),
+            (lambda x: (x.tolist(), [np.float32(v) for v in x] and list(x * (1 + 1e-6))),
+             False)]:
+        calls.clear()
+        with contextlib.redirect_stdout(io.StringIO()):
+            v = _core.check("x", fn, ref, [(a,)], convert=pair)
+        assert bool(v) is ok_expected, v.line
+        assert len(calls) == 1, len(calls)

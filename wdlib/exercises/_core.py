@@ -237,33 +237,45 @@ _EPS64 = float(np.finfo(np.float64).eps)
 _MAX_ITEMS = 1_000_000     # items in a list or other sequence answer (not an ndarray)
 
 
-def _walk(value) -> tuple[int, float | None]:
+_PLAIN = frozenset({float, int, bool, complex})     # float64 or exact: nothing to look at
+_DEPTH = 3     # the answer, its outputs and theirs (lesson 06's dict of clipped gradients)
+
+
+def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
     """``(items, eps)`` of an answer, in one walk: ``items``, the number of items in its
     sequences that are not arrays (lists, ranges, nested lists, also inside tuples and dicts),
     counted without converting them (NumPy would read them one by one, for minutes) and only
     up to just over ``_MAX_ITEMS``; ``eps``, the machine epsilon of its least precise float
-    (None: float64 or no float). It runs the answer's own ``__len__``, so it is called only
+    (None: float64 or no float). ``precision``, when given, gets ``{id(part): [part, eps]}`` for
+    the answer and its parts down to ``_DEPTH`` levels, so that each output's precision is known
+    without walking it again. It runs the answer's own ``__len__``, so it is called only
     inside the time limit."""
-    items, eps, stack, seen = 0, None, [value], set()
+    items, eps, stack, seen = 0, None, [(value, ())], set()
     while stack and items <= _MAX_ITEMS:
-        v = stack.pop()
-        if id(v) in seen:                  # a list or dict that contains itself
-            continue
-        seen.add(id(v))
+        v, owners = stack.pop()
+        if precision is not None and len(owners) < _DEPTH:
+            precision.setdefault(id(v), [v, None])
+            owners = (*owners, id(v))
         if isinstance(v, (np.ndarray, np.generic)):
             if np.issubdtype(v.dtype, np.inexact) and v.dtype.itemsize < 8 * (
                     1 + np.issubdtype(v.dtype, np.complexfloating)):
                 e = float(np.finfo(v.dtype).eps)
                 eps = e if eps is None else max(eps, e)
-        elif isinstance(v, Mapping):
-            stack.extend(v.values())
+                for o in owners if precision is not None else ():
+                    precision[o][1] = max(precision[o][1] or 0.0, e)
+            continue
+        if id(v) in seen:                  # a list or dict that contains itself
+            continue
+        seen.add(id(v))
+        if isinstance(v, Mapping):
+            stack.extend((x, owners) for x in v.values() if type(x) not in _PLAIN)
         elif isinstance(v, (str, bytes)) or hasattr(v, "__array__") \
                 or not hasattr(type(v), "__len__"):
             continue                       # one item, or read by NumPy in one piece
         else:
             items += len(v)
             if isinstance(v, (list, tuple)):
-                stack.extend(v)
+                stack.extend((x, owners) for x in v if type(x) not in _PLAIN)
     return items, eps
 
 
@@ -272,9 +284,10 @@ def _as_numbers(value, what: str) -> np.ndarray:
     return _numbers(value, what)[0]
 
 
-def _numbers(value, what: str) -> tuple[np.ndarray, float | None]:
+def _numbers(value, what: str, precision: dict | None = None) -> tuple[np.ndarray, float | None]:
     """``(float64 array, eps)``: the learner's value as numbers, and the machine epsilon of its
-    least precise float (None: float64), or ``WrongForm`` saying what it is instead."""
+    least precise float (None: float64), or ``WrongForm`` saying what it is instead.
+    ``precision``: what ``_walk`` found for the parts of the answer (else ``value`` is walked)."""
     if value is None:
         raise WrongForm(f"{what} is None: did you forget to return it?" if what != "your answer"
                         else NONE_RETURNED)
@@ -301,7 +314,8 @@ def _numbers(value, what: str) -> tuple[np.ndarray, float | None]:
     if not (np.issubdtype(arr.dtype, np.number)):
         raise WrongForm(f"{what} is not an array of numbers (got {type(value).__name__}"
                         + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else "") + ")")
-    eps = _walk(value)[1]
+    known = (precision or {}).get(id(value))
+    eps = known[1] if known is not None and known[0] is value else _walk(value)[1]
     if np.issubdtype(arr.dtype, np.floating) and arr.dtype.itemsize < 8:   # e.g. a torch tensor
         eps = max(eps or 0.0, float(np.finfo(arr.dtype).eps))
     return arr.astype(np.float64), eps
@@ -402,7 +416,7 @@ def _label(k: str) -> str:
     return f"output {k!r}" if k else "your answer"
 
 
-def _normalize(got, want: dict) -> tuple[dict, dict]:
+def _normalize(got, want: dict, precision: dict | None = None) -> tuple[dict, dict]:
     """The learner's answer as ``{key: float64 array}`` with the keys of ``want``, and each
     output's precision ``{key: eps}`` (None: float64)."""
     if set(want) == {""}:
@@ -416,7 +430,7 @@ def _normalize(got, want: dict) -> tuple[dict, dict]:
                         + (f"; unexpected {extra}" if extra else ""))
     out, eps = {}, {}
     for k, w in want.items():
-        g, eps[k] = _numbers(got[k], _label(k))
+        g, eps[k] = _numbers(got[k], _label(k), precision)
         if w.shape == () and g.size == 1:
             g = g.reshape(())
         elif w.ndim == 1 and g.ndim == 2 and is_vector_of(g.shape, w.size):
@@ -793,7 +807,8 @@ def _mutated(fn, i: int, value) -> str:
 def _read_answer(raw, convert, form_hint, want, args):
     """The return value as named float arrays like ``want``, or a ``_Hint`` about its form."""
     try:
-        items, raw_eps = _walk(raw)
+        precision: dict = {}
+        items, raw_eps = _walk(raw, precision)
         if items > _MAX_ITEMS:
             return _Hint(f"your answer holds more than {_MAX_ITEMS:,} items in lists or other "
                          f"sequences (a range?), far more than expected")
@@ -804,7 +819,7 @@ def _read_answer(raw, convert, form_hint, want, args):
             hint = _safe(lambda: form_hint(got, *args))
             if hint:
                 return _Hint(hint)
-        got, eps = _normalize(got, want)
+        got, eps = _normalize(got, want, precision)
         if set(want) == {""} and raw_eps is not None:    # a convert that made it a float
             eps[""] = max(eps[""] or 0.0, raw_eps)
         return got, eps
