@@ -574,3 +574,35 @@ def test_an_answer_is_walked_once_and_each_output_keeps_its_own_precision(monkey
             v = _core.check("x", fn, ref, [(a,)], convert=pair)
         assert bool(v) is ok_expected, v.line
         assert len(calls) == 1, len(calls)
+
+
+def test_each_phase_that_runs_out_of_time_has_its_own_hint():
+    """The call, the text of its exception, the comparison of its inputs and the reading of its
+    answer each say which of them ran too long."""
+    class Slow(Exception):
+        def __str__(self):
+            _hang()
+
+        def __eq__(self, other):
+            _hang()
+
+        __hash__ = Exception.__hash__
+
+    def raise_slow(x):
+        raise Slow
+
+    def put_slow(x):
+        x[0] = Slow()
+        return [1.0, 2.0]
+
+    class SlowLen:
+        def __len__(self):
+            _hang()
+
+    for fn, hint in [(_hang, _core.TIMED_OUT.format(s=0.3)),
+                     (raise_slow, "exception whose message took too long"),
+                     (put_slow, "comparing your function's inputs"),
+                     (lambda x: SlowLen(), _core.READ_TIMED_OUT.format(s=0.3))]:
+        with contextlib.redirect_stdout(io.StringIO()):
+            v = _core.check("x", fn, lambda x: x, [([1.0, 2.0],)], time_limit=0.3)
+        assert not v and hint in v.line, v.line

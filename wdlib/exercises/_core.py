@@ -47,6 +47,13 @@ FLOAT32 = ("{dtype} is not precise enough here: your {dtype} answer is close to 
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (its own __len__, "
                   "__array__ or __float__ runs too long?): return plain numbers or a NumPy "
                   "array")
+_OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answer it was in
+    "call": TIMED_OUT,
+    "message": "your function raised an exception whose message took too long to show",
+    "inputs": ("comparing your function's inputs before and after the call took too long: did "
+               "it put its own objects in them? work on a copy"),
+    "read": READ_TIMED_OUT,
+}
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -696,8 +703,9 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
     got = _broadcast_like(got, want, variants[1:])
     want = next((v for v in variants if _all_close(got, v, tol)), want)
     if all(got[k].shape == want[k].shape for k in want) and _all_close(got, want, tol):
-        if _least(eps) is not None and not float32:
-            return FLOAT32.format(dtype=_precision(_least(eps)), rel=_rel(got, want))
+        least = _least(eps)
+        if least is not None and not float32:
+            return FLOAT32.format(dtype=_precision(least), rel=_rel(got, want))
         return (args, got, want, tol, eps, True)
     hint = next(filter(None, (_permutation(got, v, tol) for v in variants)), None)
     if hint:
@@ -745,12 +753,7 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
         with np.errstate(**(learner_err or np.geterr())):
             return _call(attempt, given, time_limit, owner=fn)
     except _Timeout:
-        return _Hint(TIMED_OUT.format(s=time_limit) if phase[0] == "call" else
-                     READ_TIMED_OUT.format(s=time_limit) if phase[0] == "read" else
-                     "your function raised an exception whose message took too long to show"
-                     if phase[0] == "message" else
-                     "comparing your function's inputs before and after the call took too "
-                     "long: did it put its own objects in them? work on a copy")
+        return _Hint(_OUT_OF_TIME[phase[0]].format(s=time_limit))
     except KeyboardInterrupt:
         raise                              # the learner pressed stop
     except BaseException as exc:  # noqa: BLE001 - from the answer's own methods (SystemExit)
