@@ -606,3 +606,20 @@ def test_each_phase_that_runs_out_of_time_has_its_own_hint():
         with contextlib.redirect_stdout(io.StringIO()):
             v = _core.check("x", fn, lambda x: x, [([1.0, 2.0],)], time_limit=0.3)
         assert not v and hint in v.line, v.line
+
+
+def test_a_float32_result_turned_into_float64_is_told_so():
+    """A float32 result returned as a Python float (.item(), float(), .tolist()) is float64 to
+    the checker, which compares it at float64's tolerance: it got 'not equal to the expected
+    answer: got 0.7987418771, expected 0.7987 ... differs by a relative 6e-08', which names
+    no cause. The description now adds that the gap is float32's rounding. A float64 answer
+    off by more than float32's rounding gets the description alone."""
+    f32 = lambda a, b: 0.5 * np.mean((a.astype(np.float32) - b.astype(np.float32)) ** 2)  # noqa
+    for fn in [lambda a, b: float(f32(a, b)), lambda a, b: [f32(a, b).item()],
+               lambda a, b: np.float64(f32(a, b))]:
+        ok, line = run(lesson00.check_half_mse, fn)
+        assert not ok and "differs by a relative" in line and "float32's rounding" in line, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: f32(a, b))
+    assert ok, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: 0.5 * np.mean((a - b) ** 2) * 1.001)
+    assert not ok and "float32" not in line and "× the expected value" in line, line

@@ -44,6 +44,11 @@ MUTATED = ("your function modified its input `{name}` in place: work on a copy "
            "(e.g. {name} = {name}.copy() or build a new array)")
 FLOAT32 = ("{dtype} is not precise enough here: your {dtype} answer is close to the expected one "
            "but differs by {rel:.1e} (relative); compute in float64 (the default)")
+FLOAT32_INSIDE = ("; that is about float32's rounding: did part of your computation run in "
+                  "float32 (an np.float32 array, torch.Tensor(...) or torch.tensor of Python "
+                  "floats, jax's default) before the answer became a float64 or a Python float? "
+                  "then compute in float64 throughout")
+_FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (its own __len__, "
                   "__array__ or __float__ runs too long?): return plain numbers or a NumPy "
                   "array")
@@ -889,7 +894,8 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
     if low:
         return FLOAT32.format(dtype=_precision(max(low)),
                               rel=max(_rel(r[1], r[2]) for r in wrong))
-    return "not equal to the expected answer: " + _describe(got, want, tol)
+    return ("not equal to the expected answer: " + _describe(got, want, tol)
+            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else ""))
 
 
 def _nearer_mistake(runs, tables, hints) -> str | None:
@@ -942,6 +948,21 @@ def _low_precision_misses(wrong) -> list[float]:
                 return []
             low.append(eps[k])
     return low
+
+
+def _float32_rounding_misses(wrong) -> bool:
+    """Whether a float64 answer misses only by float32's rounding (each output that misses is
+    within ``_FLOAT32_ROUNDING`` of the expected one, relative to its largest entry): a float32
+    result turned into float64 (``float(x)``, ``.tolist()``, ``.item()``), which the checker
+    cannot tell from a float64 answer with a tiny error."""
+    for _args, got, want, tol, eps, _ok in wrong:
+        for k, w in want.items():
+            if _close(got[k], w, *tol[k]):
+                continue
+            scale = float(np.max(np.abs(w), initial=0.0))
+            if eps[k] is not None or not _close(got[k], w, 0.0, _FLOAT32_ROUNDING * scale):
+                return False
+    return True
 
 
 def _least(eps: dict) -> float | None:
