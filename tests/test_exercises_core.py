@@ -623,3 +623,25 @@ def test_a_float32_result_turned_into_float64_is_told_so():
     assert ok, line
     ok, line = run(lesson00.check_half_mse, lambda a, b: 0.5 * np.mean((a - b) ** 2) * 1.001)
     assert not ok and "float32" not in line and "× the expected value" in line, line
+
+
+def test_a_generator_or_iterator_gets_its_own_hint_and_is_not_consumed():
+    """A returned generator was refused as 'not an array of numbers (got generator)'. It gets a
+    hint that names it; it is not run (a generator is the learner's code, maybe endless)."""
+    ran = []
+
+    def endless():
+        while True:
+            ran.append(1)
+            yield 1.0
+
+    for fn, kind in [(lambda a: (x for x in a), "a generator"), (lambda a: endless(), "generator"),
+                     (lambda a: map(float, a), "an iterator (map)"),
+                     (lambda a: iter(list(a)), "an iterator"),
+                     (lambda a: {i: x for i, x in enumerate(a)}.values(), "a dict view")]:
+        ok, line = _check_identity(fn)
+        assert not ok and kind in line and "return a list or an array" in line \
+            or "dict view" in line, line
+    assert not ran
+    ok, line = run(lesson01.check_ridge_fit, lambda F, y, lam: (v for v in (np.zeros(3), 0.0)))
+    assert not ok and "a generator" in line, line

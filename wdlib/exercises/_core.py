@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, ItemsView, Iterator, KeysView, Mapping, ValuesView
 
 import numpy as np
 
@@ -311,6 +311,7 @@ def _numbers(value, what: str, precision: dict | None = None) -> tuple[np.ndarra
         raise WrongForm(f"{what} is a function: call it and return its result")
     if isinstance(value, (bool, np.bool_)):
         raise WrongForm(f"{what} is {value}, a bool: return a number")
+    _refuse_iterator(value, what)
     arr = _array(value, what)
     if arr.dtype == object:
         arr = _real_objects(arr, what, value)
@@ -331,6 +332,21 @@ def _numbers(value, what: str, precision: dict | None = None) -> tuple[np.ndarra
     if np.issubdtype(arr.dtype, np.floating) and arr.dtype.itemsize < 8:   # e.g. a torch tensor
         eps = max(eps or 0.0, float(np.finfo(arr.dtype).eps))
     return arr.astype(np.float64), eps
+
+
+def _refuse_iterator(value, what: str) -> None:
+    """``WrongForm`` for a generator or another one-pass iterator (map, zip, iter), and for a
+    dict's keys/values/items view: NumPy reads none of them as numbers. They are not consumed:
+    a generator is the learner's code, possibly endless."""
+    if isinstance(value, Iterator):
+        kind = "a generator" if isinstance(value, Generator) else \
+            f"an iterator ({type(value).__name__})"
+        raise WrongForm(f"{what} is {kind}, not numbers (a `(... for ...)` expression, `yield`, "
+                        f"map or zip?): return a list or an array, e.g. [... for ...] or "
+                        f"np.array(list(...))")
+    if isinstance(value, (KeysView, ValuesView, ItemsView)):
+        raise WrongForm(f"{what} is a dict view ({type(value).__name__}): return numbers, "
+                        f"e.g. np.array(list(d.values()))")
 
 
 def _array(value, what: str) -> np.ndarray:
@@ -1016,6 +1032,7 @@ def outputs(*keys: str, what: str) -> Callable:
     def convert(got):
         if isinstance(got, Mapping):
             raise WrongForm(f"return {what}, not a dict")
+        _refuse_iterator(got, "your answer")
         if not isinstance(got, (tuple, list)):
             raise WrongForm(f"return {what}; got one {type(got).__name__}"
                             + (f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""))
