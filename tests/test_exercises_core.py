@@ -645,3 +645,36 @@ def test_a_generator_or_iterator_gets_its_own_hint_and_is_not_consumed():
     assert not ran
     ok, line = run(lesson01.check_ridge_fit, lambda F, y, lam: (v for v in (np.zeros(3), 0.0)))
     assert not ok and "a generator" in line, line
+
+
+def test_a_learners_slow_del_runs_inside_the_time_limit():
+    """The learner's function may leave its own objects in its (copied) inputs; they were
+    released when the checker dropped the copies, after the time limit, so a slow __del__
+    held the checker (or a later cell) up without limit. The copies are now dropped inside the
+    time limit: the __del__ runs there, is stopped, and the check ends in time. (An object in
+    a reference cycle still waits for the garbage collector: a full collection in each check
+    would cost every learner's time.)"""
+    class SlowDel:
+        def __del__(self):
+            end = time.monotonic() + 2.0
+            while time.monotonic() < end:
+                pass
+
+    def leave_one(x):
+        x.append(SlowDel())
+        return [1.0, 2.0]
+
+    import sys
+    ignored = []
+    start = time.monotonic()
+    hook = sys.unraisablehook
+    sys.unraisablehook = ignored.append
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            v = _core.check("x", leave_one, lambda x: [1.0, 2.0], [([1.0, 2.0],)],
+                            time_limit=0.3, inputs_unchanged=False)
+    finally:
+        sys.unraisablehook = hook
+    assert time.monotonic() - start < 1.5
+    assert v, v.line                       # the answer was right; its __del__ was stopped
+    assert not ignored                     # and Python printed no 'Exception ignored in'

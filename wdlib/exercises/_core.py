@@ -749,10 +749,26 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
     ``__len__``, ``__array__``, ``__float__``... are the learner's code too).
     ``learner_err``: NumPy's error settings for the call (``np.seterr``), restored after it."""
     pristine = copy.deepcopy(tuple(args))
-    given = copy.deepcopy(pristine)
+    copies = [copy.deepcopy(pristine)]     # handed over to the call, which drops them
     phase = ["call"]
 
-    def attempt(*given):
+    def attempt():
+        given = copies.pop()
+        try:
+            return judged(given)
+        finally:                           # the learner's objects left in its inputs go here,
+            hook = sys.unraisablehook      # inside the time limit (a slow __del__, whose
+            try:                           # _Timeout Python ignores, and would print)
+                sys.unraisablehook = quiet
+                del given
+            finally:
+                sys.unraisablehook = hook
+
+    def quiet(unraisable):
+        if not isinstance(unraisable.exc_value, _Timeout):
+            sys.__unraisablehook__(unraisable)
+
+    def judged(given):
         try:
             raw = fn(*given)
         except (_Timeout, KeyboardInterrupt):
@@ -772,7 +788,7 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
 
     try:
         with np.errstate(**(learner_err or np.geterr())):
-            return _call(attempt, given, time_limit, owner=fn)
+            return _call(attempt, (), time_limit, owner=fn)
     except _Timeout:
         return _Hint(_OUT_OF_TIME[phase[0]].format(s=time_limit))
     except KeyboardInterrupt:
