@@ -620,7 +620,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
           hints: Mapping[str, str] | None = None, convert: Callable | None = None,
           form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10,
           float32: bool = True, time_limit: float | None = None, accept: Callable | None = None,
-          inputs_unchanged: bool = True, grade: bool = False) -> Verdict:
+          inputs_unchanged: bool | tuple = True, grade: bool = False) -> Verdict:
     """Run ``fn`` and ``reference`` on each case (a tuple of arguments); print one line.
 
     - ``reference(*args)``: the expected value (a number, an array, or a dict of them);
@@ -635,7 +635,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     - ``accept(*args) -> [values]``: other answers that are also correct (e.g. without an eps);
     - ``inputs_unchanged``: the exercise asks for a new value, so a function that modifies one
       of its inputs in place (``W *= s; return W``) is wrong, even when the value is right; set
-      it to False for an exercise that asks for an in-place update;
+      it to False for an exercise that asks for an in-place update, or to the positions of the
+      arguments that must stay unchanged (the others are scratch);
     - ``grade=True``: raise ``AssertionError(hint)`` when the answer is wrong (autograders).
 
     The learner's function gets deep copies of the inputs and ``time_limit`` seconds per call.
@@ -779,7 +780,8 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
         phase[0] = "inputs"
         if inputs_unchanged:
             for i, (before, after) in enumerate(zip(pristine, given, strict=True)):
-                if not _unchanged(before, after):
+                if (inputs_unchanged is True or i in inputs_unchanged) \
+                        and not _unchanged(before, after):
                     return _Hint(_mutated(fn, i, before))
         if raw is None:
             return _Hint(NONE_RETURNED)
