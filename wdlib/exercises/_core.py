@@ -754,16 +754,16 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
     phase = ["call"]
 
     def attempt():
-        given = copies.pop()
-        try:
-            return judged(given)
-        finally:                           # the learner's objects left in its inputs go here,
-            hook = sys.unraisablehook      # inside the time limit (a slow __del__, whose
-            try:                           # _Timeout Python ignores, and would print)
-                sys.unraisablehook = quiet
-                del given
+        hook = sys.unraisablehook          # the learner's objects (its answer, those it left
+        try:                               # in its inputs) are released in here, inside the
+            sys.unraisablehook = quiet     # time limit: a slow __del__ is stopped, and Python
+            given = copies.pop()           # would print the _Timeout it ignores there
+            try:
+                return judged(given)
             finally:
-                sys.unraisablehook = hook
+                del given
+        finally:
+            sys.unraisablehook = hook
 
     def quiet(unraisable):
         if not isinstance(unraisable.exc_value, _Timeout):
