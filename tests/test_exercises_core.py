@@ -649,10 +649,10 @@ def test_a_generator_or_iterator_gets_its_own_hint_and_is_not_consumed():
 
 def test_a_learners_slow_del_runs_inside_the_time_limit():
     """The learner's function may leave its own objects in its (copied) inputs; they were
-    released when the checker dropped the copies, after the time limit (an answer's own
-    objects were released inside it, but Python printed their __del__'s ignored _Timeout), so
-    a slow __del__ held the checker (or a later cell) up without limit. The copies are now dropped inside the
-    time limit: the __del__ runs there, is stopped, and the check ends in time. (An object in
+    released when the checker dropped the copies, after the time limit, so a slow __del__ held
+    the checker (or a later cell) up without limit; and an answer's own objects, released
+    inside the limit, made Python print their __del__'s ignored _Timeout. Both now happen
+    inside the limit, quietly: the __del__ is stopped and the check ends in time. (An object in
     a reference cycle still waits for the garbage collector: a full collection in each check
     would cost every learner's time.)"""
     class SlowDel:
