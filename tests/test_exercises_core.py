@@ -645,6 +645,8 @@ def test_a_generator_or_iterator_gets_its_own_hint_and_is_not_consumed():
     assert not ran
     ok, line = run(lesson01.check_ridge_fit, lambda F, y, lam: (v for v in (np.zeros(3), 0.0)))
     assert not ok and "a generator" in line, line
+    ok, line = run(lesson06.check_clip_by_norm, lambda g, m: (v for v in (g, 1.0)))
+    assert not ok and "a generator" in line, line
 
 
 def test_a_learners_slow_del_runs_inside_the_time_limit():
