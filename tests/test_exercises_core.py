@@ -527,3 +527,161 @@ def test_a_decimal_beyond_float64_is_refused_as_too_large():
     ok, line = _check_identity(lambda a: [decimal.Decimal(x) for x in a[:-1]]
                                + [decimal.Decimal("1e400")])
     assert not ok and "too large" in line, line
+
+
+def test_a_torch_tensor_that_requires_grad_is_read_detached():
+    """A value computed with torch autograd (requires_grad) got 'not an array of numbers
+    (Tensor)': NumPy refuses such a tensor. The checker only reads the numbers, so it reads
+    the tensor detached, also inside a list, a tuple of outputs or a dict."""
+    torch = pytest.importorskip("torch")
+
+    def grad_tensor(x, dtype=torch.float64):
+        return torch.tensor(np.asarray(x, dtype=np.float64), dtype=dtype, requires_grad=True)
+
+    for fn in [lambda a: grad_tensor(a), lambda a: [grad_tensor(x) for x in a],
+               lambda a: grad_tensor(a) * 1.0, lambda a: grad_tensor(a, torch.float32)]:
+        ok, line = _check_identity(fn)
+        assert ok, line
+    ok, line = run(lesson00.check_half_mse,
+                   lambda a, b: 0.5 * ((grad_tensor(a) - torch.tensor(b)) ** 2).mean())
+    assert ok, line
+    ok, line = run(lesson01.check_ridge_fit, lambda F, y, lam: tuple(
+        grad_tensor(v) for v in __import__("wdlib").solvers.ridge(F, y, lam)))
+    assert ok, line
+    ok, line = _check_identity(lambda a: grad_tensor(2 * a))
+    assert not ok and "too large by a factor of 2" in line, line
+
+
+def test_an_answer_is_walked_once_and_each_output_keeps_its_own_precision(monkeypatch):
+    """The reading walked the whole answer for its item count, then walked each output again
+    for its precision: twice the work for a list answer of 10^6 items (about 2 s instead of
+    0.2 s). One walk now records each output's precision; a list of float32 numbers is still
+    judged at float32 precision, and a float64 list next to it at float64's."""
+    calls = []
+    walk = _core._walk
+    monkeypatch.setattr(_core, "_walk", lambda *a, **k: calls.append(1) or walk(*a, **k))
+    a = np.linspace(1.0, 2.0, 50)
+    pair = _core.outputs("a", "b", what="a pair")
+    ref = lambda x: {"a": x, "b": x}                                         # noqa: E731
+    for fn, ok_expected in [
+            (lambda x: (x.tolist(), x.tolist()), True),
+            (lambda x: (list(x.astype(np.float32)), x.tolist()), True),
+            (lambda x: ([np.float32(v) for v in x * (1 + 1e-6)], x.tolist()), True),
+            (lambda x: (x.tolist(), [np.float32(v) for v in x] and list(x * (1 + 1e-6))),
+             False)]:
+        calls.clear()
+        with contextlib.redirect_stdout(io.StringIO()):
+            v = _core.check("x", fn, ref, [(a,)], convert=pair)
+        assert bool(v) is ok_expected, v.line
+        assert len(calls) == 1, len(calls)
+
+
+def test_each_phase_that_runs_out_of_time_has_its_own_hint():
+    """The call, the text of its exception, the comparison of its inputs and the reading of its
+    answer each say which of them ran too long."""
+    class Slow(Exception):
+        def __str__(self):
+            _hang()
+
+        def __eq__(self, other):
+            _hang()
+
+        __hash__ = Exception.__hash__
+
+    def raise_slow(x):
+        raise Slow
+
+    def put_slow(x):
+        x[0] = Slow()
+        return [1.0, 2.0]
+
+    class SlowLen:
+        def __len__(self):
+            _hang()
+
+    for fn, hint in [(_hang, _core.TIMED_OUT.format(s=0.3)),
+                     (raise_slow, "exception whose message took too long"),
+                     (put_slow, "comparing your function's inputs"),
+                     (lambda x: SlowLen(), _core.READ_TIMED_OUT.format(s=0.3))]:
+        with contextlib.redirect_stdout(io.StringIO()):
+            v = _core.check("x", fn, lambda x: x, [([1.0, 2.0],)], time_limit=0.3)
+        assert not v and hint in v.line, v.line
+
+
+def test_a_float32_result_turned_into_float64_is_told_so():
+    """A float32 result returned as a Python float (.item(), float(), .tolist()) is float64 to
+    the checker, which compares it at float64's tolerance: it got 'not equal to the expected
+    answer: got 0.7987418771, expected 0.7987 ... differs by a relative 6e-08', which names
+    no cause. The description now adds that the gap is float32's rounding. A float64 answer
+    off by more than float32's rounding gets the description alone."""
+    f32 = lambda a, b: 0.5 * np.mean((a.astype(np.float32) - b.astype(np.float32)) ** 2)  # noqa
+    for fn in [lambda a, b: float(f32(a, b)), lambda a, b: [f32(a, b).item()],
+               lambda a, b: np.float64(f32(a, b))]:
+        ok, line = run(lesson00.check_half_mse, fn)
+        assert not ok and "differs by a relative" in line and "float32's rounding" in line, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: f32(a, b))
+    assert ok, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: 0.5 * np.mean((a - b) ** 2) * 1.001)
+    assert not ok and "float32" not in line and "× the expected value" in line, line
+
+
+def test_a_generator_or_iterator_gets_its_own_hint_and_is_not_consumed():
+    """A returned generator was refused as 'not an array of numbers (got generator)'. It gets a
+    hint that names it; it is not run (a generator is the learner's code, maybe endless)."""
+    ran = []
+
+    def endless():
+        while True:
+            ran.append(1)
+            yield 1.0
+
+    for fn, kind in [(lambda a: (x for x in a), "a generator"), (lambda a: endless(), "generator"),
+                     (lambda a: map(float, a), "an iterator (map)"),
+                     (lambda a: iter(list(a)), "an iterator"),
+                     (lambda a: {i: x for i, x in enumerate(a)}.values(), "a dict view")]:
+        ok, line = _check_identity(fn)
+        assert not ok and kind in line and "return a list or an array" in line \
+            or "dict view" in line, line
+    assert not ran
+    ok, line = run(lesson01.check_ridge_fit, lambda F, y, lam: (v for v in (np.zeros(3), 0.0)))
+    assert not ok and "a generator" in line, line
+    ok, line = run(lesson06.check_clip_by_norm, lambda g, m: (v for v in (g, 1.0)))
+    assert not ok and "a generator" in line, line
+
+
+def test_a_learners_slow_del_runs_inside_the_time_limit():
+    """The learner's function may leave its own objects in its (copied) inputs; they were
+    released when the checker dropped the copies, after the time limit, so a slow __del__ held
+    the checker (or a later cell) up without limit; and an answer's own objects, released
+    inside the limit, made Python print their __del__'s ignored _Timeout. Both now happen
+    inside the limit, quietly: the __del__ is stopped and the check ends in time. (An object in
+    a reference cycle still waits for the garbage collector: a full collection in each check
+    would cost every learner's time.)"""
+    class SlowDel:
+        def __del__(self):
+            end = time.monotonic() + 2.0
+            while time.monotonic() < end:
+                pass
+
+    def leave_one(x):
+        x.append(SlowDel())
+        return [1.0, 2.0]
+
+    class SlowFloat(float):
+        __del__ = SlowDel.__del__
+
+    import sys
+    ignored = []
+    start = time.monotonic()
+    hook = sys.unraisablehook
+    sys.unraisablehook = ignored.append
+    try:
+        for fn in [leave_one, lambda x: [SlowFloat(1.0), 2.0]]:
+            with contextlib.redirect_stdout(io.StringIO()):
+                v = _core.check("x", fn, lambda x: [1.0, 2.0], [([1.0, 2.0],)],
+                                time_limit=0.3, inputs_unchanged=False)
+            assert v, v.line               # the answer was right; its __del__ was stopped
+    finally:
+        sys.unraisablehook = hook
+    assert time.monotonic() - start < 2.0
+    assert not ignored                     # and Python printed no 'Exception ignored in'

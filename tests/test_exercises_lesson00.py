@@ -44,3 +44,13 @@ def test_not_sure_says_what_differs():
     from exercise_harness import run
     ok, line = run(L.check_half_mse, lambda a, b: 0.6 * np.mean((a - b) ** 2))
     assert not ok and "× the expected value" in line and "½" not in line, line
+
+
+def test_a_torch_value_and_gradient_pair_gets_the_pair_hint():
+    """np.size of a torch tensor is its .size method: the pair (value, gradient) in torch
+    tensors missed its hint."""
+    import pytest
+    from exercise_harness import run
+    torch = pytest.importorskip("torch")
+    ok, line = run(L.check_half_mse, lambda a, b: tuple(torch.tensor(x) for x in losses.mse(a, b)))
+    assert not ok and "pair (value, gradient)" in line, line

@@ -88,3 +88,24 @@ def test_max_norm_in_place_is_named():
 
     ok, line = run(L.check_max_norm, project_in_place)
     assert not ok and "modified its input `W` in place" in line and "W.copy()" in line, line
+
+
+def test_max_norm_by_torch_renorm_is_accepted():
+    """torch.renorm, PyTorch's max-norm, divides by (norm + 1e-7): it was refused for a
+    relative 6e-8 ("10 of 20 entries differ")."""
+    torch = __import__("pytest").importorskip("torch")
+    ok, line = run(L.check_max_norm,
+                   lambda W, c: torch.renorm(torch.from_numpy(W), p=2, dim=1, maxnorm=c))
+    assert ok, line
+    ok, line = run(L.check_max_norm, lambda W, c: W * np.minimum(1, c / (cols(W) + 1e-4)))
+    assert not ok, line
+
+
+def test_max_norm_every_column_rescaled_is_named_with_a_zero_column_kept():
+    """Rescaling every column to norm c while keeping a dead unit at 0 (no NaN) got a
+    description, not the hint: the typical mistake's own value had NaN in that column."""
+    safe = lambda W: np.where(cols(W) > 0, cols(W), 1.0)                     # noqa: E731
+    for fn, key in [(lambda W, c: W * c / safe(W), "all_columns"),
+                    (lambda W, c: W * np.minimum(1, c**2 / safe(W) ** 2), "squared")]:
+        ok, line = run(L.check_max_norm, fn)
+        assert not ok and L.MAX_NORM_HINTS[key] in line, line

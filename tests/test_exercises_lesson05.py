@@ -88,3 +88,34 @@ def test_no_transpose_gets_a_shape_hint_or_its_own():
     from exercise_harness import run
     ok, line = run(L.check_backprop_tanh, _bp(T=False))
     assert not ok and ("transpose" in line or "raised ValueError" in line), line
+
+
+def test_backprop_may_overwrite_zs_and_g_but_not_the_weights():
+    """zs and g are scratch (overwriting them was always accepted), but a backprop that
+    changed the network's weights, e.g. Ws.reverse() to walk backwards, was accepted too: the
+    next call (or the rest of the notebook) then sees the layers in the wrong order."""
+    from exercise_harness import run
+
+    def scratch_g(Ws, zs, g):
+        for l in reversed(range(len(Ws))):
+            g *= 1 - np.tanh(zs[l]) ** 2
+            g = g @ Ws[l].T
+        return g
+
+    def reversed_in_place(Ws, zs, g):
+        Ws.reverse()
+        zs.reverse()
+        for W, z in zip(Ws, zs, strict=True):
+            g = (g * (1 - np.tanh(z) ** 2)) @ W.T
+        return g
+
+    def scaled_weights(Ws, zs, g):
+        out = _bp()(Ws, zs, g)
+        Ws[0] *= 0.5
+        return out
+
+    ok, line = run(L.check_backprop_tanh, scratch_g)
+    assert ok, line
+    for fn in [reversed_in_place, scaled_weights]:
+        ok, line = run(L.check_backprop_tanh, fn)
+        assert not ok and "modified its input `Ws` in place" in line, line

@@ -119,3 +119,24 @@ def test_norm_hints_name_the_clipped_gradients_readably():
     assert "grad:" not in line, line
     ok, line = run(L.check_clip_by_norm, lambda g, m: ({k: None for k in g}, _norm(g)))
     assert not ok and "'clipped[W1]' is None" in line and "grad:" not in line, line
+
+
+def test_torch_clip_grad_norm_is_accepted():
+    """torch's clip_grad_norm_ returns the norm as a 0-d tensor: np.size of a tensor is its
+    bound .size method, never 1, so the checker said "the norm must be one number"."""
+    torch = __import__("pytest").importorskip("torch")
+
+    def with_torch(grads, max_norm, dtype=torch.float64):
+        ps = {k: torch.nn.Parameter(torch.zeros(v.shape, dtype=dtype)) for k, v in grads.items()}
+        for k, p in ps.items():
+            p.grad = torch.tensor(grads[k], dtype=dtype)
+        norm = torch.nn.utils.clip_grad_norm_(list(ps.values()), max_norm)
+        return {k: p.grad for k, p in ps.items()}, norm
+
+    for fn in [with_torch, lambda g, m: with_torch(g, m, torch.float32),
+               lambda g, m: (_clip()(g, m)[0], torch.tensor(_norm(g)))]:
+        ok, line = run(L.check_clip_by_norm, fn)
+        assert ok, line
+    ok, line = run(L.check_clip_by_norm, lambda g, m: (_clip()(g, m)[0],
+                                                       torch.tensor([_norm(g), 1.0])))
+    assert not ok and "the norm must be one number" in line and "(2,)" in line, line

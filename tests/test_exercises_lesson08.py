@@ -156,3 +156,34 @@ def test_adamw_a_float32_w_does_not_loosen_the_tolerance_of_m():
         return w.astype(np.float32), m * (1 + 1e-6), v
     ok, line = run(L.check_adamw_step, w32_bad_m)
     assert not ok and "'m' is wrong" in line, line
+
+
+def test_a_float32_answer_much_nearer_a_typical_mistake_is_that_mistake():
+    """float32's tolerance (about 1e-4, relative) is wider than the gap between the reference and
+    a few typical mistakes: a float32 AdamW that shrank the new weights, or put eps inside the
+    root, was accepted. Such an answer is within float32's rounding of the mistake and far
+    from the reference (relative to that rounding): it gets the mistake's hint. The correct
+    float32 answers (also computed from float32 inputs, or by torch in float32) still pass."""
+    for key, kw in [("shrink_new", {"shrink_new": True}), ("eps_inside", {"eps_in": True})]:
+        ok, line = run(L.check_adamw_step, _adamw(dtype=np.float32, **kw))
+        assert not ok and L.ADAMW_HINTS[key] in line, line
+
+    def all_float32(w, g, m, v, t, lr, wd):
+        f = np.float32
+        return _adamw()(*(x.astype(f) for x in (w, g, m, v)), t, f(lr), f(wd))
+
+    def torch_float32(w, g, m, v, t, lr, wd):
+        import torch
+        p = torch.nn.Parameter(torch.tensor(w, dtype=torch.float32))
+        opt = torch.optim.AdamW([p], lr=lr, weight_decay=wd, eps=EPS)
+        p.grad = torch.tensor(g, dtype=torch.float32)
+        st = opt.state[p]
+        st["step"] = torch.tensor(float(t - 1))
+        st["exp_avg"] = torch.tensor(m, dtype=torch.float32)
+        st["exp_avg_sq"] = torch.tensor(v, dtype=torch.float32)
+        opt.step()
+        return p.detach(), st["exp_avg"], st["exp_avg_sq"]
+
+    for fn in [all_float32, torch_float32]:
+        ok, line = run(L.check_adamw_step, fn)
+        assert ok, line

@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, ItemsView, Iterator, KeysView, Mapping, ValuesView
 
 import numpy as np
 
@@ -44,9 +44,21 @@ MUTATED = ("your function modified its input `{name}` in place: work on a copy "
            "(e.g. {name} = {name}.copy() or build a new array)")
 FLOAT32 = ("{dtype} is not precise enough here: your {dtype} answer is close to the expected one "
            "but differs by {rel:.1e} (relative); compute in float64 (the default)")
+FLOAT32_INSIDE = ("; that is about float32's rounding: did part of your computation run in "
+                  "float32 (an np.float32 array, torch.Tensor(...) or torch.tensor of Python "
+                  "floats, jax's default) before the answer became a float64 or a Python float? "
+                  "then compute in float64 throughout")
+_FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (its own __len__, "
                   "__array__ or __float__ runs too long?): return plain numbers or a NumPy "
                   "array")
+_OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answer it was in
+    "call": TIMED_OUT,
+    "message": "your function raised an exception whose message took too long to show",
+    "inputs": ("comparing your function's inputs before and after the call took too long: did "
+               "it put its own objects in them? work on a copy"),
+    "read": READ_TIMED_OUT,
+}
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -233,36 +245,49 @@ def _call_in_thread(fn, args, seconds):
 # --------------------------------------------------------------------------- answer forms
 
 _EPS32 = float(np.finfo(np.float32).eps)
+_EPS64 = float(np.finfo(np.float64).eps)
 _MAX_ITEMS = 1_000_000     # items in a list or other sequence answer (not an ndarray)
 
 
-def _walk(value) -> tuple[int, float | None]:
+_PLAIN = frozenset({float, int, bool, complex})     # float64 or exact: nothing to look at
+_DEPTH = 3     # the answer, its outputs and theirs (lesson 06's dict of clipped gradients)
+
+
+def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
     """``(items, eps)`` of an answer, in one walk: ``items``, the number of items in its
     sequences that are not arrays (lists, ranges, nested lists, also inside tuples and dicts),
     counted without converting them (NumPy would read them one by one, for minutes) and only
     up to just over ``_MAX_ITEMS``; ``eps``, the machine epsilon of its least precise float
-    (None: float64 or no float). It runs the answer's own ``__len__``, so it is called only
+    (None: float64 or no float). ``precision``, when given, gets ``{id(part): [part, eps]}`` for
+    the answer and its parts down to ``_DEPTH`` levels, so that each output's precision is known
+    without walking it again. It runs the answer's own ``__len__``, so it is called only
     inside the time limit."""
-    items, eps, stack, seen = 0, None, [value], set()
+    items, eps, stack, seen = 0, None, [(value, ())], set()
     while stack and items <= _MAX_ITEMS:
-        v = stack.pop()
-        if id(v) in seen:                  # a list or dict that contains itself
-            continue
-        seen.add(id(v))
+        v, owners = stack.pop()
+        if precision is not None and len(owners) < _DEPTH:
+            precision.setdefault(id(v), [v, None])
+            owners = (*owners, id(v))
         if isinstance(v, (np.ndarray, np.generic)):
             if np.issubdtype(v.dtype, np.inexact) and v.dtype.itemsize < 8 * (
                     1 + np.issubdtype(v.dtype, np.complexfloating)):
                 e = float(np.finfo(v.dtype).eps)
                 eps = e if eps is None else max(eps, e)
-        elif isinstance(v, Mapping):
-            stack.extend(v.values())
+                for o in owners if precision is not None else ():
+                    precision[o][1] = max(precision[o][1] or 0.0, e)
+            continue
+        if id(v) in seen:                  # a list or dict that contains itself
+            continue
+        seen.add(id(v))
+        if isinstance(v, Mapping):
+            stack.extend((x, owners) for x in v.values() if type(x) not in _PLAIN)
         elif isinstance(v, (str, bytes)) or hasattr(v, "__array__") \
                 or not hasattr(type(v), "__len__"):
             continue                       # one item, or read by NumPy in one piece
         else:
             items += len(v)
             if isinstance(v, (list, tuple)):
-                stack.extend(v)
+                stack.extend((x, owners) for x in v if type(x) not in _PLAIN)
     return items, eps
 
 
@@ -271,9 +296,10 @@ def _as_numbers(value, what: str) -> np.ndarray:
     return _numbers(value, what)[0]
 
 
-def _numbers(value, what: str) -> tuple[np.ndarray, float | None]:
+def _numbers(value, what: str, precision: dict | None = None) -> tuple[np.ndarray, float | None]:
     """``(float64 array, eps)``: the learner's value as numbers, and the machine epsilon of its
-    least precise float (None: float64), or ``WrongForm`` saying what it is instead."""
+    least precise float (None: float64), or ``WrongForm`` saying what it is instead.
+    ``precision``: what ``_walk`` found for the parts of the answer (else ``value`` is walked)."""
     if value is None:
         raise WrongForm(f"{what} is None: did you forget to return it?" if what != "your answer"
                         else NONE_RETURNED)
@@ -285,10 +311,8 @@ def _numbers(value, what: str) -> tuple[np.ndarray, float | None]:
         raise WrongForm(f"{what} is a function: call it and return its result")
     if isinstance(value, (bool, np.bool_)):
         raise WrongForm(f"{what} is {value}, a bool: return a number")
-    try:
-        arr = np.asarray(value)
-    except Exception:  # noqa: BLE001 - ragged lists and odd objects
-        raise WrongForm(f"{what} is not an array of numbers ({type(value).__name__})") from None
+    _refuse_iterator(value, what)
+    arr = _array(value, what)
     if arr.dtype == object:
         arr = _real_objects(arr, what, value)
     if arr.dtype == bool:
@@ -303,10 +327,50 @@ def _numbers(value, what: str) -> tuple[np.ndarray, float | None]:
     if not (np.issubdtype(arr.dtype, np.number)):
         raise WrongForm(f"{what} is not an array of numbers (got {type(value).__name__}"
                         + (f" of {arr.dtype}" if isinstance(value, np.ndarray) else "") + ")")
-    eps = _walk(value)[1]
+    known = (precision or {}).get(id(value))
+    eps = known[1] if known is not None and known[0] is value else _walk(value)[1]
     if np.issubdtype(arr.dtype, np.floating) and arr.dtype.itemsize < 8:   # e.g. a torch tensor
         eps = max(eps or 0.0, float(np.finfo(arr.dtype).eps))
     return arr.astype(np.float64), eps
+
+
+def _refuse_iterator(value, what: str) -> None:
+    """``WrongForm`` for a generator or another one-pass iterator (map, zip, iter), and for a
+    dict's keys/values/items view: NumPy reads none of them as numbers. They are not consumed:
+    a generator is the learner's code, possibly endless."""
+    if isinstance(value, Iterator):
+        kind = "a generator" if isinstance(value, Generator) else \
+            f"an iterator ({type(value).__name__})"
+        raise WrongForm(f"{what} is {kind}, not numbers (a `(... for ...)` expression, `yield`, "
+                        f"map or zip?): return a list or an array, e.g. [... for ...] or "
+                        f"np.array(list(...))")
+    if isinstance(value, (KeysView, ValuesView, ItemsView)):
+        raise WrongForm(f"{what} is a dict view ({type(value).__name__}): return numbers, "
+                        f"e.g. np.array(list(d.values()))")
+
+
+def _array(value, what: str) -> np.ndarray:
+    """``np.asarray(value)``, torch tensors read detached, or ``WrongForm``."""
+    try:
+        return np.asarray(_detached(value))
+    except Exception:  # noqa: BLE001 - ragged lists and odd objects
+        pass
+    try:                                   # a list of torch tensors that require grad
+        if isinstance(value, (list, tuple)):
+            return np.asarray([_detached(v) for v in value])
+    except Exception:  # noqa: BLE001
+        pass
+    raise WrongForm(f"{what} is not an array of numbers ({type(value).__name__})")
+
+
+def _detached(value):
+    """A torch tensor as the plain tensor of its numbers: NumPy refuses a tensor that requires
+    grad (one computed with autograd), and the checker only reads its numbers. Anything else
+    as it is."""
+    if str(getattr(type(value), "__module__", "")).startswith("torch") \
+            and callable(getattr(value, "detach", None)):
+        return value.detach().cpu()
+    return value
 
 
 def _imaginary(what: str, imag: float) -> str:
@@ -361,6 +425,15 @@ def _finite(x) -> bool:
         return False
 
 
+def size_of(value) -> int | None:
+    """The number of entries of an answer, None when it has no shape. ``np.size`` is wrong for
+    a torch tensor: it returns the tensor's bound ``.size`` method, which is never 1."""
+    try:
+        return int(np.prod(np.shape(value)))
+    except Exception:  # noqa: BLE001 - ragged lists and odd objects: no size
+        return None
+
+
 def is_vector_of(shape: tuple, n: int) -> bool:
     """Whether an answer of this shape is a vector of n numbers: ``(n,)``, or a column
     ``(n, 1)`` or a row ``(1, n)``, which hold the same numbers in the same order."""
@@ -371,7 +444,7 @@ def _label(k: str) -> str:
     return f"output {k!r}" if k else "your answer"
 
 
-def _normalize(got, want: dict) -> tuple[dict, dict]:
+def _normalize(got, want: dict, precision: dict | None = None) -> tuple[dict, dict]:
     """The learner's answer as ``{key: float64 array}`` with the keys of ``want``, and each
     output's precision ``{key: eps}`` (None: float64)."""
     if set(want) == {""}:
@@ -385,7 +458,7 @@ def _normalize(got, want: dict) -> tuple[dict, dict]:
                         + (f"; unexpected {extra}" if extra else ""))
     out, eps = {}, {}
     for k, w in want.items():
-        g, eps[k] = _numbers(got[k], _label(k))
+        g, eps[k] = _numbers(got[k], _label(k), precision)
         if w.shape == () and g.size == 1:
             g = g.reshape(())
         elif w.ndim == 1 and g.ndim == 2 and is_vector_of(g.shape, w.size):
@@ -547,7 +620,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
           hints: Mapping[str, str] | None = None, convert: Callable | None = None,
           form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10,
           float32: bool = True, time_limit: float | None = None, accept: Callable | None = None,
-          inputs_unchanged: bool = True, grade: bool = False) -> Verdict:
+          inputs_unchanged: bool | tuple = True, grade: bool = False) -> Verdict:
     """Run ``fn`` and ``reference`` on each case (a tuple of arguments); print one line.
 
     - ``reference(*args)``: the expected value (a number, an array, or a dict of them);
@@ -562,7 +635,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     - ``accept(*args) -> [values]``: other answers that are also correct (e.g. without an eps);
     - ``inputs_unchanged``: the exercise asks for a new value, so a function that modifies one
       of its inputs in place (``W *= s; return W``) is wrong, even when the value is right; set
-      it to False for an exercise that asks for an in-place update;
+      it to False for an exercise that asks for an in-place update, or to the positions of the
+      arguments that must stay unchanged (the others are scratch);
     - ``grade=True``: raise ``AssertionError(hint)`` when the answer is wrong (autograders).
 
     The learner's function gets deep copies of the inputs and ``time_limit`` seconds per call.
@@ -651,8 +725,9 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
     got = _broadcast_like(got, want, variants[1:])
     want = next((v for v in variants if _all_close(got, v, tol)), want)
     if all(got[k].shape == want[k].shape for k in want) and _all_close(got, want, tol):
-        if _least(eps) is not None and not float32:
-            return FLOAT32.format(dtype=_precision(_least(eps)), rel=_rel(got, want))
+        least = _least(eps)
+        if least is not None and not float32:
+            return FLOAT32.format(dtype=_precision(least), rel=_rel(got, want))
         return (args, got, want, tol, eps, True)
     hint = next(filter(None, (_permutation(got, v, tol) for v in variants)), None)
     if hint:
@@ -675,10 +750,26 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
     ``__len__``, ``__array__``, ``__float__``... are the learner's code too).
     ``learner_err``: NumPy's error settings for the call (``np.seterr``), restored after it."""
     pristine = copy.deepcopy(tuple(args))
-    given = copy.deepcopy(pristine)
+    copies = [copy.deepcopy(pristine)]     # handed over to the call, which drops them
     phase = ["call"]
 
-    def attempt(*given):
+    def attempt():
+        hook = sys.unraisablehook          # the learner's objects (its answer, those it left
+        try:                               # in its inputs) are released in here, inside the
+            sys.unraisablehook = quiet     # time limit: a slow __del__ is stopped, and Python
+            given = copies.pop()           # would print the _Timeout it ignores there
+            try:
+                return judged(given)
+            finally:
+                del given
+        finally:
+            sys.unraisablehook = hook
+
+    def quiet(unraisable):
+        if not isinstance(unraisable.exc_value, _Timeout):
+            sys.__unraisablehook__(unraisable)
+
+    def judged(given):
         try:
             raw = fn(*given)
         except (_Timeout, KeyboardInterrupt):
@@ -689,7 +780,8 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
         phase[0] = "inputs"
         if inputs_unchanged:
             for i, (before, after) in enumerate(zip(pristine, given, strict=True)):
-                if not _unchanged(before, after):
+                if (inputs_unchanged is True or i in inputs_unchanged) \
+                        and not _unchanged(before, after):
                     return _Hint(_mutated(fn, i, before))
         if raw is None:
             return _Hint(NONE_RETURNED)
@@ -698,14 +790,9 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
 
     try:
         with np.errstate(**(learner_err or np.geterr())):
-            return _call(attempt, given, time_limit, owner=fn)
+            return _call(attempt, (), time_limit, owner=fn)
     except _Timeout:
-        return _Hint(TIMED_OUT.format(s=time_limit) if phase[0] == "call" else
-                     READ_TIMED_OUT.format(s=time_limit) if phase[0] == "read" else
-                     "your function raised an exception whose message took too long to show"
-                     if phase[0] == "message" else
-                     "comparing your function's inputs before and after the call took too "
-                     "long: did it put its own objects in them? work on a copy")
+        return _Hint(_OUT_OF_TIME[phase[0]].format(s=time_limit))
     except KeyboardInterrupt:
         raise                              # the learner pressed stop
     except BaseException as exc:  # noqa: BLE001 - from the answer's own methods (SystemExit)
@@ -762,7 +849,8 @@ def _mutated(fn, i: int, value) -> str:
 def _read_answer(raw, convert, form_hint, want, args):
     """The return value as named float arrays like ``want``, or a ``_Hint`` about its form."""
     try:
-        items, raw_eps = _walk(raw)
+        precision: dict = {}
+        items, raw_eps = _walk(raw, precision)
         if items > _MAX_ITEMS:
             return _Hint(f"your answer holds more than {_MAX_ITEMS:,} items in lists or other "
                          f"sequences (a range?), far more than expected")
@@ -773,7 +861,7 @@ def _read_answer(raw, convert, form_hint, want, args):
             hint = _safe(lambda: form_hint(got, *args))
             if hint:
                 return _Hint(hint)
-        got, eps = _normalize(got, want)
+        got, eps = _normalize(got, want, precision)
         if set(want) == {""} and raw_eps is not None:    # a convert that made it a float
             eps[""] = max(eps[""] or 0.0, raw_eps)
         return got, eps
@@ -812,9 +900,11 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
     """None when every case is right; else the first typical mistake that the answer makes on
     *every* case (a coincidence on one input names nothing), else a description of the gap."""
     wrong = [r for r in runs if not r[5]]
-    if not wrong:
+    if not wrong and all(_least(r[4]) is None for r in runs):
         return None
     tables = [(_safe(lambda r=r: mistakes(*r[0])) or {}) if mistakes else {} for r in runs]
+    if not wrong:
+        return _nearer_mistake(runs, tables, hints)
     for key, hint in hints.items():
         seen = False
         for (_args, got, want, tol, _eps, _ok), table in zip(runs, tables, strict=True):
@@ -838,7 +928,45 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
     if low:
         return FLOAT32.format(dtype=_precision(max(low)),
                               rel=max(_rel(r[1], r[2]) for r in wrong))
-    return "not equal to the expected answer: " + _describe(got, want, tol)
+    return ("not equal to the expected answer: " + _describe(got, want, tol)
+            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else ""))
+
+
+def _nearer_mistake(runs, tables, hints) -> str | None:
+    """The hint for a float32 (float16) answer that passed at its precision's tolerance but is a
+    typical mistake: float32's tolerance (about 1e-4, relative) is wider than the gap between the
+    reference and a few mistakes (AdamW shrinking the new weights), yet the answer is then far
+    nearer the mistake than the reference. Named when, on every case where the mistake and
+    the reference are more than 20 roundings of the answer's precision apart (at least one),
+    the answer is ten times nearer the mistake. A correct answer cannot be: by the triangle
+    inequality its own error would have to be about that gap and point at the mistake."""
+    for key, hint in hints.items():
+        telling = 0
+        for (_args, got, want, _tol, eps, _ok), table in zip(runs, tables, strict=True):
+            try:
+                typical = _canonical(table[key])
+                if set(typical) != set(want) or any(typical[k].shape != want[k].shape
+                                                    for k in want):
+                    break
+            except Exception:  # noqa: BLE001 - a mistake that does not exist for this case
+                continue
+            if _gap(typical, want) <= 20 * (_least(eps) or _EPS64):
+                continue                   # the answer's precision cannot tell them apart
+            if not 10 * _gap(got, typical, want) < _gap(got, want):
+                break
+            telling += 1
+        else:
+            if telling:
+                return hint
+    return None
+
+
+def _gap(a: dict, b: dict, scale: dict | None = None) -> float:
+    """The largest difference between ``a`` and ``b`` over all outputs, each relative to the
+    largest entry of its output in ``scale`` (``b`` when None)."""
+    scale = b if scale is None else scale
+    return max(float(np.max(np.abs(a[k] - b[k]), initial=0.0))
+               / max(float(np.max(np.abs(scale[k]), initial=0.0)), 1e-300) for k in b)
 
 
 def _low_precision_misses(wrong) -> list[float]:
@@ -854,6 +982,21 @@ def _low_precision_misses(wrong) -> list[float]:
                 return []
             low.append(eps[k])
     return low
+
+
+def _float32_rounding_misses(wrong) -> bool:
+    """Whether a float64 answer misses only by float32's rounding (each output that misses is
+    within ``_FLOAT32_ROUNDING`` of the expected one, relative to its largest entry): a float32
+    result turned into float64 (``float(x)``, ``.tolist()``, ``.item()``), which the checker
+    cannot tell from a float64 answer with a tiny error."""
+    for _args, got, want, tol, eps, _ok in wrong:
+        for k, w in want.items():
+            if _close(got[k], w, *tol[k]):
+                continue
+            scale = float(np.max(np.abs(w), initial=0.0))
+            if eps[k] is not None or not _close(got[k], w, 0.0, _FLOAT32_ROUNDING * scale):
+                return False
+    return True
 
 
 def _least(eps: dict) -> float | None:
@@ -907,6 +1050,7 @@ def outputs(*keys: str, what: str) -> Callable:
     def convert(got):
         if isinstance(got, Mapping):
             raise WrongForm(f"return {what}, not a dict")
+        _refuse_iterator(got, "your answer")
         if not isinstance(got, (tuple, list)):
             raise WrongForm(f"return {what}; got one {type(got).__name__}"
                             + (f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wdlib.exercises._core import WrongForm, assert_form, check
+from wdlib.exercises._core import WrongForm, assert_form, check, size_of
 
 __all__ = ["check_half_mse", "assert_half_mse", "half_mse_cases"]
 
@@ -58,8 +58,8 @@ def _mistakes(yhat, y) -> dict:
 
 
 def _convert(got):
-    if isinstance(got, (tuple, list)) and len(got) == 2 and np.size(got[0]) == 1 \
-            and np.size(got[1]) > 1:
+    if isinstance(got, (tuple, list)) and len(got) == 2 and size_of(got[0]) == 1 \
+            and (size_of(got[1]) or 0) > 1:
         raise WrongForm("you returned a pair (value, gradient), which is what losses.mse "
                         "returns: return only the value, e.g. losses.mse(yhat, y)[0]")
     return got

@@ -168,17 +168,25 @@ def _max_norm_mistakes(W, c) -> dict:
 
 def _max_norm_mistakes_of(W, c) -> dict:
     cols = np.linalg.norm(W, axis=0, keepdims=True)
-    rows = np.linalg.norm(W, axis=1, keepdims=True)
+    safe = np.where(cols > 0, cols, 1.0)   # a zero column stays 0: a NaN there matched no
+    rows = np.linalg.norm(W, axis=1, keepdims=True)          # answer, not even one keeping it 0
     frob = np.linalg.norm(W)
-    return {"rows": W * np.minimum(1.0, c / rows), "all_columns": W * (c / cols),
+    return {"rows": W * np.minimum(1.0, c / rows), "all_columns": W * (c / safe),
             "whole_matrix": W * min(1.0, c / frob),
-            "squared": W * np.minimum(1.0, c**2 / cols**2), "clip_entries": np.clip(W, -c, c)}
+            "squared": W * np.minimum(1.0, c**2 / safe**2), "clip_entries": np.clip(W, -c, c)}
+
+
+def _max_norm_renorm(W, c):
+    """torch.renorm, PyTorch's max-norm, divides by (norm + 1e-7): correct too."""
+    cols = np.linalg.norm(W, axis=0)
+    return [W * np.where(cols > c, c / (cols + 1e-7), 1.0)]
 
 
 def check_max_norm(fn: Callable, *, grade: bool = False):
     """Check your ``max_norm_project(W, c)``; prints ✓ or a hint."""
     return check("max_norm_project", fn, _ref_max_norm, max_norm_cases(),
-                 mistakes=_max_norm_mistakes, hints=MAX_NORM_HINTS, grade=grade)
+                 mistakes=_max_norm_mistakes, hints=MAX_NORM_HINTS, accept=_max_norm_renorm,
+                 grade=grade)
 
 
 assert_soft_threshold = assert_form(check_soft_threshold)
