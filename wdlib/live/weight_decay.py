@@ -62,7 +62,8 @@ class WeightDecay(Dashboard):
     λ. L1 (a proximal step) sets weights exactly to 0.
     """
 
-    title = "Weight decay: a smaller ‖W‖ gives a smoother boundary and a lower validation loss"
+    title = ("Weight decay: a smaller ‖W‖ gives a smoother boundary and, up to a point, a lower "
+             "validation loss")
 
     def __init__(self, **initial):
         g = np.linspace(-EXTENT, EXTENT, 50)
