@@ -27,12 +27,13 @@ class Sparsity(Dashboard):
     current sliders, with their counts of exact zeros.
     Try: L1 and drag λ from 1e-3 up: the orange coefficients hit exactly 0 one by one, then the
     blue ones. Elastic net: lower l1_ratio and zeros become rarer (l1_ratio 0 is ridge: none).
-    Max-norm: c shrinks every weight toward 0 but never to exactly 0. Correlation 0.9: the lasso
+    Max-norm: a smaller c shrinks ‖w‖₂ (not every weight: some grow or change sign, as on a ridge
+    path) but never sets a weight to exactly 0. Correlation 0.9: the lasso
     drops true features that look alike (3 of 5 left at the default λ), the elastic net keeps
     all 5.
     """
 
-    title = "Sparsity: L1 sets weights exactly to zero, L2 and max-norm only shrink them"
+    title = "Sparsity: L1 sets weights exactly to zero; L2 and max-norm shrink ‖w‖, zeroing none"
 
     def make_controls(self):
         return {"mode": W.Dropdown(options=[(v, k) for k, v in MODES.items()], value="l1",
