@@ -6,8 +6,9 @@ y (50, 1), X_val (200, 20), y_val (200, 1); ``meta["w_true"]`` (20,). The featur
 correlation ``rho`` is a parameter; the true weights do not depend on it (seed 1).
 
 ``LAMS`` / ``CS`` are the lesson's grids of penalty strength (the "sparsity" dashboard's
-slider ranges); ``path`` and ``fit_all`` are the closed-form / coordinate-descent solutions
-(``wdlib.solvers``) on them, batched over the grid.
+slider ranges); ``path`` and ``fit_all`` are their solutions by ``wdlib.solvers`` (max-norm:
+ridge with its multiplier found by Newton's method; L1 and elastic net: FISTA, accelerated
+proximal gradient), batched over the grid.
 """
 
 from __future__ import annotations
