@@ -315,6 +315,73 @@ def test_torch_mseloss_with_lr_halved_and_twice_the_decay_takes_the_lessons_step
     assert max_diff(ours, torch_run(lam)) > 1e-3
 
 
+def run_torch_masked(torch, make_opt, grad_fn, params, lr_factor, clip=None):
+    """torch with the decay on "W" only (parameter groups, weight_decay 0 for "b"), the lr
+    multiplied by ``lr_factor(t)`` (LambdaLR) and, if asked, clip_grad_norm_/clip_grad_value_
+    on the gradients before ``step()`` (the order lesson 06 describes)."""
+    tp = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
+    opt = make_opt([{"params": [tp["W"]]}, {"params": [tp["b"]], "weight_decay": 0.0}])
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+    history = []
+    for _ in range(STEPS):
+        grads = grad_fn({k: t.detach().numpy().copy() for k, t in tp.items()})
+        for k, t in tp.items():
+            t.grad = torch.from_numpy(np.array(grads[k]))
+        if clip is not None:
+            kind, c = clip
+            clip_fn = (torch.nn.utils.clip_grad_norm_ if kind == "norm"
+                       else torch.nn.utils.clip_grad_value_)
+            clip_fn(list(tp.values()), c, foreach=False)
+        opt.step()
+        sched.step()
+        history.append({k: t.detach().numpy().copy() for k, t in tp.items()})
+    return history
+
+
+@pytest.mark.parametrize("case", ["adamw", "adam", "sgd", "adamw_paper", "clip_norm_sgd",
+                                  "clip_norm_adamw", "clip_value_adam"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_masks_schedules_and_clipping_match_torch(torch, case, seed):
+    """A decay mask (torch: parameter groups), a warmup-cosine schedule (torch: LambdaLR) and
+    clipping before the step, all at once: what the lessons combine, in float64."""
+    p0, grad_fn = logistic_problem(seed)
+    lr, wd, c = 0.05, 0.3, 0.05
+    sched = schedules.warmup_cosine(lr, 10, STEPS)
+    factor = lambda t: sched(t) / lr                         # the multiplier η_t of lesson 08
+    T = torch.optim
+    cases = {   # name: (wdlib optimizer taking the mask, torch optimizer, clipping)
+        "adamw": (lambda m: optim.adamw(sched, weight_decay=wd, mask=m),
+                  lambda g: T.AdamW(g, lr=lr, weight_decay=wd, foreach=False), None),
+        "adam": (lambda m: optim.adam(sched, weight_decay=wd, mask=m),
+                 lambda g: T.Adam(g, lr=lr, weight_decay=wd, foreach=False), None),
+        "sgd": (lambda m: optim.sgd(sched, momentum=0.9, nesterov=True, weight_decay=wd, mask=m),
+                lambda g: T.SGD(g, lr=lr, momentum=0.9, nesterov=True, weight_decay=wd,
+                                foreach=False), None),
+        # the paper's AdamW with the schedule as η_t and λ = lr·wd is torch's AdamW
+        "adamw_paper": (lambda m: optim.adamw_paper(lr, weight_decay=lr * wd, multiplier=factor,
+                                                    mask=m),
+                        lambda g: T.AdamW(g, lr=lr, weight_decay=wd, foreach=False), None),
+        "clip_norm_sgd": (lambda m: optim.chain(optim.clip_by_global_norm(c),
+                                                optim.sgd(sched, momentum=0.9, weight_decay=wd,
+                                                          mask=m)),
+                          lambda g: T.SGD(g, lr=lr, momentum=0.9, weight_decay=wd, foreach=False),
+                          ("norm", c)),
+        "clip_norm_adamw": (lambda m: optim.chain(optim.clip_by_global_norm(c),
+                                                  optim.adamw(sched, weight_decay=wd, mask=m)),
+                            lambda g: T.AdamW(g, lr=lr, weight_decay=wd, foreach=False),
+                            ("norm", c)),
+        "clip_value_adam": (lambda m: optim.chain(optim.clip_by_value(c / 5),
+                                                  optim.adam(sched, weight_decay=wd, mask=m)),
+                            lambda g: T.Adam(g, lr=lr, weight_decay=wd, foreach=False),
+                            ("value", c / 5)),
+    }
+    ours, make_torch, clip = cases[case]
+    expect = run_torch_masked(torch, make_torch, grad_fn, p0, factor, clip)
+    assert max_diff(run(ours(["W"]), grad_fn, p0), expect) < 1e-13
+    # the comparison sees the mask: decaying the bias too gives other numbers
+    assert max_diff(run(ours(None), grad_fn, p0), expect) > 1e-6
+
+
 # ---------------------------------------------------------------- the lessons' equivalences
 def test_sgd_l2_equals_sgdw_without_momentum():
     p0, grad_fn = logistic_problem()
