@@ -551,6 +551,26 @@ def test_bad_calls_raise_when_the_update_starts():
         batched.update(p, batched.init(p), p)
 
 
+def test_schedules_that_turn_negative_later_raise_at_that_step():
+    """Like an lr schedule, a weight decay or multiplier schedule is checked at every step, not
+    only at step 0: a negative decay would grow the weights, a negative η_t turn the step around."""
+    p = {"W": np.ones((2, 1)), "b": np.zeros(1)}
+    g = {"W": np.ones((2, 1)), "b": np.ones(1)}
+    down = lambda t: 0.1 - 0.05 * t                           # >= 0 at steps 0-2, -0.05 at 3
+    cases = [(optim.adamw(0.1, weight_decay=down), r"weight_decay\(3\) must be >= 0, got -0.05"),
+             (optim.sgd(0.1, weight_decay={"W": down}), r"weight_decay\['W'\]\(3\) must be >= 0"),
+             (optim.sgdw(0.1, weight_decay=0.1, multiplier=lambda t: 2.0 - t),
+              r"multiplier\(3\) must be >= 0, got -1"),
+             (optim.adamw_paper(0.1, multiplier=lambda t: 2.0 - t),
+              r"multiplier\(3\) must be >= 0")]
+    for opt, match in cases:
+        state = opt.init(p)
+        for _ in range(3):                                    # steps 0, 1, 2 are fine
+            _, state = opt.update(g, state, p)
+        with pytest.raises(ValueError, match=match):
+            opt.update(g, state, p)
+
+
 # ---------------------------------------------------------------- the torch helper itself
 @pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception),
                                          ("", pytest.skip.Exception)])
