@@ -145,6 +145,8 @@ def test_matches_torch(torch):
      "same leading K axis"),
     (lambda: clipping.clip_by_value(grads_345(), -0.5), "clip_value must be > 0"),
     (lambda: clipping.clip_by_value(grads_345(), np.inf), "clip_value must be finite"),
+    (lambda: clipping.clip_by_value(random_grads(K=3), np.ones(2)),
+     "clip_value has length 2 but grads hold 3 models"),
 ])
 def test_bad_arguments_raise(call, match):
     with pytest.raises(ValueError, match=match):

@@ -9,6 +9,7 @@ import pytest
 from torch_reference import (
     adam_reference,
     logistic_problem,
+    paper_reference,
     quadratic_problem,
     require_torch,
     sgd_reference,
@@ -243,6 +244,25 @@ def test_lr_schedule_matches_the_documented_algorithm():
     assert max_diff(run(optim.adamw(lr, weight_decay=0.1), grad_fn, p0), expect) < 1e-13
 
 
+@pytest.mark.parametrize("problem", PROBLEMS)
+@pytest.mark.parametrize("adam", [False, True])
+def test_sgdw_and_adamw_paper_match_the_papers_algorithms(problem, adam):
+    """SGDW and AdamW as printed in the paper (Alg. 1 and 2), with a warmup-cosine multiplier η_t,
+    momentum and the decay on some keys only: torch has no SGDW, so this is their oracle."""
+    p0, grad_fn = PROBLEMS[problem]()
+    decayed = sorted(p0)[:1]                                  # "W" (logistic) / "w" (quadratic)
+    eta = schedules.warmup_cosine(1.0, 10, STEPS)
+    lr, wd = (0.05, 0.02) if adam else (0.1, 0.01)
+    expect = paper_reference(grad_fn, p0, STEPS, lr, wd, eta, decayed, momentum=0.9, adam=adam)
+    ours = (optim.adamw_paper(lr, weight_decay=wd, multiplier=eta, mask=decayed) if adam else
+            optim.sgdw(lr, momentum=0.9, weight_decay=wd, multiplier=eta, mask=decayed))
+    assert max_diff(run(ours, grad_fn, p0), expect) < 1e-13
+    # and the multiplier matters: η = 1 throughout gives other numbers
+    assert max_diff(run(ours, grad_fn, p0),
+                    paper_reference(grad_fn, p0, STEPS, lr, wd, 1.0, decayed, momentum=0.9,
+                                    adam=adam)) > 1e-3
+
+
 # ---------------------------------------------------------------- torch itself
 @pytest.mark.parametrize("cfg", CONFIGS_SGD)
 def test_sgd_matches_torch(torch, cfg):
@@ -313,6 +333,73 @@ def test_torch_mseloss_with_lr_halved_and_twice_the_decay_takes_the_lessons_step
 
     assert max_diff(ours, torch_run(2 * lam)) < 1e-13
     assert max_diff(ours, torch_run(lam)) > 1e-3
+
+
+def run_torch_masked(torch, make_opt, grad_fn, params, lr_factor, clip=None):
+    """torch with the decay on "W" only (parameter groups, weight_decay 0 for "b"), the lr
+    multiplied by ``lr_factor(t)`` (LambdaLR) and, if asked, clip_grad_norm_/clip_grad_value_
+    on the gradients before ``step()`` (the order lesson 06 describes)."""
+    tp = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
+    opt = make_opt([{"params": [tp["W"]]}, {"params": [tp["b"]], "weight_decay": 0.0}])
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_factor)
+    history = []
+    for _ in range(STEPS):
+        grads = grad_fn({k: t.detach().numpy().copy() for k, t in tp.items()})
+        for k, t in tp.items():
+            t.grad = torch.from_numpy(np.array(grads[k]))
+        if clip is not None:
+            kind, c = clip
+            clip_fn = (torch.nn.utils.clip_grad_norm_ if kind == "norm"
+                       else torch.nn.utils.clip_grad_value_)
+            clip_fn(list(tp.values()), c, foreach=False)
+        opt.step()
+        sched.step()
+        history.append({k: t.detach().numpy().copy() for k, t in tp.items()})
+    return history
+
+
+@pytest.mark.parametrize("case", ["adamw", "adam", "sgd", "adamw_paper", "clip_norm_sgd",
+                                  "clip_norm_adamw", "clip_value_adam"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_masks_schedules_and_clipping_match_torch(torch, case, seed):
+    """A decay mask (torch: parameter groups), a warmup-cosine schedule (torch: LambdaLR) and
+    clipping before the step, all at once: what the lessons combine, in float64."""
+    p0, grad_fn = logistic_problem(seed)
+    lr, wd, c = 0.05, 0.3, 0.05
+    sched = schedules.warmup_cosine(lr, 10, STEPS)
+    factor = lambda t: sched(t) / lr                         # the multiplier η_t of lesson 08
+    T = torch.optim
+    cases = {   # name: (wdlib optimizer taking the mask, torch optimizer, clipping)
+        "adamw": (lambda m: optim.adamw(sched, weight_decay=wd, mask=m),
+                  lambda g: T.AdamW(g, lr=lr, weight_decay=wd, foreach=False), None),
+        "adam": (lambda m: optim.adam(sched, weight_decay=wd, mask=m),
+                 lambda g: T.Adam(g, lr=lr, weight_decay=wd, foreach=False), None),
+        "sgd": (lambda m: optim.sgd(sched, momentum=0.9, nesterov=True, weight_decay=wd, mask=m),
+                lambda g: T.SGD(g, lr=lr, momentum=0.9, nesterov=True, weight_decay=wd,
+                                foreach=False), None),
+        # the paper's AdamW with the schedule as η_t and λ = lr·wd is torch's AdamW
+        "adamw_paper": (lambda m: optim.adamw_paper(lr, weight_decay=lr * wd, multiplier=factor,
+                                                    mask=m),
+                        lambda g: T.AdamW(g, lr=lr, weight_decay=wd, foreach=False), None),
+        "clip_norm_sgd": (lambda m: optim.chain(optim.clip_by_global_norm(c),
+                                                optim.sgd(sched, momentum=0.9, weight_decay=wd,
+                                                          mask=m)),
+                          lambda g: T.SGD(g, lr=lr, momentum=0.9, weight_decay=wd, foreach=False),
+                          ("norm", c)),
+        "clip_norm_adamw": (lambda m: optim.chain(optim.clip_by_global_norm(c),
+                                                  optim.adamw(sched, weight_decay=wd, mask=m)),
+                            lambda g: T.AdamW(g, lr=lr, weight_decay=wd, foreach=False),
+                            ("norm", c)),
+        "clip_value_adam": (lambda m: optim.chain(optim.clip_by_value(c / 5),
+                                                  optim.adam(sched, weight_decay=wd, mask=m)),
+                            lambda g: T.Adam(g, lr=lr, weight_decay=wd, foreach=False),
+                            ("value", c / 5)),
+    }
+    ours, make_torch, clip = cases[case]
+    expect = run_torch_masked(torch, make_torch, grad_fn, p0, factor, clip)
+    assert max_diff(run(ours(["W"]), grad_fn, p0), expect) < 1e-13
+    # the comparison sees the mask: decaying the bias too gives other numbers
+    assert max_diff(run(ours(None), grad_fn, p0), expect) > 1e-6
 
 
 # ---------------------------------------------------------------- the lessons' equivalences
@@ -482,6 +569,26 @@ def test_bad_calls_raise_when_the_update_starts():
     batched = optim.sgd(np.array([0.1, 0.2, 0.3]))
     with pytest.raises(ValueError, match=r"grads\['W'\] must have a leading axis of length K=3"):
         batched.update(p, batched.init(p), p)
+
+
+def test_schedules_that_turn_negative_later_raise_at_that_step():
+    """Like an lr schedule, a weight decay or multiplier schedule is checked at every step, not
+    only at step 0: a negative decay would grow the weights, a negative η_t turn the step around."""
+    p = {"W": np.ones((2, 1)), "b": np.zeros(1)}
+    g = {"W": np.ones((2, 1)), "b": np.ones(1)}
+    down = lambda t: 0.1 - 0.05 * t                           # >= 0 at steps 0-2, -0.05 at 3
+    cases = [(optim.adamw(0.1, weight_decay=down), r"weight_decay\(3\) must be >= 0, got -0.05"),
+             (optim.sgd(0.1, weight_decay={"W": down}), r"weight_decay\['W'\]\(3\) must be >= 0"),
+             (optim.sgdw(0.1, weight_decay=0.1, multiplier=lambda t: 2.0 - t),
+              r"multiplier\(3\) must be >= 0, got -1"),
+             (optim.adamw_paper(0.1, multiplier=lambda t: 2.0 - t),
+              r"multiplier\(3\) must be >= 0")]
+    for opt, match in cases:
+        state = opt.init(p)
+        for _ in range(3):                                    # steps 0, 1, 2 are fine
+            _, state = opt.update(g, state, p)
+        with pytest.raises(ValueError, match=match):
+            opt.update(g, state, p)
 
 
 # ---------------------------------------------------------------- the torch helper itself

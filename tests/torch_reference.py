@@ -1,8 +1,9 @@
 """An independent oracle for the optimizer tests.
 
 Straight transcriptions of the update algorithms printed in the PyTorch documentation
-(torch.optim.SGD, Adam, AdamW), written as a plain NumPy loop over steps and parameters, with
-no code shared with wdlib. Plus two small test problems and ``require_torch``.
+(torch.optim.SGD, Adam, AdamW) and in the AdamW paper (SGDW, AdamW), written as a plain NumPy
+loop over steps and parameters, with no code shared with wdlib. Plus two small test problems
+and ``require_torch``.
 """
 
 from __future__ import annotations
@@ -59,10 +60,7 @@ def sgd_reference(grad_fn, params, steps, lr, momentum=0.0, dampening=0.0, neste
 def adam_reference(grad_fn, params, steps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8,
                    weight_decay=0.0, decoupled=False):
     """torch.optim.Adam docs (decoupled=False) and torch.optim.AdamW docs (decoupled=True)."""
-    b1, b2 = betas
-    theta = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
-    m = {k: np.zeros_like(v) for k, v in theta.items()}
-    v = {k: np.zeros_like(x) for k, x in theta.items()}
+    theta, m, v = _start(params)
     history = []
     for t in range(1, steps + 1):
         gamma = _value(lr, t - 1)
@@ -73,11 +71,46 @@ def adam_reference(grad_fn, params, steps, lr=1e-3, betas=(0.9, 0.999), eps=1e-8
                 theta[k] = theta[k] - gamma * weight_decay * theta[k]
             elif weight_decay != 0:
                 g = g + weight_decay * theta[k]
-            m[k] = b1 * m[k] + (1 - b1) * g
-            v[k] = b2 * v[k] + (1 - b2) * g**2
-            m_hat = m[k] / (1 - b1**t)
-            v_hat = v[k] / (1 - b2**t)
-            theta[k] = theta[k] - gamma * m_hat / (np.sqrt(v_hat) + eps)
+            theta[k] = theta[k] - gamma * _adam_direction(g, m, v, k, t, betas, eps)
+        history.append({k: x.copy() for k, x in theta.items()})
+    return history
+
+
+def _start(params):
+    """float64 copies of the parameters and two zero moment dicts."""
+    theta = {k: np.array(v, dtype=np.float64) for k, v in params.items()}
+    return theta, {k: np.zeros_like(x) for k, x in theta.items()}, {
+        k: np.zeros_like(x) for k, x in theta.items()}
+
+
+def _adam_direction(g, m, v, k, t, betas, eps):
+    """Adam's moments for key k (updated in the dicts m, v) and m̂/(√v̂ + ε), as printed."""
+    b1, b2 = betas
+    m[k] = b1 * m[k] + (1 - b1) * g
+    v[k] = b2 * v[k] + (1 - b2) * g**2
+    return (m[k] / (1 - b1**t)) / (np.sqrt(v[k] / (1 - b2**t)) + eps)
+
+
+def paper_reference(grad_fn, params, steps, lr, weight_decay, multiplier, decayed, momentum=0.0,
+                    adam=False, betas=(0.9, 0.999), eps=1e-8):
+    """Loshchilov & Hutter (arXiv 1711.05101), Algorithm 1 (SGDW: m_t = μ·m_{t−1} + η_t·α·g_t,
+    θ_t = θ_{t−1} − m_t − η_t·λ·θ_{t−1}) and Algorithm 2 (AdamW: θ_t = θ_{t−1} −
+    η_t·(α·m̂_t/(√v̂_t + ε) + λ·θ_{t−1})), with the decay on the keys in ``decayed`` only.
+    Returns the list of params after each step."""
+    theta, m, v = _start(params)
+    history = []
+    for t in range(1, steps + 1):
+        eta = _value(multiplier, t - 1)
+        grads = grad_fn(theta)
+        for k in theta:
+            lam = weight_decay if k in decayed else 0.0
+            g = grads[k]
+            if adam:
+                u = _adam_direction(g, m, v, k, t, betas, eps)
+                theta[k] = theta[k] - eta * (lr * u + lam * theta[k])
+            else:
+                m[k] = momentum * m[k] + eta * lr * g
+                theta[k] = theta[k] - m[k] - eta * lam * theta[k]
         history.append({k: x.copy() for k, x in theta.items()})
     return history
 

@@ -60,9 +60,10 @@ def _norm(grads, batched):
 def clip_by_global_norm(grads: Params, max_norm, *, batched: bool = False):
     """Scale all gradients by min(1, max_norm / (norm + 1e-6)) (== clip_grad_norm_).
 
-    Returns ``(clipped grads, norm before clipping)``. Below max_norm the gradients are
-    multiplied by exactly 1; above it the new norm is max_norm·norm/(norm + 1e-6), i.e.
-    max_norm up to a relative 1e-6/norm. The direction never changes.
+    Returns ``(clipped grads, norm before clipping)``. Where norm + 1e-6 <= max_norm the
+    gradients are multiplied by exactly 1 (a norm less than 1e-6 below max_norm is still shrunk,
+    by a hair); above that the new norm is max_norm·norm/(norm + 1e-6), i.e. max_norm up to a
+    relative 1e-6/norm. The direction never changes.
 
     Because of that 1e-6, the clipped norm sits just below max_norm and clipping a second time
     shrinks by a further factor ≈ 1 − 1e-6·(1 − max_norm/norm)/max_norm, exactly as torch does.
@@ -89,6 +90,11 @@ def clip_by_value(grads: Params, clip_value) -> Params:
     length-K array (one threshold per model, leading K axis)."""
     clip_value = _checks.positive("clip_value", clip_value)
     _check_grads(grads, batched=np.ndim(clip_value) > 0)
+    if np.ndim(clip_value):
+        K = np.shape(next(iter(grads.values())))[0]
+        if np.size(clip_value) != K:
+            raise ValueError(f"clip_value has length {np.size(clip_value)} but grads hold "
+                             f"{K} models")
     return {k: np.clip(g, -_like(clip_value, g), _like(clip_value, g)) for k, g in grads.items()}
 
 

@@ -39,9 +39,10 @@ Likewise ``sgd`` adds λθ to the gradient (coupled L2, goes through the momentu
 
 Hyperparameters may be a float, a length-K array (then every parameter carries a leading K
 axis and K models train at once), or a schedule: a function ``step -> value`` evaluated at the
-optimizer's update count 0, 1, 2, ... A schedule is checked once, at step 0, when the optimizer
-is built. ``weight_decay`` may also be a dict ``{param key: value}``; keys absent get 0, so
-biases can be left undecayed.
+optimizer's update count 0, 1, 2, ... A schedule is checked at step 0 when the optimizer is
+built, and the value it gives at every step it is used (lr, weight_decay, the multiplier η_t;
+a momentum or Adam β cannot be a schedule). ``weight_decay`` may also be a dict
+``{param key: value}``; keys absent get 0, so biases can be left undecayed.
 """
 
 from __future__ import annotations
@@ -276,6 +277,9 @@ def add_decayed_weights(weight_decay=0.0, mask=None) -> Optimizer:
         out = {}
         for k, g in grads.items():
             lam = at_step(_for_key(wd, k), state.count)
+            if callable(_for_key(wd, k)):             # a schedule is checked at every step
+                label = f"weight_decay[{k!r}]" if isinstance(wd, Mapping) else "weight_decay"
+                _checks.nonnegative(f"{label}({state.count})", lam)
             if _is_zero(lam) or (decayed is not None and k not in decayed):
                 out[k] = g
                 continue
@@ -499,6 +503,18 @@ def _paper_hypers(lr, weight_decay, multiplier):
     return lr, wd, multiplier
 
 
+def _checked_multiplier(eta):
+    """η_t as the paper's optimizers use it: a schedule is checked (>= 0) at every step, as an
+    lr schedule is, since a negative η_t would turn both the step and the decay around."""
+    if not callable(eta):
+        return eta
+
+    def at(step):
+        return _checks.nonnegative(f"multiplier({step})", eta(step))
+
+    return at
+
+
 def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Optimizer:
     """SGD with decoupled weight decay (Loshchilov & Hutter, Algorithm 1)::
 
@@ -509,9 +525,10 @@ def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Opti
     ``sgdw(lr, weight_decay=lr·λ)`` is ``sgd(lr, weight_decay=λ)``; with momentum they differ.
     """
     lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
-    parts = (scale(_times(lr, eta)),                   # η_t·α·g
+    checked = _checked_multiplier(eta)
+    parts = (scale(_times(lr, checked)),               # η_t·α·g
              trace(momentum),                          # m_t = μ·m_{t−1} + η_t·α·g_t
-             add_decayed_weights(_times(wd, eta), mask),  # m_t + η_t·λ·θ
+             add_decayed_weights(_times(wd, checked), mask),  # m_t + η_t·λ·θ
              scale(-1.0))                              # descend
     return _named(*parts, hyperparams=dict(lr=lr, momentum=parts[1].hyperparams["momentum"],
                                            weight_decay=wd, multiplier=eta,
@@ -534,7 +551,7 @@ def adamw_paper(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-5,
     parts = (adam_dir,                                 # m̂ / (√v̂ + ε)
              scale(lr),                                # α·m̂ / (√v̂ + ε)
              add_decayed_weights(wd, mask),            # ... + λ·θ
-             scale(_times(-1.0, eta)))                 # −η_t·(...)
+             scale(_times(-1.0, _checked_multiplier(eta))))  # −η_t·(...)
     return _named(*parts, hyperparams=dict(lr=lr, **{k: v for k, v in adam_dir.hyperparams.items()
                                                      if k != "K"},
                                            weight_decay=wd, multiplier=eta,
