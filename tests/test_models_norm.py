@@ -104,8 +104,12 @@ def test_scale_invariance_orthogonal_gradient_and_one_over_c():
             np.testing.assert_allclose(g[key], g0[key] / c, rtol=1e-9, atol=1e-14)
         cos = np.vdot(g0[key], p[key]) / (np.linalg.norm(g0[key]) * np.linalg.norm(p[key]))
         assert abs(cos) < 1e-12
-    # the output layer is an ordinary weight: scaling it changes the loss
-    assert abs(m.loss_and_grad({**p, "W3": 2 * p["W3"]}, X, Y, losses.mse)[0] - v0) > 1e-3
+    # every other parameter (the output layer, LayerNorm gains and shifts, the output bias) is
+    # ordinary: scaling it changes the loss
+    others = [k for k in m.shapes if k not in m.scale_invariant_keys]
+    assert others == ["g1", "b1", "g2", "b2", "W3", "b3"]
+    for key in others:
+        assert abs(m.loss_and_grad({**p, key: 2 * p[key]}, X, Y, losses.mse)[0] - v0) > 1e-4, key
 
 
 def test_bad_arguments():

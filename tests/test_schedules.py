@@ -93,7 +93,8 @@ def torch_lrs(torch, make_sched, base, steps=STEPS):
 
 
 @pytest.mark.parametrize("name", ["StepLR", "ExponentialLR", "CosineAnnealingLR",
-                                  "CosineAnnealingWarmRestarts", "CosineAnnealingWarmRestarts2"])
+                                  "CosineAnnealingWarmRestarts", "CosineAnnealingWarmRestarts2",
+                                  "LinearLR", "SequentialLR"])
 def test_matches_torch_schedulers(torch, name):
     L = torch.optim.lr_scheduler
     cases = {
@@ -107,6 +108,15 @@ def test_matches_torch_schedulers(torch, name):
         "CosineAnnealingWarmRestarts2": (
             lambda o: L.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.01),
             S.cosine_warm_restarts(0.5, 3, T_mult=2, min_value=0.01)),
+        # lesson 07's table: warmup is LinearLR (whose start factor must be > 0: warmup's start
+        # = base·start_factor), join is SequentialLR, here warmup then cosine (= warmup_cosine)
+        "LinearLR": (lambda o: L.LinearLR(o, start_factor=0.25, total_iters=10),
+                     S.warmup(0.5, 10, start=0.125)),
+        "SequentialLR": (
+            lambda o: L.SequentialLR(o, [L.LinearLR(o, start_factor=0.1, total_iters=8),
+                                         L.CosineAnnealingLR(o, T_max=STEPS - 9, eta_min=0.02)],
+                                     milestones=[8]),
+            S.warmup_cosine(0.5, 8, STEPS - 1, min_value=0.02, start=0.05)),
     }
     make, ours = cases[name]
     expect = torch_lrs(torch, make, 0.5)

@@ -2,7 +2,7 @@
 
 Hidden layer l computes::
 
-    z  = a_{l-1} @ Wl                              no bias: LayerNorm would make it (nearly) moot
+    z  = a_{l-1} @ Wl                              no bias (it would break Wl's scale invariance)
     u  = (z − mean(z)) / √(var(z) + eps)           over the layer's units; biased variance
     a_l = act(gl · u + bl)                         gain gl (starts at 1) and shift bl (starts at 0)
 
@@ -14,7 +14,10 @@ Scale invariance. For c > 0, ``u(c·z) = u(z)`` up to the eps (exactly when eps 
 output does not change when a hidden weight matrix Wl is multiplied by c: ``L(c·Wl) = L(Wl)``.
 Differentiating in c at c = 1 gives ``⟨∇_Wl L, Wl⟩ = 0`` (the gradient is orthogonal to Wl),
 and differentiating ``L(c·W) = L(W)`` in W gives ``∇L(c·W) = ∇L(W) / c``. The output layer
-``WL`` is an ordinary weight. ``scale_invariant_keys`` names the hidden weights.
+``WL`` is an ordinary weight, and so are the gains, the shifts and ``bL``: scaling a nonzero one
+changes the output in general. LayerNorm removes a shift common to all units but not a per-unit
+bias, so with a bias in the linear layer only the pair (Wl, bias) would be scale-invariant, not
+Wl alone. ``scale_invariant_keys`` names the hidden weights.
 
 Parameters: ``W1, g1, b1, W2, g2, b2, ..., WL, bL``; ``weight_keys`` are the W's (decayed by
 default); gains and shifts are not weights (``is_weight``). K models at once: a leading K axis on
