@@ -37,7 +37,9 @@ checked, then run as given: one between a slider's positions too (the status lin
 says it again when the browser's slider rounds it); one a rounding error past a slider's end
 (0.05 * 19 for 0.95) at that end, said too. A value from the browser is a slider position, run
 at the position's value in Python's arithmetic (the browser's Math.pow differs in the last bits);
-a position sent back unchanged is no change (see ``slider_position``).
+a position sent back unchanged is no change (see ``slider_position``). The browser's rounding of a
+value from code is said as such even when a learner's move, sent before the browser got the
+value, arrives first.
 
 Sharing. Under the figure a "share" readout says the current setting as one line of code
 (``live.catalog()["polynomial"](degree=5, lam=0.001)``) and as a link (``?dashboard=polynomial&
@@ -524,7 +526,8 @@ class Dashboard:
             asked, self.link_error = None, err
         self._values = {key: w.value for key, w in self.controls.items()}  # what is run
         self._notes: dict[str, str] = {}    # key -> what the status line says about its value
-        self._expect: dict[str, int] = {}   # key -> the position the browser will round it to
+        # key -> (the position the browser will round a value to, that value)
+        self._expect: dict[str, tuple[int, object]] = {}
         self._from_link: dict[str, str] = {}    # key -> the status line's words for its link value
         self._quiet = False
         merged = {**initial, **(asked or {})}
@@ -658,7 +661,7 @@ class Dashboard:
         head = (f"{key} = {_show(value)} is between the slider's positions (the run shown is "
                 f"at it)")
         if _rounds_when_shown(widget):
-            self._expect[key] = slider_position(widget, near)
+            self._expect[key] = (slider_position(widget, near), value)
             self._notes[key] = (f"{head}; the slider, once shown or moved, rounds it to "
                                 f"{_show(near)}")
         else:
@@ -672,15 +675,21 @@ class Dashboard:
         position = slider_position(widget, new)
         if position is not None and position == slider_position(widget, old):
             return                  # the browser sends back the position it has: no change
-        expected = self._expect.pop(key, None)
+        expected, asked = self._expect.get(key, (None, None))
         self._values[key] = position_value(widget, position) if position is not None else new
         if position is not None and position == expected:   # the browser's slider rounded it
-            self._notes[key] = (f"the slider rounded {key} = {_show(old)} to its nearest "
+            del self._expect[key]
+            self._notes[key] = (f"the slider rounded {key} = {_show(asked)} to its nearest "
                                 f"position {_show(self._values[key])} (the run shown)")
         else:                       # the learner's move (a value typed into the readout may
             self.link_error = None  # be between positions)
             self._from_link.pop(key, None)
             self._position_note(key)
+            if expected is not None and key not in self._expect:
+                # A move the learner made before the browser got the value from code arrives
+                # first; the browser's rounding of that value (ipywidgets 8's slider always
+                # sends it) is still on its way and will be the slider's position: say so then.
+                self._expect[key] = (expected, asked)
         loop = _running_loop()
         if loop is None:
             self._render_safely(reraise=False)
