@@ -112,7 +112,9 @@ def test_parse_query_converts_text_per_control():
     got = framework.parse_query("dashboard=weight_decay&optimizer=AdamW&same_init=off&epochs=40",
                                 "weight_decay", d.controls)
     assert got == {"optimizer": "adamw", "same_init": False, "epochs": 40}
-    assert framework.parse_query("dashboard=other&epochs=40", "weight_decay", d.controls) is None
+    assert framework.parse_query("dashboard=sparsity&epochs=40", "weight_decay", d.controls) is None
+    with pytest.raises(ValueError, match="the link asks for dashboard 'other', which does not"):
+        framework.parse_query("dashboard=other&epochs=40", "weight_decay", d.controls)
 
 
 def test_repr_mimebundle_without_widget_repr_as_in_ipywidgets_7():
@@ -210,3 +212,19 @@ def test_huge_link_values_give_a_short_link_error_not_a_crash(query, monkeypatch
     assert isinstance(d.link_error, ValueError) and len(str(d.link_error)) < 500
     assert "error in the link" in d.status.value and len(d.status.value) < 2000
     assert d.values() == live.catalog()["polynomial"]().values()
+
+
+@pytest.mark.parametrize("named", ["polynomia", "Polynomial", "", "x" * 5000, "𝔭olynomial"])
+def test_a_link_naming_no_dashboard_is_an_error_not_silently_the_defaults(named, monkeypatch):
+    """A misspelt ``dashboard=`` opened every dashboard of the page at its defaults without a
+    word. A name in the catalog that is another dashboard's stays that dashboard's business."""
+    d0 = live.catalog()["polynomial"]()
+    monkeypatch.setenv("QUERY_STRING", f"dashboard={quote(named)}&lam=1e-3")
+    d = live.catalog()["polynomial"]()
+    assert str(d.link_error).startswith("the link asks for dashboard "), d.link_error
+    assert "which does not exist; dashboards are 'polynomial', " in str(d.link_error)
+    assert len(str(d.link_error)) < 500 and d.values() == d0.values()
+    assert "error in the link" in d.status.value
+    monkeypatch.setenv("QUERY_STRING", "dashboard=sparsity&lam=1e-3")
+    other = live.catalog()["polynomial"]()
+    assert other.link_error is None and other.values() == d0.values()

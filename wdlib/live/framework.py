@@ -375,9 +375,15 @@ def format_value(value) -> str:
 def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
     """The control values a URL query asks the dashboard ``name`` for, or None if it does not
     name it (``dashboard=<name>``). Raises ValueError, with the message ``Dashboard(**values)``
-    gives, for an unknown control or a value that does not fit. Never evaluates the text."""
+    gives, for an unknown control or a value that does not fit, and for a ``dashboard`` that no
+    dashboard in ``catalog()`` is called. Never evaluates the text."""
     pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
     if (QUERY_NAME, name) not in pairs:
+        known = catalog()       # a link for another dashboard of the notebook: not ours
+        wrong = [text for key, text in pairs if key == QUERY_NAME and text not in known]
+        if wrong:               # a misspelt name opened every dashboard at its defaults, silently
+            raise ValueError(f"the link asks for dashboard {_short(wrong[0])}, which does not "
+                             f"exist; dashboards are {', '.join(map(repr, known))}")
         return None
     ours = [(k, v) for k, v in pairs if k not in _IGNORED and not k.startswith("voila-")]
     _check_unique(ours)
