@@ -228,3 +228,23 @@ def test_a_link_naming_no_dashboard_is_an_error_not_silently_the_defaults(named,
     monkeypatch.setenv("QUERY_STRING", "dashboard=sparsity&lam=1e-3")
     other = live.catalog()["polynomial"]()
     assert other.link_error is None and other.values() == d0.values()
+
+
+@pytest.mark.parametrize("query, key, reads", [
+    ("lam=1e309", "lam", "inf"), ("lam=-1e309", "lam", "-inf"), ("lam=1e-400", "lam", "0"),
+    ("l1_ratio=1e-400", "l1_ratio", "0"), ("correlation=0.5e-330", "correlation", "0"),
+    ("c=" + "9" * 400, "c", "inf")])
+def test_a_link_number_beyond_a_floats_range_is_said_not_run_as_0_or_inf(query, key, reads,
+                                                                           monkeypatch):
+    """l1_ratio=1e-400 (a tiny L1 share) was run as 0 (no L1 at all) without a word, and
+    lam=1e309 was refused as "got inf", a value the link did not write."""
+    d0 = live.catalog()["sparsity"]()
+    monkeypatch.setenv("QUERY_STRING", f"dashboard=sparsity&mode=elastic_net&{query}")
+    d = live.catalog()["sparsity"]()
+    text = query.split("=", 1)[1]
+    assert str(d.link_error).startswith(f"{key} = {framework._short(text)} is beyond the range "
+                                        f"of a float (it reads as {reads})"), d.link_error
+    assert d.values() == d0.values() and "error in the link" in d.status.value
+    ok = framework.parse_query("dashboard=sparsity&l1_ratio=0e-400&correlation=0.0&lam=1e-3",
+                               "sparsity", d.controls)
+    assert ok == {"l1_ratio": 0.0, "correlation": 0.0, "lam": 1e-3}     # zero written as zero

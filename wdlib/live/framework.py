@@ -390,7 +390,20 @@ def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
     values = {k: v for k, v in ours if k != QUERY_NAME}
     _check_keys(values, controls)
     out = {key: _from_text(controls[key], text) for key, text in values.items()}
+    for key, value in out.items():
+        _check_float_range(key, values[key], value)
     return {key: _check_value(key, controls[key], value) for key, value in out.items()}
+
+
+def _check_float_range(key: str, text: str, value) -> None:
+    """Raise ValueError where a link's decimal number is beyond a float's range: 1e309 reads as
+    inf (said as "got inf"), 1e-400 as 0.0 (run at 0 as if the link had said 0, without a word)."""
+    if not isinstance(value, float) or "n" in text.lower():     # nan, inf, infinity as written
+        return
+    mantissa = re.split("[eE]", text)[0]
+    if np.isinf(value) or (value == 0 and re.search("[1-9]", mantissa)):
+        raise ValueError(f"{key} = {_short(text)} is beyond the range of a float (it reads as "
+                         f"{value:g}); give a plain number")
 
 
 def _check_unique(pairs: list) -> None:
