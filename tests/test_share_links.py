@@ -248,3 +248,31 @@ def test_a_link_number_beyond_a_floats_range_is_said_not_run_as_0_or_inf(query, 
     ok = framework.parse_query("dashboard=sparsity&l1_ratio=0e-400&correlation=0.0&lam=1e-3",
                                "sparsity", d.controls)
     assert ok == {"l1_ratio": 0.0, "correlation": 0.0, "lam": 1e-3}     # zero written as zero
+
+
+HOSTILE = ["nan", "-NaN", "inf", "-Infinity", "1e309", "1e-400", "", " ", "None", "null",
+           "[1, 2]", "{}", "__class__", "().__class__", "lambda: 0", "-1", "1e99", "é", "𝟙",
+           "\u202e1", "\x00", "\ufeff1", "9" * 5000, "x" * 100_000, "SGD L2", "%", "0x10", "1/2",
+           "true", "1e-3"]
+
+
+@pytest.mark.parametrize("name", sorted(live.catalog()))
+def test_hostile_link_values_for_every_control_are_refused_by_name_or_fit(name):
+    """Every control of every dashboard, fed text a link may carry (NaN, inf, 1e309, empty,
+    code, unicode digits, megabytes, a number for a menu, a word for a checkbox): parse_query
+    raises a short ValueError naming the control, or gives a value the control holds as is.
+    Nothing else: no other exception, nothing evaluated."""
+    d = live.catalog()[name]()
+    for key, w in d.controls.items():
+        for text in HOSTILE:
+            query = f"dashboard={name}&{quote(key)}={quote(text)}"
+            try:
+                got = framework.parse_query(query, name, d.controls)
+            except ValueError as err:
+                assert str(err).startswith(key) and len(str(err)) < 500, (key, text, str(err))
+                continue
+            value = got[key]                     # accepted: only the two sane texts
+            assert text in ("true", "1e-3"), (key, text, value)
+            assert framework._check_value(key, w, value) == value, (key, text, value)
+            assert value is True if text == "true" else value == 1e-3
+    d.close()
