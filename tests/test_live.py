@@ -123,7 +123,9 @@ def test_catalog_has_polynomial_and_factories_take_no_arguments(dashboards):
     for name, d in dashboards.items():
         assert isinstance(d, live.Dashboard), name
         assert d.renders >= 1 and d.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-        assert "error" not in d.status.value and "diverged" not in d.status.value
+        assert "error" not in d.status.value and "diverged at step" not in d.status.value
+        assert not d._note.get_visible(), name          # no run at the defaults is diverged as
+        # a whole (the λ × lr grid shows its diverged cells by design and says how many)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -545,3 +547,41 @@ def test_a_top_end_off_the_grid_is_a_position_as_in_the_browser():
     assert framework.nearest_position(n, 418) is None
     assert framework.nearest_position(n, 416) == 418                  # k = 40.6 -> 41 -> max
     assert framework.nearest_position(n, 414) == 410                  # k = 40.4 -> 40
+
+
+def _corners(d) -> list[dict]:
+    """Every menu and checkbox combination with every slider at an end: all at the bottom end
+    for the first combination, all at the top end for the next, and so on (both for a
+    dashboard without menus). The last menu changes fastest, so each setting of the other menus
+    meets both ends (weight_decay's 72 combinations: half the cost of both ends for each)."""
+    import itertools
+    menus = {k: positions(w)[:2] if isinstance(w, W.Checkbox | W.ToggleButton) else positions(w)
+             for k, w in d.controls.items() if not hasattr(w, "min")}
+    ends = {k: positions(w)[:2] for k, w in d.controls.items() if hasattr(w, "min")}
+    combos = list(itertools.product(*menus.values()))
+    return [{**dict(zip(menus, combo, strict=True)), **{k: e[side] for k, e in ends.items()}}
+            for i, combo in enumerate(combos)
+            for side in ((0, 1) if len(combos) == 1 else (i % 2,))]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_menu_combination_at_the_slider_ends_draws_and_says_any_divergence(name):
+    """The generic tests move one control at a time from the defaults; a learner can put every
+    slider at an end under any menu setting. Each such setting draws (no exception, no warning,
+    no error in the status line) and a run that diverged is said in the status line: the whole
+    run ("diverged at step N") or, for dashboards that train several runs, how many did."""
+    d = live.catalog()[name]()
+    settings = _corners(d)
+    assert len(settings) >= 2
+    for values in settings:
+        d.set(**values)
+        status = d.status.value
+        assert d.error is None and "error" not in status, (values, status)
+        assert d.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+        diverged, step, _ = framework._diverged_at(d.result)
+        if diverged:
+            assert plots.diverged_label(step) in status, (values, status)
+        n_bad = d.result.get("n_bad", 0) if isinstance(d.result, dict) else 0
+        if n_bad:
+            assert "diverged" in status, (values, status)
+    d.close()

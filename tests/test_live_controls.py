@@ -177,6 +177,33 @@ def test_the_rounded_note_only_when_the_browser_rounded_a_value(frontend):
     d.close()
 
 
+def test_a_learners_move_in_flight_does_not_hide_the_browsers_rounding_of_a_code_value():
+    """Code sets lr = 0.3 while the learner drags: the learner's move, sent before the browser
+    got 0.3, reaches the kernel first; then ipywidgets 8's slider puts 0.3 on its nearest
+    position and sends that (it always does: the slider now shows 10 ** -0.5). The move took
+    the expectation away, so the rounding was run as a learner's move and said nothing; the
+    note named the learner's value, not the code's. Now the rounding is said, of 0.3."""
+    if not ROUNDS:
+        pytest.skip("ipywidgets 7's views never round")
+    d = Knobs()
+    d.set(lr=0.3, n=25)
+    d.controls["lr"].value = 0.1                            # the learner's move, in flight
+    d.controls["n"].value = 100
+    text = plain(d.status.value)
+    assert d.computed[-1]["lr"] == 0.1 and d.computed[-1]["n"] == 100
+    assert "lr = " not in text and "n = " not in text and "rounded" not in text
+    d.controls["lr"].value = 0.3162277660168383             # then the browser's rounding of 0.3
+    d.controls["n"].value = 30                              # and of 25
+    text = plain(d.status.value)
+    assert d.computed[-1]["lr"] == 10 ** -0.5 and d.computed[-1]["n"] == 30
+    assert "the slider rounded lr = 0.3 to its nearest position 0.316228" in text
+    assert "the slider rounded n = 25 to its nearest position 30" in text
+    d.controls["lr"].value = 0.1                            # the learner again: nothing pending
+    d.controls["lr"].value = 0.3162277660168383
+    assert "lr = " not in plain(d.status.value)
+    d.close()
+
+
 def test_the_learners_value_typed_into_a_readout_and_rounded_by_the_slider_is_said():
     """The readout takes typed text: ipywidgets 8 sends the typed value, then the slider's
     rounding of it."""

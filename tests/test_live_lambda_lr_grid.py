@@ -54,6 +54,10 @@ def test_defaults_best_cell_star_and_diverged_cells(dash):
     assert dash.bad_text.get_text() == "10 of 64 diverged"
     assert not dash._note.get_visible()                 # most runs trained: no "diverged" banner
     assert "best: λ = 1.0e-1, lr = 1.0e+0" in dash.status.value
+    assert "; 10 of 64 runs diverged (grey)" in dash.status.value     # said, not only drawn
+    dash.set(optimizer="Adam+L2")                                      # every run trains
+    assert dash.result["n_bad"] == 0 and "diverged" not in dash.status.value
+    dash.set(**dash.defaults)
 
 
 def test_sgdw_decay_is_per_step_so_it_equals_sgd_with_lambda_times_lr(dash):

@@ -10,6 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from wdlib import live, loop  # noqa: E402
+from wdlib.live import framework  # noqa: E402
 from wdlib.live.normalized import first_run_summary, running_rms  # noqa: E402
 from wdlib.tasks import normalized as task  # noqa: E402
 
@@ -74,18 +75,23 @@ def test_a_diverging_run_records_no_cosine_where_its_gradient_vanished_and_no_wa
     assert np.all(np.abs(r["cos"][:, 0]) < 1e-4)            # scale-invariant: ∂L/∂W1 ⟂ W1
 
 def test_a_collapsing_run_gives_words_not_nan_or_a_warning(dash):
-    # SGDW, lr 0.5, λ 1: W1 is wiped out every step ((1 − λ)·W1 = 0) and the output layer's loss
-    # blows up while still finite; the dashboard's rule (loss > 1e3 × its start, the one
-    # loop.Divergence) stops runs 1 and 2. Before: np.nanmean of an all-NaN window warned
-    # ("Mean of empty slice", an error under pytest's filterwarnings) and the status line read
-    # "angle per step nan rad".
-    dash.set(optimizer="SGDW", lr=0.5, lam=1.0)
+    # SGDW, lr 10^-0.25 = 0.562 (the slider's top end), λ 1: W1 is wiped out every step
+    # ((1 − λ)·W1 = 0) and the output layer's loss blows up while still finite; the dashboard's
+    # rule (loss > 1e3 × its start, the one loop.Divergence) stops runs 1 and 2. Before:
+    # np.nanmean of an all-NaN window warned ("Mean of empty slice", an error under pytest's
+    # filterwarnings) and the status line read "angle per step nan rad". (This test used lr 0.5,
+    # which is no slider position: a learner could not reach it. At lr 0.5: (7, 5, None).)
+    lr, lam = 10 ** -0.25, 1.0
+    for key, value in (("lr", lr), ("lam", lam)):           # both reachable by the learner
+        assert framework.slider_position(dash.controls[key], value) is not None, (key, value)
+    dash.set(optimizer="SGDW", lr=lr, lam=lam)
     assert dash.error is None
-    assert dash.result["runs_diverged_at"] == (7, 5, None)
+    assert dash.result["runs_diverged_at"] == (7, 4, None)
     assert dash.result["divergence"] == loop.Divergence(max_growth=1e3)
     status = dash.status.value
     assert "run 1 diverged at step 7" in status, status
     assert "2 of 3 runs diverged" in status and "nan" not in status.lower(), status
+    assert "between the slider" not in status, status
     dash.set(**dash.defaults)
     assert "angle per step 0.231 rad, predicted 0.252" in dash.status.value   # as before
 

@@ -112,7 +112,9 @@ def test_parse_query_converts_text_per_control():
     got = framework.parse_query("dashboard=weight_decay&optimizer=AdamW&same_init=off&epochs=40",
                                 "weight_decay", d.controls)
     assert got == {"optimizer": "adamw", "same_init": False, "epochs": 40}
-    assert framework.parse_query("dashboard=other&epochs=40", "weight_decay", d.controls) is None
+    assert framework.parse_query("dashboard=sparsity&epochs=40", "weight_decay", d.controls) is None
+    with pytest.raises(ValueError, match="the link asks for dashboard 'other', which does not"):
+        framework.parse_query("dashboard=other&epochs=40", "weight_decay", d.controls)
 
 
 def test_repr_mimebundle_without_widget_repr_as_in_ipywidgets_7():
@@ -210,3 +212,67 @@ def test_huge_link_values_give_a_short_link_error_not_a_crash(query, monkeypatch
     assert isinstance(d.link_error, ValueError) and len(str(d.link_error)) < 500
     assert "error in the link" in d.status.value and len(d.status.value) < 2000
     assert d.values() == live.catalog()["polynomial"]().values()
+
+
+@pytest.mark.parametrize("named", ["polynomia", "Polynomial", "", "x" * 5000, "𝔭olynomial"])
+def test_a_link_naming_no_dashboard_is_an_error_not_silently_the_defaults(named, monkeypatch):
+    """A misspelt ``dashboard=`` opened every dashboard of the page at its defaults without a
+    word. A name in the catalog that is another dashboard's stays that dashboard's business."""
+    d0 = live.catalog()["polynomial"]()
+    monkeypatch.setenv("QUERY_STRING", f"dashboard={quote(named)}&lam=1e-3")
+    d = live.catalog()["polynomial"]()
+    assert str(d.link_error).startswith("the link asks for dashboard "), d.link_error
+    assert "which does not exist; dashboards are 'polynomial', " in str(d.link_error)
+    assert len(str(d.link_error)) < 500 and d.values() == d0.values()
+    assert "error in the link" in d.status.value
+    monkeypatch.setenv("QUERY_STRING", "dashboard=sparsity&lam=1e-3")
+    other = live.catalog()["polynomial"]()
+    assert other.link_error is None and other.values() == d0.values()
+
+
+@pytest.mark.parametrize("query, key, reads", [
+    ("lam=1e309", "lam", "inf"), ("lam=-1e309", "lam", "-inf"), ("lam=1e-400", "lam", "0"),
+    ("l1_ratio=1e-400", "l1_ratio", "0"), ("correlation=0.5e-330", "correlation", "0"),
+    ("c=" + "9" * 400, "c", "inf")])
+def test_a_link_number_beyond_a_floats_range_is_said_not_run_as_0_or_inf(query, key, reads,
+                                                                           monkeypatch):
+    """l1_ratio=1e-400 (a tiny L1 share) was run as 0 (no L1 at all) without a word, and
+    lam=1e309 was refused as "got inf", a value the link did not write."""
+    d0 = live.catalog()["sparsity"]()
+    monkeypatch.setenv("QUERY_STRING", f"dashboard=sparsity&mode=elastic_net&{query}")
+    d = live.catalog()["sparsity"]()
+    text = query.split("=", 1)[1]
+    assert str(d.link_error).startswith(f"{key} = {framework._short(text)} is beyond the range "
+                                        f"of a float (it reads as {reads})"), d.link_error
+    assert d.values() == d0.values() and "error in the link" in d.status.value
+    ok = framework.parse_query("dashboard=sparsity&l1_ratio=0e-400&correlation=0.0&lam=1e-3",
+                               "sparsity", d.controls)
+    assert ok == {"l1_ratio": 0.0, "correlation": 0.0, "lam": 1e-3}     # zero written as zero
+
+
+HOSTILE = ["nan", "-NaN", "inf", "-Infinity", "1e309", "1e-400", "", " ", "None", "null",
+           "[1, 2]", "{}", "__class__", "().__class__", "lambda: 0", "-1", "1e99", "é", "𝟙",
+           "\u202e1", "\x00", "\ufeff1", "9" * 5000, "x" * 100_000, "SGD L2", "%", "0x10", "1/2",
+           "true", "1e-3"]
+
+
+@pytest.mark.parametrize("name", sorted(live.catalog()))
+def test_hostile_link_values_for_every_control_are_refused_by_name_or_fit(name):
+    """Every control of every dashboard, fed text a link may carry (NaN, inf, 1e309, empty,
+    code, unicode digits, megabytes, a number for a menu, a word for a checkbox): parse_query
+    raises a short ValueError naming the control, or gives a value the control holds as is.
+    Nothing else: no other exception, nothing evaluated."""
+    d = live.catalog()[name]()
+    for key, w in d.controls.items():
+        for text in HOSTILE:
+            query = f"dashboard={name}&{quote(key)}={quote(text)}"
+            try:
+                got = framework.parse_query(query, name, d.controls)
+            except ValueError as err:
+                assert str(err).startswith(key) and len(str(err)) < 500, (key, text, str(err))
+                continue
+            value = got[key]                     # accepted: only the two sane texts
+            assert text in ("true", "1e-3"), (key, text, value)
+            assert framework._check_value(key, w, value) == value, (key, text, value)
+            assert value is True if text == "true" else value == 1e-3
+    d.close()

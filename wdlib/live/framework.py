@@ -37,7 +37,9 @@ checked, then run as given: one between a slider's positions too (the status lin
 says it again when the browser's slider rounds it); one a rounding error past a slider's end
 (0.05 * 19 for 0.95) at that end, said too. A value from the browser is a slider position, run
 at the position's value in Python's arithmetic (the browser's Math.pow differs in the last bits);
-a position sent back unchanged is no change (see ``slider_position``).
+a position sent back unchanged is no change (see ``slider_position``). The browser's rounding of a
+value from code is said as such even when a learner's move, sent before the browser got the
+value, arrives first.
 
 Sharing. Under the figure a "share" readout says the current setting as one line of code
 (``live.catalog()["polynomial"](degree=5, lam=0.001)``) and as a link (``?dashboard=polynomial&
@@ -373,16 +375,35 @@ def format_value(value) -> str:
 def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
     """The control values a URL query asks the dashboard ``name`` for, or None if it does not
     name it (``dashboard=<name>``). Raises ValueError, with the message ``Dashboard(**values)``
-    gives, for an unknown control or a value that does not fit. Never evaluates the text."""
+    gives, for an unknown control or a value that does not fit, and for a ``dashboard`` that no
+    dashboard in ``catalog()`` is called. Never evaluates the text."""
     pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
     if (QUERY_NAME, name) not in pairs:
+        known = catalog()       # a link for another dashboard of the notebook: not ours
+        wrong = [text for key, text in pairs if key == QUERY_NAME and text not in known]
+        if wrong:               # a misspelt name opened every dashboard at its defaults, silently
+            raise ValueError(f"the link asks for dashboard {_short(wrong[0])}, which does not "
+                             f"exist; dashboards are {', '.join(map(repr, known))}")
         return None
     ours = [(k, v) for k, v in pairs if k not in _IGNORED and not k.startswith("voila-")]
     _check_unique(ours)
     values = {k: v for k, v in ours if k != QUERY_NAME}
     _check_keys(values, controls)
     out = {key: _from_text(controls[key], text) for key, text in values.items()}
+    for key, value in out.items():
+        _check_float_range(key, values[key], value)
     return {key: _check_value(key, controls[key], value) for key, value in out.items()}
+
+
+def _check_float_range(key: str, text: str, value) -> None:
+    """Raise ValueError where a link's decimal number is beyond a float's range: 1e309 reads as
+    inf (said as "got inf"), 1e-400 as 0.0 (run at 0 as if the link had said 0, without a word)."""
+    if not isinstance(value, float) or "n" in text.lower():     # nan, inf, infinity as written
+        return
+    mantissa = re.split("[eE]", text)[0]
+    if np.isinf(value) or (value == 0 and re.search("[1-9]", mantissa)):
+        raise ValueError(f"{key} = {_short(text)} is beyond the range of a float (it reads as "
+                         f"{value:g}); give a plain number")
 
 
 def _check_unique(pairs: list) -> None:
@@ -524,7 +545,8 @@ class Dashboard:
             asked, self.link_error = None, err
         self._values = {key: w.value for key, w in self.controls.items()}  # what is run
         self._notes: dict[str, str] = {}    # key -> what the status line says about its value
-        self._expect: dict[str, int] = {}   # key -> the position the browser will round it to
+        # key -> (the position the browser will round a value to, that value)
+        self._expect: dict[str, tuple[int, object]] = {}
         self._from_link: dict[str, str] = {}    # key -> the status line's words for its link value
         self._quiet = False
         merged = {**initial, **(asked or {})}
@@ -658,7 +680,7 @@ class Dashboard:
         head = (f"{key} = {_show(value)} is between the slider's positions (the run shown is "
                 f"at it)")
         if _rounds_when_shown(widget):
-            self._expect[key] = slider_position(widget, near)
+            self._expect[key] = (slider_position(widget, near), value)
             self._notes[key] = (f"{head}; the slider, once shown or moved, rounds it to "
                                 f"{_show(near)}")
         else:
@@ -672,15 +694,21 @@ class Dashboard:
         position = slider_position(widget, new)
         if position is not None and position == slider_position(widget, old):
             return                  # the browser sends back the position it has: no change
-        expected = self._expect.pop(key, None)
+        expected, asked = self._expect.get(key, (None, None))
         self._values[key] = position_value(widget, position) if position is not None else new
         if position is not None and position == expected:   # the browser's slider rounded it
-            self._notes[key] = (f"the slider rounded {key} = {_show(old)} to its nearest "
+            del self._expect[key]
+            self._notes[key] = (f"the slider rounded {key} = {_show(asked)} to its nearest "
                                 f"position {_show(self._values[key])} (the run shown)")
         else:                       # the learner's move (a value typed into the readout may
             self.link_error = None  # be between positions)
             self._from_link.pop(key, None)
             self._position_note(key)
+            if expected is not None and key not in self._expect:
+                # A move the learner made before the browser got the value from code arrives
+                # first; the browser's rounding of that value (ipywidgets 8's slider always
+                # sends it) is still on its way and will be the slider's position: say so then.
+                self._expect[key] = (expected, asked)
         loop = _running_loop()
         if loop is None:
             self._render_safely(reraise=False)

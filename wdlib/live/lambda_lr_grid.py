@@ -115,9 +115,11 @@ class LambdaLrGrid(Dashboard):
         rows = np.nanargmin(np.where(np.isfinite(r["val"]), r["val"], np.inf), axis=0)
         self.per_lr.set_data(np.flatnonzero(ok), rows[ok])
         text = f"{r['optimizer']}, {r['epochs']} epochs, momentum {r['momentum']:.2f}"
+        # the status line says it too: the figure's grey cells are easy to miss
+        bad = f"; {r['n_bad']} of 64 runs diverged (grey)" if r["n_bad"] else ""
         i, j = r["best"] if r["best"] is not None else ([], [])
         self.star.set_data(np.atleast_1d(j), np.atleast_1d(i))
         if r["best"] is None:
-            return text
+            return text + bad
         return (f"{text}; best: λ = {plots.fmt_sci(self.LAMS[i])}, lr = "
-                f"{plots.fmt_sci(self.LRS[j])}, validation loss {r['val'][i, j]:.3g}")
+                f"{plots.fmt_sci(self.LRS[j])}, validation loss {r['val'][i, j]:.3g}{bad}")
