@@ -126,6 +126,8 @@ def test_catalog_has_polynomial_and_factories_take_no_arguments(dashboards):
         assert "error" not in d.status.value and "diverged at step" not in d.status.value
         assert not d._note.get_visible(), name          # no run at the defaults is diverged as
         # a whole (the λ × lr grid shows its diverged cells by design and says how many)
+        n_bad = d.result.get("n_bad", 0) if isinstance(d.result, dict) else 0
+        assert n_bad == (10 if name == "lambda_lr_grid" else 0), (name, d.status.value)
 
 
 @pytest.mark.parametrize("name", NAMES)

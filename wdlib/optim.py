@@ -503,14 +503,15 @@ def _paper_hypers(lr, weight_decay, multiplier):
     return lr, wd, multiplier
 
 
-def _checked_multiplier(eta):
-    """η_t as the paper's optimizers use it: a schedule is checked (>= 0) at every step, as an
-    lr schedule is, since a negative η_t would turn both the step and the decay around."""
+def _checked_multiplier(eta, name="multiplier"):
+    """η_t (or the paper's α) as the paper's optimizers use it: a schedule is checked (>= 0) at
+    every step, as an lr schedule is, since a negative η_t would turn both the step and the
+    decay around."""
     if not callable(eta):
         return eta
 
     def at(step):
-        return _checks.nonnegative(f"multiplier({step})", eta(step))
+        return _checks.nonnegative(f"{name}({step})", eta(step))
 
     return at
 
@@ -526,7 +527,7 @@ def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Opti
     """
     lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
     checked = _checked_multiplier(eta)
-    parts = (scale(_times(lr, checked)),               # η_t·α·g
+    parts = (scale(_times(_checked_multiplier(lr, "lr"), checked)),  # η_t·α·g
              trace(momentum),                          # m_t = μ·m_{t−1} + η_t·α·g_t
              add_decayed_weights(_times(wd, checked), mask),  # m_t + η_t·λ·θ
              scale(-1.0))                              # descend
@@ -549,7 +550,7 @@ def adamw_paper(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-5,
     lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
     adam_dir = scale_by_adam(b1, b2, eps)
     parts = (adam_dir,                                 # m̂ / (√v̂ + ε)
-             scale(lr),                                # α·m̂ / (√v̂ + ε)
+             scale(_checked_multiplier(lr, "lr")),     # α·m̂ / (√v̂ + ε)
              add_decayed_weights(wd, mask),            # ... + λ·θ
              scale(_times(-1.0, _checked_multiplier(eta))))  # −η_t·(...)
     return _named(*parts, hyperparams=dict(lr=lr, **{k: v for k, v in adam_dir.hyperparams.items()
