@@ -584,7 +584,12 @@ def test_schedules_that_turn_negative_later_raise_at_that_step():
              (optim.adamw_paper(0.1, multiplier=lambda t: 2.0 - t),
               r"multiplier\(3\) must be >= 0"),
              (optim.sgdw(down, weight_decay=0.01), r"lr\(3\) must be >= 0, got -0.05"),
-             (optim.adamw_paper(down), r"lr\(3\) must be >= 0, got -0.05")]
+             (optim.adamw_paper(down), r"lr\(3\) must be >= 0, got -0.05"),
+             # the schedule's own value, not λ_t·η_t (-0.05 · 0.5)
+             (optim.sgdw(0.1, weight_decay=down, multiplier=lambda t: 0.5),
+              r"weight_decay\(3\) must be >= 0, got -0.05$"),
+             (optim.sgdw(0.1, weight_decay={"W": down}, multiplier=lambda t: 0.5),
+              r"weight_decay\['W'\]\(3\) must be >= 0, got -0.05$")]
     for opt, match in cases:
         state = opt.init(p)
         for _ in range(3):                                    # steps 0, 1, 2 are fine

@@ -12,6 +12,7 @@ length-K array so that it broadcasts against an array whose leading axis is K.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from numbers import Real
 
@@ -73,6 +74,8 @@ def _values(value) -> np.ndarray | None:
 
 def positive(name: str, value, **kw) -> Hyper:
     """A hyperparameter that must be > 0 (lr, eps, max_norm, ...)."""
+    if type(value) is float and 0.0 < value < math.inf:   # the common case, at every step
+        return value
     value = hyper(name, value, **kw)
     v = _values(value)
     if v is not None and np.any(v <= 0):
@@ -82,6 +85,8 @@ def positive(name: str, value, **kw) -> Hyper:
 
 def nonnegative(name: str, value, **kw) -> Hyper:
     """A hyperparameter that must be >= 0 (lam, weight_decay, ...)."""
+    if type(value) is float and 0.0 <= value < math.inf:  # the common case, at every step
+        return value
     value = hyper(name, value, **kw)
     v = _values(value)
     if v is not None and np.any(v < 0):

@@ -119,9 +119,11 @@ def _batch(**hypers) -> int | None:
     return _checks.batch_size(**flat)
 
 
-def _for_key(h, key):
-    """A hyperparameter's value for one parameter (dict weight decays default to 0)."""
-    return h.get(key, 0.0) if isinstance(h, Mapping) else h
+def _decay_at(h, step, label):
+    """A weight decay's value at ``step``; a schedule's value is checked (>= 0) every step."""
+    if not callable(h):
+        return h
+    return _checks.nonnegative(f"{label}({step})", h(step))
 
 
 def _is_zero(h) -> bool:
@@ -274,12 +276,13 @@ def add_decayed_weights(weight_decay=0.0, mask=None) -> Optimizer:
         if params is None:
             raise ValueError("params must be given to update() when weight_decay is not 0")
         decayed = _masked_keys(mask, params)
+        step = state.count
+        if not isinstance(wd, Mapping):               # one value for every key, once a step
+            shared = _decay_at(wd, step, "weight_decay")
         out = {}
         for k, g in grads.items():
-            lam = at_step(_for_key(wd, k), state.count)
-            if callable(_for_key(wd, k)):             # a schedule is checked at every step
-                label = f"weight_decay[{k!r}]" if isinstance(wd, Mapping) else "weight_decay"
-                _checks.nonnegative(f"{label}({state.count})", lam)
+            lam = (_decay_at(wd.get(k, 0.0), step, f"weight_decay[{k!r}]")  # absent: 0
+                   if isinstance(wd, Mapping) else shared)
             if _is_zero(lam) or (decayed is not None and k not in decayed):
                 out[k] = g
                 continue
@@ -516,6 +519,14 @@ def _checked_multiplier(eta, name="multiplier"):
     return at
 
 
+def _checked_decay(wd):
+    """λ (a number, schedule or dict of them) with each schedule checked (>= 0) before the
+    paper's optimizers multiply it by η_t, so an error quotes the schedule's own value."""
+    if isinstance(wd, Mapping):
+        return {k: _checked_multiplier(v, f"weight_decay[{k!r}]") for k, v in wd.items()}
+    return _checked_multiplier(wd, "weight_decay")
+
+
 def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Optimizer:
     """SGD with decoupled weight decay (Loshchilov & Hutter, Algorithm 1)::
 
@@ -529,7 +540,7 @@ def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Opti
     checked = _checked_multiplier(eta)
     parts = (scale(_times(_checked_multiplier(lr, "lr"), checked)),  # η_t·α·g
              trace(momentum),                          # m_t = μ·m_{t−1} + η_t·α·g_t
-             add_decayed_weights(_times(wd, checked), mask),  # m_t + η_t·λ·θ
+             add_decayed_weights(_times(_checked_decay(wd), checked), mask),  # m_t + η_t·λ·θ
              scale(-1.0))                              # descend
     return _named(*parts, hyperparams=dict(lr=lr, momentum=parts[1].hyperparams["momentum"],
                                            weight_decay=wd, multiplier=eta,
