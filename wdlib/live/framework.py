@@ -378,9 +378,10 @@ def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
     gives, for an unknown control or a value that does not fit, and for a ``dashboard`` that no
     dashboard in ``catalog()`` is called. Never evaluates the text."""
     pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
-    if (QUERY_NAME, name) not in pairs:
-        known = catalog()       # a link for another dashboard of the notebook: not ours
-        wrong = [text for key, text in pairs if key == QUERY_NAME and text not in known]
+    if (QUERY_NAME, name) not in pairs:     # no link, or one for another dashboard: not ours
+        asked = [text for key, text in pairs if key == QUERY_NAME]
+        known = catalog() if asked else {}   # (importing every dashboard only when needed)
+        wrong = [text for text in asked if text not in known]
         if wrong:               # a misspelt name opened every dashboard at its defaults, silently
             raise ValueError(f"the link asks for dashboard {_short(wrong[0])}, which does not "
                              f"exist; dashboards are {', '.join(map(repr, known))}")
