@@ -227,9 +227,10 @@ def test_positions_are_compared_not_the_browsers_floats():
     d = Knobs()
     d.set(lr=10 ** -1.75, m=0.85)
     renders, query = d.renders, d.share()["query"]
+    assert d.moves == 0                                     # .set() is no move
     d.controls["lr"].value = 0.017782794100389236           # the same positions, echoed
     d.controls["m"].value = 0.8500000000000001
-    assert d.renders == renders and d.share()["query"] == query
+    assert d.renders == renders and d.share()["query"] == query and d.moves == 0
     assert d.values()["lr"] == 10 ** -1.75 and d.values()["m"] == 0.85
     assert "lr=0.01778279410038923&m=0.85&" in query
     d.controls["lr"].value = 0.3162277660168383             # the learner moves to 10 ** -0.5
@@ -237,6 +238,7 @@ def test_positions_are_compared_not_the_browsers_floats():
     assert d.values()["lr"] == 10 ** -0.5 and d.computed[-1]["lr"] == 10 ** -0.5
     assert d.values()["m"] == 0.35 and d.computed[-1]["m"] == 0.35
     assert "rounded" not in d.status.value and "between" not in d.status.value
+    assert d.moves == 2                 # what the browser test reads: changes that retrain
     d.close()
 
 

@@ -15,9 +15,11 @@ and the dashboard helpers speak the DOM contract with ``wdlib.live``: a root wid
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -105,6 +107,11 @@ class Server:
         if not self.kernel_api:
             return True
         return all(k["execution_state"] == "idle" for k in self.api("GET", "/api/kernels") or [])
+
+    @property
+    def runtime_dir(self) -> Path:
+        """Where the server writes its kernels' connection files (``_isolated_env``)."""
+        return self.log.parent / "runtime"
 
     def lab_url(self, notebook: str) -> str:
         return f"{self.url}/lab/tree/{notebook}?reset&token={self.token}"
@@ -464,6 +471,86 @@ def check_dashboard(dash: Dashboard, keys=None, timeout: float = 10.0) -> list[s
             assert after != readout, f"{key} slider, {move}: readout stayed {readout!r}"
             seen.append(f"{key}: {readout} -> {after}")
     return seen
+
+
+# Evaluated in the notebook's kernel as a user expression: every wdlib dashboard object alive
+# there (displayed or not) and what it says about itself. Reads only; imports nothing new (a
+# kernel that never imported wdlib.live has none).
+_DASHBOARDS_EXPR = """__import__("json").dumps([
+  {"type": type(d).__name__, "renders": d.renders, "moves": d.moves,
+   "error": None if d.error is None else repr(d.error), "status": d.status.value}
+  for fw in [__import__("sys").modules.get("wdlib.live.framework")] if fw is not None
+  for d in __import__("gc").get_objects() if isinstance(d, fw.Dashboard)])"""
+
+
+def kernel_dashboards(server: Server, timeout: float = 30.0) -> list[dict]:
+    """The wdlib dashboards in the server's one running kernel, read by a second client on the
+    kernel's own ZMQ channels: a silent execute (no prompt, no output, no history) whose user
+    expression lists each dashboard's ``renders``, ``moves`` (changes from the front end that
+    retrained it), ``error`` and status-line HTML."""
+    from jupyter_client import BlockingKernelClient  # a dependency of ipykernel
+    kernels = server.api("GET", "/api/kernels") or []
+    assert len(kernels) == 1, f"expected one kernel, the server runs {len(kernels)}"
+    client = BlockingKernelClient(
+        connection_file=str(server.runtime_dir / f"kernel-{kernels[0]['id']}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        msg_id = client.execute("", silent=True, store_history=False,
+                                user_expressions={"d": _DASHBOARDS_EXPR})
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+    finally:
+        client.stop_channels()
+    out = reply["content"].get("user_expressions", {}).get("d", {})
+    assert out.get("status") == "ok", f"reading the kernel's dashboards failed: {out}"
+    return json.loads(ast.literal_eval(out["data"]["text/plain"]))
+
+
+def status_problems(text: str) -> list[str]:
+    """What a status line should not say at a lesson's settings: an error (a bug, a bad link)
+    or that the whole run diverged (the framework's first " · " part, ``diverged at step N``).
+    A dashboard that trains many runs may say how many diverged ("10 of 64 runs diverged")."""
+    parts = [p.strip() for p in text.split(" · ")]
+    return ([f"error: {text[:300]!r}"] if "error" in text.lower() else []) + \
+        ([f"diverged: {text[:300]!r}"] if parts and parts[0].startswith("diverged") else [])
+
+
+def check_opened_quietly(page, server: Server, settle_ms: int = 500) -> list[dict]:
+    """Right after run-all, before any slider moves: every dashboard is shown (scrolled into
+    view, as a learner reading down would), then, after twice a ``settle_ms`` pause and an idle
+    kernel, no wdlib dashboard in the kernel has been retrained by a change from the front end
+    (``moves == 0``: ipywidgets 8's sliders may echo a value from code, which must change
+    nothing), none holds an error, and no status line on the page says error or diverged.
+    Returns the kernel's dashboards (for the report); raises ``AssertionError`` listing every
+    problem."""
+    shown = Dashboard.all(page, server)
+    for dash in shown:
+        dash.root.scroll_into_view_if_needed()
+    deadline = time.monotonic() + 60
+    for _ in range(2):                  # views render, sliders echo, the kernel handles them
+        page.wait_for_timeout(settle_ms)
+        while not server.kernels_idle():
+            assert time.monotonic() < deadline, "kernel still busy 60 s after run-all"
+            page.wait_for_timeout(100)
+    found = kernel_dashboards(server)
+    problems = [f"{d['type']} retrained {d['moves']} time(s) by the front end on open "
+                f"(renders {d['renders']}; status {_plain(d['status'])[:300]!r})"
+                for d in found if d["moves"]]
+    problems += [f"{d['type']}: error {d['error']}" for d in found if d["error"]]
+    for i, dash in enumerate(shown):
+        problems += [f"dashboard {i} on the page, status line: {p}"
+                     for p in status_problems(dash.status())]
+    assert not problems, "\n".join(problems)
+    return found
+
+
+def _plain(html_text: str) -> str:
+    """Status-line HTML as text (for messages)."""
+    return re.sub(r"<[^>]+>", "", html_text)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -15,8 +15,14 @@ lr ``FloatLogSlider`` moves, with a simulated ~10 ms retrain. So the harness
 (``harness.py``) is tested against a known page, independently of the lessons:
 
     dashboard_fixture.ipynb  two dashboards on one page, as a lesson may have
-    broken_fixture.ipynb     a dashboard that never redraws, then a cell that raises: the
-                             harness must catch both (test_lessons_in_lab.py)
+    broken_fixture.ipynb     a dashboard that never redraws, two wdlib dashboards that open
+                             wrong (one retrains on open, one diverged), then a cell that
+                             raises: the harness must catch all four (test_lessons_in_lab.py)
+
+The two wdlib dashboards (the only cells that import wdlib) are real ones opened where a lesson
+must not open them: ``polynomial`` at λ = 0.003, between slider positions, which ipywidgets 8's
+slider rounds and sends back when shown (a change from the front end: a retrain, ``moves`` 1),
+and ``schedules`` at a constant lr 1 with momentum 0.99 (its status line: "diverged at step 5").
 
 (This code used to live in ``benchmarks/browser_proto/make_protos.py``, with the front-end
 prototypes that chose the PNG-image design; those prototypes were removed.)
@@ -72,6 +78,14 @@ def sliders(continuous_update=True):
     lr.add_class("wdlib-control-lr")
     return lam, lr
 '''
+
+# Dashboards that open wrong (see the module docstring).
+RETRAINS_ON_OPEN = '''\
+from wdlib import live
+
+live.catalog()["polynomial"](lam=0.003)   # between positions: the slider sends back 0.00316
+'''
+DIVERGED = 'live.catalog()["schedules"](schedule="constant", lr=1.0, momentum=0.99)'
 
 PNG = '''\
 import io
@@ -141,11 +155,12 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"usage: make_fixtures.py [OUT_DIR], got {len(args)} arguments")
     out = Path(args[0]) if args else FIXTURES
     out.mkdir(parents=True, exist_ok=True)
-    # Two dashboards on one page, as a lesson may have. The broken one never redraws and ends
-    # in an error: the harness must catch both.
+    # Two dashboards on one page, as a lesson may have. The broken one never redraws, two
+    # wdlib dashboards open wrong, and it ends in an error: the harness must catch each.
     write(out / "dashboard_fixture.ipynb", SETUP, PNG,
           "png_dashboard()", "print('between the dashboards')", "png_dashboard()")
-    write(out / "broken_fixture.ipynb", SETUP, PNG, "png_dashboard(redraw=False)", "1 / 0")
+    write(out / "broken_fixture.ipynb", SETUP, PNG, "png_dashboard(redraw=False)",
+          RETRAINS_ON_OPEN, DIVERGED, "1 / 0")
     return 0
 
 

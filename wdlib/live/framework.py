@@ -514,7 +514,10 @@ class Dashboard:
 
     ``Dashboard(**initial)`` builds the widget and draws once; ``initial`` overrides control
     defaults. Attributes: ``controls`` (key -> widget), ``figure``, ``widget``, ``defaults``,
-    ``result`` (last compute result), ``renders`` (count), ``error`` (last unexpected error).
+    ``result`` (last compute result), ``renders`` (count), ``error`` (last unexpected error),
+    ``moves`` (control changes from outside ``.set()`` that retrain: the learner's, the browser
+    slider's rounding of a code value; a position sent back unchanged is none. A lesson run top
+    to bottom in the browser has 0: tests/browser/test_lessons_in_lab.py reads it).
     """
 
     title = ""
@@ -580,7 +583,7 @@ class Dashboard:
         head = [W.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
         self.widget = W.VBox([*head, bar, self.image, self.status, self.share_box])
         self.widget.add_class("wdlib-dashboard")
-        self.renders, self.result, self.error = 0, None, None
+        self.renders, self.result, self.error, self.moves = 0, None, None, 0
         self._dirty = self._scheduled = False
         self._first_change = self._last_change = 0.0
         self._render_safely(reraise=True)
@@ -695,6 +698,7 @@ class Dashboard:
         position = slider_position(widget, new)
         if position is not None and position == slider_position(widget, old):
             return                  # the browser sends back the position it has: no change
+        self.moves += 1
         expected, asked = self._expect.get(key, (None, None))
         self._values[key] = position_value(widget, position) if position is not None else new
         if position is not None and position == expected:   # the browser's slider rounded it
