@@ -110,13 +110,13 @@ class LambdaLrGrid(Dashboard):
     def draw(self, r):
         self.rule.set_text(RULE[r["optimizer"]])
         self.heat.set_data(r["val"])
-        self.bad_text.set_text(f"{r['n_bad']} of 64 diverged" if r["n_bad"] else "")
+        self.bad_text.set_text(f"{r['n_bad']} of {r['val'].size} diverged" if r["n_bad"] else "")
         ok = np.isfinite(r["val"]).any(axis=0)                             # (8,) lr columns
         rows = np.nanargmin(np.where(np.isfinite(r["val"]), r["val"], np.inf), axis=0)
         self.per_lr.set_data(np.flatnonzero(ok), rows[ok])
         text = f"{r['optimizer']}, {r['epochs']} epochs, momentum {r['momentum']:.2f}"
         # the status line says it too: the figure's grey cells are easy to miss
-        bad = f"; {r['n_bad']} of 64 runs diverged (grey)" if r["n_bad"] else ""
+        bad = f"; {r['n_bad']} of {r['val'].size} runs diverged (grey)" if r["n_bad"] else ""
         i, j = r["best"] if r["best"] is not None else ([], [])
         self.star.set_data(np.atleast_1d(j), np.atleast_1d(i))
         if r["best"] is None:
