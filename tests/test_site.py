@@ -122,3 +122,15 @@ def test_navigation_index_and_prev_next(site):
             assert f"{LESSONS[i - 1].stem}.html" in local
         if i < len(LESSONS) - 1:
             assert f"{LESSONS[i + 1].stem}.html" in local
+
+
+def test_every_local_link_is_a_file_of_the_site(site):
+    """A link between pages (lesson 00's map links every lesson's notebook) must point at a page
+    of the site, not at an .ipynb the site does not have."""
+    for path in [site / "index.html", *(site / f"{nb.stem}.html" for nb in LESSONS)]:
+        page, _ = _parse(path)
+        for url in page.links:
+            if _remote(url) or url.startswith("#"):
+                continue
+            target = unquote(urlsplit(url).path)
+            assert (site / target).is_file(), f"{path.name} links to {url}, not in the site"

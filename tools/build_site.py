@@ -57,11 +57,25 @@ def live_note(notebook: str) -> str:
             f'default settings.</div>')
 
 
+# a markdown link to another lesson's notebook, e.g. lesson 00's map: ](02_l2_weight_decay.ipynb)
+LESSON_LINK = re.compile(r"\]\((\d\d_\w+)\.ipynb(#[^)\s]*)?\)")
+
+
+def site_links(markdown: str) -> str:
+    """Point links to a lesson's notebook at its page: the site has no .ipynb files."""
+    names = {p.stem for p in lessons()}
+    return LESSON_LINK.sub(lambda m: f"]({m[1]}.html{m[2] or ''})" if m[1] in names else m[0],
+                           markdown)
+
+
 def for_the_site(nb, notebook: str):
-    """Drop the bootstrap cell; replace each widget output by the live note."""
+    """Drop the bootstrap cell; replace each widget output by the live note; link lessons to
+    their pages."""
     nb.cells = [c for c in nb.cells
                 if classroom.BOOTSTRAP_TAG not in c.get("metadata", {}).get("tags", [])]
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = site_links(cell.source)
         for out in cell.get("outputs", []):
             if WIDGET in out.get("data", {}):
                 out["data"] = {"text/html": live_note(notebook)}
