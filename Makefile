@@ -39,7 +39,7 @@ lab: setup  ## open JupyterLab on the lessons
 	$(LIVE_ENV) $(VENV)/bin/jupyter lab $(AS_ROOT) notebooks/00_start_here.ipynb
 
 present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
-	$(LIVE_ENV) $(VENV)/bin/voila notebooks/$(or $(NB),00_start_here).ipynb
+	$(LIVE_ENV) $(VENV)/bin/voila --token --Voila.ip=127.0.0.1 notebooks/$(or $(NB),00_start_here).ipynb
 
 test: setup $(STAMP7)  ## the whole suite: unit tests, notebooks under nbval, the browser tests, ipywidgets 7
 	$(LIVE_ENV) $(PY) -m pytest

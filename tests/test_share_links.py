@@ -62,7 +62,10 @@ def test_share_line_and_link_give_back_the_same_setting(name, monkeypatch):
     linked = live.catalog()[name]()
     assert linked.link_error is None
     assert _same(linked.values(), d.values())
-    assert linked.defaults == linked.values()               # static() keeps the linked values
+    assert linked.opened == linked.values()                 # static() keeps the linked values
+    assert linked.defaults == live.catalog()[name]().defaults   # the code's, for the checks
+    linked.static()
+    assert _same(linked.values(), d.values())
     assert "error" not in linked.status.value
     # the readout under the figure shows both
     assert "wdlib-share" in d.share_box._dom_classes and d.share_box in d.widget.children

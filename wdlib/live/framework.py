@@ -513,8 +513,12 @@ class Dashboard:
     """Base class: controls + a pure ``compute`` + an artist-updating ``draw`` (see module doc).
 
     ``Dashboard(**initial)`` builds the widget and draws once; ``initial`` overrides control
-    defaults. Attributes: ``controls`` (key -> widget), ``figure``, ``widget``, ``defaults``,
-    ``result`` (last compute result), ``renders`` (count), ``error`` (last unexpected error),
+    defaults. Attributes: ``controls`` (key -> widget), ``figure``, ``widget``, ``defaults``
+    (the values the notebook's code asked for: ``initial`` over the controls' own; a shared
+    link never changes them, so a lesson's checks computed from them hold under any link),
+    ``opened`` (the values it opened at: ``defaults`` with a link's values on top; what
+    ``static()`` draws), ``result`` (last compute result), ``renders`` (count), ``error``
+    (last unexpected error),
     ``moves`` (control changes from outside ``.set()`` that retrain: the learner's, the browser
     slider's rounding of a code value; a position sent back unchanged is none. A lesson run top
     to bottom in the browser has 0: tests/browser/test_lessons_in_lab.py reads it).
@@ -553,14 +557,16 @@ class Dashboard:
         self._expect: dict[str, tuple[int, object]] = {}
         self._from_link: dict[str, str] = {}    # key -> the status line's words for its link value
         self._quiet = False
-        merged = {**initial, **(asked or {})}
-        for key, widget in self.controls.items():
-            self._put(key, merged.get(key, widget.value))
+        for key, widget in self.controls.items():      # the code's values (held as shown)
+            self._put(key, initial.get(key, widget.value))
+        self.defaults = self.values()
+        for key, value in (asked or {}).items():          # then a shared link's on top
+            self._put(key, value)
         for key, value in (asked or {}).items():
             mine = initial.get(key, value)  # a value the notebook's own code asked for instead
             self._from_link[key] = f"{key} = {_show(value)}" + (
                 f" (the notebook's code asked for {_show(mine)})" if mine != value else "")
-        self.defaults = self.values()
+        self.opened = self.values()
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi * PIXEL_RATIO,
                              layout="constrained")
         FigureCanvasAgg(self.figure)
@@ -613,9 +619,10 @@ class Dashboard:
         self._render_safely(reraise=True)
 
     def static(self) -> Figure:
-        """The figure at the default settings (for read-along: display it before the widget)."""
-        if self.values() != self.defaults or self.result is None:
-            self.set(**self.defaults)
+        """The figure at the settings the dashboard opened with, ``opened`` (for read-along:
+        display it before the widget; a shared link's values, or else the defaults)."""
+        if self.values() != self.opened or self.result is None:
+            self.set(**self.opened)
         return self.figure
 
     def close(self) -> None:
