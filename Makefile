@@ -86,5 +86,7 @@ bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: s
 lint: setup  ## ruff on every Python file (notebooks excluded in pyproject.toml); CI runs it first
 	$(VENV)/bin/ruff check wdlib tests benchmarks tools
 
-clean:
-	rm -rf $(VENV) $(VENV7) $(SITE) assignments .pytest_cache
+# The class's work in assignments/ (submitted, autograded, feedback, grades.csv, gradebook.db) stays.
+clean:  ## remove the environments, the site and the generated course
+	rm -rf $(VENV) $(VENV7) $(SITE) .pytest_cache \
+		assignments/source assignments/release assignments/instructor assignments/nbgrader_config.py

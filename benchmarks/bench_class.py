@@ -14,7 +14,8 @@ imports, the dashboard and the drags.
     python benchmarks/bench_class.py [--learners 8 16] [--seconds 20] [--dashboard weight_decay]
                                      [--kernels]
 
-The default dashboard is the heaviest retrain per move (`bench_live.py`: weight_decay). Bounded
+The default dashboard, weight_decay, is lesson 02's; the heaviest retrain per move is lesson 09's
+`normalized` (`bench_live.py`; README's speed table reports both: `--dashboard normalized`). Bounded
 time: about (seconds + start-up) per N. Asserts nothing; the machine's load is printed.
 """
 
