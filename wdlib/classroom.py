@@ -120,14 +120,21 @@ def launch_line(notebook: str) -> str:
 def bootstrap_source() -> str:
     """The first code cell of each lesson: installs wdlib only where it is missing (Colab, a
     bare JupyterHub); a no-op with no output wherever wdlib is installed (locally, Binder,
-    nbval). From the clone when the notebook sits in one (nbgitpuller), else from REPO_URL."""
+    nbval). From the clone when the notebook sits in one (nbgitpuller), else from REPO_URL. Where
+    site-packages is not writable pip installs per user, into a folder the running kernel did not
+    have on its path when it started (it did not exist yet): it is added, no restart needed."""
     return (
         "# Setup for Colab or a bare JupyterHub: installs wdlib only if it is missing.\n"
         "import importlib.util, os, subprocess, sys\n"
         "if importlib.util.find_spec(\"wdlib\") is None:\n"
         f"    src = \"..\" if os.path.isdir(\"../wdlib\") else \"git+{REPO_URL}@{BRANCH}\"\n"
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", src],"
-        " check=True)")
+        " check=True)\n"
+        "    import importlib, site             # pip may fall back to a per-user install:"
+        " importable now\n"
+        "    if site.ENABLE_USER_SITE:\n"
+        "        site.addsitedir(site.getusersitepackages())\n"
+        "    importlib.invalidate_caches()")
 
 
 def classroom_cells(notebook: str) -> list[dict]:
