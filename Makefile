@@ -89,4 +89,4 @@ lint: setup  ## ruff on every Python file (notebooks excluded in pyproject.toml)
 # The class's work in assignments/ (submitted, autograded, feedback, grades.csv, gradebook.db) stays.
 clean:  ## remove the environments, the site and the generated course
 	rm -rf $(VENV) $(VENV7) $(SITE) .pytest_cache \
-		assignments/source assignments/release assignments/instructor assignments/nbgrader_config.py
+		assignments/source assignments/release assignments/instructor

@@ -35,11 +35,14 @@ CHECK = """
 from wdlib.live import framework as _framework
 _linked = [v for v in list(globals().values()) if isinstance(v, _framework.Dashboard)
            and _framework._catalog_name(v) == {name!r}]
+assert _linked, "no {name} dashboard kept in a variable: nothing to check"
 for _d in _linked:
     assert _d.link_error is None, _d.link_error
     assert _d.opened != _d.defaults, "the link changed nothing"
     assert _d.values() == _d.opened, ("the lesson's cells moved the linked dashboard", _d.values())
+    assert "set by the link" in _d.status.value, ("the link's note is gone", _d.status.value)
 """
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def far_query(name: str) -> str:
@@ -76,8 +79,10 @@ async def run_with_link(path: Path, name: str, query: str) -> str | None:
     try:
         await client.async_execute(env={**os.environ, "QUERY_STRING": query.lstrip("?")})
     except CellExecutionError as err:
-        lines = [line for line in str(err).splitlines() if line.strip()]
+        lines = [line for line in ANSI.sub("", str(err)).splitlines() if line.strip()]
         return "\n".join(lines[-4:])
+    except Exception as err:          # a timeout, a dead kernel: named, not the whole test aborted
+        return f"{type(err).__name__}: {err}"
     return None
 
 

@@ -140,6 +140,10 @@ def test_values_from_a_link_are_said_and_which_code_values_they_replaced(monkeyp
     assert "set by the link: n = 40 (the notebook" in plain(d.status.value)
     d.set(n=50)                                             # n is no longer the link's
     assert "set by the link: mode = 'b', lr = 0.01 ·" in plain(d.status.value)
+    d.set(**d.opened)                  # a lesson cell puts the dashboard back as it opened
+    assert ("set by the link: n = 40 (the notebook's code asked for 30), mode = 'b', "
+            "lr = 0.01") in plain(d.status.value)
+    d.set(n=50)
     d.controls["mode"].value = "a"                          # the learner moves: mode is theirs
     assert "set by the link: lr = 0.01 ·" in plain(d.status.value)
     d.controls["lr"].value = 0.1

@@ -122,7 +122,8 @@ def bootstrap_source() -> str:
     bare JupyterHub); a no-op with no output wherever wdlib is installed (locally, Binder,
     nbval). From the clone when the notebook sits in one (nbgitpuller), else from REPO_URL. Where
     site-packages is not writable pip installs per user, into a folder the running kernel did not
-    have on its path when it started (it did not exist yet): it is added, no restart needed."""
+    have on its path when it started (it did not exist yet): it is put where a restart would put
+    it (before site-packages, so a dependency pip upgraded per user wins), no restart needed."""
     return (
         "# Setup for Colab or a bare JupyterHub: installs wdlib only if it is missing.\n"
         "import importlib.util, os, subprocess, sys\n"
@@ -130,10 +131,11 @@ def bootstrap_source() -> str:
         f"    src = \"..\" if os.path.isdir(\"../wdlib\") else \"git+{REPO_URL}@{BRANCH}\"\n"
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", src],"
         " check=True)\n"
-        "    import importlib, site             # pip may fall back to a per-user install:"
-        " importable now\n"
-        "    if site.ENABLE_USER_SITE:\n"
-        "        site.addsitedir(site.getusersitepackages())\n"
+        "    import importlib, site   # pip may fall back to a per-user install: use it now,\n"
+        "    user = site.getusersitepackages()   # before site-packages, as a restart would\n"
+        "    if site.ENABLE_USER_SITE and user not in sys.path:\n"
+        "        at = [i for i, p in enumerate(sys.path) if p.endswith(\"-packages\")]\n"
+        "        sys.path.insert(at[0] if at else len(sys.path), user)\n"
         "    importlib.invalidate_caches()")
 
 

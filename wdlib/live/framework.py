@@ -48,8 +48,9 @@ a page's URL query to the kernel as ``QUERY_STRING``; a dashboard whose name is 
 ``dashboard`` opens at the query's values (``parse_query``: text converted per control, never
 evaluated, then the same checks as ``Dashboard(**values)``; numbers in plain ASCII decimal or
 scientific form, each key once). They win over the values the notebook's code passed; the status
-line names them ("set by the link: ...", with any code value replaced), each until code sets it
-or the learner moves it. A bad link opens the defaults and shows the same message
+line names them ("set by the link: ...", with any code value replaced), each until code sets
+another value (putting the link's back, ``set(**dash.opened)``, says it again) or the learner
+moves it. A bad link opens the defaults and shows the same message
 ``Dashboard(**values)`` would raise in the status line, until a control moves. (Voilà's
 default, a kernel started per page, sets ``QUERY_STRING``; a pre-heated kernel pool does not.)
 
@@ -556,6 +557,7 @@ class Dashboard:
         # key -> (the position the browser will round a value to, that value)
         self._expect: dict[str, tuple[int, object]] = {}
         self._from_link: dict[str, str] = {}    # key -> the status line's words for its link value
+        self._link_words: dict[str, tuple[object, str]] = {}  # key -> (link value, its words)
         self._quiet = False
         for key, widget in self.controls.items():      # the code's values (held as shown)
             self._put(key, initial.get(key, widget.value))
@@ -566,6 +568,7 @@ class Dashboard:
             mine = initial.get(key, value)  # a value the notebook's own code asked for instead
             self._from_link[key] = f"{key} = {_show(value)}" + (
                 f" (the notebook's code asked for {_show(mine)})" if mine != value else "")
+            self._link_words[key] = (self._values[key], self._from_link[key])
         self.opened = self.values()
         self.figure = Figure(figsize=self.figsize, dpi=self.dpi * PIXEL_RATIO,
                              layout="constrained")
@@ -670,7 +673,13 @@ class Dashboard:
         finally:
             self._quiet = False
         held = self._values[key] = widget.value
-        self._from_link.pop(key, None)
+        link_value, words = self._link_words.get(key, (None, None))
+        if words is not None and held == link_value:   # code put the link's value back
+            self._from_link[key] = words
+            self._from_link = {k: self._from_link[k] for k in self._link_words  # link's order
+                               if k in self._from_link}
+        else:
+            self._from_link.pop(key, None)
         if held == value:
             self._position_note(key)
             return
