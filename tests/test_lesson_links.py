@@ -10,6 +10,7 @@ The notebooks run two at a time (one kernel each, ~2-3 min on 2 cores)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
 from pathlib import Path
@@ -45,6 +46,7 @@ for _d in _linked:
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+@functools.cache
 def far_query(name: str) -> str:
     """``?dashboard=name&...`` with every control at the far end of its range."""
     d = live.catalog()[name]()

@@ -119,11 +119,24 @@ def _batch(**hypers) -> int | None:
     return _checks.batch_size(**flat)
 
 
-def _decay_at(h, step, label):
-    """A weight decay's value at ``step``; a schedule's value is checked (>= 0) every step."""
+def _checked_schedule(h, name):
+    """``h`` with a schedule's value checked (>= 0) at every step it is used: a negative value
+    later in a run would grow the weights (a decay) or turn the step around (an lr, η_t). The
+    error names the step: ``weight_decay(3) must be >= 0, got -0.05``. Numbers pass through."""
     if not callable(h):
         return h
-    return _checks.nonnegative(f"{label}({step})", h(step))
+
+    def at(step):
+        return _checks.nonnegative(f"{name}({step})", h(step))
+
+    return at
+
+
+def _checked_decay(wd):
+    """λ (a number, schedule or dict of them) with each schedule checked as it is used."""
+    if isinstance(wd, Mapping):
+        return {k: _checked_schedule(v, f"weight_decay[{k!r}]") for k, v in wd.items()}
+    return _checked_schedule(wd, "weight_decay")
 
 
 def _is_zero(h) -> bool:
@@ -266,6 +279,7 @@ def add_decayed_weights(weight_decay=0.0, mask=None) -> Optimizer:
     mask = _mask(mask)
     K = _batch(weight_decay=wd)
     off = _is_zero(wd)  # no decay at all: pass the gradient through
+    checked = _checked_decay(wd)
 
     def update(grads, state, params=None):
         if off:
@@ -277,12 +291,12 @@ def add_decayed_weights(weight_decay=0.0, mask=None) -> Optimizer:
             raise ValueError("params must be given to update() when weight_decay is not 0")
         decayed = _masked_keys(mask, params)
         step = state.count
-        if not isinstance(wd, Mapping):               # one value for every key, once a step
-            shared = _decay_at(wd, step, "weight_decay")
+        if not isinstance(checked, Mapping):          # one value for every key, once a step
+            shared = at_step(checked, step)
         out = {}
         for k, g in grads.items():
-            lam = (_decay_at(wd.get(k, 0.0), step, f"weight_decay[{k!r}]")  # absent: 0
-                   if isinstance(wd, Mapping) else shared)
+            lam = (at_step(checked.get(k, 0.0), step)  # absent: 0
+                   if isinstance(checked, Mapping) else shared)
             if _is_zero(lam) or (decayed is not None and k not in decayed):
                 out[k] = g
                 continue
@@ -506,27 +520,6 @@ def _paper_hypers(lr, weight_decay, multiplier):
     return lr, wd, multiplier
 
 
-def _checked_multiplier(eta, name="multiplier"):
-    """η_t (or the paper's α) as the paper's optimizers use it: a schedule is checked (>= 0) at
-    every step, as an lr schedule is, since a negative η_t would turn both the step and the
-    decay around."""
-    if not callable(eta):
-        return eta
-
-    def at(step):
-        return _checks.nonnegative(f"{name}({step})", eta(step))
-
-    return at
-
-
-def _checked_decay(wd):
-    """λ (a number, schedule or dict of them) with each schedule checked (>= 0) before the
-    paper's optimizers multiply it by η_t, so an error quotes the schedule's own value."""
-    if isinstance(wd, Mapping):
-        return {k: _checked_multiplier(v, f"weight_decay[{k!r}]") for k, v in wd.items()}
-    return _checked_multiplier(wd, "weight_decay")
-
-
 def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Optimizer:
     """SGD with decoupled weight decay (Loshchilov & Hutter, Algorithm 1)::
 
@@ -537,10 +530,11 @@ def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Opti
     ``sgdw(lr, weight_decay=lr·λ)`` is ``sgd(lr, weight_decay=λ)``; with momentum they differ.
     """
     lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
-    checked = _checked_multiplier(eta)
-    parts = (scale(_times(_checked_multiplier(lr, "lr"), checked)),  # η_t·α·g
+    checked = _checked_schedule(eta, "multiplier")
+    parts = (scale(_times(_checked_schedule(lr, "lr"), checked)),  # η_t·α·g
              trace(momentum),                          # m_t = μ·m_{t−1} + η_t·α·g_t
              add_decayed_weights(_times(_checked_decay(wd), checked), mask),  # m_t + η_t·λ·θ
+             # (λ checked before the product: an error quotes the schedule's own value)
              scale(-1.0))                              # descend
     return _named(*parts, hyperparams=dict(lr=lr, momentum=parts[1].hyperparams["momentum"],
                                            weight_decay=wd, multiplier=eta,
@@ -561,9 +555,9 @@ def adamw_paper(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-5,
     lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
     adam_dir = scale_by_adam(b1, b2, eps)
     parts = (adam_dir,                                 # m̂ / (√v̂ + ε)
-             scale(_checked_multiplier(lr, "lr")),     # α·m̂ / (√v̂ + ε)
+             scale(_checked_schedule(lr, "lr")),     # α·m̂ / (√v̂ + ε)
              add_decayed_weights(wd, mask),            # ... + λ·θ
-             scale(_times(-1.0, _checked_multiplier(eta))))  # −η_t·(...)
+             scale(_times(-1.0, _checked_schedule(eta, "multiplier"))))  # −η_t·(...)
     return _named(*parts, hyperparams=dict(lr=lr, **{k: v for k, v in adam_dir.hyperparams.items()
                                                      if k != "K"},
                                            weight_decay=wd, multiplier=eta,

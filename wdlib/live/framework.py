@@ -564,7 +564,6 @@ class Dashboard:
         self.defaults = self.values()
         for key, value in (asked or {}).items():          # then a shared link's on top
             self._put(key, value)
-        for key, value in (asked or {}).items():
             mine = initial.get(key, value)  # a value the notebook's own code asked for instead
             self._from_link[key] = f"{key} = {_show(value)}" + (
                 f" (the notebook's code asked for {_show(mine)})" if mine != value else "")
