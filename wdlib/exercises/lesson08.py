@@ -29,6 +29,8 @@ ADAMW_HINTS = {
     "no_bias_correction": "no bias correction: divide m by (1 − b1^t) and v by (1 − b2^t) "
                           "(t starts at 1)",
     "eps_inside": "eps inside the square root: PyTorch divides by √v̂ + eps",
+    "no_eps": "eps is missing: divide by √v̂ + eps (eps = 1e-8 matters where the gradients, "
+              "and so √v̂, are tiny)",
     "no_decay": "no decay at all: AdamW shrinks the weights by (1 − lr·wd) each step",
     "m_undamped": "m is wrong: m = b1·m + (1 − b1)·g (the new gradient is weighted by 1 − b1)",
     "v_undamped": "v is wrong: v = b2·v + (1 − b2)·g² (the new squared gradient is weighted by "
@@ -41,6 +43,7 @@ ADAMW_HINTS = {
     "returned_hats": "w is right, but you returned the bias-corrected m̂ and v̂: return the "
                      "moments m and v themselves (the state the next step starts from)",
 }
+ADAMW_HINTS["t_minus_one"] = ADAMW_HINTS["t_off_by_one"]   # t − 1 where t > 1 (one text)
 
 FIXED_POINT_HINTS = {
     "adamw_like_l2": "your AdamW point is the Adam + L2 one: in AdamW only the data gradient goes "
@@ -66,7 +69,7 @@ B1, B2, EPS = 0.9, 0.999, 1e-8
 
 def _adam_step(w, g, m, v, t, lr, wd, *, coupled=False, lr_decay=True, shrink_new=False,
                bias_correct=True, eps_inside=False, m_damp=True, v_damp=True, v_abs=False,
-               t_shift=0, sqrt=True):
+               t_shift=0, sqrt=True, eps=EPS):
     """The reference and its typical mistakes, one switch each."""
     g = g + wd * w if coupled else g
     m = B1 * m + ((1 - B1) if m_damp else 1.0) * g
@@ -75,7 +78,7 @@ def _adam_step(w, g, m, v, t, lr, wd, *, coupled=False, lr_decay=True, shrink_ne
     m_hat = m / (1 - B1**tt) if bias_correct else m
     v_hat = v / (1 - B2**tt) if bias_correct else v
     root = np.sqrt if sqrt else (lambda x: x)
-    step = m_hat / (root(v_hat + EPS) if eps_inside else root(v_hat) + EPS)
+    step = m_hat / (root(v_hat + eps) if eps_inside else root(v_hat) + eps)
     if coupled:
         return {"w": w - lr * step, "m": m, "v": v}
     decay = lr * wd if lr_decay else wd
@@ -123,16 +126,16 @@ def _adamw_mistakes(*args):
     t = args[4]
     out = {"coupled": s(coupled=True), "decay_without_lr": s(lr_decay=False),
            "shrink_new": s(shrink_new=True), "no_bias_correction": s(bias_correct=False),
-           "eps_inside": s(eps_inside=True), "no_decay": _adam_step(*args[:6], 0.0),
+           "eps_inside": s(eps_inside=True), "no_eps": s(eps=0.0),
+           "no_decay": _adam_step(*args[:6], 0.0),
            "m_undamped": s(m_damp=False), "v_undamped": s(v_damp=False), "v_abs": s(v_abs=True),
            "no_sqrt": s(sqrt=False), "decay_plus": _adam_step(*args[:6], -args[6])}
     ref = s()
     out["returned_hats"] = {"w": ref["w"], "m": ref["m"] / (1 - B1**t),
                             "v": ref["v"] / (1 - B2**t)}
-    for shift in (1, -1):
-        if t + shift >= 1:
-            out["t_off_by_one"] = s(t_shift=shift)
-            break
+    out["t_off_by_one"] = s(t_shift=1)
+    if t > 1:                                   # t − 1 at t = 1 divides by 0: _adamw_form
+        out["t_minus_one"] = s(t_shift=-1)
     return out
 
 
