@@ -111,6 +111,29 @@ def test_angle_nan_in_any_form_gets_the_clip_hint():
         assert not ok and "np.clip(cos, -1, 1)" in line, line
 
 
+def test_angle_without_clip_is_refused_in_every_usual_form():
+    """The prompt says to clip the cosine; an answer that does not was accepted when its form
+    of the cosine happened to round to exactly −1 on the 180° case (u@v/‖u‖/‖v‖: NaN-free there,
+    NaN on other inputs): simulated class."""
+    norm = np.linalg.norm
+    forms = [lambda u, v: u @ v / (norm(u) * norm(v)), lambda u, v: u @ v / norm(u) / norm(v),
+             lambda u, v: (u / norm(u)) @ (v / norm(v)),
+             lambda u, v: np.dot(u, v) / np.sqrt(np.sum(u**2) * np.sum(v**2)),
+             lambda u, v: np.sum(u * v) / (np.sqrt(np.sum(u * u)) * np.sqrt(np.sum(v * v)))]
+    for form in forms:
+        for order in (list, sorted):
+            def no_clip(a, b, form=form, order=order):
+                u, v = (np.concatenate([np.ravel(d[k]) for k in order(a)]) for d in (a, b))
+                with np.errstate(invalid="ignore"):
+                    return np.degrees(np.arccos(form(u, v)))
+            ok, line = run(L.check_angle, no_clip)
+            assert not ok and "np.clip(cos, -1, 1)" in line, line
+            ok, line = run(L.check_angle, lambda a, b, f=form, o=order: np.degrees(np.arccos(
+                np.clip(f(*(np.concatenate([np.ravel(d[k]) for k in o(a)]) for d in (a, b))),
+                        -1, 1))))
+            assert ok, line
+
+
 def test_norm_hints_name_the_clipped_gradients_readably():
     """A wrong norm with right gradients was described with the checker's internal keys:
     "'norm' is wrong ('grad:W1', 'grad:b1', ... are right)"."""

@@ -218,6 +218,9 @@ def check_angle(fn: Callable, *, grade: bool = False):
         cases.append((g, clipping.clip_by_value(g, c)))
     g = _grads(rng, 1.0)
     cases.append((g, {k: -v for k, v in g.items()}))               # opposite: 180°
+    # 180° again, scaled: without np.clip, rounding puts the cosine below −1 (arccos: NaN) in
+    # every usual form on one of the two (u@v/(‖u‖‖v‖), u@v/‖u‖/‖v‖, (u/‖u‖)@(v/‖v‖), ...)
+    cases.append(({k: 0.3 * v for k, v in g.items()}, {k: -3.0 * v for k, v in g.items()}))
     return check("angle", fn, _ref_angle, cases, mistakes=_angle_mistakes, hints=ANGLE_HINTS,
                  form_hint=_angle_form, rtol=1e-6, atol=1e-6, grade=grade)
 
