@@ -163,3 +163,10 @@ def test_torch_clip_grad_norm_is_accepted():
     ok, line = run(L.check_clip_by_norm, lambda g, m: (_clip()(g, m)[0],
                                                        torch.tensor([_norm(g), 1.0])))
     assert not ok and "the norm must be one number" in line and "(2,)" in line, line
+
+
+def test_clip_by_norm_says_how_many_values_came_back():
+    """(clipped, norm, coef) was told 'return a pair (clipped grads, norm), got tuple', which a
+    tuple of three is (simulated class); the pair is read as every other checker's outputs."""
+    ok, line = run(L.check_clip_by_norm, lambda g, m: (*_clip()(g, m), 1.0))
+    assert not ok and "got 3 values" in line, line

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from wdlib import clipping
-from wdlib.exercises._core import WrongForm, _refuse_iterator, assert_form, check, size_of
+from wdlib.exercises._core import WrongForm, assert_form, check, outputs, size_of
 
 __all__ = ["check_clip_by_norm", "check_clip_by_value", "check_angle", "assert_clip_by_norm",
            "assert_clip_by_value", "assert_angle"]
@@ -117,10 +117,8 @@ def _norm_convert(got):
     if isinstance(got, Mapping):
         raise WrongForm("return a pair (clipped grads, norm), not only the dict: like torch's "
                         "clip_grad_norm_, also return the norm")
-    _refuse_iterator(got, "your answer")
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        raise WrongForm(f"return a pair (clipped grads, norm), got {type(got).__name__}")
-    clipped, norm = got
+    pair = outputs("clipped", "norm", what="a pair (clipped grads, norm)")(got)
+    clipped, norm = pair["clipped"], pair["norm"]
     if isinstance(norm, Mapping) and not isinstance(clipped, Mapping):
         raise WrongForm("outputs swapped? return (clipped, norm): the dict first, then the norm")
     if not isinstance(clipped, Mapping):
