@@ -41,6 +41,9 @@ MOM_MISTAKES = [
     (_mom(out="no_lr"), "no_lr"),
     (lambda *a: np.cumsum(_mom()(*a), axis=0), "positions"),
     (lambda G, lr, b, d: -lr * G, "plain_sgd"),
+    # found by the simulated class: these two were only described ('33 of 36 entries differ')
+    (_mom(new=lambda b, d: d), "damp_swapped"),
+    (lambda G, lr, b, d: -lr * G + b * _mom()(G, lr, b, d), "nesterov"),
 ]
 test_mom_correct = accepts(L.check_momentum_updates, MOM_CORRECT)
 test_mom_mistakes = names(L.check_momentum_updates, L.MOMENTUM_HINTS, MOM_MISTAKES)
@@ -69,6 +72,9 @@ COS_MISTAKES = [
     (_cos(sign=-1.0), "upside_down"),
     (lambda t, b, T, lo: np.where(np.asarray(t) > T, 0.0, _cos()(t, b, T, lo)), "zero_after"),
     (lambda t, b, T, lo: lo + (b - lo) * np.cos(np.pi * np.minimum(t, T) / T), "no_half"),
+    # off by one step (simulated class: only described, '54 of 108 entries differ')
+    (lambda t, b, T, lo: _cos()(np.asarray(t) + 1, b, T, lo), "t_plus_one"),
+    (lambda t, b, T, lo: _cos()(t, b, T - 1, lo), "T_minus_one"),
 ]
 test_cos_correct = accepts(L.check_cosine_lr, COS_CORRECT)
 test_cos_mistakes = names(L.check_cosine_lr, L.COSINE_HINTS, COS_MISTAKES)

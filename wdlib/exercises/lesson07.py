@@ -35,6 +35,10 @@ MOMENTUM_HINTS = {
                  "at each step",
     "plain_sgd": "no momentum: this is plain SGD, −lr·g; keep a buffer buf = β·buf + "
                  "(1 − dampening)·g",
+    "damp_swapped": "dampening the other way round: the new gradient enters as "
+                    "(1 − dampening)·g, not dampening·g",
+    "nesterov": "that is Nesterov's momentum, a step along g + β·buf: plain momentum "
+                "(nesterov=False) changes the parameters by −lr·buf",
 }
 
 COSINE_HINTS = {
@@ -49,7 +53,10 @@ COSINE_HINTS = {
     "upside_down": "the cosine is upside down: at t = 0 the lr must be base, at t = total_steps "
                    "min_value",
     "zero_after": "after total_steps the lr must stay at min_value, not drop to 0",
+    "t_plus_one": "off by one step: the lr is base at t = 0 and reaches min_value at "
+                  "t = total_steps; use min(t, T)/T (no t + 1, no T − 1)",
 }
+COSINE_HINTS["T_minus_one"] = COSINE_HINTS["t_plus_one"]     # the same slip, one text
 
 
 # --------------------------------------------------------------------------- references
@@ -109,7 +116,9 @@ def _momentum_mistakes(grads, lr, mu, tau):
             "adam_style": _momentum(grads, lr, mu, tau, adam_style=True),
             "no_dampening": _momentum(grads, lr, mu, 0.0),
             "buffer": buf, "sign": -ref, "no_lr": -buf,
-            "positions": np.cumsum(ref, axis=0), "plain_sgd": -lr * grads}
+            "positions": np.cumsum(ref, axis=0), "plain_sgd": -lr * grads,
+            "damp_swapped": _momentum(grads, lr, mu, 1.0 - tau),
+            "nesterov": -lr * grads + mu * ref}
 
 
 def check_momentum_updates(fn: Callable, *, grade: bool = False):
@@ -127,7 +136,9 @@ def _cosine_mistakes(t, base, T, lo):
             "no_div2": lo + (base - lo) * (1 + np.cos(np.pi * frac)),
             "full_period": lo + (base - lo) * (1 + np.cos(2 * np.pi * frac)) / 2,
             "upside_down": lo + (base - lo) * (1 - np.cos(np.pi * frac)) / 2,
-            "zero_after": np.where(t > T, 0.0, _ref_cosine_lr(t, base, T, lo))}
+            "zero_after": np.where(t > T, 0.0, _ref_cosine_lr(t, base, T, lo)),
+            "t_plus_one": _ref_cosine_lr(t + 1, base, T, lo),
+            "T_minus_one": _ref_cosine_lr(t, base, T - 1, lo)}
 
 
 def check_cosine_lr(fn: Callable, *, grade: bool = False):
