@@ -123,6 +123,7 @@ ES_MISTAKES = [
     (_es(kept=False), "inverted"),
     (_es(order=slice(None, None, -1)), "ascending"),
     (_es(T_shift=-1), "off_by_one"),
+    (_es(T_shift=1), "off_by_one_after"),        # T + 1 was only described (simulated class)
     (_es(scale=len), "textbook"),
     (_es(e_of=lambda X: _e(X, center=False)), "not_centered"),
     (_es(e_of=lambda X: _e(X, ddof=1)), "ddof"),

@@ -61,6 +61,7 @@ EARLY_STOP_HINTS = {
                   "multiplied T times by (1 − lr·e_j)",
     **_CONVENTION,
 }
+EARLY_STOP_HINTS["off_by_one_after"] = EARLY_STOP_HINTS["off_by_one"]   # T + 1: one text
 
 
 # --------------------------------------------------------------------------- references
@@ -195,6 +196,7 @@ def _early_mistakes(X, lr, T):
             "inverted": e * (1.0 - (1.0 - lr * e) ** T) / (1.0 - lr * e) ** T,
             "ascending": _early_lam(e, lr, T)[::-1],
             "off_by_one": _early_lam(e, lr, T - 1) if T > 1 else _early_lam(e, lr, T + 1),
+            "off_by_one_after": _early_lam(e, lr, T + 1),
             **_convention_mistakes(X, lambda v: _early_lam(v, lr, T))}
 
 
