@@ -119,3 +119,7 @@ def test_backprop_may_overwrite_zs_and_g_but_not_the_weights():
     for fn in [reversed_in_place, scaled_weights]:
         ok, line = run(L.check_backprop_tanh, fn)
         assert not ok and "modified its input `Ws` in place" in line, line
+    # the fix named a list's own remedy (it said 'e.g. x = x.copy()', with a name x it does not
+    # have and a .copy() that still shares the arrays): simulated class
+    ok, line = run(L.check_backprop_tanh, reversed_in_place)
+    assert "Ws[::-1] instead of Ws.reverse()" in line and "x = x.copy()" not in line, line

@@ -840,9 +840,15 @@ def _mutated(fn, i: int, value) -> str:
     if isinstance(value, np.ndarray) and name:
         return MUTATED.format(name=name)
     what = f"`{name}`" if name else f"no. {i + 1}"
-    how = ("build a new dict (a dict's .copy() still shares its arrays), e.g. "
-           "{k: ... for k, v in params.items()}" if isinstance(value, Mapping)
-           else "e.g. x = x.copy(), or build a new array")
+    x = name or "x"
+    if isinstance(value, Mapping):
+        how = ("build a new dict (a dict's .copy() still shares its arrays), e.g. "
+               "{k: ... for k, v in params.items()}")
+    elif isinstance(value, list):
+        how = (f"build a new list, e.g. {x}[::-1] instead of {x}.reverse(), "
+               f"list({x}) + [...] instead of {x}.append(...)")
+    else:
+        how = f"e.g. {x} = {x}.copy(), or build a new array"
     return f"your function modified its input {what} in place: work on a copy ({how})"
 
 
