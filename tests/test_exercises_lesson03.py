@@ -109,3 +109,12 @@ def test_max_norm_every_column_rescaled_is_named_with_a_zero_column_kept():
                     (lambda W, c: W * np.minimum(1, c**2 / safe(W) ** 2), "squared")]:
         ok, line = run(L.check_max_norm, fn)
         assert not ok and L.MAX_NORM_HINTS[key] in line, line
+
+
+def test_a_small_eps_is_among_the_causes_a_float32_sized_gap_suggests():
+    """A float64 max-norm dividing by ‖w‖ + 1e-6 (torch's clip_grad_norm_ habit) misses by 6e-7
+    (relative): the hint blamed float32 alone, which this answer never used (simulated class)."""
+    ok, line = run(L.check_max_norm, lambda W, c: W * np.minimum(
+        1.0, c / (np.linalg.norm(W, axis=0) + 1e-6)))
+    assert not ok and "float32" in line and "add an eps" in line, line
+

@@ -39,6 +39,11 @@ ANGLE_MISTAKES = [
     (lambda a, b: np.cos(_arccos(a, b)), "cosine"),
     (lambda a, b: np.ravel(a) @ np.ravel(b), "unnormalized"),
     (lambda a, b: np.linalg.norm(np.ravel(b) - np.ravel(a)) / np.linalg.norm(a), "relative_step"),
+    # an eps added "to be safe" (simulated class): + 1e-12 was told it looked like float32's
+    # rounding, + 1e-8 got only '1.057 × the expected value'
+    *[((lambda a, b, e=e: np.arccos(np.clip(np.ravel(a) @ np.ravel(b) / (
+        np.linalg.norm(a) * np.linalg.norm(b) + e), -1, 1))), f"eps:{e:g}")
+      for e in (1e-6, 1e-8, 1e-10, 1e-12)],
 ]
 test_angle_correct = accepts(L.check_angular_step, ANGLE_CORRECT)
 test_angle_mistakes = names(L.check_angular_step, L.ANGLE_HINTS, ANGLE_MISTAKES)

@@ -20,6 +20,7 @@ from wdlib.exercises._core import WrongForm, _as_numbers, assert_form, check
 __all__ = ["check_angular_step", "check_equilibrium_angle", "check_equilibrium_norm",
            "assert_angular_step", "assert_equilibrium_angle", "assert_equilibrium_norm"]
 
+_EPSILONS = (1e-6, 1e-8, 1e-10, 1e-12)
 ANGLE_HINTS = {
     "degrees": "that is in degrees: return radians (np.arccos / np.arctan2 give radians)",
     "cosine": "that is the cosine of the angle: take the arccos (or better, 2·atan2 of the "
@@ -27,6 +28,11 @@ ANGLE_HINTS = {
     "unnormalized": "you forgot to normalize: divide the dot product by both norms",
     "relative_step": "that is ‖w_new − w_old‖ / ‖w_old‖, the relative step: the angle ignores "
                      "the change of length",
+    # an eps a learner adds "to be safe", ‖a‖‖b‖ + eps: one text for each size of eps
+    **{f"eps:{e:g}": "an eps added to the norms moves the cosine, and near cos = 1 (a tiny "
+                     "angle, 1 − cos ≈ θ²/2) arccos magnifies that: divide by the norms alone "
+                     "(they are not 0), or use 2·atan2(‖â − b̂‖, ‖â + b̂‖)"
+       for e in _EPSILONS},
 }
 EQ_ANGLE_HINTS = {
     "small_d": "that is √(2·d), the small-d approximation: give the exact angle, "
@@ -106,8 +112,11 @@ def _scalar(got):
 def _angle_mistakes(w_old, w_new):
     a, b = np.ravel(w_old), np.ravel(w_new)
     cos = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+    norms = np.linalg.norm(a) * np.linalg.norm(b)
     return {"degrees": np.degrees(_ref_angular_step(w_old, w_new)), "cosine": cos,
-            "unnormalized": a @ b, "relative_step": np.linalg.norm(b - a) / np.linalg.norm(a)}
+            "unnormalized": a @ b, "relative_step": np.linalg.norm(b - a) / np.linalg.norm(a),
+            **{f"eps:{e:g}": np.arccos(np.clip(a @ b / (norms + e), -1, 1))
+               for e in _EPSILONS}}
 
 
 def check_angular_step(fn: Callable, *, grade: bool = False):
