@@ -59,6 +59,9 @@ EQ_ANGLE_MISTAKES = [
     (lambda o, lr, lam: np.tan(_eq_angle(o, lr, lam)), "tan"),
     (lambda o, lr, lam: np.sqrt(_d(o, lr, lam) * (2 - _d(o, lr, lam))), "no_shrunk_w"),
     (lambda o, lr, lam: _eq_angle("sgd" if o == "sgdw" else "sgdw", lr, lam), "conventions"),
+    # one convention for both optimizers (simulated class: only '0.316 × the expected value')
+    (lambda o, lr, lam: _eq_angle("sgd", lr, lam), "sgdw_like_sgd"),
+    (lambda o, lr, lam: _eq_angle("sgdw", lr, lam), "sgd_like_sgdw"),
 ]
 test_eq_angle_correct = accepts(L.check_equilibrium_angle, EQ_ANGLE_CORRECT)
 test_eq_angle_mistakes = names(L.check_equilibrium_angle, L.EQ_ANGLE_HINTS, EQ_ANGLE_MISTAKES)

@@ -42,6 +42,10 @@ EQ_ANGLE_HINTS = {
                    "tan θ = √(d(2 − d)) / (1 − d)",
     "conventions": "mixed up the conventions: for \"sgd\" (L2) the shrink per step is lr·λ, "
                    "for \"sgdw\" (the paper's) it is λ alone",
+    "sgdw_like_sgd": "your \"sgdw\" angle uses a shrink of lr·λ (PyTorch's convention): the "
+                     "paper's SGDW, w ← (1 − λ)w − lr·g, shrinks by λ alone",
+    "sgd_like_sgdw": "your \"sgd\" angle uses a shrink of λ alone: with L2, w ← (1 − lr·λ)w − "
+                     "lr·g, the decay λ·w is a gradient and is multiplied by lr",
     "degrees": "that is in degrees: return radians (np.arctan and np.arccos give radians)",
 }
 EQ_NORM_HINTS = {
@@ -132,6 +136,8 @@ def _eq_angle_mistakes(optimizer, lr, lam):
     return {"small_d": np.sqrt(2 * d), "tan": np.sqrt(d * (2.0 - d)) / (1.0 - d),
             "no_shrunk_w": np.sqrt(d * (2.0 - d)),
             "conventions": _ref_equilibrium_angle(other, lr, lam),
+            "sgdw_like_sgd": _ref_equilibrium_angle("sgd", lr, lam),
+            "sgd_like_sgdw": _ref_equilibrium_angle("sgdw", lr, lam),
             "degrees": np.degrees(_ref_equilibrium_angle(optimizer, lr, lam))}
 
 
