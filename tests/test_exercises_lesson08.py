@@ -193,3 +193,11 @@ def test_a_float32_answer_much_nearer_a_typical_mistake_is_that_mistake():
     for fn in [all_float32, torch_float32]:
         ok, line = run(L.check_adamw_step, fn)
         assert ok, line
+
+
+def test_a_right_output_in_an_accepted_form_is_called_right():
+    """ε dropped in the AdamW point is accepted, yet beside a wrong Adam + L2 point it was called
+    wrong too ("'adam_l2', 'adamw' are wrong"): the description compared with the reference
+    only. It now compares with the correct form nearest the answer (simulated class)."""
+    ok, line = run(L.check_fixed_points, lambda g, lam: (-g * lam, -np.sign(g) / lam))
+    assert not ok and "'adam_l2' is wrong ('adamw' is right)" in line, line
