@@ -13,6 +13,7 @@ import asyncio
 import functools
 import os
 import re
+import sys
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -25,6 +26,9 @@ from wdlib import live
 from wdlib.live import framework
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import execute_notebooks  # noqa: E402  (tools/: the kernels of this Python)
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(
     (ROOT / "notebooks" / "solutions").glob("*.ipynb"))
 USES = re.compile(r'catalog\(\)\[\\"(\w+)\\"\]')
@@ -77,6 +81,7 @@ async def run_with_link(path: Path, name: str, query: str) -> str | None:
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(CHECK.format(name=name)))
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            kernel_manager_class=execute_notebooks.ThisPythonKernel,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
         await client.async_execute(env={**os.environ, "QUERY_STRING": query.lstrip("?")})
@@ -122,3 +127,21 @@ def test_the_check_catches_a_lesson_that_undoes_the_link(tmp_path, monkeypatch):
     nbformat.write(nb, path)
     err = asyncio.run(run_with_link(path, "polynomial", far_query("polynomial")))
     assert err is not None and "moved the linked dashboard" in err
+
+
+def test_kernels_are_this_python_whatever_kernelspec_is_named_python3(tmp_path, monkeypatch):
+    """A user's (or conda's) kernelspec named python3 for another Python must not run the
+    notebooks here or in `make notebooks`: they would test another environment's wdlib."""
+    import json
+
+    from jupyter_client import AsyncKernelManager
+
+    spec = tmp_path / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps(
+        {"argv": ["/elsewhere/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+         "display_name": "Python 3", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    assert AsyncKernelManager(kernel_name="python3").kernel_spec.argv[0] == "/elsewhere/bin/python"
+    assert execute_notebooks.ThisPythonKernel(kernel_name="python3").kernel_spec.argv[0] == \
+        sys.executable

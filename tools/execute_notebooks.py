@@ -15,16 +15,39 @@ import sys
 import time
 from pathlib import Path
 
+import ipykernel.kernelspec
 import matplotlib
 import matplotlib.ft2font
 import nbformat
+from jupyter_client import AsyncKernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 from nbconvert.preprocessors import ExecutePreprocessor
+from traitlets import default
+
+
+class _ThisPythonSpec(KernelSpecManager):
+    """Every kernel name means an IPython kernel of this Python (what nbval's
+    ``--nbval-current-env`` does): a kernelspec named ``python3`` elsewhere on the machine (a
+    user's, conda's) would run the notebooks in another environment, with another wdlib."""
+
+    def get_kernel_spec(self, kernel_name):
+        return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
+                                      **ipykernel.kernelspec.get_kernel_dict())
+
+
+class ThisPythonKernel(AsyncKernelManager):
+    """The kernel manager for nbclient (``kernel_manager_class=``): kernels of this Python."""
+
+    @default("kernel_spec_manager")
+    def _this_python(self):
+        return _ThisPythonSpec()
 
 
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    ExecutePreprocessor(timeout=120, kernel_name="python3", record_timing=False).preprocess(
+    ExecutePreprocessor(timeout=120, kernel_name="python3", record_timing=False,
+                        kernel_manager_class=ThisPythonKernel).preprocess(
         nb, {"metadata": {"path": str(path.parent)}})
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
