@@ -236,11 +236,13 @@ def test_a_link_naming_no_dashboard_is_an_error_not_silently_the_defaults(named,
 @pytest.mark.parametrize("query, key, reads", [
     ("lam=1e309", "lam", "inf"), ("lam=-1e309", "lam", "-inf"), ("lam=1e-400", "lam", "0"),
     ("l1_ratio=1e-400", "l1_ratio", "0"), ("correlation=0.5e-330", "correlation", "0"),
-    ("c=" + "9" * 400, "c", "inf")])
+    ("c=" + "9" * 400, "c", "inf"), ("lam=2.5e-324", "lam", "4.94066e-324"),
+    ("correlation=-7e-324", "correlation", "-4.94066e-324")])
 def test_a_link_number_beyond_a_floats_range_is_said_not_run_as_0_or_inf(query, key, reads,
                                                                            monkeypatch):
     """l1_ratio=1e-400 (a tiny L1 share) was run as 0 (no L1 at all) without a word, and
-    lam=1e309 was refused as "got inf", a value the link did not write."""
+    lam=1e309 was refused as "got inf", a value the link did not write; below the normal range
+    a float keeps fewer digits (2.5e-324 ran as 5e-324)."""
     d0 = live.catalog()["sparsity"]()
     monkeypatch.setenv("QUERY_STRING", f"dashboard=sparsity&mode=elastic_net&{query}")
     d = live.catalog()["sparsity"]()

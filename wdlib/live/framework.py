@@ -73,6 +73,7 @@ import struct
 import time
 import zlib
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from numbers import Integral, Real
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -399,11 +400,13 @@ def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
 
 def _check_float_range(key: str, text: str, value) -> None:
     """Raise ValueError where a link's decimal number is beyond a float's range: 1e309 reads as
-    inf (said as "got inf"), 1e-400 as 0.0 (run at 0 as if the link had said 0, without a word)."""
+    inf (said as "got inf"), 1e-400 as 0.0 (run at 0 as if the link had said 0, without a word),
+    and below the normal range a float keeps fewer digits (2.5e-324 reads as 5e-324, twice the
+    link's number; a number a float holds reads within a relative 1e-16 of what was written)."""
     if not isinstance(value, float) or "n" in text.lower():     # nan, inf, infinity as written
         return
-    mantissa = re.split("[eE]", text)[0]
-    if np.isinf(value) or (value == 0 and re.search("[1-9]", mantissa)):
+    written = Decimal(text.strip())     # the link's number, exactly (_FLOAT_TEXT's form)
+    if np.isinf(value) or abs(Decimal(value) - written) > abs(written) * Decimal("1e-9"):
         raise ValueError(f"{key} = {_short(text)} is beyond the range of a float (it reads as "
                          f"{value:g}); give a plain number")
 
