@@ -1,4 +1,5 @@
-"""layout.Layout: a model's parameters as two flat groups, and the model's dict as views of them."""
+"""layout.Layout: a model's parameters as flat groups (two, or one), and the model's dict as views
+of them."""
 
 from dataclasses import dataclass
 
@@ -53,6 +54,20 @@ def test_groups_may_be_chosen_but_must_hold_every_parameter_once():
                     {"a": ("W1", "s", "b1", "W2", "g", "x")}):               # not a parameter
         with pytest.raises(ValueError, match="members must hold every parameter key once"):
             layout.Layout(model, 2, members)
+
+
+@pytest.mark.parametrize("K", [None, 2])
+def test_one_group_holds_every_parameter_in_the_models_order(K):
+    model = _Shapes()
+    lead = () if K is None else (K,)
+    params = {k: np.full(lead + s, i, dtype=float) for i, (k, s) in enumerate(model.shapes.items())}
+    lay = layout.Layout(model, K, {layout.ALL: tuple(model.shapes)})
+    groups = lay.group(params)
+    assert list(groups) == [layout.ALL] and groups[layout.ALL].shape == lead + (18,)
+    np.testing.assert_array_equal(groups[layout.ALL][..., :7], np.broadcast_to(
+        [0, 0, 0, 0, 0, 0, 1], lead + (7,)))                                   # W1 (6), then s
+    for k, v in lay.views(groups).items():
+        np.testing.assert_array_equal(v, params[k])
 
 
 def test_finite_per_model_looks_at_every_entry():

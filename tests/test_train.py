@@ -237,3 +237,44 @@ def test_grouped_run_equals_one_array_per_parameter_bit_for_bit(kw):
     rtol = 1e-6 if kw.get("dtype") == "float32" else 1e-14           # sums, reordered
     np.testing.assert_allclose(hg.grad_norm, hk.grad_norm, rtol=rtol)
     np.testing.assert_allclose(hg.penalty, hk.penalty, rtol=rtol)
+
+
+ONE_GROUP_CASES = [
+    dict(optimizer="momentum", lr=10 ** -0.5, val_every=7),          # the slider retrain
+    dict(optimizer="nesterov", lr=0.2, clip="value", clip_threshold=0.05, batch_size=16),
+    dict(optimizer="adam", lr=np.array([1e-2, 3e-2]), seed=np.array([1, 2])),
+    dict(optimizer="adamw", lr=1e-2, dtype="float32"),
+    dict(optimizer="sgd", lr=np.array([0.1, 30.0, 300.0])),          # two of three diverge
+]
+
+
+@pytest.mark.parametrize("kw", ONE_GROUP_CASES)
+def test_one_group_run_equals_two_groups_and_one_array_per_parameter_bit_for_bit(kw):
+    """With nothing acting on the weights alone and record="loss", fit trains on one flat group
+    (layout.ALL); record="all" keeps two groups, an optim.Optimizer object one array per
+    parameter: all three give exactly the same parameters and losses."""
+    from wdlib import layout, optim
+    kw = dict(kw)
+    named = {k: kw.pop(k) for k in ("lr",)}
+    as_object = optim.get(kw["optimizer"], **named, weight_decay=0.0)    # fit's default
+    seen = []
+    real = layout.Layout.__init__
+
+    def spy(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        seen.append(tuple(self.members))
+
+    common = dict(loss="bce", steps=40, **kw)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(layout.Layout, "__init__", spy)
+        runs = [train.fit(NET, MOONS, **named, **common, record="loss"),
+                train.fit(NET, MOONS, **named, **common, record="all"),
+                train.fit(NET, MOONS, **{**common, "optimizer": as_object}, record="loss")]
+    assert seen == [(layout.ALL,), (layout.WEIGHTS, layout.OTHER)]
+    (p1, h1), *others = runs
+    for p, h in others:
+        assert h.diverged_at == h1.diverged_at
+        for k in NET.shapes:
+            assert p[k].dtype == p1[k].dtype and np.array_equal(p[k], p1[k]), k
+        for name in ("train_loss", "val_loss"):
+            np.testing.assert_array_equal(getattr(h, name), getattr(h1, name))

@@ -12,6 +12,10 @@ dict: ``views`` cuts the groups into arrays of the model's shapes without copyin
     model.loss_and_grad(layout.views(groups), X, y)   # the model's keys, views of the groups
     params = layout.ungroup(groups)           # independent arrays again
 
+When nothing acts on the weights alone (no weight decay, no penalty) and the gradient norm is
+not recorded, ``fit`` puts every parameter in one group, ``{"all": ...}``
+(``Layout(model, K, {ALL: tuple(model.shapes)})``): one vector operation per transform.
+
 Every transform ``fit`` builds acts element by element, or on the weights as a whole (the
 penalty on ``weight_keys`` is the penalty on group "W"), so a grouped run does the same
 arithmetic on every number as the per-layer run. Sums over several layers (a penalty's value, a
@@ -25,6 +29,7 @@ from collections.abc import Mapping
 import numpy as np
 
 WEIGHTS, OTHER = "W", "b"
+ALL = "all"         # the one group of a run in which nothing treats the weights apart
 
 
 class Layout:

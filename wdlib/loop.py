@@ -106,7 +106,10 @@ class Run:
 def finite_per_model(params: Mapping[str, np.ndarray], K: int | None):
     """True where every parameter is finite: a bool, or (K,) for K models."""
     if K is None:       # a finite sum of squares has no inf/NaN term; else (or on overflow) look
-        return all(math.isfinite(np.vdot(p, p)) or np.isfinite(p).all() for p in params.values())
+        for p in params.values():
+            if not (math.isfinite(np.vdot(p, p)) or np.isfinite(p).all()):
+                return False
+        return True
     ok = np.ones(K, dtype=bool)
     for p in params.values():
         ok &= np.isfinite(p).reshape(K, -1).all(axis=1)
@@ -122,7 +125,7 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
     K: the number of models trained at once (every parameter has a leading K axis), or None.
     divergence: the ``Divergence`` policy (default: a non-finite loss or parameter).
     monitor(t, params, loss, grads, alive): called once per step that runs, before the update;
-        ``alive`` is a (K or 1,) bool array (False: that model has stopped). It receives
+        ``alive`` is a read-only (K or 1,) bool array (False: that model has stopped). It receives
         read-only arrays (``ReadOnly`` mappings) and its return value is ignored: recording
         cannot change the run.
     after_update(params, t) -> params: e.g. a proximal step or a projection.
@@ -143,8 +146,9 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
                 _check_first_step(loss, grads, params, K)
             if _stopped(divergence.exceeded(loss, start), alive, diverged_at, t):
                 break
-            if monitor is not None:
-                monitor(t, ReadOnly(params), loss, ReadOnly(grads), alive.copy())
+            if monitor is not None:         # (one model: alive is [True] whenever it runs)
+                monitor(t, ReadOnly(params), loss, ReadOnly(grads),
+                        alive.copy() if batched else _ALIVE)
             updates, state = update(grads, state, params)
             update = fast_update
             new = {k: p + updates[k] for k, p in params.items()}      # optim.apply_updates
@@ -159,6 +163,10 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
             params = new
     found = tuple(int(d) if d >= 0 else None for d in diverged_at)
     return Run(params, state, found if batched else found[0], divergence)
+
+
+_ALIVE = np.ones(1, dtype=bool)
+_ALIVE.flags.writeable = False
 
 
 def _stopped(now, alive, diverged_at, step: int) -> bool:

@@ -393,8 +393,12 @@ def trace(momentum=0.0, dampening=0.0, nesterov=False) -> Optimizer:
             return dict(grads), TraceState(state.count + 1, {})
         if state.count == 0:
             buf = {k: np.array(g, dtype=_float(g)) for k, g in grads.items()}  # buf = g (a copy)
-        elif undamped:
-            buf = {k: _pm(mu, g) * state.buf[k] + g for k, g in grads.items()}
+        elif undamped:                  # μ·buf + g, the sum written over the product
+            buf = {}
+            for k, g in grads.items():
+                b = _pm(mu, g) * state.buf[k]
+                b += g                      # (a 0-d product is a scalar: `+=` rebinds it)
+                buf[k] = b
         else:
             buf = {k: _pm(mu, g) * state.buf[k] + _pm(1.0 - tau_eff, g) * g
                    for k, g in grads.items()}
@@ -451,14 +455,21 @@ def _scale(name, factor, sign, check, at0) -> Optimizer:
     K = _batch(**{name: factor})
     scheduled = callable(factor)          # a schedule is checked at every step, not only at 0
 
-    def update(grads, state, params=None):
-        value = at_step(factor, state.count)
-        if scheduled:
-            at0(f"{name}({state.count})", value)
+    def signed(value):
         f = sign * value
         if type(f) is not float:          # np.float64 too: it would turn float32 into float64
             f = np.asarray(f, dtype=np.float64)  # a schedule's value: number or (K,) array
             f = float(f) if f.ndim == 0 else f
+        return f
+
+    fixed = None if scheduled else signed(factor)     # a number: the same factor every step
+
+    def update(grads, state, params=None):
+        f = fixed
+        if scheduled:
+            value = factor(state.count)
+            at0(f"{name}({state.count})", value)
+            f = signed(value)
         return ({k: _pm(f, g) * g for k, g in grads.items()},
                 CountState(state.count + 1))
 
@@ -585,7 +596,13 @@ OPTIMIZERS: dict[str, Callable[..., Optimizer]] = {
 
 def arguments(name: str) -> tuple[str, ...]:
     """The keyword arguments the optimizer ``name`` takes."""
-    factory = OPTIMIZERS[_checks.choice("optimizer", name, OPTIMIZERS)]
+    return _parameters(OPTIMIZERS[_checks.choice("optimizer", name, OPTIMIZERS)])
+
+
+@functools.lru_cache(maxsize=64)
+def _parameters(factory) -> tuple[str, ...]:
+    """A factory's keyword arguments, read once (``inspect.signature`` cost ~80 µs, a third of
+    building an optimizer by name: ``fit`` does it every retrain)."""
     return tuple(inspect.signature(factory).parameters)
 
 

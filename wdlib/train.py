@@ -205,7 +205,8 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
                        penalty=pen, clip_threshold=o.clip_threshold, optimizer=opt,
                        named=dict(lr=lr, momentum=momentum, weight_decay=weight_decay))
     params = {k: _cast(v, o.dtype) for k, v in params.items()}
-    lay = layout.Layout(model, K) if grouped else layout.Ungrouped
+    lay = _layout(model, K, grouped, together=record == "loss" and pen is None
+                  and _no_decay(weight_decay))
     lr_at = _effective_lr(opt.hyperparams)
     in_loss = pen is not None and not isinstance(pen, penalties.MaxNorm)
     recorder = Recorder(model, o.steps, K, params, full=record == "all", lr=lr_at,
@@ -262,6 +263,25 @@ def _groupable(model, optimizer, penalty, clip, lam) -> bool:
     return (isinstance(optimizer, str) and bool(model.weight_keys) and clip != "norm"
             and (penalty is None or penalty in ("l2", "l1", "elastic_net"))
             and not isinstance(lam, Mapping))
+
+
+def _layout(model, K, grouped: bool, together: bool):
+    """How ``fit`` holds the parameters: one array each (``layout.Ungrouped``: see
+    ``_groupable``), two flat groups (the weights and the rest), or, ``together``, one flat
+    group: when nothing acts on the weights alone (no decay, no penalty) every transform is
+    element-wise on all parameters alike, and one group halves its calls. Only with
+    ``record="loss"``: ``record="all"`` sums the gradient norm group by group (its last bits
+    follow the grouping), so it keeps the two groups and the numbers it always gave."""
+    if not grouped:
+        return layout.Ungrouped
+    return layout.Layout(model, K, {layout.ALL: tuple(model.shapes)} if together else None)
+
+
+def _no_decay(weight_decay) -> bool:
+    """Whether ``fit``'s ``weight_decay`` decays nothing (None or a plain 0; a schedule, a
+    K-array or a dict may decay)."""
+    return weight_decay is None or (isinstance(weight_decay, (int, float, np.floating))
+                                    and not isinstance(weight_decay, bool) and weight_decay == 0)
 
 
 def _check_options(steps, val_every, record, clip, divergence) -> tuple[int, int]:

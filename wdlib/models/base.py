@@ -19,7 +19,7 @@ makes the model compute K outputs ``(K, n, out)`` from the shared data (see ``wd
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -186,6 +186,16 @@ def check_output_grad(dyhat, shape: tuple, dtype) -> np.ndarray:
         raise ValueError(f"dyhat must have the output's shape {tuple(shape)} (it is d loss / "
                          f"d output), got {dyhat.shape}")
     return dyhat
+
+
+@lru_cache(maxsize=32)
+def sample_ones(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of ``n`` ones in ``dtype``: ``sample_ones(n, dz.dtype) @ dz`` sums a
+    gradient over the samples (a bias gradient). Cached: every backward pass of a run asks for
+    the same one, and allocating it cost ~1 µs a step."""
+    ones = np.ones(n, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
 
 
 def swap_last(a: np.ndarray) -> np.ndarray:

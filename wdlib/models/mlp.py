@@ -10,7 +10,14 @@ from functools import cached_property
 import numpy as np
 
 from wdlib import _checks, losses
-from wdlib.models.base import Model, check_output_grad, check_params, check_X, swap_last
+from wdlib.models.base import (
+    Model,
+    check_output_grad,
+    check_params,
+    check_X,
+    sample_ones,
+    swap_last,
+)
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
@@ -237,7 +244,8 @@ class MLP(Model):
         for l, (W, b, act) in enumerate(self._layers):
             buf = out[l] if out is not None and l < len(out) else None
             z = np.matmul(a, params[W], out=buf)                            # (K, n, h)
-            z += params[b][..., None, :]
+            bias = params[b]                  # (h,) broadcasts as it is; (K, h) as (K, 1, h)
+            z += bias if bias.ndim == 1 else bias[..., None, :]
             if keep_pre:
                 pre.append(z)
             a = _activate(act, z, out=None if keep_pre else z)
@@ -253,7 +261,7 @@ class MLP(Model):
     def _backward(self, params, acts, dz, work: dict | None) -> dict[str, np.ndarray]:
         """Every gradient, from the activations ``[X, a1, ..., aL]`` and ``dz`` = d loss /
         d aL; ``work``: buffers for the intermediates (None: new arrays)."""
-        ones = np.ones(dz.shape[-2], dtype=dz.dtype)
+        ones = sample_ones(dz.shape[-2], dz.dtype)
         grads = {}
         for l in range(self.n_layers, 0, -1):
             W, b, _ = self._layers[l - 1]

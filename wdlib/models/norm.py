@@ -38,6 +38,7 @@ from wdlib.models.base import (
     check_params,
     check_X,
     draw_params,
+    sample_ones,
     swap_last,
 )
 from wdlib.models.mlp import ACTIVATIONS, _activate, _activation_grad, _through_weights
@@ -195,7 +196,7 @@ class NormMLP(Model):
 
     def _backward(self, params, cache, dz) -> dict[str, np.ndarray]:
         hidden, (WL, bL) = self._keys
-        ones = np.ones(dz.shape[-2], dtype=dz.dtype)
+        ones = sample_ones(dz.shape[-2], dz.dtype)
         grads = {WL: swap_last(cache["a_last"]) @ dz, bL: ones @ dz}
         da = _through_weights(dz, params[WL])
         for l in range(len(hidden) - 1, -1, -1):

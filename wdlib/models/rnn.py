@@ -14,6 +14,7 @@ from wdlib.models.base import (
     check_params,
     check_X,
     draw_params,
+    sample_ones,
     swap_last,
 )
 
@@ -101,7 +102,7 @@ class RNN(Model):
         T = hs.shape[0] - 1
         hT = hs[T]                                                         # (K, n, H)
         dy = check_output_grad(dyhat, hT.shape[:-1] + (self.n_out,), hT.dtype)  # (K, n, out)
-        ones = np.ones(dy.shape[-2], dtype=dy.dtype)
+        ones = sample_ones(dy.shape[-2], dy.dtype)
         x_t = X.transpose(1, 2, 0)                                         # (T, n_in, n)
         grads = {"Wy": swap_last(hT) @ dy, "by": ones @ dy}
         dWx, dWh, db = (np.zeros_like(params[k]) for k in ("Wx", "Wh", "b"))
