@@ -78,6 +78,20 @@ def test_params_are_finite_after_divergence_for_one_and_K_models():
     assert list(hb.steps_run) == [300, hb.diverged_at[1], hb.diverged_at[2]]
 
 
+
+def test_which_params_a_diverged_run_keeps():
+    """loop.py's docstring: a loss that breaks the rule at step t keeps the (finite) parameters
+    entering step t; an update that overflows at step t - 1 keeps those entering step t - 1."""
+    def objective(p, t):                    # w <- w - 1.5·2w = -2w: the loss grows 4x a step
+        return float(p["w"][0] ** 2), {"w": 2 * p["w"]}
+
+    run = loop.run(objective, {"w": np.array([1.0])}, optim.sgd(1.5), 10,
+                   divergence=loop.Divergence(max_loss=50))
+    assert run.diverged_at == 3 and run.params["w"][0] == -8.0     # loss 64 > 50 at step 3
+    big = {"w": np.array([1e200])}                                  # the first update overflows
+    run = loop.run(lambda p, t: (0.0, {"w": p["w"] * 1e200}), big, optim.sgd(1.0), 10)
+    assert run.diverged_at == 1 and run.params["w"][0] == 1e200
+
 # ---------------------------------------------------------------- one divergence policy
 def test_divergence_policy_thresholds_and_rule_text():
     lrs = np.array([0.05, 0.6])      # the second oscillates and grows, slowly at first

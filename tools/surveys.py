@@ -16,7 +16,8 @@ words; tests/test_surveys.py checks that each phrase is in its lesson and that t
 give the numbers the notebooks print on the notebooks' own seeds. The full survey takes about
 73 s of CPU, one BLAS thread (lesson 04 ~57 s, of which section 8's 180 batched fits of K = 102
 models ~25 s; lesson 08 ~13 s; the others 1-2 s each): a minute and a half of wall time on the
-idle 2-core machine, two and a half when it is shared; no claim is left out for cost.
+idle 2-core machine, about three when it is shared (2.5-3 min measured); no claim is left out
+for cost.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ Conventions (see the README's "Library conventions" section):
   every parameter carries a leading K axis, e.g. ``W1`` of shape ``(K, fan_in, fan_out)``.
 * ``mse`` is ``1/2 * mean((yhat - y)**2)``; ``L2(lam)`` is ``lam/2 * ||w||^2`` with gradient
   ``lam * w`` (= PyTorch ``weight_decay=lam``).
-* float64 throughout. Importing wdlib imports only NumPy (matplotlib and ipywidgets are imported
-  by ``plots`` and ``live`` only).
+* float64 by default; ``train.fit(..., dtype="float32")`` (and ``model.init(dtype=...)``) runs
+  float32 end to end. ``import wdlib`` imports nothing; the core modules import only NumPy
+  (matplotlib and ipywidgets are imported by ``plots`` and ``live`` only).
 """
 
 __version__ = "0.1.0"

@@ -6,8 +6,8 @@ The loop, in full (``run`` below adds the bookkeeping for K models)::
     state = optimizer.init(params)
     for t in range(steps):
         loss, grads = objective(params, t)              # data loss and its gradient (batch t)
-        if divergence.stops(loss, ...): break           # the one divergence rule
-        monitor(t, params, loss, grads)                 # recording: sees, never changes
+        if divergence.exceeded(loss, start): break      # the one divergence rule
+        monitor(t, params, loss, grads, alive)          # recording: sees, never changes
         updates, state = optimizer.update(grads, state, params)    # penalty, clip, SGD/Adam...
         params = apply_updates(params, updates)         # params + updates
         params = after_update(params, t)                # optional: a proximal step, a projection
@@ -19,9 +19,10 @@ the loop itself never changes. The optimizer state comes back to the caller.
 Divergence. A run has diverged at step t when the parameters entering step t are not finite
 (an update overflowed), or step t's loss is not finite, or it breaks an optional threshold of
 the ``Divergence`` policy (an absolute ``max_loss``, or ``max_growth`` × the run's first loss).
-Nothing is recorded for step t, the run stops, and its parameters stay at the last finite values
-(the parameters entering step t − 1's update). With K models each one stops on its own and the
-loop ends when all have stopped. "Did not diverge" is always ``None``.
+Nothing is recorded for step t, the run stops, and its parameters stay at the last finite values:
+the parameters entering step t when step t's loss broke the rule (they are finite), those
+entering step t − 1's update when that update overflowed. With K models each one stops on its
+own and the loop ends when all have stopped. "Did not diverge" is always ``None``.
 """
 
 from __future__ import annotations

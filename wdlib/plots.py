@@ -49,7 +49,7 @@ def new_figure(figsize=(8.0, 3.5), dpi: float = 100, ncols: int = 1, nrows: int 
     return fig, list(axes.ravel())
 
 
-static_figure = new_figure   # the name lessons use for a one-off figure
+static_figure = new_figure   # another name for new_figure (no lesson or test uses it)
 
 
 def style_axes(ax, title: str | None = None, xlabel: str | None = None,

@@ -180,19 +180,22 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
     (``lam`` without a penalty, ``seed`` with ``params``, ...) raises instead of being ignored.
 
     Data: ``X, y``, or a ``data.Dataset`` as ``X`` (its validation set is used); validation
-    loss on ``X_val, y_val`` every ``val_every`` steps and at the last. loss: "mse" | "bce" |
-    "softmax_ce" | a loss function. optimizer: a name from ``optim.OPTIMIZERS`` built from
-    ``lr`` (default 0.1), ``momentum`` and ``weight_decay`` (on the model's weights, not its
-    biases), or an ``optim.Optimizer`` (then those three must not be given; its decay acts on
-    every parameter unless built with a ``mask``). penalty: None | "l2" | "l1" |
-    "elastic_net" | "max_norm" with strength ``lam`` (max_norm: the bound c; a dict picks the
-    weights) on the model's weights, or a ``penalties`` object; ``prox=True`` applies it as a
-    proximal step (exact zeros for L1); max-norm is always a projection. clip: None | "value"
-    | "norm" with ``clip_threshold`` (default 1; PyTorch's clip_grad_*_), on data + penalty
-    gradient. ``batch_size`` None = full batch, else minibatches reshuffled each epoch with
-    ``data_seed``. ``seed``, ``init``, ``init_scale`` (defaults 0, "xavier", 1; seed and scale
-    may be K-arrays), or ``params`` to start from. record: "all" | "loss" (faster; never
-    changes the run). divergence: a ``loop.Divergence``. dtype: "float64" | "float32" (data,
+    loss on ``X_val, y_val`` every ``val_every`` steps (default 1) and at the last. ``steps``:
+    optimizer updates (default 300). loss: "mse" | "bce" | "softmax_ce" | a loss function.
+    optimizer: a name from ``optim.OPTIMIZERS`` built from ``lr`` (default 0.1), ``momentum``
+    (default: the name's own) and ``weight_decay`` (default 0, for "adamw" too, whose
+    ``optim.adamw`` default is PyTorch's 1e-2; on the model's weights, not its biases), or an
+    ``optim.Optimizer`` (then those three must not be given; its decay acts on every parameter
+    unless built with a ``mask``). penalty: None | "l2" | "l1" | "elastic_net" (l1_ratio 0.5;
+    another ratio: a ``penalties.ElasticNet`` object) | "max_norm" with strength ``lam``
+    (max_norm: the bound c; a dict picks the weights) on the model's weights, or a
+    ``penalties`` object; ``prox=True`` applies it as a proximal step (exact zeros for L1);
+    max-norm is always a projection. clip: None | "value" | "norm" with ``clip_threshold``
+    (default 1; PyTorch's clip_grad_*_), on data + penalty gradient. ``batch_size`` None = full
+    batch, else minibatches reshuffled each epoch with ``data_seed``. ``seed``, ``init``,
+    ``init_scale`` (defaults 0, "xavier", 1; seed and scale may be K-arrays), or ``params`` to
+    start from. record: "all" | "loss" (faster; never changes the run). divergence: a
+    ``loop.Divergence``. dtype: "float64" | "float32" (data,
     parameters, optimizer state, activations; History stays float64).
     """
     o = _options(locals())                # defaults filled; an argument with no effect raises

@@ -82,8 +82,9 @@ class Workspace:
     below ``MIN_BYTES`` per activation there is no workspace; and none when one hidden layer's
     buffers (its z, d and scratch) would exceed ``MAX_LAYER_BYTES`` (a huge layer: its
     arithmetic dwarfs the page faults) or the whole set ``MAX_SET_BYTES`` (a kernel should not
-    hold that much memory between calls). A deep net of ordinary layers keeps its buffers
-    (12 hidden layers of 64 units, 5 models of 200 points: 18 MB).
+    hold that much memory between calls; the limits count three buffers a layer, though layers
+    of one width share their scratch). A deep net of ordinary layers keeps its buffers (12 hidden
+    layers of 64 units, 5 models of 200 points: 12.8 MB held, 17.6 MiB as the limits count it).
 
     One set per (leading shape, n, dtype), per thread (``threading.local``); at most ``KEEP``
     sets per thread, the least recently used dropped; ``clear()`` frees them. A call holds its
