@@ -10,7 +10,14 @@ from functools import cached_property
 import numpy as np
 
 from wdlib import _checks, losses
-from wdlib.models.base import Model, check_output_grad, check_params, check_X, swap_last
+from wdlib.models.base import (
+    Model,
+    check_output_grad,
+    check_params,
+    check_X,
+    in_blocks,
+    swap_last,
+)
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 
@@ -219,21 +226,11 @@ class MLP(Model):
         return self._in_blocks(lambda p, X: self._loss_and_grad(p, X, y, loss), params, X)
 
     def _in_blocks(self, step, params, X):
-        """``step(params, X)`` for one model, or for K models in blocks of
-        ``models_per_block`` (outputs and gradients joined along the K axis)."""
+        """``step(params, X)`` for one model, or K models in blocks (``models_per_block``)."""
         W1 = params["W1"]
-        if W1.ndim == 2:                                      # one model
-            return step(params, X)
-        K, block = W1.shape[0], models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
-        block = -(-K // -(-K // block))                 # blocks of equal size (32 = 4 x 8)
-        if K <= block:
-            return step(params, X)
-        parts = [step({k: v[i:i + block] for k, v in params.items()}, X)
-                 for i in range(0, K, block)]
-        if isinstance(parts[0], np.ndarray):                  # forward: the outputs
-            return np.concatenate(parts)
-        return (np.concatenate([value for value, _ in parts]),
-                {k: np.concatenate([grads[k] for _, grads in parts]) for k in params})
+        K = W1.shape[0] if W1.ndim == 3 else None
+        per_block = models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
+        return in_blocks(lambda p: step(p, X), params, K, per_block)
 
     def _loss_and_grad(self, params, X, y, loss) -> tuple:
         W1 = params["W1"]
