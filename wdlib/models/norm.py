@@ -38,10 +38,17 @@ from wdlib.models.base import (
     check_params,
     check_X,
     draw_params,
+    in_blocks,
     sample_ones,
     swap_last,
 )
-from wdlib.models.mlp import ACTIVATIONS, _activate, _activation_grad, _through_weights
+from wdlib.models.mlp import (
+    ACTIVATIONS,
+    _activate,
+    _activation_grad,
+    _through_weights,
+    models_per_block,
+)
 
 
 @lru_cache(maxsize=32)
@@ -159,23 +166,43 @@ class NormMLP(Model):
         return self._forward(params, X, check, keep_pre=True)
 
     def forward(self, params, X, *, check=True) -> np.ndarray:
-        """Model output ``(n, out)`` or ``(K, n, out)`` (no pre-activations kept)."""
-        return self._forward(params, X, check, keep_pre=False)[0]
+        """Model output ``(n, out)`` or ``(K, n, out)`` (no pre-activations kept; K models in
+        blocks, as ``loss_and_grad``)."""
+        if check:
+            X = self._checked(params, X)
+        return self._in_blocks(lambda p: self._forward(p, X, False, keep_pre=False)[0],
+                               params, X)
 
     def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
         """``(value, grads)`` of ``loss(forward(params, X), y)`` (see ``Model``): the same
         numbers as ``forward_cache`` + ``backward``, without keeping the pre-activations (each
         activation is computed in place of its ``s``)."""
         loss = losses.get(loss)
-        yhat, cache = self._forward(params, X, check, keep_pre=False)
-        value, dyhat = loss(yhat, y)
-        return value, self._backward(params, cache,
-                                     check_output_grad(dyhat, yhat.shape, yhat.dtype))
+        if check:
+            X = self._checked(params, X)
+
+        def step(p):
+            yhat, cache = self._forward(p, X, False, keep_pre=False)
+            value, dyhat = loss(yhat, y)
+            return value, self._backward(p, cache, check_output_grad(dyhat, yhat.shape,
+                                                                     yhat.dtype))
+        return self._in_blocks(step, params, X)
+
+    def _checked(self, params, X) -> np.ndarray:
+        check_params(params, self.shapes)
+        return check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
+
+    def _in_blocks(self, step, params, X):
+        """``step(params)`` for one model, or K models in blocks whose activations fit the
+        cache (``models_per_block``; a LayerNorm keeps ~3 arrays a layer, so 3x the width)."""
+        W1 = params["W1"]
+        K = W1.shape[0] if W1.ndim == 3 else None
+        return in_blocks(step, params, K,
+                         models_per_block(np.shape(X)[0], 3 * max(self.sizes), W1.itemsize))
 
     def _forward(self, params, X, check: bool, keep_pre: bool) -> tuple[np.ndarray, dict]:
         if check:
-            check_params(params, self.shapes)
-            X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
+            X = self._checked(params, X)
         hidden, (WL, bL) = self._keys
         a, layers = X, []
         for W, g, b in hidden:

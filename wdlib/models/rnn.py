@@ -14,9 +14,11 @@ from wdlib.models.base import (
     check_params,
     check_X,
     draw_params,
+    in_blocks,
     sample_ones,
     swap_last,
 )
+from wdlib.models.mlp import models_per_block
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,37 @@ class RNN(Model):
         params = {**params, "Wh": _checks.per_model(rs, params["Wh"].ndim) * params["Wh"]}
         return {k: v.astype(dtype, copy=False) for k, v in params.items()}
 
+    def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
+        """``(value, grads)`` as ``Model.loss_and_grad``, K models in blocks whose per-step
+        arrays fit the cache (the same numbers: each model's arithmetic is its own)."""
+        if check:
+            X = self._checked(params, X)
+        return self._in_blocks(
+            lambda p: Model.loss_and_grad(self, p, X, y, loss, check=False), params, X)
+
+    def forward(self, params, X, *, check=True) -> np.ndarray:
+        """Model output ``(n, out)`` or ``(K, n, out)`` (K models in blocks)."""
+        if check:
+            X = self._checked(params, X)
+        return self._in_blocks(lambda p: self.forward_cache(p, X, check=False)[0], params, X)
+
+    def _checked(self, params, X) -> np.ndarray:
+        check_params(params, self.shapes)
+        return check_X(X, self.n_in, 3, "(n, T, n_in)", dtype=params["Wh"].dtype)
+
+    def _in_blocks(self, step, params, X):
+        """``step(params)`` for one model, or K models in blocks (``models_per_block`` of the
+        MLP, over 4 arrays of the hidden width: z_t, h_t, dh and dz of a time step)."""
+        Wh = params["Wh"]
+        K = Wh.shape[0] if Wh.ndim == 3 else None
+        return in_blocks(step, params, K,
+                         models_per_block(np.shape(X)[0], 4 * self.n_hidden, Wh.itemsize))
+
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
         """Output and cache, stored time-major: ``cache["h"]`` (T+1, [K,] n, H) hidden states
         with ``h[0] = 0``, ``cache["z"]`` (T, [K,] n, H) pre-activations, ``cache["X"]``."""
         if check:        # ``check=False``: the caller (``train.fit``) validated them already
-            check_params(params, self.shapes)
-            X = check_X(X, self.n_in, 3, "(n, T, n_in)", dtype=params["Wh"].dtype)
+            X = self._checked(params, X)
         K = params["Wh"].shape[0] if params["Wh"].ndim == 3 else None
         n, T, n_in = X.shape
         H = self.n_hidden
