@@ -1,6 +1,7 @@
 """The checker core: time limit without side effects, Verdict display, assert form, float32."""
 
 import contextlib
+import hashlib
 import io
 import signal
 import threading
@@ -413,6 +414,31 @@ def test_a_slow_import_inside_the_function_is_not_an_endless_loop(thread, tmp_pa
     assert ok, line
     ok, line = run(lesson00.check_half_mse, _hang)
     assert not ok and "did not finish within 0.2 s" in line, line
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_an_import_in_one_long_c_call_is_not_stopped_half_way(thread, tmp_path, monkeypatch):
+    """A module that initialises in one long C call (torch's extensions) delays the alarm until
+    the call returns; the clock counted one TICK of import for all that time, stopped the import
+    half-way as 'an endless loop' on a loaded machine, and torch could not be imported again in
+    that process ("cannot initialize type ...: already defined")."""
+    if thread:
+        monkeypatch.delattr(signal, "setitimer")
+    monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
+    start = time.perf_counter()
+    hashlib.pbkdf2_hmac("sha256", b"x", b"y", 20_000)         # one C call, no signal handled
+    rounds = int(20_000 * 0.8 / max(time.perf_counter() - start, 1e-6))   # ~0.8 s of it
+    name = f"one_long_c_call_{'thread' if thread else 'main'}"
+    (tmp_path / f"{name}.py").write_text(
+        f"import hashlib\nhashlib.pbkdf2_hmac('sha256', b'x', b'y', {rounds})\nHALF = 0.5\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def imports(a, b):
+        import importlib
+        return importlib.import_module(name).HALF * np.mean((a - b) ** 2)
+
+    ok, line = run(lesson00.check_half_mse, imports)
+    assert ok, line
 
 
 @pytest.mark.parametrize("thread", [False, True])

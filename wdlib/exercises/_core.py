@@ -184,18 +184,26 @@ def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = No
 class _ImportClock:
     """The learner's time, without the time its function spends importing modules (a first
     ``import torch`` or ``from scipy import stats`` takes seconds, and that is not an endless
-    loop), up to ``IMPORT_GRACE`` of imports. Sampled every ``TICK`` seconds: ``expired(importing)``
-    adds one tick, to the imports when ``importing``, and says whether the learner's own time is
-    over ``seconds``. Once over, it stays over."""
+    loop), up to ``IMPORT_GRACE`` of imports. Sampled about every ``TICK`` seconds:
+    ``expired(importing)`` counts the time since the last sample as imports when ``importing``,
+    and says whether the learner's own time is over ``seconds``. Once over, it stays over.
+
+    The time since the last sample, not one ``TICK``: an alarm waits for a long C call to return
+    (torch's extension modules initialise in one), and on a loaded machine a first
+    ``import torch`` was stopped half-way as "an endless loop", which left torch unimportable in
+    that process until a restart."""
 
     def __init__(self, seconds: float):
         self.seconds, self.start, self.imports, self.over = seconds, time.monotonic(), 0.0, False
+        self.last = self.start
 
     def expired(self, importing: bool) -> bool:
         if not self.over:
+            now = time.monotonic()
             if importing:
-                self.imports += TICK
-            spent = time.monotonic() - self.start - min(self.imports, IMPORT_GRACE)
+                self.imports += now - self.last
+            self.last = now
+            spent = now - self.start - min(self.imports, IMPORT_GRACE)
             self.over = spent >= self.seconds
         return self.over
 
