@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 $(STAMP7): pyproject.toml
 	$(PYTHON) -m venv $(VENV7)
 	$(VENV7)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV7)/bin/python -m pip install --quiet -e . "ipywidgets==7.7.1" "pytest>=7.4"
+	$(VENV7)/bin/python -m pip install --quiet -e . "ipywidgets==7.7.1" "pytest>=7.4" "pytest-xdist>=3.5"
 	@touch $(STAMP7)
 
 setup: $(STAMP)  ## create .venv and install wdlib with everything the lessons and tests use
@@ -41,13 +41,18 @@ lab: setup  ## open JupyterLab on the lessons
 present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
 	$(LIVE_ENV) $(VENV)/bin/voila --token --Voila.ip=127.0.0.1 notebooks/$(or $(NB),00_start_here).ipynb
 
+# Two pytest-xdist workers (a file or a notebook a unit, the browser tests one unit: see
+# conftest.py) halve the wall time on a 2-core machine; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
+XDIST = -n $(TEST_WORKERS) --dist loadfile
+
 test: setup $(STAMP7)  ## the whole suite: unit tests, notebooks under nbval, the browser tests, ipywidgets 7
-	$(LIVE_ENV) $(PY) -m pytest
+	$(LIVE_ENV) $(PY) -m pytest $(XDIST)
 	$(MAKE) --no-print-directory test-widgets7
 
 # ipywidgets 7 warns that ipykernel's Comm is deprecated on every widget: not ours to fix.
 test-widgets7: $(STAMP7)  ## the kernel-side dashboard tests under ipywidgets 7.7.1 (Colab's)
-	$(VENV7)/bin/python -m pytest -o addopts=-ra -W ignore::DeprecationWarning \
+	$(VENV7)/bin/python -m pytest -o addopts=-ra $(XDIST) -W ignore::DeprecationWarning \
 		tests/test_live.py tests/test_live_*.py tests/test_share_links.py
 
 test-fast: setup  ## unit tests only
@@ -84,7 +89,7 @@ bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: s
 	$(LIVE_ENV) $(PY) benchmarks/bench_browser.py
 
 lint: setup  ## ruff on every Python file (notebooks excluded in pyproject.toml); CI runs it first
-	$(VENV)/bin/ruff check wdlib tests benchmarks tools
+	$(VENV)/bin/ruff check conftest.py wdlib tests benchmarks tools
 
 # The class's work in assignments/ (submitted, autograded, feedback, grades.csv, gradebook.db) stays.
 clean:  ## remove the environments, the site and the generated course

@@ -1,5 +1,6 @@
-"""Fixtures for the real-browser tests: one JupyterLab server and one headless Chromium per
-session, a fresh page per test (its kernels shut down afterwards, also when the test fails).
+"""Fixtures for the real-browser tests: one JupyterLab server per session and one headless
+Chromium per test module, a fresh page per test (its kernels shut down afterwards, also when
+the test fails).
 
 The server serves a temporary copy of ``notebooks/`` plus ``tests/browser/fixtures/``; the
 repository's notebooks are never opened for writing. Screenshots go to
@@ -50,7 +51,7 @@ def lab_server(need_chromium, served_root, tmp_path_factory):
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")     # closed after each module: see conftest.py at the root
 def browser(need_chromium, tmp_path_factory):
     with H.chromium(tmp_path_factory.mktemp("chromium-profile")) as ctx:
         yield ctx
