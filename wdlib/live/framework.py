@@ -402,9 +402,10 @@ def _check_float_range(key: str, text: str, value) -> None:
     """Raise ValueError where a link's decimal number is beyond a float's range: 1e309 reads as
     inf (said as "got inf"), 1e-400 as 0.0 (run at 0 as if the link had said 0, without a word),
     and below the normal range a float keeps fewer digits (2.5e-324 reads as 5e-324, twice the
-    link's number; a number a float holds reads within a relative 1e-16 of what was written)."""
-    if not isinstance(value, float) or "n" in text.lower():     # nan, inf, infinity as written
-        return
+    link's number; a number a float holds reads within a relative 1e-16 of what was written).
+    A menu's label ("half" for 0.5) is not a written number: nothing to compare."""
+    if not isinstance(value, float) or not _FLOAT_TEXT.fullmatch(text) or "n" in text.lower():
+        return                                      # a label; nan, inf, infinity as written
     written = Decimal(text.strip())     # the link's number, exactly (_FLOAT_TEXT's form)
     if np.isinf(value) or abs(Decimal(value) - written) > abs(written) * Decimal("1e-9"):
         raise ValueError(f"{key} = {_short(text)} is beyond the range of a float (it reads as "
