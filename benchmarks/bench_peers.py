@@ -418,7 +418,10 @@ def sweep(only: set | None):
                    replace(base, model="norm", sizes=(2, 32, 32, 1), K=16),
                    replace(base, model="rnn", sizes=(1, 16, 1), T=10, loss="mse"),
                    replace(base, model="rnn", sizes=(1, 16, 1), T=10, K=16, loss="mse"),
-                   replace(base, model="rnn", sizes=(1, 64, 1), T=30, n=512, loss="mse")],
+                   # lr 0.01: at 0.05 this run is chaotic (one ulp in the start moves the
+                   # final loss 2 %), so no two libraries could agree on it
+                   replace(base, model="rnn", sizes=(1, 64, 1), T=30, n=512, loss="mse",
+                           lr=0.01)],
     }
     for name, cases in groups.items():
         if only is None or name in only:
