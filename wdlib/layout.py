@@ -63,7 +63,7 @@ class Layout:
     def group(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The groups of a parameter (or gradient) dict with the model's keys: new arrays."""
         if self.K is None:                      # each flattened (in C order), then joined
-            return {g: np.concatenate([params[k].ravel() for k in keys])
+            return {g: np.concatenate([params[k] for k in keys], axis=None)
                     for g, keys in self.members.items()}
         return {g: np.concatenate([params[k].reshape(self.K, -1) for k in keys], axis=-1)
                 for g, keys in self.members.items()}

@@ -224,15 +224,16 @@ class MLP(Model):
         if check:
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
-        loss = losses.get(loss)
-        return self._in_blocks(lambda p, X: self._loss_and_grad(p, X, y, loss), params, X)
+        return self._in_blocks(self._loss_and_grad, params, X, y, losses.get(loss))
 
-    def _in_blocks(self, step, params, X):
-        """``step(params, X)`` for one model, or K models in blocks (``models_per_block``)."""
+    def _in_blocks(self, step, params, X, *args):
+        """``step(params, X, *args)`` for one model (called directly: no per-step wrappers), or
+        K models in blocks (``models_per_block``)."""
         W1 = params["W1"]
-        K = W1.shape[0] if W1.ndim == 3 else None
+        if W1.ndim == 2:
+            return step(params, X, *args)
         per_block = models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
-        return in_blocks(lambda p: step(p, X), params, K, per_block)
+        return in_blocks(lambda p: step(p, X, *args), params, W1.shape[0], per_block)
 
     def _loss_and_grad(self, params, X, y, loss) -> tuple:
         W1 = params["W1"]
@@ -263,7 +264,9 @@ class MLP(Model):
             z += bias if bias.ndim == 1 else bias[..., None, :]
             if keep_pre:
                 pre.append(z)
-            a = _activate(act, z, out=None if keep_pre else z)
+            if act != "linear":               # (the output layer's z is its output)
+                z = _activate(act, z, out=None if keep_pre else z)
+            a = z
             acts.append(a)
         return a, {"a": acts, "z": pre if keep_pre else None}
 
