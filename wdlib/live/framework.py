@@ -137,6 +137,20 @@ def catalog() -> dict[str, Callable[[], Dashboard]]:
     return dict(_CATALOG)
 
 
+def last_value(series, diverged_at, fmt: str = ".3g") -> str:
+    """A run's last finite value of ``series`` (one entry a step) as a status line says it: the
+    number for a run that finished; for a run that diverged, the number, its step and that it is
+    the last before the divergence, never a "final" value that reads like the end of a run
+    ("loss 7.86e+11 at step 4, the last before it diverged"). "no finite value" if none."""
+    series = np.asarray(series, dtype=float)
+    finite = np.flatnonzero(np.isfinite(series))
+    if not finite.size:
+        return "no finite value"
+    k = int(finite[-1])
+    text = format(series[k], fmt)
+    return text if diverged_at is None else f"{text} at step {k}, the last before it diverged"
+
+
 def val_every(steps: int) -> int:
     """``train.fit``'s ``val_every`` for a dashboard run of ``steps`` steps: about
     ``VAL_POINTS`` validation points (every step for short runs; the last step always)."""
