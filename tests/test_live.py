@@ -587,3 +587,12 @@ def test_every_menu_combination_at_the_slider_ends_draws_and_says_any_divergence
         if n_bad:
             assert "diverged" in status, (values, status)
     d.close()
+
+
+def test_last_value_says_a_diverged_runs_last_value_with_its_step():
+    loss = np.array([3.0, 2.0, 7.5e11, np.nan, np.nan])
+    assert framework.last_value(loss, diverged_at=3) == \
+        "7.5e+11 at step 2, the last before it diverged"
+    assert framework.last_value(loss[:3], diverged_at=None) == "7.5e+11"   # a finished run
+    assert framework.last_value([np.inf, np.nan], diverged_at=0) == "no finite value"
+    assert framework.last_value([0.123456], None, ".2f") == "0.12"

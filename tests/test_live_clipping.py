@@ -77,3 +77,21 @@ def test_without_clipping_the_cliff_throws_the_run_away_with_clipping_it_converg
     r = d.result
     assert r["diverged_at"] is None and r["loss"][-1] < 1 and np.nanmax(np.abs(r["path"])) == 2.5
     d.close()
+
+
+def test_mode_none_says_the_threshold_is_unused_and_the_last_loss_before_divergence():
+    # Without clipping the run diverges at step 16 and moving the threshold slider changes
+    # nothing: the status line said "0 of 16 steps clipped; ... loss 62.9 → 5.25e+156", an
+    # end point of a run that blew up, and nothing on why the threshold did nothing.
+    d = Clipping()
+    d.set(mode="none")
+    assert d.result["diverged_at"] == 16
+    first = d.image.value
+    status = d.status.value
+    assert "no clipping (the threshold is not used)" in status, status
+    assert "loss 62.9 → 5.25e+156 at step 15, the last before it diverged" in status, status
+    d.set(mode="none", threshold=100.0)
+    assert d.image.value == first                   # the threshold really is unused
+    d.set(**d.defaults)
+    assert "17 of 100 steps clipped" in d.status.value and "→ 0.00451 ·" in d.status.value
+    d.close()

@@ -274,3 +274,24 @@ def test_notes_are_worked_out_when_a_value_changes_not_at_every_render(monkeypat
     assert seen and all(w is d.controls["mode"] for w in seen)
     assert "lr = 0.3 is between" in plain(d.status.value)       # the lr note is still shown
     d.close()
+
+
+def test_a_value_a_hair_off_a_position_is_said_with_the_digits_that_tell_them_apart():
+    """A NumPy float32 0.1 (0.10000000149011612) is between the log slider's positions 0.1
+    and the next: the note said "lr = 0.1 is between the slider's positions ...; rounds it to
+    0.1", two equal numbers. Where ``:g`` writes both alike, both get every digit."""
+    d = Knobs()
+    d.set(lr=np.float32(0.1))
+    assert d.computed[-1]["lr"] == float(np.float32(0.1))        # run as given
+    text = plain(d.status.value)
+    expected = ("lr = 0.10000000149011612 is between the slider's positions (the run shown is "
+                "at it)")
+    assert expected in text, text
+    if ROUNDS:
+        assert "rounds it to 0.1 ·" in text, text
+        d.controls["lr"].value = 0.1                    # the browser's rounding of it
+        assert ("the slider rounded lr = 0.10000000149011612 to its nearest position 0.1 "
+                "(the run shown)") in plain(d.status.value)
+    d.set(lr=0.3)                                       # :g tells these apart: kept short
+    assert "lr = 0.3 is between" in plain(d.status.value)
+    d.close()

@@ -61,3 +61,20 @@ def test_dead_relus_give_words_not_a_nan_ratio():
     assert "nan" not in d.status.value.lower()
     assert "gradient norm 0 at layer 1, 0 at the output layer" in d.status.value
     d.close()
+
+
+def test_a_run_that_diverged_at_its_first_step_says_so_not_loss_a_to_a():
+    # 12 linear layers at 10 × Xavier: the first step's parameters are not finite. The status
+    # line said "loss 5.29e+23 → 5.29e+23", a run that went nowhere, not one that blew up.
+    d = DepthInit()
+    d.set(depth=12, init_scale=10.0, activation="linear")
+    assert d.result["diverged_at"] == 1
+    status = d.status.value
+    assert "→" not in status and "loss 5.29e+23 at step 0, the last before it diverged" in status
+    d.set(depth=6, init_scale=3.0, activation="relu", init="he")
+    if d.result["diverged_at"] is not None:         # a later blow-up: start → last before it
+        assert f"loss {d.result['loss'][0]:.3g} → " in d.status.value
+        assert "the last before it diverged" in d.status.value
+    d.set(**d.defaults)
+    assert "loss 0.385 → 0.0538" in d.status.value, d.status.value
+    d.close()

@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 
 from wdlib import live, loop  # noqa: E402
 from wdlib.live import framework  # noqa: E402
-from wdlib.live.normalized import first_run_summary, running_rms  # noqa: E402
+from wdlib.live.normalized import STEPS, first_run_summary, running_rms  # noqa: E402
 from wdlib.tasks import normalized as task  # noqa: E402
 
 
@@ -93,7 +93,35 @@ def test_a_collapsing_run_gives_words_not_nan_or_a_warning(dash):
     assert "2 of 3 runs diverged" in status and "nan" not in status.lower(), status
     assert "between the slider" not in status, status
     dash.set(**dash.defaults)
-    assert "angle per step 0.231 rad, predicted 0.252" in dash.status.value   # as before
+    assert "angle per step 0.241 rad, predicted 0.252" in dash.status.value   # as before
+    # (0.241: the plotted end point; it said 0.231, an RMS of the running RMS's last 10 values)
+
+
+def test_the_status_line_quotes_the_angle_where_the_black_curve_ends(dash):
+    # The status line said "angle per step 0.231 rad" at the defaults while the black curve it
+    # describes ended at 0.241 (it quoted an RMS of the plotted running RMS's last 10 values).
+    for values in (dash.defaults, {"optimizer": "SGDW", "lr": 0.01, "lam": 0.1},
+                   {"optimizer": "AdamW", "lr": 10 ** -1.5, "lam": 0.01}):
+        dash.set(**values)
+        end = dash.lines[1][0].get_ydata()[-1]            # the angle panel, run 1 (black)
+        assert len(dash.lines[1][0].get_ydata()) == STEPS
+        assert f"angle per step {end:.3g} rad," in dash.status.value, (values, end)
+    dash.set(**dash.defaults)
+
+
+def test_the_status_line_names_each_diverged_run_and_its_step(dash):
+    # At lr 0.562 (the slider's top), λ 0.001 the blue run (2·lr, λ/2) diverges at step 6 and
+    # the status line said only "1 of 3 runs diverged": which run, at which step, was left to
+    # the picture (a shortened curve).
+    dash.set(optimizer="SGD", lr=10 ** -0.25, lam=1e-3)
+    assert dash.result["runs_diverged_at"] == (None, 6, None)
+    assert "; 1 of 3 runs diverged: run 2 (blue) at step 6 ·" in dash.status.value, \
+        dash.status.value
+    dash.set(optimizer="SGDW", lr=10 ** -0.25, lam=1.0)
+    assert ("2 of 3 runs diverged: run 1 (black) at step 7, run 2 (blue) at step 4"
+            in dash.status.value), dash.status.value
+    dash.set(**dash.defaults)
+    assert "runs diverged" not in dash.status.value
 
 
 def test_first_run_summary_names_the_step_run_1_diverged_at():

@@ -201,3 +201,24 @@ def test_docstring_claim_warmup_lowers_the_curvature_below_the_lr_limit():
     after = top_curvature(after)
     assert at_init == pytest.approx(7.8, abs=0.05) and after == pytest.approx(2.2, abs=0.05)
     assert 2 * (1 + 0.5) / at_init < 1.0 < 2 * (1 + 0.5) / after
+
+
+def test_a_diverged_run_has_no_final_loss_in_the_status_line():
+    # Momentum 0.99 at lr 1 diverges (quadratic: step 5, loss > 1e12; MLP: step 10). The status
+    # line said "final loss 7.86e+11" (and "final train loss 4e+10") after "diverged at step 5",
+    # a last value read as the end of a run; now the step it was reached at and that it is the
+    # last before the divergence. The loss panel ends at that same point.
+    d = Schedules()
+    d.set(lr=1.0, schedule="constant", momentum=0.99)
+    assert d.result["diverged_at"] == 5
+    status = d.status.value
+    assert "final" not in status, status
+    assert "loss 7.86e+11 at step 4, the last before it diverged" in status, status
+    assert d.loss.get_xdata()[-1] == 4
+    d.set(problem="mlp")
+    assert d.result["diverged_at"] == 10
+    assert "final" not in d.status.value, d.status.value
+    assert "train loss 4e+10 at step 9, the last before it diverged" in d.status.value
+    d.set(**d.defaults)                                        # a finished run keeps "final"
+    assert "; final loss 2.17e-06 ·" in d.status.value, d.status.value
+    d.close()

@@ -488,6 +488,12 @@ def kernel_dashboards(server: Server, timeout: float = 30.0) -> list[dict]:
     kernel's own ZMQ channels: a silent execute (no prompt, no output, no history) whose user
     expression lists each dashboard's ``renders``, ``moves`` (changes from the front end that
     retrained it), ``error`` and status-line HTML."""
+    return kernel_expression(server, _DASHBOARDS_EXPR, timeout)
+
+
+def kernel_expression(server: Server, expr: str, timeout: float = 30.0):
+    """``json.loads`` of the text a Python expression that returns JSON text gives in the
+    server's one running kernel (a silent execute, as ``kernel_dashboards``)."""
     from jupyter_client import BlockingKernelClient  # a dependency of ipykernel
     kernels = server.api("GET", "/api/kernels") or []
     assert len(kernels) == 1, f"expected one kernel, the server runs {len(kernels)}"
@@ -497,7 +503,7 @@ def kernel_dashboards(server: Server, timeout: float = 30.0) -> list[dict]:
     client.start_channels()
     try:
         msg_id = client.execute("", silent=True, store_history=False,
-                                user_expressions={"d": _DASHBOARDS_EXPR})
+                                user_expressions={"d": expr})
         deadline = time.monotonic() + timeout
         while True:
             reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
@@ -506,7 +512,7 @@ def kernel_dashboards(server: Server, timeout: float = 30.0) -> list[dict]:
     finally:
         client.stop_channels()
     out = reply["content"].get("user_expressions", {}).get("d", {})
-    assert out.get("status") == "ok", f"reading the kernel's dashboards failed: {out}"
+    assert out.get("status") == "ok", f"evaluating in the kernel failed: {out}"
     return json.loads(ast.literal_eval(out["data"]["text/plain"]))
 
 
@@ -624,3 +630,12 @@ def burst(dash: Dashboard, key: str, presses: int = 10, gap_ms: int = 20,
     return {"presses": presses, "updates": len(frames),
             "last_press_to_last_frame_ms": (frames[-1] - inputs[-1]) if frames else float("nan"),
             "burst_ms": inputs[-1] - inputs[0]}
+
+
+def kernel_catalog_names() -> list[str]:
+    """The names in ``wdlib.live.catalog()``, in lesson order, read in a subprocess (the test
+    process does not import ipywidgets or the dashboards)."""
+    out = subprocess.run([sys.executable, "-c", "from wdlib import live; "
+                          "print(' '.join(live.catalog()))"], capture_output=True, text=True,
+                         check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return out.stdout.split()

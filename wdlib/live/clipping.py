@@ -11,7 +11,7 @@ import numpy as np
 
 from wdlib import optim, plots
 from wdlib.live._surface import draw_path, path_panel
-from wdlib.live.framework import Dashboard, log_slider, register
+from wdlib.live.framework import Dashboard, last_value, log_slider, register
 from wdlib.tasks.surfaces import CLIFF_START, cliff, descend
 
 XLIM, YLIM = (-1.5, 3.0), (-1.5, 1.5)
@@ -87,6 +87,8 @@ class Clipping(Dashboard):
         self.thr.set_visible(r["mode"] != "none")
         done = np.flatnonzero(np.isfinite(r["loss"]))
         far = np.max(np.abs(r["path"][np.isfinite(r["path"]).all(axis=1)]))
-        return (f"lr {plots.fmt_sci(r['lr'])}, clipping {r['mode']}: {steps.size} of "
-                f"{done.size} steps clipped; largest |coordinate| reached {far:.3g}; "
-                f"loss {r['loss'][0]:.3g} → {r['loss'][done[-1]]:.3g}")
+        clipped = (f"{steps.size} of {done.size} steps clipped" if r["mode"] != "none" else
+                   "no clipping (the threshold is not used)")
+        return (f"lr {plots.fmt_sci(r['lr'])}, clipping {r['mode']}: {clipped}; largest "
+                f"|coordinate| reached {far:.3g}; "
+                f"loss {r['loss'][0]:.3g} → {last_value(r['loss'], r['diverged_at'])}")

@@ -6,7 +6,7 @@ import ipywidgets as W
 import numpy as np
 
 from wdlib import diagnostics, models, plots, train
-from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.live.framework import Dashboard, int_slider, last_value, log_slider, register
 from wdlib.tasks.regression import (
     DEPTH_LR,
     DEPTH_MAX,
@@ -105,6 +105,11 @@ class DepthInit(Dashboard):
         else:                   # no ratio (never a NaN): e.g. dead ReLUs leave both at 0
             gradient = f"gradient norm {first:.2g} at layer 1, {out:.2g} at the output layer"
         loss = r["loss"][np.isfinite(r["loss"])]
-        trained = f"loss {loss[0]:.3g} → {loss[-1]:.3g}" if loss.size else "no finite loss"
+        if not loss.size:
+            trained = "no finite loss"
+        elif r["diverged_at"] is not None and loss.size == 1:   # no "A → A": it never trained
+            trained = f"loss {last_value(r['loss'], r['diverged_at'])}"
+        else:
+            trained = f"loss {loss[0]:.3g} → {last_value(r['loss'], r['diverged_at'])}"
         return (f"{what}: weight std {r['weight_std']:.2g}; last hidden layer's std "
                 f"{r['act_std'][-1]:.2g}; {gradient}; {trained}")

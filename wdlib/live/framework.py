@@ -137,6 +137,20 @@ def catalog() -> dict[str, Callable[[], Dashboard]]:
     return dict(_CATALOG)
 
 
+def last_value(series, diverged_at, fmt: str = ".3g") -> str:
+    """A run's last finite value of ``series`` (one entry a step) as a status line says it: the
+    number for a run that finished; for a run that diverged, the number, its step and that it is
+    the last before the divergence, never a "final" value that reads like the end of a run
+    ("loss 7.86e+11 at step 4, the last before it diverged"). "no finite value" if none."""
+    series = np.asarray(series, dtype=float)
+    finite = np.flatnonzero(np.isfinite(series))
+    if not finite.size:
+        return "no finite value"
+    k = int(finite[-1])
+    text = format(series[k], fmt)
+    return text if diverged_at is None else f"{text} at step {k}, the last before it diverged"
+
+
 def val_every(steps: int) -> int:
     """``train.fit``'s ``val_every`` for a dashboard run of ``steps`` steps: about
     ``VAL_POINTS`` validation points (every step for short runs; the last step always)."""
@@ -218,6 +232,13 @@ def _exact(value) -> str:
     difference."""
     return repr(float(value)) if isinstance(value, Real) and not isinstance(value, Integral) \
         else _short(value)
+
+
+def _apart(value, other) -> tuple[str, str]:
+    """``value`` and ``other`` for one message, each ``_show``n, or with every digit where
+    ``:g`` writes both alike (0.1 and float32 0.1: "lam = 0.1 ... rounds it to 0.1")."""
+    a, b = _show(value), _show(other)
+    return (a, b) if a != b else (_exact(value), _exact(other))
 
 
 def _check_value(key: str, widget, value):
@@ -700,14 +721,15 @@ class Dashboard:
         near = nearest_position(widget, value)
         if near is None:
             return
-        head = (f"{key} = {_show(value)} is between the slider's positions (the run shown is "
+        shown, near_shown = _apart(value, near)
+        head = (f"{key} = {shown} is between the slider's positions (the run shown is "
                 f"at it)")
         if _rounds_when_shown(widget):
             self._expect[key] = (slider_position(widget, near), value)
             self._notes[key] = (f"{head}; the slider, once shown or moved, rounds it to "
-                                f"{_show(near)}")
+                                f"{near_shown}")
         else:
-            self._notes[key] = f"{head}; the slider shows it at {_show(near)} until moved"
+            self._notes[key] = f"{head}; the slider shows it at {near_shown} until moved"
 
     def _on_change(self, key: str, change) -> None:
         """A control moved in the browser (or its widget was set directly)."""
@@ -722,8 +744,9 @@ class Dashboard:
         self._values[key] = position_value(widget, position) if position is not None else new
         if position is not None and position == expected:   # the browser's slider rounded it
             del self._expect[key]
-            self._notes[key] = (f"the slider rounded {key} = {_show(asked)} to its nearest "
-                                f"position {_show(self._values[key])} (the run shown)")
+            asked_shown, held_shown = _apart(asked, self._values[key])
+            self._notes[key] = (f"the slider rounded {key} = {asked_shown} to its nearest "
+                                f"position {held_shown} (the run shown)")
         else:                       # the learner's move (a value typed into the readout may
             self.link_error = None  # be between positions)
             self._from_link.pop(key, None)

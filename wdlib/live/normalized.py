@@ -21,6 +21,7 @@ SPREAD = np.array([1.0, 2.0, 0.5])                       # lr factors; λ gets t
 DIVERGENCE = loop.Divergence(max_growth=1e3)
 COLORS = ("k", "#1f77b4", "#d62728")
 NORM_RANGE, ANGLE_RANGE, LOSS_RANGE = (0.05, 30.0), (1e-4, 2.0), (0.02, 3.0)
+RUN_NAMES = ("run 1 (black)", "run 2 (blue)", "run 3 (red)")
 LEGEND = ("black: lr, λ", "blue: 2·lr, λ/2", "red: lr/2, 2·λ", "dashed: predicted angle")
 
 
@@ -112,11 +113,22 @@ class Normalized(Dashboard):
         self.rule.set_text(task.RULES[r["optimizer"]])
         text = (f"{r['optimizer']}, lr {plots.fmt_sci(r['lr'])}, λ {plots.fmt_sci(r['lam'])}: "
                 f"{first_run_summary(r)}, predicted {r['pred'][0]:.3g}")
-        return text + (f"; {r['n_bad']} of 3 runs diverged" if r["n_bad"] else "")
+        return text + others_diverged(r)
+
+
+def others_diverged(r) -> str:
+    """The status line's words on runs that diverged: how many, and which (by colour) at which
+    step (a count alone left the learner to find a shortened curve; run 1 is said first)."""
+    if not r["n_bad"]:
+        return ""
+    which = [f"{name} at step {step}" for name, step in
+             zip(RUN_NAMES, r["runs_diverged_at"], strict=True) if step is not None]
+    return f"; {r['n_bad']} of 3 runs diverged: {', '.join(which)}"
 
 
 def first_run_summary(r) -> str:
-    """The status line's words on run 1 (black, the chosen lr and λ): its final angle per step,
+    """The status line's words on run 1 (black, the chosen lr and λ): its angle per step where
+    the plotted curve ends (the RMS of the last ``WINDOW`` steps, the curve's last point),
     or, when it has none (never a NaN, never a warning), why: it diverged at step N (the run's
     ``diverged_at``), or ‖W1‖ fell to 0 (SGDW with lr·λ near 1 multiplies W1 by 1 − lr·λ each
     step), so the angle is undefined from the first step with no finite angle on."""
@@ -130,8 +142,7 @@ def first_run_summary(r) -> str:
         why = (" (‖W1‖ fell to 0)" if np.any(norm == 0) else
                " (‖W1‖ is not finite)" if not np.isfinite(norm).all() else "")
         return f"run 1: angle undefined from step {first_bad}{why}"
-    final = np.sqrt(np.mean(np.square(angle[-WINDOW:])))
-    return f"angle per step {final:.3g} rad"
+    return f"angle per step {angle[-1]:.3g} rad"
 
 
 def predicted(optimizer: str, lr, lam):

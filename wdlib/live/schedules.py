@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 
 from wdlib import optim, plots
 from wdlib.live._surface import draw_path, path_panel
-from wdlib.live.framework import Dashboard, int_slider, log_slider, register
+from wdlib.live.framework import Dashboard, int_slider, last_value, log_slider, register
 from wdlib.tasks.classification import mlp_run
 from wdlib.tasks.schedule_menu import KINDS, STEPS, make_schedule
 from wdlib.tasks.surfaces import BOWL_CURVATURES, BOWL_DIVERGENCE, BOWL_START, bowl, descend
@@ -152,12 +152,14 @@ class Schedules(Dashboard):
         head = (f"{r['schedule']}, base lr {plots.fmt_sci(r['lr'])}, warmup {r['warmup']}, "
                 f"β = {r['momentum']:.2f}")
         done = r["loss"][np.isfinite(r["loss"])]
+        final = "final " if r["diverged_at"] is None else ""     # a diverged run has no final
         if mlp:
             if not done.size:
                 return head
             val = r["val_loss"][np.isfinite(r["val_loss"])]
-            return (f"{LABELS[r['problem']]}, {head}: final train "
-                    f"loss {done[-1]:.3g}, validation loss {val[-1]:.3g}")
+            return (f"{LABELS[r['problem']]}, {head}: {final}train "
+                    f"loss {last_value(r['loss'], r['diverged_at'])}, validation loss "
+                    f"{val[-1]:.3g}")
         above = int(np.sum(r["lr_t"] > r["limit"]))
-        return (f"{head}: lr above the stability limit "
-                f"{plots.fmt_sci(r['limit'])} for {above} steps; final loss {done[-1]:.3g}")
+        return (f"{head}: lr above the stability limit {plots.fmt_sci(r['limit'])} for "
+                f"{above} steps; {final}loss {last_value(r['loss'], r['diverged_at'])}")
