@@ -468,12 +468,18 @@ def _normalize(got, want: dict, precision: dict | None = None) -> tuple[dict, di
     out, eps = {}, {}
     for k, w in want.items():
         g, eps[k] = _numbers(got[k], _label(k), precision)
-        if w.shape == () and g.size == 1:
-            g = g.reshape(())
-        elif w.ndim == 1 and g.ndim == 2 and is_vector_of(g.shape, w.size):
-            g = g.reshape(w.shape)
-        out[k] = g
+        out[k] = _shaped_like(g, w)
     return out, eps
+
+
+def _shaped_like(g: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``g`` in ``w``'s shape where it holds the same numbers in the same order: a one-item
+    answer as a number, a column ``(n, 1)`` or a row ``(1, n)`` as the vector ``(n,)``."""
+    if w.shape == () and g.size == 1:
+        return g.reshape(())
+    if w.ndim == 1 and g.ndim == 2 and is_vector_of(g.shape, w.size):
+        return g.reshape(w.shape)
+    return g
 
 
 def _shape_hint(k: str, g: np.ndarray, w: np.ndarray) -> str:
@@ -601,8 +607,10 @@ def _permutation(got: dict, want: dict, tol: dict) -> str | None:
     for perm in perms:
         if perm == tuple(keys):
             continue
-        # the learner's slot k holds the reference's perm[i] value
-        if all(_close(got[k], want[p], *tol[p]) for k, p in zip(keys, perm, strict=True)):
+        # the learner's slot k holds the reference's perm[i] value (in the form that output
+        # would be read in: a swapped (w, b) with w a column and b a 1-item array is a swap)
+        if all(_close(_shaped_like(got[k], want[p]), want[p], *tol[p])
+               for k, p in zip(keys, perm, strict=True)):
             moved = [k for k, p in zip(keys, perm, strict=True) if k != p]
             if len(moved) == 2:
                 return (f"outputs swapped? {moved[0]!r} and {moved[1]!r} hold each other's "
