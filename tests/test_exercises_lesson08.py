@@ -49,6 +49,14 @@ ADAMW_MISTAKES = [
     (_adamw(dt=-1, t_min=1), "t_minus_one"),
     (_adamw(root=lambda x: x), "no_sqrt"),
     (_adamw(wd_sign=-1.0), "decay_plus"),
+    # found by the simulated class: the decay applied twice (a shrink and lr·wd·w in the step,
+    # or two shrinks) and the decay multiplied by lr twice got only "'w': 12 of 12 entries
+    # differ"
+    (lambda w, g, m, v, t, lr, wd: (lambda r: (r[0] - lr * wd * w, *r[1:]))(
+        _adamw()(w, g, m, v, t, lr, wd)), "decay_twice"),
+    (lambda w, g, m, v, t, lr, wd: (lambda r: (r[0] - lr * wd * (1 - lr * wd) * w, *r[1:]))(
+        _adamw()(w, g, m, v, t, lr, wd)), "decay_twice:squared"),
+    (lambda w, g, m, v, t, lr, wd: _adamw()(w, g, m, v, t, lr, lr * wd), "decay_lr_squared"),
 ]
 test_adamw_correct = accepts(L.check_adamw_step, ADAMW_CORRECT)
 test_adamw_mistakes = names(L.check_adamw_step, L.ADAMW_HINTS, ADAMW_MISTAKES)
