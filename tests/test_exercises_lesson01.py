@@ -128,3 +128,19 @@ def test_ridge_w_as_a_column_or_a_row_is_the_same_vector():
     ok, line = run(L.check_ridge_fit, lambda F, y, lam: (1.1 * column(F, y, lam)[0],
                                                          column(F, y, lam)[1]))
     assert not ok and "'w' is wrong" in line, line
+
+
+def test_ridge_by_gradient_descent_stopped_at_a_tolerance_is_told_so():
+    """Found by the simulated class: gradient descent stopped at a small gradient misses by
+    ~1e-6 and was told only 'float32's rounding, or a small eps', neither of which it has."""
+    def gd(F, y, lam):
+        n, d = F.shape
+        Fc, yc = F - F.mean(0), y.ravel() - y.mean()
+        H = Fc.T @ Fc / n + lam * np.eye(d)
+        w, step = np.zeros(d), 1.0 / np.linalg.eigvalsh(H).max()
+        while np.linalg.norm(H @ w - Fc.T @ yc / n) >= 1e-6:
+            w = w - step * (H @ w - Fc.T @ yc / n)
+        return w, y.mean() - F.mean(0) @ w
+
+    ok, line = run(L.check_ridge_fit, gd)
+    assert not ok and "iterative method" in line, line

@@ -48,7 +48,9 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
                   "computation run in float32 (an np.float32 array, torch.Tensor(...) or "
                   "torch.tensor of Python floats, jax's default) before the answer became a "
                   "float64 or a Python float? then compute in float64 throughout. Or did you "
-                  "add an eps the formula does not have (a norm + 1e-8 in a denominator)?")
+                  "add an eps the formula does not have (a norm + 1e-8 in a denominator)? Or "
+                  "did an iterative method (gradient descent, a bisection, scipy.optimize) stop "
+                  "at a tolerance? then solve exactly, or iterate to full precision.")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (its own __len__, "
                   "__array__ or __float__ runs too long?): return plain numbers or a NumPy "
