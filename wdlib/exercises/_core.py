@@ -677,10 +677,17 @@ def assert_form(checker: Callable) -> Callable:
     name = checker.__name__.replace("check_", "assert_", 1)
 
     def assert_checker(fn, **kwargs):
+        # The AssertionError starts here, after the checker has returned, so that an
+        # autograder's feedback (nbgrader shows the traceback) shows the grade cell's line and
+        # this frame, not the checker's internals; IPython hides a frame that sets this:
+        __tracebackhide__ = True  # noqa: F841
         if "grade" in kwargs:
             raise ValueError(f"{name} always grades; use {checker.__name__}(fn) to print "
                              f"instead")
-        return checker(fn, grade=True, **kwargs)
+        verdict = checker(fn, **kwargs)
+        if not verdict:
+            raise AssertionError(f"{verdict.name}: {verdict.hint}")
+        return verdict
     assert_checker.__name__ = name
     assert_checker.__doc__ = (f"Like ``{checker.__name__}`` but raises AssertionError(hint) when "
                               f"the answer is wrong (for autograders).")
