@@ -82,6 +82,19 @@ def test_grade_and_assert_form_raise_the_hint():
         assert lesson00.assert_half_mse(lambda a, b: 0.5 * np.mean((a - b) ** 2))
 
 
+def test_assert_form_traceback_shows_no_checker_internals():
+    """Found by the simulated class (a teacher's nbgrader run): the feedback of a wrong answer
+    showed the traceback through assert_checker, check_clip_by_norm and check, with their
+    source. The AssertionError now starts in assert_checker, the one frame after the caller's."""
+    import traceback
+    with contextlib.redirect_stdout(io.StringIO()):
+        with pytest.raises(AssertionError, match="the ½ is missing") as info:
+            lesson00.assert_half_mse(lambda a, b: np.mean((a - b) ** 2))
+    frames = [f.name for f in traceback.extract_tb(info.value.__traceback__)]
+    assert frames == ["test_assert_form_traceback_shows_no_checker_internals",
+                      "assert_checker"], frames
+
+
 def test_every_lesson_has_an_assert_form_for_every_checker():
     import importlib
     for n in range(9):

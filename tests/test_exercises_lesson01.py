@@ -92,6 +92,20 @@ def test_ridge_swapped_outputs_are_called_a_swap():
     assert not ok and "swapped" in line, line
 
 
+def test_ridge_swapped_outputs_of_other_shapes_are_called_a_swap():
+    """Found by the simulated class: (b, w) with w a column (d, 1) and b of shape (1,), as
+    solving with y (n, 1) gives them, was told "wrong shape for output 'w': expected (5,), got
+    (1,)" instead of the swap (each output is read in the form of the slot it is compared to)."""
+    def swapped(F, y, lam):
+        n, d = F.shape
+        Fc, yc = F - F.mean(0), y - y.mean(0)                                  # (n, d), (n, 1)
+        w = np.linalg.solve(Fc.T @ Fc / n + lam * np.eye(d), Fc.T @ yc / n)   # (d, 1)
+        return y.mean(0) - F.mean(0) @ w, w                                   # (1,), (d, 1)
+
+    ok, line = run(L.check_ridge_fit, swapped)
+    assert not ok and "swapped" in line, line
+
+
 def test_ridge_says_which_output_is_wrong():
     ok, line = run(L.check_ridge_fit,
                    lambda F, y, lam: (1.1 * solvers.ridge(F, y, lam)[0],
@@ -114,3 +128,19 @@ def test_ridge_w_as_a_column_or_a_row_is_the_same_vector():
     ok, line = run(L.check_ridge_fit, lambda F, y, lam: (1.1 * column(F, y, lam)[0],
                                                          column(F, y, lam)[1]))
     assert not ok and "'w' is wrong" in line, line
+
+
+def test_ridge_by_gradient_descent_stopped_at_a_tolerance_is_told_so():
+    """Found by the simulated class: gradient descent stopped at a small gradient misses by
+    ~1e-6 and was told only 'float32's rounding, or a small eps', neither of which it has."""
+    def gd(F, y, lam):
+        n, d = F.shape
+        Fc, yc = F - F.mean(0), y.ravel() - y.mean()
+        H = Fc.T @ Fc / n + lam * np.eye(d)
+        w, step = np.zeros(d), 1.0 / np.linalg.eigvalsh(H).max()
+        while np.linalg.norm(H @ w - Fc.T @ yc / n) >= 1e-6:
+            w = w - step * (H @ w - Fc.T @ yc / n)
+        return w, y.mean() - F.mean(0) @ w
+
+    ok, line = run(L.check_ridge_fit, gd)
+    assert not ok and "iterative method" in line, line

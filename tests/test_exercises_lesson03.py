@@ -65,6 +65,11 @@ MAX_MISTAKES = [
     (lambda W, c: W * min(1, c / np.linalg.norm(W)), "whole_matrix"),
     (lambda W, c: W * np.minimum(1, c**2 / cols(W) ** 2), "squared"),
     (lambda W, c: np.clip(W, -c, c), "clip_entries"),
+    # found by the simulated class: torch.renorm(W, 2, 0, c) bounds the rows and divides by
+    # (norm + 1e-7); it got only "14 of 20 entries differ" (the rows mistake has no eps)
+    (lambda W, c: W * np.where(np.linalg.norm(W, axis=1, keepdims=True) > c,
+                               c / (np.linalg.norm(W, axis=1, keepdims=True) + 1e-7), 1.0),
+     "rows_renorm"),
 ]
 test_max_correct = accepts(L.check_max_norm, MAX_CORRECT, runtime_warnings=True)  # 0-column
 test_max_mistakes = names(L.check_max_norm, L.MAX_NORM_HINTS, MAX_MISTAKES)
@@ -118,3 +123,11 @@ def test_a_small_eps_is_among_the_causes_a_float32_sized_gap_suggests():
         1.0, c / (np.linalg.norm(W, axis=0) + 1e-6)))
     assert not ok and "float32" in line and "add an eps" in line, line
 
+
+
+def test_max_norm_torch_renorm_over_rows_is_named():
+    """torch.renorm's dim is the one whose slices are bounded: dim=0 rescales the rows."""
+    torch = __import__("pytest").importorskip("torch")
+    ok, line = run(L.check_max_norm,
+                   lambda W, c: torch.renorm(torch.from_numpy(W), p=2, dim=0, maxnorm=c))
+    assert not ok and L.MAX_NORM_HINTS["rows_renorm"] in line, line

@@ -35,6 +35,11 @@ NORM_MISTAKES = [
     (lambda g, m: (lambda n: ({k: min(1, m / (n + 1e-6)) * v if k[0] == "W" else v
                                for k, v in g.items()}, n))(_norm(g, ["W1", "W2"])),
      "weights_only"),
+    # found by the simulated class: the coefficient instead of the norm got "'norm' is wrong
+    # ... 0.09769 × the expected value"
+    (lambda grads, c: (lambda n: ({k: min(1.0, c / (n + 1e-6)) * g for k, g in grads.items()},
+                                  min(1.0, c / (n + 1e-6))))(
+        np.sqrt(sum(np.sum(g**2) for g in grads.values()))), "coefficient"),
 ]
 test_norm_correct = accepts(L.check_clip_by_norm, NORM_CORRECT)
 test_norm_mistakes = names(L.check_clip_by_norm, L.CLIP_NORM_HINTS, NORM_MISTAKES)

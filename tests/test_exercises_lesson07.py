@@ -75,6 +75,12 @@ COS_MISTAKES = [
     # off by one step (simulated class: only described, '54 of 108 entries differ')
     (lambda t, b, T, lo: _cos()(np.asarray(t) + 1, b, T, lo), "t_plus_one"),
     (lambda t, b, T, lo: _cos()(t, b, T - 1, lo), "T_minus_one"),
+    # found by the simulated class: the other direction got only '54 of 108 entries differ'
+    (lambda t, b, T, lo: _cos(clamp=False)(np.minimum(np.asarray(t) - 1, T), b, T, lo),
+     "t_minus_one"),
+    (lambda t, b, T, lo: _cos()(np.maximum(np.asarray(t) - 1, 0), b, T, lo),
+     "t_minus_one_clamped"),
+    (lambda t, b, T, lo: _cos()(t, b, T + 1, lo), "T_plus_one"),
 ]
 test_cos_correct = accepts(L.check_cosine_lr, COS_CORRECT)
 test_cos_mistakes = names(L.check_cosine_lr, L.COSINE_HINTS, COS_MISTAKES)

@@ -29,6 +29,13 @@ def _adamw(coupled=False, decay_lr=True, shrink_new=False, correct=True, eps_in=
     return fn
 
 
+def _keras_eps_hat(w, g, m, v, t, lr, wd):
+    """TensorFlow/Keras: the bias corrections folded into lr, eps added to √v (not √v̂)."""
+    m, v = B1 * m + (1 - B1) * g, B2 * v + (1 - B2) * g * g
+    alpha = lr * np.sqrt(1 - B2**t) / (1 - B1**t)
+    return w * (1 - lr * wd) - alpha * m / (np.sqrt(v) + EPS), m, v
+
+
 ADAMW_CORRECT = [_adamw(), lambda *a: list(_adamw()(*a)), _adamw(dtype=np.float32),
                  lambda w, g, m, v, t, lr, wd: _adamw()(w, g, m.copy(), v.copy(), t, lr, wd)]
 ADAMW_MISTAKES = [
@@ -49,6 +56,16 @@ ADAMW_MISTAKES = [
     (_adamw(dt=-1, t_min=1), "t_minus_one"),
     (_adamw(root=lambda x: x), "no_sqrt"),
     (_adamw(wd_sign=-1.0), "decay_plus"),
+    # found by the simulated class: the decay applied twice (a shrink and lr·wd·w in the step,
+    # or two shrinks) and the decay multiplied by lr twice got only "'w': 12 of 12 entries
+    # differ"
+    (lambda w, g, m, v, t, lr, wd: (lambda r: (r[0] - lr * wd * w, *r[1:]))(
+        _adamw()(w, g, m, v, t, lr, wd)), "decay_twice"),
+    (lambda w, g, m, v, t, lr, wd: (lambda r: (r[0] - lr * wd * (1 - lr * wd) * w, *r[1:]))(
+        _adamw()(w, g, m, v, t, lr, wd)), "decay_twice:squared"),
+    (lambda w, g, m, v, t, lr, wd: _adamw()(w, g, m, v, t, lr, lr * wd), "decay_lr_squared"),
+    # found by the simulated class: Keras/TF's eps-hat form was told 'about float32's rounding'
+    (_keras_eps_hat, "eps_hat"),
 ]
 test_adamw_correct = accepts(L.check_adamw_step, ADAMW_CORRECT)
 test_adamw_mistakes = names(L.check_adamw_step, L.ADAMW_HINTS, ADAMW_MISTAKES)

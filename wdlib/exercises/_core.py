@@ -48,7 +48,9 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
                   "computation run in float32 (an np.float32 array, torch.Tensor(...) or "
                   "torch.tensor of Python floats, jax's default) before the answer became a "
                   "float64 or a Python float? then compute in float64 throughout. Or did you "
-                  "add an eps the formula does not have (a norm + 1e-8 in a denominator)?")
+                  "add an eps the formula does not have (a norm + 1e-8 in a denominator)? Or "
+                  "did an iterative method (gradient descent, a bisection, scipy.optimize) stop "
+                  "at a tolerance? then solve exactly, or iterate to full precision.")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (its own __len__, "
                   "__array__ or __float__ runs too long?): return plain numbers or a NumPy "
@@ -468,12 +470,18 @@ def _normalize(got, want: dict, precision: dict | None = None) -> tuple[dict, di
     out, eps = {}, {}
     for k, w in want.items():
         g, eps[k] = _numbers(got[k], _label(k), precision)
-        if w.shape == () and g.size == 1:
-            g = g.reshape(())
-        elif w.ndim == 1 and g.ndim == 2 and is_vector_of(g.shape, w.size):
-            g = g.reshape(w.shape)
-        out[k] = g
+        out[k] = _shaped_like(g, w)
     return out, eps
+
+
+def _shaped_like(g: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``g`` in ``w``'s shape where it holds the same numbers in the same order: a one-item
+    answer as a number, a column ``(n, 1)`` or a row ``(1, n)`` as the vector ``(n,)``."""
+    if w.shape == () and g.size == 1:
+        return g.reshape(())
+    if w.ndim == 1 and g.ndim == 2 and is_vector_of(g.shape, w.size):
+        return g.reshape(w.shape)
+    return g
 
 
 def _shape_hint(k: str, g: np.ndarray, w: np.ndarray) -> str:
@@ -601,8 +609,10 @@ def _permutation(got: dict, want: dict, tol: dict) -> str | None:
     for perm in perms:
         if perm == tuple(keys):
             continue
-        # the learner's slot k holds the reference's perm[i] value
-        if all(_close(got[k], want[p], *tol[p]) for k, p in zip(keys, perm, strict=True)):
+        # the learner's slot k holds the reference's perm[i] value (in the form that output
+        # would be read in: a swapped (w, b) with w a column and b a 1-item array is a swap)
+        if all(_close(_shaped_like(got[k], want[p]), want[p], *tol[p])
+               for k, p in zip(keys, perm, strict=True)):
             moved = [k for k, p in zip(keys, perm, strict=True) if k != p]
             if len(moved) == 2:
                 return (f"outputs swapped? {moved[0]!r} and {moved[1]!r} hold each other's "
@@ -667,10 +677,17 @@ def assert_form(checker: Callable) -> Callable:
     name = checker.__name__.replace("check_", "assert_", 1)
 
     def assert_checker(fn, **kwargs):
+        # The AssertionError starts here, after the checker has returned, so that an
+        # autograder's feedback (nbgrader shows the traceback) shows the grade cell's line and
+        # this frame, not the checker's internals; IPython hides a frame that sets this:
+        __tracebackhide__ = True  # noqa: F841
         if "grade" in kwargs:
             raise ValueError(f"{name} always grades; use {checker.__name__}(fn) to print "
                              f"instead")
-        return checker(fn, grade=True, **kwargs)
+        verdict = checker(fn, **kwargs)
+        if not verdict:
+            raise AssertionError(f"{verdict.name}: {verdict.hint}")
+        return verdict
     assert_checker.__name__ = name
     assert_checker.__doc__ = (f"Like ``{checker.__name__}`` but raises AssertionError(hint) when "
                               f"the answer is wrong (for autograders).")

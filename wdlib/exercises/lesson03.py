@@ -66,6 +66,9 @@ MAX_NORM_HINTS = {
     "squared": "compare norms, not squared norms: the factor is c / ‖w‖, not c² / ‖w‖²",
     "clip_entries": "you clipped each entry into [-c, c]: max-norm rescales a whole column, so "
                     "its direction is kept",
+    "rows_renorm": "you rescaled rows (torch.renorm(W, 2, 0, c)? its dim is the one whose "
+                   "slices are bounded, W[i, :] for dim 0): a unit's incoming weights are a "
+                   "column of W (fan_in, fan_out), torch.renorm(W, 2, 1, c)",
 }
 
 # --------------------------------------------------------------------------- soft-thresholding
@@ -171,7 +174,9 @@ def _max_norm_mistakes_of(W, c) -> dict:
     safe = np.where(cols > 0, cols, 1.0)   # a zero column stays 0: a NaN there matched no
     rows = np.linalg.norm(W, axis=1, keepdims=True)          # answer, not even one keeping it 0
     frob = np.linalg.norm(W)
-    return {"rows": W * np.minimum(1.0, c / rows), "all_columns": W * (c / safe),
+    return {"rows": W * np.minimum(1.0, c / rows),
+            "rows_renorm": W * np.where(rows > c, c / (rows + 1e-7), 1.0),
+            "all_columns": W * (c / safe),
             "whole_matrix": W * min(1.0, c / frob),
             "squared": W * np.minimum(1.0, c**2 / safe**2), "clip_entries": np.clip(W, -c, c)}
 

@@ -38,6 +38,9 @@ CLIP_NORM_HINTS = {
                       "squares",
     "by_value": "that is clipping by value (each entry into [−max_norm, max_norm]); clipping by "
                 "norm rescales the whole gradient by one factor",
+    "coefficient": "the clipped gradients are right, but the second output is the clipping "
+                   "coefficient min(1, max_norm / (norm + 1e-6)): return the global norm "
+                   "itself, measured before clipping (as torch's clip_grad_norm_ does)",
     "weights_only": "only the weight matrices were clipped/counted: the global norm runs over "
                     "every gradient, biases included",
 }
@@ -161,6 +164,7 @@ def _norm_mistakes(grads, max_norm):
             "sum_of_squares": _flat({k: min(1.0, max_norm / (sq + EPS)) * g
                                      for k, g in grads.items()}, sq),
             "by_value": _flat(clipping.clip_by_value(grads, max_norm), norm),
+            "coefficient": _flat(clipped, coef),
             "weights_only": _flat({k: wc * g if k.startswith("W") else g
                                    for k, g in grads.items()}, wn)}
 

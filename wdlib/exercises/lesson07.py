@@ -54,9 +54,10 @@ COSINE_HINTS = {
                    "min_value",
     "zero_after": "after total_steps the lr must stay at min_value, not drop to 0",
     "t_plus_one": "off by one step: the lr is base at t = 0 and reaches min_value at "
-                  "t = total_steps; use min(t, T)/T (no t + 1, no T − 1)",
+                  "t = total_steps; use min(t, T)/T (no t ± 1, no T ± 1)",
 }
-COSINE_HINTS["T_minus_one"] = COSINE_HINTS["t_plus_one"]     # the same slip, one text
+for _key in ("T_minus_one", "t_minus_one", "t_minus_one_clamped", "T_plus_one"):
+    COSINE_HINTS[_key] = COSINE_HINTS["t_plus_one"]          # the same slip, one text
 
 
 # --------------------------------------------------------------------------- references
@@ -130,6 +131,7 @@ def check_momentum_updates(fn: Callable, *, grade: bool = False):
 def _cosine_mistakes(t, base, T, lo):
     t = np.asarray(t, dtype=np.float64)
     frac = np.minimum(t / T, 1)
+    _half_cosine = lambda f: lo + (base - lo) * (1 + np.cos(np.pi * f)) / 2  # noqa: E731
     return {"not_held": lo + (base - lo) * (1 + np.cos(np.pi * t / T)) / 2,
             "min_ignored": base * (1 + np.cos(np.pi * frac)) / 2,
             "no_half": lo + (base - lo) * np.cos(np.pi * frac),
@@ -138,7 +140,10 @@ def _cosine_mistakes(t, base, T, lo):
             "upside_down": lo + (base - lo) * (1 - np.cos(np.pi * frac)) / 2,
             "zero_after": np.where(t > T, 0.0, _ref_cosine_lr(t, base, T, lo)),
             "t_plus_one": _ref_cosine_lr(t + 1, base, T, lo),
-            "T_minus_one": _ref_cosine_lr(t, base, T - 1, lo)}
+            "T_minus_one": _ref_cosine_lr(t, base, T - 1, lo),
+            "t_minus_one": _half_cosine(np.minimum(t - 1, T) / T),      # cos(−π/T) at t = 0
+            "t_minus_one_clamped": _ref_cosine_lr(np.maximum(t - 1, 0), base, T, lo),
+            "T_plus_one": _ref_cosine_lr(t, base, T + 1, lo)}
 
 
 def check_cosine_lr(fn: Callable, *, grade: bool = False):

@@ -40,10 +40,18 @@ ADAMW_HINTS = {
                     "(1 − b1^t) and (1 − b2^t), not t + 1 or t − 1",
     "no_sqrt": "the step divides by v̂: divide by √v̂ + eps (v̂ is a squared gradient)",
     "decay_plus": "the decay has the wrong sign: the weights shrink, w·(1 − lr·wd)",
+    "eps_hat": "eps is added to √v before the bias correction (TensorFlow/Keras's form, "
+               "lr·√(1 − b2^t)/(1 − b1^t)·m/(√v + eps)): PyTorch divides m̂ by √v̂ + eps, "
+               "which differs where the gradients are tiny",
+    "decay_twice": "the decay is applied twice (a shrink w·(1 − lr·wd) and also lr·wd·w in the "
+                   "step?): AdamW shrinks once per step, w·(1 − lr·wd) − lr·step",
+    "decay_lr_squared": "the decay is multiplied by lr twice, (1 − lr²·wd): PyTorch's AdamW "
+                        "shrinks by (1 − lr·wd), one lr",
     "returned_hats": "w is right, but you returned the bias-corrected m̂ and v̂: return the "
                      "moments m and v themselves (the state the next step starts from)",
 }
 ADAMW_HINTS["t_minus_one"] = ADAMW_HINTS["t_off_by_one"]   # t − 1 where t > 1 (one text)
+ADAMW_HINTS["decay_twice:squared"] = ADAMW_HINTS["decay_twice"]   # (1 − lr·wd)² (one text)
 
 FIXED_POINT_HINTS = {
     "adamw_like_l2": "your AdamW point is the Adam + L2 one: in AdamW only the data gradient goes "
@@ -130,7 +138,13 @@ def _adamw_mistakes(*args):
            "no_decay": _adam_step(*args[:6], 0.0),
            "m_undamped": s(m_damp=False), "v_undamped": s(v_damp=False), "v_abs": s(v_abs=True),
            "no_sqrt": s(sqrt=False), "decay_plus": _adam_step(*args[:6], -args[6])}
+    w, lr, wd = args[0], args[5], args[6]
     ref = s()
+    out["decay_twice"] = {**ref, "w": ref["w"] - lr * wd * w}              # w·(1 − 2·lr·wd)
+    out["decay_twice:squared"] = {**ref, "w": ref["w"] - lr * wd * (1 - lr * wd) * w}
+    step = np.sqrt(1 - B2**t) / (1 - B1**t) * ref["m"] / (np.sqrt(ref["v"]) + EPS)
+    out["eps_hat"] = {**ref, "w": w * (1 - lr * wd) - lr * step}      # Keras/TF's ε̂
+    out["decay_lr_squared"] = {**ref, "w": ref["w"] + (lr - lr * lr) * wd * w}
     out["returned_hats"] = {"w": ref["w"], "m": ref["m"] / (1 - B1**t),
                             "v": ref["v"] / (1 - B2**t)}
     out["t_off_by_one"] = s(t_shift=1)
