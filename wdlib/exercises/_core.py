@@ -79,6 +79,10 @@ class Verdict:
     def __init__(self, name: str, hint: str | None):
         self.name, self.hint = name, hint
 
+    def failure(self) -> AssertionError:
+        """The autograder's error for a wrong answer (raised by the caller, in its own frame)."""
+        return AssertionError(f"{self.name}: {self.hint}")
+
     def __bool__(self) -> bool:
         return self.hint is None
 
@@ -668,7 +672,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
                                   time_limit=TIME_LIMIT if time_limit is None else time_limit,
                                   accept=accept, inputs_unchanged=inputs_unchanged))
     if grade and not verdict:
-        raise AssertionError(f"{name}: {verdict.hint}")
+        raise verdict.failure()
     return verdict
 
 
@@ -686,7 +690,7 @@ def assert_form(checker: Callable) -> Callable:
                              f"instead")
         verdict = checker(fn, **kwargs)
         if not verdict:
-            raise AssertionError(f"{verdict.name}: {verdict.hint}")
+            raise verdict.failure()
         return verdict
     assert_checker.__name__ = name
     assert_checker.__doc__ = (f"Like ``{checker.__name__}`` but raises AssertionError(hint) when "
