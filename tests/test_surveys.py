@@ -185,3 +185,60 @@ def test_lesson07_function_is_the_notebooks():
         assert (f"{label:15s} distance after 50 steps {early[k]:.4f}; mean over the last 200 "
                 f"steps {late[k]:.4f}") in printed
     assert f"cosine 0.3 → 0: final distance {d[-1, 3]:.4f}" in printed
+
+
+def test_lesson01_functions_are_the_notebooks():
+    """Experiments 1 and 3 and the double descent on the notebook's seeds give its printed lines."""
+    cells = _cells(surveys.QUOTED["lesson01"]["notebook"])
+    r = [surveys.lesson01_sample(s) for s in range(20)]
+    printed = _printed(cells["e6067717"])
+    best, w12 = [x["best"] for x in r], [x["w12"] for x in r]
+    assert (f"seeds 0-19: best degree {min(best)} to {max(best)};" in printed and
+            f"its ‖w‖ {min(w12):.0f}× to {max(w12):.0f}× degree 3's" in printed and
+            f"val loss falls again past the minimum on {sum(x['drop'] for x in r)} of 20"
+            in printed)
+    assert (f"beats λ = 0 on the test set for {sum(x['test_win'] for x in r[:8])} of 8 seeds" in
+            _printed(cells["9fe0f9a9"]))
+    V = surveys.lesson01_double_descent(range(20))
+    peak = surveys.L01_PS[np.argmax(V, axis=1)]
+    printed = _printed(cells["a01dd003"])
+    assert (f"seeds with the peak at p = 19: {np.sum(peak == 19)} of 20" in printed and
+            f"largest p=200 / peak over the seeds: {np.max(V[:, -1] / V.max(axis=1)):.2f}"
+            in printed)
+
+
+def test_lesson03_function_is_the_notebooks():
+    """Section 7's max-norm runs on data set 0 (the table) and 1-5 (the worst c) as printed."""
+    cells = _cells(surveys.QUOTED["lesson03"]["notebook"])
+    printed = _printed(cells["a3cf9248"])
+    tr, va = surveys.lesson03_max_norm(0)
+    for c, t, v in zip(surveys.L03_CS, tr, va, strict=True):
+        assert re.search(rf"\n\s*{c:g} \|.*\| {t:10.3f} \| {v:8.3f}\n", printed), c
+    worst = [f"{surveys.L03_CS[np.argmax(surveys.lesson03_max_norm(s)[1])]:g}" for s in range(1, 6)]
+    assert f"worst validation loss at c = {', '.join(worst)}" in printed
+
+
+def test_lesson06_function_is_the_notebooks():
+    """Section 5's RNN runs on the notebook's seeds 0-7 give its printed counts and shares."""
+    r = surveys.lesson06_rnn(range(8))
+    printed = _printed(_cells(surveys.QUOTED["lesson06"]["notebook"])["06cdd690"])
+    assert f"diverged {r['dead'][0.3].sum()} of 8;" in printed and not r["clipped_dead"].any()
+    assert f"ends below its initial validation loss on {r['trained'].sum()} of 8 seeds" in printed
+    assert (f"beats the best smaller unclipped lr on {r['wins'].sum()} of 8 seeds "
+            f"({np.flatnonzero(r['wins']).tolist()})") in printed
+    assert f"fraction of steps clipped, by seed: {np.round(r['frac'], 3)}" in printed
+
+
+def test_lesson07_warmup_function_is_the_notebooks():
+    """Section 3's warmup runs and curvatures on the notebook's seeds 0-9 give its printed lines."""
+    r = surveys.lesson07_warmup(range(10))
+    cells = _cells(surveys.QUOTED["lesson07"]["notebook"])
+    d10, d10w = r["d10"], r["d10w"]
+    assert (f"diverged with lr 0.3: {r['d03'].sum()}; lr 1.0 without warmup: {d10.sum()}; lr 1.0 "
+            f"with 20 warmup steps: {d10w.sum()} (seed {', '.join(map(str, np.flatnonzero(d10w)))})"
+            f"; diverge without warmup and train with it: {(d10 & ~d10w).sum()} of 10"
+            in _printed(cells["aae2353c"]))
+    ok = 3 / r["e20"] > 1.0
+    assert (f"largest curvature at init {r['e0'].min():.2f}-{r['e0'].max():.2f}, after the warmup "
+            f"{r['e20'].min():.2f}-{r['e20'].max():.2f}; lr 1.0 below the limit after it for seeds "
+            f"{np.flatnonzero(ok).tolist()}" in _printed(cells["fa61chk5"]))

@@ -1,23 +1,25 @@
-"""Re-run the surveys that lessons 04, 05, 07, 08 and 09 quote but are too slow for the notebook.
+"""Re-run the surveys that lessons 01 and 03-09 quote but are too slow for the notebook.
 
-    python tools/surveys.py lesson04|lesson05|lesson07|lesson08|lesson09|all    (make surveys: all)
+    python tools/surveys.py lesson01|lesson03|...|lesson09|all    (make surveys: all)
 
 Each lesson runs its experiment on one sample or a few, asserts the claim there, and quotes a larger
-survey (lesson 04: section 8's grid on training samples 0-59 and init seed 1 on 0-29, and the
-numbers its cells' comments quote: sections 2-5 on samples 0-29, 0-19, 30-59, 1-29, early stopping
-on 0-199, the heavy-ball check on 0-59 with 10 init seeds, the dashboards' claims on samples 0-2
-and 15-29, SGDW's rest point on draws 0-19 and init seed 3; lesson 05: section 2's weight
-gradients on data seeds 1-19; lesson 07: minibatch streams 0-31; lesson 08: data sets 0-39;
-lesson 09: init seeds 6-17). This
+survey (lesson 01: experiments 1 and 3 and the double descent on samples 0-199; lesson 03:
+section 7's max-norm ranking on data sets 0-39; lesson 04: section 8's grid on training samples 0-59
+and init seed 1 on 0-29, and the numbers its cells' comments quote: sections 2-5 on samples 0-29,
+0-19, 30-59, 1-29, early stopping on 0-199, the heavy-ball check on 0-59 with 10 init seeds, the
+dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and init seed 3;
+lesson 05: section 2's weight gradients on data seeds 1-19; lesson 06: section 5's RNN runs on init
+seeds 0-39; lesson 07: minibatch streams 0-31 and the warmup on init seeds 0-39; lesson 08: data
+sets 0-39; lesson 09: init seeds 6-17 and data sets 0-19). This
 script repeats each experiment exactly as the lesson's cell computes it (the same tasks from
 wdlib.tasks, the same optimizers, steps and grids) over the quoted range, prints the quoted number
 next to the measured one, and exits with status 1 if any differs. ``QUOTED`` holds the lessons'
 words; tests/test_surveys.py checks that each phrase is in its lesson and that the functions below
 give the numbers the notebooks print on the notebooks' own seeds. The full survey takes about
-73 s of CPU, one BLAS thread (lesson 04 ~57 s, of which section 8's 180 batched fits of K = 102
-models ~25 s; lesson 08 ~13 s; the others 1-2 s each): a minute and a half of wall time on the
-idle 2-core machine, about three when it is shared (2.5-3 min measured); no claim is left out
-for cost.
+2.5 minutes of CPU, one BLAS thread (lesson 04 ~57 s, of which section 8's 180 batched fits of
+K = 102 models ~25 s; lesson 06 ~30 s, lesson 03 ~20 s, lesson 09 ~20 s, lesson 08 ~13 s,
+lesson 01 ~10 s; the others a few seconds each): about two and a half minutes of wall time on the
+idle 2-core machine, about five when it is shared; no claim is left out for cost.
 """
 
 from __future__ import annotations
@@ -51,6 +53,26 @@ from wdlib.tasks.regression import (
 # What the lessons say. "phrases" are found verbatim in the lesson's cells (tests/test_surveys.py),
 # "numbers" are the quoted values the survey must print, each inside one of the phrases.
 QUOTED = {
+    "lesson01": {
+        "notebook": "notebooks/01_capacity_and_overfitting.ipynb",
+        "phrases": ["3 to 7 on samples 0–199, `python tools/surveys.py lesson01`",
+                    "at least 31× on samples 0–199",
+                    "and on 193 of 200 over samples 0–199",
+                    "(200 of 200 on samples 0–199)",
+                    "18 of 20 or more in every block of 20; p = 200 below a fifth of the peak on "
+                    "195 of 200",
+                    "it does so on 3 of the 10 blocks of 20 seeds in 0–199"],
+        "numbers": {"best": "3 to 7", "w12": "31×", "drop": "193 of 200", "test_win": "200 of 200",
+                    "peak": "18 of 20", "fall": "195 of 200", "median": "3 of the 10"},
+    },
+    "lesson03": {
+        "notebook": "notebooks/03_l1_sparsity_and_constraints.ipynb",
+        "phrases": ["on 19 of data sets 0–19, data set 17 preferring c = 4, and\non 35 of 0–39, "
+                    "the others preferring c = 4, by `python tools/surveys.py lesson03`",
+                    "c = 1 is worse than c = 2 on both losses on all 40"],
+        "numbers": {"best20": "19 of data sets 0–19, data set 17 preferring c = 4",
+                    "best40": "35 of 0–39, the others preferring c = 4", "tight": "on all 40"},
+    },
     "lesson04": {
         "notebook": "notebooks/04_choosing_lambda.ipynb",
         "phrases": ["60 samples (0–59; `python tools/surveys.py lesson04` re-runs it)",
@@ -98,12 +120,33 @@ QUOTED = {
                     "its own 8 initializations, `python tools/surveys.py lesson05`)"],
         "numbers": {"flat": "1.4 to 5.1"},
     },
+    "lesson06": {
+        "notebook": "notebooks/06_gradient_clipping.ipynb",
+        "phrases": ["none of the 40 clipped runs diverged and 38 of 40 trained (not seeds 5 and "
+                    "26, two of the three most clipped);\nwithout clipping, lr 0.3 diverged on 26 "
+                    "of 40 (the smaller lrs on none), and the clipped run beat the best "
+                    "smaller\nunclipped lr on 14 of 40."],
+        "numbers": {"clip_dead": "none of the 40", "trained": "38 of 40 trained",
+                    "failed": "not seeds 5 and 26, two of the three most clipped",
+                    "dead": "diverged on 26 of 40", "small_dead": "the smaller lrs on none",
+                    "wins": "lr on 14 of 40"},
+    },
     "lesson07": {
         "notebook": "notebooks/07_lr_momentum_schedules.ipynb",
         "phrases": ["(on 31 of 32 streams tried; stream 8 lost by 1%)",
-                    "ratio of mean squared distances can be\nhalf as large again as the lr ratio"],
+                    "ratio of mean squared distances can be\nhalf as large again as the lr ratio",
+                    "lr 1.0 diverges on 28 without warmup and on 6 with it: warmup rescues 22 and "
+                    "breaks none",
+                    "lr 1.0 is above the limit at the start on all 40 and the network is flatter "
+                    "after the warmup on 38,\nbut lr 1.0 is below the limit after it on only 12 of "
+                    "40; of the other 28, 23 train."],
         "numbers": {"wins": "31 of 32 streams tried; stream 8 lost by 1%",
-                    "excess": "half as large again"},
+                    "excess": "half as large again",
+                    "warmup": "28 without warmup and on 6 with it: warmup rescues 22 and breaks "
+                              "none",
+                    "curv": "above the limit at the start on all 40 and the network is flatter "
+                            "after the warmup on 38",
+                    "flat": "only 12 of 40; of the other 28, 23 train"},
     },
     "lesson08": {
         "notebook": "notebooks/08_decoupled_weight_decay.ipynb",
@@ -117,8 +160,9 @@ QUOTED = {
     },
     "lesson09": {
         "notebook": "notebooks/09_weight_decay_normalized.ipynb",
-        "phrases": ["(on\n# seeds 6-17 at most 1.1% and 3.2%)"],
-        "numbers": {"angle": "1.1%", "norm": "3.2%"},
+        "phrases": ["(on\n# seeds 6-17 at most 1.1% and 3.2%)",
+                    "over data sets 0–19 (init seeds 0–5) at most 2.0% and 4.9%"],
+        "numbers": {"angle": "1.1%", "norm": "3.2%", "angle_data": "2.0%", "norm_data": "4.9%"},
     },
 }
 
@@ -545,6 +589,259 @@ def lesson04_rest_point(draw: int, init_seed: int = 0) -> np.ndarray:
                      for lams_r in (lam * (1 - betas) / lr, lam / lr + 0 * betas)])
 
 
+
+
+# ---------------------------------------------------------------- lesson 01
+
+L01_DEGREES = np.arange(1, 16)
+L01_LAMS = np.logspace(-7, 1, 33)                    # experiment 3's λ grid (cell 632c5f8d)
+
+
+def _l01_half_mse(yhat, y):
+    return 0.5 * np.mean((yhat - (y[:, None] if np.ndim(yhat) == 2 else y)) ** 2, axis=0)
+
+
+def lesson01_sample(seed: int) -> dict:
+    """Experiments 1 and 3 on training sample ``seed`` (cells e6067717, 632c5f8d, 9fe0f9a9: 20
+    points of data.polynomial, exact least squares / ridge on the scaled powers): the best degree
+    on validation ("best"), degree 12's weight norm over degree 3's ("w12"), whether the validation
+    loss falls again past its minimum ("drop"), and at degree 12 whether the λ chosen on validation
+    beats λ = 0 on the 2000 test points of seed 1000 + ``seed`` ("test_win")."""
+    d = data.polynomial(n=20, n_val=200, degree=3, noise=0.2, seed=seed)
+    t = data.polynomial(n=20, n_val=2000, degree=3, noise=0.2, seed=1000 + seed)
+
+    def fit(q, lam=0.0):
+        return solvers.ridge(data.polynomial_features(d.X, q), d.y, lam)
+
+    def loss(w, b, q, X, y):
+        return _l01_half_mse(data.polynomial_features(X, q) @ np.transpose(w) + b, y[:, 0])
+
+    fits = [fit(q) for q in L01_DEGREES]
+    v = np.array([loss(w, b, q, d.X_val, d.y_val) for (w, b), q in zip(fits, L01_DEGREES,
+                                                                         strict=True)])
+    i = int(np.argmin(v))
+    w12, b12 = fit(12, np.append(L01_LAMS, 0.0))
+    chosen = int(np.argmin(loss(w12, b12, 12, d.X_val, d.y_val)[:-1]))
+    test = loss(w12, b12, 12, t.X_val, t.y_val)
+    return {"best": int(L01_DEGREES[i]), "drop": bool(np.any(np.diff(v[i:]) < 0)),
+            "w12": float(np.linalg.norm(fits[11][0]) / np.linalg.norm(fits[2][0])),
+            "test_win": bool(test[chosen] < test[-1])}
+
+
+def lesson01_double_descent(seeds) -> np.ndarray:
+    """Cell a01dd002's double-descent runs on ``seeds`` (each its own data and true weights):
+    validation ½·MSE of minimum-norm least squares (seeds, 56 feature counts ``L01_PS``)."""
+    n, D, out = 20, 200, []
+    for s in seeds:
+        rng = np.random.default_rng(s)
+        w_true = rng.standard_normal(D) / np.sqrt(D)
+        Z, Z_val = rng.standard_normal((n, D)), rng.standard_normal((1000, D))
+        y = Z @ w_true + 0.2 * rng.standard_normal(n)
+        y_val = Z_val @ w_true + 0.2 * rng.standard_normal(1000)
+        out.append([_l01_half_mse(np.c_[np.ones(1000), Z_val[:, :q]]
+                                  @ (np.linalg.pinv(np.c_[np.ones(n), Z[:, :q]]) @ y), y_val)
+                    for q in L01_PS])
+    return np.array(out)
+
+
+L01_PS = np.r_[1:41, 50:201:10]                      # cell a01dd002's feature counts p
+
+
+def lesson01(samples=range(200)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for lesson 01 over training samples (and double-descent seeds)
+    ``samples``: experiments 1 and 3 per sample, the double descent per block of 20 seeds."""
+    samples = list(samples)
+    r = [lesson01_sample(s) for s in samples]
+    n, q, w = len(samples), QUOTED["lesson01"]["numbers"], f"samples {samples[0]}-{samples[-1]}"
+    best = [x["best"] for x in r]
+    V = lesson01_double_descent(samples)
+    peak = L01_PS[np.argmax(V, axis=1)]
+    blocks = [slice(i, i + 20) for i in range(0, n - n % 20, 20)]
+    near = min(int(np.sum((peak[b] >= 15) & (peak[b] <= 20))) for b in blocks)
+    rises = sum(bool(np.all(np.diff(np.median(V[b], axis=0)[L01_PS < 20]) > 0)) for b in blocks)
+    return [(f"{w}: best degree on validation", q["best"], f"{min(best)} to {max(best)}"),
+            (f"{w}: degree 12's ‖w‖ over degree 3's, at least", q["w12"],
+             f"{min(x['w12'] for x in r):.0f}×"),
+            (f"{w}: validation loss falls again past its minimum on", q["drop"],
+             f"{sum(x['drop'] for x in r)} of {n}"),
+            (f"{w}: the λ chosen on validation beats λ = 0 on the test set on", q["test_win"],
+             f"{sum(x['test_win'] for x in r)} of {n}"),
+            (f"double descent, seeds {samples[0]}-{samples[-1]}: peak within 4 of p + 1 = n, "
+             "fewest in a block of 20", q["peak"], f"{near} of 20"),
+            (f"double descent, seeds {samples[0]}-{samples[-1]}: p = 200 below a fifth of the "
+             "peak on", q["fall"], f"{int(np.sum(V[:, -1] < V.max(axis=1) / 5))} of {n}"),
+            ("double descent: blocks of 20 seeds whose median rises at every p up to 19",
+             q["median"], f"{rises} of the {len(blocks)}")]
+
+
+# ---------------------------------------------------------------- lesson 03, section 7
+
+L03_CS = np.array([1000.0, 4.0, 2.0, 1.0])           # cell 3981206c's cs (1000: never active)
+
+
+def lesson03_max_norm(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Section 7's max-norm run (cell 3981206c: a 2-16-16-1 tanh MLP, Adam lr 0.01, 500 steps,
+    BCE, the four c at once) on ``data.two_moons(seed=seed)`` from init seed ``seed``: the final
+    training and validation losses (4,) each, in the order of ``L03_CS``."""
+    mlp = models.MLP((2, 16, 16, 1), activation="tanh")
+    _, h = train.fit(mlp, data.two_moons(seed=seed), loss="bce", optimizer="adam", lr=0.01,
+                     steps=500, penalty="max_norm", lam=L03_CS, seed=seed, record="loss")
+    return h.final("train_loss"), h.final("val_loss")
+
+
+def lesson03(seeds=range(40)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for lesson 03: on how many data sets c = 2 has the best
+    validation loss (on 0-19 and on all of ``seeds``), which others win there; c = 1000 the
+    lowest training loss and c = 1 worse than c = 2 on both losses, on all of them."""
+    seeds = list(seeds)
+    runs = [lesson03_max_norm(s) for s in seeds]
+    best = np.array([L03_CS[np.argmin(va)] for _, va in runs])
+    first = np.array([s < 20 for s in seeds])
+    others = ", ".join(f"data set {s} preferring c = {c:g}"
+                       for s, c in zip(seeds, best, strict=True) if s < 20 and c != 2)
+    free = sum(np.argmin(tr) == 0 for tr, _ in runs)
+    tight = sum(tr[3] > tr[2] and va[3] > va[2] for tr, va in runs)
+    q, n = QUOTED["lesson03"]["numbers"], len(seeds)
+    rest = ", ".join(sorted({f"{c:g}" for c in best if c != 2}))
+    return [("data sets 0-19: c = 2 has the best validation loss on", q["best20"],
+             f"{np.sum(best[first] == 2)} of data sets 0–19, {others}"),
+            (f"data sets {seeds[0]}-{seeds[-1]}: the same on", q["best40"],
+             f"{np.sum(best == 2)} of {seeds[0]}–{seeds[-1]}, the others preferring c = {rest}"),
+            (f"data sets {seeds[0]}-{seeds[-1]}: c = 1000 has the lowest training loss and c = 1 "
+             "is worse than c = 2 on both losses", q["tight"],
+             f"on all {n}" if free == tight == n else f"on {free} and {tight} of {n}")]
+
+
+# ---------------------------------------------------------------- lesson 06, section 5
+
+def lesson06_rnn(seeds) -> dict:
+    """Section 5's runs (cell 06cdd690): the tanh RNN of section 4 (recurrent_scale 1.5, init
+    seeds ``seeds`` at once) on data.sequence, SGD 200 steps of 32, loss > 1e6 = diverged; clipped
+    by norm at 5 with lr 0.3, and unclipped with lr 0.3, 0.1, 0.03, 0.01. Per seed: "clipped_dead",
+    "trained" (the clipped run ends below its initial validation loss), "dead" (lr -> unclipped
+    diverged), "wins" (clipped beats the best unclipped lr ≤ 0.1), "frac" (share of steps
+    clipped)."""
+    seq = data.sequence(n=256, n_val=256, T=20, noise=0.5, seed=0)
+    rnn = models.RNN(n_in=1, n_hidden=16, n_out=1)
+    kw = dict(loss="mse", optimizer="sgd", lr=0.3, steps=200, batch_size=32,
+              params=rnn.init(seed=np.asarray(seeds), recurrent_scale=1.5),
+              divergence=loop.Divergence(max_loss=1e6))
+    _, hc = train.fit(rnn, seq, clip="norm", clip_threshold=5.0, **kw)
+    dead, final = {}, {}
+    for lr in (0.3, 0.1, 0.03, 0.01):
+        _, h = train.fit(rnn, seq, **{**kw, "lr": lr})
+        dead[lr] = np.array([d is not None for d in h.diverged_at])
+        final[lr] = np.where(dead[lr], np.inf, h.final("val_loss"))
+    clipped = hc.final("val_loss")
+    return {"clipped_dead": np.array([d is not None for d in hc.diverged_at]),
+            "trained": clipped < hc.val_loss[0], "dead": dead,
+            "wins": clipped < np.min([final[lr] for lr in (0.1, 0.03, 0.01)], axis=0),
+            "frac": np.mean(hc.grad_norm > 5.0, axis=0)}
+
+
+def lesson06(seeds=range(40)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for lesson 06, section 5, over init seeds ``seeds``."""
+    seeds = np.asarray(list(seeds))
+    r, n = lesson06_rnn(seeds), len(seeds)
+    q, w = QUOTED["lesson06"]["numbers"], f"init seeds {seeds[0]}-{seeds[-1]}"
+    top3 = seeds[np.argsort(-r["frac"])[:3]]
+    failed = seeds[~r["trained"]]
+    among = int(np.isin(failed, top3).sum())
+    words = {0: "none", 1: "one", 2: "two", 3: "all three"}
+    return [(f"{w}: clipped lr 0.3 runs that diverged", q["clip_dead"],
+             f"{r['clipped_dead'].sum() or 'none'} of the {n}"),
+            (f"{w}: clipped lr 0.3 runs ending below their initial validation loss", q["trained"],
+             f"{r['trained'].sum()} of {n} trained"),
+            (f"{w}: the ones that did not, and how many are among the 3 most clipped",
+             q["failed"], f"not seeds {' and '.join(map(str, failed))}, {words[among]} of the "
+             f"three most clipped (most clipped: {top3.tolist()})"),
+            (f"{w}: unclipped lr 0.3", q["dead"], f"diverged on {r['dead'][0.3].sum()} of {n}"),
+            (f"{w}: unclipped lr 0.1, 0.03, 0.01 diverged", q["small_dead"],
+             f"the smaller lrs on {sum(r['dead'][x].sum() for x in (0.1, 0.03, 0.01)) or 'none'}"),
+            (f"{w}: clipped lr 0.3 beat the best smaller unclipped", q["wins"],
+             f"lr on {r['wins'].sum()} of {n}")]
+
+
+# ---------------------------------------------------------------- lesson 07, section 3
+
+def _l07_top_curvature(p: dict, iters: int = 100, h: float = 1e-5) -> float:
+    """Cell fa6166be's ``top_curvature``: the largest Hessian eigenvalue of the schedules MLP's
+    full-batch ½·MSE at ``p`` (one model), by power iteration on central-difference
+    Hessian-vector products from a fixed random start."""
+    from wdlib.tasks import classification
+    moons = classification.moons(classification.SCHEDULES_MOONS)
+    keys = sorted(p)
+
+    def flat(q):
+        return np.concatenate([q[k].ravel() for k in keys])
+
+    def unflat(v):
+        out, i = {}, 0
+        for k in keys:
+            out[k] = v[i:i + p[k].size].reshape(p[k].shape)
+            i += p[k].size
+        return out
+
+    def grad_at(x):
+        return flat(classification.SCHEDULES_MLP.loss_and_grad(unflat(x), moons.X, moons.y,
+                                                               losses.mse)[1])
+    x = flat(p)
+    v = np.random.default_rng(0).standard_normal(x.size)
+    v /= np.linalg.norm(v)
+    top = 0.0
+    for _ in range(iters):
+        hv = (grad_at(x + h * v) - grad_at(x - h * v)) / (2 * h)
+        top, v = v @ hv, hv / np.linalg.norm(hv)
+    return float(top)
+
+
+def lesson07_warmup(seeds) -> dict:
+    """Section 3's warmup runs (cells aae2353c and fa61chk5) from init seeds ``seeds`` (K at
+    once): per seed, whether the cosine run diverges with base lr 0.3 ("d03"), lr 1.0 ("d10"),
+    lr 1.0 after 20 warmup steps ("d10w"), and the largest curvature at the initialization and
+    after the 20 warmup steps ("e0", "e20")."""
+    from wdlib.tasks import classification, schedule_menu
+    seeds = np.asarray(seeds)
+    moons = classification.moons(classification.SCHEDULES_MOONS)
+
+    def opt(lr, warm):
+        return optim.sgd(schedule_menu.make_schedule("cosine", lr, warm), momentum=0.5)
+
+    out = {}
+    for key, lr, warm in (("d03", 0.3, 0), ("d10", 1.0, 0), ("d10w", 1.0, 20)):
+        _, h = train.fit(classification.SCHEDULES_MLP, moons, loss="mse", optimizer=opt(lr, warm),
+                         steps=classification.SCHEDULES_STEPS, seed=seeds, record="loss",
+                         divergence=classification.SCHEDULES_DIVERGENCE)
+        out[key] = np.array([d is not None for d in h.diverged_at])
+    p0 = classification.SCHEDULES_MLP.init(seed=seeds)
+    p20, _ = train.fit(classification.SCHEDULES_MLP, moons, loss="mse", optimizer=opt(1.0, 20),
+                       steps=20, params=p0, record="loss")
+    for key, p in (("e0", p0), ("e20", p20)):
+        out[key] = np.array([_l07_top_curvature({k: v[i] for k, v in p.items()})
+                             for i in range(len(seeds))])
+    return out
+
+
+def lesson07_warmup_claims(seeds=range(40)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for lesson 07's warmup over init seeds ``seeds``."""
+    seeds = list(seeds)
+    r, n, q = lesson07_warmup(seeds), len(seeds), QUOTED["lesson07"]["numbers"]
+    w = f"init seeds {seeds[0]}-{seeds[-1]}"
+    ok_after = 3 / r["e20"] > 1.0                   # lr 1.0 below the heavy-ball limit (β = 0.5)
+    broken = (r["d10w"] & ~r["d10"]).sum()
+    above = np.sum(3 / r["e0"] < 1.0)
+    return [(f"{w}: cosine lr 1.0 diverges on", q["warmup"],
+             f"{r['d10'].sum()} without warmup and on {r['d10w'].sum()} with it: warmup rescues "
+             f"{(r['d10'] & ~r['d10w']).sum()} and breaks {broken or 'none'} (lr 0.3: "
+             f"{r['d03'].sum()} diverge)"),
+            (f"{w}: lr 1.0 is", q["curv"],
+             f"above the limit at the start on {f'all {n}' if above == n else above}"
+             f" and the network is flatter after the warmup on {np.sum(r['e20'] < r['e0'])}"),
+            (f"{w}: lr 1.0 below the limit 3/e_max after the warmup on", q["flat"],
+             f"only {ok_after.sum()} of {n}; of the other {(~ok_after).sum()}, "
+             f"{(~ok_after & ~r['d10w']).sum()} train")]
+
+
 # ---------------------------------------------------------------- lesson 07, section 4
 
 def lesson07_distances(seed: int) -> np.ndarray:
@@ -721,15 +1018,17 @@ def lesson05(data_seeds=range(1, 20)) -> list[tuple[str, str, str]]:
 L09_SETTINGS = np.array([(0.2, 0.05), (0.4, 0.025), (0.1, 0.1), (0.2, 0.2)])    # (lr, λ)
 
 
-def lesson09_equilibrium(seeds) -> tuple[np.ndarray, np.ndarray]:
+def lesson09_equilibrium(seeds, data_seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Section 3's equilibrium run (cell c893c6ad: SGD + L2 on the normalized net, 4 (lr, λ)
-    settings × ``seeds``, one batched task.train of 1000 steps): |angle / prediction − 1| and
-    |‖w‖⁴ / prediction − 1| per run, over steps 500-999."""
+    settings × ``seeds``, one batched task.train of 1000 steps) on data set ``data_seed`` (the
+    lesson's is 0): |angle / prediction − 1| and |‖w‖⁴ / prediction − 1| per run, over steps
+    500-999."""
     from wdlib.tasks import normalized as task
     seeds = np.asarray(seeds)
     lr = np.repeat(L09_SETTINGS[:, 0], len(seeds))
     lam = np.repeat(L09_SETTINGS[:, 1], len(seeds))
-    eq = task.train("SGD", lr, lam, 1000, seed=np.tile(seeds, len(L09_SETTINGS)))
+    eq = task.train("SGD", lr, lam, 1000, seed=np.tile(seeds, len(L09_SETTINGS)),
+                    data_seed=data_seed)
     late = slice(500, None)
     angle = np.sqrt(np.mean(eq["angle"][late] ** 2, axis=0))
     g_sq = np.mean((eq["grad_norm"] * eq["norm"])[late] ** 2, axis=0)
@@ -743,12 +1042,24 @@ def lesson09(seeds=range(6, 18)) -> list[tuple[str, str, str]]:
     a, n = lesson09_equilibrium(seeds)
     q = QUOTED["lesson09"]["numbers"]
     w = f"init seeds {seeds[0]}-{seeds[-1]}, 4 settings"
+    d = [lesson09_equilibrium(range(6), data_seed=s) for s in range(20)]
+    a_d, n_d = np.array([x[0].max() for x in d]), np.array([x[1].max() for x in d])
     return [(f"{w}: |angle / prediction − 1| at most", q["angle"], f"{a.max():.1%}"),
-            (f"{w}: |‖w‖⁴ / prediction − 1| at most", q["norm"], f"{n.max():.1%}")]
+            (f"{w}: |‖w‖⁴ / prediction − 1| at most", q["norm"], f"{n.max():.1%}"),
+            ("data sets 0-19, init seeds 0-5, 4 settings: |angle / prediction − 1| at most",
+             q["angle_data"], f"{a_d.max():.1%} (data set {np.argmax(a_d)})"),
+            ("data sets 0-19, init seeds 0-5, 4 settings: |‖w‖⁴ / prediction − 1| at most",
+             q["norm_data"], f"{n_d.max():.1%} (data set {np.argmax(n_d)})")]
 
 
-SURVEYS = {"lesson04": lesson04, "lesson05": lesson05, "lesson07": lesson07,
-           "lesson08": lesson08, "lesson09": lesson09}
+def lesson07_all() -> list[tuple[str, str, str]]:
+    """Lesson 07's two surveys: section 4's minibatch streams and section 3's warmup."""
+    return lesson07() + lesson07_warmup_claims()
+
+
+SURVEYS = {"lesson01": lesson01, "lesson03": lesson03, "lesson04": lesson04, "lesson05": lesson05,
+           "lesson06": lesson06, "lesson07": lesson07_all, "lesson08": lesson08,
+           "lesson09": lesson09}
 
 
 def main(argv: list[str]) -> int:
