@@ -160,3 +160,12 @@ def test_every_lesson_has_a_solutions_notebook_and_checker_tests(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_readme_lists_the_notebook(path):
     assert f"`{path.stem}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.name)
+def test_the_learning_rate_is_written_lr(path):
+    """Lesson 00's notation: the learning rate is lr in every lesson's formulas; η only ever appears
+    as the AdamW paper's schedule multiplier η_t (lesson 09 once wrote the learning rate as η)."""
+    text = "\n".join("".join(c["source"]) for c in _load(path)["cells"])
+    assert re.findall(r"\\eta(?!_)", text) == []                     # LaTeX: \eta_t only
+    assert re.findall(r"\blr \(\$\\(?:alpha|eta)\$\)", text) == []  # no "lr ($\alpha$)" aliases
