@@ -16,10 +16,10 @@ wdlib.tasks, the same optimizers, steps and grids) over the quoted range, prints
 next to the measured one, and exits with status 1 if any differs. ``QUOTED`` holds the lessons'
 words; tests/test_surveys.py checks that each phrase is in its lesson and that the functions below
 give the numbers the notebooks print on the notebooks' own seeds. The full survey takes about
-2.5 minutes of CPU, one BLAS thread (lesson 04 ~57 s, of which section 8's 180 batched fits of
-K = 102 models ~25 s; lesson 06 ~30 s, lesson 03 ~20 s, lesson 09 ~20 s, lesson 08 ~13 s,
-lesson 01 ~10 s; the others a few seconds each): about two and a half minutes of wall time on the
-idle 2-core machine, about five when it is shared; no claim is left out for cost.
+2 minutes of CPU, one BLAS thread (119 s measured; lesson 04 ~57 s of it on an idle machine, of
+which section 8's 180 batched fits of K = 102 models ~25 s): about two minutes of wall time on the
+idle 2-core machine, 4.5 when it is shared (measured at 44% of a core: lesson 04 150 s, 06 33 s,
+09 28 s, 03 23 s, 08 22 s, 01 and 07 7 s each, 05 1 s); no claim is left out for cost.
 """
 
 from __future__ import annotations
