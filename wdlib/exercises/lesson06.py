@@ -21,12 +21,21 @@ from wdlib.exercises._core import WrongForm, assert_form, check, outputs, size_o
 __all__ = ["check_clip_by_norm", "check_clip_by_value", "check_angle", "assert_clip_by_norm",
            "assert_clip_by_value", "assert_angle"]
 
+_OTHER_EPS = (1e-7, 1e-5, 1e-4, 1e-3)   # told apart from 1e-6 and from none by value
+
 CLIP_NORM_HINTS = {
     "norm_after": "the norm you return is the one *after* clipping: like torch's "
                   "clip_grad_norm_, return the norm measured *before* clipping (it tells you how "
                   "large the step would have been)",
-    "no_eps": "almost: torch and wdlib divide by (norm + 1e-6), coef = min(1, max_norm / "
-              "(norm + 1e-6)); your numbers differ by about 1e-6 relative",
+    # no eps, or one far below 1e-6 (Adam's 1e-8): by value the same answer, so one text
+    "no_eps": "almost: your eps differs. The convention here is PyTorch's "
+              "torch.nn.utils.clip_grad_norm_ (wdlib follows it): coef = min(1, max_norm / "
+              "(norm + 1e-6)), eps 1e-6; yours has no eps or a much smaller one (1e-8 is "
+              "Adam's eps, not clipping's; TensorFlow's clip_by_global_norm and optax use none)",
+    **{f"eps:{e:g}": f"almost: your eps differs. The convention here is PyTorch's "
+                     f"torch.nn.utils.clip_grad_norm_ (wdlib follows it): coef = min(1, "
+                     f"max_norm / (norm + 1e-6)), eps 1e-6; yours looks like {e:g}"
+       for e in _OTHER_EPS},
     "scaled_up": "clipping only shrinks: coef = min(1, max_norm / (norm + 1e-6)); you also "
                  "scaled gradients that were already below max_norm *up*",
     "upside_down": "the coefficient is upside down: multiply by max_norm / norm (< 1 when the "
@@ -158,6 +167,7 @@ def _norm_mistakes(grads, max_norm):
     wc = min(1.0, max_norm / (wn + EPS))
     return {"norm_after": _flat(clipped, clipping.global_norm(clipped)),
             "no_eps": scale(min(1.0, max_norm / norm)),
+            **{f"eps:{e:g}": scale(min(1.0, max_norm / (norm + e))) for e in _OTHER_EPS},
             "scaled_up": scale(max_norm / (norm + EPS)),
             "upside_down": scale(min(1.0, norm / max_norm)),
             "per_tensor": _flat(per_tensor, norm),
