@@ -92,3 +92,11 @@ def test_cosine_without_half_does_not_blame_an_objective():
     from exercise_harness import run
     ok, line = run(L.check_cosine_lr, _cos(half=False))
     assert not ok and "objective" not in line, line
+
+
+def test_cosine_mistakes_write_the_schedule_once():
+    """The table of cosine mistakes builds every variant from one written rule (a mistake
+    differs from it by one argument), not from copies of lo + (base − lo)·(1 + cos(π·f))/2."""
+    import inspect
+    src = inspect.getsource(L._cosine_mistakes)
+    assert src.count("np.cos(") == 1 and src.count("base - ") == 1, src
