@@ -509,16 +509,17 @@ def _close(g: np.ndarray, w: np.ndarray, rtol: float, atol: float) -> bool:
     return g.shape == w.shape and bool(np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=False))
 
 
-def _tolerances(want: dict, rtol: float, atol: float, eps: dict):
+def _tolerances(want: dict, rtol: float, atol: float, eps: dict, atol32: float = 0.0):
     """Per-key (rtol, atol): the checker's, loosened to the precision of each float32 output
-    (another output of the same answer in float64 keeps the checker's)."""
+    (another output of the same answer in float64 keeps the checker's); ``atol32``: the
+    absolute error a float32 computation cannot avoid, whatever the answer's size."""
     tol = {}
     for k, w in want.items():
         if eps.get(k) is None:
             tol[k] = (rtol, atol)
             continue
         r = max(rtol, 1000.0 * min(eps[k], _EPS32))  # ~1e-4: float32's, also for float16 (~1.0)
-        tol[k] = (r, max(atol, r * float(np.max(np.abs(w), initial=0.0))))
+        tol[k] = (r, max(atol, atol32, r * float(np.max(np.abs(w), initial=0.0))))
     return tol
 
 
@@ -643,7 +644,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
           hints: Mapping[str, str] | None = None, convert: Callable | None = None,
           form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10,
           float32: bool = True, time_limit: float | None = None, accept: Callable | None = None,
-          inputs_unchanged: bool | tuple = True, grade: bool = False) -> Verdict:
+          inputs_unchanged: bool | tuple = True, atol32: float = 0.0,
+          explain: Callable | None = None, grade: bool = False) -> Verdict:
     """Run ``fn`` and ``reference`` on each case (a tuple of arguments); print one line.
 
     - ``reference(*args)``: the expected value (a number, an array, or a dict of them);
@@ -660,6 +662,12 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
       of its inputs in place (``W *= s; return W``) is wrong, even when the value is right; set
       it to False for an exercise that asks for an in-place update, or to the positions of the
       arguments that must stay unchanged (the others are scratch);
+    - ``atol32``: the absolute error a float32 (float16) answer may have whatever its size, for a
+      quantity whose float32 precision is absolute (an angle between float32 directions is
+      known to a few float32 roundings in radians, also when it is tiny);
+    - ``explain(runs) -> hint or None``: a diagnosis that needs the whole answer, tried after
+      the table of mistakes; ``runs`` is one ``(args, got, want, eps, ok)`` per case (``got``,
+      ``want``: ``{key: float64 array}``; ``eps``: ``{key: machine epsilon}``, None for float64);
     - ``grade=True``: raise ``AssertionError(hint)`` when the answer is wrong (autograders).
 
     The learner's function gets deep copies of the inputs and ``time_limit`` seconds per call.
@@ -670,7 +678,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
                                   hints=hints or {}, convert=convert, form_hint=form_hint,
                                   rtol=rtol, atol=atol, float32=float32,
                                   time_limit=TIME_LIMIT if time_limit is None else time_limit,
-                                  accept=accept, inputs_unchanged=inputs_unchanged))
+                                  accept=accept, inputs_unchanged=inputs_unchanged,
+                                  atol32=atol32, explain=explain))
     if grade and not verdict:
         raise verdict.failure()
     return verdict
@@ -699,7 +708,8 @@ def assert_form(checker: Callable) -> Callable:
 
 
 def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
-           float32, time_limit, accept, inputs_unchanged=True) -> str | None:
+           float32, time_limit, accept, inputs_unchanged=True, atol32=0.0,
+           explain=None) -> str | None:
     if isinstance(fn, type):
         return (f"expected a function, got the class {fn.__name__}: pass a function "
                 f"(def name(...): ... return value), not a class")
@@ -716,7 +726,8 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
             return _judge_cases(fn, reference, cases, mistakes=mistakes, hints=hints,
                                 convert=convert, form_hint=form_hint, rtol=rtol, atol=atol,
                                 float32=float32, time_limit=time_limit, accept=accept,
-                                inputs_unchanged=inputs_unchanged, learner_err=learner_err)
+                                inputs_unchanged=inputs_unchanged, learner_err=learner_err,
+                                atol32=atol32, explain=explain)
     except _Timeout:                                 # a late alarm, outside the learner's call
         return TIMED_OUT.format(s=time_limit)
     except Exception as exc:  # noqa: BLE001 - never a traceback in the learner's notebook
@@ -724,25 +735,27 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
 
 
 def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
-                 float32, time_limit, accept, inputs_unchanged, learner_err) -> str | None:
+                 float32, time_limit, accept, inputs_unchanged, learner_err, atol32=0.0,
+                 explain=None) -> str | None:
     runs = []
     for args in cases:
         out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
                         rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
                         accept=accept, inputs_unchanged=inputs_unchanged,
-                        learner_err=learner_err)
+                        learner_err=learner_err, atol32=atol32)
         if isinstance(out, str):
             # an answer that was already wrong on earlier inputs: the mistake it made there
             # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
-            earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False) \
+            earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False,
+                               explain=explain) \
                 if any(not r[5] for r in runs) else None
             return earlier or out
         runs.append(out)
-    return _verdict(runs, mistakes=mistakes, hints=hints)
+    return _verdict(runs, mistakes=mistakes, hints=hints, explain=explain)
 
 
 def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
-              accept, inputs_unchanged=True, learner_err=None):
+              accept, inputs_unchanged=True, learner_err=None, atol32=0.0):
     """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``."""
     want = _canonical(reference(*args))
     answer = _student_answer(fn, args, time_limit, inputs_unchanged, learner_err,
@@ -750,7 +763,7 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
     if isinstance(answer, _Hint):
         return str(answer)
     got, eps = answer
-    tol = _tolerances(want, rtol, atol, eps)
+    tol = _tolerances(want, rtol, atol, eps, atol32)
     variants = [want, *_accepted(want, accept, args)]
     got = _broadcast_like(got, want, variants[1:])
     # the correct form nearest the answer (most outputs right; the reference on a tie): a wrong
@@ -937,7 +950,7 @@ def _broadcast_like(got: dict, want: dict, alts: list[dict]) -> dict:
     return got
 
 
-def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
+def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> str | None:
     """None when every case is right; else the first typical mistake that the answer makes on
     *every* case (a coincidence on one input names nothing), else a description of the gap."""
     wrong = [r for r in runs if not r[5]]
@@ -962,6 +975,10 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
         else:
             if seen:
                 return hint
+    if explain is not None:
+        hint = _safe(lambda: explain([(r[0], r[1], r[2], r[4], r[5]) for r in runs]))
+        if hint:
+            return hint
     if not describe:
         return None
     args, got, want, tol, eps, _ = wrong[0]
