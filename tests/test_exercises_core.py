@@ -724,3 +724,17 @@ def test_a_learners_slow_del_runs_inside_the_time_limit():
         sys.unraisablehook = hook
     assert time.monotonic() - start < 2.0
     assert not ignored                     # and Python printed no 'Exception ignored in'
+
+
+def test_a_factor_near_1_is_printed_with_the_digits_that_tell_it_from_1():
+    """An answer 1.0001 × the expected one (a gradient descent stopped early) was told 'too
+    large by a factor of 1 everywhere (your value = 1 × the expected one)'; a scalar of the
+    wrong sign was told '-1 × the expected value' while an array was told 'the wrong sign'."""
+    w = np.array([1.0, 2.0, 3.0])
+    check = lambda f, ref: _core.check("t", f, lambda: ref, [()])   # noqa: E731
+    for c in (1 + 1.2e-4, 1 + 3e-3, 1 - 2e-4):
+        ok, line = run(lambda f: check(f, w), lambda c=c: c * w)
+        assert not ok and "factor of 1 " not in line and "= 1 ×" not in line, line
+        assert f"{max(c, 1 / c):.5g}"[:6] in line, line
+    ok, line = run(lambda f: check(f, 2.5), lambda: -2.5)
+    assert not ok and "the wrong sign" in line, line

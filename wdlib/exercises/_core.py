@@ -567,7 +567,8 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
     label = "" if len(want) == 1 else f"{k!r}: "
     if w.shape == ():
         tiny = _tiny(g, w)
-        ratio = tiny or (f" ({_fmt(float(g) / float(w))} × the expected value)"
+        ratio = tiny or ((": the wrong sign" if float(g) == -float(w) else
+                          f" ({_fmt(float(g) / float(w), 1.0)} × the expected value)")
                          if abs(float(w)) > 0 else "")
         parts.append(f"{label}got {_fmt(float(g), float(w))}, expected {_fmt(float(w))} on a "
                      f"test input{ratio}")
@@ -586,8 +587,8 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
             elif c > 0:
                 more = "too large" if c > 1 else "too small"
                 f = c if c > 1 else 1 / c
-                parts.append(f"{label}{more} by a factor of {_fmt(f)} everywhere "
-                             f"(your value = {_fmt(c)} × the expected one)")
+                parts.append(f"{label}{more} by a factor of {_fmt(f, 1.0)} everywhere "
+                             f"(your value = {_fmt(c, 1.0)} × the expected one)")
             else:
                 parts.append(f"{label}{_fmt(c)} × the expected value everywhere")
             return "; ".join(parts)
