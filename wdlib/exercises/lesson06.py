@@ -40,7 +40,8 @@ CLIP_NORM_HINTS = {
                  "scaled gradients that were already below max_norm *up*",
     "upside_down": "the coefficient is upside down: multiply by max_norm / norm (< 1 when the "
                    "norm is too large), not norm / max_norm",
-    "per_tensor": "you clipped each tensor by its own norm: use ONE global norm over all "
+    "per_tensor": "you clipped each tensor by its own norm (what Keras's clipnorm= does; its "
+                  "global_clipnorm= is the global one): use ONE global norm over all "
                   "gradients together (per-tensor clipping changes the direction of the whole "
                   "gradient)",
     "sum_of_squares": "the norm is the square root of the sum of squares: you used the sum of "
@@ -53,6 +54,8 @@ CLIP_NORM_HINTS = {
     "weights_only": "only the weight matrices were clipped/counted: the global norm runs over "
                     "every gradient, biases included",
 }
+
+CLIP_NORM_HINTS["per_tensor:no_eps"] = CLIP_NORM_HINTS["per_tensor"]   # Keras's: one text
 
 CLIP_VALUE_HINTS = {
     "upper_only": "entries below −clip_value must become −clip_value too: clip from both sides, "
@@ -171,6 +174,8 @@ def _norm_mistakes(grads, max_norm):
             "scaled_up": scale(max_norm / (norm + EPS)),
             "upside_down": scale(min(1.0, norm / max_norm)),
             "per_tensor": _flat(per_tensor, norm),
+            "per_tensor:no_eps": _flat({k: min(1.0, max_norm / np.linalg.norm(g)) * g
+                                        for k, g in grads.items()}, norm),
             "sum_of_squares": _flat({k: min(1.0, max_norm / (sq + EPS)) * g
                                      for k, g in grads.items()}, sq),
             "by_value": _flat(clipping.clip_by_value(grads, max_norm), norm),
