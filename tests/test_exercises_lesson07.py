@@ -81,6 +81,8 @@ COS_MISTAKES = [
     (lambda t, b, T, lo: _cos()(np.maximum(np.asarray(t) - 1, 0), b, T, lo),
      "t_minus_one_clamped"),
     (lambda t, b, T, lo: _cos()(t, b, T + 1, lo), "T_plus_one"),
+    # simulated class, round 3: SGDR's warm restarts got only '54 of 108 entries differ'
+    (lambda t, b, T, lo: _cos(clamp=False)(np.asarray(t) % T, b, T, lo), "restarts"),
 ]
 test_cos_correct = accepts(L.check_cosine_lr, COS_CORRECT)
 test_cos_mistakes = names(L.check_cosine_lr, L.COSINE_HINTS, COS_MISTAKES)

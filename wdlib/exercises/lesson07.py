@@ -53,6 +53,9 @@ COSINE_HINTS = {
     "upside_down": "the cosine is upside down: at t = 0 the lr must be base, at t = total_steps "
                    "min_value",
     "zero_after": "after total_steps the lr must stay at min_value, not drop to 0",
+    "restarts": "after total_steps your lr starts over from base (SGDR's warm restarts, "
+                "torch's CosineAnnealingWarmRestarts): this schedule stays at min_value from "
+                "t = total_steps on; use min(t, T)/T, not t % T",
     "t_plus_one": "off by one step: the lr is base at t = 0 and reaches min_value at "
                   "t = total_steps; use min(t, T)/T (no t ± 1, no T ± 1)",
 }
@@ -149,7 +152,8 @@ def _cosine_mistakes(t, base, T, lo):
             "T_minus_one": lr(held(t, T - 1)),
             "t_minus_one": lr(np.minimum(t - 1, T) / T),      # cos(−π/T) at t = 0
             "t_minus_one_clamped": lr(held(np.maximum(t - 1, 0))),
-            "T_plus_one": lr(held(t, T + 1))}
+            "T_plus_one": lr(held(t, T + 1)),
+            "restarts": lr(t % T / T)}
 
 
 def check_cosine_lr(fn: Callable, *, grade: bool = False):
