@@ -738,3 +738,32 @@ def test_a_factor_near_1_is_printed_with_the_digits_that_tell_it_from_1():
         assert f"{max(c, 1 / c):.5g}"[:6] in line, line
     ok, line = run(lambda f: check(f, 2.5), lambda: -2.5)
     assert not ok and "the wrong sign" in line, line
+
+
+def test_expected_is_printed_with_the_digits_that_tell_it_from_the_answer():
+    """'got 0.1, expected 0.1 on a test input (0.999583 × the expected value)': the answer was
+    printed with the digits that tell it from the expected value, not the expected value."""
+    ok, line = run(lambda f: _core.check("t", f, lambda: 0.1000417, [()]), lambda: 0.1)
+    assert not ok and "expected 0.10004" in line, line
+    w = np.array([1.0, 0.1000417])
+    ok, line = run(lambda f: _core.check("t", f, lambda: w, [()]), lambda: np.array([1.0, 0.1]))
+    assert not ok and "expected 0.10004" in line, line
+
+
+def test_a_torch_float32_answer_read_by_a_convert_keeps_its_precision():
+    """A convert that reads the answer as a Python float (lesson 09's) lost a torch float32
+    tensor's precision (numpy arrays kept theirs): the answer was graded at float64's
+    tolerance and told 'differs by a relative 1e-06'."""
+    torch = pytest.importorskip("torch")
+
+    def as_float(got):
+        return float(_core._as_numbers(got, "your answer").ravel()[0])
+
+    check = lambda f: _core.check("t", f, lambda: 1 / 3, [()], convert=as_float)  # noqa: E731
+    for answer in (lambda: torch.tensor(1 / 3, dtype=torch.float32),
+                   lambda: torch.tensor([1 / 3], dtype=torch.float32, requires_grad=True),
+                   lambda: np.float32(1 / 3)):
+        ok, line = run(check, answer)
+        assert ok, line
+    ok, line = run(check, lambda: torch.tensor(1 / 3 * (1 + 1e-6), dtype=torch.float64))
+    assert not ok, line

@@ -2,6 +2,7 @@
 mistake named, robust; the references agree with the simulated equilibrium (tests/test_tasks)."""
 
 import numpy as np
+import pytest
 from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib.exercises import lesson09 as L
@@ -120,6 +121,15 @@ def test_float32_angle_is_graded_at_float32_precision():
     for form in ("atan2", "arcsin"):
         ok, line = run(L.check_angular_step, _f32(form))
         assert ok, (form, line)
+    torch = pytest.importorskip("torch")
+
+    def torch32(w_old, w_new):      # a torch float32 tensor: its precision is kept too
+        a, b = (torch.tensor(np.ravel(x), dtype=torch.float32) for x in (w_old, w_new))
+        a, b = a / a.norm(), b / b.norm()
+        return 2 * torch.atan2((a - b).norm(), (a + b).norm())
+
+    ok, line = run(L.check_angular_step, torch32)
+    assert ok, line
 
 
 def test_float32_arccos_of_a_tiny_angle_is_explained():

@@ -283,10 +283,11 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
         if precision is not None and len(owners) < _DEPTH:
             precision.setdefault(id(v), [v, None])
             owners = (*owners, id(v))
-        if isinstance(v, (np.ndarray, np.generic)):
-            if np.issubdtype(v.dtype, np.inexact) and v.dtype.itemsize < 8 * (
+        low = _torch_eps(v)
+        if low is not None or isinstance(v, (np.ndarray, np.generic)):
+            if low is not None or np.issubdtype(v.dtype, np.inexact) and v.dtype.itemsize < 8 * (
                     1 + np.issubdtype(v.dtype, np.complexfloating)):
-                e = float(np.finfo(v.dtype).eps)
+                e = low if low is not None else float(np.finfo(v.dtype).eps)
                 eps = e if eps is None else max(eps, e)
                 for o in owners if precision is not None else ():
                     precision[o][1] = max(precision[o][1] or 0.0, e)
@@ -304,6 +305,22 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
             if isinstance(v, (list, tuple)):
                 stack.extend((x, owners) for x in v if type(x) not in _PLAIN)
     return items, eps
+
+
+def _torch_eps(value) -> float | None:
+    """The machine epsilon of a torch tensor of float32, float16 or bfloat16 (None for anything
+    else): NumPy reads a tensor by its numbers, and a convert that turns it into a Python float
+    would lose its precision."""
+    if not str(getattr(type(value), "__module__", "")).startswith("torch"):
+        return None
+    torch = sys.modules.get("torch")
+    try:
+        if torch is None or not value.is_floating_point():
+            return None
+        eps = float(torch.finfo(value.dtype).eps)
+    except Exception:  # noqa: BLE001 - a torch object that is not a tensor
+        return None
+    return eps if eps > _EPS64 else None
 
 
 def _as_numbers(value, what: str) -> np.ndarray:
@@ -570,8 +587,8 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
         ratio = tiny or ((": the wrong sign" if float(g) == -float(w) else
                           f" ({_fmt(float(g) / float(w), 1.0)} × the expected value)")
                          if abs(float(w)) > 0 else "")
-        parts.append(f"{label}got {_fmt(float(g), float(w))}, expected {_fmt(float(w))} on a "
-                     f"test input{ratio}")
+        parts.append(f"{label}got {_fmt(float(g), float(w))}, expected "
+                     f"{_fmt(float(w), float(g))} on a test input{ratio}")
         return "; ".join(parts)
     nz = np.abs(w) > 1e-12
     if nz.any():
@@ -598,7 +615,7 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
     idx = idx[0] if len(idx) == 1 else idx
     parts.append(f"{label}{int(bad.sum())} of {w.size} entries differ; the largest difference "
                  f"is at index {idx}: got {_fmt(float(g[i]), float(w[i]))}, "
-                 f"expected {_fmt(float(w[i]))}"
+                 f"expected {_fmt(float(w[i]), float(g[i]))}"
                  f"{_tiny(g[i], w[i])}")
     return "; ".join(parts)
 
