@@ -767,3 +767,15 @@ def test_a_torch_float32_answer_read_by_a_convert_keeps_its_precision():
         assert ok, line
     ok, line = run(check, lambda: torch.tensor(1 / 3 * (1 + 1e-6), dtype=torch.float64))
     assert not ok, line
+
+
+def test_a_torch_bfloat16_answer_is_read_and_graded_at_its_precision():
+    """NumPy cannot read a torch bfloat16 tensor: a bfloat16 answer was told 'not an array of
+    numbers (Tensor)'. It is read (exactly, as float32) and told its precision is too low."""
+    torch = pytest.importorskip("torch")
+    check = lambda f: _core.check("t", f, lambda: np.array([1 / 3, 2.0]), [()])  # noqa: E731
+    ok, line = run(check, lambda: torch.tensor([1 / 3, 2.0], dtype=torch.bfloat16))
+    assert not ok and "not an array of numbers" not in line, line
+    assert "bfloat16 is not precise" in line, line
+    ok, line = run(check, lambda: torch.tensor([1 / 3, 2.0], dtype=torch.float32))
+    assert ok, line

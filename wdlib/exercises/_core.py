@@ -397,11 +397,14 @@ def _array(value, what: str) -> np.ndarray:
 
 def _detached(value):
     """A torch tensor as the plain tensor of its numbers: NumPy refuses a tensor that requires
-    grad (one computed with autograd), and the checker only reads its numbers. Anything else
-    as it is."""
+    grad (one computed with autograd) and a bfloat16 one, and the checker only reads its
+    numbers (a bfloat16's precision is kept by ``_walk``). Anything else as it is."""
     if str(getattr(type(value), "__module__", "")).startswith("torch") \
             and callable(getattr(value, "detach", None)):
-        return value.detach().cpu()
+        value = value.detach().cpu()
+        torch = sys.modules.get("torch")
+        if torch is not None and value.dtype == torch.bfloat16:
+            value = value.float()          # NumPy has no bfloat16; float32 holds it exactly
     return value
 
 
@@ -585,7 +588,7 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
     if w.shape == ():
         tiny = _tiny(g, w)
         ratio = tiny or ((": the wrong sign" if float(g) == -float(w) else
-                          f" ({_fmt(float(g) / float(w), 1.0)} × the expected value)")
+                          f" ({_fmt(float(g) / float(w) + 0.0, 1.0)} × the expected value)")
                          if abs(float(w)) > 0 else "")
         parts.append(f"{label}got {_fmt(float(g), float(w))}, expected "
                      f"{_fmt(float(w), float(g))} on a test input{ratio}")
@@ -1082,7 +1085,7 @@ def _least(eps: dict) -> float | None:
 
 def _precision(eps: float) -> str:
     """The name of the low-precision float type with this machine epsilon."""
-    return "float32" if eps <= _EPS32 else "float16"
+    return "float32" if eps <= _EPS32 else "bfloat16" if eps == 2.0 ** -7 else "float16"
 
 
 def _rel(got: dict, want: dict) -> float:
