@@ -724,3 +724,58 @@ def test_a_learners_slow_del_runs_inside_the_time_limit():
         sys.unraisablehook = hook
     assert time.monotonic() - start < 2.0
     assert not ignored                     # and Python printed no 'Exception ignored in'
+
+
+def test_a_factor_near_1_is_printed_with_the_digits_that_tell_it_from_1():
+    """An answer 1.0001 × the expected one (a gradient descent stopped early) was told 'too
+    large by a factor of 1 everywhere (your value = 1 × the expected one)'; a scalar of the
+    wrong sign was told '-1 × the expected value' while an array was told 'the wrong sign'."""
+    w = np.array([1.0, 2.0, 3.0])
+    check = lambda f, ref: _core.check("t", f, lambda: ref, [()])   # noqa: E731
+    for c in (1 + 1.2e-4, 1 + 3e-3, 1 - 2e-4):
+        ok, line = run(lambda f: check(f, w), lambda c=c: c * w)
+        assert not ok and "factor of 1 " not in line and "= 1 ×" not in line, line
+        assert f"{max(c, 1 / c):.5g}"[:6] in line, line
+    ok, line = run(lambda f: check(f, 2.5), lambda: -2.5)
+    assert not ok and "the wrong sign" in line, line
+
+
+def test_expected_is_printed_with_the_digits_that_tell_it_from_the_answer():
+    """'got 0.1, expected 0.1 on a test input (0.999583 × the expected value)': the answer was
+    printed with the digits that tell it from the expected value, not the expected value."""
+    ok, line = run(lambda f: _core.check("t", f, lambda: 0.1000417, [()]), lambda: 0.1)
+    assert not ok and "expected 0.10004" in line, line
+    w = np.array([1.0, 0.1000417])
+    ok, line = run(lambda f: _core.check("t", f, lambda: w, [()]), lambda: np.array([1.0, 0.1]))
+    assert not ok and "expected 0.10004" in line, line
+
+
+def test_a_torch_float32_answer_read_by_a_convert_keeps_its_precision():
+    """A convert that reads the answer as a Python float (lesson 09's) lost a torch float32
+    tensor's precision (numpy arrays kept theirs): the answer was graded at float64's
+    tolerance and told 'differs by a relative 1e-06'."""
+    torch = pytest.importorskip("torch")
+
+    def as_float(got):
+        return float(_core._as_numbers(got, "your answer").ravel()[0])
+
+    check = lambda f: _core.check("t", f, lambda: 1 / 3, [()], convert=as_float)  # noqa: E731
+    for answer in (lambda: torch.tensor(1 / 3, dtype=torch.float32),
+                   lambda: torch.tensor([1 / 3], dtype=torch.float32, requires_grad=True),
+                   lambda: np.float32(1 / 3)):
+        ok, line = run(check, answer)
+        assert ok, line
+    ok, line = run(check, lambda: torch.tensor(1 / 3 * (1 + 1e-6), dtype=torch.float64))
+    assert not ok, line
+
+
+def test_a_torch_bfloat16_answer_is_read_and_graded_at_its_precision():
+    """NumPy cannot read a torch bfloat16 tensor: a bfloat16 answer was told 'not an array of
+    numbers (Tensor)'. It is read (exactly, as float32) and told its precision is too low."""
+    torch = pytest.importorskip("torch")
+    check = lambda f: _core.check("t", f, lambda: np.array([1 / 3, 2.0]), [()])  # noqa: E731
+    ok, line = run(check, lambda: torch.tensor([1 / 3, 2.0], dtype=torch.bfloat16))
+    assert not ok and "not an array of numbers" not in line, line
+    assert "bfloat16 is not precise" in line, line
+    ok, line = run(check, lambda: torch.tensor([1 / 3, 2.0], dtype=torch.float32))
+    assert ok, line

@@ -178,3 +178,20 @@ def test_a_plain_number_for_the_biases_is_judged_by_its_value():
     assert not ok and L.L2_GRAD_HINTS["negative"] in line, line
     ok, line = run(L.check_l2_grad, grad(1, 0))
     assert ok, line
+
+
+def test_a_one_item_array_for_the_biases_counts_as_the_plain_number():
+    """One rule for a scalar answer in an array slot: a length-1 array (np.zeros(1), [0.0], a
+    (1, 1) array) is read as the number it holds, like a plain 0. np.zeros(1) for each bias was
+    refused, and told 'outputs swapped? b1 and b2' (two equal zeros 'swapped')."""
+    def grad(b, c_w=1):
+        return lambda p, lam: {k: c_w * lam * v if k[0] == "W" else b() for k, v in p.items()}
+
+    for b in (lambda: np.zeros(1), lambda: [0.0], lambda: np.zeros((1, 1)),
+              lambda: np.float32([0.0])):
+        ok, line = run(L.check_l2_grad, grad(b))
+        assert ok, line
+    ok, line = run(L.check_l2_grad, grad(lambda: np.zeros(1), c_w=2))
+    assert not ok and L.L2_GRAD_HINTS["twice"] in line, line
+    ok, line = run(L.check_l2_grad, grad(lambda: np.ones(1)))
+    assert not ok and "swapped" not in line and "'b1', 'b2' are wrong" in line, line

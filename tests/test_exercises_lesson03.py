@@ -131,3 +131,17 @@ def test_max_norm_torch_renorm_over_rows_is_named():
     ok, line = run(L.check_max_norm,
                    lambda W, c: torch.renorm(torch.from_numpy(W), p=2, dim=0, maxnorm=c))
     assert not ok and L.MAX_NORM_HINTS["rows_renorm"] in line, line
+
+
+def test_keras_maxnorm_is_accepted():
+    """Keras's MaxNorm (keras.constraints, axis=0) is w · clip(‖w_j‖, 0, c) / (1e-7 + ‖w_j‖):
+    it multiplies every column, those inside the ball by ‖w_j‖/(1e-7 + ‖w_j‖) too. A framework's
+    max-norm, like torch.renorm's (accepted); it was refused with 'about float32's rounding'."""
+    def keras_max_norm(W, c):
+        norms = np.sqrt(np.sum(np.square(W), axis=0, keepdims=True))
+        return W * (np.clip(norms, 0, c) / (1e-7 + norms))
+
+    ok, line = run(L.check_max_norm, keras_max_norm)
+    assert ok, line
+    ok, line = run(L.check_max_norm, lambda W, c: keras_max_norm(W, c) * (1 + 1e-6))
+    assert not ok, line

@@ -18,6 +18,10 @@ LEAKY_MISTAKES = [
     (lambda n, a: math.sqrt(1 / ((1 + a * a) * n)), "no_two"),
     (lambda n, a: math.sqrt(2 / ((1 - a * a) * n)), "minus_slope"),
     (lambda n, a: math.sqrt((1 + a * a) * n / 2), "inverted"),
+    # simulated class, round 3: these got only '0.7382 × the expected value' and the like
+    (lambda n, a: 1 / math.sqrt(n), "lecun"),
+    (lambda n, a: math.sqrt(6 / ((1 + a * a) * n)), "uniform_bound"),
+    (lambda n, a: math.sqrt(2 / (1 + a * a)), "gain_only"),
 ]
 test_leaky_correct = accepts(L.check_leaky_relu_std, LEAKY_CORRECT)
 test_leaky_mistakes = names(L.check_leaky_relu_std, L.LEAKY_HINTS, LEAKY_MISTAKES)

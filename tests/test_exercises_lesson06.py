@@ -175,3 +175,34 @@ def test_clip_by_norm_says_how_many_values_came_back():
     tuple of three is (simulated class); the pair is read as every other checker's outputs."""
     ok, line = run(L.check_clip_by_norm, lambda g, m: (*_clip()(g, m), 1.0))
     assert not ok and "got 3 values" in line, line
+
+
+def test_clip_norm_with_another_eps_is_told_the_eps_differs():
+    """An eps of 1e-8 (Adam's, a common 'safe' eps) cannot be told from no eps by value; it got
+    'no eps'. The hint says the eps differs and names the convention (PyTorch's
+    clip_grad_norm_, 1e-6); a larger eps (1e-5) is named too."""
+    def clip(eps):
+        def fn(grads, max_norm):
+            n = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+            c = min(1.0, max_norm / (n + eps))
+            return {k: c * g for k, g in grads.items()}, n
+        return fn
+
+    for eps in (0.0, 1e-8, 1e-12, 1e-7, 1e-5, 1e-4):
+        ok, line = run(L.check_clip_by_norm, clip(eps))
+        assert not ok and "eps differs" in line and "clip_grad_norm_" in line \
+            and "1e-6" in line, (eps, line)
+    ok, line = run(L.check_clip_by_norm, clip(1e-6))
+    assert ok, line
+
+
+def test_keras_clipnorm_per_tensor_is_named():
+    """Keras's clipnorm= clips each tensor by its own norm, with no eps (g·c/max(‖g‖, c)): the
+    per-tensor mistake without the eps got only 'too large by a factor of 2.073' (simulated
+    class, round 3). The hint names Keras's clipnorm and global_clipnorm."""
+    def keras_clipnorm(grads, max_norm):
+        norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+        return {k: g * max_norm / max(np.linalg.norm(g), max_norm) for k, g in grads.items()}, norm
+
+    ok, line = run(L.check_clip_by_norm, keras_clipnorm)
+    assert not ok and L.CLIP_NORM_HINTS["per_tensor"] in line and "global_clipnorm" in line, line

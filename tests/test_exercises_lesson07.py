@@ -81,6 +81,8 @@ COS_MISTAKES = [
     (lambda t, b, T, lo: _cos()(np.maximum(np.asarray(t) - 1, 0), b, T, lo),
      "t_minus_one_clamped"),
     (lambda t, b, T, lo: _cos()(t, b, T + 1, lo), "T_plus_one"),
+    # simulated class, round 3: SGDR's warm restarts got only '54 of 108 entries differ'
+    (lambda t, b, T, lo: _cos(clamp=False)(np.asarray(t) % T, b, T, lo), "restarts"),
 ]
 test_cos_correct = accepts(L.check_cosine_lr, COS_CORRECT)
 test_cos_mistakes = names(L.check_cosine_lr, L.COSINE_HINTS, COS_MISTAKES)
@@ -92,3 +94,11 @@ def test_cosine_without_half_does_not_blame_an_objective():
     from exercise_harness import run
     ok, line = run(L.check_cosine_lr, _cos(half=False))
     assert not ok and "objective" not in line, line
+
+
+def test_cosine_mistakes_write_the_schedule_once():
+    """The table of cosine mistakes builds every variant from one written rule (a mistake
+    differs from it by one argument), not from copies of lo + (base − lo)·(1 + cos(π·f))/2."""
+    import inspect
+    src = inspect.getsource(L._cosine_mistakes)
+    assert src.count("np.cos(") == 1 and src.count("base - ") == 1, src

@@ -40,6 +40,9 @@ ADAMW_CORRECT = [_adamw(), lambda *a: list(_adamw()(*a)), _adamw(dtype=np.float3
                  lambda w, g, m, v, t, lr, wd: _adamw()(w, g, m.copy(), v.copy(), t, lr, wd)]
 ADAMW_MISTAKES = [
     (_adamw(coupled=True), "coupled"),
+    # simulated class, round 3: Adam with Keras's l2(wd) (gradient 2·wd·w) was only described
+    (lambda w, g, m, v, t, lr, wd: _adamw(coupled=True)(w, g, m, v, t, lr, 2 * wd),
+     "coupled_keras"),
     (_adamw(decay_lr=False), "decay_without_lr"),
     (_adamw(shrink_new=True), "shrink_new"),
     (_adamw(correct=False), "no_bias_correction"),

@@ -2,6 +2,7 @@
 mistake named, robust; the references agree with the simulated equilibrium (tests/test_tasks)."""
 
 import numpy as np
+import pytest
 from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib.exercises import lesson09 as L
@@ -99,3 +100,44 @@ def test_equilibrium_angle_in_degrees_is_named():
 
     ok, line = run(L.check_equilibrium_angle, degrees)
     assert not ok and L.EQ_ANGLE_HINTS["degrees"] in line, line
+
+
+def _f32(form):
+    def fn(w_old, w_new):
+        a, b = np.ravel(w_old).astype(np.float32), np.ravel(w_new).astype(np.float32)
+        if form == "arccos":
+            return np.arccos(np.clip(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)), -1, 1))
+        a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+        if form == "arcsin":
+            return 2 * np.arcsin(np.linalg.norm(a - b) / 2)
+        return 2 * np.arctan2(np.linalg.norm(a - b), np.linalg.norm(a + b))
+    return fn
+
+
+def test_float32_angle_is_graded_at_float32_precision():
+    """The angle between float32 directions is known to a few float32 roundings in radians
+    (the inputs' own rounding turns them by ~6e-8 rad), whatever its size: a float32 atan2 answer
+    missed the 7.7e-5 rad case by 1.8e-8 rad and was told float32 is not precise enough."""
+    for form in ("atan2", "arcsin"):
+        ok, line = run(L.check_angular_step, _f32(form))
+        assert ok, (form, line)
+    torch = pytest.importorskip("torch")
+
+    def torch32(w_old, w_new):      # a torch float32 tensor: its precision is kept too
+        a, b = (torch.tensor(np.ravel(x), dtype=torch.float32) for x in (w_old, w_new))
+        a, b = a / a.norm(), b / b.norm()
+        return 2 * torch.atan2((a - b).norm(), (a + b).norm())
+
+    ok, line = run(L.check_angular_step, torch32)
+    assert ok, line
+
+
+def test_float32_arccos_of_a_tiny_angle_is_explained():
+    """arccos of a float32 cosine gives 0 for a 7.7e-5 rad angle (1 − cos ≈ 3e-9 is below
+    float32's spacing near 1): it got only 'got 0, expected 7.679e-05'. Also when the float32
+    result is turned into a Python float."""
+    for fn in (_f32("arccos"), lambda a, b: float(_f32("arccos")(a, b))):
+        ok, line = run(L.check_angular_step, fn)
+        assert not ok and "float32" in line and "atan2" in line and "float64" in line, line
+    ok, line = run(L.check_angular_step, lambda a, b: 0.0)      # not a rounding: no such hint
+    assert not ok and "float32" not in line, line

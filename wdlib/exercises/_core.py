@@ -283,10 +283,11 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
         if precision is not None and len(owners) < _DEPTH:
             precision.setdefault(id(v), [v, None])
             owners = (*owners, id(v))
-        if isinstance(v, (np.ndarray, np.generic)):
-            if np.issubdtype(v.dtype, np.inexact) and v.dtype.itemsize < 8 * (
+        low = _torch_eps(v)
+        if low is not None or isinstance(v, (np.ndarray, np.generic)):
+            if low is not None or np.issubdtype(v.dtype, np.inexact) and v.dtype.itemsize < 8 * (
                     1 + np.issubdtype(v.dtype, np.complexfloating)):
-                e = float(np.finfo(v.dtype).eps)
+                e = low if low is not None else float(np.finfo(v.dtype).eps)
                 eps = e if eps is None else max(eps, e)
                 for o in owners if precision is not None else ():
                     precision[o][1] = max(precision[o][1] or 0.0, e)
@@ -304,6 +305,22 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
             if isinstance(v, (list, tuple)):
                 stack.extend((x, owners) for x in v if type(x) not in _PLAIN)
     return items, eps
+
+
+def _torch_eps(value) -> float | None:
+    """The machine epsilon of a torch tensor of float32, float16 or bfloat16 (None for anything
+    else): NumPy reads a tensor by its numbers, and a convert that turns it into a Python float
+    would lose its precision."""
+    if not str(getattr(type(value), "__module__", "")).startswith("torch"):
+        return None
+    torch = sys.modules.get("torch")
+    try:
+        if torch is None or not value.is_floating_point():
+            return None
+        eps = float(torch.finfo(value.dtype).eps)
+    except Exception:  # noqa: BLE001 - a torch object that is not a tensor
+        return None
+    return eps if eps > _EPS64 else None
 
 
 def _as_numbers(value, what: str) -> np.ndarray:
@@ -380,11 +397,14 @@ def _array(value, what: str) -> np.ndarray:
 
 def _detached(value):
     """A torch tensor as the plain tensor of its numbers: NumPy refuses a tensor that requires
-    grad (one computed with autograd), and the checker only reads its numbers. Anything else
-    as it is."""
+    grad (one computed with autograd) and a bfloat16 one, and the checker only reads its
+    numbers (a bfloat16's precision is kept by ``_walk``). Anything else as it is."""
     if str(getattr(type(value), "__module__", "")).startswith("torch") \
             and callable(getattr(value, "detach", None)):
-        return value.detach().cpu()
+        value = value.detach().cpu()
+        torch = sys.modules.get("torch")
+        if torch is not None and value.dtype == torch.bfloat16:
+            value = value.float()          # NumPy has no bfloat16; float32 holds it exactly
     return value
 
 
@@ -509,16 +529,17 @@ def _close(g: np.ndarray, w: np.ndarray, rtol: float, atol: float) -> bool:
     return g.shape == w.shape and bool(np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=False))
 
 
-def _tolerances(want: dict, rtol: float, atol: float, eps: dict):
+def _tolerances(want: dict, rtol: float, atol: float, eps: dict, atol32: float = 0.0):
     """Per-key (rtol, atol): the checker's, loosened to the precision of each float32 output
-    (another output of the same answer in float64 keeps the checker's)."""
+    (another output of the same answer in float64 keeps the checker's); ``atol32``: the
+    absolute error a float32 computation cannot avoid, whatever the answer's size."""
     tol = {}
     for k, w in want.items():
         if eps.get(k) is None:
             tol[k] = (rtol, atol)
             continue
         r = max(rtol, 1000.0 * min(eps[k], _EPS32))  # ~1e-4: float32's, also for float16 (~1.0)
-        tol[k] = (r, max(atol, r * float(np.max(np.abs(w), initial=0.0))))
+        tol[k] = (r, max(atol, atol32, r * float(np.max(np.abs(w), initial=0.0))))
     return tol
 
 
@@ -566,10 +587,11 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
     label = "" if len(want) == 1 else f"{k!r}: "
     if w.shape == ():
         tiny = _tiny(g, w)
-        ratio = tiny or (f" ({_fmt(float(g) / float(w))} × the expected value)"
+        ratio = tiny or ((": the wrong sign" if float(g) == -float(w) else
+                          f" ({_fmt(float(g) / float(w) + 0.0, 1.0)} × the expected value)")
                          if abs(float(w)) > 0 else "")
-        parts.append(f"{label}got {_fmt(float(g), float(w))}, expected {_fmt(float(w))} on a "
-                     f"test input{ratio}")
+        parts.append(f"{label}got {_fmt(float(g), float(w))}, expected "
+                     f"{_fmt(float(w), float(g))} on a test input{ratio}")
         return "; ".join(parts)
     nz = np.abs(w) > 1e-12
     if nz.any():
@@ -585,8 +607,8 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
             elif c > 0:
                 more = "too large" if c > 1 else "too small"
                 f = c if c > 1 else 1 / c
-                parts.append(f"{label}{more} by a factor of {_fmt(f)} everywhere "
-                             f"(your value = {_fmt(c)} × the expected one)")
+                parts.append(f"{label}{more} by a factor of {_fmt(f, 1.0)} everywhere "
+                             f"(your value = {_fmt(c, 1.0)} × the expected one)")
             else:
                 parts.append(f"{label}{_fmt(c)} × the expected value everywhere")
             return "; ".join(parts)
@@ -596,7 +618,7 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
     idx = idx[0] if len(idx) == 1 else idx
     parts.append(f"{label}{int(bad.sum())} of {w.size} entries differ; the largest difference "
                  f"is at index {idx}: got {_fmt(float(g[i]), float(w[i]))}, "
-                 f"expected {_fmt(float(w[i]))}"
+                 f"expected {_fmt(float(w[i]), float(g[i]))}"
                  f"{_tiny(g[i], w[i])}")
     return "; ".join(parts)
 
@@ -604,8 +626,8 @@ def _describe(got: dict, want: dict, tol: dict) -> str:
 def _permutation(got: dict, want: dict, tol: dict) -> str | None:
     """The hint for outputs returned in the wrong order (e.g. ``return b, w``)."""
     keys = list(want)
-    if len(keys) < 2:
-        return None
+    if len(keys) < 2 or all(_close(_shaped_like(got[k], want[k]), want[k], *tol[k]) for k in keys):
+        return None                        # in order already: equal outputs are not 'swapped'
     import itertools
     perms = itertools.permutations(keys) if len(keys) <= 4 else (
         tuple(keys[:i] + [keys[j]] + keys[i + 1:j] + [keys[i]] + keys[j + 1:])
@@ -643,7 +665,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
           hints: Mapping[str, str] | None = None, convert: Callable | None = None,
           form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10,
           float32: bool = True, time_limit: float | None = None, accept: Callable | None = None,
-          inputs_unchanged: bool | tuple = True, grade: bool = False) -> Verdict:
+          inputs_unchanged: bool | tuple = True, atol32: float = 0.0,
+          explain: Callable | None = None, grade: bool = False) -> Verdict:
     """Run ``fn`` and ``reference`` on each case (a tuple of arguments); print one line.
 
     - ``reference(*args)``: the expected value (a number, an array, or a dict of them);
@@ -660,6 +683,12 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
       of its inputs in place (``W *= s; return W``) is wrong, even when the value is right; set
       it to False for an exercise that asks for an in-place update, or to the positions of the
       arguments that must stay unchanged (the others are scratch);
+    - ``atol32``: the absolute error a float32 (float16) answer may have whatever its size, for a
+      quantity whose float32 precision is absolute (an angle between float32 directions is
+      known to a few float32 roundings in radians, also when it is tiny);
+    - ``explain(runs) -> hint or None``: a diagnosis that needs the whole answer, tried after
+      the table of mistakes; ``runs`` is one ``(args, got, want, eps, ok)`` per case (``got``,
+      ``want``: ``{key: float64 array}``; ``eps``: ``{key: machine epsilon}``, None for float64);
     - ``grade=True``: raise ``AssertionError(hint)`` when the answer is wrong (autograders).
 
     The learner's function gets deep copies of the inputs and ``time_limit`` seconds per call.
@@ -670,7 +699,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
                                   hints=hints or {}, convert=convert, form_hint=form_hint,
                                   rtol=rtol, atol=atol, float32=float32,
                                   time_limit=TIME_LIMIT if time_limit is None else time_limit,
-                                  accept=accept, inputs_unchanged=inputs_unchanged))
+                                  accept=accept, inputs_unchanged=inputs_unchanged,
+                                  atol32=atol32, explain=explain))
     if grade and not verdict:
         raise verdict.failure()
     return verdict
@@ -699,7 +729,8 @@ def assert_form(checker: Callable) -> Callable:
 
 
 def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
-           float32, time_limit, accept, inputs_unchanged=True) -> str | None:
+           float32, time_limit, accept, inputs_unchanged=True, atol32=0.0,
+           explain=None) -> str | None:
     if isinstance(fn, type):
         return (f"expected a function, got the class {fn.__name__}: pass a function "
                 f"(def name(...): ... return value), not a class")
@@ -716,7 +747,8 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
             return _judge_cases(fn, reference, cases, mistakes=mistakes, hints=hints,
                                 convert=convert, form_hint=form_hint, rtol=rtol, atol=atol,
                                 float32=float32, time_limit=time_limit, accept=accept,
-                                inputs_unchanged=inputs_unchanged, learner_err=learner_err)
+                                inputs_unchanged=inputs_unchanged, learner_err=learner_err,
+                                atol32=atol32, explain=explain)
     except _Timeout:                                 # a late alarm, outside the learner's call
         return TIMED_OUT.format(s=time_limit)
     except Exception as exc:  # noqa: BLE001 - never a traceback in the learner's notebook
@@ -724,25 +756,27 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
 
 
 def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
-                 float32, time_limit, accept, inputs_unchanged, learner_err) -> str | None:
+                 float32, time_limit, accept, inputs_unchanged, learner_err, atol32=0.0,
+                 explain=None) -> str | None:
     runs = []
     for args in cases:
         out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
                         rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
                         accept=accept, inputs_unchanged=inputs_unchanged,
-                        learner_err=learner_err)
+                        learner_err=learner_err, atol32=atol32)
         if isinstance(out, str):
             # an answer that was already wrong on earlier inputs: the mistake it made there
             # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
-            earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False) \
+            earlier = _verdict(runs, mistakes=mistakes, hints=hints, describe=False,
+                               explain=explain) \
                 if any(not r[5] for r in runs) else None
             return earlier or out
         runs.append(out)
-    return _verdict(runs, mistakes=mistakes, hints=hints)
+    return _verdict(runs, mistakes=mistakes, hints=hints, explain=explain)
 
 
 def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
-              accept, inputs_unchanged=True, learner_err=None):
+              accept, inputs_unchanged=True, learner_err=None, atol32=0.0):
     """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``."""
     want = _canonical(reference(*args))
     answer = _student_answer(fn, args, time_limit, inputs_unchanged, learner_err,
@@ -750,7 +784,7 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
     if isinstance(answer, _Hint):
         return str(answer)
     got, eps = answer
-    tol = _tolerances(want, rtol, atol, eps)
+    tol = _tolerances(want, rtol, atol, eps, atol32)
     variants = [want, *_accepted(want, accept, args)]
     got = _broadcast_like(got, want, variants[1:])
     # the correct form nearest the answer (most outputs right; the reference on a tie): a wrong
@@ -922,19 +956,22 @@ def _broadcast_like(got: dict, want: dict, alts: list[dict]) -> dict:
     """``got`` with entries broadcast to the reference's shapes where an accepted answer has
     ``got``'s shapes and broadcasts to the reference's (a plain 0 for a bias's gradient): then
     a plain 1 is told its value is wrong, not its shape, and a 2·λ·W with a plain 0 for the
-    biases is told its factor of 2."""
+    biases is told its factor of 2. A one-item array counts as the number it holds."""
     for alt in alts:
+        # each output read in the accepted answer's form: a one-item array (np.zeros(1), [0.0])
+        # where a plain number is accepted is that number, one rule for both
+        read = {k: _shaped_like(got[k], alt[k]) for k in want}
         try:
-            if all(got[k].shape == alt[k].shape
+            if all(read[k].shape == alt[k].shape
                    and np.broadcast_shapes(alt[k].shape, want[k].shape) == want[k].shape
                    for k in want):
-                return {k: np.broadcast_to(got[k], want[k].shape) for k in want}
+                return {k: np.broadcast_to(read[k], want[k].shape) for k in want}
         except ValueError:                              # shapes that do not broadcast
             continue
     return got
 
 
-def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
+def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> str | None:
     """None when every case is right; else the first typical mistake that the answer makes on
     *every* case (a coincidence on one input names nothing), else a description of the gap."""
     wrong = [r for r in runs if not r[5]]
@@ -959,6 +996,10 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True) -> str | None:
         else:
             if seen:
                 return hint
+    if explain is not None:
+        hint = _safe(lambda: explain([(r[0], r[1], r[2], r[4], r[5]) for r in runs]))
+        if hint:
+            return hint
     if not describe:
         return None
     args, got, want, tol, eps, _ = wrong[0]
@@ -1044,7 +1085,7 @@ def _least(eps: dict) -> float | None:
 
 def _precision(eps: float) -> str:
     """The name of the low-precision float type with this machine epsilon."""
-    return "float32" if eps <= _EPS32 else "float16"
+    return "float32" if eps <= _EPS32 else "bfloat16" if eps == 2.0 ** -7 else "float16"
 
 
 def _rel(got: dict, want: dict) -> float:

@@ -181,16 +181,19 @@ def _max_norm_mistakes_of(W, c) -> dict:
             "squared": W * np.minimum(1.0, c**2 / safe**2), "clip_entries": np.clip(W, -c, c)}
 
 
-def _max_norm_renorm(W, c):
-    """torch.renorm, PyTorch's max-norm, divides by (norm + 1e-7): correct too."""
+def _max_norm_frameworks(W, c):
+    """The frameworks' max-norms are correct too: torch.renorm divides by (norm + 1e-7) where
+    the norm is over c; Keras's MaxNorm multiplies every column by clip(norm, 0, c) /
+    (1e-7 + norm), so also those inside the ball (by norm / (1e-7 + norm))."""
     cols = np.linalg.norm(W, axis=0)
-    return [W * np.where(cols > c, c / (cols + 1e-7), 1.0)]
+    return [W * np.where(cols > c, c / (cols + 1e-7), 1.0),
+            W * (np.clip(cols, 0.0, c) / (1e-7 + cols))]
 
 
 def check_max_norm(fn: Callable, *, grade: bool = False):
     """Check your ``max_norm_project(W, c)``; prints ✓ or a hint."""
     return check("max_norm_project", fn, _ref_max_norm, max_norm_cases(),
-                 mistakes=_max_norm_mistakes, hints=MAX_NORM_HINTS, accept=_max_norm_renorm,
+                 mistakes=_max_norm_mistakes, hints=MAX_NORM_HINTS, accept=_max_norm_frameworks,
                  grade=grade)
 
 

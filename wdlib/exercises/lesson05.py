@@ -36,6 +36,13 @@ LEAKY_HINTS = {
                    "from it",
     "inverted": "you returned 1/std: solve fan_in·Var(W)·E[φ(z)²]/Var(z) = 1 for Var(W), then "
                 "take the square root",
+    "lecun": "that is LeCun's std 1/√fan_in (Xavier/Glorot's for fan_in = fan_out), right for "
+             "tanh or a linear unit: a leaky ReLU passes only the positive half of z fully, so "
+             "its std needs the gain √(2/(1 + slope²))",
+    "uniform_bound": "that is √3 × the std: the bound b of a uniform init U(−b, b) with that "
+                     "std (torch's kaiming_uniform_); return the standard deviation itself",
+    "gain_only": "that is the gain √(2/(1 + slope²)) alone (torch.nn.init.calculate_gain): the "
+                 "std also divides by √fan_in",
 }
 
 BACKPROP_HINTS = {
@@ -98,7 +105,8 @@ def _leaky_mistakes(fan_in, slope):
             "slope_not_squared": np.sqrt(2.0 / ((1.0 + slope) * fan_in)),
             "no_two": std / np.sqrt(2.0),
             "minus_slope": np.sqrt(2.0 / ((1.0 - slope**2) * fan_in)),
-            "inverted": 1.0 / std}
+            "inverted": 1.0 / std, "lecun": np.sqrt(1.0 / fan_in),
+            "uniform_bound": np.sqrt(3.0) * std, "gain_only": std * np.sqrt(fan_in)}
 
 
 def check_leaky_relu_std(fn: Callable, *, grade: bool = False):

@@ -21,17 +21,27 @@ from wdlib.exercises._core import WrongForm, assert_form, check, outputs, size_o
 __all__ = ["check_clip_by_norm", "check_clip_by_value", "check_angle", "assert_clip_by_norm",
            "assert_clip_by_value", "assert_angle"]
 
+_OTHER_EPS = (1e-7, 1e-5, 1e-4, 1e-3)   # told apart from 1e-6 and from none by value
+
 CLIP_NORM_HINTS = {
     "norm_after": "the norm you return is the one *after* clipping: like torch's "
                   "clip_grad_norm_, return the norm measured *before* clipping (it tells you how "
                   "large the step would have been)",
-    "no_eps": "almost: torch and wdlib divide by (norm + 1e-6), coef = min(1, max_norm / "
-              "(norm + 1e-6)); your numbers differ by about 1e-6 relative",
+    # no eps, or one far below 1e-6 (Adam's 1e-8): by value the same answer, so one text
+    "no_eps": "almost: your eps differs. The convention here is PyTorch's "
+              "torch.nn.utils.clip_grad_norm_ (wdlib follows it): coef = min(1, max_norm / "
+              "(norm + 1e-6)), eps 1e-6; yours has no eps or a much smaller one (1e-8 is "
+              "Adam's eps, not clipping's; TensorFlow's clip_by_global_norm and optax use none)",
+    **{f"eps:{e:g}": f"almost: your eps differs. The convention here is PyTorch's "
+                     f"torch.nn.utils.clip_grad_norm_ (wdlib follows it): coef = min(1, "
+                     f"max_norm / (norm + 1e-6)), eps 1e-6; yours looks like {e:g}"
+       for e in _OTHER_EPS},
     "scaled_up": "clipping only shrinks: coef = min(1, max_norm / (norm + 1e-6)); you also "
                  "scaled gradients that were already below max_norm *up*",
     "upside_down": "the coefficient is upside down: multiply by max_norm / norm (< 1 when the "
                    "norm is too large), not norm / max_norm",
-    "per_tensor": "you clipped each tensor by its own norm: use ONE global norm over all "
+    "per_tensor": "you clipped each tensor by its own norm (what Keras's clipnorm= does; its "
+                  "global_clipnorm= is the global one): use ONE global norm over all "
                   "gradients together (per-tensor clipping changes the direction of the whole "
                   "gradient)",
     "sum_of_squares": "the norm is the square root of the sum of squares: you used the sum of "
@@ -44,6 +54,8 @@ CLIP_NORM_HINTS = {
     "weights_only": "only the weight matrices were clipped/counted: the global norm runs over "
                     "every gradient, biases included",
 }
+
+CLIP_NORM_HINTS["per_tensor:no_eps"] = CLIP_NORM_HINTS["per_tensor"]   # Keras's: one text
 
 CLIP_VALUE_HINTS = {
     "upper_only": "entries below −clip_value must become −clip_value too: clip from both sides, "
@@ -158,9 +170,12 @@ def _norm_mistakes(grads, max_norm):
     wc = min(1.0, max_norm / (wn + EPS))
     return {"norm_after": _flat(clipped, clipping.global_norm(clipped)),
             "no_eps": scale(min(1.0, max_norm / norm)),
+            **{f"eps:{e:g}": scale(min(1.0, max_norm / (norm + e))) for e in _OTHER_EPS},
             "scaled_up": scale(max_norm / (norm + EPS)),
             "upside_down": scale(min(1.0, norm / max_norm)),
             "per_tensor": _flat(per_tensor, norm),
+            "per_tensor:no_eps": _flat({k: min(1.0, max_norm / np.linalg.norm(g)) * g
+                                        for k, g in grads.items()}, norm),
             "sum_of_squares": _flat({k: min(1.0, max_norm / (sq + EPS)) * g
                                      for k, g in grads.items()}, sq),
             "by_value": _flat(clipping.clip_by_value(grads, max_norm), norm),

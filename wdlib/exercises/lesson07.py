@@ -53,6 +53,9 @@ COSINE_HINTS = {
     "upside_down": "the cosine is upside down: at t = 0 the lr must be base, at t = total_steps "
                    "min_value",
     "zero_after": "after total_steps the lr must stay at min_value, not drop to 0",
+    "restarts": "after total_steps your lr starts over from base (SGDR's warm restarts, "
+                "torch's CosineAnnealingWarmRestarts): this schedule stays at min_value from "
+                "t = total_steps on; use min(t, T)/T, not t % T",
     "t_plus_one": "off by one step: the lr is base at t = 0 and reaches min_value at "
                   "t = total_steps; use min(t, T)/T (no t ± 1, no T ± 1)",
 }
@@ -130,20 +133,27 @@ def check_momentum_updates(fn: Callable, *, grade: bool = False):
 
 def _cosine_mistakes(t, base, T, lo):
     t = np.asarray(t, dtype=np.float64)
-    frac = np.minimum(t / T, 1)
-    _half_cosine = lambda f: lo + (base - lo) * (1 + np.cos(np.pi * f)) / 2  # noqa: E731
-    return {"not_held": lo + (base - lo) * (1 + np.cos(np.pi * t / T)) / 2,
-            "min_ignored": base * (1 + np.cos(np.pi * frac)) / 2,
-            "no_half": lo + (base - lo) * np.cos(np.pi * frac),
-            "no_div2": lo + (base - lo) * (1 + np.cos(np.pi * frac)),
-            "full_period": lo + (base - lo) * (1 + np.cos(2 * np.pi * frac)) / 2,
-            "upside_down": lo + (base - lo) * (1 - np.cos(np.pi * frac)) / 2,
-            "zero_after": np.where(t > T, 0.0, _ref_cosine_lr(t, base, T, lo)),
-            "t_plus_one": _ref_cosine_lr(t + 1, base, T, lo),
-            "T_minus_one": _ref_cosine_lr(t, base, T - 1, lo),
-            "t_minus_one": _half_cosine(np.minimum(t - 1, T) / T),      # cos(−π/T) at t = 0
-            "t_minus_one_clamped": _ref_cosine_lr(np.maximum(t - 1, 0), base, T, lo),
-            "T_plus_one": _ref_cosine_lr(t, base, T + 1, lo)}
+    half = lambda x: (1 + np.cos(np.pi * x)) / 2   # noqa: E731 - 1 at x = 0, 0 at x = 1
+
+    def lr(f, *, low=lo, factor=half):
+        """The schedule, written once: each mistake changes one argument (the fraction f of
+        the T steps, the low end, the factor)."""
+        return low + (base - low) * factor(f)
+
+    held = lambda s, steps=T: np.minimum(s, steps) / steps  # noqa: E731 - min(t, T)/T
+    return {"not_held": lr(t / T),
+            "min_ignored": lr(held(t), low=0.0),
+            "no_half": lr(held(t), factor=lambda x: 2 * half(x) - 1),    # cos(πx)
+            "no_div2": lr(held(t), factor=lambda x: 2 * half(x)),
+            "full_period": lr(2 * held(t)),
+            "upside_down": lr(1 - held(t)),
+            "zero_after": np.where(t > T, 0.0, lr(held(t))),
+            "t_plus_one": lr(held(t + 1)),
+            "T_minus_one": lr(held(t, T - 1)),
+            "t_minus_one": lr(np.minimum(t - 1, T) / T),      # cos(−π/T) at t = 0
+            "t_minus_one_clamped": lr(held(np.maximum(t - 1, 0))),
+            "T_plus_one": lr(held(t, T + 1)),
+            "restarts": lr(t % T / T)}
 
 
 def check_cosine_lr(fn: Callable, *, grade: bool = False):

@@ -22,6 +22,10 @@ __all__ = ["B1", "B2", "EPS", "check_adamw_step", "check_fixed_points", "assert_
 ADAMW_HINTS = {
     "coupled": "that is Adam + L2, not AdamW: the decay must not go into the gradient (and so "
                "into m and v); shrink the weights directly, w·(1 − lr·wd)",
+    "coupled_keras": "that is Adam + L2 as Keras's kernel_regularizer=l2(wd) gives it (it adds "
+                     "wd·Σw² to the loss, so 2·wd·w goes into the gradient and through m and "
+                     "v): AdamW keeps the decay out of the gradient; shrink the weights "
+                     "directly, w·(1 − lr·wd)",
     "decay_without_lr": "the decay is not multiplied by lr: PyTorch's AdamW shrinks by "
                         "(1 − lr·wd), not (1 − wd) (that is the paper's convention with η_t = 1)",
     "shrink_new": "you shrank the new weights, (w − lr·step)·(1 − lr·wd): shrink the old w, "
@@ -133,6 +137,7 @@ def _adamw_mistakes(*args):
     s = lambda **kw: _adam_step(*args, **kw)                              # noqa: E731
     t = args[4]
     out = {"coupled": s(coupled=True), "decay_without_lr": s(lr_decay=False),
+           "coupled_keras": _adam_step(*args[:6], 2 * args[6], coupled=True),
            "shrink_new": s(shrink_new=True), "no_bias_correction": s(bias_correct=False),
            "eps_inside": s(eps_inside=True), "no_eps": s(eps=0.0),
            "no_decay": _adam_step(*args[:6], 0.0),

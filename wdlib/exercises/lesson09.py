@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wdlib.exercises._core import WrongForm, _as_numbers, assert_form, check
+from wdlib.exercises._core import WrongForm, _as_numbers, _fmt, assert_form, check
 
 __all__ = ["check_angular_step", "check_equilibrium_angle", "check_equilibrium_norm",
            "assert_angular_step", "assert_equilibrium_angle", "assert_equilibrium_norm"]
@@ -34,6 +34,14 @@ ANGLE_HINTS = {
                      "(they are not 0), or use 2·atan2(‖â − b̂‖, ‖â + b̂‖)"
        for e in _EPSILONS},
 }
+ROUNDED_COSINE = (
+    "on the input whose angle is tiny (θ = {theta} rad) you got {got}: near cos = 1, "
+    "1 − cos ≈ θ²/2 = {gap} is below float32's spacing of numbers just under 1 (6e-08), so a "
+    "cosine computed in float32 rounds to 1 or a float next to it, and arccos gives 0, 3.5e-04, "
+    "4.9e-04, ... Compute in float64 throughout (no np.float32 or torch.float32 arrays), or "
+    "use 2·atan2(‖â − b̂‖, ‖â + b̂‖), accurate for tiny angles in any precision")
+_EPS32 = float(np.finfo(np.float32).eps)
+ATOL32 = 10 * _EPS32   # radians: float32 directions are known to ~1 rounding, whatever the angle
 EQ_ANGLE_HINTS = {
     "small_d": "that is √(2·d), the small-d approximation: give the exact angle, "
                "tan θ = √(d(2 − d)) / (1 − d)",
@@ -123,11 +131,24 @@ def _angle_mistakes(w_old, w_new):
                for e in _EPSILONS}}
 
 
+def _rounded_cosine(runs) -> str | None:
+    """The hint for arccos of a cosine rounded in float32: right on every case but those whose
+    angle is tiny, and there off by no more than float32's arccos resolution near 1
+    (√(2·eps32) ≈ 5e-4 rad: it gives 0, 3.5e-4, 4.9e-4, ...)."""
+    wrong = [(float(got[""]), float(want[""])) for _a, got, want, _e, ok in runs if not ok]
+    if not wrong or len(wrong) == len(runs):
+        return None
+    if not all(w < 1e-2 and 0.0 <= g <= w + 2 * np.sqrt(2 * _EPS32) for g, w in wrong):
+        return None
+    g, w = wrong[0]
+    return ROUNDED_COSINE.format(theta=_fmt(w), got=_fmt(g, w), gap=f"{w * w / 2:.1e}")
+
+
 def check_angular_step(fn: Callable, *, grade: bool = False):
     """Check your ``angular_step(w_old, w_new) -> float`` (radians)."""
     return check("angular_step", fn, _ref_angular_step, _angle_cases(3),
                  mistakes=_angle_mistakes, hints=ANGLE_HINTS, convert=_scalar,
-                 rtol=1e-6, atol=1e-12, grade=grade)
+                 rtol=1e-6, atol=1e-12, atol32=ATOL32, explain=_rounded_cosine, grade=grade)
 
 
 def _eq_angle_mistakes(optimizer, lr, lam):
