@@ -102,7 +102,8 @@ def binary_cross_entropy(logits, y) -> tuple:
 
 
 def _binary_cross_entropy(z, y) -> tuple:
-    m = z.shape[-2] * z.shape[-1]
+    m = float(z.shape[-2] * z.shape[-1])   # (dividing by a float is faster than by an int: the
+    #                                        same value, hence the same bits, in either dtype)
     e = _exp_neg_abs(z)                               # in (0, 1]: never overflows
     value = _bce_value(z, y, e, m)
     grad = np.maximum(e, z >= 0)                      # 1 where z >= 0 (e <= 1), else e,

@@ -394,9 +394,9 @@ def trace(momentum=0.0, dampening=0.0, nesterov=False) -> Optimizer:
         if state.count == 0:
             buf = {k: np.array(g, dtype=_float(g)) for k, g in grads.items()}  # buf = g (a copy)
         elif undamped:                  # μ·buf + g, the sum written over the product
-            buf = {}
+            buf, old = {}, state.buf
             for k, g in grads.items():
-                b = _pm(mu, g) * state.buf[k]
+                b = (mu if type(mu) is float else _pm(mu, g)) * old[k]   # (a float: no call)
                 b += g                      # (a 0-d product is a scalar: `+=` rebinds it)
                 buf[k] = b
         else:
@@ -470,8 +470,10 @@ def _scale(name, factor, sign, check, at0) -> Optimizer:
             value = factor(state.count)
             at0(f"{name}({state.count})", value)
             f = signed(value)
-        return ({k: _pm(f, g) * g for k, g in grads.items()},
-                CountState(state.count + 1))
+        out = {}
+        for k, g in grads.items():
+            out[k] = (f if type(f) is float else _pm(f, g)) * g   # (a float: no call)
+        return out, CountState(state.count + 1)
 
     return _optimizer(_count_init, update, {name: factor}, K)
 

@@ -265,7 +265,7 @@ class MLP(Model):
         """``step(params, X, *args)`` for one model (called directly: no per-step wrappers), or
         K models in blocks (``models_per_block``)."""
         W1 = params["W1"]
-        if W1.ndim == 2:
+        if W1.ndim == 2:                    # one model
             return step(params, X, *args)
         per_block = models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
         return in_blocks(lambda p: step(p, X, *args), params, W1.shape[0], per_block)
@@ -319,7 +319,7 @@ class MLP(Model):
         grads = dict.fromkeys(self.shapes)                  # the keys in the model's order
         for W, b, i, grad in self._backward_layers:         # i: the layer's input is acts[i]
             a_in = acts[i]
-            grads[W] = swap_last(a_in) @ dz                           # (K, fan_in, fan_out)
+            grads[W] = a_in.swapaxes(-1, -2) @ dz        # swap_last, (K, fan_in, fan_out)
             grads[b] = ones @ dz                              # (K, fan_out): sum over samples
             if i:                                           # below it, a hidden layer a_in
                 da = _through_weights(dz, params[W], out=d_bufs[i - 1])
