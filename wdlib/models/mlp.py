@@ -293,7 +293,8 @@ class MLP(Model):
         a = X
         acts, pre = [a], []
         for (W, b, act), buf in zip_longest(self._layers, out or ()):   # output layer: None
-            z = np.matmul(a, params[W], out=buf)                            # (K, n, h)
+            # (K, n, h); ``@`` without a buffer: NumPy parses an ``out=None`` keyword ~0.1 µs
+            z = a @ params[W] if buf is None else np.matmul(a, params[W], out=buf)
             bias = params[b]                  # (h,) broadcasts as it is; (K, h) as (K, 1, h)
             z += bias if bias.ndim == 1 else bias[..., None, :]
             if keep_pre:
