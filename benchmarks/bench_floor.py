@@ -36,6 +36,7 @@ STEPS, VAL_EVERY, LR, MU = 300, 7, 10 ** -0.5, 0.9
 DS = data.two_moons(n=60, n_val=200, noise=0.35, seed=0)
 MLP = models.MLP((2, 16, 16, 1), activation="tanh")
 START = MLP.init(seed=0)
+NEG, ZERO, ONE = np.array(-1.0), np.array(0.0), np.array(1.0)    # as ``losses`` passes them
 
 
 def forward(p, X):
@@ -54,7 +55,7 @@ def forward(p, X):
 
 
 def bce_value(z, y, e):
-    per_entry = np.maximum(z, 0.0)
+    per_entry = np.maximum(z, ZERO)
     per_entry -= y * z
     per_entry += np.log1p(e)
     return np.add.reduce(per_entry, axis=None) / float(z.size)
@@ -68,10 +69,10 @@ def bare(val_every: int | None):
     rows, val_rows, buf = np.full(STEPS, np.nan), np.full(STEPS, np.nan), None
     for t in range(STEPS):
         W2, W3, z1, z2, z3 = forward(p, X)
-        e = np.exp(np.copysign(z3, -1.0))
+        e = np.exp(np.copysign(z3, NEG))
         loss = bce_value(z3, y, e)
-        dz = np.maximum(e, z3 >= 0)
-        dz /= 1.0 + e
+        dz = np.maximum(e, z3 >= ZERO)
+        dz /= ONE + e
         dz -= y
         dz /= float(z3.size)
         g3, gb3 = z2.swapaxes(-1, -2) @ dz, ones @ dz
@@ -91,7 +92,7 @@ def bare(val_every: int | None):
         rows[t] = loss
         if val_every and (t % val_every == 0 or t == STEPS - 1):
             v = forward(p, DS.X_val)[-1]
-            val_rows[t] = bce_value(v, DS.y_val, np.exp(np.copysign(v, -1.0)))
+            val_rows[t] = bce_value(v, DS.y_val, np.exp(np.copysign(v, NEG)))
         if buf is None:
             buf = np.array(g)
         else:

@@ -1,8 +1,7 @@
 """Same bits before and after a speed change: dump the library's results, compare two dumps.
 
-A change to a hot path must not move a single bit of any result (lessons quote numbers that
-depend on them; ARCHITECTURE.md: bit-identical results win over speed). Dump before the change,
-dump after, compare::
+A change made for speed must not move a single bit of any result (lessons quote numbers that
+depend on them; CONTRIBUTING.md, "Ground rules"). Dump before the change, dump after, compare::
 
     python benchmarks/same_bits.py dump /tmp/before.npz      # (with the old code)
     python benchmarks/same_bits.py dump /tmp/after.npz       # (with the new code)

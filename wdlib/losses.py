@@ -59,7 +59,7 @@ def mse(yhat, y) -> tuple:
 
 def _mse(yhat, y) -> tuple:
     diff = yhat - y                                  # (K, n, out)
-    m = diff.shape[-2] * diff.shape[-1]
+    m = float(diff.shape[-2] * diff.shape[-1])       # (a float divides faster: see BCE)
     return _mse_value(diff, m), diff / m
 
 
@@ -74,9 +74,10 @@ def as_float(a) -> np.ndarray:
 
 
 #: -1, 0 and 1 as 0-d arrays of each float dtype, for the operands of the losses' ufunc calls:
-#: NumPy takes a Python float through its "weak scalar" promotion, ~0.15 µs more a call on a
-#: small array (~0.5 µs of a 60-point training step); a 0-d array of the other operand's own
-#: dtype gives the same result (the constant in that dtype, then the same operation).
+#: NumPy takes a Python number through its "weak scalar" promotion, ~0.15 µs more a call on a
+#: small array (~0.3 µs for an int in a comparison; ~0.8 µs of a 60-point BCE step in all); a
+#: 0-d array of the other operand's own dtype gives the same result (the constant in that
+#: dtype, then the same operation).
 _CONSTANTS = {np.dtype(t): tuple(np.array(c, dtype=t) for c in (-1.0, 0.0, 1.0))
               for t in (np.float64, np.float32)}
 
@@ -119,8 +120,9 @@ def _binary_cross_entropy(z, y) -> tuple:
     #                                        same value, hence the same bits, in either dtype)
     e = _exp_neg_abs(z)                               # in (0, 1]: never overflows
     value = _bce_value(z, y, e, m)
-    grad = np.maximum(e, z >= 0)                      # 1 where z >= 0 (e <= 1), else e,
-    grad /= _constants(z.dtype)[2] + e                # over 1 + e: σ(z), from the same e
+    _, zero, one = _constants(z.dtype)
+    grad = np.maximum(e, z >= zero)                   # 1 where z >= 0 (e <= 1), else e,
+    grad /= one + e                                   # over 1 + e: σ(z), from the same e
     grad -= y
     grad /= m
     return value, grad
