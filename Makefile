@@ -84,6 +84,7 @@ surveys: setup  ## re-run the larger surveys lessons quote: python tools/surveys
 bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: see tests/browser)
 	$(LIVE_ENV) $(PY) benchmarks/bench_train.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_versions.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_floor.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_live.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_class.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_browser.py

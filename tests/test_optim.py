@@ -606,3 +606,13 @@ def test_missing_torch_fails_under_ci_and_skips_otherwise(monkeypatch, ci, outco
     monkeypatch.setenv("CI", ci)
     with pytest.raises(outcome):
         require_torch()
+
+
+def test_a_chain_given_a_state_of_another_length_says_so():
+    opt, params = optim.sgd(0.1, momentum=0.9), {"w": np.ones(2)}
+    state = opt.init(params)
+    for bad in (state[:2], state + ((),)):
+        with pytest.raises(ValueError, match=r"one entry per transform \(3\), got \d entries"):
+            opt.update({"w": np.ones(2)}, bad, params)
+        with pytest.raises(ValueError, match="one entry per transform"):
+            opt.update_unchecked({"w": np.ones(2)}, bad, params)

@@ -62,16 +62,22 @@ class Layout:
 
     def group(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The groups of a parameter (or gradient) dict with the model's keys: new arrays."""
+        out = {}
         if self.K is None:                      # each flattened (in C order), then joined
-            return {g: np.concatenate([params[k] for k in keys], axis=None)
-                    for g, keys in self.members.items()}
+            for g, keys in self.members.items():
+                out[g] = np.concatenate([params[k] for k in keys], axis=None)
+            return out
         return {g: np.concatenate([params[k].reshape(self.K, -1) for k in keys], axis=-1)
                 for g, keys in self.members.items()}
 
     def views(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The model's parameter dict as views of ``groups`` (no copy; in ``shapes`` order)."""
-        return {k: groups[g][cut] if shape is None else groups[g][cut].reshape(shape)
-                for k, g, cut, shape in self._cuts}
+        flat = {g: groups[g] for g in self.members}   # each group read once (a monitor's
+        out = {}                                      # ``loop.ReadOnly`` makes a view a read)
+        for k, g, cut, shape in self._cuts:
+            v = flat[g][cut]
+            out[k] = v if shape is None else v.reshape(shape)
+        return out
 
     def ungroup(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The model's parameter dict as independent contiguous arrays (copies)."""

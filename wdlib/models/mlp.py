@@ -6,6 +6,7 @@ import math
 import threading
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import zip_longest
 
 import numpy as np
 
@@ -20,35 +21,54 @@ from wdlib.models.base import (
     swap_last,
 )
 
-ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+
+def _relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    return np.maximum(z, 0, out=out)
+
+
+def _tanh_grad(da: np.ndarray, a: np.ndarray, tmp: np.ndarray | None) -> np.ndarray:
+    t = np.multiply(da, a, out=tmp)      # da * (1 - a²), as da - da·a·a
+    t *= a
+    da -= t
+    return da
+
+
+def _relu_grad(da: np.ndarray, a: np.ndarray, tmp: np.ndarray | None) -> np.ndarray:
+    return np.multiply(da, a > 0, out=da)    # da * [z > 0]; a = max(z, 0) > 0 exactly where z > 0
+
+
+def _sigmoid_grad(da: np.ndarray, a: np.ndarray, tmp: np.ndarray | None) -> np.ndarray:
+    t = np.subtract(1.0, a, out=tmp)     # da * a (1 - a)
+    t *= a
+    da *= t
+    return da
+
+
+#: The activations, each as ``(act(z, out=None), grad(da, a, tmp))``: ``act`` computes act(z)
+#: (``out=z``: in place), ``grad`` turns dL/da into dL/dz from the activation a alone. The
+#: identity ("linear", also every MLP's output layer) is ``None``: there is nothing to compute,
+#: and the passes skip it (no call, no copy). The one table of this rule.
+ACTIVATION_TABLE = {
+    "tanh": (np.tanh, _tanh_grad),
+    "relu": (_relu, _relu_grad),
+    "sigmoid": (losses.sigmoid, _sigmoid_grad),
+    "linear": (None, None),
+}
+ACTIVATIONS = tuple(ACTIVATION_TABLE)
 
 
 def _activate(name: str, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """act(z); ``out=z`` computes it in place (training: the pre-activation is not kept)."""
-    if name == "tanh":
-        return np.tanh(z, out=out)
-    if name == "relu":
-        return np.maximum(z, 0, out=out)
-    if name == "sigmoid":
-        return losses.sigmoid(z, out=out)
-    return z
+    act = ACTIVATION_TABLE[name][0]
+    return z if act is None else act(z, out=out)
 
 
 def _activation_grad(name: str, da: np.ndarray, a: np.ndarray,
                      tmp: np.ndarray | None = None) -> np.ndarray:
     """dL/dz from dL/da for a = act(z), from the activation alone (z is not needed).
     Overwrites ``da`` (an array owned by the caller); ``tmp``: scratch space of da's shape."""
-    if name == "tanh":                   # da * (1 - a²)
-        t = np.multiply(da, a, out=tmp)
-        t *= a
-        da -= t
-    elif name == "relu":                 # da * [z > 0]; a = max(z, 0) > 0 exactly where z > 0
-        np.multiply(da, a > 0, out=da)
-    elif name == "sigmoid":              # da * a (1 - a)
-        t = np.subtract(1.0, a, out=tmp)
-        t *= a
-        da *= t
-    return da
+    grad = ACTIVATION_TABLE[name][1]
+    return da if grad is None else grad(da, a, tmp)
 
 
 def _through_weights(dz: np.ndarray, W: np.ndarray, out: np.ndarray | None = None
@@ -179,10 +199,25 @@ class MLP(Model):
 
     @cached_property
     def _layers(self) -> tuple:
-        """(W key, b key, activation) per layer; the output layer is linear."""
+        """Per layer, output layer last: (W key, b key, activation function, or None for the
+        identity: ``ACTIVATION_TABLE``). The output layer is linear."""
         L = self.n_layers
-        return tuple((f"W{l}", f"b{l}", self.activation if l < L else "linear")
+        return tuple((f"W{l}", f"b{l}", ACTIVATION_TABLE[self.activation if l < L else "linear"][0])
                      for l in range(1, L + 1))
+
+    @cached_property
+    def _backward_layers(self) -> tuple:
+        """Per layer, output layer first: (W key, b key, the index of its input in the
+        activations [X, a1, ...], the gradient function of that input's activation or None
+        for the identity). Read once, so that the backward pass looks nothing up by name."""
+        grad = ACTIVATION_TABLE[self.activation][1]
+        return tuple((W, b, i, grad) for i, (W, b, _) in reversed(tuple(enumerate(self._layers))))
+
+    @cached_property
+    def _no_buffers(self) -> dict:
+        """The buffers of a call without a workspace: None for every hidden layer."""
+        nothing = (None,) * (self.n_layers - 1)
+        return {"z": nothing, "d": nothing, "t": nothing}
 
     @cached_property
     def _workspace(self) -> Workspace:
@@ -209,7 +244,7 @@ class MLP(Model):
         work = self._workspace.take(W1.shape[:-2], X.shape[0], W1.dtype)
         try:
             return self._forward(params, X, False, keep_pre=False,
-                                 out=None if work is None else work["z"])[0]
+                                 out=(work or self._no_buffers)["z"])[0]
         finally:
             if work is not None:
                 self._workspace.give_back(work)
@@ -230,7 +265,7 @@ class MLP(Model):
         """``step(params, X, *args)`` for one model (called directly: no per-step wrappers), or
         K models in blocks (``models_per_block``)."""
         W1 = params["W1"]
-        if W1.ndim == 2:
+        if W1.ndim == 2:                    # one model
             return step(params, X, *args)
         per_block = models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
         return in_blocks(lambda p: step(p, X, *args), params, W1.shape[0], per_block)
@@ -240,7 +275,7 @@ class MLP(Model):
         work = self._workspace.take(W1.shape[:-2], X.shape[0], W1.dtype)
         try:
             yhat, cache = self._forward(params, X, False, keep_pre=False,
-                                        out=None if work is None else work["z"])
+                                        out=(work or self._no_buffers)["z"])
             value, dyhat = loss(yhat, y)
             dyhat = check_output_grad(dyhat, yhat.shape, yhat.dtype)
             return value, self._backward(params, cache["a"], dyhat, work)
@@ -250,22 +285,22 @@ class MLP(Model):
 
     def _forward(self, params, X, check: bool, keep_pre: bool, out: list | None = None
                  ) -> tuple[np.ndarray, dict]:
-        """Activations (and pre-activations when ``keep_pre``); ``out``: a buffer per hidden
-        layer (the output is always a new array)."""
+        """Activations (and pre-activations when ``keep_pre``); ``out``: a buffer or None per
+        hidden layer (the output is always a new array)."""
         if check:        # ``check=False``: the caller (``train.fit``) validated them already
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         a = X
         acts, pre = [a], []
-        for l, (W, b, act) in enumerate(self._layers):
-            buf = out[l] if out is not None and l < len(out) else None
-            z = np.matmul(a, params[W], out=buf)                            # (K, n, h)
+        for (W, b, act), buf in zip_longest(self._layers, out or ()):   # output layer: None
+            # (K, n, h); ``@`` without a buffer: NumPy parses an ``out=None`` keyword ~0.1 µs
+            z = a @ params[W] if buf is None else np.matmul(a, params[W], out=buf)
             bias = params[b]                  # (h,) broadcasts as it is; (K, h) as (K, 1, h)
             z += bias if bias.ndim == 1 else bias[..., None, :]
             if keep_pre:
                 pre.append(z)
-            if act != "linear":               # (the output layer's z is its output)
-                z = _activate(act, z, out=None if keep_pre else z)
+            if act is not None:               # None: the identity (the output layer's z is
+                z = act(z, out=None if keep_pre else z)                    # its output)
             a = z
             acts.append(a)
         return a, {"a": acts, "z": pre if keep_pre else None}
@@ -280,16 +315,17 @@ class MLP(Model):
         """Every gradient, from the activations ``[X, a1, ..., aL]`` and ``dz`` = d loss /
         d aL; ``work``: buffers for the intermediates (None: new arrays)."""
         ones = sample_ones(dz.shape[-2], dz.dtype)
-        grads = {}
-        for l in range(self.n_layers, 0, -1):
-            W, b, _ = self._layers[l - 1]
-            grads[W] = swap_last(acts[l - 1]) @ dz                   # (K, fan_in, fan_out)
+        work = work or self._no_buffers
+        d_bufs, t_bufs = work["d"], work["t"]
+        grads = dict.fromkeys(self.shapes)                  # the keys in the model's order
+        for W, b, i, grad in self._backward_layers:         # i: the layer's input is acts[i]
+            a_in = acts[i]
+            grads[W] = a_in.swapaxes(-1, -2) @ dz        # swap_last, (K, fan_in, fan_out)
             grads[b] = ones @ dz                              # (K, fan_out): sum over samples
-            if l > 1:
-                da = _through_weights(dz, params[W], out=None if work is None else work["d"][l - 2])
-                dz = _activation_grad(self.activation, da, acts[l - 1],
-                                      tmp=None if work is None else work["t"][l - 2])
-        return {k: grads[k] for k in self.shapes}
+            if i:                                           # below it, a hidden layer a_in
+                da = _through_weights(dz, params[W], out=d_bufs[i - 1])
+                dz = da if grad is None else grad(da, a_in, t_bufs[i - 1])
+        return grads
 
     def layer_activations(self, cache) -> tuple[list[str], list, list]:
         """Per layer (hidden layers "h1", ..., then "out"): names, activations, pre-activations."""
