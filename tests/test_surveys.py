@@ -211,6 +211,18 @@ def test_lesson09_function_is_the_notebooks():
             f"{n.max():.3f} over 24 runs") in _printed(cells["fe7e1c5a"])
 
 
+def test_lesson09_adamw_function_is_the_notebooks():
+    """Section 5's AdamW angle runs on the notebook's data set 0, init seeds 0-19: its lines."""
+    r = surveys.lesson09_adamw(0)
+    ratio, late, slope = r["ratio"], r["late"], r["slope"]
+    printed = _printed(_cells(surveys.QUOTED["lesson09"]["notebook"])["ffa97faf"])
+    assert (f"seeds 0-19, all 60 runs: {ratio.min():.2f} to {ratio.max():.2f}; λ = 2 row "
+            f"{1 - ratio[2].max():.0%}-{1 - ratio[2].min():.0%} below, over steps 1000-1499 within "
+            f"{np.abs(late[2] - 1).max():.1%}") in printed
+    assert (f"slope per seed: {slope[0].min():.2f}-{slope[0].max():.2f} (steps 500-999), "
+            f"{slope[1].min():.2f}-{slope[1].max():.2f} (steps 1000-1499)") in printed
+
+
 def test_lesson07_function_is_the_notebooks():
     """Section 4's distances on the notebook's stream 0 give its printed lines."""
     d = surveys.lesson07_distances(0)
