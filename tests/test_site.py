@@ -141,6 +141,14 @@ def test_widget_cells_show_the_live_note_with_the_launch_links(site, nb):
     widgets = sum(WIDGET in o.get("data", {}) for c in cells if c["cell_type"] == "code"
                   for o in c.get("outputs", []))
     assert page.notes == widgets
+    # each note names the Out[n] where this page shows that dashboard's static figure
+    named = [int(n) for n in re.findall(r"Its figure at the default settings is Out\[(\d+)\] above",
+                                        text)]
+    assert len(named) == widgets
+    for n in named:
+        cell = next(c for c in cells if c["cell_type"] == "code" and c["execution_count"] == n)
+        assert ".static(" in "".join(cell["source"]) and any(
+            "image/png" in o.get("data", {}) for o in cell["outputs"]), n
     assert "dashboard — controls:" not in text, "a widget output shows its text repr"
     for url in classroom.launch_links(nb.name).values():
         assert url in page.links
