@@ -11,17 +11,19 @@ dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and
 lesson 05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on data
 seeds 1-19, section 8's residual stacks on seeds 0-39; lesson 06: section 5's RNN runs on init
 seeds 0-39; lesson 07: minibatch streams 0-31 and the warmup on init seeds 0-39; lesson 08: data
-sets 0-39; lesson 09: init seeds 6-17 and data sets 0-19). This
+sets 0-39; lesson 09: init seeds 6-17 and data sets 0-19, section 5's AdamW runs on data sets
+0-19). This
 script repeats each experiment exactly as the lesson's cell computes it (the same tasks from
 wdlib.tasks, the same optimizers, steps and grids) over the quoted range, prints the quoted number
 next to the measured one, and exits with status 1 if any differs. ``QUOTED`` holds the lessons'
 words; tests/test_surveys.py checks that each phrase is in its lesson and that the functions below
 give the numbers the notebooks print on the notebooks' own seeds. The full survey takes about
-2.5 minutes of CPU, one BLAS thread (119 s measured before lesson 05's sections 2, 3 and 8 were
-added, which take 21 s more; lesson 04 ~57 s of it on an idle machine, of which section 8's 180
-batched fits of K = 102 models ~25 s): about two and a half minutes of wall time on the idle 2-core
-machine, 5 when it is shared (measured at 44% of a core: lesson 04 150 s, 05 34-45 s, 06 33 s,
-09 28 s, 03 23 s, 08 22 s, 01 and 07 7 s each); no claim is left out for cost.
+3 minutes of CPU, one BLAS thread (119 s measured before lesson 05's sections 2, 3 and 8 and
+lesson 09's AdamW runs were added, which take 21 s and 42 s more; lesson 04 ~57 s of it on an idle
+machine, of which section 8's 180 batched fits of K = 102 models ~25 s): about three minutes of
+wall time on the idle 2-core machine, 6 when it is shared (measured at 44% of a core: lesson 04
+150 s, 09 28 s + 61 s, 05 34-45 s, 06 33 s, 03 23 s, 08 22 s, 01 and 07 7 s each); no claim is
+left out for cost.
 """
 
 from __future__ import annotations
