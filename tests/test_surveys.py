@@ -1,7 +1,7 @@
 """tools/surveys.py (`make surveys`): the larger surveys the lessons quote.
 
-The full surveys take about a minute and a half, too long for every test run; these tests keep
-the script honest cheaply (~10 s): its phrases are the lessons' words, its functions give the
+The full surveys take about three minutes, too long for every test run; these tests keep
+the script honest cheaply (~30 s): its phrases are the lessons' words, its functions give the
 numbers the notebooks print on the notebooks' own samples (so they compute what the cells
 compute), and its claims hold on a few samples."""
 
@@ -168,12 +168,59 @@ def test_lesson05_function_is_the_notebooks():
     assert round(g.max() / g.min(), 1) == 4.3                      # the text's "4.3 here"
 
 
+def test_lesson05_sections_2_3_8_are_the_notebooks():
+    """Section 2's activation stds, section 3's sigmoid scales and section 8's stacks on the
+    notebook's data and draws (data seed 0 with inits 0-7; stack seed 0) give its printed lines."""
+    cells = _cells(surveys.QUOTED["lesson05"]["notebook"])
+    std = surveys.lesson05_std(0, range(8))
+    printed = _printed(cells["88b6ac73"])
+    for (act, ini), v in std.items():
+        assert (f"{act:>7} + {ini:<6}: std layer 1 {v[0]:.4f}, layer 20 {v[-1]:.2e}, factor per "
+                f"layer {(v[-1] / v[0]) ** (1 / 19):.3f};") in printed, (act, ini)
+    sig = surveys.lesson05_sigmoid(0, range(8))
+    printed = _printed(cells["ab07141a"])
+    for j, s in enumerate(surveys.L05_SIG_SCALES):
+        f = sig["factor"][:, j]
+        assert (f"Xavier × {s:<4g}: mean σ' {sig['mean_dsig'][j]:.3f}, units with σ' < 0.01: "
+                f"{sig['saturated'][j]:.0%}; backward factor per layer {f.min():.2f}–{f.max():.2f} "
+                "(8 draws)") in printed, s
+    res = surveys.lesson05_residual(0)
+    printed = _printed(cells["res8chk1"])
+    for key, label in (("plain", "plain"), ("scaled", "residual, α = 1/√D"),
+                       ("alpha1", "residual, α = 1")):
+        assert (f"{label:>20}: ‖g_0‖/‖g_D‖ (min–max over 8 draws) " + "; ".join(
+            f"D = {d}: {res[key, d].min():.3g}–{res[key, d].max():.3g}"
+            for d in surveys.L05_DEPTHS)) in printed, key
+
+
+def test_lesson05_survey_sees_a_failing_claim():
+    """The counts are counted: on stack seeds 27-30 the plain stack's 0.2 fails on 28 and 30."""
+    rows = {claim.split(": ", 1)[1]: measured
+            for claim, _, measured in surveys.lesson05(data_seeds=range(18, 20),
+                                                        stack_seeds=range(27, 31))}
+    assert (rows["plain stack at depth 100, every draw below 0.2"] ==
+            "on 2 of 4 (seed 28, 30: 0.31, 0.20)")
+    assert rows["tanh + Xavier, std falls at every layer"] == "1 of 2 (not data seed 18)"
+
+
 def test_lesson09_function_is_the_notebooks():
     """Section 3's equilibrium run on the notebook's seeds 0-5 (24 runs) gives its printed line."""
     a, n = surveys.lesson09_equilibrium(range(6))
     cells = _cells(surveys.QUOTED["lesson09"]["notebook"])
     assert (f"max |angle / prediction − 1| = {a.max():.3f}, max |‖w‖⁴ / prediction − 1| = "
             f"{n.max():.3f} over 24 runs") in _printed(cells["fe7e1c5a"])
+
+
+def test_lesson09_adamw_function_is_the_notebooks():
+    """Section 5's AdamW angle runs on the notebook's data set 0, init seeds 0-19: its lines."""
+    r = surveys.lesson09_adamw(0)
+    ratio, late, slope = r["ratio"], r["late"], r["slope"]
+    printed = _printed(_cells(surveys.QUOTED["lesson09"]["notebook"])["ffa97faf"])
+    assert (f"seeds 0-19, all 60 runs: {ratio.min():.2f} to {ratio.max():.2f}; λ = 2 row "
+            f"{1 - ratio[2].max():.0%}-{1 - ratio[2].min():.0%} below, over steps 1000-1499 within "
+            f"{np.abs(late[2] - 1).max():.1%}") in printed
+    assert (f"slope per seed: {slope[0].min():.2f}-{slope[0].max():.2f} (steps 500-999), "
+            f"{slope[1].min():.2f}-{slope[1].max():.2f} (steps 1000-1499)") in printed
 
 
 def test_lesson07_function_is_the_notebooks():

@@ -7,7 +7,8 @@ Nothing is fetched, at build time or when a page is viewed: the figures are inli
 template (``tools/site/wdlib_site.html.j2``) drops JupyterLab's CDN scripts, and MathJax 2 (the
 version nbconvert's template configures) is copied from the ``jupyter-server-mathjax`` package
 into ``OUT_DIR/mathjax``. Open ``OUT_DIR/index.html`` from disk or serve the folder anywhere.
-A dashboard cell shows a note with the lesson's launch links instead of a widget's text repr;
+A dashboard cell shows a note with the lesson's launch links instead of a widget's text repr,
+naming the Out[n] where the page shows that dashboard's static figure;
 the bootstrap cell (installs wdlib on Colab) is left out.
 """
 
@@ -48,13 +49,19 @@ def title(nb) -> str:
     return "lesson"
 
 
-def live_note(notebook: str) -> str:
+def live_note(notebook: str, figure: int | None) -> str:
+    """The note a dashboard's cell shows on the site; ``figure`` is the execution count of the
+    cell that drew the dashboard's static figure (``Out[figure]`` on the page), if any."""
     links = " · ".join(f'<a href="{html.escape(url)}">{html.escape(label)}</a>'
                        for label, url in classroom.launch_links(notebook).items())
+    where = (f"Its figure at the default settings is Out[{figure}] above." if figure is not None
+             else "This page has no figure of it.")
     return (f'<div class="wdlib-live-note"><b>Live dashboard</b> — the sliders retrain the model '
             f'in a running kernel: open this lesson in JupyterLab, Voilà or Colab '
-            f'({links}; locally: <code>make lab</code>). The figure above shows it at its '
-            f'default settings.</div>')
+            f'({links}; locally: <code>make lab</code>). {where}</div>')
+
+
+STATIC = re.compile(r"\b(\w+)\.static\(")       # a cell drawing dashboard NAME's static figure
 
 
 # a markdown link to another lesson's notebook, e.g. lesson 00's map: ](02_l2_weight_decay.ipynb)
@@ -73,12 +80,19 @@ def for_the_site(nb, notebook: str):
     their pages."""
     nb.cells = [c for c in nb.cells
                 if classroom.BOOTSTRAP_TAG not in c.get("metadata", {}).get("tags", [])]
+    figures = {}                       # dashboard name -> Out[n] of its static figure
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = site_links(cell.source)
-        for out in cell.get("outputs", []):
+            continue
+        outputs = cell.get("outputs", [])
+        if any("image/png" in out.get("data", {}) for out in outputs):
+            count = cell.get("execution_count")
+            figures.update({m[1]: count for m in STATIC.finditer(cell.source)})
+        for out in outputs:
             if WIDGET in out.get("data", {}):
-                out["data"] = {"text/html": live_note(notebook)}
+                name = re.match(r"\s*(\w*)", cell.source)[1]      # the cell shows `dash`, ...
+                out["data"] = {"text/html": live_note(notebook, figures.get(name))}
     return nb
 
 
