@@ -279,6 +279,8 @@ class KernelTraffic:
         page.on("websocket", self._attach)
 
     def _attach(self, ws) -> None:
+        if "/api/kernels/" not in ws.url or "/channels" not in ws.url:
+            return                      # another websocket (JupyterLab's events, terminals)
         ws.on("framesent", self._sent)
         ws.on("framereceived", self._received)
 
@@ -590,9 +592,8 @@ def kernel_dashboards(server: Server, timeout: float = 30.0) -> list[dict]:
     return kernel_expression(server, _DASHBOARDS_EXPR, timeout)
 
 
-def kernel_expression(server: Server, expr: str, timeout: float = 30.0):
-    """``json.loads`` of the text a Python expression that returns JSON text gives in the
-    server's one running kernel (a silent execute, as ``kernel_dashboards``)."""
+def _kernel_client(server: Server):
+    """A second client on the server's one running kernel (its ZMQ channels started)."""
     from jupyter_client import BlockingKernelClient  # a dependency of ipykernel
     kernels = server.api("GET", "/api/kernels") or []
     assert len(kernels) == 1, f"expected one kernel, the server runs {len(kernels)}"
@@ -600,6 +601,52 @@ def kernel_expression(server: Server, expr: str, timeout: float = 30.0):
         connection_file=str(server.runtime_dir / f"kernel-{kernels[0]['id']}.json"))
     client.load_connection_file()
     client.start_channels()
+    return client
+
+
+_HOLD = """def _wdlib_test_hold(path, timeout):
+    import os, time
+    end = time.monotonic() + timeout
+    while not os.path.exists(path) and time.monotonic() < end:
+        time.sleep(0.002)
+_wdlib_test_hold({path!r}, {timeout!r}); del _wdlib_test_hold"""
+
+
+@contextlib.contextmanager
+def kernel_held(server: Server, timeout: float = 60.0) -> Iterator[None]:
+    """Keep the server's kernel busy for the ``with`` block (a silent execute that waits for a
+    file, at most ``timeout`` s): what the page sends meanwhile queues in the kernel and is
+    handled back to back on release, as after a slow retrain. Returns once the kernel has
+    finished the hold."""
+    flag = server.runtime_dir / f"release-{secrets.token_hex(8)}"
+    client = _kernel_client(server)
+    try:
+        msg_id = client.execute(_HOLD.format(path=str(flag), timeout=timeout), silent=True,
+                                store_history=False)
+        deadline = time.monotonic() + 30
+        while True:                     # the kernel runs the hold: its "busy" for our request
+            msg = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if msg["parent_header"].get("msg_id") == msg_id and \
+                    msg["msg_type"] == "status" and msg["content"]["execution_state"] == "busy":
+                break
+        try:
+            yield
+        finally:
+            flag.touch()
+            deadline = time.monotonic() + timeout
+            while True:
+                reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            flag.unlink()
+    finally:
+        client.stop_channels()
+
+
+def kernel_expression(server: Server, expr: str, timeout: float = 30.0):
+    """``json.loads`` of the text a Python expression that returns JSON text gives in the
+    server's one running kernel (a silent execute, as ``kernel_dashboards``)."""
+    client = _kernel_client(server)
     try:
         msg_id = client.execute("", silent=True, store_history=False,
                                 user_expressions={"d": expr})
