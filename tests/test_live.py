@@ -6,6 +6,7 @@ and interior values, checked for changing artist data, coalescing and determinis
 
 import asyncio
 import io
+import re
 import time
 from types import SimpleNamespace
 
@@ -583,6 +584,12 @@ def test_every_menu_combination_at_the_slider_ends_draws_and_says_any_divergence
         diverged, step, _ = framework._diverged_at(d.result)
         if diverged:
             assert plots.diverged_label(step) in status, (values, status)
+            # no "final" value of a run that diverged: every loss it quotes after its start
+            # ("loss A → B") is the last before the divergence, with its step (last_value)
+            text = re.sub(r"<[^>]+>", "", status)
+            assert "final" not in text, (values, text)
+            for m in re.finditer(r"loss (-?[0-9][0-9.e+-]*)(?! →)", text):
+                assert text[m.end():].startswith(" at step "), (values, text)
         n_bad = d.result.get("n_bad", 0) if isinstance(d.result, dict) else 0
         if n_bad:
             assert "diverged" in status, (values, status)

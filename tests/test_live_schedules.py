@@ -219,6 +219,11 @@ def test_a_diverged_run_has_no_final_loss_in_the_status_line():
     assert d.result["diverged_at"] == 10
     assert "final" not in d.status.value, d.status.value
     assert "train loss 4e+10 at step 9, the last before it diverged" in d.status.value
+    # the validation loss too: it said "validation loss 3.97e+10", a value read as the end of
+    # the run (the train loss beside it had its step)
+    k = int(np.flatnonzero(np.isfinite(d.result["val_loss"]))[-1])
+    said = f"validation loss {d.result['val_loss'][k]:.3g} at step {k}, the last before it diverged"
+    assert said in d.status.value, d.status.value
     d.set(**d.defaults)                                        # a finished run keeps "final"
     assert "; final loss 2.17e-06 ·" in d.status.value, d.status.value
     d.close()

@@ -141,6 +141,13 @@ def test_divergence_shows_the_step_hand_computed():
     assert d.result["diverged_at"] == t == 161
     assert f"diverged at step {t}" in d.status.value and "error" not in d.status.value
     assert d._note.get_visible()
+    # Its losses are the last before it diverged, with their steps; the status line said
+    # "train loss 1.16e+153, validation loss 1.16e+153", values read as the end of the run.
+    h = d.result["hist"]
+    for name, words in (("train_loss", "train loss"), ("val_loss", "validation loss")):
+        k = int(np.flatnonzero(np.isfinite(getattr(h, name)))[-1])
+        said = (f"{words} {getattr(h, name)[k]:.3g} at step {k}, the last before it diverged")
+        assert said in d.status.value, d.status.value
     d.close()
 
 

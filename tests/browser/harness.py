@@ -235,6 +235,107 @@ def chromium(profile: Path, headless: bool = True):
             ctx.close()
 
 
+# --------------------------------------------------------------------------- Voilà page
+def voila_open(page, url: str, cell_timeout: float = 120.0, total_timeout: float = 900.0):
+    """Open a Voilà page and wait until it has run every cell and shows a dashboard figure.
+
+    Voilà executes the whole notebook before any widget renders ("Executing k of N" in
+    ``#loading_text``); on a busy machine that takes minutes (lesson 06: 25 s at load 2.5), so
+    a fixed budget for the figure fails a healthy page. This waits on the execution itself:
+    it fails when one cell runs longer than ``cell_timeout`` (naming it), or after
+    ``total_timeout``; once the loading element is gone the figure must follow within 30 s."""
+    page.goto(url, wait_until="commit")
+    start = last_change = time.monotonic()
+    text = "(not loaded)"
+    while True:
+        now_text = page.evaluate("""() => {
+          const e = document.getElementById('loading');
+          if (e) return (document.getElementById('loading_text') || e).innerText;
+          return document.getElementById('rendered_cells') ? null : '(not loaded)'; }""")
+        now = time.monotonic()
+        if now_text is None:            # every cell ran, the loading element is gone
+            break
+        if now_text != text:
+            text, last_change = now_text, now
+        if now - last_change > cell_timeout:
+            raise AssertionError(f"Voilà stuck at {text!r} for {cell_timeout:.0f} s")
+        if now - start > total_timeout:
+            raise AssertionError(f"Voilà still at {text!r} after {total_timeout:.0f} s")
+        page.wait_for_timeout(200)
+    page.locator(".wdlib-dashboard .wdlib-figure").first.wait_for(timeout=30_000)
+
+
+class KernelTraffic:
+    """The kernel messages a page sends and the kernel's replies, read off the page's
+    websockets (JSON frames, or jupyter_server's binary v1 protocol): for a server without a
+    kernel API (Voilà), whether the kernel has handled everything the page sent, and which
+    widget updates (``comm_msg`` with ``method: update``) the page sent. Attach before
+    ``page.goto``."""
+
+    def __init__(self, page):
+        self.sent: dict[str, dict] = {}        # msg_id -> content of a shell message sent
+        self.done: set[str] = set()             # msg_ids whose "idle" status came back
+        self.updates: list[dict] = []           # the state of each widget update sent
+        page.on("websocket", self._attach)
+
+    def _attach(self, ws) -> None:
+        if "/api/kernels/" not in ws.url or "/channels" not in ws.url:
+            return                      # another websocket (JupyterLab's events, terminals)
+        ws.on("framesent", self._sent)
+        ws.on("framereceived", self._received)
+
+    @staticmethod
+    def _parse(payload) -> tuple[str | None, dict, dict, dict]:
+        """(channel, header, parent_header, content) of one websocket frame."""
+        if isinstance(payload, str):
+            msg = json.loads(payload)
+            return (msg.get("channel"), msg.get("header", {}), msg.get("parent_header", {}),
+                    msg.get("content", {}))
+        n = int.from_bytes(payload[:8], "little")
+        offsets = [int.from_bytes(payload[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
+        parts = [payload[offsets[i]:offsets[i + 1]] for i in range(n - 1)]
+        header, parent, _, content = (json.loads(p) if p else {} for p in parts[1:5])
+        return parts[0].decode(), header, parent, content
+
+    def _sent(self, payload) -> None:
+        channel, header, _, content = self._parse(payload)
+        if channel == "shell":
+            self.sent[header["msg_id"]] = content
+            if header.get("msg_type") == "comm_msg" and \
+                    content.get("data", {}).get("method") == "update":
+                self.updates.append(content["data"].get("state", {}))
+
+    def _received(self, payload) -> None:
+        channel, header, parent, content = self._parse(payload)
+        if channel == "iopub" and header.get("msg_type") == "status" and \
+                content.get("execution_state") == "idle" and parent.get("msg_id"):
+            self.done.add(parent["msg_id"])
+
+    def pending(self) -> list[str]:
+        return [m for m in self.sent if m not in self.done]
+
+    def wait_handled(self, page, timeout: float = 60.0) -> None:
+        """Wait until the kernel has handled every message the page sent so far."""
+        deadline = time.monotonic() + timeout
+        while self.pending():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"kernel has not handled {len(self.pending())} "
+                                     f"message(s) after {timeout:.0f} s")
+            page.wait_for_timeout(50)
+
+    def wait_update(self, page, key: str, count: int = 1, timeout: float = 30.0) -> list[dict]:
+        """Wait until the page has sent ``count`` widget updates of trait ``key`` and the
+        kernel has handled them; returns those updates."""
+        deadline = time.monotonic() + timeout
+        while len(found := [u for u in self.updates if key in u]) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the page sent {len(found)} update(s) of {key!r} in "
+                                     f"{timeout:.0f} s, expected {count}")
+            page.wait_for_timeout(50)
+        self.wait_handled(page, max(1.0, deadline - time.monotonic()))
+        return found
+
+
 # --------------------------------------------------------------------------- JupyterLab page
 class Notebook:
     """One notebook open in JupyterLab: open, clear, run all, collect errors."""
@@ -491,9 +592,8 @@ def kernel_dashboards(server: Server, timeout: float = 30.0) -> list[dict]:
     return kernel_expression(server, _DASHBOARDS_EXPR, timeout)
 
 
-def kernel_expression(server: Server, expr: str, timeout: float = 30.0):
-    """``json.loads`` of the text a Python expression that returns JSON text gives in the
-    server's one running kernel (a silent execute, as ``kernel_dashboards``)."""
+def _kernel_client(server: Server):
+    """A second client on the server's one running kernel (its ZMQ channels started)."""
     from jupyter_client import BlockingKernelClient  # a dependency of ipykernel
     kernels = server.api("GET", "/api/kernels") or []
     assert len(kernels) == 1, f"expected one kernel, the server runs {len(kernels)}"
@@ -501,6 +601,52 @@ def kernel_expression(server: Server, expr: str, timeout: float = 30.0):
         connection_file=str(server.runtime_dir / f"kernel-{kernels[0]['id']}.json"))
     client.load_connection_file()
     client.start_channels()
+    return client
+
+
+_HOLD = """def _wdlib_test_hold(path, timeout):
+    import os, time
+    end = time.monotonic() + timeout
+    while not os.path.exists(path) and time.monotonic() < end:
+        time.sleep(0.002)
+_wdlib_test_hold({path!r}, {timeout!r}); del _wdlib_test_hold"""
+
+
+@contextlib.contextmanager
+def kernel_held(server: Server, timeout: float = 60.0) -> Iterator[None]:
+    """Keep the server's kernel busy for the ``with`` block (a silent execute that waits for a
+    file, at most ``timeout`` s): what the page sends meanwhile queues in the kernel and is
+    handled back to back on release, as after a slow retrain. Returns once the kernel has
+    finished the hold."""
+    flag = server.runtime_dir / f"release-{secrets.token_hex(8)}"
+    client = _kernel_client(server)
+    try:
+        msg_id = client.execute(_HOLD.format(path=str(flag), timeout=timeout), silent=True,
+                                store_history=False)
+        deadline = time.monotonic() + 30
+        while True:                     # the kernel runs the hold: its "busy" for our request
+            msg = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if msg["parent_header"].get("msg_id") == msg_id and \
+                    msg["msg_type"] == "status" and msg["content"]["execution_state"] == "busy":
+                break
+        try:
+            yield
+        finally:
+            flag.touch()
+            deadline = time.monotonic() + timeout
+            while True:
+                reply = client.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+            flag.unlink()
+    finally:
+        client.stop_channels()
+
+
+def kernel_expression(server: Server, expr: str, timeout: float = 30.0):
+    """``json.loads`` of the text a Python expression that returns JSON text gives in the
+    server's one running kernel (a silent execute, as ``kernel_dashboards``)."""
+    client = _kernel_client(server)
     try:
         msg_id = client.execute("", silent=True, store_history=False,
                                 user_expressions={"d": expr})

@@ -11,8 +11,7 @@ pytestmark = pytest.mark.browser
 def test_voila_hides_code_and_dashboard_redraws(served_root, page, artifacts, tmp_path):
     lesson = H.lesson_notebooks()[0]
     with H.voila_server(served_root / lesson.name, tmp_path / "voila") as server:
-        page.goto(f"{server.url}/?token={server.token}")
-        page.locator(".wdlib-dashboard .wdlib-figure").first.wait_for(timeout=90_000)
+        H.voila_open(page, f"{server.url}/?token={server.token}")
         code = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor, .CodeMirror"
         assert page.locator(code).count() == 0, "Voilà shows code cells"
         body = page.locator("body").inner_text()

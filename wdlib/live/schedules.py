@@ -156,10 +156,9 @@ class Schedules(Dashboard):
         if mlp:
             if not done.size:
                 return head
-            val = r["val_loss"][np.isfinite(r["val_loss"])]
             return (f"{LABELS[r['problem']]}, {head}: {final}train "
                     f"loss {last_value(r['loss'], r['diverged_at'])}, validation loss "
-                    f"{val[-1]:.3g}")
+                    f"{last_value(r['val_loss'], r['diverged_at'])}")
         above = int(np.sum(r["lr_t"] > r["limit"]))
         return (f"{head}: lr above the stability limit {plots.fmt_sci(r['limit'])} for "
                 f"{above} steps; {final}loss {last_value(r['loss'], r['diverged_at'])}")

@@ -11,7 +11,14 @@ import ipywidgets as W
 import numpy as np
 
 from wdlib import losses, plots
-from wdlib.live.framework import Dashboard, int_slider, log_slider, register, val_every
+from wdlib.live.framework import (
+    Dashboard,
+    int_slider,
+    last_value,
+    log_slider,
+    register,
+    val_every,
+)
 from wdlib.tasks.classification import (
     PLAYGROUND_MLP,
     PLAYGROUND_MOONS,
@@ -154,9 +161,9 @@ class WeightDecay(Dashboard):
                 f"own init for this setting (seed {init_seed(*r['key'][:7])})")
         return (f"{OPTIMIZERS[r['optimizer']]}, {meaning}"
                 f" · λ = {plots.fmt_sci(r['lam'])}, lr = {plots.fmt_sci(r['lr'])}, {init}: "
-                f"train loss {h.final('train_loss'):.3g}, validation loss "
-                f"{h.final('val_loss'):.3g}, ‖W‖₂ = {norm:.3g}, {zeros} of {r['weights'].size} "
-                f"weights exactly 0")
+                f"train loss {last_value(h.train_loss, h.diverged_at)}, validation loss "
+                f"{last_value(h.val_loss, h.diverged_at)}, ‖W‖₂ = {norm:.3g}, {zeros} of "
+                f"{r['weights'].size} weights exactly 0")
 
     @staticmethod
     def _curves(hist):
