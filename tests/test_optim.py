@@ -616,3 +616,39 @@ def test_a_chain_given_a_state_of_another_length_says_so():
             opt.update({"w": np.ones(2)}, bad, params)
         with pytest.raises(ValueError, match="one entry per transform"):
             opt.update_unchecked({"w": np.ones(2)}, bad, params)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_momentum_in_one_loop_equals_the_chain_bit_for_bit(dtype):
+    # sgd with a fixed lr and momentum, no decay: the loop's (unchecked) update is one loop
+    # over the parameters instead of the chain's three transforms; updates and state must be
+    # the chain's, bit for bit, at every step (0-d parameters included).
+    opt = optim.sgd(10 ** -0.5, momentum=0.9)
+    chain = optim.chain(optim.add_decayed_weights(0.0), optim.trace(0.9),
+                        optim.scale_by_lr(10 ** -0.5))
+    assert opt.update_unchecked is not chain.update_unchecked
+    rng = np.random.default_rng(0)
+    params = {"W": rng.standard_normal((3, 4)).astype(dtype), "b": np.array(0.5, dtype=dtype)}
+    states = [opt.init(params), chain.init(params)]
+    for _ in range(5):
+        grads = {k: (rng.standard_normal(np.shape(p)) * 1e-3).astype(dtype)
+                 for k, p in params.items()}
+        got, s1 = opt.update_unchecked(grads, states[0], params)
+        want, s2 = chain.update_unchecked(grads, states[1], params)
+        for k in params:
+            assert np.asarray(got[k]).dtype == np.asarray(want[k]).dtype
+            assert np.asarray(got[k]).tobytes() == np.asarray(want[k]).tobytes()
+            assert np.asarray(s1[1].buf[k]).tobytes() == np.asarray(s2[1].buf[k]).tobytes()
+        assert (s1[0], s1[1].count, s1[2]) == (s2[0], s2[1].count, s2[2])
+        states = [s1, s2]
+        params = optim.apply_updates(params, got)
+
+
+def test_momentum_in_one_loop_only_where_the_chain_is_that_simple():
+    # a schedule, a decay, dampening, Nesterov, a K-array or no momentum keep the chain's update
+    def fused(opt):
+        return opt.update_unchecked.__qualname__.startswith("_momentum_in_one_loop")
+    assert fused(optim.sgd(0.1, momentum=0.9))
+    for kw in (dict(lr=schedules.cosine(0.1, 10)), dict(weight_decay=1e-3), dict(dampening=0.5),
+               dict(nesterov=True), dict(momentum=np.array([0.9, 0.5])), dict(momentum=0.0)):
+        assert not fused(optim.sgd(**{"lr": 0.1, "momentum": 0.9, **kw})), kw

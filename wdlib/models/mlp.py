@@ -27,7 +27,8 @@ def _relu(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
 
 def _tanh_grad(da: np.ndarray, a: np.ndarray, tmp: np.ndarray | None) -> np.ndarray:
-    t = np.multiply(da, a, out=tmp)      # da * (1 - a²), as da - da·a·a
+    # da * (1 - a²), as da - da·a·a (no ``out=None`` keyword: NumPy parses it, ~0.1 µs a call)
+    t = da * a if tmp is None else np.multiply(da, a, out=tmp)
     t *= a
     da -= t
     return da
@@ -78,9 +79,11 @@ def _through_weights(dz: np.ndarray, W: np.ndarray, out: np.ndarray | None = Non
     where BLAS runs at a fraction of its speed); otherwise Wᵀ is made contiguous first (a
     strided transpose made this matmul ~45 % of the backward pass)."""
     Wt = swap_last(W)                                                # (K, fan_out, fan_in)
-    if W.shape[-1] == 1:
-        return np.multiply(dz, Wt, out=out)
-    return np.matmul(dz, np.ascontiguousarray(Wt), out=out)
+    if W.shape[-1] == 1:                  # (without a buffer, no ``out=None`` keyword: ~0.1 µs)
+        return dz * Wt if out is None else np.multiply(dz, Wt, out=out)
+    Wt = np.ascontiguousarray(Wt)   # (one model too: BLAS reading a 2-D transpose as it is
+    #                                 rounds differently at some widths, e.g. 19 and 34)
+    return dz @ Wt if out is None else np.matmul(dz, Wt, out=out)
 
 
 #: The size one (block of models, n, width) array may have in ``loss_and_grad``: K models'
@@ -220,6 +223,12 @@ class MLP(Model):
         return {"z": nothing, "d": nothing, "t": nothing}
 
     @cached_property
+    def _no_grads(self) -> dict:
+        """Every parameter key (in ``shapes`` order) with None: copied, the backward pass's
+        gradient dict (a copy is cheaper than ``dict.fromkeys`` each step)."""
+        return dict.fromkeys(self.shapes)
+
+    @cached_property
     def _workspace(self) -> Workspace:
         return Workspace(self.sizes[1:-1])
 
@@ -237,6 +246,8 @@ class MLP(Model):
         if check:
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
+        if params["W1"].ndim == 2:          # one model: straight to its step (``_in_blocks``)
+            return self._predict(params, X)
         return self._in_blocks(self._predict, params, X)
 
     def _predict(self, params, X) -> np.ndarray:
@@ -259,14 +270,15 @@ class MLP(Model):
         if check:
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
+        if params["W1"].ndim == 2:          # one model: straight to its step (``_in_blocks``)
+            return self._loss_and_grad(params, X, y, losses.get(loss))
         return self._in_blocks(self._loss_and_grad, params, X, y, losses.get(loss))
 
     def _in_blocks(self, step, params, X, *args):
-        """``step(params, X, *args)`` for one model (called directly: no per-step wrappers), or
-        K models in blocks (``models_per_block``)."""
+        """``step(params, X, *args)`` for K models, in blocks (``models_per_block``). One model
+        calls its step directly (``loss_and_grad``, ``forward``: this call and the bound method
+        it is given were ~2 % of a small model's training step)."""
         W1 = params["W1"]
-        if W1.ndim == 2:                    # one model
-            return step(params, X, *args)
         per_block = models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
         return in_blocks(lambda p: step(p, X, *args), params, W1.shape[0], per_block)
 
@@ -317,7 +329,7 @@ class MLP(Model):
         ones = sample_ones(dz.shape[-2], dz.dtype)
         work = work or self._no_buffers
         d_bufs, t_bufs = work["d"], work["t"]
-        grads = dict.fromkeys(self.shapes)                  # the keys in the model's order
+        grads = self._no_grads.copy()                       # the keys in the model's order
         for W, b, i, grad in self._backward_layers:         # i: the layer's input is acts[i]
             a_in = acts[i]
             grads[W] = a_in.swapaxes(-1, -2) @ dz        # swap_last, (K, fan_in, fan_out)
