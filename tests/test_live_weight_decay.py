@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from wdlib import losses, models, optim, train  # noqa: E402
+from wdlib import loop, losses, models, optim, train  # noqa: E402
 from wdlib.live import weight_decay as wd  # noqa: E402
 from wdlib.tasks import classification as cl  # noqa: E402
 
@@ -133,12 +133,21 @@ def test_init_seed_changes_only_the_initial_weights(dash):
 
 def test_divergence_shows_the_step_hand_computed():
     """SGD with lr·λ = 10: the decay term alone maps W to (1 - 10)·W = -9·W each step (the data
-    gradient of the cross-entropy is bounded), so Σw² grows 81× a step and the penalty
-    λ/2·Σw² overflows at the first t with 81^t·Σw₀² > max float."""
+    gradient of the cross-entropy is bounded), so Σw² grows 81× a step. The playground's rule
+    (loss > 1e6 × its start) stops it at the first t with λ/2·81^t·Σw₀² > 1e6 × (data loss₀ +
+    λ/2·Σw₀²); without that rule it ran to step 161, where the penalty overflows, and at 80
+    steps it showed a loss of 1e+75 with no "diverged"."""
+    assert cl.PLAYGROUND_DIVERGENCE == loop.Divergence(max_growth=1e6)
     d = wd.WeightDecay(optimizer="sgd", lam=1.0, lr=10.0, epochs=400)
     w0 = np.concatenate([v.ravel() for k, v in MODEL.init(seed=0).items() if k[0] == "W"])
-    t = int(np.ceil(np.log(np.finfo(float).max / np.sum(w0**2)) / np.log(81)))
-    assert d.result["diverged_at"] == t == 161
+    h = d.result["hist"]
+    start = h.train_loss[0] + 0.5 * np.sum(w0**2)          # data loss + penalty at step 0
+    t = int(np.ceil(np.log(1e6 * start / (0.5 * np.sum(w0**2))) / np.log(81)))
+    assert d.result["diverged_at"] == t == 4
+    run = train.fit(MODEL, cl.moons(cl.PLAYGROUND_MOONS), loss="bce", optimizer="sgd", lr=10.0,
+                    penalty="l2", lam=1.0, steps=400, params=MODEL.init(seed=0), record="loss")
+    overflow = int(np.ceil(np.log(np.finfo(float).max / np.sum(w0**2)) / np.log(81)))
+    assert run[1].diverged_at == overflow == 161           # the rule matters: 4, not 161
     assert f"diverged at step {t}" in d.status.value and "error" not in d.status.value
     assert d._note.get_visible()
     # Its losses are the last before it diverged, with their steps; the status line said

@@ -180,6 +180,21 @@ def test_the_playground_run_is_deterministic_and_validates():
             classification.train_playground(*args, 0.3, 10, 0)
 
 
+def test_the_playground_divergence_rule_leaves_every_converging_run_alone():
+    """The rule (loss > 1e6 × its start) must only stop blow-ups: at the top lr (10), where the
+    losses rise most, no run that trains grows its loss 1000× (the largest is ~60×: Adam + L2),
+    while lr·λ ≥ 3 with SGD's coupled L2 multiplies Σw² by ≥ 25 a step and is stopped."""
+    for optimizer in classification.PLAYGROUND_OPTIMIZERS:
+        for penalty in classification.PLAYGROUND_PENALTIES:
+            for lam in (0.0, 0.1):
+                h = classification.train_playground(optimizer, penalty, lam, 10.0, 400, 0)[1]
+                assert h.diverged_at is None, (optimizer, penalty, lam)
+                assert np.max(h.train_loss) < 1e3 * h.train_loss[0], (optimizer, penalty, lam)
+    for lr in (10 ** 0.5, 10.0):
+        h = classification.train_playground("sgd", "l2", 1.0, lr, 400, 0)[1]
+        assert h.diverged_at is not None and h.diverged_at < 20
+
+
 def test_the_schedules_mlp_starts_from_a_fresh_copy_of_the_same_weights():
     p = classification.mlp_init()
     p["W1"][:] = 0.0                                                      # a caller's mutation ...

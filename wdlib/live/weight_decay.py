@@ -103,6 +103,7 @@ class WeightDecay(Dashboard):
             base = (base_hist, base_weights)
         logits = PLAYGROUND_MLP.forward(params, self.grid)                            # (2500, 1)
         return {**v, "key": key, "hist": hist, "weights": weights, "diverged_at": hist.diverged_at,
+                "divergence": hist.divergence,
                 "prob": losses.sigmoid(logits).reshape(50, 50), "base": base}
 
     def setup(self, fig):

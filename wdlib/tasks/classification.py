@@ -21,12 +21,13 @@ from functools import lru_cache
 
 import numpy as np
 
-from wdlib import _checks, data, models, optim, train
+from wdlib import _checks, data, loop, models, optim, train
 from wdlib.tasks import schedule_menu, surfaces
 
 __all__ = ["Moons", "PLAYGROUND_MOONS", "SCHEDULES_MOONS", "moons",
-           "PLAYGROUND_MLP", "PLAYGROUND_OPTIMIZERS", "PLAYGROUND_PENALTIES", "init_seed",
-           "train_playground", "SCHEDULES_MLP", "SCHEDULES_STEPS", "SCHEDULES_DIVERGENCE",
+           "PLAYGROUND_MLP", "PLAYGROUND_OPTIMIZERS", "PLAYGROUND_PENALTIES",
+           "PLAYGROUND_DIVERGENCE", "init_seed", "train_playground",
+           "SCHEDULES_MLP", "SCHEDULES_STEPS", "SCHEDULES_DIVERGENCE",
            "mlp_init", "train_mlp", "mlp_run"]
 
 
@@ -66,6 +67,10 @@ def moons(spec: Moons = SCHEDULES_MOONS) -> data.Dataset:
 PLAYGROUND_MLP = models.MLP((2, 16, 16, 1), activation="tanh")      # 304 weights, 33 biases
 PLAYGROUND_OPTIMIZERS = ("sgd", "momentum", "adam", "adamw")
 PLAYGROUND_PENALTIES = ("none", "l2", "l1")
+# A slow blow-up counts as diverged before it overflows: lr·λ = 10 multiplies Σw² by 81 a step,
+# and at 80 steps the loss read 1e+75 with no "diverged" (it overflowed only at step 161). A
+# cross-entropy's gradient is bounded, so no converging run grows its objective a millionfold.
+PLAYGROUND_DIVERGENCE = loop.Divergence(max_growth=1e6)
 
 
 def init_seed(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: int,
@@ -109,7 +114,8 @@ def train_playground(optimizer: str, penalty: str, lam: float, lr: float, epochs
                              penalty=None if penalty == "none" or decoupled else penalty,
                              lam=None if penalty == "none" or decoupled else lam,
                              prox=penalty == "l1", steps=epochs,
-                             params=start, record="loss", val_every=val_every)
+                             params=start, record="loss", val_every=val_every,
+                             divergence=PLAYGROUND_DIVERGENCE)
     weights = np.concatenate([params[k].ravel() for k in PLAYGROUND_MLP.weight_keys])  # (304,)
     return params, hist, weights
 
