@@ -6,7 +6,10 @@ and interior values, checked for changing artist data, coalescing and determinis
 
 import asyncio
 import io
+import os
 import re
+import subprocess
+import sys
 import time
 from types import SimpleNamespace
 
@@ -129,6 +132,17 @@ def test_catalog_has_polynomial_and_factories_take_no_arguments(dashboards):
         # a whole (the λ × lr grid shows its diverged cells by design and says how many)
         n_bad = d.result.get("n_bad", 0) if isinstance(d.result, dict) else 0
         assert n_bad == (10 if name == "lambda_lr_grid" else 0), (name, d.status.value)
+
+
+def test_catalog_is_in_lesson_order_whatever_was_imported_first():
+    """The order a link's error lists the dashboards in: importing ``weight_decay`` first (a
+    notebook or test that imports one dashboard module) made it the first, ahead of lesson 01's
+    ``polynomial``."""
+    code = ("import wdlib.live.schedules, wdlib.live.weight_decay\n"
+            "from wdlib import live\nprint(','.join(live.catalog()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={**os.environ, "MPLBACKEND": "Agg"}).stdout
+    assert out.strip().split(",") == list(framework.DASHBOARD_MODULES)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -130,11 +130,15 @@ def _catalog_name(dash) -> str | None:
 def catalog() -> dict[str, Callable[[], Dashboard]]:
     """``{name: factory}`` for every dashboard; ``factory()`` builds it at the lesson defaults.
 
-    The dashboard modules register themselves when imported; this imports them all.
+    The dashboard modules register themselves when imported; this imports them all. The order
+    is the lessons' (``DASHBOARD_MODULES``), then any other registered dashboard in the order it
+    was registered: never the order in which a program happened to import the modules.
     """
     for module in DASHBOARD_MODULES:
         importlib.import_module(f"wdlib.live.{module}")
-    return dict(_CATALOG)
+    order = {name: i for i, name in enumerate(DASHBOARD_MODULES)}
+    names = sorted(_CATALOG, key=lambda name: order.get(name, len(order)))   # a stable sort
+    return {name: _CATALOG[name] for name in names}
 
 
 def last_value(series, diverged_at, fmt: str = ".3g") -> str:
