@@ -141,3 +141,18 @@ def test_float32_arccos_of_a_tiny_angle_is_explained():
         assert not ok and "float32" in line and "atan2" in line and "float64" in line, line
     ok, line = run(L.check_angular_step, lambda a, b: 0.0)      # not a rounding: no such hint
     assert not ok and "float32" not in line, line
+
+
+def test_float64_arccos_of_a_cosine_clipped_short_of_1_is_not_told_to_use_float64():
+    """A float64 answer clipping the cosine to 1 − 1e-7 "to be safe" gets 4.5e-4 rad for the
+    7.7e-5 rad case; it was told only that float32 rounds the cosine and to compute in float64,
+    which it did. A float64 answer is told the clip too (its type cannot tell a float32 result
+    turned into a float from it); a float32 one keeps the float32 text."""
+    def clipped(w_old, w_new):
+        a, b = np.ravel(w_old), np.ravel(w_new)
+        return float(np.arccos(np.clip(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)),
+                                       -1 + 1e-7, 1 - 1e-7)))
+    ok, line = run(L.check_angular_step, clipped)
+    assert not ok and "clipped short of 1" in line and "atan2" in line, line
+    ok, line = run(L.check_angular_step, _f32("arccos"))
+    assert not ok and "clipped" not in line and "float32" in line, line

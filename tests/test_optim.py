@@ -650,5 +650,6 @@ def test_momentum_in_one_loop_only_where_the_chain_is_that_simple():
         return opt.update_unchecked.__qualname__.startswith("_momentum_in_one_loop")
     assert fused(optim.sgd(0.1, momentum=0.9))
     for kw in (dict(lr=schedules.cosine(0.1, 10)), dict(weight_decay=1e-3), dict(dampening=0.5),
-               dict(nesterov=True), dict(momentum=np.array([0.9, 0.5])), dict(momentum=0.0)):
+               dict(nesterov=True), dict(momentum=np.array([0.9, 0.5])), dict(momentum=0.0),
+               dict(dampening=np.array([0.0, 0.5]))):   # (a K-array: no truth value asked)
         assert not fused(optim.sgd(**{"lr": 0.1, "momentum": 0.9, **kw})), kw

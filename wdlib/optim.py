@@ -512,7 +512,7 @@ def sgd(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
                  names=("lr", "momentum", "dampening", "nesterov", "weight_decay", "mask"))
     h = opt.hyperparams
     if (_is_zero(h["weight_decay"]) and type(h["momentum"]) is float and h["momentum"] > 0
-            and h["dampening"] == 0 and not h["nesterov"] and type(h["lr"]) is float):
+            and _is_zero(h["dampening"]) and not h["nesterov"] and type(h["lr"]) is float):
         return opt._replace(update_unchecked=_momentum_in_one_loop(
             opt.update_unchecked, h["momentum"], -1.0 * h["lr"]))
     return opt

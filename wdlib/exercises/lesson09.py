@@ -40,6 +40,15 @@ ROUNDED_COSINE = (
     "cosine computed in float32 rounds to 1 or a float next to it, and arccos gives 0, 3.5e-04, "
     "4.9e-04, ... Compute in float64 throughout (no np.float32 or torch.float32 arrays), or "
     "use 2·atan2(‖â − b̂‖, ‖â + b̂‖), accurate for tiny angles in any precision")
+# a float64 answer: a float32 result turned into a float, or a cosine clipped short of 1 (a
+# "safe" np.clip(cos, -1 + 1e-7, 1 - 1e-7) gives √(2e-7) = 4.5e-04 here): its type cannot tell
+ROUNDED_OR_CLIPPED_COSINE = (
+    "on the input whose angle is tiny (θ = {theta} rad) you got {got}: near cos = 1, "
+    "1 − cos ≈ θ²/2 = {gap}, and arccos turns a cosine off by δ into an angle near √(2δ). A "
+    "cosine computed in float32 (spacing 6e-08 just under 1) rounds to 1 or a float next to it "
+    "(arccos: 0, 3.5e-04, 4.9e-04, ...), and one clipped short of 1 (np.clip(cos, -1 + 1e-7, "
+    "1 - 1e-7): 4.5e-04) is as far off. Compute in float64 throughout and clip to [-1, 1] only, "
+    "or use 2·atan2(‖â − b̂‖, ‖â + b̂‖), accurate for tiny angles in any precision")
 _EPS32 = float(np.finfo(np.float32).eps)
 ATOL32 = 10 * _EPS32   # radians: float32 directions are known to ~1 rounding, whatever the angle
 EQ_ANGLE_HINTS = {
@@ -134,14 +143,17 @@ def _angle_mistakes(w_old, w_new):
 def _rounded_cosine(runs) -> str | None:
     """The hint for arccos of a cosine rounded in float32: right on every case but those whose
     angle is tiny, and there off by no more than float32's arccos resolution near 1
-    (√(2·eps32) ≈ 5e-4 rad: it gives 0, 3.5e-4, 4.9e-4, ...)."""
+    (√(2·eps32) ≈ 5e-4 rad: it gives 0, 3.5e-4, 4.9e-4, ...). A float64 answer is told the
+    other cause too, a cosine clipped short of 1."""
     wrong = [(float(got[""]), float(want[""])) for _a, got, want, _e, ok in runs if not ok]
     if not wrong or len(wrong) == len(runs):
         return None
     if not all(w < 1e-2 and 0.0 <= g <= w + 2 * np.sqrt(2 * _EPS32) for g, w in wrong):
         return None
     g, w = wrong[0]
-    return ROUNDED_COSINE.format(theta=_fmt(w), got=_fmt(g, w), gap=f"{w * w / 2:.1e}")
+    low = any(e.get("") is not None for _a, _g, _w, e, ok in runs if not ok)   # float32, ...
+    text = ROUNDED_COSINE if low else ROUNDED_OR_CLIPPED_COSINE
+    return text.format(theta=_fmt(w), got=_fmt(g, w), gap=f"{w * w / 2:.1e}")
 
 
 def check_angular_step(fn: Callable, *, grade: bool = False):
