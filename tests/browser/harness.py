@@ -604,12 +604,13 @@ def _kernel_client(server: Server):
     return client
 
 
-_HOLD = """def _wdlib_test_hold(path, timeout):
+_HOLD = """def _wdlib_test_hold(started, path, timeout):
     import os, time
+    open(started, "w").close()
     end = time.monotonic() + timeout
     while not os.path.exists(path) and time.monotonic() < end:
         time.sleep(0.002)
-_wdlib_test_hold({path!r}, {timeout!r}); del _wdlib_test_hold"""
+_wdlib_test_hold({started!r}, {path!r}, {timeout!r}); del _wdlib_test_hold"""
 
 
 @contextlib.contextmanager
@@ -618,17 +619,20 @@ def kernel_held(server: Server, timeout: float = 60.0) -> Iterator[None]:
     file, at most ``timeout`` s): what the page sends meanwhile queues in the kernel and is
     handled back to back on release, as after a slow retrain. Returns once the kernel has
     finished the hold."""
-    flag = server.runtime_dir / f"release-{secrets.token_hex(8)}"
+    token = secrets.token_hex(8)
+    flag = server.runtime_dir / f"release-{token}"
+    started = server.runtime_dir / f"held-{token}"
     client = _kernel_client(server)
     try:
-        msg_id = client.execute(_HOLD.format(path=str(flag), timeout=timeout), silent=True,
-                                store_history=False)
+        msg_id = client.execute(_HOLD.format(started=str(started), path=str(flag),
+                                             timeout=timeout), silent=True, store_history=False)
+        # The kernel runs the hold once it has written ``started``: a file, not its "busy" on
+        # iopub, which a subscription this fresh can miss (ZMQ's slow joiner).
         deadline = time.monotonic() + 30
-        while True:                     # the kernel runs the hold: its "busy" for our request
-            msg = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-            if msg["parent_header"].get("msg_id") == msg_id and \
-                    msg["msg_type"] == "status" and msg["content"]["execution_state"] == "busy":
-                break
+        while not started.exists():
+            assert time.monotonic() < deadline, "the kernel did not start the hold in 30 s"
+            time.sleep(0.01)
+        started.unlink()
         try:
             yield
         finally:
