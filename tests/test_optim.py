@@ -626,7 +626,7 @@ def test_momentum_in_one_loop_equals_the_chain_bit_for_bit(dtype):
     opt = optim.sgd(10 ** -0.5, momentum=0.9)
     chain = optim.chain(optim.add_decayed_weights(0.0), optim.trace(0.9),
                         optim.scale_by_lr(10 ** -0.5))
-    assert opt.update_unchecked is not chain.update_unchecked
+    assert "_momentum_in_one_loop" in opt.update_unchecked.__qualname__   # the fast path runs
     rng = np.random.default_rng(0)
     params = {"W": rng.standard_normal((3, 4)).astype(dtype), "b": np.array(0.5, dtype=dtype)}
     states = [opt.init(params), chain.init(params)]

@@ -128,7 +128,7 @@ def _binary_cross_entropy(z, y) -> tuple:
     return value, grad
 
 
-def _bce_value(z, y, e, m: int):
+def _bce_value(z, y, e, m: float):
     per_entry = np.maximum(z, _constants(z.dtype)[1])    # log(1 + e^z) - y·z as
     per_entry -= y * z                                # (max(z, 0) - y·z) + log1p(e),
     per_entry += np.log1p(e)                          # in one array

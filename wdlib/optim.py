@@ -524,7 +524,7 @@ def _momentum_in_one_loop(chained: Callable, mu: float, f: float) -> Callable:
     (decay: nothing; ``trace``: buf = μ·buf + g; ``scale_by_lr``: f·buf, f = −lr) in one loop
     over the parameters. The same operations in the same order (the same bits) and the same
     state; only the calls are fewer: the chain's own machinery (three calls, three dicts, a
-    state list) was ~7 % of the slider retrain's time (2→16→16→1, 60 points). Step 0
+    state list) was about 5 % of the slider retrain's time (2→16→16→1, 60 points). Step 0
     (buf = g, a copy) runs the chain."""
     def update(grads, state, params=None):
         if len(state) != 3 or state[1].count == 0:   # step 0 (buf = g, a copy), or a state

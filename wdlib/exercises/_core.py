@@ -307,11 +307,16 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
     return items, eps
 
 
+def _is_torch(value) -> bool:
+    """Whether ``value`` is a torch object (told by its type's module; torch is never imported)."""
+    return str(getattr(type(value), "__module__", "")).startswith("torch")
+
+
 def _torch_eps(value) -> float | None:
     """The machine epsilon of a torch tensor of float32, float16 or bfloat16 (None for anything
     else): NumPy reads a tensor by its numbers, and a convert that turns it into a Python float
     would lose its precision."""
-    if not str(getattr(type(value), "__module__", "")).startswith("torch"):
+    if not _is_torch(value):
         return None
     torch = sys.modules.get("torch")
     try:
@@ -399,8 +404,7 @@ def _detached(value):
     """A torch tensor as the plain tensor of its numbers: NumPy refuses a tensor that requires
     grad (one computed with autograd) and a bfloat16 one, and the checker only reads its
     numbers (a bfloat16's precision is kept by ``_walk``). Anything else as it is."""
-    if str(getattr(type(value), "__module__", "")).startswith("torch") \
-            and callable(getattr(value, "detach", None)):
+    if _is_torch(value) and callable(getattr(value, "detach", None)):
         value = value.detach().cpu()
         torch = sys.modules.get("torch")
         if torch is not None and value.dtype == torch.bfloat16:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from wdlib.exercises._core import WrongForm, _as_numbers, _fmt, assert_form, check
+from wdlib.exercises._core import _EPS32, WrongForm, _as_numbers, _fmt, assert_form, check
 
 __all__ = ["check_angular_step", "check_equilibrium_angle", "check_equilibrium_norm",
            "assert_angular_step", "assert_equilibrium_angle", "assert_equilibrium_norm"]
@@ -49,7 +49,6 @@ ROUNDED_OR_CLIPPED_COSINE = (
     "(arccos: 0, 3.5e-04, 4.9e-04, ...), and one clipped short of 1 (np.clip(cos, -1 + 1e-7, "
     "1 - 1e-7): 4.5e-04) is as far off. Compute in float64 throughout and clip to [-1, 1] only, "
     "or use 2·atan2(‖â − b̂‖, ‖â + b̂‖), accurate for tiny angles in any precision")
-_EPS32 = float(np.finfo(np.float32).eps)
 ATOL32 = 10 * _EPS32   # radians: float32 directions are known to ~1 rounding, whatever the angle
 EQ_ANGLE_HINTS = {
     "small_d": "that is √(2·d), the small-d approximation: give the exact angle, "
