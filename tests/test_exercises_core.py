@@ -779,3 +779,27 @@ def test_a_torch_bfloat16_answer_is_read_and_graded_at_its_precision():
     assert "bfloat16 is not precise" in line, line
     ok, line = run(check, lambda: torch.tensor([1 / 3, 2.0], dtype=torch.float32))
     assert ok, line
+
+
+def test_a_list_of_a_million_numpy_floats_is_read_within_the_time_limit():
+    """list(array) of 1M float64 took ~10 s to walk (each NumPy scalar looked at one by one) and
+    was stopped as 'its __len__ or __array__ runs too long'; np.asarray reads it in 0.1 s. Right
+    is accepted, one entry off is not, and float32 scalars keep their precision."""
+    big = np.random.default_rng(0).standard_normal(1_000_000)
+
+    def checked(fn, **kwargs):
+        with contextlib.redirect_stdout(io.StringIO()) as buf:
+            start = time.monotonic()
+            v = _core.check("x", fn, lambda a: a, [(big,)], **kwargs)
+        return v, buf.getvalue(), time.monotonic() - start
+
+    ok, line, took = checked(lambda a: list(a))
+    assert ok and took < _core.TIME_LIMIT, (line, took)
+    off = big.copy()
+    off[123_456] += 1e-3
+    ok, line, _ = checked(lambda a: list(off))
+    assert not ok and "1 of 1000000 entries differ" in line and "123456" in line, line
+    ok, line, _ = checked(lambda a: list(a.astype(np.float32)), float32=False)
+    assert not ok and line.startswith("✗ x: float32 is not precise enough"), line
+    ok, line, _ = checked(lambda a: [*a[:10], [1.0], *a[10:-2]])        # ragged: one item a list
+    assert not ok and "not an array of numbers" in line, line

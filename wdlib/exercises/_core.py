@@ -52,9 +52,9 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
                   "did an iterative method (gradient descent, a bisection, scipy.optimize) stop "
                   "at a tolerance? then solve exactly, or iterate to full precision.")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
-READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (its own __len__, "
-                  "__array__ or __float__ runs too long?): return plain numbers or a NumPy "
-                  "array")
+READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (a very large Python "
+                  "list, or nested lists? or its own __len__, __array__ or __float__ runs too "
+                  "long?): return a NumPy array (np.asarray(...)) or plain numbers")
 _OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answer it was in
     "call": TIMED_OUT,
     "message": "your function raised an exception whose message took too long to show",
@@ -265,6 +265,10 @@ _MAX_ITEMS = 1_000_000     # items in a list or other sequence answer (not an nd
 
 
 _PLAIN = frozenset({float, int, bool, complex})     # float64 or exact: nothing to look at
+_SCALARS = {t: (float(np.finfo(t).eps) if np.issubdtype(t, np.inexact)
+                and np.dtype(t).itemsize < 8 * (1 + np.issubdtype(t, np.complexfloating))
+                else None)                  # NumPy's scalar types: their eps, None for float64
+            for t in {np.dtype(c).type for c in "?bhilqBHILQefdgFDG"}}
 _DEPTH = 3     # the answer, its outputs and theirs (lesson 06's dict of clipped gradients)
 
 
@@ -303,7 +307,19 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
         else:
             items += len(v)
             if isinstance(v, (list, tuple)):
-                stack.extend((x, owners) for x in v if type(x) not in _PLAIN)
+                # NumPy scalars (a list(array), [x for x in array]) are looked at by their
+                # type, once a type: one by one, a million of them took ~10 s to walk, while
+                # np.asarray reads them in 0.1 s; their own precision is found again when
+                # one of them is an output
+                kinds = set(map(type, v))
+                for t in kinds & _SCALARS.keys():
+                    if _SCALARS[t] is not None:
+                        eps = max(eps or 0.0, _SCALARS[t])
+                        for o in owners if precision is not None else ():
+                            precision[o][1] = max(precision[o][1] or 0.0, _SCALARS[t])
+                if not kinds <= _PLAIN | _SCALARS.keys():
+                    stack.extend((x, owners) for x in v
+                                 if type(x) not in _PLAIN and type(x) not in _SCALARS)
     return items, eps
 
 
