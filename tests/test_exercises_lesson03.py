@@ -70,6 +70,11 @@ MAX_MISTAKES = [
     (lambda W, c: W * np.where(np.linalg.norm(W, axis=1, keepdims=True) > c,
                                c / (np.linalg.norm(W, axis=1, keepdims=True) + 1e-7), 1.0),
      "rows_renorm"),
+    # an eps of 1e-3 in the norm got only "your value = (1 - 9.1e-4) × the expected one"
+    (lambda W, c: W * np.minimum(1, c / (cols(W) + 1e-3)), "eps:0.001:min"),
+    (lambda W, c: np.where(cols(W) > c, W * c / (cols(W) + 1e-3), W), "eps:0.001:renorm"),
+    (lambda W, c: W * np.clip(cols(W), 0, c) / (cols(W) + 1e-2), "eps:0.01:keras"),
+    (lambda W, c: W / np.maximum(1, (cols(W) + 1e-4) / c), "eps:0.0001:min"),
 ]
 test_max_correct = accepts(L.check_max_norm, MAX_CORRECT, runtime_warnings=True)  # 0-column
 test_max_mistakes = names(L.check_max_norm, L.MAX_NORM_HINTS, MAX_MISTAKES)

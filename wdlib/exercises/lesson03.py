@@ -56,6 +56,10 @@ PROX_HINTS = {
                    "point after the gradient step, S(w - lr·∇L, lr·λ)",
 }
 
+_EPS_FORMS = ("renorm", "min", "keras")   # how an eps enters a max-norm: torch.renorm's
+                                          # where(‖w‖ > c), min(1, ·), Keras's clip(‖w‖, 0, c)
+_LARGE_EPS = (1e-4, 1e-3, 1e-2)           # named; 1e-7 is the frameworks' (accepted), and a
+                                          # 1e-6 gap is float32-sized (told as one of its causes)
 MAX_NORM_HINTS = {
     "rows": "you rescaled rows: with W of shape (fan_in, fan_out), a unit's incoming weights are "
             "a column (norm over axis 0)",
@@ -69,6 +73,11 @@ MAX_NORM_HINTS = {
     "rows_renorm": "you rescaled rows (torch.renorm(W, 2, 0, c)? its dim is the one whose "
                    "slices are bounded, W[i, :] for dim 0): a unit's incoming weights are a "
                    "column of W (fan_in, fan_out), torch.renorm(W, 2, 1, c)",
+    **{f"eps:{e:g}:{form}": f"almost: you divide by the column's norm + {e:g}, an eps "
+                            f"large enough to shrink the columns it rescales by a relative "
+                            f"~{e:g}; divide by the norm itself (torch.renorm and Keras add "
+                            f"1e-7, which is accepted)"
+       for e in _LARGE_EPS for form in _EPS_FORMS},
 }
 
 # --------------------------------------------------------------------------- soft-thresholding
@@ -174,7 +183,9 @@ def _max_norm_mistakes_of(W, c) -> dict:
     safe = np.where(cols > 0, cols, 1.0)   # a zero column stays 0: a NaN there matched no
     rows = np.linalg.norm(W, axis=1, keepdims=True)          # answer, not even one keeping it 0
     frob = np.linalg.norm(W)
-    return {"rows": W * np.minimum(1.0, c / rows),
+    eps = {f"eps:{e:g}:{form}": _max_norm_with(W, c, e, form)
+           for e in _LARGE_EPS for form in _EPS_FORMS}
+    return {**eps, "rows": W * np.minimum(1.0, c / rows),
             "rows_renorm": W * np.where(rows > c, c / (rows + 1e-7), 1.0),
             "all_columns": W * (c / safe),
             "whole_matrix": W * min(1.0, c / frob),
@@ -185,9 +196,18 @@ def _max_norm_frameworks(W, c):
     """The frameworks' max-norms are correct too: torch.renorm divides by (norm + 1e-7) where
     the norm is over c; Keras's MaxNorm multiplies every column by clip(norm, 0, c) /
     (1e-7 + norm), so also those inside the ball (by norm / (1e-7 + norm))."""
+    return [_max_norm_with(W, c, 1e-7, "renorm"), _max_norm_with(W, c, 1e-7, "keras")]
+
+
+def _max_norm_with(W, c, eps, form):
+    """The max-norm projection with an ``eps`` added to each column's norm, written the way
+    ``form`` (one of ``_EPS_FORMS``) writes it (a zero column stays 0 for ``eps`` > 0)."""
     cols = np.linalg.norm(W, axis=0)
-    return [W * np.where(cols > c, c / (cols + 1e-7), 1.0),
-            W * (np.clip(cols, 0.0, c) / (1e-7 + cols))]
+    if form == "keras":
+        return W * (np.clip(cols, 0.0, c) / (eps + cols))
+    if form == "min":
+        return W * np.minimum(1.0, c / (cols + eps))
+    return W * np.where(cols > c, c / (cols + eps), 1.0)
 
 
 def check_max_norm(fn: Callable, *, grade: bool = False):
