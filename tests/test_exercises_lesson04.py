@@ -8,7 +8,7 @@ from wdlib.exercises import lesson04 as L
 
 
 def _cv(*, seed_of=lambda s: s, evaluate="val", fit_all=False, intercept=True, agg="mean",
-        half=True, folds=None, broadcast=False, dtype=np.float64):
+        half=True, folds=None, broadcast=False, dtype=np.float64, loss=None):
     def fn(X, y, lams, k, seed):
         n = len(X)
         fl, sizes = [], []
@@ -21,12 +21,14 @@ def _cv(*, seed_of=lambda s: s, evaluate="val", fit_all=False, intercept=True, a
             target = y[idx] if broadcast else y[idx].reshape(-1, 1)
             pred = X[idx] @ w.T + b
             r = (pred[:, None, :] - target[None, :, :]) if broadcast else pred - target
-            sq = r**2
-            fl.append((0.5 if half else 1.0) * sq.reshape(-1, len(lams)).mean(axis=0))
+            r = r.reshape(-1, len(lams))
+            fl.append(loss(r) if loss else (0.5 if half else 1.0) * (r**2).mean(axis=0))
             sizes.append(len(idx))
         fl = np.array(fl)
         if agg == "sum":
             return fl.sum(0)
+        if agg == "median":
+            return np.median(fl, axis=0)
         if agg == "pooled":
             return np.array(sizes) @ fl / n
         return fl.mean(0).astype(dtype)
@@ -55,6 +57,13 @@ CV_MISTAKES = [
     (_cv(folds=blocks), "contiguous"),
     (_cv(seed_of=lambda s: 0), "seed_ignored"),
     (_cv(broadcast=True), "broadcast"),
+    # found by the simulated class: these got only a description (a factor or entries differ)
+    (_cv(loss=lambda r: np.sqrt(np.mean(r**2, axis=0))), "rmse:rmse"),
+    (_cv(loss=lambda r: np.sqrt(0.5 * np.mean(r**2, axis=0))), "rmse:half_rmse"),
+    (_cv(loss=lambda r: np.median(r**2, axis=0)), "median:median"),
+    (_cv(loss=lambda r: 0.5 * np.median(r**2, axis=0)), "median:half_median"),
+    (_cv(loss=lambda r: np.mean(np.abs(r), axis=0)), "mae:mae"),
+    (_cv(agg="median"), "median_folds"),
 ]
 test_cv_correct = accepts(L.check_cv_loss, CV_CORRECT)
 test_cv_mistakes = names(L.check_cv_loss, L.CV_HINTS, CV_MISTAKES)
@@ -95,6 +104,9 @@ ONE_SE_MISTAKES = [
     (_rule(width=lambda F: F.std(0, ddof=1) / len(F)), "no_sqrt_k"),
     (_rule(width=lambda F: 2 * F.std(0, ddof=1) / np.sqrt(len(F))), "two_se"),
     (lambda lams, F: lams[np.argmin(F.mean(0)) + 1], "next"),
+    # found by the simulated class: the λ axis is log-scaled, and log10(λ) got a description
+    (lambda lams, F: np.log10(_rule()(lams, F)), "log10"),
+    (lambda lams, F: np.log(_rule()(lams, F)), "ln"),
 ]
 test_one_se_correct = accepts(L.check_one_se_rule, ONE_SE_CORRECT)
 test_one_se_mistakes = names(L.check_one_se_rule, L.ONE_SE_HINTS, ONE_SE_MISTAKES)

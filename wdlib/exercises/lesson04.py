@@ -38,6 +38,15 @@ CV_HINTS = {
                     "data.kfold(len(X), k=k, seed=seed)",
     "k_ignored": "the folds ignore the `k` argument (always 5 folds, kfold's default?): pass "
                  "it on, data.kfold(len(X), k=k, seed=seed)",
+    **{f"{name}:{loss}": text for name, (text, losses) in {
+        "rmse": ("that is the root of the mean squared error (RMSE): the loss is "
+                 "½·mean((ŷ − y)²) on each held-out fold, no square root", ("rmse", "half_rmse")),
+        "median": ("you took the median of the squared errors: the loss is their mean, "
+                   "½·mean((ŷ − y)²) on each held-out fold", ("median", "half_median")),
+        "mae": ("that is the mean absolute error: the loss is ½·mean((ŷ − y)²), of squared "
+                "errors", ("mae",)),
+    }.items() for loss in losses},
+    "median_folds": "you took the median of the k fold losses: the CV loss is their mean",
     "broadcast": "a shape slip: predictions of shape (m,) minus targets of shape (m, 1) "
                  "broadcast to an (m, m) matrix; flatten y (y.reshape(-1)) before subtracting",
 }
@@ -48,6 +57,8 @@ ONE_SE_HINTS = {
     "smallest_in_band": "the rule picks the largest λ within the band (the simplest model), not "
                         "the smallest",
     "index": "you returned an index: return the λ value, lams[j]",
+    **{log: f"you returned {log}(λ) (the λ axis is plotted on a log scale): return the λ value "
+            f"itself, lams[j]" for log in ("log10", "ln")},
     "std": "band too wide: the standard error is std / sqrt(k), not the standard deviation",
     "no_sqrt_k": "band too narrow: the standard error is std / sqrt(k), not std / k",
     "two_se": "band too wide: the rule allows one standard error above the minimum, not two",
@@ -64,14 +75,21 @@ ONE_SE_HINTS = {
 
 # --------------------------------------------------------------------------- k-fold CV loss
 
-def _half_mse(w, b, X, y):
-    """½·mean squared error of K ridge models on (X, y): (L, d), (L,) -> (L,)."""
-    return 0.5 * np.mean((X @ w.T + b - y.reshape(-1, 1)) ** 2, axis=0)
+_LOSSES = {   # a fold's loss from its residuals (m, L) -> (L,): the course's, and mistakes
+    "half_mse": lambda r: 0.5 * np.mean(r**2, axis=0),
+    "mse": lambda r: np.mean(r**2, axis=0),
+    "rmse": lambda r: np.sqrt(np.mean(r**2, axis=0)),
+    "half_rmse": lambda r: np.sqrt(0.5 * np.mean(r**2, axis=0)),
+    "median": lambda r: np.median(r**2, axis=0),
+    "half_median": lambda r: 0.5 * np.median(r**2, axis=0),
+    "mae": lambda r: np.mean(np.abs(r), axis=0),
+}
 
 
 def _fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train",
-                intercept=True, folds=None, broadcast=False):
-    """(k, L) validation losses of ridge on each fold; keyword switches build typical mistakes."""
+                intercept=True, folds=None, broadcast=False, loss="half_mse"):
+    """(k, L) validation losses of ridge on each fold; keyword switches build typical mistakes
+    (``loss``: a key of ``_LOSSES``)."""
     y = np.asarray(y).reshape(-1)
     n = X.shape[0]
     folds = data.kfold(n, k=k, seed=seed) if folds is None else folds
@@ -83,10 +101,10 @@ def _fold_losses(X, y, lams, k=5, seed=0, *, evaluate_on="val", train_on="train"
             b = np.zeros_like(b)
         idx = va if evaluate_on == "val" else tr
         if broadcast:                                                  # (m, 1, L) - (m, L)
-            r = (X[idx] @ w.T + b)[:, None, :] - y[idx][None, :, None]
-            out.append(0.5 * np.mean(r**2, axis=(0, 1)))
+            r = ((X[idx] @ w.T + b)[:, None, :] - y[idx][None, :, None]).reshape(-1, len(b))
         else:
-            out.append(_half_mse(w, b, X[idx], y[idx]))
+            r = X[idx] @ w.T + b - y[idx].reshape(-1, 1)                # (m, L)
+        out.append(_LOSSES[loss](r))
     return np.array(out)                                               # (k, L)
 
 
@@ -130,7 +148,10 @@ def _cv_mistakes(X, y, lams, k, seed) -> dict:
            "no_intercept": _fold_losses(X, y, lams, k, seed, intercept=False).mean(axis=0),
            "pooled": (sizes @ per_fold) / n,
            "contiguous": _fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
-           "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0)}
+           "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0),
+           "median_folds": np.median(per_fold, axis=0),
+           **{key: _fold_losses(X, y, lams, k, seed, loss=key.split(":")[1]).mean(axis=0)
+              for key in CV_HINTS if key.split(":")[0] in ("rmse", "median", "mae")}}
     if seed != 0:
         out["seed_ignored"] = _fold_losses(X, y, lams, k, 0).mean(axis=0)
     if k != 5:
@@ -207,7 +228,8 @@ def _one_se_mistakes(lams, L) -> dict:
     se = sd / np.sqrt(k)
     i = int(np.argmin(mean))
     band = lambda width: float(lams[np.flatnonzero(mean <= mean[i] + width).max()])  # noqa: E731
-    out = {"argmin": float(lams[i]),
+    out = {"log10": _ref_one_se_rule(np.log10(lams), L), "ln": _ref_one_se_rule(np.log(lams), L),
+           "argmin": float(lams[i]),
            "smallest_in_band": float(lams[np.flatnonzero(mean <= mean[i] + se[i]).min()]),
            "index": float(np.flatnonzero(mean <= mean[i] + se[i]).max()),
            "std": band(sd[i]), "ddof0": band(se0[i]),
