@@ -803,3 +803,51 @@ def test_a_list_of_a_million_numpy_floats_is_read_within_the_time_limit():
     assert not ok and line.startswith("✗ x: float32 is not precise enough"), line
     ok, line, _ = checked(lambda a: [*a[:10], [1.0], *a[10:-2]])        # ragged: one item a list
     assert not ok and "not an array of numbers" in line, line
+
+
+def _check_slow(fn, *, ref_seconds=0.0, cases=5):
+    """A ``cases``-case check of ``a -> 2 a`` whose reference takes ``ref_seconds`` a call."""
+    def reference(a):
+        time.sleep(ref_seconds)
+        return 2 * a
+    with contextlib.redirect_stdout(io.StringIO()) as buf:
+        start = time.monotonic()
+        v = _core.check("x", fn, reference, [(np.arange(3.0) + i,) for i in range(cases)])
+    return v, buf.getvalue(), time.monotonic() - start
+
+
+def _slow(seconds, value):
+    def fn(a):
+        time.sleep(seconds)
+        return value(a)
+    return fn
+
+
+def test_a_correct_but_slow_answer_is_stopped_by_the_checks_budget_and_told_so(monkeypatch):
+    """Each call had 3 s but the check none: 2.5 s a call on a 10-case checker took 25 s. Past
+    the check's budget it stops and says the answer was correct on the cases tried but slow
+    (never 'wrong'), with its time per call and the reference's."""
+    monkeypatch.setattr(_core, "TOTAL_LIMIT", 0.5)
+    ok, line, took = _check_slow(_slow(0.2, lambda a: 2 * a))
+    assert not ok and line.startswith("✗ x: not judged, too slow"), line
+    assert "correct on the 3 of 5 test inputs tried" in line and "per call" in line, line
+    assert "wrong" not in line and took < 0.5 + 0.2 + 0.5, (line, took)
+    # wrong on the cases tried: that is the news, whatever its speed
+    ok, line, _ = _check_slow(_slow(0.2, lambda a: 3 * a))
+    assert not ok and "too large by a factor of 1.5" in line and "too slow" not in line, line
+    # right on the cases tried, wrong on a later one: never told 'correct' for the whole check
+    ok, line, _ = _check_slow(_slow(0.2, lambda a: 2 * a if a[0] < 3 else 3 * a))
+    assert not ok and "too slow" in line, line
+    # a fast answer, and one about as slow as a slow reference, are judged on every case
+    ok, line, _ = _check_slow(lambda a: 2 * a)
+    assert ok, line
+    ok, line, _ = _check_slow(_slow(0.2, lambda a: 2 * a), ref_seconds=0.1)
+    assert ok, line
+    ok, line, _ = _check_slow(_slow(0.2, lambda a: 2 * a if a[0] < 4 else 3 * a),
+                              ref_seconds=0.1)
+    assert not ok and "not equal" in line and "too slow" not in line, line
+
+
+def test_the_time_a_call_takes_is_said_in_a_readable_unit():
+    assert [_core._duration(x) for x in (25.0, 2.5, 0.5, 0.0123, 0.00123, 4e-5)] == \
+        ["25 s", "2.5 s", "500 ms", "12 ms", "1.2 ms", "40 µs"]

@@ -10,6 +10,14 @@ each mistake produces; the first mistake the answer matches gives its hint. An a
 matches none gets a description of what differs (which output, which entry, by what factor),
 never a guessed cause.
 
+Time: each call of the learner's function gets ``TIME_LIMIT`` (3 s; then it is stopped, an
+endless loop or very slow code), and the whole check ``TOTAL_LIMIT`` (10 s) of the learner's
+calls, or ten times the reference's time on the same cases when that is more (a checker whose
+reference trains a model). Past that budget the check stops after the case it is on: an answer
+wrong on a case tried gets that case's hint; one right on every case tried is told it was not
+judged, too slow (the cases tried, its time per call, the reference's), neither wrong nor
+correct: a check must answer a class in seconds, and cases it never ran prove nothing.
+
 ``check(..., grade=True)`` (and ``assert_form(check_x)``) is the assert form for autograders: it
 raises ``AssertionError(hint)`` instead of returning a falsy result.
 """
@@ -30,6 +38,7 @@ import numpy as np
 
 OK, FAIL = "✓", "✗"
 TIME_LIMIT = 3.0          # seconds for one call of the learner's function
+TOTAL_LIMIT = 10.0         # seconds of the learner's calls in one check (see TOO_SLOW)
 IMPORT_GRACE = 60.0       # seconds of module imports inside it not counted in TIME_LIMIT
 TICK = 0.1                # how often the time limit looks at the call
 
@@ -38,6 +47,10 @@ NONE_RETURNED = "your function returned None: did you forget `return`?"
 TIMED_OUT = ("your function did not finish within {s:g} s and was stopped: an endless loop "
              "(a `while` whose condition never changes, a counter never incremented), or very "
              "slow code (vectorize it: no Python loop over samples)?")
+TOO_SLOW = ("not judged, too slow: your function is correct on the {k} of {n} test inputs "
+            "tried, but takes {per} per call (the reference: {ref}), so the check stopped "
+            "after {spent:.0f} s; vectorize it (no Python loop over samples, units or λ values) "
+            "and run the check again")
 SYS_EXIT = ("your function called sys.exit() (it raised SystemExit): return the value instead "
             "of exiting")
 MUTATED = ("your function modified its input `{name}` in place: work on a copy "
@@ -778,12 +791,24 @@ def _judge(name, fn, reference, cases, *, mistakes, hints, convert, form_hint, r
 def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, rtol, atol,
                  float32, time_limit, accept, inputs_unchanged, learner_err, atol32=0.0,
                  explain=None) -> str | None:
-    runs = []
-    for args in cases:
+    """The verdict on every case, or on the cases tried when the learner's calls have used up
+    the check's time (``TOTAL_LIMIT``, and ten times the reference's time on the same cases):
+    an answer wrong on one of them gets its hint, one right on all of them is told it is too
+    slow (``TOO_SLOW``), never that it is wrong, nor correct on cases it was not run on."""
+    runs, cases = [], list(cases)
+    spent = {"learner": 0.0, "reference": 0.0}
+    for n, args in enumerate(cases, 1):
         out = _run_case(fn, reference, args, convert=convert, form_hint=form_hint,
                         rtol=rtol, atol=atol, float32=float32, time_limit=time_limit,
                         accept=accept, inputs_unchanged=inputs_unchanged,
-                        learner_err=learner_err, atol32=atol32)
+                        learner_err=learner_err, atol32=atol32, spent=spent)
+        if not isinstance(out, str) and n < len(cases) and spent["learner"] >= max(
+                TOTAL_LIMIT, 10.0 * spent["reference"]):
+            runs.append(out)
+            return _verdict(runs, mistakes=mistakes, hints=hints, explain=explain) \
+                or TOO_SLOW.format(k=n, n=len(cases), per=_duration(spent["learner"] / n),
+                                   ref=_duration(spent["reference"] / n),
+                                   spent=spent["learner"])
         if isinstance(out, str):
             # an answer that was already wrong on earlier inputs: the mistake it made there
             # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
@@ -796,11 +821,17 @@ def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, r
 
 
 def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
-              accept, inputs_unchanged=True, learner_err=None, atol32=0.0):
-    """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``."""
+              accept, inputs_unchanged=True, learner_err=None, atol32=0.0, spent=None):
+    """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``.
+    ``spent``: ``{"learner": s, "reference": s}``, to which this case's times are added."""
+    start = time.perf_counter()
     want = _canonical(reference(*args))
+    middle = time.perf_counter()
     answer = _student_answer(fn, args, time_limit, inputs_unchanged, learner_err,
                              read=lambda raw: _read_answer(raw, convert, form_hint, want, args))
+    if spent is not None:
+        spent["reference"] += middle - start
+        spent["learner"] += time.perf_counter() - middle
     if isinstance(answer, _Hint):
         return str(answer)
     got, eps = answer
@@ -1111,6 +1142,13 @@ def _precision(eps: float) -> str:
 def _rel(got: dict, want: dict) -> float:
     return max(float(np.max(np.abs(got[k] - want[k]), initial=0.0))
                / max(float(np.max(np.abs(want[k]), initial=0.0)), 1e-300) for k in want)
+
+
+def _duration(seconds: float) -> str:
+    """``"2.5 s"``, ``"120 ms"`` or ``"40 µs"``: two significant figures, or whole units."""
+    value, unit = next(((seconds / f, u) for f, u in ((1.0, "s"), (1e-3, "ms"))
+                        if seconds >= f), (seconds * 1e6, "µs"))
+    return f"{value:.0f} {unit}" if value >= 10 else f"{value:.2g} {unit}"
 
 
 def _expected_form(want: dict) -> str:
