@@ -63,6 +63,8 @@ CV_MISTAKES = [
     (_cv(loss=lambda r: np.median(r**2, axis=0)), "median:median"),
     (_cv(loss=lambda r: 0.5 * np.median(r**2, axis=0)), "median:half_median"),
     (_cv(loss=lambda r: np.mean(np.abs(r), axis=0)), "mae:mae"),
+    (_cv(loss=lambda r: 0.5 * np.mean(np.abs(r), axis=0)), "mae:half_mae"),
+    (_cv(loss=lambda r: 0.5 * np.sum(r**2, axis=0)), "sse:half_sse"),
     (_cv(agg="median"), "median_folds"),
 ]
 test_cv_correct = accepts(L.check_cv_loss, CV_CORRECT)

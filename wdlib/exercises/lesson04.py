@@ -44,7 +44,9 @@ CV_HINTS = {
         "median": ("you took the median of the squared errors: the loss is their mean, "
                    "½·mean((ŷ − y)²) on each held-out fold", ("median", "half_median")),
         "mae": ("that is the mean absolute error: the loss is ½·mean((ŷ − y)²), of squared "
-                "errors", ("mae",)),
+                "errors", ("mae", "half_mae")),
+        "sse": ("you summed the squared errors of each fold: take their mean, "
+                "½·mean((ŷ − y)²), so that folds of different sizes compare", ("sse", "half_sse")),
     }.items() for loss in losses},
     "median_folds": "you took the median of the k fold losses: the CV loss is their mean",
     "broadcast": "a shape slip: predictions of shape (m,) minus targets of shape (m, 1) "
@@ -83,6 +85,9 @@ _LOSSES = {   # a fold's loss from its residuals (m, L) -> (L,): the course's, a
     "median": lambda r: np.median(r**2, axis=0),
     "half_median": lambda r: 0.5 * np.median(r**2, axis=0),
     "mae": lambda r: np.mean(np.abs(r), axis=0),
+    "half_mae": lambda r: 0.5 * np.mean(np.abs(r), axis=0),
+    "sse": lambda r: np.sum(r**2, axis=0),
+    "half_sse": lambda r: 0.5 * np.sum(r**2, axis=0),
 }
 
 
@@ -151,7 +156,7 @@ def _cv_mistakes(X, y, lams, k, seed) -> dict:
            "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0),
            "median_folds": np.median(per_fold, axis=0),
            **{key: _fold_losses(X, y, lams, k, seed, loss=key.split(":")[1]).mean(axis=0)
-              for key in CV_HINTS if key.split(":")[0] in ("rmse", "median", "mae")}}
+              for key in CV_HINTS if ":" in key}}       # "name:loss", a key of _LOSSES
     if seed != 0:
         out["seed_ignored"] = _fold_losses(X, y, lams, k, 0).mean(axis=0)
     if k != 5:
