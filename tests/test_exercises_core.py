@@ -851,3 +851,11 @@ def test_a_correct_but_slow_answer_is_stopped_by_the_checks_budget_and_told_so(m
 def test_the_time_a_call_takes_is_said_in_a_readable_unit():
     assert [_core._duration(x) for x in (25.0, 2.5, 0.5, 0.0123, 0.00123, 4e-5)] == \
         ["25 s", "2.5 s", "500 ms", "12 ms", "1.2 ms", "40 µs"]
+
+
+def test_a_list_far_over_the_item_limit_is_refused_without_looking_at_its_items():
+    """The item count stops at the limit: a 30M-item list is not scanned (that took seconds)."""
+    big = [np.float64(1.0)] * 30_000_000
+    start = time.perf_counter()
+    assert _core._walk(big) == (30_000_000, None)
+    assert time.perf_counter() - start < 0.1

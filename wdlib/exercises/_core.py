@@ -319,7 +319,7 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
             continue                       # one item, or read by NumPy in one piece
         else:
             items += len(v)
-            if isinstance(v, (list, tuple)):
+            if isinstance(v, (list, tuple)) and items <= _MAX_ITEMS:  # too many: not looked at
                 # NumPy scalars (a list(array), [x for x in array]) are looked at by their
                 # type, once a type: one by one, a million of them took ~10 s to walk, while
                 # np.asarray reads them in 0.1 s; their own precision is found again when
