@@ -859,3 +859,24 @@ def test_a_list_far_over_the_item_limit_is_refused_without_looking_at_its_items(
     start = time.perf_counter()
     assert _core._walk(big) == (30_000_000, None)
     assert time.perf_counter() - start < 0.1
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_a_slow_first_import_does_not_count_in_the_checks_budget(thread, tmp_path, monkeypatch):
+    """The time limit forgives a first `import torch` inside the learner's function; the
+    check's budget counted it, and a correct answer was told it was too slow."""
+    if thread:
+        monkeypatch.delattr(signal, "setitimer")
+    monkeypatch.setattr(_core, "TOTAL_LIMIT", 0.5)
+    name = f"slow_budget_module_{'thread' if thread else 'main'}"
+    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(0.8)\nTWO = 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def imports(a):
+        import importlib
+        return importlib.import_module(name).TWO * a
+
+    ok, line, _ = _check_slow(imports)
+    assert ok, line
+    ok, line, _ = _check_slow(_slow(0.2, imports))           # its own time still counts
+    assert not ok and "too slow" in line, line

@@ -12,8 +12,9 @@ never a guessed cause.
 
 Time: each call of the learner's function gets ``TIME_LIMIT`` (3 s; then it is stopped, an
 endless loop or very slow code), and the whole check ``TOTAL_LIMIT`` (10 s) of the learner's
-calls, or ten times the reference's time on the same cases when that is more (a checker whose
-reference trains a model). Past that budget the check stops after the case it is on: an answer
+calls (the modules they import excepted, as in each call's limit), or ten times the
+reference's time on the same cases when that is more (a checker whose reference trains a
+model). Past that budget the check stops after the case it is on: an answer
 wrong on a case tried gets that case's hint; one right on every case tried is told it was not
 judged, too slow (the cases tried, its time per call, the reference's), neither wrong nor
 correct: a check must answer a class in seconds, and cases it never ran prove nothing.
@@ -129,9 +130,12 @@ class _Timeout(BaseException):
 
 # --------------------------------------------------------------------------- time limit
 
-def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = None):
+def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = None,
+          spent: dict | None = None):
     """``fn(*args)``, stopped with ``_Timeout`` after ``seconds``. ``owner``: the learner's
     function when ``fn`` is the checker's wrapper around it (whose lines the trace stops at).
+    ``spent``: its ``"imports"`` gets the import time forgiven (``_ImportClock``), also when
+    the call runs in a thread.
 
     On the main thread of a Unix process (a Jupyter kernel) a ``SIGALRM`` timer, every ``TICK``
     seconds, looks at the call and interrupts it once its time is over. A loop with ``except
@@ -148,12 +152,12 @@ def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = No
     """
     if not (hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()):
-        return _call_in_thread(fn, args, seconds)
+        return _call_in_thread(fn, args, seconds, spent)
     try:
         if signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0):
-            return _call_in_thread(fn, args, seconds)
+            return _call_in_thread(fn, args, seconds, spent)
     except (ValueError, OSError, AttributeError):
-        return _call_in_thread(fn, args, seconds)
+        return _call_in_thread(fn, args, seconds, spent)
     armed = [True]
     student_file = getattr(getattr(owner or fn, "__code__", None), "co_filename", None)
     trace_before = sys.gettrace()
@@ -180,7 +184,7 @@ def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = No
     try:
         previous = signal.signal(signal.SIGALRM, on_alarm)
     except (ValueError, OSError):
-        return _call_in_thread(fn, args, seconds)
+        return _call_in_thread(fn, args, seconds, spent)
 
     def disarm():
         signal.setitimer(signal.ITIMER_REAL, 0.0)
@@ -198,6 +202,7 @@ def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = No
                 break
             except _Timeout:
                 continue
+        clock.add_imports_to(spent)
 
 
 class _ImportClock:
@@ -226,6 +231,11 @@ class _ImportClock:
             self.over = spent >= self.seconds
         return self.over
 
+    def add_imports_to(self, spent: dict | None) -> None:
+        """Add the import time forgiven to ``spent["imports"]`` (nothing when None)."""
+        if spent is not None:
+            spent["imports"] = spent.get("imports", 0.0) + min(self.imports, IMPORT_GRACE)
+
 
 def _importing(frame, stop) -> bool:
     """Whether the learner's code is in Python's import machinery: ``frame`` or one of its
@@ -238,7 +248,7 @@ def _importing(frame, stop) -> bool:
     return False
 
 
-def _call_in_thread(fn, args, seconds):
+def _call_in_thread(fn, args, seconds, spent=None):
     box: dict = {}
     context = contextvars.copy_context()   # the caller's settings (np.errstate is a context
                                            # variable; a new thread would start from defaults)
@@ -257,6 +267,7 @@ def _call_in_thread(fn, args, seconds):
         if worker.is_alive() and clock.expired(
                 _importing(frames().get(worker.ident), target.__code__)):
             break
+    clock.add_imports_to(spent)
     if worker.is_alive():
         try:                               # stop the loop inside the worker (CPython only)
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
@@ -827,11 +838,13 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
     start = time.perf_counter()
     want = _canonical(reference(*args))
     middle = time.perf_counter()
+    imports: dict = {}
     answer = _student_answer(fn, args, time_limit, inputs_unchanged, learner_err,
-                             read=lambda raw: _read_answer(raw, convert, form_hint, want, args))
-    if spent is not None:
+                             read=lambda raw: _read_answer(raw, convert, form_hint, want, args),
+                             spent=imports)
+    if spent is not None:                  # a first `import torch` is not the learner's time
         spent["reference"] += middle - start
-        spent["learner"] += time.perf_counter() - middle
+        spent["learner"] += time.perf_counter() - middle - imports.get("imports", 0.0)
     if isinstance(answer, _Hint):
         return str(answer)
     got, eps = answer
@@ -859,13 +872,15 @@ class _Hint(str):
     """A message for the learner instead of a value (a str subclass, so it is told apart)."""
 
 
-def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=None, read=None):
+def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=None, read=None,
+                    spent=None):
     """The learner's answer on copies of ``args``, read by ``read(raw)`` (as it is when None),
     or a ``_Hint`` saying what went wrong. Everything that may run the learner's code runs in
     one time limit: the call, the check that the inputs are unchanged (a learner may have put
     its own objects in them), the text of its exception, and the reading of its answer (whose
     ``__len__``, ``__array__``, ``__float__``... are the learner's code too).
-    ``learner_err``: NumPy's error settings for the call (``np.seterr``), restored after it."""
+    ``learner_err``: NumPy's error settings for the call (``np.seterr``), restored after it.
+    ``spent``: its ``"imports"`` gets the call's import time (not the learner's own)."""
     pristine = copy.deepcopy(tuple(args))
     copies = [copy.deepcopy(pristine)]     # handed over to the call, which drops them
     phase = ["call"]
@@ -907,7 +922,7 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
 
     try:
         with np.errstate(**(learner_err or np.geterr())):
-            return _call(attempt, (), time_limit, owner=fn)
+            return _call(attempt, (), time_limit, owner=fn, spent=spent)
     except _Timeout:
         return _Hint(_OUT_OF_TIME[phase[0]].format(s=time_limit))
     except KeyboardInterrupt:
