@@ -407,17 +407,24 @@ def test_a_huge_list_or_range_is_refused_without_reading_it():
     assert ok, line
 
 
+def _slow_modules(thread, tmp_path, monkeypatch, *names, seconds, constant):
+    """Modules ``names`` that take ``seconds`` to import and define ``constant`` ("HALF = 0.5"),
+    importable; with ``thread``, the checker runs the learner's call in a helper thread."""
+    if thread:
+        monkeypatch.delattr(signal, "setitimer")
+    for name in names:
+        (tmp_path / f"{name}.py").write_text(f"import time\ntime.sleep({seconds})\n{constant}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
 @pytest.mark.parametrize("thread", [False, True])
 def test_a_slow_import_inside_the_function_is_not_an_endless_loop(thread, tmp_path, monkeypatch):
     """A first `import torch` or `from scipy import stats` inside the learner's function takes
     seconds; the time limit stopped it as 'an endless loop'. An import gets IMPORT_GRACE more,
     a loop after it does not."""
-    if thread:
-        monkeypatch.delattr(signal, "setitimer")
     monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
     name = f"slow_module_{'thread' if thread else 'main'}"
-    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(0.6)\nHALF = 0.5\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    _slow_modules(thread, tmp_path, monkeypatch, name, seconds=0.6, constant="HALF = 0.5")
 
     def imports(a, b):
         import importlib
@@ -459,13 +466,10 @@ def test_only_the_import_time_is_forgiven(thread, tmp_path, monkeypatch):
     """After a slow import, the learner's own work still has the whole limit (it did not: the
     first alarm after the import stopped it), and an endless loop after the import is stopped
     at about the limit plus the import's time, not after IMPORT_GRACE."""
-    if thread:
-        monkeypatch.delattr(signal, "setitimer")
     monkeypatch.setattr(_core, "TIME_LIMIT", 0.5)
     name = f"slow_import_then_{'thread' if thread else 'main'}"
-    (tmp_path / f"{name}_a.py").write_text("import time\ntime.sleep(0.8)\nHALF = 0.5\n")
-    (tmp_path / f"{name}_b.py").write_text("import time\ntime.sleep(0.8)\nHALF = 0.5\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    _slow_modules(thread, tmp_path, monkeypatch, f"{name}_a", f"{name}_b", seconds=0.8,
+                  constant="HALF = 0.5")
 
     def import_then_work(a, b):
         import importlib
@@ -865,12 +869,9 @@ def test_a_list_far_over_the_item_limit_is_refused_without_looking_at_its_items(
 def test_a_slow_first_import_does_not_count_in_the_checks_budget(thread, tmp_path, monkeypatch):
     """The time limit forgives a first `import torch` inside the learner's function; the
     check's budget counted it, and a correct answer was told it was too slow."""
-    if thread:
-        monkeypatch.delattr(signal, "setitimer")
     monkeypatch.setattr(_core, "TOTAL_LIMIT", 0.5)
     name = f"slow_budget_module_{'thread' if thread else 'main'}"
-    (tmp_path / f"{name}.py").write_text("import time\ntime.sleep(0.8)\nTWO = 2\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    _slow_modules(thread, tmp_path, monkeypatch, name, seconds=0.8, constant="TWO = 2")
 
     def imports(a):
         import importlib
