@@ -14,10 +14,10 @@ Time: each call of the learner's function gets ``TIME_LIMIT`` (3 s; then it is s
 endless loop or very slow code), and the whole check ``TOTAL_LIMIT`` (10 s) of the learner's
 calls (the modules they import excepted, as in each call's limit), or ten times the
 reference's time on the same cases when that is more (a checker whose reference trains a
-model). Past that budget the check stops after the case it is on: an answer
-wrong on a case tried gets that case's hint; one right on every case tried is told it was not
-judged, too slow (the cases tried, its time per call, the reference's), neither wrong nor
-correct: a check must answer a class in seconds, and cases it never ran prove nothing.
+model). Past that budget the check stops after the case it is on: an answer wrong on a case
+tried gets that case's hint; one right on every case tried is told it was not judged, too slow
+(the cases tried, its time per call, the reference's), neither wrong nor correct: a check must
+answer a class in seconds, and cases it never ran prove nothing.
 
 ``check(..., grade=True)`` (and ``assert_form(check_x)``) is the assert form for autograders: it
 raises ``AssertionError(hint)`` instead of returning a falsy result.
@@ -289,10 +289,19 @@ _MAX_ITEMS = 1_000_000     # items in a list or other sequence answer (not an nd
 
 
 _PLAIN = frozenset({float, int, bool, complex})     # float64 or exact: nothing to look at
-_SCALARS = {t: (float(np.finfo(t).eps) if np.issubdtype(t, np.inexact)
-                and np.dtype(t).itemsize < 8 * (1 + np.issubdtype(t, np.complexfloating))
-                else None)                  # NumPy's scalar types: their eps, None for float64
-            for t in {np.dtype(c).type for c in "?bhilqBHILQefdgFDG"}}
+
+
+def _low_eps(dtype) -> float | None:
+    """The machine epsilon of a float (complex) dtype less precise than float64, else None."""
+    dtype = np.dtype(dtype)
+    if np.issubdtype(dtype, np.inexact) and dtype.itemsize < 8 * (
+            1 + np.issubdtype(dtype, np.complexfloating)):
+        return float(np.finfo(dtype).eps)
+    return None
+
+
+_SCALARS = {np.dtype(c).type: _low_eps(c)   # NumPy's scalar types: their eps, None for float64
+            for c in "?bhilqBHILQefdgFDG"}
 _DEPTH = 3     # the answer, its outputs and theirs (lesson 06's dict of clipped gradients)
 
 
@@ -313,12 +322,7 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
             owners = (*owners, id(v))
         low = _torch_eps(v)
         if low is not None or isinstance(v, (np.ndarray, np.generic)):
-            if low is not None or np.issubdtype(v.dtype, np.inexact) and v.dtype.itemsize < 8 * (
-                    1 + np.issubdtype(v.dtype, np.complexfloating)):
-                e = low if low is not None else float(np.finfo(v.dtype).eps)
-                eps = e if eps is None else max(eps, e)
-                for o in owners if precision is not None else ():
-                    precision[o][1] = max(precision[o][1] or 0.0, e)
+            eps = _noted(low if low is not None else _low_eps(v.dtype), eps, owners, precision)
             continue
         if id(v) in seen:                  # a list or dict that contains itself
             continue
@@ -337,14 +341,21 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
                 # one of them is an output
                 kinds = set(map(type, v))
                 for t in kinds & _SCALARS.keys():
-                    if _SCALARS[t] is not None:
-                        eps = max(eps or 0.0, _SCALARS[t])
-                        for o in owners if precision is not None else ():
-                            precision[o][1] = max(precision[o][1] or 0.0, _SCALARS[t])
+                    eps = _noted(_SCALARS[t], eps, owners, precision)
                 if not kinds <= _PLAIN | _SCALARS.keys():
                     stack.extend((x, owners) for x in v
                                  if type(x) not in _PLAIN and type(x) not in _SCALARS)
     return items, eps
+
+
+def _noted(e: float | None, eps: float | None, owners: tuple, precision: dict | None):
+    """``eps`` lowered to a part's precision ``e`` (None: float64), which is also noted in
+    ``precision`` for each of the part's ``owners``."""
+    if e is None:
+        return eps
+    for o in owners if precision is not None else ():
+        precision[o][1] = max(precision[o][1] or 0.0, e)
+    return e if eps is None else max(eps, e)
 
 
 def _is_torch(value) -> bool:
