@@ -4,6 +4,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -89,7 +90,7 @@ def test_a_collapsing_run_gives_words_not_nan_or_a_warning(dash):
     assert dash.result["runs_diverged_at"] == (7, 4, None)
     assert dash.result["divergence"] == loop.Divergence(max_growth=1e3)
     status = dash.status.value
-    assert "run 1 diverged at step 7" in status, status
+    assert "run 1 (black) at step 7" in status, status
     assert "2 of 3 runs diverged" in status and "nan" not in status.lower(), status
     assert "between the slider" not in status, status
     dash.set(**dash.defaults)
@@ -124,7 +125,23 @@ def test_the_status_line_names_each_diverged_run_and_its_step(dash):
     assert "runs diverged" not in dash.status.value
 
 
-def test_first_run_summary_names_the_step_run_1_diverged_at():
+def test_the_status_line_says_run_1s_divergence_once(dash):
+    # At SGDW, lr 0.562, λ 1 the status line read "run 1 diverged at step 7, predicted 1.57;
+    # 2 of 3 runs diverged: run 1 (black) at step 7, run 2 (blue) at step 4": run 1's
+    # divergence twice (the summary of run 1, then the list of the runs that diverged).
+    for values in ({"optimizer": "SGDW", "lr": 10 ** -0.25, "lam": 1.0},
+                   {"optimizer": "SGD", "lr": 10 ** -0.25, "lam": 1.0}):
+        dash.set(**values)
+        step = dash.result["runs_diverged_at"][0]
+        assert step is not None, values
+        text = re.sub(r"<[^>]+>", "", dash.status.value)
+        assert text.count("run 1") == 1 and text.count(f"at step {step}") == 1, (values, text)
+        assert f"no angle per step, predicted {dash.result['pred'][0]:.3g}; " in text, text
+        assert f"runs diverged: run 1 (black) at step {step}, run 2 (blue) at step " in text, text
+    dash.set(**dash.defaults)
+
+
+def test_first_run_summary_says_why_run_1_has_no_angle():
     steps = 30
     angle = np.full((steps, 3), 0.05)
     norm = np.ones((steps, 3))
@@ -133,7 +150,7 @@ def test_first_run_summary_names_the_step_run_1_diverged_at():
     gone = angle.copy()
     gone[12:, 0] = np.nan                                    # rows from divergence on are NaN
     r = {"angle": gone, "norm": norm, "runs_diverged_at": (13, None, 20)}
-    assert first_run_summary(r) == "run 1 diverged at step 13"
+    assert first_run_summary(r) == "no angle per step"      # why: others_diverged, once
     late = {**r, "runs_diverged_at": (None, None, None)}
     assert first_run_summary(late) == "run 1: angle undefined from step 12"
     huge = {**late, "norm": np.where(np.isnan(gone), np.inf, norm)}

@@ -39,7 +39,12 @@ def state(name, rerender=False):
            "error": None if d.error is None else repr(d.error), "status": d.status.value,
            "pos": {k: F.slider_position(w, d.values()[k]) for k, w in d.controls.items()},
            "top": {k: F.slider_position(w, F._bounds(w)[1]) for k, w in d.controls.items()
-                   if F._bounds(w) is not None}}
+                   if F._bounds(w) is not None},
+           # for a failure's message: the values exactly, and those the last compute ran at
+           # (where its result is a dict that carries them)
+           "values": {k: repr(v) for k, v in d.values().items()},
+           "ran": {k: repr(d.result[k]) for k in d.controls
+                   if isinstance(d.result, dict) and k in d.result}}
     if rerender and not out["pending"]:   # the figure a fresh render at these values gives
         d.set(**d.values())
         out["sha_again"] = hashlib.sha256(d.image.value).hexdigest()
@@ -149,7 +154,8 @@ def held_burst(dash: H.Dashboard, server, traffic: H.KernelTraffic, name: str,
     expected = {key: min(max(before["pos"][key] + step, 0), after["top"][key])
                 for key, step in steps.items()}
     assert {key: after["pos"][key] for key in keys} == expected, (name, expected, after["pos"])
-    seen = {k: (before[k], after[k]) for k in ("pos", "renders", "moves")}
+    seen = {k: (before[k], after[k]) for k in ("pos", "renders", "moves", "values", "ran")}
+    seen["error"] = after["error"]
     assert after["sha_again"] == after["sha"], \
         f"{name}: held burst: the image is not the last values' {seen}"
     assert shown_sha(dash) == after["sha"], f"{name}: held burst: the browser shows a stale figure"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import harness as H
 import pytest
@@ -51,6 +52,14 @@ def test_voila_bad_link_value_shows_the_clear_error(served_root, page, tmp_path)
         assert "Traceback" not in body and "There was an error" not in body
         dash = _open(page, server, "dashboard=polynomial&lam=__import__('os')")
         assert "lam must be a number in [1e-07, 10], got \"__import__('os')\"" in dash.status()
+        # never evaluated: the message alone cannot tell (a framework that evaluated the text,
+        # kept a number and else fell back to the text gave this very message), a trace can
+        trace = tmp_path / "evaluated"
+        code = f"__import__('pathlib').Path({str(trace)!r}).touch()"
+        dash = _open(page, server, "dashboard=polynomial&lam=" + quote(code, safe=""))
+        assert "error in the link: ValueError: lam must be a number in [1e-07, 10], got " \
+            in dash.status()
+        assert not trace.exists(), f"the link's text was evaluated: {code}"
 
 
 def test_site_reads_offline_math_figures_and_no_remote_request(page, tmp_path):

@@ -129,12 +129,13 @@ def others_diverged(r) -> str:
 def first_run_summary(r) -> str:
     """The status line's words on run 1 (black, the chosen lr and λ): its angle per step where
     the plotted curve ends (the RMS of the last ``WINDOW`` steps, the curve's last point),
-    or, when it has none (never a NaN, never a warning), why: it diverged at step N (the run's
-    ``diverged_at``), or ‖W1‖ fell to 0 (SGDW with lr·λ near 1 multiplies W1 by 1 − lr·λ each
-    step), so the angle is undefined from the first step with no finite angle on."""
-    step = r["runs_diverged_at"][0]
-    if step is not None:
-        return f"run 1 diverged at step {step}"
+    or, when it has none (never a NaN, never a warning): "no angle per step" if it diverged
+    (why, with the step, is said once, by ``others_diverged`` right after: it said "run 1
+    diverged at step 7" here and "run 1 (black) at step 7" there), or why: ‖W1‖ fell to 0
+    (SGDW with lr·λ near 1 multiplies W1 by 1 − lr·λ each step), so the angle is undefined
+    from the first step with no finite angle on."""
+    if r["runs_diverged_at"][0] is not None:
+        return "no angle per step"
     angle = r["angle"][:, 0]
     first_bad = finite_prefix(angle)
     if first_bad < len(angle):            # a running RMS stays NaN from its first NaN on
