@@ -933,3 +933,31 @@ def test_a_lists_items_are_looked_at_once_a_dtype(monkeypatch):
     items = [np.asarray(1.0), np.asarray(np.float32(2.0)), np.asarray(3)] * 1000
     assert _core._walk(items)[0] == 3000
     assert sorted(map(str, calls)) == sorted(map(str, {x.dtype for x in items})), calls
+
+
+def test_a_hint_from_a_check_cut_short_says_it_comes_from_the_cases_tried(monkeypatch):
+    """When the check's budget stopped it, ``explain`` (a diagnosis that needs every case) and
+    the table ("a mistake made on every case") saw only the cases that ran, and the hint read as
+    if about all of them. It now says so; a check run to the end says nothing of the kind."""
+    monkeypatch.setattr(_core, "TOTAL_LIMIT", 0.5)
+    seen = []
+
+    def explain(runs):
+        seen.append(len(runs))
+        return "right everywhere but one input" if any(not r[4] for r in runs) else None
+
+    def checked(fn):
+        with contextlib.redirect_stdout(io.StringIO()) as buf:
+            v = _core.check("x", fn, lambda a: 2 * a, [(np.arange(3.0) + i,) for i in range(5)],
+                            mistakes=lambda a: {"thrice": 3 * a}, hints={"thrice": "THRICE"},
+                            explain=explain)
+        return v, buf.getvalue()
+
+    note = "this is what the 3 of 5 test inputs tried show"
+    ok, line = checked(_slow(0.2, lambda a: 2 * a + (a[0] == 1)))
+    assert not ok and "right everywhere but one input" in line and note in line, line
+    assert seen[-1] == 3 and "per call" in line, (seen, line)
+    ok, line = checked(_slow(0.2, lambda a: 3 * a))
+    assert not ok and "THRICE" in line and note in line, line
+    ok, line = checked(lambda a: 2 * a + (a[0] == 1))            # fast: every case, no note
+    assert not ok and "right everywhere" in line and "test inputs tried" not in line, line

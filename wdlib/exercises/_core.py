@@ -15,9 +15,10 @@ endless loop or very slow code), and the whole check ``TOTAL_LIMIT`` (10 s) of t
 calls (the modules they import excepted, as in each call's limit), or ten times the
 reference's time on the same cases when that is more (a checker whose reference trains a
 model). Past that budget the check stops after the case it is on: an answer wrong on a case
-tried gets that case's hint; one right on every case tried is told it was not judged, too slow
-(the cases tried, its time per call, the reference's), neither wrong nor correct: a check must
-answer a class in seconds, and cases it never ran prove nothing.
+tried gets its hint, which says it comes from the cases tried (a typical mistake "on every
+case" or an ``explain`` diagnosis saw only those); one right on every case tried is told it was
+not judged, too slow (the cases tried, its time per call, the reference's), neither wrong nor
+correct: a check must answer a class in seconds, and cases it never ran prove nothing.
 
 ``check(..., grade=True)`` (and ``assert_form(check_x)``) is the assert form for autograders: it
 raises ``AssertionError(hint)`` instead of returning a falsy result.
@@ -52,6 +53,8 @@ TOO_SLOW = ("not judged, too slow: your function is correct on the {k} of {n} te
             "tried, but takes {per} per call (the reference: {ref}), so the check stopped "
             "after {spent:.0f} s; vectorize it (no Python loop over samples, units or λ values) "
             "and run the check again")
+CUT_SHORT = (" (this is what the {k} of {n} test inputs tried show: the check ran out of time, "
+             "your function takes {per} per call, so the others were not run)")
 SYS_EXIT = ("your function called sys.exit() (it raised SystemExit): return the value instead "
             "of exiting")
 MUTATED = ("your function modified its input `{name}` in place: work on a copy "
@@ -871,10 +874,12 @@ def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, r
         if not isinstance(out, str) and n < len(cases) and spent["learner"] >= max(
                 TOTAL_LIMIT, 10.0 * spent["reference"]):
             runs.append(out)
-            return _verdict(runs, mistakes=mistakes, hints=hints, explain=explain) \
-                or TOO_SLOW.format(k=n, n=len(cases), per=_duration(spent["learner"] / n),
-                                   ref=_duration(spent["reference"] / n),
-                                   spent=spent["learner"])
+            per = _duration(spent["learner"] / n)
+            hint = _verdict(runs, mistakes=mistakes, hints=hints, explain=explain)
+            if hint:                       # a table's "on every case" and an explain's
+                return hint + CUT_SHORT.format(k=n, n=len(cases), per=per)   # saw these
+            return TOO_SLOW.format(k=n, n=len(cases), per=per,
+                                   ref=_duration(spent["reference"] / n), spent=spent["learner"])
         if isinstance(out, str):
             # an answer that was already wrong on earlier inputs: the mistake it made there
             # (e.g. W instead of Wᵀ, which only breaks on non-square layers) is the news
