@@ -1,6 +1,7 @@
 """Lesson 03 checkers: correct variants accepted, each typical mistake named, robust."""
 
 import numpy as np
+import pytest
 from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib import penalties
@@ -70,11 +71,6 @@ MAX_MISTAKES = [
     (lambda W, c: W * np.where(np.linalg.norm(W, axis=1, keepdims=True) > c,
                                c / (np.linalg.norm(W, axis=1, keepdims=True) + 1e-7), 1.0),
      "rows_renorm"),
-    # an eps of 1e-3 in the norm got only "your value = (1 - 9.1e-4) × the expected one"
-    (lambda W, c: W * np.minimum(1, c / (cols(W) + 1e-3)), "eps:0.001:min"),
-    (lambda W, c: np.where(cols(W) > c, W * c / (cols(W) + 1e-3), W), "eps:0.001:renorm"),
-    (lambda W, c: W * np.clip(cols(W), 0, c) / (cols(W) + 1e-2), "eps:0.01:keras"),
-    (lambda W, c: W / np.maximum(1, (cols(W) + 1e-4) / c), "eps:0.0001:min"),
 ]
 test_max_correct = accepts(L.check_max_norm, MAX_CORRECT, runtime_warnings=True)  # 0-column
 test_max_mistakes = names(L.check_max_norm, L.MAX_NORM_HINTS, MAX_MISTAKES)
@@ -121,12 +117,41 @@ def test_max_norm_every_column_rescaled_is_named_with_a_zero_column_kept():
         assert not ok and L.MAX_NORM_HINTS[key] in line, line
 
 
-def test_a_small_eps_is_among_the_causes_a_float32_sized_gap_suggests():
-    """A float64 max-norm dividing by ‖w‖ + 1e-6 (torch's clip_grad_norm_ habit) misses by 6e-7
-    (relative): the hint blamed float32 alone, which this answer never used (simulated class)."""
-    ok, line = run(L.check_max_norm, lambda W, c: W * np.minimum(
-        1.0, c / (np.linalg.norm(W, axis=0) + 1e-6)))
-    assert not ok and "float32" in line and "add an eps" in line, line
+EPS_FORMS = {   # an eps added to the column norm, as torch.renorm, min(1, ·) and Keras write it
+    "min": lambda e: lambda W, c: W * np.minimum(1, c / (cols(W) + e)),
+    "renorm": lambda e: lambda W, c: np.where(cols(W) > c, W * c / (cols(W) + e), W),
+    "keras": lambda e: lambda W, c: W * np.clip(cols(W), 0, c) / (cols(W) + e),
+    "max": lambda e: lambda W, c: W / np.maximum(1, (cols(W) + e) / c),
+    "float32 min": lambda e: lambda W, c: (W * np.minimum(1, c / (cols(W) + e))).astype(
+        np.float32),
+}
+
+
+@pytest.mark.parametrize("form", EPS_FORMS)
+@pytest.mark.parametrize("eps, shown", [(1e-6, "1e-06"), (3e-6, "3e-06"), (2.5e-4, "0.00025"),
+                                        (1e-3, "0.001"), (7e-3, "0.007"), (1e-2, "0.01"),
+                                        (0.3, "0.3")])
+def test_any_eps_added_to_the_norm_is_named_with_its_value(form, eps, shown):
+    """An eps in the column norm is read from the answer (solved for on one column, confirmed
+    on every case): only 1e-4, 1e-3 and 1e-2 were named, others got 'your value = (1 - 9.1e-4)
+    × the expected one' or, for 1e-6 (torch's clip_grad_norm_ habit), a float32 hint, which
+    this float64 answer never used (simulated class). A float32 answer is named where float32
+    can tell its eps (from 1e-3 on; below, it is correct at float32's precision)."""
+    ok, line = run(L.check_max_norm, EPS_FORMS[form](eps))
+    if form.startswith("float32") and eps < 1e-3:
+        assert ok, line
+        return
+    hint = L.MAX_NORM_EPS.split("{")[0]
+    assert not ok and hint in line and f"norm + {shown}," in line, line
+    assert "float32" not in line, line
+
+
+def test_an_eps_is_named_only_when_it_explains_every_case():
+    """One eps for the first case and another elsewhere is no eps the answer adds: described."""
+    first = L.max_norm_cases()[0][0]
+    ok, line = run(L.check_max_norm, lambda W, c: EPS_FORMS["min"](
+        1e-3 if W.shape == first.shape else 3e-3)(W, c))
+    assert not ok and L.MAX_NORM_EPS.split("{")[0] not in line, line
 
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 from wdlib import penalties
-from wdlib.exercises._core import assert_form, check
+from wdlib.exercises._core import _all_close, _canonical, _tolerances, assert_form, check
 
 __all__ = ["check_soft_threshold", "check_prox_lasso_step", "check_max_norm",
            "assert_soft_threshold", "assert_prox_lasso_step", "assert_max_norm",
@@ -58,8 +58,6 @@ PROX_HINTS = {
 
 _EPS_FORMS = ("renorm", "min", "keras")   # how an eps enters a max-norm: torch.renorm's
                                           # where(‖w‖ > c), min(1, ·), Keras's clip(‖w‖, 0, c)
-_LARGE_EPS = (1e-4, 1e-3, 1e-2)           # named; 1e-7 is the frameworks' (accepted), and a
-                                          # 1e-6 gap is float32-sized (told as one of its causes)
 MAX_NORM_HINTS = {
     "rows": "you rescaled rows: with W of shape (fan_in, fan_out), a unit's incoming weights are "
             "a column (norm over axis 0)",
@@ -73,12 +71,11 @@ MAX_NORM_HINTS = {
     "rows_renorm": "you rescaled rows (torch.renorm(W, 2, 0, c)? its dim is the one whose "
                    "slices are bounded, W[i, :] for dim 0): a unit's incoming weights are a "
                    "column of W (fan_in, fan_out), torch.renorm(W, 2, 1, c)",
-    **{f"eps:{e:g}:{form}": f"almost: you divide by the column's norm + {e:g}, an eps "
-                            f"large enough to shrink the columns it rescales by a relative "
-                            f"~{e:g}; divide by the norm itself (torch.renorm and Keras add "
-                            f"1e-7, which is accepted)"
-       for e in _LARGE_EPS for form in _EPS_FORMS},
 }
+# any eps, read from the answer (_eps_added): 1e-7 is the frameworks' own (accepted)
+MAX_NORM_EPS = ("almost: you divide by the column's norm + {eps}, an eps that shrinks the "
+                "columns it rescales by up to a relative {rel}; divide by the norm itself "
+                "(torch.renorm and Keras add 1e-7, which is accepted)")
 
 # --------------------------------------------------------------------------- soft-thresholding
 
@@ -183,9 +180,7 @@ def _max_norm_mistakes_of(W, c) -> dict:
     safe = np.where(cols > 0, cols, 1.0)   # a zero column stays 0: a NaN there matched no
     rows = np.linalg.norm(W, axis=1, keepdims=True)          # answer, not even one keeping it 0
     frob = np.linalg.norm(W)
-    eps = {f"eps:{e:g}:{form}": _max_norm_with(W, c, e, form)
-           for e in _LARGE_EPS for form in _EPS_FORMS}
-    return {**eps, "rows": W * np.minimum(1.0, c / rows),
+    return {"rows": W * np.minimum(1.0, c / rows),
             "rows_renorm": W * np.where(rows > c, c / (rows + 1e-7), 1.0),
             "all_columns": W * (c / safe),
             "whole_matrix": W * min(1.0, c / frob),
@@ -210,11 +205,39 @@ def _max_norm_with(W, c, eps, form):
     return W * np.where(cols > c, c / (cols + eps), 1.0)
 
 
+def _eps_added(runs) -> str | None:
+    """The hint for a max-norm that divides by a column's norm + eps, for any eps > 0: eps is
+    solved for from the most rescaled column of the first case that rescales one (its factor
+    r = c / (norm + eps)), and the answer must be that projection, written one of the ways of
+    ``_EPS_FORMS``, on every case (at the checker's tolerance for the answer's precision)."""
+    eps = None
+    for (W, c), got, _want, _e, _ok in runs:
+        cols = np.linalg.norm(W, axis=0)
+        j = int(np.argmax(cols))
+        if cols[j] > c:
+            w, g = W[:, j], got[""][:, j]
+            eps = float(c * (w @ w) / (g @ w) - cols[j])
+            break
+    if eps is None or not np.isfinite(eps) or eps <= 0:
+        return None
+    for form in _EPS_FORMS:
+        if all(_all_close(got, _canonical(_max_norm_with(W, c, eps, form)),
+                          _tolerances(want, _RTOL, _ATOL, e))
+               for (W, c), got, want, e, _ok in runs):
+            rel = max((eps / (n + eps) for (W, c), *_ in runs
+                       for n in np.linalg.norm(W, axis=0) if n > c), default=0.0)
+            return MAX_NORM_EPS.format(eps=f"{eps:.2g}", rel=f"{rel:.1g}")
+    return None
+
+
+_RTOL, _ATOL = 1e-8, 1e-10      # the max-norm checker's tolerance for a float64 answer
+
+
 def check_max_norm(fn: Callable, *, grade: bool = False):
     """Check your ``max_norm_project(W, c)``; prints ✓ or a hint."""
     return check("max_norm_project", fn, _ref_max_norm, max_norm_cases(),
                  mistakes=_max_norm_mistakes, hints=MAX_NORM_HINTS, accept=_max_norm_frameworks,
-                 grade=grade)
+                 rtol=_RTOL, atol=_ATOL, explain=_eps_added, grade=grade)
 
 
 assert_soft_threshold = assert_form(check_soft_threshold)
