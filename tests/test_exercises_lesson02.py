@@ -25,6 +25,11 @@ L2_MISTAKES = [
     (lambda p, lam: {k: lam * v if W(k) else v for k, v in p.items()}, "biases_unchanged"),
 ]
 test_l2_correct = accepts(L.check_l2_grad, L2_CORRECT)
+# found by the simulated class, round 4: each got only a description of what differs
+L2_MISTAKES += [
+    (zb(lambda v, lam: lam * np.sign(v)), "l1"),
+    (zb(lambda v, lam: (1 - lam) * v), "decayed_weights"),
+]
 test_l2_mistakes = names(L.check_l2_grad, L.L2_GRAD_HINTS, L2_MISTAKES)
 test_l2_robust = robust(L.check_l2_grad)
 test_l2_robust_extra = robust_extra(L.check_l2_grad)

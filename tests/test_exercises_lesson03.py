@@ -50,6 +50,10 @@ PROX_MISTAKES = [
     (lambda w, X, y, lr, lam: S(w, lr * lam) - lr * grad(w, X, y), "threshold_w"),
 ]
 test_prox_correct = accepts(L.check_prox_lasso_step, PROX_CORRECT)
+# found by the simulated class, round 4: each got only a description of what differs
+PROX_MISTAKES += [
+    (lambda w, X, y, lr, lam: (w - lr * grad(w, X, y)) / (1 + lr * lam), "l2_prox"),
+]
 test_prox_mistakes = names(L.check_prox_lasso_step, L.PROX_HINTS, PROX_MISTAKES)
 test_prox_robust = robust(L.check_prox_lasso_step)
 test_prox_robust_extra = robust_extra(L.check_prox_lasso_step)

@@ -42,6 +42,11 @@ NORM_MISTAKES = [
         np.sqrt(sum(np.sum(g**2) for g in grads.values()))), "coefficient"),
 ]
 test_norm_correct = accepts(L.check_clip_by_norm, NORM_CORRECT)
+# found by the simulated class, round 4: each got only a description of what differs
+NORM_MISTAKES += [
+    (lambda g, m: (lambda n: ({k: min(1.0, m / (n + 1e-6)) * v for k, v in g.items()}, n))(
+        sum(np.linalg.norm(v) for v in g.values())), "sum_of_norms"),           # Σ‖g_i‖
+]
 test_norm_mistakes = names(L.check_clip_by_norm, L.CLIP_NORM_HINTS, NORM_MISTAKES)
 test_norm_robust = robust(L.check_clip_by_norm)
 test_norm_robust_extra = robust_extra(L.check_clip_by_norm)
@@ -65,6 +70,14 @@ VALUE_MISTAKES = [
     (lambda g, c: {k: np.where(np.abs(v) > c, 0, v) for k, v in g.items()}, "zeroed"),
 ]
 test_value_correct = accepts(L.check_clip_by_value, VALUE_CORRECT)
+# found by the simulated class, round 4: each got only a description of what differs
+VALUE_MISTAKES += [
+    (lambda g, c: {k: min(1.0, c / np.linalg.norm(v)) * v for k, v in g.items()},
+     "per_tensor_norm:no_eps"),                                 # Keras's clipnorm=
+    (lambda g, c: {k: np.clip(v, 0, c) for k, v in g.items()}, "lower_zero"),
+    (lambda g, c: {k: np.clip(v, -c, c) if k.startswith("W") else v for k, v in g.items()},
+     "weights_only"),
+]
 test_value_mistakes = names(L.check_clip_by_value, L.CLIP_VALUE_HINTS, VALUE_MISTAKES)
 test_value_robust = robust(L.check_clip_by_value)
 test_value_robust_extra = robust_extra(L.check_clip_by_value)

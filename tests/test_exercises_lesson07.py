@@ -85,6 +85,11 @@ COS_MISTAKES = [
     (lambda t, b, T, lo: _cos(clamp=False)(np.asarray(t) % T, b, T, lo), "restarts"),
 ]
 test_cos_correct = accepts(L.check_cosine_lr, COS_CORRECT)
+# found by the simulated class, round 4: each got only a description of what differs
+COS_MISTAKES += [
+    (lambda t, b, T, lo: lo + (b - lo) * (1 + np.cos(np.pi * np.minimum(t, T) / (T + 1))) / 2,
+     "T_plus_one:held_at_T"),
+]
 test_cos_mistakes = names(L.check_cosine_lr, L.COSINE_HINTS, COS_MISTAKES)
 test_cos_robust = robust(L.check_cosine_lr)
 test_cos_robust_extra = robust_extra(L.check_cosine_lr)

@@ -71,6 +71,22 @@ ADAMW_MISTAKES = [
     (_keras_eps_hat, "eps_hat"),
 ]
 test_adamw_correct = accepts(L.check_adamw_step, ADAMW_CORRECT)
+# found by the simulated class, round 4: each got only a description of what differs
+def _one_hat(m_hat, v_hat):
+    """AdamW with only one of the two moments bias-corrected."""
+    def fn(w, g, m, v, t, lr, wd):
+        m, v = B1 * m + (1 - B1) * g, B2 * v + (1 - B2) * g * g
+        mh, vh = m / (1 - B1**t) if m_hat else m, v / (1 - B2**t) if v_hat else v
+        return w * (1 - lr * wd) - lr * mh / (np.sqrt(vh) + EPS), m, v
+    return fn
+
+
+ADAMW_MISTAKES += [
+    (_one_hat(True, False), "m_hat_only"),
+    (_one_hat(False, True), "v_hat_only"),
+    (lambda w, g, m, v, t, lr, wd: _adamw()(w, g, m, v, 1, lr, wd), "t_ignored"),
+    (lambda w, g, m, v, t, lr, wd: (_adamw()(w, g, m, v, t, lr, wd)[0], m, v), "old_moments"),
+]
 test_adamw_mistakes = names(L.check_adamw_step, L.ADAMW_HINTS, ADAMW_MISTAKES)
 test_adamw_robust = robust(L.check_adamw_step)
 test_adamw_robust_extra = robust_extra(L.check_adamw_step)

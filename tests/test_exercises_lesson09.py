@@ -47,6 +47,12 @@ ANGLE_MISTAKES = [
       for e in (1e-6, 1e-8, 1e-10, 1e-12)],
 ]
 test_angle_correct = accepts(L.check_angular_step, ANGLE_CORRECT)
+# found by the simulated class, round 4: each got only a description of what differs
+ANGLE_MISTAKES += [
+    (lambda a, b: np.arccos(np.clip(np.ravel(a) @ np.ravel(b), -1, 1)), "unnormalized_arccos"),
+    (lambda a, b: np.arccos(np.clip(np.ravel(a) @ np.ravel(b) / np.sum(a * a), -1, 1)),
+     "unnormalized_arccos:one_norm"),
+]
 test_angle_mistakes = names(L.check_angular_step, L.ANGLE_HINTS, ANGLE_MISTAKES)
 test_angle_robust = robust(L.check_angular_step)
 test_angle_robust_extra = robust_extra(L.check_angular_step)

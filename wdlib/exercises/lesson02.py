@@ -31,6 +31,10 @@ L2_GRAD_HINTS = {
     "value": "you returned the penalty's value per entry (lam/2·W²), not its gradient lam·W",
     "biases_unchanged": "the biases' entries are the biases themselves: the penalty does not "
                         "depend on b, so its gradient for b1, b2, ... is zero",
+    "l1": "that is the L1 penalty's gradient, lam·sign(W): the L2 penalty lam/2·‖W‖² has "
+          "gradient lam·W",
+    "decayed_weights": "that is the decayed weight (1 − lam)·W, what one step of weight decay "
+                       "leaves (with lr = 1): the gradient of the penalty is lam·W",
 }
 
 _CONVENTION = {
@@ -155,7 +159,9 @@ def _l2_mistakes(params, lam):
             "weights": zero_b(lambda v: v),
             "value": zero_b(lambda v: 0.5 * lam * v**2),
             "biases_unchanged": {k: lam * v if k.startswith("W") else v
-                                 for k, v in params.items()}}
+                                 for k, v in params.items()},
+            "l1": zero_b(lambda v: lam * np.sign(v)),
+            "decayed_weights": zero_b(lambda v: (1 - lam) * v)}
 
 
 def check_l2_grad(fn: Callable, *, grade: bool = False):

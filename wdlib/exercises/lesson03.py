@@ -54,6 +54,8 @@ PROX_HINTS = {
     "order_swapped": "the order is swapped: take the gradient step first, then soft-threshold",
     "threshold_w": "you soft-thresholded the old w and added the gradient step: threshold the "
                    "point after the gradient step, S(w - lr·∇L, lr·λ)",
+    "l2_prox": "that is the L2 (ridge) proximal step, a shrink by 1/(1 + lr·λ): the lasso's is "
+               "soft-thresholding, sign(v)·max(|v| - lr·λ, 0), which sets small weights to 0",
 }
 
 _EPS_FORMS = ("renorm", "min", "keras")   # how an eps enters a max-norm: torch.renorm's
@@ -143,7 +145,8 @@ def _prox_mistakes(w, X, y, lr, lam) -> dict:
             "no_1_over_n": S(w - lr * n * g, lr * lam),
             "grad_twice": S(w - 2 * lr * g, lr * lam),
             "order_swapped": first - lr * _data_grad(first, X, y),
-            "threshold_w": first - lr * g}
+            "threshold_w": first - lr * g,
+            "l2_prox": (w - lr * g) / (1.0 + lr * lam)}
 
 
 def check_prox_lasso_step(fn: Callable, *, grade: bool = False):

@@ -53,9 +53,12 @@ CLIP_NORM_HINTS = {
                    "itself, measured before clipping (as torch's clip_grad_norm_ does)",
     "weights_only": "only the weight matrices were clipped/counted: the global norm runs over "
                     "every gradient, biases included",
+    "sum_of_norms": "you added up the tensors' norms, Σ‖g_i‖: the global norm is the norm of all "
+                    "gradients as one vector, √(Σ‖g_i‖²) (the tensors' norms add in squares)",
 }
 
 CLIP_NORM_HINTS["per_tensor:no_eps"] = CLIP_NORM_HINTS["per_tensor"]   # Keras's: one text
+CLIP_NORM_HINTS["sum_of_norms:no_eps"] = CLIP_NORM_HINTS["sum_of_norms"]
 
 CLIP_VALUE_HINTS = {
     "upper_only": "entries below −clip_value must become −clip_value too: clip from both sides, "
@@ -68,7 +71,15 @@ CLIP_VALUE_HINTS = {
                "cuts each entry into [−c, c] separately",
     "abs": "you clipped the absolute values: keep the sign, np.clip(g, -c, c)",
     "zeroed": "entries outside [−c, c] were set to 0: clipping moves them to the bound ±c",
+    "per_tensor_norm": "that is clipping each tensor by its own norm (Keras's clipnorm=): "
+                       "clipping by value cuts each entry into [−c, c] separately",
+    "lower_zero": "the lower bound is −clip_value, not 0: negative entries stay negative, "
+                  "np.clip(g, -c, c)",
+    "weights_only": "only the weight matrices were clipped: clip every gradient, the biases' "
+                    "too",
 }
+
+CLIP_VALUE_HINTS["per_tensor_norm:no_eps"] = CLIP_VALUE_HINTS["per_tensor_norm"]   # one text
 
 ANGLE_HINTS = {
     "radians": "that is the angle in radians: convert with np.degrees",
@@ -168,6 +179,7 @@ def _norm_mistakes(grads, max_norm):
     sq = np.sum([np.sum(g**2) for g in grads.values()])
     wn = np.sqrt(sum(np.sum(g**2) for k, g in grads.items() if k.startswith("W")))
     wc = min(1.0, max_norm / (wn + EPS))
+    l1 = sum(np.linalg.norm(g) for g in grads.values())     # Σ‖g_i‖, not √(Σ‖g_i‖²)
     return {"norm_after": _flat(clipped, clipping.global_norm(clipped)),
             "no_eps": scale(min(1.0, max_norm / norm)),
             **{f"eps:{e:g}": scale(min(1.0, max_norm / (norm + e))) for e in _OTHER_EPS},
@@ -181,7 +193,10 @@ def _norm_mistakes(grads, max_norm):
             "by_value": _flat(clipping.clip_by_value(grads, max_norm), norm),
             "coefficient": _flat(clipped, coef),
             "weights_only": _flat({k: wc * g if k.startswith("W") else g
-                                   for k, g in grads.items()}, wn)}
+                                   for k, g in grads.items()}, wn),
+            **{"sum_of_norms" + s: _flat({k: min(1.0, max_norm / (l1 + e)) * g
+                                          for k, g in grads.items()}, l1)
+               for s, e in [("", EPS), (":no_eps", 0.0)]}}
 
 
 def check_clip_by_norm(fn: Callable, *, grade: bool = False):
@@ -198,7 +213,12 @@ def _value_mistakes(grads, c):
             "all_to_c": each(lambda g: np.sign(g) * c),
             "by_norm": clipping.clip_by_global_norm(grads, c)[0],
             "abs": each(lambda g: np.minimum(np.abs(g), c)),
-            "zeroed": each(lambda g: np.where(np.abs(g) > c, 0.0, g))}
+            "zeroed": each(lambda g: np.where(np.abs(g) > c, 0.0, g)),
+            "per_tensor_norm": each(lambda g: min(1.0, c / (np.linalg.norm(g) + EPS)) * g),
+            "per_tensor_norm:no_eps": each(lambda g: min(1.0, c / np.linalg.norm(g)) * g),
+            "lower_zero": each(lambda g: np.clip(g, 0.0, c)),
+            "weights_only": {k: np.clip(g, -c, c) if k.startswith("W") else g
+                             for k, g in grads.items()}}
 
 
 def check_clip_by_value(fn: Callable, *, grade: bool = False):

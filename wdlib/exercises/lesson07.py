@@ -59,7 +59,8 @@ COSINE_HINTS = {
     "t_plus_one": "off by one step: the lr is base at t = 0 and reaches min_value at "
                   "t = total_steps; use min(t, T)/T (no t ± 1, no T ± 1)",
 }
-for _key in ("T_minus_one", "t_minus_one", "t_minus_one_clamped", "T_plus_one"):
+for _key in ("T_minus_one", "t_minus_one", "t_minus_one_clamped", "T_plus_one",
+             "T_plus_one:held_at_T", "T_minus_one:held_at_T"):
     COSINE_HINTS[_key] = COSINE_HINTS["t_plus_one"]          # the same slip, one text
 
 
@@ -153,6 +154,8 @@ def _cosine_mistakes(t, base, T, lo):
             "t_minus_one": lr(np.minimum(t - 1, T) / T),      # cos(−π/T) at t = 0
             "t_minus_one_clamped": lr(held(np.maximum(t - 1, 0))),
             "T_plus_one": lr(held(t, T + 1)),
+            "T_plus_one:held_at_T": lr(np.minimum(t, T) / (T + 1)),     # clamped at T, / (T ± 1)
+            "T_minus_one:held_at_T": lr(np.minimum(t, T) / (T - 1)),
             "restarts": lr(t % T / T)}
 
 

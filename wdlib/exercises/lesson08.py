@@ -53,6 +53,13 @@ ADAMW_HINTS = {
                         "shrinks by (1 − lr·wd), one lr",
     "returned_hats": "w is right, but you returned the bias-corrected m̂ and v̂: return the "
                      "moments m and v themselves (the state the next step starts from)",
+    "m_hat_only": "only m is bias-corrected: divide v by (1 − b2^t) too, v̂ = v / (1 − b2^t)",
+    "v_hat_only": "only v is bias-corrected: divide m by (1 − b1^t) too, m̂ = m / (1 − b1^t)",
+    "t_ignored": "the bias correction ignores the step number: use the t you are given, "
+                 "(1 − b1^t) and (1 − b2^t), not the first step's (1 − b1) and (1 − b2)",
+    "old_moments": "w is right, but m and v are the moments you were given: return the updated "
+                   "ones, b1·m + (1 − b1)·g and b2·v + (1 − b2)·g² (the state the next step "
+                   "starts from)",
 }
 ADAMW_HINTS["t_minus_one"] = ADAMW_HINTS["t_off_by_one"]   # t − 1 where t > 1 (one text)
 ADAMW_HINTS["decay_twice:squared"] = ADAMW_HINTS["decay_twice"]   # (1 − lr·wd)² (one text)
@@ -80,15 +87,16 @@ B1, B2, EPS = 0.9, 0.999, 1e-8
 # --------------------------------------------------------------------------- references
 
 def _adam_step(w, g, m, v, t, lr, wd, *, coupled=False, lr_decay=True, shrink_new=False,
-               bias_correct=True, eps_inside=False, m_damp=True, v_damp=True, v_abs=False,
-               t_shift=0, sqrt=True, eps=EPS):
-    """The reference and its typical mistakes, one switch each."""
+               bias_correct=(True, True), eps_inside=False, m_damp=True, v_damp=True,
+               v_abs=False, t_shift=0, sqrt=True, eps=EPS):
+    """The reference and its typical mistakes, one switch each (``bias_correct``: for m and
+    for v)."""
     g = g + wd * w if coupled else g
     m = B1 * m + ((1 - B1) if m_damp else 1.0) * g
     v = B2 * v + ((1 - B2) if v_damp else 1.0) * (np.abs(g) if v_abs else g * g)
     tt = t + t_shift
-    m_hat = m / (1 - B1**tt) if bias_correct else m
-    v_hat = v / (1 - B2**tt) if bias_correct else v
+    m_hat = m / (1 - B1**tt) if bias_correct[0] else m
+    v_hat = v / (1 - B2**tt) if bias_correct[1] else v
     root = np.sqrt if sqrt else (lambda x: x)
     step = m_hat / (root(v_hat + eps) if eps_inside else root(v_hat) + eps)
     if coupled:
@@ -138,7 +146,8 @@ def _adamw_mistakes(*args):
     t = args[4]
     out = {"coupled": s(coupled=True), "decay_without_lr": s(lr_decay=False),
            "coupled_keras": _adam_step(*args[:6], 2 * args[6], coupled=True),
-           "shrink_new": s(shrink_new=True), "no_bias_correction": s(bias_correct=False),
+           "shrink_new": s(shrink_new=True), "no_bias_correction": s(bias_correct=(False,) * 2),
+           "m_hat_only": s(bias_correct=(True, False)), "v_hat_only": s(bias_correct=(False, True)),
            "eps_inside": s(eps_inside=True), "no_eps": s(eps=0.0),
            "no_decay": _adam_step(*args[:6], 0.0),
            "m_undamped": s(m_damp=False), "v_undamped": s(v_damp=False), "v_abs": s(v_abs=True),
@@ -153,6 +162,9 @@ def _adamw_mistakes(*args):
     out["returned_hats"] = {"w": ref["w"], "m": ref["m"] / (1 - B1**t),
                             "v": ref["v"] / (1 - B2**t)}
     out["t_off_by_one"] = s(t_shift=1)
+    out["old_moments"] = {**ref, "m": args[2], "v": args[3]}
+    if t > 1:                                   # at t = 1 it is the reference
+        out["t_ignored"] = s(t_shift=1 - t)
     if t > 1:                                   # t − 1 at t = 1 divides by 0: _adamw_form
         out["t_minus_one"] = s(t_shift=-1)
     return out

@@ -28,12 +28,17 @@ ANGLE_HINTS = {
     "unnormalized": "you forgot to normalize: divide the dot product by both norms",
     "relative_step": "that is ‖w_new − w_old‖ / ‖w_old‖, the relative step: the angle ignores "
                      "the change of length",
+    "unnormalized_arccos": "you forgot to normalize: arccos needs the cosine, a·b / (‖a‖ ‖b‖); "
+                           "the dot product alone (or over one norm) is not one, and clipping it "
+                           "into [−1, 1] hides that",
     # an eps a learner adds "to be safe", ‖a‖‖b‖ + eps: one text for each size of eps
     **{f"eps:{e:g}": "an eps added to the norms moves the cosine, and near cos = 1 (a tiny "
                      "angle, 1 − cos ≈ θ²/2) arccos magnifies that: divide by the norms alone "
                      "(they are not 0), or use 2·atan2(‖â − b̂‖, ‖â + b̂‖)"
        for e in _EPSILONS},
 }
+ANGLE_HINTS["unnormalized_arccos:one_norm"] = ANGLE_HINTS["unnormalized_arccos"]   # one text
+ANGLE_HINTS["unnormalized_arccos:other_norm"] = ANGLE_HINTS["unnormalized_arccos"]
 ROUNDED_COSINE = (
     "on the input whose angle is tiny (θ = {theta} rad) you got {got}: near cos = 1, "
     "1 − cos ≈ θ²/2 = {gap} is below float32's spacing of numbers just under 1 (6e-08), so a "
@@ -135,6 +140,9 @@ def _angle_mistakes(w_old, w_new):
     norms = np.linalg.norm(a) * np.linalg.norm(b)
     return {"degrees": np.degrees(_ref_angular_step(w_old, w_new)), "cosine": cos,
             "unnormalized": a @ b, "relative_step": np.linalg.norm(b - a) / np.linalg.norm(a),
+            "unnormalized_arccos": np.arccos(np.clip(a @ b, -1.0, 1.0)),
+            "unnormalized_arccos:one_norm": np.arccos(np.clip(a @ b / (a @ a), -1.0, 1.0)),
+            "unnormalized_arccos:other_norm": np.arccos(np.clip(a @ b / (b @ b), -1.0, 1.0)),
             **{f"eps:{e:g}": np.arccos(np.clip(a @ b / (norms + e), -1, 1))
                for e in _EPSILONS}}
 
