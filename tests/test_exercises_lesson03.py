@@ -150,6 +150,17 @@ def test_any_eps_added_to_the_norm_is_named_with_its_value(form, eps, shown):
     assert "float32" not in line, line
 
 
+@pytest.mark.parametrize("eps, shown", [(1e-6, "1e-06"), (1e-4, "0.0001"), (0.5, "0.5")])
+def test_an_eps_inside_the_square_root_is_named_with_its_value(eps, shown):
+    """√(Σw² + eps), the eps habit of a norm written by hand, got 'differs by a relative
+    1.8e-05' (simulated class, round 4); an eps below the tolerance's reach (1e-8) is correct."""
+    fn = lambda e: lambda W, c: W * np.minimum(1, c / np.sqrt((W**2).sum(0) + e))  # noqa: E731
+    ok, line = run(L.check_max_norm, fn(eps))
+    assert not ok and f"√(‖w‖² + {shown})," in line, line
+    ok, line = run(L.check_max_norm, fn(1e-8))
+    assert ok, line
+
+
 def test_an_eps_is_named_only_when_it_explains_every_case():
     """One eps for the first case and another elsewhere is no eps the answer adds: described."""
     first = L.max_norm_cases()[0][0]

@@ -78,6 +78,9 @@ MAX_NORM_HINTS = {
 MAX_NORM_EPS = ("almost: you divide by the column's norm + {eps}, an eps that shrinks the "
                 "columns it rescales by up to a relative {rel}; divide by the norm itself "
                 "(torch.renorm and Keras add 1e-7, which is accepted)")
+MAX_NORM_EPS_INSIDE = ("almost: you divide by √(‖w‖² + {eps}), an eps inside the square root "
+                       "that shrinks the columns it rescales by up to a relative {rel}; divide "
+                       "by the norm itself")
 
 # --------------------------------------------------------------------------- soft-thresholding
 
@@ -197,39 +200,52 @@ def _max_norm_frameworks(W, c):
     return [_max_norm_with(W, c, 1e-7, "renorm"), _max_norm_with(W, c, 1e-7, "keras")]
 
 
-def _max_norm_with(W, c, eps, form):
-    """The max-norm projection with an ``eps`` added to each column's norm, written the way
-    ``form`` (one of ``_EPS_FORMS``) writes it (a zero column stays 0 for ``eps`` > 0)."""
+def _max_norm_with(W, c, eps, form, inside=False):
+    """The max-norm projection with an ``eps`` added to each column's norm (``inside``: to its
+    square, √(‖w‖² + eps)), written the way ``form`` (one of ``_EPS_FORMS``) writes it (a zero
+    column stays 0 for ``eps`` > 0)."""
     cols = np.linalg.norm(W, axis=0)
+    norm = _eps_norm(cols, eps, inside)
     if form == "keras":
-        return W * (np.clip(cols, 0.0, c) / (eps + cols))
+        return W * (np.clip(cols, 0.0, c) / norm)
     if form == "min":
-        return W * np.minimum(1.0, c / (cols + eps))
-    return W * np.where(cols > c, c / (cols + eps), 1.0)
+        return W * np.minimum(1.0, c / norm)
+    return W * np.where(cols > c, c / norm, 1.0)
+
+
+def _eps_norm(cols, eps, inside):
+    """A column norm with an eps: ‖w‖ + eps, or √(‖w‖² + eps) when ``inside``."""
+    return np.sqrt(cols * cols + eps) if inside else cols + eps
 
 
 def _eps_added(runs) -> str | None:
-    """The hint for a max-norm that divides by a column's norm + eps, for any eps > 0: eps is
-    solved for from the most rescaled column of the first case that rescales one (its factor
-    r = c / (norm + eps)), and the answer must be that projection, written one of the ways of
-    ``_EPS_FORMS``, on every case (at the checker's tolerance for the answer's precision)."""
-    eps = None
+    """The hint for a max-norm that divides by a column's norm + eps, or by √(‖w‖² + eps) (an
+    eps inside the square root), for any eps > 0: eps is solved for from the most rescaled
+    column of the first case that rescales one (its factor r = c / (norm + eps), or
+    c / √(norm² + eps)), and the answer must be that projection (outside: written one of the
+    ways of ``_EPS_FORMS``) on every case, at the checker's tolerance for its precision."""
+    r = None
     for (W, c), got, _want, _e, _ok in runs:
         cols = np.linalg.norm(W, axis=0)
         j = int(np.argmax(cols))
         if cols[j] > c:
             w, g = W[:, j], got[""][:, j]
-            eps = float(c * (w @ w) / (g @ w) - cols[j])
+            r, n = float((g @ w) / (w @ w)), float(cols[j])    # the factor the column got
             break
-    if eps is None or not np.isfinite(eps) or eps <= 0:
+    if r is None or not 0.0 < r < 1.0:
         return None
-    for form in _EPS_FORMS:
-        if all(_all_close(got, _canonical(_max_norm_with(W, c, eps, form)),
-                          _tolerances(want, _RTOL, _ATOL, e))
-               for (W, c), got, want, e, _ok in runs):
-            rel = max((eps / (n + eps) for (W, c), *_ in runs
-                       for n in np.linalg.norm(W, axis=0) if n > c), default=0.0)
-            return MAX_NORM_EPS.format(eps=f"{eps:.2g}", rel=f"{rel:.1g}")
+    for inside in (False, True):
+        eps = (c / r) ** 2 - n * n if inside else c / r - n
+        if not (np.isfinite(eps) and eps > 0):
+            continue
+        for form in ("min",) if inside else _EPS_FORMS:
+            if all(_all_close(got, _canonical(_max_norm_with(W, c, eps, form, inside)),
+                              _tolerances(want, _RTOL, _ATOL, e))
+                   for (W, c), got, want, e, _ok in runs):
+                shrink = max((1.0 - m / _eps_norm(m, eps, inside) for (W, c), *_ in runs
+                              for m in np.linalg.norm(W, axis=0) if m > c), default=0.0)
+                return (MAX_NORM_EPS_INSIDE if inside else MAX_NORM_EPS).format(
+                    eps=f"{eps:.2g}", rel=f"{shrink:.1g}")
     return None
 
 
