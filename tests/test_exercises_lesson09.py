@@ -63,6 +63,8 @@ EQ_ANGLE_CORRECT = [_eq_angle, lambda o, lr, lam: T.predicted_angle(NAMES[o], lr
                     lambda o, lr, lam: np.float32(_eq_angle(o, lr, lam))]
 EQ_ANGLE_MISTAKES = [
     (lambda o, lr, lam: np.sqrt(2 * _d(o, lr, lam)), "small_d"),
+    # √(2·lr·λ), the textbook angle, for both (round 4: 'got 0.1, expected 0.100042')
+    (lambda o, lr, lam: np.sqrt(2 * lr * lam), "small_d:lr_lam"),
     (lambda o, lr, lam: np.tan(_eq_angle(o, lr, lam)), "tan"),
     (lambda o, lr, lam: np.sqrt(_d(o, lr, lam) * (2 - _d(o, lr, lam))), "no_shrunk_w"),
     (lambda o, lr, lam: _eq_angle("sgd" if o == "sgdw" else "sgdw", lr, lam), "conventions"),

@@ -58,6 +58,10 @@ ATOL32 = 10 * _EPS32   # radians: float32 directions are known to ~1 rounding, w
 EQ_ANGLE_HINTS = {
     "small_d": "that is √(2·d), the small-d approximation: give the exact angle, "
                "tan θ = √(d(2 − d)) / (1 − d)",
+    "small_d:lr_lam": "that is √(2·lr·λ) for both: the small-d approximation, and PyTorch's "
+                      "shrink lr·λ also for \"sgdw\", whose shrink (the paper's) is λ alone; give "
+                      "the exact angle, tan θ = √(d(2 − d)) / (1 − d), with d = lr·λ for "
+                      "\"sgd\" and d = λ for \"sgdw\"",
     "tan": "that is tan θ, not θ: take the arctan",
     "no_shrunk_w": "that is √(d(2 − d)): the angle also has the (1 − d) of the shrunk w, "
                    "tan θ = √(d(2 − d)) / (1 − d)",
@@ -173,7 +177,8 @@ def check_angular_step(fn: Callable, *, grade: bool = False):
 def _eq_angle_mistakes(optimizer, lr, lam):
     d = _shrink(optimizer, lr, lam)
     other = "sgd" if optimizer == "sgdw" else "sgdw"
-    return {"small_d": np.sqrt(2 * d), "tan": np.sqrt(d * (2.0 - d)) / (1.0 - d),
+    return {"small_d": np.sqrt(2 * d), "small_d:lr_lam": np.sqrt(2 * lr * lam),
+            "tan": np.sqrt(d * (2.0 - d)) / (1.0 - d),
             "no_shrunk_w": np.sqrt(d * (2.0 - d)),
             "conventions": _ref_equilibrium_angle(other, lr, lam),
             "sgdw_like_sgd": _ref_equilibrium_angle("sgd", lr, lam),
