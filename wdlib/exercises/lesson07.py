@@ -39,6 +39,9 @@ MOMENTUM_HINTS = {
                     "(1 − dampening)·g, not dampening·g",
     "nesterov": "that is Nesterov's momentum, a step along g + β·buf: plain momentum "
                 "(nesterov=False) changes the parameters by −lr·buf",
+    "one_step_late": "one step late: your row t is the change of step t − 1 (and the first row "
+                     "is 0); update the buffer with step t's gradient first, then record "
+                     "−lr·buf for step t",
 }
 
 COSINE_HINTS = {
@@ -123,7 +126,8 @@ def _momentum_mistakes(grads, lr, mu, tau):
             "buffer": buf, "sign": -ref, "no_lr": -buf,
             "positions": np.cumsum(ref, axis=0), "plain_sgd": -lr * grads,
             "damp_swapped": _momentum(grads, lr, mu, 1.0 - tau),
-            "nesterov": -lr * grads + mu * ref}
+            "nesterov": -lr * grads + mu * ref,
+            "one_step_late": np.vstack([np.zeros_like(ref[:1]), ref[:-1]])}
 
 
 def check_momentum_updates(fn: Callable, *, grade: bool = False):
