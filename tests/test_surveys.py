@@ -211,6 +211,16 @@ def test_lesson09_function_is_the_notebooks():
             f"{n.max():.3f} over 24 runs") in _printed(cells["fe7e1c5a"])
 
 
+def test_lesson09_grid_function_is_the_notebooks():
+    """Section 4's normalized grid on the notebook's init seed 0 gives its printed spreads, and
+    the cell's 5% holds there."""
+    r = surveys.lesson09_grid(0)
+    printed = _printed(_cells(surveys.QUOTED["lesson09"]["notebook"])["9c4d8335"])
+    assert (f"spread of the angle along a row (λ fixed, lr ×10): SGD {r['SGD']['spread']:.2f}x, "
+            f"SGDW {r['SGDW']['spread']:.2f}x") in printed
+    assert max(r["SGD"]["dev"], r["SGDW"]["dev"]) < 0.05
+
+
 def test_lesson09_adamw_function_is_the_notebooks():
     """Section 5's AdamW angle runs on the notebook's data set 0, init seeds 0-19: its lines."""
     r = surveys.lesson09_adamw(0)
