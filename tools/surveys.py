@@ -24,8 +24,9 @@ give the numbers the notebooks print on the notebooks' own seeds. The full surve
 lesson 09's AdamW runs were added, which take 21 s and 42 s more; lesson 04 ~57 s of it on an idle
 machine, of which section 8's 180 batched fits of K = 102 models ~25 s): about three minutes of
 wall time on the idle 2-core machine, 6 when it is shared (measured at 44% of a core: lesson 04
-150 s, 09 28 s + 61 s, 05 34-45 s, 06 33 s, 03 23 s, 08 22 s, 01 and 07 7 s each; lesson 02,
-added later, 15 s wall at load ~1); no claim is left out for cost.
+150 s, 09 28 s + 61 s, 05 34-45 s, 06 33 s, 03 23 s, 08 22 s, 01 and 07 7 s each; added later:
+lesson 02, 15 s wall, and lesson 09's section 4 grid, 21 s CPU, 50 s wall, at load ~1-2); no claim
+is left out for cost.
 """
 
 from __future__ import annotations
