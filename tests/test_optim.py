@@ -2,6 +2,7 @@
 equivalences, batching, purity and argument checks."""
 
 import copy
+import inspect
 import sys
 
 import numpy as np
@@ -282,6 +283,19 @@ def test_adam_and_adamw_match_torch(torch, cfg, decoupled):
     expect = run_torch(torch, lambda ps: make(ps, foreach=False, **tcfg), grad_fn, p0)
     build = optim.adamw if decoupled else optim.adam
     assert max_diff(run(build(**cfg), grad_fn, p0), expect) < 1e-13
+
+
+def test_torch_adam_with_decoupled_weight_decay_is_adamw(torch):
+    """Lesson 08's table: recent PyTorch's ``Adam(..., decoupled_weight_decay=True)`` is ``AdamW``,
+    i.e. ``optim.adamw`` (an older torch without the argument skips)."""
+    if "decoupled_weight_decay" not in inspect.signature(torch.optim.Adam).parameters:
+        pytest.skip(f"torch {torch.__version__}: Adam has no decoupled_weight_decay")
+    p0, grad_fn = quadratic_problem()
+    expect = run_torch(torch, lambda ps: torch.optim.Adam(ps, lr=0.05, weight_decay=0.1,
+                                                           decoupled_weight_decay=True,
+                                                           foreach=False), grad_fn, p0)
+    assert max_diff(run(optim.adamw(0.05, weight_decay=0.1), grad_fn, p0), expect) < 1e-13
+    assert max_diff(run(optim.adam(0.05, weight_decay=0.1), grad_fn, p0), expect) > 1e-3
 
 
 def test_schedules_inside_optimizers_match_torch_schedulers(torch):

@@ -1,6 +1,6 @@
 """tools/surveys.py (`make surveys`): the larger surveys the lessons quote.
 
-The full surveys take about three minutes, too long for every test run; these tests keep
+The full surveys take three to four minutes, too long for every test run; these tests keep
 the script honest cheaply (~30 s): its phrases are the lessons' words, its functions give the
 numbers the notebooks print on the notebooks' own samples (so they compute what the cells
 compute), and its claims hold on a few samples."""
@@ -211,6 +211,16 @@ def test_lesson09_function_is_the_notebooks():
             f"{n.max():.3f} over 24 runs") in _printed(cells["fe7e1c5a"])
 
 
+def test_lesson09_grid_function_is_the_notebooks():
+    """Section 4's normalized grid on the notebook's init seed 0 gives its printed spreads, and
+    the cell's 5% holds there."""
+    r = surveys.lesson09_grid(0)
+    printed = _printed(_cells(surveys.QUOTED["lesson09"]["notebook"])["9c4d8335"])
+    assert (f"spread of the angle along a row (λ fixed, lr ×10): SGD {r['SGD']['spread']:.2f}x, "
+            f"SGDW {r['SGDW']['spread']:.2f}x") in printed
+    assert max(r["SGD"]["dev"], r["SGDW"]["dev"]) < 0.05
+
+
 def test_lesson09_adamw_function_is_the_notebooks():
     """Section 5's AdamW angle runs on the notebook's data set 0, init seeds 0-19: its lines."""
     r = surveys.lesson09_adamw(0)
@@ -289,3 +299,24 @@ def test_lesson07_warmup_function_is_the_notebooks():
     assert (f"largest curvature at init {r['e0'].min():.2f}-{r['e0'].max():.2f}, after the warmup "
             f"{r['e20'].min():.2f}-{r['e20'].max():.2f}; lr 1.0 below the limit after it for seeds "
             f"{np.flatnonzero(ok).tolist()}" in _printed(cells["fa61chk5"]))
+
+
+def test_lesson02_functions_are_the_notebooks():
+    """Section 2's runs on data seed 0 and section 10's on init seeds 0-2 give the printed lines,
+    and the checks the survey counts hold there (the claims' own samples)."""
+    cells = _cells(surveys.QUOTED["lesson02"]["notebook"])
+    r = surveys.lesson02_ridge_gd(0)
+    printed = _printed(cells["4d28b112"])
+    reach = dict(zip(surveys.L02_LAMS.tolist(), r["reach"].tolist(), strict=True))
+    assert f"steps to reach 1e-8: {reach}" in printed
+    for lam, share in zip(surveys.L02_LAMS, r["share"], strict=True):
+        assert f"λ = {lam:g}: smallest curvature" in printed
+        assert f"the intercept's share of that direction {share:.2f}" in printed
+    printed = _printed(cells["61873252"])
+    for seed in range(3):
+        runs = surveys.lesson02_playground(seed)
+        for (lam, steps), (val, size) in runs.items():
+            line = (rf"init seed {seed}, λ = {lam:<6g} {steps:3d} steps: train loss \d\.\d+, "
+                    rf"validation loss {val:.3f}, ‖W‖ = {size:.2f}\n")
+            assert re.search(line, printed), (seed, lam, steps)
+        assert surveys.lesson02_dash_claims(runs)

@@ -1,9 +1,11 @@
-"""Re-run the surveys that lessons 01 and 03-09 quote but are too slow for the notebook.
+"""Re-run the surveys that lessons 01-09 quote but are too slow for the notebook.
 
-    python tools/surveys.py lesson01|lesson03|...|lesson09|all    (make surveys: all)
+    python tools/surveys.py lesson01|lesson02|...|lesson09|all    (make surveys: all)
 
 Each lesson runs its experiment on one sample or a few, asserts the claim there, and quotes a larger
-survey (lesson 01: experiments 1 and 3 and the double descent on samples 0-199; lesson 03:
+survey (lesson 01: experiments 1 and 3 and the double descent on samples 0-199; lesson 02:
+section 2's gradient descent to ridge on data seeds 0-39 and section 10's dashboard claims on
+init seeds 0-19; lesson 03:
 section 7's max-norm ranking on data sets 0-39; lesson 04: section 8's grid on training samples 0-59
 and init seed 1 on 0-29, and the numbers its cells' comments quote: sections 2-5 on samples 0-29,
 0-19, 30-59, 1-29, early stopping on 0-199, the heavy-ball check on 0-59 with 10 init seeds, the
@@ -11,8 +13,8 @@ dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and
 lesson 05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on data
 seeds 1-19, section 8's residual stacks on seeds 0-39; lesson 06: section 5's RNN runs on init
 seeds 0-39; lesson 07: minibatch streams 0-31 and the warmup on init seeds 0-39; lesson 08: data
-sets 0-39; lesson 09: init seeds 6-17 and data sets 0-19, section 5's AdamW runs on data sets
-0-19). This
+sets 0-39; lesson 09: init seeds 6-17 and data sets 0-19, section 4's grid on init seeds 0-19,
+section 5's AdamW runs on data sets 0-19). This
 script repeats each experiment exactly as the lesson's cell computes it (the same tasks from
 wdlib.tasks, the same optimizers, steps and grids) over the quoted range, prints the quoted number
 next to the measured one, and exits with status 1 if any differs. ``QUOTED`` holds the lessons'
@@ -22,8 +24,9 @@ give the numbers the notebooks print on the notebooks' own seeds. The full surve
 lesson 09's AdamW runs were added, which take 21 s and 42 s more; lesson 04 ~57 s of it on an idle
 machine, of which section 8's 180 batched fits of K = 102 models ~25 s): about three minutes of
 wall time on the idle 2-core machine, 6 when it is shared (measured at 44% of a core: lesson 04
-150 s, 09 28 s + 61 s, 05 34-45 s, 06 33 s, 03 23 s, 08 22 s, 01 and 07 7 s each); no claim is
-left out for cost.
+150 s, 09 28 s + 61 s, 05 34-45 s, 06 33 s, 03 23 s, 08 22 s, 01 and 07 7 s each; added later:
+lesson 02, 15 s wall, and lesson 09's section 4 grid, 21 s CPU, 50 s wall, at load ~1-2); no claim
+is left out for cost.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from wdlib import (
     solvers,
     train,
 )
+from wdlib.tasks.classification import train_playground
 from wdlib.tasks.regression import (
     LAMBDA_CURVE_LAMS,
     LAMBDA_LR_GRID_LAMS,
@@ -68,6 +72,17 @@ QUOTED = {
                     "it does so on 3 of the 10 blocks of 20 seeds in 0–199"],
         "numbers": {"best": "3 to 7", "w12": "31×", "drop": "193 of 200", "test_win": "200 of 200",
                     "peak": "18 of 20", "fall": "195 of 200", "median": "3 of the 10"},
+    },
+    "lesson02": {
+        "notebook": "notebooks/02_l2_weight_decay.ipynb",
+        "phrases": ["on data seeds 0–39 every run reached its closed form within 3000 steps,\n"
+                    "the larger λ in fewer steps, and at λ = 1 the slowest direction was mostly "
+                    "the intercept's (a share of\n0.73 or more; at λ = 0 and 0.1 below 0.1) "
+                    "on all 40",
+                    "over init\n  seeds 0–19 the same checks hold on all 20, and the weights still "
+                    "grow by more than 5% from 80 to\n  160 steps on 2 of them, seeds 0 and 1"],
+        "numbers": {"reach": "on all 40", "share": "0.73", "share0": "0.1", "dash": "on all 20",
+                    "growing": "2 of them, seeds 0 and 1"},
     },
     "lesson03": {
         "notebook": "notebooks/03_l1_sparsity_and_constraints.ipynb",
@@ -190,13 +205,101 @@ QUOTED = {
                     "within the 20% on all 20; the λ = 2 runs are below the prediction on 19 of 20 "
                     "data sets (on data set 8 one is 1% above), closer to it over steps 1000–1499 "
                     "on all 20 (within 10.2%), and the slope goes from 0.39–0.45 to 0.43–0.49, "
-                    "rising and between 0.35 and 0.55 on all 20."],
+                    "rising and between 0.35 and 0.55 on all 20.",
+                    "over init seeds 0–19\n(`python tools/surveys.py lesson09`) the largest "
+                    "deviation was 3.7%, SGDW's angle spread along a row at most\n1.05× and "
+                    "SGD's along its largest-λ row 3.22–3.29×"],
         "numbers": {"angle": "1.1%", "norm": "3.2%", "angle_data": "2.0%", "norm_data": "4.9%",
                     "aw_ratio": "0.84 to 1.13", "aw_within": "on all 20", "aw_below": "19 of 20",
                     "aw_closer": "on all 20", "aw_late": "10.2%",
-                    "aw_slope": "0.39–0.45 to 0.43–0.49", "aw_rising": "on all 20"},
+                    "aw_slope": "0.39–0.45 to 0.43–0.49", "aw_rising": "on all 20",
+                    "grid_dev": "3.7%", "grid_sgdw": "1.05×", "grid_sgd": "3.22–3.29×"},
     },
 }
+
+
+# ---------------------------------------------------------------- lesson 02, sections 2 and 10
+
+L02_LAMS = np.array([0.0, 0.1, 1.0])                 # section 2's λ (cell f730bacf's "lams")
+L02_STEPS = 3000
+# (λ, steps) of section 10's check, cell 61873252
+L02_DASH = [(1e-6, 80), (1e-6, 160), (1e-2, 80), (1e-2, 160), (1e-2, 320), (1.0, 80)]
+L02_DASH_LR = 10 ** -0.5                            # the weight_decay dashboard's default lr
+
+
+def lesson02_ridge_gd(seed: int) -> dict:
+    """Section 2's runs (cells f730bacf's code and 4d28b112) on data seed ``seed``: gradient
+    descent at lr = 1/(the largest curvature at λ = 1) on the three λ at once, from
+    ``linear.init(seed=0)``. Returns "reach" (3,): updates until the distance to the
+    closed-form (w, b) is below 1e-8 (0 if never); "final" (3,): the distance after 3000
+    updates; "share" (3,): the intercept's share of each objective's slowest direction."""
+    ds = data.sparse_linear(n=50, n_val=200, d=8, k=8, noise=0.5, correlation=0.6, seed=seed)
+    X, y = ds.X, ds.y
+    n, d = X.shape
+    A, penalized = np.c_[X, np.ones(n)], np.diag([1.0] * d + [0.0])
+    lr = 1 / np.linalg.eigvalsh(A.T @ A / n + L02_LAMS.max() * penalized)[-1]
+    K, lin = len(L02_LAMS), models.linear(d)
+    W_star, b_star = solvers.ridge(X, y, L02_LAMS)
+    dist = np.empty((L02_STEPS + 1, K))
+
+    def distance(p):
+        return np.sqrt(np.sum((p["W1"][:, :, 0] - W_star) ** 2, axis=1)
+                       + (p["b1"][:, 0] - b_star) ** 2)
+
+    def record(t, p, loss, grads, alive):
+        dist[t] = distance(p)
+
+    run = loop.run(lambda p, t: lin.loss_and_grad(p, X, y, losses.mse), lin.init(seed=0, K=K),
+                   optim.sgd(lr, weight_decay={"W1": L02_LAMS}), L02_STEPS, K=K, monitor=record)
+    dist[L02_STEPS] = distance(run.params)
+    share = [np.linalg.eigh(A.T @ A / n + lam * penalized)[1][-1, 0] ** 2 for lam in L02_LAMS]
+    return {"reach": np.argmax(dist < 1e-8, axis=0), "final": dist[-1], "share": np.array(share)}
+
+
+def lesson02_playground(seed: int) -> dict:
+    """Section 10's check (cell 61873252) on init seed ``seed``: the dashboard's training function
+    at its default lr, for each (λ, steps) of ``L02_DASH``: (validation loss, ‖W‖)."""
+    out = {}
+    for lam, steps in L02_DASH:
+        _, h, w = train_playground("momentum", "l2", lam, L02_DASH_LR, steps, seed)
+        out[lam, steps] = (h.final("val_loss"), np.linalg.norm(w))
+    return out
+
+
+def lesson02_dash_claims(r: dict) -> bool:
+    """Cell 61873252's five checks on one init seed's ``lesson02_playground``."""
+    val = {k: v[0] for k, v in r.items()}
+    return bool(val[1e-2, 80] < 0.8 * val[1e-6, 80] and val[1e-6, 160] > val[1e-6, 80] + 0.2
+                and abs(val[1e-2, 160] - val[1e-2, 80]) < 0.05
+                and abs(r[1e-2, 320][1] / r[1e-2, 160][1] - 1) < 0.05
+                and abs(val[1.0, 80] - np.log(2)) < 1e-3)
+
+
+def lesson02(data_seeds=range(40), init_seeds=range(20)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for lesson 02: section 2 on ``data_seeds`` (every run reaches
+    its closed form, larger λ in fewer steps, the intercept's share of the slowest direction),
+    section 10's checks on ``init_seeds`` (and where the λ = 0.01 weights still grow after 80)."""
+    q = QUOTED["lesson02"]["numbers"]
+    g = [lesson02_ridge_gd(s) for s in data_seeds]
+    reach = [bool(r["final"].max() < 1e-10 and np.all(r["reach"] > 0)
+                  and r["reach"][0] > r["reach"][1] > r["reach"][2]) for r in g]
+    share1 = min(r["share"][2] for r in g)
+    share0 = max(r["share"][:2].max() for r in g)
+    dash = [lesson02_playground(s) for s in init_seeds]
+    ok = [lesson02_dash_claims(r) for r in dash]
+    grow = [s for s, r in zip(init_seeds, dash, strict=True)
+            if r[1e-2, 160][1] > 1.05 * r[1e-2, 80][1]]
+    where = f"data seeds {data_seeds[0]}-{data_seeds[-1]}"
+    seeds = f"init seeds {init_seeds[0]}-{init_seeds[-1]}"
+    return [(f"{where}: every run reaches its closed form, the larger λ in fewer steps", q["reach"],
+             _on(reach)),
+            (f"{where}: the intercept's share of the slowest direction at λ = 1, at least",
+             q["share"], f"{np.floor(share1 * 100) / 100:.2f}"),
+            (f"{where}: the same at λ = 0 and 0.1, below", q["share0"],
+             f"{np.ceil(share0 * 10) / 10:.1f} (at most {share0:.3f})"),
+            (f"{seeds}: section 10's checks hold", q["dash"], _on(ok)),
+            (f"{seeds}: the λ = 0.01 weights grow by more than 5% from 80 to 160 steps on",
+             q["growing"], f"{len(grow)} of them, seeds {' and '.join(map(str, grow))}")]
 
 
 # ---------------------------------------------------------------- lesson 04, section 8
@@ -1219,6 +1322,30 @@ def lesson09_equilibrium(seeds, data_seed: int = 0) -> tuple[np.ndarray, np.ndar
             np.abs(norm4 / task.predicted_norm(lr, lam, g_sq) ** 4 - 1))
 
 
+# section 4's grid (cell e964fa21): rows λ, columns lr
+L09_GRID_LAMS, L09_GRID_LRS = np.logspace(-2.5, -0.5, 5), np.logspace(-1.5, -0.5, 5)
+
+
+def lesson09_grid(seed: int) -> dict:
+    """Section 4's normalized λ × lr grid (cells e964fa21 and 9c4d8335: SGD + L2 and SGDW, 25
+    settings each, 800 steps, one batched task.train per optimizer) on init seed ``seed`` (the
+    lesson's is 0): per optimizer, the largest |angle / prediction − 1| over the settled cells
+    ("dev") and the spread of the angle along a row as the cell computes it ("spread": SGD's
+    largest-λ row, SGDW's rows with λ >= 0.01, the largest of them)."""
+    from wdlib.tasks import normalized as task
+    lam_g, lr_g = (a.ravel() for a in np.meshgrid(L09_GRID_LAMS, L09_GRID_LRS, indexing="ij"))
+    out = {}
+    for name in ("SGD", "SGDW"):
+        r = task.train(name, lr_g, lam_g, 800, seed=seed)
+        angle = np.sqrt(np.mean(r["angle"][400:] ** 2, axis=0)).reshape(5, 5)
+        pred = task.predicted_angle(name, lr_g, lam_g).reshape(5, 5)
+        settled = ((lam_g if name == "SGDW" else lr_g * lam_g) >= 0.01).reshape(5, 5)
+        rows = angle[1:] if name == "SGDW" else angle[-1:]
+        out[name] = {"dev": float(np.abs(angle[settled] / pred[settled] - 1).max()),
+                     "spread": float((rows.max(axis=1) / rows.min(axis=1)).max())}
+    return out
+
+
 L09_ADAMW = np.array([(0.01, 0.5), (0.04, 0.125), (0.0025, 2.0)])      # (lr, λ), lr·λ = 0.005
 
 
@@ -1255,7 +1382,22 @@ def lesson09(seeds=range(6, 18)) -> list[tuple[str, str, str]]:
              q["angle_data"], f"{a_d.max():.1%} (data set {np.argmax(a_d)})"),
             ("data sets 0-19, init seeds 0-5, 4 settings: |‖w‖⁴ / prediction − 1| at most",
              q["norm_data"], f"{n_d.max():.1%} (data set {np.argmax(n_d)})"),
-            *lesson09_adamw_claims()]
+            *lesson09_grid_claims(), *lesson09_adamw_claims()]
+
+
+def lesson09_grid_claims(seeds=range(20)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for section 4's normalized grid on init ``seeds`` (data set 0)."""
+    q = QUOTED["lesson09"]["numbers"]
+    r = [lesson09_grid(s) for s in seeds]
+    dev = max(max(x["SGD"]["dev"], x["SGDW"]["dev"]) for x in r)
+    sgdw = max(x["SGDW"]["spread"] for x in r)
+    sgd = [x["SGD"]["spread"] for x in r]
+    w = f"init seeds {seeds[0]}-{seeds[-1]}, section 4's grid"
+    return [(f"{w}: |angle / prediction − 1| over the settled cells at most", q["grid_dev"],
+             f"{dev:.1%}"),
+            (f"{w}: SGDW's angle spread along a row at most", q["grid_sgdw"], f"{sgdw:.2f}×"),
+            (f"{w}: SGD's along its largest-λ row", q["grid_sgd"],
+             f"{min(sgd):.2f}–{max(sgd):.2f}×")]
 
 
 def lesson09_adamw_claims(data_seeds=range(20)) -> list[tuple[str, str, str]]:
@@ -1296,9 +1438,9 @@ def lesson07_all() -> list[tuple[str, str, str]]:
     return lesson07() + lesson07_warmup_claims()
 
 
-SURVEYS = {"lesson01": lesson01, "lesson03": lesson03, "lesson04": lesson04, "lesson05": lesson05,
-           "lesson06": lesson06, "lesson07": lesson07_all, "lesson08": lesson08,
-           "lesson09": lesson09}
+SURVEYS = {"lesson01": lesson01, "lesson02": lesson02, "lesson03": lesson03, "lesson04": lesson04,
+           "lesson05": lesson05, "lesson06": lesson06, "lesson07": lesson07_all,
+           "lesson08": lesson08, "lesson09": lesson09}
 
 
 def main(argv: list[str]) -> int:

@@ -55,8 +55,9 @@ class WeightDecay(Dashboard):
     default the same net trained with λ = 0, or the previous run. Right: histogram of all 304
     weights (faint outline: the comparison run).
     The default optimizer is SGD with momentum 0.9, where λ is exactly PyTorch's
-    ``SGD(momentum=0.9, weight_decay=λ)``: an L2 penalty whose gradient λ·W joins the data
-    gradient (with plain SGD, one step multiplies W by 1 − lr·λ). With Adam that is no longer
+    ``SGD(momentum=0.9, weight_decay=λ)`` with the biases in a group with ``weight_decay=0``: an
+    L2 penalty on the weights whose gradient λ·W joins the data gradient (with plain SGD, one
+    step multiplies W by 1 − lr·λ). With Adam that is no longer
     true: Adam divides the λ·W term by its running gradient scale; AdamW decays W directly.
     ``same init`` ticked (the default): every retrain starts from the initial weights drawn with
     ``init seed``, so what changes in the picture is caused by the setting you moved, not by
