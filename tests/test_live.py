@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from types import SimpleNamespace
 
@@ -401,6 +402,91 @@ def test_full_redraw_only_when_limits_change():
     assert d.renderer.full_draws == full + 1
     d.set(mode="raise-diverged")        # nothing drawn but the note: blit
     assert d.renderer.full_draws == full + 1
+
+
+class Gated(live.Dashboard):
+    """Test-only: two sliders; ``compute`` at the values ``hold_at`` waits for ``gate`` (set
+    ``entered`` first), so a test can make a render last while another thread acts."""
+
+    def __init__(self, **initial):
+        self.hold_at, self.entered, self.gate = None, threading.Event(), threading.Event()
+        super().__init__(**initial)
+
+    def make_controls(self):
+        return {"a": live.int_slider("a", 0, 0, 5), "b": live.int_slider("b", 0, 0, 5)}
+
+    def setup(self, fig):
+        self.ax = fig.subplots()
+        self.line, = self.ax.plot(np.arange(10), np.zeros(10), animated=True)
+        self.ax.set_ylim(-1, 11)
+
+    def compute(self, values):
+        if (values["a"], values["b"]) == self.hold_at:
+            self.entered.set()
+            assert self.gate.wait(10), "the test never opened the gate"
+        return {**values, "y": values["a"] + values["b"] * np.linspace(0, 1, 10)}
+
+    def draw(self, r):
+        self.line.set_ydata(r["y"])
+        return f"a = {r['a']}, b = {r['b']}"
+
+
+def _in_thread(target) -> threading.Thread:
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
+def _kernel_shell(d, key, value):
+    """A slider change handled on a thread with its own event loop, as the kernel's main shell
+    and the widgets' subshell each handle theirs (JupyterLab 4.6 sends comms over a subshell);
+    the loop runs until the change's render has been drawn."""
+    async def handle():
+        d.controls[key].value = value
+        await asyncio.sleep(20 * framework.SETTLE_S + 0.2)
+    return _in_thread(lambda: asyncio.run(handle()))
+
+
+def _assert_shows_its_values(d):
+    """The image, the result and the status are a render's at ``d.values()``."""
+    fresh = Gated(**d.values())
+    assert {k: d.result[k] for k in d.controls} == d.values()
+    assert d.image.value == fresh.image.value, "the image is not the current values' render"
+    assert "a = {a}, b = {b}".format(**d.values()) in d.status.value
+
+
+def test_a_change_on_another_thread_waits_for_a_render_in_progress():
+    """A change handled on one thread while another thread's render computes (the widgets'
+    subshell and the main shell: a browser burst while a cell runs) is drawn after it: the
+    figure ends at the newest values, never the slower render's older ones."""
+    d = Gated()
+    d.hold_at = (1, 0)
+    first = _kernel_shell(d, "a", 1)                    # renders (1, 0): held in compute
+    assert d.entered.wait(10)
+    second = _kernel_shell(d, "b", 2)                   # (1, 2), on another thread and loop
+    second.join(0.3)                                    # without a lock it renders meanwhile
+    d.gate.set()
+    first.join(10), second.join(10)
+    assert not first.is_alive() and not second.is_alive()
+    assert d.values() == {"a": 1, "b": 2}
+    _assert_shows_its_values(d)
+    assert d.renders == 3 and d.error is None           # the first, (1, 0) and (1, 2)
+
+
+def test_set_on_another_thread_waits_for_a_render_in_progress():
+    """``set()`` returns when its figure is in the widget, and no render still in progress on
+    another thread (a slider's, from the widgets' subshell) replaces it afterwards."""
+    d = Gated()
+    d.hold_at = (3, 0)
+    slider = _kernel_shell(d, "a", 3)                   # renders (3, 0): held in compute
+    assert d.entered.wait(10)
+    done = threading.Event()
+    code = _in_thread(lambda: (d.set(b=4), done.set()))     # a cell's set() meanwhile
+    assert not done.wait(0.3), "set() drew while another render was in progress"
+    d.gate.set()
+    slider.join(10), code.join(10)
+    assert done.is_set() and d.values() == {"a": 3, "b": 4}
+    _assert_shows_its_values(d)
 
 
 def test_initial_values_and_bad_helper_arguments():

@@ -32,6 +32,18 @@ stale retrains builds up. (Measured in ipykernel 7: 50 queued comm messages reac
 browser, the widgets front end also keeps at most one update per slider in flight. Without an
 event loop (a plain script) a change renders at once. ``.set()`` renders synchronously.
 
+Threads. A kernel may handle widget messages on more than one thread: JupyterLab 4.6 sends
+them to a kernel subshell (its default, "one subshell per comm target") and ipykernel 7 routes
+a widget's message to the thread that last sent that widget's state, so one burst of slider moves
+can be handled partly on the widgets' subshell and partly on the main shell, and a cell's
+``.set()`` runs on the main shell while a slider's render runs on the subshell. Each thread
+schedules on its own event loop. One lock (``_LOCK``, re-entrant) makes every change of a
+dashboard's state and every render wait for a render in progress: the figure then always ends
+at the newest values, as on one thread (unlocked, two renders shared one figure and canvas: a
+slower render at older values could finish last and leave its figure over the newer one's).
+Matplotlib does not promise thread safety, so the lock is one for every dashboard of the
+process, not one each.
+
 Values. ``values()`` are the values the figure is computed at. A value from code or a link is
 checked, then run as given: one between a slider's positions too (the status line says so, and
 says it again when the browser's slider rounds it); one a rounding error past a slider's end
@@ -70,6 +82,7 @@ import logging
 import os
 import re
 import struct
+import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
@@ -95,6 +108,7 @@ PIXEL_RATIO = float(os.environ.get("WDLIB_PIXEL_RATIO", "1"))
 VAL_POINTS = 40
 SETTLE_S, MAX_WAIT_S = 0.004, 0.05    # coalescing window (see the module docstring)
 _log = logging.getLogger(__name__)
+_LOCK = threading.RLock()   # held by every dashboard's state change and render (see "Threads")
 _CATALOG: dict[str, Callable[[], Dashboard]] = {}
 # One module a dashboard, in lesson order (wdlib/live/<module>.py).
 DASHBOARD_MODULES = ("polynomial", "weight_decay", "sparsity", "lambda_curve", "lambda_lr_grid",
@@ -637,17 +651,19 @@ class Dashboard:
         Unknown keys or out-of-range values raise ValueError before anything changes.
         """
         values = self._check(values)
-        before = [dict(d) for d in (self._values, self._notes, self._expect, self._from_link)]
-        try:
-            for key, value in values.items():
-                self._put(key, value)
-        except Exception:           # a widget refusing a checked value: leave no half-set state
-            for key, value in before[0].items():
-                self._put(key, value)
-            self._values, self._notes, self._expect, self._from_link = before
-            raise
-        self._dirty = False
-        self._render_safely(reraise=True)
+        with _LOCK:                 # after a render in progress on another thread (see "Threads")
+            before = [dict(d) for d in (self._values, self._notes, self._expect,
+                                        self._from_link)]
+            try:
+                for key, value in values.items():
+                    self._put(key, value)
+            except Exception:       # a widget refusing a checked value: leave no half-set state
+                for key, value in before[0].items():
+                    self._put(key, value)
+                self._values, self._notes, self._expect, self._from_link = before
+                raise
+            self._dirty = False
+            self._render_safely(reraise=True)
 
     def static(self) -> Figure:
         """The figure at the settings the dashboard opened with, ``opened`` (for read-along:
@@ -736,8 +752,13 @@ class Dashboard:
             self._notes[key] = f"{head}; the slider shows it at {near_shown} until moved"
 
     def _on_change(self, key: str, change) -> None:
-        """A control moved in the browser (or its widget was set directly)."""
-        if self._quiet:
+        """A control moved in the browser (or its widget was set directly): taken once no
+        render is in progress on another thread (see "Threads")."""
+        with _LOCK:
+            self._take_change(key, change)
+
+    def _take_change(self, key: str, change) -> None:
+        if self._quiet:             # set() or a link is giving the widget a value (this thread)
             return
         widget, new, old = change["owner"], change["new"], self._values[key]
         position = slider_position(widget, new)
@@ -771,27 +792,32 @@ class Dashboard:
             loop.call_later(SETTLE_S, self._flush)
 
     def _flush(self) -> None:
-        """Render the newest values once the changes have settled (or waited MAX_WAIT_S)."""
-        now = time.perf_counter()
-        quiet = now - self._last_change
-        if quiet < SETTLE_S and now - self._first_change < MAX_WAIT_S:
-            asyncio.get_running_loop().call_later(SETTLE_S - quiet, self._flush)
-            return
-        self._scheduled = False
-        if self._dirty:
-            self._dirty = False
-            self._render_safely(reraise=False)
+        """Render the newest values once the changes have settled (or waited MAX_WAIT_S).
+        ``_scheduled`` stays set until the render is drawn: a render is pending till then."""
+        with _LOCK:
+            now = time.perf_counter()
+            quiet = now - self._last_change
+            if quiet < SETTLE_S and now - self._first_change < MAX_WAIT_S:
+                asyncio.get_running_loop().call_later(SETTLE_S - quiet, self._flush)
+                return
+            try:
+                if self._dirty:
+                    self._dirty = False
+                    self._render_safely(reraise=False)
+            finally:
+                self._scheduled = False
 
     def _render_safely(self, *, reraise: bool) -> None:
-        try:
-            self._render()
-        except Exception as err:   # a bug, not a slider position: show it, keep the widget alive
-            self.error = err
-            _log.exception("wdlib.live: %s failed", type(self).__name__)
-            self.status.value = (f"<span style='color:#b00020'>error: {type(err).__name__}: "
-                                 f"{html.escape(str(err))}</span>")
-            if reraise:
-                raise
+        with _LOCK:
+            try:
+                self._render()
+            except Exception as err:   # a bug, not a slider position: show it, keep it alive
+                self.error = err
+                _log.exception("wdlib.live: %s failed", type(self).__name__)
+                self.status.value = (f"<span style='color:#b00020'>error: "
+                                     f"{type(err).__name__}: {html.escape(str(err))}</span>")
+                if reraise:
+                    raise
 
     def _render(self) -> None:
         values = self.values()
