@@ -600,7 +600,9 @@ def _kernel_client(server: Server):
     client = BlockingKernelClient(
         connection_file=str(server.runtime_dir / f"kernel-{kernels[0]['id']}.json"))
     client.load_connection_file()
-    client.start_channels()
+    # No heartbeat: each short-lived client's heartbeat thread held its own ZMQ socket, and in a
+    # long browser run one of them failed with "Too many open files" (a warning, until it is not).
+    client.start_channels(hb=False)
     return client
 
 
