@@ -1099,7 +1099,7 @@ def _accepted(want, accept, args) -> list[tuple[dict, bool]]:
 def _toward(got: dict, want: dict, alt: dict) -> dict | None:
     """The point of the segment from ``want`` to ``alt`` (every output moved by one fraction
     s in [0, 1]) nearest ``got`` in least squares; None where that is undefined."""
-    if any(got[k].shape != want[k].shape for k in want):
+    if any(got[k].shape != want[k].shape or alt[k].shape != want[k].shape for k in want):
         return None
     step = {k: alt[k] - want[k] for k in want}
     den = sum(float(np.sum(step[k] ** 2)) for k in want)
