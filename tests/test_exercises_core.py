@@ -961,3 +961,22 @@ def test_a_hint_from_a_check_cut_short_says_it_comes_from_the_cases_tried(monkey
     assert not ok and "THRICE" in line and note in line, line
     ok, line = checked(lambda a: 2 * a + (a[0] == 1))            # fast: every case, no note
     assert not ok and "right everywhere" in line and "test inputs tried" not in line, line
+
+
+def test_up_to_accepts_the_answers_between_the_reference_and_it_only():
+    """``UpTo(alt)`` in ``accept``: an answer between the reference and ``alt`` is correct, one
+    past ``alt`` or beside the segment is not; a plain accepted value accepts itself alone."""
+    ref, alt = np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.0, 3.0]) * (1 - 1e-6)
+
+    def checked(answer, wrap):
+        with contextlib.redirect_stdout(io.StringIO()):
+            return bool(_core.check("x", lambda: answer, lambda: ref, [()],
+                                    accept=lambda: [wrap(alt)]))
+
+    middle = ref + 0.4 * (alt - ref)
+    assert checked(middle, _core.UpTo) and not checked(middle, lambda a: a)
+    assert checked(alt, _core.UpTo) and checked(alt, lambda a: a)
+    assert not checked(ref + 2.0 * (alt - ref), _core.UpTo)            # past the accepted one
+    assert not checked(ref - 0.5 * (alt - ref), _core.UpTo)            # the other way
+    assert not checked(middle + np.array([0.0, 1e-6, 0.0]), _core.UpTo)   # off the segment
+    assert not checked(ref[:2], _core.UpTo)                             # another shape

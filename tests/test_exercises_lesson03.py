@@ -190,3 +190,19 @@ def test_keras_maxnorm_is_accepted():
     assert ok, line
     ok, line = run(L.check_max_norm, lambda W, c: keras_max_norm(W, c) * (1 + 1e-6))
     assert not ok, line
+
+
+@pytest.mark.parametrize("form", ["min", "renorm", "keras", "max"])
+@pytest.mark.parametrize("eps", [1e-8, 3e-8, 5e-8, 9e-8, 1e-7])
+def test_an_eps_up_to_the_frameworks_1e7_is_accepted(form, eps):
+    """1e-7 (torch.renorm's and Keras's eps) is accepted, so a smaller eps is too: 3e-8 in any
+    form, and 1e-8 in Keras's (which also scales the columns inside the ball), were told
+    'almost: you divide by the column's norm + 3e-08 ... (torch.renorm and Keras add 1e-7,
+    which is accepted)', an answer nearer the exact projection than the accepted one."""
+    ok, line = run(L.check_max_norm, EPS_FORMS[form](eps))
+    assert ok, line
+
+
+def test_an_eps_just_over_the_frameworks_is_still_named():
+    ok, line = run(L.check_max_norm, EPS_FORMS["keras"](2e-7))
+    assert not ok and "norm + 2e-07," in line, line

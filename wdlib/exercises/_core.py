@@ -82,7 +82,8 @@ _OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answ
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
-__all__ = ["Verdict", "WrongForm", "check", "assert_form", "outputs", "report", "TIME_LIMIT"]
+__all__ = ["Verdict", "WrongForm", "UpTo", "check", "assert_form", "outputs", "report",
+           "TIME_LIMIT"]
 
 
 # --------------------------------------------------------------------------- the result
@@ -124,6 +125,17 @@ def report(name: str, hint: str | None) -> Verdict:
 
 class WrongForm(Exception):
     """Raised by a ``convert``: the answer has the wrong form (the message is the hint)."""
+
+
+class UpTo:
+    """An answer from ``accept`` that is correct, and so is every answer between the reference
+    and it (the same expression with an eps from 0 up to the one it has: when the frameworks'
+    eps is accepted, a smaller eps is too). Read as the blend of the two nearest the answer."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
 
 
 class _Timeout(BaseException):
@@ -781,6 +793,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     - ``rtol, atol``: the tolerance for a float64 answer; a float32 answer is compared at float32
       precision when ``float32`` is True, and is told to use float64 when it is not;
     - ``accept(*args) -> [values]``: other answers that are also correct (e.g. without an eps);
+      a value wrapped in ``UpTo`` accepts every answer between the reference and it too;
     - ``inputs_unchanged``: the exercise asks for a new value, so a function that modifies one
       of its inputs in place (``W *= s; return W``) is wrong, even when the value is right; set
       it to False for an exercise that asks for an in-place update, or to the positions of the
@@ -909,8 +922,11 @@ def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, t
         return str(answer)
     got, eps = answer
     tol = _tolerances(want, rtol, atol, eps, atol32)
-    variants = [want, *_accepted(want, accept, args)]
+    alts = _accepted(want, accept, args)
+    variants = [want, *(a for a, _ in alts)]
     got = _broadcast_like(got, want, variants[1:])
+    variants += [b for a, up_to in alts if up_to
+                 for b in [_toward(got, want, a)] if b is not None]
     # the correct form nearest the answer (most outputs right; the reference on a tie): a wrong
     # output beside a right one in an accepted form is told apart from it
     want = max(variants, key=lambda v: sum(_close(got[k], v[k], *tol[k]) for k in v))
@@ -1070,12 +1086,28 @@ def _read_answer(raw, convert, form_hint, want, args):
                      f"({_exc_text(exc)}); return {_expected_form(want)}")
 
 
-def _accepted(want, accept, args) -> list[dict]:
-    """The other correct answers (``accept``), in the reference's form."""
+def _accepted(want, accept, args) -> list[tuple[dict, bool]]:
+    """The other correct answers (``accept``), in the reference's form, each with whether the
+    answers between the reference and it are correct too (``UpTo``)."""
     if accept is None:
         return []
-    alts = [_safe(lambda a=a: _canonical(a)) for a in _safe(lambda: list(accept(*args))) or []]
-    return [a for a in alts if a is not None and set(a) == set(want)]
+    alts = [(_safe(lambda a=a: _canonical(a.value if isinstance(a, UpTo) else a)),
+             isinstance(a, UpTo)) for a in _safe(lambda: list(accept(*args))) or []]
+    return [(a, up_to) for a, up_to in alts if a is not None and set(a) == set(want)]
+
+
+def _toward(got: dict, want: dict, alt: dict) -> dict | None:
+    """The point of the segment from ``want`` to ``alt`` (every output moved by one fraction
+    s in [0, 1]) nearest ``got`` in least squares; None where that is undefined."""
+    if any(got[k].shape != want[k].shape or alt[k].shape != want[k].shape for k in want):
+        return None
+    step = {k: alt[k] - want[k] for k in want}
+    den = sum(float(np.sum(step[k] ** 2)) for k in want)
+    s = sum(float(np.sum((got[k] - want[k]) * step[k])) for k in want) / den if den else None
+    if s is None or not np.isfinite(s):
+        return None
+    s = min(max(s, 0.0), 1.0)
+    return {k: want[k] + s * step[k] for k in want}
 
 
 def _broadcast_like(got: dict, want: dict, alts: list[dict]) -> dict:
