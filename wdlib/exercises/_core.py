@@ -361,7 +361,7 @@ def _walk(value, precision: dict | None = None) -> tuple[int, float | None]:
                 # [w * 2 for w in tensor]): by their dtypes, once a dtype (one by one, a
                 # million took 3-4 s)
                 whole = {t for t in kinds - _PLAIN - _SCALARS.keys() if _whole(t)}
-                for d in {x.dtype for x in v if type(x) in whole}:
+                for d in ({x.dtype for x in v if type(x) in whole} if whole else ()):
                     eps = _noted(_dtype_eps(d), eps, owners, precision)
                 if not kinds <= _PLAIN | _SCALARS.keys() | whole:
                     stack.extend((x, owners) for x in v if type(x) not in _PLAIN
