@@ -6,7 +6,8 @@ Each lesson runs its experiment on one sample or a few, asserts the claim there,
 survey (lesson 01: experiments 1 and 3 and the double descent on samples 0-199; lesson 03:
 section 7's max-norm ranking on data sets 0-39; lesson 04: section 8's grid on training samples 0-59
 and init seed 1 on 0-29, and the numbers its cells' comments quote: sections 2-5 on samples 0-29,
-0-19, 30-59, 1-29, early stopping on 0-199, the heavy-ball check on 0-59 with 10 init seeds, the
+0-19, 30-59, 1-29, section 5's CV error bar on 0-299, early stopping on 0-199,
+the heavy-ball check on 0-59 with 10 init seeds, the
 dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and init seed 3;
 lesson 05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on data
 seeds 1-19, section 8's residual stacks on seeds 0-39; lesson 06: section 5's RNN runs on init
@@ -109,14 +110,17 @@ QUOTED = {
                     "lesson04)",
                     "on 14 of samples 0–2\nand 15–29 they are not yet on one row at 300 epochs",
                     "on other\n> samples, 1–29, by 0.5 to 5.0 decades: `python tools/surveys.py "
-                    "lesson04`"],
+                    "lesson04`",
+                    "and on 119 of 0–299 (`python tools/surveys.py lesson04`)",
+                    "# samples 0-299: 119 (python tools/surveys.py lesson04)"],
         "numbers": {"ratio": "3x to 3e7x", "off": "decades", "lower": "11 of the 60",
                     "higher": "3 of the 60", "zeros_higher": "not one",
                     "e_min": "1e-10 to 1e-2", "plateau": "1.9%", "gd_steps": "≤ 4 steps",
                     "narrower": "2.7x to 80x", "regret": "11%, 219%, 20", "optimism": "+23%",
                     "es": "0.63x-1.16x", "es_ridge": "≤ 1.46x", "es_medians": "1.4 to 2.7",
                     "rest": "7e-15", "rest_far": "0.12", "rho10": "58 of the 60",
-                    "tie": "8 of those 18", "rows": "14 of those 18", "cv": "0.5 to 5.0 decades"},
+                    "tie": "8 of those 18", "rows": "14 of those 18", "cv": "0.5 to 5.0 decades",
+                    "se": "119 of 0–299"},
     },
     "lesson05": {
         "notebook": "notebooks/05_vanishing_exploding_gradients.ipynb",
@@ -421,11 +425,28 @@ def _decade(v: float) -> str:
     return f"1e{int(np.floor(np.log10(v)))}"
 
 
+def lesson04_se_covers(samples, i: int = 23, k: int = 5) -> np.ndarray:
+    """Section 5's error bar (cell 399bchk6) on ``samples``: whether CV ± SE at λ = L04_GRID[i]
+    (5.6e-2; 5-fold CV of the first 20 points, split seed 0, SE = std(ddof=1)/√k) contains the
+    sample's own validation loss (ridge on all 20 points, on its 500 validation points): (S,)."""
+    out = []
+    for s in samples:
+        Fp, yp, Fv, yv = _l04_pool(s)
+        lam = L04_GRID[i:i + 1]
+        fl = np.array([_half_mse(*solvers.ridge(Fp[tr], yp[tr], lam), Fp[va], yp[va])[0]
+                       for tr, va in data.kfold(L04_N, k=k, seed=0)])
+        own = _half_mse(*solvers.ridge(Fp[:L04_N], yp[:L04_N], lam), Fv, yv)[0]
+        out.append(abs(fl.mean() - own) <= fl.std(ddof=1) / np.sqrt(k))
+    return np.array(out)
+
+
 def lesson04_sections(plateau=range(30), gd=range(20), spread=range(30, 60), stopping=range(200),
-                      draws=range(20), init_seeds=(0, 3)) -> list[tuple[str, str, str]]:
+                      draws=range(20), init_seeds=(0, 3),
+                      se=range(300)) -> list[tuple[str, str, str]]:
     """(claim, quoted, measured) for the other numbers lesson 04 quotes from beyond its cells:
-    sections 2-4 (closed form and GD over more samples), early stopping ≈ L2 on 200 samples in
-    groups of 10 (the cell's K = 10 run), and SGDW's rest point on 20 draws and two inits."""
+    sections 2-5 (closed form and GD over more samples, the CV error bar), early stopping ≈ L2
+    on 200 samples in groups of 10 (the cell's K = 10 run), and SGDW's rest point on 20 draws
+    and two inits."""
     q, out = QUOTED["lesson04"]["numbers"], []
     p = [lesson04_plateau(s) for s in plateau]
     e_min = [r[2] for r in p]
@@ -460,6 +481,9 @@ def lesson04_sections(plateau=range(30), gd=range(20), spread=range(30, 60), sto
             (f"{w}: ridge at λ = 1/(lr·T*) / best ridge", q["es_ridge"], f"≤ {at_T.max():.2f}x"),
             (f"{w}: medians of 10 samples of 1/(lr·T*) / best ridge λ", q["es_medians"],
              f"{min(med):.1f} to {max(med):.1f}")]
+    c = lesson04_se_covers(se)
+    out.append((f"samples {se[0]}-{se[-1]}: at λ = 5.6e-2, CV ± SE contains the own validation "
+                "loss on", q["se"], f"{c.sum()} of {se[0]}–{se[-1]}"))
     d = np.array([lesson04_rest_point(s, i) for i in init_seeds for s in draws])
     w = f"draws {draws[0]}-{draws[-1]}, init seeds {', '.join(map(str, init_seeds))}"
     out += [(f"{w}: SGDW at rest, max |w − ridge(λ(1−β)/lr)|", q["rest"], f"{d[:, 0].max():.0e}"),
