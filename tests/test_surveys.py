@@ -158,8 +158,9 @@ def test_lesson04_dashboard_functions_are_the_notebooks():
     row = ", ".join(fmt(b) if np.isfinite(v[:, i]).any() else "—" for i, b in enumerate(best))
     assert f"{str({'epochs': 300}):<40}: best λ for lr = 1e-3 … 3.2: {row}" in _printed(
         cells["d10ed764"])
-    assert (f"50 single splits {surveys.lesson04_cv_range(0):.1f} decades" in    # cell 399be246
-            _printed(cells["399be246"]))
+    single, repeated = surveys.lesson04_cv_range(0)                          # cell 399be246
+    assert (f"50 single splits {single:.1f} decades; 5 repeated CVs of 10 splits {repeated:.1f} "
+            "decades" in _printed(cells["399be246"]))
 
 
 def test_lesson05_function_is_the_notebooks():
