@@ -111,9 +111,9 @@ def test_lesson04_sections_are_the_notebooks():
     assert (f"worse by {r['median']:.0%} (median), {r['worst']:.0%} (worst)" in
             _printed(cells["b2bf9c19"]) and f"{r['on_edge']} of 30" in _printed(cells["b2bf9c19"]))
     assert f"({r['optimism']:+.0%})" in _printed(cells["17e81746"])
-    covers = surveys.lesson04_se_covers(range(30))                           # section 5's SE
-    assert (f"CV ± SE contains the sample's own validation loss on {covers.sum()} of samples 0-29"
-            in _printed(cells["399bchk6"]))
+    covers = surveys.lesson04_se_covers(range(30)).sum(axis=0)               # section 5's SE
+    assert (f"CV ± SE contains the sample's own validation loss on {covers[0]} of samples 0-29, "
+            f"the 5 fold fits' mean validation loss on {covers[1]}" in _printed(cells["399bchk6"]))
     e = surveys.lesson04_early_stopping(range(10))                           # early stopping ≈ L2
     d = e["done"]
     assert (f"{d.sum()} of 10 samples stable" in _printed(cells["a04e0007"]) and

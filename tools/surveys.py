@@ -111,8 +111,9 @@ QUOTED = {
                     "on 14 of samples 0–2\nand 15–29 they are not yet on one row at 300 epochs",
                     "on other\n> samples, 1–29, by 0.5 to 5.0 decades, and 5 repeated CVs of 10 "
                     "splits by less on 29 of 29: `python tools/surveys.py lesson04`",
-                    "and on 119 of 0–299 (`python tools/surveys.py lesson04`)",
-                    "# samples 0-299: 119 (python tools/surveys.py lesson04)"],
+                    "and on 119 of 0–299, where",
+                    "is inside on only 163 of 0–299 (`python tools/surveys.py lesson04`)",
+                    "# samples 0-299: 119, 163 (python tools/surveys.py lesson04)"],
         "numbers": {"ratio": "3x to 3e7x", "off": "decades", "lower": "11 of the 60",
                     "higher": "3 of the 60", "zeros_higher": "not one",
                     "e_min": "1e-10 to 1e-2", "plateau": "1.9%", "gd_steps": "≤ 4 steps",
@@ -120,7 +121,7 @@ QUOTED = {
                     "es": "0.63x-1.16x", "es_ridge": "≤ 1.46x", "es_medians": "1.4 to 2.7",
                     "rest": "7e-15", "rest_far": "0.12", "rho10": "58 of the 60",
                     "tie": "8 of those 18", "rows": "14 of those 18", "cv": "0.5 to 5.0 decades",
-                    "cv_rep": "29 of 29", "se": "119 of 0–299"},
+                    "cv_rep": "29 of 29", "se": "119 of 0–299", "se_folds": "on only 163 of 0–299"},
     },
     "lesson05": {
         "notebook": "notebooks/05_vanishing_exploding_gradients.ipynb",
@@ -433,15 +434,18 @@ def _decade(v: float) -> str:
 def lesson04_se_covers(samples, i: int = 23, k: int = 5) -> np.ndarray:
     """Section 5's error bar (cell 399bchk6) on ``samples``: whether CV ± SE at λ = L04_GRID[i]
     (5.6e-2; 5-fold CV of the first 20 points, split seed 0, SE = std(ddof=1)/√k) contains the
-    sample's own validation loss (ridge on all 20 points, on its 500 validation points): (S,)."""
+    sample's own validation loss (ridge on all 20 points, on its 500 validation points), and the
+    mean validation loss of the k fold fits: (S, 2) booleans."""
     out = []
     for s in samples:
         Fp, yp, Fv, yv = _l04_pool(s)
-        lam = L04_GRID[i:i + 1]
-        fl = np.array([_half_mse(*solvers.ridge(Fp[tr], yp[tr], lam), Fp[va], yp[va])[0]
-                       for tr, va in data.kfold(L04_N, k=k, seed=0)])
+        lam, folds = L04_GRID[i:i + 1], data.kfold(L04_N, k=k, seed=0)
+        fits = [solvers.ridge(Fp[tr], yp[tr], lam) for tr, _ in folds]
+        fl = np.array([_half_mse(*f, Fp[va], yp[va])[0]
+                       for f, (_, va) in zip(fits, folds, strict=True)])
         own = _half_mse(*solvers.ridge(Fp[:L04_N], yp[:L04_N], lam), Fv, yv)[0]
-        out.append(abs(fl.mean() - own) <= fl.std(ddof=1) / np.sqrt(k))
+        fold_fits = np.mean([_half_mse(*f, Fv, yv)[0] for f in fits])
+        out.append(np.abs(fl.mean() - np.array([own, fold_fits])) <= fl.std(ddof=1) / np.sqrt(k))
     return np.array(out)
 
 
@@ -487,8 +491,10 @@ def lesson04_sections(plateau=range(30), gd=range(20), spread=range(30, 60), sto
             (f"{w}: medians of 10 samples of 1/(lr·T*) / best ridge λ", q["es_medians"],
              f"{min(med):.1f} to {max(med):.1f}")]
     c = lesson04_se_covers(se)
-    out.append((f"samples {se[0]}-{se[-1]}: at λ = 5.6e-2, CV ± SE contains the own validation "
-                "loss on", q["se"], f"{c.sum()} of {se[0]}–{se[-1]}"))
+    w = f"samples {se[0]}-{se[-1]}: at λ = 5.6e-2, CV ± SE contains"
+    out += [(f"{w} the own validation loss on", q["se"], f"{c[:, 0].sum()} of {se[0]}–{se[-1]}"),
+            (f"{w} the fold fits' mean validation loss on", q["se_folds"],
+             f"on only {c[:, 1].sum()} of {se[0]}–{se[-1]}")]
     d = np.array([lesson04_rest_point(s, i) for i in init_seeds for s in draws])
     w = f"draws {draws[0]}-{draws[-1]}, init seeds {', '.join(map(str, init_seeds))}"
     out += [(f"{w}: SGDW at rest, max |w − ridge(λ(1−β)/lr)|", q["rest"], f"{d[:, 0].max():.0e}"),
