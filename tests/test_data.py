@@ -186,6 +186,31 @@ def test_kfold_partitions():
                    for a, b in zip(folds, data.kfold(11, k=3, seed=3), strict=True))
 
 
+def test_kfold_cv_and_se_against_scikit_learn():
+    """Lesson 04 section 5: CV(λ) and SE(λ) = std(ddof=1)/√k over data.kfold's folds are
+    GridSearchCV's mean_test_score and std_test_score/√(k − 1) (its std has ddof = 0) for
+    Ridge(alpha = n_train·λ) on the same folds; ½ of its (neg) MSE is our loss."""
+    pytest.importorskip("sklearn")
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import GridSearchCV
+    rng = np.random.default_rng(4)
+    X, y = rng.standard_normal((20, 6)), rng.standard_normal((20, 1))
+    lams, k = np.logspace(-3, 1, 5), 5
+    folds = data.kfold(20, k=k, seed=0)
+    fl = []
+    for tr, va in folds:
+        w, b = solvers.ridge(X[tr], y[tr], lams)
+        fl.append(0.5 * np.mean((X[va] @ w.T + b - y[va]) ** 2, axis=0))
+    fl = np.array(fl)                                              # (k, L)
+    gs = GridSearchCV(Ridge(solver="svd"), {"alpha": 16 * lams}, cv=folds,
+                      scoring="neg_mean_squared_error").fit(X, y[:, 0])
+    r = gs.cv_results_
+    np.testing.assert_allclose(-r["mean_test_score"] / 2, fl.mean(axis=0), rtol=1e-12)
+    se = fl.std(axis=0, ddof=1) / np.sqrt(k)
+    np.testing.assert_allclose(r["std_test_score"] / 2 / np.sqrt(k - 1), se, rtol=1e-12)
+    assert np.all(np.abs(r["std_test_score"] / 2 / np.sqrt(k) / se - 1) > 0.1)   # not /√k
+
+
 def test_split():
     X, y = np.arange(20.0).reshape(10, 2), np.arange(10.0)
     ds = data.split(X, y, 0.3, seed=0)

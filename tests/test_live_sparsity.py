@@ -74,6 +74,10 @@ def test_correlated_features_the_lasso_drops_true_ones_the_elastic_net_keeps_the
     lasso, enet = d.result["w"][1], d.result["w"][2]                 # l1_ratio 0.5, same λ
     assert np.sum(lasso[on] != 0) == 3 and np.sum(enet[on] != 0) == 5
     assert "true support 3/5 found" in d.status.value
+    ds, lam, r = sparse.problem(0.9), d.defaults["lam"], d.defaults["l1_ratio"]
+    weaker = solvers.lasso(ds.X, ds.y, lam * r)[0][on]                # the EN's L1 part alone
+    same_l1 = solvers.elastic_net(ds.X, ds.y, lam / r, r)[0][on]      # the lasso's L1 strength
+    assert np.sum(weaker != 0) == 5 and np.sum(same_l1 != 0) == 3      # (the docstring's words)
     d.set(**d.defaults)
 
 

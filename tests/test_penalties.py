@@ -169,6 +169,24 @@ def test_max_norm_projection():
             assert np.array_equal(w[k], penalties.MaxNorm(c[k]).project({key: big[key][k]})[key])
 
 
+def test_max_norm_is_torch_renorm_and_keras_max_norm():
+    """Lesson 03 section 7: torch.renorm(W, 2, dim=1, c) on a (fan_in, fan_out) W and Keras's
+    MaxNorm(c) (axis=0; its documented formula W·clip(‖w‖, 0, c)/(1e-7 + ‖w‖), Keras is not
+    installed) are MaxNorm(c).project up to the 1e-7 both add to the norm: 1e-7/‖w‖ relative."""
+    torch = pytest.importorskip("torch")
+    W = rng.standard_normal((7, 6)) * np.array([0.1, 0.5, 1.0, 2.0, 3.0, 10.0])
+    for c in (0.8, 1.5, 4.0):
+        ours = penalties.MaxNorm(c).project({"W1": W})["W1"]
+        theirs = torch.renorm(torch.from_numpy(W), p=2, dim=1, maxnorm=c).numpy()
+        norms = np.linalg.norm(W, axis=0, keepdims=True)
+        keras = W * (np.clip(norms, 0, c) / (1e-7 + norms))
+        for other in (theirs, keras):
+            assert np.all(np.abs(other - ours) <= 1.01e-7 * np.abs(ours) / norms)
+            assert np.abs(other - ours).max() > 0           # the eps is there: not the same bits
+        over = norms[0] > c                                  # torch leaves the others as they are
+        assert np.array_equal(theirs[:, ~over], W[:, ~over]) and over.any() and not over.all()
+
+
 def test_max_norm_is_not_a_loss_term():
     p = _params(2)
     mn = penalties.MaxNorm(1.0)

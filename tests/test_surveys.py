@@ -111,6 +111,9 @@ def test_lesson04_sections_are_the_notebooks():
     assert (f"worse by {r['median']:.0%} (median), {r['worst']:.0%} (worst)" in
             _printed(cells["b2bf9c19"]) and f"{r['on_edge']} of 30" in _printed(cells["b2bf9c19"]))
     assert f"({r['optimism']:+.0%})" in _printed(cells["17e81746"])
+    covers = surveys.lesson04_se_covers(range(30)).sum(axis=0)               # section 5's SE
+    assert (f"CV ± SE contains the sample's own validation loss on {covers[0]} of samples 0-29, "
+            f"the 5 fold fits' mean validation loss on {covers[1]}" in _printed(cells["399bchk6"]))
     e = surveys.lesson04_early_stopping(range(10))                           # early stopping ≈ L2
     d = e["done"]
     assert (f"{d.sum()} of 10 samples stable" in _printed(cells["a04e0007"]) and
@@ -155,8 +158,9 @@ def test_lesson04_dashboard_functions_are_the_notebooks():
     row = ", ".join(fmt(b) if np.isfinite(v[:, i]).any() else "—" for i, b in enumerate(best))
     assert f"{str({'epochs': 300}):<40}: best λ for lr = 1e-3 … 3.2: {row}" in _printed(
         cells["d10ed764"])
-    assert (f"50 single splits {surveys.lesson04_cv_range(0):.1f} decades" in    # cell 399be246
-            _printed(cells["399be246"]))
+    single, repeated = surveys.lesson04_cv_range(0)                          # cell 399be246
+    assert (f"50 single splits {single:.1f} decades; 5 repeated CVs of 10 splits {repeated:.1f} "
+            "decades" in _printed(cells["399be246"]))
 
 
 def test_lesson05_function_is_the_notebooks():

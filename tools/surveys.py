@@ -8,7 +8,8 @@ section 2's gradient descent to ridge on data seeds 0-39 and section 10's dashbo
 init seeds 0-19; lesson 03:
 section 7's max-norm ranking on data sets 0-39; lesson 04: section 8's grid on training samples 0-59
 and init seed 1 on 0-29, and the numbers its cells' comments quote: sections 2-5 on samples 0-29,
-0-19, 30-59, 1-29, early stopping on 0-199, the heavy-ball check on 0-59 with 10 init seeds, the
+0-19, 30-59, 1-29, section 5's CV error bar on 0-299, early stopping on 0-199,
+the heavy-ball check on 0-59 with 10 init seeds, the
 dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and init seed 3;
 lesson 05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on data
 seeds 1-19, section 8's residual stacks on seeds 0-39; lesson 06: section 5's RNN runs on init
@@ -123,15 +124,19 @@ QUOTED = {
                     "at 300 epochs (14 of those 18: 0-2, 15-29, by python tools/surveys.py "
                     "lesson04)",
                     "on 14 of samples 0–2\nand 15–29 they are not yet on one row at 300 epochs",
-                    "on other\n> samples, 1–29, by 0.5 to 5.0 decades: `python tools/surveys.py "
-                    "lesson04`"],
+                    "on other\n> samples, 1–29, by 0.5 to 5.0 decades, and 5 repeated CVs of 10 "
+                    "splits by less on 29 of 29: `python tools/surveys.py lesson04`",
+                    "and on 119 of 0–299, where",
+                    "is inside on only 163 of 0–299 (`python tools/surveys.py lesson04`)",
+                    "# samples 0-299: 119, 163 (python tools/surveys.py lesson04)"],
         "numbers": {"ratio": "3x to 3e7x", "off": "decades", "lower": "11 of the 60",
                     "higher": "3 of the 60", "zeros_higher": "not one",
                     "e_min": "1e-10 to 1e-2", "plateau": "1.9%", "gd_steps": "≤ 4 steps",
                     "narrower": "2.7x to 80x", "regret": "11%, 219%, 20", "optimism": "+23%",
                     "es": "0.63x-1.16x", "es_ridge": "≤ 1.46x", "es_medians": "1.4 to 2.7",
                     "rest": "7e-15", "rest_far": "0.12", "rho10": "58 of the 60",
-                    "tie": "8 of those 18", "rows": "14 of those 18", "cv": "0.5 to 5.0 decades"},
+                    "tie": "8 of those 18", "rows": "14 of those 18", "cv": "0.5 to 5.0 decades",
+                    "cv_rep": "29 of 29", "se": "119 of 0–299", "se_folds": "on only 163 of 0–299"},
     },
     "lesson05": {
         "notebook": "notebooks/05_vanishing_exploding_gradients.ipynb",
@@ -446,16 +451,19 @@ def lesson04_curve_dash(seed: int, lr=0.1, epochs=50, n_train=20, seeds=3) -> di
             "top": top}
 
 
-def lesson04_cv_range(seed: int, splits: int = 50, k: int = 5) -> float:
+def lesson04_cv_range(seed: int, splits: int = 50, k: int = 5) -> tuple[float, float]:
     """Section 5 on sample ``seed``: decades between the largest and the smallest λ chosen by
-    single 5-fold CVs over split seeds 0..splits-1 (cell 399be246's "50 single splits")."""
+    single 5-fold CVs over split seeds 0..splits-1 (cell 399be246's "50 single splits"), and
+    between those chosen by the splits//10 repeated CVs of 10 consecutive splits each ("5
+    repeated CVs of 10 splits")."""
     Fp, yp, _, _ = _l04_pool(seed)
     F, y = Fp[:L04_N], yp[:L04_N]
     cv = np.array([np.mean([_half_mse(*solvers.ridge(F[tr], y[tr], L04_GRID), F[va], y[va])
                             for tr, va in data.kfold(L04_N, k=k, seed=s)], axis=0)
                    for s in range(splits)])
     pick = L04_GRID[np.argmin(cv, axis=1)]
-    return float(np.log10(pick.max() / pick.min()))
+    rep = L04_GRID[np.argmin(cv.reshape(splits // 10, 10, -1).mean(axis=1), axis=1)]
+    return float(np.log10(pick.max() / pick.min())), float(np.log10(rep.max() / rep.min()))
 
 
 L04_DASH_SAMPLES = (0, 1, 2, *range(15, 30))          # where the dashboard cells' claims were held
@@ -513,9 +521,11 @@ def lesson04_dashboards(samples=L04_DASH_SAMPLES, rho=range(60),
              q["tie"], f"{m - sum(rows['left'])} of those {m}"),
             (f"{w}: lambda_lr_grid, SGD + L2, 300 epochs: best-λ dots not on one row",
              q["rows"], f"{m - sum(rows['one_row'])} of those {m}")]
-    c = np.array([lesson04_cv_range(s) for s in cv])
-    out.append((f"samples {cv[0]}-{cv[-1]}: 50 single 5-fold CV splits move the choice by",
-                q["cv"], f"{c.min():.1f} to {c.max():.1f} decades"))
+    c = np.array([lesson04_cv_range(s) for s in cv])                 # (S, 2): single, repeated
+    out += [(f"samples {cv[0]}-{cv[-1]}: 50 single 5-fold CV splits move the choice by",
+             q["cv"], f"{c[:, 0].min():.1f} to {c[:, 0].max():.1f} decades"),
+            (f"samples {cv[0]}-{cv[-1]}: 5 repeated CVs of 10 splits move it less on",
+             q["cv_rep"], f"{np.sum(c[:, 1] < c[:, 0])} of {len(cv)}")]
     return out
 
 
@@ -524,11 +534,31 @@ def _decade(v: float) -> str:
     return f"1e{int(np.floor(np.log10(v)))}"
 
 
+def lesson04_se_covers(samples, i: int = 23, k: int = 5) -> np.ndarray:
+    """Section 5's error bar (cell 399bchk6) on ``samples``: whether CV ± SE at λ = L04_GRID[i]
+    (5.6e-2; 5-fold CV of the first 20 points, split seed 0, SE = std(ddof=1)/√k) contains the
+    sample's own validation loss (ridge on all 20 points, on its 500 validation points), and the
+    mean validation loss of the k fold fits: (S, 2) booleans."""
+    out = []
+    for s in samples:
+        Fp, yp, Fv, yv = _l04_pool(s)
+        lam, folds = L04_GRID[i:i + 1], data.kfold(L04_N, k=k, seed=0)
+        fits = [solvers.ridge(Fp[tr], yp[tr], lam) for tr, _ in folds]
+        fl = np.array([_half_mse(*f, Fp[va], yp[va])[0]
+                       for f, (_, va) in zip(fits, folds, strict=True)])
+        own = _half_mse(*solvers.ridge(Fp[:L04_N], yp[:L04_N], lam), Fv, yv)[0]
+        fold_fits = np.mean([_half_mse(*f, Fv, yv)[0] for f in fits])
+        out.append(np.abs(fl.mean() - np.array([own, fold_fits])) <= fl.std(ddof=1) / np.sqrt(k))
+    return np.array(out)
+
+
 def lesson04_sections(plateau=range(30), gd=range(20), spread=range(30, 60), stopping=range(200),
-                      draws=range(20), init_seeds=(0, 3)) -> list[tuple[str, str, str]]:
+                      draws=range(20), init_seeds=(0, 3),
+                      se=range(300)) -> list[tuple[str, str, str]]:
     """(claim, quoted, measured) for the other numbers lesson 04 quotes from beyond its cells:
-    sections 2-4 (closed form and GD over more samples), early stopping ≈ L2 on 200 samples in
-    groups of 10 (the cell's K = 10 run), and SGDW's rest point on 20 draws and two inits."""
+    sections 2-5 (closed form and GD over more samples, the CV error bar), early stopping ≈ L2
+    on 200 samples in groups of 10 (the cell's K = 10 run), and SGDW's rest point on 20 draws
+    and two inits."""
     q, out = QUOTED["lesson04"]["numbers"], []
     p = [lesson04_plateau(s) for s in plateau]
     e_min = [r[2] for r in p]
@@ -563,6 +593,11 @@ def lesson04_sections(plateau=range(30), gd=range(20), spread=range(30, 60), sto
             (f"{w}: ridge at λ = 1/(lr·T*) / best ridge", q["es_ridge"], f"≤ {at_T.max():.2f}x"),
             (f"{w}: medians of 10 samples of 1/(lr·T*) / best ridge λ", q["es_medians"],
              f"{min(med):.1f} to {max(med):.1f}")]
+    c = lesson04_se_covers(se)
+    w = f"samples {se[0]}-{se[-1]}: at λ = 5.6e-2, CV ± SE contains"
+    out += [(f"{w} the own validation loss on", q["se"], f"{c[:, 0].sum()} of {se[0]}–{se[-1]}"),
+            (f"{w} the fold fits' mean validation loss on", q["se_folds"],
+             f"on only {c[:, 1].sum()} of {se[0]}–{se[-1]}")]
     d = np.array([lesson04_rest_point(s, i) for i in init_seeds for s in draws])
     w = f"draws {draws[0]}-{draws[-1]}, init seeds {', '.join(map(str, init_seeds))}"
     out += [(f"{w}: SGDW at rest, max |w − ridge(λ(1−β)/lr)|", q["rest"], f"{d[:, 0].max():.0e}"),
