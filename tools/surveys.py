@@ -20,14 +20,10 @@ script repeats each experiment exactly as the lesson's cell computes it (the sam
 wdlib.tasks, the same optimizers, steps and grids) over the quoted range, prints the quoted number
 next to the measured one, and exits with status 1 if any differs. ``QUOTED`` holds the lessons'
 words; tests/test_surveys.py checks that each phrase is in its lesson and that the functions below
-give the numbers the notebooks print on the notebooks' own seeds. The full survey takes about
-3 minutes of CPU, one BLAS thread (119 s measured before lesson 05's sections 2, 3 and 8 and
-lesson 09's AdamW runs were added, which take 21 s and 42 s more; lesson 04 ~57 s of it on an idle
-machine, of which section 8's 180 batched fits of K = 102 models ~25 s): about three minutes of
-wall time on the idle 2-core machine, 6 when it is shared (measured at 44% of a core: lesson 04
-150 s, 09 28 s + 61 s, 05 34-45 s, 06 33 s, 03 23 s, 08 22 s, 01 and 07 7 s each; added later:
-lesson 02, 15 s wall, and lesson 09's section 4 grid, 21 s CPU, 50 s wall, at load ~1-2); no claim
-is left out for cost.
+give the numbers the notebooks print on the notebooks' own seeds. The full survey takes three to
+four minutes of wall time on the idle 2-core machine (one BLAS thread), six or more when it is
+shared; lesson 04 is the longest (~1 minute idle, of which section 8's 180 batched fits ~25 s).
+One lesson runs alone with ``python tools/surveys.py lessonNN``. No claim is left out for cost.
 """
 
 from __future__ import annotations

@@ -299,6 +299,7 @@ def _call_in_thread(fn, args, seconds, spent=None):
 # --------------------------------------------------------------------------- answer forms
 
 _EPS32 = float(np.finfo(np.float32).eps)
+RTOL, ATOL = 1e-8, 1e-10   # a float64 answer's default tolerance (check's rtol, atol)
 _EPS64 = float(np.finfo(np.float64).eps)
 _MAX_ITEMS = 1_000_000     # items in a list or other sequence answer (not an ndarray)
 
@@ -777,7 +778,7 @@ def _nonfinite(got: dict) -> str | None:
 
 def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | None = None,
           hints: Mapping[str, str] | None = None, convert: Callable | None = None,
-          form_hint: Callable | None = None, rtol: float = 1e-8, atol: float = 1e-10,
+          form_hint: Callable | None = None, rtol: float = RTOL, atol: float = ATOL,
           float32: bool = True, time_limit: float | None = None, accept: Callable | None = None,
           inputs_unchanged: bool | tuple = True, atol32: float = 0.0,
           explain: Callable | None = None, grade: bool = False) -> Verdict:

@@ -17,6 +17,8 @@ import numpy as np
 
 from wdlib import penalties
 from wdlib.exercises._core import (
+    ATOL,
+    RTOL,
     UpTo,
     _all_close,
     _canonical,
@@ -248,7 +250,7 @@ def _eps_added(runs) -> str | None:
             continue
         for form in ("min",) if inside else _EPS_FORMS:
             if all(_all_close(got, _canonical(_max_norm_with(W, c, eps, form, inside)),
-                              _tolerances(want, _RTOL, _ATOL, e))
+                              _tolerances(want, RTOL, ATOL, e))
                    for (W, c), got, want, e, _ok in runs):
                 shrink = max((1.0 - m / _eps_norm(m, eps, inside) for (W, c), *_ in runs
                               for m in np.linalg.norm(W, axis=0) if m > c), default=0.0)
@@ -257,14 +259,11 @@ def _eps_added(runs) -> str | None:
     return None
 
 
-_RTOL, _ATOL = 1e-8, 1e-10      # the max-norm checker's tolerance for a float64 answer
-
-
 def check_max_norm(fn: Callable, *, grade: bool = False):
     """Check your ``max_norm_project(W, c)``; prints ✓ or a hint."""
     return check("max_norm_project", fn, _ref_max_norm, max_norm_cases(),
                  mistakes=_max_norm_mistakes, hints=MAX_NORM_HINTS, accept=_max_norm_frameworks,
-                 rtol=_RTOL, atol=_ATOL, explain=_eps_added, grade=grade)
+                 rtol=RTOL, atol=ATOL, explain=_eps_added, grade=grade)
 
 
 assert_soft_threshold = assert_form(check_soft_threshold)
