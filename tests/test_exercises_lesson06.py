@@ -46,6 +46,8 @@ test_norm_correct = accepts(L.check_clip_by_norm, NORM_CORRECT)
 NORM_MISTAKES += [
     (lambda g, m: (lambda n: ({k: min(1.0, m / (n + 1e-6)) * v for k, v in g.items()}, n))(
         sum(np.linalg.norm(v) for v in g.values())), "sum_of_norms"),           # Σ‖g_i‖
+    (lambda g, m: (lambda n: ({k: min(1.0, m / n) * v for k, v in g.items()}, n))(
+        sum(np.linalg.norm(v) for v in g.values())), "sum_of_norms:no_eps"),
 ]
 test_norm_mistakes = names(L.check_clip_by_norm, L.CLIP_NORM_HINTS, NORM_MISTAKES)
 test_norm_robust = robust(L.check_clip_by_norm)
@@ -74,6 +76,8 @@ test_value_correct = accepts(L.check_clip_by_value, VALUE_CORRECT)
 VALUE_MISTAKES += [
     (lambda g, c: {k: min(1.0, c / np.linalg.norm(v)) * v for k, v in g.items()},
      "per_tensor_norm:no_eps"),                                 # Keras's clipnorm=
+    (lambda g, c: {k: min(1.0, c / (np.linalg.norm(v) + 1e-6)) * v for k, v in g.items()},
+     "per_tensor_norm"),                                        # the same, with eps
     (lambda g, c: {k: np.clip(v, 0, c) for k, v in g.items()}, "lower_zero"),
     (lambda g, c: {k: np.clip(v, -c, c) if k.startswith("W") else v for k, v in g.items()},
      "weights_only"),

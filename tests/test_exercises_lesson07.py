@@ -93,6 +93,8 @@ test_cos_correct = accepts(L.check_cosine_lr, COS_CORRECT)
 COS_MISTAKES += [
     (lambda t, b, T, lo: lo + (b - lo) * (1 + np.cos(np.pi * np.minimum(t, T) / (T + 1))) / 2,
      "T_plus_one:held_at_T"),
+    (lambda t, b, T, lo: lo + (b - lo) * (1 + np.cos(np.pi * np.minimum(t, T) / (T - 1))) / 2,
+     "T_minus_one:held_at_T"),
 ]
 test_cos_mistakes = names(L.check_cosine_lr, L.COSINE_HINTS, COS_MISTAKES)
 test_cos_robust = robust(L.check_cosine_lr)

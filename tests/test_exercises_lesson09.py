@@ -52,6 +52,8 @@ ANGLE_MISTAKES += [
     (lambda a, b: np.arccos(np.clip(np.ravel(a) @ np.ravel(b), -1, 1)), "unnormalized_arccos"),
     (lambda a, b: np.arccos(np.clip(np.ravel(a) @ np.ravel(b) / np.sum(a * a), -1, 1)),
      "unnormalized_arccos:one_norm"),
+    (lambda a, b: np.arccos(np.clip(np.ravel(a) @ np.ravel(b) / np.sum(b * b), -1, 1)),
+     "unnormalized_arccos:other_norm"),
 ]
 test_angle_mistakes = names(L.check_angular_step, L.ANGLE_HINTS, ANGLE_MISTAKES)
 test_angle_robust = robust(L.check_angular_step)
