@@ -489,6 +489,27 @@ def test_set_on_another_thread_waits_for_a_render_in_progress():
     _assert_shows_its_values(d)
 
 
+def test_a_change_waiting_for_the_lock_takes_the_widgets_newest_value():
+    """A browser move sets the widget's value on its thread at once, then its observer waits for
+    the lock (a render in progress). A ``set()`` of the same control that runs first (here on the
+    thread holding the lock, as a cell's ``set()`` right after a render on the main shell) gives
+    the widget a newer value: the waiting observer must take the widget's value, not its change's
+    older one, or the figure and ``values()`` end at the move while the slider shows ``set()``'s."""
+    d = Gated()
+    with framework._LOCK:                               # a render in progress on this thread
+        move = _in_thread(lambda: setattr(d.controls["a"], "value", 2))   # then waits for it
+        deadline = time.monotonic() + 10
+        while d.controls["a"].value != 2:               # the move's value is on the widget
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        d.set(a=4)                                      # re-entrant: this thread holds the lock
+        assert d.controls["a"].value == 4 and d.values()["a"] == 4
+    move.join(10)
+    assert not move.is_alive()
+    assert d.controls["a"].value == 4 and d.values() == {"a": 4, "b": 0}
+    _assert_shows_its_values(d)
+
+
 def test_initial_values_and_bad_helper_arguments():
     d = Quadratic(lr=2.0)
     assert d.defaults == {"lr": 2.0, "mode": "ok"}

@@ -42,7 +42,10 @@ dashboard's state and every render wait for a render in progress: the figure the
 at the newest values, as on one thread (unlocked, two renders shared one figure and canvas: a
 slower render at older values could finish last and leave its figure over the newer one's).
 Matplotlib does not promise thread safety, so the lock is one for every dashboard of the
-process, not one each.
+process, not one each. The widgets library puts a browser move's value on the widget before the
+dashboard's observer runs, outside the lock: the observer takes the widget's value when it gets
+the lock, so a ``set()`` of that control that ran in between wins (the move is then no change)
+and the slider, ``values()`` and the figure agree.
 
 Values. ``values()`` are the values the figure is computed at. A value from code or a link is
 checked, then run as given: one between a slider's positions too (the status line says so, and
@@ -760,7 +763,11 @@ class Dashboard:
     def _take_change(self, key: str, change) -> None:
         if self._quiet:             # set() or a link is giving the widget a value (this thread)
             return
-        widget, new, old = change["owner"], change["new"], self._values[key]
+        # The widget's value now, not the change's: a browser move's value is on the widget
+        # before its observer gets the lock, and a set() of the same control may have replaced
+        # it meanwhile (it is then no change). On one thread the two are the same.
+        widget = change["owner"]
+        new, old = widget.value, self._values[key]
         position = slider_position(widget, new)
         if position is not None and position == slider_position(widget, old):
             return                  # the browser sends back the position it has: no change
