@@ -45,10 +45,12 @@ then always ends at the newest values, as on one thread (unlocked, two renders s
 figure and canvas: a slower render at older values could finish last and leave its figure over
 the newer one's).
 Matplotlib does not promise thread safety, so the lock is one for every dashboard of the
-process, not one each. The widgets library puts a browser move's value on the widget before the
-dashboard's observer runs, outside the lock: the observer takes the widget's value when it gets
-the lock, so a ``set()`` of that control that ran in between wins (the move is then no change)
-and the slider, ``values()`` and the figure agree.
+process, not one each. It covers renders and state changes only: a dashboard's construction
+(its figure and ``setup``), a cell's own figures, and the drawing of the figure ``static()``
+returns (by the notebook, after it returns) run outside it. The widgets library puts a
+browser move's value on the widget before the dashboard's observer runs, outside the lock: the
+observer takes the widget's value when it gets the lock, so a ``set()`` of that control that ran
+in between wins (the move is then no change) and the slider, ``values()`` and the figure agree.
 
 Values. ``values()`` are the values the figure is computed at. A value from code or a link is
 checked, then run as given: one between a slider's positions too (the status line says so, and
