@@ -489,6 +489,55 @@ def test_set_on_another_thread_waits_for_a_render_in_progress():
     _assert_shows_its_values(d)
 
 
+def test_a_change_is_drawn_while_the_loop_of_another_pending_render_is_busy():
+    """A change taken on one thread schedules its render on that thread's loop even where a
+    render is already scheduled on another thread's loop that is busy (the main shell running a
+    cell after it took a slider's change): the widgets' subshell draws it, without waiting for
+    the cell (that pending render then finds nothing left to draw)."""
+    d = Gated()
+    busy, drawn = threading.Event(), threading.Event()
+
+    async def main_shell():                         # takes a change, then runs a "cell"
+        d.controls["a"].value = 1
+        busy.set()
+        drawn.wait(10)                              # blocks this loop, as a cell does
+        await asyncio.sleep(20 * framework.SETTLE_S)
+    main = _in_thread(lambda: asyncio.run(main_shell()))
+    assert busy.wait(10)
+    subshell = _kernel_shell(d, "b", 2)             # its loop is free
+    deadline = time.monotonic() + 3                 # the "cell" lasts till drawn is set
+    while d.renders < 2 and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert d.renders == 2, "the change waited for the busy loop's render"
+    assert d.values() == {"a": 1, "b": 2}
+    _assert_shows_its_values(d)
+    drawn.set()
+    main.join(10), subshell.join(10)
+    assert not main.is_alive() and not subshell.is_alive()
+    assert d.renders == 2 and d.error is None and not d._dirty and not d._scheduled
+
+
+def test_a_change_waiting_for_the_lock_takes_the_widgets_newest_value():
+    """A browser move sets the widget's value on its thread at once, then its observer waits for
+    the lock (a render in progress). A ``set()`` of the same control that runs first (here on the
+    thread holding the lock, as a cell's ``set()`` right after a render on the main shell) gives
+    the widget a newer value: the waiting observer must take the widget's value, not its change's
+    older one, or the figure and ``values()`` end at the move while the slider shows ``set()``'s."""
+    d = Gated()
+    with framework._LOCK:                               # a render in progress on this thread
+        move = _in_thread(lambda: setattr(d.controls["a"], "value", 2))   # then waits for it
+        deadline = time.monotonic() + 10
+        while d.controls["a"].value != 2:               # the move's value is on the widget
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+        d.set(a=4)                                      # re-entrant: this thread holds the lock
+        assert d.controls["a"].value == 4 and d.values()["a"] == 4
+    move.join(10)
+    assert not move.is_alive()
+    assert d.controls["a"].value == 4 and d.values() == {"a": 4, "b": 0}
+    _assert_shows_its_values(d)
+
+
 def test_initial_values_and_bad_helper_arguments():
     d = Quadratic(lr=2.0)
     assert d.defaults == {"lr": 2.0, "mode": "ok"}

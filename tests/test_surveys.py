@@ -94,6 +94,22 @@ def test_main_reports_a_difference(monkeypatch, capsys):
     assert surveys.main(["lesson99"]) == 2
 
 
+def test_lesson04_se_coverage_is_held_against_t4():
+    """Section 5 judges how often CV ± SE covers against 5 independent normal losses, whose SE is
+    estimated from the same 5: P(|t_4| <= 1) = 0.626 (t_4's CDF in closed form), not the 68 % of
+    a known standard deviation; the survey's 119 and 163 of 300 are short of it, as it says."""
+    t = 1.0
+    cdf = 0.5 + 3 / 8 * t / np.sqrt(1 + t * t / 4) * (1 - t * t / (12 * (1 + t * t / 4)))
+    ideal = 2 * cdf - 1
+    cells = _cells(L04)
+    text = "".join(cells["7b4c1e8d"]["source"])
+    assert f"only {100 * ideal:.0f} % of the time (P(|t₄| ≤ 1)" in text.replace("\n", " ")
+    assert "normal errors would contain it about" not in text
+    assert (f"contains their mean {ideal:.0%} of the time (not 68%" in
+            _printed(cells["399bchk6"]))
+    assert 119 < 163 < ideal * 300 and ideal * 30 <= 19     # the quoted counts (survey: lesson04)
+
+
 def test_lesson04_sections_are_the_notebooks():
     """The other lesson 04 surveys' functions on the notebook's own samples give what it prints."""
     cells = _cells(L04)

@@ -122,7 +122,7 @@ QUOTED = {
                     "on 14 of samples 0–2\nand 15–29 they are not yet on one row at 300 epochs",
                     "on other\n> samples, 1–29, by 0.5 to 5.0 decades, and 5 repeated CVs of 10 "
                     "splits by less on 29 of 29: `python tools/surveys.py lesson04`",
-                    "and on 119 of 0–299, where",
+                    "and on 119 of 0–299. The bar",
                     "is inside on only 163 of 0–299 (`python tools/surveys.py lesson04`)",
                     "# samples 0-299: 119, 163 (python tools/surveys.py lesson04)"],
         "numbers": {"ratio": "3x to 3e7x", "off": "decades", "lower": "11 of the 60",

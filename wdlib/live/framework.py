@@ -37,12 +37,20 @@ them to a kernel subshell (its default, "one subshell per comm target") and ipyk
 a widget's message to the thread that last sent that widget's state, so one burst of slider moves
 can be handled partly on the widgets' subshell and partly on the main shell, and a cell's
 ``.set()`` runs on the main shell while a slider's render runs on the subshell. Each thread
-schedules on its own event loop. One lock (``_LOCK``, re-entrant) makes every change of a
-dashboard's state and every render wait for a render in progress: the figure then always ends
-at the newest values, as on one thread (unlocked, two renders shared one figure and canvas: a
-slower render at older values could finish last and leave its figure over the newer one's).
+schedules its render on its own event loop, even where one is already pending on another
+thread's (that loop may be busy: the main shell running a cell); the first to run draws the
+newest values, the others find nothing left to draw. One lock (``_LOCK``, re-entrant) makes
+every change of a dashboard's state and every render wait for a render in progress: the figure
+then always ends at the newest values, as on one thread (unlocked, two renders shared one
+figure and canvas: a slower render at older values could finish last and leave its figure over
+the newer one's).
 Matplotlib does not promise thread safety, so the lock is one for every dashboard of the
-process, not one each.
+process, not one each. It covers renders and state changes only: a dashboard's construction
+(its figure and ``setup``), a cell's own figures, and the drawing of the figure ``static()``
+returns (by the notebook, after it returns) run outside it. The widgets library puts a
+browser move's value on the widget before the dashboard's observer runs, outside the lock: the
+observer takes the widget's value when it gets the lock, so a ``set()`` of that control that ran
+in between wins (the move is then no change) and the slider, ``values()`` and the figure agree.
 
 Values. ``values()`` are the values the figure is computed at. A value from code or a link is
 checked, then run as given: one between a slider's positions too (the status line says so, and
@@ -635,8 +643,10 @@ class Dashboard:
         self.widget = W.VBox([*head, bar, self.image, self.status, self.share_box])
         self.widget.add_class("wdlib-dashboard")
         self.renders, self.result, self.error, self.moves = 0, None, None, 0
-        self._dirty = self._scheduled = False
-        self._first_change = self._last_change = 0.0
+        self._dirty = False
+        # event loop (a thread each) -> when the first change its pending render waits for came
+        self._scheduled: dict = {}
+        self._last_change = 0.0
         self._render_safely(reraise=True)
 
     # --- public API ---
@@ -760,7 +770,11 @@ class Dashboard:
     def _take_change(self, key: str, change) -> None:
         if self._quiet:             # set() or a link is giving the widget a value (this thread)
             return
-        widget, new, old = change["owner"], change["new"], self._values[key]
+        # The widget's value now, not the change's: a browser move's value is on the widget
+        # before its observer gets the lock, and a set() of the same control may have replaced
+        # it meanwhile (it is then no change). On one thread the two are the same.
+        widget = change["owner"]
+        new, old = widget.value, self._values[key]
         position = slider_position(widget, new)
         if position is not None and position == slider_position(widget, old):
             return                  # the browser sends back the position it has: no change
@@ -787,25 +801,27 @@ class Dashboard:
             return
         self._last_change = time.perf_counter()
         self._dirty = True
-        if not self._scheduled:
-            self._scheduled, self._first_change = True, self._last_change
+        if loop not in self._scheduled:    # one pending render a loop: another thread's loop
+            self._scheduled[loop] = self._last_change   # may be busy (the main shell in a cell)
             loop.call_later(SETTLE_S, self._flush)
 
     def _flush(self) -> None:
         """Render the newest values once the changes have settled (or waited MAX_WAIT_S).
-        ``_scheduled`` stays set until the render is drawn: a render is pending till then."""
+        This loop stays in ``_scheduled`` until the render is drawn: a render is pending till
+        then. The first loop's flush draws; another's then finds nothing left to draw."""
         with _LOCK:
+            loop = asyncio.get_running_loop()
             now = time.perf_counter()
             quiet = now - self._last_change
-            if quiet < SETTLE_S and now - self._first_change < MAX_WAIT_S:
-                asyncio.get_running_loop().call_later(SETTLE_S - quiet, self._flush)
+            if quiet < SETTLE_S and now - self._scheduled[loop] < MAX_WAIT_S:
+                loop.call_later(SETTLE_S - quiet, self._flush)
                 return
             try:
                 if self._dirty:
                     self._dirty = False
                     self._render_safely(reraise=False)
             finally:
-                self._scheduled = False
+                del self._scheduled[loop]
 
     def _render_safely(self, *, reraise: bool) -> None:
         with _LOCK:
