@@ -183,6 +183,28 @@ def _feedback_text(path):
 
 
 STUDENTS = ("solved", "blank", "one_mistake")
+# Two more students: one whose kernel dies in lesson 00; one who, in lesson 02, makes a checker
+# cell pass and deletes another, each above a wrong answer (nbgrader runs the source's checker
+# cell for the first, and gives the deleted one 0 points).
+DIES = ("00_start_here", "import os\nos._exit(1)")
+
+
+def _submit_hostile(root):
+    stem, code = DIES
+    i, src = next(iter(_solved_sources(root, stem).items()))
+    _submit(root, stem, "dies", {i: src + "\n" + code})
+    nb = _release(root)
+    ids = _ids(nb)
+    stub = "raise NotImplementedError"
+    nb.cells[ids["l2_grad_exercise"]].source = \
+        nb.cells[ids["l2_grad_exercise"]].source.replace(stub, "return {}")
+    nb.cells[ids["check_l2_grad"]].source = "pass"
+    nb.cells[ids["early_stopping_lambda"]].source = \
+        nb.cells[ids["early_stopping_lambda"]].source.replace(stub, "return 0.0")
+    del nb.cells[ids["check_early_stopping_lambda"]]
+    out = root / "submitted" / "hostile" / AUDITED
+    out.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out / f"{AUDITED}.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -202,7 +224,13 @@ def graded(course):
         for student, sources in zip(STUDENTS, (solved, {}, mutated), strict=True):
             _submit(root, stem, student, sources)
         plan[stem] = ({"solved": total, "blank": 0, "one_mistake": total - wrong.points}, hint)
-    assignments.nbgrader(root, "autograde", "*", "--create", env=env)
+    _submit_hostile(root)
+    proc = assignments.nbgrader(root, "autograde", "*", "--create", env=env, check=False)
+    log = proc.stdout + proc.stderr
+    # the one submission nbgrader cannot grade is skipped and named; every other one is graded
+    assert proc.returncode == 1, log[-3000:]
+    assert re.findall(r"error processing assignment '(\w+)' for student '(\w+)'", log) == \
+        [(DIES[0], "dies")], log[-3000:]
     assignments.nbgrader(root, "generate_feedback", "*", env=env)
 
     from nbgrader.api import Gradebook
@@ -215,6 +243,24 @@ def graded(course):
             names = [ex.name for ex in assignments.exercises(ROOT / "notebooks" / f"{stem}.ipynb")]
             out[stem] = (expected, scores, hint, feedback, names)
     return out
+
+
+def test_autograde_hostile_submissions(graded, course):
+    """The submission whose kernel died has no grade and no feedback (the others of its lesson
+    were graded: test_autograde_solved_blank_one_mistake); the edited and the deleted checker
+    cells give their wrong answers no points, and the audit names both."""
+    root, _ = course
+    assert not (root / "autograded" / "dies" / DIES[0]).exists()
+    assert not (root / "feedback" / "dies" / DIES[0]).exists()
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(AUDITED, "hostile")
+        assert sub.score == 0 and sub.max_score == 4
+    assert "✗ l2_grad: " in _feedback_text(root / "feedback" / "hostile" / AUDITED
+                                           / f"{AUDITED}.html")
+    assert assignments.audit_course(root, AUDITED)["hostile"] == [
+        "the graded cell check_l2_grad was edited",
+        "the graded cell check_early_stopping_lambda was deleted"]
 
 
 @pytest.mark.parametrize("stem", STEMS)
