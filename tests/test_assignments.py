@@ -112,6 +112,8 @@ def test_release_is_the_lesson_without_solutions(course, stem):
     for i, (a, b) in enumerate(zip(lesson.cells, release.cells, strict=True)):
         if i in graded:
             assert b.source == assignments.grade_cell_source(a.source)
+        elif "wdlib-launch" in a.metadata.get("tags", []):
+            assert b.source == assignments.ASSIGNMENT_NOTE
         else:                                      # prose, code, the stubs: as in the lesson
             assert b.source == a.source, f"cell {i} differs from the lesson"
         if i not in graded and i not in {ex.stub_cell for ex in exs}:
@@ -125,6 +127,9 @@ def test_release_is_the_lesson_without_solutions(course, stem):
             if len(s) > 12 and s not in lesson_text:
                 assert s not in text, f"{stem}: solution line {s!r} in the release"
     assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    # no link to the lesson's own copy (a student who worked there handed in no graded cells)
+    assert "colab.research.google.com" in lesson_text
+    assert "colab.research.google.com" not in text and "mybinder.org" not in text
     # figures kept
     assert _pngs(release) == _pngs(lesson) > 0
     points = [c.metadata["nbgrader"]["points"] for _, c in _cells(release, "grade")]

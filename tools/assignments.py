@@ -11,7 +11,8 @@ before the same checker call. From the two this script writes, in the course dir
   every checker cell turned into an autograder test (`lessonNN.assert_x(fn)`, which raises
   AssertionError(hint); a locked grade cell worth POINTS). The lesson's outputs and figures stay.
 - `release/NN_name/NN_name.ipynb`: what students get, made by `nbgrader generate_assignment`: the
-  lesson as written (the stub again, the solution removed), with graded checker cells.
+  lesson as written (the stub again, the solution removed), with graded checker cells, and a note
+  in place of the launch line (ASSIGNMENT_NOTE: its links open the lesson, not the student's copy).
 - `instructor/NN_name.ipynb`: the solved lesson without markers, to present or hand out later.
 - `nbgrader_config.py` (from tools/nbgrader_config.py) and nbgrader's `gradebook.db`.
 
@@ -39,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from wdlib import classroom
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -202,6 +205,26 @@ def source_notebook(lesson: Path):
     return nb
 
 
+# The release's first cell, instead of the lesson's launch line: those links open the
+# repository's lesson, a copy with no graded cells, and a student who worked there would hand in
+# a notebook nbgrader scores 0 (every graded cell missing).
+ASSIGNMENT_NOTE = (
+    "**This is your assignment copy: work in this file and hand it back under the same name.** "
+    "The lesson's launch links (Colab, Binder) open the course's own copy of the lesson, not this "
+    "file: to work in Colab, upload this file (File → Upload notebook) and download it when you "
+    "are done; on a JupyterHub, upload it to your home folder.")
+
+
+def assignment_copy(nb):
+    """``nb`` with its launch line (the cell tagged classroom.LAUNCH_TAG) replaced by
+    ASSIGNMENT_NOTE; a notebook without one is returned unchanged."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if classroom.LAUNCH_TAG in cell.metadata.get("tags", []):
+            cell.source = ASSIGNMENT_NOTE
+    return nb
+
+
 def strip_markers(source: str) -> str:
     return "\n".join(ln for ln in source.split("\n") if ln.strip() not in (BEGIN, END))
 
@@ -253,7 +276,7 @@ def write_course(course: Path, only: list[str] | None = None, env: dict | None =
         nb = source_notebook(lesson)
         src = course / "source" / lesson.stem
         src.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, src / lesson.name)
+        nbformat.write(assignment_copy(nb), src / lesson.name)
         (course / "instructor").mkdir(exist_ok=True)
         nbformat.write(instructor_notebook(nb), course / "instructor" / lesson.name)
         done.append(lesson.stem)
