@@ -190,7 +190,8 @@ def _feedback_text(path):
 STUDENTS = ("solved", "blank", "one_mistake")
 # Two more students: one whose kernel dies in lesson 00; one who, in lesson 02, makes a checker
 # cell pass and deletes another, each above a wrong answer (nbgrader runs the source's checker
-# cell for the first, and gives the deleted one 0 points).
+# cell for the first, and gives the deleted one 0 points), and asks for 8 GB (a MemoryError
+# under GRADING_MEMORY, which every lesson's grading runs under).
 DIES = ("00_start_here", "import os\nos._exit(1)")
 
 
@@ -204,6 +205,7 @@ def _submit_hostile(root):
     nb.cells[ids["l2_grad_exercise"]].source = \
         nb.cells[ids["l2_grad_exercise"]].source.replace(stub, "return {}")
     nb.cells[ids["check_l2_grad"]].source = "pass"
+    nb.cells[ids["lam_for_df"]].source += "\nhog = np.empty(10**9)   # 8 GB, never touched"
     nb.cells[ids["early_stopping_lambda"]].source = \
         nb.cells[ids["early_stopping_lambda"]].source.replace(stub, "return 0.0")
     del nb.cells[ids["check_early_stopping_lambda"]]
@@ -230,7 +232,8 @@ def graded(course):
             _submit(root, stem, student, sources)
         plan[stem] = ({"solved": total, "blank": 0, "one_mistake": total - wrong.points}, hint)
     _submit_hostile(root)
-    proc = assignments.nbgrader(root, "autograde", "*", "--create", env=env, check=False)
+    proc = assignments.nbgrader(root, "autograde", "*", "--create", env=env, check=False,
+                                memory=assignments.GRADING_MEMORY)
     log = proc.stdout + proc.stderr
     # the one submission nbgrader cannot grade is skipped and named; every other one is graded
     assert proc.returncode == 1, log[-3000:]
@@ -263,6 +266,9 @@ def test_autograde_hostile_submissions(graded, course):
         assert sub.score == 0 and sub.max_score == 4
     assert "✗ l2_grad: " in _feedback_text(root / "feedback" / "hostile" / AUDITED
                                            / f"{AUDITED}.html")
+    nb = _read(root / "autograded" / "hostile" / AUDITED / f"{AUDITED}.ipynb")
+    errors = [o.ename for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert "MemoryError" in errors, errors
     assert assignments.audit_course(root, AUDITED)["hostile"] == [
         "the graded cell check_l2_grad was edited",
         "the graded cell check_early_stopping_lambda was deleted"]

@@ -253,12 +253,24 @@ def nbgrader_env(extra: dict | None = None) -> dict:
     return env
 
 
-def nbgrader(course: Path, *args: str, env: dict | None = None,
-             check: bool = True) -> subprocess.CompletedProcess:
+# What TEACHING.md's grading block sets with `ulimit -v 4000000` (KiB): the address space of
+# nbgrader and of each kernel it starts, so an answer that allocates too much raises MemoryError
+# in its cell instead of taking the grading machine's memory. Every lesson grades under it.
+GRADING_MEMORY = 4_000_000 * 1024
+
+
+def nbgrader(course: Path, *args: str, env: dict | None = None, check: bool = True,
+             memory: int | None = None) -> subprocess.CompletedProcess:
     """``nbgrader ARGS`` in the course directory; raises with nbgrader's log if it fails (unless
-    ``check`` is false: autograde fails when it skipped a submission it could not grade)."""
+    ``check`` is false: autograde fails when it skipped a submission it could not grade).
+    ``memory``: the bytes of address space for nbgrader and its kernels (Unix; e.g.
+    GRADING_MEMORY)."""
+    def limit():
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
-                          env=env or nbgrader_env(), capture_output=True, text=True)
+                          env=env or nbgrader_env(), capture_output=True, text=True,
+                          preexec_fn=limit if memory else None)
     if check and proc.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
