@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import html
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -111,6 +112,8 @@ def test_release_is_the_lesson_without_solutions(course, stem):
     for i, (a, b) in enumerate(zip(lesson.cells, release.cells, strict=True)):
         if i in graded:
             assert b.source == assignments.grade_cell_source(a.source)
+        elif "wdlib-launch" in a.metadata.get("tags", []):
+            assert b.source == assignments.ASSIGNMENT_NOTE
         else:                                      # prose, code, the stubs: as in the lesson
             assert b.source == a.source, f"cell {i} differs from the lesson"
         if i not in graded and i not in {ex.stub_cell for ex in exs}:
@@ -124,6 +127,9 @@ def test_release_is_the_lesson_without_solutions(course, stem):
             if len(s) > 12 and s not in lesson_text:
                 assert s not in text, f"{stem}: solution line {s!r} in the release"
     assert "BEGIN SOLUTION" not in text and "END SOLUTION" not in text
+    # no link to the lesson's own copy (a student who worked there handed in no graded cells)
+    assert "colab.research.google.com" in lesson_text
+    assert "colab.research.google.com" not in text and "mybinder.org" not in text
     # figures kept
     assert _pngs(release) == _pngs(lesson) > 0
     points = [c.metadata["nbgrader"]["points"] for _, c in _cells(release, "grade")]
@@ -182,6 +188,30 @@ def _feedback_text(path):
 
 
 STUDENTS = ("solved", "blank", "one_mistake")
+# Two more students: one whose kernel dies in lesson 00; one who, in lesson 02, makes a checker
+# cell pass and deletes another, each above a wrong answer (nbgrader runs the source's checker
+# cell for the first, and gives the deleted one 0 points), and asks for 8 GB (a MemoryError
+# under GRADING_MEMORY, which every lesson's grading runs under).
+DIES = ("00_start_here", "import os\nos._exit(1)")
+
+
+def _submit_hostile(root):
+    stem, code = DIES
+    i, src = next(iter(_solved_sources(root, stem).items()))
+    _submit(root, stem, "dies", {i: src + "\n" + code})
+    nb = _release(root)
+    ids = _ids(nb)
+    stub = "raise NotImplementedError"
+    nb.cells[ids["l2_grad_exercise"]].source = \
+        nb.cells[ids["l2_grad_exercise"]].source.replace(stub, "return {}")
+    nb.cells[ids["check_l2_grad"]].source = "pass"
+    nb.cells[ids["lam_for_df"]].source += "\nhog = np.empty(10**9)   # 8 GB, never touched"
+    nb.cells[ids["early_stopping_lambda"]].source = \
+        nb.cells[ids["early_stopping_lambda"]].source.replace(stub, "return 0.0")
+    del nb.cells[ids["check_early_stopping_lambda"]]
+    out = root / "submitted" / "hostile" / AUDITED
+    out.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out / f"{AUDITED}.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +231,14 @@ def graded(course):
         for student, sources in zip(STUDENTS, (solved, {}, mutated), strict=True):
             _submit(root, stem, student, sources)
         plan[stem] = ({"solved": total, "blank": 0, "one_mistake": total - wrong.points}, hint)
-    assignments.nbgrader(root, "autograde", "*", "--create", env=env)
+    _submit_hostile(root)
+    proc = assignments.nbgrader(root, "autograde", "*", "--create", env=env, check=False,
+                                memory=assignments.GRADING_MEMORY)
+    log = proc.stdout + proc.stderr
+    # the one submission nbgrader cannot grade is skipped and named; every other one is graded
+    assert proc.returncode == 1, log[-3000:]
+    assert re.findall(r"error processing assignment '(\w+)' for student '(\w+)'", log) == \
+        [(DIES[0], "dies")], log[-3000:]
     assignments.nbgrader(root, "generate_feedback", "*", env=env)
 
     from nbgrader.api import Gradebook
@@ -216,6 +253,27 @@ def graded(course):
     return out
 
 
+def test_autograde_hostile_submissions(graded, course):
+    """The submission whose kernel died has no grade and no feedback (the others of its lesson
+    were graded: test_autograde_solved_blank_one_mistake); the edited and the deleted checker
+    cells give their wrong answers no points, and the audit names both."""
+    root, _ = course
+    assert not (root / "autograded" / "dies" / DIES[0]).exists()
+    assert not (root / "feedback" / "dies" / DIES[0]).exists()
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        sub = gb.find_submission(AUDITED, "hostile")
+        assert sub.score == 0 and sub.max_score == 4
+    assert "✗ l2_grad: " in _feedback_text(root / "feedback" / "hostile" / AUDITED
+                                           / f"{AUDITED}.html")
+    nb = _read(root / "autograded" / "hostile" / AUDITED / f"{AUDITED}.ipynb")
+    errors = [o.ename for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert "MemoryError" in errors, errors
+    assert assignments.audit_course(root, AUDITED)["hostile"] == [
+        "the graded cell check_l2_grad was edited",
+        "the graded cell check_early_stopping_lambda was deleted"]
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_autograde_solved_blank_one_mistake(graded, stem):
     """Full, zero and partial marks (exactly the wrong exercise's points lost); the feedback of
@@ -228,3 +286,100 @@ def test_autograde_solved_blank_one_mistake(graded, stem):
     # every checker printed its line (the name is the checker's label, e.g. max_norm_project)
     assert len(re.findall(r"✓ \w+: correct", feedback["solved"])) == len(names)
     assert len(re.findall(r"✗ \w+: not implemented yet", feedback["blank"])) == len(names)
+
+
+# --------------------------------------------------------------------------- the tamper audit
+
+AUDITED = "02_l2_weight_decay"
+# Hostile answers seen in a class: each rebinds what a grade cell calls, from the student's
+# kernel, where autograding runs it (lesson02.assert_x = ... scored a wrong answer's points).
+HOSTILE = {
+    "import wdlib.exercises._core as c\nc.check = lambda *a, **k: True":
+        ["imports wdlib.exercises._core", "assigns to c.check"],
+    "lesson02.assert_l2_grad = lambda fn: None": ["assigns to lesson02.assert_l2_grad"],
+    "lesson02 = None": ["rebinds the module name lesson02"],
+    "np.allclose = lambda *a, **k: True": ["assigns to np.allclose"],
+    "from wdlib.exercises.lesson02 import _ref_l2_grad as f": ["imports _ref_l2_grad"],
+    "import sys\nsys.modules['wdlib.exercises.lesson02'] = None":
+        ["assigns to sys.modules['wdlib.exercises.lesson02']", "names modules"],
+    "import builtins\nsetattr(builtins, 'abs', max)": ["imports builtins", "names builtins",
+                                                        "names setattr"],
+    "def f(:\n    import wdlib.exercises._core": ["names _core"],        # does not parse
+}
+
+
+def _release(root, stem=AUDITED):
+    return _read(root / "release" / stem / f"{stem}.ipynb")
+
+
+def _ids(nb):
+    return {c.metadata.get("nbgrader", {}).get("grade_id"): i for i, c in enumerate(nb.cells)}
+
+
+@pytest.mark.parametrize("code", list(HOSTILE), ids=range(len(HOSTILE)))
+def test_audit_flags_an_answer_that_rebinds_the_checkers(course, code):
+    root, _ = course
+    release = _release(root)
+    nb = _release(root)
+    i = _ids(nb)["l2_grad_exercise"]
+    nb.cells[i].source = _solved_sources(root, AUDITED)[i] + "\n" + code
+    assert assignments.audit(release, nb) == [f"cell {i} (l2_grad_exercise) {w}"
+                                              for w in sorted(HOSTILE[code])]
+
+
+def test_audit_flags_edited_and_deleted_graded_cells(course):
+    root, _ = course
+    release, nb = _release(root), _release(root)
+    ids = _ids(nb)
+    nb.cells[ids["check_l2_grad"]].source = "pass"
+    del nb.cells[ids["check_early_stopping_lambda"]]
+    assert assignments.audit(release, nb) == ["the graded cell check_l2_grad was edited",
+                                              "the graded cell check_early_stopping_lambda "
+                                              "was deleted"]
+
+
+def test_audit_leaves_honest_work_alone(course):
+    """Solved answers, a scratch cell that calls a checker again, a function whose local
+    variable shares a module's name: nothing to review."""
+    root, _ = course
+    release, nb = _release(root), _release(root)
+    for i, src in _solved_sources(root, AUDITED).items():
+        nb.cells[i].source = src
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "%time ok = lesson02.check_l2_grad(l2_grad_exercise)\n"
+        "def centered(X):\n    data = X - X.mean(axis=0)\n    return data\n"
+        "params = {'W1': np.ones(3)}\nparams['W1'] = 2 * params['W1']"))
+    assert assignments.audit(release, nb) == []
+    assert assignments.audit(release, _release(root)) == []        # the blank release
+
+
+def test_audit_command_lists_the_submissions_to_review(course, tmp_path, capsys):
+    root, _ = course
+    course_dir = tmp_path / "course"
+    shutil.copytree(root / "release" / AUDITED, course_dir / "release" / AUDITED)
+    honest, hostile = _release(root), _release(root)
+    i = _ids(hostile)["lam_for_df"]
+    hostile.cells[i].source += "\nlesson02.assert_lam_for_df = lambda fn: None"
+    for student, nb in (("honest", honest), ("hostile", hostile)):
+        out = course_dir / "submitted" / student / AUDITED
+        out.mkdir(parents=True)
+        nbformat.write(nb, out / f"{AUDITED}.ipynb")
+    (course_dir / "submitted" / "broken" / AUDITED).mkdir(parents=True)
+    (course_dir / "submitted" / "broken" / AUDITED / f"{AUDITED}.ipynb").write_text("{not json")
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(course_dir), "--audit", AUDITED])
+    assert exit_.value.code == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("broken: not a readable notebook: ")
+    assert lines[1:] == [f"hostile: cell {i} (lam_for_df) assigns to lesson02.assert_lam_for_df",
+                         f"{AUDITED}: 2 of 3 submissions to review"]
+    shutil.rmtree(course_dir / "submitted" / "broken")
+    shutil.rmtree(course_dir / "submitted" / "hostile")
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(course_dir), "--audit", AUDITED])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"{AUDITED}: 0 of 1 submissions to review\n"
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(course_dir), "--audit", "02_l2"])
+    assert exit_.value.code == 2
+    assert "--audit: no assignment '02_l2' in" in capsys.readouterr().err

@@ -11,7 +11,8 @@ before the same checker call. From the two this script writes, in the course dir
   every checker cell turned into an autograder test (`lessonNN.assert_x(fn)`, which raises
   AssertionError(hint); a locked grade cell worth POINTS). The lesson's outputs and figures stay.
 - `release/NN_name/NN_name.ipynb`: what students get, made by `nbgrader generate_assignment`: the
-  lesson as written (the stub again, the solution removed), with graded checker cells.
+  lesson as written (the stub again, the solution removed), with graded checker cells, and a note
+  in place of the launch line (ASSIGNMENT_NOTE: its links open the lesson, not the student's copy).
 - `instructor/NN_name.ipynb`: the solved lesson without markers, to present or hand out later.
 - `nbgrader_config.py` (from tools/nbgrader_config.py) and nbgrader's `gradebook.db`.
 
@@ -20,6 +21,8 @@ before the same checker call. From the two this script writes, in the course dir
 Then collect submissions into `COURSE_DIR/submitted/<student>/NN_name/NN_name.ipynb` and run
 `nbgrader autograde NN_name` and `nbgrader generate_feedback NN_name` in COURSE_DIR
 (TEACHING.md, "Grading"). nbgrader calls `alembic`: run it from the venv (its bin on PATH).
+Then `python tools/assignments.py COURSE_DIR --audit NN_name` lists the submissions that edited
+or deleted a graded cell or touch the checkers (their code runs in the checkers' kernel).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+from wdlib import classroom
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -200,6 +205,26 @@ def source_notebook(lesson: Path):
     return nb
 
 
+# The release's first cell, instead of the lesson's launch line: those links open the
+# repository's lesson, a copy with no graded cells, and a student who worked there would hand in
+# a notebook nbgrader scores 0 (every graded cell missing).
+ASSIGNMENT_NOTE = (
+    "**This is your assignment copy: work in this file and hand it back under the same name.** "
+    "The lesson's launch links (Colab, Binder) open the course's own copy of the lesson, not this "
+    "file: to work in Colab, upload this file (File → Upload notebook) and download it when you "
+    "are done; on a JupyterHub, upload it to your home folder.")
+
+
+def assignment_copy(nb):
+    """``nb`` with its launch line (the cell tagged classroom.LAUNCH_TAG) replaced by
+    ASSIGNMENT_NOTE; a notebook without one is returned unchanged."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if classroom.LAUNCH_TAG in cell.metadata.get("tags", []):
+            cell.source = ASSIGNMENT_NOTE
+    return nb
+
+
 def strip_markers(source: str) -> str:
     return "\n".join(ln for ln in source.split("\n") if ln.strip() not in (BEGIN, END))
 
@@ -228,11 +253,25 @@ def nbgrader_env(extra: dict | None = None) -> dict:
     return env
 
 
-def nbgrader(course: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """``nbgrader ARGS`` in the course directory; raises with nbgrader's log if it fails."""
+# What TEACHING.md's grading block sets with `ulimit -v 4000000` (KiB): the address space of
+# nbgrader and of each kernel it starts, so an answer that allocates too much raises MemoryError
+# in its cell instead of taking the grading machine's memory. Every lesson grades under it.
+GRADING_MEMORY = 4_000_000 * 1024
+
+
+def nbgrader(course: Path, *args: str, env: dict | None = None, check: bool = True,
+             memory: int | None = None) -> subprocess.CompletedProcess:
+    """``nbgrader ARGS`` in the course directory; raises with nbgrader's log if it fails (unless
+    ``check`` is false: autograde fails when it skipped a submission it could not grade).
+    ``memory``: the bytes of address space for nbgrader and its kernels (Unix; e.g.
+    GRADING_MEMORY)."""
+    def limit():
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course,
-                          env=env or nbgrader_env(), capture_output=True, text=True)
-    if proc.returncode != 0:
+                          env=env or nbgrader_env(), capture_output=True, text=True,
+                          preexec_fn=limit if memory else None)
+    if check and proc.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
     return proc
 
@@ -249,7 +288,7 @@ def write_course(course: Path, only: list[str] | None = None, env: dict | None =
         nb = source_notebook(lesson)
         src = course / "source" / lesson.stem
         src.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, src / lesson.name)
+        nbformat.write(assignment_copy(nb), src / lesson.name)
         (course / "instructor").mkdir(exist_ok=True)
         nbformat.write(instructor_notebook(nb), course / "instructor" / lesson.name)
         done.append(lesson.stem)
@@ -259,12 +298,138 @@ def write_course(course: Path, only: list[str] | None = None, env: dict | None =
     return done
 
 
+# --------------------------------------------------------------------------- the tamper audit
+
+# What an answer has no reason to touch: the checkers' private parts (a checker call, as the
+# lesson makes, is fine), and the tools that rebind what the grade cells call.
+PRIVATE = re.compile(r"^(_core|_ref\w*|_judge\w*|_student_answer)$")
+REBINDING = frozenset({"setattr", "delattr", "getattr", "exec", "eval", "compile", "__import__",
+                       "globals", "vars", "modules", "builtins", "__builtins__", "__dict__",
+                       "__code__", "__globals__", "__defaults__", "__kwdefaults__", "importlib",
+                       "ctypes", "gc"})
+
+
+def _code_of(source: str) -> ast.Module | None:
+    """The cell's code without IPython's magics and shell lines; None if it does not parse."""
+    lines = ["" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.split("\n")]
+    try:
+        return ast.parse("\n".join(lines))
+    except SyntaxError:
+        return None
+
+
+def _imported(tree: ast.Module) -> set[str]:
+    return {(a.asname or a.name).split(".")[0] for n in ast.walk(tree)
+            if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
+
+
+def _assigned(n: ast.AST) -> list[ast.expr]:
+    if isinstance(n, ast.Assign | ast.Delete):
+        return n.targets
+    return [n.target] if isinstance(n, ast.AugAssign | ast.AnnAssign) else []
+
+
+def suspicious(source: str, modules: set[str]) -> list[str]:
+    """What in one student-written code cell could change the grading (read, never run): a
+    private part of the checkers, a rebinding tool, or an assignment to an attribute of an
+    imported module or to a module's name (``lesson02.assert_x = ...``, ``np.allclose = ...``)."""
+    tree = _code_of(source)
+    if tree is None:                      # a syntax error: look at the words only
+        return sorted({f"names {w}" for w in re.findall(r"[A-Za-z_]\w*", source)
+                       if PRIVATE.match(w) or w in REBINDING})
+    modules = modules | _imported(tree)
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Import | ast.ImportFrom):
+            names = [getattr(n, "module", None) or ""] + [a.name for a in n.names]
+            out |= {f"imports {m}" for m in names
+                    if any(PRIVATE.match(p) or p in REBINDING for p in m.split("."))}
+        name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) \
+            else None
+        if name and (PRIVATE.match(name) or name in REBINDING):
+            out.add(f"names {name}")
+        for t in _assigned(n):
+            base = t
+            while isinstance(base, ast.Attribute | ast.Subscript):
+                base = base.value
+            if t is not base and isinstance(base, ast.Name) and base.id in modules:
+                out.add(f"assigns to {ast.unparse(t)}")
+    for n in _outside_functions(tree):     # a function's local `data = ...` is its own
+        out |= {f"rebinds the module name {t.id}" for t in _assigned(n)
+                if isinstance(t, ast.Name) and t.id in modules}
+    return sorted(out)
+
+
+def _outside_functions(node: ast.AST):
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                          | ast.ClassDef):
+            yield child
+            yield from _outside_functions(child)
+
+
+def audit(release, submitted) -> list[str]:
+    """What a submission changed that it should not have (both notebooks read as data, nothing
+    run): a graded checker cell deleted or edited (nbgrader grades the original source of an
+    edited one, and gives a deleted one 0 points), and any cell the student wrote or changed that
+    names the checkers or rebinds a module's attribute (see ``suspicious``). Autograding runs the
+    student's code in the checker's own kernel: this is how a teacher sees an attempt at it."""
+    graded = {c.metadata["nbgrader"]["grade_id"]: c.source for c in release.cells
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    given = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in submitted.cells}
+    findings = []
+    for gid, src in graded.items():
+        if gid not in given:
+            findings.append(f"the graded cell {gid} was deleted")
+        elif given[gid] != src:
+            findings.append(f"the graded cell {gid} was edited")
+    unchanged = {c.source for c in release.cells if c.cell_type == "code"}
+    modules = set()
+    for c in release.cells:
+        tree = _code_of(c.source) if c.cell_type == "code" else None
+        modules |= _imported(tree) if tree else set()
+    for i, c in enumerate(submitted.cells):
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        if c.cell_type != "code" or c.source in unchanged or gid in graded:
+            continue
+        findings += [f"cell {i} ({gid or 'a cell the student wrote or changed'}) {what}"
+                     for what in suspicious(c.source, modules)]
+    return findings
+
+
+def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
+    """``audit`` of every submission of one assignment: {student: findings}, all students."""
+    release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
+    out = {}
+    for path in sorted((course / "submitted").glob(f"*/{stem}/{stem}.ipynb")):
+        try:
+            out[path.parts[-3]] = audit(release, nbformat.read(path, as_version=4))
+        except (nbformat.reader.NotJSONError, nbformat.ValidationError, ValueError,
+                KeyError) as exc:
+            out[path.parts[-3]] = [f"not a readable notebook: {type(exc).__name__}: {exc}"]
+    return out
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("course", nargs="?", default=str(ROOT / "assignments"))
     ap.add_argument("--only", nargs="*", help="lesson stems, e.g. 02_l2_weight_decay")
+    ap.add_argument("--audit", metavar="NN_name",
+                    help="after autograding: list the submissions of this assignment that "
+                         "edited or deleted a graded cell or tamper with the checkers "
+                         "(exit status 1 if any)")
     a = ap.parse_args(argv)
     course = Path(a.course).resolve()
+    if a.audit:
+        if not (course / "release" / a.audit).is_dir():
+            ap.error(f"--audit: no assignment {a.audit!r} in {course / 'release'}")
+        found = audit_course(course, a.audit)
+        for student, findings in found.items():
+            for f in findings:
+                print(f"{student}: {f}")
+        flagged = sum(bool(f) for f in found.values())
+        print(f"{a.audit}: {flagged} of {len(found)} submissions to review")
+        sys.exit(1 if flagged else 0)
     for stem in write_course(course, a.only):
         exs = exercises(NOTEBOOKS / f"{stem}.ipynb")
         print(f"{stem}: {len(exs)} graded exercises, {sum(e.points for e in exs)} points "
