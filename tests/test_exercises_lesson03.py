@@ -75,6 +75,8 @@ MAX_MISTAKES = [
     (lambda W, c: W * np.where(np.linalg.norm(W, axis=1, keepdims=True) > c,
                                c / (np.linalg.norm(W, axis=1, keepdims=True) + 1e-7), 1.0),
      "rows_renorm"),
+    # an L1 column norm got only a description of what differs
+    (lambda W, c: W * np.minimum(1, c / np.abs(W).sum(axis=0)), "l1_columns"),
 ]
 test_max_correct = accepts(L.check_max_norm, MAX_CORRECT, runtime_warnings=True)  # 0-column
 test_max_mistakes = names(L.check_max_norm, L.MAX_NORM_HINTS, MAX_MISTAKES)

@@ -60,6 +60,7 @@ CV_MISTAKES = [
     # found by the simulated class: these got only a description (a factor or entries differ)
     (_cv(loss=lambda r: np.sqrt(np.mean(r**2, axis=0))), "rmse:rmse"),
     (_cv(loss=lambda r: np.sqrt(0.5 * np.mean(r**2, axis=0))), "rmse:half_rmse"),
+    (_cv(loss=lambda r: 0.5 * np.sqrt(np.mean(r**2, axis=0))), "rmse:halved_rmse"),   # ½·RMSE
     (_cv(loss=lambda r: np.median(r**2, axis=0)), "median:median"),
     (_cv(loss=lambda r: 0.5 * np.median(r**2, axis=0)), "median:half_median"),
     (_cv(loss=lambda r: np.mean(np.abs(r), axis=0)), "mae:mae"),

@@ -48,6 +48,10 @@ NORM_MISTAKES += [
         sum(np.linalg.norm(v) for v in g.values())), "sum_of_norms"),           # Σ‖g_i‖
     (lambda g, m: (lambda n: ({k: min(1.0, m / n) * v for k, v in g.items()}, n))(
         sum(np.linalg.norm(v) for v in g.values())), "sum_of_norms:no_eps"),
+    (lambda g, m: (lambda n: ({k: min(1.0, m / (n + 1e-6)) * v for k, v in g.items()}, n))(
+        max(np.linalg.norm(v) for v in g.values())), "max_of_norms"),           # max‖g_i‖
+    (lambda g, m: (lambda n: ({k: min(1.0, m / n) * v for k, v in g.items()}, n))(
+        max(np.linalg.norm(v) for v in g.values())), "max_of_norms:no_eps"),
 ]
 test_norm_mistakes = names(L.check_clip_by_norm, L.CLIP_NORM_HINTS, NORM_MISTAKES)
 test_norm_robust = robust(L.check_clip_by_norm)

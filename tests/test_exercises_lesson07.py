@@ -50,6 +50,9 @@ test_mom_correct = accepts(L.check_momentum_updates, MOM_CORRECT)
 MOM_MISTAKES += [(lambda g, lr, mu, tau: np.vstack([np.zeros((1, g.shape[1])),
                                                     _mom()(g, lr, mu, tau)[:-1]]),
                   "one_step_late")]
+# the round-4 class's leftovers, described before: rows in reverse, the step itself damped
+MOM_MISTAKES += [(lambda *a: _mom()(*a)[::-1], "reversed"),
+                 (lambda g, lr, mu, tau: (1 - tau) * _mom()(g, lr, mu, tau), "step_damped")]
 test_mom_mistakes = names(L.check_momentum_updates, L.MOMENTUM_HINTS, MOM_MISTAKES)
 test_mom_robust = robust(L.check_momentum_updates)
 test_mom_robust_extra = robust_extra(L.check_momentum_updates)

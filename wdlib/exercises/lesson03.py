@@ -82,6 +82,8 @@ MAX_NORM_HINTS = {
     "rows_renorm": "you rescaled rows (torch.renorm(W, 2, 0, c)? its dim is the one whose "
                    "slices are bounded, W[i, :] for dim 0): a unit's incoming weights are a "
                    "column of W (fan_in, fan_out), torch.renorm(W, 2, 1, c)",
+    "l1_columns": "you bounded each column's L1 norm, Σ|w|: max-norm bounds its Euclidean "
+                  "(L2) norm, √(Σw²) (np.linalg.norm's default; torch.renorm's p = 2)",
 }
 # any eps, read from the answer (_eps_added): up to 1e-7, the frameworks' own, is accepted
 MAX_NORM_EPS = ("almost: you divide by the column's norm + {eps}, an eps that shrinks the "
@@ -195,7 +197,9 @@ def _max_norm_mistakes_of(W, c) -> dict:
     safe = np.where(cols > 0, cols, 1.0)   # a zero column stays 0: a NaN there matched no
     rows = np.linalg.norm(W, axis=1, keepdims=True)          # answer, not even one keeping it 0
     frob = np.linalg.norm(W)
-    return {"rows": W * np.minimum(1.0, c / rows),
+    l1 = np.abs(W).sum(axis=0, keepdims=True)
+    return {"l1_columns": W * np.minimum(1.0, c / np.where(l1 > 0, l1, 1.0)),
+            "rows": W * np.minimum(1.0, c / rows),
             "rows_renorm": W * np.where(rows > c, c / (rows + 1e-7), 1.0),
             "all_columns": W * (c / safe),
             "whole_matrix": W * min(1.0, c / frob),

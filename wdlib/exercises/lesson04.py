@@ -40,7 +40,8 @@ CV_HINTS = {
                  "it on, data.kfold(len(X), k=k, seed=seed)",
     **{f"{name}:{loss}": text for name, (text, losses) in {
         "rmse": ("that is the root of the mean squared error (RMSE): the loss is "
-                 "½·mean((ŷ − y)²) on each held-out fold, no square root", ("rmse", "half_rmse")),
+                 "½·mean((ŷ − y)²) on each held-out fold, no square root",
+                 ("rmse", "half_rmse", "halved_rmse")),
         "median": ("you took the median of the squared errors: the loss is their mean, "
                    "½·mean((ŷ − y)²) on each held-out fold", ("median", "half_median")),
         "mae": ("that is the mean absolute error: the loss is ½·mean((ŷ − y)²), of squared "
@@ -82,6 +83,7 @@ _LOSSES = {   # a fold's loss from its residuals (m, L) -> (L,): the course's, a
     "mse": lambda r: np.mean(r**2, axis=0),
     "rmse": lambda r: np.sqrt(np.mean(r**2, axis=0)),
     "half_rmse": lambda r: np.sqrt(0.5 * np.mean(r**2, axis=0)),
+    "halved_rmse": lambda r: 0.5 * np.sqrt(np.mean(r**2, axis=0)),
     "median": lambda r: np.median(r**2, axis=0),
     "half_median": lambda r: 0.5 * np.median(r**2, axis=0),
     "mae": lambda r: np.mean(np.abs(r), axis=0),

@@ -55,10 +55,14 @@ CLIP_NORM_HINTS = {
                     "every gradient, biases included",
     "sum_of_norms": "you added up the tensors' norms, Σ‖g_i‖: the global norm is the norm of all "
                     "gradients as one vector, √(Σ‖g_i‖²) (the tensors' norms add in squares)",
+    "max_of_norms": "you took the largest tensor's norm, max‖g_i‖ (torch's norm_type=inf "
+                    "is the largest *entry*, not this): the global norm is the norm of all "
+                    "gradients as one vector, √(Σ‖g_i‖²)",
 }
 
 CLIP_NORM_HINTS["per_tensor:no_eps"] = CLIP_NORM_HINTS["per_tensor"]   # Keras's: one text
 CLIP_NORM_HINTS["sum_of_norms:no_eps"] = CLIP_NORM_HINTS["sum_of_norms"]
+CLIP_NORM_HINTS["max_of_norms:no_eps"] = CLIP_NORM_HINTS["max_of_norms"]
 
 CLIP_VALUE_HINTS = {
     "upper_only": "entries below −clip_value must become −clip_value too: clip from both sides, "
@@ -180,6 +184,7 @@ def _norm_mistakes(grads, max_norm):
     wn = np.sqrt(sum(np.sum(g**2) for k, g in grads.items() if k.startswith("W")))
     wc = min(1.0, max_norm / (wn + EPS))
     l1 = sum(np.linalg.norm(g) for g in grads.values())     # Σ‖g_i‖, not √(Σ‖g_i‖²)
+    top = max(np.linalg.norm(g) for g in grads.values())    # max‖g_i‖
     return {"norm_after": _flat(clipped, clipping.global_norm(clipped)),
             "no_eps": scale(min(1.0, max_norm / norm)),
             **{f"eps:{e:g}": scale(min(1.0, max_norm / (norm + e))) for e in _OTHER_EPS},
@@ -196,6 +201,9 @@ def _norm_mistakes(grads, max_norm):
                                    for k, g in grads.items()}, wn),
             **{"sum_of_norms" + s: _flat({k: min(1.0, max_norm / (l1 + e)) * g
                                           for k, g in grads.items()}, l1)
+               for s, e in [("", EPS), (":no_eps", 0.0)]},
+            **{"max_of_norms" + s: _flat({k: min(1.0, max_norm / (top + e)) * g
+                                          for k, g in grads.items()}, top)
                for s, e in [("", EPS), (":no_eps", 0.0)]}}
 
 

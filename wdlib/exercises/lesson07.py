@@ -42,6 +42,11 @@ MOMENTUM_HINTS = {
     "one_step_late": "one step late: your row t is the change of step t − 1 (and the first row "
                      "is 0); update the buffer with step t's gradient first, then record "
                      "−lr·buf for step t",
+    "reversed": "your rows are in reverse order: row t is the change of step t, the first "
+                "step's first",
+    "step_damped": "every change is scaled by (1 − dampening): dampening multiplies the new "
+                   "gradient inside the buffer (from the second step on), not the step "
+                   "−lr·buf",
 }
 
 COSINE_HINTS = {
@@ -127,7 +132,8 @@ def _momentum_mistakes(grads, lr, mu, tau):
             "positions": np.cumsum(ref, axis=0), "plain_sgd": -lr * grads,
             "damp_swapped": _momentum(grads, lr, mu, 1.0 - tau),
             "nesterov": -lr * grads + mu * ref,
-            "one_step_late": np.vstack([np.zeros_like(ref[:1]), ref[:-1]])}
+            "one_step_late": np.vstack([np.zeros_like(ref[:1]), ref[:-1]]),
+            "reversed": ref[::-1], "step_damped": (1 - tau) * ref}
 
 
 def check_momentum_updates(fn: Callable, *, grade: bool = False):
