@@ -383,3 +383,34 @@ def test_audit_command_lists_the_submissions_to_review(course, tmp_path, capsys)
         assignments.main([str(course_dir), "--audit", "02_l2"])
     assert exit_.value.code == 2
     assert "--audit: no assignment '02_l2' in" in capsys.readouterr().err
+
+
+# Typical honest answers (a PyTorch model's `.eval()`/`.modules()`, a list named like an imported
+# module the grade cells do not call) and rebindings of the checker module's name that are not
+# `=` (a class, a def, an import, a loop target): read with the lesson's names, no course needed.
+LESSON_MODULES = {"np", "plt", "lesson02", "losses", "models", "train", "sys", "os"}
+HONEST = ("import torch\nnet = torch.nn.Linear(2, 2)\nnet.eval()\n"
+          "n = sum(1 for m in net.modules())\nx = torch.zeros(2)\nx.data = 2 * x.data",
+          "losses = []\nfor step in range(3):\n    losses.append(step)",
+          "models = {'small': 1}\nmodels['big'] = 2")
+REBINDS = {"class lesson02:\n    def assert_l2_grad(fn):\n        pass": "lesson02",
+           "def lesson02():\n    pass": "lesson02",
+           "import math as lesson02": "lesson02",
+           "for lesson02 in [None]:\n    pass": "lesson02"}
+
+
+@pytest.mark.parametrize("code", HONEST, ids=range(len(HONEST)))
+def test_suspicious_leaves_typical_answers_alone(code):
+    assert assignments.suspicious(code, LESSON_MODULES, guarded={"lesson02"}) == []
+
+
+@pytest.mark.parametrize("code", list(REBINDS), ids=range(len(REBINDS)))
+def test_suspicious_flags_every_rebinding_of_the_checker_module(code):
+    assert f"rebinds the module name {REBINDS[code]}" in \
+        assignments.suspicious(code, LESSON_MODULES, guarded={"lesson02"})
+
+
+@pytest.mark.parametrize("code", ["x = " + "1+" * 200_000 + "1", "x = " + "-" * 100_000 + "1"],
+                         ids=["long-sum", "deep-unary"])
+def test_suspicious_survives_a_cell_the_parser_cannot_hold(code):
+    assert assignments.suspicious(code, LESSON_MODULES) == []

@@ -314,7 +314,7 @@ def _code_of(source: str) -> ast.Module | None:
     lines = ["" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.split("\n")]
     try:
         return ast.parse("\n".join(lines))
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):   # e.g. 10**5 nested `-`
         return None
 
 
@@ -329,10 +329,18 @@ def _assigned(n: ast.AST) -> list[ast.expr]:
     return [n.target] if isinstance(n, ast.AugAssign | ast.AnnAssign) else []
 
 
-def suspicious(source: str, modules: set[str]) -> list[str]:
+# Attribute names that are a rebinding tool only as a name (`net.eval()`, `net.modules()` are
+# PyTorch's, `sys.modules` is caught as `sys`'s attribute assigned or named below).
+ATTRIBUTE_OK = frozenset({"eval", "compile", "modules", "vars", "globals", "gc"})
+
+
+def suspicious(source: str, modules: set[str], guarded: set[str] | None = None) -> list[str]:
     """What in one student-written code cell could change the grading (read, never run): a
-    private part of the checkers, a rebinding tool, or an assignment to an attribute of an
-    imported module or to a module's name (``lesson02.assert_x = ...``, ``np.allclose = ...``)."""
+    private part of the checkers, a rebinding tool, an assignment to an attribute of an
+    imported module (``lesson02.assert_x = ...``, ``np.allclose = ...``), or a new binding of a
+    name in ``guarded`` (the module names the grade cells call; default: ``modules``) by ``=``,
+    ``def``, ``class``, ``import ... as``, a loop or a ``with``."""
+    guarded = modules if guarded is None else guarded
     tree = _code_of(source)
     if tree is None:                      # a syntax error: look at the words only
         return sorted({f"names {w}" for w in re.findall(r"[A-Za-z_]\w*", source)
@@ -345,27 +353,44 @@ def suspicious(source: str, modules: set[str]) -> list[str]:
             out |= {f"imports {m}" for m in names
                     if any(PRIVATE.match(p) or p in REBINDING for p in m.split("."))}
         name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) \
-            else None
+            and n.attr not in ATTRIBUTE_OK else None
         if name and (PRIVATE.match(name) or name in REBINDING):
             out.add(f"names {name}")
         for t in _assigned(n):
-            base = t
+            base, top = t, None            # top: what is taken from the base name first
             while isinstance(base, ast.Attribute | ast.Subscript):
-                base = base.value
-            if t is not base and isinstance(base, ast.Name) and base.id in modules:
+                base, top = base.value, base
+            # a module has attributes, not items: `data['x'] = ...` is a dict named like one
+            if isinstance(top, ast.Attribute) and isinstance(base, ast.Name) \
+                    and base.id in modules:
                 out.add(f"assigns to {ast.unparse(t)}")
     for n in _outside_functions(tree):     # a function's local `data = ...` is its own
-        out |= {f"rebinds the module name {t.id}" for t in _assigned(n)
-                if isinstance(t, ast.Name) and t.id in modules}
+        out |= {f"rebinds the module name {b}" for b in _bound(n) if b in guarded}
     return sorted(out)
 
 
+def _bound(n: ast.AST) -> list[str]:
+    """The names one statement or expression binds in its own scope."""
+    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [n.name]
+    if isinstance(n, ast.Import | ast.ImportFrom):
+        return [(a.asname or a.name).split(".")[0] for a in n.names]
+    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del):
+        return [n.id]                      # `=`, `+=`, `for x in`, `with ... as x`, `x :=`
+    return []
+
+
 def _outside_functions(node: ast.AST):
-    for child in ast.iter_child_nodes(node):
-        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-                          | ast.ClassDef):
-            yield child
-            yield from _outside_functions(child)
+    """The nodes of ``node`` not inside a def, lambda or class body (iterative: a deep tree
+    does not hit the recursion limit); a def or class itself is yielded, its body is not."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        yield child
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            stack.extend(child.decorator_list if not isinstance(child, ast.Lambda) else [])
+        else:
+            stack.extend(ast.iter_child_nodes(child))
 
 
 def audit(release, submitted) -> list[str]:
@@ -384,16 +409,19 @@ def audit(release, submitted) -> list[str]:
         elif given[gid] != src:
             findings.append(f"the graded cell {gid} was edited")
     unchanged = {c.source for c in release.cells if c.cell_type == "code"}
-    modules = set()
+    modules, called = set(), set()
     for c in release.cells:
         tree = _code_of(c.source) if c.cell_type == "code" else None
         modules |= _imported(tree) if tree else set()
+        if tree and c.metadata.get("nbgrader", {}).get("grade"):
+            called |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    guarded = modules & called           # `lesson02`: a list named `losses` is the student's
     for i, c in enumerate(submitted.cells):
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
         if c.cell_type != "code" or c.source in unchanged or gid in graded:
             continue
         findings += [f"cell {i} ({gid or 'a cell the student wrote or changed'}) {what}"
-                     for what in suspicious(c.source, modules)]
+                     for what in suspicious(c.source, modules, guarded)]
     return findings
 
 
