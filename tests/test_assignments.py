@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import html
+import json
 import re
 import shutil
 import sys
@@ -414,3 +415,27 @@ def test_suspicious_flags_every_rebinding_of_the_checker_module(code):
                          ids=["long-sum", "deep-unary"])
 def test_suspicious_survives_a_cell_the_parser_cannot_hold(code):
     assert assignments.suspicious(code, LESSON_MODULES) == []
+
+
+def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
+    """Valid JSON that nbformat reads but is no notebook (a list; a cell's nbgrader metadata a
+    string) is reported for that student; the other submissions are still audited."""
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    stem = "02_x"
+    (tmp_path / "release" / stem).mkdir(parents=True)
+    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    cell = {"cell_type": "code", "source": "x = 1", "metadata": {"nbgrader": "x"},
+            "outputs": [], "execution_count": None}
+    files = {"a_list": "[]", "b_meta": ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, '
+                                        f'"cells": [{json.dumps(cell)}]}}'),
+             "c_honest": nbformat.writes(release)}
+    for student, text in files.items():
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        (tmp_path / "submitted" / student / stem / f"{stem}.ipynb").write_text(text)
+    found = assignments.audit_course(tmp_path, stem)
+    assert found["a_list"][0].startswith("not a readable notebook: ")
+    assert found["b_meta"][0].startswith("not a readable notebook: ")
+    assert found["c_honest"] == []
