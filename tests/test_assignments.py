@@ -393,11 +393,24 @@ LESSON_MODULES = {"np", "plt", "lesson02", "losses", "models", "train", "sys", "
 HONEST = ("import torch\nnet = torch.nn.Linear(2, 2)\nnet.eval()\n"
           "n = sum(1 for m in net.modules())\nx = torch.zeros(2)\nx.data = 2 * x.data",
           "losses = []\nfor step in range(3):\n    losses.append(step)",
+          "import torch\nmodel = torch.nn.Linear(2, 2)\nlayers = list(model.modules())",
           "models = {'small': 1}\nmodels['big'] = 2")
 REBINDS = {"class lesson02:\n    def assert_l2_grad(fn):\n        pass": "lesson02",
            "def lesson02():\n    pass": "lesson02",
            "import math as lesson02": "lesson02",
-           "for lesson02 in [None]:\n    pass": "lesson02"}
+           "for lesson02 in [None]:\n    pass": "lesson02",
+           "def f():\n    global lesson02\n    lesson02 = None": "lesson02"}
+# rebinding a checker without `=` on the attribute: a loop or `with` target, __setattr__
+ATTRIBUTE_TRICKS = {
+    "for lesson02.assert_l2_grad in [print]:\n    pass": "assigns to lesson02.assert_l2_grad",
+    "with open('f') as lesson02.assert_l2_grad:\n    pass": "assigns to lesson02.assert_l2_grad",
+    "object.__setattr__(lesson02, 'assert_l2_grad', print)": "names __setattr__",
+    "m = sys.modules['wdlib.exercises.lesson02']\nm.assert_l2_grad = print": "names modules"}
+
+
+@pytest.mark.parametrize("code", list(ATTRIBUTE_TRICKS), ids=range(len(ATTRIBUTE_TRICKS)))
+def test_suspicious_flags_attribute_rebinding_without_assignment(code):
+    assert ATTRIBUTE_TRICKS[code] in assignments.suspicious(code, LESSON_MODULES)
 
 
 @pytest.mark.parametrize("code", HONEST, ids=range(len(HONEST)))

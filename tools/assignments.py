@@ -306,7 +306,7 @@ PRIVATE = re.compile(r"^(_core|_ref\w*|_judge\w*|_student_answer)$")
 REBINDING = frozenset({"setattr", "delattr", "getattr", "exec", "eval", "compile", "__import__",
                        "globals", "vars", "modules", "builtins", "__builtins__", "__dict__",
                        "__code__", "__globals__", "__defaults__", "__kwdefaults__", "importlib",
-                       "ctypes", "gc"})
+                       "ctypes", "gc", "__setattr__", "__delattr__", "__class__"})
 
 
 def _code_of(source: str) -> ast.Module | None:
@@ -323,14 +323,8 @@ def _imported(tree: ast.Module) -> set[str]:
             if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
 
 
-def _assigned(n: ast.AST) -> list[ast.expr]:
-    if isinstance(n, ast.Assign | ast.Delete):
-        return n.targets
-    return [n.target] if isinstance(n, ast.AugAssign | ast.AnnAssign) else []
-
-
-# Attribute names that are a rebinding tool only as a name (`net.eval()`, `net.modules()` are
-# PyTorch's, `sys.modules` is caught as `sys`'s attribute assigned or named below).
+# Attribute names that are a rebinding tool as a name or a module's attribute (`sys.modules`,
+# `builtins.eval`), not as any object's (`net.eval()`, `net.modules()` are PyTorch's).
 ATTRIBUTE_OK = frozenset({"eval", "compile", "modules", "vars", "globals", "gc"})
 
 
@@ -353,10 +347,16 @@ def suspicious(source: str, modules: set[str], guarded: set[str] | None = None) 
             out |= {f"imports {m}" for m in names
                     if any(PRIVATE.match(p) or p in REBINDING for p in m.split("."))}
         name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) \
-            and n.attr not in ATTRIBUTE_OK else None
+            and (n.attr not in ATTRIBUTE_OK
+                 or isinstance(n.value, ast.Name) and n.value.id in modules) else None
         if name and (PRIVATE.match(name) or name in REBINDING):
             out.add(f"names {name}")
-        for t in _assigned(n):
+        # every target, whatever binds it: `=`, `del`, `+=`, a `for` or `with ... as` target
+        targets = [n] if isinstance(n, ast.Attribute | ast.Subscript) \
+            and isinstance(n.ctx, ast.Store | ast.Del) else []
+        if isinstance(n, ast.Global):      # `global lesson02` in a def, then `lesson02 = ...`
+            out |= {f"rebinds the module name {g}" for g in n.names if g in guarded}
+        for t in targets:
             base, top = t, None            # top: what is taken from the base name first
             while isinstance(base, ast.Attribute | ast.Subscript):
                 base, top = base.value, base
