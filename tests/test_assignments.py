@@ -394,10 +394,14 @@ HONEST = ("import torch\nnet = torch.nn.Linear(2, 2)\nnet.eval()\n"
           "n = sum(1 for m in net.modules())\nx = torch.zeros(2)\nx.data = 2 * x.data",
           "losses = []\nfor step in range(3):\n    losses.append(step)",
           "import torch\nmodel = torch.nn.Linear(2, 2)\nlayers = list(model.modules())",
+          # the setup cell's import again (after a kernel restart), lesson 09's `gc` (a gradient)
+          "import numpy as np\nfrom wdlib.exercises import lesson02\nimport torch",
+          "def f(x):\n    return x, 2 * x\nLc, gc = f(1.0)",
           "models = {'small': 1}\nmodels['big'] = 2")
 REBINDS = {"class lesson02:\n    def assert_l2_grad(fn):\n        pass": "lesson02",
            "def lesson02():\n    pass": "lesson02",
            "import math as lesson02": "lesson02",
+           "from wdlib.exercises import lesson03 as lesson02": "lesson02",
            "for lesson02 in [None]:\n    pass": "lesson02",
            "def f():\n    global lesson02\n    lesson02 = None": "lesson02"}
 # rebinding a checker without `=` on the attribute: a loop or `with` target, __setattr__
@@ -405,7 +409,8 @@ ATTRIBUTE_TRICKS = {
     "for lesson02.assert_l2_grad in [print]:\n    pass": "assigns to lesson02.assert_l2_grad",
     "with open('f') as lesson02.assert_l2_grad:\n    pass": "assigns to lesson02.assert_l2_grad",
     "object.__setattr__(lesson02, 'assert_l2_grad', print)": "names __setattr__",
-    "m = sys.modules['wdlib.exercises.lesson02']\nm.assert_l2_grad = print": "names modules"}
+    "m = sys.modules['wdlib.exercises.lesson02']\nm.assert_l2_grad = print": "names modules",
+    "import gc\ngc.get_referrers(lesson02)": "imports gc"}
 
 
 @pytest.mark.parametrize("code", list(ATTRIBUTE_TRICKS), ids=range(len(ATTRIBUTE_TRICKS)))

@@ -326,6 +326,9 @@ def _imported(tree: ast.Module) -> set[str]:
 # Attribute names that are a rebinding tool as a name or a module's attribute (`sys.modules`,
 # `builtins.eval`), not as any object's (`net.eval()`, `net.modules()` are PyTorch's).
 ATTRIBUTE_OK = frozenset({"eval", "compile", "modules", "vars", "globals", "gc"})
+# Modules that are a rebinding tool once imported (`import gc` is flagged), not as any name:
+# lesson 09 calls a gradient `gc`.
+IMPORT_ONLY = frozenset({"gc", "ctypes"})
 
 
 def suspicious(source: str, modules: set[str], guarded: set[str] | None = None) -> list[str]:
@@ -346,7 +349,8 @@ def suspicious(source: str, modules: set[str], guarded: set[str] | None = None) 
             names = [getattr(n, "module", None) or ""] + [a.name for a in n.names]
             out |= {f"imports {m}" for m in names
                     if any(PRIVATE.match(p) or p in REBINDING for p in m.split("."))}
-        name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) \
+        name = n.id if isinstance(n, ast.Name) and (n.id not in IMPORT_ONLY or n.id in modules) \
+            else n.attr if isinstance(n, ast.Attribute) \
             and (n.attr not in ATTRIBUTE_OK
                  or isinstance(n.value, ast.Name) and n.value.id in modules) else None
         if name and (PRIVATE.match(name) or name in REBINDING):
@@ -373,8 +377,10 @@ def _bound(n: ast.AST) -> list[str]:
     """The names one statement or expression binds in its own scope."""
     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
         return [n.name]
-    if isinstance(n, ast.Import | ast.ImportFrom):
-        return [(a.asname or a.name).split(".")[0] for a in n.names]
+    if isinstance(n, ast.Import | ast.ImportFrom):   # not the lesson's own import again
+        return [b for a in n.names
+                for b in [(a.asname or a.name).split(".")[0]]
+                if not (a.asname or isinstance(n, ast.ImportFrom)) or a.name.split(".")[-1] != b]
     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del):
         return [n.id]                      # `=`, `+=`, `for x in`, `with ... as x`, `x :=`
     return []
