@@ -410,7 +410,10 @@ ATTRIBUTE_TRICKS = {
     "with open('f') as lesson02.assert_l2_grad:\n    pass": "assigns to lesson02.assert_l2_grad",
     "object.__setattr__(lesson02, 'assert_l2_grad', print)": "names __setattr__",
     "m = sys.modules['wdlib.exercises.lesson02']\nm.assert_l2_grad = print": "names modules",
-    "import gc\ngc.get_referrers(lesson02)": "imports gc"}
+    "import gc\ngc.get_referrers(lesson02)": "imports gc",
+    # the answer, called by the checker, reads the expected value from the checker's frame
+    "import sys\ndef f(X):\n    return sys._getframe(1).f_locals['expected']": "names f_locals",
+    "import inspect\ndef f(X):\n    return inspect.stack()[1].frame.f_locals": "imports inspect"}
 
 
 @pytest.mark.parametrize("code", list(ATTRIBUTE_TRICKS), ids=range(len(ATTRIBUTE_TRICKS)))

@@ -306,7 +306,9 @@ PRIVATE = re.compile(r"^(_core|_ref\w*|_judge\w*|_student_answer)$")
 REBINDING = frozenset({"setattr", "delattr", "getattr", "exec", "eval", "compile", "__import__",
                        "globals", "vars", "modules", "builtins", "__builtins__", "__dict__",
                        "__code__", "__globals__", "__defaults__", "__kwdefaults__", "importlib",
-                       "ctypes", "gc", "__setattr__", "__delattr__", "__class__"})
+                       "ctypes", "gc", "__setattr__", "__delattr__", "__class__", "inspect",
+                       "_getframe", "currentframe", "f_back", "f_locals", "f_globals",
+                       "tb_frame", "gi_frame"})
 
 
 def _code_of(source: str) -> ast.Module | None:
