@@ -460,3 +460,18 @@ def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
     assert found["a_list"][0].startswith("not a readable notebook: ")
     assert found["b_meta"][0].startswith("not a readable notebook: ")
     assert found["c_honest"] == []
+
+
+def test_teaching_grading_block_is_what_the_test_grades_under():
+    """TEACHING.md's grading commands set the memory limit GRADING_MEMORY is (KiB for `ulimit
+    -v`) and the one-thread BLAS nbgrader_env gives the test's autograde: under an address-space
+    limit each BLAS thread's buffers and malloc arenas count, so many threads on a many-core
+    machine could exhaust 4 GB that one thread never approaches."""
+    text = (Path(assignments.ROOT) / "TEACHING.md").read_text()
+    block = text[text.index("cd assignments && export PATH"):]
+    block = block[:block.index("```")]
+    assert re.search(r"^ulimit -v (\d+)", block, re.M).group(1) == \
+        str(assignments.GRADING_MEMORY // 1024)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        assert re.search(rf"\b{var}=1\b", block), f"{var}=1 not in TEACHING's grading block"
+    assert "python ../tools/assignments.py . --audit 02_l2_weight_decay" in block
