@@ -475,3 +475,13 @@ def test_teaching_grading_block_is_what_the_test_grades_under():
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         assert re.search(rf"\b{var}=1\b", block), f"{var}=1 not in TEACHING's grading block"
     assert "python ../tools/assignments.py . --audit 02_l2_weight_decay" in block
+
+
+def test_only_with_an_unknown_lesson_is_an_error_naming_it(tmp_path, capsys):
+    """`--only 99_nope` (a typo) wrote an empty course and exited 0; now argparse's error, status
+    2, naming the option and the value, and nothing written."""
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path / "c"), "--only", "02_l2_weight_decay", "99_nope"])
+    assert exit_.value.code == 2
+    assert "--only: no lesson '99_nope' in " in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()

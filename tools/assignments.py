@@ -457,6 +457,9 @@ def main(argv=None) -> None:
                          "(exit status 1 if any)")
     a = ap.parse_args(argv)
     course = Path(a.course).resolve()
+    for stem in a.only or []:
+        if stem not in {lesson.stem for lesson in lessons()}:
+            ap.error(f"--only: no lesson {stem!r} in {NOTEBOOKS}")
     if a.audit:
         if not (course / "release" / a.audit).is_dir():
             ap.error(f"--audit: no assignment {a.audit!r} in {course / 'release'}")
