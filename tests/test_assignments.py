@@ -485,3 +485,19 @@ def test_only_with_an_unknown_lesson_is_an_error_naming_it(tmp_path, capsys):
     assert exit_.value.code == 2
     assert "--only: no lesson '99_nope' in " in capsys.readouterr().err
     assert not (tmp_path / "c").exists()
+
+
+def test_audit_reports_a_graded_cell_copied():
+    """A graded cell copied in Jupyter keeps its nbgrader metadata: two cells with one grade_id
+    (the copy with code added was skipped as if it were the graded cell, unread)."""
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    nb = nbformat.reads(nbformat.writes(release), as_version=4)
+    copy_ = nbformat.reads(nbformat.writes(release), as_version=4).cells[1]
+    copy_.source = "lesson02.assert_x = print\n" + copy_.source
+    nb.cells.insert(1, copy_)
+    found = assignments.audit(release, nb)
+    assert "the graded cell check_x appears 2 times" in found
+    assert "cell 1 (check_x) assigns to lesson02.assert_x" in found

@@ -409,13 +409,17 @@ def audit(release, submitted) -> list[str]:
     student's code in the checker's own kernel: this is how a teacher sees an attempt at it."""
     graded = {c.metadata["nbgrader"]["grade_id"]: c.source for c in release.cells
               if c.metadata.get("nbgrader", {}).get("grade")}
-    given = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in submitted.cells}
+    given = {}                            # grade_id: the sources of the cells that carry it
+    for c in submitted.cells:
+        given.setdefault(c.metadata.get("nbgrader", {}).get("grade_id"), []).append(c.source)
     findings = []
     for gid, src in graded.items():
         if gid not in given:
             findings.append(f"the graded cell {gid} was deleted")
-        elif given[gid] != src:
+        elif any(s != src for s in given[gid]):
             findings.append(f"the graded cell {gid} was edited")
+        if len(given.get(gid, [])) > 1:   # a cell copied in Jupyter keeps its metadata
+            findings.append(f"the graded cell {gid} appears {len(given[gid])} times")
     unchanged = {c.source for c in release.cells if c.cell_type == "code"}
     modules, called = set(), set()
     for c in release.cells:
@@ -426,7 +430,7 @@ def audit(release, submitted) -> list[str]:
     guarded = modules & called           # `lesson02`: a list named `losses` is the student's
     for i, c in enumerate(submitted.cells):
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
-        if c.cell_type != "code" or c.source in unchanged or gid in graded:
+        if c.cell_type != "code" or c.source in unchanged:   # an edited graded cell is read too
             continue
         findings += [f"cell {i} ({gid or 'a cell the student wrote or changed'}) {what}"
                      for what in suspicious(c.source, modules, guarded)]
