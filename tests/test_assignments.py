@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import html
+import json
 import re
 import shutil
 import sys
@@ -383,3 +384,120 @@ def test_audit_command_lists_the_submissions_to_review(course, tmp_path, capsys)
         assignments.main([str(course_dir), "--audit", "02_l2"])
     assert exit_.value.code == 2
     assert "--audit: no assignment '02_l2' in" in capsys.readouterr().err
+
+
+# Typical honest answers (a PyTorch model's `.eval()`/`.modules()`, a list named like an imported
+# module the grade cells do not call) and rebindings of the checker module's name that are not
+# `=` (a class, a def, an import, a loop target): read with the lesson's names, no course needed.
+LESSON_MODULES = {"np", "plt", "lesson02", "losses", "models", "train", "sys", "os"}
+HONEST = ("import torch\nnet = torch.nn.Linear(2, 2)\nnet.eval()\n"
+          "n = sum(1 for m in net.modules())\nx = torch.zeros(2)\nx.data = 2 * x.data",
+          "losses = []\nfor step in range(3):\n    losses.append(step)",
+          "import torch\nmodel = torch.nn.Linear(2, 2)\nlayers = list(model.modules())",
+          # the setup cell's import again (after a kernel restart), lesson 09's `gc` (a gradient)
+          "import numpy as np\nfrom wdlib.exercises import lesson02\nimport torch",
+          "def f(x):\n    return x, 2 * x\nLc, gc = f(1.0)",
+          "models = {'small': 1}\nmodels['big'] = 2")
+REBINDS = {"class lesson02:\n    def assert_l2_grad(fn):\n        pass": "lesson02",
+           "def lesson02():\n    pass": "lesson02",
+           "import math as lesson02": "lesson02",
+           "from wdlib.exercises import lesson03 as lesson02": "lesson02",
+           "for lesson02 in [None]:\n    pass": "lesson02",
+           "def f():\n    global lesson02\n    lesson02 = None": "lesson02"}
+# rebinding a checker without `=` on the attribute: a loop or `with` target, __setattr__
+ATTRIBUTE_TRICKS = {
+    "for lesson02.assert_l2_grad in [print]:\n    pass": "assigns to lesson02.assert_l2_grad",
+    "with open('f') as lesson02.assert_l2_grad:\n    pass": "assigns to lesson02.assert_l2_grad",
+    "object.__setattr__(lesson02, 'assert_l2_grad', print)": "names __setattr__",
+    "m = sys.modules['wdlib.exercises.lesson02']\nm.assert_l2_grad = print": "names modules",
+    "import gc\ngc.get_referrers(lesson02)": "imports gc",
+    # the answer, called by the checker, reads the expected value from the checker's frame
+    "import sys\ndef f(X):\n    return sys._getframe(1).f_locals['expected']": "names f_locals",
+    "import inspect\ndef f(X):\n    return inspect.stack()[1].frame.f_locals": "imports inspect"}
+
+
+@pytest.mark.parametrize("code", list(ATTRIBUTE_TRICKS), ids=range(len(ATTRIBUTE_TRICKS)))
+def test_suspicious_flags_attribute_rebinding_without_assignment(code):
+    assert ATTRIBUTE_TRICKS[code] in assignments.suspicious(code, LESSON_MODULES)
+
+
+@pytest.mark.parametrize("code", HONEST, ids=range(len(HONEST)))
+def test_suspicious_leaves_typical_answers_alone(code):
+    assert assignments.suspicious(code, LESSON_MODULES, guarded={"lesson02"}) == []
+
+
+@pytest.mark.parametrize("code", list(REBINDS), ids=range(len(REBINDS)))
+def test_suspicious_flags_every_rebinding_of_the_checker_module(code):
+    assert f"rebinds the module name {REBINDS[code]}" in \
+        assignments.suspicious(code, LESSON_MODULES, guarded={"lesson02"})
+
+
+@pytest.mark.parametrize("code", ["x = " + "1+" * 200_000 + "1", "x = " + "-" * 100_000 + "1"],
+                         ids=["long-sum", "deep-unary"])
+def test_suspicious_survives_a_cell_the_parser_cannot_hold(code):
+    assert assignments.suspicious(code, LESSON_MODULES) == []
+
+
+def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
+    """Valid JSON that nbformat reads but is no notebook (a list; a cell's nbgrader metadata a
+    string) is reported for that student; the other submissions are still audited."""
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    stem = "02_x"
+    (tmp_path / "release" / stem).mkdir(parents=True)
+    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    cell = {"cell_type": "code", "source": "x = 1", "metadata": {"nbgrader": "x"},
+            "outputs": [], "execution_count": None}
+    files = {"a_list": "[]", "b_meta": ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, '
+                                        f'"cells": [{json.dumps(cell)}]}}'),
+             "c_honest": nbformat.writes(release)}
+    for student, text in files.items():
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        (tmp_path / "submitted" / student / stem / f"{stem}.ipynb").write_text(text)
+    found = assignments.audit_course(tmp_path, stem)
+    assert found["a_list"][0].startswith("not a readable notebook: ")
+    assert found["b_meta"][0].startswith("not a readable notebook: ")
+    assert found["c_honest"] == []
+
+
+def test_teaching_grading_block_is_what_the_test_grades_under():
+    """TEACHING.md's grading commands set the memory limit GRADING_MEMORY is (KiB for `ulimit
+    -v`) and the one-thread BLAS nbgrader_env gives the test's autograde: under an address-space
+    limit each BLAS thread's buffers and malloc arenas count, so many threads on a many-core
+    machine could exhaust 4 GB that one thread never approaches."""
+    text = (Path(assignments.ROOT) / "TEACHING.md").read_text()
+    block = text[text.index("cd assignments && export PATH"):]
+    block = block[:block.index("```")]
+    assert re.search(r"^ulimit -v (\d+)", block, re.M).group(1) == \
+        str(assignments.GRADING_MEMORY // 1024)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        assert re.search(rf"\b{var}=1\b", block), f"{var}=1 not in TEACHING's grading block"
+    assert "python ../tools/assignments.py . --audit 02_l2_weight_decay" in block
+
+
+def test_only_with_an_unknown_lesson_is_an_error_naming_it(tmp_path, capsys):
+    """`--only 99_nope` (a typo) wrote an empty course and exited 0; now argparse's error, status
+    2, naming the option and the value, and nothing written."""
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path / "c"), "--only", "02_l2_weight_decay", "99_nope"])
+    assert exit_.value.code == 2
+    assert "--only: no lesson '99_nope' in " in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
+
+
+def test_audit_reports_a_graded_cell_copied():
+    """A graded cell copied in Jupyter keeps its nbgrader metadata: two cells with one grade_id
+    (the copy with code added was skipped as if it were the graded cell, unread)."""
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    nb = nbformat.reads(nbformat.writes(release), as_version=4)
+    copy_ = nbformat.reads(nbformat.writes(release), as_version=4).cells[1]
+    copy_.source = "lesson02.assert_x = print\n" + copy_.source
+    nb.cells.insert(1, copy_)
+    found = assignments.audit(release, nb)
+    assert "the graded cell check_x appears 2 times" in found
+    assert "cell 1 (check_x) assigns to lesson02.assert_x" in found

@@ -306,7 +306,9 @@ PRIVATE = re.compile(r"^(_core|_ref\w*|_judge\w*|_student_answer)$")
 REBINDING = frozenset({"setattr", "delattr", "getattr", "exec", "eval", "compile", "__import__",
                        "globals", "vars", "modules", "builtins", "__builtins__", "__dict__",
                        "__code__", "__globals__", "__defaults__", "__kwdefaults__", "importlib",
-                       "ctypes", "gc"})
+                       "ctypes", "gc", "__setattr__", "__delattr__", "__class__", "inspect",
+                       "_getframe", "currentframe", "f_back", "f_locals", "f_globals",
+                       "tb_frame", "gi_frame"})
 
 
 def _code_of(source: str) -> ast.Module | None:
@@ -314,7 +316,7 @@ def _code_of(source: str) -> ast.Module | None:
     lines = ["" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.split("\n")]
     try:
         return ast.parse("\n".join(lines))
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):   # e.g. 10**5 nested `-`
         return None
 
 
@@ -323,16 +325,21 @@ def _imported(tree: ast.Module) -> set[str]:
             if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
 
 
-def _assigned(n: ast.AST) -> list[ast.expr]:
-    if isinstance(n, ast.Assign | ast.Delete):
-        return n.targets
-    return [n.target] if isinstance(n, ast.AugAssign | ast.AnnAssign) else []
+# Attribute names that are a rebinding tool as a name or a module's attribute (`sys.modules`,
+# `builtins.eval`), not as any object's (`net.eval()`, `net.modules()` are PyTorch's).
+ATTRIBUTE_OK = frozenset({"eval", "compile", "modules", "vars", "globals", "gc"})
+# Modules that are a rebinding tool once imported (`import gc` is flagged), not as any name:
+# lesson 09 calls a gradient `gc`.
+IMPORT_ONLY = frozenset({"gc", "ctypes"})
 
 
-def suspicious(source: str, modules: set[str]) -> list[str]:
+def suspicious(source: str, modules: set[str], guarded: set[str] | None = None) -> list[str]:
     """What in one student-written code cell could change the grading (read, never run): a
-    private part of the checkers, a rebinding tool, or an assignment to an attribute of an
-    imported module or to a module's name (``lesson02.assert_x = ...``, ``np.allclose = ...``)."""
+    private part of the checkers, a rebinding tool, an assignment to an attribute of an
+    imported module (``lesson02.assert_x = ...``, ``np.allclose = ...``), or a new binding of a
+    name in ``guarded`` (the module names the grade cells call; default: ``modules``) by ``=``,
+    ``def``, ``class``, ``import ... as``, a loop or a ``with``."""
+    guarded = modules if guarded is None else guarded
     tree = _code_of(source)
     if tree is None:                      # a syntax error: look at the words only
         return sorted({f"names {w}" for w in re.findall(r"[A-Za-z_]\w*", source)
@@ -344,28 +351,54 @@ def suspicious(source: str, modules: set[str]) -> list[str]:
             names = [getattr(n, "module", None) or ""] + [a.name for a in n.names]
             out |= {f"imports {m}" for m in names
                     if any(PRIVATE.match(p) or p in REBINDING for p in m.split("."))}
-        name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) \
-            else None
+        name = n.id if isinstance(n, ast.Name) and (n.id not in IMPORT_ONLY or n.id in modules) \
+            else n.attr if isinstance(n, ast.Attribute) \
+            and (n.attr not in ATTRIBUTE_OK
+                 or isinstance(n.value, ast.Name) and n.value.id in modules) else None
         if name and (PRIVATE.match(name) or name in REBINDING):
             out.add(f"names {name}")
-        for t in _assigned(n):
-            base = t
+        # every target, whatever binds it: `=`, `del`, `+=`, a `for` or `with ... as` target
+        targets = [n] if isinstance(n, ast.Attribute | ast.Subscript) \
+            and isinstance(n.ctx, ast.Store | ast.Del) else []
+        if isinstance(n, ast.Global):      # `global lesson02` in a def, then `lesson02 = ...`
+            out |= {f"rebinds the module name {g}" for g in n.names if g in guarded}
+        for t in targets:
+            base, top = t, None            # top: what is taken from the base name first
             while isinstance(base, ast.Attribute | ast.Subscript):
-                base = base.value
-            if t is not base and isinstance(base, ast.Name) and base.id in modules:
+                base, top = base.value, base
+            # a module has attributes, not items: `data['x'] = ...` is a dict named like one
+            if isinstance(top, ast.Attribute) and isinstance(base, ast.Name) \
+                    and base.id in modules:
                 out.add(f"assigns to {ast.unparse(t)}")
     for n in _outside_functions(tree):     # a function's local `data = ...` is its own
-        out |= {f"rebinds the module name {t.id}" for t in _assigned(n)
-                if isinstance(t, ast.Name) and t.id in modules}
+        out |= {f"rebinds the module name {b}" for b in _bound(n) if b in guarded}
     return sorted(out)
 
 
+def _bound(n: ast.AST) -> list[str]:
+    """The names one statement or expression binds in its own scope."""
+    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return [n.name]
+    if isinstance(n, ast.Import | ast.ImportFrom):   # not the lesson's own import again
+        return [b for a in n.names
+                for b in [(a.asname or a.name).split(".")[0]]
+                if not (a.asname or isinstance(n, ast.ImportFrom)) or a.name.split(".")[-1] != b]
+    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del):
+        return [n.id]                      # `=`, `+=`, `for x in`, `with ... as x`, `x :=`
+    return []
+
+
 def _outside_functions(node: ast.AST):
-    for child in ast.iter_child_nodes(node):
-        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
-                          | ast.ClassDef):
-            yield child
-            yield from _outside_functions(child)
+    """The nodes of ``node`` not inside a def, lambda or class body (iterative: a deep tree
+    does not hit the recursion limit); a def or class itself is yielded, its body is not."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        yield child
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            stack.extend(child.decorator_list if not isinstance(child, ast.Lambda) else [])
+        else:
+            stack.extend(ast.iter_child_nodes(child))
 
 
 def audit(release, submitted) -> list[str]:
@@ -376,24 +409,31 @@ def audit(release, submitted) -> list[str]:
     student's code in the checker's own kernel: this is how a teacher sees an attempt at it."""
     graded = {c.metadata["nbgrader"]["grade_id"]: c.source for c in release.cells
               if c.metadata.get("nbgrader", {}).get("grade")}
-    given = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in submitted.cells}
+    given = {}                            # grade_id: the sources of the cells that carry it
+    for c in submitted.cells:
+        given.setdefault(c.metadata.get("nbgrader", {}).get("grade_id"), []).append(c.source)
     findings = []
     for gid, src in graded.items():
         if gid not in given:
             findings.append(f"the graded cell {gid} was deleted")
-        elif given[gid] != src:
+        elif any(s != src for s in given[gid]):
             findings.append(f"the graded cell {gid} was edited")
+        if len(given.get(gid, [])) > 1:   # a cell copied in Jupyter keeps its metadata
+            findings.append(f"the graded cell {gid} appears {len(given[gid])} times")
     unchanged = {c.source for c in release.cells if c.cell_type == "code"}
-    modules = set()
+    modules, called = set(), set()
     for c in release.cells:
         tree = _code_of(c.source) if c.cell_type == "code" else None
         modules |= _imported(tree) if tree else set()
+        if tree and c.metadata.get("nbgrader", {}).get("grade"):
+            called |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    guarded = modules & called           # `lesson02`: a list named `losses` is the student's
     for i, c in enumerate(submitted.cells):
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
-        if c.cell_type != "code" or c.source in unchanged or gid in graded:
+        if c.cell_type != "code" or c.source in unchanged:   # an edited graded cell is read too
             continue
         findings += [f"cell {i} ({gid or 'a cell the student wrote or changed'}) {what}"
-                     for what in suspicious(c.source, modules)]
+                     for what in suspicious(c.source, modules, guarded)]
     return findings
 
 
@@ -404,8 +444,9 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
     for path in sorted((course / "submitted").glob(f"*/{stem}/{stem}.ipynb")):
         try:
             out[path.parts[-3]] = audit(release, nbformat.read(path, as_version=4))
-        except (nbformat.reader.NotJSONError, nbformat.ValidationError, ValueError,
-                KeyError) as exc:
+        # any failure to read one (JSON that is no notebook: a list, a string where a dict is
+        # expected, AttributeError or TypeError) is that student's finding, not the end of it
+        except Exception as exc:  # noqa: BLE001
             out[path.parts[-3]] = [f"not a readable notebook: {type(exc).__name__}: {exc}"]
     return out
 
@@ -420,6 +461,9 @@ def main(argv=None) -> None:
                          "(exit status 1 if any)")
     a = ap.parse_args(argv)
     course = Path(a.course).resolve()
+    for stem in a.only or []:
+        if stem not in {lesson.stem for lesson in lessons()}:
+            ap.error(f"--only: no lesson {stem!r} in {NOTEBOOKS}")
     if a.audit:
         if not (course / "release" / a.audit).is_dir():
             ap.error(f"--audit: no assignment {a.audit!r} in {course / 'release'}")
