@@ -296,7 +296,8 @@ def test_lesson03_function_is_the_notebooks():
 
 
 def test_lesson06_function_is_the_notebooks():
-    """Section 5's RNN runs on the notebook's seeds 0-7 give its printed counts and shares."""
+    """Section 5's RNN runs on the notebook's seeds 0-7 give its printed counts and shares, and
+    seed 0's section 4 its printed inside view (W_h, saturation, ratio, readout curvature)."""
     r = surveys.lesson06_rnn(range(8))
     printed = _printed(_cells(surveys.QUOTED["lesson06"]["notebook"])["06cdd690"])
     assert f"diverged {r['dead'][0.3].sum()} of 8;" in printed and not r["clipped_dead"].any()
@@ -304,6 +305,12 @@ def test_lesson06_function_is_the_notebooks():
     assert (f"beats the best smaller unclipped lr on {r['wins'].sum()} of 8 seeds "
             f"({np.flatnonzero(r['wins']).tolist()})") in printed
     assert f"fraction of steps clipped, by seed: {np.round(r['frac'], 3)}" in printed
+    why = _printed(_cells(surveys.QUOTED["lesson06"]["notebook"])["06why01"])   # section 4, seed 0
+    for name, key in [("at initialization", "init"), ("entering step 11 (stopped)", "stop"),
+                      ("clipped run, at the end", "clip")]:
+        i = {k: v[0] for k, v in r["inside"][key].items()}
+        assert (f"{name:30s}: spectral radius of W_h {i['rho']:5.2f}, saturated {i['sat']:4.0%}, "
+                f"‖∂L/∂h_1‖/‖∂L/∂h_T‖ {i['ratio']:7.1e}, readout curvature {i['e']:5.2f}\n") in why
 
 
 def test_lesson07_warmup_function_is_the_notebooks():

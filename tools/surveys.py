@@ -12,9 +12,9 @@ and init seed 1 on 0-29, and the numbers its cells' comments quote: sections 2-5
 the heavy-ball check on 0-59 with 10 init seeds, the
 dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and init seed 3;
 lesson 05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on data
-seeds 1-19, section 8's residual stacks on seeds 0-39; lesson 06: section 5's RNN runs on init
-seeds 0-39; lesson 07: minibatch streams 0-31 and the warmup on init seeds 0-39; lesson 08: data
-sets 0-39; lesson 09: init seeds 6-17 and data sets 0-19, section 4's grid on init seeds 0-19,
+seeds 1-19, section 8's residual stacks on seeds 0-39; lesson 06: sections 4 and 5's RNN runs on
+init seeds 0-39; lesson 07: minibatch streams 0-31 and the warmup on init seeds 0-39; lesson 08:
+data sets 0-39; lesson 09: init seeds 6-17 and data sets 0-19, section 4's grid on init seeds 0-19,
 section 5's AdamW runs on data sets 0-19). This
 script repeats each experiment exactly as the lesson's cell computes it (the same tasks from
 wdlib.tasks, the same optimizers, steps and grids) over the quoted range, prints the quoted number
@@ -163,11 +163,24 @@ QUOTED = {
         "phrases": ["none of the 40 clipped runs diverged and 38 of 40 trained (not seeds 5 and "
                     "26, two of the three most clipped);\nwithout clipping, lr 0.3 diverged on 26 "
                     "of 40 (the smaller lrs on none), and the clipped run beat the best "
-                    "smaller\nunclipped lr on 14 of 40."],
+                    "smaller\nunclipped lr on 14 of 40.",
+                    "the 26 unclipped lr-0.3 runs that diverge are\nall stopped with W_h's "
+                    "spectral radius at least 29 (1.3 to 1.9 at initialization), at least 87% "
+                    "of the hidden activations saturated\nand lr times the readout's curvature "
+                    "above 2 (at least 2.4); the gradient through time has vanished on 24 of "
+                    "them\n(ratio below 1e-13). The 40 clipped runs end with W_h's spectral "
+                    "radius 1.5 to 4.8."],
         "numbers": {"clip_dead": "none of the 40", "trained": "38 of 40 trained",
                     "failed": "not seeds 5 and 26, two of the three most clipped",
                     "dead": "diverged on 26 of 40", "small_dead": "the smaller lrs on none",
-                    "wins": "lr on 14 of 40"},
+                    "wins": "lr on 14 of 40",
+                    "why_dead": "the 26 unclipped lr-0.3 runs that diverge",
+                    "why_rho": "all stopped with W_h's spectral radius at least 29",
+                    "why_init": "1.3 to 1.9 at initialization",
+                    "why_sat": "at least 87% of the hidden activations saturated",
+                    "why_lr_e": "above 2", "why_lr_e_min": "at least 2.4",
+                    "why_ratio": "vanished on 24 of them",
+                    "why_clip": "spectral radius 1.5 to 4.8"},
     },
     "lesson07": {
         "notebook": "notebooks/07_lr_momentum_schedules.ipynb",
@@ -878,7 +891,7 @@ def lesson03(seeds=range(40)) -> list[tuple[str, str, str]]:
              f"on all {n}" if free == tight == n else f"on {free} and {tight} of {n}")]
 
 
-# ---------------------------------------------------------------- lesson 06, section 5
+# ---------------------------------------------------------------- lesson 06, sections 4 and 5
 
 def lesson06_rnn(seeds) -> dict:
     """Section 5's runs (cell 06cdd690): the tanh RNN of section 4 (recurrent_scale 1.5, init
@@ -886,27 +899,49 @@ def lesson06_rnn(seeds) -> dict:
     by norm at 5 with lr 0.3, and unclipped with lr 0.3, 0.1, 0.03, 0.01. Per seed: "clipped_dead",
     "trained" (the clipped run ends below its initial validation loss), "dead" (lr -> unclipped
     diverged), "wins" (clipped beats the best unclipped lr ≤ 0.1), "frac" (share of steps
-    clipped)."""
+    clipped); "inside": section 4's ``lesson06_inside`` at initialization, where each unclipped
+    lr-0.3 run was stopped (a run that did not diverge: at its end) and at the clipped runs' end."""
     seq = data.sequence(n=256, n_val=256, T=20, noise=0.5, seed=0)
     rnn = models.RNN(n_in=1, n_hidden=16, n_out=1)
     kw = dict(loss="mse", optimizer="sgd", lr=0.3, steps=200, batch_size=32,
               params=rnn.init(seed=np.asarray(seeds), recurrent_scale=1.5),
               divergence=loop.Divergence(max_loss=1e6))
-    _, hc = train.fit(rnn, seq, clip="norm", clip_threshold=5.0, **kw)
+    p_clip, hc = train.fit(rnn, seq, clip="norm", clip_threshold=5.0, **kw)
     dead, final = {}, {}
     for lr in (0.3, 0.1, 0.03, 0.01):
-        _, h = train.fit(rnn, seq, **{**kw, "lr": lr})
+        p, h = train.fit(rnn, seq, **{**kw, "lr": lr})
         dead[lr] = np.array([d is not None for d in h.diverged_at])
         final[lr] = np.where(dead[lr], np.inf, h.final("val_loss"))
+        if lr == 0.3:
+            p_free = p                       # a diverged run: the parameters entering its stop
     clipped = hc.final("val_loss")
     return {"clipped_dead": np.array([d is not None for d in hc.diverged_at]),
             "trained": clipped < hc.val_loss[0], "dead": dead,
             "wins": clipped < np.min([final[lr] for lr in (0.1, 0.03, 0.01)], axis=0),
-            "frac": np.mean(hc.grad_norm > 5.0, axis=0)}
+            "frac": np.mean(hc.grad_norm > 5.0, axis=0),
+            "inside": {"init": lesson06_inside(kw["params"]), "stop": lesson06_inside(p_free),
+                       "clip": lesson06_inside(p_clip)}}
+
+
+def lesson06_inside(p: dict) -> dict:
+    """Cell 06why01's ``inside``, for K RNNs of section 4 at parameters ``p``: per model the
+    spectral radius of W_h ("rho"), the share of hidden activations with |h| > 0.99 ("sat"),
+    ‖∂L/∂h_1‖/‖∂L/∂h_T‖ on the training set ("ratio") and the readout's largest curvature (top
+    eigenvalue of [h_T, 1]ᵀ[h_T, 1]/n, ½·MSE in (W_y, b_y); "e")."""
+    seq = data.sequence(n=256, n_val=256, T=20, noise=0.5, seed=0)
+    rnn = models.RNN(n_in=1, n_hidden=16, n_out=1)
+    yhat, cache = rnn.forward_cache(p, seq.X)
+    _, tn = rnn.backward(p, cache, losses.mse(yhat, seq.y)[1], return_time_grads=True)
+    hT = cache["h"][-1]                                                   # (K, n, H)
+    A = np.concatenate([hT, np.ones(hT.shape[:-1] + (1,))], axis=-1)
+    return {"rho": np.abs(np.linalg.eigvals(p["Wh"])).max(axis=-1),
+            "sat": np.mean(np.abs(cache["h"][1:]) > 0.99, axis=(0, 2, 3)),
+            "ratio": tn[:, 0] / tn[:, -1],
+            "e": np.linalg.eigvalsh(np.swapaxes(A, 1, 2) @ A / A.shape[1]).max(axis=-1)}
 
 
 def lesson06(seeds=range(40)) -> list[tuple[str, str, str]]:
-    """(claim, quoted, measured) for lesson 06, section 5, over init seeds ``seeds``."""
+    """(claim, quoted, measured) for lesson 06, sections 4 and 5, over init seeds ``seeds``."""
     seeds = np.asarray(list(seeds))
     r, n = lesson06_rnn(seeds), len(seeds)
     q, w = QUOTED["lesson06"]["numbers"], f"init seeds {seeds[0]}-{seeds[-1]}"
@@ -925,7 +960,31 @@ def lesson06(seeds=range(40)) -> list[tuple[str, str, str]]:
             (f"{w}: unclipped lr 0.1, 0.03, 0.01 diverged", q["small_dead"],
              f"the smaller lrs on {sum(r['dead'][x].sum() for x in (0.1, 0.03, 0.01)) or 'none'}"),
             (f"{w}: clipped lr 0.3 beat the best smaller unclipped", q["wins"],
-             f"lr on {r['wins'].sum()} of {n}")]
+             f"lr on {r['wins'].sum()} of {n}"),
+            *lesson06_why(r, w)]
+
+
+def lesson06_why(r: dict, w: str) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for section 4's why-cell, from ``lesson06_rnn``'s "inside"."""
+    q, dead = QUOTED["lesson06"]["numbers"], r["dead"][0.3]
+    init, stop, clip = (r["inside"][k] for k in ("init", "stop", "clip"))
+    gone, lr_e = stop["ratio"][dead] < 1e-13, 0.3 * stop["e"][dead]
+    return [(f"{w}: unclipped lr 0.3 runs that diverged", q["why_dead"],
+             f"the {dead.sum()} unclipped lr-0.3 runs that diverge"),
+            (f"{w}: ... W_h's spectral radius where they were stopped", q["why_rho"],
+             f"all stopped with W_h's spectral radius at least {stop['rho'][dead].min():.0f}"),
+            (f"{w}: W_h's spectral radius at initialization", q["why_init"],
+             f"{init['rho'].min():.1f} to {init['rho'].max():.1f} at initialization"),
+            (f"{w}: ... their share of saturated hidden activations (|h| > 0.99)", q["why_sat"],
+             f"at least {stop['sat'][dead].min():.0%} of the hidden activations saturated"),
+            (f"{w}: ... lr times the readout's largest curvature above 2", q["why_lr_e"],
+             "above 2" if np.all(lr_e > 2) else f"not above 2 on {np.sum(lr_e <= 2)}"),
+            (f"{w}: ... lr times the readout's largest curvature, smallest", q["why_lr_e_min"],
+             f"at least {lr_e.min():.1f}"),
+            (f"{w}: ... ‖∂L/∂h_1‖/‖∂L/∂h_T‖ below 1e-13 (vanished)", q["why_ratio"],
+             f"vanished on {gone.sum()} of them"),
+            (f"{w}: clipped lr 0.3 runs, W_h's spectral radius at the end", q["why_clip"],
+             f"spectral radius {clip['rho'].min():.1f} to {clip['rho'].max():.1f}")]
 
 
 # ---------------------------------------------------------------- lesson 07, section 3
