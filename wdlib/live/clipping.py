@@ -27,10 +27,13 @@ class Clipping(Dashboard):
     the loss per step. Right: the gradient norm before clipping, the threshold (dashed) and the
     steps where clipping acted (dots).
 
-    Without clipping the step on the wall is lr·200: the run is thrown far past the valley,
-    where the quartic side is steeper still, and it diverges (it does *not* reach the optimum
-    faster). Clipping bounds every step by lr·threshold: the run walks down the wall and
-    converges. The default clips by global norm; try: mode none (it diverges) → value; a tiny
+    Without clipping the step on the wall is lr·200: at the default lr (every lr from 0.1 to
+    0.56) the run is thrown far past the valley, where the quartic side is steeper still, and
+    it diverges (it does *not* reach the optimum faster); at lr 0.65 and above the first step
+    jumps from the plateau over the wall and never meets it (lesson 06, section 2). Clipping
+    by norm bounds every step by lr·threshold (by value each coordinate: up to √2·lr·threshold
+    here): at the default threshold the run walks down the wall and converges. The default
+    clips by global norm; try: mode none (it diverges) → value; a tiny
     lr (then the cliff is harmless, but 100 steps barely leave the plateau); a large lr with
     clipping (it still settles: near the minimum the gradients are small, clipping stops acting,
     and the valley is stable for every lr on the slider, lr < 2/1.3).

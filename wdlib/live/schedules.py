@@ -51,11 +51,13 @@ class Schedules(Dashboard):
 
     Try, on the quadratic: a constant lr above the limit ("diverged at step N") and then a
     decaying schedule at the same base lr (the decay can rescue it); momentum 0 versus 0.9
-    along the slow, shallow direction; warmup with a large lr; cosine restarts (the loss jumps
-    at every restart). On the MLP (schedule cosine, β = 0.5): base lr 0.3 trains; 1.0 diverges
-    within a few steps; 1.0 with 20 warmup steps trains again: the curvature (the Hessian's
-    largest eigenvalue) is 7.8 at the initial weights and 2.2 after the warmup, so the full
-    lr is then below 2(1 + β)/curvature. β = 0 versus 0.9 at lr 0.056 (momentum gets further).
+    along the slow, shallow direction; warmup with a large lr; cosine restarts (with a base lr
+    above the limit, or β = 0.9, the loss jumps after every restart; at the defaults it does
+    not: lesson 07, section 6). On the MLP (schedule cosine, β = 0.5): base lr 0.3 trains; 1.0
+    diverges within a few steps; 1.0 with 20 warmup steps trains again: the curvature (the
+    Hessian's largest eigenvalue) is 7.8 at these initial weights and 2.2 after the warmup, so
+    the full lr is then below 2(1 + β)/curvature (from other initializations only sometimes:
+    12 of 40, lesson 07 section 3). β = 0 versus 0.9 at lr 0.056 (momentum gets further).
     With minibatches: at a constant lr the validation loss keeps jittering to the end; a
     decaying schedule (cosine, step, 1/t) settles it (the training loss stays noisy: every step
     sees other points).
