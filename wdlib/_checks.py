@@ -119,13 +119,16 @@ def positive_int(name: str, value, *, minimum: int = 1) -> int:
 def choice(name: str, value, options: Iterable[str]) -> str:
     """One of a fixed set of names; the message lists the valid ones."""
     options = list(options)
-    if value not in options:
+    if not (value is None or isinstance(value, str)) or value not in options:   # (an array's
+        #                                   ``in`` would compare element-wise, a list's hash)
         raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
     return value
 
 
 def finite_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """A float64 data array with no NaN or inf (and optionally a given number of axes)."""
+    if value is None:                   # (NumPy would read None as NaN)
+        raise ValueError(f"{name} must be a numeric array, got None")
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -173,6 +176,10 @@ def same_rows(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
 
 def same_keys(name_a: str, a: Mapping, name_b: str, b: Mapping, *, shapes: bool = True) -> None:
     """Two parameter dicts (e.g. params and grads) must match in keys and shapes."""
+    for name, d in ((name_a, a), (name_b, b)):
+        if not isinstance(d, Mapping):
+            raise ValueError(f"{name} must be a dict of arrays (one per parameter), "
+                             f"got {type(d).__name__}")
     if set(a) != set(b):
         raise ValueError(f"{name_a} and {name_b} must have the same keys, "
                          f"got {sorted(a)} and {sorted(b)}")

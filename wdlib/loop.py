@@ -216,6 +216,7 @@ def minibatches(n: int, batch_size: int | None, seed=0) -> Callable[[int], np.nd
     None), else disjoint batches of ``batch_size`` drawn without replacement, reshuffled every
     epoch (n // batch_size steps) by ``np.random.default_rng(seed)``; the last n % batch_size
     samples of an epoch's permutation are skipped. Steps must be asked for in order 0, 1, 2..."""
+    n = _checks.positive_int("n", n)
     if batch_size is None:
         return lambda t: None
     batch_size = _checks.positive_int("batch_size", batch_size)

@@ -39,10 +39,11 @@ def soft_threshold(w, t) -> np.ndarray:
     zeros are +0.0 (never -0.0, which would print as "-0.0"). Keeps w's float dtype (float32
     stays float32: t is rounded to it); other w (ints, lists) is computed in float64.
     """
-    w = losses.as_float(w)
-    if np.any(np.asarray(t) < 0):
+    w = losses.as_float(w, "w")
+    t = losses.as_float(t, "t")
+    if not np.all(t >= 0):                                         # (NaN fails it too)
         raise ValueError(f"t must be >= 0, got {_checks._fmt(t)}")
-    t = np.asarray(t, dtype=w.dtype)
+    t = t.astype(w.dtype, copy=False)
     return w - np.clip(w, -t, t)
 
 

@@ -1,0 +1,173 @@
+"""A common check every public function gets for free (scikit-learn's idea): each argument of a
+valid call, replaced in turn by a bad value (NaN, inf, a negative, a string, None, a bool, a
+list, a 2-D array, a complex, an object, an empty array, ...), either still gives a result (the
+value is valid there: a list is a K-array, 0 a valid λ, 1e300 a valid if overflowing b) or
+raises a ValueError whose message names the argument. Never an IndexError, OverflowError,
+AttributeError or NumPy's own message. The table holds one valid call per function; a new
+public function belongs in it."""
+
+import numpy as np
+import pytest
+
+from wdlib import (
+    clipping,
+    data,
+    diagnostics,
+    init,
+    loop,
+    losses,
+    models,
+    optim,
+    penalties,
+    schedules,
+    solvers,
+    train,
+)
+
+rng = np.random.default_rng(0)
+X, Y = rng.normal(size=(20, 3)), rng.normal(size=20)
+NET = models.MLP((3, 4, 1))
+P = NET.init(seed=0)
+G = {k: np.ones_like(v) for k, v in P.items()}
+
+BAD = {"nan": float("nan"), "inf": float("inf"), "negative": -1.0, "zero": 0,
+       "string": "abc", "None": None, "bool": True, "list": [1, 2], "2-D": np.ones((2, 2)),
+       "huge": 1e300, "complex": 1 + 2j, "non-integer": 2.5, "object": object(),
+       "negative int": -3, "empty": np.array([]), "NaN in array": np.array([1.0, np.nan])}
+
+CALLS = {
+    "data.polynomial": (data.polynomial, dict(n=20, n_val=200, degree=3, noise=0.2, seed=0)),
+    "data.polynomial_features": (data.polynomial_features, dict(x=np.linspace(-1, 1, 5),
+                                                                degree=3)),
+    "data.legendre_features": (data.legendre_features, dict(x=np.linspace(-1, 1, 5), degree=3)),
+    "data.sparse_linear": (data.sparse_linear, dict(n=100, n_val=200, d=20, k=5, noise=0.1,
+                                                    correlation=0.0, seed=0)),
+    "data.two_moons": (data.two_moons, dict(n=200, n_val=200, noise=0.2, seed=0)),
+    "data.spirals": (data.spirals, dict(n=200, n_val=200, noise=0.2, turns=1.5, seed=0)),
+    "data.sequence": (data.sequence, dict(n=16, n_val=16, T=5, noise=0.5, seed=0)),
+    "data.kfold": (data.kfold, dict(n=20, k=5, seed=0)),
+    "data.split": (data.split, dict(X=X, y=Y, val_fraction=0.2, seed=0)),
+    "models.MLP": (models.MLP, dict(sizes=(2, 3, 1), activation="tanh")),
+    "models.NormMLP": (models.NormMLP, dict(sizes=(2, 3, 1), activation="tanh", eps=1e-5)),
+    "models.RNN": (models.RNN, dict(n_in=1, n_hidden=4, n_out=1)),
+    "models.linear": (models.linear, dict(d_in=3, d_out=1)),
+    "MLP.init": (NET.init, dict(seed=0)),
+    "losses.mse": (losses.mse, dict(yhat=np.zeros((20, 1)), y=Y)),
+    "losses.binary_cross_entropy": (losses.binary_cross_entropy,
+                                    dict(logits=np.zeros((20, 1)), y=(Y > 0) * 1.0)),
+    "losses.softmax_cross_entropy": (losses.softmax_cross_entropy,
+                                     dict(logits=np.zeros((20, 3)), y=np.arange(20) % 3)),
+    "losses.accuracy": (losses.accuracy, dict(logits=np.zeros((20, 1)), y=(Y > 0) * 1.0)),
+    "losses.get": (losses.get, dict(name="mse")),
+    "penalties.L2": (penalties.L2, dict(lam=0.1)),
+    "penalties.L1": (penalties.L1, dict(lam=0.1)),
+    "penalties.ElasticNet": (penalties.ElasticNet, dict(lam=0.1, l1_ratio=0.5)),
+    "penalties.MaxNorm": (penalties.MaxNorm, dict(c=1.0)),
+    "penalties.soft_threshold": (penalties.soft_threshold, dict(w=np.ones(3), t=0.1)),
+    "optim.sgd": (optim.sgd, dict(lr=0.1, momentum=0.0, dampening=0.0, nesterov=False,
+                                  weight_decay=0.0)),
+    "optim.adam": (optim.adam, dict(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0)),
+    "optim.adamw": (optim.adamw, dict(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.01)),
+    "optim.adamw_paper": (optim.adamw_paper, dict(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8,
+                                                  weight_decay=1e-5)),
+    "optim.sgdw": (optim.sgdw, dict(lr=0.1, momentum=0.0, weight_decay=0.0)),
+    "optim.trace": (optim.trace, dict(momentum=0.9, dampening=0.0, nesterov=False)),
+    "optim.clip_by_value": (optim.clip_by_value, dict(clip_value=1.0)),
+    "optim.clip_by_global_norm": (optim.clip_by_global_norm, dict(max_norm=1.0)),
+    "optim.scale": (optim.scale, dict(factor=0.5)),
+    "optim.scale_by_lr": (optim.scale_by_lr, dict(lr=0.5)),
+    "optim.add_decayed_weights": (optim.add_decayed_weights, dict(weight_decay=0.1)),
+    "optim.get": (optim.get, dict(name="sgd", lr=0.1)),
+    "schedules.constant": (schedules.constant, dict(value=0.1)),
+    "schedules.cosine": (schedules.cosine, dict(base=0.1, total_steps=100, min_value=0.0)),
+    "schedules.cosine_warm_restarts": (schedules.cosine_warm_restarts,
+                                       dict(base=0.1, T_0=10, T_mult=1, min_value=0.0)),
+    "schedules.exponential": (schedules.exponential, dict(base=0.1, gamma=0.9)),
+    "schedules.inverse_time": (schedules.inverse_time, dict(base=0.1, decay_rate=0.5,
+                                                            decay_steps=1)),
+    "schedules.step_decay": (schedules.step_decay, dict(base=0.1, step_size=10, gamma=0.1)),
+    "schedules.warmup": (schedules.warmup, dict(peak=0.1, warmup_steps=10, start=0.0)),
+    "schedules.warmup_cosine": (schedules.warmup_cosine, dict(peak=0.1, warmup_steps=10,
+                                                              total_steps=100, min_value=0.0,
+                                                              start=0.0)),
+    "clipping.clip_by_value": (clipping.clip_by_value, dict(grads=G, clip_value=1.0)),
+    "clipping.clip_by_global_norm": (clipping.clip_by_global_norm, dict(grads=G, max_norm=1.0)),
+    "clipping.global_norm": (clipping.global_norm, dict(grads=G)),
+    "solvers.ridge": (solvers.ridge, dict(X=X, y=Y, lam=0.1)),
+    "solvers.lasso": (solvers.lasso, dict(X=X, y=Y, lam=0.1)),
+    "solvers.elastic_net": (solvers.elastic_net, dict(X=X, y=Y, lam=0.1, l1_ratio=0.5)),
+    "solvers.lam_max": (solvers.lam_max, dict(X=X, y=Y)),
+    "solvers.lasso_path": (solvers.lasso_path, dict(X=X, y=Y, num=5, eps=1e-3)),
+    "solvers.shrinkage_factors": (solvers.shrinkage_factors, dict(X=X, lam=0.1)),
+    "solvers.max_norm": (solvers.max_norm, dict(X=X, y=Y, c=1.0)),
+    "solvers.objective": (solvers.objective, dict(X=X, y=Y, w=np.zeros(3), b=0.0, lam=0.1,
+                                                  l1_ratio=0.0)),
+    "train.fit": (train.fit, dict(model=NET, X=X, y=Y, loss="mse", optimizer="sgd", lr=0.1,
+                                  steps=3)),
+    "train.fit (adamw)": (train.fit, dict(model=NET, X=X, y=Y, optimizer="adamw", lr=0.1,
+                                          weight_decay=0.1, steps=3)),
+    "train.fit (penalty, clip, minibatches)": (train.fit, dict(
+        model=NET, X=X, y=Y, lr=0.1, penalty="l2", lam=0.1, steps=3, clip="norm",
+        clip_threshold=1.0, batch_size=5, seed=0)),
+    "train.grid": (train.grid, dict(lr=np.array([0.1, 0.2]))),
+    "diagnostics.grad_check": (diagnostics.grad_check, dict(
+        f=lambda p: NET.loss_and_grad(p, X, Y), params=P, eps=1e-6)),
+    "diagnostics.update_ratio": (diagnostics.update_ratio, dict(params=P, updates=G)),
+    "diagnostics.layer_stats": (diagnostics.layer_stats, dict(model=NET, params=P, X=X, y=Y)),
+    "init.normal": (init.normal, dict(std=1.0)),
+    "loop.Divergence": (loop.Divergence, dict(max_loss=1e6, max_growth=1e3)),
+    "loop.minibatches": (loop.minibatches, dict(n=20, batch_size=5, seed=0)),
+}
+
+#: Where a message names the argument by the name the user knows it under.
+ALIASES = {("losses.get", "name"): "loss", ("optim.get", "name"): "optimizer",
+           ("models.linear", "d_in"): "sizes[0]", ("models.linear", "d_out"): "sizes[1]"}
+#: A bad value that makes another argument wrong: the message names that one.
+NAMES_THE_OTHER = {("losses.softmax_cross_entropy", "logits", "2-D"): "y",
+                   ("losses.accuracy", "logits", "2-D"): "y"}
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_each_bad_argument_is_valid_there_or_a_value_error_naming_it(name):
+    fn, kwargs = CALLS[name]
+    fn(**kwargs)                                                  # the call itself is valid
+    unclear = []
+    for arg in kwargs:
+        for label, bad in BAD.items():
+            named = NAMES_THE_OTHER.get((name, arg, label), ALIASES.get((name, arg), arg))
+            try:
+                with np.errstate(all="ignore"):   # a huge but valid value may overflow to inf
+                    fn(**{**kwargs, arg: bad})
+            except ValueError as e:
+                if named not in str(e):
+                    unclear.append(f"{arg}={label}: ValueError {e}")
+            except Exception as e:                                # noqa: BLE001 (the check)
+                unclear.append(f"{arg}={label}: {type(e).__name__}: {e}")
+    assert not unclear, f"{name}: " + "\n".join(unclear)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: train.fit(NET, X, 0.5, steps=1), r"y must hold one target per sample.*0\.5"),
+    (lambda: train.fit(NET, X, Y, loss=[1, 2], steps=1), r"loss must be one of .* got \[1, 2\]"),
+    (lambda: train.fit(NET, X, Y, clip=np.ones(2), steps=1), "clip must be one of"),
+    (lambda: NET.init(seed=np.inf), "seed must be an integer >= 0 .* got inf"),
+    (lambda: solvers.ridge(X, None, 0.1), "y must be a numeric array, got None"),
+    (lambda: solvers.objective(X, Y, np.zeros(3), 0.0, [1.0, 2.0]),
+     r"lam has 2 values but w holds one model"),
+    (lambda: losses.binary_cross_entropy(["a"], [1.0]), "logits must be an array of real"),
+    (lambda: penalties.soft_threshold(None, 0.1), "w must be an array of real numbers"),
+    (lambda: penalties.soft_threshold(np.ones(2), np.nan), "t must be >= 0, got nan"),
+    (lambda: loop.minibatches(np.inf, 2), "n must be an integer >= 1, got inf"),
+    (lambda: diagnostics.update_ratio(1.0, G), "params must be a dict of arrays"),
+    (lambda: diagnostics.layer_stats("net", P, X), "model must be a wdlib model"),
+    (lambda: diagnostics.layer_stats(NET, np.ones((2, 2)), X), "params must be a dict"),
+    (lambda: diagnostics.grad_check(None, P), "f must be a function"),
+    (lambda: diagnostics.grad_check(lambda p: NET.loss_and_grad(p, X, Y), P, eps=[1e-6, 1e-6]),
+     "eps must be a single number"),
+    (lambda: clipping.clip_by_value(G, [1.0, 2.0]), "with 2 clip_value values"),
+    (lambda: models.MLP((2, 3, 1), activation=np.ones(2)), "activation must be one of"),
+])
+def test_what_the_common_check_found(call, match):
+    """The cases the table above found (each a crash or NumPy's own message before)."""
+    with pytest.raises(ValueError, match=match):
+        call()
