@@ -32,8 +32,9 @@ G = {k: np.ones_like(v) for k, v in P.items()}
 
 BAD = {"nan": float("nan"), "inf": float("inf"), "negative": -1.0, "zero": 0,
        "string": "abc", "None": None, "bool": True, "list": [1, 2], "2-D": np.ones((2, 2)),
-       "huge": 1e300, "complex": 1 + 2j, "non-integer": 2.5, "object": object(),
-       "negative int": -3, "empty": np.array([]), "NaN in array": np.array([1.0, np.nan])}
+       "3-D": np.ones((2, 2, 2)), "huge": 1e300, "complex": 1 + 2j, "non-integer": 2.5,
+       "object": object(), "negative int": -3, "empty": np.array([]),
+       "NaN in array": np.array([1.0, np.nan]), "dict": {"a": 1}}
 
 CALLS = {
     "data.polynomial": (data.polynomial, dict(n=20, n_val=200, degree=3, noise=0.2, seed=0)),
@@ -119,12 +120,55 @@ CALLS = {
     "loop.minibatches": (loop.minibatches, dict(n=20, batch_size=5, seed=0)),
 }
 
+SGD, ADAMW, COSINE = optim.sgd(0.1, momentum=0.9), optim.adamw(1e-3), schedules.cosine(0.1, 100)
+NORM_NET, RNN = models.NormMLP((3, 4, 1)), models.RNN(1, 4, 1)
+SEQ = data.sequence(n=8, n_val=8, T=5)
+
+#: The building blocks' methods and lower-level functions, as a lesson's code calls them.
+CALLS.update({
+    "MLP.forward": (NET.forward, dict(params=P, X=X)),
+    "MLP.forward_cache": (NET.forward_cache, dict(params=P, X=X)),
+    "MLP.loss_and_grad": (NET.loss_and_grad, dict(params=P, X=X, y=Y, loss="mse")),
+    "MLP.init (all arguments)": (NET.init, dict(seed=0, K=None, init="xavier", scale=1.0,
+                                                dtype="float64")),
+    "NormMLP.loss_and_grad": (NORM_NET.loss_and_grad, dict(params=NORM_NET.init(seed=0), X=X,
+                                                           y=Y, loss="mse")),
+    "RNN.loss_and_grad": (RNN.loss_and_grad, dict(params=RNN.init(seed=0), X=SEQ.X, y=SEQ.y,
+                                                  loss="mse")),
+    "sgd.init": (SGD.init, dict(params=P)),
+    "sgd.update": (SGD.update, dict(grads=G, state=SGD.init(P), params=P)),
+    "adamw.update": (ADAMW.update, dict(grads=G, state=ADAMW.init(P), params=P)),
+    "optim.apply_updates": (optim.apply_updates, dict(params=P, updates=G)),
+    "optim.tap": (optim.tap, dict(observe=lambda g: None)),
+    "optim.add_penalty_grad": (optim.add_penalty_grad, dict(penalty=penalties.L2(0.1))),
+    "L2.value": (penalties.L2(0.1).value, dict(params=P)),
+    "L2.grad": (penalties.L2(0.1).grad, dict(params=P)),
+    "L1.prox": (penalties.L1(0.1).prox, dict(params=P, step=0.1)),
+    "MaxNorm.prox": (penalties.MaxNorm(1.0).prox, dict(params=P)),
+    "penalties.get": (penalties.get, dict(name="l2", lam=0.1)),
+    "schedule(step)": (COSINE, dict(step=5)),
+    "schedules.get": (schedules.get, dict(name="cosine", base=0.1, total_steps=10)),
+    "schedules.join": (schedules.join, dict(schedules=[COSINE, COSINE], boundaries=[10])),
+    "init.get": (init.get, dict(name="he")),
+    "init.he": (init.he, dict(rng=np.random.default_rng(0), shape=(3, 4))),
+    "init.zeros": (init.zeros, dict(rng=np.random.default_rng(0), shape=(3, 4))),
+    "train.make_optimizer": (train.make_optimizer, dict(model=NET, optimizer="sgd", lr=0.1)),
+    "train.make_penalty": (train.make_penalty, dict(kind="l2", lam=0.1)),
+    "loop.run": (loop.run, dict(objective=lambda p, t: NET.loss_and_grad(p, X, Y), params=P,
+                                optimizer=SGD, steps=3)),
+    "losses.log_softmax": (losses.log_softmax, dict(z=np.zeros((3, 2)))),
+    "losses.sigmoid": (losses.sigmoid, dict(z=np.zeros((3, 2)))),
+    "data.Dataset": (data.Dataset, dict(X=X, y=Y)),
+})
+
 #: Where a message names the argument by the name the user knows it under.
 ALIASES = {("losses.get", "name"): "loss", ("optim.get", "name"): "optimizer",
+           ("init.get", "name"): "init", ("penalties.get", "name"): "penalty",
+           ("train.make_penalty", "kind"): "penalty",
            ("models.linear", "d_in"): "sizes[0]", ("models.linear", "d_out"): "sizes[1]"}
 #: A bad value that makes another argument wrong: the message names that one.
-NAMES_THE_OTHER = {("losses.softmax_cross_entropy", "logits", "2-D"): "y",
-                   ("losses.accuracy", "logits", "2-D"): "y"}
+NAMES_THE_OTHER = {(loss, "logits", shape): "y" for shape in ("2-D", "3-D")
+                   for loss in ("losses.softmax_cross_entropy", "losses.accuracy")}
 
 
 @pytest.mark.parametrize("name", CALLS)

@@ -174,12 +174,18 @@ def same_rows(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
                          f"got {a.shape[0]} and {b.shape[0]}")
 
 
+def params_dict(name: str, value) -> Mapping:
+    """A dict of parameter (or gradient) arrays, keyed by name: ``{"W1": ..., "b1": ...}``."""
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ValueError(f"{name} must be a dict of arrays keyed by parameter name "
+                         f"({{'W1': ..., 'b1': ...}}), got {_fmt(value)}")
+    return value
+
+
 def same_keys(name_a: str, a: Mapping, name_b: str, b: Mapping, *, shapes: bool = True) -> None:
     """Two parameter dicts (e.g. params and grads) must match in keys and shapes."""
-    for name, d in ((name_a, a), (name_b, b)):
-        if not isinstance(d, Mapping):
-            raise ValueError(f"{name} must be a dict of arrays (one per parameter), "
-                             f"got {type(d).__name__}")
+    params_dict(name_a, a)
+    params_dict(name_b, b)
     if set(a) != set(b):
         raise ValueError(f"{name_a} and {name_b} must have the same keys, "
                          f"got {sorted(a)} and {sorted(b)}")

@@ -132,6 +132,13 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
     after_update(params, t) -> params: e.g. a proximal step or a projection.
     """
     steps = _checks.positive_int("steps", steps)
+    if not callable(objective):
+        raise ValueError(f"objective must be a function (params, t) -> (loss, grads), "
+                         f"got {_checks._fmt(objective)}")
+    if not all(callable(getattr(optimizer, a, None)) for a in ("init", "update")):
+        raise ValueError(f"optimizer must be an optim transform (init and update), "
+                         f"got {_checks._fmt(optimizer)}")
+    _checks.params_dict("params", params)
     state = optimizer.init(params)
     update = optimizer.update                       # step 0 checks the arguments, then:
     fast_update = optimizer.update_unchecked or optimizer.update

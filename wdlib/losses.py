@@ -105,7 +105,7 @@ def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
 def sigmoid(z, out: np.ndarray | None = None) -> np.ndarray:
     """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z|. Keeps z's float dtype;
     ``out`` may be z itself (computed in place)."""
-    z = as_float(z)
+    z = as_float(z, "z")
     e = _exp_neg_abs(z)
     return np.divide(np.where(z >= 0, 1.0, e).astype(z.dtype, copy=False), 1.0 + e, out=out)
 
@@ -161,6 +161,7 @@ def _targets(y, n: int, C: int) -> np.ndarray:
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
     """log(softmax(z)), computed as z - max - log(sum(exp(z - max))): finite for finite z."""
+    z = as_float(z, "z")
     shifted = z - z.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 

@@ -114,6 +114,7 @@ class Penalty:
 
     def penalized(self, params: Mapping) -> tuple[str, ...]:
         """The keys of ``params`` this penalty acts on."""
+        _checks.params_dict("params", params)
         if self.keys is None:
             return tuple(k for k in params if is_weight(k))
         missing = [k for k in self.keys if k not in params]
@@ -138,7 +139,7 @@ class Penalty:
         """Penalty value: a float, or shape (K,) when ``batched`` (one value per model)."""
         total = 0.0
         for k in self.penalized(params):
-            w = losses.as_float(params[k])
+            w = losses.as_float(params[k], f"params[{k!r}]")
             if batched and w.ndim == 0:
                 raise ValueError(f"params[{k!r}] needs a leading K axis when batched=True, "
                                  f"got shape {w.shape}")

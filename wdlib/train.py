@@ -153,6 +153,8 @@ def make_optimizer(model, optimizer, lr=None, momentum=None, weight_decay=None, 
     decays the model's ``weight_keys`` only (not the biases; ``mask``: other keys, e.g. the
     weights' group of a ``layout.Layout``) — or an ``optim.Optimizer`` object, used as it is
     (it carries its own lr, momentum and weight decay, so passing them too is an error)."""
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a wdlib model (models.MLP, NormMLP, RNN), got {model!r}")
     given = {k: v for k, v in dict(lr=lr, momentum=momentum, weight_decay=weight_decay).items()
              if v is not None}
     if isinstance(optimizer, optim.Optimizer):
