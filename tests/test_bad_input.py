@@ -23,6 +23,14 @@ from wdlib import (
     solvers,
     train,
 )
+from wdlib.tasks import (
+    classification,
+    normalized,
+    regression,
+    schedule_menu,
+    sparse,
+    surfaces,
+)
 
 rng = np.random.default_rng(0)
 X, Y = rng.normal(size=(20, 3)), rng.normal(size=20)
@@ -161,10 +169,46 @@ CALLS.update({
     "data.Dataset": (data.Dataset, dict(X=X, y=Y)),
 })
 
+#: The dashboards' domain functions (``wdlib.tasks``), which lessons call too.
+CALLS.update({
+    "classification.init_seed": (classification.init_seed, dict(
+        optimizer="sgd", penalty="l2", lam=0.01, lr=0.1, epochs=10, seed=0, same_init=True)),
+    "classification.train_playground": (classification.train_playground, dict(
+        optimizer="sgd", penalty="l2", lam=0.01, lr=0.1, epochs=3, seed=0, same_init=True,
+        val_every=1)),
+    "classification.mlp_run": (classification.mlp_run, dict(lr_t=0.1, momentum=0.9,
+                                                            batch_size=None, steps=5)),
+    "normalized.angle": (normalized.angle, dict(a=np.ones(5), b=np.arange(5.0))),
+    "normalized.norm": (normalized.norm, dict(a=np.ones(5))),
+    "normalized.box_least_squares": (normalized.box_least_squares, dict(lam=0.1, steps=10)),
+    "normalized.predicted_angle": (normalized.predicted_angle, dict(optimizer="SGD", lr=0.1,
+                                                                    lam=0.01)),
+    "normalized.predicted_norm": (normalized.predicted_norm, dict(lr=0.1, lam=0.01,
+                                                                  grad_tilde_sq=1.0)),
+    "normalized.train": (normalized.train, dict(optimizer="SGD", lr=0.1, lam=0.01, steps=5,
+                                                seed=0, data_seed=0, batch_size=32,
+                                                init_scale=1.0)),
+    "regression.deep_mlp": (regression.deep_mlp, dict(depth=3, width=4, activation="tanh")),
+    "regression.lambda_task": (regression.lambda_task, dict(seed=0)),
+    "regression.legendre_features": (regression.legendre_features, dict(
+        x=np.linspace(-1, 1, 5), degree=3)),
+    "regression.overfit_curve": (regression.overfit_curve, dict(seed=0)),
+    "schedule_menu.make_schedule": (schedule_menu.make_schedule, dict(kind="cosine", lr=0.1,
+                                                                      warmup=5, steps=100)),
+    "sparse.fit_all": (sparse.fit_all, dict(rho=0.0, lam=0.1, r=0.5, c=1.0)),
+    "sparse.path": (sparse.path, dict(rho=0.0, mode="l1", r=1.0)),
+    "sparse.problem": (sparse.problem, dict(rho=0.0)),
+    "surfaces.bowl": (surfaces.bowl, dict(w=np.array([1.0, 1.0]))),
+    "surfaces.descend": (surfaces.descend, dict(loss_and_grad=surfaces.bowl,
+                                                start=np.array([1.0, 1.0]), opt=optim.sgd(0.1),
+                                                steps=5, clip="none", threshold=1.0)),
+})
+
 #: Where a message names the argument by the name the user knows it under.
 ALIASES = {("losses.get", "name"): "loss", ("optim.get", "name"): "optimizer",
            ("init.get", "name"): "init", ("penalties.get", "name"): "penalty",
-           ("train.make_penalty", "kind"): "penalty",
+           ("train.make_penalty", "kind"): "penalty", ("classification.mlp_run", "lr_t"): "lr",
+           ("normalized.train", "init_scale"): "scale",
            ("models.linear", "d_in"): "sizes[0]", ("models.linear", "d_out"): "sizes[1]"}
 #: A bad value that makes another argument wrong: the message names that one.
 NAMES_THE_OTHER = {(loss, "logits", shape): "y" for shape in ("2-D", "3-D")

@@ -86,7 +86,8 @@ def _seeds(seed) -> int | np.ndarray:
     if arr.dtype == bool or arr.ndim > 1 or arr.size == 0 or not (
             np.issubdtype(arr.dtype, np.integer)
             or (np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr))
-                and np.all(arr == np.round(arr)))):
+                and np.all(arr == np.round(arr)) and (arr.ndim == 0 or np.all(arr < 2.0**63)))):
+        # (a float array becomes int64: 1e300 would wrap around to a negative seed)
         raise ValueError(f"seed must be an integer >= 0 or a 1-D array of them, got {seed!r}")
     if np.any(arr < 0):
         raise ValueError(f"seed must be >= 0, got {seed!r}")
