@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import assignments  # noqa: E402
 import simulate_class as sim  # noqa: E402
 
-from wdlib.exercises import lesson06, lesson09  # noqa: E402
+from wdlib.exercises import _core, lesson06, lesson09  # noqa: E402
 
 CHECKERS = list(sim.ROUND5)
 LESSONS = assignments.lessons()
@@ -41,6 +41,14 @@ def test_the_judge_can_fail():
     tally = sim.run_answers(lesson00.check_half_mse, cases[:3], out=lambda s: None)
     assert (tally.false_reject, tally.false_accept, tally.wrong_hint) == (1, 1, 1)
     tally = sim.run_answers(lambda fn: 1 / 0, cases[3:], out=lambda s: None)
+    assert tally.crash == 1
+
+    def grade_form_breaks(fn, grade=False):         # prints a refusal, but grading raises
+        if grade:
+            raise ValueError("not an AssertionError")
+        return _core.report("x", "a hint")
+    tally = sim.run_answers(grade_form_breaks, [("probe", right, sim.REFUSED)],
+                            out=lambda s: None)
     assert tally.crash == 1
 
 

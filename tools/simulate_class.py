@@ -11,7 +11,8 @@ learner would write it, and must be accepted (``OK``). A reading the prompt rule
 refused with a hint that names it (the ``Hint`` text must appear). Typical mistakes must get
 their hint, which must not give away the solution. ``PROBES`` are odd return values (None, a
 generator, NaN, inf, a huge array, objects whose ``__eq__``/``__array__``/``__float__`` raise,
-...): each must get one ✗ line, never a traceback or "could not judge".
+...): each must get one ✗ line, never a traceback or "could not judge", and the autograder's form
+(``grade=True``) must raise AssertionError with that hint and nothing else.
 
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
@@ -1195,7 +1196,23 @@ def judge(checker, fn, expect) -> tuple[str | None, str]:
         return (None if verdict else "false reject"), line
     if verdict:
         return "false accept", line
+    if expect is REFUSED and not _graded_as(checker, fn, verdict):
+        return "crash", line + " (the grade form did not raise AssertionError with this hint)"
     return (None if expect.text in line else "wrong hint"), line
+
+
+def _graded_as(checker, fn, verdict) -> bool:
+    """Whether the autograder's form (``grade=True``) raises AssertionError with the hint of the
+    printed ``verdict``, and nothing else (checked for the probes and other plain refusals)."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            checker(fn, grade=True)
+    except AssertionError as exc:
+        return str(exc) == str(verdict.failure())
+    except Exception:  # noqa: BLE001 - what the autograder must never see
+        return False
+    return False
 
 
 def run_answers(checker, answers, *, verbose=False, out=print) -> Tally:
