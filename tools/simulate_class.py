@@ -265,9 +265,21 @@ def _l2_grad_answers():
                                       for k, v in p.items()}, Hint(H["l1"])),
         ("the weights", lambda p, lam: {k: v if k[0] == "W" else 0 * v for k, v in p.items()},
          Hint(H["weights"])),
+        ("params updated in place", _l2_in_place, IN_PLACE),
         ("weights only", lambda p, lam: {k: lam * v for k, v in p.items() if k[0] == "W"},
          Hint("missing keys")),
     ]
+
+
+def _l2_in_place(params, lam):
+    for k, v in params.items():
+        params[k] = lam * v if k.startswith("W") else np.zeros_like(v)
+    return params
+
+
+def _center_in_place(X):
+    X -= X.mean(axis=0)
+    return X
 
 
 def _is_weight(key):
@@ -334,6 +346,8 @@ def _lam_for_df_answers():
         ("scipy brentq on log λ, default tolerances", brentq_log, OK),
         ("bisection on λ", linear_bisection, OK), ("np.cov(bias=True)", covariance, OK),
         ("eigvalsh of XcᵀXc/n, (1,)", gram, OK),
+        ("X centered in place", lambda X, df: _bisect_log(
+            np.linalg.svd(_center_in_place(X), compute_uv=False) ** 2 / len(X), df), IN_PLACE),
         ("s² (sum objective)", lambda X, df: _bisect_log(len(X) * _variances(X), df),
          Hint(H["textbook"])),
         ("not centered", lambda X, df: _bisect_log(_variances(X, center=False), df),
@@ -377,6 +391,7 @@ def _early_stopping_answers():
     return [
         ("closed form", _early, OK), ("log1p/expm1", stable, OK), ("eigvalsh, a list", eig, OK),
         ("T factors by a loop", iterate, OK),
+        ("X centered in place", lambda X, lr, T: _early(_center_in_place(X), lr, T), IN_PLACE),
         ("1/(lr·T)", lambda X, lr, T: np.full(X.shape[1], 1 / (lr * T)),
          Hint(H["rule_of_thumb"])),
         ("ascending", lambda X, lr, T: _early(X, lr, T)[::-1], Hint(H["ascending"])),
@@ -542,6 +557,8 @@ def _cv_loss_answers():
     return [
         ("batched over λ", _cv, OK), ("a loop over folds and λ", loop, OK),
         ("y (m, 1) into ridge", y_column, OK), ("a list", listed, OK), ("(L, 1)", column, OK),
+        ("X centered in place first", lambda X, y, lams, k=5, seed=0: _cv(
+            _center_in_place(X), y, lams, k, seed), IN_PLACE),
         ("plain MSE", lambda *a: _cv(*a, loss=mse), Hint(H["plain_mse"])),
         ("summed over folds", lambda *a: _cv(*a, reduce=np.sum), Hint(H["summed"])),
         ("no intercept", lambda *a: _cv(*a, intercept=False), Hint(H["no_intercept"])),
@@ -768,6 +785,13 @@ def _deg(a, b, *, clip=True, unit=np.degrees, keys=None):
     return unit(np.arccos(np.clip(cos, -1, 1) if clip else cos))
 
 
+def _angle_in_place(a, b):                 # "flatten each": a[k] = a[k].ravel()
+    for d in (a, b):
+        for k in d:
+            d[k] = d[k].ravel()
+    return _deg(a, b)
+
+
 def _angle_answers():
     H = lesson06.ANGLE_HINTS
 
@@ -791,6 +815,7 @@ def _angle_answers():
                                         OK),
         ("math.acos", maths, OK), ("2·atan2, rad2deg", atan2, OK),
         ("unit vectors first", unit_first, OK),
+        ("each dict flattened in place", _angle_in_place, IN_PLACE),
         ("radians", lambda a, b: _deg(a, b, unit=lambda x: x), Hint(H["radians"])),
         ("cosine", lambda a, b: np.cos(np.radians(_deg(a, b))), Hint(H["cosine"])),
         ("no clip", lambda a, b: _deg(a, b, clip=False), Hint("np.clip")),
@@ -879,6 +904,8 @@ def _cosine_answers():
                                                       f=lambda t, T: np.clip(t, 0, T) / T), OK),
         ("a list", lambda *a: list(_cos(*a)), OK),
         ("schedules.cosine", lambda t, b, T, m: schedules.cosine(b, T, m)(t), OK),
+        ("np.minimum(t, T, out=t)", lambda t, b, T, m: _cos(np.minimum(t, T, out=t), b, T, m),
+         IN_PLACE),
         ("not held", lambda t, b, T, m: _cos(t, b, T, m, f=lambda t, T: t / T),
          Hint(H["not_held"])),
         ("min ignored", lambda t, b, T, m: _cos(t, b, T, 0.0), REFUSED),
