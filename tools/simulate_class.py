@@ -406,6 +406,11 @@ def _early_stopping_answers():
 
 # --------------------------------------------------------------------------- lesson 03
 
+def _softshrink(w, t):
+    import torch
+    return torch.nn.functional.softshrink(torch.from_numpy(w), t).numpy()
+
+
 def _soft_threshold_answers():
     H = lesson03.SOFT_THRESHOLD_HINTS
 
@@ -420,6 +425,7 @@ def _soft_threshold_answers():
         ("np.where", lambda w, t: np.where(w > t, w - t, np.where(w < -t, w + t, 0.0)), OK),
         ("w − clip", lambda w, t: w - np.clip(w, -t, t), OK),
         ("max + min", lambda w, t: np.maximum(w - t, 0) + np.minimum(w + t, 0), OK),
+        ("torch softshrink", _softshrink, OK),
         ("in place", in_place, IN_PLACE),
         ("hard", lambda w, t: np.where(np.abs(w) > t, w, 0.0), Hint(H["hard"])),
         ("crossed zero", lambda w, t: w - t * np.sign(w), Hint(H["crossed_zero"])),
@@ -658,6 +664,12 @@ def _backprop_answers():
             return g
         return recursive(Ws[:-1], zs[:-1], (g * (1 - np.tanh(zs[-1]) ** 2)) @ Ws[-1].T)
 
+    def jacobians(Ws, zs, g):                 # "one Jacobian per layer", taken literally
+        for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+            J = W[None, :, :] * (1 - np.tanh(z) ** 2)[:, None, :]      # (n, fan_in, fan_out)
+            g = np.einsum("nio,no->ni", J, g)
+        return g
+
     def reversed_in_place(Ws, zs, g):         # ruled out: the weights must stay as given
         Ws.reverse()
         zs.reverse()
@@ -668,6 +680,7 @@ def _backprop_answers():
     return [
         ("a loop backwards", _backprop, OK), ("zip(reversed), 1/cosh²", zipped, OK),
         ("g in place (scratch)", scratch, OK), ("recursive", recursive, OK),
+        ("per-sample Jacobians, einsum", jacobians, OK),
         ("Ws.reverse()", reversed_in_place, Hint("Ws[::-1] instead of Ws.reverse()")),
         ("no activation", lambda Ws, zs, g: _backprop(Ws, zs, g, d=np.ones_like),
          Hint(H["no_activation"])),
@@ -903,6 +916,8 @@ def _cosine_answers():
         ("np.clip(t, 0, T)", lambda t, b, T, m: _cos(t, b, T, m,
                                                       f=lambda t, T: np.clip(t, 0, T) / T), OK),
         ("a list", lambda *a: list(_cos(*a)), OK),
+        ("math.cos per step, a list", lambda t, b, T, m: [
+            m + (b - m) * 0.5 * (1 + math.cos(math.pi * min(int(s), T) / T)) for s in t], OK),
         ("schedules.cosine", lambda t, b, T, m: schedules.cosine(b, T, m)(t), OK),
         ("np.minimum(t, T, out=t)", lambda t, b, T, m: _cos(np.minimum(t, T, out=t), b, T, m),
          IN_PLACE),
