@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import importlib.util
 import io
 import math
 import sys
@@ -1270,8 +1271,21 @@ def run_answers(checker, answers, *, verbose=False, out=print) -> Tally:
     return tally
 
 
+OPTIONAL = ("torch", "sklearn", "scipy")      # readings that use a framework's own function
+
+
+def _installed(fn) -> bool:
+    """Whether the modules ``fn`` imports (of ``OPTIONAL``) are installed: a reading written with
+    torch is left out where torch is not (the `torch` extra is optional)."""
+    names = getattr(getattr(fn, "__code__", None), "co_names", ())
+    return all(importlib.util.find_spec(m) is not None for m in OPTIONAL
+               if any(n == m or n.startswith(m + ".") for n in names))
+
+
 def round5(checker) -> list:
-    return ROUND5[checker]() + [(f"probe: {label}", fn, REFUSED) for label, fn in PROBES]
+    """Round 5's answers to ``checker`` (those whose modules are installed) and the probes."""
+    return [a for a in ROUND5[checker]() if _installed(a[1])] + \
+        [(f"probe: {label}", fn, REFUSED) for label, fn in PROBES]
 
 
 def earlier_rounds() -> dict:
