@@ -9,10 +9,12 @@ prompt allows (argument order, shapes (n,) or (n, 1), a plain number or a one-it
 for an array, the frameworks' own functions, loops or vectorized code) is written as the careful
 learner would write it, and must be accepted (``OK``). A reading the prompt rules out must be
 refused with a hint that names it (the ``Hint`` text must appear). Typical mistakes must get
-their hint, which must not give away the solution. ``PROBES`` are odd return values (None, a
-generator, NaN, inf, a huge array, objects whose ``__eq__``/``__array__``/``__float__`` raise,
-...): each must get one ✗ line, never a traceback or "could not judge", and the autograder's form
-(``grade=True``) must raise AssertionError with that hint and nothing else.
+their hint (whether a hint gives the solution away is for a reader of ``-v``'s lines to judge;
+tests/test_exercises_lesson05.py checks it where it once did). ``PROBES`` are odd return
+values (None, a generator, NaN, inf, a huge array, objects whose ``__eq__``/``__array__``/
+``__float__`` raise, ...): each must get one ✗ line, never a traceback or "could not judge",
+and the autograder's form (``grade=True``) must raise AssertionError with that hint and nothing
+else.
 
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
