@@ -40,8 +40,8 @@ class LambdaLrGrid(Dashboard):
     the decoupled weight decay.
     ``momentum`` is SGD's momentum and Adam's β1.
     Try: SGD+L2 against SGDW (its decay per step is λ itself, not lr·λ: the good band tilts, and
-    λ ≥ 2 blows up at every lr); Adam+L2 against AdamW; fewer epochs (the good region shifts
-    to larger lr); momentum 0 (plain gradient descent: everything trains slower).
+    λ ≥ 2 blows up at every lr); Adam+L2 against AdamW; fewer epochs (the small learning rates
+    drop out of the good region: they have not trained yet); momentum 0 (plain gradient descent: everything trains slower).
     """
 
     title = "Validation loss over λ × learning rate, one batched training run"
