@@ -13,7 +13,7 @@ STAMP7 := $(VENV7)/.installed-stamp
 SITE   ?= _site
 
 .PHONY: setup lab present test test-fast test-browser test-hub test-widgets7 notebooks classroom \
-	site assignments surveys bench lint clean
+	site assignments surveys class bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ site: setup  ## the offline read-along site in _site/ (stored outputs, no execut
 # this re-runs them and fails if a printed number is not the one the lesson quotes.
 surveys: setup  ## re-run the larger surveys lessons quote: python tools/surveys.py all
 	$(LIVE_ENV) $(PY) tools/surveys.py all
+
+# Every reading of every exercise prompt, typical mistakes and odd return values, through every
+# checker (tests/test_simulate_class.py runs the same without the tests' own lists).
+class: setup  ## the simulated class: counts of false rejects, false accepts, wrong hints, crashes
+	$(PY) tools/simulate_class.py --all
 
 bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: see tests/browser)
 	$(LIVE_ENV) $(PY) benchmarks/bench_train.py

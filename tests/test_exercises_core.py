@@ -248,6 +248,9 @@ def test_in_place_mutation_of_an_input_is_named():
     ok, line = run(lambda f: _core.check("t", f, lambda p, lam: {"W1": lam * p["W1"]},
                                          [({"W1": np.ones(3)}, 2.0)]), mutates_dict)
     assert not ok and "modified its input `p` in place" in line, line
+    # the example names the learner's own argument: it said `params.items()` to a learner
+    # whose dict is `grads` (simulated class, round 5)
+    assert "for k, v in p.items()" in line and "params" not in line, line
 
 
 # --------------------------------------------------------------------------- fuzzing findings

@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from exercise_harness import accepts, names, robust, robust_extra
+from exercise_harness import accepts, names, robust, robust_extra, run
 
 from wdlib.exercises import lesson05 as L
 
@@ -27,6 +27,16 @@ test_leaky_correct = accepts(L.check_leaky_relu_std, LEAKY_CORRECT)
 test_leaky_mistakes = names(L.check_leaky_relu_std, L.LEAKY_HINTS, LEAKY_MISTAKES)
 test_leaky_robust = robust(L.check_leaky_relu_std)
 test_leaky_robust_extra = robust_extra(L.check_leaky_relu_std)
+
+
+def test_leaky_hints_do_not_give_the_answer_away():
+    """The answer is the gain √(2/(1 + slope²)) over √fan_in: a hint may name it only to a learner
+    who returned the gain itself. LeCun's 1/√fan_in was told 'its std needs the gain
+    √(2/(1 + slope²))', the whole derivation (simulated class, round 5)."""
+    for fn, key in LEAKY_MISTAKES:
+        _, line = run(L.check_leaky_relu_std, fn)
+        if key != "gain_only":
+            assert "1 + slope²" not in line and "1 + a²" not in line, (key, line)
 
 
 def test_leaky_std_keeps_the_second_moment_through_a_deep_stack():

@@ -123,8 +123,9 @@ def test_bad_inputs():
         losses.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 1.5]))
     with pytest.raises(ValueError, match=r"logits must have shape .* C >= 2"):
         losses.softmax_cross_entropy(np.zeros((2, 1)), np.array([0, 0]))
-    for loss in (losses.mse, losses.binary_cross_entropy):       # a mean over nothing: 0/0
-        with pytest.raises(ValueError, match=r"needs at least one entry, got yhat of shape"):
+    for loss, pred in ((losses.mse, "yhat"), (losses.binary_cross_entropy, "logits")):
+        with pytest.raises(ValueError, match=rf"needs at least one entry, got {pred} of shape"):
+            # (a mean over nothing: 0/0; the message names the argument as the loss calls it)
             loss(np.zeros((0, 1)), np.zeros((0, 1)))
     with pytest.raises(ValueError, match=r"needs at least one sample, got logits of shape"):
         losses.softmax_cross_entropy(np.zeros((0, 3)), np.zeros(0, dtype=int))

@@ -282,6 +282,10 @@ def test_lesson01_functions_are_the_notebooks():
     assert (f"seeds with the peak at p = 19: {np.sum(peak == 19)} of 20" in printed and
             f"largest p=200 / peak over the seeds: {np.max(V[:, -1] / V.max(axis=1)):.2f}"
             in printed)
+    med_c = np.median(surveys.lesson01_double_descent(range(20), clean=True), axis=0)
+    assert (f"noise-free labels {med_c.max():.1f} at p = {surveys.L01_PS[np.argmax(med_c)]} "
+            f"(at p ≤ 10 at most {med_c[surveys.L01_PS <= 10].max():.2f})"
+            in _printed(cells["a01dd003"]))
 
 
 def test_lesson03_function_is_the_notebooks():

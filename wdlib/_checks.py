@@ -119,13 +119,16 @@ def positive_int(name: str, value, *, minimum: int = 1) -> int:
 def choice(name: str, value, options: Iterable[str]) -> str:
     """One of a fixed set of names; the message lists the valid ones."""
     options = list(options)
-    if value not in options:
+    if not (value is None or isinstance(value, str)) or value not in options:   # (an array's
+        #                                   ``in`` would compare element-wise, a list's hash)
         raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
     return value
 
 
 def finite_array(name: str, value, *, ndim: int | tuple[int, ...] | None = None) -> np.ndarray:
     """A float64 data array with no NaN or inf (and optionally a given number of axes)."""
+    if value is None:                   # (NumPy would read None as NaN)
+        raise ValueError(f"{name} must be a numeric array, got None")
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
@@ -171,8 +174,18 @@ def same_rows(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
                          f"got {a.shape[0]} and {b.shape[0]}")
 
 
+def params_dict(name: str, value) -> Mapping:
+    """A dict of parameter (or gradient) arrays, keyed by name: ``{"W1": ..., "b1": ...}``."""
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ValueError(f"{name} must be a dict of arrays keyed by parameter name "
+                         f"({{'W1': ..., 'b1': ...}}), got {_fmt(value)}")
+    return value
+
+
 def same_keys(name_a: str, a: Mapping, name_b: str, b: Mapping, *, shapes: bool = True) -> None:
     """Two parameter dicts (e.g. params and grads) must match in keys and shapes."""
+    params_dict(name_a, a)
+    params_dict(name_b, b)
     if set(a) != set(b):
         raise ValueError(f"{name_a} and {name_b} must have the same keys, "
                          f"got {sorted(a)} and {sorted(b)}")

@@ -28,13 +28,19 @@ Params = dict[str, np.ndarray]
 _EPS = 1e-6  # PyTorch's clip_grad_norm_ divides by (norm + 1e-6)
 
 
-def _check_grads(grads, batched: bool) -> None:
+def _check_grads(grads, batched: bool, why: str = "with batched=True") -> None:
+    """A non-empty dict of gradients; ``batched``: all with one leading K axis (``why`` says
+    what asked for it, in the message)."""
     if not isinstance(grads, Mapping) or not grads:
         raise ValueError(f"grads must be a non-empty dict of arrays, got {grads!r}")
+    for k, g in grads.items():
+        if not isinstance(g, (np.ndarray, np.generic)) or g.dtype.kind not in "iuf":
+            raise ValueError(f"grads[{k!r}] must be a numpy array of numbers, "
+                             f"got {_checks._fmt(g)}")
     if batched:
         lead = {k: np.shape(g)[0] if np.ndim(g) else None for k, g in grads.items()}
         if None in lead.values() or len(set(lead.values())) > 1:
-            raise ValueError("with batched=True every gradient needs the same leading K axis, "
+            raise ValueError(f"{why} every gradient needs the same leading K axis, "
                              f"got leading sizes {lead}")
 
 
@@ -89,7 +95,8 @@ def clip_by_value(grads: Params, clip_value) -> Params:
     This changes the direction of the gradient (unlike clipping by norm). clip_value may be a
     length-K array (one threshold per model, leading K axis)."""
     clip_value = _checks.positive("clip_value", clip_value)
-    _check_grads(grads, batched=np.ndim(clip_value) > 0)
+    _check_grads(grads, batched=np.ndim(clip_value) > 0,
+                 why=f"with {np.size(clip_value)} clip_value values (one per model)")
     if np.ndim(clip_value):
         K = np.shape(next(iter(grads.values())))[0]
         if np.size(clip_value) != K:

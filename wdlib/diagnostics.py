@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from wdlib import _checks, losses
+from wdlib.models.base import Model
 
 
 def _rel_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -21,13 +22,21 @@ def _rel_error(a: np.ndarray, b: np.ndarray) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
+def _step(eps) -> float:
+    """The finite-difference step: one number > 0 (not one per model)."""
+    eps = _checks.positive("eps", eps)
+    if np.ndim(eps):
+        raise ValueError(f"eps must be a single number, got {_checks._fmt(eps)}")
+    return eps
+
+
 def numerical_grad(f: Callable, params: Mapping, eps: float = 1e-6) -> dict[str, np.ndarray]:
     """Central differences ``(f(p + eps·e_i) - f(p - eps·e_i)) / (2 eps)`` for every entry.
 
     ``f(params)`` returns ``(value, grads)`` (grads are ignored here); a (K,) value is summed,
     which is right for K independent models. ``params`` is not modified.
     """
-    eps = _checks.positive("eps", eps)
+    eps = _step(eps)
     work = {k: np.array(v, dtype=np.float64) for k, v in params.items()}   # private copies
     num = {}
     for k, w in work.items():
@@ -52,8 +61,11 @@ def grad_check(f: Callable, params: Mapping, eps: float = 1e-6) -> float:
     Below 1e-6 in float64 means the gradient is right; near 1 means it is wrong. Avoid kinks
     (ReLU at 0, |w| at 0), where the derivative does not exist.
     """
+    if not callable(f):
+        raise ValueError(f"f must be a function params -> (value, grads), got {f!r}")
     if not isinstance(params, Mapping) or not params:
         raise ValueError(f"params must be a non-empty dict of arrays, got {type(params).__name__}")
+    _step(eps)
     value, grads = f(params)
     if not np.all(np.isfinite(value)):
         raise ValueError(f"f(params) must be finite to check its gradient, got {value}")
@@ -104,6 +116,8 @@ def layer_stats(model, params: Mapping, X, y=None, loss="mse") -> dict:
     * ``"grad_norm"``: ‖dL/dW‖ per weight (only with ``y``)
     * RNN with ``y``: ``"time_grad_norm"``, ‖dL/dh_t‖ for t = 1..T (vanishing / exploding)
     """
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a wdlib model (models.MLP, NormMLP, RNN), got {model!r}")
     yhat, cache = model.forward_cache(params, X)
     batched = yhat.ndim == 3
     names, acts, pre = model.layer_activations(cache)

@@ -29,15 +29,32 @@ Initializer = Callable[[np.random.Generator, tuple], np.ndarray]
 
 
 def _fans(shape) -> tuple[int, int]:
-    shape = tuple(shape)
+    shape = _shape(shape)
     if len(shape) < 2:
         raise ValueError(f"shape must have at least 2 axes (fan_in, fan_out), got {shape}")
     return shape[-2], shape[-1]
 
 
+def _shape(shape) -> tuple[int, ...]:
+    """A shape: a tuple of integers >= 1 (a single integer is one axis)."""
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise ValueError(f"shape must be a tuple of integers, got {_checks._fmt(shape)}")
+    return tuple(_checks.positive_int(f"shape[{i}]", s) for i, s in enumerate(shape))
+
+
+def _rng(rng) -> np.random.Generator:
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy Generator (np.random.default_rng(seed)), "
+                         f"got {_checks._fmt(rng)}")
+    return rng
+
+
 def zeros(rng: np.random.Generator, shape) -> np.ndarray:
     """All zeros. Every hidden unit then computes (and learns) the same thing."""
-    return np.zeros(shape)
+    _rng(rng)                       # (not drawn from: checked, as every initializer's)
+    return np.zeros(_shape(shape))
 
 
 def normal(std: float = 1.0) -> Initializer:
@@ -47,7 +64,7 @@ def normal(std: float = 1.0) -> Initializer:
         raise ValueError(f"std must be a single number, got {_checks._fmt(std)}")
 
     def draw(rng: np.random.Generator, shape) -> np.ndarray:
-        return std * rng.standard_normal(shape)
+        return std * _rng(rng).standard_normal(_shape(shape))
 
     draw.__name__ = draw.__qualname__ = f"normal(std={std:g})"
     return draw
@@ -56,20 +73,20 @@ def normal(std: float = 1.0) -> Initializer:
 def xavier(rng: np.random.Generator, shape) -> np.ndarray:
     """Glorot normal: N(0, 2 / (fan_in + fan_out))."""
     fan_in, fan_out = _fans(shape)
-    return np.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal(shape)
+    return np.sqrt(2.0 / (fan_in + fan_out)) * _rng(rng).standard_normal(shape)
 
 
 def xavier_uniform(rng: np.random.Generator, shape) -> np.ndarray:
     """Glorot uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)) (same variance as xavier)."""
     fan_in, fan_out = _fans(shape)
     a = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-a, a, size=shape)
+    return _rng(rng).uniform(-a, a, size=shape)
 
 
 def he(rng: np.random.Generator, shape) -> np.ndarray:
     """He / Kaiming normal: N(0, 2 / fan_in), for ReLU layers (ReLU zeroes half the signal)."""
     fan_in, _ = _fans(shape)
-    return np.sqrt(2.0 / fan_in) * rng.standard_normal(shape)
+    return np.sqrt(2.0 / fan_in) * _rng(rng).standard_normal(shape)
 
 
 _REGISTRY: dict[str, Initializer] = {
@@ -89,6 +106,9 @@ def get(name) -> Initializer:
     if callable(name):
         return name
     if isinstance(name, (int, float, np.integer, np.floating)) and not isinstance(name, bool):
+        if not name >= 0:                              # (NaN too)
+            raise ValueError(f"init as a number is the std of a normal draw: it must be >= 0, "
+                             f"got {_checks._fmt(name)}")
         return normal(float(name))
     _checks.choice("init", name, _REGISTRY)
     return _REGISTRY[name]

@@ -132,6 +132,13 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
     after_update(params, t) -> params: e.g. a proximal step or a projection.
     """
     steps = _checks.positive_int("steps", steps)
+    if not callable(objective):
+        raise ValueError(f"objective must be a function (params, t) -> (loss, grads), "
+                         f"got {_checks._fmt(objective)}")
+    if not all(callable(getattr(optimizer, a, None)) for a in ("init", "update")):
+        raise ValueError(f"optimizer must be an optim transform (init and update), "
+                         f"got {_checks._fmt(optimizer)}")
+    _checks.params_dict("params", params)
     state = optimizer.init(params)
     update = optimizer.update                       # step 0 checks the arguments, then:
     fast_update = optimizer.update_unchecked or optimizer.update
@@ -216,6 +223,7 @@ def minibatches(n: int, batch_size: int | None, seed=0) -> Callable[[int], np.nd
     None), else disjoint batches of ``batch_size`` drawn without replacement, reshuffled every
     epoch (n // batch_size steps) by ``np.random.default_rng(seed)``; the last n % batch_size
     samples of an epoch's permutation are skipped. Steps must be asked for in order 0, 1, 2..."""
+    n = _checks.positive_int("n", n)
     if batch_size is None:
         return lambda t: None
     batch_size = _checks.positive_int("batch_size", batch_size)

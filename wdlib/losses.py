@@ -25,22 +25,23 @@ from wdlib import _checks
 Loss = Callable[[np.ndarray, np.ndarray], tuple]
 
 
-def _prepare(yhat, y, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _prepare(yhat, y, name: str, pred: str = "yhat") -> tuple[np.ndarray, np.ndarray]:
     """yhat as float (float32 stays float32, else float64) with >= 2 axes; y (n,) or (n, out)
-    -> (n, out) matching yhat, in yhat's dtype."""
-    yhat = as_float(yhat)
+    -> (n, out) matching yhat, in yhat's dtype. ``pred``: the caller's name for yhat, in
+    messages (``logits``)."""
+    yhat = as_float(yhat, pred)
     if yhat.ndim not in (2, 3):
-        raise ValueError(f"yhat must have shape (n, out) or (K, n, out), got {yhat.shape}")
+        raise ValueError(f"{pred} must have shape (n, out) or (K, n, out), got {yhat.shape}")
     if not (isinstance(y, np.ndarray) and y.dtype == yhat.dtype and y.ndim in (1, 2)
             and np.isfinite(y).all()):                  # fast path for the usual case
         y = _checks.finite_array("y", y, ndim=(1, 2)).astype(yhat.dtype, copy=False)
     if y.ndim == 1:
         y = y[:, None]
     if y.shape != yhat.shape[-2:]:
-        raise ValueError(f"y must have shape {yhat.shape[-2:]} to match yhat {yhat.shape} "
+        raise ValueError(f"y must have shape {yhat.shape[-2:]} to match {pred} {yhat.shape} "
                          f"for {name}, got {y.shape}")
     if y.size == 0:                          # the mean over no entry is 0/0
-        raise ValueError(f"{name} needs at least one entry, got yhat of shape {yhat.shape}")
+        raise ValueError(f"{name} needs at least one entry, got {pred} of shape {yhat.shape}")
     return yhat, y
 
 
@@ -67,10 +68,17 @@ def _mse_value(diff, m: int):
     return 0.5 * _total(diff * diff) / m
 
 
-def as_float(a) -> np.ndarray:
-    """``a`` as an array of its own float dtype (float32 stays float32), other types float64."""
+def as_float(a, name: str = "the array") -> np.ndarray:
+    """``a`` as an array of its own float dtype (float32 stays float32), other numbers (ints,
+    bools, lists of numbers) float64; anything else (None, strings, objects, complex) is a
+    ValueError naming ``name``."""
     a = np.asarray(a)
-    return a if a.dtype in (np.float64, np.float32) else a.astype(np.float64)
+    if a.dtype in (np.float64, np.float32):
+        return a
+    if a.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be an array of real numbers, got {_checks._fmt(a)} "
+                         f"(dtype {a.dtype})")
+    return a.astype(np.float64)
 
 
 #: -1, 0 and 1 as 0-d arrays of each float dtype, for the operands of the losses' ufunc calls:
@@ -97,7 +105,7 @@ def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
 def sigmoid(z, out: np.ndarray | None = None) -> np.ndarray:
     """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z|. Keeps z's float dtype;
     ``out`` may be z itself (computed in place)."""
-    z = as_float(z)
+    z = as_float(z, "z")
     e = _exp_neg_abs(z)
     return np.divide(np.where(z >= 0, 1.0, e).astype(z.dtype, copy=False), 1.0 + e, out=out)
 
@@ -108,7 +116,7 @@ def binary_cross_entropy(logits, y) -> tuple:
     Per entry ``log(1 + e^z) - y·z`` (= ``-y log σ(z) - (1-y) log(1-σ(z))``), averaged over
     every entry; gradient ``(σ(z) - y) / (n·out)``. Exact and finite for any finite z.
     """
-    z, y = _prepare(logits, y, "binary_cross_entropy")
+    z, y = _prepare(logits, y, "binary_cross_entropy", "logits")
     if y.min() < 0 or y.max() > 1:
         raise ValueError(f"y must be in [0, 1] for binary_cross_entropy, got values in "
                          f"[{y.min():g}, {y.max():g}]")
@@ -153,6 +161,7 @@ def _targets(y, n: int, C: int) -> np.ndarray:
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
     """log(softmax(z)), computed as z - max - log(sum(exp(z - max))): finite for finite z."""
+    z = as_float(z, "z")
     shifted = z - z.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -162,7 +171,7 @@ def softmax_cross_entropy(logits, y) -> tuple:
 
     Value ``-mean_i sum_c y_ic log softmax(z_i)_c``; gradient ``(softmax(z) - y) / n``.
     """
-    z = as_float(logits)
+    z = as_float(logits, "logits")
     if z.ndim not in (2, 3) or z.shape[-1] < 2:
         raise ValueError(f"logits must have shape (n, C) or (K, n, C) with C >= 2 classes, "
                          f"got {z.shape}")
@@ -182,12 +191,12 @@ def accuracy(logits, y) -> float | np.ndarray:
     One output: predicts class 1 where the logit is > 0 (y in {0, 1}); C outputs: the argmax
     (y int labels or one-hot).
     """
-    z = np.asarray(logits, dtype=np.float64)
+    z = as_float(logits, "logits").astype(np.float64, copy=False)
     if z.ndim not in (2, 3):
         raise ValueError(f"logits must have shape (n, C) or (K, n, C), got {z.shape}")
     n, C = z.shape[-2:]
     if C == 1:
-        _, y = _prepare(z, y, "accuracy")
+        _, y = _prepare(z, y, "accuracy", "logits")
         return np.mean((z > 0) == (y > 0.5), axis=(-2, -1))
     labels = _targets(y, n, C).argmax(axis=1)         # (n,)
     return np.mean(z.argmax(axis=-1) == labels, axis=-1)

@@ -212,9 +212,16 @@ def _optimizer(init, update, hyperparams: dict, K: int | None) -> Optimizer:
     @functools.wraps(update)
     def checked(grads, state, params=None):
         _check_call(grads, params, K)
+        if not isinstance(state, tuple):        # every state is a (named) tuple
+            raise ValueError(f"state must be what this optimizer's init(params) returned (then "
+                             f"each update), got {_checks._fmt(state)}")
         return update(grads, state, params)
 
-    return Optimizer(init, checked, {**hyperparams, "K": K}, update)
+    @functools.wraps(init)
+    def checked_init(params):
+        return init(_checks.params_dict("params", params))
+
+    return Optimizer(checked_init, checked, {**hyperparams, "K": K}, update)
 
 
 def _count_init(params):

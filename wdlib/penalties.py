@@ -39,10 +39,11 @@ def soft_threshold(w, t) -> np.ndarray:
     zeros are +0.0 (never -0.0, which would print as "-0.0"). Keeps w's float dtype (float32
     stays float32: t is rounded to it); other w (ints, lists) is computed in float64.
     """
-    w = losses.as_float(w)
-    if np.any(np.asarray(t) < 0):
+    w = losses.as_float(w, "w")
+    t = losses.as_float(t, "t")
+    if not np.all(t >= 0):                                         # (NaN fails it too)
         raise ValueError(f"t must be >= 0, got {_checks._fmt(t)}")
-    t = np.asarray(t, dtype=w.dtype)
+    t = t.astype(w.dtype, copy=False)
     return w - np.clip(w, -t, t)
 
 
@@ -113,6 +114,7 @@ class Penalty:
 
     def penalized(self, params: Mapping) -> tuple[str, ...]:
         """The keys of ``params`` this penalty acts on."""
+        _checks.params_dict("params", params)
         if self.keys is None:
             return tuple(k for k in params if is_weight(k))
         missing = [k for k in self.keys if k not in params]
@@ -137,7 +139,7 @@ class Penalty:
         """Penalty value: a float, or shape (K,) when ``batched`` (one value per model)."""
         total = 0.0
         for k in self.penalized(params):
-            w = losses.as_float(params[k])
+            w = losses.as_float(params[k], f"params[{k!r}]")
             if batched and w.ndim == 0:
                 raise ValueError(f"params[{k!r}] needs a leading K axis when batched=True, "
                                  f"got shape {w.shape}")

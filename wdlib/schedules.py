@@ -16,7 +16,7 @@ optimizer uses after t calls of ``scheduler.step()``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -141,6 +141,9 @@ def join(schedules: Sequence[Callable], boundaries: Sequence[int]) -> Schedule:
     ``schedules[i]`` is used from step ``boundaries[i-1]`` on, and sees the step counted from
     there: ``join([warmup(0.1, 10), cosine(0.1, 90)], [10])(15) == cosine(0.1, 90)(5)``.
     """
+    for name, value in (("schedules", schedules), ("boundaries", boundaries)):
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+            raise ValueError(f"{name} must be a list, got {_checks._fmt(value)}")
     schedules, boundaries = list(schedules), list(boundaries)
     for i, s in enumerate(schedules):
         if not callable(s):

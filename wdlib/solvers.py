@@ -36,21 +36,26 @@ class ConvergenceWarning(UserWarning):
 
 # --------------------------------------------------------------------------- shared pieces
 
-def _data(X, y=None):
-    """Validate and center the data. Returns Xc (n, d), X's column means (d,), yc (n,), mean(y)."""
+def _centered(X) -> tuple[np.ndarray, np.ndarray]:
+    """Validate and center X. Returns Xc (n, d) and X's column means (d,)."""
     X = _checks.finite_array("X", X, ndim=2)
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
     x_mean = X.mean(axis=0)                                                # (d,)
-    if y is None:
-        return X - x_mean, x_mean, None, None
+    return X - x_mean, x_mean
+
+
+def _data(X, y):
+    """Validate and center the data. Returns Xc (n, d), X's column means (d,), yc (n,), mean(y).
+    ``y`` is required (None is an error naming it, not "no targets")."""
+    Xc, x_mean = _centered(X)
     y = _checks.finite_array("y", y, ndim=(1, 2))
     if y.ndim == 2 and y.shape[1] != 1:
         raise ValueError(f"y must have shape (n,) or (n, 1), got shape {y.shape}")
-    _checks.same_rows("X", X, "y", y)
+    _checks.same_rows("X", Xc, "y", y)
     y = y.reshape(-1)                                                      # (n,)
     y_mean = y.mean()
-    return X - x_mean, x_mean, y - y_mean, y_mean
+    return Xc, x_mean, y - y_mean, y_mean
 
 
 def _output(w, x_mean, y_mean, batched):
@@ -115,7 +120,7 @@ def shrinkage_factors(X, lam):
 
     Returns ``(r,)`` factors, r = min(n, d), or ``(K, r)`` for a length-K lam.
     """
-    Xc, _, _, _ = _data(X)
+    Xc, _ = _centered(X)
     lam = _checks.nonnegative("lam", lam)
     s = np.linalg.svd(Xc, compute_uv=False)                                # (r,)
     _, h = _ridge_factors(s, lam, Xc.shape[0])                             # (K, r)
@@ -434,6 +439,12 @@ def objective(X, y, w, b, lam, l1_ratio=0.0):
                          f"got shape {w.shape}")
     lam = _checks.nonnegative("lam", lam)
     r = _checks.in_range("l1_ratio", l1_ratio, 0.0, 1.0, hi_open=False)
+    K = w.shape[0] if w.ndim == 2 else None
+    for name, value in (("lam", lam), ("l1_ratio", r), ("b", b)):
+        if np.ndim(value) and (K is None or np.size(value) != K):
+            raise ValueError(f"{name} has {np.size(value)} values but w holds "
+                             f"{'one model (shape (d,))' if K is None else f'{K} models'}: "
+                             f"K values need w of shape (K, d)")
     resid = y.reshape(-1) - w @ X.T - b[..., None]                         # (n,) or (K, n)
     data = 0.5 * np.mean(resid**2, axis=-1)
     pen = lam * (r * np.abs(w).sum(-1) + (1 - r) / 2 * (w**2).sum(-1))

@@ -153,6 +153,8 @@ def make_optimizer(model, optimizer, lr=None, momentum=None, weight_decay=None, 
     decays the model's ``weight_keys`` only (not the biases; ``mask``: other keys, e.g. the
     weights' group of a ``layout.Layout``) — or an ``optim.Optimizer`` object, used as it is
     (it carries its own lr, momentum and weight decay, so passing them too is an error)."""
+    if not isinstance(model, Model):
+        raise ValueError(f"model must be a wdlib model (models.MLP, NormMLP, RNN), got {model!r}")
     given = {k: v for k, v in dict(lr=lr, momentum=momentum, weight_decay=weight_decay).items()
              if v is not None}
     if isinstance(optimizer, optim.Optimizer):
@@ -252,7 +254,7 @@ def _options(args: Mapping) -> SimpleNamespace:
     o.clip = args["clip"]
     o.clip_threshold = _checks.positive("clip_threshold", o.clip_threshold) if o.clip else None
     o.data_seed = _checks.seed("data_seed", o.data_seed)
-    o.loss_fn = losses.get(args["loss"]) if isinstance(args["loss"], str) else args["loss"]
+    o.loss_fn = losses.get(args["loss"])            # a name, or a loss function as it is
     return o
 
 
@@ -517,6 +519,9 @@ def _xy(x_name: str, X, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:
     X, y = _checks.finite_array(x_name, X), _checks.finite_array(y_name, y)
     if X.ndim == 0 or X.shape[0] == 0:       # a mean loss over no sample is 0/0
         raise ValueError(f"{x_name} must have at least one sample (row), got shape {X.shape}")
+    if y.ndim == 0:
+        raise ValueError(f"{y_name} must hold one target per sample, shape (n,) or (n, out), "
+                         f"got a single number {_checks._fmt(float(y))}")
     _checks.same_rows(x_name, X, y_name, y)
     return X, (y[:, None] if y.ndim == 1 else y)
 

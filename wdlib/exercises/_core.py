@@ -1051,8 +1051,8 @@ def _mutated(fn, i: int, value) -> str:
     what = f"`{name}`" if name else f"no. {i + 1}"
     x = name or "x"
     if isinstance(value, Mapping):
-        how = ("build a new dict (a dict's .copy() still shares its arrays), e.g. "
-               "{k: ... for k, v in params.items()}")
+        how = (f"build a new dict (a dict's .copy() still shares its arrays), e.g. "
+               f"{{k: ... for k, v in {x}.items()}}")
     elif isinstance(value, list):
         how = (f"build a new list, e.g. {x}[::-1] instead of {x}.reverse(), "
                f"list({x}) + [...] instead of {x}.append(...)")

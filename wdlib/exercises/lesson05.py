@@ -38,7 +38,8 @@ LEAKY_HINTS = {
                 "take the square root",
     "lecun": "that is LeCun's std 1/√fan_in (Xavier/Glorot's for fan_in = fan_out), right for "
              "tanh or a linear unit: a leaky ReLU passes only the positive half of z fully, so "
-             "its std needs the gain √(2/(1 + slope²))",
+             "E[φ(z)²] is below E[z²] and the std needs a gain above 1 that depends on the "
+             "slope (He's √2 at slope 0): work out E[φ(z)²] half by half",
     "uniform_bound": "that is √3 × the std: the bound b of a uniform init U(−b, b) with that "
                      "std (torch's kaiming_uniform_); return the standard deviation itself",
     "gain_only": "that is the gain √(2/(1 + slope²)) alone (torch.nn.init.calculate_gain): the "

@@ -85,7 +85,9 @@ def _seeds(seed) -> int | np.ndarray:
     arr = np.asarray(seed)
     if arr.dtype == bool or arr.ndim > 1 or arr.size == 0 or not (
             np.issubdtype(arr.dtype, np.integer)
-            or (np.issubdtype(arr.dtype, np.floating) and np.all(arr == np.round(arr)))):
+            or (np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr))
+                and np.all(arr == np.round(arr)) and (arr.ndim == 0 or np.all(arr < 2.0**63)))):
+        # (a float array becomes int64: 1e300 would wrap around to a negative seed)
         raise ValueError(f"seed must be an integer >= 0 or a 1-D array of them, got {seed!r}")
     if np.any(arr < 0):
         raise ValueError(f"seed must be >= 0, got {seed!r}")
@@ -138,7 +140,7 @@ def check_params(params: Mapping, shapes: Mapping[str, tuple]) -> int | None:
     Returns K (None for one model)."""
     try:
         got = [params[k].shape for k in shapes]
-    except (KeyError, AttributeError, TypeError):
+    except (KeyError, AttributeError, TypeError, IndexError):   # (an array: IndexError)
         got = None
     if got is not None:                                   # fast path: the usual, valid case
         if all(g == s for g, s in zip(got, shapes.values(), strict=True)):

@@ -83,6 +83,8 @@ def init_seed(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, 
     its text, never Python's per-process ``hash()``), the same on every run and machine. λ does
     not count when there is no penalty (it changes nothing then, so it must not change the init).
     """
+    if not isinstance(same_init, (bool, np.bool_)):
+        raise ValueError(f"same_init must be True or False, got {same_init!r}")
     if same_init:
         return seed
     text = f"{optimizer}|{penalty}|{0.0 if penalty == 'none' else lam:.6e}|{lr:.6e}|{epochs}|{seed}"
@@ -105,6 +107,7 @@ def train_playground(optimizer: str, penalty: str, lam: float, lr: float, epochs
     _checks.choice("penalty", penalty, PLAYGROUND_PENALTIES)
     _checks.nonnegative("lam", lam)
     _checks.positive_int("seed", seed, minimum=0)
+    _checks.positive_int("epochs", epochs)
     decoupled = optimizer == "adamw" and penalty == "l2"
     start = PLAYGROUND_MLP.init(seed=init_seed(optimizer, penalty, lam, lr, epochs, seed,
                                                same_init))

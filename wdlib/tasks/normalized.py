@@ -81,7 +81,16 @@ def _norm(top, ok, length) -> np.ndarray:
 
 def norm(a: np.ndarray) -> np.ndarray:
     """‖a‖ per model, ``(K, ...)`` -> ``(K,)``, without overflow for finite entries."""
-    return _norm(*_scaled(a.reshape(a.shape[0], -1))[:3])
+    return _norm(*_scaled(_per_model("a", a))[:3])
+
+
+def _per_model(name: str, a) -> np.ndarray:
+    """``a`` (K, ...) as (K, everything else), in its float dtype."""
+    a = losses.as_float(a, name)
+    if a.ndim == 0 or a.size == 0:
+        raise ValueError(f"{name} must have a leading K axis (K, ...) and entries, "
+                         f"got {_checks._fmt(a)}")
+    return a.reshape(a.shape[0], -1)
 
 
 def angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -89,8 +98,7 @@ def angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     tiny angles too: 2·atan2(‖â − b̂‖, ‖â + b̂‖) (arccos of the cosine loses them). The unit
     vectors â, b̂ are computed without overflow (``_scaled``), so any finite nonzero a and b have
     their angle; NaN where a or b is zero or not finite."""
-    return _unit_angle(_scaled(a.reshape(a.shape[0], -1))[3],
-                       _scaled(b.reshape(b.shape[0], -1))[3])
+    return _unit_angle(_scaled(_per_model("a", a))[3], _scaled(_per_model("b", b))[3])
 
 
 # The run trains on two arrays, ``{KEY: W1, REST: every other parameter, (K, 97)}`` (a
@@ -224,6 +232,11 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     steps = _checks.positive_int("steps", steps)
     lr = _checks.positive("lr", lr)
     lam = _checks.nonnegative("lam", lam)
+    data_seed = _checks.seed("data_seed", data_seed)
+    batch_size = _checks.positive_int("batch_size", batch_size)      # (always minibatches)
+    if np.ndim(seed) > 1 or np.size(seed) == 0:
+        raise ValueError(f"seed must be an integer >= 0 or a non-empty 1-D array of them, "
+                         f"got {_checks._fmt(seed)}")
     seed = np.asarray(seed) if np.ndim(seed) else seed
     K = _checks.batch_size(lr=lr, lam=lam, seed=seed) or 1
     ds = dataset(data_seed)
@@ -270,6 +283,7 @@ def predicted_norm(lr, lam, grad_tilde_sq):
     """SGD + L2's equilibrium ‖w‖ for a scale-invariant w with ‖g‖ = ‖g̃‖/‖w‖:
     ‖w‖⁴ = lr·‖g̃‖² / (λ(2 − lr·λ)) (exact for the mean square if ‖g̃‖² is steady)."""
     lr, lam = _checks.positive("lr", lr), _checks.positive("lam", lam)
+    grad_tilde_sq = _checks.nonnegative("grad_tilde_sq", grad_tilde_sq)
     return (np.multiply(lr, grad_tilde_sq) / (lam * (2.0 - np.multiply(lr, lam)))) ** 0.25
 
 
@@ -293,6 +307,8 @@ def box_least_squares(lam: float, X=None, y=None, steps: int = 5000) -> tuple[np
     gradient descent on the centred data (step 1/L, L the largest eigenvalue of XcᵀXc/n).
     Linear convergence: the problem is strongly convex when X has full column rank."""
     lam = _checks.positive("lam", lam)
+    if np.ndim(lam):
+        raise ValueError(f"lam must be a single number (one problem), got {_checks._fmt(lam)}")
     if X is None:
         X, y = box_problem()
     x_mean, y_mean = X.mean(axis=0), float(np.mean(y))

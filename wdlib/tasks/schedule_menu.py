@@ -32,6 +32,7 @@ def make_schedule(kind: str, lr: float, warmup: int, steps: int = STEPS):
     key of ``KINDS``) from base learning rate ``lr`` over the remaining ``steps - warmup``
     steps. "warmup+cosine" is ``schedules.warmup_cosine`` (>= 1 warmup step)."""
     kind = _checks.choice("kind", kind, KINDS)
+    lr = _checks.positive("lr", lr)
     steps = _checks.positive_int("steps", steps)
     warmup = _checks.positive_int("warmup", warmup, minimum=0)
     if warmup >= steps:

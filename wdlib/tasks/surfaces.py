@@ -30,7 +30,7 @@ CLIFF_START = (2.5, -0.5)                        # on the plateau, above the wal
 
 def _points(w) -> np.ndarray:
     """``w`` as a float64 array whose last axis has length 2 (ValueError otherwise)."""
-    w = np.asarray(w, dtype=np.float64)
+    w = losses.as_float(w, "w").astype(np.float64, copy=False)
     if w.ndim == 0 or w.shape[-1] != 2:
         raise ValueError(f"w must have a last axis of length 2, got shape {w.shape}")
     return w
@@ -99,6 +99,9 @@ def descend(loss_and_grad, start, opt, steps: int, clip: str = "none", threshold
     after it stopped), ``loss``, ``grad_norm`` (before clipping) and ``grad_norm_clipped``
     (steps,), NaN from the step the run diverged on, and ``diverged_at`` (None if it did not).
     """
+    if not callable(loss_and_grad):
+        raise ValueError(f"loss_and_grad must be a function w -> (value, grad), "
+                         f"got {_checks._fmt(loss_and_grad)}")
     start = _checks.finite_array("start", start, ndim=1)
     if start.shape != (2,):
         raise ValueError(f"start must have shape (2,), got {start.shape}")

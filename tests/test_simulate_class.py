@@ -1,0 +1,102 @@
+"""tools/simulate_class.py: round 5 of the simulated class (the prompts read literally) and the odd
+return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
+(``python tools/simulate_class.py --all`` runs them through the same judge). About 15 s."""
+
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import assignments  # noqa: E402
+import simulate_class as sim  # noqa: E402
+
+from wdlib.exercises import _core, lesson06, lesson09  # noqa: E402
+
+CHECKERS = list(sim.ROUND5)
+LESSONS = assignments.lessons()
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
+def test_round5_and_probes(checker):
+    """Every reading a prompt allows is accepted, every one it rules out and every typical
+    mistake gets its hint, and no odd return value crashes a checker."""
+    lines = []
+    tally = sim.run_answers(checker, sim.round5(checker), out=lines.append)
+    assert tally.problems == 0, "\n".join(lines)
+
+
+def test_the_judge_can_fail():
+    """A refused correct answer, an accepted wrong one, a wrong hint and a crash are each counted
+    (a harness that cannot fail proves nothing)."""
+    from wdlib.exercises import lesson00
+    right = lambda yhat, y: 0.5 * ((yhat - y) ** 2).mean()  # noqa: E731
+    wrong = lambda yhat, y: ((yhat - y) ** 2).mean()  # noqa: E731
+    cases = [("refused", wrong, sim.OK), ("accepted", right, sim.REFUSED),
+             ("hint", wrong, sim.Hint("not this text")),
+             ("crash", right, sim.OK)]
+    tally = sim.run_answers(lesson00.check_half_mse, cases[:3], out=lambda s: None)
+    assert (tally.false_reject, tally.false_accept, tally.wrong_hint) == (1, 1, 1)
+    tally = sim.run_answers(lambda fn: 1 / 0, cases[3:], out=lambda s: None)
+    assert tally.crash == 1
+
+    def grade_form_breaks(fn, grade=False):         # prints a refusal, but grading raises
+        if grade:
+            raise ValueError("not an AssertionError")
+        return _core.report("x", "a hint")
+    tally = sim.run_answers(grade_form_breaks, [("probe", right, sim.REFUSED)],
+                            out=lambda s: None)
+    assert tally.crash == 1
+
+
+def test_earlier_rounds_are_read_from_the_tests():
+    """``--all`` finds the tests' lists: every checker has correct answers and named mistakes."""
+    found = sim.earlier_rounds()
+    assert set(found) == set(CHECKERS)
+    for checker, answers in found.items():
+        kinds = {expect is sim.OK for _, _, expect in answers}
+        assert kinds == {True, False}, checker.__name__
+
+
+def _prompt(nb, stub_cell: int, *, own: bool = False) -> str:
+    """The markdown a learner reads above a stub: back to the lesson's exercises heading, or
+    (``own``) the exercise's own text, back to the cell before it that is not markdown."""
+    text = []
+    for cell in nb.cells[stub_cell - 1::-1]:
+        if cell.cell_type != "markdown":
+            if own:
+                break
+            continue
+        text.append(cell.source)
+        if "xercises" in cell.source:
+            break
+    return "\n".join(text)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_prompt_says_the_inputs_must_stay_unchanged(lesson):
+    """The checkers refuse an answer that changes an input in place (PyTorch's clip_grad_norm_ and
+    optimizers do; `F -= F.mean(0)` is the natural reading of "centre F"), so the prompt says so
+    (simulated class, round 5: refused while no prompt said it)."""
+    nb = nbformat.read(lesson, as_version=4)
+    for ex in assignments.exercises(lesson):
+        if ex.fn == "count_params":              # its input is a tuple of ints
+            continue
+        assert "in place" in _prompt(nb, ex.stub_cell), (lesson.name, ex.fn)
+
+
+@pytest.mark.parametrize("lesson, fn, unit, table", [
+    ("06_gradient_clipping", "angle_exercise", "degrees", lesson06.ANGLE_HINTS),
+    ("09_weight_decay_normalized", "angular_step", "radians", lesson09.ANGLE_HINTS),
+    ("09_weight_decay_normalized", "equilibrium_angle", "radians", lesson09.EQ_ANGLE_HINTS)])
+def test_an_angle_prompt_states_the_unit_its_checker_asks_for(lesson, fn, unit, table):
+    """equilibrium_angle's prompt named no unit, and degrees (lesson 06's angle) were refused with
+    'return radians' (simulated class, round 5)."""
+    other = "degrees" if unit == "radians" else "radians"
+    assert other in table                        # the checker refuses the other unit
+    path = ROOT / "notebooks" / f"{lesson}.ipynb"
+    ex = next(e for e in assignments.exercises(path) if e.fn == fn)
+    assert unit in _prompt(nbformat.read(path, as_version=4), ex.stub_cell, own=True)
