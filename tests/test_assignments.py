@@ -501,3 +501,36 @@ def test_audit_reports_a_graded_cell_copied():
     found = assignments.audit(release, nb)
     assert "the graded cell check_x appears 2 times" in found
     assert "cell 1 (check_x) assigns to lesson02.assert_x" in found
+
+
+def test_audit_names_a_notebook_nbgrader_does_not_grade(tmp_path, capsys):
+    """nbgrader grades only `NN_name.ipynb` in a student's folder: a browser's `NN_name (1).ipynb`
+    or a `lesson02.ipynb` was skipped with one log line among hundreds (alone, the student read as
+    "could not be graded"; beside the release's file, the work was never read). The audit names
+    the student and the file (it reads `submitted/` only, so it can run before autograding)."""
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    stem = "02_x"
+    (tmp_path / "release" / stem).mkdir(parents=True)
+    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    files = {"ada": [f"{stem}.ipynb"], "bob": [f"{stem} (1).ipynb"],
+             "cy": [f"{stem}.ipynb", "lesson02.ipynb"], "dan": []}
+    for student, names in files.items():
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        for name in names:
+            nbformat.write(release, tmp_path / "submitted" / student / stem / name)
+    assert assignments.audit_course(tmp_path, stem) == {
+        "ada": [],
+        "bob": [f"handed in '{stem} (1).ipynb', which nbgrader does not grade (it grades only "
+                f"{stem}.ipynb, missing here)"],
+        "cy": ["handed in 'lesson02.ipynb', which nbgrader does not grade (it grades only "
+               f"{stem}.ipynb, here another file)"],
+        "dan": [f"no notebook in {stem}/ ({stem}.ipynb expected)"]}
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path), "--audit", stem])
+    assert exit_.value.code == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == ["bob", "cy", "dan", stem]
+    assert out[-1] == f"{stem}: 3 of 4 submissions to review"

@@ -22,7 +22,9 @@ Then collect submissions into `COURSE_DIR/submitted/<student>/NN_name/NN_name.ip
 `nbgrader autograde NN_name` and `nbgrader generate_feedback NN_name` in COURSE_DIR
 (TEACHING.md, "Grading"). nbgrader calls `alembic`: run it from the venv (its bin on PATH).
 Then `python tools/assignments.py COURSE_DIR --audit NN_name` lists the submissions that edited
-or deleted a graded cell or touch the checkers (their code runs in the checkers' kernel).
+or deleted a graded cell or touch the checkers (their code runs in the checkers' kernel), and
+every notebook nbgrader does not grade (not named NN_name.ipynb; it reads `submitted/` only, so
+it can run before grading too).
 """
 
 from __future__ import annotations
@@ -437,17 +439,35 @@ def audit(release, submitted) -> list[str]:
     return findings
 
 
+def misnamed(folder: Path, stem: str) -> list[str]:
+    """What nbgrader does not grade in one student's ``submitted/<student>/NN_name`` folder: a
+    notebook not named ``NN_name.ipynb`` (a browser's ``NN_name (1).ipynb``, a ``lesson02.ipynb``).
+    nbgrader skips it with a log line; with no ``NN_name.ipynb`` beside it, the student is one of
+    the submissions it could not grade (exit status 1), else the misnamed work is never read."""
+    expected = f"{stem}.ipynb"
+    others = sorted(p.name for p in folder.glob("*.ipynb") if p.name != expected)
+    graded = (folder / expected).is_file()
+    return [f"handed in {name!r}, which nbgrader does not grade (it grades only {expected}"
+            + (", here another file)" if graded else ", missing here)") for name in others] \
+        + ([] if graded or others else [f"no notebook in {folder.name}/ ({expected} expected)"])
+
+
 def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
-    """``audit`` of every submission of one assignment: {student: findings}, all students."""
+    """``audit`` of every submission of one assignment: {student: findings}, every student with
+    a folder for it in ``submitted/``, a misnamed notebook included (``misnamed``)."""
     release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
     out = {}
-    for path in sorted((course / "submitted").glob(f"*/{stem}/{stem}.ipynb")):
+    for folder in sorted(p for p in (course / "submitted").glob(f"*/{stem}") if p.is_dir()):
+        student, path = folder.parent.name, folder / f"{stem}.ipynb"
+        out[student] = misnamed(folder, stem)
+        if not path.is_file():
+            continue
         try:
-            out[path.parts[-3]] = audit(release, nbformat.read(path, as_version=4))
+            out[student] += audit(release, nbformat.read(path, as_version=4))
         # any failure to read one (JSON that is no notebook: a list, a string where a dict is
         # expected, AttributeError or TypeError) is that student's finding, not the end of it
         except Exception as exc:  # noqa: BLE001
-            out[path.parts[-3]] = [f"not a readable notebook: {type(exc).__name__}: {exc}"]
+            out[student].append(f"not a readable notebook: {type(exc).__name__}: {exc}")
     return out
 
 
@@ -456,9 +476,9 @@ def main(argv=None) -> None:
     ap.add_argument("course", nargs="?", default=str(ROOT / "assignments"))
     ap.add_argument("--only", nargs="*", help="lesson stems, e.g. 02_l2_weight_decay")
     ap.add_argument("--audit", metavar="NN_name",
-                    help="after autograding: list the submissions of this assignment that "
-                         "edited or deleted a graded cell or tamper with the checkers "
-                         "(exit status 1 if any)")
+                    help="list the submissions of this assignment that edited or deleted a "
+                         "graded cell or tamper with the checkers, and the notebooks nbgrader "
+                         "does not grade (misnamed) (exit status 1 if any)")
     a = ap.parse_args(argv)
     course = Path(a.course).resolve()
     for stem in a.only or []:
