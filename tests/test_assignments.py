@@ -534,3 +534,102 @@ def test_audit_names_a_notebook_nbgrader_does_not_grade(tmp_path, capsys):
     out = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in out] == ["bob", "cy", "dan", stem]
     assert out[-1] == f"{stem}: 3 of 4 submissions to review"
+
+
+# What the audit missed (each scored a wrong answer's points or could: an alias of the checker
+# module rebinds its functions as the module's name does; a checker's .py or wdlib's installed
+# files rewritten on the grading machine are what the next student's kernel imports; a helper
+# module of the student's, not handed in, fails or differs on the grading machine).
+MISSED = {
+    "m = lesson02\nm.assert_l2_grad = print": "assigns to m.assert_l2_grad",
+    "a, b = lesson02, 1\nc = a\nc.assert_l2_grad = print": "assigns to c.assert_l2_grad",
+    "import wdlib\nm = wdlib.exercises.lesson02\nm.assert_l2_grad = print":
+        "assigns to m.assert_l2_grad",
+    "%time lesson02.assert_l2_grad = print": "assigns to lesson02.assert_l2_grad",
+    "open(lesson02.__file__, 'w').write('')": "opens a file to write: "
+                                               "open(lesson02.__file__, 'w')",
+    "with open(p, mode='a') as f:\n    f.write('x')": "opens a file to write: open(p, mode='a')",
+    "f = open(path, m)": "opens a file in a mode computed when it runs: open(path, m)",
+    "import pathlib\npathlib.Path(p).write_text('')": "changes a file: "
+                                                     "pathlib.Path(p).write_text('')",
+    "os.remove(p)": "changes files or runs a program: os.remove(p)",
+    "import shutil\nshutil.copy(a, b)": "imports shutil",
+    "from os import replace\nreplace(a, b)": "imports os.replace",
+    "import subprocess\nsubprocess.run(['cp', a, b])": "imports subprocess",
+    "x = '/usr/lib/python3/site-packages/wdlib/exercises/lesson02.py'":
+        "names the path '/usr/lib/python3/site-packages/wdlib/exercises/lesson02.py'",
+    "%%writefile ../wdlib/exercises/lesson02.py\ndef assert_l2_grad(fn): pass":
+        "runs the magic %%writefile ../wdlib/exercises/lesson02.py",
+    "!sed -i s/raise/pass/ lesson02.py": "runs a shell command: !sed -i s/raise/pass/ lesson02.py",
+    "%run helpers.py": "runs the magic %run helpers.py",
+    "get_ipython().system('ls')": "names get_ipython",
+    "import my_helpers\nl2_grad_exercise = my_helpers.l2_grad":
+        "imports my_helpers: not the standard library, wdlib or a course dependency (a file "
+        "of the student's, not handed in?)",
+    "from helpers import l2_grad as l2_grad_exercise":
+        "imports helpers: not the standard library, wdlib or a course dependency (a file "
+        "of the student's, not handed in?)",
+    "from .helpers import l2_grad":
+        "imports a module by a relative import: not the standard library, wdlib or a course "
+        "dependency (a file of the student's, not handed in?)"}
+# and what an honest answer does that looks near them
+HONEST_NEAR = (
+    "%timeit -n 3 l2_grad_exercise({'W1': np.ones(2)}, 0.1)",
+    "with open('notes.txt') as f:\n    text = f.read()\nopen('w.txt', 'r').read()",
+    "from IPython.display import display\nimport numpy.linalg as la\nimport sklearn.linear_model",
+    "np.save('w.npy', np.ones(2))\nimport math, functools, itertools, collections",
+    "x = np.pi\ny = np.linalg.norm(np.ones(2))\nz = lesson02.check_l2_grad\nfor m in [1, 2]:\n"
+    "    pass",
+    "import torch\nimport torch.nn.functional as F\nout = F.relu(torch.zeros(2))",
+    "s = 'lesson02'.replace('0', 'o')\nprint(f'{s}: done')")
+
+
+@pytest.mark.parametrize("code", list(MISSED), ids=range(len(MISSED)))
+def test_suspicious_flags_aliases_file_writes_and_unknown_imports(code):
+    assert MISSED[code] in assignments.suspicious(code, LESSON_MODULES, guarded={"lesson02"})
+
+
+@pytest.mark.parametrize("code", HONEST_NEAR, ids=range(len(HONEST_NEAR)))
+def test_suspicious_leaves_honest_files_imports_and_timing_alone(code):
+    assert assignments.suspicious(code, LESSON_MODULES, guarded={"lesson02"}) == []
+
+
+def test_audit_follows_an_alias_made_in_another_cell():
+    """`from wdlib.exercises import lesson02 as L` (or `m = lesson02`) in one cell, the
+    rebinding in a later one: each cell alone looked like a name that is no module."""
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
+        nbformat.v4.new_code_cell("def f(x):\n    raise NotImplementedError"),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    for alias, name in (("from wdlib.exercises import lesson02 as L", "L"),
+                        ("m = lesson02", "m"), ("import wdlib.exercises.lesson02 as L", "L")):
+        nb = nbformat.reads(nbformat.writes(release), as_version=4)
+        nb.cells[1].source = f"{alias}\n\ndef f(x):\n    return x"
+        nb.cells.insert(2, nbformat.v4.new_code_cell(f"{name}.assert_x = print"))
+        assert assignments.audit(release, nb) == [
+            f"cell 2 (a cell the student wrote or changed) assigns to {name}.assert_x"]
+
+
+def _without_bootstrap(nb):
+    """The notebook without its generated bootstrap cell (it runs pip to install wdlib where it
+    is missing; a submission keeps it unchanged, so the audit never reads it)."""
+    nb = nbformat.reads(nbformat.writes(nb), as_version=4)
+    nb.cells = [c for c in nb.cells if "wdlib-bootstrap" not in c.metadata.get("tags", [])]
+    return nb
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=STEMS)
+def test_audit_leaves_the_lessons_and_solutions_alone(lesson):
+    """Honest controls: every code cell of the lesson and of its solutions notebook read as if
+    the student wrote it (against an empty release: no import is the release's) gives nothing
+    to review but lesson 03's `plt.rcParams["figure.dpi"] = 80` (an imported module's dict
+    changed, as `sys.modules[...] = ...` does: flagged by design); the solutions notebook
+    against the lesson gives nothing at all."""
+    empty = nbformat.v4.new_notebook()
+    nb, sol = _read(lesson), _read(assignments.solutions_path(lesson))
+    known = {"assigns to plt.rcParams['figure.dpi']"}
+    for notebook in (nb, sol):
+        found = assignments.audit(empty, _without_bootstrap(notebook))
+        assert {f.split(") ", 1)[1] for f in found} <= known, found
+    assert assignments.audit(nb, sol) == []
