@@ -438,9 +438,11 @@ def test_suspicious_survives_a_cell_the_parser_cannot_hold(code):
     assert assignments.suspicious(code, LESSON_MODULES) == []
 
 
-def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
+def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path, recwarn):
     """Valid JSON that nbformat reads but is no notebook (a list; a cell's nbgrader metadata a
-    string) is reported for that student; the other submissions are still audited."""
+    string) is reported for that student; the other submissions are still audited. The cell
+    has an id, as nbformat 4.5 wants: without one nbformat warned (MissingIDFieldWarning), a
+    warning every run of the suite printed, about the fixture, not the audit."""
     release = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
         nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
@@ -448,7 +450,7 @@ def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
     stem = "02_x"
     (tmp_path / "release" / stem).mkdir(parents=True)
     nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
-    cell = {"cell_type": "code", "source": "x = 1", "metadata": {"nbgrader": "x"},
+    cell = {"cell_type": "code", "id": "c1", "source": "x = 1", "metadata": {"nbgrader": "x"},
             "outputs": [], "execution_count": None}
     files = {"a_list": "[]", "b_meta": ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, '
                                         f'"cells": [{json.dumps(cell)}]}}'),
@@ -460,6 +462,7 @@ def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
     assert found["a_list"][0].startswith("not a readable notebook: ")
     assert found["b_meta"][0].startswith("not a readable notebook: ")
     assert found["c_honest"] == []
+    assert [str(w.message) for w in recwarn] == []
 
 
 def test_teaching_grading_block_is_what_the_test_grades_under():
