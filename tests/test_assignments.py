@@ -49,13 +49,18 @@ def {fn}(*args, **kwargs):
 def course(tmp_path_factory):
     """The generated course (all lessons), nbgrader run with isolated Jupyter dirs."""
     tmp = tmp_path_factory.mktemp("nbgrader")
-    jupyter = {f"JUPYTER_{k}_DIR": str(tmp / "jupyter" / k.lower())
-               for k in ("CONFIG", "DATA", "RUNTIME")}
-    env = assignments.nbgrader_env({**jupyter, "JUPYTER_PLATFORM_DIRS": "1",
-                                    "IPYTHONDIR": str(tmp / "ipython")})
+    env = _isolated_env(tmp)
     root = tmp / "course"
     assignments.write_course(root, env=env)
     return root, env
+
+
+def _isolated_env(tmp):
+    """nbgrader's environment with Jupyter's and IPython's folders in ``tmp``."""
+    jupyter = {f"JUPYTER_{k}_DIR": str(tmp / "jupyter" / k.lower())
+               for k in ("CONFIG", "DATA", "RUNTIME")}
+    return assignments.nbgrader_env({**jupyter, "JUPYTER_PLATFORM_DIRS": "1",
+                                     "IPYTHONDIR": str(tmp / "ipython")})
 
 
 def _cells(nb, kind):
@@ -636,3 +641,67 @@ def test_audit_leaves_the_lessons_and_solutions_alone(lesson):
         found = assignments.audit(empty, _without_bootstrap(notebook))
         assert {f.split(") ", 1)[1] for f in found} <= known, found
     assert assignments.audit(nb, sol) == []
+
+
+def test_regrading_a_skipped_or_replaced_submission_as_teaching_says(tmp_path):
+    """With the real nbgrader, lesson 00 (one exercise): a misnamed notebook alone is a
+    submission nbgrader could not grade; beside the release's untouched copy it is never read
+    (the copy scores 0). After renaming, TEACHING.md's commands re-grade both: the skipped student
+    with `--student <id>` (no `--create`), the graded one only with `--force` (without it
+    nbgrader says "Skipping existing assignment", exits 0 and keeps the old score and feedback)."""
+    stem = "00_start_here"
+    env, root = _isolated_env(tmp_path), tmp_path / "course"
+    assignments.write_course(root, only=[stem], env=env)
+    solved = _solved_sources(root, stem)
+    _submit(root, stem, "bob", solved)
+    _submit(root, stem, "cy", solved)
+    bob, cy = (root / "submitted" / s / stem for s in ("bob", "cy"))
+    (bob / f"{stem}.ipynb").rename(bob / f"{stem} (1).ipynb")
+    (cy / f"{stem}.ipynb").rename(cy / f"{stem} (1).ipynb")
+    shutil.copyfile(root / "release" / stem / f"{stem}.ipynb", cy / f"{stem}.ipynb")
+    assert {s: [f.split(" (it")[0] for f in found]
+            for s, found in assignments.audit_course(root, stem).items()} == {
+        "bob": [f"handed in '{stem} (1).ipynb', which nbgrader does not grade"],
+        "cy": [f"handed in '{stem} (1).ipynb', which nbgrader does not grade"]}
+
+    def grade(*args):
+        proc = assignments.nbgrader(root, *args, env=env, check=False)
+        return proc.returncode, proc.stdout + proc.stderr
+
+    def score(student):
+        from nbgrader.api import Gradebook
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+            return gb.find_submission(stem, student).score
+
+    def feedback(student):
+        return _feedback_text(root / "feedback" / student / stem / f"{stem}.html")
+
+    code, log = grade("autograde", stem, "--create")
+    assert code == 1 and "No notebooks found" in log, log[-3000:]
+    assert re.findall(r"error processing assignment '(\w+)' for student '(\w+)'", log) == \
+        [(stem, "bob")]
+    assert f"Skipping unknown notebook: {cy / f'{stem} (1).ipynb'}" in log
+    assert (score("bob"), score("cy")) == (0, 0)
+    assert grade("generate_feedback", stem)[0] == 0
+    assert "not implemented yet" in feedback("cy")
+
+    (bob / f"{stem} (1).ipynb").rename(bob / f"{stem}.ipynb")
+    (cy / f"{stem} (1).ipynb").replace(cy / f"{stem}.ipynb")
+    guide = (ROOT / "TEACHING.md").read_text(encoding="utf-8")
+    for args in (["autograde", stem, "--student", "bob"],
+                 ["generate_feedback", stem, "--student", "bob"]):
+        assert " ".join(["nbgrader", *args]).replace(stem, "NN_name").replace("bob", "<id>") \
+            in guide
+        assert grade(*args)[0] == 0
+    assert score("bob") == 1 and "✓ half_mse: correct" in feedback("bob")
+
+    for command in ("autograde", "generate_feedback"):
+        code, log = grade(command, stem, "--student", "cy")
+        assert code == 0 and "Skipping existing assignment" in log, log[-3000:]
+    assert score("cy") == 0 and "not implemented yet" in feedback("cy")
+    for args in (["autograde", stem, "--student", "cy", "--force"],
+                 ["generate_feedback", stem, "--student", "cy", "--force"]):
+        assert f"`nbgrader {' '.join(args).replace(stem, 'NN_name').replace('cy', '<id>')}`" \
+            in guide.replace("\n", " ")
+        assert grade(*args)[0] == 0
+    assert score("cy") == 1 and "✓ half_mse: correct" in feedback("cy")
