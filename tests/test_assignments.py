@@ -570,6 +570,7 @@ MISSED = {
         "runs the magic %%writefile ../wdlib/exercises/lesson02.py",
     "!sed -i s/raise/pass/ lesson02.py": "runs a shell command: !sed -i s/raise/pass/ lesson02.py",
     "%run helpers.py": "runs the magic %run helpers.py",
+    "%pip install helpers": "runs the magic %pip install helpers",
     "get_ipython().system('ls')": "names get_ipython",
     "import my_helpers\nl2_grad_exercise = my_helpers.l2_grad":
         "imports my_helpers: not the standard library, wdlib or a course dependency (a file "
@@ -589,7 +590,8 @@ HONEST_NEAR = (
     "x = np.pi\ny = np.linalg.norm(np.ones(2))\nz = lesson02.check_l2_grad\nfor m in [1, 2]:\n"
     "    pass",
     "import torch\nimport torch.nn.functional as F\nout = F.relu(torch.zeros(2))",
-    "s = 'lesson02'.replace('0', 'o')\nprint(f'{s}: done')")
+    "s = 'lesson02'.replace('0', 'o')\nprint(f'{s}: done')",
+    "%%html\n<b>my notes</b>")
 
 
 @pytest.mark.parametrize("code", list(MISSED), ids=range(len(MISSED)))

@@ -332,10 +332,11 @@ PATH_CHANGES = frozenset({"write_text", "write_bytes", "unlink", "touch", "chmod
 PATH_WORDS = re.compile(r"\.py[cw]?$|\.pth$|site-packages|dist-packages|wdlib[/\\]|/exercises\b")
 # IPython magics that run a program or write a file (`%%writefile lesson02.py`, `!sed -i ...`);
 # timing magics are read as the code they time (`%time x = f()`).
+# (`%%html`, `%%latex`, `%%markdown` only display: not listed)
 MAGICS_THAT_RUN = frozenset({"writefile", "file", "bash", "sh", "script", "system", "sx", "sc",
                              "run", "load", "save", "store", "autoreload", "aimport", "load_ext",
                              "reload_ext", "perl", "ruby", "python", "python2", "python3", "pypy",
-                             "js", "javascript", "html", "svg", "latex", "markdown"})
+                             "js", "javascript", "pip", "conda", "mamba"})
 MAGIC = re.compile(r"^\s*(%%?)(\w+)(.*)$")
 TIMED = re.compile(r"^\s*%%?(?:time|timeit|prun)\b(?:\s+-\w+(?:\s+\d+)?)*\s*")
 
