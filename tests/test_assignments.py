@@ -49,13 +49,18 @@ def {fn}(*args, **kwargs):
 def course(tmp_path_factory):
     """The generated course (all lessons), nbgrader run with isolated Jupyter dirs."""
     tmp = tmp_path_factory.mktemp("nbgrader")
-    jupyter = {f"JUPYTER_{k}_DIR": str(tmp / "jupyter" / k.lower())
-               for k in ("CONFIG", "DATA", "RUNTIME")}
-    env = assignments.nbgrader_env({**jupyter, "JUPYTER_PLATFORM_DIRS": "1",
-                                    "IPYTHONDIR": str(tmp / "ipython")})
+    env = _isolated_env(tmp)
     root = tmp / "course"
     assignments.write_course(root, env=env)
     return root, env
+
+
+def _isolated_env(tmp):
+    """nbgrader's environment with Jupyter's and IPython's folders in ``tmp``."""
+    jupyter = {f"JUPYTER_{k}_DIR": str(tmp / "jupyter" / k.lower())
+               for k in ("CONFIG", "DATA", "RUNTIME")}
+    return assignments.nbgrader_env({**jupyter, "JUPYTER_PLATFORM_DIRS": "1",
+                                     "IPYTHONDIR": str(tmp / "ipython")})
 
 
 def _cells(nb, kind):
@@ -438,9 +443,11 @@ def test_suspicious_survives_a_cell_the_parser_cannot_hold(code):
     assert assignments.suspicious(code, LESSON_MODULES) == []
 
 
-def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
+def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path, recwarn):
     """Valid JSON that nbformat reads but is no notebook (a list; a cell's nbgrader metadata a
-    string) is reported for that student; the other submissions are still audited."""
+    string) is reported for that student; the other submissions are still audited. The cell
+    has an id, as nbformat 4.5 wants: without one nbformat warned (MissingIDFieldWarning), a
+    warning every run of the suite printed, about the fixture, not the audit."""
     release = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
         nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
@@ -448,7 +455,7 @@ def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
     stem = "02_x"
     (tmp_path / "release" / stem).mkdir(parents=True)
     nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
-    cell = {"cell_type": "code", "source": "x = 1", "metadata": {"nbgrader": "x"},
+    cell = {"cell_type": "code", "id": "c1", "source": "x = 1", "metadata": {"nbgrader": "x"},
             "outputs": [], "execution_count": None}
     files = {"a_list": "[]", "b_meta": ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, '
                                         f'"cells": [{json.dumps(cell)}]}}'),
@@ -460,6 +467,7 @@ def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path):
     assert found["a_list"][0].startswith("not a readable notebook: ")
     assert found["b_meta"][0].startswith("not a readable notebook: ")
     assert found["c_honest"] == []
+    assert [str(w.message) for w in recwarn] == []
 
 
 def test_teaching_grading_block_is_what_the_test_grades_under():
@@ -501,3 +509,201 @@ def test_audit_reports_a_graded_cell_copied():
     found = assignments.audit(release, nb)
     assert "the graded cell check_x appears 2 times" in found
     assert "cell 1 (check_x) assigns to lesson02.assert_x" in found
+
+
+def test_audit_names_a_notebook_nbgrader_does_not_grade(tmp_path, capsys):
+    """nbgrader grades only `NN_name.ipynb` in a student's folder: a browser's `NN_name (1).ipynb`
+    or a `lesson02.ipynb` was skipped with one log line among hundreds (alone, the student read as
+    "could not be graded"; beside the release's file, the work was never read). The audit names
+    the student and the file (it reads `submitted/` only, so it can run before autograding)."""
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    stem = "02_x"
+    (tmp_path / "release" / stem).mkdir(parents=True)
+    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    files = {"ada": [f"{stem}.ipynb"], "bob": [f"{stem} (1).ipynb"],
+             "cy": [f"{stem}.ipynb", "lesson02.ipynb"], "dan": []}
+    for student, names in files.items():
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        for name in names:
+            nbformat.write(release, tmp_path / "submitted" / student / stem / name)
+    assert assignments.audit_course(tmp_path, stem) == {
+        "ada": [],
+        "bob": [f"handed in '{stem} (1).ipynb', which nbgrader does not grade (it grades only "
+                f"{stem}.ipynb, missing here)"],
+        "cy": ["handed in 'lesson02.ipynb', which nbgrader does not grade (it grades only "
+               f"{stem}.ipynb, here another file)"],
+        "dan": [f"no notebook in {stem}/ ({stem}.ipynb expected)"]}
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path), "--audit", stem])
+    assert exit_.value.code == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == ["bob", "cy", "dan", stem]
+    assert out[-1] == f"{stem}: 3 of 4 submissions to review"
+
+
+# What the audit missed (each scored a wrong answer's points or could: an alias of the checker
+# module rebinds its functions as the module's name does; a checker's .py or wdlib's installed
+# files rewritten on the grading machine are what the next student's kernel imports; a helper
+# module of the student's, not handed in, fails or differs on the grading machine).
+MISSED = {
+    "m = lesson02\nm.assert_l2_grad = print": "assigns to m.assert_l2_grad",
+    "a, b = lesson02, 1\nc = a\nc.assert_l2_grad = print": "assigns to c.assert_l2_grad",
+    "import wdlib\nm = wdlib.exercises.lesson02\nm.assert_l2_grad = print":
+        "assigns to m.assert_l2_grad",
+    "%time lesson02.assert_l2_grad = print": "assigns to lesson02.assert_l2_grad",
+    "open(lesson02.__file__, 'w').write('')": "opens a file to write: "
+                                               "open(lesson02.__file__, 'w')",
+    "with open(p, mode='a') as f:\n    f.write('x')": "opens a file to write: open(p, mode='a')",
+    "f = open(path, m)": "opens a file in a mode computed when it runs: open(path, m)",
+    "import pathlib\npathlib.Path(p).write_text('')": "changes a file: "
+                                                     "pathlib.Path(p).write_text('')",
+    "os.remove(p)": "changes files or runs a program: os.remove(p)",
+    "import shutil\nshutil.copy(a, b)": "imports shutil",
+    "from os import replace\nreplace(a, b)": "imports os.replace",
+    "import subprocess\nsubprocess.run(['cp', a, b])": "imports subprocess",
+    "x = '/usr/lib/python3/site-packages/wdlib/exercises/lesson02.py'":
+        "names the path '/usr/lib/python3/site-packages/wdlib/exercises/lesson02.py'",
+    "%%writefile ../wdlib/exercises/lesson02.py\ndef assert_l2_grad(fn): pass":
+        "runs the magic %%writefile ../wdlib/exercises/lesson02.py",
+    "!sed -i s/raise/pass/ lesson02.py": "runs a shell command: !sed -i s/raise/pass/ lesson02.py",
+    "%run helpers.py": "runs the magic %run helpers.py",
+    "%pip install helpers": "runs the magic %pip install helpers",
+    "get_ipython().system('ls')": "names get_ipython",
+    "import my_helpers\nl2_grad_exercise = my_helpers.l2_grad":
+        "imports my_helpers: not the standard library, wdlib or a course dependency (a file "
+        "of the student's, not handed in?)",
+    "from helpers import l2_grad as l2_grad_exercise":
+        "imports helpers: not the standard library, wdlib or a course dependency (a file "
+        "of the student's, not handed in?)",
+    "from .helpers import l2_grad":
+        "imports a module by a relative import: not the standard library, wdlib or a course "
+        "dependency (a file of the student's, not handed in?)"}
+# and what an honest answer does that looks near them
+HONEST_NEAR = (
+    "%timeit -n 3 l2_grad_exercise({'W1': np.ones(2)}, 0.1)",
+    "with open('notes.txt') as f:\n    text = f.read()\nopen('w.txt', 'r').read()",
+    "from IPython.display import display\nimport numpy.linalg as la\nimport sklearn.linear_model",
+    "np.save('w.npy', np.ones(2))\nimport math, functools, itertools, collections",
+    "x = np.pi\ny = np.linalg.norm(np.ones(2))\nz = lesson02.check_l2_grad\nfor m in [1, 2]:\n"
+    "    pass",
+    "import torch\nimport torch.nn.functional as F\nout = F.relu(torch.zeros(2))",
+    "s = 'lesson02'.replace('0', 'o')\nprint(f'{s}: done')",
+    "%%html\n<b>my notes</b>")
+
+
+@pytest.mark.parametrize("code", list(MISSED), ids=range(len(MISSED)))
+def test_suspicious_flags_aliases_file_writes_and_unknown_imports(code):
+    assert MISSED[code] in assignments.suspicious(code, LESSON_MODULES, guarded={"lesson02"})
+
+
+@pytest.mark.parametrize("code", HONEST_NEAR, ids=range(len(HONEST_NEAR)))
+def test_suspicious_leaves_honest_files_imports_and_timing_alone(code):
+    assert assignments.suspicious(code, LESSON_MODULES, guarded={"lesson02"}) == []
+
+
+def test_audit_follows_an_alias_made_in_another_cell():
+    """`from wdlib.exercises import lesson02 as L` (or `m = lesson02`) in one cell, the
+    rebinding in a later one: each cell alone looked like a name that is no module."""
+    release = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
+        nbformat.v4.new_code_cell("def f(x):\n    raise NotImplementedError"),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    for alias, name in (("from wdlib.exercises import lesson02 as L", "L"),
+                        ("m = lesson02", "m"), ("import wdlib.exercises.lesson02 as L", "L")):
+        nb = nbformat.reads(nbformat.writes(release), as_version=4)
+        nb.cells[1].source = f"{alias}\n\ndef f(x):\n    return x"
+        nb.cells.insert(2, nbformat.v4.new_code_cell(f"{name}.assert_x = print"))
+        assert assignments.audit(release, nb) == [
+            f"cell 2 (a cell the student wrote or changed) assigns to {name}.assert_x"]
+
+
+def _without_bootstrap(nb):
+    """The notebook without its generated bootstrap cell (it runs pip to install wdlib where it
+    is missing; a submission keeps it unchanged, so the audit never reads it)."""
+    nb = nbformat.reads(nbformat.writes(nb), as_version=4)
+    nb.cells = [c for c in nb.cells if "wdlib-bootstrap" not in c.metadata.get("tags", [])]
+    return nb
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=STEMS)
+def test_audit_leaves_the_lessons_and_solutions_alone(lesson):
+    """Honest controls: every code cell of the lesson and of its solutions notebook read as if
+    the student wrote it (against an empty release: no import is the release's) gives nothing
+    to review but lesson 03's `plt.rcParams["figure.dpi"] = 80` (an imported module's dict
+    changed, as `sys.modules[...] = ...` does: flagged by design); the solutions notebook
+    against the lesson gives nothing at all."""
+    empty = nbformat.v4.new_notebook()
+    nb, sol = _read(lesson), _read(assignments.solutions_path(lesson))
+    known = {"assigns to plt.rcParams['figure.dpi']"}
+    for notebook in (nb, sol):
+        found = assignments.audit(empty, _without_bootstrap(notebook))
+        assert {f.split(") ", 1)[1] for f in found} <= known, found
+    assert assignments.audit(nb, sol) == []
+
+
+def test_regrading_a_skipped_or_replaced_submission_as_teaching_says(tmp_path):
+    """With the real nbgrader, lesson 00 (one exercise): a misnamed notebook alone is a
+    submission nbgrader could not grade; beside the release's untouched copy it is never read
+    (the copy scores 0). After renaming, TEACHING.md's commands re-grade both: the skipped student
+    with `--student <id>` (no `--create`), the graded one only with `--force` (without it
+    nbgrader says "Skipping existing assignment", exits 0 and keeps the old score and feedback)."""
+    stem = "00_start_here"
+    env, root = _isolated_env(tmp_path), tmp_path / "course"
+    assignments.write_course(root, only=[stem], env=env)
+    solved = _solved_sources(root, stem)
+    _submit(root, stem, "bob", solved)
+    _submit(root, stem, "cy", solved)
+    bob, cy = (root / "submitted" / s / stem for s in ("bob", "cy"))
+    (bob / f"{stem}.ipynb").rename(bob / f"{stem} (1).ipynb")
+    (cy / f"{stem}.ipynb").rename(cy / f"{stem} (1).ipynb")
+    shutil.copyfile(root / "release" / stem / f"{stem}.ipynb", cy / f"{stem}.ipynb")
+    assert {s: [f.split(" (it")[0] for f in found]
+            for s, found in assignments.audit_course(root, stem).items()} == {
+        "bob": [f"handed in '{stem} (1).ipynb', which nbgrader does not grade"],
+        "cy": [f"handed in '{stem} (1).ipynb', which nbgrader does not grade"]}
+
+    def grade(*args):
+        proc = assignments.nbgrader(root, *args, env=env, check=False)
+        return proc.returncode, proc.stdout + proc.stderr
+
+    def score(student):
+        from nbgrader.api import Gradebook
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+            return gb.find_submission(stem, student).score
+
+    def feedback(student):
+        return _feedback_text(root / "feedback" / student / stem / f"{stem}.html")
+
+    code, log = grade("autograde", stem, "--create")
+    assert code == 1 and "No notebooks found" in log, log[-3000:]
+    assert re.findall(r"error processing assignment '(\w+)' for student '(\w+)'", log) == \
+        [(stem, "bob")]
+    assert f"Skipping unknown notebook: {cy / f'{stem} (1).ipynb'}" in log
+    assert (score("bob"), score("cy")) == (0, 0)
+    assert grade("generate_feedback", stem)[0] == 0
+    assert "not implemented yet" in feedback("cy")
+
+    (bob / f"{stem} (1).ipynb").rename(bob / f"{stem}.ipynb")
+    (cy / f"{stem} (1).ipynb").replace(cy / f"{stem}.ipynb")
+    guide = (ROOT / "TEACHING.md").read_text(encoding="utf-8")
+    for args in (["autograde", stem, "--student", "bob"],
+                 ["generate_feedback", stem, "--student", "bob"]):
+        assert " ".join(["nbgrader", *args]).replace(stem, "NN_name").replace("bob", "<id>") \
+            in guide
+        assert grade(*args)[0] == 0
+    assert score("bob") == 1 and "✓ half_mse: correct" in feedback("bob")
+
+    for command in ("autograde", "generate_feedback"):
+        code, log = grade(command, stem, "--student", "cy")
+        assert code == 0 and "Skipping existing assignment" in log, log[-3000:]
+    assert score("cy") == 0 and "not implemented yet" in feedback("cy")
+    for args in (["autograde", stem, "--student", "cy", "--force"],
+                 ["generate_feedback", stem, "--student", "cy", "--force"]):
+        assert f"`nbgrader {' '.join(args).replace(stem, 'NN_name').replace('cy', '<id>')}`" \
+            in guide.replace("\n", " ")
+        assert grade(*args)[0] == 0
+    assert score("cy") == 1 and "✓ half_mse: correct" in feedback("cy")

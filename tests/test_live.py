@@ -538,6 +538,68 @@ def test_a_change_waiting_for_the_lock_takes_the_widgets_newest_value():
     _assert_shows_its_values(d)
 
 
+def test_set_reads_no_value_a_browser_move_put_on_the_widget_meanwhile():
+    """``set()`` gives the widget its value, then works out what the widget holds. A browser move
+    landing on the widget in between (its thread sets the value, then waits for the lock in the
+    observer) made a read-back see the move's value: ``set(a=4)`` then said "a = 4 is a rounding
+    error past the slider's bottom end: the slider holds 2" and ran at 2. The move is a change
+    after ``set()``: ``set()`` shows 4 with no note, then the move's observer draws 2."""
+    d = Gated()
+    moves = []
+
+    def browser_move_now(change):                   # right after set() puts 4 on the widget
+        if change["new"] == 4 and not moves:
+            moves.append(_in_thread(lambda: setattr(d.controls["a"], "value", 2)))
+            deadline = time.monotonic() + 10
+            while d.controls["a"].value != 2:       # the move's value is on the widget
+                assert time.monotonic() < deadline
+                time.sleep(0.001)
+    d.controls["a"].observe(browser_move_now, names="value")
+    shown = []
+    d.draw = lambda r, draw=d.draw: (shown.append((r["a"], d.status.value)), draw(r))[1]
+    d.set(a=4)
+    assert moves, "the browser move never ran"
+    assert shown[-1][0] == 4 and d.values()["a"] in (2, 4)
+    assert "rounding error" not in d.status.value, d.status.value
+    moves[0].join(10)
+    assert not moves[0].is_alive()
+    assert d.controls["a"].value == 2 and d.values() == {"a": 2, "b": 0}
+    assert d.moves == 1 and "rounding error" not in d.status.value, d.status.value
+    _assert_shows_its_values(d)
+
+
+def test_static_and_close_wait_for_a_render_in_progress():
+    """``static()`` checked the values and returned the figure outside the lock: with another
+    thread's render in progress at the opened values it returned at once, a figure half-drawn
+    by that thread (a notebook then draws it on its own). ``close()`` closed the widgets while
+    that render went on writing to them. Both now wait for it; after ``close()`` a pending
+    render draws nothing and ``set()`` raises."""
+    for method in ("static", "close"):
+        d = Gated()
+        d.hold_at = (0, 0)                              # the values it opened at
+        slider = _in_thread(lambda d=d: d.set(a=0))     # a render at them, held in compute
+        assert d.entered.wait(10)
+        done = threading.Event()
+        code = _in_thread(lambda d=d, m=method, e=done: (getattr(d, m)(), e.set()))
+        assert not done.wait(0.3), f"{method}() returned while a render was in progress"
+        d.gate.set()
+        slider.join(10), code.join(10)
+        assert done.is_set() and d.error is None
+        _assert_shows_its_values(d)
+    renders = d.renders
+    d._dirty = True                                     # a render pending on a loop
+    asyncio.run(_flush_soon(d))
+    assert d.renders == renders
+    with pytest.raises(RuntimeError, match="Gated: the dashboard is closed"):
+        d.set(a=1)
+
+
+async def _flush_soon(d):
+    d._scheduled[asyncio.get_running_loop()] = time.perf_counter() - 1
+    d._last_change = time.perf_counter() - 1
+    d._flush()
+
+
 def test_initial_values_and_bad_helper_arguments():
     d = Quadratic(lr=2.0)
     assert d.defaults == {"lr": 2.0, "mode": "ok"}

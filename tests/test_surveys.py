@@ -351,3 +351,47 @@ def test_lesson02_functions_are_the_notebooks():
                     rf"validation loss {val:.3f}, ‖W‖ = {size:.2f}\n")
             assert re.search(line, printed), (seed, lam, steps)
         assert surveys.lesson02_dash_claims(runs)
+
+
+def test_lesson02_survey_trains_at_the_dashboards_default_lr(monkeypatch):
+    """Section 10's check trains at ``dash.defaults["lr"]``; the survey kept its own copy of the
+    number (10 ** -0.5), which a change of the dashboard's default would have left behind. Here
+    the dashboard's default moves to 0.1: the survey's runs follow it."""
+    from wdlib import live
+    from wdlib.live.framework import log_slider
+    cls = live.catalog()["weight_decay"]
+    own = cls.make_controls
+    monkeypatch.setattr(cls, "make_controls",
+                        lambda self: {**own(self), "lr": log_slider("lr", 0.1, 1e-4, 10.0)})
+    surveys.l02_dash_lr.cache_clear()
+    used = []
+    monkeypatch.setattr(surveys, "train_playground",
+                        lambda *args: (used.append(args[3]), raise_(StopIteration))[0])
+    with pytest.raises(StopIteration):
+        surveys.lesson02_playground(0)
+    assert used == [0.1]
+    monkeypatch.undo()
+    surveys.l02_dash_lr.cache_clear()
+    assert surveys.l02_dash_lr() == 10 ** -0.5          # the dashboard's own default, today
+
+
+def test_lesson09_survey_runs_the_tasks_grid(monkeypatch):
+    """Section 4's grid is ``tasks.normalized.GRID_LAMS`` × ``GRID_LRS``, which the lesson's cell
+    reads; the survey had its own copy. Here the task's grid moves: the survey's runs follow."""
+    from wdlib.tasks import normalized as task
+    monkeypatch.setattr(task, "GRID_LAMS", task.GRID_LAMS * 2)
+    monkeypatch.setattr(task, "GRID_LRS", task.GRID_LRS / 2)
+    asked = []
+    monkeypatch.setattr(task, "train", lambda name, lr, lam, steps, seed:
+                        (asked.append((lr, lam)), raise_(StopIteration))[0])
+    with pytest.raises(StopIteration):
+        surveys.lesson09_grid(0)
+    lam_g, lr_g = np.meshgrid(task.GRID_LAMS, task.GRID_LRS, indexing="ij")
+    np.testing.assert_array_equal(asked[0][0], lr_g.ravel())
+    np.testing.assert_array_equal(asked[0][1], lam_g.ravel())
+    cell = _cells(surveys.QUOTED["lesson09"]["notebook"])["e964fa21"]["source"]
+    assert "LAMS, LRS = task.GRID_LAMS, task.GRID_LRS" in "".join(cell)
+
+
+def raise_(exc):
+    raise exc

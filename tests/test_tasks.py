@@ -12,7 +12,7 @@ import pytest
 
 import wdlib.tasks
 from wdlib import diagnostics, optim
-from wdlib.tasks import classification, regression, schedule_menu, sparse, surfaces
+from wdlib.tasks import classification, normalized, regression, schedule_menu, sparse, surfaces
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + \
@@ -304,3 +304,13 @@ def test_notebooks_import_tasks_not_dashboard_internals(path):
     for i, cell in enumerate(cells):
         found = live_violations("".join(cell["source"]))
         assert not found, f"{path.name}, code cell {i}: {found}"
+
+
+def test_normalized_grid_is_one_read_only_constant():
+    """Lesson 09 section 4's λ × lr grid: 5 × 5 half-decade steps, shared by the lesson and
+    tools/surveys.py, read-only."""
+    for grid, ends in ((normalized.GRID_LAMS, (-2.5, -0.5)), (normalized.GRID_LRS, (-1.5, -0.5))):
+        assert grid.shape == (5,) and not grid.flags.writeable
+        np.testing.assert_allclose(np.log10(grid), np.linspace(*ends, 5), rtol=0, atol=1e-15)
+        with pytest.raises(ValueError, match="read-only"):
+            grid[0] = 0.0

@@ -22,7 +22,9 @@ Then collect submissions into `COURSE_DIR/submitted/<student>/NN_name/NN_name.ip
 `nbgrader autograde NN_name` and `nbgrader generate_feedback NN_name` in COURSE_DIR
 (TEACHING.md, "Grading"). nbgrader calls `alembic`: run it from the venv (its bin on PATH).
 Then `python tools/assignments.py COURSE_DIR --audit NN_name` lists the submissions that edited
-or deleted a graded cell or touch the checkers (their code runs in the checkers' kernel).
+or deleted a graded cell or touch the checkers (their code runs in the checkers' kernel), and
+every notebook nbgrader does not grade (not named NN_name.ipynb; it reads `submitted/` only, so
+it can run before grading too).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import functools
+import importlib.metadata
 import os
 import re
 import shutil
@@ -40,6 +44,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:                                     # the `grade` extra brings it (pyproject.toml)
+    import tomli as tomllib
 
 from wdlib import classroom
 
@@ -308,12 +317,35 @@ REBINDING = frozenset({"setattr", "delattr", "getattr", "exec", "eval", "compile
                        "__code__", "__globals__", "__defaults__", "__kwdefaults__", "importlib",
                        "ctypes", "gc", "__setattr__", "__delattr__", "__class__", "inspect",
                        "_getframe", "currentframe", "f_back", "f_locals", "f_globals",
-                       "tb_frame", "gi_frame"})
+                       "tb_frame", "gi_frame", "get_ipython", "user_ns",
+                       # where a module's files are (to write over a checker's .py)
+                       "__file__", "__path__", "__spec__", "__loader__", "__cached__"})
+# What changes files or runs a program on the grading machine: a checker's .py or wdlib's
+# installed files rewritten there are what the next student's kernel imports.
+FILE_MODULES = frozenset({"subprocess", "pty", "shutil"})
+OS_CHANGES = re.compile(r"^(remove|unlink|rename|renames|replace|rmdir|removedirs|symlink|link|"
+                        r"truncate|ftruncate|chmod|chown|open|write|pwrite|system|popen|"
+                        r"exec\w*|spawn\w*|posix_spawn\w*|fork\w*)$")
+PATH_CHANGES = frozenset({"write_text", "write_bytes", "unlink", "touch", "chmod", "rmdir",
+                          "symlink_to", "hardlink_to"})
+# A string that names a Python source, or where installed packages or wdlib's files are.
+PATH_WORDS = re.compile(r"\.py[cw]?$|\.pth$|site-packages|dist-packages|wdlib[/\\]|/exercises\b")
+# IPython magics that run a program or write a file (`%%writefile lesson02.py`, `!sed -i ...`);
+# timing magics are read as the code they time (`%time x = f()`).
+# (`%%html`, `%%latex`, `%%markdown` only display: not listed)
+MAGICS_THAT_RUN = frozenset({"writefile", "file", "bash", "sh", "script", "system", "sx", "sc",
+                             "run", "load", "save", "store", "autoreload", "aimport", "load_ext",
+                             "reload_ext", "perl", "ruby", "python", "python2", "python3", "pypy",
+                             "js", "javascript", "pip", "conda", "mamba"})
+MAGIC = re.compile(r"^\s*(%%?)(\w+)(.*)$")
+TIMED = re.compile(r"^\s*%%?(?:time|timeit|prun)\b(?:\s+-\w+(?:\s+\d+)?)*\s*")
 
 
 def _code_of(source: str) -> ast.Module | None:
-    """The cell's code without IPython's magics and shell lines; None if it does not parse."""
-    lines = ["" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.split("\n")]
+    """The cell's code without IPython's magics and shell lines (a timing magic's statement is
+    kept: `%time x = f()` is `x = f()`); None if it does not parse."""
+    lines = [TIMED.sub("", ln) if TIMED.match(ln)
+             else "" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.split("\n")]
     try:
         return ast.parse("\n".join(lines))
     except (SyntaxError, ValueError, RecursionError, MemoryError):   # e.g. 10**5 nested `-`
@@ -325,6 +357,111 @@ def _imported(tree: ast.Module) -> set[str]:
             if isinstance(n, ast.Import | ast.ImportFrom) for a in n.names}
 
 
+def _import_roots(tree: ast.Module) -> set[str]:
+    """The top-level modules a cell imports (`numpy` for `import numpy.linalg as la`); a
+    relative import (`from . import x`, `from .helpers import f`) is ``"."``."""
+    out = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom):
+            out.add("." if n.level else (n.module or "").split(".")[0])
+        elif isinstance(n, ast.Import):
+            out |= {a.name.split(".")[0] for a in n.names}
+    return out
+
+
+def _aliases(trees, modules: set[str]) -> set[str]:
+    """The names bound to a module or a module's attribute in these cells (`m = lesson02`,
+    `m = wdlib.exercises.lesson02`, `m, k = lesson02, 1`, `for m in [lesson02]`), aliases of
+    aliases included: what ``suspicious`` then watches like the module itself."""
+    def rooted(v, known):
+        while isinstance(v, ast.Attribute):
+            v = v.value
+        return isinstance(v, ast.Name) and v.id in known
+    pairs = []
+    for tree in trees:
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Assign):
+                pairs += [(t, n.value) for t in n.targets]
+            elif isinstance(n, ast.AnnAssign | ast.NamedExpr) and n.value is not None:
+                pairs.append((n.target, n.value))
+            elif isinstance(n, ast.For | ast.comprehension) \
+                    and isinstance(n.iter, ast.Tuple | ast.List | ast.Set):
+                pairs += [(n.target, e) for e in n.iter.elts]
+    flat = []
+    while pairs:                          # `a, b = lesson02, x`: element by element
+        t, v = pairs.pop()
+        if isinstance(t, ast.Tuple | ast.List) and isinstance(v, ast.Tuple | ast.List) \
+                and len(t.elts) == len(v.elts):
+            pairs += list(zip(t.elts, v.elts, strict=True))
+        elif isinstance(t, ast.Name):
+            flat.append((t.id, v))
+    known, out = set(modules), set()
+    while True:                           # aliases of aliases, whatever the cells' order
+        new = {name for name, v in flat if name not in known and rooted(v, known)}
+        if not new:
+            return out
+        known |= new
+        out |= new
+
+
+@functools.cache
+def known_modules() -> frozenset[str]:
+    """The modules an answer may import without a finding: the standard library, wdlib, the
+    kernel's IPython, and every distribution pyproject.toml declares (dependencies and extras),
+    by the names they are imported under here (their own name where one is not installed)."""
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = [*meta["dependencies"], *(r for extra in meta["optional-dependencies"].values()
+                                         for r in extra)]
+    dists = {_normalized(re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", r).group(0)) for r in declared}
+    names = {top for top, owners in importlib.metadata.packages_distributions().items()
+             if any(_normalized(d) in dists for d in owners)}
+    return frozenset(sys.stdlib_module_names | {"wdlib", "IPython"} | names
+                     | {d.replace("-", "_") for d in dists})
+
+
+def _normalized(dist: str) -> str:
+    return re.sub(r"[-_.]+", "-", dist).lower()
+
+
+def _magic_lines(source: str) -> set[str]:
+    """The shell lines and the magics that run a program or write a file, as written."""
+    out = set()
+    for ln in source.split("\n"):
+        m = MAGIC.match(ln)
+        if ln.lstrip().startswith("!"):
+            out.add(f"runs a shell command: {ln.strip()[:80]}")
+        elif m and m[2] in MAGICS_THAT_RUN:
+            out.add(f"runs the magic {m[1]}{m[2]}{m[3][:60]}")
+    return out
+
+
+def _file_changes(n: ast.AST, modules: set[str]) -> str | None:
+    """A finding if ``n`` writes, moves or deletes a file or runs a program (read as data)."""
+    if isinstance(n, ast.Constant) and isinstance(n.value, str) and PATH_WORDS.search(n.value):
+        return f"names the path {n.value[:80]!r}"
+    if isinstance(n, ast.ImportFrom) and n.module in ("os", "shutil") \
+            and any(n.module == "shutil" or OS_CHANGES.match(a.name) for a in n.names):
+        return f"imports {n.module}.{','.join(a.name for a in n.names)}"
+    if not isinstance(n, ast.Call):
+        return None
+    f, text = n.func, ast.unparse(n)[:80]
+    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id in modules \
+            and (f.value.id == "os" and OS_CHANGES.match(f.attr) or f.value.id in FILE_MODULES):
+        return f"changes files or runs a program: {text}"
+    if isinstance(f, ast.Attribute) and f.attr in PATH_CHANGES:
+        return f"changes a file: {text}"
+    if isinstance(f, ast.Name) and f.id == "open" or isinstance(f, ast.Attribute) \
+            and f.attr == "open":
+        modes = [k.value for k in n.keywords if k.arg in ("mode", "flags")] \
+            + [a for a in n.args[1 if isinstance(f, ast.Name) else 0:][:1]]
+        if any(isinstance(m, ast.Constant) and isinstance(m.value, str)
+               and re.search(r"[wax+]", m.value) for m in modes):
+            return f"opens a file to write: {text}"
+        if any(not isinstance(m, ast.Constant) for m in modes):
+            return f"opens a file in a mode computed when it runs: {text}"
+    return None
+
+
 # Attribute names that are a rebinding tool as a name or a module's attribute (`sys.modules`,
 # `builtins.eval`), not as any object's (`net.eval()`, `net.modules()` are PyTorch's).
 ATTRIBUTE_OK = frozenset({"eval", "compile", "modules", "vars", "globals", "gc"})
@@ -333,24 +470,38 @@ ATTRIBUTE_OK = frozenset({"eval", "compile", "modules", "vars", "globals", "gc"}
 IMPORT_ONLY = frozenset({"gc", "ctypes"})
 
 
-def suspicious(source: str, modules: set[str], guarded: set[str] | None = None) -> list[str]:
+def suspicious(source: str, modules: set[str], guarded: set[str] | None = None,
+               known: frozenset[str] | None = None) -> list[str]:
     """What in one student-written code cell could change the grading (read, never run): a
     private part of the checkers, a rebinding tool, an assignment to an attribute of an
-    imported module (``lesson02.assert_x = ...``, ``np.allclose = ...``), or a new binding of a
-    name in ``guarded`` (the module names the grade cells call; default: ``modules``) by ``=``,
-    ``def``, ``class``, ``import ... as``, a loop or a ``with``."""
+    imported module or of an alias of one (``lesson02.assert_x = ...``, ``np.allclose = ...``,
+    ``m = lesson02; m.assert_x = ...``), a new binding of a name in ``guarded`` (the module
+    names the grade cells call; default: ``modules``) by ``=``, ``def``, ``class``, ``import ...
+    as``, a loop or a ``with``; a file written, moved or deleted, a program run (a shell line,
+    ``%%writefile``, ``subprocess``, ``os.system``), a path to a ``.py`` or to installed
+    packages; an import of a module not in ``known`` (default: ``known_modules()``), such as a
+    helper file of the student's that grading does not have."""
     guarded = modules if guarded is None else guarded
+    known = known_modules() if known is None else known
     tree = _code_of(source)
+    magics = _magic_lines(source)
     if tree is None:                      # a syntax error: look at the words only
-        return sorted({f"names {w}" for w in re.findall(r"[A-Za-z_]\w*", source)
-                       if PRIVATE.match(w) or w in REBINDING})
+        return sorted(magics | {f"names {w}" for w in re.findall(r"[A-Za-z_]\w*", source)
+                                if PRIVATE.match(w) or w in REBINDING})
     modules = modules | _imported(tree)
-    out = set()
+    modules |= _aliases([tree], modules)
+    out = magics | {f"imports {m if m != '.' else 'a module by a relative import'}: not the "
+                    "standard library, wdlib or a course dependency (a file of the student's, "
+                    "not handed in?)" for m in _import_roots(tree) - known}
     for n in ast.walk(tree):
         if isinstance(n, ast.Import | ast.ImportFrom):
             names = [getattr(n, "module", None) or ""] + [a.name for a in n.names]
             out |= {f"imports {m}" for m in names
-                    if any(PRIVATE.match(p) or p in REBINDING for p in m.split("."))}
+                    if any(PRIVATE.match(p) or p in REBINDING | FILE_MODULES
+                           for p in m.split("."))}
+        change = _file_changes(n, modules)
+        if change:
+            out.add(change)
         name = n.id if isinstance(n, ast.Name) and (n.id not in IMPORT_ONLY or n.id in modules) \
             else n.attr if isinstance(n, ast.Attribute) \
             and (n.attr not in ATTRIBUTE_OK
@@ -428,26 +579,51 @@ def audit(release, submitted) -> list[str]:
         if tree and c.metadata.get("nbgrader", {}).get("grade"):
             called |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     guarded = modules & called           # `lesson02`: a list named `losses` is the student's
+    known = known_modules() | {m for c in release.cells if c.cell_type == "code"
+                               for m in _import_roots(_code_of(c.source) or ast.Module([], []))}
+    # an import or an alias in one cell is used in another: `m = lesson02`, later `m.x = ...`
+    trees = [t for c in submitted.cells if c.cell_type == "code"
+             for t in [_code_of(c.source)] if t is not None]
+    modules |= {m for t in trees for m in _imported(t)}
+    modules |= _aliases(trees, modules)
     for i, c in enumerate(submitted.cells):
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
         if c.cell_type != "code" or c.source in unchanged:   # an edited graded cell is read too
             continue
         findings += [f"cell {i} ({gid or 'a cell the student wrote or changed'}) {what}"
-                     for what in suspicious(c.source, modules, guarded)]
+                     for what in suspicious(c.source, modules, guarded, known)]
     return findings
 
 
+def misnamed(folder: Path, stem: str) -> list[str]:
+    """What nbgrader does not grade in one student's ``submitted/<student>/NN_name`` folder: a
+    notebook not named ``NN_name.ipynb`` (a browser's ``NN_name (1).ipynb``, a ``lesson02.ipynb``).
+    nbgrader skips it with a log line; with no ``NN_name.ipynb`` beside it, the student is one of
+    the submissions it could not grade (exit status 1), else the misnamed work is never read."""
+    expected = f"{stem}.ipynb"
+    others = sorted(p.name for p in folder.glob("*.ipynb") if p.name != expected)
+    graded = (folder / expected).is_file()
+    return [f"handed in {name!r}, which nbgrader does not grade (it grades only {expected}"
+            + (", here another file)" if graded else ", missing here)") for name in others] \
+        + ([] if graded or others else [f"no notebook in {folder.name}/ ({expected} expected)"])
+
+
 def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
-    """``audit`` of every submission of one assignment: {student: findings}, all students."""
+    """``audit`` of every submission of one assignment: {student: findings}, every student with
+    a folder for it in ``submitted/``, a misnamed notebook included (``misnamed``)."""
     release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
     out = {}
-    for path in sorted((course / "submitted").glob(f"*/{stem}/{stem}.ipynb")):
+    for folder in sorted(p for p in (course / "submitted").glob(f"*/{stem}") if p.is_dir()):
+        student, path = folder.parent.name, folder / f"{stem}.ipynb"
+        out[student] = misnamed(folder, stem)
+        if not path.is_file():
+            continue
         try:
-            out[path.parts[-3]] = audit(release, nbformat.read(path, as_version=4))
+            out[student] += audit(release, nbformat.read(path, as_version=4))
         # any failure to read one (JSON that is no notebook: a list, a string where a dict is
         # expected, AttributeError or TypeError) is that student's finding, not the end of it
         except Exception as exc:  # noqa: BLE001
-            out[path.parts[-3]] = [f"not a readable notebook: {type(exc).__name__}: {exc}"]
+            out[student].append(f"not a readable notebook: {type(exc).__name__}: {exc}")
     return out
 
 
@@ -456,9 +632,9 @@ def main(argv=None) -> None:
     ap.add_argument("course", nargs="?", default=str(ROOT / "assignments"))
     ap.add_argument("--only", nargs="*", help="lesson stems, e.g. 02_l2_weight_decay")
     ap.add_argument("--audit", metavar="NN_name",
-                    help="after autograding: list the submissions of this assignment that "
-                         "edited or deleted a graded cell or tamper with the checkers "
-                         "(exit status 1 if any)")
+                    help="list the submissions of this assignment that edited or deleted a "
+                         "graded cell or tamper with the checkers, and the notebooks nbgrader "
+                         "does not grade (misnamed) (exit status 1 if any)")
     a = ap.parse_args(argv)
     course = Path(a.course).resolve()
     for stem in a.only or []:

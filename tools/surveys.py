@@ -28,6 +28,7 @@ One lesson runs alone with ``python tools/surveys.py lessonNN``. No claim is lef
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 
@@ -242,7 +243,6 @@ L02_LAMS = np.array([0.0, 0.1, 1.0])                 # section 2's λ (cell f730
 L02_STEPS = 3000
 # (λ, steps) of section 10's check, cell 61873252
 L02_DASH = [(1e-6, 80), (1e-6, 160), (1e-2, 80), (1e-2, 160), (1e-2, 320), (1.0, 80)]
-L02_DASH_LR = 10 ** -0.5                            # the weight_decay dashboard's default lr
 
 
 def lesson02_ridge_gd(seed: int) -> dict:
@@ -274,12 +274,25 @@ def lesson02_ridge_gd(seed: int) -> dict:
     return {"reach": np.argmax(dist < 1e-8, axis=0), "final": dist[-1], "share": np.array(share)}
 
 
+@functools.cache
+def l02_dash_lr() -> float:
+    """The weight_decay dashboard's default lr, as section 10's check reads it (cell 61873252:
+    ``dash.defaults["lr"]``): from the dashboard itself, built once and closed."""
+    from wdlib import live
+    dash = live.catalog()["weight_decay"]()
+    try:
+        return dash.defaults["lr"]
+    finally:
+        dash.close()
+
+
 def lesson02_playground(seed: int) -> dict:
     """Section 10's check (cell 61873252) on init seed ``seed``: the dashboard's training function
-    at its default lr, for each (λ, steps) of ``L02_DASH``: (validation loss, ‖W‖)."""
+    at its default lr (``l02_dash_lr``), for each (λ, steps) of ``L02_DASH``: (validation loss,
+    ‖W‖)."""
     out = {}
     for lam, steps in L02_DASH:
-        _, h, w = train_playground("momentum", "l2", lam, L02_DASH_LR, steps, seed)
+        _, h, w = train_playground("momentum", "l2", lam, l02_dash_lr(), steps, seed)
         out[lam, steps] = (h.final("val_loss"), np.linalg.norm(w))
     return out
 
@@ -1433,18 +1446,15 @@ def lesson09_equilibrium(seeds, data_seed: int = 0) -> tuple[np.ndarray, np.ndar
             np.abs(norm4 / task.predicted_norm(lr, lam, g_sq) ** 4 - 1))
 
 
-# section 4's grid (cell e964fa21): rows λ, columns lr
-L09_GRID_LAMS, L09_GRID_LRS = np.logspace(-2.5, -0.5, 5), np.logspace(-1.5, -0.5, 5)
-
-
 def lesson09_grid(seed: int) -> dict:
     """Section 4's normalized λ × lr grid (cells e964fa21 and 9c4d8335: SGD + L2 and SGDW, 25
     settings each, 800 steps, one batched task.train per optimizer) on init seed ``seed`` (the
-    lesson's is 0): per optimizer, the largest |angle / prediction − 1| over the settled cells
+    lesson's is 0; the grid is ``tasks.normalized.GRID_LAMS`` × ``GRID_LRS``, as the cell's):
+    per optimizer, the largest |angle / prediction − 1| over the settled cells
     ("dev") and the spread of the angle along a row as the cell computes it ("spread": SGD's
     largest-λ row, SGDW's rows with λ >= 0.01, the largest of them)."""
     from wdlib.tasks import normalized as task
-    lam_g, lr_g = (a.ravel() for a in np.meshgrid(L09_GRID_LAMS, L09_GRID_LRS, indexing="ij"))
+    lam_g, lr_g = (a.ravel() for a in np.meshgrid(task.GRID_LAMS, task.GRID_LRS, indexing="ij"))
     out = {}
     for name in ("SGD", "SGDW"):
         r = task.train(name, lr_g, lam_g, 800, seed=seed)

@@ -45,12 +45,18 @@ then always ends at the newest values, as on one thread (unlocked, two renders s
 figure and canvas: a slower render at older values could finish last and leave its figure over
 the newer one's).
 Matplotlib does not promise thread safety, so the lock is one for every dashboard of the
-process, not one each. It covers renders and state changes only: a dashboard's construction
-(its figure and ``setup``), a cell's own figures, and the drawing of the figure ``static()``
-returns (by the notebook, after it returns) run outside it. The widgets library puts a
-browser move's value on the widget before the dashboard's observer runs, outside the lock: the
-observer takes the widget's value when it gets the lock, so a ``set()`` of that control that ran
-in between wins (the move is then no change) and the slider, ``values()`` and the figure agree.
+process, not one each. It covers renders, state changes, ``static()`` (its check and its
+figure) and ``close()`` (after which a pending render draws nothing and ``set()`` raises): a
+dashboard's construction (its figure and ``setup``), a cell's own figures, and the drawing of the
+figure ``static()`` returns (by the notebook, after it returns) run outside it. The widgets
+library puts a browser move's value on the widget before the dashboard's observer runs, outside
+the lock: the observer takes the widget's value when it gets the lock, so a ``set()`` of that
+control that ran in between wins (the move is then no change) and the slider, ``values()`` and
+the figure agree. For the same reason nothing under the lock reads a widget back after giving it
+a value: ``set()`` works out what the widget holds from the widget's own validation (a slider
+clamps to its ends), so a move landing between the two is a move after ``set()``, drawn by its
+observer, not ``set()``'s value (a read-back took the move's value as ``set()``'s, said "a
+rounding error past the slider's end" and ran at the move's).
 
 Values. ``values()`` are the values the figure is computed at. A value from code or a link is
 checked, then run as given: one between a slider's positions too (the status line says so, and
@@ -610,6 +616,7 @@ class Dashboard:
         self._from_link: dict[str, str] = {}    # key -> the status line's words for its link value
         self._link_words: dict[str, tuple[object, str]] = {}  # key -> (link value, its words)
         self._quiet = False
+        self._closed = False
         for key, widget in self.controls.items():      # the code's values (held as shown)
             self._put(key, initial.get(key, widget.value))
         self.defaults = self.values()
@@ -662,6 +669,9 @@ class Dashboard:
         """
         values = self._check(values)
         with _LOCK:                 # after a render in progress on another thread (see "Threads")
+            if self._closed:
+                raise RuntimeError(f"{type(self).__name__}: the dashboard is closed (close() "
+                                   f"was called); build a new one")
             before = [dict(d) for d in (self._values, self._notes, self._expect,
                                         self._from_link)]
             try:
@@ -677,16 +687,22 @@ class Dashboard:
 
     def static(self) -> Figure:
         """The figure at the settings the dashboard opened with, ``opened`` (for read-along:
-        display it before the widget; a shared link's values, or else the defaults)."""
-        if self.values() != self.opened or self.result is None:
-            self.set(**self.opened)
-        return self.figure
+        display it before the widget; a shared link's values, or else the defaults). Returns
+        once no render is in progress on another thread (see "Threads")."""
+        with _LOCK:                 # the check and the figure: no render half-way through it
+            if self.values() != self.opened or self.result is None:
+                self.set(**self.opened)
+            return self.figure
 
     def close(self) -> None:
-        """Close every widget of the dashboard (frees the front-end models)."""
-        for w in [*self.controls.values(), self.image, self.status, self.share_box,
-                  *self.widget.children, self.widget]:
-            w.close()
+        """Close every widget of the dashboard (frees the front-end models), once no render is
+        in progress on another thread; a render still pending then draws nothing, and
+        ``set()`` raises."""
+        with _LOCK:
+            self._closed = True
+            for w in [*self.controls.values(), self.image, self.status, self.share_box,
+                      *self.widget.children, self.widget]:
+                w.close()
 
     def share(self) -> dict:
         """The current setting as ``{"code": one line of Python, "query": "?dashboard=..."}``."""
@@ -719,14 +735,18 @@ class Dashboard:
 
     def _put(self, key: str, value) -> None:
         """Give control ``key`` a checked value from code or a link (quietly: no ``_on_change``)
-        and work out what the status line says about it."""
+        and work out what the status line says about it. What the widget holds is its own
+        validation of ``value`` (a slider clamps to its ends), worked out without reading the
+        widget back: a browser move may land on the widget in between, from another thread
+        (see "Threads"), and is then taken by its observer as a move after this value."""
         widget = self.controls[key]
+        held = widget.traits()["value"]._validate(widget, value)    # what the widget stores
         self._quiet = True
         try:
             widget.value = value
         finally:
             self._quiet = False
-        held = self._values[key] = widget.value
+        self._values[key] = held
         link_value, words = self._link_words.get(key, (None, None))
         if words is not None and held == link_value:   # code put the link's value back
             self._from_link[key] = words
@@ -768,8 +788,8 @@ class Dashboard:
             self._take_change(key, change)
 
     def _take_change(self, key: str, change) -> None:
-        if self._quiet:             # set() or a link is giving the widget a value (this thread)
-            return
+        if self._quiet or self._closed:     # set() or a link is giving the widget a value
+            return                          # (this thread); or nothing is shown any more
         # The widget's value now, not the change's: a browser move's value is on the widget
         # before its observer gets the lock, and a set() of the same control may have replaced
         # it meanwhile (it is then no change). On one thread the two are the same.
@@ -817,7 +837,7 @@ class Dashboard:
                 loop.call_later(SETTLE_S - quiet, self._flush)
                 return
             try:
-                if self._dirty:
+                if self._dirty and not self._closed:
                     self._dirty = False
                     self._render_safely(reraise=False)
             finally:

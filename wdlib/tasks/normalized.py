@@ -9,6 +9,7 @@
   weight; leaving it undecayed keeps the picture to the scale-invariant part). Any of ``lr``,
   ``lam``, ``seed`` may be a length-K array: K runs in one pass.
 - ``predicted_angle(optimizer, lr, lam)``: the equilibrium angular step of each optimizer.
+- ``GRID_LAMS`` / ``GRID_LRS``: section 4's λ × lr grid (5 × 5; tools/surveys.py re-runs it).
 - ``box_problem()`` / ``box_least_squares(lam)``: lesson 09's convex problem for AdamW's ℓ∞ box.
 
 NumPy only; nothing is computed on import.
@@ -36,6 +37,11 @@ OPTIMIZERS = {
 RULES = {"SGD": "SGD + L2: w ← (1 − lr·λ)·w − lr·g",
          "SGDW": "SGDW (paper): w ← (1 − λ)·w − lr·g",
          "AdamW": "AdamW: w ← (1 − lr·λ)·w − lr·m̂/(√v̂ + ε)"}
+# Section 4's λ × lr grid (rows λ, columns lr), defined once for the lesson and the survey
+GRID_LAMS = np.logspace(-2.5, -0.5, 5)                   # (5,) λ
+GRID_LRS = np.logspace(-1.5, -0.5, 5)                    # (5,) lr
+GRID_LAMS.setflags(write=False)                          # shared constants: read-only
+GRID_LRS.setflags(write=False)
 
 
 @lru_cache(maxsize=4)
