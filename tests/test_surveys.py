@@ -327,6 +327,10 @@ def test_lesson07_warmup_function_is_the_notebooks():
             f"; diverge without warmup and train with it: {(d10 & ~d10w).sum()} of 10"
             in _printed(cells["aae2353c"]))
     ok = 3 / r["e20"] > 1.0
+    ramp0 = r["ramp"][0]                                              # seed 0: the dashboard's
+    assert (f"during the ramp, lr_t over the limit 3/e_max: above 1 at steps "
+            f"{np.flatnonzero(ramp0 > 1).tolist()} (largest {ramp0.max():.2f}, step "
+            f"{ramp0.argmax()})" in _printed(cells["fa6166be"]))
     assert (f"largest curvature at init {r['e0'].min():.2f}-{r['e0'].max():.2f}, after the warmup "
             f"{r['e20'].min():.2f}-{r['e20'].max():.2f}; lr 1.0 below the limit after it for seeds "
             f"{np.flatnonzero(ok).tolist()}" in _printed(cells["fa61chk5"]))

@@ -195,7 +195,9 @@ QUOTED = {
                     "breaks none\n(lr 0.3 never diverges)",
                     "lr 1.0 is above the limit at the start on all 40 and the network is flatter "
                     "after the warmup on 38,\nbut lr 1.0 is below the limit after it on only 12 of "
-                    "40; of the other 28, 23 train."],
+                    "40; of the other 28, 23 train.",
+                    "the ramp goes above the limit on 29, and 23 of those train; none of the 11 "
+                    "that stay below it diverges."],
         "numbers": {"wins": "31 of 32 streams tried; stream 8 lost by 1%",
                     "excess": "half as large again",
                     "warmup": "28 without warmup and on 6 with it: warmup rescues 22 and breaks "
@@ -203,7 +205,9 @@ QUOTED = {
                     "d03": "never diverges",
                     "curv": "above the limit at the start on all 40 and the network is flatter "
                             "after the warmup on 38",
-                    "flat": "only 12 of 40; of the other 28, 23 train"},
+                    "flat": "only 12 of 40; of the other 28, 23 train",
+                    "ramp": "above the limit on 29, and 23 of those train",
+                    "ramp_below": "none of the 11 that stay below it diverges"},
     },
     "lesson08": {
         "notebook": "notebooks/08_decoupled_weight_decay.ipynb",
@@ -1057,8 +1061,9 @@ def _l07_top_curvature(p: dict, iters: int = 100, h: float = 1e-5) -> float:
 def lesson07_warmup(seeds) -> dict:
     """Section 3's warmup runs (cells aae2353c and fa61chk5) from init seeds ``seeds`` (K at
     once): per seed, whether the cosine run diverges with base lr 0.3 ("d03"), lr 1.0 ("d10"),
-    lr 1.0 after 20 warmup steps ("d10w"), and the largest curvature at the initialization and
-    after the 20 warmup steps ("e0", "e20")."""
+    lr 1.0 after 20 warmup steps ("d10w"), the largest curvature at the initialization and
+    after the 20 warmup steps ("e0", "e20"), and lr_t times the largest curvature over the
+    limit 3 at the weights entering each step of the ramp ("ramp", (K, 20); cell fa6166be)."""
     from wdlib.tasks import classification, schedule_menu
     seeds = np.asarray(seeds)
     moons = classification.moons(classification.SCHEDULES_MOONS)
@@ -1078,6 +1083,17 @@ def lesson07_warmup(seeds) -> dict:
     for key, p in (("e0", p0), ("e20", p20)):
         out[key] = np.array([_l07_top_curvature({k: v[i] for k, v in p.items()})
                              for i in range(len(seeds))])
+    # cell fa6166be: during the ramp, lr_t times the largest curvature at the parameters entering
+    # step t, over the heavy-ball limit 2(1 + β) = 3: (K, 20) for t = 0..19 (> 1: above the limit)
+    lr_t = schedule_menu.make_schedule("cosine", 1.0, 20)
+    ramp = np.empty((len(seeds), 20))
+    for t in range(20):
+        pt = p0 if t == 0 else train.fit(classification.SCHEDULES_MLP, moons, loss="mse",
+                                         optimizer=opt(1.0, 20), steps=t, params=p0,
+                                         record="loss")[0]
+        ramp[:, t] = [float(lr_t(t)) * _l07_top_curvature({k: v[i] for k, v in pt.items()}) / 3
+                      for i in range(len(seeds))]
+    out["ramp"] = ramp
     return out
 
 
@@ -1089,6 +1105,7 @@ def lesson07_warmup_claims(seeds=range(40)) -> list[tuple[str, str, str]]:
     ok_after = 3 / r["e20"] > 1.0                   # lr 1.0 below the heavy-ball limit (β = 0.5)
     broken = (r["d10w"] & ~r["d10"]).sum()
     above = np.sum(3 / r["e0"] < 1.0)
+    ramp_up = (r["ramp"] > 1).any(axis=1)           # lr_t above the limit at some step of the ramp
     return [(f"{w}: cosine lr 1.0 diverges on", q["warmup"],
              f"{r['d10'].sum()} without warmup and on {r['d10w'].sum()} with it: warmup rescues "
              f"{(r['d10'] & ~r['d10w']).sum()} and breaks {broken or 'none'}"),
@@ -1099,7 +1116,13 @@ def lesson07_warmup_claims(seeds=range(40)) -> list[tuple[str, str, str]]:
              f" and the network is flatter after the warmup on {np.sum(r['e20'] < r['e0'])}"),
             (f"{w}: lr 1.0 below the limit 3/e_max after the warmup on", q["flat"],
              f"only {ok_after.sum()} of {n}; of the other {(~ok_after).sum()}, "
-             f"{(~ok_after & ~r['d10w']).sum()} train")]
+             f"{(~ok_after & ~r['d10w']).sum()} train"),
+            (f"{w}: the ramp's lr_t above 3/e_max at some step 0-19", q["ramp"],
+             f"above the limit on {ramp_up.sum()}, and {(ramp_up & ~r['d10w']).sum()} of those "
+             "train"),
+            (f"{w}: the ramps that stay below the limit, diverged", q["ramp_below"],
+             f"{(~ramp_up & r['d10w']).sum() or 'none'} of the {(~ramp_up).sum()} that stay below "
+             "it diverges")]
 
 
 # ---------------------------------------------------------------- lesson 07, section 4
