@@ -101,3 +101,16 @@ def test_docstring_claim_momentum_zero_trains_slower_on_most_cells_and_diverges_
     both = ~bad[0.9] & ~bad[0.0]
     assert (bad[0.9].sum(), bad[0.0].sum(), both.sum()) == (10, 17, 47)
     assert np.sum(train_loss[0.0][both] > train_loss[0.9][both]) == 38
+
+
+def test_docstring_claim_fewer_epochs_narrow_the_good_region_to_the_middle_lrs(dash):
+    """The docstring's "fewer epochs": the learning rates with a cell within 2x of the best
+    cell's validation loss are 0.01-1 at 50 epochs (the default) and 0.1-0.32 at 10 (the
+    slider's least)."""
+    def good_lrs(epochs):
+        val = np.asarray(dash.compute({**dash.defaults, "epochs": epochs})["val"]).reshape(
+            len(dash.LAMS), len(dash.LRS))                                   # λ-major grid
+        return dash.LRS[(val <= 2 * np.nanmin(val)).any(axis=0)]
+    assert dash.defaults["epochs"] == 50 and dash.controls["epochs"].min == 10
+    np.testing.assert_allclose(good_lrs(50), [0.01, 0.0316, 0.1, 0.316, 1.0], rtol=0.01)
+    np.testing.assert_allclose(good_lrs(10), [0.1, 0.316], rtol=0.01)
