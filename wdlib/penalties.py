@@ -114,9 +114,14 @@ class Penalty:
 
     def penalized(self, params: Mapping) -> tuple[str, ...]:
         """The keys of ``params`` this penalty acts on."""
-        _checks.params_dict("params", params)
+        if type(params) is not dict:                # (every step: a dict is checked no further)
+            _checks.params_dict("params", params)
         if self.keys is None:
-            return tuple(k for k in params if is_weight(k))
+            try:
+                return tuple(k for k in params if is_weight(k))
+            except AttributeError:                  # a key that is not a name
+                _checks.params_dict("params", params)   # raises, naming it
+                raise
         missing = [k for k in self.keys if k not in params]
         if missing:
             raise ValueError(f"keys {missing} are not in params (which has {list(params)})")
