@@ -245,38 +245,62 @@ def _ridge_fit_answers():
 
 def _l2_grad_answers():
     H = lesson02.L2_GRAD_HINTS
+
+    def k1(lam, v):                              # the K values of lam shaped (K, 1, ..., 1)
+        return np.reshape(lam, (-1,) + (1,) * (v.ndim - 1))
+
+    def model_loop(p, lam):                      # section 1's l2_grad, model by model
+        out = {}
+        for k, v in p.items():
+            out[k] = np.stack([lam_i * v_i if k.startswith("W") else np.zeros_like(v_i)
+                               for lam_i, v_i in zip(lam, v, strict=True)])
+        return out
+
     return [
-        ("zeros_like", lambda p, lam: {k: lam * v if k.startswith("W") else np.zeros_like(v)
-                                       for k, v in p.items()}, OK),
-        ("k[0] == 'W'", lambda p, lam: {k: lam * v if k[0] == "W" else 0 * v
-                                        for k, v in p.items()}, OK),
-        ("a plain 0 for biases", lambda p, lam: {k: lam * v if k.startswith("W") else 0.0
+        ("zeros_like, λ (K, 1, ..., 1)", lambda p, lam: {
+            k: k1(lam, v) * v if k.startswith("W") else np.zeros_like(v)
+            for k, v in p.items()}, OK),
+        ("lam[:, None, None], k[0] == 'W'", lambda p, lam: {
+            k: lam[:, None, None] * v if k[0] == "W" else 0 * v for k, v in p.items()}, OK),
+        ("a plain 0 for biases", lambda p, lam: {k: k1(lam, v) * v if k.startswith("W") else 0.0
                                                   for k, v in p.items()}, OK),
-        ("models.is_weight", lambda p, lam: {k: lam * v if _is_weight(k) else np.zeros(v.shape)
-                                             for k, v in p.items()}, OK),
+        ("models.is_weight", lambda p, lam: {k: k1(lam, v) * v if _is_weight(k)
+                                             else np.zeros(v.shape) for k, v in p.items()}, OK),
+        ("a loop over the models", model_loop, OK),
+        ("einsum", lambda p, lam: {k: np.einsum("k,k...->k...", lam, v) if k[0] == "W"
+                                   else np.zeros_like(v) for k, v in p.items()}, OK),
         ("biases first", lambda p, lam: {**{k: np.zeros_like(v) for k, v in p.items()
                                             if not k.startswith("W")},
-                                         **{k: lam * v for k, v in p.items()
+                                         **{k: k1(lam, v) * v for k, v in p.items()
                                             if k.startswith("W")}}, OK),
-        ("biases decayed", lambda p, lam: {k: lam * v for k, v in p.items()},
+        ("section 1's l2_grad as it is", lambda p, lam: {
+            k: lam * v if k.startswith("W") else np.zeros_like(v) for k, v in p.items()},
+         Hint(H["wrong_axis"])),
+        ("λ as a column (K, 1)", lambda p, lam: {
+            k: lam[:, None] * v if k[0] == "W" else 0 * v for k, v in p.items()},
+         Hint(H["wrong_axis"])),
+        ("the first λ for all", lambda p, lam: {k: lam[0] * v if k[0] == "W" else 0 * v
+                                                for k, v in p.items()}, Hint(H["one_lam:first"])),
+        ("biases decayed", lambda p, lam: {k: k1(lam, v) * v for k, v in p.items()},
          Hint(H["biases_decayed"])),
-        ("−λW", lambda p, lam: {k: -lam * v if k[0] == "W" else 0 * v for k, v in p.items()},
-         Hint(H["negative"])),
-        ("2λW", lambda p, lam: {k: 2 * lam * v if k[0] == "W" else 0 * v for k, v in p.items()},
-         Hint(H["twice"])),
-        ("λ·sign(W)", lambda p, lam: {k: lam * np.sign(v) if k[0] == "W" else 0 * v
+        ("−λW", lambda p, lam: {k: -k1(lam, v) * v if k[0] == "W" else 0 * v
+                                for k, v in p.items()}, Hint(H["negative"])),
+        ("2λW", lambda p, lam: {k: 2 * k1(lam, v) * v if k[0] == "W" else 0 * v
+                                for k, v in p.items()}, Hint(H["twice"])),
+        ("λ·sign(W)", lambda p, lam: {k: k1(lam, v) * np.sign(v) if k[0] == "W" else 0 * v
                                       for k, v in p.items()}, Hint(H["l1"])),
         ("the weights", lambda p, lam: {k: v if k[0] == "W" else 0 * v for k, v in p.items()},
          Hint(H["weights"])),
         ("params updated in place", _l2_in_place, IN_PLACE),
-        ("weights only", lambda p, lam: {k: lam * v for k, v in p.items() if k[0] == "W"},
+        ("weights only", lambda p, lam: {k: k1(lam, v) * v for k, v in p.items() if k[0] == "W"},
          Hint("missing keys")),
     ]
 
 
 def _l2_in_place(params, lam):
     for k, v in params.items():
-        params[k] = lam * v if k.startswith("W") else np.zeros_like(v)
+        params[k] = np.reshape(lam, (-1,) + (1,) * (v.ndim - 1)) * v if k.startswith("W") \
+            else np.zeros_like(v)
     return params
 
 
