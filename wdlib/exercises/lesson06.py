@@ -6,8 +6,8 @@
     lesson06.check_angle(angle_exercise)
 
 Every gradient the checkers pass carries a leading K axis (model k's gradients are
-``g[k]`` for every key), as when ``wdlib`` trains K models in one pass; the thresholds are one
-per model. Each checker calls your function on random inputs and prints ``✓`` or a hint that
+``g[k]`` for every key), as when ``wdlib`` trains K models in one pass, and a threshold may be
+one per model. Each checker calls your function on random inputs and prints ``✓`` or a hint that
 names a typical mistake. ``assert_<name>`` raises AssertionError(hint) instead (for
 autograders).
 """
