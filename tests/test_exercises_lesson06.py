@@ -115,6 +115,34 @@ NORM_MISTAKES += [
                                        len(g["W1"]), -1), axis=1)), "mixed_models"),
 ]
 test_norm_correct = accepts(L.check_clip_by_norm, NORM_CORRECT)
+
+
+def clip_by_norm_scratch(grads, max_norm):
+    """Section 1's one-model function, as the lesson writes it."""
+    norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))     # ONE norm for all tensors
+    coef = min(1.0, max_norm / (norm + 1e-6))                       # torch's formula, eps included
+    return {k: coef * g for k, g in grads.items()}, norm           # norm BEFORE clipping
+
+
+def clip_by_value_scratch(grads, clip_value):
+    return {k: np.clip(g, -clip_value, clip_value) for k, g in grads.items()}
+
+
+def angle_deg(a, b):
+    u, v = (np.concatenate([np.ravel(d[k]) for k in sorted(d)]) for d in (a, b))
+    return np.degrees(np.arccos(np.clip(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1)))
+
+
+def test_section_1s_code_pasted_as_it_is_is_told_the_new_step():
+    """The exercises were section 1's functions (a teacher found the release handed out the
+    answers); now that code, pasted unchanged, is refused with the hint that names what the
+    K models need: one norm per model, the thresholds on the model axis, one angle per model."""
+    for checker, fn, hint in [
+            (L.check_clip_by_norm, clip_by_norm_scratch, L.CLIP_NORM_HINTS["one_norm"]),
+            (L.check_clip_by_value, clip_by_value_scratch, L.CLIP_VALUE_HINTS["wrong_axis"]),
+            (L.check_angle, angle_deg, L.ANGLE_HINTS["one_angle"])]:
+        ok, line = run(checker, fn)
+        assert not ok and line.endswith(hint), line
 test_norm_mistakes = names(L.check_clip_by_norm, L.CLIP_NORM_HINTS, NORM_MISTAKES)
 test_norm_robust = robust(L.check_clip_by_norm)
 test_norm_robust_extra = robust_extra(L.check_clip_by_norm)
@@ -133,6 +161,7 @@ def test_norm_cases_hold_models_on_both_sides_of_their_thresholds():
     for grads, m in cases:
         n = _norm(grads)
         assert np.any(n + 1e-6 <= m) and np.any(n > m)
+    assert np.ndim(cases[0][1]) == 0 and all(np.shape(m) == (len(g["W1"]),) for g, m in cases[1:])
     assert {g.shape[1:] for g in cases[0][0].values()} <= {(4,), (4, 4)} and \
         len(cases[0][0]["W1"]) == 4
 

@@ -220,11 +220,13 @@ def _grads(rng, scales, sizes=(3, 4, 2)) -> dict:
 
 def _norm_cases(seed=0):
     rng = np.random.default_rng(seed)
-    # first a case whose every axis has length K (4): a threshold or coefficient broadcast on
-    # the wrong axis gives numbers there, not an error; in each case some models are above
-    # their threshold, some below (nothing may change), and one far above it
-    return [(_grads(rng, [1.0, 0.05, 30.0, 0.1], (4, 4, 4)), np.array([2.0, 5.0, 0.5, 5.0])),
-            (_grads(rng, [0.1, 1.0, 20.0]), 2.0),
+    # first a case whose every axis has length K (4): a coefficient broadcast on the wrong
+    # axis gives numbers there, not an error; its one threshold lets section 1's one-model code
+    # run as it is (min(1, ...) of K thresholds raises) and be told it used one norm. In each
+    # case some models are above their threshold, some below (nothing may change), and one far
+    # above it
+    return [(_grads(rng, [1.0, 0.05, 30.0, 0.1], (4, 4, 4)), 2.0),
+            (_grads(rng, [0.1, 1.0, 20.0]), np.array([2.0, 5.0, 0.5])),
             (_grads(rng, [3.0, 0.02], (5, 3, 2)), np.array([1.0, 0.5]))]
 
 
