@@ -259,11 +259,11 @@ def _norm_form(got, grads, max_norm) -> str | None:
         return (f"the clipped dict must have the keys of grads, {sorted(grads)}"
                 + (f"; missing {missing}" if missing else "")
                 + (f"; unexpected {extra}" if extra else ""))
-    return _one_number(got["norm"], "norm", CLIP_NORM_HINTS["one_norm"],
+    return _one_number(got["norm"], CLIP_NORM_HINTS["one_norm"],
                        len(next(iter(grads.values()))))
 
 
-def _one_number(value, what, hint, K) -> str | None:
+def _one_number(value, hint, K) -> str | None:
     """The hint for one number where K are expected (None: another form, judged later)."""
     if size_of(value) == 1 and K > 1:
         return hint
@@ -367,7 +367,7 @@ def _angle_mistakes(a, b):
 
 def _angle_form(got, a, b):
     K = len(next(iter(a.values())))
-    one = _one_number(got, "angle", ANGLE_HINTS["one_angle"], K)
+    one = _one_number(got, ANGLE_HINTS["one_angle"], K)
     if one:
         return one
     try:
