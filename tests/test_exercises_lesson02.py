@@ -3,33 +3,63 @@
 import numpy as np
 from exercise_harness import accepts, names, robust, robust_extra, run
 
-from wdlib import solvers
+from wdlib import penalties, solvers
 from wdlib.exercises import lesson02 as L
 
 W = lambda k: k.startswith("W")                                             # noqa: E731
 
+
+def pm(lam, v):
+    """The K values of lam shaped (K, 1, ..., 1) against v."""
+    return np.reshape(lam, (-1,) + (1,) * (v.ndim - 1))
+
+
+def _model_loop(p, lam):
+    """Section 1's l2_grad, one model at a time (a Python loop over K)."""
+    out = {k: np.zeros_like(v) for k, v in p.items()}
+    for i, lam_i in enumerate(lam):
+        for k, v in p.items():
+            if W(k):
+                out[k][i] = lam_i * v[i]
+    return out
+
+
 L2_CORRECT = [
-    lambda p, lam: {k: lam * v if W(k) else np.zeros_like(v) for k, v in p.items()},
-    lambda p, lam: {k: lam * v * W(k) for k, v in p.items()},
-    lambda p, lam: {k: (lam * v if W(k) else 0 * v).astype(np.float32) for k, v in p.items()},
-    lambda p, lam: {k: lam * v if W(k) else 0.0 for k, v in p.items()},   # a broadcastable 0
-    lambda p, lam: {k: lam * v if W(k) else 0 for k, v in p.items()},
+    lambda p, lam: {k: pm(lam, v) * v if W(k) else np.zeros_like(v) for k, v in p.items()},
+    lambda p, lam: {k: pm(lam, v) * v * W(k) for k, v in p.items()},
+    lambda p, lam: {k: (pm(lam, v) * v if W(k) else 0 * v).astype(np.float32)
+                    for k, v in p.items()},
+    lambda p, lam: {k: pm(lam, v) * v if W(k) else 0.0 for k, v in p.items()},  # a plain 0
+    lambda p, lam: {k: pm(lam, v) * v if W(k) else 0 for k, v in p.items()},
+    lambda p, lam: {k: lam[:, None, None] * v if W(k) else 0 * v for k, v in p.items()},
+    lambda p, lam: {k: np.einsum("k,kij->kij", lam, v) if W(k) else 0 * v for k, v in p.items()},
+    lambda p, lam: {k: (v.T * lam).T if W(k) else 0 * v for k, v in p.items()},  # K last, back
+    _model_loop,
+    lambda p, lam: penalties.L2(lam).grad(p),
 ]
-zb = lambda f: lambda p, lam: {k: f(v, lam) if W(k) else 0 * v for k, v in p.items()}  # noqa
+zb = lambda f: lambda p, lam: {k: f(v, pm(lam, v)) if W(k) else 0 * v   # noqa: E731
+                               for k, v in p.items()}
 L2_MISTAKES = [
-    (lambda p, lam: {k: lam * v for k, v in p.items()}, "biases_decayed"),
+    (lambda p, lam: {k: pm(lam, v) * v for k, v in p.items()}, "biases_decayed"),
     (zb(lambda v, lam: -lam * v), "negative"),
     (zb(lambda v, lam: 2 * lam * v), "twice"),
     (zb(lambda v, lam: v), "weights"),
     (zb(lambda v, lam: lam / 2 * v**2), "value"),
-    (lambda p, lam: {k: lam * v if W(k) else v for k, v in p.items()}, "biases_unchanged"),
-]
-test_l2_correct = accepts(L.check_l2_grad, L2_CORRECT)
-# found by the simulated class, round 4: each got only a description of what differs
-L2_MISTAKES += [
+    (lambda p, lam: {k: pm(lam, v) * v if W(k) else v for k, v in p.items()}, "biases_unchanged"),
     (zb(lambda v, lam: lam * np.sign(v)), "l1"),
     (zb(lambda v, lam: (1 - lam) * v), "decayed_weights"),
+    # K models at once: one λ for all, or λ broadcast against the wrong axis (named from the
+    # first case, whose every axis has length K; NumPy raises on the others)
+    (lambda p, lam: {k: lam[0] * v if W(k) else 0 * v for k, v in p.items()}, "one_lam:first"),
+    (lambda p, lam: {k: max(lam) * v if W(k) else 0 * v for k, v in p.items()}, "one_lam:max"),
+    (lambda p, lam: {k: np.mean(lam) * v if W(k) else 0 * v for k, v in p.items()},
+     "one_lam:mean"),
+    (lambda p, lam: {k: lam * v if W(k) else np.zeros_like(v) for k, v in p.items()},
+     "wrong_axis"),                                  # section 1's l2_grad as it is
+    (lambda p, lam: {k: lam[:, None] * v if W(k) else np.zeros_like(v) for k, v in p.items()},
+     "wrong_axis:2d"),
 ]
+test_l2_correct = accepts(L.check_l2_grad, L2_CORRECT)
 test_l2_mistakes = names(L.check_l2_grad, L.L2_GRAD_HINTS, L2_MISTAKES)
 test_l2_robust = robust(L.check_l2_grad)
 test_l2_robust_extra = robust_extra(L.check_l2_grad)
@@ -38,7 +68,7 @@ test_l2_robust_extra = robust_extra(L.check_l2_grad)
 def test_l2_in_place_is_named():
     def scale_in_place(p, lam):
         for k in p:
-            p[k] *= lam if W(k) else 0
+            p[k] *= pm(lam, p[k]) if W(k) else 0
         return p
 
     ok, line = run(L.check_l2_grad, scale_in_place)
@@ -47,8 +77,24 @@ def test_l2_in_place_is_named():
 
 
 def test_l2_missing_bias_keys():
-    ok, line = run(L.check_l2_grad, lambda p, lam: {k: lam * v for k, v in p.items() if W(k)})
+    ok, line = run(L.check_l2_grad, lambda p, lam: {k: pm(lam, v) * v for k, v in p.items()
+                                                    if W(k)})
     assert not ok and "missing keys" in line and "zeros for the biases" in line, line
+
+
+def test_l2_cases_are_k_models_with_their_own_lambdas():
+    """Each case holds K > 1 models with K different λ (so one λ for all is told apart), and
+    the first has every axis of length K (so λ on the wrong axis gives numbers, not an error);
+    the reference equals the one-model gradient, model by model."""
+    cases = L._l2_cases()
+    for p, lam in cases:
+        K = len(lam)
+        assert K > 1 and len(set(lam.tolist())) == K and all(len(v) == K for v in p.values())
+        ref = L._ref_l2_grad(p, lam)
+        for i in range(K):
+            one = penalties.L2(float(lam[i])).grad({k: v[i] for k, v in p.items()})
+            assert all(np.array_equal(ref[k][i], one[k]) for k in p)
+    assert {v.shape for v in cases[0][0].values()} == {(4, 4), (4, 4, 4)}
 
 
 def _e(X, center=True, ddof=0):
@@ -173,7 +219,8 @@ def test_a_plain_number_for_the_biases_is_judged_by_its_value():
     """A plain 0 for a bias is accepted (it broadcasts); a plain 1 was told 'wrong shape'
     (expected (5,), got ()), and 2·λ·W with plain 0 biases lost its factor-of-2 hint."""
     def grad(c_w, b):
-        return lambda p, lam: {k: c_w * lam * v if k[0] == "W" else b for k, v in p.items()}
+        return lambda p, lam: {k: c_w * pm(lam, v) * v if k[0] == "W" else b
+                               for k, v in p.items()}
 
     ok, line = run(L.check_l2_grad, grad(1, 1.0))
     assert not ok and "shape" not in line and "'b1', 'b2' are wrong" in line, line
@@ -190,7 +237,8 @@ def test_a_one_item_array_for_the_biases_counts_as_the_plain_number():
     (1, 1) array) is read as the number it holds, like a plain 0. np.zeros(1) for each bias was
     refused, and told 'outputs swapped? b1 and b2' (two equal zeros 'swapped')."""
     def grad(b, c_w=1):
-        return lambda p, lam: {k: c_w * lam * v if k[0] == "W" else b() for k, v in p.items()}
+        return lambda p, lam: {k: c_w * pm(lam, v) * v if k[0] == "W" else b()
+                               for k, v in p.items()}
 
     for b in (lambda: np.zeros(1), lambda: [0.0], lambda: np.zeros((1, 1)),
               lambda: np.float32([0.0])):

@@ -245,38 +245,62 @@ def _ridge_fit_answers():
 
 def _l2_grad_answers():
     H = lesson02.L2_GRAD_HINTS
+
+    def k1(lam, v):                              # the K values of lam shaped (K, 1, ..., 1)
+        return np.reshape(lam, (-1,) + (1,) * (v.ndim - 1))
+
+    def model_loop(p, lam):                      # section 1's l2_grad, model by model
+        out = {}
+        for k, v in p.items():
+            out[k] = np.stack([lam_i * v_i if k.startswith("W") else np.zeros_like(v_i)
+                               for lam_i, v_i in zip(lam, v, strict=True)])
+        return out
+
     return [
-        ("zeros_like", lambda p, lam: {k: lam * v if k.startswith("W") else np.zeros_like(v)
-                                       for k, v in p.items()}, OK),
-        ("k[0] == 'W'", lambda p, lam: {k: lam * v if k[0] == "W" else 0 * v
-                                        for k, v in p.items()}, OK),
-        ("a plain 0 for biases", lambda p, lam: {k: lam * v if k.startswith("W") else 0.0
+        ("zeros_like, λ (K, 1, ..., 1)", lambda p, lam: {
+            k: k1(lam, v) * v if k.startswith("W") else np.zeros_like(v)
+            for k, v in p.items()}, OK),
+        ("lam[:, None, None], k[0] == 'W'", lambda p, lam: {
+            k: lam[:, None, None] * v if k[0] == "W" else 0 * v for k, v in p.items()}, OK),
+        ("a plain 0 for biases", lambda p, lam: {k: k1(lam, v) * v if k.startswith("W") else 0.0
                                                   for k, v in p.items()}, OK),
-        ("models.is_weight", lambda p, lam: {k: lam * v if _is_weight(k) else np.zeros(v.shape)
-                                             for k, v in p.items()}, OK),
+        ("models.is_weight", lambda p, lam: {k: k1(lam, v) * v if _is_weight(k)
+                                             else np.zeros(v.shape) for k, v in p.items()}, OK),
+        ("a loop over the models", model_loop, OK),
+        ("einsum", lambda p, lam: {k: np.einsum("k,k...->k...", lam, v) if k[0] == "W"
+                                   else np.zeros_like(v) for k, v in p.items()}, OK),
         ("biases first", lambda p, lam: {**{k: np.zeros_like(v) for k, v in p.items()
                                             if not k.startswith("W")},
-                                         **{k: lam * v for k, v in p.items()
+                                         **{k: k1(lam, v) * v for k, v in p.items()
                                             if k.startswith("W")}}, OK),
-        ("biases decayed", lambda p, lam: {k: lam * v for k, v in p.items()},
+        ("section 1's l2_grad as it is", lambda p, lam: {
+            k: lam * v if k.startswith("W") else np.zeros_like(v) for k, v in p.items()},
+         Hint(H["wrong_axis"])),
+        ("λ as a column (K, 1)", lambda p, lam: {
+            k: lam[:, None] * v if k[0] == "W" else 0 * v for k, v in p.items()},
+         Hint(H["wrong_axis"])),
+        ("the first λ for all", lambda p, lam: {k: lam[0] * v if k[0] == "W" else 0 * v
+                                                for k, v in p.items()}, Hint(H["one_lam:first"])),
+        ("biases decayed", lambda p, lam: {k: k1(lam, v) * v for k, v in p.items()},
          Hint(H["biases_decayed"])),
-        ("−λW", lambda p, lam: {k: -lam * v if k[0] == "W" else 0 * v for k, v in p.items()},
-         Hint(H["negative"])),
-        ("2λW", lambda p, lam: {k: 2 * lam * v if k[0] == "W" else 0 * v for k, v in p.items()},
-         Hint(H["twice"])),
-        ("λ·sign(W)", lambda p, lam: {k: lam * np.sign(v) if k[0] == "W" else 0 * v
+        ("−λW", lambda p, lam: {k: -k1(lam, v) * v if k[0] == "W" else 0 * v
+                                for k, v in p.items()}, Hint(H["negative"])),
+        ("2λW", lambda p, lam: {k: 2 * k1(lam, v) * v if k[0] == "W" else 0 * v
+                                for k, v in p.items()}, Hint(H["twice"])),
+        ("λ·sign(W)", lambda p, lam: {k: k1(lam, v) * np.sign(v) if k[0] == "W" else 0 * v
                                       for k, v in p.items()}, Hint(H["l1"])),
         ("the weights", lambda p, lam: {k: v if k[0] == "W" else 0 * v for k, v in p.items()},
          Hint(H["weights"])),
         ("params updated in place", _l2_in_place, IN_PLACE),
-        ("weights only", lambda p, lam: {k: lam * v for k, v in p.items() if k[0] == "W"},
+        ("weights only", lambda p, lam: {k: k1(lam, v) * v for k, v in p.items() if k[0] == "W"},
          Hint("missing keys")),
     ]
 
 
 def _l2_in_place(params, lam):
     for k, v in params.items():
-        params[k] = lam * v if k.startswith("W") else np.zeros_like(v)
+        params[k] = np.reshape(lam, (-1,) + (1,) * (v.ndim - 1)) * v if k.startswith("W") \
+            else np.zeros_like(v)
     return params
 
 
@@ -699,60 +723,102 @@ def _backprop_answers():
 
 # --------------------------------------------------------------------------- lesson 06
 
-def _gnorm(grads):
-    return math.sqrt(sum(float(np.sum(g * g)) for g in grads.values()))
+def _per_model(h, g):                      # K values against g's leading axis
+    return np.reshape(h, (-1,) + (1,) * (g.ndim - 1)) if np.ndim(h) else h
+
+
+def _gnorm(grads):                         # one global norm per model, (K,)
+    return np.sqrt(sum(np.sum(g * g, axis=tuple(range(1, g.ndim))) for g in grads.values()))
 
 
 def _clip_norm(grads, c, *, eps=1e-6, norm=_gnorm, after=False):
     n = norm(grads)
-    out = {k: min(1.0, c / (n + eps)) * g for k, g in grads.items()}
+    coef = np.minimum(1.0, c / (n + eps))
+    out = {k: _per_model(coef, g) * g for k, g in grads.items()}
     return out, (norm(out) if after else n)
 
 
 def _clip_norm_answers():
     H = lesson06.CLIP_NORM_HINTS
 
-    def concatenated(grads, max_norm):
-        norm = np.linalg.norm(np.concatenate([g.ravel() for g in grads.values()]))
-        coef = min(1.0, max_norm / (norm + 1e-6))
-        return {k: g * coef for k, g in grads.items()}, norm
+    def concatenated(grads, max_norm):        # the models' rows joined, one norm per row
+        K = len(next(iter(grads.values())))
+        norm = np.linalg.norm(np.concatenate([g.reshape(K, -1) for g in grads.values()],
+                                             axis=1), axis=1)
+        coef = np.minimum(1.0, max_norm / (norm + 1e-6))
+        return {k: g * coef.reshape((K,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norm
 
-    def torch_clip(grads, max_norm):          # torch's own, on copies
+    def model_loop(grads, max_norm):          # section 1's code, model by model
+        K = len(next(iter(grads.values())))
+        thresholds = np.broadcast_to(max_norm, (K,))
+        clipped, norms = {k: [] for k in grads}, []
+        for i in range(K):
+            norm = math.sqrt(sum(float(np.sum(g[i] ** 2)) for g in grads.values()))
+            coef = min(1.0, thresholds[i] / (norm + 1e-6))
+            for k, g in grads.items():
+                clipped[k].append(coef * g[i])
+            norms.append(norm)
+        return {k: np.array(v) for k, v in clipped.items()}, np.array(norms)
+
+    def torch_clip(grads, max_norm):          # torch's own, one model at a time, on copies
         import torch
-        ts = {k: torch.tensor(g) for k, g in grads.items()}
-        for t in ts.values():
-            t.grad = t.clone()
-        norm = torch.nn.utils.clip_grad_norm_(list(ts.values()), max_norm)
-        return {k: t.grad.numpy() for k, t in ts.items()}, norm
+        K = len(next(iter(grads.values())))
+        m = np.broadcast_to(max_norm, (K,))
+        out, norms = {k: [] for k in grads}, []
+        for i in range(K):
+            ts = {k: torch.tensor(g[i]) for k, g in grads.items()}
+            for t in ts.values():
+                t.grad = t.clone()
+            norms.append(torch.nn.utils.clip_grad_norm_(list(ts.values()), float(m[i])))
+            for k, t in ts.items():
+                out[k].append(t.grad.numpy())
+        return {k: np.stack(v) for k, v in out.items()}, torch.stack(norms)
 
-    def branch(grads, max_norm):
-        norm = _gnorm(grads)
-        if norm > max_norm:
-            return {k: g * (max_norm / (norm + 1e-6)) for k, g in grads.items()}, norm
-        return {k: g.copy() for k, g in grads.items()}, norm
+    def expand_dims(grads, max_norm):
+        n = _gnorm(grads)
+        coef = np.minimum(1.0, max_norm / (n + 1e-6))
+        return {k: np.expand_dims(coef, tuple(range(1, g.ndim))) * g
+                for k, g in grads.items()}, n
 
     def in_place(grads, max_norm):            # ruled out: torch's clip_grad_norm_ is in place
-        norm = _gnorm(grads)
+        n = _gnorm(grads)
         for g in grads.values():
-            g *= min(1.0, max_norm / (norm + 1e-6))
-        return grads, norm
+            g *= _per_model(np.minimum(1.0, max_norm / (n + 1e-6)), g)
+        return grads, n
+
+    def section1(grads, max_norm):            # section 1's code as it is: one norm for all K
+        norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+        coef = min(1.0, max_norm / (norm + 1e-6))
+        return {k: coef * g for k, g in grads.items()}, norm
+
+    def one_norm(grads, max_norm):            # the same, made to take K thresholds
+        norm = np.sqrt(sum(np.sum(g**2) for g in grads.values()))
+        coef = np.minimum(1.0, max_norm / (norm + 1e-6))
+        return {k: _per_model(coef, g) * g for k, g in grads.items()}, norm
 
     return [
-        ("Σ of squares, min(1, ·)", _clip_norm, OK), ("one concatenated vector", concatenated,
-                                                      OK),
-        ("torch's clip_grad_norm_ on copies", torch_clip, OK), ("if norm > max_norm", branch,
-                                                                OK),
-        ("a list [clipped, norm]", lambda g, c: list(_clip_norm(g, c)), OK),
+        ("Σ of squares per model", _clip_norm, OK),
+        ("the models' rows joined", concatenated, OK),
+        ("section 1's code, model by model", model_loop, OK),
+        ("torch's clip_grad_norm_, model by model", torch_clip, OK),
+        ("np.expand_dims", expand_dims, OK),
+        ("a list [clipped, norms]", lambda g, c: list(_clip_norm(g, c)), OK),
         ("the grads in place", in_place, IN_PLACE),
+        ("section 1's clip_by_norm_scratch as it is", section1, Hint(H["one_norm"])),
+        ("one norm for all K models", one_norm, Hint(H["one_norm"])),
+        ("coef broadcast on the last axis", lambda g, c: (lambda n: (
+            {k: np.minimum(1.0, c / (n + 1e-6)) * v for k, v in g.items()}, n))(_gnorm(g)),
+         Hint(H["wrong_axis"])),
         ("norm after", lambda g, c: _clip_norm(g, c, after=True), Hint(H["norm_after"])),
         ("no eps", lambda g, c: _clip_norm(g, c, eps=0.0), Hint(H["no_eps"])),
-        ("per tensor", lambda g, c: ({k: min(1, c / (np.linalg.norm(v) + 1e-6)) * v
-                                      for k, v in g.items()}, _gnorm(g)),
-         Hint(H["per_tensor"])),
+        ("per tensor", lambda g, c: ({k: np.minimum(1, _per_model(c, v) / (_per_model(
+            np.linalg.norm(v.reshape(len(v), -1), axis=1), v) + 1e-6)) * v
+            for k, v in g.items()}, _gnorm(g)), Hint(H["per_tensor"])),
         ("by value", lambda g, c: (clipping.clip_by_value(g, c), _gnorm(g)),
          Hint(H["by_value"])),
         ("sum of norms", lambda g, c: _clip_norm(g, c, norm=lambda gs: sum(
-            np.linalg.norm(v) for v in gs.values())), Hint(H["sum_of_norms"])),
+            np.linalg.norm(v.reshape(len(v), -1), axis=1) for v in gs.values())),
+         Hint(H["sum_of_norms"])),
         ("only the dict", lambda g, c: _clip_norm(g, c)[0], Hint("not only the dict")),
     ]
 
@@ -760,84 +826,131 @@ def _clip_norm_answers():
 def _clip_value_answers():
     H = lesson06.CLIP_VALUE_HINTS
 
-    def torch_clamp(grads, c):
+    def torch_clamp(grads, c):                 # clamp takes tensor bounds of g's shape
         import torch
-        return {k: torch.clamp(torch.from_numpy(g), -c, c).numpy() for k, g in grads.items()}
+        return {k: torch.clamp(torch.from_numpy(g), torch.from_numpy(-_per_model(c, g)),
+                               torch.from_numpy(_per_model(c, g))).numpy()
+                for k, g in grads.items()}
+
+    def model_loop(grads, c):
+        return {k: np.array([np.clip(g[i], -c[i], c[i]) for i in range(len(c))])
+                for k, g in grads.items()}
 
     def in_place(grads, c):                   # ruled out: torch's clip_grad_value_ is in place
         for g in grads.values():
-            np.clip(g, -c, c, out=g)
+            np.clip(g, -_per_model(c, g), _per_model(c, g), out=g)
         return grads
 
+    def bounds(g, c):
+        return -_per_model(c, g), _per_model(c, g)
+
     return [
-        ("np.clip", lambda g, c: {k: np.clip(v, -c, c) for k, v in g.items()}, OK),
-        ("min(max)", lambda g, c: {k: np.minimum(np.maximum(v, -c), c) for k, v in g.items()},
-         OK),
-        ("torch.clamp", torch_clamp, OK),
-        ("np.where", lambda g, c: {k: np.where(v > c, c, np.where(v < -c, -c, v))
+        ("np.clip, thresholds (K, 1, ..., 1)", lambda g, c: {k: np.clip(v, *bounds(v, c))
+                                                             for k, v in g.items()}, OK),
+        ("min(max)", lambda g, c: {k: np.minimum(np.maximum(v, bounds(v, c)[0]), bounds(v, c)[1])
                                    for k, v in g.items()}, OK),
+        ("torch.clamp", torch_clamp, OK), ("a loop over the models", model_loop, OK),
+        ("np.where", lambda g, c: {k: np.where(v > bounds(v, c)[1], bounds(v, c)[1], np.where(
+            v < bounds(v, c)[0], bounds(v, c)[0], v)) for k, v in g.items()}, OK),
+        ("moveaxis: K last", lambda g, c: {k: np.moveaxis(np.clip(np.moveaxis(v, 0, -1), -c, c),
+                                                          -1, 0) for k, v in g.items()}, OK),
         ("the grads in place", in_place, IN_PLACE),
-        ("upper only", lambda g, c: {k: np.minimum(v, c) for k, v in g.items()},
+        ("np.clip(g, -c, c) as for one model", lambda g, c: {k: np.clip(v, -c, c)
+                                                             for k, v in g.items()},
+         Hint(H["wrong_axis"])),
+        ("the largest threshold for all", lambda g, c: {k: np.clip(v, -max(c), max(c))
+                                                        for k, v in g.items()},
+         Hint(H["one_threshold:max"])),
+        ("upper only", lambda g, c: {k: np.minimum(v, bounds(v, c)[1]) for k, v in g.items()},
          Hint(H["upper_only"])),
-        ("all to ±c", lambda g, c: {k: np.sign(v) * c for k, v in g.items()},
+        ("all to ±c", lambda g, c: {k: np.sign(v) * bounds(v, c)[1] for k, v in g.items()},
          Hint(H["all_to_c"])),
-        ("by norm", lambda g, c: clipping.clip_by_global_norm(g, c)[0], Hint(H["by_norm"])),
-        ("abs", lambda g, c: {k: np.minimum(np.abs(v), c) for k, v in g.items()},
+        ("by norm", lambda g, c: clipping.clip_by_global_norm(g, c, batched=True)[0],
+         Hint(H["by_norm"])),
+        ("abs", lambda g, c: {k: np.minimum(np.abs(v), bounds(v, c)[1]) for k, v in g.items()},
          Hint(H["abs"])),
-        ("zeroed", lambda g, c: {k: np.where(np.abs(v) > c, 0.0, v) for k, v in g.items()},
-         Hint(H["zeroed"])),
-        ("weights only", lambda g, c: {k: np.clip(v, -c, c) if k[0] == "W" else v
+        ("zeroed", lambda g, c: {k: np.where(np.abs(v) > bounds(v, c)[1], 0.0, v)
+                                 for k, v in g.items()}, Hint(H["zeroed"])),
+        ("weights only", lambda g, c: {k: np.clip(v, *bounds(v, c)) if k[0] == "W" else v
                                        for k, v in g.items()}, Hint(H["weights_only"])),
     ]
 
 
-def _flat(d, keys=None):
-    return np.concatenate([np.ravel(d[k]) for k in (d if keys is None else keys)])
+def _rows(d, keys=None):                  # (K, n): model k's entries in row k
+    return np.concatenate([d[k].reshape(len(d[k]), -1) for k in (d if keys is None else keys)],
+                          axis=1)
 
 
 def _deg(a, b, *, clip=True, unit=np.degrees, keys=None):
-    u, v = _flat(a, keys), _flat(b, keys)
-    cos = u @ v / (np.linalg.norm(u) * np.linalg.norm(v))
+    u, v = _rows(a, keys), _rows(b, list(a) if keys is None else keys)
+    cos = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
     return unit(np.arccos(np.clip(cos, -1, 1) if clip else cos))
 
 
-def _angle_in_place(a, b):                 # "flatten each": a[k] = a[k].ravel()
+def _angle_in_place(a, b):                 # "flatten each": a[k] = a[k].reshape(K, -1)
     for d in (a, b):
         for k in d:
-            d[k] = d[k].ravel()
+            d[k] = d[k].reshape(len(d[k]), -1)
     return _deg(a, b)
 
 
 def _angle_answers():
     H = lesson06.ANGLE_HINTS
 
-    def maths(a, b):
-        u, v = _flat(a), _flat(b)
-        cos = float(u @ v) / math.sqrt(float(u @ u) * float(v @ v))
-        return math.degrees(math.acos(max(-1.0, min(1.0, cos))))
+    def maths(a, b):                       # section 1's angle_deg, model by model, in floats
+        out = []
+        for i in range(len(next(iter(a.values())))):
+            u = np.concatenate([np.ravel(a[k][i]) for k in a])
+            v = np.concatenate([np.ravel(b[k][i]) for k in a])
+            cos = float(u @ v) / math.sqrt(float(u @ u) * float(v @ v))
+            out.append(math.degrees(math.acos(max(-1.0, min(1.0, cos)))))
+        return out
 
     def atan2(a, b):
-        u, v = _flat(a), _flat(b)
-        u, v = u / np.linalg.norm(u), v / np.linalg.norm(v)
-        return np.rad2deg(2 * np.arctan2(np.linalg.norm(u - v), np.linalg.norm(u + v)))
+        u, v = _rows(a), _rows(b, list(a))
+        u = u / np.linalg.norm(u, axis=1, keepdims=True)
+        v = v / np.linalg.norm(v, axis=1, keepdims=True)
+        return np.rad2deg(2 * np.arctan2(np.linalg.norm(u - v, axis=1),
+                                         np.linalg.norm(u + v, axis=1)))
 
-    def unit_first(a, b):
-        u, v = _flat(a), _flat(b)
-        return np.degrees(np.arccos(np.clip((u / np.linalg.norm(u)) @ (v / np.linalg.norm(v)),
+    def einsum(a, b):
+        u, v = _rows(a), _rows(b, list(a))
+        cos = np.einsum("kn,kn->k", u, v) / np.sqrt(np.einsum("kn,kn->k", u, u)
+                                                     * np.einsum("kn,kn->k", v, v))
+        return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+    def section1(a, b):                    # section 1's angle_deg as it is: one angle for all K
+        u = np.concatenate([np.ravel(a[k]) for k in sorted(a)])
+        v = np.concatenate([np.ravel(b[k]) for k in sorted(a)])
+        return np.degrees(np.arccos(np.clip(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)),
                                             -1, 1)))
+
+    def all_pairs(a, b):
+        u, v = _rows(a), _rows(b, list(a))
+        cos = u @ v.T / np.outer(np.linalg.norm(u, axis=1), np.linalg.norm(v, axis=1))
+        return np.degrees(np.arccos(np.clip(cos, -1, 1)))
 
     return [
         ("arccos, clipped", _deg, OK), ("sorted keys", lambda a, b: _deg(a, b, keys=sorted(a)),
                                         OK),
-        ("math.acos", maths, OK), ("2·atan2, rad2deg", atan2, OK),
-        ("unit vectors first", unit_first, OK),
+        ("math.acos, model by model", maths, OK), ("2·atan2, rad2deg", atan2, OK),
+        ("einsum", einsum, OK), ("a column (K, 1)", lambda a, b: _deg(a, b)[:, None], OK),
         ("each dict flattened in place", _angle_in_place, IN_PLACE),
+        ("one angle for all K models", section1, Hint(H["one_angle"])),
+        ("all pairs u @ v.T", all_pairs, Hint(lesson06.PAIRS)),
+        ("np.linalg.norm without axis", lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(
+            np.sum(u * v, axis=1) / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1))))(
+            _rows(a), _rows(b, list(a))), Hint(H["norm_all_models"])),
+        ("raveled, then reshaped (K, -1)", lambda a, b: _deg(
+            {"x": np.concatenate([np.ravel(a[k]) for k in a]).reshape(len(a["W1"]), -1)},
+            {"x": np.concatenate([np.ravel(b[k]) for k in a]).reshape(len(a["W1"]), -1)}),
+         Hint(H["mixed_models"])),
         ("radians", lambda a, b: _deg(a, b, unit=lambda x: x), Hint(H["radians"])),
         ("cosine", lambda a, b: np.cos(np.radians(_deg(a, b))), Hint(H["cosine"])),
         ("no clip", lambda a, b: _deg(a, b, clip=False), Hint("np.clip")),
         ("arcsin", lambda a, b: 90 - _deg(a, b), Hint(H["complement"])),
-        ("per-tensor mean", lambda a, b: np.mean([_deg({k: a[k]}, {k: b[k]}) for k in a]),
-         Hint(H["per_tensor_mean"])),
+        ("per-tensor mean", lambda a, b: np.mean([_deg({k: a[k]}, {k: b[k]}) for k in a],
+                                                 axis=0), Hint(H["per_tensor_mean"])),
     ]
 
 

@@ -5,8 +5,10 @@
     lesson02.check_lam_for_df(lam_for_df)
     lesson02.check_early_stopping_lambda(early_stopping_lambda)
 
-Each checker calls your function on random inputs and prints ``✓`` or a hint that names a typical
-mistake. ``assert_<name>`` raises AssertionError(hint) instead (for autograders).
+``check_l2_grad`` passes the parameters of K models at once (a leading K axis on every array)
+and one λ per model. Each checker calls your function on random inputs and prints ``✓`` or a hint
+that names a typical mistake. ``assert_<name>`` raises AssertionError(hint) instead (for
+autograders).
 """
 
 from __future__ import annotations
@@ -15,12 +17,20 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from wdlib import penalties
 from wdlib.exercises._core import assert_form, check
 
 __all__ = ["check_l2_grad", "check_lam_for_df", "check_early_stopping_lambda", "assert_l2_grad",
            "assert_lam_for_df", "assert_early_stopping_lambda"]
 
+_ONE_LAM = ("every model got the same λ: model k's weights are multiplied by its own lam[k] (the "
+            "K models are K separate runs, one per λ)")
 L2_GRAD_HINTS = {
+    **{f"one_lam:{k}": _ONE_LAM for k in ("first", "max", "mean")},     # one text
+    "wrong_axis": "model k's λ must multiply model k's weights, the *first* axis: give the K "
+                  "values the shape (K, 1, ..., 1), one 1 for each other axis of the array "
+                  "(np.reshape(lam, (-1,) + (1,) * (W.ndim - 1))); a (K,) array broadcasts "
+                  "against the *last* axis of W, a (K, 1) array against the second to last",
     "biases_decayed": "biases decayed: only the weight matrices (keys starting with 'W') are "
                       "penalized; the gradient for b1, b2, ... is zero",
     "negative": "wrong sign: the gradient of lam/2·‖W‖² is +lam·W (the step goes along "
@@ -66,12 +76,18 @@ EARLY_STOP_HINTS = {
     **_CONVENTION,
 }
 EARLY_STOP_HINTS["off_by_one_after"] = EARLY_STOP_HINTS["off_by_one"]   # T + 1: one text
+L2_GRAD_HINTS["wrong_axis:2d"] = L2_GRAD_HINTS["wrong_axis"]              # (K, 1): one text
 
 
 # --------------------------------------------------------------------------- references
 
-def _ref_l2_grad(params: Mapping, lam: float) -> dict:
-    return {k: lam * v if k.startswith("W") else np.zeros_like(v) for k, v in params.items()}
+def _ref_l2_grad(params: Mapping, lam) -> dict:
+    return penalties.L2(lam).grad(params)
+
+
+def _pm(h, v):
+    """K values shaped (K, 1, ..., 1) to multiply model k's part of v."""
+    return np.reshape(h, (-1,) + (1,) * (np.ndim(v) - 1))
 
 
 def _variances(X, *, center=True, ddof=0) -> np.ndarray:
@@ -104,12 +120,22 @@ def _ref_early_stopping_lambda(X, lr, T) -> np.ndarray:
 
 # --------------------------------------------------------------------------- random inputs
 
-def _params(rng, sizes=(3, 5, 2)) -> dict:
+def _params(rng, K, sizes=(3, 5, 2)) -> dict:
+    """K models' parameters of an MLP with these layer sizes (a leading K axis)."""
     out = {}
     for l, (fi, fo) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
-        out[f"W{l}"] = rng.standard_normal((fi, fo))
-        out[f"b{l}"] = rng.standard_normal(fo)
+        out[f"W{l}"] = rng.standard_normal((K, fi, fo))
+        out[f"b{l}"] = rng.standard_normal((K, fo))
     return out
+
+
+def _l2_cases(seed=2):
+    rng = np.random.default_rng(seed)
+    # first a case whose every axis has length K (4): λ broadcast on the wrong axis gives numbers
+    # there, not an error
+    return [(_params(rng, 4, (4, 4, 4)), np.array([0.1, 1e-3, 0.37, 0.0])),
+            (_params(rng, 3, (3, 5, 2)), np.array([0.5, 0.02, 0.1])),
+            (_params(rng, 2, (2, 4, 4, 1)), np.array([0.37, 1.5]))]
 
 
 def _design(rng, n, d):
@@ -149,33 +175,50 @@ def _missing_biases(what: str):
 
 # --------------------------------------------------------------------------- checkers
 
+def _wrong_axis(params, lam) -> dict:
+    """λ as (K,) or (K, 1) against the weights, where that broadcasts without an error (where
+    it raises, the learner's function raises too: no hint needed)."""
+    out = {}
+    for key, h in [("wrong_axis", lam), ("wrong_axis:2d", np.reshape(lam, (-1, 1)))]:
+        try:
+            got = {k: h * v if k.startswith("W") else np.zeros_like(v) for k, v in params.items()}
+        except ValueError:
+            continue
+        if all(got[k].shape == v.shape for k, v in params.items()):
+            out[key] = got
+    return out
+
+
 def _l2_mistakes(params, lam):
     ref = _ref_l2_grad(params, lam)
-    zero_b = lambda f: {k: f(v) if k.startswith("W") else np.zeros_like(v)  # noqa: E731
+    zero_b = lambda f: {k: f(v, _pm(lam, v)) if k.startswith("W") else np.zeros_like(v)  # noqa
                         for k, v in params.items()}
-    return {"biases_decayed": {k: lam * v for k, v in params.items()},
+    return {**{f"one_lam:{name}": zero_b(lambda v, h, one=one: one * v)
+               for name, one in [("first", lam[0]), ("max", np.max(lam)),
+                                 ("mean", np.mean(lam))]},
+            **_wrong_axis(params, lam),
+            "biases_decayed": {k: _pm(lam, v) * v for k, v in params.items()},
             "negative": {k: -g for k, g in ref.items()},
             "twice": {k: 2 * g for k, g in ref.items()},
-            "weights": zero_b(lambda v: v),
-            "value": zero_b(lambda v: 0.5 * lam * v**2),
-            "biases_unchanged": {k: lam * v if k.startswith("W") else v
+            "weights": zero_b(lambda v, h: v),
+            "value": zero_b(lambda v, h: 0.5 * h * v**2),
+            "biases_unchanged": {k: _pm(lam, v) * v if k.startswith("W") else v
                                  for k, v in params.items()},
-            "l1": zero_b(lambda v: lam * np.sign(v)),
-            "decayed_weights": zero_b(lambda v: (1 - lam) * v)}
+            "l1": zero_b(lambda v, h: h * np.sign(v)),
+            "decayed_weights": zero_b(lambda v, h: (1 - h) * v)}
 
 
 def check_l2_grad(fn: Callable, *, grade: bool = False):
-    """Check your ``l2_grad_exercise(params, lam) -> dict``; prints ✓ or a hint."""
-    rng = np.random.default_rng(2)
-    cases = [(_params(rng, s), lam) for s, lam in [((3, 5, 2), 0.1), ((2, 4, 4, 1), 0.37)]]
-    return check("l2_grad", fn, _ref_l2_grad, cases, mistakes=_l2_mistakes, hints=L2_GRAD_HINTS,
-                 form_hint=_missing_biases("zeros for the biases"), accept=_l2_scalar_zeros,
-                 grade=grade)
+    """Check your ``l2_grad_exercise(params, lam) -> dict`` (K models, one λ each); prints ✓
+    or a hint."""
+    return check("l2_grad", fn, _ref_l2_grad, _l2_cases(), mistakes=_l2_mistakes,
+                 hints=L2_GRAD_HINTS, form_hint=_missing_biases("zeros for the biases"),
+                 accept=_l2_scalar_zeros, grade=grade)
 
 
 def _l2_scalar_zeros(params, lam):
     """A plain 0 for each bias is correct too (it broadcasts in an update b -= lr * g)."""
-    return [{k: lam * v if k.startswith("W") else 0.0 for k, v in params.items()}]
+    return [{k: _pm(lam, v) * v if k.startswith("W") else 0.0 for k, v in params.items()}]
 
 
 def _convention_mistakes(X, f):
