@@ -41,7 +41,8 @@ class LambdaLrGrid(Dashboard):
     ``momentum`` is SGD's momentum and Adam's β1.
     Try: SGD+L2 against SGDW (its decay per step is λ itself, not lr·λ: the good band tilts, and
     λ ≥ 2 blows up at every lr); Adam+L2 against AdamW; fewer epochs (the small learning rates
-    drop out of the good region: they have not trained yet); momentum 0 (plain gradient descent: everything trains slower).
+    drop out of the good region: they have not trained yet); momentum 0 (plain gradient
+    descent: everything trains slower).
     """
 
     title = "Validation loss over λ × learning rate, one batched training run"
