@@ -162,6 +162,8 @@ def _targets(y, n: int, C: int) -> np.ndarray:
 def log_softmax(z, axis: int = -1) -> np.ndarray:
     """log(softmax(z)), computed as z - max - log(sum(exp(z - max))): finite for finite z."""
     z = as_float(z, "z")
+    if z.size == 0:                     # (NumPy: "zero-size array to reduction operation")
+        raise ValueError(f"z must have at least one entry, got shape {z.shape}")
     shifted = z - z.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 

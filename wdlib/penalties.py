@@ -44,7 +44,11 @@ def soft_threshold(w, t) -> np.ndarray:
     if not np.all(t >= 0):                                         # (NaN fails it too)
         raise ValueError(f"t must be >= 0, got {_checks._fmt(t)}")
     t = t.astype(w.dtype, copy=False)
-    return w - np.clip(w, -t, t)
+    try:
+        return w - np.clip(w, -t, t)
+    except ValueError:                  # (NumPy's words: "operands could not be broadcast")
+        raise ValueError(f"t must be one number or an array that broadcasts against w "
+                         f"{w.shape}, got shape {t.shape}") from None
 
 
 def _frozen(value):
