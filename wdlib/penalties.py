@@ -118,9 +118,14 @@ class Penalty:
 
     def penalized(self, params: Mapping) -> tuple[str, ...]:
         """The keys of ``params`` this penalty acts on."""
-        _checks.params_dict("params", params)
+        if not isinstance(params, Mapping):         # (fit calls this at every step: the rest of
+            _checks.params_dict("params", params)   # params_dict's check only where it fails)
         if self.keys is None:
-            return tuple(k for k in params if is_weight(k))
+            try:
+                return tuple(k for k in params if is_weight(k))
+            except (AttributeError, TypeError):     # a key that is not a name: say so
+                _checks.params_dict("params", params)
+                raise
         missing = [k for k in self.keys if k not in params]
         if missing:
             raise ValueError(f"keys {missing} are not in params (which has {list(params)})")
@@ -143,7 +148,10 @@ class Penalty:
         """Penalty value: a float, or shape (K,) when ``batched`` (one value per model)."""
         total = 0.0
         for k in self.penalized(params):
-            w = losses.as_float(params[k], f"params[{k!r}]")
+            try:
+                w = losses.as_float(params[k])
+            except ValueError:                      # (the message naming the key, built only
+                w = losses.as_float(params[k], f"params[{k!r}]")    # when it is needed)
             if batched and w.ndim == 0:
                 raise ValueError(f"params[{k!r}] needs a leading K axis when batched=True, "
                                  f"got shape {w.shape}")
