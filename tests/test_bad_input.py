@@ -275,3 +275,22 @@ def test_what_the_common_check_found(call, match):
     """The cases the table above found (each a crash or NumPy's own message before)."""
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("entry", ["abc", None, [[1, 2], ["a", "b"]], np.array([["a"]])])
+@pytest.mark.parametrize("method", ["L2.grad", "L2.prox", "L1.prox", "ElasticNet.penalized_grads",
+                                    "MaxNorm.project", "add_penalty_grad.update"])
+def test_a_penalized_parameter_that_is_not_numbers_is_named(method, entry):
+    """The table replaces whole arguments; a bad entry of ``params`` (a dict of arrays) got
+    TypeError "can't multiply sequence by non-int of type 'float'" (L2), or a ValueError about
+    ``w`` (L1's soft_threshold) or "the array" (MaxNorm): arguments the caller never named."""
+    params = {"W1": entry, "b1": np.zeros(2)}
+    call = {"L2.grad": lambda: penalties.L2(0.1).grad(params),
+            "L2.prox": lambda: penalties.L2(0.1).prox(params, 0.1),
+            "L1.prox": lambda: penalties.L1(0.1).prox(params, 0.1),
+            "ElasticNet.penalized_grads": lambda: penalties.ElasticNet(0.1).penalized_grads(params),
+            "MaxNorm.project": lambda: penalties.MaxNorm(1.0).project(params),
+            "add_penalty_grad.update": lambda: optim.add_penalty_grad(  # (as a loop's steps)
+                penalties.L2(0.1)).update_unchecked(G, optim.CountState(0), params)}[method]
+    with pytest.raises(ValueError, match=r"params\['W1'\] must be a numpy array of numbers"):
+        call()

@@ -173,19 +173,28 @@ class Penalty:
 
     def penalized_grads(self, params: Mapping) -> dict[str, np.ndarray]:
         """The gradient for the penalized keys only (``grad`` without the zeros)."""
-        return {k: self._grad(params[k], self._lam(k, params[k])) for k in self.penalized(params)}
+        keys = self.penalized(params)
+        try:
+            return {k: self._grad(params[k], self._lam(k, params[k])) for k in keys}
+        except (TypeError, ValueError):
+            _check_entries(params, keys)
+            raise
 
     def prox(self, params: Mapping, step) -> dict[str, np.ndarray]:
         """Proximal step of size ``step`` (a float or a K-array, e.g. the learning rate)."""
         step = _checks.nonnegative("step", step)
         keys = set(self.penalized(params))
         out = {}
-        for k, w in params.items():
-            if k not in keys:
-                out[k] = w
-                continue
-            s = step if np.ndim(step) == 0 else self._lam_like(step, k, w)
-            out[k] = self._prox(w, self._lam(k, w), s)
+        try:
+            for k, w in params.items():
+                if k not in keys:
+                    out[k] = w
+                    continue
+                s = step if np.ndim(step) == 0 else self._lam_like(step, k, w)
+                out[k] = self._prox(w, self._lam(k, w), s)
+        except (TypeError, ValueError):
+            _check_entries(params, keys)
+            raise
         return out
 
     def _lam_like(self, step: np.ndarray, key: str, w: np.ndarray):
@@ -195,6 +204,17 @@ class Penalty:
                              f"leading K={step.shape[0]} axis, got shape {np.shape(w)}")
         step = _checks.per_model(step, np.ndim(w))
         return step.astype(w.dtype) if w.dtype == np.float32 else step    # float32 stays float32
+
+
+def _check_entries(params: Mapping, keys) -> None:
+    """After a penalty's arithmetic failed: a ValueError naming the penalized parameter that is
+    not an array of numbers (the arithmetic's own message named ``w``, "the array" or none);
+    nothing if each is one (the failure was another, re-raised as it is)."""
+    for k in keys:
+        w = params[k]
+        if not isinstance(w, (np.ndarray, np.generic)) or w.dtype.kind not in "biuf":
+            raise ValueError(f"params[{k!r}] must be a numpy array of numbers, "
+                             f"got {_checks._fmt(w)}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -297,8 +317,12 @@ class MaxNorm(Penalty):
         """Rescale each column of every constrained W to norm <= c (columns already inside the
         ball are left exactly as they are)."""
         keys = set(self.penalized(params))
-        return {k: self._prox(w, self._lam(k, w), None) if k in keys else w
-                for k, w in params.items()}
+        try:
+            return {k: self._prox(w, self._lam(k, w), None) if k in keys else w
+                    for k, w in params.items()}
+        except (TypeError, ValueError):
+            _check_entries(params, keys)
+            raise
 
     def prox(self, params: Mapping, step=None) -> dict[str, np.ndarray]:
         """Same as ``project`` (the proximal step of a constraint is the projection)."""
