@@ -83,10 +83,15 @@ def clip_by_global_norm(grads: Params, max_norm, *, batched: bool = False):
     if batched and np.ndim(max_norm) and np.size(max_norm) != np.size(norm):
         raise ValueError(f"max_norm has length {np.size(max_norm)} but grads hold "
                          f"{np.size(norm)} models")
+    return _scale_to_norm(grads, max_norm, norm), norm
+
+
+def _scale_to_norm(grads: Params, max_norm, norm) -> Params:
+    """``clip_by_global_norm``'s arithmetic on checked arguments (``norm``: ``_norm(grads)``);
+    ``optim.clip_by_global_norm`` calls it each step, its arguments checked once."""
     with np.errstate(over="ignore", invalid="ignore"):
         coef = np.minimum(max_norm / (norm + _EPS), 1.0)  # NaN stays NaN, as torch.clamp
-        clipped = {k: _like(coef, g) * g for k, g in grads.items()}
-    return clipped, norm
+        return {k: _like(coef, g) * g for k, g in grads.items()}
 
 
 def clip_by_value(grads: Params, clip_value) -> Params:
@@ -95,13 +100,21 @@ def clip_by_value(grads: Params, clip_value) -> Params:
     This changes the direction of the gradient (unlike clipping by norm). clip_value may be a
     length-K array (one threshold per model, leading K axis)."""
     clip_value = _checks.positive("clip_value", clip_value)
-    _check_grads(grads, batched=np.ndim(clip_value) > 0,
-                 why=f"with {np.size(clip_value)} clip_value values (one per model)")
     if np.ndim(clip_value):
+        _check_grads(grads, batched=True,
+                     why=f"with {np.size(clip_value)} clip_value values (one per model)")
         K = np.shape(next(iter(grads.values())))[0]
         if np.size(clip_value) != K:
             raise ValueError(f"clip_value has length {np.size(clip_value)} but grads hold "
                              f"{K} models")
+    else:
+        _check_grads(grads, batched=False)
+    return _clip_values(grads, clip_value)
+
+
+def _clip_values(grads: Params, clip_value) -> Params:
+    """``clip_by_value``'s arithmetic on checked arguments; ``optim.clip_by_value`` calls it
+    each step, its arguments checked once."""
     return {k: np.clip(g, -_like(clip_value, g), _like(clip_value, g)) for k, g in grads.items()}
 
 

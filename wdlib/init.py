@@ -106,9 +106,9 @@ def get(name) -> Initializer:
     if callable(name):
         return name
     if isinstance(name, (int, float, np.integer, np.floating)) and not isinstance(name, bool):
-        if not name >= 0:                              # (NaN too)
-            raise ValueError(f"init as a number is the std of a normal draw: it must be >= 0, "
-                             f"got {_checks._fmt(name)}")
+        if not 0 <= name < np.inf:                     # (NaN too)
+            raise ValueError(f"init as a number is the std of a normal draw: it must be finite "
+                             f"and >= 0, got {_checks._fmt(name)}")
         return normal(float(name))
     _checks.choice("init", name, _REGISTRY)
     return _REGISTRY[name]

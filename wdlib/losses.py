@@ -162,6 +162,13 @@ def _targets(y, n: int, C: int) -> np.ndarray:
 def log_softmax(z, axis: int = -1) -> np.ndarray:
     """log(softmax(z)), computed as z - max - log(sum(exp(z - max))): finite for finite z."""
     z = as_float(z, "z")
+    if z.size == 0:                     # (NumPy: "zero-size array to reduction operation")
+        raise ValueError(f"z must have at least one entry, got shape {z.shape}")
+    return _log_softmax(z, axis)
+
+
+def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """``log_softmax``'s arithmetic on a checked float array (softmax_cross_entropy's logits)."""
     shifted = z - z.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -180,7 +187,7 @@ def softmax_cross_entropy(logits, y) -> tuple:
         raise ValueError(f"softmax_cross_entropy needs at least one sample, got logits of "
                          f"shape {z.shape}")
     Y = _targets(y, n, C).astype(z.dtype, copy=False)   # (n, C)
-    logp = log_softmax(z)                             # (K, n, C)
+    logp = _log_softmax(z)                            # (K, n, C)
     value = -np.einsum("...ij,ij->...", logp, Y) / n
     return value, (np.exp(logp) - Y) / n
 

@@ -342,8 +342,8 @@ def clip_by_value(clip_value) -> Optimizer:
     """g ← clip(g, −c, c) element-wise: ``torch.nn.utils.clip_grad_value_`` as a transform."""
     c = _checks.positive("clip_value", clip_value)
 
-    def update(grads, state, params=None):
-        return clipping.clip_by_value(grads, c), CountState(state.count + 1)
+    def update(grads, state, params=None):     # (arguments checked: c above, grads at step 0)
+        return clipping._clip_values(grads, c), CountState(state.count + 1)
 
     return _optimizer(_count_init, update, {"clip_value": c}, _batch(clip_value=c))
 
@@ -354,11 +354,17 @@ def clip_by_global_norm(max_norm, *, batched: bool = False) -> Optimizer:
     c = _checks.positive("max_norm", max_norm)
     batched = bool(batched) or np.ndim(c) > 0
 
-    def update(grads, state, params=None):
-        clipped, _ = clipping.clip_by_global_norm(grads, c, batched=batched)
+    K = _batch(max_norm=c)
+    checked_each_step = batched and K is None       # (no K for step 0's check to hold grads to)
+
+    def update(grads, state, params=None):     # (arguments checked: c above, grads at step 0)
+        if checked_each_step:
+            clipped, _ = clipping.clip_by_global_norm(grads, c, batched=True)
+        else:
+            clipped = clipping._scale_to_norm(grads, c, clipping._norm(grads, batched))
         return clipped, CountState(state.count + 1)
 
-    return _optimizer(_count_init, update, {"max_norm": c}, _batch(max_norm=c))
+    return _optimizer(_count_init, update, {"max_norm": c}, K)
 
 
 def tap(observe: Callable[[Params], Any]) -> Optimizer:

@@ -44,7 +44,11 @@ def soft_threshold(w, t) -> np.ndarray:
     if not np.all(t >= 0):                                         # (NaN fails it too)
         raise ValueError(f"t must be >= 0, got {_checks._fmt(t)}")
     t = t.astype(w.dtype, copy=False)
-    return w - np.clip(w, -t, t)
+    try:
+        return w - np.clip(w, -t, t)
+    except ValueError:                  # (NumPy's words: "operands could not be broadcast")
+        raise ValueError(f"t must be one number or an array that broadcasts against w "
+                         f"{w.shape}, got shape {t.shape}") from None
 
 
 def _frozen(value):
@@ -114,13 +118,13 @@ class Penalty:
 
     def penalized(self, params: Mapping) -> tuple[str, ...]:
         """The keys of ``params`` this penalty acts on."""
-        if type(params) is not dict:                # (every step: a dict is checked no further)
-            _checks.params_dict("params", params)
+        if type(params) is not dict and not isinstance(params, Mapping):   # (fit calls this at
+            _checks.params_dict("params", params)   # every step: a dict is checked no further)
         if self.keys is None:
             try:
                 return tuple(k for k in params if is_weight(k))
-            except AttributeError:                  # a key that is not a name
-                _checks.params_dict("params", params)   # raises, naming it
+            except (AttributeError, TypeError):     # a key that is not a name: say so
+                _checks.params_dict("params", params)
                 raise
         missing = [k for k in self.keys if k not in params]
         if missing:
@@ -144,7 +148,10 @@ class Penalty:
         """Penalty value: a float, or shape (K,) when ``batched`` (one value per model)."""
         total = 0.0
         for k in self.penalized(params):
-            w = losses.as_float(params[k], f"params[{k!r}]")
+            try:
+                w = losses.as_float(params[k])
+            except ValueError:                      # (the message naming the key, built only
+                w = losses.as_float(params[k], f"params[{k!r}]")    # when it is needed)
             if batched and w.ndim == 0:
                 raise ValueError(f"params[{k!r}] needs a leading K axis when batched=True, "
                                  f"got shape {w.shape}")
@@ -166,19 +173,28 @@ class Penalty:
 
     def penalized_grads(self, params: Mapping) -> dict[str, np.ndarray]:
         """The gradient for the penalized keys only (``grad`` without the zeros)."""
-        return {k: self._grad(params[k], self._lam(k, params[k])) for k in self.penalized(params)}
+        keys = self.penalized(params)
+        try:
+            return {k: self._grad(params[k], self._lam(k, params[k])) for k in keys}
+        except (TypeError, ValueError):
+            _check_entries(params, keys)
+            raise
 
     def prox(self, params: Mapping, step) -> dict[str, np.ndarray]:
         """Proximal step of size ``step`` (a float or a K-array, e.g. the learning rate)."""
         step = _checks.nonnegative("step", step)
         keys = set(self.penalized(params))
         out = {}
-        for k, w in params.items():
-            if k not in keys:
-                out[k] = w
-                continue
-            s = step if np.ndim(step) == 0 else self._lam_like(step, k, w)
-            out[k] = self._prox(w, self._lam(k, w), s)
+        try:
+            for k, w in params.items():
+                if k not in keys:
+                    out[k] = w
+                    continue
+                s = step if np.ndim(step) == 0 else self._lam_like(step, k, w)
+                out[k] = self._prox(w, self._lam(k, w), s)
+        except (TypeError, ValueError):
+            _check_entries(params, keys)
+            raise
         return out
 
     def _lam_like(self, step: np.ndarray, key: str, w: np.ndarray):
@@ -188,6 +204,17 @@ class Penalty:
                              f"leading K={step.shape[0]} axis, got shape {np.shape(w)}")
         step = _checks.per_model(step, np.ndim(w))
         return step.astype(w.dtype) if w.dtype == np.float32 else step    # float32 stays float32
+
+
+def _check_entries(params: Mapping, keys) -> None:
+    """After a penalty's arithmetic failed: a ValueError naming the penalized parameter that is
+    not an array of numbers (the arithmetic's own message named ``w``, "the array" or none);
+    nothing if each is one (the failure was another, re-raised as it is)."""
+    for k in keys:
+        w = params[k]
+        if not isinstance(w, (np.ndarray, np.generic)) or w.dtype.kind not in "biuf":
+            raise ValueError(f"params[{k!r}] must be a numpy array of numbers, "
+                             f"got {_checks._fmt(w)}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -290,8 +317,12 @@ class MaxNorm(Penalty):
         """Rescale each column of every constrained W to norm <= c (columns already inside the
         ball are left exactly as they are)."""
         keys = set(self.penalized(params))
-        return {k: self._prox(w, self._lam(k, w), None) if k in keys else w
-                for k, w in params.items()}
+        try:
+            return {k: self._prox(w, self._lam(k, w), None) if k in keys else w
+                    for k, w in params.items()}
+        except (TypeError, ValueError):
+            _check_entries(params, keys)
+            raise
 
     def prox(self, params: Mapping, step=None) -> dict[str, np.ndarray]:
         """Same as ``project`` (the proximal step of a constraint is the projection)."""

@@ -104,7 +104,11 @@ def angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     tiny angles too: 2·atan2(‖â − b̂‖, ‖â + b̂‖) (arccos of the cosine loses them). The unit
     vectors â, b̂ are computed without overflow (``_scaled``), so any finite nonzero a and b have
     their angle; NaN where a or b is zero or not finite."""
-    return _unit_angle(_scaled(_per_model("a", a))[3], _scaled(_per_model("b", b))[3])
+    a_k, b_k = _per_model("a", a), _per_model("b", b)
+    if a_k.shape != b_k.shape:          # (NumPy: "operands could not be broadcast")
+        raise ValueError(f"a and b must have the same shape (K, ...), got {np.shape(a)} "
+                         f"and {np.shape(b)}")
+    return _unit_angle(_scaled(a_k)[3], _scaled(b_k)[3])
 
 
 # The run trains on two arrays, ``{KEY: W1, REST: every other parameter, (K, 97)}`` (a

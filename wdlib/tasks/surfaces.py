@@ -109,6 +109,9 @@ def descend(loss_and_grad, start, opt, steps: int, clip: str = "none", threshold
     clip = _checks.choice("clip", clip, CLIP_MODES)
     if not isinstance(divergence, loop.Divergence):
         raise ValueError(f"divergence must be a loop.Divergence, got {divergence!r}")
+    if not isinstance(opt, optim.Optimizer):      # (chain's message named "transforms[1]")
+        raise ValueError(f"opt must be an optim Optimizer (optim.sgd(0.1), ...), "
+                         f"got {_checks._fmt(opt)}")
     if clip != "none":
         _checks.positive("threshold", threshold)
     clipper = {"none": None, "value": optim.clip_by_value, "norm": optim.clip_by_global_norm}[clip]
