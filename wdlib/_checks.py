@@ -174,6 +174,22 @@ def same_rows(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
                          f"got {a.shape[0]} and {b.shape[0]}")
 
 
+def one_number(check: Callable, name: str, value, *args, **kw) -> float:
+    """A hyperparameter that must be one number (not one per model), validated by ``check``
+    (``positive``, ``nonnegative``, ``in_range``, ...) with its ``args``."""
+    value = check(name, value, *args, **kw)
+    if np.ndim(value):
+        raise ValueError(f"{name} must be a single number, got {_fmt(value)}")
+    return value
+
+
+def numpy_numbers(name: str, value, kinds: str = "biuf"):
+    """A NumPy array or NumPy scalar of numbers (dtype kind in ``kinds``), as it is."""
+    if not isinstance(value, (np.ndarray, np.generic)) or value.dtype.kind not in kinds:
+        raise ValueError(f"{name} must be a numpy array of numbers, got {_fmt(value)}")
+    return value
+
+
 def params_dict(name: str, value) -> Mapping:
     """A dict of parameter (or gradient) arrays, keyed by name: ``{"W1": ..., "b1": ...}``."""
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):

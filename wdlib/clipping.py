@@ -34,9 +34,7 @@ def _check_grads(grads, batched: bool, why: str = "with batched=True") -> None:
     if not isinstance(grads, Mapping) or not grads:
         raise ValueError(f"grads must be a non-empty dict of arrays, got {grads!r}")
     for k, g in grads.items():
-        if not isinstance(g, (np.ndarray, np.generic)) or g.dtype.kind not in "iuf":
-            raise ValueError(f"grads[{k!r}] must be a numpy array of numbers, "
-                             f"got {_checks._fmt(g)}")
+        _checks.numpy_numbers(f"grads[{k!r}]", g, kinds="iuf")
     if batched:
         lead = {k: np.shape(g)[0] if np.ndim(g) else None for k, g in grads.items()}
         if None in lead.values() or len(set(lead.values())) > 1:

@@ -79,14 +79,6 @@ def _balanced_labels(rng: np.random.Generator, m: int) -> np.ndarray:
     return rng.permutation(np.arange(m) < m // 2).astype(np.float64)
 
 
-def _number(check: Callable, name: str, value, *args, **kw) -> float:
-    """A scalar hyperparameter of a data set, validated by a ``_checks`` function."""
-    value = check(name, value, *args, **kw)
-    if np.ndim(value):
-        raise ValueError(f"{name} must be a single number, got {_checks._fmt(value)}")
-    return value
-
-
 # --------------------------------------------------------------------------- regression
 
 def _sin_polynomial(degree: int) -> np.polynomial.Polynomial:
@@ -120,7 +112,7 @@ def polynomial(n=20, n_val=200, degree=3, noise=0.2, seed=0) -> Dataset:
     """
     n, n_val, seed = _sizes(n, n_val, seed)
     degree = _checks.positive_int("degree", degree)
-    noise = _number(_checks.nonnegative, "noise", noise)
+    noise = _checks.one_number(_checks.nonnegative, "noise", noise)
     f = _sin_polynomial(degree)
 
     def sample(rng, m):
@@ -188,8 +180,8 @@ def sparse_linear(n=100, n_val=200, d=20, k=5, noise=0.1, correlation=0.0, seed=
     k = _checks.positive_int("k", k, minimum=0)
     if k > d:
         raise ValueError(f"k must be <= d = {d}, got {k}")
-    noise = _number(_checks.nonnegative, "noise", noise)
-    rho = _number(_checks.in_range, "correlation", correlation, 0.0, 1.0)
+    noise = _checks.one_number(_checks.nonnegative, "noise", noise)
+    rho = _checks.one_number(_checks.in_range, "correlation", correlation, 0.0, 1.0)
 
     rng = np.random.default_rng(seed)
     support = np.sort(rng.choice(d, size=k, replace=False))              # (k,)
@@ -224,7 +216,7 @@ def two_moons(n=200, n_val=200, noise=0.2, seed=0) -> Dataset:
     Returns X (n, 2), y (n, 1) with values in {0., 1.}; meta: ``"noise"``.
     """
     n, n_val, seed = _sizes(n, n_val, seed, n_min=2)
-    noise = _number(_checks.nonnegative, "noise", noise)
+    noise = _checks.one_number(_checks.nonnegative, "noise", noise)
 
     def sample(rng, m):
         y = _balanced_labels(rng, m)                                       # (m,)
@@ -250,8 +242,8 @@ def spirals(n=200, n_val=200, noise=0.2, turns=1.5, seed=0) -> Dataset:
     Returns X (n, 2), y (n, 1) with values in {0., 1.}; meta: ``"noise"``, ``"turns"``.
     """
     n, n_val, seed = _sizes(n, n_val, seed, n_min=2)
-    noise = _number(_checks.nonnegative, "noise", noise)
-    turns = _number(_checks.positive, "turns", turns)
+    noise = _checks.one_number(_checks.nonnegative, "noise", noise)
+    turns = _checks.one_number(_checks.positive, "turns", turns)
 
     def sample(rng, m):
         y = _balanced_labels(rng, m)                                       # (m,)
@@ -278,7 +270,7 @@ def sequence(n=256, n_val=256, T=20, noise=0.5, seed=0) -> Dataset:
     """
     n, n_val, seed = _sizes(n, n_val, seed)
     T = _checks.positive_int("T", T)
-    noise = _number(_checks.nonnegative, "noise", noise)
+    noise = _checks.one_number(_checks.nonnegative, "noise", noise)
     f = lambda X: X.mean(axis=1)                                           # (m, T, 1) -> (m, 1)
 
     def sample(rng, m):
@@ -321,7 +313,8 @@ def split(X, y, val_fraction=0.2, seed=0) -> Dataset:
     if X.ndim == 0 or y.ndim == 0:
         raise ValueError(f"X and y must have a sample axis, got shapes {X.shape} and {y.shape}")
     _checks.same_rows("X", X, "y", y)
-    frac = _number(_checks.in_range, "val_fraction", val_fraction, 0.0, 1.0, lo_open=True)
+    frac = _checks.one_number(_checks.in_range, "val_fraction", val_fraction, 0.0, 1.0,
+                              lo_open=True)
     seed = _checks.positive_int("seed", seed, minimum=0)
     n = X.shape[0]
     if n < 2:

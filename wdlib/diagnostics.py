@@ -22,21 +22,13 @@ def _rel_error(a: np.ndarray, b: np.ndarray) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def _step(eps) -> float:
-    """The finite-difference step: one number > 0 (not one per model)."""
-    eps = _checks.positive("eps", eps)
-    if np.ndim(eps):
-        raise ValueError(f"eps must be a single number, got {_checks._fmt(eps)}")
-    return eps
-
-
 def numerical_grad(f: Callable, params: Mapping, eps: float = 1e-6) -> dict[str, np.ndarray]:
     """Central differences ``(f(p + eps·e_i) - f(p - eps·e_i)) / (2 eps)`` for every entry.
 
     ``f(params)`` returns ``(value, grads)`` (grads are ignored here); a (K,) value is summed,
     which is right for K independent models. ``params`` is not modified.
     """
-    eps = _step(eps)
+    eps = _checks.one_number(_checks.positive, "eps", eps)
     work = {k: np.array(v, dtype=np.float64) for k, v in params.items()}   # private copies
     num = {}
     for k, w in work.items():
@@ -65,7 +57,7 @@ def grad_check(f: Callable, params: Mapping, eps: float = 1e-6) -> float:
         raise ValueError(f"f must be a function params -> (value, grads), got {f!r}")
     if not isinstance(params, Mapping) or not params:
         raise ValueError(f"params must be a non-empty dict of arrays, got {type(params).__name__}")
-    _step(eps)
+    _checks.one_number(_checks.positive, "eps", eps)
     value, grads = f(params)
     if not np.all(np.isfinite(value)):
         raise ValueError(f"f(params) must be finite to check its gradient, got {value}")

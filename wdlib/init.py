@@ -59,9 +59,7 @@ def zeros(rng: np.random.Generator, shape) -> np.ndarray:
 
 def normal(std: float = 1.0) -> Initializer:
     """An initializer drawing from N(0, std²): ``normal(0.1)(rng, (3, 4))``."""
-    std = _checks.nonnegative("std", std)
-    if np.ndim(std):
-        raise ValueError(f"std must be a single number, got {_checks._fmt(std)}")
+    std = _checks.one_number(_checks.nonnegative, "std", std)
 
     def draw(rng: np.random.Generator, shape) -> np.ndarray:
         return std * _rng(rng).standard_normal(_shape(shape))

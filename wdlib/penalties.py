@@ -211,10 +211,7 @@ def _check_entries(params: Mapping, keys) -> None:
     not an array of numbers (the arithmetic's own message named ``w``, "the array" or none);
     nothing if each is one (the failure was another, re-raised as it is)."""
     for k in keys:
-        w = params[k]
-        if not isinstance(w, (np.ndarray, np.generic)) or w.dtype.kind not in "biuf":
-            raise ValueError(f"params[{k!r}] must be a numpy array of numbers, "
-                             f"got {_checks._fmt(w)}")
+        _checks.numpy_numbers(f"params[{k!r}]", params[k])
 
 
 @dataclass(frozen=True, eq=False)

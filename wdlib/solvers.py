@@ -354,9 +354,7 @@ def elastic_net(X, y, lam, l1_ratio, *, max_iter=5000, tol=1e-10):
     lam = _checks.nonnegative("lam", lam)
     l1_ratio = _checks.in_range("l1_ratio", l1_ratio, 0.0, 1.0, hi_open=False)
     max_iter = _checks.positive_int("max_iter", max_iter)
-    tol = _checks.positive("tol", tol)
-    if np.ndim(tol):
-        raise ValueError(f"tol must be a single number, got {_checks._fmt(tol)}")
+    tol = _checks.one_number(_checks.positive, "tol", tol)
     K = _checks.batch_size(lam=lam, l1_ratio=l1_ratio)
     lam_k, r_k = np.broadcast_to(lam, (K or 1,)), np.broadcast_to(l1_ratio, (K or 1,))  # (K,)
     w = _fista(Xc, yc, lam_k * r_k, lam_k * (1 - r_k), max_iter, tol)

@@ -316,9 +316,7 @@ def box_least_squares(lam: float, X=None, y=None, steps: int = 5000) -> tuple[np
     """``(w, b)``: argmin ½·mean((Xw + b − y)²) subject to |w_j| ≤ 1/λ (b free), by projected
     gradient descent on the centred data (step 1/L, L the largest eigenvalue of XcᵀXc/n).
     Linear convergence: the problem is strongly convex when X has full column rank."""
-    lam = _checks.positive("lam", lam)
-    if np.ndim(lam):
-        raise ValueError(f"lam must be a single number (one problem), got {_checks._fmt(lam)}")
+    lam = _checks.one_number(_checks.positive, "lam", lam)          # (one problem)
     if X is None:
         X, y = box_problem()
     x_mean, y_mean = X.mean(axis=0), float(np.mean(y))

@@ -50,13 +50,9 @@ def fit_all(rho: float, lam: float, r: float, c: float) -> dict:
     (``lam``, l1_ratio ``r``), max-norm (‖w‖₂ <= ``c``). Returns ``w`` (4, 20) and ``val``
     (4,), each one's validation loss ½·mean((ŷ − y)²)."""
     ds = problem(rho)
-    lam, r, c = (_checks.positive("lam", lam), _checks.in_range("r", r, 0.0, 1.0, hi_open=False),
-                 _checks.positive("c", c))
-    for name, value in (("lam", lam), ("r", r), ("c", c)):
-        if np.ndim(value):
-            raise ValueError(f"{name} must be a single number (one setting), "
-                             f"got {_checks._fmt(value)}")
-    lam, r, c = float(lam), float(r), float(c)
+    lam = float(_checks.one_number(_checks.positive, "lam", lam))
+    r = float(_checks.one_number(_checks.in_range, "r", r, 0.0, 1.0, hi_open=False))
+    c = float(_checks.one_number(_checks.positive, "c", c))
     w_en, _ = solvers.elastic_net(ds.X, ds.y, np.array([lam, lam]), np.array([1.0, r]))
     w_ls, w_mn = solvers.max_norm(ds.X, ds.y, np.array([np.inf, c]))[0]   # c = inf: plain LS
     w = np.vstack([w_ls, w_en, w_mn])                                      # (4, d)
