@@ -314,6 +314,21 @@ HOSTILE = {
 }
 
 
+def _tiny_release(root=None, stem="02_x", middle=None):
+    """A one-point release: lesson02's import, ``middle`` (a code cell, if given), and the graded
+    check cell ``lesson02.assert_x(f)`` (grade_id check_x); written to the course's
+    ``release/<stem>/`` when a ``root`` is given."""
+    cells = ["from wdlib.exercises import lesson02"] + ([middle] if middle else [])
+    release = nbformat.v4.new_notebook(cells=[
+        *map(nbformat.v4.new_code_cell, cells),
+        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
+            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    if root is not None:
+        (root / "release" / stem).mkdir(parents=True)
+        nbformat.write(release, root / "release" / stem / f"{stem}.ipynb")
+    return release
+
+
 def _release(root, stem=AUDITED):
     return _read(root / "release" / stem / f"{stem}.ipynb")
 
@@ -448,13 +463,8 @@ def test_audit_course_reports_json_that_is_not_a_notebook(tmp_path, recwarn):
     string) is reported for that student; the other submissions are still audited. The cell
     has an id, as nbformat 4.5 wants: without one nbformat warned (MissingIDFieldWarning), a
     warning every run of the suite printed, about the fixture, not the audit."""
-    release = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
-        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
-            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
     stem = "02_x"
-    (tmp_path / "release" / stem).mkdir(parents=True)
-    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    release = _tiny_release(tmp_path, stem)
     cell = {"cell_type": "code", "id": "c1", "source": "x = 1", "metadata": {"nbgrader": "x"},
             "outputs": [], "execution_count": None}
     files = {"a_list": "[]", "b_meta": ('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, '
@@ -498,10 +508,7 @@ def test_only_with_an_unknown_lesson_is_an_error_naming_it(tmp_path, capsys):
 def test_audit_reports_a_graded_cell_copied():
     """A graded cell copied in Jupyter keeps its nbgrader metadata: two cells with one grade_id
     (the copy with code added was skipped as if it were the graded cell, unread)."""
-    release = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
-        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
-            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    release = _tiny_release()
     nb = nbformat.reads(nbformat.writes(release), as_version=4)
     copy_ = nbformat.reads(nbformat.writes(release), as_version=4).cells[1]
     copy_.source = "lesson02.assert_x = print\n" + copy_.source
@@ -516,13 +523,8 @@ def test_audit_names_a_notebook_nbgrader_does_not_grade(tmp_path, capsys):
     or a `lesson02.ipynb` was skipped with one log line among hundreds (alone, the student read as
     "could not be graded"; beside the release's file, the work was never read). The audit names
     the student and the file (it reads `submitted/` only, so it can run before autograding)."""
-    release = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
-        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
-            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
     stem = "02_x"
-    (tmp_path / "release" / stem).mkdir(parents=True)
-    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    release = _tiny_release(tmp_path, stem)
     files = {"ada": [f"{stem}.ipynb"], "bob": [f"{stem} (1).ipynb"],
              "cy": [f"{stem}.ipynb", "lesson02.ipynb"], "dan": []}
     for student, names in files.items():
@@ -607,11 +609,7 @@ def test_suspicious_leaves_honest_files_imports_and_timing_alone(code):
 def test_audit_follows_an_alias_made_in_another_cell():
     """`from wdlib.exercises import lesson02 as L` (or `m = lesson02`) in one cell, the
     rebinding in a later one: each cell alone looked like a name that is no module."""
-    release = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from wdlib.exercises import lesson02"),
-        nbformat.v4.new_code_cell("def f(x):\n    raise NotImplementedError"),
-        nbformat.v4.new_code_cell("lesson02.assert_x(f)", metadata={
-            "nbgrader": {"grade": True, "grade_id": "check_x", "points": 1}})])
+    release = _tiny_release(middle="def f(x):\n    raise NotImplementedError")
     for alias, name in (("from wdlib.exercises import lesson02 as L", "L"),
                         ("m = lesson02", "m"), ("import wdlib.exercises.lesson02 as L", "L")):
         nb = nbformat.reads(nbformat.writes(release), as_version=4)
