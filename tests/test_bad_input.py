@@ -294,3 +294,48 @@ def test_a_penalized_parameter_that_is_not_numbers_is_named(method, entry):
                 penalties.L2(0.1)).update_unchecked(G, optim.CountState(0), params)}[method]
     with pytest.raises(ValueError, match=r"params\['W1'\] must be a numpy array of numbers"):
         call()
+
+
+_OPTIMIZERS = {"sgd": lambda: optim.sgd(0.1), "sgd momentum": lambda: optim.sgd(0.1, momentum=0.9),
+               "adam": lambda: optim.adam(0.1), "adamw": lambda: optim.adamw(0.1, weight_decay=0.1),
+               "sgdw": lambda: optim.sgdw(0.1, weight_decay=0.1),
+               "clip + sgd": lambda: optim.chain(optim.clip_by_global_norm(1.0), optim.sgd(0.1))}
+_NOT_NUMBERS = [np.array(True), np.array(1 + 1j), np.array("a"), np.array([None], dtype=object),
+                [0.5], 0.5, None]
+
+
+@pytest.mark.parametrize("entry", _NOT_NUMBERS, ids=repr)
+@pytest.mark.parametrize("which", ["grads", "params", "init"])
+@pytest.mark.parametrize("opt", list(_OPTIMIZERS))
+def test_an_optimizer_names_an_entry_that_is_not_numbers(opt, which, entry):
+    """One rule for a gradient or parameter value, clipping's: a NumPy array or NumPy scalar of
+    numbers. Before, an optimizer's update refused a NumPy scalar gradient (which clipping took),
+    turned a complex gradient into complex parameters, a bool one into numbers, and answered a
+    string parameter with NumPy's UFuncTypeError or None with "unsupported operand type"."""
+    o, good = _OPTIMIZERS[opt](), {"w": np.array(1.0)}
+    bad = {"w": entry}
+    call = {"grads": lambda: o.update(bad, o.init(good), good),
+            "params": lambda: o.update(good, o.init(good), bad),
+            "init": lambda: o.init(bad)}[which]
+    name = "grads" if which == "grads" else "params"
+    with pytest.raises(ValueError, match=rf"{name}\['w'\] must be a numpy array of numbers"):
+        call()
+
+
+@pytest.mark.parametrize("params", [[1.0], "abc", 3, {1: np.array(1.0)}], ids=repr)
+def test_an_optimizer_names_params_that_are_not_a_dict(params):
+    """``update(grads, state, params=[1.0])``: the table above passes ``params`` to update only
+    as a valid dict; checking its entries first made this an AttributeError (never landed)."""
+    o, g = optim.sgd(0.1), {"w": np.array(1.0)}
+    with pytest.raises(ValueError, match=r"params must be a dict of arrays"):
+        o.update(g, o.init(g), params)
+
+
+@pytest.mark.parametrize("opt", list(_OPTIMIZERS))
+def test_an_optimizer_takes_a_numpy_scalar_gradient(opt):
+    """A NumPy scalar is a gradient value for clipping, and now for every optimizer too: the
+    same update as the 0-d array."""
+    o, p = _OPTIMIZERS[opt](), {"w": np.array(1.0)}
+    scalar, _ = o.update({"w": np.float64(0.5)}, o.init(p), p)
+    array, _ = o.update({"w": np.array(0.5)}, o.init(p), p)
+    assert scalar["w"] == array["w"] and np.ndim(scalar["w"]) == 0

@@ -186,7 +186,9 @@ def one_number(check: Callable, name: str, value, *args, **kw) -> float:
 def numpy_numbers(name: str, value, kinds: str = "biuf"):
     """A NumPy array or NumPy scalar of numbers (dtype kind in ``kinds``), as it is."""
     if not isinstance(value, (np.ndarray, np.generic)) or value.dtype.kind not in kinds:
-        raise ValueError(f"{name} must be a numpy array of numbers, got {_fmt(value)}")
+        what = (f"dtype {value.dtype}" if isinstance(value, (np.ndarray, np.generic))
+                else f"a {type(value).__name__}")
+        raise ValueError(f"{name} must be a numpy array of numbers, got {_fmt(value)} ({what})")
     return value
 
 

@@ -190,13 +190,19 @@ def _zeros(p) -> np.ndarray:
     return np.zeros(np.shape(p), dtype=_float(p))
 
 
+def _numbers(name: str, arrays: Mapping) -> None:
+    """Every value of a dict of gradients or parameters is a NumPy array or NumPy scalar of
+    numbers (no bools, complex, strings or objects): clipping's rule too."""
+    for k, a in _checks.params_dict(name, arrays).items():
+        _checks.numpy_numbers(f"{name}[{k!r}]", a, kinds="iuf")
+
+
 def _check_call(grads, params, K):
     if not isinstance(grads, Mapping):
         raise ValueError(f"grads must be a dict of arrays, got {type(grads).__name__}")
-    for k, g in grads.items():
-        if not isinstance(g, np.ndarray):
-            raise ValueError(f"grads[{k!r}] must be a numpy array, got {type(g).__name__}")
+    _numbers("grads", grads)
     if params is not None:
+        _numbers("params", params)
         _checks.same_keys("grads", grads, "params", params)
     if K is not None:
         for k, g in grads.items():
@@ -219,7 +225,8 @@ def _optimizer(init, update, hyperparams: dict, K: int | None) -> Optimizer:
 
     @functools.wraps(init)
     def checked_init(params):
-        return init(_checks.params_dict("params", params))
+        _numbers("params", params)
+        return init(params)
 
     return Optimizer(checked_init, checked, {**hyperparams, "K": K}, update)
 
