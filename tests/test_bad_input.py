@@ -250,6 +250,39 @@ def test_each_bad_argument_is_valid_there_or_a_value_error_naming_it(name):
     assert not unclear, f"{name}: " + "\n".join(unclear)
 
 
+def _dict_arguments():
+    """(call, argument) for every argument of the table whose valid value is a dict of arrays
+    (params, grads, updates)."""
+    return [(name, arg) for name, (fn, kwargs) in CALLS.items() for arg, v in kwargs.items()
+            if isinstance(v, dict) and v and all(isinstance(a, np.ndarray) for a in v.values())]
+
+
+@pytest.mark.parametrize("name, arg", _dict_arguments())
+def test_each_bad_entry_of_a_dict_is_valid_there_or_a_value_error_naming_it(name, arg):
+    """The check above for the entries of a dict argument: each of its first two entries
+    replaced in turn by each bad value (or left out). The message names the argument or the
+    entry (``params['W1']``). It found MaxNorm's "got a parameter of shape (2,)", which named
+    neither."""
+    fn, kwargs = CALLS[name]
+    unclear = []
+    for key in list(kwargs[arg])[:2]:
+        for label, bad in {**BAD, "missing": None}.items():
+            entries = dict(kwargs[arg])
+            if label == "missing":
+                del entries[key]
+            else:
+                entries[key] = bad
+            try:
+                with np.errstate(all="ignore"):
+                    fn(**{**kwargs, arg: entries})
+            except ValueError as e:
+                if not (names(str(e), arg) or f"[{key!r}]" in str(e)):
+                    unclear.append(f"{arg}[{key!r}]={label}: ValueError {e}")
+            except Exception as e:                                # noqa: BLE001 (the check)
+                unclear.append(f"{arg}[{key!r}]={label}: {type(e).__name__}: {e}")
+    assert not unclear, f"{name}: " + "\n".join(unclear)
+
+
 @pytest.mark.parametrize("call, match", [
     (lambda: train.fit(NET, X, 0.5, steps=1), r"y must hold one target per sample.*0\.5"),
     (lambda: train.fit(NET, X, Y, loss=[1, 2], steps=1), r"loss must be one of .* got \[1, 2\]"),

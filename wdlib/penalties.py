@@ -319,6 +319,11 @@ class MaxNorm(Penalty):
                     for k, w in params.items()}
         except (TypeError, ValueError):
             _check_entries(params, keys)
+            flat = sorted(k for k in keys if np.ndim(params[k]) < 2)
+            if flat:                                   # _prox's message cannot name the key
+                raise ValueError(f"MaxNorm acts on weight matrices (>= 2 axes), got params"
+                                 f"[{flat[0]!r}] of shape {np.shape(params[flat[0]])}; leave "
+                                 f"biases out of keys") from None
             raise
 
     def prox(self, params: Mapping, step=None) -> dict[str, np.ndarray]:
