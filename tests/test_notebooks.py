@@ -6,10 +6,13 @@ tagged so nbval skips what it cannot compare, the lesson shape, a solutions note
 and the README listing every lesson.
 """
 
+import ast
 import base64
+import importlib.metadata
 import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import matplotlib
@@ -21,6 +24,11 @@ from IPython.core.pylabtools import print_figure
 
 from wdlib import live
 from wdlib.live import framework
+
+try:
+    import tomllib
+except ModuleNotFoundError:      # Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -169,3 +177,30 @@ def test_the_learning_rate_is_written_lr(path):
     text = "\n".join("".join(c["source"]) for c in _load(path)["cells"])
     assert re.findall(r"\\eta(?!_)", text) == []                     # LaTeX: \eta_t only
     assert re.findall(r"\blr \(\$\\(?:alpha|eta)\$\)", text) == []  # no "lr ($\alpha$)" aliases
+
+
+def _runtime_modules() -> set:
+    """Top-level modules a plain install brings: pyproject.toml's runtime and `lab` dependencies
+    (what README, lesson 00 and TEACHING.md tell a hub to install), with what they pull in."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", r).group(0).lower().replace("_", "-")
+              for r in project["dependencies"] + project["optional-dependencies"]["lab"]}
+    return {top for top, dists in importlib.metadata.packages_distributions().items()
+            if any(d.lower().replace("_", "-") in wanted for d in dists)}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.name)
+def test_a_notebook_imports_only_what_a_plain_install_brings(path):
+    """Lesson 02 imported scikit-learn while pyproject.toml declared it for the tests only: on a
+    hub set up with `pip install -e .` (README, lesson 00) the lesson stopped there."""
+    allowed = _runtime_modules() | set(sys.stdlib_module_names) | {"wdlib", "IPython"}
+    imported = set()
+    for cell in _code_cells(_load(path)):
+        source = "\n".join(line for line in "".join(cell["source"]).splitlines()
+                           if not line.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    assert imported - allowed == set()

@@ -144,6 +144,21 @@ def test_lesson04_sections_are_the_notebooks():
                 f"{rest[:, 1, k].min():.3f} to {rest[:, 1, k].max():.3f}") in printed
 
 
+def test_lesson04_sizes_and_underfit_are_the_notebooks():
+    """Section 6's best λ against n and the left end of its averaged curves (cell 2d97eb02) from
+    the survey's function on the notebook's 30 samples; section 2's underfitting end (cell
+    6842e0f5 asserts 70 % on samples 0-19) and the one sample of 0-199 the text says is below."""
+    printed = _printed(_cells(L04)["2d97eb02"])
+    r = surveys.lesson04_sizes(range(30))
+    for m, b, s in zip(surveys.L04_SIZES, r["best"], r["model"], strict=True):
+        assert (f"n = {m:>3}: best λ = {plots.fmt_sci(b):>6}   n·λ = {m * b:.2f}   (1/n model: "
+                f"{plots.fmt_sci(s)})") in printed
+    assert ("highest validation loss left of the minimum / the minimum: " + ", ".join(
+        f"n = {m}: {v:.2f}" for m, v in zip(surveys.L04_SIZES, r["left"], strict=True))) in printed
+    assert min(surveys.lesson04_underfit(s) for s in range(20)) >= 0.7
+    assert round(100 * surveys.lesson04_underfit(164)) == 67
+
+
 def test_lesson04_dashboard_functions_are_the_notebooks():
     """The heavy-ball check, the two dashboards' retrains and the CV splits, on the notebook's own
     sample(s), give what it prints (so the survey over other samples computes what the cells do)."""

@@ -8,7 +8,8 @@ survey (lesson 01: experiments 1 and 3 and the double descent, noisy and noise-f
 dashboard claims on init seeds 0-19; lesson 03:
 section 7's max-norm ranking on data sets 0-39; lesson 04: section 8's grid on training samples 0-59
 and init seed 1 on 0-29, and the numbers its cells' comments quote: sections 2-5 on samples 0-29,
-0-19, 30-59, 1-29, section 5's CV error bar on 0-299, early stopping on 0-199,
+0-19, 30-59, 1-29, section 5's CV error bar on 0-299, section 2's underfitting end on 0-199,
+section 6's best λ against n on blocks of 30 in 0-299, early stopping on 0-199,
 the heavy-ball check on 0-59 with 10 init seeds, the
 dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and init seed 3;
 lesson 05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on data
@@ -129,7 +130,13 @@ QUOTED = {
                     "splits by less on 29 of 29: `python tools/surveys.py lesson04`",
                     "and on 119 of 0–299. The bar",
                     "is inside on only 163 of 0–299 (`python tools/surveys.py lesson04`)",
-                    "# samples 0-299: 119, 163 (python tools/surveys.py lesson04)"],
+                    "# samples 0-299: 119, 163 (python tools/surveys.py lesson04)",
+                    "one sample\nin 200 has 67 %, `python tools/surveys.py lesson04`",
+                    "the best λ never rises with n on all 10 and stays within 5.2× of the 1/n "
+                    "model, and the\nleft end is within 2.4 % of the minimum at n = 200, 1.01× to "
+                    "1.93× at n = 100 and 4.1× to 542× at\nn = 50",
+                    "# these 30 samples; blocks of 30 in 0-299: 1.01× to 1.93× at n = 100, 4.1× "
+                    "to 542× at n = 50 (python tools/surveys.py lesson04)"],
         "numbers": {"ratio": "3x to 3e7x", "off": "decades", "lower": "11 of the 60",
                     "higher": "3 of the 60", "zeros_higher": "not one",
                     "e_min": "1e-10 to 1e-2", "plateau": "1.9%", "gd_steps": "≤ 4 steps",
@@ -137,7 +144,10 @@ QUOTED = {
                     "es": "0.63x-1.16x", "es_ridge": "≤ 1.46x", "es_medians": "1.4 to 2.7",
                     "rest": "7e-15", "rest_far": "0.12", "rho10": "58 of the 60",
                     "tie": "8 of those 18", "rows": "14 of those 18", "cv": "0.5 to 5.0 decades",
-                    "cv_rep": "29 of 29", "se": "119 of 0–299", "se_folds": "on only 163 of 0–299"},
+                    "cv_rep": "29 of 29", "se": "119 of 0–299", "se_folds": "on only 163 of 0–299",
+                    "underfit_n": "one sample", "underfit": "67 %", "sizes_fall": "all 10",
+                    "sizes_model": "5.2×", "sizes_200": "2.4 %", "sizes_100": "1.01× to 1.93×",
+                    "sizes_50": "4.1× to 542×"},
     },
     "lesson05": {
         "notebook": "notebooks/05_vanishing_exploding_gradients.ipynb",
@@ -583,13 +593,32 @@ def lesson04_se_covers(samples, i: int = 23, k: int = 5) -> np.ndarray:
 
 
 def lesson04_sections(plateau=range(30), gd=range(20), spread=range(30, 60), stopping=range(200),
-                      draws=range(20), init_seeds=(0, 3),
-                      se=range(300)) -> list[tuple[str, str, str]]:
+                      draws=range(20), init_seeds=(0, 3), se=range(300), underfit=range(200),
+                      sizes=range(300)) -> list[tuple[str, str, str]]:
     """(claim, quoted, measured) for the other numbers lesson 04 quotes from beyond its cells:
-    sections 2-5 (closed form and GD over more samples, the CV error bar), early stopping ≈ L2
-    on 200 samples in groups of 10 (the cell's K = 10 run), and SGDW's rest point on 20 draws
-    and two inits."""
+    sections 2-6 (closed form and GD over more samples, the CV error bar, the best λ against n
+    on blocks of 30 samples), early stopping ≈ L2 on 200 samples in groups of 10 (the cell's
+    K = 10 run), and SGDW's rest point on 20 draws and two inits."""
     q, out = QUOTED["lesson04"]["numbers"], []
+    u = np.array([lesson04_underfit(s) for s in underfit])
+    w, few = f"samples {underfit[0]}-{underfit[-1]}", int(np.sum(u < 0.7))
+    out += [(f"{w}: at λ = 10, samples with a loss under 70 % of the constant predictor's",
+             q["underfit_n"], ("one sample" if few == 1 else f"{few} samples") + f" (of {len(u)})"),
+            (f"{w}: ... the lowest ratio", q["underfit"], f"{100 * u.min():.0f} %")]
+    blocks = [lesson04_sizes(sizes[i:i + 30]) for i in range(0, len(sizes) - len(sizes) % 30, 30)]
+    left = np.array([b["left"] for b in blocks])                    # (blocks, 5)
+    falls = sum(bool(np.all(np.diff(b["best"]) <= 0)) for b in blocks)
+    far = max(np.abs(np.log10(b["best"] / b["model"])).max() for b in blocks)
+    w = f"samples {sizes[0]}-{sizes[-1]}, {len(blocks)} blocks of 30"
+    n200, n100, n50 = (left[:, list(L04_SIZES).index(m)] for m in (200, 100, 50))
+    out += [(f"{w}: the best λ never rises with n on", q["sizes_fall"],
+             f"all {len(blocks)}" if falls == len(blocks) else f"{falls} of {len(blocks)}"),
+            (f"{w}: the best λ over the 1/n model's, at most", q["sizes_model"],
+             f"{10 ** far:.1f}×"),
+            (f"{w}: highest loss left of the minimum / the minimum at n = 200, at most",
+             q["sizes_200"], f"{100 * (n200.max() - 1):.1f} %"),
+            (f"{w}: ... at n = 100", q["sizes_100"], f"{n100.min():.2f}× to {n100.max():.2f}×"),
+            (f"{w}: ... at n = 50", q["sizes_50"], f"{n50.min():.1f}× to {n50.max():.0f}×")]
     p = [lesson04_plateau(s) for s in plateau]
     e_min = [r[2] for r in p]
     w = f"samples {plateau[0]}-{plateau[-1]}"
@@ -772,6 +801,36 @@ def lesson04_early_stopping(samples) -> dict:
     return {"done": (lr * top < 2) & (T_best < T - 1),
             "loss": es_val[T_best, np.arange(S)] / loss_ridge,
             "ridge_at_T": ridge_at_T / loss_ridge, "lam": lam_es / lam_ridge}
+
+
+def lesson04_underfit(seed: int) -> float:
+    """Section 2's check cell (6842e0f5) on sample ``seed``: at the grid's right end (λ = 10),
+    the smaller of the training and the validation loss, each over the constant predictor's
+    (the mean of the 20 training y) on the same points."""
+    Fp, yp, Fv, yv = _l04_pool(seed)
+    F, y = Fp[:L04_N], yp[:L04_N]
+    w, b = solvers.ridge(F, y, L04_GRID[-1:])
+    const_tr, const_va = 0.5 * np.mean((y - y.mean()) ** 2), 0.5 * np.mean((yv - y.mean()) ** 2)
+    return float(min(_half_mse(w, b, F, y)[0] / const_tr, _half_mse(w, b, Fv, yv)[0] / const_va))
+
+
+L04_SIZES = np.array([10, 20, 50, 100, 200])         # section 6's training-set sizes ("ns")
+
+
+def lesson04_sizes(samples) -> dict:
+    """Section 6 (cells baa2afd8, 2d97eb02) on ``samples`` (30, as the cell
+    averages): for each n of L04_SIZES, the best λ of the validation curve averaged over the
+    samples ("best"), the highest averaged loss left of its minimum over the minimum ("left"),
+    and the 1/n model's λ* = dσ²/(n‖w*‖²) ("model"); (5,) each."""
+    pools = [_l04_pool(s) for s in samples]
+    curves = np.array([np.mean([_half_mse(*solvers.ridge(Fp[:m], yp[:m], L04_FINE), Fv, yv)
+                                for Fp, yp, Fv, yv in pools], axis=0) for m in L04_SIZES])
+    i = np.argmin(curves, axis=1)
+    left = np.array([c[:k + 1].max() for c, k in zip(curves, i, strict=True)]) / curves.min(axis=1)
+    ds = lambda_task(samples[0])
+    Ef2 = np.mean(ds.meta["f"](np.linspace(-1, 1, 100_001)) ** 2)
+    return {"best": L04_FINE[i], "left": left,
+            "model": 12 * ds.meta["noise"] ** 2 / (L04_SIZES * Ef2)}
 
 
 def lesson04_rest_point(draw: int, init_seed: int = 0) -> np.ndarray:
