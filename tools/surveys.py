@@ -943,7 +943,7 @@ def lesson06_rnn(seeds) -> dict:
     rnn = models.RNN(n_in=1, n_hidden=16, n_out=1)
     kw = dict(loss="mse", optimizer="sgd", lr=0.3, steps=200, batch_size=32,
               params=rnn.init(seed=np.asarray(seeds), recurrent_scale=1.5),
-              divergence=loop.Divergence(max_loss=1e6))
+              divergence=loop.Divergence(max_loss=1e6), val_every=200)   # reads val_loss[0], final
     p_clip, hc = train.fit(rnn, seq, clip="norm", clip_threshold=5.0, **kw)
     dead, final = {}, {}
     for lr in (0.3, 0.1, 0.03, 0.01):
