@@ -1027,35 +1027,37 @@ def lesson06_why(r: dict, w: str) -> list[tuple[str, str, str]]:
 
 # ---------------------------------------------------------------- lesson 07, section 3
 
-def _l07_top_curvature(p: dict, iters: int = 100, h: float = 1e-5) -> float:
-    """Cell fa6166be's ``top_curvature``: the largest Hessian eigenvalue of the schedules MLP's
-    full-batch ½·MSE at ``p`` (one model), by power iteration on central-difference
-    Hessian-vector products from a fixed random start."""
+def _l07_top_curvature(p: dict, iters: int = 100, h: float = 1e-5) -> np.ndarray:
+    """Cell fa6166be's ``top_curvature`` for K models at once: the largest Hessian eigenvalue of
+    the schedules MLP's full-batch ½·MSE at each model of ``p`` (a leading K axis), by power
+    iteration on central-difference Hessian-vector products from the cell's fixed random start;
+    (K,). Model k's arithmetic is the cell's on model k alone (measured: the same values to
+    7e-16 relative on 40 initializations), in one batched gradient call per evaluation instead
+    of K (3.2x faster at K = 40)."""
     from wdlib.tasks import classification
     moons = classification.moons(classification.SCHEDULES_MOONS)
     keys = sorted(p)
+    K = len(p[keys[0]])
+    sizes = [p[k][0].size for k in keys]
 
     def flat(q):
-        return np.concatenate([q[k].ravel() for k in keys])
+        return np.concatenate([q[k].reshape(K, -1) for k in keys], axis=1)
 
     def unflat(v):
-        out, i = {}, 0
-        for k in keys:
-            out[k] = v[i:i + p[k].size].reshape(p[k].shape)
-            i += p[k].size
-        return out
+        parts = np.split(v, np.cumsum(sizes)[:-1], axis=1)
+        return {k: a.reshape(p[k].shape) for k, a in zip(keys, parts, strict=True)}
 
     def grad_at(x):
         return flat(classification.SCHEDULES_MLP.loss_and_grad(unflat(x), moons.X, moons.y,
                                                                losses.mse)[1])
     x = flat(p)
-    v = np.random.default_rng(0).standard_normal(x.size)
-    v /= np.linalg.norm(v)
-    top = 0.0
+    v = np.random.default_rng(0).standard_normal(x.shape[1])
+    v = np.tile(v / np.linalg.norm(v), (K, 1))
+    top = np.zeros(K)
     for _ in range(iters):
         hv = (grad_at(x + h * v) - grad_at(x - h * v)) / (2 * h)
-        top, v = v @ hv, hv / np.linalg.norm(hv)
-    return float(top)
+        top, v = np.einsum("kp,kp->k", v, hv), hv / np.linalg.norm(hv, axis=1, keepdims=True)
+    return top
 
 
 def lesson07_warmup(seeds) -> dict:
@@ -1081,8 +1083,7 @@ def lesson07_warmup(seeds) -> dict:
     p20, _ = train.fit(classification.SCHEDULES_MLP, moons, loss="mse", optimizer=opt(1.0, 20),
                        steps=20, params=p0, record="loss")
     for key, p in (("e0", p0), ("e20", p20)):
-        out[key] = np.array([_l07_top_curvature({k: v[i] for k, v in p.items()})
-                             for i in range(len(seeds))])
+        out[key] = _l07_top_curvature(p)
     # cell fa6166be: during the ramp, lr_t times the largest curvature at the parameters entering
     # step t, over the heavy-ball limit 2(1 + β) = 3: (K, 20) for t = 0..19 (> 1: above the limit)
     lr_t = schedule_menu.make_schedule("cosine", 1.0, 20)
@@ -1091,8 +1092,7 @@ def lesson07_warmup(seeds) -> dict:
         pt = p0 if t == 0 else train.fit(classification.SCHEDULES_MLP, moons, loss="mse",
                                          optimizer=opt(1.0, 20), steps=t, params=p0,
                                          record="loss")[0]
-        ramp[:, t] = [float(lr_t(t)) * _l07_top_curvature({k: v[i] for k, v in pt.items()}) / 3
-                      for i in range(len(seeds))]
+        ramp[:, t] = float(lr_t(t)) * _l07_top_curvature(pt) / 3
     out["ramp"] = ramp
     return out
 
