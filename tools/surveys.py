@@ -231,12 +231,16 @@ QUOTED = {
                     "rising and between 0.35 and 0.55 on all 20.",
                     "over init seeds 0–19\n(`python tools/surveys.py lesson09`) the largest "
                     "deviation was 3.7%, SGDW's angle spread along a row at most\n1.05× and "
-                    "SGD's along its largest-λ row 3.22–3.29×"],
+                    "SGD's along its largest-λ row 3.22–3.29×",
+                    "over data sets 0–19 (`python tools/surveys.py lesson09`)\ncos(u, w) runs from "
+                    "−0.23 to −0.18, the first-order term is 93–96% of the push and ‖w‖² 14–26 "
+                    "times that."],
         "numbers": {"angle": "1.1%", "norm": "3.2%", "angle_data": "2.0%", "norm_data": "4.9%",
                     "aw_ratio": "0.84 to 1.13", "aw_within": "on all 20", "aw_below": "19 of 20",
                     "aw_closer": "on all 20", "aw_late": "10.2%",
                     "aw_slope": "0.39–0.45 to 0.43–0.49", "aw_rising": "on all 20",
-                    "grid_dev": "3.7%", "grid_sgdw": "1.05×", "grid_sgd": "3.22–3.29×"},
+                    "grid_dev": "3.7%", "grid_sgdw": "1.05×", "grid_sgd": "3.22–3.29×",
+                    "u_cos": "from −0.23 to −0.18", "u_share": "93–96%", "u_w2x": "14–26 times"},
     },
 }
 
@@ -1510,7 +1514,23 @@ def lesson09_adamw(data_seed: int, seeds=range(20)) -> dict:
              for s in (slice(500, 1000), slice(1000, None))]
     slope = np.array([np.polyfit(np.log(L09_ADAMW[:, 0] / L09_ADAMW[:, 1]), np.log(r), 1)[0]
                       for r in norms])
-    return {"ratio": ratio, "late": late, "slope": slope}
+    return {"ratio": ratio, "late": late, "slope": slope, **lesson09_adam_u(aw, lr, lam)}
+
+
+def lesson09_adam_u(aw: dict, lr: np.ndarray, lam: np.ndarray) -> dict:
+    """Cell 09adamu1: Adam's u in w' = (1 − lr·λ)w − lr·u, split along w and across it from a
+    ``task.train`` run's recorded norms and angles, over steps 500-999, per run: the mean of
+    cos(u, w) ("cos"), the first-order term −2·lr·(1 − lr·λ)·u·w's share of the outward push
+    (with lr²‖u‖²; "share") and the mean ‖w‖² over lr·mean ‖u‖²/(2λ) ("w2x")."""
+    n, th = aw["norm"], aw["angle"]
+    along = ((1 - lr * lam) * n[:-1] - n[1:] * np.cos(th[:-1])) / lr
+    across, nw = n[1:] * np.sin(th[:-1]) / lr, n[:-1]
+    along, across, nw = along[500:1000], across[500:1000], nw[500:1000]
+    first = np.mean(-2 * lr * (1 - lr * lam) * along * nw, axis=0)
+    u_sq = np.mean(along**2 + across**2, axis=0)
+    return {"cos": np.mean(along / np.hypot(along, across), axis=0),
+            "share": first / (first + lr**2 * u_sq),
+            "w2x": np.mean(nw**2, axis=0) / (lr * u_sq / (2 * lam))}
 
 
 def lesson09(seeds=range(6, 18)) -> list[tuple[str, str, str]]:
@@ -1574,6 +1594,14 @@ def lesson09_adamw_claims(data_seeds=range(20)) -> list[tuple[str, str, str]]:
          f"{slope[:, 0].min():.2f}–{slope[:, 0].max():.2f} to "
          f"{slope[:, 1].min():.2f}–{slope[:, 1].max():.2f}"),
         (f"{w}: the slope above 0.35, rising, below 0.55", q["aw_rising"], _on(rising)),
+        (f"{w}: cos(u, w), Adam's u against w, mean over steps 500-999", q["u_cos"],
+         f"from {min(x['cos'].min() for x in r):.2f} to {max(x['cos'].max() for x in r):.2f}"
+         .replace("-", "−")),
+        (f"{w}: −2·lr·u·w's share of the outward push", q["u_share"],
+         f"{min(x['share'].min() for x in r):.0%}–{max(x['share'].max() for x in r):.0%}"
+         .replace("%–", "–")),
+        (f"{w}: ‖w‖² over lr·‖u‖²/(2λ)", q["u_w2x"],
+         f"{min(x['w2x'].min() for x in r):.0f}–{max(x['w2x'].max() for x in r):.0f} times"),
     ]
 
 
