@@ -266,6 +266,10 @@ def test_lesson09_adamw_function_is_the_notebooks():
             f"{np.abs(late[2] - 1).max():.1%}") in printed
     assert (f"slope per seed: {slope[0].min():.2f}-{slope[0].max():.2f} (steps 500-999), "
             f"{slope[1].min():.2f}-{slope[1].max():.2f} (steps 1000-1499)") in printed
+    u = _printed(_cells(surveys.QUOTED["lesson09"]["notebook"])["09adamu1"])     # Adam's u vs w
+    assert (f"cos(u, w) {r['cos'].min():.2f} to {r['cos'].max():.2f}; −2·lr·u·w is "
+            f"{r['share'].min():.0%}-{r['share'].max():.0%} of the outward push; ‖w‖² is "
+            f"{r['w2x'].min():.1f}-{r['w2x'].max():.1f}× lr·‖u‖²/(2λ)") in u
 
 
 def test_lesson07_function_is_the_notebooks():
