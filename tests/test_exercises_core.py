@@ -983,3 +983,16 @@ def test_up_to_accepts_the_answers_between_the_reference_and_it_only():
     assert not checked(ref - 0.5 * (alt - ref), _core.UpTo)            # the other way
     assert not checked(middle + np.array([0.0, 1e-6, 0.0]), _core.UpTo)   # off the segment
     assert not checked(ref[:2], _core.UpTo)                             # another shape
+
+
+def test_python_min_on_an_array_is_named_with_its_numpy_fix():
+    """`min(1.0, x)` or `if x > 0` with x an array raises NumPy's "truth value ... ambiguous":
+    the hint adds what the learner did (Python's min/if on an array) and the entry-by-entry
+    fix; another ValueError keeps its own message only."""
+    cases = [(np.arange(3.0),)]
+    ok, line = run(lambda fn: _core.check("x", fn, lambda t: np.minimum(t, 1.0), cases),
+                   lambda t: min(t, 1.0))
+    assert not ok and "ambiguous" in line and "np.minimum(1.0, x)" in line, line
+    ok, line = run(lambda fn: _core.check("x", fn, lambda t: np.minimum(t, 1.0), cases),
+                   lambda t: np.zeros(2) + np.zeros(3))
+    assert not ok and "np.minimum" not in line, line

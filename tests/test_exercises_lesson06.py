@@ -423,3 +423,16 @@ def test_references_are_the_library_batched_and_equal_k_separate_runs():
     for a, b in L._angle_cases():
         # near 180° the arccos magnifies a rounding of the cosine: 1e-7 relative (checker: 1e-6)
         assert np.allclose(L._ref_angle(a, b), _angle_loop(a, b), rtol=1e-7, atol=1e-9)
+
+
+def test_section_1s_min_on_k_norms_is_told_to_use_np_minimum():
+    """Section 1's `min(1.0, max_norm / (norm + 1e-6))` kept once the norms are per model (K of
+    them) raises NumPy's "truth value ... ambiguous" inside the learner's function; the hint
+    names the misconception (Python's min on an array) and the fix (simulated class, round 6:
+    it showed NumPy's message alone)."""
+    def per_model_norms_builtin_min(grads, max_norm):
+        norm = np.sqrt(sum(np.sum(g**2, axis=tuple(range(1, g.ndim))) for g in grads.values()))
+        coef = min(1.0, max_norm / (norm + 1e-6))
+        return {k: pm(coef, g) * g for k, g in grads.items()}, norm
+    ok, line = run(L.check_clip_by_norm, per_model_norms_builtin_min)
+    assert not ok and "ambiguous" in line and "np.minimum(1.0, x)" in line, line

@@ -79,6 +79,10 @@ _OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answ
                "it put its own objects in them? work on a copy"),
     "read": READ_TIMED_OUT,
 }
+AMBIGUOUS = ("; Python's min(), max(), `if` and `and`/`or` take one number at a time, not an "
+             "array of several (one per model, per step): min(1.0, x) with x an array of K "
+             "values raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), "
+             "which work entry by entry")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -1017,7 +1021,10 @@ def _raised(exc: BaseException) -> str:
         return "your function raised RecursionError: it calls itself without end"
     if isinstance(exc, SystemExit):
         return SYS_EXIT
-    return f"your function raised {_exc_text(exc)}"
+    text = _exc_text(exc)
+    if isinstance(exc, ValueError) and "truth value of an array" in text:
+        return f"your function raised {text}{AMBIGUOUS}"
+    return f"your function raised {text}"
 
 
 def _unchanged(a, b) -> bool:
