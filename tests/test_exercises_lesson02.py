@@ -248,3 +248,21 @@ def test_a_one_item_array_for_the_biases_counts_as_the_plain_number():
     assert not ok and L.L2_GRAD_HINTS["twice"] in line, line
     ok, line = run(L.check_l2_grad, grad(lambda: np.ones(1)))
     assert not ok and "swapped" not in line and "'b1', 'b2' are wrong" in line, line
+
+
+def test_lam_for_df_prompt_states_the_accuracy_its_checker_holds():
+    """The prompt asked 1e-8 relative while the checker held answers to 1e-6: they now agree on
+    1e-6 in λ (a bisection to 1e-8 is well inside, and so is Newton stopped once df is within
+    1e-8, whose λ may be off by more than 1e-8 where df(λ) is flat). Within 1e-6 is accepted,
+    beyond it refused, on every case."""
+    from pathlib import Path
+
+    import nbformat
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks"
+                       / "02_l2_weight_decay.ipynb", as_version=4)
+    prompt = next(c.source for c in nb.cells if "Write `lam_for_df(X, df)`" in c.source)
+    assert "relative accuracy of $10^{-6}$ in λ" in prompt and "10^{-8}$. There" not in prompt
+    for factor, ok_wanted in [(1 + 9e-7, True), (1 - 9e-7, True), (1 + 3e-6, False),
+                              (1 - 3e-6, False)]:
+        ok, line = run(L.check_lam_for_df, lambda X, df, f=factor: f * L._ref_lam_for_df(X, df))
+        assert bool(ok) is ok_wanted, (factor, line)

@@ -100,3 +100,18 @@ def test_an_angle_prompt_states_the_unit_its_checker_asks_for(lesson, fn, unit, 
     path = ROOT / "notebooks" / f"{lesson}.ipynb"
     ex = next(e for e in assignments.exercises(path) if e.fn == fn)
     assert unit in _prompt(nbformat.read(path, as_version=4), ex.stub_cell, own=True)
+
+
+RULES_NOT_ENFORCED = ("NumPy only", "o not call", "without `", "; not `")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_no_prompt_states_a_rule_its_checker_does_not_enforce(lesson):
+    """A checker judges the values only, so an answer that calls the library it was asked not to
+    call passes (simulated class, round 6: `schedules.cosine`, `clipping.clip_by_global_norm`,
+    `penalties.soft_threshold`, `solvers.ridge` were accepted under "not ..."/"NumPy only").
+    The prompts suggest writing it yourself instead of stating a rule nobody checks."""
+    nb = nbformat.read(lesson, as_version=4)
+    for ex in assignments.exercises(lesson):
+        prompt = _prompt(nb, ex.stub_cell, own=True)
+        assert not [r for r in RULES_NOT_ENFORCED if r in prompt], (lesson.name, ex.fn, prompt)
