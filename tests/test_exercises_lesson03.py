@@ -70,6 +70,8 @@ MAX_MISTAKES = [
     (lambda W, c: W * min(1, c / np.linalg.norm(W)), "whole_matrix"),
     (lambda W, c: W * np.minimum(1, c**2 / cols(W) ** 2), "squared"),
     (lambda W, c: np.clip(W, -c, c), "clip_entries"),
+    # round 6: the norm left squared, c / Σw² (no square root), got "10 of 20 entries differ"
+    (lambda W, c: W * np.minimum(1, c / np.sum(W**2, axis=0)), "squared:c"),
     # found by the simulated class: torch.renorm(W, 2, 0, c) bounds the rows and divides by
     # (norm + 1e-7); it got only "14 of 20 entries differ" (the rows mistake has no eps)
     (lambda W, c: W * np.where(np.linalg.norm(W, axis=1, keepdims=True) > c,

@@ -77,6 +77,8 @@ MAX_NORM_HINTS = {
     "whole_matrix": "that bounds the norm of the whole matrix: max-norm bounds each unit "
                     "(column) separately",
     "squared": "compare norms, not squared norms: the factor is c / ‖w‖, not c² / ‖w‖²",
+    "squared:c": "the column's norm is √(Σw²): you divided c by the squared norm Σw² (no square "
+                 "root); the factor is c / ‖w‖",
     "clip_entries": "you clipped each entry into [-c, c]: max-norm rescales a whole column, so "
                     "its direction is kept",
     "rows_renorm": "you rescaled rows (torch.renorm(W, 2, 0, c)? its dim is the one whose "
@@ -203,7 +205,8 @@ def _max_norm_mistakes_of(W, c) -> dict:
             "rows_renorm": W * np.where(rows > c, c / (rows + 1e-7), 1.0),
             "all_columns": W * (c / safe),
             "whole_matrix": W * min(1.0, c / frob),
-            "squared": W * np.minimum(1.0, c**2 / safe**2), "clip_entries": np.clip(W, -c, c)}
+            "squared": W * np.minimum(1.0, c**2 / safe**2),
+            "squared:c": W * np.minimum(1.0, c / safe**2), "clip_entries": np.clip(W, -c, c)}
 
 
 def _max_norm_frameworks(W, c):
