@@ -1,5 +1,5 @@
-"""tools/simulate_class.py: round 5 of the simulated class (the prompts read literally) and the odd
-return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
+"""tools/simulate_class.py: rounds 5 and 6 of the simulated class (the prompts read literally) and
+the odd return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
 (``python tools/simulate_class.py --all`` runs them through the same judge). About 15 s."""
 
 import sys
@@ -29,6 +29,20 @@ def test_round5_and_probes(checker):
     assert tally.problems == 0, "\n".join(lines)
 
 
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
+def test_round6(checker):
+    """Round 6: new correct forms (loops, math floats, float32, tuples, 0-d arrays, extra keyword
+    arguments, prints, torch, slow loops, the library's own function) are accepted, and the
+    lessons' misconceptions in new forms get their hints."""
+    assert set(sim.ROUND6) == set(CHECKERS)
+    lines = []
+    tally = sim.run_answers(checker, sim.round6(checker), out=lines.append)
+    assert tally.problems == 0, "\n".join(lines)
+    answers = sim.ROUND6[checker]()               # at least 6 right and 6 wrong, torch or not
+    right = sum(expect is sim.OK for _, _, expect in answers)
+    assert right >= 6 and len(answers) - right >= 6, (right, len(answers) - right)
+
+
 def test_the_judge_can_fail():
     """A refused correct answer, an accepted wrong one, a wrong hint and a crash are each counted
     (a harness that cannot fail proves nothing)."""
@@ -49,6 +63,23 @@ def test_the_judge_can_fail():
         return _core.report("x", "a hint")
     tally = sim.run_answers(grade_form_breaks, [("probe", right, sim.REFUSED)],
                             out=lambda s: None)
+    assert tally.crash == 1
+
+    def prints(yhat, y):                            # the learner's print comes first: fine
+        print("✓ my own check")
+        return right(yhat, y)
+    tally = sim.run_answers(lesson00.check_half_mse, [("prints", prints, sim.OK)],
+                            out=lambda s: None)
+    assert tally.problems == 1                      # a line of its own that looks like a verdict
+    tally = sim.run_answers(lesson00.check_half_mse,
+                            [("prints", lambda yhat, y: (print("loss"), right(yhat, y))[1],
+                              sim.OK)], out=lambda s: None)
+    assert tally.problems == 0
+
+    def two_lines(fn, grade=False):                 # a checker that prints twice
+        _core.report("x", None)
+        return _core.report("x", None)
+    tally = sim.run_answers(two_lines, [("twice", right, sim.OK)], out=lambda s: None)
     assert tally.crash == 1
 
 
