@@ -996,3 +996,15 @@ def test_python_min_on_an_array_is_named_with_its_numpy_fix():
     ok, line = run(lambda fn: _core.check("x", fn, lambda t: np.minimum(t, 1.0), cases),
                    lambda t: np.zeros(2) + np.zeros(3))
     assert not ok and "np.minimum" not in line, line
+
+
+def test_a_plain_number_indexed_is_named():
+    """`x[0]` on a float, a NumPy scalar or a 0-d array raises TypeError or IndexError; the hint
+    says a plain number was indexed; another TypeError keeps its message only."""
+    cases = [(2.0,)]
+    check = lambda fn: _core.check("x", fn, lambda c: 2.0 * c, cases)  # noqa: E731
+    for fn in (lambda c: c[0], lambda c: np.float64(c)[0], lambda c: np.asarray(c)[0]):
+        ok, line = run(check, fn)
+        assert not ok and "you indexed a plain number" in line, line
+    ok, line = run(check, lambda c: c + "a")
+    assert not ok and "indexed" not in line, line

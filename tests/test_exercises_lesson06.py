@@ -436,3 +436,33 @@ def test_section_1s_min_on_k_norms_is_told_to_use_np_minimum():
         return {k: pm(coef, g) * g for k, g in grads.items()}, norm
     ok, line = run(L.check_clip_by_norm, per_model_norms_builtin_min)
     assert not ok and "ambiguous" in line and "np.minimum(1.0, x)" in line, line
+
+
+def _loop_over_models_with(coef_of):
+    def clip(grads, max_norm):
+        K = len(next(iter(grads.values())))
+        out, norms = {k: np.empty_like(g) for k, g in grads.items()}, []
+        for i in range(K):
+            n = float(np.sqrt(sum(np.sum(g[i] ** 2) for g in grads.values())))
+            coef = coef_of(max_norm, i, n)
+            for k, g in grads.items():
+                out[k][i] = coef * g[i]
+            norms.append(n)
+        return out, np.array(norms)
+    return clip
+
+
+def test_a_loop_over_models_that_reads_max_norm_one_way_is_told_the_other():
+    """max_norm is one number or K of them. A loop over the models that indexes it
+    (max_norm[k]) raised "'float' object is not subscriptable" on the one number, and one that
+    does not raised NumPy's "truth value ... ambiguous" on K of them: each hint now says what
+    happened and how to take both (simulated class, round 6)."""
+    ok, line = run(L.check_clip_by_norm,
+                   _loop_over_models_with(lambda c, i, n: min(1.0, c[i] / (n + 1e-6))))
+    assert not ok and "you indexed a plain number" in line and "np.broadcast_to" in line, line
+    ok, line = run(L.check_clip_by_norm,
+                   _loop_over_models_with(lambda c, i, n: min(1.0, c / (n + 1e-6))))
+    assert not ok and "ambiguous" in line and "model k's own value x[k]" in line, line
+    ok, line = run(L.check_clip_by_norm, _loop_over_models_with(     # both ways: accepted
+        lambda c, i, n: min(1.0, (c[i] if np.ndim(c) else c) / (n + 1e-6))))
+    assert ok, line

@@ -2207,6 +2207,8 @@ def _r6_clip_norm():
         ("norms a column (K, 1)", lambda g, c: (lambda cl, n: (cl, np.reshape(n, (-1, 1))))(
             *clipping.clip_by_global_norm(g, c, batched=True)), OK),
         ("copies, then in place", copies_then_in_place, OK),
+        ("a loop over models, max_norm read both ways", lambda g, c: _clip_loop(
+            g, c, index=np.ndim(c) > 0), OK),
         ("no eps (TF/optax)", lambda g, c: _clip_norm(g, c, eps=0.0), Hint(H["no_eps"])),
         ("eps 1e-8 (Adam's)", lambda g, c: _clip_norm(g, c, eps=1e-8), Hint(H["no_eps"])),
         ("per tensor", per_tensor_torch_style, Hint(H["per_tensor"])),
@@ -2215,11 +2217,27 @@ def _r6_clip_norm():
                                     for k, v in g.items()}, _gnorm(g)), Hint(H["by_value"])),
         ("the smallest coefficient for every model", min_over_models, REFUSED),
         ("min(1.0, K values)", k_norms_builtin_min, Hint("np.minimum(1.0, x)")),
+        ("a loop over models, max_norm[k] only", lambda g, c: _clip_loop(g, c, index=True),
+         Hint("you indexed a plain number")),
+        ("a loop over models, one max_norm only", lambda g, c: _clip_loop(g, c, index=False),
+         Hint("model k's own value x[k]")),
         ("a global norm over every model", lambda g, c: _clip_norm(
             g, c, norm=lambda d: np.full(len(next(iter(d.values()))),
                                          np.sqrt(sum(np.sum(v * v) for v in d.values())))),
          Hint(H["one_norm"])),
     ]
+
+
+def _clip_loop(grads, max_norm, *, index):          # model by model, Python floats
+    K = len(next(iter(grads.values())))
+    out, norms = {k: np.empty_like(g) for k, g in grads.items()}, []
+    for i in range(K):
+        n = math.sqrt(sum(float(np.sum(g[i] ** 2)) for g in grads.values()))
+        coef = min(1.0, (max_norm[i] if index else max_norm) / (n + 1e-6))
+        for k, g in grads.items():
+            out[k][i] = coef * g[i]
+        norms.append(n)
+    return out, np.array(norms)
 
 
 def _r6_clip_value():

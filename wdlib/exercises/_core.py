@@ -82,7 +82,14 @@ _OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answ
 AMBIGUOUS = ("; Python's min(), max(), `if` and `and`/`or` take one number at a time, not an "
              "array of several (one per model, per step): min(1.0, x) with x an array of K "
              "values raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), "
-             "which work entry by entry")
+             "which work entry by entry, or, in a loop over the models, model k's own value "
+             "x[k] (a threshold may be one number or K of them)")
+SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number here? where a "
+                  "prompt allows one number or K of them, np.broadcast_to(x, (K,)) gives K "
+                  "values from either)")
+SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object is not "
+                           "subscriptable", "invalid index to scalar variable",
+                           "too many indices for array: array is 0-dimensional")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -1024,6 +1031,9 @@ def _raised(exc: BaseException) -> str:
     text = _exc_text(exc)
     if isinstance(exc, ValueError) and "truth value of an array" in text:
         return f"your function raised {text}{AMBIGUOUS}"
+    if isinstance(exc, (TypeError, IndexError)) and any(
+            s in text for s in SCALAR_INDEXED_MESSAGES):
+        return f"your function raised {text}{SCALAR_INDEXED}"
     return f"your function raised {text}"
 
 
