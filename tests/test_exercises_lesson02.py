@@ -132,6 +132,8 @@ DF_MISTAKES = [
     (_df_bisect(e_of=lambda X: np.linalg.eigvalsh(np.cov(X.T))), "ddof"),
     (_df_bisect(out=np.log10), "log10"),
     (_df_bisect(out=np.log), "ln"),
+    # round 6: the removed fractions summed to df (df(λ) = d − df) got "0.068 × the expected value"
+    (lambda X, df: _df_bisect()(X, X.shape[1] - df), "removed"),
 ]
 test_df_correct = accepts(L.check_lam_for_df, DF_CORRECT)
 test_df_mistakes = names(L.check_lam_for_df, L.LAM_FOR_DF_HINTS, DF_MISTAKES)

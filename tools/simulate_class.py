@@ -1650,7 +1650,7 @@ def _r6_lam_for_df():
          Hint(H["ddof"])),
         ("ln λ", lambda X, df: math.log(_bisect_log(_variances(X), df)), Hint(H["ln"])),
         ("df(λ) solved for d − df", lambda X, df: _bisect_log(_variances(X), X.shape[1] - df),
-         REFUSED),
+         Hint(H["removed"])),
         ("stopped at 1e-4 relative", lambda X, df: _bisect_log(_variances(X), df) * (1 + 1e-4),
          REFUSED),
     ]
@@ -2014,7 +2014,7 @@ def _r6_one_se():
         ("ddof=0 (np.std's default)", lambda lams, L: _one_se(lams, L, ddof=0),
          Hint(H["ddof0"])),
         ("variance for the SE", lambda lams, L: _one_se(lams, L, width=lambda sd, k: sd * sd / k),
-         REFUSED),
+         Hint("band is too narrow")),
         ("the index, not λ", lambda lams, L: int(np.nonzero(
             L.mean(0) <= L.mean(0).min() + L[:, L.mean(0).argmin()].std(ddof=1)
             / np.sqrt(len(L)))[0][-1]), Hint(H["index"])),
@@ -2215,7 +2215,8 @@ def _r6_clip_norm():
         ("norms after", lambda g, c: _clip_norm(g, c, after=True), Hint(H["norm_after"])),
         ("by value", lambda g, c: ({k: np.clip(v, -_per_model(c, v), _per_model(c, v))
                                     for k, v in g.items()}, _gnorm(g)), Hint(H["by_value"])),
-        ("the smallest coefficient for every model", min_over_models, REFUSED),
+        ("the smallest coefficient for every model", min_over_models,
+         Hint(H["one_coefficient"])),
         ("min(1.0, K values)", k_norms_builtin_min, Hint("np.minimum(1.0, x)")),
         ("a loop over models, max_norm[k] only", lambda g, c: _clip_loop(g, c, index=True),
          Hint("you indexed a plain number")),
@@ -2678,7 +2679,7 @@ def _r6_angular():
          Hint(H["unnormalized_arccos"])),
         ("‖Δw‖/‖w‖", lambda a, b: np.linalg.norm(b - a) / np.linalg.norm(a),
          Hint(H["relative_step"])),
-        ("arcsin of the cosine", lambda a, b: np.pi / 2 - loops(a, b), REFUSED),
+        ("arcsin of the cosine", lambda a, b: np.pi / 2 - loops(a, b), Hint(H["complement"])),
         ("normalized through ravel()", lambda a, b: (
             lambda u, v: (u.__itruediv__(np.linalg.norm(u)), v.__itruediv__(np.linalg.norm(v)),
                           float(np.arccos(np.clip(u @ v, -1, 1))))[2])(a.ravel(), b.ravel()),

@@ -59,6 +59,8 @@ _CONVENTION = {
 
 LAM_FOR_DF_HINTS = {
     **_CONVENTION,
+    "removed": "your λ makes the *removed* fractions λ/(e_j + λ) sum to df (df(λ) = d − df): "
+               "df(λ) sums the kept fractions h_j = e_j/(e_j + λ), and it falls as λ grows",
     "log10": "you returned log10(λ): return λ itself (10 ** your value)",
     "ln": "you returned the natural log of λ: return λ itself (np.exp of your value)",
 }
@@ -230,6 +232,7 @@ def _convention_mistakes(X, f):
 def _df_mistakes(X, df):
     lam = _ref_lam_for_df(X, df)
     return {**_convention_mistakes(X, lambda e: _solve_lam(e, df)),
+            "removed": _solve_lam(_variances(X), X.shape[1] - df),
             "log10": np.log10(lam), "ln": np.log(lam)}
 
 
