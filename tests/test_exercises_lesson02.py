@@ -134,6 +134,7 @@ DF_MISTAKES = [
     (_df_bisect(out=np.log), "ln"),
     # round 6: the removed fractions summed to df (df(λ) = d − df) got "0.068 × the expected value"
     (lambda X, df: _df_bisect()(X, X.shape[1] - df), "removed"),
+    (_df_bisect(e_of=lambda X: np.sqrt(_e(X))), "std"),
 ]
 test_df_correct = accepts(L.check_lam_for_df, DF_CORRECT)
 test_df_mistakes = names(L.check_lam_for_df, L.LAM_FOR_DF_HINTS, DF_MISTAKES)
@@ -180,6 +181,8 @@ ES_MISTAKES = [
     (_es(scale=len), "textbook"),
     (_es(e_of=lambda X: _e(X, center=False)), "not_centered"),
     (_es(e_of=lambda X: _e(X, ddof=1)), "ddof"),
+    # round 6: a standard deviation s_j/√n for e_j got "5 of 5 entries differ"
+    (_es(e_of=lambda X: np.sqrt(_e(X))), "std"),
 ]
 test_es_correct = accepts(L.check_early_stopping_lambda, ES_CORRECT)
 test_es_mistakes = names(L.check_early_stopping_lambda, L.EARLY_STOP_HINTS, ES_MISTAKES)

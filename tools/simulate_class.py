@@ -1501,6 +1501,11 @@ def _r6_ridge_fit():
          Hint(H["lam_times_n"])),
         ("no intercept, not centred", no_center, REFUSED),
         ("λ = 0", lambda F, y, lam: joint(F, y, 0.0), Hint(H["no_penalty"])),
+        ("np.cov's n − 1", lambda F, y, lam: joint(F, y, lam * (len(F) - 1) / len(F)),
+         Hint(H["ddof"])),
+        ("w from F, y not centred; b after", lambda F, y, lam: (
+            lambda w: (w, y.mean() - F.mean(0) @ w))(no_center(F, y, lam)[0]),
+         Hint(H["w_not_centered"])),
     ]
 
 
@@ -1649,6 +1654,8 @@ def _r6_lam_for_df():
         ("np.var(ddof=1) eigen", lambda X, df: _bisect_log(np.linalg.eigvalsh(np.cov(X.T)), df),
          Hint(H["ddof"])),
         ("ln λ", lambda X, df: math.log(_bisect_log(_variances(X), df)), Hint(H["ln"])),
+        ("np.std for e_j", lambda X, df: _bisect_log(np.std(X @ np.linalg.svd(
+            X - X.mean(0))[2].T, axis=0), df), Hint(H["std"])),
         ("df(λ) solved for d − df", lambda X, df: _bisect_log(_variances(X), X.shape[1] - df),
          Hint(H["removed"])),
         ("stopped at 1e-4 relative", lambda X, df: _bisect_log(_variances(X), df) * (1 + 1e-4),
@@ -1705,6 +1712,9 @@ def _r6_early_stopping():
         ("a tuple, eigvalsh sorted down", tuple_of, OK), ("a column, log1p/expm1", column, OK),
         ("torch.linalg.svdvals", torch_version, OK),
         ("float32 data", lambda X, lr, T: lam_of(X.astype(np.float32), np.float32(lr), T), OK),
+        ("s_j/√n for e_j", lambda X, lr, T: (lambda e: e * (1 - lr * e) ** T
+                                             / (1 - (1 - lr * e) ** T))(
+            np.linalg.svd(X - X.mean(0), compute_uv=False) / math.sqrt(len(X))), Hint(H["std"])),
         ("1/(lr·T) for all", lambda X, lr, T: np.full(X.shape[1], 1 / (lr * T)),
          Hint(H["rule_of_thumb"])),
         ("T + 1 steps", lambda X, lr, T: lam_of(X, lr, T, shift=1), Hint(H["off_by_one"])),
@@ -1825,6 +1835,8 @@ def _r6_prox():
          Hint(H["no_threshold"])),
         ("uphill", lambda w, X, y, lr, lam: step(w, X, y, lr, lam, grad_sign=-1.0),
          Hint(H["uphill"])),
+        ("λ over n too", lambda w, X, y, lr, lam: step(w, X, y, lr, lam, thr=lr * lam / len(y)),
+         Hint(H["threshold_over_n"])),
         ("no 1/n", lambda w, X, y, lr, lam: step(w, X, y, lr, lam, scale=1),
          Hint(H["no_1_over_n"])),
         ("gradient twice (no ½)", lambda w, X, y, lr, lam: step(w, X, y, lr, lam,
@@ -1883,6 +1895,9 @@ def _r6_max_norm():
         ("the norm left squared", lambda W, c: W * np.minimum(1, c / (W ** 2).sum(0)),
          Hint(H["squared:c"])),
         ("entries clipped", lambda W, c: np.clip(W, -c, c), Hint(H["clip_entries"])),
+        ("norm 1, not c", lambda W, c: np.where(np.linalg.norm(W, axis=0) > c,
+                                                W / np.linalg.norm(W, axis=0), W),
+         Hint(H["unit_norm"])),
         ("L1 column norms", lambda W, c: W * np.minimum(1, c / np.abs(W).sum(0)),
          Hint(H["l1_columns"])),
         ("in place", lambda W, c: (W.__imul__(np.minimum(1, c / np.linalg.norm(W, axis=0))), W)[1],

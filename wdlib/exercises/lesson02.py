@@ -55,6 +55,8 @@ _CONVENTION = {
                     "principal directions are those of X − X.mean(axis=0)",
     "ddof": "the variances are divided by n − 1 (np.cov's default): this lesson's e_j = s_j²/n "
             "(the ½·mean objective divides by n)",
+    "std": "e_j is a variance, s_j²/n (the squared singular value over n): you used a standard "
+           "deviation, s_j/√n",
 }
 
 LAM_FOR_DF_HINTS = {
@@ -226,7 +228,8 @@ def _l2_scalar_zeros(params, lam):
 def _convention_mistakes(X, f):
     return {"textbook": len(X) * f(_variances(X)),
             "not_centered": f(_variances(X, center=False)),
-            "ddof": f(_variances(X, ddof=1))}
+            "ddof": f(_variances(X, ddof=1)),
+            "std": f(np.sqrt(_variances(X)))}
 
 
 def _df_mistakes(X, df):
