@@ -1008,3 +1008,18 @@ def test_a_plain_number_indexed_is_named():
         assert not ok and "you indexed a plain number" in line, line
     ok, line = run(check, lambda c: c + "a")
     assert not ok and "indexed" not in line, line
+
+
+def test_several_outputs_stacked_into_one_array_are_read_row_by_row():
+    """np.stack([a, b]) (or torch.stack) unpacks as a pair, `a, b = ...`; it was told "return a
+    pair; got one ndarray of shape (2, 6)" (simulated class, round 6). An array with another
+    number of rows still gets the form's hint."""
+    from wdlib.exercises import lesson08
+    eps = lesson08.EPS
+    stacked = lambda g, lam: np.stack([-g / lam, -g / (lam * (np.abs(g) + eps))])  # noqa: E731
+    ok, line = run(lesson08.check_fixed_points, stacked)
+    assert ok, line
+    ok, line = run(lesson08.check_fixed_points, lambda g, lam: np.stack([-g / lam] * 3))
+    assert not ok and "return a pair" in line, line
+    ok, line = run(lesson08.check_fixed_points, lambda g, lam: -g / lam)
+    assert not ok and "return a pair" in line, line

@@ -46,6 +46,7 @@ import math
 import sys
 import time
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -1562,7 +1563,7 @@ def _r6_l2_grad():
         ("a loop over K, float(lam[k])", loop_models, OK), ("einsum k,k...", einsum, OK),
         ("[..., None] until it fits", expand_dims, OK), ("torch autograd", torch_grad, OK),
         ("copies first, extra keyword", copy_first, OK),
-        ("keys reversed, OrderedDict", lambda p, lam: __import__("collections").OrderedDict(
+        ("keys reversed, OrderedDict", lambda p, lam: OrderedDict(
             (k, pm(lam, v) * v if k[0] == "W" else np.zeros_like(v))
             for k, v in reversed(list(p.items()))), OK),
         ("a plain int 0 for the biases", lambda p, lam: {
@@ -2550,6 +2551,10 @@ def _r6_adamw():
         f = lambda x: np.asarray(x, dtype=np.float32)  # noqa: E731
         return _adamw(f(w), f(g), f(m), f(v), t, np.float32(lr), np.float32(wd))
 
+    def torch_stack(*args):                        # the triple stacked into one tensor
+        import torch
+        return torch.stack([torch.from_numpy(np.asarray(x)) for x in _adamw(*args)])
+
     def order(w, g, m, v, t, lr, wd):              # the decay applied last, to the old w
         m2, v2 = B1 * m + (1 - B1) * g, B2 * v + (1 - B2) * g * g
         step = (m2 / (1 - B1 ** t)) / (np.sqrt(v2 / (1 - B2 ** t)) + EPS)
@@ -2559,6 +2564,8 @@ def _r6_adamw():
         ("torch.optim.AdamW with its state", torch_adamw, OK),
         ("element by element", python_floats, OK), ("torch's step_size form", step_size_form, OK),
         ("a list, extra keyword", list_out, OK), ("float32", float32, OK),
+        ("np.array([w, m, v])", lambda *a: np.array(_adamw(*a)), OK),
+        ("torch.stack", torch_stack, OK),
         ("decay subtracted last, from the old w", order, OK),
         ("Adam + L2 (torch Adam(weight_decay))", lambda *a: _adamw(*a, coupled=True),
          Hint(H["coupled"])),
@@ -2628,6 +2635,7 @@ def _r6_fixed_points():
         ("entry by entry", loops, OK), ("sign·|g|/(|g|+ε)", sign_form, OK),
         ("torch", torch_form, OK), ("ε as a keyword", with_eps_kwarg, OK),
         ("np.divide, 1/(1 + ε/|g|)", divide_form, OK), ("float32, no ε", float32, OK),
+        ("np.stack of the pair", lambda g, lam: np.stack([-g / lam, -np.sign(g) / lam]), OK),
         ("AdamW like L2 (−g/λ twice)", lambda g, lam: (-g / lam, -g / lam),
          Hint(H["adamw_like_l2"])),
         ("signs flipped", lambda g, lam: (g / lam, g / (lam * (np.abs(g) + EPS))),

@@ -1308,11 +1308,17 @@ def _safe(thunk):
 
 def outputs(*keys: str, what: str) -> Callable:
     """A ``convert`` for functions that return several values: a tuple (or list) in the order
-    ``keys`` -> ``{key: value}``. ``what`` names the form in the hint, e.g. "a pair (w, b)"."""
+    ``keys`` -> ``{key: value}``, or the values stacked into one array (a NumPy array or a
+    tensor whose first axis has one entry per value: ``np.stack([a, b])`` is a pair that unpacks
+    as ``a, b = ...`` too). ``what`` names the form in the hint, e.g. "a pair (w, b)"."""
     def convert(got):
         if isinstance(got, Mapping):
             raise WrongForm(f"return {what}, not a dict")
         _refuse_iterator(got, "your answer")
+        shape = getattr(got, "shape", None) if not isinstance(got, (tuple, list)) else None
+        if isinstance(shape, tuple) and len(shape) >= 1 and shape[0] == len(keys) \
+                and hasattr(got, "__getitem__"):
+            got = [got[i] for i in range(len(keys))]        # stacked: one row per value
         if not isinstance(got, (tuple, list)):
             raise WrongForm(f"return {what}; got one {type(got).__name__}"
                             + (f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""))
