@@ -983,3 +983,43 @@ def test_up_to_accepts_the_answers_between_the_reference_and_it_only():
     assert not checked(ref - 0.5 * (alt - ref), _core.UpTo)            # the other way
     assert not checked(middle + np.array([0.0, 1e-6, 0.0]), _core.UpTo)   # off the segment
     assert not checked(ref[:2], _core.UpTo)                             # another shape
+
+
+def test_python_min_on_an_array_is_named_with_its_numpy_fix():
+    """`min(1.0, x)` or `if x > 0` with x an array raises NumPy's "truth value ... ambiguous":
+    the hint adds what the learner did (Python's min/if on an array) and the entry-by-entry
+    fix; another ValueError keeps its own message only."""
+    cases = [(np.arange(3.0),)]
+    ok, line = run(lambda fn: _core.check("x", fn, lambda t: np.minimum(t, 1.0), cases),
+                   lambda t: min(t, 1.0))
+    assert not ok and "ambiguous" in line and "np.minimum(1.0, x)" in line, line
+    ok, line = run(lambda fn: _core.check("x", fn, lambda t: np.minimum(t, 1.0), cases),
+                   lambda t: np.zeros(2) + np.zeros(3))
+    assert not ok and "np.minimum" not in line, line
+
+
+def test_a_plain_number_indexed_is_named():
+    """`x[0]` on a float, a NumPy scalar or a 0-d array raises TypeError or IndexError; the hint
+    says a plain number was indexed; another TypeError keeps its message only."""
+    cases = [(2.0,)]
+    check = lambda fn: _core.check("x", fn, lambda c: 2.0 * c, cases)  # noqa: E731
+    for fn in (lambda c: c[0], lambda c: np.float64(c)[0], lambda c: np.asarray(c)[0]):
+        ok, line = run(check, fn)
+        assert not ok and "you indexed a plain number" in line, line
+    ok, line = run(check, lambda c: c + "a")
+    assert not ok and "indexed" not in line, line
+
+
+def test_several_outputs_stacked_into_one_array_are_read_row_by_row():
+    """np.stack([a, b]) (or torch.stack) unpacks as a pair, `a, b = ...`; it was told "return a
+    pair; got one ndarray of shape (2, 6)" (simulated class, round 6). An array with another
+    number of rows still gets the form's hint."""
+    from wdlib.exercises import lesson08
+    eps = lesson08.EPS
+    stacked = lambda g, lam: np.stack([-g / lam, -g / (lam * (np.abs(g) + eps))])  # noqa: E731
+    ok, line = run(lesson08.check_fixed_points, stacked)
+    assert ok, line
+    ok, line = run(lesson08.check_fixed_points, lambda g, lam: np.stack([-g / lam] * 3))
+    assert not ok and "return a pair" in line, line
+    ok, line = run(lesson08.check_fixed_points, lambda g, lam: -g / lam)
+    assert not ok and "return a pair" in line, line

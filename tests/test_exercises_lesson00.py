@@ -33,6 +33,9 @@ test_correct = accepts(L.check_half_mse, CORRECT)
 MISTAKES += [
     (lambda a, b: 0.5 * np.var(r(a, b)), "var"),
     (lambda a, b: np.sum(r(a, b) ** 2) / (2 * (len(a) - 1)), "ddof"),
+    # round 6: the statistics class's variance, n − 1 and the mean subtracted, got "1.0025 × the
+    # expected value"
+    (lambda a, b: 0.5 * np.var(r(a, b), ddof=1), "var:ddof1"),
 ]
 test_mistakes = names(L.check_half_mse, H, MISTAKES)
 test_robust = robust(L.check_half_mse)

@@ -79,6 +79,13 @@ RIDGE_MISTAKES = [
     (_normal_eq(center=False), "no_intercept"),
     (lambda F, y, lam: (solvers.ridge(F, y, lam)[0], y.mean()), "b_is_mean_y"),
     (_normal_eq(lam_of=lambda lam, n: 0.0), "no_penalty"),
+    # round 6: each got only "'w', 'b' are wrong; ... differ"
+    (lambda F, y, lam: (lambda Fc, yc: (lambda w: (w, y.mean() - F.mean(0) @ w))(
+        np.linalg.solve(Fc.T @ Fc / (len(F) - 1) + lam * np.eye(F.shape[1]),
+                        Fc.T @ yc / (len(F) - 1))))(F - F.mean(0), y.reshape(-1) - y.mean()),
+     "ddof"),                                      # np.cov's n − 1
+    (lambda F, y, lam: (lambda w: (w, y.mean() - F.mean(0) @ w))(_normal_eq(center=False)(
+        F, y, lam)[0]), "w_not_centered"),         # w from F, y as they are; b put back after
 ]
 
 test_ridge_correct = accepts(L.check_ridge_fit, RIDGE_CORRECT)

@@ -132,6 +132,9 @@ DF_MISTAKES = [
     (_df_bisect(e_of=lambda X: np.linalg.eigvalsh(np.cov(X.T))), "ddof"),
     (_df_bisect(out=np.log10), "log10"),
     (_df_bisect(out=np.log), "ln"),
+    # round 6: the removed fractions summed to df (df(λ) = d − df) got "0.068 × the expected value"
+    (lambda X, df: _df_bisect()(X, X.shape[1] - df), "removed"),
+    (_df_bisect(e_of=lambda X: np.sqrt(_e(X))), "std"),
 ]
 test_df_correct = accepts(L.check_lam_for_df, DF_CORRECT)
 test_df_mistakes = names(L.check_lam_for_df, L.LAM_FOR_DF_HINTS, DF_MISTAKES)
@@ -178,6 +181,8 @@ ES_MISTAKES = [
     (_es(scale=len), "textbook"),
     (_es(e_of=lambda X: _e(X, center=False)), "not_centered"),
     (_es(e_of=lambda X: _e(X, ddof=1)), "ddof"),
+    # round 6: a standard deviation s_j/√n for e_j got "5 of 5 entries differ"
+    (_es(e_of=lambda X: np.sqrt(_e(X))), "std"),
 ]
 test_es_correct = accepts(L.check_early_stopping_lambda, ES_CORRECT)
 test_es_mistakes = names(L.check_early_stopping_lambda, L.EARLY_STOP_HINTS, ES_MISTAKES)
@@ -248,3 +253,21 @@ def test_a_one_item_array_for_the_biases_counts_as_the_plain_number():
     assert not ok and L.L2_GRAD_HINTS["twice"] in line, line
     ok, line = run(L.check_l2_grad, grad(lambda: np.ones(1)))
     assert not ok and "swapped" not in line and "'b1', 'b2' are wrong" in line, line
+
+
+def test_lam_for_df_prompt_states_the_accuracy_its_checker_holds():
+    """The prompt asked 1e-8 relative while the checker held answers to 1e-6: they now agree on
+    1e-6 in λ (a bisection to 1e-8 is well inside, and so is Newton stopped once df is within
+    1e-8, whose λ may be off by more than 1e-8 where df(λ) is flat). Within 1e-6 is accepted,
+    beyond it refused, on every case."""
+    from pathlib import Path
+
+    import nbformat
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks"
+                       / "02_l2_weight_decay.ipynb", as_version=4)
+    prompt = next(c.source for c in nb.cells if "Write `lam_for_df(X, df)`" in c.source)
+    assert "relative accuracy of $10^{-6}$ in λ" in prompt and "10^{-8}$. There" not in prompt
+    for factor, ok_wanted in [(1 + 9e-7, True), (1 - 9e-7, True), (1 + 3e-6, False),
+                              (1 - 3e-6, False)]:
+        ok, line = run(L.check_lam_for_df, lambda X, df, f=factor: f * L._ref_lam_for_df(X, df))
+        assert bool(ok) is ok_wanted, (factor, line)

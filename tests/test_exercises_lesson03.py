@@ -53,6 +53,8 @@ test_prox_correct = accepts(L.check_prox_lasso_step, PROX_CORRECT)
 # found by the simulated class, round 4: each got only a description of what differs
 PROX_MISTAKES += [
     (lambda w, X, y, lr, lam: (w - lr * grad(w, X, y)) / (1 + lr * lam), "l2_prox"),
+    # round 6: λ divided by n like the data term got "6 of 6 entries differ"
+    (lambda w, X, y, lr, lam: S(w - lr * grad(w, X, y), lr * lam / len(y)), "threshold_over_n"),
 ]
 test_prox_mistakes = names(L.check_prox_lasso_step, L.PROX_HINTS, PROX_MISTAKES)
 test_prox_robust = robust(L.check_prox_lasso_step)
@@ -70,6 +72,10 @@ MAX_MISTAKES = [
     (lambda W, c: W * min(1, c / np.linalg.norm(W)), "whole_matrix"),
     (lambda W, c: W * np.minimum(1, c**2 / cols(W) ** 2), "squared"),
     (lambda W, c: np.clip(W, -c, c), "clip_entries"),
+    # round 6: the norm left squared, c / Σw² (no square root), got "10 of 20 entries differ"
+    (lambda W, c: W * np.minimum(1, c / np.sum(W**2, axis=0)), "squared:c"),
+    # round 6: the columns above c rescaled to norm 1, W / ‖w‖ without the c
+    (lambda W, c: np.where(cols(W) > c, W / cols(W), W), "unit_norm"),
     # found by the simulated class: torch.renorm(W, 2, 0, c) bounds the rows and divides by
     # (norm + 1e-7); it got only "14 of 20 entries differ" (the rows mistake has no eps)
     (lambda W, c: W * np.where(np.linalg.norm(W, axis=1, keepdims=True) > c,

@@ -166,3 +166,11 @@ def test_cv_loss_that_ignores_k_is_named():
 
     ok, line = run(L.check_cv_loss, five_folds)
     assert not ok and L.CV_HINTS["k_ignored"] in line, line
+
+
+def test_a_band_too_narrow_to_pass_the_minimum_is_told_so():
+    """A variance over k (sd² / k) for the SE makes a band that reaches no λ past the minimum:
+    the answer is the argmin's, whose hint now also names a band too narrow (round 6: it told
+    the learner to move to a band they had computed)."""
+    ok, line = run(L.check_one_se_rule, _rule(width=lambda F: F.var(0, ddof=1) / len(F)))
+    assert not ok and "band is too narrow" in line, line

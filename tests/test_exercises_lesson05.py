@@ -17,6 +17,8 @@ LEAKY_MISTAKES = [
     (lambda n, a: math.sqrt(2 / ((1 + a) * n)), "slope_not_squared"),
     (lambda n, a: math.sqrt(1 / ((1 + a * a) * n)), "no_two"),
     (lambda n, a: math.sqrt(2 / ((1 - a * a) * n)), "minus_slope"),
+    # round 6: (1 − a), the negative half taken away unsquared, got "1.248 × the expected value"
+    (lambda n, a: math.sqrt(2 / ((1 - a) * n)), "minus_slope:a"),
     (lambda n, a: math.sqrt((1 + a * a) * n / 2), "inverted"),
     # simulated class, round 3: these got only '0.7382 × the expected value' and the like
     (lambda n, a: 1 / math.sqrt(n), "lecun"),

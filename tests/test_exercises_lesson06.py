@@ -99,6 +99,10 @@ ONE_NORM = lambda g, m: (lambda n: ({k: np.minimum(1.0, m / (n + 1e-6)) * v   # 
                                      for k, v in g.items()}, n))(
     np.sqrt(sum(np.sum(v ** 2) for v in g.values())))
 NORM_MISTAKES += [
+    # round 6: min(1.0, *coefs), the smallest coefficient for every model, got "48 of 64
+    # entries differ"
+    (_clip(coef=lambda n, m: np.full_like(n, min(1.0, *np.ravel(m / (n + 1e-6))))),
+     "one_coefficient"),
     (ONE_NORM, "one_norm"),
     (lambda g, m: (lambda n: ({k: v * pm(np.minimum(1.0, m / (n + 1e-6)), v) for k, v in g.items()},
                               n))(np.full(len(g["W1"]), np.sqrt(np.sum(_norm(g) ** 2)))),
@@ -423,3 +427,46 @@ def test_references_are_the_library_batched_and_equal_k_separate_runs():
     for a, b in L._angle_cases():
         # near 180° the arccos magnifies a rounding of the cosine: 1e-7 relative (checker: 1e-6)
         assert np.allclose(L._ref_angle(a, b), _angle_loop(a, b), rtol=1e-7, atol=1e-9)
+
+
+def test_section_1s_min_on_k_norms_is_told_to_use_np_minimum():
+    """Section 1's `min(1.0, max_norm / (norm + 1e-6))` kept once the norms are per model (K of
+    them) raises NumPy's "truth value ... ambiguous" inside the learner's function; the hint
+    names the misconception (Python's min on an array) and the fix (simulated class, round 6:
+    it showed NumPy's message alone)."""
+    def per_model_norms_builtin_min(grads, max_norm):
+        norm = np.sqrt(sum(np.sum(g**2, axis=tuple(range(1, g.ndim))) for g in grads.values()))
+        coef = min(1.0, max_norm / (norm + 1e-6))
+        return {k: pm(coef, g) * g for k, g in grads.items()}, norm
+    ok, line = run(L.check_clip_by_norm, per_model_norms_builtin_min)
+    assert not ok and "ambiguous" in line and "np.minimum(1.0, x)" in line, line
+
+
+def _loop_over_models_with(coef_of):
+    def clip(grads, max_norm):
+        K = len(next(iter(grads.values())))
+        out, norms = {k: np.empty_like(g) for k, g in grads.items()}, []
+        for i in range(K):
+            n = float(np.sqrt(sum(np.sum(g[i] ** 2) for g in grads.values())))
+            coef = coef_of(max_norm, i, n)
+            for k, g in grads.items():
+                out[k][i] = coef * g[i]
+            norms.append(n)
+        return out, np.array(norms)
+    return clip
+
+
+def test_a_loop_over_models_that_reads_max_norm_one_way_is_told_the_other():
+    """max_norm is one number or K of them. A loop over the models that indexes it
+    (max_norm[k]) raised "'float' object is not subscriptable" on the one number, and one that
+    does not raised NumPy's "truth value ... ambiguous" on K of them: each hint now says what
+    happened and how to take both (simulated class, round 6)."""
+    ok, line = run(L.check_clip_by_norm,
+                   _loop_over_models_with(lambda c, i, n: min(1.0, c[i] / (n + 1e-6))))
+    assert not ok and "you indexed a plain number" in line and "np.broadcast_to" in line, line
+    ok, line = run(L.check_clip_by_norm,
+                   _loop_over_models_with(lambda c, i, n: min(1.0, c / (n + 1e-6))))
+    assert not ok and "ambiguous" in line and "model k's own value x[k]" in line, line
+    ok, line = run(L.check_clip_by_norm, _loop_over_models_with(     # both ways: accepted
+        lambda c, i, n: min(1.0, (c[i] if np.ndim(c) else c) / (n + 1e-6))))
+    assert ok, line

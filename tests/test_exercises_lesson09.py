@@ -49,6 +49,10 @@ ANGLE_MISTAKES = [
 test_angle_correct = accepts(L.check_angular_step, ANGLE_CORRECT)
 # found by the simulated class, round 4: each got only a description of what differs
 ANGLE_MISTAKES += [
+    # round 6: π/2 − θ (np.arcsin of the cosine) got "4.709 × the expected value"
+    (lambda a, b: np.arcsin(np.clip(np.ravel(a) @ np.ravel(b)
+                                    / (np.linalg.norm(a) * np.linalg.norm(b)), -1, 1)),
+     "complement"),
     (lambda a, b: np.arccos(np.clip(np.ravel(a) @ np.ravel(b), -1, 1)), "unnormalized_arccos"),
     (lambda a, b: np.arccos(np.clip(np.ravel(a) @ np.ravel(b) / np.sum(a * a), -1, 1)),
      "unnormalized_arccos:one_norm"),

@@ -1,5 +1,5 @@
-"""tools/simulate_class.py: round 5 of the simulated class (the prompts read literally) and the odd
-return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
+"""tools/simulate_class.py: rounds 5 and 6 of the simulated class (the prompts read literally) and
+the odd return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
 (``python tools/simulate_class.py --all`` runs them through the same judge). About 15 s."""
 
 import sys
@@ -29,6 +29,20 @@ def test_round5_and_probes(checker):
     assert tally.problems == 0, "\n".join(lines)
 
 
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
+def test_round6(checker):
+    """Round 6: new correct forms (loops, math floats, float32, tuples, 0-d arrays, extra keyword
+    arguments, prints, torch, slow loops, the library's own function) are accepted, and the
+    lessons' misconceptions in new forms get their hints."""
+    assert set(sim.ROUND6) == set(CHECKERS)
+    lines = []
+    tally = sim.run_answers(checker, sim.round6(checker), out=lines.append)
+    assert tally.problems == 0, "\n".join(lines)
+    answers = sim.ROUND6[checker]()               # at least 6 right and 6 wrong, torch or not
+    right = sum(expect is sim.OK for _, _, expect in answers)
+    assert right >= 6 and len(answers) - right >= 6, (right, len(answers) - right)
+
+
 def test_the_judge_can_fail():
     """A refused correct answer, an accepted wrong one, a wrong hint and a crash are each counted
     (a harness that cannot fail proves nothing)."""
@@ -49,6 +63,23 @@ def test_the_judge_can_fail():
         return _core.report("x", "a hint")
     tally = sim.run_answers(grade_form_breaks, [("probe", right, sim.REFUSED)],
                             out=lambda s: None)
+    assert tally.crash == 1
+
+    def prints(yhat, y):                            # the learner's print comes first: fine
+        print("✓ my own check")
+        return right(yhat, y)
+    tally = sim.run_answers(lesson00.check_half_mse, [("prints", prints, sim.OK)],
+                            out=lambda s: None)
+    assert tally.problems == 1                      # a line of its own that looks like a verdict
+    tally = sim.run_answers(lesson00.check_half_mse,
+                            [("prints", lambda yhat, y: (print("loss"), right(yhat, y))[1],
+                              sim.OK)], out=lambda s: None)
+    assert tally.problems == 0
+
+    def two_lines(fn, grade=False):                 # a checker that prints twice
+        _core.report("x", None)
+        return _core.report("x", None)
+    tally = sim.run_answers(two_lines, [("twice", right, sim.OK)], out=lambda s: None)
     assert tally.crash == 1
 
 
@@ -100,3 +131,18 @@ def test_an_angle_prompt_states_the_unit_its_checker_asks_for(lesson, fn, unit, 
     path = ROOT / "notebooks" / f"{lesson}.ipynb"
     ex = next(e for e in assignments.exercises(path) if e.fn == fn)
     assert unit in _prompt(nbformat.read(path, as_version=4), ex.stub_cell, own=True)
+
+
+RULES_NOT_ENFORCED = ("NumPy only", "o not call", "without `", "; not `")
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_no_prompt_states_a_rule_its_checker_does_not_enforce(lesson):
+    """A checker judges the values only, so an answer that calls the library it was asked not to
+    call passes (simulated class, round 6: `schedules.cosine`, `clipping.clip_by_global_norm`,
+    `penalties.soft_threshold`, `solvers.ridge` were accepted under "not ..."/"NumPy only").
+    The prompts suggest writing it yourself instead of stating a rule nobody checks."""
+    nb = nbformat.read(lesson, as_version=4)
+    for ex in assignments.exercises(lesson):
+        prompt = _prompt(nb, ex.stub_cell, own=True)
+        assert not [r for r in RULES_NOT_ENFORCED if r in prompt], (lesson.name, ex.fn, prompt)

@@ -1,6 +1,6 @@
 """The simulated class: answers to every exercise checker, right and wrong, and what each must get.
 
-    python tools/simulate_class.py            # round 5 (the prompts read literally) and probes
+    python tools/simulate_class.py            # rounds 5 and 6 (the prompts read literally), probes
     python tools/simulate_class.py --all      # also every answer of rounds 1-4 (the tests' lists)
     python tools/simulate_class.py -v         # print every answer's line
 
@@ -16,6 +16,14 @@ values (None, a generator, NaN, inf, a huge array, objects whose ``__eq__``/``__
 and the autograder's form (``grade=True``) must raise AssertionError with that hint and nothing
 else.
 
+Round 6 read the prompts again for forms round 5 did not write: loops over entries, math-module
+floats, float32 inputs, tuples, 0-d arrays, an extra keyword argument with a default, answers
+that print or warn, that copy their inputs first, torch tensors (also ones that require grad, and
+torch's float32 default), slow but correct loops (10⁴ steps a call), and the library's own
+function where a prompt once said "not ..." (a checker judges values; the prompts now say so);
+and the misconceptions the lessons teach against, in new forms. The learner's own prints come
+before the checker's line, as in a notebook.
+
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
 tests never disagree about an answer.
@@ -23,8 +31,8 @@ tests never disagree about an answer.
 It prints, per checker, the answers run and the false rejects (a correct answer refused), false
 accepts (a wrong answer accepted), wrong hints (refused, without the expected hint) and crashes
 (an exception escaped, more or fewer than one line printed, or "could not judge"), then the
-totals; the exit status is 1 when any of these is not 0. tests/test_simulate_class.py runs round
-5 and the probes.
+totals; the exit status is 1 when any of these is not 0. tests/test_simulate_class.py runs rounds
+5 and 6 and the probes.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ import math
 import sys
 import time
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -1259,6 +1268,1568 @@ ROUND5 = {
 }
 
 
+# --------------------------------------------------------------------------- round 6: lessons 00-04
+#
+# Round 6 was written by a reader who had only each prompt, looking for forms rounds 1-5 did not
+# try: loops over entries, math-module floats, float32 inputs, tuples where a list is natural,
+# 0-d arrays, an extra keyword argument with a default, answers that print or warn, that copy
+# their inputs first, torch, slow but correct per-call loops, and the library's own function
+# where a prompt once said "not ..." (the checker judges values; the prompts now say so).
+
+def _r6_half_mse():
+    H = lesson00.HALF_MSE_HINTS
+
+    def loop_math(yhat, y):                        # a loop over samples, Python floats
+        total = 0.0
+        for a, b in zip(yhat.ravel().tolist(), y.ravel().tolist(), strict=True):
+            total += (a - b) ** 2
+        return total / (2 * len(y))
+
+    def fsum(yhat, y):
+        return math.fsum((float(a) - float(b)) ** 2
+                          for a, b in zip(yhat.flat, y.flat, strict=True)) / (2 * y.size)
+
+    def zero_d(yhat, y):
+        return np.asarray(0.5 * np.mean(np.square(yhat - y)))
+
+    def printing(yhat, y, verbose=True):           # an extra keyword, and a print
+        loss = 0.5 * np.mean((yhat - y) ** 2)
+        if verbose:
+            print("loss", loss)
+        return loss
+
+    def warns(yhat, y):
+        warnings.warn("checking my loss", stacklevel=1)
+        return 0.5 * ((yhat - y) ** 2).sum() / y.shape[0]
+
+    def copies(yhat, y):
+        a, b = yhat.copy(), y.copy()
+        a -= b
+        a *= a
+        return a.mean() / 2
+
+    def einsum(yhat, y):
+        r = (yhat - y)[:, 0]
+        return np.einsum("i,i->", r, r) / (2 * r.size)
+
+    def torch_sum(yhat, y):
+        import torch
+        r = torch.as_tensor(yhat, dtype=torch.float64) - torch.as_tensor(y, dtype=torch.float64)
+        return (r.pow(2).sum() / (2 * r.numel())).item()
+
+    def torch_requires_grad(yhat, y):              # a tensor that requires grad, returned as is
+        import torch
+        a = torch.tensor(yhat, requires_grad=True)
+        return 0.5 * torch.mean((a - torch.tensor(y)) ** 2)
+
+    def torch_float32(yhat, y):                    # torch.tensor of Python floats: float32
+        import torch
+        return 0.5 * torch.mean((torch.tensor(yhat.tolist()) - torch.tensor(y.tolist())) ** 2)
+
+    def tuple_one(yhat, y):
+        return (0.5 * np.mean((yhat - y) ** 2),)
+
+    def float32_inputs(yhat, y):                   # float32 throughout: float32's tolerance
+        r = yhat.astype(np.float32) - y.astype(np.float32)
+        return np.float32(0.5) * np.mean(r * r)
+
+    r = lambda yhat, y: yhat - y  # noqa: E731
+    return [
+        ("loop over samples, floats", loop_math, OK), ("math.fsum", fsum, OK),
+        ("a 0-d array", zero_d, OK), ("extra keyword, prints", printing, OK),
+        ("warns", warns, OK), ("copies, then in place on the copy", copies, OK),
+        ("einsum", einsum, OK), ("torch .item()", torch_sum, OK),
+        ("a one-item tuple", tuple_one, OK),
+        ("torch, requires_grad", torch_requires_grad, OK), ("torch float32", torch_float32, OK),
+        ("float32 throughout", float32_inputs, OK),
+        ("Σr²/2 (no n)", lambda yhat, y: float(np.sum(r(yhat, y) ** 2)) / 2, Hint(H["sum"])),
+        ("mean of r², no ½", lambda yhat, y: float(np.dot(r(yhat, y).ravel(), r(yhat, y).ravel())
+                                                  / len(y)), Hint(H["no_half"])),
+        ("Σr² (neither)", lambda yhat, y: np.sum(r(yhat, y) ** 2), Hint(H["sum_no_half"])),
+        ("½·(mean r)²", lambda yhat, y: 0.5 * np.mean(r(yhat, y)) ** 2,
+         Hint(H["square_of_mean"])),
+        ("½·var(ddof=1)", lambda yhat, y: 0.5 * np.var(r(yhat, y), ddof=1),
+         Hint(H["var:ddof1"])),
+        ("y.ravel() broadcast", lambda yhat, y: 0.5 * ((yhat.ravel()[:, None] - y.ravel()) ** 2
+                                                       ).mean(),
+         Hint(H["broadcast"])),
+        ("½·mean|r| in Python", lambda yhat, y: 0.5 * sum(abs(float(v)) for v in r(yhat, y).flat)
+         / len(y), Hint(H["abs"])),
+        ("mutates y (y -= yhat)", lambda yhat, y: (y.__isub__(yhat), 0.5 * np.mean(y ** 2))[1],
+         IN_PLACE),
+    ]
+
+
+def _r6_count_params():
+    H = lesson01.COUNT_PARAMS_HINTS
+
+    def zip_loop(sizes):
+        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:], strict=False))
+
+    def recursive(sizes):
+        sizes = list(sizes)
+        return 0 if len(sizes) < 2 else (sizes[0] + 1) * sizes[1] + recursive(sizes[1:])
+
+    def numpy_int(sizes):
+        s = np.asarray(sizes, dtype=np.int64)
+        return np.int64(np.sum((s[:-1] + 1) * s[1:]))
+
+    def as_float(sizes):
+        return float(sum(sizes[i] * sizes[i + 1] + sizes[i + 1] for i in range(len(sizes) - 1)))
+
+    def with_flag(sizes, biases=True):
+        n = 0
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=False):
+            n += fan_in * fan_out + (fan_out if biases else 0)
+        return n
+
+    def with_mlp(sizes):                           # the library's model: the checker sees a number
+        from wdlib import models
+        return models.MLP(list(sizes)).n_params() if hasattr(models.MLP, "n_params") else \
+            zip_loop(sizes)
+
+    def pairs(sizes):                              # (fan_in, fan_out) of each layer
+        return zip(sizes[:-1], sizes[1:], strict=True)
+
+    def weights_then_biases(sizes):
+        w = np.dot(sizes[:-1], sizes[1:])
+        return int(w) + sum(sizes[1:])
+
+    return [
+        ("zip loop", zip_loop, OK), ("recursive", recursive, OK), ("np.int64", numpy_int, OK),
+        ("a float", as_float, OK), ("extra keyword", with_flag, OK),
+        ("models.MLP if it counts", with_mlp, OK), ("np.dot + Σ biases", weights_then_biases, OK),
+        ("weights only", lambda s: sum(a * b for a, b in pairs(s)), Hint(H["no_biases"])),
+        ("one bias per input unit", lambda s: sum((a * b + a) for a, b in pairs(s)),
+         Hint(H["bias_per_input"])),
+        ("hidden biases only", lambda s: sum(a * b for a, b in pairs(s)) + sum(s[1:-1]),
+         Hint(H["no_output_bias"])),
+        ("forgot the last layer", lambda s: sum((a + 1) * b for a, b in pairs(s[:-1])),
+         Hint(H["missing_layer"])),
+        ("every unit's bias, input too", lambda s: sum(a * b for a, b in pairs(s)) + sum(s),
+         Hint(H["input_bias"])),
+        ("the count as a string", lambda s: str(zip_loop(s)), Hint("not text")),
+        ("(fan_in + 1)(fan_out + 1)", lambda s: sum((a + 1) * (b + 1) for a, b in pairs(s)),
+         Hint(H["extra_bias"])),
+    ]
+
+
+def _r6_ridge_fit():
+    H = lesson01.RIDGE_HINTS
+
+    def lstsq_augmented(F, y, lam):                # [Fc; √λ·√n I] w = [yc; 0] by lstsq
+        n, d = F.shape
+        Fc, yc = F - F.mean(0), (y - y.mean()).ravel()
+        A = np.vstack([Fc, np.sqrt(n * lam) * np.eye(d)])
+        w = np.linalg.lstsq(A, np.concatenate([yc, np.zeros(d)]), rcond=None)[0]
+        return w, float(y.mean() - F.mean(0) @ w)
+
+    def loops(F, y, lam):                          # normal equations built with loops
+        n, d = F.shape
+        mf = [sum(F[i, j] for i in range(n)) / n for j in range(d)]
+        my = sum(y[i, 0] for i in range(n)) / n
+        A = np.array([[sum((F[i, a] - mf[a]) * (F[i, b] - mf[b]) for i in range(n)) / n
+                       + (lam if a == b else 0.0) for b in range(d)] for a in range(d)])
+        r = np.array([sum((F[i, a] - mf[a]) * (y[i, 0] - my) for i in range(n)) / n
+                      for a in range(d)])
+        w = np.linalg.solve(A, r)
+        return w, my - sum(mf[j] * w[j] for j in range(d))
+
+    def column_tuple_list(F, y, lam):              # w a column, b a one-item array, a list
+        Fm, ym = F.mean(0, keepdims=True), y.mean(0, keepdims=True)
+        Fc, yc = F - Fm, y - ym
+        w = np.linalg.solve(Fc.T @ Fc / len(F) + lam * np.eye(F.shape[1]), Fc.T @ yc / len(F))
+        return [w, (ym - Fm @ w).ravel()]
+
+    def sklearn_ridge(F, y, lam):
+        from sklearn.linear_model import Ridge
+        m = Ridge(alpha=len(F) * lam).fit(F, y.ravel())
+        return m.coef_, m.intercept_
+
+    def unpenalized_b_system(F, y, lam):           # solve for [w, b] jointly, b unpenalized
+        n, d = F.shape
+        A = np.hstack([F, np.ones((n, 1))])
+        P = np.diag([lam] * d + [0.0])
+        wb = np.linalg.solve(A.T @ A / n + P, A.T @ y.ravel() / n)
+        return wb[:d], wb[d]
+
+    def torch_solve(F, y, lam):
+        import torch
+        Ft, yt = torch.from_numpy(F), torch.from_numpy(y)
+        Fc, yc = Ft - Ft.mean(0), yt - yt.mean(0)
+        w = torch.linalg.solve(Fc.T @ Fc / len(F) + lam * torch.eye(F.shape[1], dtype=Ft.dtype),
+                               Fc.T @ yc / len(F))
+        return w.ravel(), (yt.mean() - Ft.mean(0) @ w.ravel())
+
+    def with_solvers(F, y, lam):                   # the library: the checker judges the values
+        w, b = solvers.ridge(F, y, lam)
+        return np.ravel(w), float(np.ravel(b)[0])
+
+    def cholesky(F, y, lam, center=True):
+        Fc = F - F.mean(0) if center else F
+        yc = y - y.mean() if center else y
+        L = np.linalg.cholesky(Fc.T @ Fc / len(F) + lam * np.eye(F.shape[1]))
+        w = np.linalg.solve(L.T, np.linalg.solve(L, Fc.T @ yc.ravel() / len(F)))
+        return w, y.mean() - F.mean(0) @ w
+
+    def joint(F, y, lam, pen_b=0.0, scale=1.0):
+        n, d = F.shape
+        A = np.hstack([F, np.ones((n, 1))])
+        P = np.diag([lam * scale] * d + [pen_b])
+        wb = np.linalg.solve(A.T @ A / n + P, A.T @ y.ravel() / n)
+        return wb[:d], wb[d]
+
+    def no_center(F, y, lam):
+        w = np.linalg.solve(F.T @ F / len(F) + lam * np.eye(F.shape[1]), F.T @ y.ravel() / len(F))
+        return w, 0.0
+
+    return [
+        ("lstsq on the augmented system", lstsq_augmented, OK), ("loops", loops, OK),
+        ("a list [column, (1,)]", column_tuple_list, OK), ("sklearn Ridge(n·λ)", sklearn_ridge, OK),
+        ("joint [w, b], b free", unpenalized_b_system, OK), ("torch.linalg.solve", torch_solve, OK),
+        ("solvers.ridge", with_solvers, OK), ("Cholesky, extra keyword", cholesky, OK),
+        ("a dict {'w', 'b'}", lambda F, y, lam: dict(zip("wb", with_solvers(F, y, lam),
+                                                          strict=True)),
+         Hint("a pair (w, b)")),
+        ("w a row (1, d), b (1, 1)", lambda F, y, lam: (lambda w, b: (w[None, :], np.array([[b]])))(
+            *with_solvers(F, y, lam)), OK),
+        ("b penalized too", lambda F, y, lam: joint(F, y, lam, pen_b=lam), Hint(H["b_penalized"])),
+        ("λ/2 on the diagonal", lambda F, y, lam: joint(F, y, lam, scale=0.5),
+         Hint(H["lam_half"])),
+        ("2λ (Keras l2(λ) reading)", lambda F, y, lam: joint(F, y, lam, scale=2.0),
+         Hint(H["lam_twice"])),
+        ("n·λ (sum objective)", lambda F, y, lam: joint(F, y, lam, scale=len(F)),
+         Hint(H["lam_times_n"])),
+        ("no intercept, not centred", no_center, REFUSED),
+        ("λ = 0", lambda F, y, lam: joint(F, y, 0.0), Hint(H["no_penalty"])),
+        ("np.cov's n − 1", lambda F, y, lam: joint(F, y, lam * (len(F) - 1) / len(F)),
+         Hint(H["ddof"])),
+        ("w from F, y not centred; b after", lambda F, y, lam: (
+            lambda w: (w, y.mean() - F.mean(0) @ w))(no_center(F, y, lam)[0]),
+         Hint(H["w_not_centered"])),
+    ]
+
+
+def _r6_l2_grad():
+    H = lesson02.L2_GRAD_HINTS
+
+    def loop_models(params, lam):                  # a Python loop over K, float lam values
+        out = {}
+        for key, v in params.items():
+            g = np.zeros_like(v)
+            if key[0] == "W":
+                for k in range(len(v)):
+                    g[k] = float(lam[k]) * v[k]
+            out[key] = g
+        return out
+
+    def einsum(params, lam):
+        return {k: np.einsum("k,k...->k...", lam, v) if k.startswith("W") else 0 * v
+                for k, v in params.items()}
+
+    def expand_dims(params, lam):
+        out = {}
+        for k, v in params.items():
+            lk = np.asarray(lam, dtype=float)
+            while lk.ndim < v.ndim:
+                lk = lk[..., None]
+            out[k] = lk * v if k.startswith("W") else np.zeros(v.shape)
+        return out
+
+    def torch_grad(params, lam):                   # autograd of the penalty
+        import torch
+        t = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+        lt = torch.as_tensor(lam, dtype=torch.float64)
+        pen = sum((lt * (w ** 2).flatten(1).sum(1)).sum() / 2 for k, w in t.items()
+                  if k.startswith("W"))
+        grads = torch.autograd.grad(pen, list(t.values()), allow_unused=True)
+        return {k: (g.numpy() if g is not None else np.zeros_like(params[k]))
+                for k, g in zip(t, grads, strict=False)}
+
+    def copy_first(params, lam, bias_decay=False):
+        p = {k: v.copy() for k, v in params.items()}
+        for k in p:
+            if k.startswith("W") or bias_decay:
+                p[k] *= np.reshape(lam, (-1,) + (1,) * (p[k].ndim - 1))
+            else:
+                p[k][...] = 0.0
+        return p
+
+    def from_penalties(params, lam):
+        return penalties.L2(lam=lam).grad(params) if hasattr(penalties, "L2") else None
+
+    pm = lambda lam, v: np.reshape(lam, (-1,) + (1,) * (v.ndim - 1))  # noqa: E731
+    return [
+        ("a loop over K, float(lam[k])", loop_models, OK), ("einsum k,k...", einsum, OK),
+        ("[..., None] until it fits", expand_dims, OK), ("torch autograd", torch_grad, OK),
+        ("copies first, extra keyword", copy_first, OK),
+        ("keys reversed, OrderedDict", lambda p, lam: OrderedDict(
+            (k, pm(lam, v) * v if k[0] == "W" else np.zeros_like(v))
+            for k, v in reversed(list(p.items()))), OK),
+        ("a plain int 0 for the biases", lambda p, lam: {
+            k: pm(lam, v) * v if k[0] == "W" else 0 for k, v in p.items()}, OK),
+        ("λ·W with the biases decayed", lambda p, lam: {k: pm(lam, v) * v for k, v in p.items()},
+         Hint(H["biases_decayed"])),
+        ("−λW", lambda p, lam: {k: -pm(lam, v) * v if k[0] == "W" else 0 * v
+                                for k, v in p.items()}, Hint(H["negative"])),
+        ("2λW (Keras l2(c) reading)", lambda p, lam: {k: 2 * pm(lam, v) * v if k[0] == "W"
+                                                      else 0 * v for k, v in p.items()},
+         Hint(H["twice"])),
+        ("the decayed weights (1 − λ)W", lambda p, lam: {
+            k: (1 - pm(lam, v)) * v if k[0] == "W" else 0 * v for k, v in p.items()},
+         Hint(H["decayed_weights"])),
+        ("λ·sign(W)", lambda p, lam: {k: pm(lam, v) * np.sign(v) if k[0] == "W" else 0 * v
+                                      for k, v in p.items()}, Hint(H["l1"])),
+        ("biases returned unchanged", lambda p, lam: {k: pm(lam, v) * v if k[0] == "W" else v
+                                                      for k, v in p.items()},
+         Hint(H["biases_unchanged"])),
+        ("in place, W *= λ", lambda p, lam: {k: (v.__imul__(pm(lam, v)) if k[0] == "W"
+                                                else np.zeros_like(v)) for k, v in p.items()},
+         IN_PLACE),
+    ]
+
+
+def _r6_lam_for_df():
+    H = lesson02.LAM_FOR_DF_HINTS
+
+    def bisection_1e8(X, df):                      # the prompt's own stopping rule, on λ's ratio
+        e = np.linalg.svd(X - X.mean(0), compute_uv=False) ** 2 / len(X)
+        lo, hi = 1e-12, 1e12
+        while hi / lo > 1 + 1e-8:
+            mid = math.sqrt(lo * hi)
+            lo, hi = (mid, hi) if sum(e / (e + mid)) > df else (lo, mid)
+        return lo
+
+    def newton_df_tol(X, df):                      # Newton stopped once df is within 1e-8
+        e = np.linalg.svd(X - X.mean(0), compute_uv=False) ** 2 / len(X)
+        u = math.log(float(np.mean(e)))
+        while True:
+            h = e / (e + math.exp(u))
+            if abs(h.sum() - df) < 1e-8:
+                return math.exp(u)
+            u += (h.sum() - df) / np.sum(h * (1 - h))
+
+    def per_direction_loop(X, df):                 # df(λ) by a Python loop over directions
+        Xc = X - X.mean(axis=0)
+        e = [s * s / X.shape[0] for s in np.linalg.svd(Xc, compute_uv=False)]
+        f = lambda lam: sum(ej / (ej + lam) for ej in e)  # noqa: E731
+        lo, hi = -50.0, 50.0
+        for _ in range(80):
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if f(math.exp(mid)) > df else (lo, mid)
+        return math.exp(hi)
+
+    def scipy_root(X, df):
+        from scipy.optimize import root_scalar
+        e = np.linalg.eigvalsh(np.cov(X, rowvar=False, ddof=0))
+        return np.exp(root_scalar(lambda u: np.sum(e / (e + np.exp(u))) - df, bracket=[-40, 40],
+                                  method="brentq", xtol=1e-12).root)
+
+    def slow_bisection(X, df):                     # 10⁴ bisection steps: slow, and correct
+        e = _variances(X)
+        lo, hi = -60.0, 60.0
+        for _ in range(10_000):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if float(np.sum(e / (e + math.exp(mid)))) > df else (lo, mid)
+        return math.exp(lo)
+
+    def zero_d(X, df, tol=1e-10):
+        return np.asarray(_bisect_log(_variances(X), df))
+
+    def float32_X(X, df):                          # float32 data: float32's tolerance
+        X32 = X.astype(np.float32)
+        e = np.linalg.svd(X32 - X32.mean(0), compute_uv=False) ** 2 / np.float32(len(X))
+        return np.float32(_bisect_log(e.astype(np.float64), df))
+
+    return [
+        ("bisection on λ's ratio to 1e-8, returns lo", bisection_1e8, OK),
+        ("Newton stopped when |df − target| < 1e-8", newton_df_tol, OK),
+        ("loop over directions, returns hi", per_direction_loop, OK),
+        ("scipy root_scalar on log λ", scipy_root, OK), ("10⁴ bisection steps", slow_bisection, OK),
+        ("a 0-d array, extra keyword", zero_d, OK),
+        ("float32 data", float32_X, OK),
+        ("sum objective (svd² without /n)", lambda X, df: _bisect_log(
+            np.linalg.svd(X - X.mean(0), compute_uv=False) ** 2, df), Hint(H["textbook"])),
+        ("not centred", lambda X, df: _bisect_log(np.linalg.svd(X, compute_uv=False) ** 2 / len(X),
+                                                  df), Hint(H["not_centered"])),
+        ("np.var(ddof=1) eigen", lambda X, df: _bisect_log(np.linalg.eigvalsh(np.cov(X.T)), df),
+         Hint(H["ddof"])),
+        ("ln λ", lambda X, df: math.log(_bisect_log(_variances(X), df)), Hint(H["ln"])),
+        ("np.std for e_j", lambda X, df: _bisect_log(np.std(X @ np.linalg.svd(
+            X - X.mean(0))[2].T, axis=0), df), Hint(H["std"])),
+        ("df(λ) solved for d − df", lambda X, df: _bisect_log(_variances(X), X.shape[1] - df),
+         Hint(H["removed"])),
+        ("stopped at 1e-4 relative", lambda X, df: _bisect_log(_variances(X), df) * (1 + 1e-4),
+         REFUSED),
+    ]
+
+
+def _r6_early_stopping():
+    H = lesson02.EARLY_STOP_HINTS
+
+    def loop_dirs(X, lr, T):                       # per direction, Python floats
+        s = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+        out = []
+        for sj in s:
+            e = float(sj) ** 2 / len(X)
+            q = (1 - lr * e) ** T
+            out.append(e * q / (1 - q))
+        return out
+
+    def simulate(X, lr, T):                        # run the T steps on each direction's error
+        e = np.linalg.svd(X - X.mean(0), compute_uv=False) ** 2 / len(X)
+        r = np.ones_like(e)
+        for _ in range(int(T)):
+            r = r - lr * e * r
+        kept = 1 - r                               # ridge keeps e/(e+λ): solve for λ
+        return e * (1 - kept) / kept
+
+    def tuple_of(X, lr, T):
+        e = np.sort(np.linalg.eigvalsh(np.cov(X.T, bias=True)))[::-1]
+        q = np.power(1 - lr * e, T)
+        return tuple(e * q / (1 - q))
+
+    def column(X, lr, T, ascending=False):
+        e = np.linalg.svd(X - X.mean(0), compute_uv=False) ** 2 / len(X)
+        q = np.exp(T * np.log1p(-lr * e))
+        lam = (e * q / -np.expm1(T * np.log1p(-lr * e)))[:, None]
+        return lam[::-1] if ascending else lam
+
+    def torch_version(X, lr, T):
+        import torch
+        Xt = torch.from_numpy(X)
+        e = torch.linalg.svdvals(Xt - Xt.mean(0)) ** 2 / len(X)
+        q = (1 - lr * e) ** T
+        return e * q / (1 - q)
+
+    def lam_of(X, lr, T, shift=0, invert=False):
+        e = np.linalg.svd(X - X.mean(0), compute_uv=False) ** 2 / len(X)
+        q = (1 - lr * e) ** (T + shift)
+        lam = e * q / (1 - q)
+        return 1 / lam if invert else lam
+
+    return [
+        ("a list of floats", loop_dirs, OK), ("the T steps simulated", simulate, OK),
+        ("a tuple, eigvalsh sorted down", tuple_of, OK), ("a column, log1p/expm1", column, OK),
+        ("torch.linalg.svdvals", torch_version, OK),
+        ("float32 data", lambda X, lr, T: lam_of(X.astype(np.float32), np.float32(lr), T), OK),
+        ("s_j/√n for e_j", lambda X, lr, T: (lambda e: e * (1 - lr * e) ** T
+                                             / (1 - (1 - lr * e) ** T))(
+            np.linalg.svd(X - X.mean(0), compute_uv=False) / math.sqrt(len(X))), Hint(H["std"])),
+        ("1/(lr·T) for all", lambda X, lr, T: np.full(X.shape[1], 1 / (lr * T)),
+         Hint(H["rule_of_thumb"])),
+        ("T + 1 steps", lambda X, lr, T: lam_of(X, lr, T, shift=1), Hint(H["off_by_one"])),
+        ("T − 1 steps", lambda X, lr, T: lam_of(X, lr, T, shift=-1), Hint(H["off_by_one"])),
+        ("increasing e", lambda X, lr, T: lam_of(X, lr, T)[::-1], Hint(H["ascending"])),
+        ("kept and missing swapped", _swapped_early, Hint(H["inverted"])),
+        ("not centred", lambda X, lr, T: (lambda e: e * (1 - lr * e) ** T
+                                          / (1 - (1 - lr * e) ** T))(
+            np.linalg.svd(X, compute_uv=False) ** 2 / len(X)), REFUSED),
+    ]
+
+
+def _swapped_early(X, lr, T):                      # ridge's e/(e+λ) set to the part still missing
+    e = np.linalg.svd(X - X.mean(0), compute_uv=False) ** 2 / len(X)
+    q = (1 - lr * e) ** T
+    return e * (1 - q) / q
+
+
+def _r6_soft_threshold():
+    H = lesson03.SOFT_THRESHOLD_HINTS
+
+    def loop(w, t):                                # entry by entry, math functions
+        out = np.empty_like(w, dtype=float)
+        for i, x in np.ndenumerate(w):
+            out[i] = math.copysign(max(abs(x) - t, 0.0), x)
+        return out
+
+    def where(w, t):
+        return np.where(w > t, w - t, np.where(w < -t, w + t, 0.0))
+
+    def clip_trick(w, t):
+        return w - np.clip(w, -t, t)
+
+    def torch_shrink(w, t):
+        import torch
+        return torch.nn.functional.softshrink(torch.from_numpy(np.asarray(w, float)), float(t))
+
+    def library(w, t):                             # the library's: the checker judges values
+        return penalties.soft_threshold(w, t)
+
+    def maximum_minimum(w, t, copy=True):
+        w = np.array(w, dtype=float, copy=copy)
+        return np.maximum(w - t, 0) + np.minimum(w + t, 0)
+
+    def float32(w, t):
+        w32 = w.astype(np.float32)
+        return np.sign(w32) * np.maximum(np.abs(w32) - np.float32(t), 0)
+
+    return [
+        ("math.copysign loop", loop, OK), ("nested np.where", where, OK),
+        ("w − clip(w, −t, t)", clip_trick, OK), ("torch softshrink", torch_shrink, OK),
+        ("penalties.soft_threshold", library, OK), ("max(w−t,0)+min(w+t,0)", maximum_minimum, OK),
+        ("float32", float32, OK),
+        ("hard threshold", lambda w, t: np.where(np.abs(w) > t, w, 0.0), Hint(H["hard"])),
+        ("|w| − t kept negative", lambda w, t: np.sign(w) * (np.abs(w) - t),
+         Hint(H["crossed_zero"])),
+        ("no sign", lambda w, t: np.maximum(np.abs(w) - t, 0), Hint(H["sign_lost"])),
+        ("ridge's prox w/(1+t)", lambda w, t: w / (1 + t), Hint(H["l2_prox"])),
+        ("2t (λ·‖w‖² reading)", lambda w, t: np.sign(w) * np.maximum(np.abs(w) - 2 * t, 0),
+         Hint(H["t_twice"])),
+        ("t/2", lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t / 2, 0), Hint(H["t_half"])),
+        ("clip(w, −t, t)", lambda w, t: np.clip(w, -t, t), Hint(H["clip"])),
+        ("in place", lambda w, t: (w.__isub__(np.clip(w, -t, t)), w)[1], IN_PLACE),
+    ]
+
+
+def _r6_prox():
+    H = lesson03.PROX_HINTS
+
+    def loop(w, X, y, lr, lam):                    # the gradient by a loop over samples
+        n, d = X.shape
+        grad = np.zeros(d)
+        for i in range(n):
+            grad += (X[i] @ w - y[i]) * X[i]
+        z = w - lr * grad / n
+        return np.array([math.copysign(max(abs(v) - lr * lam, 0.0), v) for v in z])
+
+    def torch_step(w, X, y, lr, lam):              # autograd for the data gradient
+        import torch
+        wt = torch.tensor(w, requires_grad=True)
+        loss = 0.5 * torch.mean((torch.from_numpy(X) @ wt - torch.from_numpy(y)) ** 2)
+        loss.backward()
+        z = (wt - lr * wt.grad).detach()
+        return torch.nn.functional.softshrink(z, lr * lam).numpy()
+
+    def library_shrink(w, X, y, lr, lam):
+        return penalties.soft_threshold(w - lr * X.T @ (X @ w - y) / len(y), lr * lam)
+
+    def column(w, X, y, lr, lam, verbose=False):   # w as a column internally, returned (d, 1)
+        wc = w.reshape(-1, 1)
+        z = wc - lr * X.T @ (X @ wc - y.reshape(-1, 1)) / X.shape[0]
+        return np.sign(z) * np.clip(np.abs(z) - lr * lam, 0, None)
+
+    def tuple_out(w, X, y, lr, lam):
+        z = w + lr * X.T @ (y - X @ w) / len(y)
+        return tuple(z - np.clip(z, -lr * lam, lr * lam))
+
+    def step(w, X, y, lr, lam, *, thr=None, scale=None, grad_sign=1.0, after=False):
+        n = len(y) if scale is None else scale
+        thr = lr * lam if thr is None else thr
+        z = w - grad_sign * lr * X.T @ (X @ w - y) / n
+        return np.sign(z) * np.maximum(np.abs(z) - thr, 0)
+
+    def subgrad(w, X, y, lr, lam):
+        return w - lr * (X.T @ (X @ w - y) / len(y) + lam * np.sign(w))
+
+    return [
+        ("a loop over samples", loop, OK), ("torch autograd + softshrink", torch_step, OK),
+        ("penalties.soft_threshold", library_shrink, OK), ("a column (d, 1)", column, OK),
+        ("a tuple, clip trick", tuple_out, OK),
+        ("coordinate by coordinate", lambda w, X, y, lr, lam: np.array([
+            math.copysign(max(abs(zj) - lr * lam, 0.0), zj)
+            for zj in w - lr * X.T @ (X @ w - y) / len(y)]), OK),
+        ("threshold λ", lambda w, X, y, lr, lam: step(w, X, y, lr, lam, thr=lam),
+         Hint(H["threshold_lam"])),
+        ("subgradient step", subgrad, Hint(H["subgradient"])),
+        ("no threshold", lambda w, X, y, lr, lam: step(w, X, y, lr, lam, thr=0.0),
+         Hint(H["no_threshold"])),
+        ("uphill", lambda w, X, y, lr, lam: step(w, X, y, lr, lam, grad_sign=-1.0),
+         Hint(H["uphill"])),
+        ("λ over n too", lambda w, X, y, lr, lam: step(w, X, y, lr, lam, thr=lr * lam / len(y)),
+         Hint(H["threshold_over_n"])),
+        ("no 1/n", lambda w, X, y, lr, lam: step(w, X, y, lr, lam, scale=1),
+         Hint(H["no_1_over_n"])),
+        ("gradient twice (no ½)", lambda w, X, y, lr, lam: step(w, X, y, lr, lam,
+                                                                scale=len(y) / 2),
+         Hint(H["grad_twice"])),
+        ("w updated in place", _prox_in_place, IN_PLACE),
+    ]
+
+
+def _prox_in_place(w, X, y, lr, lam):
+    w -= lr * X.T @ (X @ w - y) / len(y)
+    return np.sign(w) * np.maximum(np.abs(w) - lr * lam, 0)
+
+
+def _r6_max_norm():
+    H = lesson03.MAX_NORM_HINTS
+
+    def loop_columns(W, c):
+        out = W.copy()
+        for j in range(W.shape[1]):
+            nj = math.sqrt(sum(float(x) ** 2 for x in W[:, j]))
+            if nj > c:
+                out[:, j] = W[:, j] * (c / nj)
+        return out
+
+    def minimum(W, c):
+        n = np.linalg.norm(W, axis=0)
+        return W * np.minimum(1.0, c / np.where(n > 0, n, 1.0))
+
+    def torch_renorm(W, c):                        # torch.renorm on dim=1 (columns)
+        import torch
+        return torch.renorm(torch.from_numpy(W), p=2, dim=1, maxnorm=c).numpy()
+
+    def where_keepdims(W, c, eps=0.0):
+        n = np.sqrt((W ** 2).sum(axis=0, keepdims=True))
+        return np.where(n > c, W * c / (n + eps), W)
+
+    def float32(W, c):
+        W32 = W.astype(np.float32)
+        n = np.linalg.norm(W32, axis=0)
+        return W32 * np.minimum(np.float32(1), np.float32(c) / n)
+
+    def listed(W, c):
+        return [[x for x in row] for row in minimum(W, c)]
+
+    return [
+        ("loop over columns", loop_columns, OK), ("np.minimum(1, c/n)", minimum, OK),
+        ("torch.renorm dim=1", torch_renorm, OK), ("np.where, extra keyword", where_keepdims, OK),
+        ("float32", float32, OK), ("nested lists", listed, OK),
+        ("rows", lambda W, c: (W.T * np.minimum(1, c / np.linalg.norm(W, axis=1))).T,
+         Hint(H["rows"])),
+        ("every column to c", lambda W, c: W * c / np.linalg.norm(W, axis=0),
+         Hint(H["all_columns"])),
+        ("the whole matrix", lambda W, c: W * min(1.0, c / np.linalg.norm(W)),
+         Hint(H["whole_matrix"])),
+        ("the norm left squared", lambda W, c: W * np.minimum(1, c / (W ** 2).sum(0)),
+         Hint(H["squared:c"])),
+        ("entries clipped", lambda W, c: np.clip(W, -c, c), Hint(H["clip_entries"])),
+        ("norm 1, not c", lambda W, c: np.where(np.linalg.norm(W, axis=0) > c,
+                                                W / np.linalg.norm(W, axis=0), W),
+         Hint(H["unit_norm"])),
+        ("L1 column norms", lambda W, c: W * np.minimum(1, c / np.abs(W).sum(0)),
+         Hint(H["l1_columns"])),
+        ("in place", lambda W, c: (W.__imul__(np.minimum(1, c / np.linalg.norm(W, axis=0))), W)[1],
+         IN_PLACE),
+    ]
+
+
+def _r6_cv_loss():
+    H = lesson04.CV_HINTS
+
+    def loop_numpy_fit(X, y, lams, k=5, seed=0):   # ridge by the normal equations, per λ
+        out = np.zeros(len(lams))
+        for tr, va in data.kfold(len(X), k=k, seed=seed):
+            Xt, yt = X[tr], y[tr, 0]
+            Xm, ym = Xt.mean(0), yt.mean()
+            for j, lam in enumerate(lams):
+                A = (Xt - Xm).T @ (Xt - Xm) / len(tr) + lam * np.eye(X.shape[1])
+                w = np.linalg.solve(A, (Xt - Xm).T @ (yt - ym) / len(tr))
+                out[j] += 0.5 * np.mean((X[va] @ w + ym - Xm @ w - y[va, 0]) ** 2) / k
+        return out
+
+    def stacked(X, y, lams, k=5, seed=0):          # np.stack the folds, then mean
+        per = [0.5 * np.mean((X[va] @ w.T + b - y[va]) ** 2, axis=0)
+               for tr, va in data.kfold(len(X), k=k, seed=seed)
+               for w, b in [solvers.ridge(X[tr], y[tr, 0], lams)]]
+        return np.stack(per).mean(axis=0)
+
+    def tuple_out(X, y, lams, k=5, seed=0):
+        return tuple(float(v) for v in _cv(X, y, lams, k, seed))
+
+    def copies_and_prints(X, y, lams, k=5, seed=0, verbose=True):
+        X, y = X.copy(), y.copy()
+        L = _cv(X, y, lams, k, seed)
+        if verbose:
+            print("cv:", L)
+        return L
+
+    def sklearn_fit(X, y, lams, k=5, seed=0):
+        from sklearn.linear_model import Ridge
+        out = np.zeros(len(lams))
+        for tr, va in data.kfold(len(X), k=k, seed=seed):
+            for j, lam in enumerate(lams):
+                m = Ridge(alpha=len(tr) * lam).fit(X[tr], y[tr, 0])
+                out[j] += 0.5 * np.mean((m.predict(X[va]) - y[va, 0]) ** 2)
+        return out / k
+
+    def pooled(X, y, lams, k=5, seed=0):           # all held-out residuals pooled, one mean
+        r = np.concatenate([X[va] @ w.T + b - y[va] for tr, va in data.kfold(len(X), k=k,
+                                                                               seed=seed)
+                            for w, b in [solvers.ridge(X[tr], y[tr, 0], lams)]])
+        return 0.5 * np.mean(r ** 2, axis=0)
+
+    def train_part(X, y, lams, k=5, seed=0):
+        per = []
+        for tr, _va in data.kfold(len(X), k=k, seed=seed):
+            w, b = solvers.ridge(X[tr], y[tr, 0], lams)
+            per.append(0.5 * np.mean((X[tr] @ w.T + b - y[tr]) ** 2, axis=0))
+        return np.mean(per, axis=0)
+
+    rmse = lambda r: np.sqrt(np.mean(r ** 2, axis=0))  # noqa: E731
+    sse = lambda r: 0.5 * np.sum(r ** 2, axis=0)  # noqa: E731
+    return [
+        ("normal equations in a loop", loop_numpy_fit, OK), ("np.stack", stacked, OK),
+        ("a tuple of floats", tuple_out, OK),
+        ("copies, prints, extra keyword", copies_and_prints, OK),
+        ("sklearn Ridge(n_train·λ)", sklearn_fit, OK),
+        ("np.average of the folds", lambda X, y, lams, k=5, seed=0: np.average(
+            [_cv(X, y, lams, 1, seed, folds=[f], reduce=np.mean)
+             for f in data.kfold(len(X), k=k, seed=seed)], axis=0), OK),
+        ("pooled residuals", pooled, REFUSED),   # equal fold sizes make it equal: judged below
+        ("training part", train_part, Hint(H["train_part"])),
+        ("RMSE", lambda *a: _cv(*a, loss=rmse), Hint(H["rmse:rmse"])),
+        ("½·SSE", lambda *a: _cv(*a, loss=sse), Hint(H["sse:half_sse"])),
+        ("mean |r|", lambda *a: _cv(*a, loss=lambda r: np.mean(np.abs(r), axis=0)),
+         Hint(H["mae:mae"])),
+        ("seed ignored", lambda X, y, lams, k=5, seed=0: _cv(X, y, lams, k, 0), REFUSED),
+        ("(m,) − (m, 1) in a loop over λ", _cv_broadcast, Hint(H["broadcast"])),
+    ]
+
+
+def _cv_broadcast(X, y, lams, k=5, seed=0):        # predictions (m,) minus targets (m, 1)
+    out = np.zeros(len(lams))
+    for tr, va in data.kfold(len(X), k=k, seed=seed):
+        for j, lam in enumerate(lams):
+            w, b = solvers.ridge(X[tr], y[tr, 0], lam)
+            out[j] += 0.5 * np.mean((X[va] @ np.ravel(w) + float(np.ravel(b)[0]) - y[va]) ** 2)
+    return out / k
+
+
+def _r6_one_se():
+    H = lesson04.ONE_SE_HINTS
+
+    def python_lists(lams, fold_losses):           # plain Python: statistics module
+        import statistics
+        cols = list(zip(*fold_losses.tolist(), strict=False))
+        means = [sum(c) / len(c) for c in cols]
+        i = means.index(min(means))
+        se = statistics.stdev(cols[i]) / math.sqrt(len(cols[i]))
+        return max(lam for lam, m in zip(lams.tolist(), means, strict=False) if m <= means[i] + se)
+
+    def nonzero_last(lams, fold_losses):
+        m = fold_losses.mean(0)
+        i = m.argmin()
+        se = fold_losses[:, i].std(ddof=1) / np.sqrt(fold_losses.shape[0])
+        return lams[np.nonzero(m <= m[i] + se)[0][-1]]
+
+    def zero_d(lams, fold_losses, n_se=1.0):
+        m = np.mean(fold_losses, axis=0)
+        se = np.std(fold_losses, axis=0, ddof=1)[np.argmin(m)] / np.sqrt(len(fold_losses))
+        return np.asarray(np.max(np.where(m <= m.min() + n_se * se, lams, -np.inf)))
+
+    def float32_losses(lams, fold_losses):
+        F = fold_losses.astype(np.float32)
+        return _one_se(lams, F)
+
+    def reversed_argmax(lams, fold_losses):
+        m = fold_losses.mean(0)
+        ok = m <= m.min() + fold_losses[:, m.argmin()].std(ddof=1) / len(fold_losses) ** 0.5
+        return float(lams[len(lams) - 1 - np.argmax(ok[::-1])])
+
+    return [
+        ("statistics.stdev, lists", python_lists, OK), ("nonzero, last", nonzero_last, OK),
+        ("a 0-d array, extra keyword", zero_d, OK), ("float32 losses", float32_losses, OK),
+        ("argmax of the reversed mask", reversed_argmax, OK),
+        ("np.flatnonzero, max", lambda lams, L: float(np.max(lams[np.flatnonzero(
+            L.mean(0) <= L.mean(0).min() + L[:, L.mean(0).argmin()].std(ddof=1)
+            / np.sqrt(L.shape[0]))])), OK),
+        ("no √k", lambda lams, L: _one_se(lams, L, width=lambda sd, k: sd), REFUSED),
+        ("ddof=0 (np.std's default)", lambda lams, L: _one_se(lams, L, ddof=0),
+         Hint(H["ddof0"])),
+        ("variance for the SE", lambda lams, L: _one_se(lams, L, width=lambda sd, k: sd * sd / k),
+         Hint("band is too narrow")),
+        ("the index, not λ", lambda lams, L: int(np.nonzero(
+            L.mean(0) <= L.mean(0).min() + L[:, L.mean(0).argmin()].std(ddof=1)
+            / np.sqrt(len(L)))[0][-1]), Hint(H["index"])),
+        ("the best λ", lambda lams, L: float(lams[L.mean(0).argmin()]), Hint(H["argmin"])),
+        ("smallest λ in the band", lambda lams, L: _one_se(lams, L, pick=min),
+         Hint(H["smallest_in_band"])),
+    ]
+
+
+def _r6_leaky():
+    H = lesson05.LEAKY_HINTS
+
+    def integral(fan_in, slope):                   # E[φ(z)²] = (1 + a²)/2 · E[z²], by hand
+        second_moment = (1 + slope * slope) / 2
+        return (1 / (fan_in * second_moment)) ** 0.5
+
+    def float32(fan_in, slope):
+        return np.float32(np.sqrt(np.float32(2) / ((1 + np.float32(slope) ** 2) * fan_in)))
+
+    def zero_d(fan_in, slope):
+        return np.array(math.sqrt(2.0 / (1.0 + slope ** 2)) / math.sqrt(fan_in))
+
+    def with_gain(fan_in, slope, gain=None):
+        gain = math.sqrt(2.0 / (1 + slope ** 2)) if gain is None else gain
+        return gain * fan_in ** -0.5
+
+    def torch_init(fan_in, slope):                 # torch's kaiming_normal_ std, from its gain
+        import torch
+        gain = torch.nn.init.calculate_gain("leaky_relu", slope)
+        return float(gain / math.sqrt(fan_in))
+
+    def one_tuple(fan_in, slope):
+        return (math.sqrt(2 / (fan_in * (1 + slope ** 2))),)
+
+    return [
+        ("second moment by hand", integral, OK), ("float32", float32, OK),
+        ("a 0-d array", zero_d, OK), ("extra keyword", with_gain, OK),
+        ("torch calculate_gain", torch_init, OK), ("a one-item tuple", one_tuple, OK),
+        ("1 − a", lambda f, a: math.sqrt(2 / ((1 - a) * f)), Hint(H["minus_slope:a"])),
+        ("1/std", lambda f, a: math.sqrt((1 + a * a) * f / 2), Hint(H["inverted"])),
+        ("the gain alone", lambda f, a: math.sqrt(2 / (1 + a * a)), Hint(H["gain_only"])),
+        ("variance", lambda f, a: 2 / ((1 + a * a) * f), Hint(H["variance"])),
+        ("He, slope ignored", lambda f, a: (2 / f) ** 0.5, Hint(H["ignores_slope"])),
+        ("1 + a, not 1 + a²", lambda f, a: (2 / ((1 + a) * f)) ** 0.5,
+         Hint(H["slope_not_squared"])),
+    ]
+
+
+def _r6_backprop():
+    H = lesson05.BACKPROP_HINTS
+
+    def index_loop(Ws, zs, g):
+        L = len(Ws)
+        delta = np.array(g, dtype=float, copy=True)
+        for i in range(L):
+            l = L - 1 - i
+            delta = (delta * (1.0 - np.tanh(zs[l]) ** 2)) @ np.transpose(Ws[l])
+        return delta
+
+    def per_sample(Ws, zs, g):                     # a loop over samples, then layers
+        out = []
+        for i in range(g.shape[0]):
+            d = g[i]
+            for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+                d = W @ (d * (1 - np.tanh(z[i]) ** 2))
+            out.append(d)
+        return np.array(out)
+
+    def torch_autograd(Ws, zs, g):                 # a_0 recovered is not needed: chain on z
+        import torch
+        gt = torch.from_numpy(np.array(g))
+        for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+            zt = torch.tensor(z, requires_grad=True)
+            a = torch.tanh(zt)
+            (dz,) = torch.autograd.grad(a, zt, grad_outputs=gt)
+            gt = dz @ torch.from_numpy(W).T
+        return gt.numpy()
+
+    def tuple_lists(Ws, zs, g):                    # Ws/zs as tuples, copied
+        Ws, zs = tuple(w.copy() for w in Ws), tuple(z.copy() for z in zs)
+        for l in range(len(Ws))[::-1]:
+            g = np.einsum("no,io->ni", g * (1 - np.tanh(zs[l]) ** 2), Ws[l])
+        return g
+
+    def sech(Ws, zs, g, keep=False):
+        for W, z in reversed(list(zip(Ws, zs, strict=False))):
+            g = (g * (2 / (np.exp(z) + np.exp(-z))) ** 2) @ W.T
+        return g
+
+    return [
+        ("index loop, np.transpose", index_loop, OK), ("per sample", per_sample, OK),
+        ("torch autograd per layer", torch_autograd, OK), ("tuples, einsum", tuple_lists, OK),
+        ("sech² by exp, extra keyword", sech, OK),
+        ("float32", lambda Ws, zs, g: _backprop([W.astype(np.float32) for W in Ws],
+                                                [z.astype(np.float32) for z in zs],
+                                                g.astype(np.float32)), OK),
+        ("no activation", lambda Ws, zs, g: _backprop(Ws, zs, g, d=lambda z: 1.0 + 0 * z),
+         Hint(H["no_activation"])),
+        ("1 − tanh (no square)", lambda Ws, zs, g: _backprop(Ws, zs, g,
+                                                              d=lambda z: 1 - np.tanh(z)),
+         Hint(H["no_square"])),
+        ("1 − z²", lambda Ws, zs, g: _backprop(Ws, zs, g, d=lambda z: 1 - z * z),
+         Hint(H["one_minus_z2"])),
+        ("the last layer taken as linear", _last_linear, Hint(H["last_linear"])),
+        ("W not transposed (square layers)", lambda Ws, zs, g: _backprop(Ws, zs, g, T=False),
+         REFUSED),
+        ("Ws.pop() consumes the list", _pop_backprop, Hint("in place")),
+    ]
+
+
+def _last_linear(Ws, zs, g):                       # the last layer treated as linear
+    g = g @ Ws[-1].T
+    for l in reversed(range(len(Ws) - 1)):
+        g = (g * (1 - np.tanh(zs[l]) ** 2)) @ Ws[l].T
+    return g
+
+
+def _pop_backprop(Ws, zs, g):
+    while Ws:
+        W, z = Ws.pop(), zs.pop()
+        g = (g * (1 - np.tanh(z) ** 2)) @ W.T
+    return g
+
+
+def _r6_clip_norm():
+    H = lesson06.CLIP_NORM_HINTS
+
+    def torch_per_model(grads, max_norm):          # torch's clip_grad_norm_ on each model's copy
+        import torch
+        K = len(next(iter(grads.values())))
+        c = np.broadcast_to(np.asarray(max_norm, dtype=float), (K,))
+        clipped, norms = {k: np.empty_like(g) for k, g in grads.items()}, []
+        for i in range(K):
+            ts = [torch.tensor(g[i]) for g in grads.values()]
+            for t in ts:
+                t.grad = t.clone()
+            norms.append(float(torch.nn.utils.clip_grad_norm_(ts, float(c[i]))))
+            for k, t in zip(grads, ts, strict=True):
+                clipped[k][i] = t.grad.numpy()
+        return clipped, np.array(norms)
+
+    def library(grads, max_norm):                  # the library's (the prompt names it)
+        return clipping.clip_by_global_norm(grads, max_norm, batched=True)
+
+    def tuple_norms_list(grads, max_norm):          # a list for the pair, a tuple of norms
+        out, n = _clip_norm(grads, max_norm)
+        return [out, tuple(float(x) for x in n)]
+
+    def where_form(grads, max_norm, eps=1e-6):     # np.where instead of np.minimum
+        n = _gnorm(grads)
+        coef = np.where(n + eps > max_norm, max_norm / (n + eps), 1.0)
+        return {k: _per_model(coef, g) * g for k, g in grads.items()}, n
+
+    def einsum_norms(grads, max_norm):
+        K = len(next(iter(grads.values())))
+        sq = sum(np.einsum("ki,ki->k", g.reshape(K, -1), g.reshape(K, -1)) for g in grads.values())
+        n = np.sqrt(sq)
+        coef = np.minimum(1.0, np.asarray(max_norm) / (n + 1e-6))
+        return {k: np.einsum("k,k...->k...", coef, g) for k, g in grads.items()}, n
+
+    def copies_then_in_place(grads, max_norm):
+        out = {k: g.copy() for k, g in grads.items()}
+        n = _gnorm(out)
+        for g in out.values():
+            g *= _per_model(np.minimum(1.0, max_norm / (n + 1e-6)), g)
+        return out, n
+
+    def per_tensor_torch_style(grads, max_norm):   # each tensor by its own norm
+        out = {}
+        for k, g in grads.items():
+            n = np.sqrt(np.sum(g ** 2, axis=tuple(range(1, g.ndim))))
+            out[k] = _per_model(np.minimum(1.0, max_norm / (n + 1e-6)), g) * g
+        return out, _gnorm(grads)
+
+    def min_over_models(grads, max_norm):          # min(1.0, *coefs): one coefficient for all
+        n = _gnorm(grads)
+        coef = min(1.0, *np.ravel(max_norm / (n + 1e-6)))
+        return {k: coef * g for k, g in grads.items()}, n
+
+    def k_norms_builtin_min(grads, max_norm):      # section 1's min kept, norms per model
+        n = _gnorm(grads)
+        coef = min(1.0, max_norm / (n + 1e-6))
+        return {k: _per_model(coef, g) * g for k, g in grads.items()}, n
+
+    return [
+        ("torch clip_grad_norm_ per model", torch_per_model, OK),
+        ("clipping.clip_by_global_norm", library, OK),
+        ("a list, norms a tuple", tuple_norms_list, OK),
+        ("np.where, extra keyword", where_form, OK), ("einsum", einsum_norms, OK),
+        ("norms a column (K, 1)", lambda g, c: (lambda cl, n: (cl, np.reshape(n, (-1, 1))))(
+            *clipping.clip_by_global_norm(g, c, batched=True)), OK),
+        ("copies, then in place", copies_then_in_place, OK),
+        ("a loop over models, max_norm read both ways", lambda g, c: _clip_loop(
+            g, c, index=np.ndim(c) > 0), OK),
+        ("no eps (TF/optax)", lambda g, c: _clip_norm(g, c, eps=0.0), Hint(H["no_eps"])),
+        ("eps 1e-8 (Adam's)", lambda g, c: _clip_norm(g, c, eps=1e-8), Hint(H["no_eps"])),
+        ("per tensor", per_tensor_torch_style, Hint(H["per_tensor"])),
+        ("norms after", lambda g, c: _clip_norm(g, c, after=True), Hint(H["norm_after"])),
+        ("by value", lambda g, c: ({k: np.clip(v, -_per_model(c, v), _per_model(c, v))
+                                    for k, v in g.items()}, _gnorm(g)), Hint(H["by_value"])),
+        ("the smallest coefficient for every model", min_over_models,
+         Hint(H["one_coefficient"])),
+        ("min(1.0, K values)", k_norms_builtin_min, Hint("np.minimum(1.0, x)")),
+        ("a loop over models, max_norm[k] only", lambda g, c: _clip_loop(g, c, index=True),
+         Hint("you indexed a plain number")),
+        ("a loop over models, one max_norm only", lambda g, c: _clip_loop(g, c, index=False),
+         Hint("model k's own value x[k]")),
+        ("a global norm over every model", lambda g, c: _clip_norm(
+            g, c, norm=lambda d: np.full(len(next(iter(d.values()))),
+                                         np.sqrt(sum(np.sum(v * v) for v in d.values())))),
+         Hint(H["one_norm"])),
+    ]
+
+
+def _clip_loop(grads, max_norm, *, index):          # model by model, Python floats
+    K = len(next(iter(grads.values())))
+    out, norms = {k: np.empty_like(g) for k, g in grads.items()}, []
+    for i in range(K):
+        n = math.sqrt(sum(float(np.sum(g[i] ** 2)) for g in grads.values()))
+        coef = min(1.0, (max_norm[i] if index else max_norm) / (n + 1e-6))
+        for k, g in grads.items():
+            out[k][i] = coef * g[i]
+        norms.append(n)
+    return out, np.array(norms)
+
+
+def _r6_clip_value():
+    H = lesson06.CLIP_VALUE_HINTS
+
+    def loop_entries(grads, clip_value):           # a loop over models, math min/max per entry
+        out = {}
+        for k, g in grads.items():
+            o = np.empty_like(g)
+            for i in range(len(g)):
+                c = float(clip_value[i])
+                o[i] = np.vectorize(lambda x, c=c: max(-c, min(c, x)))(g[i])
+            out[k] = o
+        return out
+
+    def torch_clamp(grads, clip_value):
+        import torch
+        out = {}
+        for k, g in grads.items():
+            c = torch.as_tensor(np.reshape(clip_value, (-1,) + (1,) * (g.ndim - 1)))
+            out[k] = torch.clamp(torch.from_numpy(g), min=-c, max=c)
+        return out
+
+    def minimum_maximum(grads, clip_value):
+        return {k: np.maximum(np.minimum(g, _per_model(clip_value, g)), -_per_model(clip_value, g))
+                for k, g in grads.items()}
+
+    def library(grads, clip_value):
+        return clipping.clip_by_value(grads, clip_value)
+
+    def list_threshold(grads, clip_value, inclusive=True):   # clip_value read as a list
+        c = list(clip_value)
+        return {k: np.stack([np.clip(g[i], -c[i], c[i]) for i in range(len(c))])
+                for k, g in grads.items()}
+
+    def float32(grads, clip_value):
+        return {k: np.clip(g.astype(np.float32), -_per_model(clip_value, g).astype(np.float32),
+                           _per_model(clip_value, g).astype(np.float32)) for k, g in grads.items()}
+
+    c = lambda h, g: _per_model(h, g)  # noqa: E731
+    return [
+        ("per entry, Python min/max", loop_entries, OK), ("torch.clamp", torch_clamp, OK),
+        ("np.maximum(np.minimum)", minimum_maximum, OK), ("clipping.clip_by_value", library, OK),
+        ("a list, per model, extra keyword", list_threshold, OK), ("float32", float32, OK),
+        ("one threshold (the first)", lambda g, h: {k: np.clip(v, -h[0], h[0])
+                                                    for k, v in g.items()},
+         Hint(H["one_threshold:first"])),
+        ("upper only", lambda g, h: {k: np.minimum(v, c(h, v)) for k, v in g.items()},
+         Hint(H["upper_only"])),
+        ("[0, c]", lambda g, h: {k: np.clip(v, 0, c(h, v)) for k, v in g.items()},
+         Hint(H["lower_zero"])),
+        ("to zero outside", lambda g, h: {k: np.where(np.abs(v) > c(h, v), 0.0, v)
+                                          for k, v in g.items()}, Hint(H["zeroed"])),
+        ("|g| clipped", lambda g, h: {k: np.minimum(np.abs(v), c(h, v)) for k, v in g.items()},
+         Hint(H["abs"])),
+        ("weights only", lambda g, h: {k: np.clip(v, -c(h, v), c(h, v)) if k[0] == "W" else v
+                                       for k, v in g.items()}, Hint(H["weights_only"])),
+        ("np.clip(out=g)", lambda g, h: {k: np.clip(v, -c(h, v), c(h, v), out=v)
+                                         for k, v in g.items()}, IN_PLACE),
+    ]
+
+
+def _r6_angle():
+    H = lesson06.ANGLE_HINTS
+
+    def loop_models(a, b):                         # a loop over models, math.acos
+        K = len(next(iter(a.values())))
+        out = []
+        for k in range(K):
+            u = np.concatenate([a[key][k].ravel() for key in a])
+            v = np.concatenate([b[key][k].ravel() for key in a])
+            cos = float(u @ v) / (math.sqrt(float(u @ u)) * math.sqrt(float(v @ v)))
+            out.append(math.degrees(math.acos(max(-1.0, min(1.0, cos)))))
+        return out
+
+    def sums_per_key(a, b):                        # dot and norms summed key by key
+        ax = lambda g: tuple(range(1, g.ndim))  # noqa: E731
+        dot = sum(np.sum(a[k] * b[k], axis=ax(a[k])) for k in a)
+        na = np.sqrt(sum(np.sum(a[k] ** 2, axis=ax(a[k])) for k in a))
+        nb = np.sqrt(sum(np.sum(b[k] ** 2, axis=ax(b[k])) for k in a))
+        return np.rad2deg(np.arccos(np.clip(dot / (na * nb), -1, 1)))
+
+    def atan2_form(a, b):                          # more accurate, the lesson-09 way
+        K = len(next(iter(a.values())))
+        u = np.hstack([a[k].reshape(K, -1) for k in a])
+        v = np.hstack([b[k].reshape(K, -1) for k in a])
+        u = u / np.linalg.norm(u, axis=1, keepdims=True)
+        v = v / np.linalg.norm(v, axis=1, keepdims=True)
+        return np.degrees(2 * np.arctan2(np.linalg.norm(u - v, axis=1),
+                                         np.linalg.norm(u + v, axis=1)))
+
+    def torch_cos(a, b):
+        import torch
+        K = len(next(iter(a.values())))
+        u = torch.cat([torch.from_numpy(a[k]).reshape(K, -1) for k in a], dim=1)
+        v = torch.cat([torch.from_numpy(b[k]).reshape(K, -1) for k in a], dim=1)
+        return torch.rad2deg(torch.arccos(torch.clamp(
+            torch.nn.functional.cosine_similarity(u, v, dim=1), -1, 1)))
+
+    def column(a, b, key_order=None):              # (K, 1)
+        keys = sorted(a) if key_order is None else key_order
+        return _deg(a, b, keys=keys)[:, None]
+
+    def tuple_out(a, b):
+        return tuple(_deg(a, b))
+
+    return [
+        ("loop over models, math.acos", loop_models, OK), ("sums key by key", sums_per_key, OK),
+        ("2·atan2", atan2_form, OK), ("torch cosine_similarity", torch_cos, OK),
+        ("a column, extra keyword", column, OK), ("a tuple", tuple_out, OK),
+        ("radians", lambda a, b: np.radians(_deg(a, b)), Hint(H["radians"])),
+        ("the cosine", lambda a, b: np.cos(np.radians(_deg(a, b))), Hint(H["cosine"])),
+        ("90° − angle (arcsin)", lambda a, b: 90.0 - _deg(a, b), Hint(H["complement"])),
+        ("mean of per-tensor angles", lambda a, b: np.mean(
+            [_deg({k: a[k]}, {k: b[k]}) for k in a], axis=0), Hint(H["per_tensor_mean"])),
+        ("one angle, repeated", lambda a, b: np.full(len(next(iter(a.values()))), _deg(
+            {k: v.reshape(1, -1) for k, v in a.items()},
+            {k: v.reshape(1, -1) for k, v in b.items()})[0]), Hint(H["one_angle"])),
+        ("the K×K matrix", lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(
+            (u / np.linalg.norm(u, axis=1, keepdims=True))
+            @ (v / np.linalg.norm(v, axis=1, keepdims=True)).T, -1, 1))))(
+            _rows(a), _rows(b, list(a))), Hint("u @ v.T")),
+    ]
+
+
+def _r6_momentum():
+    H = lesson07.MOMENTUM_HINTS
+
+    def python_lists(grads, lr, beta, dampening):  # lists of floats, a loop over steps
+        out, buf = [], None
+        for row in grads.tolist():
+            buf = row if buf is None else [beta * b + (1 - dampening) * g
+                                           for b, g in zip(buf, row, strict=True)]
+            out.append([-lr * b for b in buf])
+        return out
+
+    def velocity_const_lr(grads, lr, beta, dampening):   # the velocity form: same at constant lr
+        v = -lr * grads[0]
+        out = [v]
+        for g in grads[1:]:
+            v = beta * v - lr * (1 - dampening) * g
+            out.append(v)
+        return np.vstack(out)
+
+    def tuple_rows(grads, lr, beta, dampening, nesterov=False):
+        return tuple(_momentum(grads, lr, beta, dampening))
+
+    def closed_form(grads, lr, beta, dampening):   # b_t as a weighted sum of the gradients
+        T = len(grads)
+        t = np.arange(T)
+        P = np.tril(beta ** (t[:, None] - t[None, :]).clip(0)) * (1 - dampening)
+        P[:, 0] = beta ** t                        # the first gradient enters undamped
+        return -lr * P @ grads
+
+    def float32(grads, lr, beta, dampening):
+        return _momentum(grads.astype(np.float32), np.float32(lr), np.float32(beta),
+                         np.float32(dampening))
+
+    def torch_float32(grads, lr, beta, dampening):  # torch's SGD on a float32 parameter
+        import torch
+        p = torch.zeros(grads.shape[1], requires_grad=True)
+        opt = torch.optim.SGD([p], lr=lr, momentum=beta, dampening=dampening)
+        out = []
+        for g in grads:
+            before = p.detach().clone()
+            p.grad = torch.tensor(g, dtype=torch.float32)
+            opt.step()
+            out.append(p.detach() - before)
+        return torch.stack(out)
+
+    def prints(grads, lr, beta, dampening):
+        out = _momentum(grads, lr, beta, dampening)
+        print("last step", out[-1])
+        return out
+
+    return [
+        ("lists of floats", python_lists, OK), ("velocity form", velocity_const_lr, OK),
+        ("a tuple of rows, extra keyword", tuple_rows, OK), ("a closed form", closed_form, OK),
+        ("float32", float32, OK), ("prints", prints, OK),
+        ("torch SGD, float32 tensors", torch_float32, OK),
+        ("b₀ = 0 (first step damped)", lambda G, lr, beta, tau: _momentum(
+            G, lr, beta, tau, first=lambda g, tau: (1 - tau) * g), Hint(H["first_damped"])),
+        ("Nesterov", lambda G, lr, beta, tau: _nesterov(G, lr, beta, tau), Hint(H["nesterov"])),
+        ("dampening swapped (τ·g)", lambda G, lr, beta, tau: _momentum(
+            G, lr, beta, tau, damp=lambda tau: tau), Hint(H["damp_swapped"])),
+        ("rows in reverse", lambda *a: _momentum(*a)[::-1], Hint(H["reversed"])),
+        ("one step late", lambda G, lr, beta, tau: np.vstack(
+            [np.zeros_like(G[:1]), _momentum(G, lr, beta, tau)[:-1]]), Hint(H["one_step_late"])),
+        ("no lr", lambda G, lr, beta, tau: _momentum(G, 1.0, beta, tau), Hint(H["no_lr"])),
+    ]
+
+
+def _nesterov(grads, lr, beta, tau):
+    out, buf = [], None
+    for g in grads:
+        buf = g if buf is None else beta * buf + (1 - tau) * g
+        out.append(-lr * (g + beta * buf))
+    return np.array(out)
+
+
+def _r6_cosine():
+    H = lesson07.COSINE_HINTS
+
+    def loop_math(t, base, total_steps, min_value):  # a per-step loop, math.cos, an array back
+        out = np.empty(len(t))
+        for i, s in enumerate(t):
+            frac = min(float(s), total_steps) / total_steps
+            out[i] = min_value + (base - min_value) * 0.5 * (1 + math.cos(math.pi * frac))
+        return out
+
+    def slow_loop(t, base, total_steps, min_value):  # slow but correct: 2000 passes per call
+        for _ in range(2000):
+            out = [min_value + (base - min_value) * (1 + math.cos(math.pi * min(s, total_steps)
+                                                                  / total_steps)) / 2
+                   for s in np.asarray(t).tolist()]
+        return out
+
+    def piecewise(t, base, total_steps, min_value):
+        return np.piecewise(np.asarray(t, dtype=float), [np.asarray(t) < total_steps],
+                            [lambda s: min_value + (base - min_value) * 0.5
+                             * (1 + np.cos(np.pi * s / total_steps)), min_value])
+
+    def torch_cos(t, base, total_steps, min_value):  # t as a tensor that requires grad
+        import torch
+        s = torch.clamp(torch.tensor(np.asarray(t, dtype=float), requires_grad=True),
+                        max=total_steps)
+        return min_value + (base - min_value) * 0.5 * (1 + torch.cos(math.pi * s / total_steps))
+
+    def float32_t(t, base, total_steps, min_value, warmup=0):   # an unused keyword
+        s = np.minimum(np.asarray(t, dtype=np.float32), np.float32(total_steps))
+        return min_value + (base - min_value) * 0.5 * (1 + np.cos(np.pi * s / total_steps))
+
+    def tuple_out(t, base, total_steps, min_value):
+        return tuple(_cos(t, base, total_steps, min_value))
+
+    def builtin_min(t, base, total_steps, min_value):   # Python's min on the array of steps
+        return min_value + (base - min_value) * 0.5 * (1 + np.cos(np.pi * min(t, total_steps)
+                                                                  / total_steps))
+
+    return [
+        ("per-step loop, math.cos", loop_math, OK), ("slow loop (2000 passes)", slow_loop, OK),
+        ("np.piecewise", piecewise, OK), ("torch", torch_cos, OK),
+        ("float32 steps, extra keyword", float32_t, OK), ("a tuple", tuple_out, OK),
+        ("Python's min on the array", builtin_min, Hint("np.minimum(1.0, x)")),
+        ("no ½", lambda t, b, T, m: m + (b - m) * (1 + np.cos(np.pi * np.minimum(t, T) / T)),
+         Hint(H["no_div2"])),
+        ("min_value ignored", lambda t, b, T, m: b * 0.5 * (1 + np.cos(np.pi * np.minimum(t, T)
+                                                                    / T)),
+         Hint(H["min_ignored"])),
+        ("0 after T", lambda t, b, T, m: np.where(np.asarray(t) > T, 0.0, _cos(t, b, T, m)),
+         Hint(H["zero_after"])),
+        ("PyTorch's climb back", lambda t, b, T, m: _cos(t, b, T, m, f=lambda t, T: t / T),
+         Hint(H["not_held"])),
+        ("sin instead of cos", lambda t, b, T, m: _cos(
+            t, b, T, m, f=lambda t, T: 1 - np.minimum(t, T) / T), Hint(H["upside_down"])),
+    ]
+
+
+def _r6_adamw():
+    H = lesson08.ADAMW_HINTS
+    B1, B2, EPS = lesson08.B1, lesson08.B2, lesson08.EPS
+
+    def torch_adamw(w, g, m, v, t, lr, wd):        # torch's AdamW with its state set to m, v
+        import torch
+        p = torch.tensor(w, requires_grad=True)
+        opt = torch.optim.AdamW([p], lr=lr, weight_decay=wd, betas=(B1, B2), eps=EPS)
+        p.grad = torch.tensor(g)
+        opt.state[p] = {"step": torch.tensor(float(t - 1)), "exp_avg": torch.tensor(m),
+                        "exp_avg_sq": torch.tensor(v)}
+        opt.step()
+        s = opt.state[p]
+        return p.detach().numpy(), s["exp_avg"].numpy(), s["exp_avg_sq"].numpy()
+
+    def python_floats(w, g, m, v, t, lr, wd):      # element by element, math.sqrt
+        W, M, V = (np.array(x, dtype=float, copy=True) for x in (w, m, v))
+        for i in np.ndindex(W.shape):
+            M[i] = B1 * M[i] + (1 - B1) * g[i]
+            V[i] = B2 * V[i] + (1 - B2) * g[i] ** 2
+            mh, vh = M[i] / (1 - B1 ** t), V[i] / (1 - B2 ** t)
+            W[i] = W[i] * (1 - lr * wd) - lr * mh / (math.sqrt(vh) + EPS)
+        return W, M, V
+
+    def step_size_form(w, g, m, v, t, lr, wd):     # torch's own arrangement of the same step
+        m = m * B1 + g * (1 - B1)
+        v = v * B2 + g * g * (1 - B2)
+        step_size = lr / (1 - B1 ** t)
+        denom = np.sqrt(v) / math.sqrt(1 - B2 ** t) + EPS
+        return w * (1 - lr * wd) - step_size * m / denom, m, v
+
+    def list_out(w, g, m, v, t, lr, wd, amsgrad=False):
+        return list(_adamw(w, g, m, v, t, lr, wd))
+
+    def float32(w, g, m, v, t, lr, wd):
+        f = lambda x: np.asarray(x, dtype=np.float32)  # noqa: E731
+        return _adamw(f(w), f(g), f(m), f(v), t, np.float32(lr), np.float32(wd))
+
+    def torch_stack(*args):                        # the triple stacked into one tensor
+        import torch
+        return torch.stack([torch.from_numpy(np.asarray(x)) for x in _adamw(*args)])
+
+    def order(w, g, m, v, t, lr, wd):              # the decay applied last, to the old w
+        m2, v2 = B1 * m + (1 - B1) * g, B2 * v + (1 - B2) * g * g
+        step = (m2 / (1 - B1 ** t)) / (np.sqrt(v2 / (1 - B2 ** t)) + EPS)
+        return w - lr * step - lr * wd * w, m2, v2
+
+    return [
+        ("torch.optim.AdamW with its state", torch_adamw, OK),
+        ("element by element", python_floats, OK), ("torch's step_size form", step_size_form, OK),
+        ("a list, extra keyword", list_out, OK), ("float32", float32, OK),
+        ("np.array([w, m, v])", lambda *a: np.array(_adamw(*a)), OK),
+        ("torch.stack", torch_stack, OK),
+        ("decay subtracted last, from the old w", order, OK),
+        ("Adam + L2 (torch Adam(weight_decay))", lambda *a: _adamw(*a, coupled=True),
+         Hint(H["coupled"])),
+        ("Keras l2(wd): 2·wd·w in the gradient", lambda w, g, m, v, t, lr, wd: _adamw(
+            w, g, m, v, t, lr, 2 * wd, coupled=True), Hint(H["coupled_keras"])),
+        ("the paper's λ: shrink by wd alone", lambda *a: _adamw(*a, decay=a[6]),
+         Hint(H["decay_without_lr"])),
+        ("no bias correction", lambda *a: _adamw(*a, correct=False), Hint(H["no_bias_correction"])),
+        ("ε inside the root", lambda *a: _adamw(*a, eps_in=True), Hint(H["eps_inside"])),
+        ("t + 1 in the correction", lambda w, g, m, v, t, lr, wd: _adamw(w, g, m, v, t + 1, lr, wd),
+         Hint(H["t_off_by_one"])),
+        ("the new weights shrunk", _adamw_shrink_new, Hint(H["shrink_new"])),
+        ("a dict {'w', 'm', 'v'}", lambda *a: dict(zip("wmv", _adamw(*a), strict=True)),
+         Hint("not a dict")),
+        ("w updated in place", lambda w, g, m, v, t, lr, wd: _adamw_in_place(
+            w, g, m, v, t, lr, wd), IN_PLACE),
+    ]
+
+
+def _adamw_shrink_new(w, g, m, v, t, lr, wd):     # Adam's step first, then the shrink
+    w_adam, m, v = _adamw(w, g, m, v, t, lr, 0.0)
+    return w_adam * (1 - lr * wd), m, v
+
+
+def _adamw_in_place(w, g, m, v, t, lr, wd):
+    B1, B2, EPS = lesson08.B1, lesson08.B2, lesson08.EPS
+    m *= B1
+    m += (1 - B1) * g
+    v *= B2
+    v += (1 - B2) * g * g
+    w *= 1 - lr * wd
+    w -= lr * (m / (1 - B1 ** t)) / (np.sqrt(v / (1 - B2 ** t)) + EPS)
+    return w, m, v
+
+
+def _r6_fixed_points():
+    H = lesson08.FIXED_POINT_HINTS
+    EPS = lesson08.EPS
+
+    def loops(g, lam):                             # entry by entry, math functions
+        a = np.empty_like(g)
+        b = np.empty_like(g)
+        for i, gi in np.ndenumerate(g):
+            a[i] = -gi / lam
+            b[i] = -math.copysign(1.0, gi) * abs(gi) / (lam * (abs(gi) + EPS))
+        return a, b
+
+    def sign_form(g, lam):                         # sign(g)·|g|/(|g| + ε)
+        return -g / lam, -np.sign(g) / lam * (np.abs(g) / (np.abs(g) + EPS))
+
+    def torch_form(g, lam):
+        import torch
+        gt = torch.from_numpy(g)
+        return (-gt / lam).numpy(), (-gt / (lam * (gt.abs() + EPS))).numpy()
+
+    def with_eps_kwarg(g, lam, eps=EPS):
+        return -g / lam, -g / (lam * (np.abs(g) + eps))
+
+    def divide_form(g, lam):
+        return np.divide(-g, lam), np.divide(-np.sign(g), lam) / (1 + EPS / np.abs(g))
+
+    def float32(g, lam):
+        g32 = g.astype(np.float32)
+        return -g32 / np.float32(lam), -np.sign(g32) / np.float32(lam)
+
+    return [
+        ("entry by entry", loops, OK), ("sign·|g|/(|g|+ε)", sign_form, OK),
+        ("torch", torch_form, OK), ("ε as a keyword", with_eps_kwarg, OK),
+        ("np.divide, 1/(1 + ε/|g|)", divide_form, OK), ("float32, no ε", float32, OK),
+        ("np.stack of the pair", lambda g, lam: np.stack([-g / lam, -np.sign(g) / lam]), OK),
+        ("AdamW like L2 (−g/λ twice)", lambda g, lam: (-g / lam, -g / lam),
+         Hint(H["adamw_like_l2"])),
+        ("signs flipped", lambda g, lam: (g / lam, g / (lam * (np.abs(g) + EPS))),
+         Hint(H["sign"])),
+        ("AdamW without the sign", lambda g, lam: (-g / lam, np.full_like(g, -1 / lam)),
+         REFUSED),
+        ("AdamW by √|g|", lambda g, lam: (-g / lam, -g / (lam * np.sqrt(np.abs(g)))), REFUSED),
+        ("columns (n, 1) for g of shape (3, 4)", lambda g, lam: (
+            (-g / lam).reshape(-1, 1), (-np.sign(g) / lam).reshape(-1, 1)), REFUSED),
+        ("a dict", lambda g, lam: {"adam_l2": -g / lam, "adamw": -np.sign(g) / lam}, REFUSED),
+        ("L2's by the lr-free AdamW box, swapped", lambda g, lam: (-np.sign(g) / lam, -g / lam),
+         Hint("swapped")),
+    ]
+
+
+def _r6_angular():
+    H = lesson09.ANGLE_HINTS
+
+    def loops(w_old, w_new):                       # Python sums over entries
+        a, b = w_old.ravel().tolist(), w_new.ravel().tolist()
+        dot = sum(x * y for x, y in zip(a, b, strict=True))
+        na, nb = math.sqrt(sum(x * x for x in a)), math.sqrt(sum(y * y for y in b))
+        return math.acos(max(-1.0, min(1.0, dot / (na * nb))))
+
+    def vdot(w_old, w_new):                        # np.vdot flattens by itself
+        c = np.vdot(w_old, w_new) / (np.linalg.norm(w_old) * np.linalg.norm(w_new))
+        return np.arccos(np.clip(c, -1.0, 1.0))
+
+    def cross_sine(w_old, w_new):                  # atan2 of |sin| and cos, via the Gram matrix
+        a, b = w_old.reshape(-1), w_new.reshape(-1)
+        c = a @ b
+        s = math.sqrt(max((a @ a) * (b @ b) - c * c, 0.0))
+        return math.atan2(s, c)
+
+    def copies(w_old, w_new, eps=0.0):
+        a, b = w_old.copy().ravel(), w_new.copy().ravel()
+        a /= np.linalg.norm(a)
+        b /= np.linalg.norm(b)
+        return 2 * np.arctan2(np.linalg.norm(a - b), np.linalg.norm(a + b))
+
+    def torch_requires_grad(w_old, w_new):         # autograd-ready tensors, returned as is
+        import torch
+        a, b = torch.tensor(w_old, requires_grad=True), torch.tensor(w_new)
+        c = (a.flatten() @ b.flatten()) / (a.norm() * b.norm())
+        return torch.arccos(torch.clamp(c, -1, 1))
+
+    def zero_d(w_old, w_new):
+        return np.asarray(np.arccos(np.clip(np.sum(w_old * w_new) / np.sqrt(
+            np.sum(w_old ** 2) * np.sum(w_new ** 2)), -1, 1)))
+
+    def float32(w_old, w_new):
+        a, b = w_old.astype(np.float32).ravel(), w_new.astype(np.float32).ravel()
+        a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+        return 2 * np.arctan2(np.linalg.norm(a - b), np.linalg.norm(a + b))
+
+    return [
+        ("Python sums, math.acos", loops, OK), ("np.vdot", vdot, OK),
+        ("atan2(|sin|, cos)", cross_sine, OK), ("copies first, extra keyword", copies, OK),
+        ("a 0-d array", zero_d, OK), ("float32", float32, OK),
+        ("torch, requires_grad", torch_requires_grad, OK),
+        ("degrees", lambda a, b: math.degrees(loops(a, b)), Hint(H["degrees"])),
+        ("the cosine", lambda a, b: math.cos(loops(a, b)), Hint(H["cosine"])),
+        ("arccos of the dot", lambda a, b: np.arccos(np.clip(np.vdot(a, b), -1, 1)),
+         Hint(H["unnormalized_arccos"])),
+        ("‖Δw‖/‖w‖", lambda a, b: np.linalg.norm(b - a) / np.linalg.norm(a),
+         Hint(H["relative_step"])),
+        ("arcsin of the cosine", lambda a, b: np.pi / 2 - loops(a, b), Hint(H["complement"])),
+        ("normalized through ravel()", lambda a, b: (
+            lambda u, v: (u.__itruediv__(np.linalg.norm(u)), v.__itruediv__(np.linalg.norm(v)),
+                          float(np.arccos(np.clip(u @ v, -1, 1))))[2])(a.ravel(), b.ravel()),
+         IN_PLACE),
+    ]
+
+
+def _r6_eq_angle():
+    H = lesson09.EQ_ANGLE_HINTS
+
+    def branches(optimizer, lr, lam):              # if/else, Python floats
+        if optimizer == "sgd":
+            d = lr * lam
+        elif optimizer == "sgdw":
+            d = lam
+        else:
+            raise ValueError(f"optimizer must be 'sgd' or 'sgdw', got {optimizer!r}")
+        return math.acos(1.0 - d)
+
+    def dict_lookup(optimizer, lr, lam):
+        d = {"sgd": lr * lam, "sgdw": lam}[optimizer]
+        return float(np.arctan2(np.sqrt(d * (2 - d)), 1 - d))
+
+    def zero_d(optimizer, lr, lam, momentum=0.0):
+        d = lr * lam if optimizer == "sgd" else lam
+        return np.arccos(np.asarray(1 - d))
+
+    def from_norms(optimizer, lr, lam):            # cos θ = ‖(1−d)w‖/‖w_new‖, ‖w_new‖² = ‖w‖²
+        d = lr * lam if optimizer == "sgd" else lam
+        return math.atan(math.sqrt(1 / (1 - d) ** 2 - 1))
+
+    def upper(optimizer, lr, lam):                # any capitalization, "SGD" or "sgd"
+        return math.acos(1 - (lam if optimizer.upper() == "SGDW" else lr * lam))
+
+    def torch_acos(optimizer, lr, lam):
+        import torch
+        d = lr * lam if optimizer == "sgd" else lam
+        return torch.acos(torch.tensor(1 - d, dtype=torch.float64))
+
+    def one_tuple(optimizer, lr, lam):
+        d = lr * lam if optimizer == "sgd" else lam
+        return (math.acos(1 - d),)
+
+    s = _shrink
+    return [
+        ("if/elif, math.acos", branches, OK), ("dict, arctan2", dict_lookup, OK),
+        ("a 0-d array, extra keyword", zero_d, OK), ("from the norms", from_norms, OK),
+        ("torch.acos", torch_acos, OK), (".upper()", upper, OK),
+        ("a one-item tuple", one_tuple, OK),
+        ("√(2·d)", lambda o, lr, lam: math.sqrt(2 * s(o, lr, lam)), Hint(H["small_d"])),
+        ("degrees", lambda o, lr, lam: math.degrees(math.acos(1 - s(o, lr, lam))),
+         Hint(H["degrees"])),
+        ("sgd with λ alone", lambda o, lr, lam: math.acos(1 - lam), Hint(H["sgd_like_sgdw"])),
+        ("sgdw with lr·λ", lambda o, lr, lam: math.acos(1 - lr * lam), Hint(H["sgdw_like_sgd"])),
+        ("tan θ", lambda o, lr, lam: (lambda d: math.sqrt(d * (2 - d)) / (1 - d))(s(o, lr, lam)),
+         Hint(H["tan"])),
+        ("√(2·lr·λ) for both", lambda o, lr, lam: math.sqrt(2 * lr * lam), REFUSED),
+    ]
+
+
+def _r6_eq_norm():
+    H = lesson09.EQ_NORM_HINTS
+
+    def iterate(lr, lam, g_tilde_sq):              # iterate the norm recursion to rest
+        n2 = 1.0
+        for _ in range(100_000):
+            n2 = (1 - lr * lam) ** 2 * n2 + lr * lr * g_tilde_sq / n2
+        return math.sqrt(n2)
+
+    def pow_quarter(lr, lam, g_tilde_sq):
+        return math.pow(lr * g_tilde_sq / (lam * (2 - lr * lam)), 0.25)
+
+    def zero_d(lr, lam, g_tilde_sq, exact=True):
+        return np.asarray(np.power(lr * g_tilde_sq / (lam * (2 - lr * lam)), 1 / 4))
+
+    def float32(lr, lam, g_tilde_sq):
+        return np.float32(lr * g_tilde_sq / (lam * (2 - lr * lam))) ** np.float32(0.25)
+
+    def torch_form(lr, lam, g_tilde_sq):
+        import torch
+        return torch.tensor(lr * g_tilde_sq / (lam * (2 - lr * lam)), dtype=torch.float64) ** 0.25
+
+    def sqrt_of_sqrt(lr, lam, g_tilde_sq):
+        return math.sqrt(math.sqrt(lr) * math.sqrt(g_tilde_sq) / math.sqrt(lam * (2 - lr * lam)))
+
+    ex4 = lambda lr, lam, gt: lr * gt / (lam * (2 - lr * lam))  # noqa: E731
+    return [
+        ("iterated to rest (slow)", iterate, OK), ("math.pow", pow_quarter, OK),
+        ("a 0-d array, extra keyword", zero_d, OK), ("float32", float32, OK),
+        ("torch", torch_form, OK), ("√ of √", sqrt_of_sqrt, OK),
+        ("‖w‖⁴", ex4, Hint(H["fourth_power"])), ("‖w‖²", lambda *a: ex4(*a) ** 0.5,
+                                                Hint(H["square"])),
+        ("(lr·g̃²/(2λ))^¼", lambda lr, lam, gt: (lr * gt / (2 * lam)) ** 0.25, Hint(H["approx"])),
+        ("lr²", lambda lr, lam, gt: (lr * lr * gt / (lam * (2 - lr * lam))) ** 0.25,
+         Hint(H["lr_squared"])),
+        ("(2 + lr·λ)", lambda lr, lam, gt: (lr * gt / (lam * (2 + lr * lam))) ** 0.25, REFUSED),
+        ("cube root", lambda *a: ex4(*a) ** (1 / 3), REFUSED),
+    ]
+
+
+ROUND6 = {
+    lesson00.check_half_mse: _r6_half_mse,
+    lesson01.check_count_params: _r6_count_params,
+    lesson01.check_ridge_fit: _r6_ridge_fit,
+    lesson02.check_l2_grad: _r6_l2_grad,
+    lesson02.check_lam_for_df: _r6_lam_for_df,
+    lesson02.check_early_stopping_lambda: _r6_early_stopping,
+    lesson03.check_soft_threshold: _r6_soft_threshold,
+    lesson03.check_prox_lasso_step: _r6_prox,
+    lesson03.check_max_norm: _r6_max_norm,
+    lesson04.check_cv_loss: _r6_cv_loss,
+    lesson04.check_one_se_rule: _r6_one_se,
+    lesson05.check_leaky_relu_std: _r6_leaky,
+    lesson05.check_backprop_tanh: _r6_backprop,
+    lesson06.check_clip_by_norm: _r6_clip_norm,
+    lesson06.check_clip_by_value: _r6_clip_value,
+    lesson06.check_angle: _r6_angle,
+    lesson07.check_momentum_updates: _r6_momentum,
+    lesson07.check_cosine_lr: _r6_cosine,
+    lesson08.check_adamw_step: _r6_adamw,
+    lesson08.check_fixed_points: _r6_fixed_points,
+    lesson09.check_angular_step: _r6_angular,
+    lesson09.check_equilibrium_angle: _r6_eq_angle,
+    lesson09.check_equilibrium_norm: _r6_eq_norm,
+}
+
+
 # --------------------------------------------------------------------------- probes
 
 class _Raises:
@@ -1347,9 +2918,14 @@ def judge(checker, fn, expect) -> tuple[str | None, str]:
     except Exception as exc:  # noqa: BLE001 - what the class must never see
         return "crash", f"{type(exc).__name__}: {exc}"
     out = buf.getvalue()
-    line = out.rstrip("\n")
-    if out.count("\n") != 1 or "could not judge" in out or not isinstance(verdict, _core.Verdict):
-        return "crash", line
+    # the learner's own prints (an answer that prints while it runs) come first, as in a
+    # notebook; the checker's line is the last, and the only one that starts with ✓ or ✗
+    lines = out.splitlines()
+    line = lines[-1] if lines else ""
+    verdicts = [x for x in lines if x.startswith((f"{_core.OK} ", f"{_core.FAIL} "))]
+    if not out.endswith("\n") or verdicts != [line] or "could not judge" in out \
+            or not isinstance(verdict, _core.Verdict):
+        return "crash", out.rstrip("\n")
     if expect is OK:
         return (None if verdict else "false reject"), line
     if verdict:
@@ -1403,6 +2979,11 @@ def round5(checker) -> list:
         [(f"probe: {label}", fn, REFUSED) for label, fn in PROBES]
 
 
+def round6(checker) -> list:
+    """Round 6's answers to ``checker`` (those whose modules are installed)."""
+    return [a for a in ROUND6[checker]() if _installed(a[1])]
+
+
 def earlier_rounds() -> dict:
     """Rounds 1-4: every ``accepts``/``names`` list of tests/test_exercises_lessonNN.py (the
     checker from the test function's closure, the answers from its parametrize mark), as
@@ -1439,7 +3020,7 @@ def main(argv=None) -> int:
     for checker in ROUND5:
         name = f"{checker.__module__.rsplit('.', 1)[-1]}.{checker.__name__}"
         print(name)
-        tally = run_answers(checker, round5(checker) + extra.get(checker, []),
+        tally = run_answers(checker, round5(checker) + round6(checker) + extra.get(checker, []),
                             verbose=args.verbose)
         print(f"  {tally.run} answers: {tally.false_reject} false rejects, {tally.false_accept} "
               f"false accepts, {tally.wrong_hint} wrong hints, {tally.crash} crashes")

@@ -79,6 +79,17 @@ _OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answ
                "it put its own objects in them? work on a copy"),
     "read": READ_TIMED_OUT,
 }
+AMBIGUOUS = ("; Python's min(), max(), `if` and `and`/`or` take one number at a time, not an "
+             "array of several (one per model, per step): min(1.0, x) with x an array of K "
+             "values raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), "
+             "which work entry by entry, or, in a loop over the models, model k's own value "
+             "x[k] (a threshold may be one number or K of them)")
+SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number here? where a "
+                  "prompt allows one number or K of them, np.broadcast_to(x, (K,)) gives K "
+                  "values from either)")
+SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object is not "
+                           "subscriptable", "invalid index to scalar variable",
+                           "too many indices for array: array is 0-dimensional")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -1017,7 +1028,13 @@ def _raised(exc: BaseException) -> str:
         return "your function raised RecursionError: it calls itself without end"
     if isinstance(exc, SystemExit):
         return SYS_EXIT
-    return f"your function raised {_exc_text(exc)}"
+    text = _exc_text(exc)
+    if isinstance(exc, ValueError) and "truth value of an array" in text:
+        return f"your function raised {text}{AMBIGUOUS}"
+    if isinstance(exc, (TypeError, IndexError)) and any(
+            s in text for s in SCALAR_INDEXED_MESSAGES):
+        return f"your function raised {text}{SCALAR_INDEXED}"
+    return f"your function raised {text}"
 
 
 def _unchanged(a, b) -> bool:
@@ -1291,11 +1308,17 @@ def _safe(thunk):
 
 def outputs(*keys: str, what: str) -> Callable:
     """A ``convert`` for functions that return several values: a tuple (or list) in the order
-    ``keys`` -> ``{key: value}``. ``what`` names the form in the hint, e.g. "a pair (w, b)"."""
+    ``keys`` -> ``{key: value}``, or the values stacked into one array (a NumPy array or a
+    tensor whose first axis has one entry per value: ``np.stack([a, b])`` is a pair that unpacks
+    as ``a, b = ...`` too). ``what`` names the form in the hint, e.g. "a pair (w, b)"."""
     def convert(got):
         if isinstance(got, Mapping):
             raise WrongForm(f"return {what}, not a dict")
         _refuse_iterator(got, "your answer")
+        shape = getattr(got, "shape", None) if not isinstance(got, (tuple, list)) else None
+        if isinstance(shape, tuple) and len(shape) >= 1 and shape[0] == len(keys) \
+                and hasattr(got, "__getitem__"):
+            got = [got[i] for i in range(len(keys))]        # stacked: one row per value
         if not isinstance(got, (tuple, list)):
             raise WrongForm(f"return {what}; got one {type(got).__name__}"
                             + (f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""))

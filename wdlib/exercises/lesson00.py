@@ -31,6 +31,9 @@ HALF_MSE_HINTS = {
     "abs": "you averaged |ŷ − y| (an absolute error): square the errors instead",
     "var": "you took the variance of the errors (np.var subtracts their mean): the loss is the "
            "mean of the squared errors themselves, ½·mean((ŷ − y)²)",
+    "var:ddof1": "you took the variance of the errors (np.var subtracts their mean; ddof=1 also "
+                 "divides by n − 1): the loss is the mean of the squared errors themselves, "
+                 "½·mean((ŷ − y)²), Σ(ŷ − y)² / (2n)",
     "ddof": "you divided by n − 1: the loss is a mean over the n samples, Σ(ŷ − y)² / (2n)",
     "broadcast": "an (n, 1) array minus an (n,) array broadcasts to an (n, n) matrix of every "
                  "ŷ_i − y_j: keep both arrays of shape (n, 1) (do not ravel only one)",
@@ -57,7 +60,8 @@ def _mistakes(yhat, y) -> dict:
             "sqrt": np.sqrt(0.5 * np.mean(r**2)), "rmse": np.sqrt(np.mean(r**2)),
             "square_of_mean": 0.5 * np.mean(r) ** 2,
             "abs": 0.5 * np.mean(np.abs(r)),
-            "var": 0.5 * np.var(r), "ddof": 0.5 * np.sum(r**2) / (r.size - 1),
+            "var": 0.5 * np.var(r), "var:ddof1": 0.5 * np.var(r, ddof=1),
+            "ddof": 0.5 * np.sum(r**2) / (r.size - 1),
             "broadcast": 0.5 * np.mean((yhat - y.reshape(-1)) ** 2)}
 
 

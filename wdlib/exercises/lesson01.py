@@ -94,6 +94,10 @@ RIDGE_HINTS = {
     "b_is_mean_y": "w is right but b is not: b = mean(y) − mean(F) @ w (F's column means are "
                    "not 0)",
     "no_penalty": "no penalty: you computed least squares; add λ·I to FcᵀFc/n",
+    "ddof": "you divided by n − 1 (np.cov's default): the objective is a mean over the n "
+            "samples, so solve (FcᵀFc/n + λI) w = Fcᵀyc/n (np.cov(..., bias=True) divides by n)",
+    "w_not_centered": "w was solved from F and y as they are, not centred (b added afterwards): "
+                      "centre F and y first, solve for w, then b = mean(y) − mean(F)·w",
 }
 
 
@@ -140,7 +144,10 @@ def ridge_mistakes(F, y, lam) -> dict:
             "b_penalized": _solve(F, y, lam, penalize_b=True),
             "no_intercept": _solve(F, y, lam, center=False),
             "b_is_mean_y": {"w": _ridge_reference(F, y, lam)["w"], "b": np.mean(y)},
-            "no_penalty": _solve(F, y, 0.0)}
+            "no_penalty": _solve(F, y, 0.0),
+            "ddof": _solve(F, y, lam * (n - 1) / n),       # FcᵀFc/(n − 1) + λI, Fcᵀyc/(n − 1)
+            "w_not_centered": (lambda w: {"w": w, "b": np.mean(y) - F.mean(0) @ w})(
+                _solve(F, y, lam, center=False)["w"])}
 
 
 def check_ridge_fit(fn: Callable, *, seed: int = 0, grade: bool = False):

@@ -55,10 +55,14 @@ _CONVENTION = {
                     "principal directions are those of X − X.mean(axis=0)",
     "ddof": "the variances are divided by n − 1 (np.cov's default): this lesson's e_j = s_j²/n "
             "(the ½·mean objective divides by n)",
+    "std": "e_j is a variance, s_j²/n (the squared singular value over n): you used a standard "
+           "deviation, s_j/√n",
 }
 
 LAM_FOR_DF_HINTS = {
     **_CONVENTION,
+    "removed": "your λ makes the *removed* fractions λ/(e_j + λ) sum to df (df(λ) = d − df): "
+               "df(λ) sums the kept fractions h_j = e_j/(e_j + λ), and it falls as λ grows",
     "log10": "you returned log10(λ): return λ itself (10 ** your value)",
     "ln": "you returned the natural log of λ: return λ itself (np.exp of your value)",
 }
@@ -224,12 +228,14 @@ def _l2_scalar_zeros(params, lam):
 def _convention_mistakes(X, f):
     return {"textbook": len(X) * f(_variances(X)),
             "not_centered": f(_variances(X, center=False)),
-            "ddof": f(_variances(X, ddof=1))}
+            "ddof": f(_variances(X, ddof=1)),
+            "std": f(np.sqrt(_variances(X)))}
 
 
 def _df_mistakes(X, df):
     lam = _ref_lam_for_df(X, df)
     return {**_convention_mistakes(X, lambda e: _solve_lam(e, df)),
+            "removed": _solve_lam(_variances(X), X.shape[1] - df),
             "log10": np.log10(lam), "ln": np.log(lam)}
 
 

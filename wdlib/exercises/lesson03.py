@@ -51,6 +51,8 @@ SOFT_THRESHOLD_HINTS = {
 
 PROX_HINTS = {
     "threshold_lam": "the threshold is lr·λ (the step size times λ), not λ",
+    "threshold_over_n": "the threshold is lr·λ: the 1/(2n) scales only the data term, λ‖w‖₁ is "
+                        "not divided by n",
     "subgradient": "that is a subgradient step w - lr·(∇L + λ·sign(w)); the proximal step is a "
                    "plain gradient step on the data loss, then soft-thresholding by lr·λ",
     "no_threshold": "the soft-thresholding is missing: after the gradient step, apply "
@@ -77,11 +79,15 @@ MAX_NORM_HINTS = {
     "whole_matrix": "that bounds the norm of the whole matrix: max-norm bounds each unit "
                     "(column) separately",
     "squared": "compare norms, not squared norms: the factor is c / ‖w‖, not c² / ‖w‖²",
+    "squared:c": "the column's norm is √(Σw²): you divided c by the squared norm Σw² (no square "
+                 "root); the factor is c / ‖w‖",
     "clip_entries": "you clipped each entry into [-c, c]: max-norm rescales a whole column, so "
                     "its direction is kept",
     "rows_renorm": "you rescaled rows (torch.renorm(W, 2, 0, c)? its dim is the one whose "
                    "slices are bounded, W[i, :] for dim 0): a unit's incoming weights are a "
                    "column of W (fan_in, fan_out), torch.renorm(W, 2, 1, c)",
+    "unit_norm": "the columns above c were rescaled to norm 1 (divided by their norm): rescale "
+                 "them to norm c, multiply by c / ‖w‖",
     "l1_columns": "you bounded each column's L1 norm, Σ|w|: max-norm bounds its Euclidean "
                   "(L2) norm, √(Σw²) (np.linalg.norm's default; torch.renorm's p = 2)",
 }
@@ -153,6 +159,7 @@ def _prox_mistakes(w, X, y, lr, lam) -> dict:
     n = X.shape[0]
     first = S(w, lr * lam)
     return {"threshold_lam": S(w - lr * g, lam),
+            "threshold_over_n": S(w - lr * g, lr * lam / n),
             "subgradient": w - lr * (g + lam * np.sign(w)),
             "no_threshold": w - lr * g,
             "uphill": S(w + lr * g, lr * lam),
@@ -202,8 +209,10 @@ def _max_norm_mistakes_of(W, c) -> dict:
             "rows": W * np.minimum(1.0, c / rows),
             "rows_renorm": W * np.where(rows > c, c / (rows + 1e-7), 1.0),
             "all_columns": W * (c / safe),
+            "unit_norm": W * np.where(cols > c, 1.0 / safe, 1.0),
             "whole_matrix": W * min(1.0, c / frob),
-            "squared": W * np.minimum(1.0, c**2 / safe**2), "clip_entries": np.clip(W, -c, c)}
+            "squared": W * np.minimum(1.0, c**2 / safe**2),
+            "squared:c": W * np.minimum(1.0, c / safe**2), "clip_entries": np.clip(W, -c, c)}
 
 
 def _max_norm_frameworks(W, c):

@@ -56,7 +56,9 @@ CV_HINTS = {
 
 ONE_SE_HINTS = {
     "argmin": "that is the λ with the smallest mean CV loss; the rule then moves to the "
-              "largest λ whose mean is within one standard error of that minimum",
+              "largest λ whose mean is within one standard error of that minimum (if yours "
+              "does, its band is too narrow to reach past the minimum: the SE is "
+              "std(ddof=1) / sqrt(k), not a variance)",
     "smallest_in_band": "the rule picks the largest λ within the band (the simplest model), not "
                         "the smallest",
     "index": "you returned an index: return the λ value, lams[j]",

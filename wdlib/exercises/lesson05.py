@@ -45,6 +45,7 @@ LEAKY_HINTS = {
     "gain_only": "that is the gain √(2/(1 + slope²)) alone (torch.nn.init.calculate_gain): the "
                  "std also divides by √fan_in",
 }
+LEAKY_HINTS["minus_slope:a"] = LEAKY_HINTS["minus_slope"]      # (1 − a) or (1 − a²): one text
 
 BACKPROP_HINTS = {
     "no_activation": "you forgot the activation: multiply by tanh'(z_l) = 1 − tanh(z_l)² "
@@ -106,6 +107,7 @@ def _leaky_mistakes(fan_in, slope):
             "slope_not_squared": np.sqrt(2.0 / ((1.0 + slope) * fan_in)),
             "no_two": std / np.sqrt(2.0),
             "minus_slope": np.sqrt(2.0 / ((1.0 - slope**2) * fan_in)),
+            "minus_slope:a": np.sqrt(2.0 / ((1.0 - slope) * fan_in)),
             "inverted": 1.0 / std, "lecun": np.sqrt(1.0 / fan_in),
             "uniform_bound": np.sqrt(3.0) * std, "gain_only": std * np.sqrt(fan_in)}
 

@@ -67,6 +67,10 @@ CLIP_NORM_HINTS = {
     "coefficient": "the clipped gradients are right, but the second output is the clipping "
                    "coefficients min(1, max_norm / (norm + 1e-6)): return the global norms "
                    "themselves, measured before clipping (as torch's clip_grad_norm_ does)",
+    "one_coefficient": "every model was scaled by the same coefficient, the smallest of the K "
+                       "(min(1.0, *coefs) or np.min?): each model gets its own, min(1, "
+                       "max_norm_k / (norms[k] + 1e-6)), K of them shaped (K, 1, ..., 1) "
+                       "(np.minimum(1.0, ...) keeps one per model)",
     "weights_only": "only the weight matrices were clipped/counted: the global norm runs over "
                     "every gradient, biases included",
     "sum_of_norms": "you added up the tensors' norms, Σ‖g_i‖: a model's global norm is the norm "
@@ -301,6 +305,7 @@ def _norm_mistakes(grads, max_norm):
             "sum_of_squares": scale(np.minimum(1.0, max_norm / (sq + EPS)), sq),
             "by_value": _flat(clipping.clip_by_value(grads, max_norm), norm),
             "coefficient": _flat(clipped, coef),
+            "one_coefficient": scale(np.full_like(coef, np.min(coef))),
             "weights_only": _flat({k: _pm(wc, g) * g if k.startswith("W") else g
                                    for k, g in grads.items()}, wn),
             **{"sum_of_norms" + s: scale(np.minimum(1.0, max_norm / (l1 + e)), l1)

@@ -26,6 +26,8 @@ ANGLE_HINTS = {
     "cosine": "that is the cosine of the angle: take the arccos (or better, 2·atan2 of the "
               "differences of the unit vectors)",
     "unnormalized": "you forgot to normalize: divide the dot product by both norms",
+    "complement": "that is π/2 minus the angle (np.arcsin of the cosine?): the angle is "
+                  "np.arccos of the cosine",
     "relative_step": "that is ‖w_new − w_old‖ / ‖w_old‖, the relative step: the angle ignores "
                      "the change of length",
     "unnormalized_arccos": "you forgot to normalize: arccos needs the cosine, a·b / (‖a‖ ‖b‖); "
@@ -143,6 +145,7 @@ def _angle_mistakes(w_old, w_new):
     cos = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
     norms = np.linalg.norm(a) * np.linalg.norm(b)
     return {"degrees": np.degrees(_ref_angular_step(w_old, w_new)), "cosine": cos,
+            "complement": np.pi / 2 - _ref_angular_step(w_old, w_new),
             "unnormalized": a @ b, "relative_step": np.linalg.norm(b - a) / np.linalg.norm(a),
             "unnormalized_arccos": np.arccos(np.clip(a @ b, -1.0, 1.0)),
             "unnormalized_arccos:one_norm": np.arccos(np.clip(a @ b / (a @ a), -1.0, 1.0)),
