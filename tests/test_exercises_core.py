@@ -3,6 +3,7 @@
 import contextlib
 import hashlib
 import io
+import re
 import signal
 import threading
 import time
@@ -956,12 +957,15 @@ def test_a_hint_from_a_check_cut_short_says_it_comes_from_the_cases_tried(monkey
                             explain=explain)
         return v, buf.getvalue()
 
-    note = "this is what the 3 of 5 test inputs tried show"
+    # 0.2 s a call in a 0.5 s budget: 3 cases on a quiet machine, 2 on a loaded one (the count
+    # is the clock's; what is checked is that the hint says it and explain saw exactly those)
+    note = re.compile(r"this is what the ([234]) of 5 test inputs tried show")
     ok, line = checked(_slow(0.2, lambda a: 2 * a + (a[0] == 1)))
-    assert not ok and "right everywhere but one input" in line and note in line, line
-    assert seen[-1] == 3 and "per call" in line, (seen, line)
+    tried = note.search(line)
+    assert not ok and "right everywhere but one input" in line and tried, line
+    assert seen[-1] == int(tried.group(1)) and "per call" in line, (seen, line)
     ok, line = checked(_slow(0.2, lambda a: 3 * a))
-    assert not ok and "THRICE" in line and note in line, line
+    assert not ok and "THRICE" in line and note.search(line), line
     ok, line = checked(lambda a: 2 * a + (a[0] == 1))            # fast: every case, no note
     assert not ok and "right everywhere" in line and "test inputs tried" not in line, line
 
