@@ -249,8 +249,9 @@ def spirals(n=200, n_val=200, noise=0.2, turns=1.5, seed=0) -> Dataset:
     A point at fraction ``t`` along its arm (``t = sqrt(u)``, ``u`` uniform on [0, 1], so the
     points are spread evenly over the disc) sits at radius ``2 t`` and angle
     ``2 pi turns t + pi * class``; the two arms are point reflections of each other. Then Gaussian
-    noise of std ``noise`` is added. Without noise each feature has mean 0 and variance 1, and
-    neighbouring arms are ``1 / turns`` apart along a radius.
+    noise of std ``noise`` is added. Without noise each feature has mean 0 and the two variances
+    sum to 2 (about 1 each: 1.034 and 0.966 at turns = 1.5), and neighbouring arms are
+    ``1 / turns`` apart along a radius.
     Classes are balanced (``n // 2`` ones) and shuffled. turns: number of turns of each arm (> 0);
     n, n_val, seed: see the module docstring.
 
