@@ -5,8 +5,10 @@ Pure functions on a gradient dict: a new dict is returned, the input is not chan
     grads, norm = clipping.clip_by_global_norm(grads, max_norm=1.0)  # norm: before clipping
     grads = clipping.clip_by_value(grads, clip_value=0.5)
 
-``batched=True`` treats the leading axis of every array as the model index (K models trained
-at once): one norm per model, shape (K,), and ``max_norm`` may be a length-K array.
+``grads`` is a non-empty dict ``{key: array}`` of gradients (NumPy arrays or scalars of ints or
+floats), the parameters' keys and shapes. ``batched=True`` treats the leading axis of every
+array as the model index (K models trained at once): one norm per model, shape (K,), and
+``max_norm`` may be a length-K array.
 
 Non-finite gradients: like PyTorch (``error_if_nonfinite=False``), nothing is hidden. A NaN
 norm makes every clipped gradient NaN; an infinite norm scales finite entries to 0 and turns
@@ -45,7 +47,8 @@ def _check_grads(grads, batched: bool, why: str = "with batched=True") -> None:
 def global_norm(grads: Params, *, batched: bool = False):
     """‖g‖₂ of all gradients together, as if flattened into one vector.
 
-    batched=True: one norm per model, reducing every axis but the first, shape (K,).
+    grads: see the module docstring. Returns a float; batched=True: one norm per model,
+    reducing every axis but the first, shape (K,).
     """
     _check_grads(grads, batched)
     return _norm(grads, batched)
@@ -64,10 +67,12 @@ def _norm(grads, batched):
 def clip_by_global_norm(grads: Params, max_norm, *, batched: bool = False):
     """Scale all gradients by min(1, max_norm / (norm + 1e-6)) (== clip_grad_norm_).
 
-    Returns ``(clipped grads, norm before clipping)``. Where norm + 1e-6 <= max_norm the
-    gradients are multiplied by exactly 1 (a norm less than 1e-6 below max_norm is still shrunk,
-    by a hair); above that the new norm is max_norm·norm/(norm + 1e-6), i.e. max_norm up to a
-    relative 1e-6/norm. The direction never changes.
+    grads, batched: see the module docstring; max_norm: c > 0 (a K-array needs batched=True).
+    Returns ``(clipped grads, norm before clipping)``, the norm of shape () or (K,). Where
+    norm + 1e-6 <= max_norm the gradients are multiplied by exactly 1 (a norm less than 1e-6
+    below max_norm is still shrunk, by a hair); above that the new norm is
+    max_norm·norm/(norm + 1e-6), i.e. max_norm up to a relative 1e-6/norm. The direction never
+    changes.
 
     Because of that 1e-6, the clipped norm sits just below max_norm and clipping a second time
     shrinks by a further factor ≈ 1 − 1e-6·(1 − max_norm/norm)/max_norm, exactly as torch does.
@@ -95,8 +100,9 @@ def _scale_to_norm(grads: Params, max_norm, norm) -> Params:
 def clip_by_value(grads: Params, clip_value) -> Params:
     """Clip every gradient entry into [−clip_value, clip_value] (== clip_grad_value_).
 
-    This changes the direction of the gradient (unlike clipping by norm). clip_value may be a
-    length-K array (one threshold per model, leading K axis)."""
+    This changes the direction of the gradient (unlike clipping by norm). grads: see the module
+    docstring; clip_value > 0 may be a length-K array (one threshold per model, leading K
+    axis)."""
     clip_value = _checks.positive("clip_value", clip_value)
     if np.ndim(clip_value):
         _check_grads(grads, batched=True,

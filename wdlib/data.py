@@ -9,6 +9,8 @@ changes the validation set (nor ``n_val`` the training set).
 
 Every generator returns a ``Dataset``: ``X`` of shape ``(n, d)`` (``(n, T, 1)`` for sequences),
 ``y`` of shape ``(n, 1)``, the same for ``X_val, y_val``, and a ``meta`` dict describing the task.
+Arguments they share: ``n``, ``n_val``: the number of training and validation samples (ints
+>= 1; >= 2 for ``two_moons`` and ``spirals``); ``seed``: an int >= 0 (one data set, no K axis).
 
     >>> ds = polynomial(n=20, seed=0)
     >>> ds.X.shape, ds.y.shape, ds.X_val.shape
@@ -107,6 +109,9 @@ def polynomial(n=20, n_val=200, degree=3, noise=0.2, seed=0) -> Dataset:
     (validation MSE 1.37 for seed 0, against noise**2 = 0.04), and ridge with lam = 1e-2 brings
     it back to 0.049 (for seeds 0..7: always below 3 * noise**2, at least 4x better than lam = 0).
 
+    degree: the degree of ``f`` (int >= 1); noise: std of the noise, in units of y;
+    n, n_val, seed: see the module docstring.
+
     Returns X (n, 1), y (n, 1); meta: ``"f"`` (a vectorized callable, ``f(X)`` has X's shape),
     ``"coef"`` (power-basis coefficients of f, constant first), ``"degree"``, ``"noise"``.
     """
@@ -125,6 +130,8 @@ def polynomial(n=20, n_val=200, degree=3, noise=0.2, seed=0) -> Dataset:
 
 def polynomial_features(x, degree, *, scale=True) -> np.ndarray:
     """Columns ``x, x**2, ..., x**degree`` of a 1-D input: (n,) or (n, 1) -> (n, degree).
+
+    x: (n,) or (n, 1) inputs; degree: the highest power (int >= 1).
 
     There is no bias column: models and solvers fit the intercept separately (and do not
     penalize it). The features are meant for ``x`` in [-1, 1], where every power stays in [-1, 1]
@@ -149,6 +156,8 @@ def polynomial_features(x, degree, *, scale=True) -> np.ndarray:
 def legendre_features(x, degree) -> np.ndarray:
     """Columns ``sqrt(2j+1)·P_j(x)``, j = 1..degree, of a 1-D input: (n,) or (n, 1) -> (n, degree).
 
+    x: (n,) or (n, 1) inputs; degree: the highest degree (int >= 1).
+
     The same polynomials as ``polynomial_features`` (and the same unit mean square per column
     for ``x`` uniform on [-1, 1]), but orthonormal on [-1, 1]: the least-squares problem is well
     conditioned, so gradient descent fits them in hundreds of steps instead of millions (the
@@ -171,6 +180,9 @@ def sparse_linear(n=100, n_val=200, d=20, k=5, noise=0.1, correlation=0.0, seed=
     [0, 1)) between every two columns: ``X = sqrt(1 - rho) * Z + sqrt(rho) * z0`` with ``Z`` (n, d)
     and a shared factor ``z0`` (n, 1). Large rho makes the lasso pick one of a group of correlated
     features at random; the elastic net keeps them together.
+
+    d: number of features; k: nonzero weights (0 <= k <= d); noise: std of the noise, in units of
+    y; correlation: rho in [0, 1); n, n_val, seed: see the module docstring.
 
     Returns X (n, d), y (n, 1); meta: ``"w_true"`` (d,), ``"support"`` (k,) int indices, ``"k"``,
     ``"noise"``, ``"correlation"``.
@@ -213,6 +225,8 @@ def two_moons(n=200, n_val=200, noise=0.2, seed=0) -> Dataset:
     The points are then shifted and scaled by fixed constants so that the noise-free moons have
     mean 0 and variance 1 per feature. Classes are balanced (``n // 2`` ones) and shuffled.
 
+    n, n_val, seed: see the module docstring.
+
     Returns X (n, 2), y (n, 1) with values in {0., 1.}; meta: ``"noise"``.
     """
     n, n_val, seed = _sizes(n, n_val, seed, n_min=2)
@@ -235,9 +249,11 @@ def spirals(n=200, n_val=200, noise=0.2, turns=1.5, seed=0) -> Dataset:
     A point at fraction ``t`` along its arm (``t = sqrt(u)``, ``u`` uniform on [0, 1], so the
     points are spread evenly over the disc) sits at radius ``2 t`` and angle
     ``2 pi turns t + pi * class``; the two arms are point reflections of each other. Then Gaussian
-    noise of std ``noise`` is added. Without noise each feature has mean 0 and variance 1, and
-    neighbouring arms are ``1 / turns`` apart along a radius.
-    Classes are balanced (``n // 2`` ones) and shuffled.
+    noise of std ``noise`` is added. Without noise each feature has mean 0 and the two variances
+    sum to 2 (about 1 each: 1.034 and 0.966 at turns = 1.5), and neighbouring arms are
+    ``1 / turns`` apart along a radius.
+    Classes are balanced (``n // 2`` ones) and shuffled. turns: number of turns of each arm (> 0);
+    n, n_val, seed: see the module docstring.
 
     Returns X (n, 2), y (n, 1) with values in {0., 1.}; meta: ``"noise"``, ``"turns"``.
     """
@@ -264,7 +280,8 @@ def sequence(n=256, n_val=256, T=20, noise=0.5, seed=0) -> Dataset:
     ``x_t = s + noise * N(0, 1)`` for t = 1..T; the target is the exact mean ``y = mean_t x_t``
     (a deterministic function of the inputs, so zero error is reachable). To get it right the
     network must carry information across all T steps, which is where vanishing and exploding
-    gradients through time show up.
+    gradients through time show up. T: sequence length (int >= 1); noise: std of the input noise;
+    n, n_val, seed: see the module docstring.
 
     Returns X (n, T, 1), y (n, 1); meta: ``"f"`` (X (m, T, 1) -> y (m, 1)), ``"T"``, ``"noise"``.
     """
@@ -286,6 +303,7 @@ def sequence(n=256, n_val=256, T=20, noise=0.5, seed=0) -> Dataset:
 def kfold(n, k=5, seed=0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Split ``range(n)`` into ``k`` folds for cross-validation.
 
+    n: number of samples (>= 2); k: number of folds (2 <= k <= n); seed: an int >= 0.
     Returns a list of ``k`` pairs ``(train_idx, val_idx)`` (sorted int arrays). The ``val_idx``
     of the folds are disjoint, cover every index once and differ in size by at most one;
     ``train_idx`` is the complement of ``val_idx``. The assignment is a seeded random permutation.
@@ -304,8 +322,9 @@ def kfold(n, k=5, seed=0) -> list[tuple[np.ndarray, np.ndarray]]:
 def split(X, y, val_fraction=0.2, seed=0) -> Dataset:
     """Hold out a random ``val_fraction`` of the rows of ``(X, y)`` as a validation set.
 
-    ``round(val_fraction * n)`` rows (at least 1, at most n - 1) go to the validation set; both
-    parts keep the original row order. Returns a ``Dataset`` with
+    X: (n, ...) inputs, y: (n, ...) targets (n >= 2); seed: an int >= 0.
+    ``round(val_fraction * n)`` rows (at least 1, at most n - 1; val_fraction in (0, 1)) go to the
+    validation set; both parts keep the original row order. Returns a ``Dataset`` with
     ``meta = {"train_idx": ..., "val_idx": ...}``.
     """
     X = _checks.finite_array("X", X)

@@ -50,7 +50,9 @@ def grad_check(f: Callable, params: Mapping, eps: float = 1e-6) -> float:
     """Largest relative error ``‖g_num - g‖ / (‖g_num‖ + ‖g‖)`` over the parameter keys,
     where ``g`` is the gradient ``f(params)`` returns and ``g_num`` the finite-difference one.
 
-    Below 1e-6 in float64 means the gradient is right; near 1 means it is wrong. Avoid kinks
+    f: ``params -> (value, grads)``, value () or (K,) (summed); params: a non-empty dict of
+    arrays; eps: the finite-difference step (> 0). Below 1e-6 in float64 means the gradient is
+    right; near 1 means it is wrong. Avoid kinks
     (ReLU at 0, |w| at 0), where the derivative does not exist.
     """
     if not callable(f):
@@ -77,7 +79,10 @@ def _norm(a: np.ndarray, batched: bool) -> np.ndarray:
 
 def update_ratio(params: Mapping, updates: Mapping, *, batched: bool = False) -> dict:
     """``‖update‖ / ‖param‖`` for every key (shape () or (K,)); NaN where the parameter is 0
-    (e.g. biases at initialization), where the ratio is undefined."""
+    (e.g. biases at initialization), where the ratio is undefined.
+
+    params, updates: dicts of arrays with the same keys (updates: ``optimizer.update``'s);
+    batched: a leading K axis on every array, one ratio per model."""
     _checks.same_keys("params", params, "updates", updates)
     out = {}
     for k in params:
@@ -97,8 +102,12 @@ def _stats(arrays, batched: bool) -> tuple[np.ndarray, np.ndarray]:
 def layer_stats(model, params: Mapping, X, y=None, loss="mse") -> dict:
     """Per-layer health of a model on inputs ``X`` (and targets ``y`` for gradient norms).
 
-    Returns a dict of arrays; the last axis runs over layers, a leading K axis is added for
-    K models:
+    model: a ``models.Model``; params: its parameters (K models: a leading K axis); X: the
+    model's inputs ((n, d), RNN (n, T, d)); loss: a name or function of ``losses`` (for the
+    gradients only).
+
+    Returns a dict of arrays (names: lists); the last axis runs over layers, a leading K axis is
+    added for K models:
 
     * ``"layers"``: layer names (MLP: "h1", ..., "out"; RNN: "h1", ..., "hT" per time step, "out")
     * ``"act_mean"``, ``"act_std"``: activations of each layer

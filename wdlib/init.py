@@ -15,6 +15,9 @@ name               distribution                                 keeps the varian
 =================  ===========================================  =========================
 
 Initializers draw one model's weights; ``models`` draws K of them (one rng per seed).
+Their arguments: ``rng``, a ``np.random.Generator`` (``np.random.default_rng(seed)``);
+``shape``, a tuple of ints >= 1, at least ``(fan_in, fan_out)`` except for ``zeros``. They
+return a new float64 array of that shape.
 """
 
 from __future__ import annotations
@@ -52,13 +55,19 @@ def _rng(rng) -> np.random.Generator:
 
 
 def zeros(rng: np.random.Generator, shape) -> np.ndarray:
-    """All zeros. Every hidden unit then computes (and learns) the same thing."""
+    """All zeros. Every hidden unit then computes (and learns) the same thing.
+
+    rng, shape: see the module docstring (rng is checked, not drawn from; shape may be an int).
+    """
     _rng(rng)                       # (not drawn from: checked, as every initializer's)
     return np.zeros(_shape(shape))
 
 
 def normal(std: float = 1.0) -> Initializer:
-    """An initializer drawing from N(0, std²): ``normal(0.1)(rng, (3, 4))``."""
+    """An initializer drawing from N(0, std²): ``normal(0.1)(rng, (3, 4))``; std >= 0.
+
+    The initializer returned takes ``rng, shape`` (see the module docstring; any shape).
+    """
     std = _checks.one_number(_checks.nonnegative, "std", std)
 
     def draw(rng: np.random.Generator, shape) -> np.ndarray:
@@ -69,20 +78,26 @@ def normal(std: float = 1.0) -> Initializer:
 
 
 def xavier(rng: np.random.Generator, shape) -> np.ndarray:
-    """Glorot normal: N(0, 2 / (fan_in + fan_out))."""
+    """Glorot normal: N(0, 2 / (fan_in + fan_out)). rng, shape: see the module docstring."""
     fan_in, fan_out = _fans(shape)
     return np.sqrt(2.0 / (fan_in + fan_out)) * _rng(rng).standard_normal(shape)
 
 
 def xavier_uniform(rng: np.random.Generator, shape) -> np.ndarray:
-    """Glorot uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)) (same variance as xavier)."""
+    """Glorot uniform: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)) (same variance as xavier).
+
+    rng, shape: see the module docstring.
+    """
     fan_in, fan_out = _fans(shape)
     a = np.sqrt(6.0 / (fan_in + fan_out))
     return _rng(rng).uniform(-a, a, size=shape)
 
 
 def he(rng: np.random.Generator, shape) -> np.ndarray:
-    """He / Kaiming normal: N(0, 2 / fan_in), for ReLU layers (ReLU zeroes half the signal)."""
+    """He / Kaiming normal: N(0, 2 / fan_in), for ReLU layers (ReLU zeroes half the signal).
+
+    rng, shape: see the module docstring.
+    """
     fan_in, _ = _fans(shape)
     return np.sqrt(2.0 / fan_in) * _rng(rng).standard_normal(shape)
 

@@ -61,7 +61,8 @@ class Layout:
                            for k, (g, s, shape) in self.slices.items())   # None: no reshape
 
     def group(self, params: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The groups of a parameter (or gradient) dict with the model's keys: new arrays."""
+        """The groups of ``params`` (or a gradient dict) with the model's keys: new arrays,
+        ``{group: (size,) or (K, size)}``."""
         out = {}
         if self.K is None:                      # each flattened (in C order), then joined
             for g, keys in self.members.items():
@@ -80,7 +81,7 @@ class Layout:
         return out
 
     def ungroup(self, groups: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The model's parameter dict as independent contiguous arrays (copies)."""
+        """The model's parameter dict as independent contiguous arrays (copies of ``groups``)."""
         return {k: v.copy() for k, v in self.views(groups).items()}
 
 
@@ -89,6 +90,7 @@ class Ungrouped:
 
     @staticmethod
     def group(params):
+        """params: a dict of arrays, returned as it is (also as ``views`` and ``ungroup``)."""
         return params
 
     views = ungroup = group

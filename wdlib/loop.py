@@ -68,7 +68,8 @@ class Divergence:
         return " or ".join(parts)
 
     def exceeded(self, loss, start):
-        """True where ``loss`` (a float or a (K,) array) counts as diverged; NaN counts."""
+        """True where ``loss`` (a float or a (K,) array) counts as diverged; NaN counts.
+        start: the run's loss at step 0, of the same shape (for ``max_growth``)."""
         if not isinstance(loss, np.ndarray):        # one model: Python floats (fast)
             return not (math.isfinite(loss) and loss <= self.max_loss
                         and (self.max_growth == math.inf or loss <= self.max_growth * abs(start)))
@@ -89,7 +90,8 @@ class Run:
     ``state``, and ``diverged_at``: None (one model) or a tuple of K entries, each the step at
     which that model diverged or None where it did not. The state is the one after the last
     update: for a model that stopped, its slice is not meaningful (its parameters were rolled
-    back, the state was not), so resume only models whose ``diverged_at`` is None."""
+    back, the state was not), so resume only models whose ``diverged_at`` is None.
+    ``divergence``: the ``Divergence`` rule that decided ``diverged_at``."""
 
     params: Params
     state: Any
@@ -105,7 +107,9 @@ class Run:
 
 
 def finite_per_model(params: Mapping[str, np.ndarray], K: int | None):
-    """True where every parameter is finite: a bool, or (K,) for K models."""
+    """True where every parameter is finite: a bool, or (K,) for K models.
+
+    params: a dict of arrays, each with a leading K axis when K (an int) is given."""
     if K is None:       # a finite sum of squares has no inf/NaN term; else (or on overflow) look
         for p in params.values():
             if not (math.isfinite(np.vdot(p, p)) or np.isfinite(p).all()):

@@ -1,7 +1,7 @@
 """Loss functions ``f(yhat, y) -> (value, grad)``.
 
 * ``yhat`` has shape ``(n, out)`` for one model or ``(K, n, out)`` for K models;
-  ``y`` has shape ``(n, out)`` and is shared by all K models.
+  ``y`` has shape ``(n, out)`` (or ``(n,)`` when out = 1) and is shared by all K models.
 * ``value`` is a mean over the samples: shape ``()`` or ``(K,)``.
 * ``grad`` is d value / d yhat, with the shape of ``yhat``.
 
@@ -160,7 +160,10 @@ def _targets(y, n: int, C: int) -> np.ndarray:
 
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
-    """log(softmax(z)), computed as z - max - log(sum(exp(z - max))): finite for finite z."""
+    """log(softmax(z)), computed as z - max - log(sum(exp(z - max))): finite for finite z.
+
+    z: logits of any shape; axis: the class axis. Returns an array of z's shape.
+    """
     z = as_float(z, "z")
     if z.size == 0:                     # (NumPy: "zero-size array to reduction operation")
         raise ValueError(f"z must have at least one entry, got shape {z.shape}")
@@ -195,8 +198,8 @@ def softmax_cross_entropy(logits, y) -> tuple:
 def accuracy(logits, y) -> float | np.ndarray:
     """Fraction of correct predictions: shape () or (K,).
 
-    One output: predicts class 1 where the logit is > 0 (y in {0, 1}); C outputs: the argmax
-    (y int labels or one-hot).
+    logits: (n, C) or (K, n, C), before the sigmoid / softmax. One output: predicts class 1
+    where the logit is > 0 (y in {0, 1}); C outputs: the argmax (y int labels or one-hot).
     """
     z = as_float(logits, "logits").astype(np.float64, copy=False)
     if z.ndim not in (2, 3):

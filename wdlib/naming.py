@@ -6,7 +6,8 @@ from __future__ import annotations
 
 
 def is_weight(key: str) -> bool:
-    """The naming convention of every wdlib model: weight matrices are named ``W...``
+    """Whether the parameter named ``key`` (a str) is a weight matrix, by the naming convention
+    of every wdlib model: weight matrices are named ``W...``
     (``W1``, ``Wx``, ``Wh``, ...); biases and gains are not. Penalties without explicit keys
     use it on a bare parameter dict; a ``Model`` states its ``weight_keys`` outright."""
     return key.startswith("W")

@@ -43,6 +43,19 @@ optimizer's update count 0, 1, 2, ... A schedule is checked at step 0 when the o
 built, and the value it gives at every step it is used (lr, weight_decay, the multiplier η_t;
 a momentum or Adam β cannot be a schedule). ``weight_decay`` may also be a dict
 ``{param key: value}``; keys absent get 0, so biases can be left undecayed.
+
+The optimizers' arguments:
+
+- ``lr``: the step size α (> 0), in each optimizer's formula below (``sgd``: θ ← θ − lr_t·buf).
+- ``momentum``, ``dampening``, ``nesterov``: PyTorch's SGD momentum, see ``trace``.
+- ``b1``, ``b2``, ``eps``: Adam's moment decay rates (in [0, 1)) and the ε added to √v̂
+  (> 0), see ``scale_by_adam``.
+- ``weight_decay``: λ >= 0, in PyTorch's convention: ``sgd`` and ``adam`` add λθ to the
+  gradient (the gradient of λ/2·‖θ‖²); ``adamw`` decays θ ← θ − lr_t·λ·θ; ``sgdw`` and
+  ``adamw_paper`` θ ← θ − η_t·λ·θ (see the table).
+- ``mask``: which parameters decay: None (every one, as in PyTorch), a list of keys, or a
+  function ``params -> keys`` (see ``add_decayed_weights``).
+- ``multiplier``: the schedule η_t of ``sgdw`` and ``adamw_paper`` (default 1).
 """
 
 from __future__ import annotations
@@ -77,18 +90,26 @@ class Optimizer(NamedTuple):
 
 
 class CountState(NamedTuple):
-    count: int  # number of updates done so far (the step a schedule is evaluated at)
+    """count: the number of updates done so far (the step a schedule is evaluated at)."""
+
+    count: int
 
 
 class TraceState(NamedTuple):
+    """count: updates done so far; buf: the momentum buffer, same keys and shapes as params
+    ({} when momentum == 0)."""
+
     count: int
-    buf: Params  # momentum buffer, same keys and shapes as params ({} when momentum == 0)
+    buf: Params
 
 
 class AdamState(NamedTuple):
+    """count: updates done so far; m, v: the first and second moments (running means of g and
+    g²), same keys and shapes as params."""
+
     count: int
-    m: Params  # first moment (running mean of g)
-    v: Params  # second moment (running mean of g²)
+    m: Params
+    v: Params
 
 
 # ---------------------------------------------------------------- validation helpers
@@ -346,7 +367,8 @@ def add_penalty_grad(penalty) -> Optimizer:
 
 
 def clip_by_value(clip_value) -> Optimizer:
-    """g ← clip(g, −c, c) element-wise: ``torch.nn.utils.clip_grad_value_`` as a transform."""
+    """g ← clip(g, −c, c) element-wise: ``torch.nn.utils.clip_grad_value_`` as a transform.
+    clip_value: c > 0, a float or a K-array (one per model)."""
     c = _checks.positive("clip_value", clip_value)
 
     def update(grads, state, params=None):     # (arguments checked: c above, grads at step 0)
@@ -393,6 +415,8 @@ def trace(momentum=0.0, dampening=0.0, nesterov=False) -> Optimizer:
 
     First step: buf = g. Then buf = μ·buf + (1 − τ)·g. Output buf, or g + μ·buf (Nesterov).
     With μ = 0 the gradient passes through unchanged (and τ is ignored, as in PyTorch).
+    momentum: μ in [0, 1); dampening: τ in [0, 1] (floats or K-arrays); nesterov: a bool
+    (needs μ > 0 and τ = 0).
     """
     mu = _checks.in_range("momentum", momentum, 0.0, 1.0)
     tau = _checks.in_range("dampening", dampening, 0.0, 1.0, hi_open=False)
@@ -507,7 +531,7 @@ def scale(factor) -> Optimizer:
 
 
 def scale_by_lr(lr) -> Optimizer:
-    """g ← −lr_t·g: turn a direction into a descent step."""
+    """g ← −lr_t·g: turn a direction into a descent step (lr: float, K-array or schedule)."""
     return _scale("lr", lr, -1.0, _checks.positive, _checks.nonnegative)
 
 
@@ -526,7 +550,8 @@ def sgd(lr, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0,
         mask=None) -> Optimizer:
     """torch.optim.SGD: g ← g + λθ; momentum buffer (see ``trace``); θ ← θ − lr_t·buf.
     Like PyTorch, ``weight_decay`` acts on every parameter unless ``mask`` lists the decayed
-    ones (see ``add_decayed_weights``)."""
+    ones (see ``add_decayed_weights``). lr, momentum, dampening, nesterov, weight_decay, mask:
+    see the module docstring."""
     opt = _named(add_decayed_weights(weight_decay, mask), trace(momentum, dampening, nesterov),
                  scale_by_lr(lr),
                  names=("lr", "momentum", "dampening", "nesterov", "weight_decay", "mask"))
@@ -567,14 +592,16 @@ _ADAM_NAMES = ("lr", "b1", "b2", "eps", "weight_decay", "mask")
 
 def adam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0, mask=None) -> Optimizer:
     """torch.optim.Adam: the L2 term λθ is added to the gradient *before* the moments
-    (every parameter, unless ``mask`` lists the decayed ones)."""
+    (every parameter, unless ``mask`` lists the decayed ones). lr, b1, b2, eps, weight_decay,
+    mask: see the module docstring."""
     return _named(add_decayed_weights(weight_decay, mask), scale_by_adam(b1, b2, eps),
                   scale_by_lr(lr), names=_ADAM_NAMES)
 
 
 def adamw(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2, mask=None) -> Optimizer:
     """torch.optim.AdamW: θ ← θ·(1 − lr_t·λ), then the Adam step. Adam + decoupled decay
-    (every parameter, unless ``mask`` lists the decayed ones)."""
+    (every parameter, unless ``mask`` lists the decayed ones). lr, b1, b2, eps, weight_decay,
+    mask: see the module docstring."""
     return _named(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay, mask),
                   scale_by_lr(lr), names=_ADAM_NAMES)
 
@@ -591,8 +618,8 @@ def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Opti
 
         m_t = μ·m_{t−1} + η_t·α·g_t          θ_t = θ_{t−1} − m_t − η_t·λ·θ_{t−1}
 
-    α = lr, μ = momentum, λ = weight_decay, η_t = multiplier(t) (a schedule; default 1).
-    The decay is scaled by η_t, not by α. With momentum 0 and η = 1,
+    α = lr, μ = momentum, λ = weight_decay, η_t = multiplier(t) (a schedule; default 1); mask:
+    see the module docstring. The decay is scaled by η_t, not by α. With momentum 0 and η = 1,
     ``sgdw(lr, weight_decay=lr·λ)`` is ``sgd(lr, weight_decay=λ)``; with momentum they differ.
     """
     lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
@@ -613,10 +640,10 @@ def adamw_paper(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-5,
 
         θ_t = θ_{t−1} − η_t·(α·m̂_t / (√v̂_t + ε) + λ·θ_{t−1})
 
-    α = lr, λ = weight_decay, η_t = multiplier(t) (a schedule; default 1). The decay is scaled
-    by η_t, not by α: ``adamw_paper(lr=α, weight_decay=α·w, multiplier=η)`` equals
-    ``adamw(lr=lambda t: α·η(t), weight_decay=w)``. The default λ = 1e-5 = 1e-3·1e-2 makes
-    ``adamw_paper()`` equal ``adamw()``.
+    α = lr, λ = weight_decay, η_t = multiplier(t) (a schedule; default 1); b1, b2, eps, mask:
+    see the module docstring. The decay is scaled by η_t, not by α: ``adamw_paper(lr=α,
+    weight_decay=α·w, multiplier=η)`` equals ``adamw(lr=lambda t: α·η(t), weight_decay=w)``.
+    The default λ = 1e-5 = 1e-3·1e-2 makes ``adamw_paper()`` equal ``adamw()``.
     """
     lr, wd, eta = _paper_hypers(lr, weight_decay, multiplier)
     adam_dir = scale_by_adam(b1, b2, eps)
@@ -662,8 +689,9 @@ def _parameters(factory) -> tuple[str, ...]:
 
 
 def get(name: str, **kwargs) -> Optimizer:
-    """Build an optimizer by name: ``get("adamw", lr=1e-3, weight_decay=0.1)``. An argument
-    the optimizer does not take raises (e.g. ``momentum`` for Adam: its momentum is ``b1``)."""
+    """Build an optimizer by name (a key of ``OPTIMIZERS``) with keyword arguments ``kwargs``:
+    ``get("adamw", lr=1e-3, weight_decay=0.1)``. An argument the optimizer does not take
+    raises (e.g. ``momentum`` for Adam: its momentum is ``b1``)."""
     allowed = arguments(name)
     unknown = [k for k in kwargs if k not in allowed]
     if unknown:

@@ -88,6 +88,8 @@ class Penalty:
 
     A subclass is a frozen dataclass with a strength field (``lam``; ``MaxNorm``: ``c``, named by
     ``_strength_name``) and ``keys``; ``__post_init__`` validates both.
+    The methods take ``params``: a dict ``{key: array}``, each with a leading K axis when the
+    strength is a K-array; they never modify it.
     """
 
     keys: tuple[str, ...] | None
@@ -145,7 +147,9 @@ class Penalty:
         return lam.astype(w.dtype) if w.dtype == np.float32 else lam   # float32 stays float32
 
     def value(self, params: Mapping, *, batched: bool = False):
-        """Penalty value: a float, or shape (K,) when ``batched`` (one value per model)."""
+        """Penalty value: a float, or shape (K,) when ``batched`` (one value per model).
+
+        params: see the class docstring."""
         total = 0.0
         for k in self.penalized(params):
             try:
@@ -172,7 +176,8 @@ class Penalty:
         return {k: pen[k] if k in pen else np.zeros_like(w) for k, w in params.items()}
 
     def penalized_grads(self, params: Mapping) -> dict[str, np.ndarray]:
-        """The gradient for the penalized keys only (``grad`` without the zeros)."""
+        """The gradient for the penalized keys only (``grad`` without the zeros); params: see
+        the class docstring."""
         keys = self.penalized(params)
         try:
             return {k: self._grad(params[k], self._lam(k, params[k])) for k in keys}
@@ -181,7 +186,8 @@ class Penalty:
             raise
 
     def prox(self, params: Mapping, step) -> dict[str, np.ndarray]:
-        """Proximal step of size ``step`` (a float or a K-array, e.g. the learning rate)."""
+        """Proximal step of size ``step`` (a float or a K-array, e.g. the learning rate), on
+        ``params`` (see the class docstring)."""
         step = _checks.nonnegative("step", step)
         keys = set(self.penalized(params))
         out = {}
@@ -216,7 +222,9 @@ def _check_entries(params: Mapping, keys) -> None:
 
 @dataclass(frozen=True, eq=False)
 class L2(Penalty):
-    """``lam/2 · ‖w‖²``; gradient ``lam·w``; prox ``w / (1 + step·lam)``."""
+    """``lam/2 · ‖w‖²``; gradient ``lam·w``; prox ``w / (1 + step·lam)``.
+
+    lam, keys: see the module docstring (lam >= 0)."""
 
     lam: float | np.ndarray | dict = 0.0
     keys: tuple[str, ...] | None = None
@@ -233,7 +241,9 @@ class L2(Penalty):
 
 @dataclass(frozen=True, eq=False)
 class L1(Penalty):
-    """``lam · ‖w‖₁``; subgradient ``lam·sign(w)``; prox = soft-thresholding by ``step·lam``."""
+    """``lam · ‖w‖₁``; subgradient ``lam·sign(w)``; prox = soft-thresholding by ``step·lam``.
+
+    lam, keys: see the module docstring (lam >= 0)."""
 
     lam: float | np.ndarray | dict = 0.0
     keys: tuple[str, ...] | None = None
@@ -250,7 +260,9 @@ class L1(Penalty):
 
 @dataclass(frozen=True, eq=False)
 class ElasticNet(Penalty):
-    """``lam · (r‖w‖₁ + (1-r)/2 ‖w‖²)`` with ``r = l1_ratio`` in [0, 1] (r=1: L1, r=0: L2)."""
+    """``lam · (r‖w‖₁ + (1-r)/2 ‖w‖²)`` with ``r = l1_ratio`` in [0, 1] (r=1: L1, r=0: L2).
+
+    lam, keys: see the module docstring (lam >= 0); l1_ratio: a float or a K-array."""
 
     lam: float | np.ndarray | dict = 0.0
     l1_ratio: float | np.ndarray = 0.5
@@ -287,7 +299,9 @@ class ElasticNet(Penalty):
 @dataclass(frozen=True, eq=False)
 class MaxNorm(Penalty):
     """Max-norm constraint: every column of W (the incoming weights of one unit, axis -2) is
-    rescaled to norm <= c after each update. Not a term of the loss: value 0, gradient 0."""
+    rescaled to norm <= c after each update. Not a term of the loss: value 0, gradient 0.
+
+    c: the bound (> 0), in units of the weights; c, keys: see the module docstring."""
 
     c: float | np.ndarray | dict = 1.0
     keys: tuple[str, ...] | None = None
@@ -312,7 +326,7 @@ class MaxNorm(Penalty):
 
     def project(self, params: Mapping) -> dict[str, np.ndarray]:
         """Rescale each column of every constrained W to norm <= c (columns already inside the
-        ball are left exactly as they are)."""
+        ball are left exactly as they are). params: a dict ``{key: array}``; returns a new one."""
         keys = set(self.penalized(params))
         try:
             return {k: self._prox(w, self._lam(k, w), None) if k in keys else w
@@ -327,7 +341,8 @@ class MaxNorm(Penalty):
             raise
 
     def prox(self, params: Mapping, step=None) -> dict[str, np.ndarray]:
-        """Same as ``project`` (the proximal step of a constraint is the projection)."""
+        """Same as ``project(params)`` (the proximal step of a constraint is the projection);
+        step is ignored."""
         return self.project(params)
 
 
@@ -335,7 +350,7 @@ _REGISTRY = {"l2": L2, "l1": L1, "elastic_net": ElasticNet, "max_norm": MaxNorm}
 
 
 def get(name: str, lam, **kwargs) -> Penalty:
-    """``get("l2", 1e-3)``; names "l2" | "l1" | "elastic_net" (``l1_ratio=``) | "max_norm"
-    (then ``lam`` is the bound c)."""
+    """``get("l2", 1e-3)``; name: "l2" | "l1" | "elastic_net" (``l1_ratio=``) | "max_norm"
+    (then ``lam`` is the bound c); kwargs: the class's other fields (``keys=``, ``l1_ratio=``)."""
     _checks.choice("penalty", name, _REGISTRY)
     return _REGISTRY[name](lam, **kwargs)

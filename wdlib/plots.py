@@ -8,6 +8,9 @@ Two kinds of functions live here:
 * plain plotting functions lessons call for static figures: ``plot_fit``, ``plot_loss_curves``,
   ``plot_lambda_curve``. Each takes an optional ``ax`` and returns it, so a lesson can combine them.
 
+Shared arguments: ``ax``, a matplotlib ``Axes`` to draw on (None: a new figure's, 5 x 3.5
+inches); ``title``, the axes' title (None: not set).
+
 Dashboards never touch pyplot: a ``Figure`` built here is drawn by its own Agg canvas, so nothing
 leaks into a notebook's inline display. Lessons may use pyplot freely.
 """
@@ -26,7 +29,8 @@ TRAIN, VAL, TRUE = "#1f77b4", "#d62728", "#555555"   # colours used across the l
 
 
 def fmt_sci(value: float) -> str:
-    """Write λ or lr the way the sliders show it (d3 ``.1e``): ``1e-4 -> '1.0e-4'``.
+    """Write ``value`` (λ or lr, a number) the way the sliders show it (d3 ``.1e``):
+    ``1e-4 -> '1.0e-4'``.
 
     Two significant digits and a short exponent read the same at every scale, which decimals
     such as 0.0000056 do not.
@@ -38,7 +42,9 @@ def fmt_sci(value: float) -> str:
 def new_figure(figsize=(8.0, 3.5), dpi: float = 100, ncols: int = 1, nrows: int = 1, **gridspec_kw):
     """A Figure with its own Agg canvas and a grid of axes: ``fig, axes = new_figure(...)``.
 
-    ``axes`` is always a flat list. No pyplot: the figure shows only where you display it.
+    ``axes`` is always a flat list (row by row). No pyplot: the figure shows only where you
+    display it. figsize: (width, height) in inches; dpi: dots per inch; nrows, ncols: the grid;
+    gridspec_kw: passed to ``Figure.subplots`` (e.g. ``width_ratios=[2, 1]``).
     """
     _checks.positive_int("ncols", ncols)
     _checks.positive_int("nrows", nrows)
@@ -54,7 +60,8 @@ static_figure = new_figure   # another name for new_figure (no lesson or test us
 
 def style_axes(ax, title: str | None = None, xlabel: str | None = None,
                ylabel: str | None = None):
-    """The lessons' look: light grid, no top/right spines, small titles."""
+    """The lessons' look on ``ax``: light grid, no top/right spines, small titles. title,
+    xlabel, ylabel: set where given (None: left as they are). Returns ax."""
     ax.grid(True, alpha=0.3, linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=8)
@@ -76,6 +83,7 @@ def lambda_axis(ax, lo: float, hi: float, label: str = "λ (weight decay)", axis
     """Make ``ax``'s x (or y) axis a log axis over [lo, hi] with decade ticks "1e-4", "1", "1e2".
 
     At most ~6 labelled ticks: with many decades only every 2nd (3rd, ...) decade is labelled.
+    lo, hi: the limits (0 < lo < hi); label: the axis label; axis: "x" or "y". Returns ax.
     """
     _checks.positive("lo", lo)
     _checks.positive("hi", hi)
@@ -121,7 +129,9 @@ def plot_fit(x, y, x_grid, y_grid, *, x_val=None, y_val=None, f_true=None, ax=No
     """Training points, optional validation points and true function, and a fitted curve.
 
     ``x, y`` (n,) or (n, 1); ``x_grid, y_grid`` the fitted curve on a dense grid (m,) or (m, 1);
-    ``f_true`` a function of x (e.g. ``dataset.meta["f"]``).
+    ``x_val, y_val`` validation points, like ``x, y``; ``f_true`` a function of x (e.g.
+    ``dataset.meta["f"]``), (m, 1) -> (m, 1). ax, title: see the module docstring; legend_loc:
+    matplotlib's legend ``loc``. Returns ax.
     """
     if ax is None:
         _, (ax,) = new_figure(figsize=(5, 3.5))
@@ -138,9 +148,9 @@ def plot_fit(x, y, x_grid, y_grid, *, x_val=None, y_val=None, f_true=None, ax=No
 
 
 def plot_loss_curves(history, ax=None, *, title: str | None = "loss", log: bool = True):
-    """Train (and validation) loss per step from a ``train.History``; marks divergence.
-
-    Batched histories (K models) draw one faint line per model.
+    """Train (and validation) loss per step from a ``train.History`` ``history`` of one model;
+    marks divergence. (A batched History, K models, raises a TypeError: its ``diverged_at`` is a
+    tuple holding None.) ax, title: see the module docstring; log: a log loss axis. Returns ax.
     """
     if ax is None:
         _, (ax,) = new_figure(figsize=(5, 3.5))
@@ -164,7 +174,12 @@ def plot_loss_curves(history, ax=None, *, title: str | None = "loss", log: bool 
 
 def plot_lambda_curve(lams, train_loss, val_loss=None, *, ax=None, best: bool = True,
                       title: str | None = "loss vs λ"):
-    """Train (and validation) loss against λ on a log axis; marks the best validation λ."""
+    """Train (and validation) loss against λ on a log axis; marks the best validation λ.
+
+    lams: (k,) values of λ, > 0; train_loss, val_loss: (k,) losses at them (val_loss None: not
+    drawn); best: mark the smallest finite validation loss. ax, title: see the module docstring.
+    Returns ax.
+    """
     lams = _checks.finite_array("lams", lams, ndim=1)
     if np.any(lams <= 0):
         raise ValueError(f"lams must be > 0 for a log axis, got min {lams.min():g}")

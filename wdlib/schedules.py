@@ -24,7 +24,12 @@ from wdlib import _checks
 
 
 class Schedule:
-    """A callable ``step -> value`` with a readable repr (e.g. ``cosine(base=0.1, ...)``)."""
+    """A callable ``step -> value`` with a readable repr (e.g. ``cosine(base=0.1, ...)``).
+
+    fn: the formula, ``t -> value``, with t a float or an array of float steps (``(*steps, 1)``
+    when K is set); name and args: the builder's name and arguments, for the repr; K: the
+    length of the array-valued arguments (None: scalar).
+    """
 
     __slots__ = ("_fn", "_repr", "K")
 
@@ -33,6 +38,7 @@ class Schedule:
         self._repr = f"{name}({', '.join(f'{k}={_checks._fmt(v)}' for k, v in args.items())})"
 
     def __call__(self, step):
+        """The value at ``step``: an int >= 0 or an array of steps (see the module docstring)."""
         t = _steps(step)
         if self.K is not None and np.ndim(t) > 0:
             t = t[..., None]  # (*steps, 1): broadcasts against the (K,) arguments
@@ -221,5 +227,6 @@ _SCHEDULES = {f.__name__: f for f in (constant, step_decay, exponential, inverse
 
 
 def get(name: str, **kwargs) -> Schedule:
-    """Build a schedule by name: ``get("cosine", base=0.1, total_steps=100)``."""
+    """Build a schedule by name (a builder of this module) with its keyword arguments
+    ``kwargs``: ``get("cosine", base=0.1, total_steps=100)``."""
     return _SCHEDULES[_checks.choice("name", name, _SCHEDULES)](**kwargs)

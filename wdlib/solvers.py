@@ -9,6 +9,7 @@ intercept ``b`` is never penalized. The standard trick removes it: with centered
 ``Xc = X - mean(X)``, ``yc = y - mean(y)``, the best ``w`` solves the problem without intercept
 and then ``b = mean(y) - mean(X) @ w``.
 
+Every solver takes ``X`` (n, d) inputs and ``y`` (n,) or (n, 1) targets, finite.
 ``lam`` (and ``l1_ratio``) may be a float or a length-K array. A float gives ``w`` of shape
 ``(d,)`` and a float ``b``; a K-array gives ``w`` of shape ``(K, d)`` and ``b`` of shape ``(K,)``,
 computed for all K values at once (no Python loop over lam).
@@ -399,6 +400,7 @@ def lam_max(X, y) -> float:
 
     (At w = 0 the KKT condition |Xc^T (yc - Xc w) / n|_j <= lam holds for every j exactly when
     lam >= this value. For the elastic net the threshold is ``lam_max / l1_ratio``.)
+    X, y: see the module docstring.
     """
     Xc, _, yc, _ = _data(X, y)
     return float(np.max(np.abs(Xc.T @ yc)) / Xc.shape[0])
@@ -408,7 +410,8 @@ def lasso_path(X, y, num=50, eps=1e-3, **kw):
     """The lasso along a geometric grid of ``num`` lams from ``lam_max`` down to ``eps * lam_max``.
 
     Returns ``(lams, w, b)``: lams (num,) decreasing, w (num, d), b (num,). The number of
-    nonzero weights at each lam is ``(w != 0).sum(axis=1)``. Keyword arguments go to ``lasso``.
+    nonzero weights at each lam is ``(w != 0).sum(axis=1)``. X, y: see the module docstring;
+    num >= 2; eps in (0, 1); kw: keyword arguments for ``lasso`` (``max_iter``, ``tol``).
     """
     num = _checks.positive_int("num", num, minimum=2)
     eps = _checks.in_range("eps", eps, 0.0, 1.0, lo_open=True)
@@ -424,6 +427,7 @@ def lasso_path(X, y, num=50, eps=1e-3, **kw):
 def objective(X, y, w, b, lam, l1_ratio=0.0):
     """The value 1/(2n)||y - Xw - b||^2 + lam * (r ||w||_1 + (1 - r)/2 ||w||^2), r = l1_ratio.
 
+    X, y: see the module docstring.
     ``l1_ratio=0`` is the ridge objective, ``1`` the lasso's. ``w`` (d,) with a float ``b`` gives a
     float; ``w`` (K, d), ``b`` (K,) (and lam, l1_ratio floats or K-arrays) give a (K,) array.
     """

@@ -36,20 +36,36 @@ class History:
 
     Arrays have shape ``(steps,)`` for one model and ``(steps, K)`` for K models. Entries from the
     step a run diverged on are NaN (and ``val_loss`` between evaluations, see ``val_every``).
+    With ``record="loss"`` only ``train_loss``, ``val_loss`` and ``lr`` are recorded (the other
+    arrays are NaN, ``layer_grad_norms`` is empty).
+
+    - train_loss: the data loss (mean over the (mini)batch), before the update;
+    - val_loss: the data loss on the validation set, before the update (None: no validation set);
+    - penalty: the penalty's value, the term added to the data loss (0 without one, and for
+      max-norm);
+    - grad_norm, grad_norm_clipped: the global gradient norm over every parameter (the data
+      gradient plus the penalty's, unless ``prox=True`` or max-norm) before and after clipping;
+    - weight_norm: the norm of the model's ``weight_keys`` together, sqrt of their sum of squares;
+    - lr: the step size used at each step (lr_t, or lr·η_t for ``sgdw`` and ``adamw_paper``; 1
+      for an ``optim.Optimizer`` without an lr), NaN after a model stopped;
+    - layer_grad_norms: ``{key: (steps,) or (steps, K)}``, each parameter's gradient norm after
+      clipping;
+    - diverged_at: the step a run diverged (``loop.Divergence``), or None; K models: a tuple of K
+      such entries; divergence: the rule that decided it;
+    - K: the number of models, or None for one.
     """
 
-    train_loss: np.ndarray          # data loss on the (mini)batch, before the update
-    val_loss: np.ndarray | None     # data loss on the validation set, before the update
-    penalty: np.ndarray             # penalty value (0 when there is none)
-    grad_norm: np.ndarray           # global gradient norm (data + penalty) before clipping
-    grad_norm_clipped: np.ndarray   # ... and after clipping
-    weight_norm: np.ndarray         # sqrt of the sum of squares of all weight matrices (W*)
-    lr: np.ndarray                  # the learning rate used at each step
-    layer_grad_norms: dict[str, np.ndarray] = field(default_factory=dict)  # per parameter key
-    diverged_at: int | None | tuple = None  # the step a run diverged (loop.Divergence), or None;
-                                            # K models: a tuple of K such entries
+    train_loss: np.ndarray
+    val_loss: np.ndarray | None
+    penalty: np.ndarray
+    grad_norm: np.ndarray
+    grad_norm_clipped: np.ndarray
+    weight_norm: np.ndarray
+    lr: np.ndarray
+    layer_grad_norms: dict[str, np.ndarray] = field(default_factory=dict)
+    diverged_at: int | None | tuple = None
     K: int | None = None
-    divergence: loop.Divergence = loop.NONFINITE    # the rule that decided ``diverged_at``
+    divergence: loop.Divergence = loop.NONFINITE
 
     _RECORDS = ("train_loss", "val_loss", "penalty", "grad_norm", "grad_norm_clipped",
                 "weight_norm", "lr")
@@ -73,7 +89,8 @@ class History:
         return np.array([self.steps if d is None else d for d in self.diverged_at])
 
     def final(self, name: str = "val_loss") -> float | np.ndarray:
-        """The last finite value of a per-step record (per model when batched)."""
+        """The last finite value of the per-step record ``name`` (one of the arrays above): a
+        float, or (K,) when batched."""
         values = getattr(self, name, None) if name in self._RECORDS else None
         if values is None:
             raise ValueError(f"name {name!r} was not recorded in this run; records: "
@@ -88,6 +105,9 @@ class History:
 @dataclass(frozen=True)
 class Grid:
     """A grid of hyperparameters flattened to K = prod(shape) models, and back.
+
+    axes: ``{argument name: 1-D values}``, in order; ``shape`` their lengths, ``flat`` the
+    ``fit`` keyword arguments, each a (K,) array (the first axis varies slowest).
 
     >>> g = grid(lam=np.logspace(-7, -2, 6), lr=[0.01, 0.1])
     >>> g.K, g.shape
@@ -112,7 +132,7 @@ class Grid:
         return {name: m.ravel() for name, m in zip(self.axes, mesh, strict=True)}
 
     def unflatten(self, values: np.ndarray) -> np.ndarray:
-        """(..., K) -> (..., *shape)."""
+        """values (..., K) -> (..., *shape)."""
         values = np.asarray(values)
         if values.shape[-1] != self.K:
             raise ValueError(f"values must have a last axis of length K={self.K}, "
@@ -121,14 +141,15 @@ class Grid:
 
 
 def grid(**axes) -> Grid:
-    """Build a ``Grid`` from named 1-D value lists, e.g. ``grid(lam=lams, lr=lrs)``."""
+    """Build a ``Grid`` from named 1-D value lists ``axes``, e.g. ``grid(lam=lams, lr=lrs)``."""
     if not axes:
         raise ValueError("grid needs at least one named axis, got none")
     return Grid({name: np.atleast_1d(_checks.hyper(name, v)) for name, v in axes.items()})
 
 
 def make_penalty(kind, lam, keys=None) -> penalties.Penalty | None:
-    """None | 'l2' | 'l1' | 'elastic_net' | 'max_norm' (lam is then c) | a Penalty object.
+    """The penalty ``fit`` uses; kind: None | 'l2' | 'l1' | 'elastic_net' (l1_ratio 0.5) |
+    'max_norm' (lam is then c) | a Penalty object (returned as it is, as is None).
     ``keys``: the parameters a named penalty acts on (default: every weight, ``is_weight``);
     a dict ``lam`` {key: λ} names its own keys, which must be among ``keys``."""
     if kind is None or not isinstance(kind, str):
@@ -362,7 +383,13 @@ class Recorder:
     """The monitor ``fit`` gives the loop: it fills a ``History`` and cannot change the run
     (it sees read-only arrays; the gradient norms come from ``optim.tap`` transforms, which
     pass the gradient on unchanged). ``fit``'s objective sets ``data_loss`` and
-    ``penalty_value`` (the two parts of the loss) before the loop calls ``monitor``."""
+    ``penalty_value`` (the two parts of the loss) before the loop calls ``monitor``.
+
+    model: the model trained; steps: the run's length; K: models at once, or None; params: the
+    starting parameters (their keys); full: record everything (``record="all"``) or the losses;
+    lr: the step size, a number, (K,) array or function of the step; val: ``(X_val, y_val,
+    loss)`` (X_val None: no validation); val_every: steps between validation losses; views: the
+    run's arrays -> the model's parameter dict (``layout``)."""
 
     def __init__(self, model, steps: int, K: int | None, params, *, full: bool, lr: Callable,
                  val, val_every: int, views: Callable = dict):
@@ -383,7 +410,8 @@ class Recorder:
 
     def around_clipping(self, pre: list) -> list:
         """The transforms before the optimizer, with taps that record the gradient norm before
-        and after clipping (only when recording everything)."""
+        and after clipping (only when recording everything). pre: ``(role, transform)`` pairs,
+        role "penalty" or "clip", as ``fit`` builds them."""
         parts = [t for _, t in pre]
         if not self.full:
             return parts
@@ -398,6 +426,9 @@ class Recorder:
             row[self.t] = value
 
     def monitor(self, t, params, loss, grads, alive) -> None:
+        """Record step t (``loop.run``'s monitor): params and grads are read-only dicts, alive
+        (K or 1,) bools; loss (data + penalty) is not used: ``data_loss`` and ``penalty_value``
+        hold its parts."""
         self.t, self.alive = t, alive
         self._put(self.rows["train_loss"], self.data_loss)
         if self.X_val is not None and (t % self.val_every == 0 or t == self.last):
@@ -434,6 +465,7 @@ class Recorder:
             row[t] = np.where(ran[t], value, np.nan) if self.batched else value
 
     def history(self, run: loop.Run) -> History:
+        """The ``History`` of the finished ``run`` (a ``loop.Run``)."""
         self._fill_lr(run.diverged_at)
         return History(**self.rows, layer_grad_norms=self.layer_grad_norms,
                        diverged_at=run.diverged_at, K=self.K, divergence=run.divergence)

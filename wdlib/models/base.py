@@ -29,7 +29,14 @@ from wdlib.naming import is_weight
 
 
 class Model:
-    """Base class of wdlib models (see the module docstring for the interface)."""
+    """Base class of wdlib models (see the module docstring for the interface).
+
+    The methods' arguments: ``params``, a dict ``{key: array}`` of the ``shapes`` (K models: a
+    leading K axis on every array); ``X``, the inputs shared by the K models ((n, n_in); RNN:
+    (n, T, n_in)); ``y``, ``loss``: targets and a loss name or function (see ``losses``);
+    ``check``: validate params and X (False: a training loop that validated its first call);
+    ``cache``: what ``forward_cache`` returned; ``dyhat``: d loss / d output, the output's shape.
+    """
 
     #: True for a model whose ``backward`` can also return per-time-step gradient norms.
     recurrent = False
@@ -56,24 +63,32 @@ class Model:
         return draw_params(self.shapes, self.weight_keys, seed, K, init, scale, dtype)
 
     def check_params(self, params) -> int | None:
-        """Validate a parameter dict against ``shapes``; returns K (None for one model)."""
+        """Validate ``params`` (a dict) against ``shapes``; returns K (None for one model)."""
         return check_params(params, self.shapes)
 
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
+        """``(output, cache)``: the output ``(n, out)`` or ``(K, n, out)`` and what ``backward``
+        needs. params, X, check: see the class docstring."""
         raise NotImplementedError
 
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
+        """The gradient of the loss w.r.t. every parameter, a dict with the keys of ``shapes``.
+        params, cache, dyhat: see the class docstring."""
         raise NotImplementedError
 
     def layer_activations(self, cache) -> tuple[list[str], list, list]:
+        """``(names, activations, pre-activations)`` per layer, from ``cache`` (see the class
+        docstring)."""
         raise NotImplementedError
 
     def forward(self, params, X, *, check=True) -> np.ndarray:
-        """Model output: ``(n, out)`` or ``(K, n, out)``."""
+        """Model output: ``(n, out)`` or ``(K, n, out)``. params, X, check: see the class
+        docstring."""
         return self.forward_cache(params, X, check=check)[0]
 
     def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
-        """``(value, grads)`` of ``loss(forward(params, X), y)``; value shape () or (K,).
+        """``(value, grads)`` of ``loss(forward(params, X), y)``; value shape () or (K,). params,
+        X, y, loss, check: see the class docstring.
         ``check=False`` skips validating params and X (a training loop validated them once)."""
         yhat, cache = self.forward_cache(params, X, check=check)
         value, dyhat = losses.get(loss)(yhat, y)
@@ -99,7 +114,9 @@ def draw_params(shapes: Mapping[str, tuple], weight_keys, seed, K, init, scale,
     """Draw the ``weight_keys`` with ``init`` and set the other parameters to 0, one or K models.
 
     Each model draws its weights in key order from ``np.random.default_rng(seed_k)``, then
-    multiplies them by its ``scale`` (in float64; then rounded once to ``dtype``).
+    multiplies them by its ``scale`` (in float64; then rounded once to ``dtype``). shapes:
+    ``{key: one model's shape}``; seed: an int >= 0 or (K,) ints; K: None or an int; init: as
+    ``wdlib.init.get`` takes it; scale >= 0, a float or (K,) array (see ``Model.init``).
     """
     dtype = _checks.float_dtype("dtype", dtype)
     params = _draw_float64(shapes, weight_keys, seed, K, init, scale)
@@ -136,8 +153,8 @@ def _draw_float64(shapes, weight_keys, seed, K, init, scale) -> dict[str, np.nda
 
 
 def check_params(params: Mapping, shapes: Mapping[str, tuple]) -> int | None:
-    """Every expected key with the expected shape, all with or all without a K axis.
-    Returns K (None for one model)."""
+    """Every expected key of ``shapes`` (``{key: one model's shape}``) in ``params`` with the
+    expected shape, all with or all without a K axis. Returns K (None for one model)."""
     try:
         got = [params[k].shape for k in shapes]
     except (KeyError, AttributeError, TypeError, IndexError):   # (an array: IndexError)
@@ -166,7 +183,8 @@ def check_params(params: Mapping, shapes: Mapping[str, tuple]) -> int | None:
 
 def check_X(X, n_in: int, ndim: int, layout: str, dtype=np.float64) -> np.ndarray:
     """X as ``dtype`` (the parameters' float64 or float32), with ``ndim`` axes, ``n_in``
-    features on the last axis, all finite."""
+    features on the last axis, all finite; ``layout``: the expected shape in words, for the
+    message (``"(n, n_in)"``)."""
     if not isinstance(X, np.ndarray) or X.dtype != dtype:
         X = _checks.finite_array("X", X).astype(dtype, copy=False)
     if X.ndim != ndim or X.shape[-1] != n_in:
@@ -218,5 +236,5 @@ def sample_ones(n: int, dtype: np.dtype) -> np.ndarray:
 
 
 def swap_last(a: np.ndarray) -> np.ndarray:
-    """Transpose the last two axes: (.., n, h) -> (.., h, n)."""
+    """Transpose the last two axes of ``a``: (.., n, h) -> (.., h, n) (a view)."""
     return a.swapaxes(-1, -2)

@@ -93,8 +93,8 @@ BLOCK_BYTES = 512 * 1024
 
 
 def models_per_block(n: int, width: int, itemsize: int) -> int:
-    """How many models ``loss_and_grad`` runs at once: their (n, width) activations fit
-    ``BLOCK_BYTES`` (at least one model)."""
+    """How many models ``loss_and_grad`` runs at once: their (n, width) activations of
+    ``itemsize`` bytes a number fit ``BLOCK_BYTES`` (at least one model)."""
     return max(1, BLOCK_BYTES // (n * width * itemsize))
 
 
@@ -115,7 +115,8 @@ class Workspace:
     set exclusively (``take`` ... ``give_back``), so a loss that calls the same model again
     gets buffers of its own. The output layer is never a buffer (the loss sees, and may keep,
     a fresh ``yhat``), and nothing outside the call ever sees one. A deep copy or a pickle
-    starts with no buffers; a shallow copy shares them (harmless, by the rule above)."""
+    starts with no buffers; a shallow copy shares them (harmless, by the rule above).
+    widths: ``(h1, ..., h_{L-1})``, the hidden layers' widths."""
 
     KEEP, MIN_BYTES, MAX_LAYER_BYTES, MAX_SET_BYTES = 4, 64 * 1024, 8 * 2**20, 64 * 2**20
 
@@ -131,9 +132,9 @@ class Workspace:
         return self._local.__dict__.setdefault("sets", {})
 
     def take(self, lead: tuple, n: int, dtype: np.dtype) -> dict | None:
-        """The buffers for this block shape, removed from the workspace until ``give_back``;
-        None when they would be too small to pay off, too large to keep, or there are no
-        hidden layers."""
+        """The buffers for this block shape (``lead``: the K axis, ``()`` or ``(K,)``; ``n``
+        samples; ``dtype``), removed from the workspace until ``give_back``; None when they would
+        be too small to pay off, too large to keep, or there are no hidden layers."""
         row_bytes = n * math.prod(lead) * dtype.itemsize        # one unit's activations
         if not self.widths or row_bytes * self._max < self.MIN_BYTES:
             return None
@@ -143,7 +144,8 @@ class Workspace:
         return self._sets().pop((lead, n, dtype), None) or self._new(lead, n, dtype)
 
     def give_back(self, work: dict) -> None:
-        """Return a set from ``take`` (the most recently used; the oldest beyond KEEP goes)."""
+        """Return ``work``, a set from ``take`` (now the most recently used; the oldest beyond
+        KEEP goes)."""
         sets = self._sets()
         sets[work["key"]] = work
         while len(sets) > self.KEEP:
@@ -233,13 +235,15 @@ class MLP(Model):
         return Workspace(self.sizes[1:-1])
 
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
-        """Output ``(n, out)`` or ``(K, n, out)``, and the cache backward needs:
+        """Output ``(n, out)`` or ``(K, n, out)``, and the cache backward needs (params, X,
+        check: see ``Model``'s class docstring):
         ``cache["a"] = [X, a1, ..., aL]`` (activations, aL = output) and
         ``cache["z"] = [z1, ..., zL]`` (pre-activations; zL = aL)."""
         return self._forward(params, X, check, keep_pre=True)
 
     def forward(self, params, X, *, check=True) -> np.ndarray:
-        """Model output ``(n, out)`` or ``(K, n, out)`` (a new array). As ``loss_and_grad``:
+        """Model output ``(n, out)`` or ``(K, n, out)`` (a new array; params, X, check: see
+        ``Model``'s class docstring). As ``loss_and_grad``:
         activations in place, K models in blocks, hidden layers in the workspace's buffers (a
         validation every step allocated its large activations afresh: ~0.6 of a training
         step's time for K models, now ~0.4; the same numbers)."""
@@ -261,7 +265,8 @@ class MLP(Model):
                 self._workspace.give_back(work)
 
     def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
-        """``(value, grads)`` of ``loss(forward(params, X), y)`` (see ``Model``).
+        """``(value, grads)`` of ``loss(forward(params, X), y)`` (params, X, y, loss, check: see
+        ``Model``'s class docstring).
 
         Two things make it faster than forward + backward, with the same numbers: the forward
         pass keeps no pre-activations (each activation is computed in place of its z), and K
@@ -318,7 +323,8 @@ class MLP(Model):
         return a, {"a": acts, "z": pre if keep_pre else None}
 
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
-        """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output."""
+        """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output
+        (params, cache: see ``Model``'s class docstring)."""
         acts = cache["a"]
         out = acts[-1]                                                      # (K, n, out)
         return self._backward(params, acts, check_output_grad(dyhat, out.shape, out.dtype), None)
@@ -340,13 +346,15 @@ class MLP(Model):
         return grads
 
     def layer_activations(self, cache) -> tuple[list[str], list, list]:
-        """Per layer (hidden layers "h1", ..., then "out"): names, activations, pre-activations."""
+        """Per layer (hidden layers "h1", ..., then "out"): names, activations, pre-activations,
+        from ``forward_cache``'s cache."""
         acts, pre = cache["a"][1:], cache["z"]
         return [f"h{l}" for l in range(1, len(acts))] + ["out"], acts, pre
 
 
 def linear(d_in: int, d_out: int = 1) -> MLP:
-    """A linear model ``X @ W1 + b1`` (an MLP without hidden layers)."""
+    """A linear model ``X @ W1 + b1`` (an MLP without hidden layers): d_in inputs, d_out
+    outputs (W1 of shape (d_in, d_out))."""
     return MLP((d_in, d_out), activation="linear")
 
 

@@ -81,7 +81,9 @@ def layer_norm(z: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def layer_norm_backward(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray) -> np.ndarray:
-    """dL/dz from dL/du for u = layer_norm(z): ``(du − mean(du) − u·mean(du·u)) / σ``."""
+    """dL/dz from dL/du for u = layer_norm(z): ``(du − mean(du) − u·mean(du·u)) / σ``.
+
+    du, u: (..., h); inv_sigma: 1/σ, (..., 1), as ``layer_norm`` returns it. Returns (..., h)."""
     out = du - _mean_last(du)
     out -= u * _mean_last(du * u)
     out *= inv_sigma
@@ -93,7 +95,9 @@ class NormMLP(Model):
     """MLP with LayerNorm after each hidden linear layer (see the module docstring).
 
     ``sizes = (n_in, h1, ..., n_out)`` with at least one hidden layer; ``eps`` is LayerNorm's
-    (PyTorch's default 1e-5; 0 makes the hidden weights exactly scale-invariant)."""
+    (PyTorch's default 1e-5; 0 makes the hidden weights exactly scale-invariant); activation:
+    the hidden units', one of ``ACTIVATIONS`` (as ``MLP``). The methods' arguments: see
+    ``Model``'s class docstring."""
 
     sizes: tuple = (2, 32, 1)
     activation: str = "tanh"
@@ -146,8 +150,8 @@ class NormMLP(Model):
 
     def init(self, seed=0, K=None, init="xavier", scale=1.0, dtype="float64"
              ) -> dict[str, np.ndarray]:
-        """As ``Model.init`` (``dtype`` too), with every LayerNorm gain at 1 (shifts and biases
-        at 0)."""
+        """As ``Model.init`` (seed, K, init, scale, dtype), with every LayerNorm gain at 1
+        (shifts and biases at 0)."""
         params = draw_params(self.shapes, self.weight_keys, seed, K, init, scale, dtype)
         for l in range(1, self.n_layers):
             params[f"g{l}"] += 1                      # 1 is exact in float32 and float64
@@ -160,21 +164,22 @@ class NormMLP(Model):
         return tuple((f"W{l}", f"g{l}", f"b{l}") for l in range(1, L)), (f"W{L}", f"b{L}")
 
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
-        """Output ``(n, out)`` or ``(K, n, out)``; the cache holds per hidden layer the input
-        ``a``, the normalized ``u``, ``1/σ``, the pre-activation ``s = g·u + b`` and the
-        activation."""
+        """Output ``(n, out)`` or ``(K, n, out)`` (params, X, check: see ``Model``'s class
+        docstring); the cache holds per hidden layer the input ``a``, the normalized ``u``,
+        ``1/σ``, the pre-activation ``s = g·u + b`` and the activation."""
         return self._forward(params, X, check, keep_pre=True)
 
     def forward(self, params, X, *, check=True) -> np.ndarray:
         """Model output ``(n, out)`` or ``(K, n, out)`` (no pre-activations kept; K models in
-        blocks, as ``loss_and_grad``)."""
+        blocks, as ``loss_and_grad``). params, X, check: see ``Model``'s class docstring."""
         if check:
             X = self._checked(params, X)
         return self._in_blocks(lambda p: self._forward(p, X, False, keep_pre=False)[0],
                                params, X)
 
     def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
-        """``(value, grads)`` of ``loss(forward(params, X), y)`` (see ``Model``): the same
+        """``(value, grads)`` of ``loss(forward(params, X), y)`` (params, X, y, loss, check:
+        see ``Model``'s class docstring): the same
         numbers as ``forward_cache`` + ``backward``, without keeping the pre-activations (each
         activation is computed in place of its ``s``)."""
         loss = losses.get(loss)
@@ -217,7 +222,8 @@ class NormMLP(Model):
         return out, {"layers": layers, "a_last": a, "out": out}
 
     def backward(self, params, cache, dyhat) -> dict[str, np.ndarray]:
-        """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output."""
+        """Gradients of a loss w.r.t. every parameter, given ``dyhat`` = d loss / d output
+        (params, cache: see ``Model``'s class docstring)."""
         out = cache["out"]
         return self._backward(params, cache, check_output_grad(dyhat, out.shape, out.dtype))
 
@@ -239,7 +245,8 @@ class NormMLP(Model):
 
     def layer_activations(self, cache) -> tuple[list[str], list, list]:
         """Per layer (hidden "h1", ..., then "out"): names, activations, pre-activations
-        (for a hidden layer, the pre-activation is ``s = g·u + b``, after the LayerNorm)."""
+        (for a hidden layer, the pre-activation is ``s = g·u + b``, after the LayerNorm), from
+        ``forward_cache``'s cache."""
         hidden = cache["layers"]
         names = [f"h{l}" for l in range(1, len(hidden) + 1)] + ["out"]
         return (names, [c["a"] for c in hidden] + [cache["out"]],

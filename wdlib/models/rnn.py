@@ -24,7 +24,8 @@ from wdlib.models.mlp import models_per_block
 @dataclass(frozen=True)
 class RNN(Model):
     """Many-to-one tanh RNN: ``h_t = tanh(x_t Wx + h_{t-1} Wh + b)``, ``h_0 = 0``,
-    output ``y = h_T Wy + by``. Input X has shape ``(n, T, n_in)``.
+    output ``y = h_T Wy + by``. Input X has shape ``(n, T, n_in)``: n_in features per time
+    step; n_hidden: H, the hidden units; n_out: the outputs.
 
     Backpropagation through time multiplies the gradient by ``diag(1 - h_t²) Wh^T`` once per
     step, so it shrinks (vanishes) or grows (explodes) geometrically with the size of ``Wh``:
@@ -53,7 +54,8 @@ class RNN(Model):
 
     def init(self, seed=0, K=None, init="xavier", scale=1.0, recurrent_scale=1.0,
              dtype="float64"):
-        """Initial parameters, as ``MLP.init`` (``dtype`` too). ``recurrent_scale`` (float or
+        """Initial parameters, as ``Model.init`` (seed, K, init, scale, dtype), the float64
+        draw rounded to dtype. ``recurrent_scale`` (float or
         K-array) further multiplies ``Wh``: with xavier, ``Wh`` has spectral radius about 1, so
         ``recurrent_scale`` < 1 makes gradients vanish over time and > 1 makes them explode."""
         rs = _checks.nonnegative("recurrent_scale", recurrent_scale)
@@ -69,14 +71,16 @@ class RNN(Model):
 
     def loss_and_grad(self, params, X, y, loss="mse", *, check=True) -> tuple:
         """``(value, grads)`` as ``Model.loss_and_grad``, K models in blocks whose per-step
-        arrays fit the cache (the same numbers: each model's arithmetic is its own)."""
+        arrays fit the cache (the same numbers: each model's arithmetic is its own). params, X,
+        y, loss, check: see ``Model``'s class docstring."""
         if check:
             X = self._checked(params, X)
         return self._in_blocks(
             lambda p: Model.loss_and_grad(self, p, X, y, loss, check=False), params, X)
 
     def forward(self, params, X, *, check=True) -> np.ndarray:
-        """Model output ``(n, out)`` or ``(K, n, out)`` (K models in blocks)."""
+        """Model output ``(n, out)`` or ``(K, n, out)`` (K models in blocks). params, X, check:
+        see ``Model``'s class docstring."""
         if check:
             X = self._checked(params, X)
         return self._in_blocks(lambda p: self.forward_cache(p, X, check=False)[0], params, X)
@@ -95,7 +99,8 @@ class RNN(Model):
 
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
         """Output and cache, stored time-major: ``cache["h"]`` (T+1, [K,] n, H) hidden states
-        with ``h[0] = 0``, ``cache["z"]`` (T, [K,] n, H) pre-activations, ``cache["X"]``."""
+        with ``h[0] = 0``, ``cache["z"]`` (T, [K,] n, H) pre-activations, ``cache["X"]``.
+        params, X, check: see ``Model``'s class docstring."""
         if check:        # ``check=False``: the caller (``train.fit``) validated them already
             X = self._checked(params, X)
         K = params["Wh"].shape[0] if params["Wh"].ndim == 3 else None
@@ -124,7 +129,8 @@ class RNN(Model):
 
     def backward(self, params, cache, dyhat, return_time_grads=False):
         """BPTT. With ``return_time_grads`` also returns ``||dL/dh_t||`` for t = 1..T, shape
-        (T,) or (K, T) (norm over samples and units)."""
+        (T,) or (K, T) (norm over samples and units). params, cache, dyhat: see ``Model``'s
+        class docstring."""
         X, hs = cache["X"], cache["h"]
         T = hs.shape[0] - 1
         hT = hs[T]                                                         # (K, n, H)
@@ -154,6 +160,7 @@ class RNN(Model):
 
     def layer_activations(self, cache) -> tuple[list[str], list, list]:
         """One "layer" per time step ("h1", ..., "hT"), then "out": names, activations and
-        pre-activations (the output layer is linear: both are the output)."""
+        pre-activations (the output layer is linear: both are the output), from
+        ``forward_cache``'s cache."""
         hs, zs, yhat = cache["h"][1:], cache["z"], cache["yhat"]
         return [f"h{t}" for t in range(1, len(hs) + 1)] + ["out"], [*hs, yhat], [*zs, yhat]

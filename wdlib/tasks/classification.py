@@ -75,7 +75,8 @@ PLAYGROUND_DIVERGENCE = loop.Divergence(max_growth=1e6)
 
 def init_seed(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, seed: int,
               same_init: bool = True) -> int:
-    """The seed of the initial weights a playground setting trains from.
+    """The seed of the initial weights a playground setting trains from (optimizer, penalty,
+    lam, lr, epochs, seed: as ``train_playground`` takes them).
 
     ``same_init`` (the default): ``seed`` itself, so every setting starts from the same weights
     and a difference between two runs is caused by the settings. Otherwise each setting draws
@@ -147,8 +148,8 @@ def train_mlp(lr_t, momentum: float, batch_size: int | None = None,
     ½·mean((ŷ − y)²) on the 0/1 labels (so a too-large lr diverges, as on the bowl).
 
     Returns ``(params, history)`` of ``train.fit`` (``record="loss"``); ``batch_size`` None is
-    full batch, else minibatches reshuffled every epoch (``data_seed=0``). A run stops by
-    ``SCHEDULES_DIVERGENCE``, the bowl's rule.
+    full batch, else minibatches reshuffled every epoch (``data_seed=0``); ``steps``: the
+    number of updates. A run stops by ``SCHEDULES_DIVERGENCE``, the bowl's rule.
     """
     return train.fit(SCHEDULES_MLP, moons(SCHEDULES_MOONS), loss="mse",
                      optimizer=optim.sgd(lr_t, momentum=momentum), steps=steps,
@@ -159,9 +160,9 @@ def train_mlp(lr_t, momentum: float, batch_size: int | None = None,
 
 def mlp_run(lr_t, momentum: float, batch_size: int | None = None,
             steps: int = SCHEDULES_STEPS) -> dict:
-    """``train_mlp`` as lesson 07 reads it: ``loss`` and ``val_loss`` (steps,), NaN from the
-    step the run diverged on (``SCHEDULES_DIVERGENCE``), ``diverged_at`` (None if it did not)
-    and ``hist``, the History."""
+    """``train_mlp(lr_t, momentum, batch_size, steps)`` as lesson 07 reads it: ``loss`` and
+    ``val_loss`` (steps,), NaN from the step the run diverged on, ``diverged_at`` (None if it
+    did not), ``divergence`` (the rule, ``SCHEDULES_DIVERGENCE``) and ``hist``, the History."""
     _, hist = train_mlp(lr_t, momentum, batch_size, steps)
     return {"loss": hist.train_loss, "val_loss": hist.val_loss, "diverged_at": hist.diverged_at,
             "divergence": hist.divergence, "hist": hist}

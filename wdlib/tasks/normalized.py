@@ -46,8 +46,9 @@ GRID_LRS.setflags(write=False)
 
 @lru_cache(maxsize=4)
 def dataset(seed: int = 0) -> Dataset:
-    """y = sin(x·a) + ½·tanh(x·b) + noise (std 0.3), x ~ N(0, I_8): 256 points, 512 for validation.
-    Cached: the arrays are shared (read-only), the same seed gives the same bits."""
+    """y = sin(2·x·a) + ½·tanh(x·b) + noise (std 0.3), x ~ N(0, I_8), a and b drawn once from
+    N(0, I_8/8) (``meta``): 256 points, 512 for validation. seed: an int >= 0. Cached: the
+    arrays are shared (read-only), the same seed gives the same bits."""
     seed = _checks.positive_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)
     a, b = rng.standard_normal((2, D)) / np.sqrt(D)
@@ -224,7 +225,8 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     minibatch steps (batches of ``batch_size`` reshuffled every epoch with ``data_seed``).
 
     Always batched: ``lr``, ``lam``, ``seed`` (the initialization) may be floats or length-K
-    arrays, broadcast to K >= 1 runs. Returns arrays of shape ``(steps, K)``:
+    arrays, broadcast to K >= 1 runs; init_scale: ``MODEL.init``'s scale. Returns arrays of
+    shape ``(steps, K)``:
 
     - ``norm``: ‖W1‖ entering step t;  ``grad_norm``: ‖∂L/∂W1‖ of step t's minibatch loss;
     - ``angle``: the angle between W1 entering step t and W1 after step t's update;
@@ -273,7 +275,8 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
 
 
 def predicted_angle(optimizer: str, lr, lam):
-    """The equilibrium angular step (radians) for a scale-invariant weight, no momentum:
+    """The equilibrium angular step (radians) for a scale-invariant weight, no momentum, of
+    ``optimizer`` (a key of ``OPTIMIZERS``) at lr and λ = lam (floats or K-arrays):
 
     - SGD + L2, w ← (1 − lr·λ)w − lr·g with g ⟂ w: tan θ = √(lr·λ(2 − lr·λ)) / (1 − lr·λ)
       ≈ √(2·lr·λ) (lesson 09, section 3);
@@ -291,7 +294,8 @@ def predicted_angle(optimizer: str, lr, lam):
 
 def predicted_norm(lr, lam, grad_tilde_sq):
     """SGD + L2's equilibrium ‖w‖ for a scale-invariant w with ‖g‖ = ‖g̃‖/‖w‖:
-    ‖w‖⁴ = lr·‖g̃‖² / (λ(2 − lr·λ)) (exact for the mean square if ‖g̃‖² is steady)."""
+    ‖w‖⁴ = lr·‖g̃‖² / (λ(2 − lr·λ)) (exact for the mean square if ‖g̃‖² is steady).
+    lr > 0, lam: λ > 0; grad_tilde_sq: ‖g̃‖² >= 0, the squared gradient norm at ‖w‖ = 1."""
     lr, lam = _checks.positive("lr", lr), _checks.positive("lam", lam)
     grad_tilde_sq = _checks.nonnegative("grad_tilde_sq", grad_tilde_sq)
     return (np.multiply(lr, grad_tilde_sq) / (lam * (2.0 - np.multiply(lr, lam)))) ** 0.25
@@ -315,7 +319,8 @@ def box_problem() -> tuple[np.ndarray, np.ndarray]:
 def box_least_squares(lam: float, X=None, y=None, steps: int = 5000) -> tuple[np.ndarray, float]:
     """``(w, b)``: argmin ½·mean((Xw + b − y)²) subject to |w_j| ≤ 1/λ (b free), by projected
     gradient descent on the centred data (step 1/L, L the largest eigenvalue of XcᵀXc/n).
-    Linear convergence: the problem is strongly convex when X has full column rank."""
+    Linear convergence: the problem is strongly convex when X has full column rank.
+    lam: λ > 0; X (n, d), y (n, 1) or (n,) (default: ``box_problem()``); steps: iterations."""
     lam = _checks.one_number(_checks.positive, "lam", lam)          # (one problem)
     if X is None:
         X, y = box_problem()

@@ -46,7 +46,7 @@ def problem(rho: float = 0.0) -> data.Dataset:
 
 
 def fit_all(rho: float, lam: float, r: float, c: float) -> dict:
-    """Four estimators at one setting: rows least squares, L1 (λ = ``lam``), elastic net
+    """Four estimators on ``problem(rho)``: rows least squares, L1 (λ = ``lam``), elastic net
     (``lam``, l1_ratio ``r``), max-norm (‖w‖₂ <= ``c``). Returns ``w`` (4, 20) and ``val``
     (4,), each one's validation loss ½·mean((ŷ − y)²)."""
     ds = problem(rho)
@@ -73,7 +73,8 @@ def _path(rho: float, mode: str, r: float) -> np.ndarray:
 
 
 def path(rho: float, mode: str, r: float = 1.0) -> np.ndarray:
-    """Every coefficient along the grid of the mode's strength: (41, 20) on ``LAMS`` for "l1"
+    """Every coefficient of ``problem(rho)``'s solution along the grid of the mode's strength:
+    (41, 20) on ``LAMS`` for "l1"
     and "elastic_net" (l1_ratio ``r`` in [0, 1]; "l1" ignores it), (31, 20) on ``CS`` for
     "max_norm". Computed once per problem and ratio (cached, read-only)."""
     mode = _checks.choice("mode", mode, MODES)

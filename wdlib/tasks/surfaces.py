@@ -66,7 +66,7 @@ BOWL_ROTATION = np.array([[np.cos(BOWL_ANGLE), -np.sin(BOWL_ANGLE)],   # (2, 2)
 BOWL_CURVATURES = np.array([1.0, 20.0])                    # eigenvalues of the Hessian: κ = 20
 BOWL_HESSIAN = BOWL_ROTATION @ np.diag(BOWL_CURVATURES) @ BOWL_ROTATION.T    # (2, 2), symmetric
 BOWL_START = (-2.5, 1.5)
-# lesson 07: a run whose loss passes 1e12 (1e11 × the start's loss) counts as diverged
+# lesson 07: a run whose loss passes 1e12 (1.5e10 × the start's loss, 66) counts as diverged
 BOWL_DIVERGENCE = loop.Divergence(max_loss=1e12)
 for _a in (BOWL_ROTATION, BOWL_CURVATURES, BOWL_HESSIAN):
     _a.setflags(write=False)                               # shared constants: read-only
