@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from wdlib import live, plots  # noqa: E402
+from wdlib import live, loop, models, plots, train  # noqa: E402
 from wdlib.live import framework  # noqa: E402
 from wdlib.live.polynomial import Polynomial  # noqa: E402
 
@@ -637,6 +637,20 @@ def test_lambda_axis_ticks():
         plots.lambda_axis(ax, 1.0, 0.1)
     with pytest.raises(ValueError, match="lo must be > 0"):
         plots.lambda_axis(ax, 0.0, 0.1)
+
+
+def test_plot_loss_curves_takes_a_history_of_k_models():
+    """A batched History (losses (steps, K), diverged_at a tuple with None for a run that did
+    not diverge) raised TypeError ('>=' between a tuple and an int), diverged or not."""
+    X, y = np.linspace(-1, 1, 20)[:, None], np.linspace(-1, 1, 20) ** 2
+    _, hist = train.fit(models.MLP((1, 8, 1)), X, y, lr=np.array([0.1, 1e3, 0.2]), steps=40,
+                        X_val=X, y_val=y, seed=0, divergence=loop.Divergence(max_loss=1e6))
+    assert hist.diverged_at[0] is None and hist.diverged_at[1] is not None
+    ax = plots.plot_loss_curves(hist)
+    assert ax.get_title() == "1 of 3 runs diverged" and len(ax.lines) == 6
+    assert all(line.get_alpha() == 0.4 for line in ax.lines)
+    _, calm = train.fit(models.MLP((1, 8, 1)), X, y, lr=np.array([0.1, 0.2]), steps=5, seed=0)
+    assert plots.plot_loss_curves(calm, title="two runs").get_title() == "two runs"
 
 
 def test_plot_functions():

@@ -148,28 +148,32 @@ def plot_fit(x, y, x_grid, y_grid, *, x_val=None, y_val=None, f_true=None, ax=No
 
 
 def plot_loss_curves(history, ax=None, *, title: str | None = "loss", log: bool = True):
-    """Train (and validation) loss per step from a ``train.History`` ``history`` of one model;
-    marks divergence. (A batched History, K models, raises a TypeError: its ``diverged_at`` is a
-    tuple holding None.) ax, title: see the module docstring; log: a log loss axis. Returns ax.
+    """Train (and validation) loss per step from a ``train.History`` ``history``; marks
+    divergence. K models (losses (steps, K)): one faint line per model, and the title says how
+    many of the K runs diverged. ax, title: see the module docstring; log: a log loss axis.
+    Returns ax.
     """
     if ax is None:
         _, (ax,) = new_figure(figsize=(5, 3.5))
     steps = np.arange(history.train_loss.shape[0])
-    ax.plot(steps, history.train_loss, color=TRAIN, lw=1, label="train")
+    faint = dict(alpha=0.4) if np.ndim(history.train_loss) == 2 else {}
+    ax.plot(steps, history.train_loss, color=TRAIN, lw=1, label="train", **faint)
     if history.val_loss is not None:
-        ax.plot(steps, history.val_loss, color=VAL, lw=1, label="validation")
+        ax.plot(steps, history.val_loss, color=VAL, lw=1, label="validation", **faint)
     if log:
         ax.set_yscale("log")
     div = history.diverged_at
-    if div is not None and np.ndim(div) == 0:
+    if isinstance(div, tuple):                       # K models: None where one did not diverge
+        bad = sum(d is not None for d in div)
+        if bad:
+            ax.set_title(f"{bad} of {len(div)} runs diverged", fontsize=9, color="#b00020")
+            title = None
+    elif div is not None:
         annotate_diverged(ax, div)
-    elif div is not None and np.any(np.asarray(div) >= 0):
-        bad = np.asarray(div)[np.asarray(div) >= 0]
-        ax.set_title(f"{bad.size} of {np.size(div)} runs diverged", fontsize=9, color="#b00020")
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     ax.legend(unique.values(), unique.keys(), fontsize=7)
-    return style_axes(ax, title if div is None or np.ndim(div) == 0 else None, "step", "loss")
+    return style_axes(ax, title, "step", "loss")
 
 
 def plot_lambda_curve(lams, train_loss, val_loss=None, *, ax=None, best: bool = True,
