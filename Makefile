@@ -38,8 +38,12 @@ AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup  ## open JupyterLab on the lessons
 	$(LIVE_ENV) $(VENV)/bin/jupyter lab $(AS_ROOT) notebooks/00_start_here.ipynb
 
+# Voilà with the lessons' settings (tools/voila/README.md): no stylesheet from a CDN, and only
+# the widgets' front-end extension (nbgrader's fails in Voilà's page).
+VOILA_ENV := JUPYTER_PATH=$(CURDIR)/tools/voila JUPYTER_CONFIG_PATH=$(CURDIR)/tools/voila
+
 present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
-	$(LIVE_ENV) $(VENV)/bin/voila --token --Voila.ip=127.0.0.1 notebooks/$(or $(NB),00_start_here).ipynb
+	$(LIVE_ENV) $(VOILA_ENV) $(VENV)/bin/voila --token --Voila.ip=127.0.0.1 notebooks/$(or $(NB),00_start_here).ipynb
 
 # Two pytest-xdist workers (a file or a notebook a unit, the browser tests one unit: see
 # conftest.py) halve the wall time on a 2-core machine; TEST_WORKERS=0 runs in one process.

@@ -6,7 +6,10 @@ float arithmetic is not Python's), and the status line's notes about all of thes
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 
 import ipywidgets as W
 import numpy as np
@@ -295,3 +298,30 @@ def test_a_value_a_hair_off_a_position_is_said_with_the_digits_that_tell_them_ap
     d.set(lr=0.3)                                       # :g tells these apart: kept short
     assert "lr = 0.3 is between" in plain(d.status.value)
     d.close()
+
+
+@pytest.mark.parametrize("text", ["abc", "0", "-1", "0.5", "nan", "inf", "5", "1e400", "2 x"])
+def test_a_bad_pixel_ratio_setting_is_named_with_its_value(text):
+    """WDLIB_PIXEL_RATIO=abc failed the import with "could not convert string to float: 'abc'",
+    =0 and =nan a dashboard's construction with matplotlib's "dpi must be positive" and NumPy's
+    "cannot convert float NaN to integer": never naming the setting."""
+    with pytest.raises(ValueError, match=re.escape(f"WDLIB_PIXEL_RATIO must be a number in "
+                                                   f"[1, 4] (1 or 2: the screen's device pixels "
+                                                   f"per CSS pixel), got {text!r}")):
+        framework._pixel_ratio(text)
+
+
+@pytest.mark.parametrize("text, ratio", [(None, 1.0), ("", 1.0), ("  ", 1.0), ("1", 1.0),
+                                         ("2", 2.0), (" 2 ", 2.0), ("1.5", 1.5), ("4", 4.0)])
+def test_a_pixel_ratio_setting_unset_empty_or_in_range(text, ratio):
+    assert framework._pixel_ratio(text) == ratio
+
+
+def test_the_import_names_a_bad_pixel_ratio_setting():
+    """The setting is read once, on import: a bad one fails there, with the setting's name."""
+    env = {**os.environ, "WDLIB_PIXEL_RATIO": "abc", "PYTHONPATH": os.pathsep.join(sys.path)}
+    out = subprocess.run([sys.executable, "-c", "import wdlib.live"], capture_output=True,
+                         text=True, env=env, timeout=120)
+    assert out.returncode != 0
+    assert "ValueError: WDLIB_PIXEL_RATIO must be a number in [1, 4]" in out.stderr, \
+        out.stderr[-500:]

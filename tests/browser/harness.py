@@ -142,11 +142,13 @@ def _isolated_env(tmp: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def _serve(cmd: list[str], root: Path, tmp: Path, port: int, token: str,
-           ready_path: str | None, timeout: float = 60.0) -> Iterator[Server]:
+           ready_path: str | None, timeout: float = 60.0,
+           env: dict[str, str] | None = None) -> Iterator[Server]:
     tmp.mkdir(parents=True, exist_ok=True)
     log = tmp / "server.log"
     with open(log, "wb") as logf:
-        proc = subprocess.Popen(cmd, cwd=root, env=_isolated_env(tmp), stdout=logf,
+        proc = subprocess.Popen(cmd, cwd=root, env={**_isolated_env(tmp), **(env or {})},
+                                stdout=logf,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(f"http://127.0.0.1:{port}", token, root, proc, log)
     try:
@@ -209,14 +211,21 @@ def jupyter_server(root: Path, tmp: Path) -> Iterator[Server]:
         yield server
 
 
+# The lessons' Voilà settings, as ``make present`` uses them (tools/voila/README.md): its
+# template (no stylesheet from a CDN) and only the widgets' front-end extension.
+VOILA_SETTINGS = ROOT / "tools" / "voila"
+
+
 @contextlib.contextmanager
 def voila_server(notebook: Path, tmp: Path) -> Iterator[Server]:
-    """``voila NB.ipynb`` on 127.0.0.1 at a free port (code cells hidden by default)."""
+    """``voila NB.ipynb`` on 127.0.0.1 at a free port (code cells hidden by default), with the
+    lessons' Voilà settings (``VOILA_SETTINGS``), as ``make present`` runs it."""
     port, token = free_port(), secrets.token_hex(16)
     voila = Path(sys.executable).with_name("voila")
     cmd = [str(voila), notebook.name, "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1",
            f"--Voila.token={token}"]
-    with _serve(cmd, notebook.parent, tmp, port, token, None) as server:
+    env = {"JUPYTER_PATH": str(VOILA_SETTINGS), "JUPYTER_CONFIG_PATH": str(VOILA_SETTINGS)}
+    with _serve(cmd, notebook.parent, tmp, port, token, None, env=env) as server:
         server.kernel_api = False
         yield server
 

@@ -16,6 +16,10 @@ browser's own throttle (one update in flight a slider) keeps a one-slider burst 
 queueing in the kernel: a framework that dropped or mis-drew coalesced changes passed the
 one-slider burst.
 
+Through all of it the page must ask no host but the server for anything and log no console
+error or uncaught exception (so it did in the exploration that added this check; Voilà's page
+did not: tests/browser/test_voila.py).
+
 The notebook is written into the served copy (a temporary directory) by the test itself.
 """
 
@@ -107,6 +111,11 @@ def test_every_slider_of_every_dashboard_key_drag_and_burst(lab_page, lab_server
     (served_root / NAME).write_text(make_fixtures.json.dumps(make_fixtures.notebook(*cells)),
                                     encoding="utf-8")
     traffic = H.KernelTraffic(lab_page)
+    elsewhere, errors = [], []      # nothing fetched from another host, no console error
+    here = (lab_server.url + "/", "data:", "blob:")
+    lab_page.on("request", lambda r: None if r.url.startswith(here) else elsewhere.append(r.url))
+    lab_page.on("console", lambda m: errors.append(m.text[:300]) if m.type == "error" else None)
+    lab_page.on("pageerror", lambda e: errors.append(f"uncaught: {str(e)[:300]}"))
     nb = H.Notebook(lab_page, lab_server, NAME).open().run_all(timeout=240)
     assert nb.errors() == [], nb.errors()
     shown = H.Dashboard.all(lab_page, lab_server)
@@ -151,6 +160,8 @@ def test_every_slider_of_every_dashboard_key_drag_and_burst(lab_page, lab_server
         coalesced += any(held_burst(dash, lab_server, traffic, name, keys) for _ in range(3))
     assert nb.errors() == [], nb.errors()
     assert coalesced, "no burst reached the kernel together: coalescing was not tested"
+    assert elsewhere == [], f"JupyterLab's page asked another host for {elsewhere[:3]}"
+    assert errors == [], f"JupyterLab's console: {errors[:3]}"
     print(f"moved {moved} sliders by key and drag on {len(names)} dashboards, "
           f"{len(names)} bursts of {BURST}, {len(names)} bursts on a held kernel "
           f"({coalesced} coalesced)")

@@ -1,4 +1,7 @@
-"""A lesson rendered by Voilà: code hidden, dashboards live."""
+"""A lesson rendered by Voilà: code hidden, dashboards live; the page asks nothing of any host
+but the server and logs no error (Voilà's own template linked two Font Awesome stylesheets on
+cdn.jsdelivr.net, and loaded every JupyterLab extension of the environment, nbgrader's too, which
+failed in Voilà: ``make present``'s settings, tools/voila/, drop both)."""
 
 from __future__ import annotations
 
@@ -26,6 +29,11 @@ def test_voila_hides_code_and_dashboard_redraws(served_root, page, artifacts, tm
     lines = code_lines(lesson)
     assert len(lines) >= 10, lines
     with H.voila_server(served_root / lesson.name, tmp_path / "voila") as server:
+        elsewhere, errors = [], []
+        page.on("request", lambda r: None if r.url.startswith((server.url + "/", "data:", "blob:"))
+                else elsewhere.append(r.url))
+        page.on("console", lambda m: errors.append(m.text[:300]) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(f"uncaught: {str(e)[:300]}"))
         H.voila_open(page, f"{server.url}/?token={server.token}")
         code = ".jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor, .CodeMirror"
         assert page.locator(code).count() == 0, "Voilà shows code cells"
@@ -38,4 +46,6 @@ def test_voila_hides_code_and_dashboard_redraws(served_root, page, artifacts, tm
             assert bad not in body, f"Voilà page shows {bad!r}"
         dash = H.Dashboard.all(page, server)[0]
         H.check_dashboard(dash, keys=("lam",))
+        assert elsewhere == [], f"the Voilà page asked another host for {elsewhere[:3]}"
+        assert errors == [], f"the Voilà page's console: {errors[:3]}"
         page.screenshot(path=str(artifacts / f"voila-{lesson.stem}.png"), full_page=True)

@@ -116,7 +116,29 @@ FIGSIZE = (8.0, 3.5)   # inches; at DPI 80: 640 x 280 px (timings: benchmarks/be
 DPI = 80
 # HiDPI: the PNG is rendered at PIXEL_RATIO x the CSS size and shown at the CSS size (crisp on a
 # 2x screen). The kernel cannot ask the browser, so it is a setting: WDLIB_PIXEL_RATIO=1 or 2.
-PIXEL_RATIO = float(os.environ.get("WDLIB_PIXEL_RATIO", "1"))
+MAX_PIXEL_RATIO = 4     # a 2560 px wide PNG a frame; more would only cost time
+
+
+def _pixel_ratio(text: str | None) -> float:
+    """The pixel ratio the setting ``WDLIB_PIXEL_RATIO`` (``text``) asks for: a number in
+    [1, MAX_PIXEL_RATIO]; unset or empty (``WDLIB_PIXEL_RATIO=``) is 1. Anything else raises
+    ValueError naming the setting and its value (a bad value used to fail far from it: "could
+    not convert string to float: 'abc'" on import, "dpi must be positive" for 0, "cannot
+    convert float NaN to integer" for nan, the last two only when a dashboard was built)."""
+    if text is None or not text.strip():
+        return 1.0
+    try:
+        ratio = float(text)
+    except ValueError:
+        ratio = None
+    if ratio is None or not 1 <= ratio <= MAX_PIXEL_RATIO:   # NaN fails too
+        raise ValueError(f"WDLIB_PIXEL_RATIO must be a number in [1, {MAX_PIXEL_RATIO}] (1 or "
+                         f"2: the screen's device pixels per CSS pixel), got {text!r}")
+    return ratio
+
+
+PIXEL_RATIO = _pixel_ratio(os.environ.get("WDLIB_PIXEL_RATIO"))   # read once, on import
+
 # A loss curve needs about this many validation points at the dashboards' size (a ~200 px wide
 # panel): more are not visible, and each costs a forward pass over the validation set.
 VAL_POINTS = 40
