@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -231,3 +232,53 @@ def test_readme_says_where_to_change_the_repo_url():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "wdlib/classroom.py" in readme and "make classroom" in readme
     assert unquote(classroom.REPO_URL) in Path(classroom.__file__).read_text(encoding="utf-8")
+
+
+# --- Binder's Voilà link runs with the lessons' Voilà settings (tools/voila/) ------------------
+
+# What Voilà's server extension (Binder's /voila/render/...) reads at start:
+# voila.server_extension._load_jupyter_server_extension, without the server.
+VOILA_SETTINGS_PROBE = """
+import json
+import os
+from voila.configuration import VoilaConfiguration
+from voila.paths import collect_template_paths
+from voila.server_extension import load_config_file
+conf = VoilaConfiguration()
+local = load_config_file()
+if local is not None:
+    conf.update_config(local)
+print(json.dumps({"template": conf.template, "allowlist": conf.extension_allowlist,
+                  "paths": collect_template_paths(["voila", "nbconvert"], conf.template)}))
+"""
+
+
+def _voila_settings(tmp_path: Path, through_start: bool) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
+    env.update(JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"))
+    cmd = [sys.executable, "-c", VOILA_SETTINGS_PROBE]
+    if through_start:
+        cmd = [str(ROOT / "start"), *cmd]        # as repo2docker runs it: start CMD...
+    out = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_binder_start_gives_voila_the_lessons_template_and_extensions(tmp_path):
+    """Binder's Voilà link ran Voilà's defaults (the lab template: Font Awesome from
+    cdn.jsdelivr.net; every JupyterLab extension: nbgrader's console errors). repo2docker runs
+    the repository's ``start`` before the server; it must point Voilà at tools/voila/, whatever
+    the working directory, and repo2docker reads it only without a binder/ or .binder/ folder."""
+    start = ROOT / "start"
+    assert start.is_file() and os.access(start, os.X_OK), "start missing or not executable"
+    assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists()
+    voila_json = json.loads((ROOT / "tools" / "voila" / "voila.json").read_text(encoding="utf-8"))
+    settings = _voila_settings(tmp_path, through_start=True)
+    assert settings["template"] == voila_json["VoilaConfiguration"]["template"] == "wdlib"
+    assert settings["allowlist"] == voila_json["VoilaConfiguration"]["extension_allowlist"]
+    wdlib = ROOT / "tools" / "voila" / "voila" / "templates" / "wdlib"
+    assert Path(settings["paths"][0]).resolve() == wdlib.resolve(), settings["paths"]
+    assert (wdlib / "index.html.j2").is_file()
+    # without start, the same probe sees Voilà's defaults: the settings come from start
+    assert _voila_settings(tmp_path, through_start=False)["template"] != "wdlib"
