@@ -112,6 +112,7 @@ def index_page(pages: list[tuple[str, str]]) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>wdlib lessons — weight decay and training dynamics</title>
 <style>body {{ font-family: sans-serif; max-width: 48em; margin: 2em auto; padding: 0 1em;
 line-height: 1.5; }} li {{ margin: 0.3em 0; }}</style></head>

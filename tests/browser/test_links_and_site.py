@@ -4,7 +4,11 @@ network cut off (math typeset by the local MathJax, every figure decoded, no rem
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -91,6 +95,91 @@ def test_site_reads_offline_math_figures_and_no_remote_request(page, tmp_path):
     assert page.locator(".wdlib-live-note").count() == 1
     assert page.locator("nav.wdlib-nav a[href='index.html']").count() == 2
     assert remote == [], f"the page asked the network for {remote[:5]}"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def _http(folder: Path):
+    """``folder`` served over http on 127.0.0.1 (a static host, as the README offers)."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def _watch(page) -> list[str]:
+    """Every failed request, error status and console error or page error of ``page``."""
+    problems = []
+    page.on("requestfailed", lambda r: problems.append(f"failed {r.url}: {r.failure}"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return problems
+
+
+# Every formula of the page typeset by MathJax (its HTML-CSS frame exists), none an error, in
+# the STIX-Web fonts the site ships, each of them loaded.
+TYPESET = """() => new Promise(done => MathJax.Hub.Queue(() => {
+  const scripts = [...document.querySelectorAll("script[type^='math/tex']")];
+  const stix = [...document.fonts].filter(f => f.family.startsWith('STIXMathJax'));
+  done({formulas: scripts.length,
+        framed: scripts.filter(s => {
+          const jax = MathJax.Hub.getJaxFor(s);
+          return jax && document.getElementById(jax.inputID + '-Frame'); }).length,
+        errors: document.querySelectorAll('.MathJax_Error, .merror').length
+                + (document.body.innerText.includes('Math Processing Error') ? 1 : 0),
+        font: MathJax.OutputJax['HTML-CSS'].fontInUse,
+        stix: stix.filter(f => f.status === 'loaded').length,
+        stix_not_loaded: stix.filter(f => f.status === 'error' || f.status === 'loading')
+                             .map(f => f.family)});
+}))"""
+
+
+def _typeset(page) -> dict:
+    page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.OutputJax['HTML-CSS']"
+                           " && MathJax.OutputJax['HTML-CSS'].fontInUse", timeout=60_000)
+    return page.evaluate(TYPESET)
+
+
+def test_site_pages_make_no_failed_request_log_no_error_and_typeset(page, tmp_path):
+    """Each page, served over http and opened from disk (README: "a USB stick or any static
+    host"), asks only for files the site has and logs no console error, and MathJax typesets
+    every formula with the STIX-Web fonts it ships. Before: each lesson page asked for
+    jax/output/HTML-CSS/fonts/TeX/fontdata.js (the default web font, TeX, is not shipped) and,
+    for \\mathbb/\\mathcal, fonts/HTML-CSS/TeX/otf/MathJax_AMS-Regular.otf and
+    MathJax_Script-Regular.otf (NativeMML's styles on AssistiveMML's hidden copy); with STIX-Web
+    alone there was still MathJax_Blank's url('about:blank'), a CORS error; and over http every
+    page asked for /favicon.ico."""
+    site = tmp_path / "site"
+    pages = [p.name for p in build_site.build(site)]
+    problems = _watch(page)
+    with _http(site) as base:
+        urls = [f"{base}/{name}" for name in pages]
+        urls += [(site / name).as_uri() for name in ("index.html", Path(LESSON).stem + ".html")]
+        for url in urls:
+            page.goto(url)
+            page.wait_for_load_state("load")
+            if url.endswith("/index.html"):
+                page.wait_for_timeout(500)
+                assert problems == [], url
+                continue
+            typeset = _typeset(page)
+            assert typeset["formulas"] > 0 and typeset["framed"] == typeset["formulas"], \
+                (url, typeset)
+            assert typeset["errors"] == 0 and typeset["font"] == "STIX-Web", (url, typeset)
+            assert typeset["stix"] > 0 and typeset["stix_not_loaded"] == [], (url, typeset)
+            page.wait_for_timeout(300)      # a late font or script request
+            assert problems == [], url
 
 
 def test_voila_link_at_a_slider_position_keeps_its_value_bit_for_bit(served_root, page, tmp_path):
