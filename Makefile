@@ -39,8 +39,10 @@ lab: setup  ## open JupyterLab on the lessons
 	$(LIVE_ENV) $(VENV)/bin/jupyter lab $(AS_ROOT) notebooks/00_start_here.ipynb
 
 # Voilà with the lessons' settings (tools/voila/README.md): no stylesheet from a CDN, and only
-# the widgets' front-end extension (nbgrader's fails in Voilà's page).
-VOILA_ENV := JUPYTER_PATH=$(CURDIR)/tools/voila JUPYTER_CONFIG_PATH=$(CURDIR)/tools/voila
+# the widgets' front-end extension (nbgrader's fails in Voilà's page). Put first, ahead of a
+# JUPYTER_PATH / JUPYTER_CONFIG_PATH of the caller's own (kept: kernels may be found there).
+VOILA_ENV := JUPYTER_PATH=$(CURDIR)/tools/voila$(if $(JUPYTER_PATH),:$(JUPYTER_PATH)) \
+	JUPYTER_CONFIG_PATH=$(CURDIR)/tools/voila$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 
 present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
 	$(LIVE_ENV) $(VOILA_ENV) $(VENV)/bin/voila --token --Voila.ip=127.0.0.1 notebooks/$(or $(NB),00_start_here).ipynb

@@ -13,6 +13,7 @@ MODULES = ("data", "init", "losses", "penalties", "optim", "schedules", "clippin
            "models.base", "models.mlp", "models.norm", "models.rnn",
            "tasks.surfaces", "tasks.regression", "tasks.classification", "tasks.sparse",
            "tasks.schedule_menu", "tasks.normalized")
+NOT_WALKED = ("exercises", "live", "classroom")     # checkers, dashboards, classroom helpers
 
 
 def _parameters(obj) -> list[str]:
@@ -84,6 +85,20 @@ def test_every_public_argument_is_named_in_a_docstring():
                  for line in _offenders(importlib.import_module(f"wdlib.{mod}"))]
     assert offenders == [], (f"{len(offenders)} arguments not named in their docstring "
                              "(module: argument):\n" + "\n".join(offenders))
+
+
+def test_every_library_module_is_walked():
+    """A module added to wdlib (or to models/ or tasks/) is walked without being listed by hand:
+    MODULES holds every module but the private ones, the packages' __init__ and NOT_WALKED."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "wdlib"
+    found = {p.relative_to(root).with_suffix("").as_posix().replace("/", ".")
+             for p in root.rglob("*.py")}
+    found = {m for m in found if not any(part.startswith("_") for part in m.split("."))
+             and m.split(".")[0] not in NOT_WALKED}
+    assert found == set(MODULES), (f"walk also: {sorted(found - set(MODULES))}; "
+                                   f"gone: {sorted(set(MODULES) - found)}")
 
 
 def test_the_check_finds_an_undocumented_argument():

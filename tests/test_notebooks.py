@@ -180,8 +180,9 @@ def test_the_learning_rate_is_written_lr(path):
 
 
 def _runtime_modules() -> set:
-    """Top-level modules a plain install brings: pyproject.toml's runtime and `lab` dependencies
-    (what README, lesson 00 and TEACHING.md tell a hub to install), with what they pull in."""
+    """Top-level modules of pyproject.toml's runtime and `lab` dependencies (what README, lesson
+    00 and TEACHING.md tell a hub to install). What those pull in is not counted: a version of
+    them may stop pulling it in, so a notebook names what it imports in pyproject.toml."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = {re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", r).group(0).lower().replace("_", "-")
               for r in project["dependencies"] + project["optional-dependencies"]["lab"]}

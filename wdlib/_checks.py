@@ -192,6 +192,15 @@ def numpy_numbers(name: str, value, kinds: str = "biuf"):
     return value
 
 
+def number_entries(name: str, arrays: Mapping) -> Mapping:
+    """The one rule for the values of a gradient or parameter dict (clipping, optimizers): each
+    is a NumPy array or NumPy scalar of integers or floats (no bools, complex, strings or
+    objects), named ``name['key']`` when it is not. Returns ``arrays``."""
+    for k, a in arrays.items():
+        numpy_numbers(f"{name}[{k!r}]", a, kinds="iuf")
+    return arrays
+
+
 def params_dict(name: str, value) -> Mapping:
     """A dict of parameter (or gradient) arrays, keyed by name: ``{"W1": ..., "b1": ...}``."""
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):

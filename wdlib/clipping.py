@@ -35,8 +35,7 @@ def _check_grads(grads, batched: bool, why: str = "with batched=True") -> None:
     what asked for it, in the message)."""
     if not isinstance(grads, Mapping) or not grads:
         raise ValueError(f"grads must be a non-empty dict of arrays, got {grads!r}")
-    for k, g in grads.items():
-        _checks.numpy_numbers(f"grads[{k!r}]", g, kinds="iuf")
+    _checks.number_entries("grads", grads)
     if batched:
         lead = {k: np.shape(g)[0] if np.ndim(g) else None for k, g in grads.items()}
         if None in lead.values() or len(set(lead.values())) > 1:

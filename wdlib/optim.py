@@ -212,10 +212,8 @@ def _zeros(p) -> np.ndarray:
 
 
 def _numbers(name: str, arrays: Mapping) -> None:
-    """Every value of a dict of gradients or parameters is a NumPy array or NumPy scalar of
-    numbers (no bools, complex, strings or objects): clipping's rule too."""
-    for k, a in _checks.params_dict(name, arrays).items():
-        _checks.numpy_numbers(f"{name}[{k!r}]", a, kinds="iuf")
+    """A dict of gradients or parameters, each value numbers (``_checks.number_entries``)."""
+    _checks.number_entries(name, _checks.params_dict(name, arrays))
 
 
 def _check_call(grads, params, K):
