@@ -705,3 +705,50 @@ def test_regrading_a_skipped_or_replaced_submission_as_teaching_says(tmp_path):
             in guide.replace("\n", " ")
         assert grade(*args)[0] == 0
     assert score("cy") == 1 and "✓ half_mse: correct" in feedback("cy")
+
+
+def test_audit_names_and_restore_fixes_a_graded_cell_whose_flags_changed(tmp_path, capsys):
+    """A graded cell whose `grade` flag was turned off (or `solution` on) in the cell's metadata,
+    its source untouched: nbgrader's checksum reads both flags and autograde puts neither back,
+    so it skipped the whole submission ("Inconsistent checksums for cell check_x", read as 0)
+    while the audit said nothing. The audit now names it, and `--restore NN_name` puts the
+    release's metadata back (the original kept as NN_name.ipynb.orig): the checksum is then the
+    release's again, which is what nbgrader's autograde checks."""
+    from nbgrader.utils import compute_checksum
+    stem = "02_x"
+    release = _tiny_release(tmp_path, stem)
+    gid = "check_x"
+    release.cells[-1].metadata["nbgrader"].update(solution=False, locked=True,
+                                                  checksum=compute_checksum(release.cells[-1]))
+    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    changes = {"ada": {"grade": False}, "bob": {"solution": True}, "cy": {"points": 100}}
+    for student, change in changes.items():
+        nb = nbformat.reads(nbformat.writes(release), as_version=4)
+        nb.cells[-1].metadata["nbgrader"].update(change)
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "submitted" / student / stem / f"{stem}.ipynb")
+    found = assignments.audit_course(tmp_path, stem)
+    why = "nbgrader cannot grade this notebook (Inconsistent checksums): --restore puts the " \
+          "release's back"
+    assert found == {
+        "ada": [f"the graded cell {gid}'s nbgrader metadata was changed (grade: True -> False): "
+                + why],
+        "bob": [f"the graded cell {gid}'s nbgrader metadata was changed (solution: False -> "
+                "True): " + why],
+        "cy": []}                         # points: autograde puts the release's back itself
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path), "--restore", stem])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in out] == ["ada", "bob"]
+    for student in ("ada", "bob"):
+        folder = tmp_path / "submitted" / student / stem
+        cell = _read(folder / f"{stem}.ipynb").cells[-1]
+        assert compute_checksum(cell) == release.cells[-1].metadata["nbgrader"]["checksum"]
+        assert _read(folder / f"{stem}.ipynb.orig").cells[-1].metadata["nbgrader"] != \
+            cell.metadata["nbgrader"]
+    assert assignments.audit_course(tmp_path, stem) == {"ada": [], "bob": [], "cy": []}
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path), "--restore", "02_y"])
+    assert exit_.value.code == 2
+    assert "--restore: no assignment '02_y' in" in capsys.readouterr().err

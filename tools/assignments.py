@@ -24,7 +24,8 @@ Then collect submissions into `COURSE_DIR/submitted/<student>/NN_name/NN_name.ip
 Then `python tools/assignments.py COURSE_DIR --audit NN_name` lists the submissions that edited
 or deleted a graded cell or touch the checkers (their code runs in the checkers' kernel), and
 every notebook nbgrader does not grade (not named NN_name.ipynb; it reads `submitted/` only, so
-it can run before grading too).
+it can run before grading too). `--restore NN_name` puts the release's nbgrader metadata back on
+a graded cell whose `grade`/`solution` flag a student changed (nbgrader cannot grade it).
 """
 
 from __future__ import annotations
@@ -558,17 +559,23 @@ def audit(release, submitted) -> list[str]:
     edited one, and gives a deleted one 0 points), and any cell the student wrote or changed that
     names the checkers or rebinds a module's attribute (see ``suspicious``). Autograding runs the
     student's code in the checker's own kernel: this is how a teacher sees an attempt at it."""
-    graded = {c.metadata["nbgrader"]["grade_id"]: c.source for c in release.cells
+    graded = {c.metadata["nbgrader"]["grade_id"]: c for c in release.cells
               if c.metadata.get("nbgrader", {}).get("grade")}
-    given = {}                            # grade_id: the sources of the cells that carry it
+    given, kinds = {}, {}                 # grade_id: the sources (the cells) that carry it
     for c in submitted.cells:
-        given.setdefault(c.metadata.get("nbgrader", {}).get("grade_id"), []).append(c.source)
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        given.setdefault(gid, []).append(c.source)
+        kinds.setdefault(gid, []).append(c)
     findings = []
-    for gid, src in graded.items():
+    for gid, cell in graded.items():
         if gid not in given:
             findings.append(f"the graded cell {gid} was deleted")
-        elif any(s != src for s in given[gid]):
+        elif any(s != cell.source for s in given[gid]):
             findings.append(f"the graded cell {gid} was edited")
+        for changed in {_flags_changed(cell, c) for c in kinds.get(gid, [])} - {""}:
+            findings.append(f"the graded cell {gid}'s nbgrader metadata was changed ({changed}): "
+                            "nbgrader cannot grade this notebook (Inconsistent checksums): "
+                            "--restore puts the release's back")
         if len(given.get(gid, [])) > 1:   # a cell copied in Jupyter keeps its metadata
             findings.append(f"the graded cell {gid} appears {len(given[gid])} times")
     unchanged = {c.source for c in release.cells if c.cell_type == "code"}
@@ -593,6 +600,35 @@ def audit(release, submitted) -> list[str]:
         findings += [f"cell {i} ({gid or 'a cell the student wrote or changed'}) {what}"
                      for what in suspicious(c.source, modules, guarded, known)]
     return findings
+
+
+# The flags of a graded cell that nbgrader's checksum reads and autograde does not put back (it
+# restores the source, `locked` and `points`): changed, the submission cannot be graded.
+CHECKSUM_FLAGS = ("grade", "solution")
+
+
+def _flags_changed(release_cell, cell) -> str:
+    """What of CHECKSUM_FLAGS differs between a graded cell of the release and the submission's
+    cell with its grade_id ("grade: True -> False"), compared as nbgrader's checksum does."""
+    old, new = release_cell.metadata["nbgrader"], cell.metadata.get("nbgrader", {})
+    return ", ".join(f"{k}: {old.get(k, False)!r} -> {new.get(k, False)!r}"
+                     for k in CHECKSUM_FLAGS if str(old.get(k, False)) != str(new.get(k, False)))
+
+
+def restore_metadata(release, submitted) -> list[str]:
+    """Put the release's nbgrader metadata back on every cell of ``submitted`` that carries a
+    graded cell's grade_id and changed a flag nbgrader cannot restore (``_flags_changed``);
+    returns the grade_ids. The sources are left as they are: autograde restores a graded
+    cell's source from the source notebook itself."""
+    graded = {c.metadata["nbgrader"]["grade_id"]: c for c in release.cells
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    fixed = []
+    for c in submitted.cells:
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in graded and _flags_changed(graded[gid], c):
+            c.metadata["nbgrader"] = copy.deepcopy(graded[gid].metadata["nbgrader"])
+            fixed.append(gid)
+    return fixed
 
 
 def misnamed(folder: Path, stem: str) -> list[str]:
@@ -627,6 +663,25 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
     return out
 
 
+def restore_course(course: Path, stem: str) -> int:
+    """``restore_metadata`` on every submission of one assignment that needs it (the original
+    kept as ``NN_name.ipynb.orig``, which nbgrader does not read); prints what it did."""
+    release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
+    for path in sorted((course / "submitted").glob(f"*/{stem}/{stem}.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+            fixed = restore_metadata(release, nb)
+        except Exception as exc:  # noqa: BLE001 - reported, as --audit does
+            print(f"{path.parents[1].name}: not a readable notebook: {type(exc).__name__}: {exc}")
+            continue
+        if fixed:
+            shutil.copyfile(path, path.with_name(f"{stem}.ipynb.orig"))
+            nbformat.write(nb, path)
+            print(f"{path.parents[1].name}: restored the nbgrader metadata of "
+                  f"{', '.join(fixed)} (the submission as handed in: {path.name}.orig)")
+    return 0
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("course", nargs="?", default=str(ROOT / "assignments"))
@@ -635,11 +690,20 @@ def main(argv=None) -> None:
                     help="list the submissions of this assignment that edited or deleted a "
                          "graded cell or tamper with the checkers, and the notebooks nbgrader "
                          "does not grade (misnamed) (exit status 1 if any)")
+    ap.add_argument("--restore", metavar="NN_name",
+                    help="in every submission of this assignment, put the release's nbgrader "
+                         "metadata back on a graded cell whose grade or solution flag was "
+                         "changed (nbgrader cannot grade it); the original is kept beside it "
+                         "as NN_name.ipynb.orig")
     a = ap.parse_args(argv)
     course = Path(a.course).resolve()
     for stem in a.only or []:
         if stem not in {lesson.stem for lesson in lessons()}:
             ap.error(f"--only: no lesson {stem!r} in {NOTEBOOKS}")
+    if a.restore:
+        if not (course / "release" / a.restore).is_dir():
+            ap.error(f"--restore: no assignment {a.restore!r} in {course / 'release'}")
+        sys.exit(restore_course(course, a.restore))
     if a.audit:
         if not (course / "release" / a.audit).is_dir():
             ap.error(f"--audit: no assignment {a.audit!r} in {course / 'release'}")
