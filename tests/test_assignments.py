@@ -752,3 +752,29 @@ def test_audit_names_and_restore_fixes_a_graded_cell_whose_flags_changed(tmp_pat
         assignments.main([str(tmp_path), "--restore", "02_y"])
     assert exit_.value.code == 2
     assert "--restore: no assignment '02_y' in" in capsys.readouterr().err
+
+
+def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
+    """The feedback HTML is made from the autograded notebook, whose outputs the student's code
+    wrote: `display(HTML("<script>...</script>"))`, an `<img onerror=...>` or
+    `display(Javascript(...))` came out as live script in feedback/<student>/NN_name/*.html, run
+    by the browser of whoever opens it (the teacher first). With the course's nbgrader_config.py
+    the feedback exporter sanitizes outputs (the lessons have no HTML outputs: nothing else
+    changes). Built as `nbgrader generate_feedback` builds its exporter."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config.loader import PyFileConfigLoader
+    cfg = PyFileConfigLoader(assignments.CONFIG.name,
+                             path=str(assignments.CONFIG.parent)).load_config()
+    exporter = HTMLExporter(config=GenerateFeedback(config=cfg).config)
+    cell = nbformat.v4.new_code_cell("display(...)", outputs=[
+        nbformat.v4.new_output("display_data", {"text/html": '<script>window.A = 1</script>'
+                                                '<img src="x" onerror="window.B = 1">'}),
+        nbformat.v4.new_output("display_data", {"application/javascript": "window.C = 1"})])
+    body, _ = exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("The loss is $\\frac{1}{2}$ of the mean."), cell]),
+        resources={"nbgrader": {"score": 0, "max_score": 1, "late_penalty": 0, "notebook": "x"}})
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", body, re.S)
+    assert not [s for s in scripts if "window.A" in s or "window.C" in s], scripts
+    assert not re.search(r"<img[^>]*onerror", body)     # shown as text: &lt;img ...
+    assert "$\\frac{1}{2}$" in body                     # the prose and its math are kept
