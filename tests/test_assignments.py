@@ -740,7 +740,9 @@ def test_audit_names_and_restore_fixes_a_graded_cell_whose_flags_changed(tmp_pat
         assignments.main([str(tmp_path), "--restore", stem])
     assert exit_.value.code == 0
     out = capsys.readouterr().out.splitlines()
-    assert [line.split(":")[0] for line in out] == ["ada", "bob"]
+    assert out == [f"{s}: {what}" for s in ("ada", "bob") for what in (
+        f"restored the nbgrader metadata of {gid}",
+        f"the submission as handed in: {stem}.ipynb.orig")]
     for student in ("ada", "bob"):
         folder = tmp_path / "submitted" / student / stem
         cell = _read(folder / f"{stem}.ipynb").cells[-1]
@@ -778,3 +780,37 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
     assert not [s for s in scripts if "window.A" in s or "window.C" in s], scripts
     assert not re.search(r"<img[^>]*onerror", body)     # shown as text: &lt;img ...
     assert "$\\frac{1}{2}$" in body                     # the prose and its math are kept
+
+
+def test_restore_puts_a_deleted_graded_cell_back_after_its_exercise(tmp_path, capsys):
+    """A deleted checker cell scored 0 with nothing in the feedback (nbgrader grades the graded
+    cells the notebook has). `--restore` inserts the release's cell after the exercise's cell
+    (found by its grade_id), so the checker grades the answer and gives its hint; a notebook
+    without that exercise cell either (the instructor's solved copy, an empty notebook) is left
+    as it is and said, for the teacher to grade by hand."""
+    stem = "02_x"
+    release = _tiny_release(tmp_path, stem, middle="def f(x):\n    raise NotImplementedError")
+    release.cells[1].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "f"}
+    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    dan = nbformat.reads(nbformat.writes(release), as_version=4)
+    dan.cells[1].source = "def f(x):\n    return x"
+    dan.cells.append(nbformat.v4.new_markdown_cell("my notes"))
+    del dan.cells[2]
+    eve = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f(x):\n    return x")])
+    for student, nb in (("dan", dan), ("eve", eve), ("fay", release)):
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "submitted" / student / stem / f"{stem}.ipynb")
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path), "--restore", stem])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "dan: put back the deleted graded cell check_x after f",
+        f"dan: the submission as handed in: {stem}.ipynb.orig",
+        "eve: left out the deleted graded cell check_x: its exercise's cell f is gone too (not "
+        "the assignment's copy? grade by hand)"]
+    got = _read(tmp_path / "submitted" / "dan" / stem / f"{stem}.ipynb")
+    assert [c.source for c in got.cells] == [release.cells[0].source, "def f(x):\n    return x",
+                                             release.cells[2].source, "my notes"]
+    assert got.cells[2].metadata == release.cells[2].metadata
+    assert not (tmp_path / "submitted" / "eve" / stem / f"{stem}.ipynb.orig").exists()
+    assert assignments.audit_course(tmp_path, stem)["dan"] == []

@@ -25,7 +25,8 @@ Then `python tools/assignments.py COURSE_DIR --audit NN_name` lists the submissi
 or deleted a graded cell or touch the checkers (their code runs in the checkers' kernel), and
 every notebook nbgrader does not grade (not named NN_name.ipynb; it reads `submitted/` only, so
 it can run before grading too). `--restore NN_name` puts the release's nbgrader metadata back on
-a graded cell whose `grade`/`solution` flag a student changed (nbgrader cannot grade it).
+a graded cell whose `grade`/`solution` flag a student changed (nbgrader cannot grade it), and a
+deleted graded cell back after its exercise (nbgrader gives it 0 without a hint).
 """
 
 from __future__ import annotations
@@ -615,20 +616,41 @@ def _flags_changed(release_cell, cell) -> str:
                      for k in CHECKSUM_FLAGS if str(old.get(k, False)) != str(new.get(k, False)))
 
 
-def restore_metadata(release, submitted) -> list[str]:
-    """Put the release's nbgrader metadata back on every cell of ``submitted`` that carries a
-    graded cell's grade_id and changed a flag nbgrader cannot restore (``_flags_changed``);
-    returns the grade_ids. The sources are left as they are: autograde restores a graded
-    cell's source from the source notebook itself."""
+def restore_graded_cells(release, submitted) -> list[str]:
+    """Put the release's graded cells back where nbgrader would not grade them, in place; returns
+    what was done, one line each. A cell carrying a graded cell's grade_id whose flags nbgrader
+    cannot restore (``_flags_changed``) gets the release's nbgrader metadata back; a graded cell
+    deleted (scored 0 without a word) is inserted again, as in the release, right after its
+    exercise's cell (the solution cell before it in the release, found by its grade_id): the
+    checker then grades the student's answer and gives its hint. A graded cell whose exercise
+    cell is gone too is left out and said (a notebook that is not the assignment's copy, e.g.
+    the instructor's solved lesson: grade it by hand). The sources are left as they are:
+    autograde restores a graded cell's source from the source notebook itself."""
     graded = {c.metadata["nbgrader"]["grade_id"]: c for c in release.cells
               if c.metadata.get("nbgrader", {}).get("grade")}
-    fixed = []
+    done = []
     for c in submitted.cells:
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
         if gid in graded and _flags_changed(graded[gid], c):
             c.metadata["nbgrader"] = copy.deepcopy(graded[gid].metadata["nbgrader"])
-            fixed.append(gid)
-    return fixed
+            done.append(f"restored the nbgrader metadata of {gid}")
+    anchor = None                          # the solution cell last seen in the release
+    for c in release.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            anchor = meta["grade_id"]
+        if not meta.get("grade"):
+            continue
+        ids = [d.metadata.get("nbgrader", {}).get("grade_id") for d in submitted.cells]
+        if meta["grade_id"] in ids:
+            continue
+        if anchor in ids:
+            submitted.cells.insert(ids.index(anchor) + 1, copy.deepcopy(c))
+            done.append(f"put back the deleted graded cell {meta['grade_id']} after {anchor}")
+        else:
+            done.append(f"left out the deleted graded cell {meta['grade_id']}: its exercise's "
+                        f"cell {anchor} is gone too (not the assignment's copy? grade by hand)")
+    return done
 
 
 def misnamed(folder: Path, stem: str) -> list[str]:
@@ -664,21 +686,26 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
 
 
 def restore_course(course: Path, stem: str) -> int:
-    """``restore_metadata`` on every submission of one assignment that needs it (the original
-    kept as ``NN_name.ipynb.orig``, which nbgrader does not read); prints what it did."""
+    """``restore_graded_cells`` on every submission of one assignment that needs it (the original
+    kept as ``NN_name.ipynb.orig``, which nbgrader does not read); prints what it did and what
+    it left out."""
     release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
     for path in sorted((course / "submitted").glob(f"*/{stem}/{stem}.ipynb")):
         try:
             nb = nbformat.read(path, as_version=4)
-            fixed = restore_metadata(release, nb)
+            done = restore_graded_cells(release, nb)
         except Exception as exc:  # noqa: BLE001 - reported, as --audit does
             print(f"{path.parents[1].name}: not a readable notebook: {type(exc).__name__}: {exc}")
             continue
-        if fixed:
-            shutil.copyfile(path, path.with_name(f"{stem}.ipynb.orig"))
+        changed = [d for d in done if not d.startswith("left out")]
+        if changed:
+            orig = path.with_name(f"{stem}.ipynb.orig")
+            if not orig.exists():         # a second run keeps the first one's original
+                shutil.copyfile(path, orig)
             nbformat.write(nb, path)
-            print(f"{path.parents[1].name}: restored the nbgrader metadata of "
-                  f"{', '.join(fixed)} (the submission as handed in: {path.name}.orig)")
+            done.append(f"the submission as handed in: {path.name}.orig")
+        for d in done:
+            print(f"{path.parents[1].name}: {d}")
     return 0
 
 
@@ -693,8 +720,8 @@ def main(argv=None) -> None:
     ap.add_argument("--restore", metavar="NN_name",
                     help="in every submission of this assignment, put the release's nbgrader "
                          "metadata back on a graded cell whose grade or solution flag was "
-                         "changed (nbgrader cannot grade it); the original is kept beside it "
-                         "as NN_name.ipynb.orig")
+                         "changed (nbgrader cannot grade it) and a deleted graded cell back "
+                         "after its exercise; the original is kept as NN_name.ipynb.orig")
     a = ap.parse_args(argv)
     course = Path(a.course).resolve()
     for stem in a.only or []:
