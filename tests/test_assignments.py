@@ -814,3 +814,21 @@ def test_restore_puts_a_deleted_graded_cell_back_after_its_exercise(tmp_path, ca
     assert got.cells[2].metadata == release.cells[2].metadata
     assert not (tmp_path / "submitted" / "eve" / stem / f"{stem}.ipynb.orig").exists()
     assert assignments.audit_course(tmp_path, stem)["dan"] == []
+
+
+def test_audit_after_grading_names_the_students_nbgrader_skipped(tmp_path):
+    """A submission nbgrader could not grade reads 0 in grades.csv, like an honest 0, and is
+    named only by a log line among hundreds. Once autograded/ holds the assignment for anyone,
+    the audit names each student with a submission but no autograded folder; before grading
+    it says nothing of the kind."""
+    stem = "02_x"
+    release = _tiny_release(tmp_path, stem)
+    for student in ("ada", "bob"):
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        nbformat.write(release, tmp_path / "submitted" / student / stem / f"{stem}.ipynb")
+    assert assignments.audit_course(tmp_path, stem) == {"ada": [], "bob": []}
+    (tmp_path / "autograded" / "ada" / stem).mkdir(parents=True)
+    (tmp_path / "autograded" / "cy" / "01_y").mkdir(parents=True)    # another assignment
+    assert assignments.audit_course(tmp_path, stem) == {"ada": [], "bob": [
+        f"not graded: nbgrader skipped this submission (no autograded/bob/{stem}/; it reads 0 "
+        "in grades.csv): see TEACHING.md, 'A submission nbgrader could not grade'"]}

@@ -671,9 +671,16 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
     a folder for it in ``submitted/``, a misnamed notebook included (``misnamed``)."""
     release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
     out = {}
+    # once nbgrader has graded anyone, a student it skipped has no autograded/<student>/NN_name/
+    # and reads 0 in grades.csv, like one who handed nothing in: say so here, by name
+    graded = any(p.is_dir() for p in (course / "autograded").glob(f"*/{stem}"))
     for folder in sorted(p for p in (course / "submitted").glob(f"*/{stem}") if p.is_dir()):
         student, path = folder.parent.name, folder / f"{stem}.ipynb"
         out[student] = misnamed(folder, stem)
+        if graded and not (course / "autograded" / student / stem).is_dir():
+            out[student].append(f"not graded: nbgrader skipped this submission (no autograded/"
+                                f"{student}/{stem}/; it reads 0 in grades.csv): see TEACHING.md, "
+                                "'A submission nbgrader could not grade'")
         if not path.is_file():
             continue
         try:
