@@ -684,7 +684,10 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
         if not path.is_file():
             continue
         try:
-            out[student] += audit(release, nbformat.read(path, as_version=4))
+            # as handed in: --restore keeps that beside the notebook it grades
+            orig = path.with_name(f"{stem}.ipynb.orig")
+            out[student] += audit(release, nbformat.read(orig if orig.is_file() else path,
+                                                         as_version=4))
         # any failure to read one (JSON that is no notebook: a list, a string where a dict is
         # expected, AttributeError or TypeError) is that student's finding, not the end of it
         except Exception as exc:  # noqa: BLE001
