@@ -749,7 +749,10 @@ def test_audit_names_and_restore_fixes_a_graded_cell_whose_flags_changed(tmp_pat
         assert compute_checksum(cell) == release.cells[-1].metadata["nbgrader"]["checksum"]
         assert _read(folder / f"{stem}.ipynb.orig").cells[-1].metadata["nbgrader"] != \
             cell.metadata["nbgrader"]
-    assert assignments.audit_course(tmp_path, stem) == found     # read as handed in (.orig)
+    note = f"(as handed in, {stem}.ipynb.orig; --restore put the release's graded cells back " \
+           f"in {stem}.ipynb)"
+    assert assignments.audit_course(tmp_path, stem) == {       # read as handed in (.orig)
+        "ada": found["ada"] + [note], "bob": found["bob"] + [note], "cy": []}
     with pytest.raises(SystemExit) as exit_:
         assignments.main([str(tmp_path), "--restore", "02_y"])
     assert exit_.value.code == 2
@@ -814,7 +817,8 @@ def test_restore_puts_a_deleted_graded_cell_back_after_its_exercise(tmp_path, ca
     assert got.cells[2].metadata == release.cells[2].metadata
     assert not (tmp_path / "submitted" / "eve" / stem / f"{stem}.ipynb.orig").exists()
     assert assignments.audit_course(tmp_path, stem)["dan"] == [     # as handed in (.orig)
-        "the graded cell check_x was deleted"]
+        "the graded cell check_x was deleted", f"(as handed in, {stem}.ipynb.orig; --restore "
+        f"put the release's graded cells back in {stem}.ipynb)"]
 
 
 def test_audit_after_grading_names_the_students_nbgrader_skipped(tmp_path):

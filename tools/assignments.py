@@ -688,6 +688,9 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
             orig = path.with_name(f"{stem}.ipynb.orig")
             out[student] += audit(release, nbformat.read(orig if orig.is_file() else path,
                                                          as_version=4))
+            if orig.is_file():
+                out[student].append(f"(as handed in, {orig.name}; --restore put the "
+                                    f"release's graded cells back in {path.name})")
         # any failure to read one (JSON that is no notebook: a list, a string where a dict is
         # expected, AttributeError or TypeError) is that student's finding, not the end of it
         except Exception as exc:  # noqa: BLE001
