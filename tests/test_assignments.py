@@ -705,3 +705,135 @@ def test_regrading_a_skipped_or_replaced_submission_as_teaching_says(tmp_path):
             in guide.replace("\n", " ")
         assert grade(*args)[0] == 0
     assert score("cy") == 1 and "✓ half_mse: correct" in feedback("cy")
+
+
+def test_audit_names_and_restore_fixes_a_graded_cell_whose_flags_changed(tmp_path, capsys):
+    """A graded cell whose `grade` flag was turned off (or `solution` on) in the cell's metadata,
+    its source untouched: nbgrader's checksum reads both flags and autograde puts neither back,
+    so it skipped the whole submission ("Inconsistent checksums for cell check_x", read as 0)
+    while the audit said nothing. The audit now names it, and `--restore NN_name` puts the
+    release's metadata back (the original kept as NN_name.ipynb.orig): the checksum is then the
+    release's again, which is what nbgrader's autograde checks."""
+    from nbgrader.utils import compute_checksum
+    stem = "02_x"
+    release = _tiny_release(tmp_path, stem)
+    gid = "check_x"
+    release.cells[-1].metadata["nbgrader"].update(solution=False, locked=True,
+                                                  checksum=compute_checksum(release.cells[-1]))
+    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    changes = {"ada": {"grade": False}, "bob": {"solution": True}, "cy": {"points": 100}}
+    for student, change in changes.items():
+        nb = nbformat.reads(nbformat.writes(release), as_version=4)
+        nb.cells[-1].metadata["nbgrader"].update(change)
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "submitted" / student / stem / f"{stem}.ipynb")
+    found = assignments.audit_course(tmp_path, stem)
+    why = "nbgrader cannot grade this notebook (Inconsistent checksums): --restore puts the " \
+          "release's back"
+    assert found == {
+        "ada": [f"the graded cell {gid}'s nbgrader metadata was changed (grade: True -> False): "
+                + why],
+        "bob": [f"the graded cell {gid}'s nbgrader metadata was changed (solution: False -> "
+                "True): " + why],
+        "cy": []}                         # points: autograde puts the release's back itself
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path), "--restore", stem])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{s}: {what}" for s in ("ada", "bob") for what in (
+        f"restored the nbgrader metadata of {gid}",
+        f"the submission as handed in: {stem}.ipynb.orig")]
+    for student in ("ada", "bob"):
+        folder = tmp_path / "submitted" / student / stem
+        cell = _read(folder / f"{stem}.ipynb").cells[-1]
+        assert compute_checksum(cell) == release.cells[-1].metadata["nbgrader"]["checksum"]
+        assert _read(folder / f"{stem}.ipynb.orig").cells[-1].metadata["nbgrader"] != \
+            cell.metadata["nbgrader"]
+    note = f"(as handed in, {stem}.ipynb.orig; --restore put the release's graded cells back " \
+           f"in {stem}.ipynb)"
+    assert assignments.audit_course(tmp_path, stem) == {       # read as handed in (.orig)
+        "ada": found["ada"] + [note], "bob": found["bob"] + [note], "cy": []}
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path), "--restore", "02_y"])
+    assert exit_.value.code == 2
+    assert "--restore: no assignment '02_y' in" in capsys.readouterr().err
+
+
+def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
+    """The feedback HTML is made from the autograded notebook, whose outputs the student's code
+    wrote: `display(HTML("<script>...</script>"))`, an `<img onerror=...>` or
+    `display(Javascript(...))` came out as live script in feedback/<student>/NN_name/*.html, run
+    by the browser of whoever opens it (the teacher first). With the course's nbgrader_config.py
+    the feedback exporter sanitizes outputs (the lessons have no HTML outputs: nothing else
+    changes). Built as `nbgrader generate_feedback` builds its exporter."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config.loader import PyFileConfigLoader
+    cfg = PyFileConfigLoader(assignments.CONFIG.name,
+                             path=str(assignments.CONFIG.parent)).load_config()
+    exporter = HTMLExporter(config=GenerateFeedback(config=cfg).config)
+    cell = nbformat.v4.new_code_cell("display(...)", outputs=[
+        nbformat.v4.new_output("display_data", {"text/html": '<script>window.A = 1</script>'
+                                                '<img src="x" onerror="window.B = 1">'}),
+        nbformat.v4.new_output("display_data", {"application/javascript": "window.C = 1"})])
+    body, _ = exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("The loss is $\\frac{1}{2}$ of the mean."), cell]),
+        resources={"nbgrader": {"score": 0, "max_score": 1, "late_penalty": 0, "notebook": "x"}})
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", body, re.S)
+    assert not [s for s in scripts if "window.A" in s or "window.C" in s], scripts
+    assert not re.search(r"<img[^>]*onerror", body)     # shown as text: &lt;img ...
+    assert "$\\frac{1}{2}$" in body                     # the prose and its math are kept
+
+
+def test_restore_puts_a_deleted_graded_cell_back_after_its_exercise(tmp_path, capsys):
+    """A deleted checker cell scored 0 with nothing in the feedback (nbgrader grades the graded
+    cells the notebook has). `--restore` inserts the release's cell after the exercise's cell
+    (found by its grade_id), so the checker grades the answer and gives its hint; a notebook
+    without that exercise cell either (the instructor's solved copy, an empty notebook) is left
+    as it is and said, for the teacher to grade by hand."""
+    stem = "02_x"
+    release = _tiny_release(tmp_path, stem, middle="def f(x):\n    raise NotImplementedError")
+    release.cells[1].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "f"}
+    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    dan = nbformat.reads(nbformat.writes(release), as_version=4)
+    dan.cells[1].source = "def f(x):\n    return x"
+    dan.cells.append(nbformat.v4.new_markdown_cell("my notes"))
+    del dan.cells[2]
+    eve = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f(x):\n    return x")])
+    for student, nb in (("dan", dan), ("eve", eve), ("fay", release)):
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        nbformat.write(nb, tmp_path / "submitted" / student / stem / f"{stem}.ipynb")
+    with pytest.raises(SystemExit) as exit_:
+        assignments.main([str(tmp_path), "--restore", stem])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "dan: put back the deleted graded cell check_x after f",
+        f"dan: the submission as handed in: {stem}.ipynb.orig",
+        "eve: left out the deleted graded cell check_x: its exercise's cell f is gone too (not "
+        "the assignment's copy? grade by hand)"]
+    got = _read(tmp_path / "submitted" / "dan" / stem / f"{stem}.ipynb")
+    assert [c.source for c in got.cells] == [release.cells[0].source, "def f(x):\n    return x",
+                                             release.cells[2].source, "my notes"]
+    assert got.cells[2].metadata == release.cells[2].metadata
+    assert not (tmp_path / "submitted" / "eve" / stem / f"{stem}.ipynb.orig").exists()
+    assert assignments.audit_course(tmp_path, stem)["dan"] == [     # as handed in (.orig)
+        "the graded cell check_x was deleted", f"(as handed in, {stem}.ipynb.orig; --restore "
+        f"put the release's graded cells back in {stem}.ipynb)"]
+
+
+def test_audit_after_grading_names_the_students_nbgrader_skipped(tmp_path):
+    """A submission nbgrader could not grade reads 0 in grades.csv, like an honest 0, and is
+    named only by a log line among hundreds. Once autograded/ holds the assignment for anyone,
+    the audit names each student with a submission but no autograded folder; before grading
+    it says nothing of the kind."""
+    stem = "02_x"
+    release = _tiny_release(tmp_path, stem)
+    for student in ("ada", "bob"):
+        (tmp_path / "submitted" / student / stem).mkdir(parents=True)
+        nbformat.write(release, tmp_path / "submitted" / student / stem / f"{stem}.ipynb")
+    assert assignments.audit_course(tmp_path, stem) == {"ada": [], "bob": []}
+    (tmp_path / "autograded" / "ada" / stem).mkdir(parents=True)
+    (tmp_path / "autograded" / "cy" / "01_y").mkdir(parents=True)    # another assignment
+    assert assignments.audit_course(tmp_path, stem) == {"ada": [], "bob": [
+        f"not graded: nbgrader skipped this submission (no autograded/bob/{stem}/; it reads 0 "
+        "in grades.csv): see TEACHING.md, 'A submission nbgrader could not grade'"]}

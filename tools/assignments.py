@@ -24,7 +24,9 @@ Then collect submissions into `COURSE_DIR/submitted/<student>/NN_name/NN_name.ip
 Then `python tools/assignments.py COURSE_DIR --audit NN_name` lists the submissions that edited
 or deleted a graded cell or touch the checkers (their code runs in the checkers' kernel), and
 every notebook nbgrader does not grade (not named NN_name.ipynb; it reads `submitted/` only, so
-it can run before grading too).
+it can run before grading too). `--restore NN_name` puts the release's nbgrader metadata back on
+a graded cell whose `grade`/`solution` flag a student changed (nbgrader cannot grade it), and a
+deleted graded cell back after its exercise (nbgrader gives it 0 without a hint).
 """
 
 from __future__ import annotations
@@ -558,17 +560,23 @@ def audit(release, submitted) -> list[str]:
     edited one, and gives a deleted one 0 points), and any cell the student wrote or changed that
     names the checkers or rebinds a module's attribute (see ``suspicious``). Autograding runs the
     student's code in the checker's own kernel: this is how a teacher sees an attempt at it."""
-    graded = {c.metadata["nbgrader"]["grade_id"]: c.source for c in release.cells
+    graded = {c.metadata["nbgrader"]["grade_id"]: c for c in release.cells
               if c.metadata.get("nbgrader", {}).get("grade")}
-    given = {}                            # grade_id: the sources of the cells that carry it
+    given, kinds = {}, {}                 # grade_id: the sources (the cells) that carry it
     for c in submitted.cells:
-        given.setdefault(c.metadata.get("nbgrader", {}).get("grade_id"), []).append(c.source)
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        given.setdefault(gid, []).append(c.source)
+        kinds.setdefault(gid, []).append(c)
     findings = []
-    for gid, src in graded.items():
+    for gid, cell in graded.items():
         if gid not in given:
             findings.append(f"the graded cell {gid} was deleted")
-        elif any(s != src for s in given[gid]):
+        elif any(s != cell.source for s in given[gid]):
             findings.append(f"the graded cell {gid} was edited")
+        for changed in {_flags_changed(cell, c) for c in kinds.get(gid, [])} - {""}:
+            findings.append(f"the graded cell {gid}'s nbgrader metadata was changed ({changed}): "
+                            "nbgrader cannot grade this notebook (Inconsistent checksums): "
+                            "--restore puts the release's back")
         if len(given.get(gid, [])) > 1:   # a cell copied in Jupyter keeps its metadata
             findings.append(f"the graded cell {gid} appears {len(given[gid])} times")
     unchanged = {c.source for c in release.cells if c.cell_type == "code"}
@@ -595,6 +603,56 @@ def audit(release, submitted) -> list[str]:
     return findings
 
 
+# The flags of a graded cell that nbgrader's checksum reads and autograde does not put back (it
+# restores the source, `locked` and `points`): changed, the submission cannot be graded.
+CHECKSUM_FLAGS = ("grade", "solution")
+
+
+def _flags_changed(release_cell, cell) -> str:
+    """What of CHECKSUM_FLAGS differs between a graded cell of the release and the submission's
+    cell with its grade_id ("grade: True -> False"), compared as nbgrader's checksum does."""
+    old, new = release_cell.metadata["nbgrader"], cell.metadata.get("nbgrader", {})
+    return ", ".join(f"{k}: {old.get(k, False)!r} -> {new.get(k, False)!r}"
+                     for k in CHECKSUM_FLAGS if str(old.get(k, False)) != str(new.get(k, False)))
+
+
+def restore_graded_cells(release, submitted) -> list[str]:
+    """Put the release's graded cells back where nbgrader would not grade them, in place; returns
+    what was done, one line each. A cell carrying a graded cell's grade_id whose flags nbgrader
+    cannot restore (``_flags_changed``) gets the release's nbgrader metadata back; a graded cell
+    deleted (scored 0 without a word) is inserted again, as in the release, right after its
+    exercise's cell (the solution cell before it in the release, found by its grade_id): the
+    checker then grades the student's answer and gives its hint. A graded cell whose exercise
+    cell is gone too is left out and said (a notebook that is not the assignment's copy, e.g.
+    the instructor's solved lesson: grade it by hand). The sources are left as they are:
+    autograde restores a graded cell's source from the source notebook itself."""
+    graded = {c.metadata["nbgrader"]["grade_id"]: c for c in release.cells
+              if c.metadata.get("nbgrader", {}).get("grade")}
+    done = []
+    for c in submitted.cells:
+        gid = c.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in graded and _flags_changed(graded[gid], c):
+            c.metadata["nbgrader"] = copy.deepcopy(graded[gid].metadata["nbgrader"])
+            done.append(f"restored the nbgrader metadata of {gid}")
+    anchor = None                          # the solution cell last seen in the release
+    for c in release.cells:
+        meta = c.metadata.get("nbgrader", {})
+        if meta.get("solution"):
+            anchor = meta["grade_id"]
+        if not meta.get("grade"):
+            continue
+        ids = [d.metadata.get("nbgrader", {}).get("grade_id") for d in submitted.cells]
+        if meta["grade_id"] in ids:
+            continue
+        if anchor in ids:
+            submitted.cells.insert(ids.index(anchor) + 1, copy.deepcopy(c))
+            done.append(f"put back the deleted graded cell {meta['grade_id']} after {anchor}")
+        else:
+            done.append(f"left out the deleted graded cell {meta['grade_id']}: its exercise's "
+                        f"cell {anchor} is gone too (not the assignment's copy? grade by hand)")
+    return done
+
+
 def misnamed(folder: Path, stem: str) -> list[str]:
     """What nbgrader does not grade in one student's ``submitted/<student>/NN_name`` folder: a
     notebook not named ``NN_name.ipynb`` (a browser's ``NN_name (1).ipynb``, a ``lesson02.ipynb``).
@@ -613,18 +671,55 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
     a folder for it in ``submitted/``, a misnamed notebook included (``misnamed``)."""
     release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
     out = {}
+    # once nbgrader has graded anyone, a student it skipped has no autograded/<student>/NN_name/
+    # and reads 0 in grades.csv, like one who handed nothing in: say so here, by name
+    graded = any(p.is_dir() for p in (course / "autograded").glob(f"*/{stem}"))
     for folder in sorted(p for p in (course / "submitted").glob(f"*/{stem}") if p.is_dir()):
         student, path = folder.parent.name, folder / f"{stem}.ipynb"
         out[student] = misnamed(folder, stem)
+        if graded and not (course / "autograded" / student / stem).is_dir():
+            out[student].append(f"not graded: nbgrader skipped this submission (no autograded/"
+                                f"{student}/{stem}/; it reads 0 in grades.csv): see TEACHING.md, "
+                                "'A submission nbgrader could not grade'")
         if not path.is_file():
             continue
         try:
-            out[student] += audit(release, nbformat.read(path, as_version=4))
+            # as handed in: --restore keeps that beside the notebook it grades
+            orig = path.with_name(f"{stem}.ipynb.orig")
+            out[student] += audit(release, nbformat.read(orig if orig.is_file() else path,
+                                                         as_version=4))
+            if orig.is_file():
+                out[student].append(f"(as handed in, {orig.name}; --restore put the "
+                                    f"release's graded cells back in {path.name})")
         # any failure to read one (JSON that is no notebook: a list, a string where a dict is
         # expected, AttributeError or TypeError) is that student's finding, not the end of it
         except Exception as exc:  # noqa: BLE001
             out[student].append(f"not a readable notebook: {type(exc).__name__}: {exc}")
     return out
+
+
+def restore_course(course: Path, stem: str) -> int:
+    """``restore_graded_cells`` on every submission of one assignment that needs it (the original
+    kept as ``NN_name.ipynb.orig``, which nbgrader does not read); prints what it did and what
+    it left out."""
+    release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
+    for path in sorted((course / "submitted").glob(f"*/{stem}/{stem}.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+            done = restore_graded_cells(release, nb)
+        except Exception as exc:  # noqa: BLE001 - reported, as --audit does
+            print(f"{path.parents[1].name}: not a readable notebook: {type(exc).__name__}: {exc}")
+            continue
+        changed = [d for d in done if not d.startswith("left out")]
+        if changed:
+            orig = path.with_name(f"{stem}.ipynb.orig")
+            if not orig.exists():         # a second run keeps the first one's original
+                shutil.copyfile(path, orig)
+            nbformat.write(nb, path)
+            done.append(f"the submission as handed in: {path.name}.orig")
+        for d in done:
+            print(f"{path.parents[1].name}: {d}")
+    return 0
 
 
 def main(argv=None) -> None:
@@ -635,11 +730,20 @@ def main(argv=None) -> None:
                     help="list the submissions of this assignment that edited or deleted a "
                          "graded cell or tamper with the checkers, and the notebooks nbgrader "
                          "does not grade (misnamed) (exit status 1 if any)")
+    ap.add_argument("--restore", metavar="NN_name",
+                    help="in every submission of this assignment, put the release's nbgrader "
+                         "metadata back on a graded cell whose grade or solution flag was "
+                         "changed (nbgrader cannot grade it) and a deleted graded cell back "
+                         "after its exercise; the original is kept as NN_name.ipynb.orig")
     a = ap.parse_args(argv)
     course = Path(a.course).resolve()
     for stem in a.only or []:
         if stem not in {lesson.stem for lesson in lessons()}:
             ap.error(f"--only: no lesson {stem!r} in {NOTEBOOKS}")
+    if a.restore:
+        if not (course / "release" / a.restore).is_dir():
+            ap.error(f"--restore: no assignment {a.restore!r} in {course / 'release'}")
+        sys.exit(restore_course(course, a.restore))
     if a.audit:
         if not (course / "release" / a.audit).is_dir():
             ap.error(f"--audit: no assignment {a.audit!r} in {course / 'release'}")

@@ -14,3 +14,9 @@ c.ClearSolutions.code_stub = {"python": "raise NotImplementedError"}
 
 # Grading runs each lesson top to bottom; the slowest cells train for a few seconds.
 c.Execute.timeout = 120
+
+# The feedback HTML shows the outputs the student's code wrote: an HTML output's <script> or
+# onerror=, or a Javascript output, would run in the browser of whoever opens the feedback (the
+# teacher first). Sanitized, they are shown as text (the lessons print no HTML: nothing else
+# changes; tests/test_assignments.py).
+c.HTMLExporter.sanitize_html = True
