@@ -107,6 +107,22 @@ def test_teaching_guide_lists_every_graded_exercise_with_its_points():
 
 # --------------------------------------------------------------------------- the student release
 
+@pytest.mark.parametrize("lesson", LESSONS, ids=STEMS)
+def test_a_release_does_not_point_to_the_solutions(lesson):
+    """Lessons 00, 01, 03 and 04 ended with "Solutions: `notebooks/solutions/…`" (and 02, 08 said
+    "answer in the solutions notebook"): the graded release told students where the solved
+    copy is. Only those pointers go: every other cell keeps its text."""
+    nb = _read(lesson)
+    release = assignments.assignment_copy(nb)
+    prose = "\n".join(c.source for c in release.cells if c.cell_type == "markdown")
+    assert "solutions/" not in prose and "solutions notebook" not in prose
+    assert "Solved versions" not in prose
+    changed = [i for i, (a, b) in enumerate(zip(nb.cells, release.cells, strict=True))
+               if a.source != b.source and "wdlib-launch" not in a.metadata.get("tags", [])]
+    assert all("solutions" in nb.cells[i].source.lower() for i in changed)
+
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_release_is_the_lesson_without_solutions(course, stem):
     root, _ = course
@@ -120,7 +136,9 @@ def test_release_is_the_lesson_without_solutions(course, stem):
             assert b.source == assignments.grade_cell_source(a.source)
         elif "wdlib-launch" in a.metadata.get("tags", []):
             assert b.source == assignments.ASSIGNMENT_NOTE
-        else:                                      # prose, code, the stubs: as in the lesson
+        elif a.cell_type == "markdown":            # prose: as in the lesson, no pointer to
+            assert b.source == assignments.without_solution_pointers(a.source)  # the solutions
+        else:                                      # code, the stubs: as in the lesson
             assert b.source == a.source, f"cell {i} differs from the lesson"
         if i not in graded and i not in {ex.stub_cell for ex in exs}:
             assert b.get("outputs") == a.get("outputs"), f"cell {i}: stored outputs lost"

@@ -226,13 +226,30 @@ ASSIGNMENT_NOTE = (
     "are done; on a JupyterHub, upload it to your home folder.")
 
 
+# The lessons' pointers to their solved copies ("Solutions: `notebooks/solutions/…`.", "Solved
+# versions are in …", "answer in the solutions notebook"): a graded release says none of them.
+SOLUTION_POINTERS = re.compile(
+    r"\s*\(?Solutions:\s*`notebooks/solutions/[^`]*`\.\)?"
+    r"|\s*Solved versions are in `notebooks/solutions/`\."
+    r"|;\s*answer in the solutions notebook")
+
+
+def without_solution_pointers(source: str) -> str:
+    """A markdown cell's text without the lesson's pointers to its solutions notebook."""
+    text, n = SOLUTION_POINTERS.subn("", source)
+    return text.rstrip() if n else source
+
+
 def assignment_copy(nb):
     """``nb`` with its launch line (the cell tagged classroom.LAUNCH_TAG) replaced by
-    ASSIGNMENT_NOTE; a notebook without one is returned unchanged."""
+    ASSIGNMENT_NOTE and no pointer to the solutions in its prose
+    (``without_solution_pointers``); a notebook without either is returned unchanged."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if classroom.LAUNCH_TAG in cell.metadata.get("tags", []):
             cell.source = ASSIGNMENT_NOTE
+        elif cell.cell_type == "markdown":
+            cell.source = without_solution_pointers(cell.source)
     return nb
 
 
