@@ -329,6 +329,15 @@ def _tiny_release(root=None, stem="02_x", middle=None):
     return release
 
 
+def _exercise_release(root, stem):
+    """``_tiny_release`` with the exercise's stub ``f`` as a solution cell (grade_id f) before
+    the graded cell, written to the course's ``release/<stem>/``."""
+    release = _tiny_release(root, stem, middle="def f(x):\n    raise NotImplementedError")
+    release.cells[1].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "f"}
+    nbformat.write(release, root / "release" / stem / f"{stem}.ipynb")
+    return release
+
+
 def _release(root, stem=AUDITED):
     return _read(root / "release" / stem / f"{stem}.ipynb")
 
@@ -792,9 +801,7 @@ def test_restore_puts_a_deleted_graded_cell_back_after_its_exercise(tmp_path, ca
     without that exercise cell either (the instructor's solved copy, an empty notebook) is left
     as it is and said, for the teacher to grade by hand."""
     stem = "02_x"
-    release = _tiny_release(tmp_path, stem, middle="def f(x):\n    raise NotImplementedError")
-    release.cells[1].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "f"}
-    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    release = _exercise_release(tmp_path, stem)
     dan = nbformat.reads(nbformat.writes(release), as_version=4)
     dan.cells[1].source = "def f(x):\n    return x"
     dan.cells.append(nbformat.v4.new_markdown_cell("my notes"))
@@ -837,3 +844,63 @@ def test_audit_after_grading_names_the_students_nbgrader_skipped(tmp_path):
     assert assignments.audit_course(tmp_path, stem) == {"ada": [], "bob": [
         f"not graded: nbgrader skipped this submission (no autograded/bob/{stem}/; it reads 0 "
         "in grades.csv): see TEACHING.md, 'A submission nbgrader could not grade'"]}
+
+
+def test_restore_and_audit_trust_no_orig_the_student_or_an_old_submission_left(tmp_path, capsys):
+    """The audit read NN_name.ipynb.orig instead of the notebook nbgrader grades whenever one
+    existed: a student who handed in a clean copy under that name beside a notebook rebinding
+    the checker (`lesson02.assert_x = lambda fn: None`: full marks) was audited clean, and so was
+    a replaced submission after an earlier --restore (the old one's .orig was kept). A symbolic
+    link of that name pointing outside the course was written through by --restore, and so was
+    a notebook that is a link to one outside (restored in place there). Now the
+    .orig counts only when restoring it gives the graded notebook, a notebook that needs a
+    change is what was handed in (its copy replaces an older .orig), a second run changes
+    nothing, and neither file is written through a link."""
+    stem = "02_x"
+    release = _exercise_release(tmp_path, stem)
+    cheat = nbformat.reads(nbformat.writes(release), as_version=4)
+    cheat.cells[1].source = "def f(x):\n    return 0\nlesson02.assert_x = lambda fn: None"
+    del cheat.cells[2]
+    folders = {s: tmp_path / "submitted" / s / stem for s in ("ada", "bob", "cy", "dee")}
+    for student, folder in folders.items():
+        folder.mkdir(parents=True)
+        nbformat.write(cheat, folder / f"{stem}.ipynb" if student != "dee" else
+                       tmp_path / "outside.ipynb")
+    (folders["dee"] / f"{stem}.ipynb").symlink_to(tmp_path / "outside.ipynb")
+    nbformat.write(release, folders["ada"] / f"{stem}.ipynb.orig")       # handed in by ada
+    outside = tmp_path / "outside.txt"
+    (folders["cy"] / f"{stem}.ipynb.orig").symlink_to(outside)           # dangling link
+    why = ["the graded cell check_x was deleted", "cell 1 (f) assigns to lesson02.assert_x"]
+    assert assignments.audit_course(tmp_path, stem) == {s: why for s in folders}
+    with pytest.raises(SystemExit):
+        assignments.main([str(tmp_path), "--restore", stem])
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "ada: put back the deleted graded cell check_x after f",
+        f"ada: replaced an older {stem}.ipynb.orig (handed in, or from a submission replaced "
+        "since)", f"ada: the submission as handed in: {stem}.ipynb.orig",
+        "bob: put back the deleted graded cell check_x after f",
+        f"bob: the submission as handed in: {stem}.ipynb.orig",
+        f"cy: not restored: {stem}.ipynb.orig is a symbolic link or a folder (grade by hand)",
+        f"dee: not restored: {stem}.ipynb is a symbolic link or a folder (grade by hand)"]
+    assert not outside.exists() and _read(tmp_path / "outside.ipynb") == cheat
+    note = f"(as handed in, {stem}.ipynb.orig; --restore put the release's graded cells back " \
+           f"in {stem}.ipynb)"
+    assert assignments.audit_course(tmp_path, stem) == {"ada": why + [note], "bob": why + [note],
+                                                        "cy": why, "dee": why}
+    kept = {s: (f / f"{stem}.ipynb.orig").read_bytes() for s, f in folders.items()
+            if s in ("ada", "bob")}
+    with pytest.raises(SystemExit):                       # a second run: nothing new
+        assignments.main([str(tmp_path), "--restore", stem])
+    assert capsys.readouterr().out.splitlines() == out[-2:]
+    assert kept == {s: (f / f"{stem}.ipynb.orig").read_bytes() for s, f in folders.items()
+                    if s in ("ada", "bob")}
+    # bob hands in again (the checker cell deleted once more, honest now): this one is audited
+    honest = nbformat.reads(nbformat.writes(cheat), as_version=4)
+    honest.cells[1].source = "def f(x):\n    return x"
+    nbformat.write(honest, folders["bob"] / f"{stem}.ipynb")
+    assert assignments.audit_course(tmp_path, stem)["bob"] == why[:1]
+    with pytest.raises(SystemExit):
+        assignments.main([str(tmp_path), "--restore", stem])
+    assert _read(folders["bob"] / f"{stem}.ipynb.orig").cells[1].source == "def f(x):\n    return x"
+    assert assignments.audit_course(tmp_path, stem)["bob"] == why[:1] + [note]
