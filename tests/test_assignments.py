@@ -774,7 +774,11 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
     `display(Javascript(...))` came out as live script in feedback/<student>/NN_name/*.html, run
     by the browser of whoever opens it (the teacher first). With the course's nbgrader_config.py
     the feedback exporter sanitizes outputs (the lessons have no HTML outputs: nothing else
-    changes). Built as `nbgrader generate_feedback` builds its exporter."""
+    changes). That left the cells: nbgrader's feedback template renders a markdown cell's HTML
+    as it is and a raw cell as HTML, so a student's `<script>` there ran too; such a cell is
+    now shown as its text (every lesson's and solutions notebook's markdown renders as before:
+    test_feedback_renders_the_lessons_markdown_as_before). Built as `nbgrader
+    generate_feedback` builds its exporter."""
     from nbconvert.exporters import HTMLExporter
     from nbgrader.converters import GenerateFeedback
     from traitlets.config.loader import PyFileConfigLoader
@@ -785,13 +789,44 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
         nbformat.v4.new_output("display_data", {"text/html": '<script>window.A = 1</script>'
                                                 '<img src="x" onerror="window.B = 1">'}),
         nbformat.v4.new_output("display_data", {"application/javascript": "window.C = 1"})])
+    mine = [nbformat.v4.new_markdown_cell('<script>window.D = 1</script> $a<b$'),
+            nbformat.v4.new_markdown_cell('<img src="x" onerror="window.E = 1">'),
+            nbformat.v4.new_markdown_cell('<a href="java&#9;script:window.F = 1">a</a>'),
+            nbformat.v4.new_markdown_cell('<a href="&#106;avascript:window.G = 1">a</a>'),
+            nbformat.v4.new_markdown_cell('<svg onload="window.H = 1"></svg>'),
+            nbformat.v4.new_raw_cell("<script>window.I = 1</script>",
+                                     metadata={"raw_mimetype": "text/html"}),
+            nbformat.v4.new_raw_cell("<script>window.J = 1</script>")]
     body, _ = exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("The loss is $\\frac{1}{2}$ of the mean."), cell]),
+        nbformat.v4.new_markdown_cell("The loss is $\\frac{1}{2}$ of the mean, $\\lambda < 1$: "
+                                      "**see** [lesson 02](02_l2_weight_decay.ipynb#top)."),
+        cell, *mine]),
         resources={"nbgrader": {"score": 0, "max_score": 1, "late_penalty": 0, "notebook": "x"}})
     scripts = re.findall(r"<script[^>]*>(.*?)</script>", body, re.S)
-    assert not [s for s in scripts if "window.A" in s or "window.C" in s], scripts
-    assert not re.search(r"<img[^>]*onerror", body)     # shown as text: &lt;img ...
-    assert "$\\frac{1}{2}$" in body                     # the prose and its math are kept
+    assert not [s for s in scripts if re.search("window.[A-J]", s)], scripts
+    assert not re.search(r"<img[^>]*onerror|<svg|<a [^>]*script:", body)  # shown as text
+    for k in "ABDEFGHIJ":          # as text, `&lt;script&gt;window.D ...` (C, Javascript: dropped)
+        assert f"window.{k} = 1" in body
+    assert "$\\frac{1}{2}$ of the mean, $\\lambda &lt; 1$: <strong>see</strong> <a href=" \
+           '"02_l2_weight_decay.ipynb#top">lesson 02</a>' in body   # the prose and its math kept
+
+
+def test_feedback_renders_the_lessons_markdown_as_before():
+    """The feedback shows a markdown cell as its text when its HTML holds more than plain tags,
+    attributes and links (nbgrader_config.py's FeedbackText): no markdown cell of a lesson or a
+    solutions notebook does, so their prose, math, tables and links render as before."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    from traitlets.config.loader import PyFileConfigLoader
+    cfg = PyFileConfigLoader(assignments.CONFIG.name,
+                             path=str(assignments.CONFIG.parent)).load_config()
+    [text] = cfg.HTMLExporter.preprocessors
+    cells = [c.source for lesson in LESSONS
+             for path in (lesson, assignments.solutions_path(lesson))
+             for c in _read(path).cells if c.cell_type == "markdown"]
+    assert len(cells) > 100
+    assert not [s[:80] for s in cells if not text.plain(markdown2html_mistune(s))]
+    assert text.plain(markdown2html_mistune("| a | b |\n|---|---|\n| 1 | 2 |\n\n> note"))
+    assert not text.plain('<a href="#x" onclick="f()">x</a>')
 
 
 def test_restore_puts_a_deleted_graded_cell_back_after_its_exercise(tmp_path, capsys):
