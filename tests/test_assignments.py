@@ -347,6 +347,15 @@ def _tiny_release(root=None, stem="02_x", middle=None):
     return release
 
 
+def _exercise_release(root, stem):
+    """``_tiny_release`` with the exercise's stub ``f`` as a solution cell (grade_id f) before
+    the graded cell, written to the course's ``release/<stem>/``."""
+    release = _tiny_release(root, stem, middle="def f(x):\n    raise NotImplementedError")
+    release.cells[1].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "f"}
+    nbformat.write(release, root / "release" / stem / f"{stem}.ipynb")
+    return release
+
+
 def _release(root, stem=AUDITED):
     return _read(root / "release" / stem / f"{stem}.ipynb")
 
@@ -783,7 +792,11 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
     `display(Javascript(...))` came out as live script in feedback/<student>/NN_name/*.html, run
     by the browser of whoever opens it (the teacher first). With the course's nbgrader_config.py
     the feedback exporter sanitizes outputs (the lessons have no HTML outputs: nothing else
-    changes). Built as `nbgrader generate_feedback` builds its exporter."""
+    changes). That left the cells: nbgrader's feedback template renders a markdown cell's HTML
+    as it is and a raw cell as HTML, so a student's `<script>` there ran too; such a cell is
+    now shown as its text (every lesson's and solutions notebook's markdown renders as before:
+    test_feedback_renders_the_lessons_markdown_as_before). Built as `nbgrader
+    generate_feedback` builds its exporter."""
     from nbconvert.exporters import HTMLExporter
     from nbgrader.converters import GenerateFeedback
     from traitlets.config.loader import PyFileConfigLoader
@@ -794,13 +807,44 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
         nbformat.v4.new_output("display_data", {"text/html": '<script>window.A = 1</script>'
                                                 '<img src="x" onerror="window.B = 1">'}),
         nbformat.v4.new_output("display_data", {"application/javascript": "window.C = 1"})])
+    mine = [nbformat.v4.new_markdown_cell('<script>window.D = 1</script> $a<b$'),
+            nbformat.v4.new_markdown_cell('<img src="x" onerror="window.E = 1">'),
+            nbformat.v4.new_markdown_cell('<a href="java&#9;script:window.F = 1">a</a>'),
+            nbformat.v4.new_markdown_cell('<a href="&#106;avascript:window.G = 1">a</a>'),
+            nbformat.v4.new_markdown_cell('<svg onload="window.H = 1"></svg>'),
+            nbformat.v4.new_raw_cell("<script>window.I = 1</script>",
+                                     metadata={"raw_mimetype": "text/html"}),
+            nbformat.v4.new_raw_cell("<script>window.J = 1</script>")]
     body, _ = exporter.from_notebook_node(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("The loss is $\\frac{1}{2}$ of the mean."), cell]),
+        nbformat.v4.new_markdown_cell("The loss is $\\frac{1}{2}$ of the mean, $\\lambda < 1$: "
+                                      "**see** [lesson 02](02_l2_weight_decay.ipynb#top)."),
+        cell, *mine]),
         resources={"nbgrader": {"score": 0, "max_score": 1, "late_penalty": 0, "notebook": "x"}})
     scripts = re.findall(r"<script[^>]*>(.*?)</script>", body, re.S)
-    assert not [s for s in scripts if "window.A" in s or "window.C" in s], scripts
-    assert not re.search(r"<img[^>]*onerror", body)     # shown as text: &lt;img ...
-    assert "$\\frac{1}{2}$" in body                     # the prose and its math are kept
+    assert not [s for s in scripts if re.search("window.[A-J]", s)], scripts
+    assert not re.search(r"<img[^>]*onerror|<svg|<a [^>]*script:", body)  # shown as text
+    for k in "ABDEFGHIJ":          # as text, `&lt;script&gt;window.D ...` (C, Javascript: dropped)
+        assert f"window.{k} = 1" in body
+    assert "$\\frac{1}{2}$ of the mean, $\\lambda &lt; 1$: <strong>see</strong> <a href=" \
+           '"02_l2_weight_decay.ipynb#top">lesson 02</a>' in body   # the prose and its math kept
+
+
+def test_feedback_renders_the_lessons_markdown_as_before():
+    """The feedback shows a markdown cell as its text when its HTML holds more than plain tags,
+    attributes and links (nbgrader_config.py's FeedbackText): no markdown cell of a lesson or a
+    solutions notebook does, so their prose, math, tables and links render as before."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    from traitlets.config.loader import PyFileConfigLoader
+    cfg = PyFileConfigLoader(assignments.CONFIG.name,
+                             path=str(assignments.CONFIG.parent)).load_config()
+    [text] = cfg.HTMLExporter.preprocessors
+    cells = [c.source for lesson in LESSONS
+             for path in (lesson, assignments.solutions_path(lesson))
+             for c in _read(path).cells if c.cell_type == "markdown"]
+    assert len(cells) > 100
+    assert not [s[:80] for s in cells if not text.plain(markdown2html_mistune(s))]
+    assert text.plain(markdown2html_mistune("| a | b |\n|---|---|\n| 1 | 2 |\n\n> note"))
+    assert not text.plain('<a href="#x" onclick="f()">x</a>')
 
 
 def test_restore_puts_a_deleted_graded_cell_back_after_its_exercise(tmp_path, capsys):
@@ -810,9 +854,7 @@ def test_restore_puts_a_deleted_graded_cell_back_after_its_exercise(tmp_path, ca
     without that exercise cell either (the instructor's solved copy, an empty notebook) is left
     as it is and said, for the teacher to grade by hand."""
     stem = "02_x"
-    release = _tiny_release(tmp_path, stem, middle="def f(x):\n    raise NotImplementedError")
-    release.cells[1].metadata["nbgrader"] = {"solution": True, "grade": False, "grade_id": "f"}
-    nbformat.write(release, tmp_path / "release" / stem / f"{stem}.ipynb")
+    release = _exercise_release(tmp_path, stem)
     dan = nbformat.reads(nbformat.writes(release), as_version=4)
     dan.cells[1].source = "def f(x):\n    return x"
     dan.cells.append(nbformat.v4.new_markdown_cell("my notes"))
@@ -855,3 +897,63 @@ def test_audit_after_grading_names_the_students_nbgrader_skipped(tmp_path):
     assert assignments.audit_course(tmp_path, stem) == {"ada": [], "bob": [
         f"not graded: nbgrader skipped this submission (no autograded/bob/{stem}/; it reads 0 "
         "in grades.csv): see TEACHING.md, 'A submission nbgrader could not grade'"]}
+
+
+def test_restore_and_audit_trust_no_orig_the_student_or_an_old_submission_left(tmp_path, capsys):
+    """The audit read NN_name.ipynb.orig instead of the notebook nbgrader grades whenever one
+    existed: a student who handed in a clean copy under that name beside a notebook rebinding
+    the checker (`lesson02.assert_x = lambda fn: None`: full marks) was audited clean, and so was
+    a replaced submission after an earlier --restore (the old one's .orig was kept). A symbolic
+    link of that name pointing outside the course was written through by --restore, and so was
+    a notebook that is a link to one outside (restored in place there). Now the
+    .orig counts only when restoring it gives the graded notebook, a notebook that needs a
+    change is what was handed in (its copy replaces an older .orig), a second run changes
+    nothing, and neither file is written through a link."""
+    stem = "02_x"
+    release = _exercise_release(tmp_path, stem)
+    cheat = nbformat.reads(nbformat.writes(release), as_version=4)
+    cheat.cells[1].source = "def f(x):\n    return 0\nlesson02.assert_x = lambda fn: None"
+    del cheat.cells[2]
+    folders = {s: tmp_path / "submitted" / s / stem for s in ("ada", "bob", "cy", "dee")}
+    for student, folder in folders.items():
+        folder.mkdir(parents=True)
+        nbformat.write(cheat, folder / f"{stem}.ipynb" if student != "dee" else
+                       tmp_path / "outside.ipynb")
+    (folders["dee"] / f"{stem}.ipynb").symlink_to(tmp_path / "outside.ipynb")
+    nbformat.write(release, folders["ada"] / f"{stem}.ipynb.orig")       # handed in by ada
+    outside = tmp_path / "outside.txt"
+    (folders["cy"] / f"{stem}.ipynb.orig").symlink_to(outside)           # dangling link
+    why = ["the graded cell check_x was deleted", "cell 1 (f) assigns to lesson02.assert_x"]
+    assert assignments.audit_course(tmp_path, stem) == {s: why for s in folders}
+    with pytest.raises(SystemExit):
+        assignments.main([str(tmp_path), "--restore", stem])
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "ada: put back the deleted graded cell check_x after f",
+        f"ada: replaced an older {stem}.ipynb.orig (handed in, or from a submission replaced "
+        "since)", f"ada: the submission as handed in: {stem}.ipynb.orig",
+        "bob: put back the deleted graded cell check_x after f",
+        f"bob: the submission as handed in: {stem}.ipynb.orig",
+        f"cy: not restored: {stem}.ipynb.orig is a symbolic link or a folder (grade by hand)",
+        f"dee: not restored: {stem}.ipynb is a symbolic link or a folder (grade by hand)"]
+    assert not outside.exists() and _read(tmp_path / "outside.ipynb") == cheat
+    note = f"(as handed in, {stem}.ipynb.orig; --restore put the release's graded cells back " \
+           f"in {stem}.ipynb)"
+    assert assignments.audit_course(tmp_path, stem) == {"ada": why + [note], "bob": why + [note],
+                                                        "cy": why, "dee": why}
+    kept = {s: (f / f"{stem}.ipynb.orig").read_bytes() for s, f in folders.items()
+            if s in ("ada", "bob")}
+    with pytest.raises(SystemExit):                       # a second run: nothing new
+        assignments.main([str(tmp_path), "--restore", stem])
+    assert capsys.readouterr().out.splitlines() == out[-2:]
+    assert kept == {s: (f / f"{stem}.ipynb.orig").read_bytes() for s, f in folders.items()
+                    if s in ("ada", "bob")}
+    # bob hands in again (the checker cell deleted once more, honest now): this one is audited
+    honest = nbformat.reads(nbformat.writes(cheat), as_version=4)
+    honest.cells[1].source = "def f(x):\n    return x"
+    nbformat.write(honest, folders["bob"] / f"{stem}.ipynb")
+    assert assignments.audit_course(tmp_path, stem)["bob"] == why[:1]
+    with pytest.raises(SystemExit):
+        assignments.main([str(tmp_path), "--restore", stem])
+    assert _read(folders["bob"] / f"{stem}.ipynb.orig").cells[1].source == "def f(x):\n    return x"
+    assert assignments.audit_course(tmp_path, stem)["bob"] == why[:1] + [note]

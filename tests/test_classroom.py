@@ -282,3 +282,28 @@ def test_binder_start_gives_voila_the_lessons_template_and_extensions(tmp_path):
     assert (wdlib / "index.html.j2").is_file()
     # without start, the same probe sees Voilà's defaults: the settings come from start
     assert _voila_settings(tmp_path, through_start=False)["template"] != "wdlib"
+
+
+def test_binder_start_keeps_the_callers_paths_and_arguments(tmp_path):
+    """``start`` puts tools/voila first and keeps what the image had set after it (a kernel or
+    setting found through JUPYTER_PATH or JUPYTER_CONFIG_PATH stays found), adds no empty entry
+    when they are unset or empty, and runs the server's command with its arguments as given
+    (spaces, globs, an empty one)."""
+    voila = str((ROOT / "tools" / "voila").resolve())
+    probe = [sys.executable, "-c", "import json, os, sys; print(json.dumps([sys.argv[1:], "
+             "os.environ['JUPYTER_PATH'], os.environ['JUPYTER_CONFIG_PATH']]))",
+             "a b", "*", "", "$HOME"]
+    for given, path, config in (({"JUPYTER_PATH": "/x/y", "JUPYTER_CONFIG_PATH": "/c d:/e"},
+                                 f"{voila}:/x/y", f"{voila}:/c d:/e"),
+                                ({"JUPYTER_PATH": ""}, voila, voila), ({}, voila, voila)):
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("JUPYTER_PATH", "JUPYTER_CONFIG_PATH")}
+        out = subprocess.run([str(ROOT / "start"), *probe], cwd=tmp_path, env={**env, **given},
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        argv, got_path, got_config = json.loads(out.stdout)
+        assert argv == ["a b", "*", "", "$HOME"]
+        assert [str(Path(p).resolve()) if p.endswith("voila") else p
+                for p in got_path.split(":")] == path.split(":"), got_path
+        assert [str(Path(p).resolve()) if p.endswith("voila") else p
+                for p in got_config.split(":")] == config.split(":"), got_config

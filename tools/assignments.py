@@ -701,12 +701,11 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
         if not path.is_file():
             continue
         try:
-            # as handed in: --restore keeps that beside the notebook it grades
-            orig = path.with_name(f"{stem}.ipynb.orig")
-            out[student] += audit(release, nbformat.read(orig if orig.is_file() else path,
-                                                         as_version=4))
-            if orig.is_file():
-                out[student].append(f"(as handed in, {orig.name}; --restore put the "
+            nb = nbformat.read(path, as_version=4)
+            orig = handed_in(release, path, nb)
+            out[student] += audit(release, nb if orig is None else orig)
+            if orig is not None:
+                out[student].append(f"(as handed in, {path.name}.orig; --restore put the "
                                     f"release's graded cells back in {path.name})")
         # any failure to read one (JSON that is no notebook: a list, a string where a dict is
         # expected, AttributeError or TypeError) is that student's finding, not the end of it
@@ -715,27 +714,57 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
     return out
 
 
+def handed_in(release, path: Path, nb):
+    """The notebook as handed in that ``--restore`` kept beside ``path`` (``NN_name.ipynb.orig``),
+    or None when there is none. It counts only when restoring it gives ``nb``, the notebook
+    nbgrader grades, cell for cell (type, source, metadata; nbformat may renumber a duplicate
+    cell id): an ``.orig`` the student handed in, or one left from a submission replaced since,
+    would otherwise be what the audit reads instead of the code that runs. A symbolic link is
+    never read."""
+    orig = path.with_name(f"{path.name}.orig")
+    if orig.is_symlink() or not orig.is_file():
+        return None
+    try:
+        old = nbformat.read(orig, as_version=4)
+        restored = copy.deepcopy(old)
+        restore_graded_cells(release, restored)
+    except Exception:  # noqa: BLE001 - not a notebook: not the original of this one
+        return None
+    def cells(n):
+        return [(c.cell_type, c.source, c.metadata) for c in n.cells]
+    return old if cells(restored) == cells(nb) else None
+
+
 def restore_course(course: Path, stem: str) -> int:
     """``restore_graded_cells`` on every submission of one assignment that needs it (the original
     kept as ``NN_name.ipynb.orig``, which nbgrader does not read); prints what it did and what
-    it left out."""
+    it left out. A notebook it restored needs nothing on a second run, so a notebook that needs
+    a change is as handed in: its copy replaces an older ``.orig`` (handed in by the student, or
+    left from a submission replaced since). Neither file is written through a symbolic link."""
     release = nbformat.read(course / "release" / stem / f"{stem}.ipynb", as_version=4)
     for path in sorted((course / "submitted").glob(f"*/{stem}/{stem}.ipynb")):
+        student, orig = path.parents[1].name, path.with_name(f"{stem}.ipynb.orig")
         try:
             nb = nbformat.read(path, as_version=4)
             done = restore_graded_cells(release, nb)
         except Exception as exc:  # noqa: BLE001 - reported, as --audit does
-            print(f"{path.parents[1].name}: not a readable notebook: {type(exc).__name__}: {exc}")
+            print(f"{student}: not a readable notebook: {type(exc).__name__}: {exc}")
             continue
         changed = [d for d in done if not d.startswith("left out")]
-        if changed:
-            orig = path.with_name(f"{stem}.ipynb.orig")
-            if not orig.exists():         # a second run keeps the first one's original
-                shutil.copyfile(path, orig)
+        if changed and (path.is_symlink() or orig.is_symlink() or orig.is_dir()):
+            done = [f"not restored: {path.name if path.is_symlink() else orig.name} is a "
+                    "symbolic link or a folder (grade by hand)"]
+        elif changed:
+            if orig.exists():
+                orig.unlink()
+                done.append(f"replaced an older {orig.name} (handed in, or from a submission "
+                            "replaced since)")
+            with path.open("rb") as src, orig.open("xb") as dst:   # x: never through a link
+                shutil.copyfileobj(src, dst)
             nbformat.write(nb, path)
-            done.append(f"the submission as handed in: {path.name}.orig")
+            done.append(f"the submission as handed in: {orig.name}")
         for d in done:
-            print(f"{path.parents[1].name}: {d}")
+            print(f"{student}: {d}")
     return 0
 
 
