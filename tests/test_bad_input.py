@@ -310,6 +310,14 @@ def test_what_the_common_check_found(call, match):
         call()
 
 
+def test_a_penalty_names_a_bool_entry_its_arithmetic_cannot_take():
+    """Penalties checked a failed entry with their own loop, which let bools pass: the elastic
+    net's gradient of a bool W1 gave NumPy's "ufunc 'sign' did not contain a loop"; now the
+    optimizers' and clipping's rule (``_checks.number_entries``) names it."""
+    with pytest.raises(ValueError, match=r"params\['W1'\] must be a numpy array of numbers"):
+        penalties.ElasticNet(0.1).penalized_grads({"W1": np.ones((2, 2), bool)})
+
+
 @pytest.mark.parametrize("entry", ["abc", None, [[1, 2], ["a", "b"]], np.array([["a"]])])
 @pytest.mark.parametrize("method", ["L2.grad", "L2.prox", "L1.prox", "ElasticNet.penalized_grads",
                                     "MaxNorm.project", "add_penalty_grad.update"])

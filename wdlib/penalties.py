@@ -214,10 +214,10 @@ class Penalty:
 
 def _check_entries(params: Mapping, keys) -> None:
     """After a penalty's arithmetic failed: a ValueError naming the penalized parameter that is
-    not an array of numbers (the arithmetic's own message named ``w``, "the array" or none);
-    nothing if each is one (the failure was another, re-raised as it is)."""
-    for k in keys:
-        _checks.numpy_numbers(f"params[{k!r}]", params[k])
+    not an array of numbers (``_checks.number_entries``, the optimizers' and clipping's rule; the
+    arithmetic's own message named ``w``, "the array" or none); nothing if each is one (the
+    failure was another, re-raised as it is)."""
+    _checks.number_entries("params", {k: params[k] for k in keys})
 
 
 @dataclass(frozen=True, eq=False)
