@@ -380,3 +380,22 @@ def test_an_optimizer_takes_a_numpy_scalar_gradient(opt):
     scalar, _ = o.update({"w": np.float64(0.5)}, o.init(p), p)
     array, _ = o.update({"w": np.array(0.5)}, o.init(p), p)
     assert scalar["w"] == array["w"] and np.ndim(scalar["w"]) == 0
+
+
+@pytest.mark.parametrize("entry", _NOT_NUMBERS[:4] + [[[0.5]]], ids=repr)
+@pytest.mark.parametrize("method", ["value", "grad", "penalized_grads", "prox"])
+@pytest.mark.parametrize("penalty", [penalties.L2(0.1), penalties.L1(0.1),
+                                     penalties.ElasticNet(0.1), penalties.MaxNorm(1.0)],
+                         ids=["L2", "L1", "ElasticNet", "MaxNorm"])
+def test_every_penalty_method_holds_params_to_the_optimizers_rule(penalty, method, entry):
+    """A penalty checked an entry only when its arithmetic failed on it, so the rule depended on
+    the method: L2's (and L1's, the elastic net's, MaxNorm's) gradient of a complex W1 returned
+    complex numbers while its value refused them; bools and lists passed some methods and not
+    others (L2's value and prox of a bool W1, L1's gradient of a list). Now each method names
+    the entry, as an optimizer given the same params does."""
+    params = {"W1": entry, "b1": np.zeros(2)}
+    call = {"value": lambda: penalty.value(params), "grad": lambda: penalty.grad(params),
+            "penalized_grads": lambda: penalty.penalized_grads(params),
+            "prox": lambda: penalty.prox(params, 0.1)}[method]
+    with pytest.raises(ValueError, match=r"params\['W1'\] must be a numpy array of numbers"):
+        call()

@@ -357,7 +357,8 @@ def add_penalty_grad(penalty) -> Optimizer:
     def update(grads, state, params=None):
         if params is None:
             raise ValueError("params must be given to update() for a penalty gradient")
-        pen = penalty.penalized_grads(params)        # unpenalized keys pass through as they are
+        pen = penalty.penalized_grads(params, check=False)  # (params checked by update or the
+        #  chain's; unpenalized keys pass through as they are)
         return ({k: g + pen[k] if k in pen else g for k, g in grads.items()},
                 CountState(state.count + 1))
 

@@ -89,7 +89,11 @@ class Penalty:
     A subclass is a frozen dataclass with a strength field (``lam``; ``MaxNorm``: ``c``, named by
     ``_strength_name``) and ``keys``; ``__post_init__`` validates both.
     The methods take ``params``: a dict ``{key: array}``, each with a leading K axis when the
-    strength is a K-array; they never modify it.
+    strength is a K-array; they never modify it. Each entry must be a NumPy array (or scalar) of
+    integers or floats, the optimizers' and clipping's rule (``_checks.number_entries``): no
+    bools, complex numbers, lists or objects. ``check=False`` (``fit`` after its first step,
+    whose parameters the model made) skips that check up front; a bad entry is then still named
+    when the arithmetic fails on it, but one it takes (complex, bool) is not.
     """
 
     keys: tuple[str, ...] | None
@@ -146,12 +150,15 @@ class Penalty:
         lam = _checks.per_model(lam, np.ndim(w))
         return lam.astype(w.dtype) if w.dtype == np.float32 else lam   # float32 stays float32
 
-    def value(self, params: Mapping, *, batched: bool = False):
+    def value(self, params: Mapping, *, batched: bool = False, check: bool = True):
         """Penalty value: a float, or shape (K,) when ``batched`` (one value per model).
 
-        params: see the class docstring."""
+        params, check: see the class docstring."""
+        keys = self.penalized(params)
+        if check:
+            _check_entries(params, params)
         total = 0.0
-        for k in self.penalized(params):
+        for k in keys:
             try:
                 w = losses.as_float(params[k])
             except ValueError:                      # (the message naming the key, built only
@@ -169,27 +176,32 @@ class Penalty:
             total = np.full(K, float(total))
         return total
 
-    def grad(self, params: Mapping) -> dict[str, np.ndarray]:
+    def grad(self, params: Mapping, *, check: bool = True) -> dict[str, np.ndarray]:
         """Gradient (L1: the subgradient sign(w), 0 at w = 0), with every key of ``params``
-        (zeros for the parameters that are not penalized)."""
-        pen = self.penalized_grads(params)
+        (zeros for the parameters that are not penalized); params, check: see the class
+        docstring."""
+        pen = self.penalized_grads(params, check=check)
         return {k: pen[k] if k in pen else np.zeros_like(w) for k, w in params.items()}
 
-    def penalized_grads(self, params: Mapping) -> dict[str, np.ndarray]:
-        """The gradient for the penalized keys only (``grad`` without the zeros); params: see
-        the class docstring."""
+    def penalized_grads(self, params: Mapping, *, check: bool = True) -> dict[str, np.ndarray]:
+        """The gradient for the penalized keys only (``grad`` without the zeros); params, check:
+        see the class docstring."""
         keys = self.penalized(params)
+        if check:
+            _check_entries(params, params)
         try:
             return {k: self._grad(params[k], self._lam(k, params[k])) for k in keys}
         except (TypeError, ValueError):
             _check_entries(params, keys)
             raise
 
-    def prox(self, params: Mapping, step) -> dict[str, np.ndarray]:
+    def prox(self, params: Mapping, step, *, check: bool = True) -> dict[str, np.ndarray]:
         """Proximal step of size ``step`` (a float or a K-array, e.g. the learning rate), on
-        ``params`` (see the class docstring)."""
+        ``params``; params, check: see the class docstring."""
         step = _checks.nonnegative("step", step)
         keys = set(self.penalized(params))
+        if check:
+            _check_entries(params, params)
         out = {}
         try:
             for k, w in params.items():
@@ -213,10 +225,11 @@ class Penalty:
 
 
 def _check_entries(params: Mapping, keys) -> None:
-    """After a penalty's arithmetic failed: a ValueError naming the penalized parameter that is
-    not an array of numbers (``_checks.number_entries``, the optimizers' and clipping's rule; the
-    arithmetic's own message named ``w``, "the array" or none); nothing if each is one (the
-    failure was another, re-raised as it is)."""
+    """A ValueError naming the parameter among ``keys`` that is not an array of numbers
+    (``_checks.number_entries``, the optimizers' and clipping's rule); nothing if each is one.
+    Called up front (``check=True``), and after a penalty's arithmetic failed with
+    ``check=False`` (its own message named ``w``, "the array" or none; a failure that was
+    another is re-raised as it is)."""
     _checks.number_entries("params", {k: params[k] for k in keys})
 
 
@@ -324,10 +337,13 @@ class MaxNorm(Penalty):
         np.divide(c, norms, out=factor, where=norms > c)
         return w * factor
 
-    def project(self, params: Mapping) -> dict[str, np.ndarray]:
+    def project(self, params: Mapping, *, check: bool = True) -> dict[str, np.ndarray]:
         """Rescale each column of every constrained W to norm <= c (columns already inside the
-        ball are left exactly as they are). params: a dict ``{key: array}``; returns a new one."""
+        ball are left exactly as they are). params, check: see the class docstring; returns a
+        new dict."""
         keys = set(self.penalized(params))
+        if check:
+            _check_entries(params, params)
         try:
             return {k: self._prox(w, self._lam(k, w), None) if k in keys else w
                     for k, w in params.items()}
@@ -340,10 +356,10 @@ class MaxNorm(Penalty):
                                  f"biases out of keys") from None
             raise
 
-    def prox(self, params: Mapping, step=None) -> dict[str, np.ndarray]:
-        """Same as ``project(params)`` (the proximal step of a constraint is the projection);
-        step is ignored."""
-        return self.project(params)
+    def prox(self, params: Mapping, step=None, *, check: bool = True) -> dict[str, np.ndarray]:
+        """Same as ``project(params, check=check)`` (the proximal step of a constraint is the
+        projection); step is ignored."""
+        return self.project(params, check=check)
 
 
 _REGISTRY = {"l2": L2, "l1": L1, "elastic_net": ElasticNet, "max_norm": MaxNorm}

@@ -251,7 +251,7 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
                                            o.loss_fn if t == 0 else fast_loss, check=t == 0)
         recorder.data_loss = value
         if in_loss:
-            recorder.penalty_value = pen.value(p, batched=K is not None)
+            recorder.penalty_value = pen.value(p, batched=K is not None, check=t == 0)
             value = value + recorder.penalty_value
         return value, lay.group(grads)
 
@@ -367,9 +367,9 @@ def _penalty_and_clip(pen, prox: bool, clip, threshold, batched: bool, lr_at: Ca
     lr_t, or a max-norm projection; None when there is none)."""
     pre, after = [], None
     if isinstance(pen, penalties.MaxNorm):
-        after = lambda p, t: pen.project(p)                             # noqa: E731
+        after = lambda p, t: pen.project(p, check=t == 0)               # noqa: E731
     elif pen is not None and prox:
-        after = lambda p, t: pen.prox(p, lr_at(t))                      # noqa: E731
+        after = lambda p, t: pen.prox(p, lr_at(t), check=t == 0)       # noqa: E731
     elif pen is not None:
         pre.append(("penalty", optim.add_penalty_grad(pen)))
     if clip == "value":
