@@ -305,6 +305,10 @@ def test_lesson01_functions_are_the_notebooks():
     assert (f"noise-free labels {med_c.max():.1f} at p = {surveys.L01_PS[np.argmax(med_c)]} "
             f"(at p ≤ 10 at most {med_c[surveys.L01_PS <= 10].max():.2f})"
             in _printed(cells["a01dd003"]))
+    med_r = np.median(surveys.lesson01_ridge(range(20)), axis=0)      # the cell's ridge variant
+    assert (f"ridge λ = 1 {med_r.max():.2f} (its median at p ≤ 10 from "
+            f"{med_r[surveys.L01_PS <= 10].min():.2f} to {med_r[surveys.L01_PS <= 10].max():.2f})"
+            in _printed(cells["a01dd003"]))
 
 
 def test_lesson03_function_is_the_notebooks():

@@ -1,4 +1,4 @@
-"""Checkers for lesson 02 (L2 regularization = weight decay).
+"""Checkers for lesson 02 (L2 regularization = weight decay, for gradient descent).
 
     from wdlib.exercises import lesson02
     lesson02.check_l2_grad(l2_grad_exercise)
