@@ -189,7 +189,7 @@ CALLS.update({
                                                                   grad_tilde_sq=1.0)),
     "normalized.train": (normalized.train, dict(optimizer="SGD", lr=0.1, lam=0.01, steps=5,
                                                 seed=0, data_seed=0, batch_size=32,
-                                                init_scale=1.0)),
+                                                init_scale=1.0, momentum=0.0)),
     "regression.deep_mlp": (regression.deep_mlp, dict(depth=3, width=4, activation="tanh")),
     "regression.lambda_task": (regression.lambda_task, dict(seed=0)),
     "regression.legendre_features": (regression.legendre_features, dict(
