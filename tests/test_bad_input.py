@@ -183,6 +183,7 @@ CALLS.update({
     "normalized.angle": (normalized.angle, dict(a=np.ones(5), b=np.arange(5.0))),
     "normalized.norm": (normalized.norm, dict(a=np.ones(5))),
     "normalized.box_least_squares": (normalized.box_least_squares, dict(lam=0.1, steps=10)),
+    "normalized.box_problem": (normalized.box_problem, dict(noise_seed=0)),
     "normalized.predicted_angle": (normalized.predicted_angle, dict(optimizer="SGD", lr=0.1,
                                                                     lam=0.01)),
     "normalized.predicted_norm": (normalized.predicted_norm, dict(lr=0.1, lam=0.01,

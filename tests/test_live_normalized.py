@@ -87,6 +87,24 @@ def test_train_with_momentum_is_pytorch_sgd_momentum_on_w1():
     with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\), got 1"):
         task.train("SGD", 0.1, 0.01, 5, momentum=1.0)
 
+
+def test_box_problem_draws_other_noise_on_the_same_inputs():
+    """Lesson 09 trains AdamW on the box problem's draw and 20 other noise draws at once (the K
+    runs share X): noise_seed keeps X and the lesson's draw (None) bit for bit, and gives another
+    y for each seed, the same every time, read-only."""
+    X, y = task.box_problem()
+    X3, y3 = task.box_problem(noise_seed=3)
+    assert np.array_equal(X3, X) and not np.allclose(y3, y)
+    assert np.array_equal(task.box_problem(noise_seed=3)[1], y3)
+    assert not np.allclose(task.box_problem(noise_seed=4)[1], y3)
+    rng = np.random.default_rng(9)                       # the lesson's draw, as before the argument
+    X9 = rng.standard_normal((100, 6))
+    y9 = (X9 @ np.array([3.0, -2.5, 1.5, -0.8, 0.4, 0.1]) + 0.3 * rng.standard_normal(100))[:, None]
+    assert np.array_equal(X, X9) and np.array_equal(y, y9)
+    assert not (y3.flags.writeable or X3.flags.writeable)
+    with pytest.raises(ValueError, match="noise_seed must be an integer >= 0, got -1"):
+        task.box_problem(noise_seed=-1)
+
 def test_a_diverging_run_records_no_cosine_where_its_gradient_vanished_and_no_warning():
     """SGD at lr 30 blows W1 up with a finite loss, so the default rule (a non-finite loss or
     parameter) lets it run on, until ∂L/∂W1 is exactly 0: cos(W1, ∂L/∂W1) has no value there

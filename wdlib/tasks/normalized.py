@@ -11,7 +11,8 @@
   PyTorch's momentum buffer.
 - ``predicted_angle(optimizer, lr, lam)``: the equilibrium angular step of each optimizer.
 - ``GRID_LAMS`` / ``GRID_LRS``: section 4's λ × lr grid (5 × 5; tools/surveys.py re-runs it).
-- ``box_problem()`` / ``box_least_squares(lam)``: lesson 09's convex problem for AdamW's ℓ∞ box.
+- ``box_problem(noise_seed=None)`` / ``box_least_squares(lam)``: lesson 09's convex problem for
+  AdamW's ℓ∞ box (``noise_seed``: other draws of its noise on the same inputs).
 
 NumPy only; nothing is computed on import.
 """
@@ -312,14 +313,21 @@ def predicted_norm(lr, lam, grad_tilde_sq):
 
 # --------------------------------------------------------------------------- AdamW's ℓ∞ box
 
-@lru_cache(maxsize=1)
-def box_problem() -> tuple[np.ndarray, np.ndarray]:
+def box_problem(noise_seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A linear least-squares problem (100 points, 6 features, no intercept) whose solution has
-    coefficients from about −3 to 3: ``(X, y)`` with y of shape (100, 1)."""
+    coefficients from about −3 to 3: ``(X, y)`` with y of shape (100, 1). noise_seed: None (the
+    lesson's draw) or an int >= 0, another draw of y's noise on the same X (lesson 09 trains
+    AdamW on 20 of them at once, the inputs being shared by the K runs). Cached, read-only."""
+    return _box_problem(None if noise_seed is None else _checks.seed("noise_seed", noise_seed))
+
+
+@lru_cache(maxsize=32)
+def _box_problem(noise_seed: int | None) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(9)
     X = rng.standard_normal((100, 6))
     w_true = np.array([3.0, -2.5, 1.5, -0.8, 0.4, 0.1])
-    y = (X @ w_true + 0.3 * rng.standard_normal(100))[:, None]
+    noise = rng if noise_seed is None else np.random.default_rng(noise_seed)
+    y = (X @ w_true + 0.3 * noise.standard_normal(100))[:, None]
     for arr in (X, y):
         arr.flags.writeable = False
     return X, y
