@@ -139,3 +139,33 @@ def test_backprop_may_overwrite_zs_and_g_but_not_the_weights():
     # have and a .copy() that still shares the arrays): simulated class
     ok, line = run(L.check_backprop_tanh, reversed_in_place)
     assert "Ws[::-1] instead of Ws.reverse()" in line and "x = x.copy()" not in line, line
+
+
+def test_the_prompt_says_which_inputs_backprop_may_overwrite():
+    """The exercises' prompt said 'Your functions must leave their arguments as they are ... The
+    checker refuses a function that changes an input in place', while the checker lets
+    backprop_tanh overwrite zs and g (scratch): a rule the checker does not enforce
+    (ARCHITECTURE.md, Exercises). The prompt's sentence on overwriting must name exactly the
+    inputs the checker lets it overwrite."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    def overwrite(name):                           # changes one input in place, answers right
+        def fn(Ws, zs, g):
+            out = _bp()(Ws, zs, g)
+            target = {"Ws": Ws[0], "zs": zs[0], "g": g}[name]
+            target *= 0.5
+            return out
+        return fn
+
+    allowed = {name for name in ("Ws", "zs", "g") if run(L.check_backprop_tanh, overwrite(name))[0]}
+    assert allowed == {"zs", "g"}
+    lesson = Path(__file__).parents[1] / "notebooks" / "05_vanishing_exploding_gradients.ipynb"
+    intro = next(c.source for c in nbformat.read(lesson, as_version=4).cells
+                 if c.cell_type == "markdown" and c.source.startswith("## Exercises"))
+    said = [s for s in re.split(r"(?<=[.:;])\s", " ".join(intro.split())) if "may overwrite" in s]
+    assert len(said) == 1, intro
+    named = said[0].split("may overwrite")[0].split("exercise 2")[-1]
+    assert set(re.findall(r"`(\w+)`", named)) == allowed, said

@@ -61,6 +61,50 @@ def test_train_batched_equals_separate():
             np.testing.assert_allclose(both[key][:, k], one[key][:, 0], rtol=1e-10, atol=1e-13)
 
 
+
+def test_train_with_momentum_is_pytorch_sgd_momentum_on_w1():
+    """Lesson 09 measures the equilibrium angle of SGD + L2 with momentum (PyTorch's buffer, the
+    decay λ·w going through it): train(..., momentum=β) is optim.sgd(lr, momentum=β,
+    weight_decay={W1: λ}) on the same minibatches; momentum=0 is the plain run bit for bit; any
+    other optimizer refuses it."""
+    from wdlib import optim
+    kw = dict(lr=np.array([0.02, 0.04]), lam=np.array([0.5, 0.25]), steps=40, seed=np.array([0, 3]))
+    mom = task.train("SGD", momentum=0.9, **kw)
+    saved = task.OPTIMIZERS["SGD"]
+    try:                                            # the same run by the optimizer's own name
+        task.OPTIMIZERS["SGD"] = lambda lr, lam: optim.sgd(lr, momentum=0.9,
+                                                           weight_decay={task.KEY: lam})
+        ref = task.train("SGD", **kw)
+    finally:
+        task.OPTIMIZERS["SGD"] = saved
+    for key in ("norm", "angle", "grad_norm", "loss"):
+        assert np.array_equal(mom[key], ref[key]), key
+    plain, zero = task.train("SGD", **kw), task.train("SGD", momentum=0.0, **kw)
+    assert np.array_equal(plain["angle"], zero["angle"])
+    assert not np.allclose(plain["angle"], mom["angle"])
+    with pytest.raises(ValueError, match=r"momentum is for optimizer 'SGD' only.*'SGDW'"):
+        task.train("SGDW", 0.1, 0.01, 5, momentum=0.9)
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\), got 1"):
+        task.train("SGD", 0.1, 0.01, 5, momentum=1.0)
+
+
+def test_box_problem_draws_other_noise_on_the_same_inputs():
+    """Lesson 09 trains AdamW on the box problem's draw and 20 other noise draws at once (the K
+    runs share X): noise_seed keeps X and the lesson's draw (None) bit for bit, and gives another
+    y for each seed, the same every time, read-only."""
+    X, y = task.box_problem()
+    X3, y3 = task.box_problem(noise_seed=3)
+    assert np.array_equal(X3, X) and not np.allclose(y3, y)
+    assert np.array_equal(task.box_problem(noise_seed=3)[1], y3)
+    assert not np.allclose(task.box_problem(noise_seed=4)[1], y3)
+    rng = np.random.default_rng(9)                       # the lesson's draw, as before the argument
+    X9 = rng.standard_normal((100, 6))
+    y9 = (X9 @ np.array([3.0, -2.5, 1.5, -0.8, 0.4, 0.1]) + 0.3 * rng.standard_normal(100))[:, None]
+    assert np.array_equal(X, X9) and np.array_equal(y, y9)
+    assert not (y3.flags.writeable or X3.flags.writeable)
+    with pytest.raises(ValueError, match="noise_seed must be an integer >= 0, got -1"):
+        task.box_problem(noise_seed=-1)
+
 def test_a_diverging_run_records_no_cosine_where_its_gradient_vanished_and_no_warning():
     """SGD at lr 30 blows W1 up with a finite loss, so the default rule (a non-finite loss or
     parameter) lets it run on, until ∂L/∂W1 is exactly 0: cos(W1, ∂L/∂W1) has no value there

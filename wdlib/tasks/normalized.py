@@ -7,10 +7,12 @@
   the shared divergence rule, recording per step the norm of W1, the angle W1 turns by, the
   gradient's norm and the loss. Weight decay acts on W1 only (the output layer is an ordinary
   weight; leaving it undecayed keeps the picture to the scale-invariant part). Any of ``lr``,
-  ``lam``, ``seed`` may be a length-K array: K runs in one pass.
+  ``lam``, ``seed`` may be a length-K array: K runs in one pass; ``momentum=β`` gives SGD + L2
+  PyTorch's momentum buffer.
 - ``predicted_angle(optimizer, lr, lam)``: the equilibrium angular step of each optimizer.
 - ``GRID_LAMS`` / ``GRID_LRS``: section 4's λ × lr grid (5 × 5; tools/surveys.py re-runs it).
-- ``box_problem()`` / ``box_least_squares(lam)``: lesson 09's convex problem for AdamW's ℓ∞ box.
+- ``box_problem(noise_seed=None)`` / ``box_least_squares(lam)``: lesson 09's convex problem for
+  AdamW's ℓ∞ box (``noise_seed``: other draws of its noise on the same inputs).
 
 NumPy only; nothing is computed on import.
 """
@@ -219,13 +221,15 @@ def _unit_angle(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int = 0,
-          batch_size: int = BATCH, init_scale: float = 1.0,
+          batch_size: int = BATCH, init_scale: float = 1.0, momentum: float = 0.0,
           divergence: loop.Divergence = loop.NONFINITE) -> dict:
     """Train ``MODEL`` on ``dataset()`` with ``OPTIMIZERS[optimizer](lr, lam)`` for ``steps``
     minibatch steps (batches of ``batch_size`` reshuffled every epoch with ``data_seed``).
 
     Always batched: ``lr``, ``lam``, ``seed`` (the initialization) may be floats or length-K
-    arrays, broadcast to K >= 1 runs; init_scale: ``MODEL.init``'s scale. Returns arrays of
+    arrays, broadcast to K >= 1 runs; init_scale: ``MODEL.init``'s scale; momentum: one β in
+    [0, 1) for "SGD" only, ``optim.sgd(lr, momentum=β, weight_decay={W1: λ})`` (PyTorch's buffer:
+    the decay λ·w goes through it too); 0 is the plain step. Returns arrays of
     shape ``(steps, K)``:
 
     - ``norm``: ‖W1‖ entering step t;  ``grad_norm``: ‖∂L/∂W1‖ of step t's minibatch loss;
@@ -246,6 +250,10 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     lam = _checks.nonnegative("lam", lam)
     data_seed = _checks.seed("data_seed", data_seed)
     batch_size = _checks.positive_int("batch_size", batch_size)      # (always minibatches)
+    momentum = _checks.one_number(_checks.in_range, "momentum", momentum, 0.0, 1.0)
+    if momentum and optimizer != "SGD":
+        raise ValueError(f"momentum is for optimizer 'SGD' only, got momentum={momentum:g} with "
+                         f"optimizer {optimizer!r}")
     if np.ndim(seed) > 1 or np.size(seed) == 0:
         raise ValueError(f"seed must be an integer >= 0 or a non-empty 1-D array of them, "
                          f"got {_checks._fmt(seed)}")
@@ -256,7 +264,8 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     lr_k, lam_k = np.broadcast_to(lr, (K,)).copy(), np.broadcast_to(lam, (K,)).copy()
     lay = layout.Layout(MODEL, K, GROUPS)
     params = lay.group(MODEL.init(seed=seeds, scale=init_scale))
-    opt = OPTIMIZERS[optimizer](lr_k, lam_k)
+    opt = (optim.sgd(lr_k, momentum=momentum, weight_decay={KEY: lam_k}) if momentum
+           else OPTIMIZERS[optimizer](lr_k, lam_k))
     batch = loop.minibatches(N, batch_size, data_seed)
     record = _Recorder(steps, K, params[KEY][0].size)
 
@@ -271,7 +280,8 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     final = lay.ungroup(run.params)
     return {**rec, "val_loss": _val_loss(final, ds, run.diverged), "params": final,
             "diverged_at": run.diverged_at,
-            "lr": lr_k, "lam": lam_k, "optimizer": optimizer, "divergence": divergence}
+            "lr": lr_k, "lam": lam_k, "optimizer": optimizer, "momentum": momentum,
+            "divergence": divergence}
 
 
 def predicted_angle(optimizer: str, lr, lam):
@@ -303,14 +313,21 @@ def predicted_norm(lr, lam, grad_tilde_sq):
 
 # --------------------------------------------------------------------------- AdamW's ℓ∞ box
 
-@lru_cache(maxsize=1)
-def box_problem() -> tuple[np.ndarray, np.ndarray]:
+def box_problem(noise_seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A linear least-squares problem (100 points, 6 features, no intercept) whose solution has
-    coefficients from about −3 to 3: ``(X, y)`` with y of shape (100, 1)."""
+    coefficients from about −3 to 3: ``(X, y)`` with y of shape (100, 1). noise_seed: None (the
+    lesson's draw) or an int >= 0, another draw of y's noise on the same X (lesson 09 trains
+    AdamW on 20 of them at once, the inputs being shared by the K runs). Cached, read-only."""
+    return _box_problem(None if noise_seed is None else _checks.seed("noise_seed", noise_seed))
+
+
+@lru_cache(maxsize=32)
+def _box_problem(noise_seed: int | None) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(9)
     X = rng.standard_normal((100, 6))
     w_true = np.array([3.0, -2.5, 1.5, -0.8, 0.4, 0.1])
-    y = (X @ w_true + 0.3 * rng.standard_normal(100))[:, None]
+    noise = rng if noise_seed is None else np.random.default_rng(noise_seed)
+    y = (X @ w_true + 0.3 * noise.standard_normal(100))[:, None]
     for arr in (X, y):
         arr.flags.writeable = False
     return X, y
