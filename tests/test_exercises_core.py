@@ -1027,3 +1027,31 @@ def test_several_outputs_stacked_into_one_array_are_read_row_by_row():
     assert not ok and "return a pair" in line, line
     ok, line = run(lesson08.check_fixed_points, lambda g, lam: -g / lam)
     assert not ok and "return a pair" in line, line
+
+
+def test_an_answer_rounded_for_display_is_told_so():
+    """An answer rounded for display (round(x, 6), np.round(w, 4)) was told 'got 0.799,
+    expected 0.798742 (1.00032 × the expected value)', or at 6 decimals 'that is about
+    float32's rounding, or a small eps ... or did an iterative method stop at a tolerance?',
+    none of which it did (simulated class, round 7). A value on a grid (one_se_rule's λ 0.1
+    for 0.056) is no rounding and is not called one."""
+    from wdlib.exercises import lesson03, lesson04
+    half = lambda a, b: 0.5 * np.mean((a - b) ** 2)  # noqa: E731
+    for fn, d in [(lambda a, b: round(float(half(a, b)), 3), 3),
+                  (lambda a, b: round(float(half(a, b)), 6), 6),
+                  (lambda a, b: np.round(half(a, b), 5), 5)]:
+        ok, line = run(lesson00.check_half_mse, fn)
+        assert not ok and f"rounded to {d} decimals" in line and "float32" not in line, line
+    soft = lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0)  # noqa: E731
+    ok, line = run(lesson03.check_soft_threshold, lambda w, t: np.round(soft(w, t), 4))
+    assert not ok and "rounded to 4 decimals" in line, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: half(a, b) * 1.001)
+    assert not ok and "rounded" not in line, line
+
+    def one_past(lams, F):                          # the next λ: 0.1 where 0.056 is right
+        m = F.mean(0)
+        i = m.argmin()
+        j = np.flatnonzero(m <= m[i] + F[:, i].std(ddof=1) / np.sqrt(len(F))).max()
+        return lams[min(j + 1, len(lams) - 1)]
+    ok, line = run(lesson04.check_one_se_rule, one_past)
+    assert not ok and "rounded" not in line, line

@@ -68,6 +68,9 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
                   "add an eps the formula does not have (a norm + 1e-8 in a denominator)? Or "
                   "did an iterative method (gradient descent, a bisection, scipy.optimize) stop "
                   "at a tolerance? then solve exactly, or iterate to full precision.")
+ROUNDED = ("your answer looks rounded to {d} decimals: return it unrounded (the checker "
+           "compares far more digits; round only what you print). Not equal to the expected "
+           "answer: {desc}")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (a very large Python "
                   "list, or nested lists? or its own __len__, __array__ or __float__ runs too "
@@ -1183,6 +1186,9 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
     if low:
         return FLOAT32.format(dtype=_precision(max(low)),
                               rel=max(_rel(r[1], r[2]) for r in wrong))
+    places = _rounded_misses(wrong)
+    if places is not None:
+        return ROUNDED.format(d=places, desc=_describe(got, want, tol))
     return ("not equal to the expected answer: " + _describe(got, want, tol)
             + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else ""))
 
@@ -1237,6 +1243,26 @@ def _low_precision_misses(wrong) -> list[float]:
                 return []
             low.append(eps[k])
     return low
+
+
+def _rounded_misses(wrong) -> int | None:
+    """The number of decimals d (1 to 12) when every output that misses, on every case, is the
+    expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit): an answer
+    rounded for display, with at least 2 significant digits kept (a value on a grid, 0.1 for
+    0.056, is no rounding). None otherwise (a rounding can only be told where it moved a
+    value)."""
+    places = []
+    for _args, got, want, tol, _eps, _ok in wrong:
+        for k, w in want.items():
+            if _close(got[k], w, *tol[k]):
+                continue
+            top = float(np.max(np.abs(w), initial=0.0))
+            d = next((d for d in range(1, 13) if top * 10.0**d >= 10.0
+                      and np.allclose(got[k], np.round(w, d), rtol=4 * _EPS64, atol=0.0)), None)
+            if d is None:
+                return None
+            places.append(d)
+    return max(places, default=None)      # 0.79874 is 0.798741829 to 4 decimals and to 5
 
 
 def _float32_rounding_misses(wrong) -> bool:
