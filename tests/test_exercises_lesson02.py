@@ -183,6 +183,8 @@ ES_MISTAKES = [
     (_es(e_of=lambda X: _e(X, ddof=1)), "ddof"),
     # round 6: a standard deviation s_j/√n for e_j got "5 of 5 entries differ"
     (_es(e_of=lambda X: np.sqrt(_e(X))), "std"),
+    # round 7: gradient flow's exp(−lr·e·T) for (1 − lr·e)^T got "5 of 5 entries differ"
+    (lambda X, lr, T: (lambda e: e / np.expm1(lr * e * T))(_e(X)), "continuous"),
 ]
 test_es_correct = accepts(L.check_early_stopping_lambda, ES_CORRECT)
 test_es_mistakes = names(L.check_early_stopping_lambda, L.EARLY_STOP_HINTS, ES_MISTAKES)

@@ -77,6 +77,9 @@ EARLY_STOP_HINTS = {
                  "the singular values from np.linalg.svd)",
     "off_by_one": "off by one step: after T steps the error along direction j has been "
                   "multiplied T times by (1 − lr·e_j)",
+    "continuous": "that is gradient flow's exp(−lr·e_j·T), the small-step approximation: "
+                  "gradient descent takes T whole steps, each multiplying the error along "
+                  "direction j by (1 − lr·e_j), so it is (1 − lr·e_j)^T",
     **_CONVENTION,
 }
 EARLY_STOP_HINTS["off_by_one_after"] = EARLY_STOP_HINTS["off_by_one"]   # T + 1: one text
@@ -252,6 +255,7 @@ def _early_mistakes(X, lr, T):
             "ascending": _early_lam(e, lr, T)[::-1],
             "off_by_one": _early_lam(e, lr, T - 1) if T > 1 else _early_lam(e, lr, T + 1),
             "off_by_one_after": _early_lam(e, lr, T + 1),
+            "continuous": e * np.exp(-lr * e * T) / -np.expm1(-lr * e * T),
             **_convention_mistakes(X, lambda v: _early_lam(v, lr, T))}
 
 
