@@ -3,6 +3,7 @@
 import contextlib
 import hashlib
 import io
+import math
 import re
 import signal
 import threading
@@ -1055,3 +1056,30 @@ def test_an_answer_rounded_for_display_is_told_so():
         return lams[min(j + 1, len(lams) - 1)]
     ok, line = run(lesson04.check_one_se_rule, one_past)
     assert not ok and "rounded" not in line, line
+
+
+def test_python_min_or_math_on_an_array_is_told_in_the_exercises_terms():
+    """NumPy's "truth value ... ambiguous" got a hint written for K models ("x an array of K
+    values ... in a loop over the models, model k's own value x[k] (a threshold may be one
+    number or K of them)") in every exercise, also soft_threshold's max(|w| − t, 0) or
+    cosine_lr's min(t, T), which have no models and no threshold per model; and math.cos on an
+    array ("only 0-dimensional arrays can be converted to Python scalars") got NumPy's message
+    alone (simulated class, round 7). The models' part is now for K models' dicts only, and
+    math on an array is named with NumPy's functions."""
+    from wdlib.exercises import lesson03, lesson06, lesson07
+    ok, line = run(lesson03.check_soft_threshold,
+                   lambda w, t: np.sign(w) * max(np.abs(w) - t, 0))
+    assert not ok and "np.maximum" in line and "model" not in line and "K" not in line, line
+    ok, line = run(lesson07.check_cosine_lr,
+                   lambda t, b, T, m: m + (b - m) * (1 + np.cos(np.pi * min(t, T) / T)) / 2)
+    assert not ok and "np.minimum(1.0, x)" in line and "model" not in line, line
+    ok, line = run(lesson06.check_clip_by_value,
+                   lambda g, c: {k: v if c > 1 else v for k, v in g.items()})
+    assert not ok and "model k's own value x[k]" in line, line
+    ok, line = run(lesson07.check_cosine_lr,
+                   lambda t, b, T, m: m + (b - m) * (1 + math.cos(math.pi * min(t, T) / T)) / 2)
+    assert not ok and "ambiguous" in line, line
+    ok, line = run(lesson07.check_cosine_lr,
+                   lambda t, b, T, m: m + (b - m) * (1 + math.cos(math.pi * np.minimum(t, T) / T))
+                   / 2)
+    assert not ok and "math module" in line and "np.cos" in line, line

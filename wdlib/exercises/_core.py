@@ -83,10 +83,18 @@ _OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answ
     "read": READ_TIMED_OUT,
 }
 AMBIGUOUS = ("; Python's min(), max(), `if` and `and`/`or` take one number at a time, not an "
-             "array of several (one per model, per step): min(1.0, x) with x an array of K "
-             "values raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), "
-             "which work entry by entry, or, in a loop over the models, model k's own value "
-             "x[k] (a threshold may be one number or K of them)")
+             "array of several: min(1.0, x) with x an array raises this; use np.minimum(1.0, "
+             "x), np.maximum or np.where(cond, a, b), which work entry by entry")
+# where the inputs are K models' dicts (one value per model, a threshold one number or K)
+AMBIGUOUS_K = ("; Python's min(), max(), `if` and `and`/`or` take one number at a time, not an "
+               "array of several (one per model): min(1.0, x) with x an array of K values "
+               "raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), which "
+               "work entry by entry, or, in a loop over the models, model k's own value x[k] "
+               "(a threshold may be one number or K of them)")
+ONE_NUMBER_ONLY = ("; the math module's functions (math.cos, math.exp, math.sqrt, ...) and "
+                   "float() take one number, not an array: use NumPy's (np.cos, np.exp, "
+                   "np.sqrt, ...), which work entry by entry")
+ONE_NUMBER_ONLY_MESSAGES = ("can be converted to Python scalars",)   # NumPy 1: size-1, 2: 0-d
 SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number here? where a "
                   "prompt allows one number or K of them, np.broadcast_to(x, (K,)) gives K "
                   "values from either)")
@@ -999,7 +1007,7 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
             raise                          # out of time; the learner pressed stop
         except BaseException as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
             phase[0] = "message"
-            return _Hint(_raised(exc))
+            return _Hint(_raised(exc, args))
         phase[0] = "inputs"
         if inputs_unchanged:
             for i, (before, after) in enumerate(zip(pristine, given, strict=True)):
@@ -1023,8 +1031,9 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
                      f"or a NumPy array")
 
 
-def _raised(exc: BaseException) -> str:
-    """The hint for a function that raised ``exc``."""
+def _raised(exc: BaseException, args=()) -> str:
+    """The hint for a function that raised ``exc`` on ``args`` (a dict among them: the
+    parameters or gradients of K models, whose values come one per model)."""
     if isinstance(exc, NotImplementedError):
         return NOT_IMPLEMENTED
     if isinstance(exc, RecursionError):
@@ -1033,7 +1042,10 @@ def _raised(exc: BaseException) -> str:
         return SYS_EXIT
     text = _exc_text(exc)
     if isinstance(exc, ValueError) and "truth value of an array" in text:
-        return f"your function raised {text}{AMBIGUOUS}"
+        models = any(isinstance(a, Mapping) for a in args)
+        return f"your function raised {text}{AMBIGUOUS_K if models else AMBIGUOUS}"
+    if isinstance(exc, TypeError) and any(s in text for s in ONE_NUMBER_ONLY_MESSAGES):
+        return f"your function raised {text}{ONE_NUMBER_ONLY}"
     if isinstance(exc, (TypeError, IndexError)) and any(
             s in text for s in SCALAR_INDEXED_MESSAGES):
         return f"your function raised {text}{SCALAR_INDEXED}"
