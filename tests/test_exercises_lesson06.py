@@ -265,7 +265,17 @@ ANGLE_MISTAKES = [
         np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
         *(np.concatenate([np.ravel(d[k]) for k in a]).reshape(len(a["W1"]), -1)
           for d in (a, b))), "mixed_models"),
+    # round 7: each dict joined in its own key order; no case listed b's keys in another order
+    # than a's, so this passed while the prompt says "in the same key order for both"
+    (lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(np.sum(u * v, axis=1) / (
+        np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
+        *(np.concatenate([d[k].reshape(len(d[k]), -1) for k in d], axis=1) for d in (a, b))),
+     "key_order"),
 ]
+ANGLE_CORRECT += [   # one key order for both, a's (insertion) order: right whatever b's is
+    lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(np.sum(u * v, axis=1) / (
+        np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
+        *(np.concatenate([d[k].reshape(len(d[k]), -1) for k in a], axis=1) for d in (a, b)))]
 test_angle_correct = accepts(L.check_angle, ANGLE_CORRECT)
 test_angle_mistakes = names(L.check_angle, L.ANGLE_HINTS, ANGLE_MISTAKES)
 test_angle_robust = robust(L.check_angle)

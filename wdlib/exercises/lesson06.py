@@ -127,6 +127,10 @@ ANGLE_HINTS = {
     "per_tensor_mean": "you averaged per-tensor angles: flatten all of a model's gradients into "
                        "one vector, then take one angle per model",
     "complement": "that is 90° minus the angle (np.arcsin instead of np.arccos?)",
+    "key_order": "b was flattened in its own key order, a in a's: where the two dicts list "
+                 "their keys in different orders, entry i of a's long vector then meets an "
+                 "entry of another tensor in b's; join both in one key order (for k in a: "
+                 "a[k] ... b[k])",
 }
 ANGLE_HINTS["mixed_models:sorted"] = _MIXED
 PAIRS = ("you returned the K × K angles between every model of a and every model of b (u @ v.T): "
@@ -367,7 +371,8 @@ def _angle_mistakes(a, b):
                for s, keys in _orders(a)},
             "radians": np.radians(ang), "cosine": np.cos(np.radians(ang)),
             "not_normalized": np.degrees(np.arccos(np.clip(dots, -1.0, 1.0))),
-            "per_tensor_mean": per, "complement": 90.0 - ang}
+            "per_tensor_mean": per, "complement": 90.0 - ang,
+            "key_order": _angles(_rows(a, list(a)), _rows(b, list(b)))}
 
 
 def _angle_form(got, a, b):
@@ -397,6 +402,10 @@ def _angle_cases(seed=3):
     s = -np.array([1.0, 10.0, 0.3, 3.0, 7.0, 2.5, 0.7, 1.3, 4.0, 0.2])
     cases.append((g, {k: _pm(s, v) * v for k, v in g.items()}))
     cases.append((_grads(rng, [1.0, 2.0], (5, 3, 2)), _grads(rng, [0.5, 1.0], (5, 3, 2))))
+    # b lists its keys in another order than a (the prompt: "in the same key order for both")
+    g = _grads(rng, [1.0, 0.3, 2.0], (3, 4, 2))
+    other = _grads(rng, [0.5, 1.0, 1.5], (3, 4, 2))
+    cases.append((g, dict(reversed(list(other.items())))))
     return cases
 
 
