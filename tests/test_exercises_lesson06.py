@@ -480,3 +480,30 @@ def test_a_loop_over_models_that_reads_max_norm_one_way_is_told_the_other():
     ok, line = run(L.check_clip_by_norm, _loop_over_models_with(     # both ways: accepted
         lambda c, i, n: min(1.0, (c[i] if np.ndim(c) else c) / (n + 1e-6))))
     assert ok, line
+
+
+def test_a_nan_from_an_unnormalized_cosine_is_not_called_a_rounding():
+    """arccos without np.clip gives NaN where rounding pushes a cosine of ±1 a hair outside
+    [−1, 1] (0° or 180°), and the hint says so. An unnormalized cosine (the dot product, or
+    a·b/‖a‖²) gives NaN too, far outside, and was told the same 'rounding can push the cosine
+    a hair outside [−1, 1]; use np.clip', a mistake it had not made (simulated class, round
+    7); clipped, it would only get another hint."""
+    def angles(cos_of):
+        def fn(a, b):                                 # a's key order (rounding depends on it)
+            u, v = (np.concatenate([d[k].reshape(len(d[k]), -1) for k in a], axis=1)
+                    for d in (a, b))
+            with np.errstate(invalid="ignore"):       # a notebook shows the warning
+                return np.degrees(np.arccos(cos_of(u, v)))
+        return fn
+
+    dots = lambda u, v: np.sum(u * v, axis=1)  # noqa: E731
+    norms = lambda u: np.linalg.norm(u, axis=1)  # noqa: E731
+    for cos_of in [lambda u, v: dots(u, v), lambda u, v: dots(u, v) / norms(u) ** 2]:
+        ok, line = run(L.check_angle, angles(cos_of))
+        assert not ok and "NaN" in line and "hair" not in line and "not only by a rounding" \
+            in line, line
+    for dtype in [np.float64, np.float32]:
+        ok, line = run(L.check_angle, angles(
+            lambda u, v, t=dtype: dots(u.astype(t), v.astype(t)) / (norms(u.astype(t))
+                                                                    * norms(v.astype(t)))))
+        assert not ok and "hair outside [−1, 1]" in line, line

@@ -3447,6 +3447,9 @@ def _r7_angle():
         ("|cos|", lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(np.abs(np.sum(
             u * v, axis=1)) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
             joined(a, list(a)), joined(b, list(a))), REFUSED),
+        ("arccos of the dot product, no clip", lambda a, b: (lambda u, v: np.degrees(
+            np.arccos(np.sum(u * v, axis=1))))(joined(a, list(a)), joined(b, list(a))),
+         Hint("not only by a rounding")),
         ("NaN set to 0", lambda a, b: (lambda u, v: np.nan_to_num(np.degrees(np.arccos(
             np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))))))(
             joined(a, list(a)), joined(b, list(a))), REFUSED),
@@ -3629,6 +3632,8 @@ def _r7_angular():
          if a.ndim == 2 else projection(a, b), OK),
         ("arccos of a·b / ‖a‖², one norm", lambda a, b: np.arccos(np.clip(
             np.vdot(a, b) / np.vdot(a, a), -1, 1)), Hint(H["unnormalized_arccos"])),
+        ("arccos of the dot product, no clip", lambda a, b: np.arccos(np.vdot(a, b)),
+         Hint("arccos/arcsin of a number outside [−1, 1]")),
         ("arctan, not 2·arctan2", lambda a, b: (
             lambda u, v: np.arctan(np.linalg.norm(u - v) / np.linalg.norm(u + v)))(
             np.ravel(a) / np.linalg.norm(a), np.ravel(b) / np.linalg.norm(b)), REFUSED),

@@ -792,7 +792,8 @@ def _nonfinite(got: dict) -> str | None:
             what = "NaN" if np.isnan(g).any() else "inf"
             count = f" ({int(bad.sum())} of {g.size} entries)" if g.size > 1 else ""
             return (f"{_label(k)} contains {what}{count}: a division by zero, log/sqrt of a "
-                    f"negative number, or an overflow?")
+                    f"negative number, arccos/arcsin of a number outside [−1, 1], or an "
+                    f"overflow?")
     return None
 
 
