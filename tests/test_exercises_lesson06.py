@@ -507,3 +507,41 @@ def test_a_nan_from_an_unnormalized_cosine_is_not_called_a_rounding():
             lambda u, v, t=dtype: dots(u.astype(t), v.astype(t)) / (norms(u.astype(t))
                                                                     * norms(v.astype(t)))))
         assert not ok and "hair outside [−1, 1]" in line, line
+
+
+def test_one_models_value_returned_is_not_called_all_models_together():
+    """A loop over the models that returns the last model's norm (or angle) instead of
+    collecting the K of them was told "one norm (angle) over all K models together", a mistake
+    it had not made (simulated class, round 7). One number is now said to be all models'
+    value only when it is; one model's own value is named; any other number is told K are
+    expected."""
+    def loop(last_only, what):
+        def fn(a, b):
+            K = len(next(iter(a.values())))
+            out = []
+            for i in range(K):
+                u = np.concatenate([a[k][i].ravel() for k in a])
+                if what == "norm":
+                    out.append(float(np.linalg.norm(u)))
+                else:
+                    v = np.concatenate([b[k][i].ravel() for k in a])
+                    out.append(float(np.degrees(np.arccos(np.clip(
+                        u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1)))))
+            if what == "norm":
+                coef = np.minimum(1.0, np.broadcast_to(b, (K,)) / (np.array(out) + 1e-6))
+                clipped = {k: pm(coef, g) * g for k, g in a.items()}
+                return clipped, (out[-1] if last_only else np.array(out))
+            return out[-1] if last_only else out
+        return fn
+
+    for checker, what in [(L.check_clip_by_norm, "norm"), (L.check_angle, "angle")]:
+        ok, line = run(checker, loop(False, what))
+        assert ok, line
+        ok, line = run(checker, loop(True, what))
+        assert not ok and f"'s {what} alone" in line and "together" not in line, line
+    ok, line = run(L.check_angle, lambda a, b: 45.0)
+    assert not ok and "return K = 3 angles" in line and "together" not in line, line
+    # section 1's one-model code, one norm of everything: still told so
+    ok, line = run(L.check_clip_by_norm, lambda g, c: (g, float(np.sqrt(sum(
+        np.sum(v ** 2) for v in g.values())))))
+    assert not ok and "one norm over all K models together" in line, line

@@ -3378,6 +3378,9 @@ def _r7_clip_norm():
         ("the norms after clipping", lambda g, c: (over_max(g, c)[0], _gnorm(
             over_max(g, c)[0])), Hint(H["norm_after"])),
         ("np.multiply(..., out=g)", out_param, IN_PLACE),
+        ("the loop's last norm, not the K", lambda g, c: (over_max(g, c)[0],
+                                                           float(over_max(g, c)[1][-1])),
+         Hint("'s norm alone")),
         ("the norms in the dict", lambda g, c: {**over_max(g, c)[0], "norm": over_max(
             g, c)[1]}, Hint("not only the dict")),
     ]
@@ -3447,6 +3450,8 @@ def _r7_angle():
         ("|cos|", lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(np.abs(np.sum(
             u * v, axis=1)) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
             joined(a, list(a)), joined(b, list(a))), REFUSED),
+        ("the loop's last angle, not the K", lambda a, b: float(atan2(a, b)[-1]),
+         Hint("'s angle alone")),
         ("arccos of the dot product, no clip", lambda a, b: (lambda u, v: np.degrees(
             np.arccos(np.sum(u * v, axis=1))))(joined(a, list(a)), joined(b, list(a))),
          Hint("not only by a rounding")),

@@ -267,15 +267,32 @@ def _norm_form(got, grads, max_norm) -> str | None:
         return (f"the clipped dict must have the keys of grads, {sorted(grads)}"
                 + (f"; missing {missing}" if missing else "")
                 + (f"; unexpected {extra}" if extra else ""))
-    return _one_number(got["norm"], CLIP_NORM_HINTS["one_norm"],
-                       len(next(iter(grads.values()))))
+    norms = _norms(grads)
+    return _one_number(got["norm"], CLIP_NORM_HINTS["one_norm"], "norm", norms,
+                       np.sqrt(np.sum(norms ** 2)))
 
 
-def _one_number(value, hint, K) -> str | None:
-    """The hint for one number where K are expected (None: another form, judged later)."""
-    if size_of(value) == 1 and K > 1:
+def _one_number(value, hint, what, each, together) -> str | None:
+    """The hint for one number where K (``each``, the K right values) are expected: ``hint``
+    when it is the value of all K models together (``together``), or says it is one model's
+    own value (the last of a loop over the models, kept instead of collected), or only that
+    K are expected. None: another form, judged later."""
+    K = len(each)
+    if size_of(value) != 1 or K < 2:
+        return None
+    want = f"return K = {K} {what}s, one per model, shape ({K},)"
+    try:
+        x = float(np.asarray(value, dtype=np.float64).reshape(-1)[0])
+    except (TypeError, ValueError):
+        return f"you returned one value: {want}"
+    if np.isclose(x, together, rtol=1e-4, atol=0.0):
         return hint
-    return None
+    k = np.flatnonzero(np.isclose(each, x, rtol=1e-4, atol=0.0))
+    if k.size:
+        return (f"you returned one number, model {int(k[0])}'s {what} alone (the last value of a "
+                f"loop over the models?): {want} (collect them in a list inside the loop, then "
+                f"np.array(...))")
+    return f"you returned one number: {want}"
 
 
 # --------------------------------------------------------------------------- checkers
@@ -377,7 +394,8 @@ def _angle_mistakes(a, b):
 
 def _angle_form(got, a, b):
     K = len(next(iter(a.values())))
-    one = _one_number(got, ANGLE_HINTS["one_angle"], K)
+    one = _one_number(got, ANGLE_HINTS["one_angle"], "angle", _ref_angle(a, b),
+                      _angle_mistakes(a, b)["one_angle"][0])
     if one:
         return one
     try:
