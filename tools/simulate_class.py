@@ -3218,6 +3218,11 @@ def _r7_cv_loss():
             X, y, lams, k, seed)[::-1], REFUSED),
         ("k − 1 folds", lambda X, y, lams, k=5, seed=0: per_lambda(X, y, lams, k - 1, seed),
          REFUSED),
+        ("the loop's last fold", lambda X, y, lams, k=5, seed=0: (
+            lambda tr, va: 0.5 * np.mean((X[va] @ solvers.ridge(X[tr], y[tr], lams)[0].T
+                                          + solvers.ridge(X[tr], y[tr], lams)[1]
+                                          - y[va].reshape(-1, 1)) ** 2, axis=0))(
+            *folds(X, k, seed)[-1]), Hint(lesson04.CV_HINTS["last_fold"])),
         ("lams reversed in place", lambda X, y, lams, k=5, seed=0: (
             lams.__setitem__(slice(None), lams[::-1].copy()),
             per_lambda(X, y, lams, k, seed)[::-1])[1], IN_PLACE),
