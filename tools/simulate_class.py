@@ -2854,7 +2854,13 @@ def _r7_rounded(fn, d):
 def _r7_half_mse():
     H = lesson00.HALF_MSE_HINTS
     right = lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2)  # noqa: E731
+
+    def checks_itself(yhat, y):                   # the checker's line indented into the def
+        lesson00.check_half_mse(checks_itself)
+        return right(yhat, y)
+
     return [
+        ("the checker called inside the function", checks_itself, Hint("inside itself")),
         ("(y − ŷ)², the other way round", lambda yhat, y: 0.5 * np.mean((y - yhat) ** 2), OK),
         ("statistics.fmean", lambda yhat, y: __import__("statistics").fmean(
             ((yhat - y) ** 2).ravel().tolist()) / 2, OK),

@@ -101,6 +101,9 @@ SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number 
 SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object is not "
                            "subscriptable", "invalid index to scalar variable",
                            "too many indices for array: array is 0-dimensional")
+CHECK_INSIDE = ("your function calls a checker (the {name} check) inside itself: the checker "
+                "runs your function, which runs the checker, ... without end; take the "
+                "checker's line out of the function (un-indent it, or give it its own cell)")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -143,6 +146,15 @@ def report(name: str, hint: str | None) -> Verdict:
     verdict = Verdict(name, hint)
     print(verdict.line)
     return verdict
+
+
+class _CheckInside(BaseException):
+    """Raised by a checker called while another one runs the learner's function (the checker's
+    line indented into the function): a BaseException, so that the learner's own
+    ``except Exception`` does not hide it from the outer checker."""
+
+
+_JUDGING: contextvars.ContextVar = contextvars.ContextVar("wdlib_exercise_judging", default=None)
 
 
 class WrongForm(Exception):
@@ -834,12 +846,19 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     A one-item answer counts as a number, and a column ``(n, 1)`` or a row ``(1, n)`` as the
     vector ``(n,)`` it holds.
     """
-    verdict = report(name, _judge(name, fn, reference, cases, mistakes=mistakes,
-                                  hints=hints or {}, convert=convert, form_hint=form_hint,
-                                  rtol=rtol, atol=atol, float32=float32,
-                                  time_limit=TIME_LIMIT if time_limit is None else time_limit,
-                                  accept=accept, inputs_unchanged=inputs_unchanged,
-                                  atol32=atol32, explain=explain))
+    if _JUDGING.get() is not None:        # called from the learner's function, in a check
+        raise _CheckInside(name)
+    token = _JUDGING.set(name)
+    try:
+        hint = _judge(name, fn, reference, cases, mistakes=mistakes, hints=hints or {},
+                      convert=convert, form_hint=form_hint, rtol=rtol, atol=atol,
+                      float32=float32,
+                      time_limit=TIME_LIMIT if time_limit is None else time_limit,
+                      accept=accept, inputs_unchanged=inputs_unchanged, atol32=atol32,
+                      explain=explain)
+    finally:
+        _JUDGING.reset(token)
+    verdict = report(name, hint)
     if grade and not verdict:
         raise verdict.failure()
     return verdict
@@ -1041,6 +1060,8 @@ def _raised(exc: BaseException, args=()) -> str:
         return "your function raised RecursionError: it calls itself without end"
     if isinstance(exc, SystemExit):
         return SYS_EXIT
+    if isinstance(exc, _CheckInside):
+        return CHECK_INSIDE.format(name=exc.args[0] if exc.args else "exercise's")
     text = _exc_text(exc)
     if isinstance(exc, ValueError) and "truth value of an array" in text:
         models = any(isinstance(a, Mapping) for a in args)
