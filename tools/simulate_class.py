@@ -3008,7 +3008,7 @@ def _r7_l2_grad():
                                   for k, v in p.items()}, REFUSED),
         ("the penalty's value per model", lambda p, lam: sum(
             0.5 * np.sum(pm(lam, v) * v ** 2, axis=tuple(range(1, v.ndim)))
-            for k, v in p.items() if k[0] == "W"), Hint("expected a dict")),
+            for k, v in p.items() if k[0] == "W"), Hint("that is the penalty's value")),
     ]
 
 

@@ -215,12 +215,29 @@ def _l2_mistakes(params, lam):
             "decayed_weights": zero_b(lambda v, h: (1 - h) * v)}
 
 
+def _l2_form(got, params, lam) -> str | None:
+    """The penalty's value returned for its gradient (per model, (K,), or summed), or a dict
+    without the biases."""
+    if not isinstance(got, Mapping):
+        try:
+            value = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None                                   # judged (and described) later
+        per_model = penalties.L2(lam).value(params, batched=True)
+        if any(value.shape == v.shape and np.allclose(value, v, rtol=1e-6, atol=1e-12)
+               for v in (per_model, np.sum(per_model))):
+            return ("that is the penalty's value, λ_k/2·Σ‖W_k‖² (per model or summed): return "
+                    "its gradient, a dict with the keys and shapes of params (lam[k]·W[k] for "
+                    "the weights, zeros for the biases)")
+        return None
+    return _missing_biases("zeros for the biases")(got, params, lam)
+
+
 def check_l2_grad(fn: Callable, *, grade: bool = False):
     """Check your ``l2_grad_exercise(params, lam) -> dict`` (K models, one λ each); prints ✓
     or a hint."""
     return check("l2_grad", fn, _ref_l2_grad, _l2_cases(), mistakes=_l2_mistakes,
-                 hints=L2_GRAD_HINTS, form_hint=_missing_biases("zeros for the biases"),
-                 accept=_l2_scalar_zeros, grade=grade)
+                 hints=L2_GRAD_HINTS, form_hint=_l2_form, accept=_l2_scalar_zeros, grade=grade)
 
 
 def _l2_scalar_zeros(params, lam):
