@@ -1110,3 +1110,21 @@ def test_a_checker_called_inside_the_learners_function_is_named_at_once():
         assert time.perf_counter() - start < 2.0
     ok, line = run(lesson00.check_half_mse, lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2))
     assert ok, line                                 # the next check runs as usual
+
+
+def test_an_answer_that_ignores_its_arguments_is_asked_about_them():
+    """A function that reads the notebook's variables instead of its arguments (yhat, y of an
+    earlier cell) returns the same value on every test input and got "not equal to the
+    expected answer: got 0.56, expected 0.7987", which does not say why (simulated class,
+    round 7). The same wrong answer on every input, whose expected answers differ, now asks
+    whether it reads a notebook variable or ignores an argument; an answer right on one input
+    (a number hard-coded from the lesson's example) is not asked."""
+    from wdlib.exercises import lesson01, lesson05
+    rng = np.random.default_rng(5)
+    yhat_nb, y_nb = rng.standard_normal((20, 1)), rng.standard_normal((20, 1))
+    ok, line = run(lesson00.check_half_mse, lambda yhat, y: 0.5 * np.mean((yhat_nb - y_nb) ** 2))
+    assert not ok and "same answer on all 4 test inputs" in line and "got " in line, line
+    ok, line = run(lesson05.check_leaky_relu_std, lambda fan_in, slope: np.sqrt(2 / 64))
+    assert not ok and "same answer on all" in line, line
+    ok, line = run(lesson01.check_count_params, lambda sizes: 1185)     # (2, 32, 32, 1)'s
+    assert not ok and "same answer" not in line, line

@@ -2873,6 +2873,9 @@ def _r7_half_mse():
          Hint(H["square_of_mean"])),
         ("rounded to 3 decimals", _r7_rounded(right, 3), Hint("rounded to 3 decimals")),
         ("rounded to 6 decimals", _r7_rounded(right, 6), Hint("rounded to 6 decimals")),
+        ("the notebook's yhat and y, not the arguments", lambda yhat, y: right(
+            *np.split(np.linspace(-1.0, 1.0, 40).reshape(-1, 1) ** 3, 2)),
+         Hint("same answer on all")),
         ("per sample, axis=1", lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2, axis=1),
          Hint("return one number")),
         ("`if` on the arrays", lambda yhat, y: right(yhat, y) if yhat.any() > y else 0.0,
@@ -2902,6 +2905,8 @@ def _r7_count_params():
         ("a·(b + 1)", lambda s: sum(a * (b + 1) for a, b in layers(s)),
          Hint(H["bias_per_input"])),
         ("Σ sizes²", lambda s: sum(x * x for x in s), REFUSED),
+        ("the lesson's (2, 32, 32, 1) hard-coded", lambda s: sum(
+            (a + 1) * b for a, b in layers((2, 32, 32, 1))), REFUSED),
     ]
 
 

@@ -68,6 +68,10 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
                   "add an eps the formula does not have (a norm + 1e-8 in a denominator)? Or "
                   "did an iterative method (gradient descent, a bisection, scipy.optimize) stop "
                   "at a tolerance? then solve exactly, or iterate to full precision.")
+SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose expected "
+               "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
+               "of its own arguments, or ignore one of them? Not equal to the expected answer: "
+               "{desc}")
 ROUNDED = ("your answer looks rounded to {d} decimals: return it unrounded (the checker "
            "compares far more digits; round only what you print). Not equal to the expected "
            "answer: {desc}")
@@ -1220,6 +1224,8 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
     if low:
         return FLOAT32.format(dtype=_precision(max(low)),
                               rel=max(_rel(r[1], r[2]) for r in wrong))
+    if _same_answer_everywhere(runs):
+        return SAME_ANSWER.format(n=len(runs), desc=_describe(got, want, tol))
     places = _rounded_misses(wrong)
     if places is not None:
         return ROUNDED.format(d=places, desc=_describe(got, want, tol))
@@ -1277,6 +1283,21 @@ def _low_precision_misses(wrong) -> list[float]:
                 return []
             low.append(eps[k])
     return low
+
+
+def _same_answer_everywhere(runs) -> bool:
+    """Whether the answer is wrong on every case, at least two, and the same on all of them
+    (same keys, shapes and numbers) while the expected answers differ: a function that does
+    not read its arguments (a notebook variable used instead)."""
+    if len(runs) < 2 or any(r[5] for r in runs):
+        return False
+
+    def same(a: dict, b: dict) -> bool:
+        return set(a) == set(b) and all(a[k].shape == b[k].shape
+                                        and np.array_equal(a[k], b[k]) for k in a)
+    first_got, first_want = runs[0][1], runs[0][2]
+    return all(same(r[1], first_got) for r in runs[1:]) and \
+        not all(same(r[2], first_want) for r in runs[1:])
 
 
 def _rounded_misses(wrong) -> int | None:
