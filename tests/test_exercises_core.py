@@ -1056,6 +1056,14 @@ def test_an_answer_rounded_for_display_is_told_so():
         return lams[min(j + 1, len(lams) - 1)]
     ok, line = run(lesson04.check_one_se_rule, one_past)
     assert not ok and "rounded" not in line, line
+    # angular_step: rounded to 8 decimals, wrong only on its tiny angle, was told of a float32
+    # or clipped cosine (its explain); to 4, the tiny angle keeps < 2 digits and the rest was
+    # only described
+    from wdlib.exercises import lesson09
+    for d in (4, 8):
+        ok, line = run(lesson09.check_angular_step, lambda a, b, d=d: round(float(
+            lesson09._ref_angular_step(a, b)), d))
+        assert not ok and f"rounded to {d} decimals" in line and "float32" not in line, line
 
 
 def test_python_min_or_math_on_an_array_is_told_in_the_exercises_terms():

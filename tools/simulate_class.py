@@ -3664,6 +3664,8 @@ def _r7_angular():
          REFUSED),
         ("degrees, rounded to 2 decimals", lambda a, b: round(math.degrees(projection(a, b)), 2),
          REFUSED),
+        ("rounded to 8 decimals", lambda a, b: round(projection(a, b), 8),
+         Hint("rounded to 8 decimals")),
         ("normalized through reshape(-1)", lambda a, b: (
             lambda u: (u.__itruediv__(np.linalg.norm(u)), projection(u, b))[1])(a.reshape(-1)),
          IN_PLACE),

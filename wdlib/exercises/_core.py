@@ -1213,22 +1213,22 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
         else:
             if seen:
                 return hint
+    args, got, want, tol, eps, _ = wrong[0]
+    places = _rounded_misses(wrong)       # before an explain's diagnosis: a rounding is exact
+    if places is not None:
+        return ROUNDED.format(d=places, desc=_describe(got, want, tol))
     if explain is not None:
         hint = _safe(lambda: explain([(r[0], r[1], r[2], r[4], r[5]) for r in runs]))
         if hint:
             return hint
     if not describe:
         return None
-    args, got, want, tol, eps, _ = wrong[0]
     low = _low_precision_misses(wrong)
     if low:
         return FLOAT32.format(dtype=_precision(max(low)),
                               rel=max(_rel(r[1], r[2]) for r in wrong))
     if _same_answer_everywhere(runs):
         return SAME_ANSWER.format(n=len(runs), desc=_describe(got, want, tol))
-    places = _rounded_misses(wrong)
-    if places is not None:
-        return ROUNDED.format(d=places, desc=_describe(got, want, tol))
     return ("not equal to the expected answer: " + _describe(got, want, tol)
             + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else ""))
 
@@ -1303,21 +1303,20 @@ def _same_answer_everywhere(runs) -> bool:
 def _rounded_misses(wrong) -> int | None:
     """The number of decimals d (1 to 12) when every output that misses, on every case, is the
     expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit): an answer
-    rounded for display, with at least 2 significant digits kept (a value on a grid, 0.1 for
-    0.056, is no rounding). None otherwise (a rounding can only be told where it moved a
-    value)."""
-    places = []
-    for _args, got, want, tol, _eps, _ok in wrong:
-        for k, w in want.items():
-            if _close(got[k], w, *tol[k]):
-                continue
-            top = float(np.max(np.abs(w), initial=0.0))
-            d = next((d for d in range(1, 13) if top * 10.0**d >= 10.0
-                      and np.allclose(got[k], np.round(w, d), rtol=4 * _EPS64, atol=0.0)), None)
-            if d is None:
-                return None
-            places.append(d)
-    return max(places, default=None)      # 0.79874 is 0.798741829 to 4 decimals and to 5
+    rounded for display, with at least 2 significant digits kept somewhere (one value on a
+    grid, 0.1 for 0.056, is no rounding). The smallest such d (0.79874 is 0.798741829 to 5
+    decimals, and a value whose 5th decimal is 0 to 4 as well). None otherwise (a rounding can
+    only be told where it moved a value)."""
+    missed = [(got[k], w) for _args, got, want, tol, _eps, _ok in wrong
+              for k, w in want.items() if not _close(got[k], w, *tol[k])]
+    if not missed:
+        return None
+    for d in range(1, 13):
+        if all(g.shape == w.shape and np.allclose(g, np.round(w, d), rtol=4 * _EPS64, atol=0.0)
+               for g, w in missed) and any(
+                float(np.max(np.abs(w), initial=0.0)) * 10.0**d >= 10.0 for _g, w in missed):
+            return d
+    return None
 
 
 def _float32_rounding_misses(wrong) -> bool:
