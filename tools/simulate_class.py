@@ -3624,6 +3624,8 @@ def _r7_fixed_points():
             lam * np.abs(g))), REFUSED),
         ("pair swapped", lambda g, lam: (-np.sign(g) / lam, -g / lam), Hint("swapped")),
         ("λ·w = g", lambda g, lam: (g / lam, np.sign(g) / lam), Hint(H["sign:no_eps"])),
+        ("ε inside the root, √(g² + ε)", lambda g, lam: (-g / lam, -g / (lam * np.sqrt(
+            g * g + EPS))), Hint(H["adamw_eps_inside"])),
     ]
 
 
