@@ -183,6 +183,8 @@ ES_MISTAKES = [
     (_es(e_of=lambda X: _e(X, ddof=1)), "ddof"),
     # round 6: a standard deviation s_j/√n for e_j got "5 of 5 entries differ"
     (_es(e_of=lambda X: np.sqrt(_e(X))), "std"),
+    # round 7: gradient flow's exp(−lr·e·T) for (1 − lr·e)^T got "5 of 5 entries differ"
+    (lambda X, lr, T: (lambda e: e / np.expm1(lr * e * T))(_e(X)), "continuous"),
 ]
 test_es_correct = accepts(L.check_early_stopping_lambda, ES_CORRECT)
 test_es_mistakes = names(L.check_early_stopping_lambda, L.EARLY_STOP_HINTS, ES_MISTAKES)
@@ -271,3 +273,22 @@ def test_lam_for_df_prompt_states_the_accuracy_its_checker_holds():
                               (1 - 3e-6, False)]:
         ok, line = run(L.check_lam_for_df, lambda X, df, f=factor: f * L._ref_lam_for_df(X, df))
         assert bool(ok) is ok_wanted, (factor, line)
+
+
+def test_l2_grad_names_the_penalty_value_returned_for_its_gradient():
+    """The penalty's value returned instead of its gradient (per model, (K,), or summed over
+    the models) got "expected a dict with keys [...], got ndarray", which does not say what
+    was returned (simulated class, round 7)."""
+    from exercise_harness import run
+
+    def value(params, lam, total=False):
+        v = sum(0.5 * np.reshape(lam, (-1,) + (1,) * (w.ndim - 1)) * w ** 2
+                for k, w in params.items() if k.startswith("W"))
+        per_model = np.array([np.sum(x) for x in v]) if not total else None
+        return float(np.sum(v)) if total else per_model
+
+    for total in (False, True):
+        ok, line = run(L.check_l2_grad, lambda p, lam, t=total: value(p, lam, t))
+        assert not ok and "that is the penalty's value" in line and "its gradient" in line, line
+    ok, line = run(L.check_l2_grad, lambda p, lam: np.zeros(len(lam)))
+    assert not ok and "penalty's value" not in line, line

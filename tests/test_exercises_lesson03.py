@@ -214,3 +214,27 @@ def test_an_eps_up_to_the_frameworks_1e7_is_accepted(form, eps):
 def test_an_eps_just_over_the_frameworks_is_still_named():
     ok, line = run(L.check_max_norm, EPS_FORMS["keras"](2e-7))
     assert not ok and "norm + 2e-07," in line, line
+
+
+def _shrink_factor(w, t):
+    """Soft-thresholding as a shrink factor, w·max(0, 1 − t/|w|): 0/0 where w = 0 at t = 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return w * np.maximum(0.0, 1.0 - t / np.abs(w))
+
+
+def test_soft_threshold_is_tried_at_t_zero():
+    """The prompt allows t ≥ 0, but every case had t > 0: the shrink-factor form, NaN where
+    w = 0 at t = 0, was accepted (simulated class, round 7). Now a case has t = 0 and zeros in
+    w, and the hint names the 0/0; the same form guarded at w = 0 is accepted."""
+    assert any(t == 0 and (w == 0).any() for w, t in L.soft_threshold_cases())
+    ok, line = run(L.check_soft_threshold, _shrink_factor)
+    assert not ok and "NaN where w = 0" in line and "0/0" in line, line
+    for right in [lambda w, t: np.nan_to_num(_shrink_factor(w, t)),
+                  lambda w, t: np.where(w == 0, 0.0, _shrink_factor(w, t)),
+                  lambda w, t: w - np.clip(w, -t, t)]:
+        ok, line = run(L.check_soft_threshold, right)
+        assert ok, line
+    # a NaN that is not the 0/0 at w = 0 gets no such claim
+    ok, line = run(L.check_soft_threshold,
+                   lambda w, t: S(w, t) if t else np.where(w == 0, 0.0, np.nan))
+    assert not ok and "0/0" not in line, line

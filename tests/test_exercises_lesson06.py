@@ -265,7 +265,17 @@ ANGLE_MISTAKES = [
         np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
         *(np.concatenate([np.ravel(d[k]) for k in a]).reshape(len(a["W1"]), -1)
           for d in (a, b))), "mixed_models"),
+    # round 7: each dict joined in its own key order; no case listed b's keys in another order
+    # than a's, so this passed while the prompt says "in the same key order for both"
+    (lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(np.sum(u * v, axis=1) / (
+        np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
+        *(np.concatenate([d[k].reshape(len(d[k]), -1) for k in d], axis=1) for d in (a, b))),
+     "key_order"),
 ]
+ANGLE_CORRECT += [   # one key order for both, a's (insertion) order: right whatever b's is
+    lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(np.sum(u * v, axis=1) / (
+        np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
+        *(np.concatenate([d[k].reshape(len(d[k]), -1) for k in a], axis=1) for d in (a, b)))]
 test_angle_correct = accepts(L.check_angle, ANGLE_CORRECT)
 test_angle_mistakes = names(L.check_angle, L.ANGLE_HINTS, ANGLE_MISTAKES)
 test_angle_robust = robust(L.check_angle)
@@ -470,3 +480,68 @@ def test_a_loop_over_models_that_reads_max_norm_one_way_is_told_the_other():
     ok, line = run(L.check_clip_by_norm, _loop_over_models_with(     # both ways: accepted
         lambda c, i, n: min(1.0, (c[i] if np.ndim(c) else c) / (n + 1e-6))))
     assert ok, line
+
+
+def test_a_nan_from_an_unnormalized_cosine_is_not_called_a_rounding():
+    """arccos without np.clip gives NaN where rounding pushes a cosine of ±1 a hair outside
+    [−1, 1] (0° or 180°), and the hint says so. An unnormalized cosine (the dot product, or
+    a·b/‖a‖²) gives NaN too, far outside, and was told the same 'rounding can push the cosine
+    a hair outside [−1, 1]; use np.clip', a mistake it had not made (simulated class, round
+    7); clipped, it would only get another hint."""
+    def angles(cos_of):
+        def fn(a, b):                                 # a's key order (rounding depends on it)
+            u, v = (np.concatenate([d[k].reshape(len(d[k]), -1) for k in a], axis=1)
+                    for d in (a, b))
+            with np.errstate(invalid="ignore"):       # a notebook shows the warning
+                return np.degrees(np.arccos(cos_of(u, v)))
+        return fn
+
+    dots = lambda u, v: np.sum(u * v, axis=1)  # noqa: E731
+    norms = lambda u: np.linalg.norm(u, axis=1)  # noqa: E731
+    for cos_of in [lambda u, v: dots(u, v), lambda u, v: dots(u, v) / norms(u) ** 2]:
+        ok, line = run(L.check_angle, angles(cos_of))
+        assert not ok and "NaN" in line and "hair" not in line and "not only by a rounding" \
+            in line, line
+    for dtype in [np.float64, np.float32]:
+        ok, line = run(L.check_angle, angles(
+            lambda u, v, t=dtype: dots(u.astype(t), v.astype(t)) / (norms(u.astype(t))
+                                                                    * norms(v.astype(t)))))
+        assert not ok and "hair outside [−1, 1]" in line, line
+
+
+def test_one_models_value_returned_is_not_called_all_models_together():
+    """A loop over the models that returns the last model's norm (or angle) instead of
+    collecting the K of them was told "one norm (angle) over all K models together", a mistake
+    it had not made (simulated class, round 7). One number is now said to be all models'
+    value only when it is; one model's own value is named; any other number is told K are
+    expected."""
+    def loop(last_only, what):
+        def fn(a, b):
+            K = len(next(iter(a.values())))
+            out = []
+            for i in range(K):
+                u = np.concatenate([a[k][i].ravel() for k in a])
+                if what == "norm":
+                    out.append(float(np.linalg.norm(u)))
+                else:
+                    v = np.concatenate([b[k][i].ravel() for k in a])
+                    out.append(float(np.degrees(np.arccos(np.clip(
+                        u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1)))))
+            if what == "norm":
+                coef = np.minimum(1.0, np.broadcast_to(b, (K,)) / (np.array(out) + 1e-6))
+                clipped = {k: pm(coef, g) * g for k, g in a.items()}
+                return clipped, (out[-1] if last_only else np.array(out))
+            return out[-1] if last_only else out
+        return fn
+
+    for checker, what in [(L.check_clip_by_norm, "norm"), (L.check_angle, "angle")]:
+        ok, line = run(checker, loop(False, what))
+        assert ok, line
+        ok, line = run(checker, loop(True, what))
+        assert not ok and f"'s {what} alone" in line and "together" not in line, line
+    ok, line = run(L.check_angle, lambda a, b: 45.0)
+    assert not ok and "return K = 3 angles" in line and "together" not in line, line
+    # section 1's one-model code, one norm of everything: still told so
+    ok, line = run(L.check_clip_by_norm, lambda g, c: (g, float(np.sqrt(sum(
+        np.sum(v ** 2) for v in g.values())))))
+    assert not ok and "one norm over all K models together" in line, line

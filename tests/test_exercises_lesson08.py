@@ -136,6 +136,8 @@ FP_MISTAKES = [
     (_fp(aw=lambda g, lam: -np.ones_like(g) / lam), "adamw_no_sign:no_eps"),
     (_fp(aw=lambda g, lam: -g / (lam * np.sqrt(np.abs(g)))), "adamw_sqrt:no_eps"),
     (_fp(aw=lambda g, lam: -g / (lam * (np.sqrt(np.abs(g)) + EPS))), "adamw_sqrt"),
+    # round 7: √(g² + ε) for |g| + ε got "differs by a relative 3.4e-05"
+    (_fp(aw=lambda g, lam: -g / (lam * np.sqrt(g * g + EPS))), "adamw_eps_inside"),
 ]
 test_fp_correct = accepts(L.check_fixed_points, FP_CORRECT)
 test_fp_mistakes = names(L.check_fixed_points, L.FIXED_POINT_HINTS, FP_MISTAKES)

@@ -1,4 +1,4 @@
-"""tools/simulate_class.py: rounds 5 and 6 of the simulated class (the prompts read literally) and
+"""tools/simulate_class.py: rounds 5 to 7 of the simulated class (the prompts read literally) and
 the odd return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
 (``python tools/simulate_class.py --all`` runs them through the same judge). About 15 s."""
 
@@ -29,18 +29,32 @@ def test_round5_and_probes(checker):
     assert tally.problems == 0, "\n".join(lines)
 
 
+def _round_passes(checker, table, answers_of, least):
+    """Every answer of one round gets what it wants; the round has at least ``least`` right
+    and ``least`` wrong answers for ``checker`` (torch or not)."""
+    assert set(table) == set(CHECKERS)
+    lines = []
+    tally = sim.run_answers(checker, answers_of(checker), out=lines.append)
+    assert tally.problems == 0, "\n".join(lines)
+    answers = table[checker]()
+    right = sum(expect is sim.OK for _, _, expect in answers)
+    assert right >= least and len(answers) - right >= least, (right, len(answers) - right)
+
+
 @pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
 def test_round6(checker):
     """Round 6: new correct forms (loops, math floats, float32, tuples, 0-d arrays, extra keyword
     arguments, prints, torch, slow loops, the library's own function) are accepted, and the
     lessons' misconceptions in new forms get their hints."""
-    assert set(sim.ROUND6) == set(CHECKERS)
-    lines = []
-    tally = sim.run_answers(checker, sim.round6(checker), out=lines.append)
-    assert tally.problems == 0, "\n".join(lines)
-    answers = sim.ROUND6[checker]()               # at least 6 right and 6 wrong, torch or not
-    right = sum(expect is sim.OK for _, _, expect in answers)
-    assert right >= 6 and len(answers) - right >= 6, (right, len(answers) - right)
+    _round_passes(checker, sim.ROUND6, sim.round6, 6)
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
+def test_round7(checker):
+    """Round 7: other methods for the same value, namedtuples, boundary inputs (t = 0), answers
+    rounded for display, math on arrays, inputs changed through views or out=, and new
+    misreadings (gradient flow, each dict in its own key order) get ✓ or their hints."""
+    _round_passes(checker, sim.ROUND7, sim.round7, 3)
 
 
 def test_the_judge_can_fail():

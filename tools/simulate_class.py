@@ -1,6 +1,6 @@
 """The simulated class: answers to every exercise checker, right and wrong, and what each must get.
 
-    python tools/simulate_class.py            # rounds 5 and 6 (the prompts read literally), probes
+    python tools/simulate_class.py            # rounds 5 to 7 (the prompts read literally), probes
     python tools/simulate_class.py --all      # also every answer of rounds 1-4 (the tests' lists)
     python tools/simulate_class.py -v         # print every answer's line
 
@@ -24,6 +24,12 @@ function where a prompt once said "not ..." (a checker judges values; the prompt
 and the misconceptions the lessons teach against, in new forms. The learner's own prints come
 before the checker's line, as in a notebook.
 
+Round 7 read them again for other methods for the same value (lstsq, pinv, Cholesky, an SVD,
+brentq, lfilter, torch's optimizers and schedulers with their state set by hand), namedtuples and
+stacked arrays, the boundary inputs a prompt allows (t = 0), answers rounded for display,
+math-module functions and Python's min on arrays, inputs changed through views, ``out=`` and
+``.shape``, and misreadings (gradient flow for gradient descent, each dict in its own key order).
+
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
 tests never disagree about an answer.
@@ -32,7 +38,7 @@ It prints, per checker, the answers run and the false rejects (a correct answer 
 accepts (a wrong answer accepted), wrong hints (refused, without the expected hint) and crashes
 (an exception escaped, more or fewer than one line printed, or "could not judge"), then the
 totals; the exit status is 1 when any of these is not 0. tests/test_simulate_class.py runs rounds
-5 and 6 and the probes.
+5 to 7 and the probes.
 """
 
 from __future__ import annotations
@@ -689,7 +695,7 @@ def _backprop_answers():
             g = (g / np.cosh(z) ** 2) @ W.T
         return g
 
-    def scratch(Ws, zs, g):                    # g and zs overwritten: allowed (scratch)
+    def scratch(Ws, zs, g):                    # g overwritten: refused, as the prompt says
         for l in range(len(Ws) - 1, -1, -1):
             g *= 1 - np.tanh(zs[l]) ** 2
             g = g @ Ws[l].T
@@ -715,7 +721,7 @@ def _backprop_answers():
 
     return [
         ("a loop backwards", _backprop, OK), ("zip(reversed), 1/cosh²", zipped, OK),
-        ("g in place (scratch)", scratch, OK), ("recursive", recursive, OK),
+        ("g in place", scratch, Hint("input `g` in place")), ("recursive", recursive, OK),
         ("per-sample Jacobians, einsum", jacobians, OK),
         ("Ws.reverse()", reversed_in_place, Hint("Ws[::-1] instead of Ws.reverse()")),
         ("no activation", lambda Ws, zs, g: _backprop(Ws, zs, g, d=np.ones_like),
@@ -2830,6 +2836,919 @@ ROUND6 = {
 }
 
 
+# --------------------------------------------------------------------------- round 7
+#
+# Round 7 read every prompt again for what rounds 1-6 did not try: other methods for the same
+# value (lstsq on an augmented system, pinv, Cholesky, an SVD, scikit-learn, scipy's brentq,
+# lfilter, a lower-triangular matrix of β powers, torch's own optimizers and schedulers with
+# their state set by hand), namedtuples and stacked arrays, boundary inputs the prompts allow
+# (soft_threshold at t = 0), rounding for display, math-module functions and Python's min on
+# arrays, inputs changed through views, out= and .shape, and misreadings such as gradient flow
+# for gradient descent, each dict in its own key order, or β and dampening swapped.
+
+def _r7_rounded(fn, d):
+    """``fn`` with its (one-number) answer rounded for display to ``d`` decimals."""
+    return lambda *a: round(float(fn(*a)), d)
+
+
+def _r7_half_mse():
+    H = lesson00.HALF_MSE_HINTS
+    right = lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2)  # noqa: E731
+
+    def checks_itself(yhat, y):                   # the checker's line indented into the def
+        lesson00.check_half_mse(checks_itself)
+        return right(yhat, y)
+
+    return [
+        ("the checker called inside the function", checks_itself, Hint("inside itself")),
+        ("(y − ŷ)², the other way round", lambda yhat, y: 0.5 * np.mean((y - yhat) ** 2), OK),
+        ("statistics.fmean", lambda yhat, y: __import__("statistics").fmean(
+            ((yhat - y) ** 2).ravel().tolist()) / 2, OK),
+        ("a Fraction", lambda yhat, y: __import__("fractions").Fraction(float(right(yhat, y))),
+         OK),
+        ("np.longdouble", lambda yhat, y: np.longdouble(right(yhat, y)), OK),
+        ("Σ/(2·len(yhat.T)): len of the transpose is 1", lambda yhat, y: np.sum(
+            (yhat - y) ** 2) / (2 * len(yhat.T)), Hint(H["sum"])),
+        ("½·(mean ŷ − mean y)²", lambda yhat, y: 0.5 * (np.mean(yhat) - np.mean(y)) ** 2,
+         Hint(H["square_of_mean"])),
+        ("rounded to 3 decimals", _r7_rounded(right, 3), Hint("rounded to 3 decimals")),
+        ("rounded to 6 decimals", _r7_rounded(right, 6), Hint("rounded to 6 decimals")),
+        ("the notebook's yhat and y, not the arguments", lambda yhat, y: right(
+            *np.split(np.linspace(-1.0, 1.0, 40).reshape(-1, 1) ** 3, 2)),
+         Hint("same answer on all")),
+        ("per sample, axis=1", lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2, axis=1),
+         Hint("return one number")),
+        ("`if` on the arrays", lambda yhat, y: right(yhat, y) if yhat.any() > y else 0.0,
+         REFUSED),
+    ]
+
+
+def _r7_count_params():
+    H = lesson01.COUNT_PARAMS_HINTS
+    layers = lambda s: list(zip(s[:-1], s[1:], strict=True))  # noqa: E731
+
+    def torch_layers(sizes):
+        import torch
+        net = torch.nn.Sequential(*[torch.nn.Linear(a, b) for a, b in layers(sizes)])
+        return sum(p.numel() for p in net.parameters())
+
+    return [
+        ("np.dot of (fan_in + 1) and fan_out", lambda s: int(np.dot(np.add(s[:-1], 1), s[1:])),
+         OK),
+        ("torch.nn.Linear layers", torch_layers, OK),
+        ("the library's MLP", lambda s: __import__("wdlib.models", fromlist=["MLP"]).MLP(
+            sizes=tuple(s)).num_params(), OK),
+        ("per-layer list", lambda s: [(a + 1) * b for a, b in layers(s)],
+         Hint("return one number")),
+        ("hidden biases only", lambda s: sum(a * b for a, b in layers(s)) + sum(s[1:-1]),
+         Hint(H["no_output_bias"])),
+        ("a·(b + 1)", lambda s: sum(a * (b + 1) for a, b in layers(s)),
+         Hint(H["bias_per_input"])),
+        ("Σ sizes²", lambda s: sum(x * x for x in s), REFUSED),
+        ("the lesson's (2, 32, 32, 1) hard-coded", lambda s: sum(
+            (a + 1) * b for a, b in layers((2, 32, 32, 1))), REFUSED),
+    ]
+
+
+def _r7_ridge_fit():
+    H = lesson01.RIDGE_HINTS
+
+    def centred(F, y):
+        return F - F.mean(axis=0), (y - y.mean(axis=0)).ravel()
+
+    def augmented_lstsq(F, y, lam):               # [Fc; √(nλ) I] w ≈ [yc; 0]
+        n, d = F.shape
+        Fc, yc = centred(F, y)
+        A = np.vstack([Fc, np.sqrt(n * lam) * np.eye(d)])
+        w = np.linalg.lstsq(A, np.concatenate([yc, np.zeros(d)]), rcond=None)[0]
+        return w, float(y.mean() - F.mean(axis=0) @ w)
+
+    def pinv(F, y, lam):
+        n, d = F.shape
+        Fc, yc = centred(F, y)
+        w = np.linalg.pinv(Fc.T @ Fc / n + lam * np.eye(d)) @ (Fc.T @ yc / n)
+        return w, y.mean() - F.mean(axis=0) @ w
+
+    def cholesky(F, y, lam):
+        n, d = F.shape
+        Fc, yc = centred(F, y)
+        L = np.linalg.cholesky(Fc.T @ Fc + n * lam * np.eye(d))
+        w = np.linalg.solve(L.T, np.linalg.solve(L, Fc.T @ yc))
+        return w, y.mean() - F.mean(axis=0) @ w
+
+    def svd(F, y, lam):
+        n = len(F)
+        Fc, yc = centred(F, y)
+        U, s, Vt = np.linalg.svd(Fc, full_matrices=False)
+        w = Vt.T @ (s / (s ** 2 + n * lam) * (U.T @ yc))
+        return w, y.mean() - F.mean(axis=0) @ w
+
+    def penalty_matrix(F, y, lam):               # [1, F] with the intercept's λ set to 0
+        n, d = F.shape
+        A = np.hstack([np.ones((n, 1)), F])
+        P = np.eye(d + 1)
+        P[0, 0] = 0.0
+        sol = np.linalg.solve(A.T @ A / n + lam * P, A.T @ y.ravel() / n)
+        return sol[1:], sol[0]
+
+    def sklearn_ridge(F, y, lam):                 # scikit-learn's alpha is n·λ
+        from sklearn.linear_model import Ridge
+        m = Ridge(alpha=len(F) * lam).fit(F, y)
+        return m.coef_, m.intercept_
+
+    R = __import__("collections").namedtuple("Ridge", "w b")
+    return [
+        ("lstsq on [Fc; √(nλ)I]", augmented_lstsq, OK), ("pinv", pinv, OK),
+        ("Cholesky", cholesky, OK), ("SVD", svd, OK),
+        ("λ·P, the intercept's entry 0", penalty_matrix, OK),
+        ("scikit-learn Ridge(alpha=nλ)", sklearn_ridge, OK),
+        ("a namedtuple (w, b)", lambda F, y, lam: R(*svd(F, y, lam)), OK),
+        ("b first", lambda F, y, lam: svd(F, y, lam)[::-1], Hint("outputs swapped")),
+        ("scikit-learn Ridge(alpha=λ)", lambda F, y, lam: sklearn_ridge(F, y, lam / len(F)),
+         Hint(H["lam_not_scaled"])),
+        ("b inside w", lambda F, y, lam: (np.append(svd(F, y, lam)[1], svd(F, y, lam)[0]), 0.0),
+         Hint("wrong shape for output 'w'")),
+        ("−b", lambda F, y, lam: (svd(F, y, lam)[0], -svd(F, y, lam)[1]), REFUSED),
+    ]
+
+
+def _r7_l2_grad():
+    H = lesson02.L2_GRAD_HINTS
+    pm = _per_model
+
+    def einsum(params, lam):
+        return {k: np.einsum("k,k...->k...", lam, v) if k[0] == "W" else 0 * v
+                for k, v in params.items()}
+
+    def shape_restored(params, lam):              # lam.shape set and put back: unchanged
+        out = {}
+        for k, v in params.items():
+            if k.startswith("W"):
+                lam.shape = (-1,) + (1,) * (v.ndim - 1)
+                out[k] = lam * v
+                lam.shape = (-1,)
+            else:
+                out[k] = np.zeros_like(v)
+        return out
+
+    def shape_left(params, lam):                  # lam.shape set and left: changed
+        lam.shape = (-1, 1, 1)
+        return {k: lam * v if k[0] == "W" else np.zeros_like(v) for k, v in params.items()}
+
+    def reassigned(params, lam):                  # params[k] = ...: the caller's dict changes
+        for k in list(params):
+            params[k] = pm(lam, params[k]) * params[k] if k[0] == "W" else 0 * params[k]
+        return params
+
+    return [
+        ("np.einsum('k,k...->k...')", einsum, OK), ("'W' in key", lambda p, lam: {
+            k: pm(lam, v) * v if "W" in k else np.zeros_like(v) for k, v in p.items()}, OK),
+        ("lam.shape set, then put back", shape_restored, OK),
+        ("lam.shape set and left", shape_left, Hint("input `lam` in place")),
+        ("params[k] = ... in the caller's dict", reassigned, IN_PLACE),
+        ("mean λ for every model", lambda p, lam: {
+            k: np.mean(lam) * v if k[0] == "W" else 0 * v for k, v in p.items()},
+         Hint(H["one_lam:mean"])),
+        ("λ/2·W", lambda p, lam: {k: pm(lam, v) * v / 2 if k[0] == "W" else 0 * v
+                                  for k, v in p.items()}, REFUSED),
+        ("the penalty's value per model", lambda p, lam: sum(
+            0.5 * np.sum(pm(lam, v) * v ** 2, axis=tuple(range(1, v.ndim)))
+            for k, v in p.items() if k[0] == "W"), Hint("that is the penalty's value")),
+    ]
+
+
+def _r7_lam_for_df():
+    H = lesson02.LAM_FOR_DF_HINTS
+
+    def e_of(X):
+        return np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2 / len(X)
+
+    def brentq(X, df):
+        from scipy.optimize import brentq as root
+        e = np.linalg.eigvalsh(np.cov(X.T, bias=True))
+        return root(lambda lam: np.sum(e / (e + lam)) - df, 1e-12, 1e12, xtol=1e-14)
+
+    def newton_log(X, df):                        # Newton on u = log λ, stopped at |Δdf| < 1e-8
+        e, u = e_of(X), 0.0
+        for _ in range(100):
+            h = e / (e + np.exp(u))
+            if abs(h.sum() - df) < 1e-8:
+                break
+            u += (h.sum() - df) / np.sum(h * (1 - h))
+        return np.exp(u)
+
+    def bisect_linear(X, df):                     # bisection on λ itself, to 1e-8
+        e, lo, hi = e_of(X), 0.0, 1e6
+        while hi - lo > 1e-8:
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if np.sum(e / (e + mid)) > df else (lo, mid)
+        return (lo + hi) / 2
+
+    def fsolve_log(X, df):                        # a one-item array, from scipy's fsolve
+        from scipy.optimize import fsolve
+        e = e_of(X)
+        return np.exp(fsolve(lambda u: np.sum(e / (e + np.exp(u))) - df, 0.0))
+
+    return [
+        ("brentq on np.cov(bias=True)'s eigenvalues", brentq, OK),
+        ("Newton on log λ", newton_log, OK), ("bisection on λ, to 1e-8", bisect_linear, OK),
+        ("fsolve on log λ, exp of it", fsolve_log, OK),
+        ("np.cov's default ddof", lambda X, df: brentq(X * np.sqrt(len(X) / (len(X) - 1)), df),
+         Hint(H["ddof"])),
+        ("fsolve's log λ returned", lambda X, df: np.log(fsolve_log(X, df)), Hint(H["ln"])),
+        ("df rounded to an integer", lambda X, df: brentq(X, round(df)), REFUSED),
+        ("minimize_scalar((df(λ) − df)²), default tolerance", lambda X, df: np.exp(
+            __import__("scipy.optimize", fromlist=["minimize_scalar"]).minimize_scalar(
+                lambda u: (np.sum(e_of(X) / (e_of(X) + np.exp(u))) - df) ** 2,
+                bounds=(-20, 20), method="bounded").x), Hint("stop at a tolerance")),
+    ]
+
+
+def _r7_early_stopping():
+    H = lesson02.EARLY_STOP_HINTS
+
+    def e_of(X):
+        return np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2 / len(X)
+
+    def expm1(X, lr, T):                          # e / ((1 − lr·e)^−T − 1), accurate
+        e = e_of(X)
+        return e / np.expm1(-T * np.log1p(-lr * e))
+
+    def simulated(X, lr, T):                      # the fraction covered, step by step
+        e, f = e_of(X), 0.0
+        for _ in range(T):
+            f = f + lr * e * (1 - f)
+        return e * (1 - f) / f
+
+    def eigh(X, lr, T):
+        e = np.linalg.eigvalsh(np.cov(X.T, bias=True))[::-1]
+        q = (1 - lr * e) ** T
+        return e * q / (1 - q)
+
+    return [
+        ("e/expm1(−T·log1p(−lr·e))", expm1, OK), ("the covered fraction step by step",
+                                                   simulated, OK),
+        ("eigvalsh of np.cov(bias=True), flipped", eigh, OK),
+        ("gradient flow, exp(−lr·e·T)", lambda X, lr, T: (
+            lambda e: e / np.expm1(lr * e * T))(e_of(X)), Hint(H["continuous"])),
+        ("eigvalsh's ascending order", lambda X, lr, T: eigh(X, lr, T)[::-1],
+         Hint(H["ascending"])),
+        ("T − 1 steps", lambda X, lr, T: (lambda e, q: e * q / (1 - q))(
+            e_of(X), (1 - lr * e_of(X)) ** (T - 1)), Hint(H["off_by_one"])),
+        ("removed over kept", lambda X, lr, T: 1 / eigh(X, lr, T), REFUSED),
+    ]
+
+
+def _r7_soft_threshold():
+    H = lesson03.SOFT_THRESHOLD_HINTS
+
+    def shrink_factor(w, t):                      # w·max(0, 1 − t/|w|): 0/0 at w = 0, t = 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return w * np.maximum(0.0, 1.0 - t / np.abs(w))
+
+    def softshrink(w, t):
+        import torch
+        return torch.nn.functional.softshrink(torch.from_numpy(w), t).numpy()
+
+    return [
+        ("shrink factor, NaN set to 0", lambda w, t: np.nan_to_num(shrink_factor(w, t)), OK),
+        ("max(|w|, t) − t, signed", lambda w, t: np.sign(w) * (np.maximum(np.abs(w), t) - t),
+         OK),
+        ("torch softshrink", softshrink, OK),
+        ("w − clip(w, −t, t)", lambda w, t: w - np.clip(w, -t, t), OK),
+        ("shrink factor, 0/0 at w = 0 when t = 0", shrink_factor, Hint("0/0")),
+        ("Python's max on the array", lambda w, t: np.sign(w) * max(np.abs(w) - t, 0),
+         Hint("np.maximum")),
+        ("2t", lambda w, t: np.sign(w) * np.maximum(np.abs(w) - 2 * t, 0),
+         Hint(H["t_twice"])),
+        ("rounded to 4 decimals", lambda w, t: np.round(
+            np.sign(w) * np.maximum(np.abs(w) - t, 0), 4), Hint("rounded to 4 decimals")),
+    ]
+
+
+def _r7_prox():
+    H = lesson03.PROX_HINTS
+    S = _softshrink
+
+    def residual(w, X, y, lr, lam):               # + Xᵀ(y − Xw): the same step
+        return S(w + lr * X.T @ (y - X @ w) / len(y), lr * lam)
+
+    def per_sample_mean(w, X, y, lr, lam):
+        return S(w - lr * np.mean(X * (X @ w - y)[:, None], axis=0), lr * lam)
+
+    def float32(w, X, y, lr, lam):
+        f = np.float32
+        return residual(w.astype(f), X.astype(f), y.astype(f), f(lr), f(lam))
+
+    g = lambda w, X, y: X.T @ (X @ w - y) / len(y)  # noqa: E731
+    return [
+        ("residual y − Xw, plus", residual, OK), ("mean over samples", per_sample_mean, OK),
+        ("float32", float32, OK),
+        ("the step without lr", lambda w, X, y, lr, lam: S(w - g(w, X, y), lr * lam), REFUSED),
+        ("two steps", lambda w, X, y, lr, lam: residual(residual(w, X, y, lr, lam), X, y, lr,
+                                                          lam), REFUSED),
+        ("divided by d, not n", lambda w, X, y, lr, lam: S(
+            w - lr * X.T @ (X @ w - y) / X.shape[1], lr * lam), REFUSED),
+        ("λ as the threshold", lambda w, X, y, lr, lam: S(w - lr * g(w, X, y), lam),
+         Hint(H["threshold_lam"])),
+    ]
+
+
+def _r7_max_norm():
+    H = lesson03.MAX_NORM_HINTS
+    cols = lambda W: np.linalg.norm(W, axis=0)  # noqa: E731
+
+    def loop(W, c):                               # column by column, a dead column kept
+        out = []
+        for col in W.T:
+            n = np.linalg.norm(col)
+            out.append(col * min(1.0, c / n) if n > 0 else col)
+        return np.stack(out, axis=1)
+
+    def squares(W, c):                            # compare squared norms, then scale by c/‖w‖
+        sq = np.sum(W ** 2, axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(sq > c * c, W * c / np.sqrt(sq), W)
+
+    def renorm(W, c):
+        import torch
+        return torch.renorm(torch.from_numpy(W), 2, 1, c).numpy()
+
+    return [
+        ("a loop over columns", loop, OK), ("squared norms compared", squares, OK),
+        ("torch.renorm(dim=1)", renorm, OK),
+        ("c / the largest column norm", lambda W, c: W * min(1.0, c / cols(W).max()), REFUSED),
+        ("np.maximum for np.minimum", lambda W, c: W * np.maximum(
+            1.0, c / np.maximum(cols(W), 1e-300)), REFUSED),
+        ("every column to c", lambda W, c: W * c / np.maximum(cols(W), 1e-300),
+         Hint(H["all_columns"])),
+        ("out=W", lambda W, c: np.multiply(W, np.minimum(1, c / np.maximum(cols(W), 1e-300)),
+                                           out=W), IN_PLACE),
+    ]
+
+
+def _r7_cv_loss():
+    def folds(X, k, seed):
+        return data.kfold(len(X), k, seed)       # positional k and seed
+
+    def per_lambda(X, y, lams, k=5, seed=0):      # one λ at a time, y (m,) against (m,)
+        out = np.zeros((k, len(lams)))
+        for i, (tr, va) in enumerate(folds(X, k, seed)):
+            for j, lam in enumerate(lams):
+                w, b = solvers.ridge(X[tr], y[tr], lam)
+                out[i, j] = 0.5 * np.mean(((X[va] @ w + b).ravel() - y[va].ravel()) ** 2)
+        return out.mean(axis=0)
+
+    def own_ridge(X, y, lams, k=5, seed=0):       # the normal equations, per fold and λ
+        out = []
+        for tr, va in folds(X, k, seed):
+            Xt, yt = X[tr], y[tr].ravel()
+            m, s = Xt.mean(axis=0), yt.mean()
+            A = (Xt - m).T @ (Xt - m) / len(tr)
+            row = []
+            for lam in lams:
+                w = np.linalg.solve(A + lam * np.eye(X.shape[1]), (Xt - m).T @ (yt - s) / len(tr))
+                row.append(0.5 * np.mean((X[va] @ w + s - m @ w - y[va].ravel()) ** 2))
+            out.append(row)
+        return np.mean(out, axis=0)
+
+    def sklearn_ridge(X, y, lams, k=5, seed=0, scale=True):
+        from sklearn.linear_model import Ridge
+        out = []
+        for tr, va in folds(X, k, seed):
+            out.append([0.5 * np.mean((Ridge(alpha=lam * (len(tr) if scale else 1)).fit(
+                X[tr], y[tr].ravel()).predict(X[va]) - y[va].ravel()) ** 2) for lam in lams])
+        return np.mean(out, axis=0)
+
+    return [
+        ("one λ at a time", per_lambda, OK), ("the normal equations per fold", own_ridge, OK),
+        ("scikit-learn Ridge(alpha=n_train·λ)", sklearn_ridge, OK),
+        ("scikit-learn Ridge(alpha=λ)", lambda X, y, lams, k=5, seed=0: sklearn_ridge(
+            X, y, lams, k, seed, scale=False), REFUSED),
+        ("the reversed grid's order", lambda X, y, lams, k=5, seed=0: per_lambda(
+            X, y, lams, k, seed)[::-1], REFUSED),
+        ("k − 1 folds", lambda X, y, lams, k=5, seed=0: per_lambda(X, y, lams, k - 1, seed),
+         REFUSED),
+        ("the loop's last fold", lambda X, y, lams, k=5, seed=0: (
+            lambda tr, va: 0.5 * np.mean((X[va] @ solvers.ridge(X[tr], y[tr], lams)[0].T
+                                          + solvers.ridge(X[tr], y[tr], lams)[1]
+                                          - y[va].reshape(-1, 1)) ** 2, axis=0))(
+            *folds(X, k, seed)[-1]), Hint(lesson04.CV_HINTS["last_fold"])),
+        ("lams reversed in place", lambda X, y, lams, k=5, seed=0: (
+            lams.__setitem__(slice(None), lams[::-1].copy()),
+            per_lambda(X, y, lams, k, seed)[::-1])[1], IN_PLACE),
+    ]
+
+
+def _r7_one_se():
+    H = lesson04.ONE_SE_HINTS
+
+    def base(L):
+        L = np.asarray(L)
+        m = L.mean(axis=0)
+        i = int(m.argmin())
+        return m, i, L.std(axis=0, ddof=1) / np.sqrt(len(L))
+
+    def sem(lams, L):
+        from scipy.stats import sem as standard_error
+        m, i, _ = base(L)
+        return float(lams[np.nonzero(m <= m[i] + standard_error(L[:, i]))[0][-1]])
+
+    def strict(lams, L):                          # < instead of ≤: no mean sits on the line
+        m, i, se = base(L)
+        return lams[m < m[i] + se[i]].max()
+
+    def from_the_right(lams, L):                  # the first in the band, walking down from the top
+        m, i, se = base(L)
+        return lams[::-1][np.argmax((m <= m[i] + se[i])[::-1])]
+
+    def with_se(lams, L, width):
+        m, i, se = base(L)
+        return lams[m <= m[i] + width(se, i, L)].max()
+
+    return [
+        ("scipy.stats.sem", sem, OK), ("strict <", strict, OK),
+        ("the first in the band from the right", from_the_right, OK),
+        ("float32", lambda lams, L: strict(lams.astype(np.float32), L.astype(np.float32)), OK),
+        ("a one-item list", lambda lams, L: [strict(lams, L)], OK),
+        ("SE over √L, not √k", lambda lams, L: with_se(
+            lams, L, lambda se, i, L: se[i] * np.sqrt(len(L) / L.shape[1])), REFUSED),
+        ("the smallest SE of the grid", lambda lams, L: with_se(
+            lams, L, lambda se, i, L: se.min()), REFUSED),
+        ("two SEs", lambda lams, L: with_se(lams, L, lambda se, i, L: 2 * se[i]),
+         Hint(H["two_se"])),
+        ("the argmin again", lambda lams, L: float(lams[base(L)[1]]), Hint(H["argmin"])),
+        ("F.sort(axis=0) in place", lambda lams, L: (L.sort(axis=0), strict(lams, L))[1],
+         IN_PLACE),
+    ]
+
+
+def _r7_leaky():
+    H = lesson05.LEAKY_HINTS
+
+    def torch_gain(fan_in, slope):
+        import torch
+        return torch.nn.init.calculate_gain("leaky_relu", slope) / math.sqrt(fan_in)
+
+    def monte_carlo(fan_in, slope):               # E[φ(z)²] estimated: not the exact value
+        z = np.random.default_rng(0).standard_normal(10 ** 6)
+        return math.sqrt(1 / (fan_in * np.mean(np.where(z > 0, z, slope * z) ** 2)))
+
+    return [
+        ("math.sqrt(2 / ((1 + a²)·fan_in))", lambda f, a: math.sqrt(2 / ((1 + a * a) * f)), OK),
+        ("torch's calculate_gain / √fan_in", torch_gain, OK),
+        ("gain, then / √fan_in", lambda f, a: math.sqrt(2 / (1 + a ** 2)) / math.sqrt(f), OK),
+        ("Xavier's 2/(fan_in + fan_out), fan_out = fan_in", lambda f, a: math.sqrt(
+            2 / ((1 + a * a) * (f + f))), Hint(H["no_two"])),
+        ("√2/(1 + a²), the root on one factor only", lambda f, a: math.sqrt(2) / (1 + a * a)
+         / math.sqrt(f), REFUSED),
+        ("a Monte Carlo estimate", monte_carlo, REFUSED),
+        ("the variance", lambda f, a: 2 / ((1 + a * a) * f), Hint(H["variance"])),
+    ]
+
+
+def _r7_backprop():
+    H = lesson05.BACKPROP_HINTS
+
+    def W_times_g(Ws, zs, g):                     # (W (g ⊙ tanh')ᵀ)ᵀ: the same product
+        for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+            g = (W @ (g * (1 - np.tanh(z) ** 2)).T).T
+        return g
+
+    def one_minus_a2(Ws, zs, g):                  # a = tanh(z) first, then 1 − a²
+        for W, z in zip(reversed(Ws), reversed(zs), strict=True):
+            a = np.tanh(z)
+            g = (g * (1 - a * a)) @ W.T
+        return g
+
+    def tanh_out(Ws, zs, g):                      # np.tanh(z, out=z): zs overwritten
+        for l in reversed(range(len(Ws))):
+            np.tanh(zs[l], out=zs[l])
+            g = (g * (1 - zs[l] ** 2)) @ Ws[l].T
+        return g
+
+    def shifted(Ws, zs, g):                       # Wᵀ first, then the previous layer's tanh'
+        for l in reversed(range(len(Ws))):
+            g = g @ Ws[l].T
+            if l > 0:
+                g = g * (1 - np.tanh(zs[l - 1]) ** 2)
+        return g
+
+    def every_layer(Ws, zs, g):                   # the list of all the gradients
+        out = []
+        for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+            g = (g * (1 - np.tanh(z) ** 2)) @ W.T
+            out.append(g)
+        return out
+
+    return [
+        ("(W (g ⊙ tanh')ᵀ)ᵀ", W_times_g, OK), ("1 − a², a = tanh(z)", one_minus_a2, OK),
+        ("copies of zs and g first, then in place", lambda Ws, zs, g: tanh_out(
+            Ws, [z.copy() for z in zs], g.copy()), OK),
+        ("np.tanh(z, out=z)", tanh_out, Hint("input `zs` in place")),
+        ("Wᵀ first, then the layer below's tanh'", shifted, Hint(H["last_linear"])),
+        ("every layer's gradient", every_layer, REFUSED),
+        ("pinv(W) for Wᵀ", lambda Ws, zs, g: _backprop(
+            [np.linalg.pinv(W).T for W in Ws], zs, g), REFUSED),
+        ("σ'(z) for tanh'(z)", lambda Ws, zs, g: _backprop(
+            Ws, zs, g, d=lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2), REFUSED),
+    ]
+
+
+def _r7_clip_norm():
+    H = lesson06.CLIP_NORM_HINTS
+    pm = _per_model
+
+    def torch_per_model(grads, max_norm):         # clip_grad_norm_ on each model's tensors
+        import torch
+        K = len(next(iter(grads.values())))
+        c = np.broadcast_to(max_norm, (K,))
+        out, norms = {k: [] for k in grads}, []
+        for i in range(K):
+            ts = [torch.tensor(grads[k][i].copy()) for k in grads]
+            for t in ts:
+                t.grad = t.clone()
+            norms.append(float(torch.nn.utils.clip_grad_norm_(ts, float(c[i]))))
+            for k, t in zip(grads, ts, strict=True):
+                out[k].append(t.grad.numpy())
+        return {k: np.stack(v) for k, v in out.items()}, np.array(norms)
+
+    def over_max(grads, max_norm):                # c / max(‖g‖ + 1e-6, c) = min(1, ...)
+        n = _gnorm(grads)
+        coef = max_norm / np.maximum(n + 1e-6, max_norm)
+        return {k: pm(coef, g) * g for k, g in grads.items()}, n
+
+    def out_param(grads, max_norm):               # np.multiply(..., out=g): the caller's grads
+        n = _gnorm(grads)
+        coef = np.minimum(1.0, max_norm / (n + 1e-6))
+        for g in grads.values():
+            np.multiply(g, pm(coef, g), out=g)
+        return grads, n
+
+    return [
+        ("torch clip_grad_norm_, model by model", torch_per_model, OK),
+        ("c / max(‖g‖ + 1e-6, c)", over_max, OK),
+        ("norms as a list", lambda g, c: (over_max(g, c)[0], list(over_max(g, c)[1])), OK),
+        ("the norms squared", lambda g, c: (over_max(g, c)[0], over_max(g, c)[1] ** 2),
+         REFUSED),
+        ("the norms after clipping", lambda g, c: (over_max(g, c)[0], _gnorm(
+            over_max(g, c)[0])), Hint(H["norm_after"])),
+        ("np.multiply(..., out=g)", out_param, IN_PLACE),
+        ("the loop's last norm, not the K", lambda g, c: (over_max(g, c)[0],
+                                                           float(over_max(g, c)[1][-1])),
+         Hint("'s norm alone")),
+        ("the norms in the dict", lambda g, c: {**over_max(g, c)[0], "norm": over_max(
+            g, c)[1]}, Hint("not only the dict")),
+    ]
+
+
+def _r7_clip_value():
+    pm = _per_model
+
+    def torch_clamp(grads, c):
+        import torch
+        out = {}
+        for k, g in grads.items():
+            cc = torch.tensor(c).reshape(-1, *[1] * (g.ndim - 1))
+            out[k] = torch.clamp(torch.tensor(g), -cc, cc).numpy()
+        return out
+
+    return [
+        ("torch.clamp with tensor bounds", torch_clamp, OK),
+        ("max(min(g, c), −c)", lambda gr, c: {k: np.maximum(np.minimum(g, pm(c, g)), -pm(c, g))
+                                              for k, g in gr.items()}, OK),
+        ("sign·min(|g|, c)", lambda gr, c: {k: np.sign(g) * np.minimum(np.abs(g), pm(c, g))
+                                            for k, g in gr.items()}, OK),
+        ("2c", lambda gr, c: {k: np.clip(g, -2 * pm(c, g), 2 * pm(c, g))
+                              for k, g in gr.items()}, REFUSED),
+        ("each model rescaled so its largest entry is c", lambda gr, c: (
+            lambda m: {k: pm(np.minimum(1, c / m), g) * g for k, g in gr.items()})(
+            np.max([np.max(np.abs(g), axis=tuple(range(1, g.ndim))) for g in gr.values()],
+                   axis=0)), REFUSED),
+        ("np.clip(..., out=g)", lambda gr, c: {k: np.clip(g, -pm(c, g), pm(c, g), out=g)
+                                               for k, g in gr.items()}, IN_PLACE),
+        ("`if` on the K thresholds", lambda gr, c: {k: g if c > 1 else g
+                                                    for k, g in gr.items()},
+         Hint("model k's own value x[k]")),
+    ]
+
+
+def _r7_angle():
+    H = lesson06.ANGLE_HINTS
+
+    def joined(d, keys):
+        return np.concatenate([d[k].reshape(len(d[k]), -1) for k in keys], axis=1)
+
+    def angles(u, v):
+        c = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+        return np.degrees(np.arccos(np.clip(c, -1, 1)))
+
+    def atan2(a, b):
+        u, v = joined(a, list(a)), joined(b, list(a))
+        u = u / np.linalg.norm(u, axis=1, keepdims=True)
+        v = v / np.linalg.norm(v, axis=1, keepdims=True)
+        return np.degrees(2 * np.arctan2(np.linalg.norm(u - v, axis=1),
+                                         np.linalg.norm(u + v, axis=1)))
+
+    def cosine_similarity(a, b):
+        import torch
+        u, v = torch.tensor(joined(a, list(a))), torch.tensor(joined(b, list(a)))
+        return torch.rad2deg(torch.arccos(torch.clamp(
+            torch.nn.functional.cosine_similarity(u, v, dim=1), -1, 1)))
+
+    return [
+        ("a's key order for both", lambda a, b: angles(joined(a, list(a)), joined(b, list(a))),
+         OK),
+        ("2·atan2 of unit vectors", atan2, OK), ("torch cosine_similarity", cosine_similarity, OK),
+        ("each dict in its own key order", lambda a, b: angles(joined(a, list(a)),
+                                                               joined(b, list(b))),
+         Hint(H["key_order"])),
+        ("|cos|", lambda a, b: (lambda u, v: np.degrees(np.arccos(np.clip(np.abs(np.sum(
+            u * v, axis=1)) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1)), -1, 1))))(
+            joined(a, list(a)), joined(b, list(a))), REFUSED),
+        ("the loop's last angle, not the K", lambda a, b: float(atan2(a, b)[-1]),
+         Hint("'s angle alone")),
+        ("arccos of the dot product, no clip", lambda a, b: (lambda u, v: np.degrees(
+            np.arccos(np.sum(u * v, axis=1))))(joined(a, list(a)), joined(b, list(a))),
+         Hint("not only by a rounding")),
+        ("NaN set to 0", lambda a, b: (lambda u, v: np.nan_to_num(np.degrees(np.arccos(
+            np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))))))(
+            joined(a, list(a)), joined(b, list(a))), REFUSED),
+        ("the mean of per-tensor cosines", lambda a, b: np.degrees(np.arccos(np.clip(np.mean(
+            [np.cos(np.radians(angles(joined(a, [k]), joined(b, [k])))) for k in a], axis=0),
+            -1, 1))), REFUSED),
+    ]
+
+
+def _r7_momentum():
+    H = lesson07.MOMENTUM_HINTS
+
+    def powers(grads, lr, beta, tau):             # b_t = Σ_s β^(t−s) c_s g_s, one matrix
+        T = len(grads)
+        t = np.arange(T)
+        P = np.tril(beta ** np.maximum(t[:, None] - t[None, :], 0))
+        c = np.full(T, 1 - tau)
+        c[0] = 1.0
+        return -lr * P @ (c[:, None] * grads)
+
+    def lfilter(grads, lr, beta, tau):
+        from scipy.signal import lfilter as iir
+        x = (1 - tau) * grads
+        x[0] = grads[0]
+        return -lr * iir([1.0], [1.0, -beta], x, axis=0)
+
+    def torch_sgd(grads, lr, beta, tau):
+        import torch
+        p = torch.zeros(grads.shape[1], dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([p], lr=lr, momentum=beta, dampening=tau)
+        out = []
+        for g in grads:
+            before = p.detach().clone()
+            p.grad = torch.tensor(g)
+            opt.step()
+            out.append((p.detach() - before).numpy())
+        return np.array(out)
+
+    return [
+        ("a lower-triangular matrix of β powers", powers, OK), ("scipy lfilter", lfilter, OK),
+        ("torch.optim.SGD, float64", torch_sgd, OK),
+        ("nested lists", lambda *a: powers(*a).tolist(), OK),
+        ("β and dampening swapped", lambda G, lr, b, tau: powers(G, lr, tau, b), REFUSED),
+        ("lr and β swapped", lambda G, lr, b, tau: powers(G, b, lr, tau), REFUSED),
+        ("the last row left at 0", lambda *a: np.vstack([powers(*a)[:-1],
+                                                          np.zeros_like(a[0][:1])]), REFUSED),
+        ("a buffer from 0", lambda G, lr, b, tau: _momentum(
+            G, lr, b, tau, first=lambda g, tau: (1 - tau) * g), Hint(H["first_damped"])),
+        ("transposed", lambda *a: powers(*a).T, Hint("transpose")),
+    ]
+
+
+def _r7_cosine():
+    H = lesson07.COSINE_HINTS
+
+    def scheduler_held(t, base, T, m):            # torch's scheduler, its values up to T held
+        import torch
+        p = torch.nn.Parameter(torch.zeros(1))
+        opt = torch.optim.SGD([p], lr=base)
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=T, eta_min=m)
+        lrs = []
+        for _ in range(T + 1):
+            lrs.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        return np.array(lrs)[np.minimum(t, T)]
+
+    def cos_squared(t, base, T, m):               # (1 + cos x)/2 = cos²(x/2)
+        return m + (base - m) * np.cos(np.pi * np.minimum(t, T) / (2 * T)) ** 2
+
+    return [
+        ("torch's CosineAnnealingLR, held at T", scheduler_held, OK),
+        ("cos²(πt/2T)", cos_squared, OK),
+        ("np.where(t >= T, m, ...)", lambda t, b, T, m: np.where(
+            t >= T, m, m + (b - m) * 0.5 * (1 + np.cos(np.pi * t / T))), OK),
+        ("math.cos", lambda t, b, T, m: m + (b - m) * 0.5 * (1 + math.cos(
+            math.pi * np.minimum(t, T) / T)), Hint("math module")),
+        ("Python's min(t, T)", lambda t, b, T, m: cos_squared(min(t, T), b, T, m),
+         Hint("np.minimum(1.0, x)")),
+        ("degrees: cos(180·t/T)", lambda t, b, T, m: m + (b - m) * 0.5 * (1 + np.cos(
+            180 * np.minimum(t, T) / T)), REFUSED),
+        ("linear decay", lambda t, b, T, m: m + (b - m) * (1 - np.minimum(t, T) / T), REFUSED),
+        ("base and min swapped", lambda t, b, T, m: cos_squared(t, m, T, b),
+         Hint(H["upside_down"])),
+    ]
+
+
+def _r7_adamw():
+    H = lesson08.ADAMW_HINTS
+    B1, B2, EPS = lesson08.B1, lesson08.B2, lesson08.EPS
+
+    def torch_state(w, g, m, v, t, lr, wd, *, foreach=None):   # AdamW's state set by hand
+        import torch
+        p = torch.nn.Parameter(torch.tensor(w.copy()))
+        opt = torch.optim.AdamW([p], lr=lr, weight_decay=wd, betas=(B1, B2), eps=EPS,
+                                foreach=foreach)
+        p.grad = torch.tensor(g.copy())
+        opt.state[p] = {"step": torch.tensor(float(t - 1)), "exp_avg": torch.tensor(m.copy()),
+                        "exp_avg_sq": torch.tensor(v.copy())}
+        opt.step()
+        state = opt.state[p]
+        return p.detach().numpy(), state["exp_avg"].numpy(), state["exp_avg_sq"].numpy()
+
+    def lr_t(w, g, m, v, t, lr, wd):              # the paper's lr_t and ε·√(1 − β2^t): exact
+        m = B1 * m + (1 - B1) * g
+        v = B2 * v + (1 - B2) * g * g
+        step = lr * np.sqrt(1 - B2 ** t) / (1 - B1 ** t) * m / (np.sqrt(v)
+                                                               + EPS * np.sqrt(1 - B2 ** t))
+        return w * (1 - lr * wd) - step, m, v
+
+    def decay_in_step(w, g, m, v, t, lr, wd):     # w − lr·(step + wd·w): the same update
+        w_new, m, v = _adamw(w, g, m, v, t, lr, 0.0)
+        return w_new - lr * wd * w, m, v
+
+    T = __import__("collections").namedtuple("AdamW", "w m v")
+    return [
+        ("torch AdamW, state set by hand", torch_state, OK),
+        ("torch AdamW, foreach", lambda *a: torch_state(*a, foreach=True), OK),
+        ("lr_t and ε·√(1 − β2^t)", lr_t, OK), ("w − lr·(step + wd·w)", decay_in_step, OK),
+        ("a namedtuple", lambda *a: T(*_adamw(*a)), OK),
+        ("np.stack of the three", lambda *a: np.stack(_adamw(*a)), OK),
+        ("(w, v, m)", lambda *a: (lambda w, m, v: (w, v, m))(*_adamw(*a)), Hint("swapped")),
+        ("t + 1", lambda w, g, m, v, t, lr, wd: _adamw(w, g, m, v, t + 1, lr, wd),
+         Hint(H["t_off_by_one"])),
+        ("β1 and β2 swapped", lambda w, g, m, v, t, lr, wd: (
+            lambda m2, v2: (w * (1 - lr * wd) - lr * (m2 / (1 - B2 ** t)) / (
+                np.sqrt(v2 / (1 - B1 ** t)) + EPS), m2, v2))(
+            B2 * m + (1 - B2) * g, B1 * v + (1 - B1) * g * g), REFUSED),
+        ("(1 − β)^t for 1 − β^t", lambda w, g, m, v, t, lr, wd: (
+            lambda m2, v2: (w * (1 - lr * wd) - lr * (m2 / (1 - B1) ** t) / (
+                np.sqrt(v2 / (1 - B2) ** t) + EPS), m2, v2))(
+            B1 * m + (1 - B1) * g, B2 * v + (1 - B2) * g * g), REFUSED),
+        ("a dict", lambda *a: dict(zip("wmv", _adamw(*a), strict=True)), Hint("not a dict")),
+    ]
+
+
+def _r7_fixed_points():
+    H = lesson08.FIXED_POINT_HINTS
+    EPS = lesson08.EPS
+    return [
+        ("np.stack of the pair", lambda g, lam: np.stack([-g / lam, -g / (lam * (np.abs(g)
+                                                                                + EPS))]), OK),
+        ("copysign", lambda g, lam: (-g / lam, np.copysign(1 / lam, -g)), OK),
+        ("a namedtuple", lambda g, lam: __import__("collections").namedtuple("F", "l2 w")(
+            -g / lam, -g / (lam * (np.abs(g) + EPS))), OK),
+        ("math.copysign on the array", lambda g, lam: (-g / lam, math.copysign(1 / lam, -g)),
+         Hint("math module")),
+        ("`if g > 0` on the array", lambda g, lam: (-g / lam, -1 / lam if g > 0 else 1 / lam),
+         Hint("np.where(cond, a, b)")),
+        ("AdamW's ε in the numerator", lambda g, lam: (-g / lam, -(g + EPS) / (
+            lam * np.abs(g))), REFUSED),
+        ("pair swapped", lambda g, lam: (-np.sign(g) / lam, -g / lam), Hint("swapped")),
+        ("λ·w = g", lambda g, lam: (g / lam, np.sign(g) / lam), Hint(H["sign:no_eps"])),
+        ("ε inside the root, √(g² + ε)", lambda g, lam: (-g / lam, -g / (lam * np.sqrt(
+            g * g + EPS))), Hint(H["adamw_eps_inside"])),
+    ]
+
+
+def _r7_angular():
+    H = lesson09.ANGLE_HINTS
+
+    def projection(w_old, w_new):                 # atan2(‖b − (b·â)â‖, b·â)
+        a, b = np.ravel(w_old), np.ravel(w_new)
+        u = a / np.linalg.norm(a)
+        p = b @ u
+        return math.atan2(np.linalg.norm(b - p * u), p)
+
+    def two_arcsin(w_old, w_new):                 # the chord of the unit vectors
+        a, b = np.ravel(w_old), np.ravel(w_new)
+        return 2 * np.arcsin(np.linalg.norm(a / np.linalg.norm(a) - b / np.linalg.norm(b)) / 2)
+
+    def scipy_cosine(w_old, w_new):
+        from scipy.spatial.distance import cosine
+        return np.arccos(1 - cosine(np.ravel(w_old), np.ravel(w_new)))
+
+    return [
+        ("atan2 of the projection", projection, OK), ("2·arcsin(chord/2)", two_arcsin, OK),
+        ("scipy's cosine distance", scipy_cosine, OK),
+        ("the trace of W_oldᵀ W_new", lambda a, b: np.arccos(np.clip(
+            np.trace(np.atleast_2d(a).T @ np.atleast_2d(b)) / (np.linalg.norm(a)
+                                                               * np.linalg.norm(b)), -1, 1))
+         if a.ndim == 2 else projection(a, b), OK),
+        ("arccos of a·b / ‖a‖², one norm", lambda a, b: np.arccos(np.clip(
+            np.vdot(a, b) / np.vdot(a, a), -1, 1)), Hint(H["unnormalized_arccos"])),
+        ("arccos of the dot product, no clip", lambda a, b: np.arccos(np.vdot(a, b)),
+         Hint("arccos/arcsin of a number outside [−1, 1]")),
+        ("arctan, not 2·arctan2", lambda a, b: (
+            lambda u, v: np.arctan(np.linalg.norm(u - v) / np.linalg.norm(u + v)))(
+            np.ravel(a) / np.linalg.norm(a), np.ravel(b) / np.linalg.norm(b)), REFUSED),
+        ("the angle between w_old and the step", lambda a, b: projection(a, b - a), REFUSED),
+        ("the mean of per-row angles", lambda a, b: float(np.mean([
+            projection(r, s) for r, s in zip(np.atleast_2d(a), np.atleast_2d(b), strict=True)])),
+         REFUSED),
+        ("degrees, rounded to 2 decimals", lambda a, b: round(math.degrees(projection(a, b)), 2),
+         REFUSED),
+        ("rounded to 8 decimals", lambda a, b: round(projection(a, b), 8),
+         Hint("rounded to 8 decimals")),
+        ("normalized through reshape(-1)", lambda a, b: (
+            lambda u: (u.__itruediv__(np.linalg.norm(u)), projection(u, b))[1])(a.reshape(-1)),
+         IN_PLACE),
+    ]
+
+
+def _r7_eq_angle():
+    H = lesson09.EQ_ANGLE_HINTS
+
+    def d_of(optimizer, lr, lam):
+        return lr * lam if optimizer == "sgd" else lam
+
+    return [
+        ("arccos(1 − d)", lambda o, lr, lam: math.acos(1 - d_of(o, lr, lam)), OK),
+        ("arcsin(√(d(2 − d)))", lambda o, lr, lam: (
+            lambda d: math.asin(math.sqrt(d * (2 - d))))(d_of(o, lr, lam)), OK),
+        ("atan2(√(d(2 − d)), 1 − d)", lambda o, lr, lam: (
+            lambda d: math.atan2(math.sqrt(d * (2 - d)), 1 - d))(d_of(o, lr, lam)), OK),
+        ("case-insensitive, np.float32", lambda o, lr, lam: np.float32(math.acos(
+            1 - d_of(o.lower(), lr, lam))), OK),
+        ("√(2d)/(1 − d) under the arctan", lambda o, lr, lam: (
+            lambda d: math.atan(math.sqrt(2 * d) / (1 - d)))(d_of(o, lr, lam)), REFUSED),
+        ("lr·λ for both", lambda o, lr, lam: math.acos(1 - lr * lam), Hint(H["sgdw_like_sgd"])),
+        ("tan θ itself", lambda o, lr, lam: (lambda d: math.sqrt(d * (2 - d)) / (1 - d))(
+            d_of(o, lr, lam)), Hint(H["tan"])),
+        ("arccos(1 − d) in degrees", lambda o, lr, lam: math.degrees(math.acos(
+            1 - d_of(o, lr, lam))), Hint(H["degrees"])),
+    ]
+
+
+def _r7_eq_norm():
+    H = lesson09.EQ_NORM_HINTS
+
+    def iterate(lr, lam, gt):                     # the norm's recursion run to its fixed point
+        w2 = 1.0
+        for _ in range(200_000):
+            w2 = (1 - lr * lam) ** 2 * w2 + lr * lr * gt / w2
+        return math.sqrt(w2)
+
+    return [
+        ("√√(...)", lambda lr, lam, gt: math.sqrt(math.sqrt(lr * gt / (lam * (2 - lr * lam)))),
+         OK),
+        ("the recursion iterated", iterate, OK),
+        ("np.float32", lambda lr, lam, gt: np.float32((lr * gt / (lam * (2 - lr * lam)))
+                                                      ** 0.25), OK),
+        ("(2 + lr·λ)", lambda lr, lam, gt: (lr * gt / (lam * (2 + lr * lam))) ** 0.25, REFUSED),
+        ("(1 − lr·λ)", lambda lr, lam, gt: (lr * gt / (lam * (1 - lr * lam))) ** 0.25, REFUSED),
+        ("g̃ not squared: g̃²", lambda lr, lam, gt: (lr * gt * gt / (lam * (2 - lr * lam)))
+         ** 0.25, REFUSED),
+        ("the square", lambda lr, lam, gt: math.sqrt(lr * gt / (lam * (2 - lr * lam))),
+         Hint(H["square"])),
+    ]
+
+
+ROUND7 = {
+    lesson00.check_half_mse: _r7_half_mse,
+    lesson01.check_count_params: _r7_count_params,
+    lesson01.check_ridge_fit: _r7_ridge_fit,
+    lesson02.check_l2_grad: _r7_l2_grad,
+    lesson02.check_lam_for_df: _r7_lam_for_df,
+    lesson02.check_early_stopping_lambda: _r7_early_stopping,
+    lesson03.check_soft_threshold: _r7_soft_threshold,
+    lesson03.check_prox_lasso_step: _r7_prox,
+    lesson03.check_max_norm: _r7_max_norm,
+    lesson04.check_cv_loss: _r7_cv_loss,
+    lesson04.check_one_se_rule: _r7_one_se,
+    lesson05.check_leaky_relu_std: _r7_leaky,
+    lesson05.check_backprop_tanh: _r7_backprop,
+    lesson06.check_clip_by_norm: _r7_clip_norm,
+    lesson06.check_clip_by_value: _r7_clip_value,
+    lesson06.check_angle: _r7_angle,
+    lesson07.check_momentum_updates: _r7_momentum,
+    lesson07.check_cosine_lr: _r7_cosine,
+    lesson08.check_adamw_step: _r7_adamw,
+    lesson08.check_fixed_points: _r7_fixed_points,
+    lesson09.check_angular_step: _r7_angular,
+    lesson09.check_equilibrium_angle: _r7_eq_angle,
+    lesson09.check_equilibrium_norm: _r7_eq_norm,
+}
+
+
 # --------------------------------------------------------------------------- probes
 
 class _Raises:
@@ -2984,6 +3903,11 @@ def round6(checker) -> list:
     return [a for a in ROUND6[checker]() if _installed(a[1])]
 
 
+def round7(checker) -> list:
+    """Round 7's answers to ``checker`` (those whose modules are installed)."""
+    return [a for a in ROUND7[checker]() if _installed(a[1])]
+
+
 def earlier_rounds() -> dict:
     """Rounds 1-4: every ``accepts``/``names`` list of tests/test_exercises_lessonNN.py (the
     checker from the test function's closure, the answers from its parametrize mark), as
@@ -3020,8 +3944,8 @@ def main(argv=None) -> int:
     for checker in ROUND5:
         name = f"{checker.__module__.rsplit('.', 1)[-1]}.{checker.__name__}"
         print(name)
-        tally = run_answers(checker, round5(checker) + round6(checker) + extra.get(checker, []),
-                            verbose=args.verbose)
+        tally = run_answers(checker, round5(checker) + round6(checker) + round7(checker)
+                            + extra.get(checker, []), verbose=args.verbose)
         print(f"  {tally.run} answers: {tally.false_reject} false rejects, {tally.false_accept} "
               f"false accepts, {tally.wrong_hint} wrong hints, {tally.crash} crashes")
         total.add(tally)

@@ -68,6 +68,13 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
                   "add an eps the formula does not have (a norm + 1e-8 in a denominator)? Or "
                   "did an iterative method (gradient descent, a bisection, scipy.optimize) stop "
                   "at a tolerance? then solve exactly, or iterate to full precision.")
+SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose expected "
+               "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
+               "of its own arguments, or ignore one of them? Not equal to the expected answer: "
+               "{desc}")
+ROUNDED = ("your answer looks rounded to {d} decimals: return it unrounded (the checker "
+           "compares far more digits; round only what you print). Not equal to the expected "
+           "answer: {desc}")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (a very large Python "
                   "list, or nested lists? or its own __len__, __array__ or __float__ runs too "
@@ -80,16 +87,27 @@ _OUT_OF_TIME = {           # what ran out of time, by the phase of _student_answ
     "read": READ_TIMED_OUT,
 }
 AMBIGUOUS = ("; Python's min(), max(), `if` and `and`/`or` take one number at a time, not an "
-             "array of several (one per model, per step): min(1.0, x) with x an array of K "
-             "values raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), "
-             "which work entry by entry, or, in a loop over the models, model k's own value "
-             "x[k] (a threshold may be one number or K of them)")
+             "array of several: min(1.0, x) with x an array raises this; use np.minimum(1.0, "
+             "x), np.maximum or np.where(cond, a, b), which work entry by entry")
+# where the inputs are K models' dicts (one value per model, a threshold one number or K)
+AMBIGUOUS_K = ("; Python's min(), max(), `if` and `and`/`or` take one number at a time, not an "
+               "array of several (one per model): min(1.0, x) with x an array of K values "
+               "raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), which "
+               "work entry by entry, or, in a loop over the models, model k's own value x[k] "
+               "(a threshold may be one number or K of them)")
+ONE_NUMBER_ONLY = ("; the math module's functions (math.cos, math.exp, math.sqrt, ...) and "
+                   "float() take one number, not an array: use NumPy's (np.cos, np.exp, "
+                   "np.sqrt, ...), which work entry by entry")
+ONE_NUMBER_ONLY_MESSAGES = ("can be converted to Python scalars",)   # NumPy 1: size-1, 2: 0-d
 SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number here? where a "
                   "prompt allows one number or K of them, np.broadcast_to(x, (K,)) gives K "
                   "values from either)")
 SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object is not "
                            "subscriptable", "invalid index to scalar variable",
                            "too many indices for array: array is 0-dimensional")
+CHECK_INSIDE = ("your function calls a checker (the {name} check) inside itself: the checker "
+                "runs your function, which runs the checker, ... without end; take the "
+                "checker's line out of the function (un-indent it, or give it its own cell)")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -132,6 +150,15 @@ def report(name: str, hint: str | None) -> Verdict:
     verdict = Verdict(name, hint)
     print(verdict.line)
     return verdict
+
+
+class _CheckInside(BaseException):
+    """Raised by a checker called while another one runs the learner's function (the checker's
+    line indented into the function): a BaseException, so that the learner's own
+    ``except Exception`` does not hide it from the outer checker."""
+
+
+_JUDGING: contextvars.ContextVar = contextvars.ContextVar("wdlib_exercise_judging", default=None)
 
 
 class WrongForm(Exception):
@@ -781,7 +808,8 @@ def _nonfinite(got: dict) -> str | None:
             what = "NaN" if np.isnan(g).any() else "inf"
             count = f" ({int(bad.sum())} of {g.size} entries)" if g.size > 1 else ""
             return (f"{_label(k)} contains {what}{count}: a division by zero, log/sqrt of a "
-                    f"negative number, or an overflow?")
+                    f"negative number, arccos/arcsin of a number outside [−1, 1], or an "
+                    f"overflow?")
     return None
 
 
@@ -822,12 +850,19 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     A one-item answer counts as a number, and a column ``(n, 1)`` or a row ``(1, n)`` as the
     vector ``(n,)`` it holds.
     """
-    verdict = report(name, _judge(name, fn, reference, cases, mistakes=mistakes,
-                                  hints=hints or {}, convert=convert, form_hint=form_hint,
-                                  rtol=rtol, atol=atol, float32=float32,
-                                  time_limit=TIME_LIMIT if time_limit is None else time_limit,
-                                  accept=accept, inputs_unchanged=inputs_unchanged,
-                                  atol32=atol32, explain=explain))
+    if _JUDGING.get() is not None:        # called from the learner's function, in a check
+        raise _CheckInside(name)
+    token = _JUDGING.set(name)
+    try:
+        hint = _judge(name, fn, reference, cases, mistakes=mistakes, hints=hints or {},
+                      convert=convert, form_hint=form_hint, rtol=rtol, atol=atol,
+                      float32=float32,
+                      time_limit=TIME_LIMIT if time_limit is None else time_limit,
+                      accept=accept, inputs_unchanged=inputs_unchanged, atol32=atol32,
+                      explain=explain)
+    finally:
+        _JUDGING.reset(token)
+    verdict = report(name, hint)
     if grade and not verdict:
         raise verdict.failure()
     return verdict
@@ -996,7 +1031,7 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
             raise                          # out of time; the learner pressed stop
         except BaseException as exc:  # noqa: BLE001 - a learner's bug is reported, not raised
             phase[0] = "message"
-            return _Hint(_raised(exc))
+            return _Hint(_raised(exc, args))
         phase[0] = "inputs"
         if inputs_unchanged:
             for i, (before, after) in enumerate(zip(pristine, given, strict=True)):
@@ -1020,17 +1055,23 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
                      f"or a NumPy array")
 
 
-def _raised(exc: BaseException) -> str:
-    """The hint for a function that raised ``exc``."""
+def _raised(exc: BaseException, args=()) -> str:
+    """The hint for a function that raised ``exc`` on ``args`` (a dict among them: the
+    parameters or gradients of K models, whose values come one per model)."""
     if isinstance(exc, NotImplementedError):
         return NOT_IMPLEMENTED
     if isinstance(exc, RecursionError):
         return "your function raised RecursionError: it calls itself without end"
     if isinstance(exc, SystemExit):
         return SYS_EXIT
+    if isinstance(exc, _CheckInside):
+        return CHECK_INSIDE.format(name=exc.args[0] if exc.args else "exercise's")
     text = _exc_text(exc)
     if isinstance(exc, ValueError) and "truth value of an array" in text:
-        return f"your function raised {text}{AMBIGUOUS}"
+        models = any(isinstance(a, Mapping) for a in args)
+        return f"your function raised {text}{AMBIGUOUS_K if models else AMBIGUOUS}"
+    if isinstance(exc, TypeError) and any(s in text for s in ONE_NUMBER_ONLY_MESSAGES):
+        return f"your function raised {text}{ONE_NUMBER_ONLY}"
     if isinstance(exc, (TypeError, IndexError)) and any(
             s in text for s in SCALAR_INDEXED_MESSAGES):
         return f"your function raised {text}{SCALAR_INDEXED}"
@@ -1172,17 +1213,22 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
         else:
             if seen:
                 return hint
+    args, got, want, tol, eps, _ = wrong[0]
+    places = _rounded_misses(wrong)       # before an explain's diagnosis: a rounding is exact
+    if places is not None:
+        return ROUNDED.format(d=places, desc=_describe(got, want, tol))
     if explain is not None:
         hint = _safe(lambda: explain([(r[0], r[1], r[2], r[4], r[5]) for r in runs]))
         if hint:
             return hint
     if not describe:
         return None
-    args, got, want, tol, eps, _ = wrong[0]
     low = _low_precision_misses(wrong)
     if low:
         return FLOAT32.format(dtype=_precision(max(low)),
                               rel=max(_rel(r[1], r[2]) for r in wrong))
+    if _same_answer_everywhere(runs):
+        return SAME_ANSWER.format(n=len(runs), desc=_describe(got, want, tol))
     return ("not equal to the expected answer: " + _describe(got, want, tol)
             + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else ""))
 
@@ -1237,6 +1283,40 @@ def _low_precision_misses(wrong) -> list[float]:
                 return []
             low.append(eps[k])
     return low
+
+
+def _same_answer_everywhere(runs) -> bool:
+    """Whether the answer is wrong on every case, at least two, and the same on all of them
+    (same keys, shapes and numbers) while the expected answers differ: a function that does
+    not read its arguments (a notebook variable used instead)."""
+    if len(runs) < 2 or any(r[5] for r in runs):
+        return False
+
+    def same(a: dict, b: dict) -> bool:
+        return set(a) == set(b) and all(a[k].shape == b[k].shape
+                                        and np.array_equal(a[k], b[k]) for k in a)
+    first_got, first_want = runs[0][1], runs[0][2]
+    return all(same(r[1], first_got) for r in runs[1:]) and \
+        not all(same(r[2], first_want) for r in runs[1:])
+
+
+def _rounded_misses(wrong) -> int | None:
+    """The number of decimals d (1 to 12) when every output that misses, on every case, is the
+    expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit): an answer
+    rounded for display, with at least 2 significant digits kept somewhere (one value on a
+    grid, 0.1 for 0.056, is no rounding). The smallest such d (0.79874 is 0.798741829 to 5
+    decimals, and a value whose 5th decimal is 0 to 4 as well). None otherwise (a rounding can
+    only be told where it moved a value)."""
+    missed = [(got[k], w) for _args, got, want, tol, _eps, _ok in wrong
+              for k, w in want.items() if not _close(got[k], w, *tol[k])]
+    if not missed:
+        return None
+    for d in range(1, 13):
+        if all(g.shape == w.shape and np.allclose(g, np.round(w, d), rtol=4 * _EPS64, atol=0.0)
+               for g, w in missed) and any(
+                float(np.max(np.abs(w), initial=0.0)) * 10.0**d >= 10.0 for _g, w in missed):
+            return d
+    return None
 
 
 def _float32_rounding_misses(wrong) -> bool:

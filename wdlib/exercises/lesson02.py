@@ -77,6 +77,9 @@ EARLY_STOP_HINTS = {
                  "the singular values from np.linalg.svd)",
     "off_by_one": "off by one step: after T steps the error along direction j has been "
                   "multiplied T times by (1 − lr·e_j)",
+    "continuous": "that is gradient flow's exp(−lr·e_j·T), the small-step approximation: "
+                  "gradient descent takes T whole steps, each multiplying the error along "
+                  "direction j by (1 − lr·e_j), so it is (1 − lr·e_j)^T",
     **_CONVENTION,
 }
 EARLY_STOP_HINTS["off_by_one_after"] = EARLY_STOP_HINTS["off_by_one"]   # T + 1: one text
@@ -212,12 +215,29 @@ def _l2_mistakes(params, lam):
             "decayed_weights": zero_b(lambda v, h: (1 - h) * v)}
 
 
+def _l2_form(got, params, lam) -> str | None:
+    """The penalty's value returned for its gradient (per model, (K,), or summed), or a dict
+    without the biases."""
+    if not isinstance(got, Mapping):
+        try:
+            value = np.asarray(got, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None                                   # judged (and described) later
+        per_model = penalties.L2(lam).value(params, batched=True)
+        if any(value.shape == v.shape and np.allclose(value, v, rtol=1e-6, atol=1e-12)
+               for v in (per_model, np.sum(per_model))):
+            return ("that is the penalty's value, λ_k/2·Σ‖W_k‖² (per model or summed): return "
+                    "its gradient, a dict with the keys and shapes of params (lam[k]·W[k] for "
+                    "the weights, zeros for the biases)")
+        return None
+    return _missing_biases("zeros for the biases")(got, params, lam)
+
+
 def check_l2_grad(fn: Callable, *, grade: bool = False):
     """Check your ``l2_grad_exercise(params, lam) -> dict`` (K models, one λ each); prints ✓
     or a hint."""
     return check("l2_grad", fn, _ref_l2_grad, _l2_cases(), mistakes=_l2_mistakes,
-                 hints=L2_GRAD_HINTS, form_hint=_missing_biases("zeros for the biases"),
-                 accept=_l2_scalar_zeros, grade=grade)
+                 hints=L2_GRAD_HINTS, form_hint=_l2_form, accept=_l2_scalar_zeros, grade=grade)
 
 
 def _l2_scalar_zeros(params, lam):
@@ -252,6 +272,7 @@ def _early_mistakes(X, lr, T):
             "ascending": _early_lam(e, lr, T)[::-1],
             "off_by_one": _early_lam(e, lr, T - 1) if T > 1 else _early_lam(e, lr, T + 1),
             "off_by_one_after": _early_lam(e, lr, T + 1),
+            "continuous": e * np.exp(-lr * e * T) / -np.expm1(-lr * e * T),
             **_convention_mistakes(X, lambda v: _early_lam(v, lr, T))}
 
 

@@ -106,11 +106,14 @@ def _ref_soft_threshold(w, t):
 
 
 def soft_threshold_cases(seed: int = 0) -> list[tuple]:
-    """Arrays (1-D and 2-D) with entries on both sides of the threshold, and thresholds t > 0."""
+    """Arrays (1-D to 3-D) with entries on both sides of the threshold, thresholds t > 0, and
+    last t = 0 (the prompt allows t ≥ 0: nothing moves) with zeros in w, where a shrink factor
+    written as 1 − t/|w| is 0/0."""
     rng = np.random.default_rng(seed)
     cases = [(np.array([-3.0, -0.5, 0.0, 0.2, 1.0, 2.5]), 0.7)]
     for shape in [(7,), (3, 4), (2, 3, 2)]:
         cases.append((2.0 * rng.standard_normal(shape), float(rng.uniform(0.3, 1.2))))
+    cases.append((np.array([[-1.5, 0.0, 0.4], [0.0, -0.2, 2.0]]), 0.0))
     return cases
 
 
@@ -125,10 +128,26 @@ def _soft_mistakes(w, t) -> dict:
             "clip": np.clip(w, -t, t)}
 
 
+def _soft_nan_at_zero(got, w, t) -> str | None:
+    """NaN exactly where w = 0 (and nowhere else) at t = 0: a shrink factor 1 − t/|w|, which is
+    0/0 there (for t > 0 it is −inf, and max(·, 0) makes it 0)."""
+    try:
+        arr = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None                                   # judged (and described) later
+    nan = np.isnan(arr)
+    if t == 0 and arr.shape == w.shape and nan.any() and np.array_equal(nan, w == 0):
+        return ("with t = 0 nothing moves (the answer is w itself), but yours is NaN where "
+                "w = 0: a shrink factor 1 − t/|w| is 0/0 there; write sign(w)·max(|w| − t, 0), "
+                "or leave the entries with w = 0 at 0")
+    return None
+
+
 def check_soft_threshold(fn: Callable, *, grade: bool = False):
     """Check your ``soft_threshold(w, t)``; prints ✓ or a hint."""
     return check("soft_threshold", fn, _ref_soft_threshold, soft_threshold_cases(),
-                 mistakes=_soft_mistakes, hints=SOFT_THRESHOLD_HINTS, grade=grade)
+                 mistakes=_soft_mistakes, hints=SOFT_THRESHOLD_HINTS,
+                 form_hint=_soft_nan_at_zero, grade=grade)
 
 
 # --------------------------------------------------------------------------- proximal lasso step

@@ -50,6 +50,9 @@ CV_HINTS = {
                 "½·mean((ŷ − y)²), so that folds of different sizes compare", ("sse", "half_sse")),
     }.items() for loss in losses},
     "median_folds": "you took the median of the k fold losses: the CV loss is their mean",
+    "last_fold": "that is the last fold's loss alone (the last value of the loop over the "
+                 "folds, kept instead of collected?): keep each fold's losses, then average "
+                 "them over the k folds",
     "broadcast": "a shape slip: predictions of shape (m,) minus targets of shape (m, 1) "
                  "broadcast to an (m, m) matrix; flatten y (y.reshape(-1)) before subtracting",
 }
@@ -159,6 +162,7 @@ def _cv_mistakes(X, y, lams, k, seed) -> dict:
            "contiguous": _fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
            "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0),
            "median_folds": np.median(per_fold, axis=0),
+           "last_fold": per_fold[-1],
            **{key: _fold_losses(X, y, lams, k, seed, loss=key.split(":")[1]).mean(axis=0)
               for key in CV_HINTS if ":" in key}}       # "name:loss", a key of _LOSSES
     if seed != 0:

@@ -127,6 +127,10 @@ ANGLE_HINTS = {
     "per_tensor_mean": "you averaged per-tensor angles: flatten all of a model's gradients into "
                        "one vector, then take one angle per model",
     "complement": "that is 90° minus the angle (np.arcsin instead of np.arccos?)",
+    "key_order": "b was flattened in its own key order, a in a's: where the two dicts list "
+                 "their keys in different orders, entry i of a's long vector then meets an "
+                 "entry of another tensor in b's; join both in one key order (for k in a: "
+                 "a[k] ... b[k])",
 }
 ANGLE_HINTS["mixed_models:sorted"] = _MIXED
 PAIRS = ("you returned the K × K angles between every model of a and every model of b (u @ v.T): "
@@ -263,15 +267,32 @@ def _norm_form(got, grads, max_norm) -> str | None:
         return (f"the clipped dict must have the keys of grads, {sorted(grads)}"
                 + (f"; missing {missing}" if missing else "")
                 + (f"; unexpected {extra}" if extra else ""))
-    return _one_number(got["norm"], CLIP_NORM_HINTS["one_norm"],
-                       len(next(iter(grads.values()))))
+    norms = _norms(grads)
+    return _one_number(got["norm"], CLIP_NORM_HINTS["one_norm"], "norm", norms,
+                       np.sqrt(np.sum(norms ** 2)))
 
 
-def _one_number(value, hint, K) -> str | None:
-    """The hint for one number where K are expected (None: another form, judged later)."""
-    if size_of(value) == 1 and K > 1:
+def _one_number(value, hint, what, each, together) -> str | None:
+    """The hint for one number where K (``each``, the K right values) are expected: ``hint``
+    when it is the value of all K models together (``together``), or says it is one model's
+    own value (the last of a loop over the models, kept instead of collected), or only that
+    K are expected. None: another form, judged later."""
+    K = len(each)
+    if size_of(value) != 1 or K < 2:
+        return None
+    want = f"return K = {K} {what}s, one per model, shape ({K},)"
+    try:
+        x = float(np.asarray(value, dtype=np.float64).reshape(-1)[0])
+    except (TypeError, ValueError):
+        return f"you returned one value: {want}"
+    if np.isclose(x, together, rtol=1e-4, atol=0.0):
         return hint
-    return None
+    k = np.flatnonzero(np.isclose(each, x, rtol=1e-4, atol=0.0))
+    if k.size:
+        return (f"you returned one number, model {int(k[0])}'s {what} alone (the last value of a "
+                f"loop over the models?): {want} (collect them in a list inside the loop, then "
+                f"np.array(...))")
+    return f"you returned one number: {want}"
 
 
 # --------------------------------------------------------------------------- checkers
@@ -367,12 +388,14 @@ def _angle_mistakes(a, b):
                for s, keys in _orders(a)},
             "radians": np.radians(ang), "cosine": np.cos(np.radians(ang)),
             "not_normalized": np.degrees(np.arccos(np.clip(dots, -1.0, 1.0))),
-            "per_tensor_mean": per, "complement": 90.0 - ang}
+            "per_tensor_mean": per, "complement": 90.0 - ang,
+            "key_order": _angles(_rows(a, list(a)), _rows(b, list(b)))}
 
 
 def _angle_form(got, a, b):
     K = len(next(iter(a.values())))
-    one = _one_number(got, ANGLE_HINTS["one_angle"], K)
+    one = _one_number(got, ANGLE_HINTS["one_angle"], "angle", _ref_angle(a, b),
+                      _angle_mistakes(a, b)["one_angle"][0])
     if one:
         return one
     try:
@@ -382,8 +405,18 @@ def _angle_form(got, a, b):
     if arr.shape == (K, K) and np.allclose(np.diag(arr), _ref_angle(a, b), rtol=1e-4, atol=1e-3):
         return PAIRS
     if arr.size == K and np.isnan(arr).any():
-        return ("you returned NaN: rounding can push the cosine a hair outside [−1, 1]; "
-                "use np.arccos(np.clip(cos, -1, 1))")
+        # rounding pushes a cosine a hair outside [−1, 1] only where it is ±1 (0° or 180°),
+        # and then the other models' angles are right
+        ref, got = _ref_angle(a, b), arr.reshape(-1)
+        nan = np.isnan(got)
+        if np.all(np.minimum(ref[nan], 180.0 - ref[nan]) < 1e-3) and np.allclose(
+                got[~nan], ref[~nan], rtol=1e-3, atol=1e-3):   # float32 too
+            return ("you returned NaN: rounding can push the cosine a hair outside [−1, 1]; "
+                    "use np.arccos(np.clip(cos, -1, 1))")
+        return (f"you returned NaN for {int(nan.sum())} of {K} models: np.arccos of a number "
+                f"outside [−1, 1], and not only by a rounding (your other angles are off "
+                f"too, or a NaN is far from 0° and 180°): is it the cosine, a·b / (‖a‖ ‖b‖) "
+                f"with model k's own norms?")
     return None
 
 
@@ -397,6 +430,10 @@ def _angle_cases(seed=3):
     s = -np.array([1.0, 10.0, 0.3, 3.0, 7.0, 2.5, 0.7, 1.3, 4.0, 0.2])
     cases.append((g, {k: _pm(s, v) * v for k, v in g.items()}))
     cases.append((_grads(rng, [1.0, 2.0], (5, 3, 2)), _grads(rng, [0.5, 1.0], (5, 3, 2))))
+    # b lists its keys in another order than a (the prompt: "in the same key order for both")
+    g = _grads(rng, [1.0, 0.3, 2.0], (3, 4, 2))
+    other = _grads(rng, [0.5, 1.0, 1.5], (3, 4, 2))
+    cases.append((g, dict(reversed(list(other.items())))))
     return cases
 
 

@@ -76,10 +76,12 @@ FIXED_POINT_HINTS = {
     "adamw_no_sign": "your AdamW point has the same sign for every weight: each weight ends on "
                      "the side opposite to its own g",
     "adamw_sqrt": "at rest v̂ is the average of g² over a constant g: √v̂ is |g|, not √|g|",
+    "adamw_eps_inside": "ε is inside the square root, √(g² + ε): PyTorch's AdamW divides by "
+                        "√v̂ + ε, and at rest √v̂ = |g|, so the AdamW point has |g| + ε",
 }
 # the AdamW mistakes also by a learner who drops ε (it changes the answer by ε/|g| only)
 FIXED_POINT_HINTS.update({f"{k}:no_eps": v for k, v in list(FIXED_POINT_HINTS.items())
-                          if k != "adamw_like_l2"})
+                          if k not in ("adamw_like_l2", "adamw_eps_inside")})
 
 B1, B2, EPS = 0.9, 0.999, 1e-8
 
@@ -189,7 +191,8 @@ def check_adamw_step(fn: Callable, *, grade: bool = False):
 
 def _fixed_point_mistakes(g, lam):
     l2 = -g / lam
-    out = {"adamw_like_l2": {"adam_l2": l2, "adamw": l2}}
+    out = {"adamw_like_l2": {"adam_l2": l2, "adamw": l2},
+           "adamw_eps_inside": {"adam_l2": l2, "adamw": -g / (lam * np.sqrt(g * g + EPS))}}
     for suffix, eps in [("", EPS), (":no_eps", 0.0)]:
         aw = -g / (lam * (np.abs(g) + eps))
         out.update({"l2_like_adamw" + suffix: {"adam_l2": aw, "adamw": aw},
