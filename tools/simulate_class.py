@@ -695,7 +695,7 @@ def _backprop_answers():
             g = (g / np.cosh(z) ** 2) @ W.T
         return g
 
-    def scratch(Ws, zs, g):                    # g overwritten: refused, as the prompt says
+    def scratch(Ws, zs, g):                    # g and zs overwritten: allowed (scratch)
         for l in range(len(Ws) - 1, -1, -1):
             g *= 1 - np.tanh(zs[l]) ** 2
             g = g @ Ws[l].T
@@ -721,7 +721,7 @@ def _backprop_answers():
 
     return [
         ("a loop backwards", _backprop, OK), ("zip(reversed), 1/cosh²", zipped, OK),
-        ("g in place", scratch, Hint("input `g` in place")), ("recursive", recursive, OK),
+        ("g in place (scratch)", scratch, OK), ("recursive", recursive, OK),
         ("per-sample Jacobians, einsum", jacobians, OK),
         ("Ws.reverse()", reversed_in_place, Hint("Ws[::-1] instead of Ws.reverse()")),
         ("no activation", lambda Ws, zs, g: _backprop(Ws, zs, g, d=np.ones_like),

@@ -139,7 +139,9 @@ def _backprop_mistakes(Ws, zs, g):
 def check_backprop_tanh(fn: Callable, *, grade: bool = False):
     """Check your ``backprop_tanh(Ws, zs, g)``; prints ✓ or a hint."""
     return check("backprop_tanh", fn, _ref_backprop_tanh, backprop_cases(1),
-                 mistakes=_backprop_mistakes, hints=BACKPROP_HINTS, grade=grade)
+                 mistakes=_backprop_mistakes, hints=BACKPROP_HINTS, grade=grade,
+                 inputs_unchanged=(0,))   # zs and g are scratch: overwriting them is fine,
+                                          # but not changing the network's weights Ws
 
 
 assert_leaky_relu_std = assert_form(check_leaky_relu_std)
