@@ -3345,7 +3345,7 @@ def _r7_backprop():
         ("(W (g ⊙ tanh')ᵀ)ᵀ", W_times_g, OK), ("1 − a², a = tanh(z)", one_minus_a2, OK),
         ("copies of zs and g first, then in place", lambda Ws, zs, g: tanh_out(
             Ws, [z.copy() for z in zs], g.copy()), OK),
-        ("np.tanh(z, out=z)", tanh_out, Hint("input `zs` in place")),
+        ("np.tanh(z, out=z): zs is scratch, as the prompt says", tanh_out, OK),
         ("Wᵀ first, then the layer below's tanh'", shifted, Hint(H["last_linear"])),
         ("every layer's gradient", every_layer, REFUSED),
         ("pinv(W) for Wᵀ", lambda Ws, zs, g: _backprop(
