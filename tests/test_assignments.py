@@ -802,7 +802,9 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
     from traitlets.config.loader import PyFileConfigLoader
     cfg = PyFileConfigLoader(assignments.CONFIG.name,
                              path=str(assignments.CONFIG.parent)).load_config()
-    exporter = HTMLExporter(config=GenerateFeedback(config=cfg).config)
+    feedback = GenerateFeedback(config=cfg)
+    exporter = feedback.exporter_class(config=feedback.config)
+    assert issubclass(feedback.exporter_class, HTMLExporter)
     cell = nbformat.v4.new_code_cell("display(...)", outputs=[
         nbformat.v4.new_output("display_data", {"text/html": '<script>window.A = 1</script>'
                                                 '<img src="x" onerror="window.B = 1">'}),
@@ -821,12 +823,48 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
         cell, *mine]),
         resources={"nbgrader": {"score": 0, "max_score": 1, "late_penalty": 0, "notebook": "x"}})
     scripts = re.findall(r"<script[^>]*>(.*?)</script>", body, re.S)
-    assert not [s for s in scripts if re.search("window.[A-J]", s)], scripts
+    assert not [s for s in scripts if re.search(r"window\.[A-J] = 1", s)], scripts
     assert not re.search(r"<img[^>]*onerror|<svg|<a [^>]*script:", body)  # shown as text
     for k in "ABDEFGHIJ":          # as text, `&lt;script&gt;window.D ...` (C, Javascript: dropped)
         assert f"window.{k} = 1" in body
     assert "$\\frac{1}{2}$ of the mean, $\\lambda &lt; 1$: <strong>see</strong> <a href=" \
            '"02_l2_weight_decay.ipynb#top">lesson 02</a>' in body   # the prose and its math kept
+
+
+# What a page fetches: an element's src/href (a stylesheet, a script, an image; a link the reader
+# follows, <a href>, fetches nothing until clicked), a CSS url() or @import.
+FETCHED = re.compile(r"<(?!a\b)\w+\b[^>]*?\b(?:src|href)\s*=\s*[\"']?([^\"'\s>]+)"
+                     r"|url\(\s*[\"']?([^\"')\s]+)|@import\s+[\"']([^\"']+)", re.I)
+
+
+def _fetched(page: str) -> list[str]:
+    return [next(u for u in m.groups() if u) for m in FETCHED.finditer(page)]
+
+
+def test_feedback_math_needs_no_other_host():
+    """nbgrader's feedback template calls nbconvert's mathjax() macro without an argument, so
+    every feedback page loaded MathJax from cdnjs.cloudflare.com (HTMLExporter.mathjax_url
+    changed nothing). The page travels alone (release_feedback copies the .html only), so it
+    now carries MathJax and its fonts: nothing it fetches names a host or a scheme but data:
+    (a figure, a font). tests/browser/test_feedback.py opens one in Chromium."""
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config.loader import PyFileConfigLoader
+    cfg = PyFileConfigLoader(assignments.CONFIG.name,
+                             path=str(assignments.CONFIG.parent)).load_config()
+    feedback = GenerateFeedback(config=cfg)
+    exporter = feedback.exporter_class(config=feedback.config)
+    nb = _read(ROOT / "notebooks" / "00_start_here.ipynb")
+    body, _ = exporter.from_notebook_node(nb, resources={"nbgrader": {
+        "score": 1, "max_score": 1, "late_penalty": 0, "notebook": "00_start_here"}})
+    fetched = _fetched(body)          # (bootstrap.css names its glyph font by a relative URL:
+    remote = [u for u in fetched      # no glyph is used, so never fetched; the browser test)
+              if re.match(r"([a-z][a-z0-9+.-]*:|//)", u, re.I) and not u.startswith("data:")]
+    assert fetched and remote == [], remote
+    assert "cdnjs" not in body and "MathJax.Ajax" in body
+    assert body.count("data:image/png") == _pngs(nb) > 0           # the figures, inlined
+    assert _fetched('<script src="https://x/MathJax.js"></script><a href="https://y">y</a>'
+                    "<style>@font-face {src: url('//z/f.woff')}</style>") == \
+        ["https://x/MathJax.js", "//z/f.woff"]
 
 
 def test_feedback_renders_the_lessons_markdown_as_before():

@@ -75,3 +75,132 @@ class FeedbackText(Preprocessor):
 
 
 c.HTMLExporter.preprocessors = [FeedbackText]
+
+# Formulas in the feedback with nothing fetched from another host. nbgrader's feedback template
+# calls nbconvert's `mathjax()` macro without an argument, so the page loaded MathJax from
+# cdnjs.cloudflare.com whatever `HTMLExporter.mathjax_url` said. The page travels alone: the
+# teacher opens feedback/<student>/NN_name/NN_name.html from disk, `nbgrader release_feedback`
+# copies only the .html file to the exchange (`fetch_feedback` puts it in the student's
+# NN_name/feedback/<time>/), and a student opens it from JupyterLab's file browser (a sandboxed
+# frame once trusted, or /user/<name>/files/... served with `sandbox allow-scripts`): no folder
+# beside it, no server path to rely on. So each page carries MathJax 2 as the jupyter-server-mathjax
+# package ships it (the read-along site's copy, tools/build_site.py): its files as text in the page
+# (MathJax's loader reads them from there instead of requesting them) and the STIX-Web fonts as
+# data: URLs; about 2.7 MB a page, the same rendering (HTML-CSS, STIX-Web) as the site.
+import base64  # noqa: E402
+import functools  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import jinja2  # noqa: E402
+from nbconvert.exporters import HTMLExporter  # noqa: E402
+from traitlets import default  # noqa: E402
+
+# MathJax 2 configured as the read-along site's template does (tools/site/wdlib_site.html.j2 says
+# why each line), plus the loader's two hooks: a file MathJax asks for is run from FILES, a web
+# font is given as a data: URL from FONTS. A file missing from both would be requested as before
+# (tests/browser/test_feedback.py fails on any request).
+OFFLINE_MATHJAX = """<script>
+(function () {
+  var FILES = %(files)s, FONTS = %(fonts)s;
+  function offline(face) {
+    var name = (String(face.src || "").match(/([\\w-]+\\.woff)[?']/) || [])[1];
+    if (FONTS[name]) {
+      face = MathJax.Hub.Insert({}, face);
+      face.src = "url('data:font/woff;base64," + FONTS[name] + "') format('woff')";
+    }
+    return face;
+  }
+  window.MathJax = {
+    config: ["TeX-AMS-MML_HTMLorMML-full.js", "Safe.js"],
+    "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null,
+                 styles: {"@font-face": {src: "local('MathJax_Blank')"}}},
+    NativeMML: {styles: {"@font-face /*1*/": {src: "local('MathJax_Caligraphic')"},
+                         "@font-face /*2*/": {src: "local('MathJax_Caligraphic Bold')"},
+                         "@font-face /*3*/": {src: "local('MathJax_AMS')"},
+                         "@font-face /*4*/": {src: "local('MathJax_Script')"},
+                         "@font-face /*5*/": {src: "local('MathJax_Fraktur')"},
+                         "@font-face /*6*/": {src: "local('MathJax_Fraktur Bold')"}}},
+    MathMenu: {showRenderer: false},
+    // nbconvert's settings (its mathjax.html.j2), here: a text/x-mathjax-config block after
+    // this script would be read too late (MathJax starts before the parser reaches it)
+    TeX: {equationNumbers: {autoNumber: "AMS", useLabelIds: true}},
+    tex2jax: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
+              displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
+              processEscapes: true, processEnvironments: true},
+    displayAlign: "center", messageStyle: "none",
+    AuthorInit: function () {
+      var AJAX = MathJax.Ajax, JS = AJAX.loader.JS, Styles = AJAX.Styles;
+      AJAX.loader.JS = function (url, callback) {
+        var text = FILES[this.fileName(url)];
+        if (text === undefined) { return JS.call(this, url, callback); }
+        var script = document.createElement("script"), head = this.head;
+        this.loading[url] = {callback: callback, status: this.STATUS.OK, script: script,
+                             timeout: setTimeout(MathJax.Callback(["loadTimeout", this, url]),
+                                                 this.timeout),
+                             message: MathJax.Message.File(this.fileName(url))};
+        script.text = text;        // run as a fetched file is: later, calling loadComplete(url)
+        setTimeout(function () { head.appendChild(script); }, 0);
+      };
+      AJAX.Styles = function (styles, callback) {
+        var out = {};
+        for (var key in styles) {
+          if (!styles.hasOwnProperty(key)) { continue; }
+          var v = styles[key];
+          out[key] = /^@font-face/.test(key)
+            ? (Object.prototype.toString.call(v) === "[object Array]" ? v.map(offline) : offline(v))
+            : v;
+        }
+        return Styles.call(this, out, callback);
+      };
+    }
+  };
+  var core = document.createElement("script");
+  core.text = FILES["[MathJax]/MathJax.js"];
+  document.head.appendChild(core);
+})();
+</script>"""
+
+# What a page may ask MathJax for: its core, both configs, every extension and output file the
+# HTML-CSS output with STIX-Web can load (not the accessibility extensions, the translations, the
+# SVG output's fonts or mhchem 3: a Safe-mode page never loads those).
+MATHJAX_SKIP = ("extensions/a11y/", "localization/", "jax/output/SVG/", "extensions/TeX/mhchem3/")
+
+
+def _script_text(text: str) -> str:
+    """``text`` as a JSON string safe inside <script>...</script>."""
+    return json.dumps(text).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+@functools.cache
+def offline_mathjax(_url=None) -> str:
+    """The <script> blocks that typeset a page's math offline (OFFLINE_MATHJAX with the files)."""
+    import jupyter_server_mathjax
+    static = Path(jupyter_server_mathjax.__file__).resolve().parent / "static"
+    files = {f"[MathJax]/{p.relative_to(static).as_posix()}": p.read_text(encoding="utf-8")
+             for p in sorted(static.rglob("*.js"))
+             if not p.relative_to(static).as_posix().startswith(MATHJAX_SKIP)}
+    fonts = {p.name: base64.b64encode(p.read_bytes()).decode("ascii")
+             for p in sorted((static / "fonts" / "HTML-CSS" / "STIX-Web" / "woff").glob("*.woff"))}
+    return OFFLINE_MATHJAX % {
+        "files": "{" + ",\n".join(f"{_script_text(k)}: {_script_text(v)}"
+                                  for k, v in files.items()) + "}",
+        "fonts": json.dumps(fonts)}
+
+
+class FeedbackHTML(HTMLExporter):
+    """nbgrader's feedback exporter, with nbconvert's `mathjax()` macro (which the feedback
+    template calls) giving ``offline_mathjax()`` instead of the CDN's <script src>."""
+
+    @default("extra_loaders")
+    def _offline_mathjax_macro(self):
+        return [jinja2.DictLoader({"mathjax.html.j2": (
+            "{%- macro mathjax(url=None) -%}{{ url | offline_mathjax }}{%- endmacro %}")})]
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("offline_mathjax", offline_mathjax)
+
+
+c.GenerateFeedback.exporter_class = FeedbackHTML
+
