@@ -995,3 +995,70 @@ def test_restore_and_audit_trust_no_orig_the_student_or_an_old_submission_left(t
         assignments.main([str(tmp_path), "--restore", stem])
     assert _read(folders["bob"] / f"{stem}.ipynb.orig").cells[1].source == "def f(x):\n    return x"
     assert assignments.audit_course(tmp_path, stem)["bob"] == why[:1] + [note]
+
+
+def _config():
+    from traitlets.config.loader import PyFileConfigLoader
+    return PyFileConfigLoader(assignments.CONFIG.name,
+                              path=str(assignments.CONFIG.parent)).load_config()
+
+
+def _output_sizes(nb):
+    """(largest text of a cell, largest display data of a cell, the notebook's total)."""
+    text = display = total = 0
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        t = sum(len(o.get("text", "")) + len("".join(o.get("traceback", [])))
+                for o in c.outputs)
+        d = sum(len(json.dumps(o.get("data", {}))) for o in c.outputs
+                if o.output_type in ("display_data", "execute_result"))
+        text, display, total = max(text, t), max(display, d), total + t + d
+    return text, display, total
+
+
+def test_output_limits_are_far_above_what_any_lesson_writes():
+    """The grading kernel's caps (nbgrader_config.py OUTPUT_LIMITS) never touch honest work:
+    every lesson and solutions notebook, as stored, writes under a hundredth of the text cap
+    and a tenth of the display and notebook caps (measured: 2 KB, 155 KB, 750 KB)."""
+    [arg] = _config().Execute.extra_arguments       # exec(CAP_OUTPUT, {limits...}) at start-up
+    option, code = arg.split("=", 1)
+    assert option == "--IPKernelApp.exec_lines"
+    cfg = ast.literal_eval(ast.parse(code).body[0].value.args[1])
+    for lesson in LESSONS:
+        for path in (lesson, assignments.solutions_path(lesson)):
+            text, display, total = _output_sizes(_read(path))
+            assert text < cfg["TEXT"] / 100 and display < cfg["DISPLAY"] / 10 and \
+                total < cfg["TOTAL"] / 10, (path.name, text, display, total)
+
+
+def test_a_submission_that_prints_hundreds_of_megabytes_is_graded_with_small_feedback(tmp_path):
+    """With the real nbgrader on lesson 00: a solved answer that also prints 60 MB at once gave a
+    60 MB feedback page, and one that prints 700 MB (a loop of 1 MB lines) was skipped
+    (CellTimeoutError after nbclient's 4 s output time-out: 0 in grades.csv). The grading kernel
+    now keeps 1 MB of a cell's text: both score their point, their outputs and feedback stay
+    small (the page is mostly its MathJax), and the cell says the output was cut."""
+    stem = "00_start_here"
+    env, root = _isolated_env(tmp_path), tmp_path / "course"
+    assignments.write_course(root, only=[stem], env=env)
+    [(i, solved)] = _solved_sources(root, stem).items()
+    loud = {"sixty": "print('y' * 60_000_000)",
+            "seven_hundred": "for _ in range(700):\n    print('x' * 1_000_000)"}
+    for student, code in loud.items():
+        _submit(root, stem, student, {i: solved + "\n" + code})
+    proc = assignments.nbgrader(root, "autograde", stem, "--create", env=env, check=False)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    assignments.nbgrader(root, "generate_feedback", stem, env=env)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert {s: gb.find_submission(stem, s).score for s in loud} == {s: 1 for s in loud}
+    note = "[output cut by the grader: this cell's printed text passed 1 MB; the rest was not kept]"
+    for student in loud:
+        nb = _read(root / "autograded" / student / stem / f"{stem}.ipynb")
+        text, _, total = _output_sizes(nb)
+        assert text < 1_000_200 and total < 2_000_000, (student, text, total)
+        assert "".join(o.get("text", "") for o in nb.cells[i].outputs).endswith(note + "\n")
+        page = root / "feedback" / student / stem / f"{stem}.html"
+        assert page.stat().st_size < 4_000_000, (student, page.stat().st_size)
+        feedback = _feedback_text(page)
+        assert note in feedback and "✓ half_mse: correct" in feedback

@@ -204,3 +204,110 @@ class FeedbackHTML(HTMLExporter):
 
 c.GenerateFeedback.exporter_class = FeedbackHTML
 
+# A cap on what a graded notebook's outputs can hold. A submission that printed 60 MB gave a 60 MB
+# feedback page; one that printed 700 MB made nbgrader skip the student (the output did not reach
+# it within nbclient's 4 s output time-out, "CellTimeoutError"; nbgrader's RSS 2.9 GB), and
+# nbgrader's LimitOutput counts lines only (1000 a cell, of any length) and only after the run. So
+# the grading kernel itself keeps at most TEXT characters of printed text and tracebacks and
+# DISPLAY of figures and reprs a cell, TOTAL in the whole notebook, and says once in the cell
+# where and why it cut (OUTPUT_CUT; the feedback shows it). The lessons and their solutions write
+# at most 2 KB of text and 155 KB of display data a cell, 750 KB a notebook
+# (tests/test_assignments.py keeps them far below). Run in the kernel at start-up, in a
+# namespace of its own (the student's sees nothing).
+OUTPUT_LIMITS = {"TEXT": 1_000_000, "DISPLAY": 4_000_000, "TOTAL": 10_000_000}
+OUTPUT_CUT = "[output cut by the grader: {what} passed {mb:g} MB; the rest was not kept]"
+CAP_OUTPUT = '''
+import json, sys
+from IPython import get_ipython
+shell = get_ipython()
+used = {"text": 0, "display": 0, "total": 0, "said": set()}
+LIMIT = {"text": TEXT, "display": DISPLAY}
+DISPLAYS = {"display_data", "update_display_data", "execute_result"}
+
+
+def new_cell(*args):
+    used.update(text=0, display=0, said=set())
+
+
+def room(kind):
+    return max(0, min(LIMIT[kind] - used[kind], TOTAL - used["total"]))
+
+
+def take(kind, n):
+    used[kind] += n
+    used["total"] += n
+
+
+def note(kind):
+    """The cut's note, the first time in this cell (else '')."""
+    if kind in used["said"]:
+        return ""
+    used["said"].add(kind)
+    if LIMIT[kind] - used[kind] <= TOTAL - used["total"]:
+        what = "this cell's " + ("printed text" if kind == "text" else "display output")
+        return CUT.format(what=what, mb=LIMIT[kind] / 1e6)
+    return CUT.format(what="the notebook's output", mb=TOTAL / 1e6)
+
+
+def size(data):
+    return sum(len(v) if isinstance(v, (str, bytes)) else len(json.dumps(v, default=str))
+               for v in (data or {}).values())
+
+
+def capped(msg_type, content):
+    """An output message's content cut to the room left (None: send nothing)."""
+    if msg_type == "stream":
+        text = content["text"]
+        k = min(len(text), room("text"))
+        take("text", k)
+        if k < len(text):
+            said = note("text")
+            if not (k or said):
+                return None
+            content = {**content, "text": text[:k] + ("\\n" + said + "\\n" if said else "")}
+    elif msg_type in DISPLAYS:
+        n = size(content.get("data"))
+        if n <= room("display"):
+            take("display", n)
+        else:
+            said = note("display")
+            if not said:
+                return None
+            content = {**content, "data": {"text/plain": said}, "metadata": {}}
+    elif msg_type == "error":                # never dropped: the cell failed
+        kept, n = [], room("text")
+        for line in content.get("traceback", []):
+            if len(line) > n:
+                kept += [line[:n], note("text")]
+                break
+            kept.append(line)
+            n -= len(line)
+        take("text", sum(map(len, kept)))
+        content = {**content, "traceback": kept, "evalue": content.get("evalue", "")[:1000]}
+    return content
+
+
+def capped_send(send):
+    def sender(stream, msg_or_type, content=None, *args, **kwargs):
+        if isinstance(msg_or_type, dict):
+            new = capped(msg_or_type["header"]["msg_type"], msg_or_type["content"])
+            if new is None:
+                return None
+            msg_or_type = {**msg_or_type, "content": new}
+        elif isinstance(msg_or_type, str) and content is not None:
+            content = capped(msg_or_type, content)
+            if content is None:
+                return None
+        return send(stream, msg_or_type, content, *args, **kwargs)
+    return sender
+
+
+# Every output leaves the kernel through its session's send (streams from the I/O thread,
+# displays, results and errors from the shell): cut there, whatever printed or displayed it.
+for session in {id(o.session): o.session
+                for o in (sys.stdout, sys.stderr, shell.display_pub, shell.displayhook)}.values():
+    session.send = capped_send(session.send)
+shell.events.register("pre_run_cell", new_cell)
+'''
+c.Execute.extra_arguments = [
+    f"--IPKernelApp.exec_lines=exec({CAP_OUTPUT!r}, {dict(OUTPUT_LIMITS, CUT=OUTPUT_CUT)!r})"]
