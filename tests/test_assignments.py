@@ -1062,3 +1062,59 @@ def test_a_submission_that_prints_hundreds_of_megabytes_is_graded_with_small_fee
         assert page.stat().st_size < 4_000_000, (student, page.stat().st_size)
         feedback = _feedback_text(page)
         assert note in feedback and "✓ half_mse: correct" in feedback
+
+
+# A package handed in beside the notebook, named like an installed one: the graded code runs in the
+# submission's folder, whose place on sys.path is before site-packages, so `import numpy` ran
+# it; it loads the real NumPy and turns lesson 00's checker off.
+SHADOW = '''import os, sys
+here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+del sys.modules["numpy"]
+import numpy
+from wdlib.exercises import lesson00
+lesson00.assert_half_mse = lesson00.check_half_mse = lambda fn: True
+'''
+
+
+def test_only_the_notebook_is_graded_and_handed_back(tmp_path):
+    """With the real nbgrader on lesson 00. nbgrader copied every file beside a notebook into
+    autograded/<id>/NN_name/, where the graded code runs first on sys.path, and every file there
+    into feedback/<id>/NN_name/: a `numpy/` package handed in beside the untouched release was
+    imported instead of NumPy and turned the checker off (blank answer, full marks), and a
+    file the student's code wrote while graded, or a data file handed in, came back as feedback.
+    Now (CourseDirectory.ignore) only notebooks are copied: the blank answer scores 0, a solved
+    one that writes a file still scores 1, the written file stays in autograded/ for the teacher,
+    the feedback folder holds the page only, and the audit names what was handed in beside."""
+    stem = "00_start_here"
+    env, root = _isolated_env(tmp_path), tmp_path / "course"
+    assignments.write_course(root, only=[stem], env=env)
+    [(i, solved)] = _solved_sources(root, stem).items()
+    _submit(root, stem, "shadow", {})
+    (root / "submitted" / "shadow" / stem / "numpy").mkdir()
+    (root / "submitted" / "shadow" / stem / "numpy" / "__init__.py").write_text(SHADOW)
+    _submit(root, stem, "writer", {i: solved + "\nopen('scratch.txt', 'w').write('x' * 1000)"})
+    (root / "submitted" / "writer" / stem / "data.csv").write_text("1,2\n")
+    assignments.nbgrader(root, "autograde", stem, "--create", env=env)
+    assignments.nbgrader(root, "generate_feedback", stem, env=env)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert {s: gb.find_submission(stem, s).score for s in ("shadow", "writer")} == \
+            {"shadow": 0, "writer": 1}
+
+    def files(step, student):
+        folder = root / step / student / stem
+        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+    assert files("autograded", "shadow") == [f"{stem}.ipynb"]
+    assert files("autograded", "writer") == [f"{stem}.ipynb", "scratch.txt"]
+    assert files("feedback", "shadow") == files("feedback", "writer") == [f"{stem}.html"]
+    assert "not implemented yet" in _feedback_text(root / "feedback" / "shadow" / stem
+                                                   / f"{stem}.html")
+    found = assignments.audit_course(root, stem)
+    assert [f for f in found["shadow"] if "beside" in f] == [
+        "handed in 'numpy/' beside the notebook: nbgrader grades the notebook alone (its code "
+        "cannot read or import it)"]
+    assert [f for f in found["writer"] if "beside" in f] == [
+        "handed in 'data.csv' beside the notebook: nbgrader grades the notebook alone (its code "
+        "cannot read or import it)"]

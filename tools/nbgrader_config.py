@@ -311,3 +311,21 @@ shell.events.register("pre_run_cell", new_cell)
 '''
 c.Execute.extra_arguments = [
     f"--IPKernelApp.exec_lines=exec({CAP_OUTPUT!r}, {dict(OUTPUT_LIMITS, CUT=OUTPUT_CUT)!r})"]
+
+# Only notebooks travel. nbgrader copies every other file of a student's submitted/<id>/NN_name/
+# into autograded/<id>/NN_name/, where the graded code runs with that folder on sys.path ahead of
+# site-packages, and every other file of autograded/ into feedback/<id>/NN_name/: a handed-in
+# `numpy/` was imported instead of NumPy and turned a checker off (a blank answer scored full
+# marks, lesson 00 with the real nbgrader), and whatever the student's code wrote while graded
+# was handed back as feedback. An assignment here is its notebook, so the copies keep notebooks
+# only: these globs (nbgrader matches them on a file's or folder's name) match every name that
+# does not end in ".ipynb", after nbgrader's own. The same list filters nbgrader's exchange
+# (release, fetch, submit, collect: notebooks only, as the release is); feedback moves as .html.
+# A file written while grading stays in autograded/ for the teacher; the audit names every file
+# handed in beside the notebook.
+# (".*": nbgrader's copy in autograde and generate_feedback matches with glob, where "*" skips a
+# hidden name; a hidden notebook is not graded either.)
+NOT_A_NOTEBOOK = ["*[!b]", "*[!n]b", "*[!y]nb", "*[!p]ynb", "*[!i]pynb", "*[!.]ipynb",
+                  "b", "nb", "ynb", "pynb", "ipynb", ".*"]
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            *NOT_A_NOTEBOOK]
