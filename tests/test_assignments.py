@@ -802,7 +802,9 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
     from traitlets.config.loader import PyFileConfigLoader
     cfg = PyFileConfigLoader(assignments.CONFIG.name,
                              path=str(assignments.CONFIG.parent)).load_config()
-    exporter = HTMLExporter(config=GenerateFeedback(config=cfg).config)
+    feedback = GenerateFeedback(config=cfg)
+    exporter = feedback.exporter_class(config=feedback.config)
+    assert issubclass(feedback.exporter_class, HTMLExporter)
     cell = nbformat.v4.new_code_cell("display(...)", outputs=[
         nbformat.v4.new_output("display_data", {"text/html": '<script>window.A = 1</script>'
                                                 '<img src="x" onerror="window.B = 1">'}),
@@ -821,12 +823,48 @@ def test_feedback_html_does_not_run_a_submission_s_scripts(tmp_path):
         cell, *mine]),
         resources={"nbgrader": {"score": 0, "max_score": 1, "late_penalty": 0, "notebook": "x"}})
     scripts = re.findall(r"<script[^>]*>(.*?)</script>", body, re.S)
-    assert not [s for s in scripts if re.search("window.[A-J]", s)], scripts
+    assert not [s for s in scripts if re.search(r"window\.[A-J] = 1", s)], scripts
     assert not re.search(r"<img[^>]*onerror|<svg|<a [^>]*script:", body)  # shown as text
     for k in "ABDEFGHIJ":          # as text, `&lt;script&gt;window.D ...` (C, Javascript: dropped)
         assert f"window.{k} = 1" in body
     assert "$\\frac{1}{2}$ of the mean, $\\lambda &lt; 1$: <strong>see</strong> <a href=" \
            '"02_l2_weight_decay.ipynb#top">lesson 02</a>' in body   # the prose and its math kept
+
+
+# What a page fetches: an element's src/href (a stylesheet, a script, an image; a link the reader
+# follows, <a href>, fetches nothing until clicked), a CSS url() or @import.
+FETCHED = re.compile(r"<(?!a\b)\w+\b[^>]*?\b(?:src|href)\s*=\s*[\"']?([^\"'\s>]+)"
+                     r"|url\(\s*[\"']?([^\"')\s]+)|@import\s+[\"']([^\"']+)", re.I)
+
+
+def _fetched(page: str) -> list[str]:
+    return [next(u for u in m.groups() if u) for m in FETCHED.finditer(page)]
+
+
+def test_feedback_math_needs_no_other_host():
+    """nbgrader's feedback template calls nbconvert's mathjax() macro without an argument, so
+    every feedback page loaded MathJax from cdnjs.cloudflare.com (HTMLExporter.mathjax_url
+    changed nothing). The page travels alone (release_feedback copies the .html only), so it
+    now carries MathJax and its fonts: nothing it fetches names a host or a scheme but data:
+    (a figure, a font). tests/browser/test_feedback.py opens one in Chromium."""
+    from nbgrader.converters import GenerateFeedback
+    from traitlets.config.loader import PyFileConfigLoader
+    cfg = PyFileConfigLoader(assignments.CONFIG.name,
+                             path=str(assignments.CONFIG.parent)).load_config()
+    feedback = GenerateFeedback(config=cfg)
+    exporter = feedback.exporter_class(config=feedback.config)
+    nb = _read(ROOT / "notebooks" / "00_start_here.ipynb")
+    body, _ = exporter.from_notebook_node(nb, resources={"nbgrader": {
+        "score": 1, "max_score": 1, "late_penalty": 0, "notebook": "00_start_here"}})
+    fetched = _fetched(body)          # (bootstrap.css names its glyph font by a relative URL:
+    remote = [u for u in fetched      # no glyph is used, so never fetched; the browser test)
+              if re.match(r"([a-z][a-z0-9+.-]*:|//)", u, re.I) and not u.startswith("data:")]
+    assert fetched and remote == [], remote
+    assert "cdnjs" not in body and "MathJax.Ajax" in body
+    assert body.count("data:image/png") == _pngs(nb) > 0           # the figures, inlined
+    assert _fetched('<script src="https://x/MathJax.js"></script><a href="https://y">y</a>'
+                    "<style>@font-face {src: url('//z/f.woff')}</style>") == \
+        ["https://x/MathJax.js", "//z/f.woff"]
 
 
 def test_feedback_renders_the_lessons_markdown_as_before():
@@ -957,3 +995,126 @@ def test_restore_and_audit_trust_no_orig_the_student_or_an_old_submission_left(t
         assignments.main([str(tmp_path), "--restore", stem])
     assert _read(folders["bob"] / f"{stem}.ipynb.orig").cells[1].source == "def f(x):\n    return x"
     assert assignments.audit_course(tmp_path, stem)["bob"] == why[:1] + [note]
+
+
+def _config():
+    from traitlets.config.loader import PyFileConfigLoader
+    return PyFileConfigLoader(assignments.CONFIG.name,
+                              path=str(assignments.CONFIG.parent)).load_config()
+
+
+def _output_sizes(nb):
+    """(largest text of a cell, largest display data of a cell, the notebook's total)."""
+    text = display = total = 0
+    for c in nb.cells:
+        if c.cell_type != "code":
+            continue
+        t = sum(len(o.get("text", "")) + len("".join(o.get("traceback", [])))
+                for o in c.outputs)
+        d = sum(len(json.dumps(o.get("data", {}))) for o in c.outputs
+                if o.output_type in ("display_data", "execute_result"))
+        text, display, total = max(text, t), max(display, d), total + t + d
+    return text, display, total
+
+
+def test_output_limits_are_far_above_what_any_lesson_writes():
+    """The grading kernel's caps (nbgrader_config.py OUTPUT_LIMITS) never touch honest work:
+    every lesson and solutions notebook, as stored, writes under a hundredth of the text cap
+    and a tenth of the display and notebook caps (measured: 2 KB, 155 KB, 750 KB)."""
+    [arg] = _config().Execute.extra_arguments       # exec(CAP_OUTPUT, {limits...}) at start-up
+    option, code = arg.split("=", 1)
+    assert option == "--IPKernelApp.exec_lines"
+    cfg = ast.literal_eval(ast.parse(code).body[0].value.args[1])
+    for lesson in LESSONS:
+        for path in (lesson, assignments.solutions_path(lesson)):
+            text, display, total = _output_sizes(_read(path))
+            assert text < cfg["TEXT"] / 100 and display < cfg["DISPLAY"] / 10 and \
+                total < cfg["TOTAL"] / 10, (path.name, text, display, total)
+
+
+def test_a_submission_that_prints_hundreds_of_megabytes_is_graded_with_small_feedback(tmp_path):
+    """With the real nbgrader on lesson 00: a solved answer that also prints 60 MB at once gave a
+    60 MB feedback page, and one that prints 700 MB (a loop of 1 MB lines) was skipped
+    (CellTimeoutError after nbclient's 4 s output time-out: 0 in grades.csv). The grading kernel
+    now keeps 1 MB of a cell's text: both score their point, their outputs and feedback stay
+    small (the page is mostly its MathJax), and the cell says the output was cut."""
+    stem = "00_start_here"
+    env, root = _isolated_env(tmp_path), tmp_path / "course"
+    assignments.write_course(root, only=[stem], env=env)
+    [(i, solved)] = _solved_sources(root, stem).items()
+    loud = {"sixty": "print('y' * 60_000_000)",
+            "seven_hundred": "for _ in range(700):\n    print('x' * 1_000_000)"}
+    for student, code in loud.items():
+        _submit(root, stem, student, {i: solved + "\n" + code})
+    proc = assignments.nbgrader(root, "autograde", stem, "--create", env=env, check=False)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    assignments.nbgrader(root, "generate_feedback", stem, env=env)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert {s: gb.find_submission(stem, s).score for s in loud} == {s: 1 for s in loud}
+    note = "[output cut by the grader: this cell's printed text passed 1 MB; the rest was not kept]"
+    for student in loud:
+        nb = _read(root / "autograded" / student / stem / f"{stem}.ipynb")
+        text, _, total = _output_sizes(nb)
+        assert text < 1_000_200 and total < 2_000_000, (student, text, total)
+        assert "".join(o.get("text", "") for o in nb.cells[i].outputs).endswith(note + "\n")
+        page = root / "feedback" / student / stem / f"{stem}.html"
+        assert page.stat().st_size < 4_000_000, (student, page.stat().st_size)
+        feedback = _feedback_text(page)
+        assert note in feedback and "✓ half_mse: correct" in feedback
+
+
+# A package handed in beside the notebook, named like an installed one: the graded code runs in the
+# submission's folder, whose place on sys.path is before site-packages, so `import numpy` ran
+# it; it loads the real NumPy and turns lesson 00's checker off.
+SHADOW = '''import os, sys
+here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
+del sys.modules["numpy"]
+import numpy
+from wdlib.exercises import lesson00
+lesson00.assert_half_mse = lesson00.check_half_mse = lambda fn: True
+'''
+
+
+def test_only_the_notebook_is_graded_and_handed_back(tmp_path):
+    """With the real nbgrader on lesson 00. nbgrader copied every file beside a notebook into
+    autograded/<id>/NN_name/, where the graded code runs first on sys.path, and every file there
+    into feedback/<id>/NN_name/: a `numpy/` package handed in beside the untouched release was
+    imported instead of NumPy and turned the checker off (blank answer, full marks), and a
+    file the student's code wrote while graded, or a data file handed in, came back as feedback.
+    Now (CourseDirectory.ignore) only notebooks are copied: the blank answer scores 0, a solved
+    one that writes a file still scores 1, the written file stays in autograded/ for the teacher,
+    the feedback folder holds the page only, and the audit names what was handed in beside."""
+    stem = "00_start_here"
+    env, root = _isolated_env(tmp_path), tmp_path / "course"
+    assignments.write_course(root, only=[stem], env=env)
+    [(i, solved)] = _solved_sources(root, stem).items()
+    _submit(root, stem, "shadow", {})
+    (root / "submitted" / "shadow" / stem / "numpy").mkdir()
+    (root / "submitted" / "shadow" / stem / "numpy" / "__init__.py").write_text(SHADOW)
+    _submit(root, stem, "writer", {i: solved + "\nopen('scratch.txt', 'w').write('x' * 1000)"})
+    (root / "submitted" / "writer" / stem / "data.csv").write_text("1,2\n")
+    assignments.nbgrader(root, "autograde", stem, "--create", env=env)
+    assignments.nbgrader(root, "generate_feedback", stem, env=env)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert {s: gb.find_submission(stem, s).score for s in ("shadow", "writer")} == \
+            {"shadow": 0, "writer": 1}
+
+    def files(step, student):
+        folder = root / step / student / stem
+        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
+
+    assert files("autograded", "shadow") == [f"{stem}.ipynb"]
+    assert files("autograded", "writer") == [f"{stem}.ipynb", "scratch.txt"]
+    assert files("feedback", "shadow") == files("feedback", "writer") == [f"{stem}.html"]
+    assert "not implemented yet" in _feedback_text(root / "feedback" / "shadow" / stem
+                                                   / f"{stem}.html")
+    found = assignments.audit_course(root, stem)
+    assert [f for f in found["shadow"] if "beside" in f] == [
+        "handed in 'numpy/' beside the notebook: nbgrader grades the notebook alone (its code "
+        "cannot read or import it)"]
+    assert [f for f in found["writer"] if "beside" in f] == [
+        "handed in 'data.csv' beside the notebook: nbgrader grades the notebook alone (its code "
+        "cannot read or import it)"]

@@ -683,6 +683,22 @@ def misnamed(folder: Path, stem: str) -> list[str]:
         + ([] if graded or others else [f"no notebook in {folder.name}/ ({expected} expected)"])
 
 
+# What a student's folder may hold beside the graded notebook without a word: --restore's copy
+# (NN_name.ipynb.orig, checked by handed_in) and what Jupyter and Python leave behind.
+LEFT_BEHIND = frozenset({".ipynb_checkpoints", "__pycache__"})
+
+
+def beside(folder: Path, stem: str) -> list[str]:
+    """Every file or folder handed in beside the notebooks of ``submitted/<student>/NN_name``:
+    nbgrader copies notebooks only (nbgrader_config.py, CourseDirectory.ignore), so the graded
+    code cannot read or import it (a helper module, a data file, a package named like wdlib)."""
+    keep = LEFT_BEHIND | {f"{stem}.ipynb.orig"}
+    return [f"handed in '{p.name}{'/' if p.is_dir() else ''}' beside the notebook: nbgrader "
+            "grades the notebook alone (its code cannot read or import it)"
+            for p in sorted(folder.iterdir())
+            if p.suffix != ".ipynb" and p.name not in keep]
+
+
 def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
     """``audit`` of every submission of one assignment: {student: findings}, every student with
     a folder for it in ``submitted/``, a misnamed notebook included (``misnamed``)."""
@@ -693,7 +709,7 @@ def audit_course(course: Path, stem: str) -> dict[str, list[str]]:
     graded = any(p.is_dir() for p in (course / "autograded").glob(f"*/{stem}"))
     for folder in sorted(p for p in (course / "submitted").glob(f"*/{stem}") if p.is_dir()):
         student, path = folder.parent.name, folder / f"{stem}.ipynb"
-        out[student] = misnamed(folder, stem)
+        out[student] = misnamed(folder, stem) + beside(folder, stem)
         if graded and not (course / "autograded" / student / stem).is_dir():
             out[student].append(f"not graded: nbgrader skipped this submission (no autograded/"
                                 f"{student}/{stem}/; it reads 0 in grades.csv): see TEACHING.md, "
