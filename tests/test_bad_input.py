@@ -400,3 +400,22 @@ def test_every_penalty_method_holds_params_to_the_optimizers_rule(penalty, metho
             "prox": lambda: penalty.prox(params, 0.1)}[method]
     with pytest.raises(ValueError, match=r"params\['W1'\] must be a numpy array of numbers"):
         call()
+
+
+@pytest.mark.parametrize("check", ["no", "False", None, 0, 1, []], ids=repr)
+@pytest.mark.parametrize("method", ["value", "grad", "penalized_grads", "prox", "project"])
+def test_a_penalty_method_refuses_a_check_that_is_not_a_bool(method, check):
+    """``check=`` (new on every penalty method) was read as ``if check:``, so check="no",
+    "False" or [] silently ran the check and check=0 or None silently skipped it: a public
+    argument that took any value. Found in the review of f1fb0aa by calling each method with
+    them. Like ``nesterov``, ``prox`` and ``same_init``, it must be True or False."""
+    pen = penalties.MaxNorm(1.0) if method == "project" else penalties.L2(0.1)
+    params = {"W1": np.ones((2, 2)), "b1": np.zeros(2)}
+    call = {"value": lambda: pen.value(params, check=check),
+            "grad": lambda: pen.grad(params, check=check),
+            "penalized_grads": lambda: pen.penalized_grads(params, check=check),
+            "prox": lambda: pen.prox(params, 0.1, check=check),
+            "project": lambda: pen.project(params, check=check)}[method]
+    with pytest.raises(ValueError,
+                       match=r"check must be True or False, got " + re.escape(repr(check))):
+        call()

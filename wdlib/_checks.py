@@ -155,6 +155,13 @@ def seed(name: str, value) -> int:
     return int(value)
 
 
+def flag(name: str, value) -> bool:
+    """A switch: True or False (a Python or NumPy bool; never a truthy 1, "no" or None)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def float_dtype(name: str, value) -> np.dtype:
     """A floating-point precision for a whole run: "float64" (the default everywhere) or
     "float32" (also given as ``np.float32`` or a ``np.dtype``)."""

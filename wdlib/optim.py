@@ -419,8 +419,7 @@ def trace(momentum=0.0, dampening=0.0, nesterov=False) -> Optimizer:
     """
     mu = _checks.in_range("momentum", momentum, 0.0, 1.0)
     tau = _checks.in_range("dampening", dampening, 0.0, 1.0, hi_open=False)
-    if not isinstance(nesterov, (bool, np.bool_)):
-        raise ValueError(f"nesterov must be True or False, got {nesterov!r}")
+    _checks.flag("nesterov", nesterov)
     K = _batch(momentum=mu, dampening=tau)
     if nesterov and (np.any(np.asarray(mu) <= 0) or np.any(np.asarray(tau) != 0)):
         raise ValueError("nesterov=True requires momentum > 0 and dampening = 0, "

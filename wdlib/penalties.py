@@ -155,7 +155,7 @@ class Penalty:
 
         params, check: see the class docstring."""
         keys = self.penalized(params)
-        if check:
+        if _checks.flag("check", check):
             _check_entries(params, params)
         total = 0.0
         for k in keys:
@@ -187,7 +187,7 @@ class Penalty:
         """The gradient for the penalized keys only (``grad`` without the zeros); params, check:
         see the class docstring."""
         keys = self.penalized(params)
-        if check:
+        if _checks.flag("check", check):
             _check_entries(params, params)
         try:
             return {k: self._grad(params[k], self._lam(k, params[k])) for k in keys}
@@ -200,7 +200,7 @@ class Penalty:
         ``params``; params, check: see the class docstring."""
         step = _checks.nonnegative("step", step)
         keys = set(self.penalized(params))
-        if check:
+        if _checks.flag("check", check):
             _check_entries(params, params)
         out = {}
         try:
@@ -342,7 +342,7 @@ class MaxNorm(Penalty):
         ball are left exactly as they are). params, check: see the class docstring; returns a
         new dict."""
         keys = set(self.penalized(params))
-        if check:
+        if _checks.flag("check", check):
             _check_entries(params, params)
         try:
             return {k: self._prox(w, self._lam(k, w), None) if k in keys else w

@@ -327,8 +327,7 @@ def _or(value, default):
 def _no_effect(*, penalty, lam, prox, clip, clip_threshold, X_val, X, val_every, batch_size,
                data_seed, params, seed, init, init_scale) -> None:
     """Raise for an argument of ``fit`` that would change nothing (never silently ignored)."""
-    if not isinstance(prox, (bool, np.bool_)):
-        raise ValueError(f"prox must be True or False, got {prox!r}")
+    _checks.flag("prox", prox)
     has_val = X_val is not None or (isinstance(X, Dataset) and X.X_val is not None)
     unused = [("lam", lam, penalty is None, "penalty is None"),
               ("prox", prox or None, penalty is None, "penalty is None"),

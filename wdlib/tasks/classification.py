@@ -84,8 +84,7 @@ def init_seed(optimizer: str, penalty: str, lam: float, lr: float, epochs: int, 
     its text, never Python's per-process ``hash()``), the same on every run and machine. λ does
     not count when there is no penalty (it changes nothing then, so it must not change the init).
     """
-    if not isinstance(same_init, (bool, np.bool_)):
-        raise ValueError(f"same_init must be True or False, got {same_init!r}")
+    _checks.flag("same_init", same_init)
     if same_init:
         return seed
     text = f"{optimizer}|{penalty}|{0.0 if penalty == 'none' else lam:.6e}|{lr:.6e}|{epochs}|{seed}"
