@@ -419,3 +419,35 @@ def test_a_penalty_method_refuses_a_check_that_is_not_a_bool(method, check):
     with pytest.raises(ValueError,
                        match=r"check must be True or False, got " + re.escape(repr(check))):
         call()
+
+
+_Y2 = Y[:, None]
+_FLAG_CALLS = {
+    "MLP.forward check": lambda v: NET.forward(P, X, check=v),
+    "MLP.forward_cache check": lambda v: NET.forward_cache(P, X, check=v),
+    "MLP.loss_and_grad check": lambda v: NET.loss_and_grad(P, X, _Y2, check=v),
+    "NormMLP.loss_and_grad check": lambda v: models.NormMLP((3, 4, 1)).loss_and_grad(
+        models.NormMLP((3, 4, 1)).init(seed=0), X, _Y2, check=v),
+    "RNN.loss_and_grad check": lambda v: models.RNN(2, 3, 1).loss_and_grad(
+        models.RNN(2, 3, 1).init(seed=0), np.ones((4, 5, 2)), np.ones((4, 1)), check=v),
+    "L2.value batched": lambda v: penalties.L2(0.1).value(P, batched=v),
+    "clipping.global_norm batched": lambda v: clipping.global_norm(G, batched=v),
+    "clipping.clip_by_global_norm batched": lambda v: clipping.clip_by_global_norm(G, 1.0,
+                                                                                   batched=v),
+    "diagnostics.update_ratio batched": lambda v: diagnostics.update_ratio(P, G, batched=v),
+    "optim.clip_by_global_norm batched": lambda v: optim.clip_by_global_norm(1.0, batched=v),
+}
+
+
+@pytest.mark.parametrize("value", ["no", "False", 0, 1, None, [], 1.0], ids=repr)
+@pytest.mark.parametrize("call", list(_FLAG_CALLS))
+def test_a_switch_is_true_or_false(call, value):
+    """``check=`` and ``batched=`` were read by truth value: ``check=0`` or ``None`` skipped a
+    model's validation and ``check="no"`` ran it; ``batched="no"`` reduced per model and
+    ``batched=None`` over everything, each silently. Now a ValueError names the switch, as
+    ``nesterov``, ``prox`` and the penalties' ``check`` do (``_checks.flag``)."""
+    name = call.split()[-1]
+    _FLAG_CALLS[call](True if name == "check" else False)          # the call itself is valid
+    match = rf"{name} must be True or False, got {re.escape(repr(value))}"
+    with pytest.raises(ValueError, match=match):
+        _FLAG_CALLS[call](value)

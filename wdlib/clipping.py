@@ -49,6 +49,7 @@ def global_norm(grads: Params, *, batched: bool = False):
     grads: see the module docstring. Returns a float; batched=True: one norm per model,
     reducing every axis but the first, shape (K,).
     """
+    batched = _checks.flag("batched", batched)
     _check_grads(grads, batched)
     return _norm(grads, batched)
 
@@ -77,6 +78,7 @@ def clip_by_global_norm(grads: Params, max_norm, *, batched: bool = False):
     shrinks by a further factor ≈ 1 − 1e-6·(1 − max_norm/norm)/max_norm, exactly as torch does.
     """
     max_norm = _checks.positive("max_norm", max_norm)
+    batched = _checks.flag("batched", batched)
     if np.ndim(max_norm) and not batched:
         raise ValueError(f"max_norm is a length-K array ({_checks._fmt(max_norm)}), "
                          "so pass batched=True (one norm per model)")

@@ -84,6 +84,7 @@ def update_ratio(params: Mapping, updates: Mapping, *, batched: bool = False) ->
     params, updates: dicts of arrays with the same keys (updates: ``optimizer.update``'s);
     batched: a leading K axis on every array, one ratio per model."""
     _checks.same_keys("params", params, "updates", updates)
+    batched = _checks.flag("batched", batched)
     out = {}
     for k in params:
         num, den = _norm(updates[k], batched), _norm(params[k], batched)

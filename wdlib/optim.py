@@ -380,7 +380,7 @@ def clip_by_global_norm(max_norm, *, batched: bool = False) -> Optimizer:
     """g ← g·min(1, c/(‖g‖ + 1e-6)): ``torch.nn.utils.clip_grad_norm_`` as a transform.
     ``batched=True`` (K models at once): one norm per model; implied by a K-array ``max_norm``."""
     c = _checks.positive("max_norm", max_norm)
-    batched = bool(batched) or np.ndim(c) > 0
+    batched = _checks.flag("batched", batched) or np.ndim(c) > 0
 
     K = _batch(max_norm=c)
     checked_each_step = batched and K is None       # (no K for step 0's check to hold grads to)

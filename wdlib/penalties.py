@@ -155,6 +155,7 @@ class Penalty:
 
         params, check: see the class docstring."""
         keys = self.penalized(params)
+        batched = _checks.flag("batched", batched)
         if _checks.flag("check", check):
             _check_entries(params, params)
         total = 0.0

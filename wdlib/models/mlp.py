@@ -247,7 +247,7 @@ class MLP(Model):
         activations in place, K models in blocks, hidden layers in the workspace's buffers (a
         validation every step allocated its large activations afresh: ~0.6 of a training
         step's time for K models, now ~0.4; the same numbers)."""
-        if check:
+        if _checks.flag("check", check):
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         if params["W1"].ndim == 2:          # one model: straight to its step (``_in_blocks``)
@@ -272,7 +272,7 @@ class MLP(Model):
         pass keeps no pre-activations (each activation is computed in place of its z), and K
         models go through in blocks of ``models_per_block`` (each model's arithmetic is exactly
         what it would be alone, so the blocks change nothing but the memory traffic)."""
-        if check:
+        if _checks.flag("check", check):
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         if params["W1"].ndim == 2:          # one model: straight to its step (``_in_blocks``)
@@ -304,7 +304,8 @@ class MLP(Model):
                  ) -> tuple[np.ndarray, dict]:
         """Activations (and pre-activations when ``keep_pre``); ``out``: a buffer or None per
         hidden layer (the output is always a new array)."""
-        if check:        # ``check=False``: the caller (``train.fit``) validated them already
+        # ``check=False``: the caller (``train.fit``) validated them already
+        if _checks.flag("check", check):
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         a = X

@@ -172,7 +172,7 @@ class NormMLP(Model):
     def forward(self, params, X, *, check=True) -> np.ndarray:
         """Model output ``(n, out)`` or ``(K, n, out)`` (no pre-activations kept; K models in
         blocks, as ``loss_and_grad``). params, X, check: see ``Model``'s class docstring."""
-        if check:
+        if _checks.flag("check", check):
             X = self._checked(params, X)
         return self._in_blocks(lambda p: self._forward(p, X, False, keep_pre=False)[0],
                                params, X)
@@ -183,7 +183,7 @@ class NormMLP(Model):
         numbers as ``forward_cache`` + ``backward``, without keeping the pre-activations (each
         activation is computed in place of its ``s``)."""
         loss = losses.get(loss)
-        if check:
+        if _checks.flag("check", check):
             X = self._checked(params, X)
 
         def step(p):
@@ -206,7 +206,7 @@ class NormMLP(Model):
                          models_per_block(np.shape(X)[0], 3 * max(self.sizes), W1.itemsize))
 
     def _forward(self, params, X, check: bool, keep_pre: bool) -> tuple[np.ndarray, dict]:
-        if check:
+        if _checks.flag("check", check):
             X = self._checked(params, X)
         hidden, (WL, bL) = self._keys
         a, layers = X, []

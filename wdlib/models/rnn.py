@@ -73,7 +73,7 @@ class RNN(Model):
         """``(value, grads)`` as ``Model.loss_and_grad``, K models in blocks whose per-step
         arrays fit the cache (the same numbers: each model's arithmetic is its own). params, X,
         y, loss, check: see ``Model``'s class docstring."""
-        if check:
+        if _checks.flag("check", check):
             X = self._checked(params, X)
         return self._in_blocks(
             lambda p: Model.loss_and_grad(self, p, X, y, loss, check=False), params, X)
@@ -81,7 +81,7 @@ class RNN(Model):
     def forward(self, params, X, *, check=True) -> np.ndarray:
         """Model output ``(n, out)`` or ``(K, n, out)`` (K models in blocks). params, X, check:
         see ``Model``'s class docstring."""
-        if check:
+        if _checks.flag("check", check):
             X = self._checked(params, X)
         return self._in_blocks(lambda p: self.forward_cache(p, X, check=False)[0], params, X)
 
@@ -101,7 +101,8 @@ class RNN(Model):
         """Output and cache, stored time-major: ``cache["h"]`` (T+1, [K,] n, H) hidden states
         with ``h[0] = 0``, ``cache["z"]`` (T, [K,] n, H) pre-activations, ``cache["X"]``.
         params, X, check: see ``Model``'s class docstring."""
-        if check:        # ``check=False``: the caller (``train.fit``) validated them already
+        # ``check=False``: the caller (``train.fit``) validated them already
+        if _checks.flag("check", check):
             X = self._checked(params, X)
         K = params["Wh"].shape[0] if params["Wh"].ndim == 3 else None
         n, T, n_in = X.shape
