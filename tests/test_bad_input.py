@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from wdlib import (
+    classroom,
     clipping,
     data,
     diagnostics,
@@ -21,10 +22,12 @@ from wdlib import (
     models,
     optim,
     penalties,
+    plots,
     schedules,
     solvers,
     train,
 )
+from wdlib.exercises import lesson00
 from wdlib.tasks import (
     classification,
     normalized,
@@ -422,6 +425,9 @@ def test_a_penalty_method_refuses_a_check_that_is_not_a_bool(method, check):
 
 
 _Y2 = Y[:, None]
+_RNN = models.RNN(2, 3, 1)
+_RNN_P = _RNN.init(seed=0)
+_HISTORY = train.fit(NET, X, _Y2, steps=2, lr=0.1)[1]
 _FLAG_CALLS = {
     "MLP.forward check": lambda v: NET.forward(P, X, check=v),
     "MLP.forward_cache check": lambda v: NET.forward_cache(P, X, check=v),
@@ -436,6 +442,17 @@ _FLAG_CALLS = {
                                                                                    batched=v),
     "diagnostics.update_ratio batched": lambda v: diagnostics.update_ratio(P, G, batched=v),
     "optim.clip_by_global_norm batched": lambda v: optim.clip_by_global_norm(1.0, batched=v),
+    "RNN.backward return_time_grads": lambda v: _RNN.backward(
+        _RNN_P, _RNN.forward_cache(_RNN_P, np.ones((4, 5, 2)))[1], np.ones((4, 1)),
+        return_time_grads=v),
+    "data.polynomial_features scale": lambda v: data.polynomial_features(np.ones(3), 2, scale=v),
+    "solvers.max_norm return_lam": lambda v: solvers.max_norm(X, Y, 1.0, return_lam=v),
+    "classroom.binder_url voila": lambda v: classroom.binder_url("00_start_here.ipynb", voila=v),
+    "plots.plot_loss_curves log": lambda v: plots.plot_loss_curves(_HISTORY, log=v),
+    "plots.plot_lambda_curve best": lambda v: plots.plot_lambda_curve([0.1, 1.0], [1.0, 2.0],
+                                                                      best=v),
+    "exercises check grade": lambda v: lesson00.check_half_mse(
+        lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2), grade=v),
 }
 
 
@@ -444,10 +461,19 @@ _FLAG_CALLS = {
 def test_a_switch_is_true_or_false(call, value):
     """``check=`` and ``batched=`` were read by truth value: ``check=0`` or ``None`` skipped a
     model's validation and ``check="no"`` ran it; ``batched="no"`` reduced per model and
-    ``batched=None`` over everything, each silently. Now a ValueError names the switch, as
-    ``nesterov``, ``prox`` and the penalties' ``check`` do (``_checks.flag``)."""
+    ``batched=None`` over everything, each silently; so did the other switches below (an
+    exercise's ``grade="no"`` graded). Now a ValueError names the switch, as ``nesterov``,
+    ``prox`` and the penalties' ``check`` do (``_checks.flag``)."""
     name = call.split()[-1]
-    _FLAG_CALLS[call](True if name == "check" else False)          # the call itself is valid
+    _FLAG_CALLS[call](name in ("check", "log", "best"))   # the call itself is valid (default)
     match = rf"{name} must be True or False, got {re.escape(repr(value))}"
     with pytest.raises(ValueError, match=match):
         _FLAG_CALLS[call](value)
+
+
+@pytest.mark.parametrize("history", [None, {"train_loss": [1.0]}, np.ones(3)], ids=repr)
+def test_plot_loss_curves_names_a_history_that_is_not_one(history):
+    """``plot_loss_curves(None)`` answered AttributeError "'NoneType' object has no attribute
+    'train_loss'"."""
+    with pytest.raises(ValueError, match="history must be a train.History"):
+        plots.plot_loss_curves(history)

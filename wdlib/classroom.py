@@ -47,6 +47,8 @@ def colab_url(notebook: str) -> str:
 
 def binder_url(notebook: str, voila: bool = False) -> str:
     """mybinder.org (repo2docker builds ``environment.yml``): JupyterLab, or Voilà (code hidden)."""
+    if not isinstance(voila, bool):           # (_checks.flag's rule; this module is stdlib only)
+        raise ValueError(f"voila must be True or False, got {voila!r}")
     urlpath = f"voila/render/{_path(notebook)}" if voila else f"lab/tree/{_path(notebook)}"
     return (f"https://mybinder.org/v2/gh/{github_slug()}/{BRANCH}"
             f"?urlpath={quote(urlpath, safe='')}")

@@ -148,6 +148,7 @@ def polynomial_features(x, degree, *, scale=True) -> np.ndarray:
     if x.ndim == 2 and x.shape[1] != 1:
         raise ValueError(f"x must have shape (n,) or (n, 1), got shape {x.shape}")
     degree = _checks.positive_int("degree", degree)
+    scale = _checks.flag("scale", scale)
     j = np.arange(1, degree + 1)                                          # (degree,)
     F = x.reshape(-1, 1) ** j                                             # (n, degree)
     return F * np.sqrt(2 * j + 1) if scale else F

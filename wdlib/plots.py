@@ -153,6 +153,10 @@ def plot_loss_curves(history, ax=None, *, title: str | None = "loss", log: bool 
     many of the K runs diverged. ax, title: see the module docstring; log: a log loss axis.
     Returns ax.
     """
+    if not hasattr(history, "train_loss") or not hasattr(history, "diverged_at"):
+        raise ValueError(f"history must be a train.History (what fit returns), got "
+                         f"{_checks._fmt(history)}")
+    log = _checks.flag("log", log)
     if ax is None:
         _, (ax,) = new_figure(figsize=(5, 3.5))
     steps = np.arange(history.train_loss.shape[0])
@@ -185,6 +189,7 @@ def plot_lambda_curve(lams, train_loss, val_loss=None, *, ax=None, best: bool = 
     Returns ax.
     """
     lams = _checks.finite_array("lams", lams, ndim=1)
+    best = _checks.flag("best", best)
     if np.any(lams <= 0):
         raise ValueError(f"lams must be > 0 for a log axis, got min {lams.min():g}")
     if ax is None:

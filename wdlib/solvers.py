@@ -167,6 +167,7 @@ def max_norm(X, y, c, *, return_lam=False):
     """
     Xc, x_mean, yc, y_mean = _data(X, y)
     c = _bound(c)
+    return_lam = _checks.flag("return_lam", return_lam)
     n = Xc.shape[0]
     s, V = np.linalg.eigh(Xc.T @ Xc / n)                                   # (d,), (d, d)
     q = V.T @ (Xc.T @ yc) / n                                              # (d,)

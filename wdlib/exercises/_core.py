@@ -850,6 +850,8 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     A one-item answer counts as a number, and a column ``(n, 1)`` or a row ``(1, n)`` as the
     vector ``(n,)`` it holds.
     """
+    if not isinstance(grade, (bool, np.bool_)):      # the caller's switch, not the learner's
+        raise ValueError(f"grade must be True or False, got {grade!r}")
     if _JUDGING.get() is not None:        # called from the learner's function, in a check
         raise _CheckInside(name)
     token = _JUDGING.set(name)

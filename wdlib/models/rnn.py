@@ -132,6 +132,7 @@ class RNN(Model):
         """BPTT. With ``return_time_grads`` also returns ``||dL/dh_t||`` for t = 1..T, shape
         (T,) or (K, T) (norm over samples and units). params, cache, dyhat: see ``Model``'s
         class docstring."""
+        return_time_grads = _checks.flag("return_time_grads", return_time_grads)
         X, hs = cache["X"], cache["h"]
         T = hs.shape[0] - 1
         hT = hs[T]                                                         # (K, n, H)
