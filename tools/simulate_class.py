@@ -3397,6 +3397,9 @@ def _r7_clip_norm():
         ("the loop's last norm, not the K", lambda g, c: (over_max(g, c)[0],
                                                            float(over_max(g, c)[1][-1])),
          Hint("'s norm alone")),
+        ("a return inside the loop: model 0's norm", lambda g, c: (over_max(g, c)[0],
+                                                                 float(over_max(g, c)[1][0])),
+         Hint("`return` inside the loop")),
         ("the norms in the dict", lambda g, c: {**over_max(g, c)[0], "norm": over_max(
             g, c)[1]}, Hint("not only the dict")),
     ]
@@ -3468,6 +3471,8 @@ def _r7_angle():
             joined(a, list(a)), joined(b, list(a))), REFUSED),
         ("the loop's last angle, not the K", lambda a, b: float(atan2(a, b)[-1]),
          Hint("'s angle alone")),
+        ("a return inside the loop: model 0's angle", lambda a, b: float(atan2(a, b)[0]),
+         Hint("`return` inside the loop")),
         ("arccos of the dot product, no clip", lambda a, b: (lambda u, v: np.degrees(
             np.arccos(np.sum(u * v, axis=1))))(joined(a, list(a)), joined(b, list(a))),
          Hint("not only by a rounding")),

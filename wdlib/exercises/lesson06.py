@@ -289,9 +289,14 @@ def _one_number(value, hint, what, each, together) -> str | None:
         return hint
     k = np.flatnonzero(np.isclose(each, x, rtol=1e-4, atol=0.0))
     if k.size:
-        return (f"you returned one number, model {int(k[0])}'s {what} alone (the last value of a "
-                f"loop over the models?): {want} (collect them in a list inside the loop, then "
-                f"np.array(...))")
+        # the last model: a loop that kept its last value; the first: a `return` inside the
+        # loop, which ends it at model 0; any other model: no guess at the cause
+        k = int(k[-1]) if np.isclose(each[-1], x, rtol=1e-4, atol=0.0) else int(k[0])
+        why = (" (the last value of a loop over the models?)" if k == K - 1 else
+               " (a `return` inside the loop over the models, which ends it at the first?)"
+               if k == 0 else "")
+        return (f"you returned one number, model {k}'s {what} alone{why}: {want} (collect them "
+                f"in a list inside the loop, then np.array(...))")
     return f"you returned one number: {want}"
 
 
