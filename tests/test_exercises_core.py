@@ -1066,6 +1066,28 @@ def test_an_answer_rounded_for_display_is_told_so():
         assert not ok and f"rounded to {d} decimals" in line and "float32" not in line, line
 
 
+def test_an_answer_rounded_to_significant_digits_is_told_so():
+    """An answer rounded to significant digits for display (f"{x:.4g}", "%g"'s 6 digits, an
+    array through np.format_float_scientific) has no one number of decimals over inputs of
+    different sizes: f"{loss:.6g}" was told "that is about float32's rounding, or a small eps:
+    did part of your computation run in float32 ... or did an iterative method stop at a
+    tolerance?", none of which it did, and f"{loss:.4g}" only described (fresh review). Each
+    is now told its significant digits; a factor off is still no rounding."""
+    from wdlib.exercises import lesson06
+    half = lambda a, b: float(0.5 * np.mean((a - b) ** 2))  # noqa: E731
+    for fn, s in [(lambda a, b: float(f"{half(a, b):.4g}"), 4),
+                  (lambda a, b: float(f"{half(a, b):g}"), 6),
+                  (lambda a, b: float(f"{half(a, b):.2e}"), 3)]:
+        ok, line = run(lesson00.check_half_mse, fn)
+        assert not ok and f"rounded to {s} significant digits" in line, line
+        assert "float32" not in line, line
+    ok, line = run(lesson06.check_angle, lambda a, b: [float(f"{x:.5g}") for x in
+                                                       lesson06._ref_angle(a, b)])
+    assert not ok and "rounded to 5 significant digits" in line, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: half(a, b) * (1 + 3e-7))
+    assert not ok and "rounded" not in line, line
+
+
 def test_python_min_or_math_on_an_array_is_told_in_the_exercises_terms():
     """NumPy's "truth value ... ambiguous" got a hint written for K models ("x an array of K
     values ... in a loop over the models, model k's own value x[k] (a threshold may be one

@@ -2873,6 +2873,10 @@ def _r7_half_mse():
          Hint(H["square_of_mean"])),
         ("rounded to 3 decimals", _r7_rounded(right, 3), Hint("rounded to 3 decimals")),
         ("rounded to 6 decimals", _r7_rounded(right, 6), Hint("rounded to 6 decimals")),
+        ('f"{loss:g}": 6 significant digits', lambda yhat, y: float(f"{right(yhat, y):g}"),
+         Hint("rounded to 6 significant digits")),
+        ('f"{loss:.4g}"', lambda yhat, y: float(f"{right(yhat, y):.4g}"),
+         Hint("rounded to 4 significant digits")),
         ("the notebook's yhat and y, not the arguments", lambda yhat, y: right(
             *np.split(np.linspace(-1.0, 1.0, 40).reshape(-1, 1) ** 3, 2)),
          Hint("same answer on all")),
@@ -3673,6 +3677,8 @@ def _r7_angular():
          REFUSED),
         ("rounded to 8 decimals", lambda a, b: round(projection(a, b), 8),
          Hint("rounded to 8 decimals")),
+        ('f"{angle:.5g}"', lambda a, b: float(f"{projection(a, b):.5g}"),
+         Hint("rounded to 5 significant digits")),
         ("normalized through reshape(-1)", lambda a, b: (
             lambda u: (u.__itruediv__(np.linalg.norm(u)), projection(u, b))[1])(a.reshape(-1)),
          IN_PLACE),

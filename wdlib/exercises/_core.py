@@ -72,7 +72,7 @@ SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose
                "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
                "of its own arguments, or ignore one of them? Not equal to the expected answer: "
                "{desc}")
-ROUNDED = ("your answer looks rounded to {d} decimals: return it unrounded (the checker "
+ROUNDED = ("your answer looks rounded to {d} {unit}: return it unrounded (the checker "
            "compares far more digits; round only what you print). Not equal to the expected "
            "answer: {desc}")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
@@ -1214,9 +1214,9 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
             if seen:
                 return hint
     args, got, want, tol, eps, _ = wrong[0]
-    places = _rounded_misses(wrong)       # before an explain's diagnosis: a rounding is exact
-    if places is not None:
-        return ROUNDED.format(d=places, desc=_describe(got, want, tol))
+    rounded = _rounding_hint(wrong)       # before an explain's diagnosis: a rounding is exact
+    if rounded:
+        return rounded
     if explain is not None:
         hint = _safe(lambda: explain([(r[0], r[1], r[2], r[4], r[5]) for r in runs]))
         if hint:
@@ -1300,16 +1300,46 @@ def _same_answer_everywhere(runs) -> bool:
         not all(same(r[2], first_want) for r in runs[1:])
 
 
-def _rounded_misses(wrong) -> int | None:
+def _rounding_hint(wrong) -> str | None:
+    """ROUNDED for an answer rounded to a number of decimals, else of significant digits
+    (f"{x:.4g}", f"{x:g}"'s 6); None if it is no rounding."""
+    _args, got, want, tol, _eps, _ok = wrong[0]
+    for unit, significant in [("decimals", False), ("significant digits", True)]:
+        d = _rounded_misses(wrong, significant=significant)
+        if d is not None:
+            return ROUNDED.format(d=d, unit=unit, desc=_describe(got, want, tol))
+    return None
+
+
+def _round_significant(w: np.ndarray, s: int) -> np.ndarray:
+    """``w`` with each entry rounded to ``s`` significant digits (``float(f"{x:.{s}g}")``; to a
+    last bit), zeros and non-finite entries as they are."""
+    w = np.asarray(w, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mag = np.where(np.isfinite(w) & (w != 0), np.floor(np.log10(np.abs(w))), 0.0)
+        scale = 10.0 ** (s - 1 - mag)
+        out = np.rint(w * scale) / scale
+    return np.where(np.isfinite(out), out, w)
+
+
+def _rounded_misses(wrong, significant: bool = False) -> int | None:
     """The number of decimals d (1 to 12) when every output that misses, on every case, is the
     expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit): an answer
     rounded for display, with at least 2 significant digits kept somewhere (one value on a
     grid, 0.1 for 0.056, is no rounding). The smallest such d (0.79874 is 0.798741829 to 5
     decimals, and a value whose 5th decimal is 0 to 4 as well). None otherwise (a rounding can
-    only be told where it moved a value)."""
+    only be told where it moved a value). ``significant``: the number of significant digits
+    instead (2 to 15: ``f"{x:.4g}"``, ``"%g"``'s 6), each entry rounded at its own magnitude."""
     missed = [(got[k], w) for _args, got, want, tol, _eps, _ok in wrong
               for k, w in want.items() if not _close(got[k], w, *tol[k])]
     if not missed:
+        return None
+    if significant:
+        for s in range(2, 16):
+            if all(g.shape == w.shape and np.allclose(g, _round_significant(w, s),
+                                                      rtol=4 * _EPS64, atol=0.0)
+                   for g, w in missed):
+                return s
         return None
     for d in range(1, 13):
         if all(g.shape == w.shape and np.allclose(g, np.round(w, d), rtol=4 * _EPS64, atol=0.0)
