@@ -1115,6 +1115,17 @@ def test_python_min_or_math_on_an_array_is_told_in_the_exercises_terms():
     assert not ok and "math module" in line and "np.cos" in line, line
 
 
+def test_int_on_an_array_is_named_with_float():
+    """int(t) on an array raises the same "can be converted to Python scalars" as math.cos or
+    float(), and was told "the math module's functions (math.cos, ...) and float() take one
+    number ... use NumPy's (np.cos, np.exp, np.sqrt, ...)", neither of which it had used
+    (fresh review). int() is named with them, and NumPy's entry-by-entry forms of both."""
+    from wdlib.exercises import lesson07
+    ok, line = run(lesson07.check_cosine_lr, lambda t, b, T, m: m + (b - m) * (1 + np.cos(
+        np.pi * np.minimum(int(t), T) / T)) / 2)
+    assert not ok and "int()" in line and "np.floor" in line, line
+
+
 def test_a_checker_called_inside_the_learners_function_is_named_at_once():
     """The checker's line indented into the function (def half_mse(...): ...
     check_half_mse(half_mse) ... return ...) made each call run the checker again, which ran

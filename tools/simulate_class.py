@@ -3557,6 +3557,8 @@ def _r7_cosine():
             t >= T, m, m + (b - m) * 0.5 * (1 + np.cos(np.pi * t / T))), OK),
         ("math.cos", lambda t, b, T, m: m + (b - m) * 0.5 * (1 + math.cos(
             math.pi * np.minimum(t, T) / T)), Hint("math module")),
+        ("int(t) on the array of steps", lambda t, b, T, m: m + (b - m) * 0.5 * (1 + np.cos(
+            np.pi * np.minimum(int(t), T) / T)), Hint("int() take one number")),
         ("Python's min(t, T)", lambda t, b, T, m: cos_squared(min(t, T), b, T, m),
          Hint("np.minimum(1.0, x)")),
         ("degrees: cos(180·t/T)", lambda t, b, T, m: m + (b - m) * 0.5 * (1 + np.cos(

@@ -95,9 +95,10 @@ AMBIGUOUS_K = ("; Python's min(), max(), `if` and `and`/`or` take one number at 
                "raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), which "
                "work entry by entry, or, in a loop over the models, model k's own value x[k] "
                "(a threshold may be one number or K of them)")
-ONE_NUMBER_ONLY = ("; the math module's functions (math.cos, math.exp, math.sqrt, ...) and "
-                   "float() take one number, not an array: use NumPy's (np.cos, np.exp, "
-                   "np.sqrt, ...), which work entry by entry")
+ONE_NUMBER_ONLY = ("; the math module's functions (math.cos, math.exp, math.sqrt, ...), "
+                   "float() and int() take one number, not an array: use NumPy's (np.cos, "
+                   "np.exp, np.sqrt, ..., x.astype(float), np.floor(x)), which work entry by "
+                   "entry")
 ONE_NUMBER_ONLY_MESSAGES = ("can be converted to Python scalars",)   # NumPy 1: size-1, 2: 0-d
 SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number here? where a "
                   "prompt allows one number or K of them, np.broadcast_to(x, (K,)) gives K "
