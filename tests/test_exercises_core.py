@@ -1169,3 +1169,26 @@ def test_an_answer_that_ignores_its_arguments_is_asked_about_them():
     assert not ok and "same answer on all" in line, line
     ok, line = run(lesson01.check_count_params, lambda sizes: 1185)     # (2, 32, 32, 1)'s
     assert not ok and "same answer" not in line, line
+
+
+def test_form_hints_print_no_complex_warning():
+    """A complex answer (an array with an imaginary part) went through the form hints of
+    l2_grad, soft_threshold, clip_by_norm and angle as np.asarray(got, dtype=np.float64),
+    which printed NumPy's "ComplexWarning: Casting complex values to real discards the
+    imaginary part" with a checker's file and line under the learner's cell before the hint
+    (fresh review). The form hints read answers through real_array, which leaves complex
+    numbers to the core's own hint, silently."""
+    import warnings
+
+    from wdlib.exercises import lesson02, lesson03, lesson06
+    z = np.array([1 + 1j, 2.0])
+    for checker, fn in [(lesson02.check_l2_grad, lambda p, lam: z),
+                        (lesson03.check_soft_threshold, lambda w, t: z),
+                        (lesson06.check_angle, lambda a, b: z),
+                        (lesson06.check_angle, lambda a, b: z[:1]),
+                        (lesson06.check_clip_by_norm, lambda g, c: (g, z[:1]))]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ok, line = run(checker, fn)
+        assert not ok, line
+        assert not [w for w in caught if "complex" in str(w.message).lower()], caught

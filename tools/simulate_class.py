@@ -3127,6 +3127,9 @@ def _r7_soft_threshold():
          Hint(H["t_twice"])),
         ("rounded to 4 decimals", lambda w, t: np.round(
             np.sign(w) * np.maximum(np.abs(w) - t, 0), 4), Hint("rounded to 4 decimals")),
+        ("plus np.emath.sqrt(min(|w| − t, 0)): imaginary below t", lambda w, t: np.sign(w)
+         * np.maximum(np.abs(w) - t, 0) + np.emath.sqrt(np.minimum(np.abs(w) - t, 0)),
+         Hint("complex numbers")),
     ]
 
 

@@ -623,6 +623,19 @@ def size_of(value) -> int | None:
         return None
 
 
+def real_array(value) -> np.ndarray | None:
+    """An answer as a float64 array for a form hint, or None when it is not one (complex
+    numbers, which the core names later, without NumPy's ComplexWarning printed under the
+    learner's cell; text, ragged lists, odd objects)."""
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biufO":                 # complex, text, dates
+            return None
+        return arr.astype(np.float64)                     # objects: float(x) each (Fraction)
+    except Exception:  # noqa: BLE001 - not an array of numbers: judged (and described) later
+        return None
+
+
 def is_vector_of(shape: tuple, n: int) -> bool:
     """Whether an answer of this shape is a vector of n numbers: ``(n,)``, or a column
     ``(n, 1)`` or a row ``(1, n)``, which hold the same numbers in the same order."""

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from wdlib import clipping
-from wdlib.exercises._core import WrongForm, assert_form, check, outputs, size_of
+from wdlib.exercises._core import WrongForm, assert_form, check, outputs, real_array, size_of
 
 __all__ = ["check_clip_by_norm", "check_clip_by_value", "check_angle", "assert_clip_by_norm",
            "assert_clip_by_value", "assert_angle"]
@@ -281,10 +281,10 @@ def _one_number(value, hint, what, each, together) -> str | None:
     if size_of(value) != 1 or K < 2:
         return None
     want = f"return K = {K} {what}s, one per model, shape ({K},)"
-    try:
-        x = float(np.asarray(value, dtype=np.float64).reshape(-1)[0])
-    except (TypeError, ValueError):
+    arr = real_array(value)
+    if arr is None:
         return f"you returned one value: {want}"
+    x = float(arr.reshape(-1)[0])
     if np.isclose(x, together, rtol=1e-4, atol=0.0):
         return hint
     k = np.flatnonzero(np.isclose(each, x, rtol=1e-4, atol=0.0))
@@ -403,9 +403,8 @@ def _angle_form(got, a, b):
                       _angle_mistakes(a, b)["one_angle"][0])
     if one:
         return one
-    try:
-        arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
+    arr = real_array(got)
+    if arr is None:
         return None                                   # judged (and described) later
     if arr.shape == (K, K) and np.allclose(np.diag(arr), _ref_angle(a, b), rtol=1e-4, atol=1e-3):
         return PAIRS
