@@ -3241,6 +3241,11 @@ def _r7_cv_loss():
                                           + solvers.ridge(X[tr], y[tr], lams)[1]
                                           - y[va].reshape(-1, 1)) ** 2, axis=0))(
             *folds(X, k, seed)[-1]), Hint(lesson04.CV_HINTS["last_fold"])),
+        ("a return inside the fold loop: the first fold", lambda X, y, lams, k=5, seed=0: (
+            lambda tr, va: 0.5 * np.mean((X[va] @ solvers.ridge(X[tr], y[tr], lams)[0].T
+                                          + solvers.ridge(X[tr], y[tr], lams)[1]
+                                          - y[va].reshape(-1, 1)) ** 2, axis=0))(
+            *folds(X, k, seed)[0]), Hint(lesson04.CV_HINTS["first_fold"])),
         ("lams reversed in place", lambda X, y, lams, k=5, seed=0: (
             lams.__setitem__(slice(None), lams[::-1].copy()),
             per_lambda(X, y, lams, k, seed)[::-1])[1], IN_PLACE),
