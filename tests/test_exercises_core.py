@@ -1088,6 +1088,26 @@ def test_an_answer_rounded_to_significant_digits_is_told_so():
     assert not ok and "rounded" not in line, line
 
 
+def test_a_float32_answer_rounded_for_display_is_told_it_is_rounded_not_float32():
+    """A float32 answer is judged at float32's precision, so np.round(np.float32(loss), 3) or
+    np.round(w.astype(np.float32), 2) missed only by the rounding, yet was told "float32 is
+    not precise enough here ... compute in float64", which would not have fixed it (fresh
+    review): the rounding was looked for only to float64's last bit. It is now looked for to
+    the answer's own precision; a float16 answer that is not rounded is still told float16."""
+    from wdlib.exercises import lesson03
+    half = lambda a, b: 0.5 * np.mean((a - b) ** 2)  # noqa: E731
+    soft = lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0)  # noqa: E731
+    for checker, fn, d in [
+            (lesson00.check_half_mse, lambda a, b: np.round(np.float32(half(a, b)), 3), 3),
+            (lesson00.check_half_mse, lambda a, b: np.float32(round(float(half(a, b)), 3)), 3),
+            (lesson03.check_soft_threshold, lambda w, t: np.round(
+                soft(w, t).astype(np.float32), 2), 2)]:
+        ok, line = run(checker, fn)
+        assert not ok and f"rounded to {d} decimals" in line and "float32" not in line, line
+    ok, line = run(lesson03.check_soft_threshold, lambda w, t: soft(w, t).astype(np.float16))
+    assert not ok and "float16 is not precise enough" in line and "rounded" not in line, line
+
+
 def test_python_min_or_math_on_an_array_is_told_in_the_exercises_terms():
     """NumPy's "truth value ... ambiguous" got a hint written for K models ("x an array of K
     values ... in a loop over the models, model k's own value x[k] (a threshold may be one

@@ -2877,6 +2877,9 @@ def _r7_half_mse():
          Hint("rounded to 6 significant digits")),
         ('f"{loss:.4g}"', lambda yhat, y: float(f"{right(yhat, y):.4g}"),
          Hint("rounded to 4 significant digits")),
+        ("float32, rounded to 3 decimals", lambda yhat, y: np.round(np.float32(right(yhat, y)),
+                                                                    3),
+         Hint("rounded to 3 decimals")),
         ("the notebook's yhat and y, not the arguments", lambda yhat, y: right(
             *np.split(np.linspace(-1.0, 1.0, 40).reshape(-1, 1) ** 3, 2)),
          Hint("same answer on all")),
@@ -3127,6 +3130,8 @@ def _r7_soft_threshold():
          Hint(H["t_twice"])),
         ("rounded to 4 decimals", lambda w, t: np.round(
             np.sign(w) * np.maximum(np.abs(w) - t, 0), 4), Hint("rounded to 4 decimals")),
+        ("float32, rounded to 2 decimals", lambda w, t: np.round((np.sign(w) * np.maximum(
+            np.abs(w) - t, 0)).astype(np.float32), 2), Hint("rounded to 2 decimals")),
         ("plus np.emath.sqrt(min(|w| − t, 0)): imaginary below t", lambda w, t: np.sign(w)
          * np.maximum(np.abs(w) - t, 0) + np.emath.sqrt(np.minimum(np.abs(w) - t, 0)),
          Hint("complex numbers")),

@@ -1338,27 +1338,34 @@ def _round_significant(w: np.ndarray, s: int) -> np.ndarray:
 
 def _rounded_misses(wrong, significant: bool = False) -> int | None:
     """The number of decimals d (1 to 12) when every output that misses, on every case, is the
-    expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit): an answer
+    expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit of the
+    answer's precision: a float32 answer rounded is a float32 near the rounded value): an answer
     rounded for display, with at least 2 significant digits kept somewhere (one value on a
     grid, 0.1 for 0.056, is no rounding). The smallest such d (0.79874 is 0.798741829 to 5
     decimals, and a value whose 5th decimal is 0 to 4 as well). None otherwise (a rounding can
-    only be told where it moved a value). ``significant``: the number of significant digits
-    instead (2 to 15: ``f"{x:.4g}"``, ``"%g"``'s 6), each entry rounded at its own magnitude."""
-    missed = [(got[k], w) for _args, got, want, tol, _eps, _ok in wrong
+    only be told where it moved a value, and for a float32 or float16 answer moved it by more
+    than its precision: a float16 answer unrounded is not called rounded). ``significant``: the
+    number of significant digits instead (2 to 15: ``f"{x:.4g}"``, ``"%g"``'s 6), each entry
+    rounded at its own magnitude."""
+    missed = [(got[k], w, 4 * _EPS64 if eps[k] is None else eps[k])
+              for _args, got, want, tol, eps, _ok in wrong
               for k, w in want.items() if not _close(got[k], w, *tol[k])]
     if not missed:
         return None
+
+    def rounded(by) -> bool:
+        """Every missed output is ``by(w)`` at its precision, and one moved past it."""
+        pairs = [(g, by(w), w, e) for g, w, e in missed]
+        return all(g.shape == w.shape and np.allclose(g, r, rtol=e, atol=0.0)
+                   for g, r, w, e in pairs) and any(
+            np.any(np.abs(r - w) > 2 * e * np.abs(w)) for _g, r, w, e in pairs)
+
     if significant:
-        for s in range(2, 16):
-            if all(g.shape == w.shape and np.allclose(g, _round_significant(w, s),
-                                                      rtol=4 * _EPS64, atol=0.0)
-                   for g, w in missed):
-                return s
-        return None
+        return next((s for s in range(2, 16)
+                     if rounded(lambda w, s=s: _round_significant(w, s))), None)
     for d in range(1, 13):
-        if all(g.shape == w.shape and np.allclose(g, np.round(w, d), rtol=4 * _EPS64, atol=0.0)
-               for g, w in missed) and any(
-                float(np.max(np.abs(w), initial=0.0)) * 10.0**d >= 10.0 for _g, w in missed):
+        if rounded(lambda w, d=d: np.round(w, d)) and any(
+                float(np.max(np.abs(w), initial=0.0)) * 10.0**d >= 10.0 for _g, w, _e in missed):
             return d
     return None
 
