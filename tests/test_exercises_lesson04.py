@@ -183,3 +183,11 @@ def test_a_band_too_narrow_to_pass_the_minimum_is_told_so():
     the learner to move to a band they had computed)."""
     ok, line = run(L.check_one_se_rule, _rule(width=lambda F: F.var(0, ddof=1) / len(F)))
     assert not ok and "band is too narrow" in line, line
+
+
+def test_row_0_of_the_fold_losses_is_not_told_only_of_a_return():
+    """The first fold's losses come from a `return` inside the loop over the folds or from
+    row 0 of the (k, L) fold losses taken for their mean; the hint named only the return, as
+    a fact (fresh review). It asks about both."""
+    ok, line = run(L.check_cv_loss, _cv(agg="first"))
+    assert not ok and "first fold's loss alone" in line and "row 0" in line, line

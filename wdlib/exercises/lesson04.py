@@ -53,9 +53,10 @@ CV_HINTS = {
     "last_fold": "that is the last fold's loss alone (the last value of the loop over the "
                  "folds, kept instead of collected?): keep each fold's losses, then average "
                  "them over the k folds",
-    "first_fold": "that is the first fold's loss alone: a `return` inside the loop over the "
-                  "folds ends it at the first fold; keep each fold's losses, then return their "
-                  "average over the k folds after the loop",
+    "first_fold": "that is the first fold's loss alone (a `return` inside the loop over the "
+                  "folds, which ends it at the first fold? or row 0 of the (k, L) fold "
+                  "losses?): keep each fold's losses, then return their average over the k "
+                  "folds after the loop",
     "broadcast": "a shape slip: predictions of shape (m,) minus targets of shape (m, 1) "
                  "broadcast to an (m, m) matrix; flatten y (y.reshape(-1)) before subtracting",
 }
