@@ -1173,6 +1173,24 @@ def test_a_checker_called_inside_the_learners_function_is_named_at_once():
     assert ok, line                                 # the next check runs as usual
 
 
+def test_another_exercises_checker_inside_the_function_is_not_called_a_loop():
+    """A notebook cell whose last line checks the previous exercise, indented into the next
+    exercise's function (def leaky_relu_std(...): ... check_half_mse(half_mse)), was told "the
+    checker runs your function, which runs the checker, ... without end", a loop that cannot
+    happen: the half_mse check runs half_mse, not leaky_relu_std (fresh review). Another
+    exercise's checker is now named as running each time this one's check runs the function;
+    the same exercise's checker keeps the loop."""
+    from wdlib.exercises import lesson05
+
+    def leaky(fan_in, slope):
+        lesson00.check_half_mse(lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2))
+        return np.sqrt(2.0 / ((1.0 + slope ** 2) * fan_in))
+
+    ok, line = run(lesson05.check_leaky_relu_std, leaky)
+    assert not ok and "calls a checker (the half_mse check) inside itself" in line, line
+    assert "without end" not in line and "leaky_relu_std check runs" in line, line
+
+
 def test_an_answer_that_ignores_its_arguments_is_asked_about_them():
     """A function that reads the notebook's variables instead of its arguments (yhat, y of an
     earlier cell) returns the same value on every test input and got "not equal to the

@@ -3311,7 +3311,13 @@ def _r7_leaky():
         z = np.random.default_rng(0).standard_normal(10 ** 6)
         return math.sqrt(1 / (fan_in * np.mean(np.where(z > 0, z, slope * z) ** 2)))
 
+    def checks_half_mse(fan_in, slope):           # the last cell's checker line indented in
+        lesson00.check_half_mse(lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2))
+        return math.sqrt(2 / ((1 + slope * slope) * fan_in))
+
     return [
+        ("the half_mse checker indented into the function", checks_half_mse,
+         Hint("each time the leaky_relu_std check runs your function")),
         ("math.sqrt(2 / ((1 + a²)·fan_in))", lambda f, a: math.sqrt(2 / ((1 + a * a) * f)), OK),
         ("torch's calculate_gain / √fan_in", torch_gain, OK),
         ("gain, then / √fan_in", lambda f, a: math.sqrt(2 / (1 + a ** 2)) / math.sqrt(f), OK),

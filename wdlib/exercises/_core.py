@@ -109,6 +109,10 @@ SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object 
 CHECK_INSIDE = ("your function calls a checker (the {name} check) inside itself: the checker "
                 "runs your function, which runs the checker, ... without end; take the "
                 "checker's line out of the function (un-indent it, or give it its own cell)")
+CHECK_INSIDE_OTHER = ("your function calls a checker (the {name} check) inside itself, so each "
+                      "time the {outer} check runs your function, that checker runs too; take "
+                      "the checker's line out of the function (un-indent it, or give it its "
+                      "own cell)")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -865,7 +869,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     vector ``(n,)`` it holds.
     """
     if _JUDGING.get() is not None:        # called from the learner's function, in a check
-        raise _CheckInside(name)
+        raise _CheckInside(name, _JUDGING.get())
     token = _JUDGING.set(name)
     try:
         hint = _judge(name, fn, reference, cases, mistakes=mistakes, hints=hints or {},
@@ -1079,7 +1083,10 @@ def _raised(exc: BaseException, args=()) -> str:
     if isinstance(exc, SystemExit):
         return SYS_EXIT
     if isinstance(exc, _CheckInside):
-        return CHECK_INSIDE.format(name=exc.args[0] if exc.args else "exercise's")
+        inner, outer = (tuple(exc.args) + ("exercise's", None))[:2]
+        if outer is not None and outer != inner:      # another exercise's checker: no loop
+            return CHECK_INSIDE_OTHER.format(name=inner, outer=outer)
+        return CHECK_INSIDE.format(name=inner)
     text = _exc_text(exc)
     if isinstance(exc, ValueError) and "truth value of an array" in text:
         models = any(isinstance(a, Mapping) for a in args)
