@@ -1066,6 +1066,48 @@ def test_an_answer_rounded_for_display_is_told_so():
         assert not ok and f"rounded to {d} decimals" in line and "float32" not in line, line
 
 
+def test_an_answer_rounded_to_significant_digits_is_told_so():
+    """An answer rounded to significant digits for display (f"{x:.4g}", "%g"'s 6 digits, an
+    array through np.format_float_scientific) has no one number of decimals over inputs of
+    different sizes: f"{loss:.6g}" was told "that is about float32's rounding, or a small eps:
+    did part of your computation run in float32 ... or did an iterative method stop at a
+    tolerance?", none of which it did, and f"{loss:.4g}" only described (fresh review). Each
+    is now told its significant digits; a factor off is still no rounding."""
+    from wdlib.exercises import lesson06
+    half = lambda a, b: float(0.5 * np.mean((a - b) ** 2))  # noqa: E731
+    for fn, s in [(lambda a, b: float(f"{half(a, b):.4g}"), 4),
+                  (lambda a, b: float(f"{half(a, b):g}"), 6),
+                  (lambda a, b: float(f"{half(a, b):.2e}"), 3)]:
+        ok, line = run(lesson00.check_half_mse, fn)
+        assert not ok and f"rounded to {s} significant digits" in line, line
+        assert "float32" not in line, line
+    ok, line = run(lesson06.check_angle, lambda a, b: [float(f"{x:.5g}") for x in
+                                                       lesson06._ref_angle(a, b)])
+    assert not ok and "rounded to 5 significant digits" in line, line
+    ok, line = run(lesson00.check_half_mse, lambda a, b: half(a, b) * (1 + 3e-7))
+    assert not ok and "rounded" not in line, line
+
+
+def test_a_float32_answer_rounded_for_display_is_told_it_is_rounded_not_float32():
+    """A float32 answer is judged at float32's precision, so np.round(np.float32(loss), 3) or
+    np.round(w.astype(np.float32), 2) missed only by the rounding, yet was told "float32 is
+    not precise enough here ... compute in float64", which would not have fixed it (fresh
+    review): the rounding was looked for only to float64's last bit. It is now looked for to
+    the answer's own precision; a float16 answer that is not rounded is still told float16."""
+    from wdlib.exercises import lesson03
+    half = lambda a, b: 0.5 * np.mean((a - b) ** 2)  # noqa: E731
+    soft = lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0)  # noqa: E731
+    for checker, fn, d in [
+            (lesson00.check_half_mse, lambda a, b: np.round(np.float32(half(a, b)), 3), 3),
+            (lesson00.check_half_mse, lambda a, b: np.float32(round(float(half(a, b)), 3)), 3),
+            (lesson03.check_soft_threshold, lambda w, t: np.round(
+                soft(w, t).astype(np.float32), 2), 2)]:
+        ok, line = run(checker, fn)
+        assert not ok and f"rounded to {d} decimals" in line and "float32" not in line, line
+    ok, line = run(lesson03.check_soft_threshold, lambda w, t: soft(w, t).astype(np.float16))
+    assert not ok and "float16 is not precise enough" in line and "rounded" not in line, line
+
+
 def test_python_min_or_math_on_an_array_is_told_in_the_exercises_terms():
     """NumPy's "truth value ... ambiguous" got a hint written for K models ("x an array of K
     values ... in a loop over the models, model k's own value x[k] (a threshold may be one
@@ -1091,6 +1133,17 @@ def test_python_min_or_math_on_an_array_is_told_in_the_exercises_terms():
                    lambda t, b, T, m: m + (b - m) * (1 + math.cos(math.pi * np.minimum(t, T) / T))
                    / 2)
     assert not ok and "math module" in line and "np.cos" in line, line
+
+
+def test_int_on_an_array_is_named_with_float():
+    """int(t) on an array raises the same "can be converted to Python scalars" as math.cos or
+    float(), and was told "the math module's functions (math.cos, ...) and float() take one
+    number ... use NumPy's (np.cos, np.exp, np.sqrt, ...)", neither of which it had used
+    (fresh review). int() is named with them, and NumPy's entry-by-entry forms of both."""
+    from wdlib.exercises import lesson07
+    ok, line = run(lesson07.check_cosine_lr, lambda t, b, T, m: m + (b - m) * (1 + np.cos(
+        np.pi * np.minimum(int(t), T) / T)) / 2)
+    assert not ok and "int()" in line and "np.floor" in line, line
 
 
 def test_a_checker_called_inside_the_learners_function_is_named_at_once():
@@ -1120,6 +1173,24 @@ def test_a_checker_called_inside_the_learners_function_is_named_at_once():
     assert ok, line                                 # the next check runs as usual
 
 
+def test_another_exercises_checker_inside_the_function_is_not_called_a_loop():
+    """A notebook cell whose last line checks the previous exercise, indented into the next
+    exercise's function (def leaky_relu_std(...): ... check_half_mse(half_mse)), was told "the
+    checker runs your function, which runs the checker, ... without end", a loop that cannot
+    happen: the half_mse check runs half_mse, not leaky_relu_std (fresh review). Another
+    exercise's checker is now named as running each time this one's check runs the function;
+    the same exercise's checker keeps the loop."""
+    from wdlib.exercises import lesson05
+
+    def leaky(fan_in, slope):
+        lesson00.check_half_mse(lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2))
+        return np.sqrt(2.0 / ((1.0 + slope ** 2) * fan_in))
+
+    ok, line = run(lesson05.check_leaky_relu_std, leaky)
+    assert not ok and "calls a checker (the half_mse check) inside itself" in line, line
+    assert "without end" not in line and "leaky_relu_std check runs" in line, line
+
+
 def test_an_answer_that_ignores_its_arguments_is_asked_about_them():
     """A function that reads the notebook's variables instead of its arguments (yhat, y of an
     earlier cell) returns the same value on every test input and got "not equal to the
@@ -1136,3 +1207,26 @@ def test_an_answer_that_ignores_its_arguments_is_asked_about_them():
     assert not ok and "same answer on all" in line, line
     ok, line = run(lesson01.check_count_params, lambda sizes: 1185)     # (2, 32, 32, 1)'s
     assert not ok and "same answer" not in line, line
+
+
+def test_form_hints_print_no_complex_warning():
+    """A complex answer (an array with an imaginary part) went through the form hints of
+    l2_grad, soft_threshold, clip_by_norm and angle as np.asarray(got, dtype=np.float64),
+    which printed NumPy's "ComplexWarning: Casting complex values to real discards the
+    imaginary part" with a checker's file and line under the learner's cell before the hint
+    (fresh review). The form hints read answers through real_array, which leaves complex
+    numbers to the core's own hint, silently."""
+    import warnings
+
+    from wdlib.exercises import lesson02, lesson03, lesson06
+    z = np.array([1 + 1j, 2.0])
+    for checker, fn in [(lesson02.check_l2_grad, lambda p, lam: z),
+                        (lesson03.check_soft_threshold, lambda w, t: z),
+                        (lesson06.check_angle, lambda a, b: z),
+                        (lesson06.check_angle, lambda a, b: z[:1]),
+                        (lesson06.check_clip_by_norm, lambda g, c: (g, z[:1]))]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ok, line = run(checker, fn)
+        assert not ok, line
+        assert not [w for w in caught if "complex" in str(w.message).lower()], caught

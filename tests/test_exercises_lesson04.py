@@ -33,6 +33,8 @@ def _cv(*, seed_of=lambda s: s, evaluate="val", fit_all=False, intercept=True, a
             return np.array(sizes) @ fl / n
         if agg == "last":
             return fl[-1]
+        if agg == "first":
+            return fl[0]
         return fl.mean(0).astype(dtype)
     return fn
 
@@ -71,6 +73,9 @@ CV_MISTAKES = [
     (_cv(agg="median"), "median_folds"),
     # round 7: the loop's last fold kept instead of the mean got "6 of 6 entries differ"
     (_cv(agg="last"), "last_fold"),
+    # fresh review: a `return` inside the loop over the folds (the first fold's losses) got
+    # "6 of 6 entries differ"
+    (_cv(agg="first"), "first_fold"),
 ]
 test_cv_correct = accepts(L.check_cv_loss, CV_CORRECT)
 test_cv_mistakes = names(L.check_cv_loss, L.CV_HINTS, CV_MISTAKES)
@@ -178,3 +183,11 @@ def test_a_band_too_narrow_to_pass_the_minimum_is_told_so():
     the learner to move to a band they had computed)."""
     ok, line = run(L.check_one_se_rule, _rule(width=lambda F: F.var(0, ddof=1) / len(F)))
     assert not ok and "band is too narrow" in line, line
+
+
+def test_row_0_of_the_fold_losses_is_not_told_only_of_a_return():
+    """The first fold's losses come from a `return` inside the loop over the folds or from
+    row 0 of the (k, L) fold losses taken for their mean; the hint named only the return, as
+    a fact (fresh review). It asks about both."""
+    ok, line = run(L.check_cv_loss, _cv(agg="first"))
+    assert not ok and "first fold's loss alone" in line and "row 0" in line, line

@@ -545,3 +545,26 @@ def test_one_models_value_returned_is_not_called_all_models_together():
     ok, line = run(L.check_clip_by_norm, lambda g, c: (g, float(np.sqrt(sum(
         np.sum(v ** 2) for v in g.values())))))
     assert not ok and "one norm over all K models together" in line, line
+
+
+def test_first_model_alone_is_not_called_a_loops_last_value():
+    """A `return` inside the loop over the models returns model 0's norm (or angle) alone; the
+    hint named model 0 but guessed "the last value of a loop over the models?", a loop it had
+    not run to its end (fresh review). Model 0 is now told of a return inside the loop, the
+    last model still of a kept last value."""
+    def first(what):
+        def fn(a, b):
+            K = len(next(iter(a.values())))
+            for i in range(K):
+                u = np.concatenate([a[k][i].ravel() for k in a])
+                if what == "norm":
+                    return a, float(np.linalg.norm(u))
+                v = np.concatenate([b[k][i].ravel() for k in a])
+                return float(np.degrees(np.arccos(np.clip(
+                    u @ v / (np.linalg.norm(u) * np.linalg.norm(v)), -1, 1))))
+        return fn
+
+    for checker, what in [(L.check_clip_by_norm, "norm"), (L.check_angle, "angle")]:
+        ok, line = run(checker, first(what))
+        assert not ok and f"model 0's {what} alone" in line, line
+        assert "last value" not in line and "`return` inside the loop" in line, line

@@ -2873,6 +2873,13 @@ def _r7_half_mse():
          Hint(H["square_of_mean"])),
         ("rounded to 3 decimals", _r7_rounded(right, 3), Hint("rounded to 3 decimals")),
         ("rounded to 6 decimals", _r7_rounded(right, 6), Hint("rounded to 6 decimals")),
+        ('f"{loss:g}": 6 significant digits', lambda yhat, y: float(f"{right(yhat, y):g}"),
+         Hint("rounded to 6 significant digits")),
+        ('f"{loss:.4g}"', lambda yhat, y: float(f"{right(yhat, y):.4g}"),
+         Hint("rounded to 4 significant digits")),
+        ("float32, rounded to 3 decimals", lambda yhat, y: np.round(np.float32(right(yhat, y)),
+                                                                    3),
+         Hint("rounded to 3 decimals")),
         ("the notebook's yhat and y, not the arguments", lambda yhat, y: right(
             *np.split(np.linspace(-1.0, 1.0, 40).reshape(-1, 1) ** 3, 2)),
          Hint("same answer on all")),
@@ -3123,6 +3130,11 @@ def _r7_soft_threshold():
          Hint(H["t_twice"])),
         ("rounded to 4 decimals", lambda w, t: np.round(
             np.sign(w) * np.maximum(np.abs(w) - t, 0), 4), Hint("rounded to 4 decimals")),
+        ("float32, rounded to 2 decimals", lambda w, t: np.round((np.sign(w) * np.maximum(
+            np.abs(w) - t, 0)).astype(np.float32), 2), Hint("rounded to 2 decimals")),
+        ("plus np.emath.sqrt(min(|w| − t, 0)): imaginary below t", lambda w, t: np.sign(w)
+         * np.maximum(np.abs(w) - t, 0) + np.emath.sqrt(np.minimum(np.abs(w) - t, 0)),
+         Hint("complex numbers")),
     ]
 
 
@@ -3234,6 +3246,11 @@ def _r7_cv_loss():
                                           + solvers.ridge(X[tr], y[tr], lams)[1]
                                           - y[va].reshape(-1, 1)) ** 2, axis=0))(
             *folds(X, k, seed)[-1]), Hint(lesson04.CV_HINTS["last_fold"])),
+        ("a return inside the fold loop: the first fold", lambda X, y, lams, k=5, seed=0: (
+            lambda tr, va: 0.5 * np.mean((X[va] @ solvers.ridge(X[tr], y[tr], lams)[0].T
+                                          + solvers.ridge(X[tr], y[tr], lams)[1]
+                                          - y[va].reshape(-1, 1)) ** 2, axis=0))(
+            *folds(X, k, seed)[0]), Hint(lesson04.CV_HINTS["first_fold"])),
         ("lams reversed in place", lambda X, y, lams, k=5, seed=0: (
             lams.__setitem__(slice(None), lams[::-1].copy()),
             per_lambda(X, y, lams, k, seed)[::-1])[1], IN_PLACE),
@@ -3294,7 +3311,13 @@ def _r7_leaky():
         z = np.random.default_rng(0).standard_normal(10 ** 6)
         return math.sqrt(1 / (fan_in * np.mean(np.where(z > 0, z, slope * z) ** 2)))
 
+    def checks_half_mse(fan_in, slope):           # the last cell's checker line indented in
+        lesson00.check_half_mse(lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2))
+        return math.sqrt(2 / ((1 + slope * slope) * fan_in))
+
     return [
+        ("the half_mse checker indented into the function", checks_half_mse,
+         Hint("each time the leaky_relu_std check runs your function")),
         ("math.sqrt(2 / ((1 + a²)·fan_in))", lambda f, a: math.sqrt(2 / ((1 + a * a) * f)), OK),
         ("torch's calculate_gain / √fan_in", torch_gain, OK),
         ("gain, then / √fan_in", lambda f, a: math.sqrt(2 / (1 + a ** 2)) / math.sqrt(f), OK),
@@ -3397,6 +3420,9 @@ def _r7_clip_norm():
         ("the loop's last norm, not the K", lambda g, c: (over_max(g, c)[0],
                                                            float(over_max(g, c)[1][-1])),
          Hint("'s norm alone")),
+        ("a return inside the loop: model 0's norm", lambda g, c: (over_max(g, c)[0],
+                                                                 float(over_max(g, c)[1][0])),
+         Hint("`return` inside the loop")),
         ("the norms in the dict", lambda g, c: {**over_max(g, c)[0], "norm": over_max(
             g, c)[1]}, Hint("not only the dict")),
     ]
@@ -3468,6 +3494,8 @@ def _r7_angle():
             joined(a, list(a)), joined(b, list(a))), REFUSED),
         ("the loop's last angle, not the K", lambda a, b: float(atan2(a, b)[-1]),
          Hint("'s angle alone")),
+        ("a return inside the loop: model 0's angle", lambda a, b: float(atan2(a, b)[0]),
+         Hint("`return` inside the loop")),
         ("arccos of the dot product, no clip", lambda a, b: (lambda u, v: np.degrees(
             np.arccos(np.sum(u * v, axis=1))))(joined(a, list(a)), joined(b, list(a))),
          Hint("not only by a rounding")),
@@ -3548,6 +3576,8 @@ def _r7_cosine():
             t >= T, m, m + (b - m) * 0.5 * (1 + np.cos(np.pi * t / T))), OK),
         ("math.cos", lambda t, b, T, m: m + (b - m) * 0.5 * (1 + math.cos(
             math.pi * np.minimum(t, T) / T)), Hint("math module")),
+        ("int(t) on the array of steps", lambda t, b, T, m: m + (b - m) * 0.5 * (1 + np.cos(
+            np.pi * np.minimum(int(t), T) / T)), Hint("int() take one number")),
         ("Python's min(t, T)", lambda t, b, T, m: cos_squared(min(t, T), b, T, m),
          Hint("np.minimum(1.0, x)")),
         ("degrees: cos(180·t/T)", lambda t, b, T, m: m + (b - m) * 0.5 * (1 + np.cos(
@@ -3668,6 +3698,8 @@ def _r7_angular():
          REFUSED),
         ("rounded to 8 decimals", lambda a, b: round(projection(a, b), 8),
          Hint("rounded to 8 decimals")),
+        ('f"{angle:.5g}"', lambda a, b: float(f"{projection(a, b):.5g}"),
+         Hint("rounded to 5 significant digits")),
         ("normalized through reshape(-1)", lambda a, b: (
             lambda u: (u.__itruediv__(np.linalg.norm(u)), projection(u, b))[1])(a.reshape(-1)),
          IN_PLACE),

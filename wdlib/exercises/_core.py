@@ -72,7 +72,7 @@ SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose
                "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
                "of its own arguments, or ignore one of them? Not equal to the expected answer: "
                "{desc}")
-ROUNDED = ("your answer looks rounded to {d} decimals: return it unrounded (the checker "
+ROUNDED = ("your answer looks rounded to {d} {unit}: return it unrounded (the checker "
            "compares far more digits; round only what you print). Not equal to the expected "
            "answer: {desc}")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
@@ -95,9 +95,10 @@ AMBIGUOUS_K = ("; Python's min(), max(), `if` and `and`/`or` take one number at 
                "raises this; use np.minimum(1.0, x), np.maximum or np.where(cond, a, b), which "
                "work entry by entry, or, in a loop over the models, model k's own value x[k] "
                "(a threshold may be one number or K of them)")
-ONE_NUMBER_ONLY = ("; the math module's functions (math.cos, math.exp, math.sqrt, ...) and "
-                   "float() take one number, not an array: use NumPy's (np.cos, np.exp, "
-                   "np.sqrt, ...), which work entry by entry")
+ONE_NUMBER_ONLY = ("; the math module's functions (math.cos, math.exp, math.sqrt, ...), "
+                   "float() and int() take one number, not an array: use NumPy's (np.cos, "
+                   "np.exp, np.sqrt, ..., x.astype(float), np.floor(x)), which work entry by "
+                   "entry")
 ONE_NUMBER_ONLY_MESSAGES = ("can be converted to Python scalars",)   # NumPy 1: size-1, 2: 0-d
 SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number here? where a "
                   "prompt allows one number or K of them, np.broadcast_to(x, (K,)) gives K "
@@ -108,6 +109,10 @@ SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object 
 CHECK_INSIDE = ("your function calls a checker (the {name} check) inside itself: the checker "
                 "runs your function, which runs the checker, ... without end; take the "
                 "checker's line out of the function (un-indent it, or give it its own cell)")
+CHECK_INSIDE_OTHER = ("your function calls a checker (the {name} check) inside itself, so each "
+                      "time the {outer} check runs your function, that checker runs too; take "
+                      "the checker's line out of the function (un-indent it, or give it its "
+                      "own cell)")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -622,6 +627,19 @@ def size_of(value) -> int | None:
         return None
 
 
+def real_array(value) -> np.ndarray | None:
+    """An answer as a float64 array for a form hint, or None when it is not one (complex
+    numbers, which the core names later, without NumPy's ComplexWarning printed under the
+    learner's cell; text, ragged lists, odd objects)."""
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "biufO":                 # complex, text, dates
+            return None
+        return arr.astype(np.float64)                     # objects: float(x) each (Fraction)
+    except Exception:  # noqa: BLE001 - not an array of numbers: judged (and described) later
+        return None
+
+
 def is_vector_of(shape: tuple, n: int) -> bool:
     """Whether an answer of this shape is a vector of n numbers: ``(n,)``, or a column
     ``(n, 1)`` or a row ``(1, n)``, which hold the same numbers in the same order."""
@@ -853,7 +871,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     if not isinstance(grade, (bool, np.bool_)):      # the caller's switch, not the learner's
         raise ValueError(f"grade must be True or False, got {grade!r}")
     if _JUDGING.get() is not None:        # called from the learner's function, in a check
-        raise _CheckInside(name)
+        raise _CheckInside(name, _JUDGING.get())
     token = _JUDGING.set(name)
     try:
         hint = _judge(name, fn, reference, cases, mistakes=mistakes, hints=hints or {},
@@ -1067,7 +1085,10 @@ def _raised(exc: BaseException, args=()) -> str:
     if isinstance(exc, SystemExit):
         return SYS_EXIT
     if isinstance(exc, _CheckInside):
-        return CHECK_INSIDE.format(name=exc.args[0] if exc.args else "exercise's")
+        inner, outer = (tuple(exc.args) + ("exercise's", None))[:2]
+        if outer is not None and outer != inner:      # another exercise's checker: no loop
+            return CHECK_INSIDE_OTHER.format(name=inner, outer=outer)
+        return CHECK_INSIDE.format(name=inner)
     text = _exc_text(exc)
     if isinstance(exc, ValueError) and "truth value of an array" in text:
         models = any(isinstance(a, Mapping) for a in args)
@@ -1216,9 +1237,9 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
             if seen:
                 return hint
     args, got, want, tol, eps, _ = wrong[0]
-    places = _rounded_misses(wrong)       # before an explain's diagnosis: a rounding is exact
-    if places is not None:
-        return ROUNDED.format(d=places, desc=_describe(got, want, tol))
+    rounded = _rounding_hint(wrong)       # before an explain's diagnosis: a rounding is exact
+    if rounded:
+        return rounded
     if explain is not None:
         hint = _safe(lambda: explain([(r[0], r[1], r[2], r[4], r[5]) for r in runs]))
         if hint:
@@ -1302,21 +1323,58 @@ def _same_answer_everywhere(runs) -> bool:
         not all(same(r[2], first_want) for r in runs[1:])
 
 
-def _rounded_misses(wrong) -> int | None:
+def _rounding_hint(wrong) -> str | None:
+    """ROUNDED for an answer rounded to a number of decimals, else of significant digits
+    (f"{x:.4g}", f"{x:g}"'s 6); None if it is no rounding."""
+    _args, got, want, tol, _eps, _ok = wrong[0]
+    for unit, significant in [("decimals", False), ("significant digits", True)]:
+        d = _rounded_misses(wrong, significant=significant)
+        if d is not None:
+            return ROUNDED.format(d=d, unit=unit, desc=_describe(got, want, tol))
+    return None
+
+
+def _round_significant(w: np.ndarray, s: int) -> np.ndarray:
+    """``w`` with each entry rounded to ``s`` significant digits (``float(f"{x:.{s}g}")``; to a
+    last bit), zeros and non-finite entries as they are."""
+    w = np.asarray(w, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mag = np.where(np.isfinite(w) & (w != 0), np.floor(np.log10(np.abs(w))), 0.0)
+        scale = 10.0 ** (s - 1 - mag)
+        out = np.rint(w * scale) / scale
+    return np.where(np.isfinite(out), out, w)
+
+
+def _rounded_misses(wrong, significant: bool = False) -> int | None:
     """The number of decimals d (1 to 12) when every output that misses, on every case, is the
-    expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit): an answer
+    expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit of the
+    answer's precision: a float32 answer rounded is a float32 near the rounded value): an answer
     rounded for display, with at least 2 significant digits kept somewhere (one value on a
     grid, 0.1 for 0.056, is no rounding). The smallest such d (0.79874 is 0.798741829 to 5
     decimals, and a value whose 5th decimal is 0 to 4 as well). None otherwise (a rounding can
-    only be told where it moved a value)."""
-    missed = [(got[k], w) for _args, got, want, tol, _eps, _ok in wrong
+    only be told where it moved a value, and for a float32 or float16 answer moved it by more
+    than its precision: a float16 answer unrounded is not called rounded). ``significant``: the
+    number of significant digits instead (2 to 15: ``f"{x:.4g}"``, ``"%g"``'s 6), each entry
+    rounded at its own magnitude."""
+    missed = [(got[k], w, 4 * _EPS64 if eps[k] is None else eps[k])
+              for _args, got, want, tol, eps, _ok in wrong
               for k, w in want.items() if not _close(got[k], w, *tol[k])]
     if not missed:
         return None
+
+    def rounded(by) -> bool:
+        """Every missed output is ``by(w)`` at its precision, and one moved past it."""
+        pairs = [(g, by(w), w, e) for g, w, e in missed]
+        return all(g.shape == w.shape and np.allclose(g, r, rtol=e, atol=0.0)
+                   for g, r, w, e in pairs) and any(
+            np.any(np.abs(r - w) > 2 * e * np.abs(w)) for _g, r, w, e in pairs)
+
+    if significant:
+        return next((s for s in range(2, 16)
+                     if rounded(lambda w, s=s: _round_significant(w, s))), None)
     for d in range(1, 13):
-        if all(g.shape == w.shape and np.allclose(g, np.round(w, d), rtol=4 * _EPS64, atol=0.0)
-               for g, w in missed) and any(
-                float(np.max(np.abs(w), initial=0.0)) * 10.0**d >= 10.0 for _g, w in missed):
+        if rounded(lambda w, d=d: np.round(w, d)) and any(
+                float(np.max(np.abs(w), initial=0.0)) * 10.0**d >= 10.0 for _g, w, _e in missed):
             return d
     return None
 

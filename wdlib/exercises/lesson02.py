@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from wdlib import penalties
-from wdlib.exercises._core import assert_form, check
+from wdlib.exercises._core import assert_form, check, real_array
 
 __all__ = ["check_l2_grad", "check_lam_for_df", "check_early_stopping_lambda", "assert_l2_grad",
            "assert_lam_for_df", "assert_early_stopping_lambda"]
@@ -219,9 +219,8 @@ def _l2_form(got, params, lam) -> str | None:
     """The penalty's value returned for its gradient (per model, (K,), or summed), or a dict
     without the biases."""
     if not isinstance(got, Mapping):
-        try:
-            value = np.asarray(got, dtype=np.float64)
-        except (TypeError, ValueError):
+        value = real_array(got)
+        if value is None:
             return None                                   # judged (and described) later
         per_model = penalties.L2(lam).value(params, batched=True)
         if any(value.shape == v.shape and np.allclose(value, v, rtol=1e-6, atol=1e-12)

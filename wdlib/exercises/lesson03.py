@@ -25,6 +25,7 @@ from wdlib.exercises._core import (
     _tolerances,
     assert_form,
     check,
+    real_array,
 )
 
 __all__ = ["check_soft_threshold", "check_prox_lasso_step", "check_max_norm",
@@ -131,9 +132,8 @@ def _soft_mistakes(w, t) -> dict:
 def _soft_nan_at_zero(got, w, t) -> str | None:
     """NaN exactly where w = 0 (and nowhere else) at t = 0: a shrink factor 1 − t/|w|, which is
     0/0 there (for t > 0 it is −inf, and max(·, 0) makes it 0)."""
-    try:
-        arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
+    arr = real_array(got)
+    if arr is None:
         return None                                   # judged (and described) later
     nan = np.isnan(arr)
     if t == 0 and arr.shape == w.shape and nan.any() and np.array_equal(nan, w == 0):

@@ -53,6 +53,10 @@ CV_HINTS = {
     "last_fold": "that is the last fold's loss alone (the last value of the loop over the "
                  "folds, kept instead of collected?): keep each fold's losses, then average "
                  "them over the k folds",
+    "first_fold": "that is the first fold's loss alone (a `return` inside the loop over the "
+                  "folds, which ends it at the first fold? or row 0 of the (k, L) fold "
+                  "losses?): keep each fold's losses, then return their average over the k "
+                  "folds after the loop",
     "broadcast": "a shape slip: predictions of shape (m,) minus targets of shape (m, 1) "
                  "broadcast to an (m, m) matrix; flatten y (y.reshape(-1)) before subtracting",
 }
@@ -162,7 +166,7 @@ def _cv_mistakes(X, y, lams, k, seed) -> dict:
            "contiguous": _fold_losses(X, y, lams, k, seed, folds=contiguous).mean(axis=0),
            "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0),
            "median_folds": np.median(per_fold, axis=0),
-           "last_fold": per_fold[-1],
+           "last_fold": per_fold[-1], "first_fold": per_fold[0],
            **{key: _fold_losses(X, y, lams, k, seed, loss=key.split(":")[1]).mean(axis=0)
               for key in CV_HINTS if ":" in key}}       # "name:loss", a key of _LOSSES
     if seed != 0:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from wdlib import clipping
-from wdlib.exercises._core import WrongForm, assert_form, check, outputs, size_of
+from wdlib.exercises._core import WrongForm, assert_form, check, outputs, real_array, size_of
 
 __all__ = ["check_clip_by_norm", "check_clip_by_value", "check_angle", "assert_clip_by_norm",
            "assert_clip_by_value", "assert_angle"]
@@ -281,17 +281,22 @@ def _one_number(value, hint, what, each, together) -> str | None:
     if size_of(value) != 1 or K < 2:
         return None
     want = f"return K = {K} {what}s, one per model, shape ({K},)"
-    try:
-        x = float(np.asarray(value, dtype=np.float64).reshape(-1)[0])
-    except (TypeError, ValueError):
+    arr = real_array(value)
+    if arr is None:
         return f"you returned one value: {want}"
+    x = float(arr.reshape(-1)[0])
     if np.isclose(x, together, rtol=1e-4, atol=0.0):
         return hint
     k = np.flatnonzero(np.isclose(each, x, rtol=1e-4, atol=0.0))
     if k.size:
-        return (f"you returned one number, model {int(k[0])}'s {what} alone (the last value of a "
-                f"loop over the models?): {want} (collect them in a list inside the loop, then "
-                f"np.array(...))")
+        # the last model: a loop that kept its last value; the first: a `return` inside the
+        # loop, which ends it at model 0; any other model: no guess at the cause
+        k = int(k[-1]) if np.isclose(each[-1], x, rtol=1e-4, atol=0.0) else int(k[0])
+        why = (" (the last value of a loop over the models?)" if k == K - 1 else
+               " (a `return` inside the loop over the models, which ends it at the first?)"
+               if k == 0 else "")
+        return (f"you returned one number, model {k}'s {what} alone{why}: {want} (collect them "
+                f"in a list inside the loop, then np.array(...))")
     return f"you returned one number: {want}"
 
 
@@ -398,9 +403,8 @@ def _angle_form(got, a, b):
                       _angle_mistakes(a, b)["one_angle"][0])
     if one:
         return one
-    try:
-        arr = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
+    arr = real_array(got)
+    if arr is None:
         return None                                   # judged (and described) later
     if arr.shape == (K, K) and np.allclose(np.diag(arr), _ref_angle(a, b), rtol=1e-4, atol=1e-3):
         return PAIRS
