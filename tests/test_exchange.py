@@ -1,0 +1,100 @@
+"""A class's whole round through nbgrader's exchange, with the real nbgrader on lesson 00, as
+TEACHING.md section 4 ("Through nbgrader's exchange") tells it: the teacher releases, two
+students fetch, one solves and one hands in the blank release with a `numpy/` package and a
+data file beside it, both submit, the teacher collects, autogrades, generates and releases the
+feedback, and each student fetches a feedback page that carries its own MathJax (no other host;
+tests/browser/test_feedback.py opens such a page in Chromium). Isolated Jupyter folders and a
+temp exchange; the exchange's root is set where the guide says (a Jupyter config folder's
+nbgrader_config.py, shared by teacher and students). `--student` stands in for the login name
+nbgrader takes the student's id from, and each student has a Jupyter data folder of their own
+(where `submit` keeps the copy `fetch_feedback` finds the feedback by)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import assignments  # noqa: E402
+from test_assignments import (  # noqa: E402
+    SHADOW,
+    _feedback_text,
+    _fetched,
+    _isolated_env,
+    _read,
+    _solved_sources,
+)
+
+pytest.importorskip("nbgrader", reason="nbgrader is in the `test` extra (make setup)")
+STEM = "00_start_here"
+COURSE = "wdlib-lessons"
+
+
+def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tmp_path):
+    """Before: `release_feedback` stopped with FileNotFoundError (feedback/<id>/NN_name/
+    timestamp.txt): CourseDirectory.ignore let only notebooks through, so `collect` dropped the
+    timestamp.txt and submission_secret.txt `submit` writes, and no feedback reached a student."""
+    env, root = _isolated_env(tmp_path), tmp_path / "course"
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    config = Path(env["JUPYTER_CONFIG_DIR"])
+    config.mkdir(parents=True)
+    (config / "nbgrader_config.py").write_text(f"c.Exchange.root = {str(exchange)!r}\n")
+    assignments.write_course(root, only=[STEM], env=env)
+
+    def run(where, *args):
+        return assignments.nbgrader(where, *args, env=env)
+
+    def as_student(student, *args):       # each a user of their own (their submissions' cache)
+        home = homes[student]
+        return assignments.nbgrader(home, *args, f"--student={student}", env={
+            **env, "JUPYTER_DATA_DIR": str(home / ".local" / "share" / "jupyter")})
+
+    run(root, "release_assignment", STEM)
+    homes = {s: tmp_path / "home" / s for s in ("ada", "bob")}
+    for student, home in homes.items():
+        home.mkdir(parents=True)
+        as_student(student, "fetch_assignment", STEM, "--course", COURSE)
+    mine = {s: home / STEM / f"{STEM}.ipynb" for s, home in homes.items()}
+    assert _read(mine["ada"]) == _read(root / "release" / STEM / f"{STEM}.ipynb")
+    nb = _read(mine["ada"])
+    for i, solved in _solved_sources(root, STEM).items():
+        nb.cells[i].source = solved
+    nbformat.write(nb, mine["ada"])
+    (mine["bob"].parent / "numpy").mkdir()
+    (mine["bob"].parent / "numpy" / "__init__.py").write_text(SHADOW)
+    (mine["bob"].parent / "data.csv").write_text("1,2\n")
+    for student in homes:
+        as_student(student, "submit", STEM, "--course", COURSE)
+
+    run(root, "collect", STEM)
+    for student in homes:
+        assert sorted(p.name for p in (root / "submitted" / student / STEM).iterdir()) == \
+            [f"{STEM}.ipynb", "submission_secret.txt", "timestamp.txt"]
+    found = assignments.audit_course(root, STEM)
+    assert found == {"ada": [], "bob": []}, found       # nbgrader's own files are not the student's
+    assignments.nbgrader(root, "autograde", STEM, "--create", env=env,
+                         memory=assignments.GRADING_MEMORY)
+    run(root, "generate_feedback", STEM)
+    run(root, "release_feedback", STEM)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert {s: gb.find_submission(STEM, s).score for s in homes} == {"ada": 1, "bob": 0}
+
+    for student, home in homes.items():
+        as_student(student, "fetch_feedback", STEM, "--course", COURSE)
+        [page] = (home / STEM / "feedback").glob(f"*/{STEM}.html")
+        assert sorted(p.name for p in page.parent.iterdir()) == [f"{STEM}.html"]
+        body = page.read_text()
+        text = _feedback_text(page)
+        assert f"Score: {1.0 if student == 'ada' else 0.0} / 1.0" in text, student
+        remote = [u for u in _fetched(body) if re.match(r"([a-z][a-z0-9+.-]*:|//)", u, re.I)
+                  and not u.startswith("data:")]
+        assert remote == [] and "cdnjs" not in body and "MathJax.Ajax" in body
+    assert "not implemented yet" in _feedback_text(
+        next((homes["bob"] / STEM / "feedback").glob(f"*/{STEM}.html")))
