@@ -47,10 +47,19 @@ def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tm
     (config / "nbgrader_config.py").write_text(f"c.Exchange.root = {str(exchange)!r}\n")
     assignments.write_course(root, only=[STEM], env=env)
 
-    def run(where, *args):
-        return assignments.nbgrader(where, *args, env=env)
+    guide = (ROOT / "TEACHING.md").read_text().split("**Through nbgrader's exchange**")[1]
+    guide = guide[:guide.index("\n**")]
+
+    def as_written(args):                 # the command is one of the guide's, for its lesson
+        line = " ".join(["nbgrader", *args]).replace(STEM, "02_l2_weight_decay")
+        assert re.search(rf"^{re.escape(line)}(\s+#|$)", guide, re.M), line
+
+    def run(where, *args, **kw):
+        as_written(args)
+        return assignments.nbgrader(where, *args, env=env, **kw)
 
     def as_student(student, *args):       # each a user of their own (their submissions' cache)
+        as_written(args)
         home = homes[student]
         return assignments.nbgrader(home, *args, f"--student={student}", env={
             **env, "JUPYTER_DATA_DIR": str(home / ".local" / "share" / "jupyter")})
@@ -78,8 +87,7 @@ def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tm
             [f"{STEM}.ipynb", "submission_secret.txt", "timestamp.txt"]
     found = assignments.audit_course(root, STEM)
     assert found == {"ada": [], "bob": []}, found       # nbgrader's own files are not the student's
-    assignments.nbgrader(root, "autograde", STEM, "--create", env=env,
-                         memory=assignments.GRADING_MEMORY)
+    run(root, "autograde", STEM, "--create", memory=assignments.GRADING_MEMORY)
     run(root, "generate_feedback", STEM)
     run(root, "release_feedback", STEM)
     from nbgrader.api import Gradebook
