@@ -106,3 +106,45 @@ def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tm
         assert remote == [] and "cdnjs" not in body and "MathJax.Ajax" in body
     assert "not implemented yet" in _feedback_text(
         next((homes["bob"] / STEM / "feedback").glob(f"*/{STEM}.html")))
+
+
+def test_the_ignore_list_lets_through_exactly_notebooks_assignments_and_nbgrader_s_files(tmp_path):
+    """nbgrader matches CourseDirectory.ignore with fnmatch (the exchange) and with glob in the
+    folder (autograde, generate_feedback). Before: every name but a notebook's was ignored, so
+    the exchange's timestamp.txt never reached feedback/ and release_feedback failed. Now, on
+    names made from the kept ones (cut, extended, a letter changed) and random ones, a name is
+    ignored exactly when it is hidden, or neither a notebook, an assignment's folder (as listed
+    in source/ beside the config) nor one of nbgrader's two files."""
+    import fnmatch
+    import glob
+    import random
+    import shutil
+
+    from traitlets.config.loader import PyFileConfigLoader
+    stems = ["00_start_here", "02_l2_weight_decay", "09_normalized_weights"]
+    for stem in stems:
+        (tmp_path / "source" / stem).mkdir(parents=True)
+    shutil.copy(assignments.CONFIG, tmp_path / "nbgrader_config.py")
+    ignore = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config() \
+        .CourseDirectory.ignore
+    kept = {*stems, "timestamp.txt", "submission_secret.txt"}
+    names = {"a.ipynb", "00_start_here.ipynb.orig", "numpy", "data.csv", ".x.ipynb", "here"}
+    for word in [*kept, "x.ipynb"]:
+        for i in range(len(word) + 1):
+            names |= {word[:i], word[i:], word[:i] + "x" + word[i:], word[:i] + word[i + 1:]}
+    rng = random.Random(0)
+    names |= {"".join(rng.choice("09_.abeinptxy") for _ in range(rng.randint(1, 9)))
+              for _ in range(1500)}
+    names -= {"", ".", ".."}
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    wrong = []
+    for name in sorted(names):
+        keep = not name.startswith(".") and (name.endswith(".ipynb") or name in kept)
+        (folder / name).touch()
+        path = str(folder / name)
+        if any(fnmatch.fnmatch(name, g) for g in ignore) == keep or \
+                any(path in glob.glob(str(folder / g)) for g in ignore) == keep:
+            wrong.append(name)
+        (folder / name).unlink()
+    assert wrong == []
