@@ -35,10 +35,10 @@ STEM = "00_start_here"
 COURSE = "wdlib-lessons"
 
 
-def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tmp_path):
-    """Before: `release_feedback` stopped with FileNotFoundError (feedback/<id>/NN_name/
-    timestamp.txt): CourseDirectory.ignore let only notebooks through, so `collect` dropped the
-    timestamp.txt and submission_secret.txt `submit` writes, and no feedback reached a student."""
+def class_round(tmp_path):
+    """The whole round in ``tmp_path``, each nbgrader command one of the guide's; returns the
+    course folder and the students' homes (ada solved lesson 00, bob handed in the blank release
+    with `numpy/` and `data.csv` beside it), each home with its fetched feedback."""
     env, root = _isolated_env(tmp_path), tmp_path / "course"
     exchange = tmp_path / "exchange"
     exchange.mkdir()
@@ -93,9 +93,17 @@ def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tm
     from nbgrader.api import Gradebook
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         assert {s: gb.find_submission(STEM, s).score for s in homes} == {"ada": 1, "bob": 0}
-
-    for student, home in homes.items():
+    for student in homes:
         as_student(student, "fetch_feedback", STEM, "--course", COURSE)
+    return root, homes
+
+
+def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tmp_path):
+    """Before: `release_feedback` stopped with FileNotFoundError (feedback/<id>/NN_name/
+    timestamp.txt): CourseDirectory.ignore let only notebooks through, so `collect` dropped the
+    timestamp.txt and submission_secret.txt `submit` writes, and no feedback reached a student."""
+    root, homes = class_round(tmp_path)
+    for student, home in homes.items():
         [page] = (home / STEM / "feedback").glob(f"*/{STEM}.html")
         assert sorted(p.name for p in page.parent.iterdir()) == [f"{STEM}.html"]
         body = page.read_text()
