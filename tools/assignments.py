@@ -684,8 +684,11 @@ def misnamed(folder: Path, stem: str) -> list[str]:
 
 
 # What a student's folder may hold beside the graded notebook without a word: --restore's copy
-# (NN_name.ipynb.orig, checked by handed_in) and what Jupyter and Python leave behind.
-LEFT_BEHIND = frozenset({".ipynb_checkpoints", "__pycache__"})
+# (NN_name.ipynb.orig, checked by handed_in), what Jupyter and Python leave behind, and the two
+# files nbgrader's `submit` writes beside a submission that `collect` brings (nbgrader_config.py,
+# NBGRADER_FILES: without them `release_feedback` fails).
+LEFT_BEHIND = frozenset({".ipynb_checkpoints", "__pycache__", "timestamp.txt",
+                         "submission_secret.txt"})
 
 
 def beside(folder: Path, stem: str) -> list[str]:

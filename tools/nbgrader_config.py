@@ -325,7 +325,36 @@ c.Execute.extra_arguments = [
 # handed in beside the notebook.
 # (".*": nbgrader's copy in autograde and generate_feedback matches with glob, where "*" skips a
 # hidden name; a hidden notebook is not graded either.)
-NOT_A_NOTEBOOK = ["*[!b]", "*[!n]b", "*[!y]nb", "*[!p]ynb", "*[!i]pynb", "*[!.]ipynb",
+# Some other names pass, each exactly: the assignment's own folder, and the two files nbgrader's
+# `submit` writes beside the notebook in the exchange, which `collect`, autograde and
+# generate_feedback carry on into feedback/ and `release_feedback` reads (the submission's time
+# and the secret its feedback is filed under). nbgrader's copies in autograde and
+# generate_feedback test the folder they copy from too, so with every name but a notebook's
+# ignored they copied nothing from it, and with the exchange's two files ignored `collect`
+# dropped them: `release_feedback` stopped with FileNotFoundError on timestamp.txt (the whole
+# exchange flow run with the real nbgrader, tests/test_exchange.py).
+NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
+_source = Path(__file__).resolve().parent / "source"
+KEPT = frozenset(NBGRADER_FILES) | frozenset(
+    p.name for p in (_source.iterdir() if _source.is_dir() else ()) if p.is_dir())
+
+
+def not_kept_ending_in(suffix, words):
+    """Globs matching every unhidden name that ends in ``suffix`` but ``words``, by the words'
+    suffix tree: the name itself when not a word, and each name one letter further back that
+    is not the end of a word."""
+    ends = sorted({w[-len(suffix) - 1] for w in words if w.endswith(suffix) and w != suffix})
+    globs = [] if suffix in words else [suffix]
+    globs.append("*" + (f"[!{''.join(ends)}]" if ends else "?") + suffix)
+    for c in ends:
+        globs += not_kept_ending_in(c + suffix, words)
+    return globs
+
+
+assert all(re.fullmatch(r"[A-Za-z0-9_.]+", w) and not w.endswith("b") for w in KEPT), KEPT
+_LAST = "".join(sorted({w[-1] for w in KEPT}))
+NOT_A_NOTEBOOK = ["*[!b" + _LAST + "]", *(g for x in _LAST for g in not_kept_ending_in(x, KEPT)),
+                  "*[!n]b", "*[!y]nb", "*[!p]ynb", "*[!i]pynb", "*[!.]ipynb",
                   "b", "nb", "ynb", "pynb", "ipynb", ".*"]
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
                             *NOT_A_NOTEBOOK]

@@ -23,6 +23,18 @@ STEM = "00_start_here"
 
 
 @pytest.fixture(scope="module")
+def fetched_feedback_page(tmp_path_factory):
+    """The feedback HTML of a solved lesson 00 as the student ends with it, after the whole
+    round through nbgrader's exchange (tests/test_exchange.py, the guide's commands): in
+    their NN_name/feedback/<time>/."""
+    pytest.importorskip("nbgrader")
+    import test_exchange
+    _, homes = test_exchange.class_round(tmp_path_factory.mktemp("exchange"))
+    [page] = (homes["ada"] / STEM / "feedback").glob(f"*/{STEM}.html")
+    return page
+
+
+@pytest.fixture(scope="module")
 def feedback_page(tmp_path_factory):
     """The feedback HTML of a solved lesson 00, made by `nbgrader autograde` and
     `generate_feedback` with the course's nbgrader_config.py."""
@@ -44,8 +56,10 @@ def feedback_page(tmp_path_factory):
 
 
 def test_feedback_typesets_math_offline_from_disk_and_a_server(page, feedback_page, lab_server,
-                                                               tmp_path):
-    """Before: the page asked cdnjs.cloudflare.com for MathJax (offline, no formula typeset)."""
+                                                               tmp_path, fetched_feedback_page):
+    """Before: the page asked cdnjs.cloudflare.com for MathJax (offline, no formula typeset).
+    Also the page a student fetched through nbgrader's exchange (before the fix to
+    CourseDirectory.ignore, release_feedback failed and there was none)."""
     fetched = tmp_path / STEM / "feedback" / "2026-01-01 00:00:00.000000 UTC"
     fetched.mkdir(parents=True)
     shutil.copy(feedback_page, fetched / feedback_page.name)     # a student's fetched copy
@@ -62,6 +76,7 @@ def test_feedback_typesets_math_offline_from_disk_and_a_server(page, feedback_pa
 
     page.route("**/*", only_here)
     for url in (feedback_page.as_uri(), (fetched / feedback_page.name).as_uri(),
+                fetched_feedback_page.as_uri(),
                 f"{lab_server.url}/files/ada_feedback.html?token={lab_server.token}"):
         page.goto(url)
         page.wait_for_load_state("load")
