@@ -471,6 +471,15 @@ def test_a_switch_is_true_or_false(call, value):
         _FLAG_CALLS[call](value)
 
 
+@pytest.mark.parametrize("call", list(_FLAG_CALLS))
+def test_a_numpy_bool_is_a_switch_too(call):
+    """A switch from a NumPy expression (``np.any(...)``, ``x > 0``) is a NumPy bool, which
+    ``_checks.flag`` takes; ``classroom.binder_url`` (stdlib only, its own check) refused
+    ``voila=np.True_`` with "voila must be True or False, got np.True_"."""
+    name = call.split()[-1]
+    _FLAG_CALLS[call](np.bool_(name in ("check", "log", "best")))
+
+
 @pytest.mark.parametrize("history", [None, {"train_loss": [1.0]}, np.ones(3)], ids=repr)
 def test_plot_loss_curves_names_a_history_that_is_not_one(history):
     """``plot_loss_curves(None)`` answered AttributeError "'NoneType' object has no attribute
