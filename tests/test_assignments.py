@@ -1032,6 +1032,25 @@ def test_output_limits_are_far_above_what_any_lesson_writes():
                 total < cfg["TOTAL"] / 10, (path.name, text, display, total)
 
 
+def test_a_failed_cell_keeps_its_error_line_after_its_text_was_cut():
+    """The feedback shows a failed checker cell's hint as its traceback's last line
+    ("AssertionError: <hint>"). When the cell had already printed past the text cap (a learner's
+    function printing while the checker runs it), the grading kernel cut the traceback to
+    ['', '']: the page showed no error and no hint. The error's own line is now always kept
+    (cut to 1000 characters, as its evalue). A kernel with the grading caps, no nbgrader (~3 s)."""
+    from nbclient import NotebookClient
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "print('x' * 1_100_000)\nraise AssertionError('half_mse: the hint')"),
+        nbformat.v4.new_code_cell("raise AssertionError('y' * 3000)")])
+    NotebookClient(nb, extra_arguments=list(_config().Execute.extra_arguments),
+                   allow_errors=True, kernel_name="python3", timeout=60).execute()
+    [stream, error] = nb.cells[0].outputs
+    assert len(stream.text) < 1_000_200 and stream.text.endswith("the rest was not kept]\n")
+    assert error.traceback and "half_mse: the hint" in error.traceback[-1], error.traceback
+    [error] = nb.cells[1].outputs                   # within the cap: the whole traceback
+    assert "y" * 3000 in error.traceback[-1] and len(error.traceback) > 1, error.traceback
+
+
 def test_a_submission_that_prints_hundreds_of_megabytes_is_graded_with_small_feedback(tmp_path):
     """With the real nbgrader on lesson 00: a solved answer that also prints 60 MB at once gave a
     60 MB feedback page, and one that prints 700 MB (a loop of 1 MB lines) was skipped

@@ -275,13 +275,21 @@ def capped(msg_type, content):
                 return None
             content = {**content, "data": {"text/plain": said}, "metadata": {}}
     elif msg_type == "error":                # never dropped: the cell failed
+        lines = content.get("traceback", [])
         kept, n = [], room("text")
-        for line in content.get("traceback", []):
+        for line in lines[:-1]:
             if len(line) > n:
                 kept += [line[:n], note("text")]
+                n = 1000
                 break
             kept.append(line)
             n -= len(line)
+        else:
+            n = max(n, 1000)
+        # the error's own line ("AssertionError: <the checker's hint>") always: whole when there
+        # is room, else its first 1000 characters (as evalue)
+        kept = [line for line in kept if line] + [
+            line if len(line) <= n else line[:n] + "\\n" + note("text") for line in lines[-1:]]
         take("text", sum(map(len, kept)))
         content = {**content, "traceback": kept, "evalue": content.get("evalue", "")[:1000]}
     return content
