@@ -86,7 +86,7 @@ c.HTMLExporter.preprocessors = [FeedbackText]
 # beside it, no server path to rely on. So each page carries MathJax 2 as the jupyter-server-mathjax
 # package ships it (the read-along site's copy, tools/build_site.py): its files as text in the page
 # (MathJax's loader reads them from there instead of requesting them) and the STIX-Web fonts as
-# data: URLs; about 2.7 MB a page, the same rendering (HTML-CSS, STIX-Web) as the site.
+# data: URLs; about 2.5 MB a page, the same rendering (HTML-CSS, STIX-Web) as the site.
 import base64  # noqa: E402
 import functools  # noqa: E402
 import json  # noqa: E402
