@@ -156,3 +156,26 @@ def test_the_ignore_list_lets_through_exactly_notebooks_assignments_and_nbgrader
             wrong.append(name)
         (folder / name).unlink()
     assert wrong == []
+
+
+def test_an_assignment_folder_the_filter_cannot_keep_is_named_not_fatal(tmp_path):
+    """The notebook-only filter is built from source/'s folder names with an ``assert`` that
+    each is letters, digits, '_' and '.': a teacher's own folder "quiz-1" (or one ending in
+    "b") stopped every nbgrader command, for every assignment, with a bare AssertionError. Now
+    the config loads, keeps the lessons' folders and names the one it cannot keep."""
+    import shutil
+    import subprocess
+    import sys
+
+    for stem in ("00_start_here", "quiz-1", "lab"):
+        (tmp_path / "source" / stem).mkdir(parents=True)
+    shutil.copy(assignments.CONFIG, tmp_path / "nbgrader_config.py")
+    code = ("from traitlets.config.loader import PyFileConfigLoader\n"
+            "c = PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
+            "print(len(c.CourseDirectory.ignore))\n")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "source/quiz-1 cannot be kept" in run.stderr
+    assert "source/lab cannot be kept" in run.stderr
+    assert "00_start_here" not in run.stderr

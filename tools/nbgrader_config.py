@@ -27,6 +27,7 @@ c.HTMLExporter.sanitize_html = True
 # uses anything but plain tags, attributes and links (FeedbackText.TAGS, ATTRS: all the lessons'
 # markdown passes) and every raw cell are shown as their text, in a fenced block.
 import re  # noqa: E402
+import sys  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 
 from nbconvert.filters.markdown_mistune import markdown2html_mistune  # noqa: E402
@@ -343,8 +344,24 @@ c.Execute.extra_arguments = [
 # exchange flow run with the real nbgrader, tests/test_exchange.py).
 NBGRADER_FILES = ("timestamp.txt", "submission_secret.txt")
 _source = Path(__file__).resolve().parent / "source"
-KEPT = frozenset(NBGRADER_FILES) | frozenset(
-    p.name for p in (_source.iterdir() if _source.is_dir() else ()) if p.is_dir())
+_FOLDERS = sorted(p.name for p in (_source.iterdir() if _source.is_dir() else ()) if p.is_dir())
+
+
+def spellable(name: str) -> bool:
+    """A folder name the globs below can keep: letters, digits, "_" and ".", not ending in "b"
+    (the globs' character classes and the ".ipynb" suffix chain are built from those)."""
+    return re.fullmatch(r"[A-Za-z0-9_.]+", name) is not None and not name.endswith("b")
+
+
+# A folder the globs cannot keep (e.g. "quiz-1", made in formgrader) is named on every command
+# rather than stopping all of them: that assignment's notebooks are not copied from it.
+for _name in _FOLDERS:
+    if not spellable(_name):
+        print(f"nbgrader_config.py: assignment folder source/{_name} cannot be kept by the "
+              f"notebook-only filter (CourseDirectory.ignore): nbgrader will not copy its "
+              f"notebooks. Rename it with letters, digits, '_' and '.' only, not ending in 'b' "
+              f"(the lessons' folders are NN_name).", file=sys.stderr)
+KEPT = frozenset(NBGRADER_FILES) | frozenset(n for n in _FOLDERS if spellable(n))
 
 
 def not_kept_ending_in(suffix, words):
@@ -359,7 +376,7 @@ def not_kept_ending_in(suffix, words):
     return globs
 
 
-assert all(re.fullmatch(r"[A-Za-z0-9_.]+", w) and not w.endswith("b") for w in KEPT), KEPT
+assert all(spellable(w) for w in KEPT), KEPT                        # (nbgrader's two files too)
 _LAST = "".join(sorted({w[-1] for w in KEPT}))
 NOT_A_NOTEBOOK = ["*[!b" + _LAST + "]", *(g for x in _LAST for g in not_kept_ending_in(x, KEPT)),
                   "*[!n]b", "*[!y]nb", "*[!p]ynb", "*[!i]pynb", "*[!.]ipynb",
