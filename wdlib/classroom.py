@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
+from wdlib import _checks
+
 REPO_URL = "https://github.com/OWNER/wdlib-lessons"   # placeholder: no public address yet
 BRANCH = "main"
 NOTEBOOK_DIR = "notebooks"
@@ -47,11 +49,7 @@ def colab_url(notebook: str) -> str:
 
 def binder_url(notebook: str, voila: bool = False) -> str:
     """mybinder.org (repo2docker builds ``environment.yml``): JupyterLab, or Voilà (code hidden)."""
-    # _checks.flag's rule (a Python or NumPy bool) without importing NumPy: stdlib only here
-    numpy_bool = type(voila).__module__ == "numpy" and type(voila).__name__ in ("bool", "bool_")
-    if not (isinstance(voila, bool) or numpy_bool):
-        raise ValueError(f"voila must be True or False, got {voila!r}")
-    voila = bool(voila)
+    voila = _checks.flag("voila", voila)
     urlpath = f"voila/render/{_path(notebook)}" if voila else f"lab/tree/{_path(notebook)}"
     return (f"https://mybinder.org/v2/gh/{github_slug()}/{BRANCH}"
             f"?urlpath={quote(urlpath, safe='')}")

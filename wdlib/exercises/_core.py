@@ -38,6 +38,8 @@ from collections.abc import Callable, Generator, ItemsView, Iterator, KeysView, 
 
 import numpy as np
 
+from wdlib import _checks
+
 OK, FAIL = "✓", "✗"
 TIME_LIMIT = 3.0          # seconds for one call of the learner's function
 TOTAL_LIMIT = 10.0         # seconds of the learner's calls in one check (see TOO_SLOW)
@@ -868,8 +870,7 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     A one-item answer counts as a number, and a column ``(n, 1)`` or a row ``(1, n)`` as the
     vector ``(n,)`` it holds.
     """
-    if not isinstance(grade, (bool, np.bool_)):      # the caller's switch, not the learner's
-        raise ValueError(f"grade must be True or False, got {grade!r}")
+    _checks.flag("grade", grade)                     # the caller's switch, not the learner's
     if _JUDGING.get() is not None:        # called from the learner's function, in a check
         raise _CheckInside(name, _JUDGING.get())
     token = _JUDGING.set(name)

@@ -239,7 +239,7 @@ class MLP(Model):
         check: see ``Model``'s class docstring):
         ``cache["a"] = [X, a1, ..., aL]`` (activations, aL = output) and
         ``cache["z"] = [z1, ..., zL]`` (pre-activations; zL = aL)."""
-        return self._forward(params, X, check, keep_pre=True)
+        return self._forward(params, X, _checks.flag("check", check), keep_pre=True)
 
     def forward(self, params, X, *, check=True) -> np.ndarray:
         """Model output ``(n, out)`` or ``(K, n, out)`` (a new array; params, X, check: see
@@ -304,8 +304,7 @@ class MLP(Model):
                  ) -> tuple[np.ndarray, dict]:
         """Activations (and pre-activations when ``keep_pre``); ``out``: a buffer or None per
         hidden layer (the output is always a new array)."""
-        # ``check=False``: the caller (``train.fit``) validated them already
-        if _checks.flag("check", check):
+        if check:        # ``check=False``: the caller (``train.fit``) validated them already
             check_params(params, self.shapes)
             X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
         a = X

@@ -167,7 +167,7 @@ class NormMLP(Model):
         """Output ``(n, out)`` or ``(K, n, out)`` (params, X, check: see ``Model``'s class
         docstring); the cache holds per hidden layer the input ``a``, the normalized ``u``,
         ``1/σ``, the pre-activation ``s = g·u + b`` and the activation."""
-        return self._forward(params, X, check, keep_pre=True)
+        return self._forward(params, X, _checks.flag("check", check), keep_pre=True)
 
     def forward(self, params, X, *, check=True) -> np.ndarray:
         """Model output ``(n, out)`` or ``(K, n, out)`` (no pre-activations kept; K models in
@@ -206,7 +206,7 @@ class NormMLP(Model):
                          models_per_block(np.shape(X)[0], 3 * max(self.sizes), W1.itemsize))
 
     def _forward(self, params, X, check: bool, keep_pre: bool) -> tuple[np.ndarray, dict]:
-        if _checks.flag("check", check):
+        if check:
             X = self._checked(params, X)
         hidden, (WL, bL) = self._keys
         a, layers = X, []
