@@ -1051,6 +1051,33 @@ def test_a_failed_cell_keeps_its_error_line_after_its_text_was_cut():
     assert "y" * 3000 in error.traceback[-1] and len(error.traceback) > 1, error.traceback
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE on Windows")
+def test_a_file_the_graded_code_writes_is_capped_in_its_cell(tmp_path):
+    """The grading kernel caps each file the graded code writes (OUTPUT_LIMITS["FILE"]): a write
+    past it fails in its own cell with OSError "File too large" (not a killed kernel), the file
+    stops at the cap, a small file is written whole, the code cannot raise the cap, and the next
+    cell still runs. Before, a loop writing one file could fill the grading machine's disk."""
+    from nbclient import NotebookClient
+    cap = _config().Execute.extra_arguments[0]
+    cap = ast.literal_eval(ast.parse(cap.split("=", 1)[1]).body[0].value.args[1])["FILE"]
+    big, small = tmp_path / "big.bin", tmp_path / "small.bin"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in (
+        f"with open({str(big)!r}, 'wb') as f:\n    for _ in range({cap // 2**20 + 2}):\n"
+        f"        f.write(bytes(2**20))",
+        f"with open({str(small)!r}, 'wb') as f:\n    f.write(bytes(2**20))",
+        "import resource\nresource.setrlimit(resource.RLIMIT_FSIZE, "
+        "(resource.RLIM_INFINITY, resource.RLIM_INFINITY))",
+        "print('still running')")])
+    NotebookClient(nb, extra_arguments=list(_config().Execute.extra_arguments),
+                   allow_errors=True, kernel_name="python3", timeout=60).execute()
+    outputs = [c.outputs for c in nb.cells]
+    assert [o.output_type for o in outputs[0]] == ["error"], outputs[0]
+    assert outputs[0][0].ename == "OSError" and "File too large" in outputs[0][0].evalue
+    assert big.stat().st_size <= cap and small.stat().st_size == 2**20
+    assert [o.ename for o in outputs[2]] == ["ValueError"], outputs[2]   # cannot raise it
+    assert outputs[3][0].text == "still running\n"
+
+
 def test_a_submission_that_prints_hundreds_of_megabytes_is_graded_with_small_feedback(tmp_path):
     """With the real nbgrader on lesson 00: a solved answer that also prints 60 MB at once gave a
     60 MB feedback page, and one that prints 700 MB (a loop of 1 MB lines) was skipped

@@ -215,11 +215,27 @@ c.GenerateFeedback.exporter_class = FeedbackHTML
 # at most 2 KB of text and 155 KB of display data a cell, 750 KB a notebook
 # (tests/test_assignments.py keeps them far below). Run in the kernel at start-up, in a
 # namespace of its own (the student's sees nothing).
-OUTPUT_LIMITS = {"TEXT": 1_000_000, "DISPLAY": 4_000_000, "TOTAL": 10_000_000}
+# The same start-up caps each file the graded code writes at FILE bytes (RLIMIT_FSIZE, soft and
+# hard, so the code cannot raise it; SIGXFSZ ignored, so the write past it raises OSError
+# "File too large" in that cell instead of killing the kernel): a loop writing one file could fill
+# the grading machine's disk. The kernel's own files (IPython's history) stay far below; nbgrader
+# and nbclient, which write the graded notebooks, run in another process. Not on Windows (no
+# `resource` module); many files are each capped, not their total.
+OUTPUT_LIMITS = {"TEXT": 1_000_000, "DISPLAY": 4_000_000, "TOTAL": 10_000_000,
+                 "FILE": 100_000_000}
 OUTPUT_CUT = "[output cut by the grader: {what} passed {mb:g} MB; the rest was not kept]"
 CAP_OUTPUT = '''
-import json, sys
+import json, signal, sys
 from IPython import get_ipython
+try:
+    import resource
+except ImportError:                             # Windows
+    resource = None
+if resource is not None:
+    hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+    cap = FILE if hard == resource.RLIM_INFINITY else min(FILE, hard)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (cap, cap))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 shell = get_ipython()
 used = {"text": 0, "display": 0, "total": 0, "said": set()}
 LIMIT = {"text": TEXT, "display": DISPLAY}
