@@ -30,6 +30,7 @@ import contextvars
 import copy
 import ctypes
 import decimal
+import re
 import signal
 import sys
 import threading
@@ -70,6 +71,11 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
                   "add an eps the formula does not have (a norm + 1e-8 in a denominator)? Or "
                   "did an iterative method (gradient descent, a bisection, scipy.optimize) stop "
                   "at a tolerance? then solve exactly, or iterate to full precision.")
+WHOLE_NUMBERS = ("; your answer holds only whole numbers where the expected values are not: was "
+                 "it cut to integers? An array made like an integer input (np.zeros_like(t) of "
+                 "an integer t, or dtype=int) keeps only the whole part of what is written into "
+                 "it, and // and int() round down: make it a float array (np.zeros(t.shape), "
+                 "np.zeros_like(t, dtype=float)) and divide with /")
 SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose expected "
                "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
                "of its own arguments, or ignore one of them? Not equal to the expected answer: "
@@ -115,6 +121,26 @@ CHECK_INSIDE_OTHER = ("your function calls a checker (the {name} check) inside i
                       "time the {outer} check runs your function, that checker runs too; take "
                       "the checker's line out of the function (un-indent it, or give it its "
                       "own cell)")
+# PyTorch's names for what NumPy calls otherwise: x.clamp(...), np.clamp(...) raise
+# AttributeError on NumPy arrays (the learner knows torch); the hint gives NumPy's name
+TORCH_NAMES = {
+    **dict.fromkeys(("clamp", "clamp_", "clip_"), "np.clip(x, lo, hi) (np.maximum(x, 0) for "
+                                                   "clamp(min=0))"),
+    "norm": "np.linalg.norm(x) (np.linalg.norm(x, axis=1) for x.norm(dim=1))",
+    **{name: op for name, op in [("mul", "*"), ("add", "+"), ("sub", "-"), ("div", "/"),
+                                 ("pow", "**"), ("mm", "@"), ("matmul", "@")]},
+    **{name: f"np.{name}(x)" for name in ("abs", "sqrt", "exp", "log", "sign", "tanh", "cos",
+                                          "sin", "square")},
+    "acos": "np.arccos(x)", "atan2": "np.arctan2(y, x)", "cat": "np.concatenate",
+    "numel": "x.size", "dim": "x.ndim", "t": "x.T", "unsqueeze": "np.expand_dims(x, axis) "
+    "(or x[:, None])", "permute": "np.transpose(x, axes)", "masked_fill": "np.where(mask, "
+    "value, x)", **dict.fromkeys(("detach", "numpy", "cpu"), "nothing: x is a NumPy array "
+                                 "already (np.asarray(x))"),
+}
+TORCH_ATTRIBUTE = ("; {name} is PyTorch's name (x.{name}, torch.{name}), and your x is a "
+                   "NumPy array: NumPy's is {numpy}")
+TORCH_KEYWORDS = ("; dim= and keepdim= are PyTorch's names: NumPy's are axis= and keepdims= "
+                  "(x.sum(axis=1), np.linalg.norm(x, axis=1, keepdims=True))")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -1099,7 +1125,22 @@ def _raised(exc: BaseException, args=()) -> str:
     if isinstance(exc, (TypeError, IndexError)) and any(
             s in text for s in SCALAR_INDEXED_MESSAGES):
         return f"your function raised {text}{SCALAR_INDEXED}"
-    return f"your function raised {text}"
+    return f"your function raised {text}{_torch_name(exc, text)}"
+
+
+def _torch_name(exc: BaseException, text: str) -> str:
+    """TORCH_ATTRIBUTE for a PyTorch method or function name looked up on a NumPy array, a NumPy
+    number or the numpy module (x.clamp, np.clamp); TORCH_KEYWORDS for dim=/keepdim= given to
+    a NumPy function; else ""."""
+    if isinstance(exc, AttributeError):
+        found = re.search(r"(?:'numpy\.\w+' object|module 'numpy') has no attribute '(\w+)'",
+                          text)
+        if found and found.group(1) in TORCH_NAMES:
+            return TORCH_ATTRIBUTE.format(name=found.group(1), numpy=TORCH_NAMES[found.group(1)])
+    if isinstance(exc, TypeError) and re.search(r"unexpected keyword argument '(dim|keepdim)'",
+                                                text):
+        return TORCH_KEYWORDS
+    return ""
 
 
 def _unchanged(a, b) -> bool:
@@ -1254,7 +1295,8 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
     if _same_answer_everywhere(runs):
         return SAME_ANSWER.format(n=len(runs), desc=_describe(got, want, tol))
     return ("not equal to the expected answer: " + _describe(got, want, tol)
-            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else ""))
+            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else "")
+            + (WHOLE_NUMBERS if _whole_number_misses(wrong) else ""))
 
 
 def _nearer_mistake(runs, tables, hints) -> str | None:
@@ -1307,6 +1349,21 @@ def _low_precision_misses(wrong) -> list[float]:
                 return []
             low.append(eps[k])
     return low
+
+
+def _whole_number_misses(wrong) -> bool:
+    """Whether every output that misses holds only whole numbers while some of the expected
+    ones are not whole: an answer cut to integers (written into an integer array)."""
+    fractions = False
+    for _args, got, want, tol, _eps, _ok in wrong:
+        for k, w in want.items():
+            if _close(got[k], w, *tol[k]):
+                continue
+            g = got[k]
+            if not (np.all(np.isfinite(g)) and np.array_equal(g, np.round(g))):
+                return False
+            fractions = fractions or not np.array_equal(w, np.round(w))
+    return fractions
 
 
 def _same_answer_everywhere(runs) -> bool:

@@ -54,6 +54,8 @@ PROX_HINTS = {
     "threshold_lam": "the threshold is lr·λ (the step size times λ), not λ",
     "threshold_over_n": "the threshold is lr·λ: the 1/(2n) scales only the data term, λ‖w‖₁ is "
                         "not divided by n",
+    "threshold_half": "the threshold is lr·λ, not lr·λ/2: the L1 penalty λ‖w‖₁ has no ½ (the ½ "
+                      "belongs to the squared terms, ½·mean and λ/2‖w‖²)",
     "subgradient": "that is a subgradient step w - lr·(∇L + λ·sign(w)); the proximal step is a "
                    "plain gradient step on the data loss, then soft-thresholding by lr·λ",
     "no_threshold": "the soft-thresholding is missing: after the gradient step, apply "
@@ -179,6 +181,7 @@ def _prox_mistakes(w, X, y, lr, lam) -> dict:
     first = S(w, lr * lam)
     return {"threshold_lam": S(w - lr * g, lam),
             "threshold_over_n": S(w - lr * g, lr * lam / n),
+            "threshold_half": S(w - lr * g, lr * lam / 2),
             "subgradient": w - lr * (g + lam * np.sign(w)),
             "no_threshold": w - lr * g,
             "uphill": S(w + lr * g, lr * lam),
