@@ -442,6 +442,19 @@ def test_an_answer_cut_to_whole_numbers_is_told_so():
     assert not ok and "whole numbers" not in line, line
 
 
+def test_an_answer_cut_to_a_few_decimals_is_told_so():
+    """Round 8: int(x * 1000) / 1000, a value cut (not rounded) to 3 decimals for display, got
+    only "got 1.189, expected 1.18995 (0.9992 × the expected value)"; a rounded one already
+    got ROUNDED."""
+    from wdlib.exercises import lesson09
+    exact = lambda lr, lam, g: (lr * g / (lam * (2 - lr * lam))) ** 0.25  # noqa: E731
+    for fn, expected in [(lambda *a: int(exact(*a) * 1000) / 1000, "cut to 3 decimals"),
+                         (lambda *a: math.trunc(exact(*a) * 10**5) / 10**5, "cut to 5 decimals"),
+                         (lambda *a: round(exact(*a), 3), "rounded to 3 decimals")]:
+        ok, line = run(lesson09.check_equilibrium_norm, fn)
+        assert not ok and expected in line, line
+
+
 def test_a_huge_list_or_range_is_refused_without_reading_it():
     """np.asarray(range(10**8)) reads 10^8 Python ints one by one, outside the learner's time
     limit: the checker was busy for minutes."""

@@ -36,7 +36,8 @@ calculate_gain, sklearn's Ridge with alpha = n·λ, an augmented [F 1] system), 
 throughout, and the slips of a class in new forms: λ/2 where λ is meant, n twice or n multiplied,
 the folds' (train, val) pair unpacked the other way, one threshold for all K models, per-row
 angles, torch's names on NumPy arrays (x.clamp, .norm(dim=1), .mul), an answer written into an
-integer array, a print for a return, the inputs changed in place.
+integer array or cut (not rounded) to a few decimals, a print for a return, the inputs changed
+in place.
 
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
@@ -3846,6 +3847,8 @@ def _r8_half_mse():
         ("½·(mean r)²", lambda yhat, y: 0.5 * np.mean(yhat - y) ** 2, Hint(H["square_of_mean"])),
         ("relative error", lambda yhat, y: 0.5 * np.mean(((yhat - y) / y) ** 2), REFUSED),
         ("median", lambda yhat, y: 0.5 * np.median((yhat - y) ** 2), REFUSED),
+        ("np.trunc to 4 decimals", lambda yhat, y: np.trunc(right(yhat, y) * 1e4) / 1e4,
+         Hint("cut to 4 decimals")),
         ("torch MSELoss()", lambda yhat, y: __import__("torch").nn.MSELoss()(
             __import__("torch").as_tensor(yhat), __import__("torch").as_tensor(y)),
          Hint(H["no_half"])),
@@ -4617,6 +4620,8 @@ def _r8_eq_norm():
         ("g̃ not squared (√ of it)", lambda lr, lam, gt: ref(lr, lam, np.sqrt(gt)), REFUSED),
         ("cube root", lambda lr, lam, gt: (lr * gt / (lam * (2 - lr * lam))) ** (1 / 3), REFUSED),
         ("arguments in another order", lambda lr, lam, gt: ref(lam, lr, gt), REFUSED),
+        ("int(x·1000)/1000 for display", lambda lr, lam, gt: int(ref(lr, lam, gt) * 1000) / 1000,
+         Hint("cut to 3 decimals")),
     ]
 
 

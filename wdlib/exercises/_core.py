@@ -83,6 +83,9 @@ SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose
 ROUNDED = ("your answer looks rounded to {d} {unit}: return it unrounded (the checker "
            "compares far more digits; round only what you print). Not equal to the expected "
            "answer: {desc}")
+CUT = ("your answer looks cut to {d} {unit} (int(x * 10**{d}) / 10**{d}, math.trunc or np.trunc "
+       "drop the rest of the digits): return it whole (the checker compares far more digits; "
+       "round only what you print). Not equal to the expected answer: {desc}")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (a very large Python "
                   "list, or nested lists? or its own __len__, __array__ or __float__ runs too "
@@ -1383,12 +1386,15 @@ def _same_answer_everywhere(runs) -> bool:
 
 def _rounding_hint(wrong) -> str | None:
     """ROUNDED for an answer rounded to a number of decimals, else of significant digits
-    (f"{x:.4g}", f"{x:g}"'s 6); None if it is no rounding."""
+    (f"{x:.4g}", f"{x:g}"'s 6); CUT for one cut to a number of decimals (int(x * 1000) / 1000);
+    None if it is neither."""
     _args, got, want, tol, _eps, _ok = wrong[0]
-    for unit, significant in [("decimals", False), ("significant digits", True)]:
-        d = _rounded_misses(wrong, significant=significant)
+    for text, unit, significant, cut in [(ROUNDED, "decimals", False, False),
+                                         (ROUNDED, "significant digits", True, False),
+                                         (CUT, "decimals", False, True)]:
+        d = _rounded_misses(wrong, significant=significant, cut=cut)
         if d is not None:
-            return ROUNDED.format(d=d, unit=unit, desc=_describe(got, want, tol))
+            return text.format(d=d, unit=unit, desc=_describe(got, want, tol))
     return None
 
 
@@ -1403,7 +1409,7 @@ def _round_significant(w: np.ndarray, s: int) -> np.ndarray:
     return np.where(np.isfinite(out), out, w)
 
 
-def _rounded_misses(wrong, significant: bool = False) -> int | None:
+def _rounded_misses(wrong, significant: bool = False, cut: bool = False) -> int | None:
     """The number of decimals d (1 to 12) when every output that misses, on every case, is the
     expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit of the
     answer's precision: a float32 answer rounded is a float32 near the rounded value): an answer
@@ -1413,7 +1419,8 @@ def _rounded_misses(wrong, significant: bool = False) -> int | None:
     only be told where it moved a value, and for a float32 or float16 answer moved it by more
     than its precision: a float16 answer unrounded is not called rounded). ``significant``: the
     number of significant digits instead (2 to 15: ``f"{x:.4g}"``, ``"%g"``'s 6), each entry
-    rounded at its own magnitude."""
+    rounded at its own magnitude. ``cut``: cut to d decimals instead, the digits after the d-th
+    dropped (``int(x * 10**d) / 10**d``, ``np.trunc``)."""
     missed = [(got[k], w, 4 * _EPS64 if eps[k] is None else eps[k])
               for _args, got, want, tol, eps, _ok in wrong
               for k, w in want.items() if not _close(got[k], w, *tol[k])]
@@ -1431,7 +1438,9 @@ def _rounded_misses(wrong, significant: bool = False) -> int | None:
         return next((s for s in range(2, 16)
                      if rounded(lambda w, s=s: _round_significant(w, s))), None)
     for d in range(1, 13):
-        if rounded(lambda w, d=d: np.round(w, d)) and any(
+        by = (lambda w, d=d: np.trunc(w * 10.0**d) / 10.0**d) if cut else \
+            (lambda w, d=d: np.round(w, d))
+        if rounded(by) and any(
                 float(np.max(np.abs(w), initial=0.0)) * 10.0**d >= 10.0 for _g, w, _e in missed):
             return d
     return None
