@@ -84,6 +84,8 @@ EQ_ANGLE_MISTAKES = [
     (lambda o, lr, lam: _eq_angle("sgdw", lr, lam), "sgd_like_sgdw"),
     # round 8: the ½ of the penalty λ/2‖w‖² carried into the shrink got "0.707 × the expected"
     (lambda o, lr, lam: _eq_angle(o, lr, lam / 2), "half_lam"),
+    # and 2λ, PyTorch's weight_decay for the ½-less loss (lesson 00), got "1.415 × the expected"
+    (lambda o, lr, lam: _eq_angle(o, lr, 2 * lam), "double_lam"),
 ]
 test_eq_angle_correct = accepts(L.check_equilibrium_angle, EQ_ANGLE_CORRECT)
 test_eq_angle_mistakes = names(L.check_equilibrium_angle, L.EQ_ANGLE_HINTS, EQ_ANGLE_MISTAKES)
@@ -99,6 +101,7 @@ EQ_NORM_MISTAKES = [
     (lambda lr, lam, g: (lr * lr * g / (lam * (2 - lr * lam))) ** 0.25, "lr_squared"),
     # round 8: λ/2 for λ (the penalty's ½ carried into the shrink) got "1.189 × the expected"
     (lambda lr, lam, g: _eq_norm(lr, lam / 2, g), "half_lam"),
+    (lambda lr, lam, g: _eq_norm(lr, 2 * lam, g), "double_lam"),
 ]
 test_eq_norm_correct = accepts(L.check_equilibrium_norm, EQ_NORM_CORRECT)
 test_eq_norm_mistakes = names(L.check_equilibrium_norm, L.EQ_NORM_HINTS, EQ_NORM_MISTAKES)

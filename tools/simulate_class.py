@@ -4109,6 +4109,8 @@ def _r8_prox():
         ("threshold first", lambda w, X, y, lr, lam: step(st(w, lr * lam), X, y, lr), REFUSED),
         ("lr·λ/2", lambda w, X, y, lr, lam: st(step(w, X, y, lr), lr * lam / 2),
          Hint(lesson03.PROX_HINTS["threshold_half"])),
+        ("2·lr·λ", lambda w, X, y, lr, lam: st(step(w, X, y, lr), 2 * lr * lam),
+         Hint(lesson03.PROX_HINTS["threshold_twice"])),
     ]
 
 
@@ -4239,6 +4241,8 @@ def _r8_leaky():
         ("Xavier", lambda n, a: np.sqrt(1 / n), REFUSED),
         ("(1−a)²", lambda n, a: np.sqrt(2 / ((1 - a) ** 2 * n)), REFUSED),
         ("He ignoring a", lambda n, a: np.sqrt(2 / n), REFUSED),
+        ("the gain over fan_in", lambda n, a: np.sqrt(2 / (1 + a * a)) / n,
+         Hint(lesson05.LEAKY_HINTS["gain_over_fan_in"])),
         ("np integer arrays", _r8_leaky_np_int, OK), ("2 // ...", _r8_leaky_int, REFUSED),
     ]
 
@@ -4597,6 +4601,8 @@ def _r8_eq_angle():
         ("d = λ/2·lr", lambda opt, lr, lam: arccos(opt, lr, lam / 2),
          Hint(lesson09.EQ_ANGLE_HINTS["half_lam"])),
         ("any other string is sgd", lambda opt, lr, lam: arccos("sgd", lr, lam), REFUSED),
+        ("2λ, PyTorch's weight_decay", lambda opt, lr, lam: arccos(opt, lr, 2 * lam),
+         Hint(lesson09.EQ_ANGLE_HINTS["double_lam"])),
         ("arctan √(2d)", lambda opt, lr, lam: float(np.arctan(np.sqrt(2 * d(opt, lr, lam)))),
          REFUSED),
         ("tuple (sgd, sgdw)", lambda opt, lr, lam: (arccos("sgd", lr, lam),
@@ -4616,7 +4622,8 @@ def _r8_eq_norm():
             np.float32(lr * gt / (lam * (2 - lr * lam))), np.float32(0.25)), OK),
         ("λ/2 for λ", lambda lr, lam, gt: ref(lr, lam / 2, gt),
          Hint(lesson09.EQ_NORM_HINTS["half_lam"])),
-        ("(2 + lr·λ)", lambda lr, lam, gt: (lr * gt / (lam * (2 + lr * lam))) ** 0.25, REFUSED),
+        ("2λ for λ", lambda lr, lam, gt: ref(lr, 2 * lam, gt),
+         Hint(lesson09.EQ_NORM_HINTS["double_lam"])),
         ("g̃ not squared (√ of it)", lambda lr, lam, gt: ref(lr, lam, np.sqrt(gt)), REFUSED),
         ("cube root", lambda lr, lam, gt: (lr * gt / (lam * (2 - lr * lam))) ** (1 / 3), REFUSED),
         ("arguments in another order", lambda lr, lam, gt: ref(lam, lr, gt), REFUSED),

@@ -78,6 +78,9 @@ EQ_ANGLE_HINTS = {
     "degrees": "that is in degrees: return radians (np.arctan and np.arccos give radians)",
     "half_lam": "λ halved: the shrink per step is lr·λ for \"sgd\" (the L2 penalty λ/2·‖w‖² has "
                 "gradient λ·w, no ½ left) and λ for \"sgdw\"",
+    "double_lam": "λ doubled (PyTorch's weight_decay = 2λ is for a loss without the ½; here λ "
+                  "is the lessons' own): the shrink per step is lr·λ for \"sgd\" and λ for "
+                  "\"sgdw\"",
 }
 EQ_NORM_HINTS = {
     "fourth_power": "that is ‖w‖⁴: take the fourth root",
@@ -87,6 +90,8 @@ EQ_NORM_HINTS = {
                   "divide by lr",
     "half_lam": "λ halved: SGD + L2 shrinks w by (1 − lr·λ) per step (the penalty λ/2·‖w‖² has "
                 "gradient λ·w, no ½ left)",
+    "double_lam": "λ doubled (PyTorch's weight_decay = 2λ is for a loss without the ½; here λ "
+                  "is the lessons' own): SGD + L2 shrinks w by (1 − lr·λ) per step",
 }
 
 
@@ -202,7 +207,8 @@ def _eq_angle_mistakes(optimizer, lr, lam):
             "sgdw_like_sgd": _ref_equilibrium_angle("sgd", lr, lam),
             "sgd_like_sgdw": _ref_equilibrium_angle("sgdw", lr, lam),
             "degrees": np.degrees(_ref_equilibrium_angle(optimizer, lr, lam)),
-            "half_lam": _ref_equilibrium_angle(optimizer, lr, lam / 2)}
+            "half_lam": _ref_equilibrium_angle(optimizer, lr, lam / 2),
+            "double_lam": _ref_equilibrium_angle(optimizer, lr, 2 * lam)}
 
 
 def check_equilibrium_angle(fn: Callable, *, grade: bool = False):
@@ -217,7 +223,8 @@ def _eq_norm_mistakes(lr, lam, gt):
     return {"fourth_power": exact4, "square": np.sqrt(exact4),
             "approx": (lr * gt / (2 * lam)) ** 0.25,
             "lr_squared": (lr * lr * gt / (lam * (2.0 - lr * lam))) ** 0.25,
-            "half_lam": _ref_equilibrium_norm(lr, lam / 2, gt)}
+            "half_lam": _ref_equilibrium_norm(lr, lam / 2, gt),
+            "double_lam": _ref_equilibrium_norm(lr, 2 * lam, gt)}
 
 
 def check_equilibrium_norm(fn: Callable, *, grade: bool = False):
