@@ -4142,6 +4142,7 @@ def _r8_max_norm():
         ("Frobenius norm", lambda W, c: W * min(1, c / np.linalg.norm(W)), REFUSED),
         ("in place", in_place, IN_PLACE),
         ("np.matrix inside, array out", _r8_mn_matrix, OK),
+        ("a pandas DataFrame", _r8_mn_frame, OK),
         ("np.matrix out", _r8_mn_matrix_out, OK),
     ]
 
@@ -4464,6 +4465,10 @@ def _r8_cosine():
     def cos_sq(t, base, T, m):                          # ½(1 + cos x) = cos²(x/2)
         return m + (base - m) * np.cos(np.pi * np.minimum(t, T) / (2 * T)) ** 2
 
+    def pandas_clip(t, base, T, m):
+        import pandas as pd
+        return m + (base - m) * 0.5 * (1 + np.cos(np.pi * pd.Series(t).clip(upper=T) / T))
+
     def python_list(t, base, T, m):
         import math
         return [m + (base - m) * 0.5 * (1 + math.cos(math.pi * min(s, T) / T))
@@ -4471,6 +4476,7 @@ def _r8_cosine():
 
     return [
         ("np.clip", clip, OK), ("cos²(x/2)", cos_sq, OK), ("a list from math.cos", python_list, OK),
+        ("pandas: Series.clip, a Series back", pandas_clip, OK),
         ("no min: cos wraps", lambda t, base, T, m: m + (base - m) * 0.5 * (
             1 + np.cos(np.pi * t / T)), REFUSED),
         ("base and m swapped", lambda t, base, T, m: clip(t, m, T, base), REFUSED),
@@ -4660,6 +4666,11 @@ def _r8_st_torch(w, t):
 def _r8_mn_matrix(W, c):
     W = np.asmatrix(W)
     return np.asarray(W) * np.minimum(1, c / np.linalg.norm(np.asarray(W), axis=0))
+
+
+def _r8_mn_frame(W, c):
+    import pandas as pd
+    return pd.DataFrame(W) * np.minimum(1, c / np.linalg.norm(W, axis=0))
 
 
 def _r8_mn_matrix_out(W, c):
