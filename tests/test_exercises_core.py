@@ -395,6 +395,66 @@ def test_the_learners_exception_is_told_on_one_short_line():
         assert "could not judge" not in line, line
 
 
+def test_pytorchs_names_on_numpy_arrays_are_told_numpys():
+    """Round 8 of the simulated class: x.clamp(min=0), np.clamp, .norm(dim=1) and .sum(dim=1)
+    on NumPy arrays got only the AttributeError or TypeError; the hint now gives NumPy's name."""
+    from wdlib.exercises import lesson07
+    cases = [
+        (lesson03.check_soft_threshold,
+         lambda w, t: np.sign(w) * (np.abs(w) - t).clamp(min=0), "NumPy's is np.clip"),
+        (lesson03.check_soft_threshold,
+         lambda w, t: np.sign(w) * np.clamp(np.abs(w) - t, 0, None), "NumPy's is np.clip"),
+        (lesson06.check_angle, lambda a, b: np.degrees(np.arccos(
+            (a["W1"] * b["W1"]).sum(dim=(1, 2)))), "NumPy's are axis= and keepdims="),
+        (lesson03.check_max_norm, lambda W, c: W * np.minimum(1, c / W.norm(dim=0)),
+         "NumPy's is np.linalg.norm"),
+        (lesson07.check_cosine_lr, lambda t, base, T, m: m + (base - m) * 0.5 * (
+            1 + np.cos(np.pi * np.minimum(t, T) / T).mul(1)), "NumPy's is *"),
+    ]
+    for checker, fn, expected in cases:
+        ok, line = run(checker, fn)
+        assert not ok and expected in line, line
+
+
+def test_an_answer_cut_to_whole_numbers_is_told_so():
+    """Round 8: an answer written into np.zeros_like(t) of an integer t (lesson 07's steps)
+    or into a dtype=int array got only "got 0, expected 0.1373"."""
+    from wdlib.exercises import lesson07
+
+    def into_int_array(t, base, T, m):
+        out = np.zeros_like(t)
+        out[:] = m + (base - m) * 0.5 * (1 + np.cos(np.pi * np.minimum(t, T) / T))
+        return out
+
+    def int_buffer(grads, lr, beta, tau):
+        out, b = np.zeros(grads.shape, dtype=int), None
+        for t, g in enumerate(grads):
+            b = g if b is None else beta * b + (1 - tau) * g
+            out[t] = -lr * b
+        return out
+
+    for checker, fn in [(lesson07.check_cosine_lr, into_int_array),
+                        (lesson07.check_momentum_updates, int_buffer)]:
+        ok, line = run(checker, fn)
+        assert not ok and "only whole numbers" in line, line
+    # an answer with fractions, wrong, is not told so
+    ok, line = run(lesson07.check_cosine_lr, lambda t, base, T, m: base * np.ones(len(t)) / 3)
+    assert not ok and "whole numbers" not in line, line
+
+
+def test_an_answer_cut_to_a_few_decimals_is_told_so():
+    """Round 8: int(x * 1000) / 1000, a value cut (not rounded) to 3 decimals for display, got
+    only "got 1.189, expected 1.18995 (0.9992 × the expected value)"; a rounded one already
+    got ROUNDED."""
+    from wdlib.exercises import lesson09
+    exact = lambda lr, lam, g: (lr * g / (lam * (2 - lr * lam))) ** 0.25  # noqa: E731
+    for fn, expected in [(lambda *a: int(exact(*a) * 1000) / 1000, "cut to 3 decimals"),
+                         (lambda *a: math.trunc(exact(*a) * 10**5) / 10**5, "cut to 5 decimals"),
+                         (lambda *a: round(exact(*a), 3), "rounded to 3 decimals")]:
+        ok, line = run(lesson09.check_equilibrium_norm, fn)
+        assert not ok and expected in line, line
+
+
 def test_a_huge_list_or_range_is_refused_without_reading_it():
     """np.asarray(range(10**8)) reads 10^8 Python ints one by one, outside the learner's time
     limit: the checker was busy for minutes."""

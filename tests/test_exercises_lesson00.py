@@ -36,6 +36,9 @@ MISTAKES += [
     # round 6: the statistics class's variance, n − 1 and the mean subtracted, got "1.0025 × the
     # expected value"
     (lambda a, b: 0.5 * np.var(r(a, b), ddof=1), "var:ddof1"),
+    # round 8: n's misplaced got "1849 × the expected value" and "0.02326 × the expected value"
+    (lambda a, b: np.sum(r(a, b) ** 2) / 2 * len(a), "times_n"),           # / 2 * n
+    (lambda a, b: np.mean(r(a, b) ** 2) / (2 * len(a)), "n_twice"),        # mean, then /(2n)
 ]
 test_mistakes = names(L.check_half_mse, H, MISTAKES)
 test_robust = robust(L.check_half_mse)

@@ -55,6 +55,10 @@ PROX_MISTAKES += [
     (lambda w, X, y, lr, lam: (w - lr * grad(w, X, y)) / (1 + lr * lam), "l2_prox"),
     # round 6: λ divided by n like the data term got "6 of 6 entries differ"
     (lambda w, X, y, lr, lam: S(w - lr * grad(w, X, y), lr * lam / len(y)), "threshold_over_n"),
+    # round 8: the ½ of the L2 penalty carried over to λ‖w‖₁ got "6 of 6 entries differ"
+    (lambda w, X, y, lr, lam: S(w - lr * grad(w, X, y), lr * lam / 2), "threshold_half"),
+    # and 2·lr·λ (the derivative of a square taken for |w|'s) got "6 of 6 entries differ"
+    (lambda w, X, y, lr, lam: S(w - lr * grad(w, X, y), 2 * lr * lam), "threshold_twice"),
 ]
 test_prox_mistakes = names(L.check_prox_lasso_step, L.PROX_HINTS, PROX_MISTAKES)
 test_prox_robust = robust(L.check_prox_lasso_step)

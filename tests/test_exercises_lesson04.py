@@ -76,6 +76,12 @@ CV_MISTAKES = [
     # fresh review: a `return` inside the loop over the folds (the first fold's losses) got
     # "6 of 6 entries differ"
     (_cv(agg="first"), "first_fold"),
+    # round 8: each pair unpacked the other way round, `for va, tr in data.kfold(...)` (fit on
+    # the held-out part, scored on the rest), got "6 of 6 entries differ"
+    (lambda X, y, lams, k, seed: np.mean([0.5 * np.mean((X[tr] @ w.T + b - y[tr]) ** 2, axis=0)
+                                          for tr, va in data.kfold(len(X), k=k, seed=seed)
+                                          for w, b in [solvers.ridge(X[va], y[va], lams)]],
+                                         axis=0), "folds_swapped"),
 ]
 test_cv_correct = accepts(L.check_cv_loss, CV_CORRECT)
 test_cv_mistakes = names(L.check_cv_loss, L.CV_HINTS, CV_MISTAKES)

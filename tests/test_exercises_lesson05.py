@@ -24,6 +24,8 @@ LEAKY_MISTAKES = [
     (lambda n, a: 1 / math.sqrt(n), "lecun"),
     (lambda n, a: math.sqrt(6 / ((1 + a * a) * n)), "uniform_bound"),
     (lambda n, a: math.sqrt(2 / (1 + a * a)), "gain_only"),
+    # round 8: the gain divided by fan_in, not √fan_in, got "0.1 × the expected value"
+    (lambda n, a: math.sqrt(2 / (1 + a * a)) / n, "gain_over_fan_in"),
 ]
 test_leaky_correct = accepts(L.check_leaky_relu_std, LEAKY_CORRECT)
 test_leaky_mistakes = names(L.check_leaky_relu_std, L.LEAKY_HINTS, LEAKY_MISTAKES)

@@ -58,6 +58,11 @@ ANGLE_MISTAKES += [
      "unnormalized_arccos:one_norm"),
     (lambda a, b: np.arccos(np.clip(np.ravel(a) @ np.ravel(b) / np.sum(b * b), -1, 1)),
      "unnormalized_arccos:other_norm"),
+    # round 8: "of any shape" read as one angle per row, then their mean, got "1.028 × the
+    # expected value"
+    (lambda a, b: np.mean(np.arccos(np.clip(np.sum(np.atleast_2d(a) * np.atleast_2d(b), -1) / (
+        np.linalg.norm(np.atleast_2d(a), axis=-1) * np.linalg.norm(np.atleast_2d(b), axis=-1)),
+        -1, 1))), "rows"),
 ]
 test_angle_mistakes = names(L.check_angular_step, L.ANGLE_HINTS, ANGLE_MISTAKES)
 test_angle_robust = robust(L.check_angular_step)
@@ -77,6 +82,10 @@ EQ_ANGLE_MISTAKES = [
     # one convention for both optimizers (simulated class: only '0.316 × the expected value')
     (lambda o, lr, lam: _eq_angle("sgd", lr, lam), "sgdw_like_sgd"),
     (lambda o, lr, lam: _eq_angle("sgdw", lr, lam), "sgd_like_sgdw"),
+    # round 8: the ½ of the penalty λ/2‖w‖² carried into the shrink got "0.707 × the expected"
+    (lambda o, lr, lam: _eq_angle(o, lr, lam / 2), "half_lam"),
+    # and 2λ, PyTorch's weight_decay for the ½-less loss (lesson 00), got "1.415 × the expected"
+    (lambda o, lr, lam: _eq_angle(o, lr, 2 * lam), "double_lam"),
 ]
 test_eq_angle_correct = accepts(L.check_equilibrium_angle, EQ_ANGLE_CORRECT)
 test_eq_angle_mistakes = names(L.check_equilibrium_angle, L.EQ_ANGLE_HINTS, EQ_ANGLE_MISTAKES)
@@ -90,6 +99,9 @@ EQ_NORM_MISTAKES = [
     (lambda lr, lam, g: np.sqrt(lr * g / (lam * (2 - lr * lam))), "square"),
     (lambda lr, lam, g: (lr * g / (2 * lam)) ** 0.25, "approx"),
     (lambda lr, lam, g: (lr * lr * g / (lam * (2 - lr * lam))) ** 0.25, "lr_squared"),
+    # round 8: λ/2 for λ (the penalty's ½ carried into the shrink) got "1.189 × the expected"
+    (lambda lr, lam, g: _eq_norm(lr, lam / 2, g), "half_lam"),
+    (lambda lr, lam, g: _eq_norm(lr, 2 * lam, g), "double_lam"),
 ]
 test_eq_norm_correct = accepts(L.check_equilibrium_norm, EQ_NORM_CORRECT)
 test_eq_norm_mistakes = names(L.check_equilibrium_norm, L.EQ_NORM_HINTS, EQ_NORM_MISTAKES)

@@ -1,4 +1,4 @@
-"""tools/simulate_class.py: rounds 5 to 7 of the simulated class (the prompts read literally) and
+"""tools/simulate_class.py: rounds 5 to 8 of the simulated class (the prompts read literally) and
 the odd return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
 (``python tools/simulate_class.py --all`` runs them through the same judge). About 15 s."""
 
@@ -55,6 +55,15 @@ def test_round7(checker):
     rounded for display, math on arrays, inputs changed through views or out=, and new
     misreadings (gradient flow, each dict in its own key order) get ✓ or their hints."""
     _round_passes(checker, sim.ROUND7, sim.round7, 3)
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
+def test_round8(checker):
+    """Round 8, a fresh class: other idioms (einsum, np.matrix, math.fsum, integer-array inputs,
+    torch's gain), and typical slips (λ/2 for λ, n twice or times n, the folds' pair unpacked
+    the other way, one threshold for all models, torch's names on NumPy arrays, an answer
+    written into an integer array) get ✓ or their hints."""
+    _round_passes(checker, sim.ROUND8, sim.round8, 3)
 
 
 def test_the_judge_can_fail():

@@ -1,6 +1,6 @@
 """The simulated class: answers to every exercise checker, right and wrong, and what each must get.
 
-    python tools/simulate_class.py            # rounds 5 to 7 (the prompts read literally), probes
+    python tools/simulate_class.py            # rounds 5 to 8 (the prompts read literally), probes
     python tools/simulate_class.py --all      # also every answer of rounds 1-4 (the tests' lists)
     python tools/simulate_class.py -v         # print every answer's line
 
@@ -30,6 +30,15 @@ stacked arrays, the boundary inputs a prompt allows (t = 0), answers rounded for
 math-module functions and Python's min on arrays, inputs changed through views, ``out=`` and
 ``.shape``, and misreadings (gradient flow for gradient descent, each dict in its own key order).
 
+Round 8 was a fresh class that had not written the others: other NumPy idioms (einsum,
+np.average, np.square of np.subtract, math.fsum, np.matrix in and out, integer arrays, torch's
+calculate_gain, sklearn's Ridge with alpha = n·λ, an augmented [F 1] system), answers in float32
+throughout, and the slips of a class in new forms: λ/2 where λ is meant, n twice or n multiplied,
+the folds' (train, val) pair unpacked the other way, one threshold for all K models, per-row
+angles, torch's names on NumPy arrays (x.clamp, .norm(dim=1), .mul), an answer written into an
+integer array or cut (not rounded) to a few decimals, a print for a return, the inputs changed
+in place.
+
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
 tests never disagree about an answer.
@@ -38,7 +47,7 @@ It prints, per checker, the answers run and the false rejects (a correct answer 
 accepts (a wrong answer accepted), wrong hints (refused, without the expected hint) and crashes
 (an exception escaped, more or fewer than one line printed, or "could not judge"), then the
 totals; the exit status is 1 when any of these is not 0. tests/test_simulate_class.py runs rounds
-5 to 7 and the probes.
+5 to 8 and the probes.
 """
 
 from __future__ import annotations
@@ -3781,6 +3790,1039 @@ ROUND7 = {
 }
 
 
+# --------------------------------------------------------------------------- round 8
+
+# Round 8: a fresh class. Other NumPy idioms (einsum, np.average, np.square/np.subtract, nan-
+# functions, np.matrix, pandas), answers that work in float32 or on a list, and the mistakes a
+# class makes in new forms: λ/2 for λ, mean over the wrong thing, an argument swapped for a
+# global, a print instead of a return, the wrong order of a tuple, an off-by-one in a step count.
+
+_R8_GLOBAL_Y = np.linspace(-1.0, 1.0, 12).reshape(-1, 1)      # a notebook variable, not an argument
+
+
+def _r8_prints(fn):
+    """``fn`` that prints its value and returns nothing."""
+    def printer(*a):
+        print(fn(*a))
+    return printer
+
+
+def _r8_half_mse():
+    H = lesson00.HALF_MSE_HINTS
+    right = lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2)  # noqa: E731
+
+    def pandas_frame(yhat, y):
+        import pandas as pd
+        return 0.5 * pd.DataFrame(yhat - y).pow(2).to_numpy().mean()
+
+    def pandas_series(yhat, y):                  # a one-item Series
+        import pandas as pd
+        return 0.5 * pd.DataFrame(yhat - y).pow(2).mean()
+
+    def matrix(yhat, y):
+        r = np.asmatrix(yhat - y)
+        return r.T @ r / (2 * r.shape[0])
+
+    return [
+        ("np.square(np.subtract)", lambda yhat, y: np.square(np.subtract(yhat, y)).mean() / 2, OK),
+        ("einsum", lambda yhat, y: np.einsum("ij,ij->", yhat - y, yhat - y) / (2 * y.size), OK),
+        ("np.average", lambda yhat, y: np.average((yhat - y) ** 2) * 0.5, OK),
+        ("math.fsum", lambda yhat, y: __import__("math").fsum(((yhat - y) ** 2).ravel())
+         / (2 * len(y)), OK),
+        ("np.nanmean", lambda yhat, y: 0.5 * np.nanmean((yhat - y) ** 2), OK),
+        ("pandas, to_numpy", pandas_frame, OK),
+        ("pandas: a one-item Series", pandas_series, OK),
+        ("np.matrix: a (1, 1) matrix", matrix, OK),
+        ("float32 throughout", lambda yhat, y: 0.5 * np.mean(
+            (yhat.astype(np.float32) - y.astype(np.float32)) ** 2), OK),
+        ("mean, then /(2n) again", lambda yhat, y: np.mean((yhat - y) ** 2) / (2 * len(y)),
+         Hint(H["n_twice"])),
+        ("/2*n: precedence", lambda yhat, y: np.sum((yhat - y) ** 2) / 2 * len(y),
+         Hint(H["times_n"])),
+        ("floor division //", lambda yhat, y: np.sum((yhat - y) ** 2) // (2 * len(y)),
+         Hint("only whole numbers")),
+        ("a global y", lambda yhat, y: 0.5 * np.mean((yhat - _R8_GLOBAL_Y[:len(yhat)]) ** 2),
+         Hint("operands could not be broadcast")),
+        ("printed, not returned", _r8_prints(right), Hint("forget `return`")),
+        ("½·(mean r)²", lambda yhat, y: 0.5 * np.mean(yhat - y) ** 2, Hint(H["square_of_mean"])),
+        ("relative error", lambda yhat, y: 0.5 * np.mean(((yhat - y) / y) ** 2), REFUSED),
+        ("median", lambda yhat, y: 0.5 * np.median((yhat - y) ** 2), REFUSED),
+        ("np.trunc to 4 decimals", lambda yhat, y: np.trunc(right(yhat, y) * 1e4) / 1e4,
+         Hint("cut to 4 decimals")),
+        ("torch MSELoss()", lambda yhat, y: __import__("torch").nn.MSELoss()(
+            __import__("torch").as_tensor(yhat), __import__("torch").as_tensor(y)),
+         Hint(H["no_half"])),
+        ("np.matrix inputs", _r8_hm_matrix_input, OK), ("torch tensor", _r8_hm_torch_tensor, OK),
+        ("a tensor that requires grad", _r8_hm_req_grad, OK),
+    ]
+
+
+def _r8_count_params():
+    layers = lambda s: list(zip(s[:-1], s[1:], strict=True))  # noqa: E731
+
+    def dot(sizes):
+        s = np.asarray(sizes)
+        return int(s[:-1] @ s[1:] + s[1:].sum())
+
+    def recursive(sizes):
+        sizes = list(sizes)
+        return 0 if len(sizes) < 2 else (sizes[0] + 1) * sizes[1] + recursive(sizes[1:])
+
+    def per_layer(sizes):
+        return [(a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+
+    return [
+        ("s[:-1]·s[1:] + Σ s[1:]", dot, OK),
+        ("recursive", recursive, OK),
+        ("math.prod per layer", lambda s: sum(__import__("math").prod((a + 1, b))
+                                               for a, b in layers(s)), OK),
+        ("np.int32", lambda s: np.int32(sum((a + 1) * b for a, b in layers(s))), OK),
+        ("a string", lambda s: str(sum((a + 1) * b for a, b in layers(s))), REFUSED),
+        ("the list per layer", per_layer, REFUSED),
+        ("Σ s² ", lambda s: sum(a * a for a in s), REFUSED),
+        ("biases counted for every size", lambda s: sum(a * b for a, b in layers(s)) + sum(s),
+         REFUSED),
+        ("np.matrix", _r8_cp_np_matrix, OK),
+    ]
+
+
+def _r8_ridge_fit():
+    def augmented(F, y, lam):                        # [w; b] from one system, b unpenalized
+        n, d = F.shape
+        A = np.hstack([F, np.ones((n, 1))])
+        P = np.eye(d + 1) * lam
+        P[-1, -1] = 0.0
+        wb = np.linalg.solve(A.T @ A / n + P, A.T @ np.ravel(y) / n)
+        return wb[:-1], wb[-1]
+
+    def center_f_only(F, y, lam):                   # Fcᵀ y = Fcᵀ yc
+        n, d = F.shape
+        Fc = F - F.mean(0)
+        w = np.linalg.solve(Fc.T @ Fc / n + lam * np.eye(d), Fc.T @ y.ravel() / n)
+        return w, y.mean() - F.mean(0) @ w
+
+    def sklearn_ridge(F, y, lam):
+        from sklearn.linear_model import Ridge
+        m = Ridge(alpha=lam * len(F)).fit(F, y.ravel())
+        return m.coef_, m.intercept_
+
+    def sklearn_alpha_lam(F, y, lam):
+        from sklearn.linear_model import Ridge
+        m = Ridge(alpha=lam).fit(F, y.ravel())
+        return m.coef_, m.intercept_
+
+    def float32(F, y, lam):
+        w, b = _ridge(F.astype(np.float32), y.astype(np.float32), np.float32(lam))
+        return w.astype(np.float32), np.float32(b)
+
+    def bias_penalized(F, y, lam):
+        n, d = F.shape
+        A = np.hstack([F, np.ones((n, 1))])
+        wb = np.linalg.solve(A.T @ A / n + lam * np.eye(d + 1), A.T @ y.ravel() / n)
+        return wb[:-1], wb[-1]
+
+    return [
+        ("[F 1] with b unpenalized", augmented, OK),
+        ("centre F only", center_f_only, OK),
+        ("sklearn Ridge(alpha=n·λ)", sklearn_ridge, OK),
+        ("float32", float32, OK),
+        ("w as a list", lambda F, y, lam: (list(_ridge(F, y, lam)[0]), _ridge(F, y, lam)[1]), OK),
+        ("sklearn Ridge(alpha=λ)", sklearn_alpha_lam, REFUSED),
+        ("[F 1] with b penalized", bias_penalized, REFUSED),
+        ("λ/2 in the normal equations", lambda F, y, lam: _ridge(F, y, lam / 2), REFUSED),
+        ("(b, w)", lambda F, y, lam: _ridge(F, y, lam)[::-1], REFUSED),
+        ("b = ȳ", lambda F, y, lam: (_ridge(F, y, lam)[0], float(np.mean(y))), REFUSED),
+        ("pinv, λ ignored", _r8_ridge_pinv_nolam, Hint(lesson01.RIDGE_HINTS["no_penalty"])),
+        ("a dict {w, b}", _r8_ridge_return_dict, Hint("not a dict")),
+    ]
+
+
+def _r8_l2_grad():
+    def einsum(params, lam):
+        lam = np.asarray(lam, dtype=float)
+        return {k: np.einsum("k,k...->k...", lam, v) if k.startswith("W") else np.zeros_like(v)
+                for k, v in params.items()}
+
+    def by_ndim(params, lam):                  # a weight's array has 3 axes, a bias's 2
+        lam = np.asarray(lam)
+        return {k: lam[:, None, None] * v if v.ndim == 3 else v * 0.0 for k, v in params.items()}
+
+    def expand_dims(params, lam):
+        out = {}
+        for k, v in params.items():
+            c = np.expand_dims(np.asarray(lam), tuple(range(1, v.ndim)))
+            out[k] = c * v if k[0] == "W" else np.zeros(v.shape)
+        return out
+
+    def half(params, lam):
+        lam = np.asarray(lam)
+        return {k: 0.5 * lam.reshape((-1,) + (1,) * (v.ndim - 1)) * v if k.startswith("W")
+                else np.zeros_like(v) for k, v in params.items()}
+
+    def biases_too(params, lam):
+        lam = np.asarray(lam)
+        return {k: lam.reshape((-1,) + (1,) * (v.ndim - 1)) * v for k, v in params.items()}
+
+    def weights_only(params, lam):
+        lam = np.asarray(lam)
+        return {k: lam.reshape((-1,) + (1,) * (v.ndim - 1)) * v for k, v in params.items()
+                if k.startswith("W")}
+
+    def first_lam(params, lam):
+        return {k: lam[0] * v if k.startswith("W") else np.zeros_like(v)
+                for k, v in params.items()}
+
+    def tuple_list(params, lam):
+        return [(k, v) for k, v in einsum(params, lam).items()]
+
+    return [
+        ("einsum k,k...", einsum, OK), ("by ndim", by_ndim, OK),
+        ("np.expand_dims", expand_dims, OK),
+        ("λ/2·W", half, REFUSED), ("biases decayed", biases_too, REFUSED),
+        ("weights only", weights_only, REFUSED), ("lam[0] for all", first_lam, REFUSED),
+        ("a list of pairs", tuple_list, REFUSED),
+        ("λ cast to int", _r8_l2_int, REFUSED),
+        ("the dict's entries replaced", _r8_l2_mutate, IN_PLACE),
+        ("the arrays scaled in place", _r8_l2_mutate_arrays, IN_PLACE),
+    ]
+
+
+def _r8_e(X, ddof=0, center=True):
+    Xc = X - X.mean(0) if center else X
+    return np.linalg.svd(Xc, compute_uv=False) ** 2 / (len(X) - ddof)
+
+
+def _r8_lam_for_df():
+    def brentq_log(X, df):
+        from scipy.optimize import brentq
+        e = _r8_e(X)
+        return float(np.exp(brentq(lambda u: np.sum(e / (e + np.exp(u))) - df, -60, 60,
+                                   xtol=1e-14)))
+
+    def eigvalsh(X, df):
+        e = np.linalg.eigvalsh(np.cov(X, rowvar=False, bias=True))
+        return _bisect_log(e, df)
+
+    def float32_input(X, df):
+        return _bisect_log(_r8_e(X.astype(np.float64)), df)
+
+    def newton(X, df):
+        e = _r8_e(X)
+        lam = e.mean()
+        for _ in range(200):
+            f = np.sum(e / (e + lam)) - df
+            if abs(f) < 1e-12:
+                break
+            lam *= np.exp(f / np.sum(e * lam / (e + lam) ** 2))   # Newton in log λ
+        return lam
+
+    return [
+        ("brentq on log λ", brentq_log, OK), ("eigvalsh of the covariance", eigvalsh, OK),
+        ("Newton on log λ", newton, OK),
+        ("ddof=1 (np.cov's default)", lambda X, df: _bisect_log(_r8_e(X, ddof=1), df), REFUSED),
+        ("not centered", lambda X, df: _bisect_log(_r8_e(X, center=False), df), REFUSED),
+        ("e = s², no /n", lambda X, df: _bisect_log(_r8_e(X) * len(X), df), REFUSED),
+        ("log λ returned", lambda X, df: np.log(_bisect_log(_r8_e(X), df)), REFUSED),
+    ]
+
+
+def _r8_early_lams(X, lr, T, *, ddof=0, order=-1, steps=None):
+    e = _r8_e(X, ddof=ddof)
+    T = T if steps is None else steps(T)
+    q = (1 - lr * e) ** T
+    lam = e * q / (1 - q)
+    return lam if order == -1 else lam[::-1]
+
+
+def _r8_early_stopping():
+    def logs(X, lr, T):
+        e = _r8_e(X)
+        q = np.exp(T * np.log1p(-lr * e))
+        return e * q / -np.expm1(T * np.log1p(-lr * e))
+
+    def eigh(X, lr, T):
+        Xc = X - X.mean(axis=0)
+        e = np.linalg.eigh(Xc.T @ Xc / len(X))[0][::-1]
+        q = (1 - lr * e) ** T
+        return e * q / (1 - q)
+
+    return [
+        ("log1p/expm1", logs, OK), ("eigh reversed", eigh, OK),
+        ("as a list", lambda X, lr, T: list(_r8_early_lams(X, lr, T)), OK),
+        ("T + 1 steps", lambda X, lr, T: _r8_early_lams(X, lr, T, steps=lambda T: T + 1), REFUSED),
+        ("T − 1 steps", lambda X, lr, T: _r8_early_lams(X, lr, T, steps=lambda T: T - 1), REFUSED),
+        ("increasing e (eigh's order)", lambda X, lr, T: _r8_early_lams(X, lr, T, order=1),
+         REFUSED),
+        ("ddof=1", lambda X, lr, T: _r8_early_lams(X, lr, T, ddof=1), REFUSED),
+        ("1/(lr·T) for all", lambda X, lr, T: np.full(X.shape[1], 1 / (lr * T)), REFUSED),
+    ]
+
+
+def _r8_soft_threshold():
+    def where(w, t):
+        return np.where(np.abs(w) > t, w - np.sign(w) * t, 0.0)
+
+    def two_clips(w, t):
+        return np.clip(w - t, 0, None) + np.clip(w + t, None, 0)
+
+    def torch_softshrink(w, t):
+        import torch
+        return torch.nn.functional.softshrink(torch.as_tensor(w), float(t)).numpy() if t > 0 \
+            else np.array(w, dtype=float)
+
+    def in_place(w, t):
+        w[np.abs(w) <= t] = 0.0
+        w -= np.sign(w) * t
+        return w
+
+    return [
+        ("np.where", where, OK), ("two clips", two_clips, OK),
+        ("torch softshrink", torch_softshrink, OK),
+        ("float32", lambda w, t: np.sign(w).astype(np.float32) * np.maximum(
+            np.abs(w).astype(np.float32) - np.float32(t), 0), OK),
+        ("hard threshold", lambda w, t: w * (np.abs(w) > t), REFUSED),
+        ("no max: w − t·sign(w)", lambda w, t: w - t * np.sign(w), REFUSED),
+        ("np.max for np.maximum", lambda w, t: np.sign(w) * np.max(np.abs(w) - t, 0), REFUSED),
+        ("t/2", lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t / 2, 0), REFUSED),
+        ("in place", in_place, IN_PLACE),
+        ("torch ops on a tensor", _r8_st_torch, OK),
+        ("w/|w|: NaN at 0", _r8_st_div, Hint("contains NaN")),
+        (".clamp(min=0), torch's name", _r8_st_clamp, Hint("NumPy's is np.clip")),
+    ]
+
+
+def _r8_prox():
+    st = lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0)  # noqa: E731
+    step = lambda w, X, y, lr: w - lr * X.T @ (X @ w - y) / len(y)  # noqa: E731
+    return [
+        ("X.T.dot, np.subtract", lambda w, X, y, lr, lam: st(
+            w - lr * X.T.dot(np.subtract(X.dot(w), y)) / X.shape[0], lr * lam), OK),
+        ("y as a column", lambda w, X, y, lr, lam: st(
+            w - lr * (X.T @ (X @ w.reshape(-1, 1) - y.reshape(-1, 1))).ravel() / len(y),
+            lr * lam), OK),
+        ("einsum", lambda w, X, y, lr, lam: st(
+            w - lr * np.einsum("ij,i->j", X, X @ w - y) / len(y), lr * lam), OK),
+        ("threshold λ", lambda w, X, y, lr, lam: st(step(w, X, y, lr), lam), REFUSED),
+        ("no /n", lambda w, X, y, lr, lam: st(w - lr * X.T @ (X @ w - y), lr * lam), REFUSED),
+        ("uphill", lambda w, X, y, lr, lam: st(w + lr * X.T @ (X @ w - y) / len(y), lr * lam),
+         REFUSED),
+        ("threshold first", lambda w, X, y, lr, lam: step(st(w, lr * lam), X, y, lr), REFUSED),
+        ("lr·λ/2", lambda w, X, y, lr, lam: st(step(w, X, y, lr), lr * lam / 2),
+         Hint(lesson03.PROX_HINTS["threshold_half"])),
+        ("2·lr·λ", lambda w, X, y, lr, lam: st(step(w, X, y, lr), 2 * lr * lam),
+         Hint(lesson03.PROX_HINTS["threshold_twice"])),
+    ]
+
+
+def _r8_max_norm():
+    def loop_copy(W, c):
+        out = np.array(W, dtype=float)
+        for j in range(out.shape[1]):
+            n = np.sqrt(np.sum(out[:, j] ** 2))
+            if n > c:
+                out[:, j] *= c / n
+        return out
+
+    def where(W, c):
+        n = np.linalg.norm(W, axis=0, keepdims=True)
+        return np.where(n > c, W * c / n, W)
+
+    def in_place(W, c):
+        W *= np.minimum(1.0, c / np.linalg.norm(W, axis=0))
+        return W
+
+    return [
+        ("a loop over columns on a copy", loop_copy, OK), ("np.where", where, OK),
+        ("minimum, einsum norms", lambda W, c: W * np.minimum(
+            1, c / np.sqrt(np.einsum("ij,ij->j", W, W))), OK),
+        ("row norms", lambda W, c: W * np.minimum(1, c / np.linalg.norm(W, axis=1,
+                                                                      keepdims=True)), REFUSED),
+        ("every column to c", lambda W, c: W * c / np.linalg.norm(W, axis=0), REFUSED),
+        ("entries clipped", lambda W, c: np.clip(W, -c, c), REFUSED),
+        ("Frobenius norm", lambda W, c: W * min(1, c / np.linalg.norm(W)), REFUSED),
+        ("in place", in_place, IN_PLACE),
+        ("np.matrix inside, array out", _r8_mn_matrix, OK),
+        ("a pandas DataFrame", _r8_mn_frame, OK),
+        ("np.matrix out", _r8_mn_matrix_out, OK),
+    ]
+
+
+def _r8_cv(X, y, lams, k=5, seed=0, *, reduce=np.mean, half=0.5, swap=False, seed_used=None):
+    lams = np.asarray(lams, dtype=float)
+    per = []
+    for tr, va in data.kfold(len(X), k=k, seed=seed if seed_used is None else seed_used):
+        if swap:
+            tr, va = va, tr
+        w, b = solvers.ridge(X[tr], y[tr], lams)
+        pred = X[va] @ w.T + b                           # (m, L)
+        per.append(half * np.mean((pred - y[va].reshape(-1, 1)) ** 2, axis=0))
+    return reduce(np.array(per), axis=0)
+
+
+def _r8_cv_loss():
+    def one_at_a_time(X, y, lams, k=5, seed=0):
+        out = np.zeros(len(lams))
+        for tr, va in data.kfold(len(X), k=k, seed=seed):
+            for i, lam in enumerate(lams):
+                w, b = solvers.ridge(X[tr], y[tr], float(lam))
+                out[i] += 0.5 * np.mean((X[va] @ w + b - y[va].ravel()) ** 2) / k
+        return out
+
+    def lam_rows(X, y, lams, k=5, seed=0):           # predictions (L, m), y raveled
+        per = []
+        for tr, va in data.kfold(len(X), k=k, seed=seed):
+            w, b = solvers.ridge(X[tr], y[tr].ravel(), np.asarray(lams))
+            per.append(0.5 * ((w @ X[va].T + b[:, None] - y[va].ravel()) ** 2).mean(axis=1))
+        return np.stack(per).mean(axis=0)
+
+    return [
+        ("one λ at a time, /k as it goes", one_at_a_time, OK), ("(L, m) predictions", lam_rows, OK),
+        ("batched, a list back", lambda *a, **kw: list(_r8_cv(*a, **kw)), OK),
+        ("sum over folds", lambda *a, **kw: _r8_cv(*a, reduce=np.sum, **kw), REFUSED),
+        ("no ½", lambda *a, **kw: _r8_cv(*a, half=1.0, **kw), REFUSED),
+        ("fit on the held-out fold", lambda *a, **kw: _r8_cv(*a, swap=True, **kw),
+         Hint(lesson04.CV_HINTS["folds_swapped"])),
+        ("seed ignored (0)", lambda X, y, lams, k=5, seed=0: _r8_cv(X, y, lams, k, seed,
+                                                                  seed_used=0), REFUSED),
+        ("k ignored (5)", lambda X, y, lams, k=5, seed=0: _r8_cv(X, y, lams, 5, seed), REFUSED),
+        ("median over folds", lambda *a, **kw: _r8_cv(*a, reduce=np.median, **kw), REFUSED),
+    ]
+
+
+def _r8_one_se():
+    def flatnonzero(lams, L):
+        m = L.mean(axis=0)
+        i = np.argmin(m)
+        se = L[:, i].std(ddof=1) / np.sqrt(L.shape[0])
+        return float(np.asarray(lams)[np.flatnonzero(m <= m[i] + se)].max())
+
+    def pandas(lams, L):
+        import pandas as pd
+        df = pd.DataFrame(L, columns=lams)
+        m, se = df.mean(), df.sem()
+        best = m.idxmin()
+        return float(m[m <= m[best] + se[best]].index.max())
+
+    def index(lams, L):
+        m = L.mean(axis=0)
+        i = np.argmin(m)
+        return int(np.flatnonzero(m <= m[i] + L[:, i].std(ddof=1) / np.sqrt(len(L))).max())
+
+    def from_the_top(lams, L):                       # the first λ from the largest down
+        L = np.asarray(L)
+        m = L.mean(axis=0)
+        i = m.argmin()
+        thr = m[i] + np.std(L[:, i], ddof=1) / np.sqrt(len(L))
+        for j in range(len(lams) - 1, -1, -1):
+            if m[j] <= thr:
+                return lams[j]
+
+    return [
+        ("flatnonzero", flatnonzero, OK), ("pandas sem", pandas, OK),
+        ("a loop from the largest λ down", from_the_top, OK),
+        ("ddof=0", lambda lams, L: _one_se(lams, L, ddof=0), REFUSED),
+        ("smallest λ", lambda lams, L: _one_se(lams, L, pick=min), REFUSED),
+        ("no /√k", lambda lams, L: _one_se(lams, L, width=lambda sd, k: sd), REFUSED),
+        ("the index", index, REFUSED),
+        ("argmin's λ", lambda lams, L: float(lams[np.argmin(L.mean(0))]), REFUSED),
+    ]
+
+
+def _r8_leaky():
+    def torch_gain(fan_in, slope):
+        import torch
+        return torch.nn.init.calculate_gain("leaky_relu", slope) / np.sqrt(fan_in)
+
+    return [
+        ("√2/√((1+a²)n)", lambda n, a: np.sqrt(2) / np.sqrt((1 + a * a) * n), OK),
+        ("torch's calculate_gain", torch_gain, OK),
+        ("float32", lambda n, a: np.float32(np.sqrt(2.0 / ((1 + a ** 2) * n))), OK),
+        ("(1+a) not squared", lambda n, a: np.sqrt(2 / ((1 + a) * n)), REFUSED),
+        ("the variance", lambda n, a: 2 / ((1 + a ** 2) * n), REFUSED),
+        ("Xavier", lambda n, a: np.sqrt(1 / n), REFUSED),
+        ("(1−a)²", lambda n, a: np.sqrt(2 / ((1 - a) ** 2 * n)), REFUSED),
+        ("He ignoring a", lambda n, a: np.sqrt(2 / n), REFUSED),
+        ("the gain over fan_in", lambda n, a: np.sqrt(2 / (1 + a * a)) / n,
+         Hint(lesson05.LEAKY_HINTS["gain_over_fan_in"])),
+        ("np integer arrays", _r8_leaky_np_int, OK), ("2 // ...", _r8_leaky_int, REFUSED),
+    ]
+
+
+def _r8_backprop():
+    def sech(Ws, zs, g):
+        for W, z in zip(reversed(Ws), reversed(zs), strict=True):
+            g = (g / np.cosh(z) ** 2) @ W.T
+        return g
+
+    def reduce(Ws, zs, g):
+        import functools
+        return functools.reduce(lambda g, Wz: (g * (1 - np.tanh(Wz[1]) ** 2)) @ Wz[0].T,
+                                list(zip(Ws, zs, strict=True))[::-1], g)
+
+    def einsum(Ws, zs, g):
+        for l in range(len(Ws) - 1, -1, -1):
+            g = np.einsum("nj,ij->ni", g * (1 - np.tanh(zs[l]) ** 2), Ws[l])
+        return g
+
+    return [
+        ("1/cosh²", sech, OK), ("functools.reduce", reduce, OK), ("einsum", einsum, OK),
+        ("W not W.T", lambda Ws, zs, g: _backprop(Ws, zs, g, T=False), REFUSED),
+        ("1 − z²", lambda Ws, zs, g: _backprop(Ws, zs, g, d=lambda z: 1 - z ** 2), REFUSED),
+        ("no tanh' at all", lambda Ws, zs, g: _backprop(Ws, zs, g, d=lambda z: np.ones_like(z)),
+         REFUSED),
+        ("the list of every layer's gradient", lambda Ws, zs, g: [
+            _backprop(Ws[i:], zs[i:], g) for i in range(len(Ws))], REFUSED),
+        ("forward order", lambda Ws, zs, g: _backprop(Ws, zs, g, order=range(len(Ws))), REFUSED),
+    ]
+
+
+def _r8_axes(g):
+    return tuple(range(1, g.ndim))
+
+
+def _r8_clip_norm():
+    def by_sum(grads, max_norm):
+        norms = np.sqrt(sum(np.sum(np.square(g), axis=_r8_axes(g)) for g in grads.values()))
+        coef = np.minimum(1.0, np.asarray(max_norm, dtype=float) / (norms + 1e-6))
+        return {k: g * coef.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    def einsum(grads, max_norm):
+        sq = sum(np.einsum("kn,kn->k", g.reshape(len(g), -1), g.reshape(len(g), -1))
+                 for g in grads.values())
+        norms = np.sqrt(sq)
+        coef = np.clip(np.asarray(max_norm) / (norms + 1e-6), None, 1.0)
+        return {k: np.einsum("k,k...->k...", coef, g) for k, g in grads.items()}, norms
+
+    def as_list(grads, max_norm):
+        c, n = by_sum(grads, max_norm)
+        return [c, list(n)]
+
+    def swapped(grads, max_norm):
+        return by_sum(grads, max_norm)[::-1]
+
+    def per_key(grads, max_norm):
+        out, norms = {}, []
+        for k, g in grads.items():
+            n = np.sqrt(np.sum(g ** 2, axis=_r8_axes(g)))
+            coef = np.minimum(1.0, np.asarray(max_norm) / (n + 1e-6))
+            out[k] = g * coef.reshape((-1,) + (1,) * (g.ndim - 1))
+            norms.append(n)
+        return out, np.sqrt(np.sum(np.square(norms), axis=0))
+
+    def first_threshold(grads, max_norm):
+        return by_sum(grads, np.ravel(max_norm)[0])
+
+    def mean_sq(grads, max_norm):                     # the RMS, not the norm
+        n = np.sqrt(sum(np.mean(g ** 2, axis=_r8_axes(g)) for g in grads.values()))
+        coef = np.minimum(1.0, np.asarray(max_norm) / (n + 1e-6))
+        return {k: g * coef.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, n
+
+    return [
+        ("Σ np.square", by_sum, OK), ("einsum", einsum, OK),
+        ("a list [clipped, norms]", as_list, OK),
+        ("(norms, clipped)", swapped, REFUSED), ("per key", per_key, REFUSED),
+        ("max_norm[0] for all", first_threshold,
+         Hint(lesson06.CLIP_NORM_HINTS["one_threshold:first"])),
+        ("mean of squares", mean_sq, REFUSED),
+    ]
+
+
+def _r8_clip_value():
+    def maxmin(grads, c):
+        c = np.asarray(c, dtype=float)
+        return {k: np.minimum(np.maximum(g, -c.reshape((-1,) + (1,) * (g.ndim - 1))),
+                              c.reshape((-1,) + (1,) * (g.ndim - 1))) for k, g in grads.items()}
+
+    def loop(grads, c):
+        return {k: np.stack([np.clip(g[i], -c[i], c[i]) for i in range(len(g))])
+                for k, g in grads.items()}
+
+    def sign_min(grads, c):
+        return {k: np.sign(g) * np.minimum(np.abs(g), np.reshape(c, (-1,) + (1,) * (g.ndim - 1)))
+                for k, g in grads.items()}
+
+    def first(grads, c):
+        return {k: np.clip(g, -c[0], c[0]) for k, g in grads.items()}
+
+    def upper_only(grads, c):
+        return {k: np.minimum(g, np.reshape(c, (-1,) + (1,) * (g.ndim - 1)))
+                for k, g in grads.items()}
+
+    def scaled(grads, c):                          # scaled into the box: direction kept
+        out = {}
+        for k, g in grads.items():
+            m = np.max(np.abs(g), axis=_r8_axes(g), keepdims=True)
+            out[k] = g * np.minimum(1, np.reshape(c, (-1,) + (1,) * (g.ndim - 1)) / m)
+        return out
+
+    def in_place(grads, c):
+        for g in grads.values():
+            np.clip(g, -np.reshape(c, (-1,) + (1,) * (g.ndim - 1)),
+                    np.reshape(c, (-1,) + (1,) * (g.ndim - 1)), out=g)
+        return grads
+
+    return [
+        ("minimum(maximum)", maxmin, OK), ("a loop over models", loop, OK),
+        ("sign·min(|g|, c)", sign_min, OK),
+        ("c[0] for all", first, REFUSED), ("only the upper bound", upper_only, REFUSED),
+        ("scaled into the box", scaled, REFUSED), ("in place, out=g", in_place, IN_PLACE),
+    ]
+
+
+def _r8_angle():
+    def flat(d, keys):
+        return np.concatenate([np.reshape(d[k], (len(d[k]), -1)) for k in keys], axis=1)
+
+    def rad2deg_einsum(a, b):
+        A, B = flat(a, list(a)), flat(b, list(a))
+        cos = np.einsum("kn,kn->k", A, B) / (np.linalg.norm(A, axis=1) * np.linalg.norm(B, axis=1))
+        return np.rad2deg(np.arccos(np.clip(cos, -1, 1)))
+
+    def lagrange(a, b):                           # sin from |a|²|b|² − (a·b)², sorted keys
+        A, B = flat(a, sorted(a)), flat(b, sorted(a))
+        dot = np.sum(A * B, axis=1)
+        cross = np.sum(A * A, axis=1) * np.sum(B * B, axis=1) - dot ** 2
+        return np.degrees(np.arctan2(np.sqrt(np.maximum(cross, 0.0)), dot))
+
+    def radians(a, b):
+        return np.radians(rad2deg_einsum(a, b))
+
+    def mean_per_key(a, b):
+        return np.mean([rad2deg_einsum({k: a[k]}, {k: b[k]}) for k in a], axis=0)
+
+    def cosine(a, b):
+        return np.cos(np.radians(rad2deg_einsum(a, b)))
+
+    def one_angle(a, b):
+        A = np.concatenate([np.ravel(a[k]) for k in a])
+        B = np.concatenate([np.ravel(b[k]) for k in a])
+        return float(np.degrees(np.arccos(np.clip(A @ B / np.linalg.norm(A) / np.linalg.norm(B),
+                                                    -1, 1))))
+
+    return [
+        ("rad2deg, einsum", rad2deg_einsum, OK),
+        ("atan2(√(|a|²|b|² − (a·b)²), a·b), sorted keys", lagrange, OK),
+        ("a list", lambda a, b: list(rad2deg_einsum(a, b)), OK),
+        ("radians", radians, REFUSED), ("mean of per-key angles", mean_per_key, REFUSED),
+        ("the cosine", cosine, REFUSED), ("one angle for all models", one_angle, REFUSED),
+        (".norm(dim=1), torch's name", _r8_ang_norm_method, Hint("NumPy's is np.linalg.norm")),
+    ]
+
+
+def _r8_momentum():
+    def loop(grads, lr, beta, tau, *, first_damped=False, sign=-1.0, ret_b=False, prev=False):
+        g = np.asarray(grads, dtype=float)
+        out, b = np.zeros_like(g), None
+        for t in range(len(g)):
+            new = (1 - tau) * g[t] if (b is None and first_damped) else g[t] if b is None \
+                else beta * b + (1 - tau) * g[t]
+            out[t] = (b if (prev and b is not None) else new if not prev else np.zeros_like(g[t])) \
+                if ret_b or prev else sign * lr * new
+            if prev:
+                out[t] = sign * lr * (b if b is not None else np.zeros_like(g[t]))
+            b = new
+        return out
+
+    def buffer_list(grads, lr, beta, dampening):
+        bufs = []
+        for g in grads:
+            bufs.append(g.copy() if not bufs else beta * bufs[-1] + (1 - dampening) * g)
+        return -lr * np.array(bufs)
+
+    def cumulative(grads, lr, beta, dampening):
+        return np.cumsum(loop(grads, lr, beta, dampening), axis=0)
+
+    def empty_like(grads, lr, beta, dampening):
+        out, b = np.empty_like(grads, dtype=float), grads[0]
+        out[0] = -lr * b
+        for t in range(1, len(grads)):
+            b = beta * b + (1 - dampening) * grads[t]
+            out[t] = -lr * b
+        return out
+
+    return [
+        ("a list of buffers", buffer_list, OK), ("np.empty_like, first row apart", empty_like, OK),
+        ("float32 throughout", lambda g, lr, beta, tau: buffer_list(
+            np.float32(g), np.float32(lr), np.float32(beta), np.float32(tau)), OK),
+        ("first step damped", lambda g, lr, beta, tau: loop(g, lr, beta, tau, first_damped=True),
+         REFUSED),
+        ("+lr·b", lambda g, lr, beta, tau: loop(g, lr, beta, tau, sign=1.0), REFUSED),
+        ("the buffers, not the changes", lambda g, lr, beta, tau: loop(g, lr, beta, tau,
+                                                                       ret_b=True), REFUSED),
+        ("β and τ swapped", lambda g, lr, beta, tau: loop(g, lr, tau, beta), REFUSED),
+        ("the parameters (cumulative)", cumulative, REFUSED),
+        ("one step late", lambda g, lr, beta, tau: loop(g, lr, beta, tau, prev=True), REFUSED),
+        ("written into a dtype=int array", _r8_mom_int_buf, Hint("only whole numbers")),
+        ("a buffer that starts at 0", _r8_mom_zeros_T,
+         Hint(lesson07.MOMENTUM_HINTS["first_damped"])),
+    ]
+
+
+def _r8_cosine():
+    def clip(t, base, T, m):
+        return m + (base - m) * 0.5 * (1 + np.cos(np.pi * np.clip(t, 0, T) / T))
+
+    def cos_sq(t, base, T, m):                          # ½(1 + cos x) = cos²(x/2)
+        return m + (base - m) * np.cos(np.pi * np.minimum(t, T) / (2 * T)) ** 2
+
+    def pandas_clip(t, base, T, m):
+        import pandas as pd
+        return m + (base - m) * 0.5 * (1 + np.cos(np.pi * pd.Series(t).clip(upper=T) / T))
+
+    def python_list(t, base, T, m):
+        import math
+        return [m + (base - m) * 0.5 * (1 + math.cos(math.pi * min(s, T) / T))
+                for s in np.ravel(t).tolist()]
+
+    return [
+        ("np.clip", clip, OK), ("cos²(x/2)", cos_sq, OK), ("a list from math.cos", python_list, OK),
+        ("pandas: Series.clip, a Series back", pandas_clip, OK),
+        ("no min: cos wraps", lambda t, base, T, m: m + (base - m) * 0.5 * (
+            1 + np.cos(np.pi * t / T)), REFUSED),
+        ("base and m swapped", lambda t, base, T, m: clip(t, m, T, base), REFUSED),
+        ("no ½", lambda t, base, T, m: m + (base - m) * (1 + np.cos(np.pi * np.minimum(t, T) / T)),
+         REFUSED),
+        ("t // T", lambda t, base, T, m: m + (base - m) * 0.5 * (
+            1 + np.cos(np.pi * (np.minimum(t, T) // T))), REFUSED),
+        ("min_value ignored", lambda t, base, T, m: clip(t, base, T, 0.0), REFUSED),
+        ("math.cos on the array", lambda t, base, T, m: m + (base - m) * 0.5 * (
+            1 + __import__("math").cos(np.pi * np.minimum(t, T) / T)), REFUSED),
+        ("written into np.zeros_like(t), t integers", _r8_cos_zeros_like,
+         Hint("only whole numbers")),
+        ("t clamped in place, out=t", _r8_cos_inplace_t, IN_PLACE),
+    ]
+
+
+def _r8_adamw_ref(w, g, m, v, t, lr, wd, *, tc=lambda t: t, eps_in=False, decay="lr"):
+    B1, B2, EPS = lesson08.B1, lesson08.B2, lesson08.EPS
+    shrink = (1 - lr * wd) if decay == "lr" else (1 - wd)
+    m = B1 * m + (1 - B1) * g
+    v = B2 * v + (1 - B2) * g * g
+    mh, vh = m / (1 - B1 ** tc(t)), v / (1 - B2 ** tc(t))
+    den = np.sqrt(vh + EPS) if eps_in else np.sqrt(vh) + EPS
+    return w * shrink - lr * mh / den, m, v
+
+
+def _r8_adamw():
+    def as_list(*a):
+        return list(_r8_adamw_ref(*a))
+
+    def float32(w, g, m, v, t, lr, wd):
+        return _r8_adamw_ref(*(np.float32(x) for x in (w, g, m, v)), t, np.float32(lr),
+                             np.float32(wd))
+
+    def torch_adamw(w, g, m, v, t, lr, wd):
+        import torch
+        p = torch.nn.Parameter(torch.tensor(w, dtype=torch.float64))
+        opt = torch.optim.AdamW([p], lr=lr, weight_decay=wd, betas=(lesson08.B1, lesson08.B2),
+                                eps=lesson08.EPS)
+        p.grad = torch.tensor(g, dtype=torch.float64)
+        if t > 1:
+            opt.state[p] = {"step": torch.tensor(float(t - 1)),
+                            "exp_avg": torch.tensor(m, dtype=torch.float64),
+                            "exp_avg_sq": torch.tensor(v, dtype=torch.float64)}
+        else:
+            pass
+        opt.step()
+        s = opt.state[p]
+        return p.detach().numpy(), s["exp_avg"].numpy(), s["exp_avg_sq"].numpy()
+
+    return [
+        ("a list", as_list, OK), ("float32 throughout", float32, OK),
+        ("torch AdamW, state by hand", torch_adamw, OK),
+        ("(m, v, w)", lambda *a: _r8_adamw_ref(*a)[1:] + _r8_adamw_ref(*a)[:1], REFUSED),
+        ("t + 1 in the correction", lambda *a: _r8_adamw_ref(*a, tc=lambda t: t + 1), REFUSED),
+        ("ε inside the sqrt", lambda *a: _r8_adamw_ref(*a, eps_in=True), REFUSED),
+        ("shrink by wd alone", lambda *a: _r8_adamw_ref(*a, decay="wd"), REFUSED),
+        ("no bias correction", lambda *a: _r8_adamw_ref(*a, tc=lambda t: 10 ** 6), REFUSED),
+        ("only w", lambda *a: _r8_adamw_ref(*a)[0], REFUSED),
+        ("m, v updated in place", _r8_adamw_mutate_m, IN_PLACE),
+        (".mul().add(), torch's names", _r8_adamw_torchname, Hint("NumPy's is *")),
+    ]
+
+
+def _r8_fixed_points():
+    E = lesson08.EPS
+    return [
+        ("−sign(g)/λ, ε dropped", lambda g, lam: (-g / lam, -np.sign(g) / lam), OK),
+        ("with ε", lambda g, lam: (-np.asarray(g) / lam, -np.asarray(g) / (lam * (np.abs(g) + E))),
+         OK),
+        ("a list of lists", lambda g, lam: [list(-np.asarray(g) / lam),
+                                            list(-np.sign(g) / lam)], OK),
+        ("+ signs", lambda g, lam: (g / lam, np.sign(g) / lam), REFUSED),
+        ("swapped", lambda g, lam: (-np.sign(g) / lam, -g / lam), REFUSED),
+        ("λ/2", lambda g, lam: (-2 * g / lam, -2 * np.sign(g) / lam), REFUSED),
+        ("lr in it (0.001)", lambda g, lam: (-g / lam, -np.sign(g) / (1e-3 * lam)), REFUSED),
+        ("AdamW: −g/λ too", lambda g, lam: (-g / lam, -g / lam), REFUSED),
+        ("NaN for small g", _r8_fp_nan, Hint("contains NaN")),
+        ("printed, not returned", _r8_fp_print, Hint("forget `return`")),
+    ]
+
+
+def _r8_angular():
+    def cross_free(w_old, w_new):
+        a, b = np.ravel(w_old).astype(float), np.ravel(w_new).astype(float)
+        return float(np.arctan2(np.sqrt(max(0.0, (a @ a) * (b @ b) - (a @ b) ** 2)), a @ b))
+
+    def listed(w_old, w_new):
+        a, b = np.ravel(w_old), np.ravel(w_new)
+        a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+        return [2 * np.arctan2(np.linalg.norm(a - b), np.linalg.norm(a + b))]
+
+    def not_flat(w_old, w_new):                       # vdot flattens
+        return float(np.arccos(np.clip(np.vdot(w_old, w_new) / (
+            np.linalg.norm(w_old) * np.linalg.norm(w_new)), -1, 1)))
+
+    def row_mean(w_old, w_new):                      # per row, averaged
+        a, b = np.atleast_2d(w_old), np.atleast_2d(w_new)
+        cos = np.sum(a * b, axis=-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))
+        return float(np.mean(np.arccos(np.clip(cos, -1, 1))))
+
+    return [
+        ("atan2(|a×b|, a·b)", cross_free, OK), ("a one-item list", listed, OK),
+        ("vdot", not_flat, OK),
+        ("mean of per-row angles", row_mean, Hint(lesson09.ANGLE_HINTS["rows"])),
+        ("degrees via np.rad2deg", lambda a, b: np.rad2deg(not_flat(a, b)), REFUSED),
+        ("Frobenius of difference", lambda a, b: float(np.linalg.norm(b - a)), REFUSED),
+    ]
+
+
+def _r8_eq_angle():
+    def d(opt, lr, lam):
+        return lam if opt == "sgdw" else lr * lam
+
+    def arccos(opt, lr, lam):                        # cos θ = 1 − d... ? no: cos θ = (1−d)/1
+        return float(np.arccos(1 - d(opt, lr, lam)))
+
+    def arcsin(opt, lr, lam):                        # sin θ = √(d(2−d)): same θ for d < 1
+        x = d(opt, lr, lam)
+        return float(np.arcsin(np.sqrt(x * (2 - x))))
+
+    def upper(opt, lr, lam):
+        return arccos(opt.lower(), lr, lam)
+
+    return [
+        ("arccos(1 − d)", arccos, OK), ("arcsin √(d(2−d))", arcsin, OK),
+        ("opt.lower()", upper, OK),
+        ("d = λ/2·lr", lambda opt, lr, lam: arccos(opt, lr, lam / 2),
+         Hint(lesson09.EQ_ANGLE_HINTS["half_lam"])),
+        ("any other string is sgd", lambda opt, lr, lam: arccos("sgd", lr, lam), REFUSED),
+        ("2λ, PyTorch's weight_decay", lambda opt, lr, lam: arccos(opt, lr, 2 * lam),
+         Hint(lesson09.EQ_ANGLE_HINTS["double_lam"])),
+        ("arctan √(2d)", lambda opt, lr, lam: float(np.arctan(np.sqrt(2 * d(opt, lr, lam)))),
+         REFUSED),
+        ("tuple (sgd, sgdw)", lambda opt, lr, lam: (arccos("sgd", lr, lam),
+                                                    arccos("sgdw", lr, lam)), REFUSED),
+        ('"adamw" for "sgdw"', _r8_eqa_adamw_name, Hint(lesson09.EQ_ANGLE_HINTS["sgdw_like_sgd"])),
+    ]
+
+
+def _r8_eq_norm():
+    ref = lambda lr, lam, gt: (lr * gt / (lam * (2 - lr * lam))) ** 0.25  # noqa: E731
+    return [
+        ("sqrt(sqrt())", lambda lr, lam, gt: np.sqrt(np.sqrt(lr * gt / (lam * (2 - lr * lam)))),
+         OK),
+        ("from ‖g̃‖ squared back", lambda lr, lam, gt: (np.sqrt(gt) ** 2 * lr / (
+            2 * lam - lr * lam ** 2)) ** 0.25, OK),
+        ("np.power(·, 1/4) float32", lambda lr, lam, gt: np.power(
+            np.float32(lr * gt / (lam * (2 - lr * lam))), np.float32(0.25)), OK),
+        ("λ/2 for λ", lambda lr, lam, gt: ref(lr, lam / 2, gt),
+         Hint(lesson09.EQ_NORM_HINTS["half_lam"])),
+        ("2λ for λ", lambda lr, lam, gt: ref(lr, 2 * lam, gt),
+         Hint(lesson09.EQ_NORM_HINTS["double_lam"])),
+        ("g̃ not squared (√ of it)", lambda lr, lam, gt: ref(lr, lam, np.sqrt(gt)), REFUSED),
+        ("cube root", lambda lr, lam, gt: (lr * gt / (lam * (2 - lr * lam))) ** (1 / 3), REFUSED),
+        ("arguments in another order", lambda lr, lam, gt: ref(lam, lr, gt), REFUSED),
+        ("int(x·1000)/1000 for display", lambda lr, lam, gt: int(ref(lr, lam, gt) * 1000) / 1000,
+         Hint("cut to 3 decimals")),
+    ]
+
+
+def _r8_cos_zeros_like(t, base, T, m):
+    out = np.zeros_like(t)
+    out[:] = m + (base - m) * 0.5 * (1 + np.cos(np.pi * np.minimum(t, T) / T))
+    return out
+
+
+def _r8_cos_inplace_t(t, base, T, m):
+    np.minimum(t, T, out=t)
+    return m + (base - m) * 0.5 * (1 + np.cos(np.pi * t / T))
+
+
+def _r8_st_div(w, t):
+    return w / np.abs(w) * np.maximum(np.abs(w) - t, 0)
+
+
+def _r8_st_clamp(w, t):
+    return np.sign(w) * (np.abs(w) - t).clamp(min=0)
+
+
+def _r8_st_torch(w, t):
+    import torch
+    w = torch.as_tensor(w)
+    return torch.sign(w) * torch.clamp(w.abs() - t, min=0)
+
+
+def _r8_mn_matrix(W, c):
+    W = np.asmatrix(W)
+    return np.asarray(W) * np.minimum(1, c / np.linalg.norm(np.asarray(W), axis=0))
+
+
+def _r8_mn_frame(W, c):
+    import pandas as pd
+    return pd.DataFrame(W) * np.minimum(1, c / np.linalg.norm(W, axis=0))
+
+
+def _r8_mn_matrix_out(W, c):
+    W = np.asmatrix(W)
+    n = np.sqrt(np.sum(np.square(W), axis=0))
+    return np.multiply(W, np.minimum(1, c / n))
+
+
+def _r8_ang_norm_method(a, b):
+    A = np.concatenate([a[k].reshape(len(a[k]), -1) for k in a], 1)
+    B = np.concatenate([b[k].reshape(len(b[k]), -1) for k in a], 1)
+    return np.degrees(np.arccos((A * B).sum(1) / (A.norm(dim=1) * B.norm(dim=1))))
+
+
+def _r8_mom_int_buf(grads, lr, beta, tau):
+    out = np.zeros(grads.shape, dtype=int)
+    b = grads[0]
+    for t in range(len(grads)):
+        b = grads[t] if t == 0 else beta * b + (1 - tau) * grads[t]
+        out[t] = -lr * b
+    return out
+
+
+def _r8_mom_zeros_T(grads, lr, beta, tau):      # zeros(T, d) but forgets the first row is g_1
+    out = np.zeros_like(grads)
+    b = np.zeros(grads.shape[1])
+    for t in range(len(grads)):
+        b = beta * b + (1 - tau) * grads[t]
+        out[t] = -lr * b
+    return out
+
+
+def _r8_adamw_mutate_m(w, g, m, v, t, lr, wd):
+    m *= 0.9
+    m += 0.1 * g
+    v *= 0.999
+    v += 0.001 * g * g
+    mh, vh = m / (1 - 0.9 ** t), v / (1 - 0.999 ** t)
+    return w * (1 - lr * wd) - lr * mh / (np.sqrt(vh) + 1e-8), m, v
+
+
+def _r8_adamw_torchname(w, g, m, v, t, lr, wd):
+    m = m.mul(0.9).add(0.1 * g)
+    return w, m, v
+
+
+def _r8_leaky_int(fan_in, slope):
+    return (2 // ((1 + slope ** 2) * fan_in)) ** 0.5
+
+
+def _r8_leaky_np_int(fan_in, slope):
+    return np.sqrt(np.array(2) / np.array((1 + slope ** 2) * fan_in))
+
+
+def _r8_l2_int(params, lam):
+    lam = np.asarray(lam).astype(int)
+    return {k: lam.reshape((-1,) + (1,) * (v.ndim - 1)) * v if k.startswith("W")
+            else np.zeros_like(v) for k, v in params.items()}
+
+
+def _r8_l2_mutate(params, lam):
+    for k in params:
+        c = np.asarray(lam).reshape((-1,) + (1,) * (params[k].ndim - 1))
+        params[k] = c * params[k] if k.startswith("W") else np.zeros_like(params[k])
+    return params
+
+
+def _r8_l2_mutate_arrays(params, lam):
+    for k, v in params.items():
+        if k.startswith("W"):
+            v *= np.asarray(lam).reshape((-1,) + (1,) * (v.ndim - 1))
+        else:
+            v[...] = 0
+    return params
+
+
+def _r8_cp_np_matrix(sizes):
+    s = np.matrix(sizes)
+    return (s[0, :-1] + 1) @ s[0, 1:].T
+
+
+def _r8_hm_matrix_input(yhat, y):
+    yhat, y = np.matrix(yhat), np.matrix(y)
+    return 0.5 * np.mean(np.power(yhat - y, 2))
+
+
+def _r8_hm_torch_tensor(yhat, y):
+    import torch
+    return 0.5 * torch.mean((torch.tensor(yhat) - torch.tensor(y)) ** 2)
+
+
+def _r8_hm_req_grad(yhat, y):
+    import torch
+    a = torch.tensor(yhat, requires_grad=True)
+    return 0.5 * ((a - torch.tensor(y)) ** 2).mean()
+
+
+def _r8_ridge_pinv_nolam(F, y, lam):
+    Fc = F - F.mean(0)
+    w = np.linalg.pinv(Fc) @ (y - y.mean()).ravel()
+    return w, float(y.mean() - F.mean(0) @ w)
+
+
+def _r8_ridge_return_dict(F, y, lam):
+    w, b = _ridge(F, y, lam)
+    return {"w": w, "b": b}
+
+
+def _r8_eqa_adamw_name(opt, lr, lam):
+    d = lam if opt == "adamw" else lr * lam
+    return float(np.arccos(1 - d))
+
+
+def _r8_fp_scalar_g(g, lam):
+    return -g / lam, -np.sign(g) / lam
+
+
+def _r8_fp_nan(g, lam):
+    return -g / lam, -g / (lam * np.abs(g)) * np.where(np.abs(g) > 1, 1, np.nan)
+
+
+def _r8_fp_print(g, lam):
+    print(-g / lam, -np.sign(g) / lam)
+
+
+ROUND8 = {
+    lesson00.check_half_mse: _r8_half_mse,
+    lesson01.check_count_params: _r8_count_params,
+    lesson01.check_ridge_fit: _r8_ridge_fit,
+    lesson02.check_l2_grad: _r8_l2_grad,
+    lesson02.check_lam_for_df: _r8_lam_for_df,
+    lesson02.check_early_stopping_lambda: _r8_early_stopping,
+    lesson03.check_soft_threshold: _r8_soft_threshold,
+    lesson03.check_prox_lasso_step: _r8_prox,
+    lesson03.check_max_norm: _r8_max_norm,
+    lesson04.check_cv_loss: _r8_cv_loss,
+    lesson04.check_one_se_rule: _r8_one_se,
+    lesson05.check_leaky_relu_std: _r8_leaky,
+    lesson05.check_backprop_tanh: _r8_backprop,
+    lesson06.check_clip_by_norm: _r8_clip_norm,
+    lesson06.check_clip_by_value: _r8_clip_value,
+    lesson06.check_angle: _r8_angle,
+    lesson07.check_momentum_updates: _r8_momentum,
+    lesson07.check_cosine_lr: _r8_cosine,
+    lesson08.check_adamw_step: _r8_adamw,
+    lesson08.check_fixed_points: _r8_fixed_points,
+    lesson09.check_angular_step: _r8_angular,
+    lesson09.check_equilibrium_angle: _r8_eq_angle,
+    lesson09.check_equilibrium_norm: _r8_eq_norm,
+}
+
+
 # --------------------------------------------------------------------------- probes
 
 class _Raises:
@@ -3913,7 +4955,7 @@ def run_answers(checker, answers, *, verbose=False, out=print) -> Tally:
     return tally
 
 
-OPTIONAL = ("torch", "sklearn", "scipy")      # readings that use a framework's own function
+OPTIONAL = ("torch", "sklearn", "scipy", "pandas")   # readings that use a framework's own function
 
 
 def _installed(fn) -> bool:
@@ -3938,6 +4980,11 @@ def round6(checker) -> list:
 def round7(checker) -> list:
     """Round 7's answers to ``checker`` (those whose modules are installed)."""
     return [a for a in ROUND7[checker]() if _installed(a[1])]
+
+
+def round8(checker) -> list:
+    """Round 8's answers to ``checker`` (those whose modules are installed)."""
+    return [a for a in ROUND8[checker]() if _installed(a[1])]
 
 
 def earlier_rounds() -> dict:
@@ -3977,7 +5024,7 @@ def main(argv=None) -> int:
         name = f"{checker.__module__.rsplit('.', 1)[-1]}.{checker.__name__}"
         print(name)
         tally = run_answers(checker, round5(checker) + round6(checker) + round7(checker)
-                            + extra.get(checker, []), verbose=args.verbose)
+                            + round8(checker) + extra.get(checker, []), verbose=args.verbose)
         print(f"  {tally.run} answers: {tally.false_reject} false rejects, {tally.false_accept} "
               f"false accepts, {tally.wrong_hint} wrong hints, {tally.crash} crashes")
         total.add(tally)

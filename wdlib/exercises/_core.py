@@ -30,6 +30,7 @@ import contextvars
 import copy
 import ctypes
 import decimal
+import re
 import signal
 import sys
 import threading
@@ -70,6 +71,11 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
                   "add an eps the formula does not have (a norm + 1e-8 in a denominator)? Or "
                   "did an iterative method (gradient descent, a bisection, scipy.optimize) stop "
                   "at a tolerance? then solve exactly, or iterate to full precision.")
+WHOLE_NUMBERS = ("; your answer holds only whole numbers where the expected values are not: was "
+                 "it cut to integers? An array made like an integer input (np.zeros_like(t) of "
+                 "an integer t, or dtype=int) keeps only the whole part of what is written into "
+                 "it, and // and int() round down: make it a float array (np.zeros(t.shape), "
+                 "np.zeros_like(t, dtype=float)) and divide with /")
 SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose expected "
                "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
                "of its own arguments, or ignore one of them? Not equal to the expected answer: "
@@ -77,6 +83,9 @@ SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose
 ROUNDED = ("your answer looks rounded to {d} {unit}: return it unrounded (the checker "
            "compares far more digits; round only what you print). Not equal to the expected "
            "answer: {desc}")
+CUT = ("your answer looks cut to {d} {unit} (int(x * 10**{d}) / 10**{d}, math.trunc or np.trunc "
+       "drop the rest of the digits): return it whole (the checker compares far more digits; "
+       "round only what you print). Not equal to the expected answer: {desc}")
 _FLOAT32_ROUNDING = 1e-5   # a float32 result's typical error, relative (its eps is 1.2e-7)
 READ_TIMED_OUT = ("reading your answer did not finish within {s:g} s (a very large Python "
                   "list, or nested lists? or its own __len__, __array__ or __float__ runs too "
@@ -115,6 +124,26 @@ CHECK_INSIDE_OTHER = ("your function calls a checker (the {name} check) inside i
                       "time the {outer} check runs your function, that checker runs too; take "
                       "the checker's line out of the function (un-indent it, or give it its "
                       "own cell)")
+# PyTorch's names for what NumPy calls otherwise: x.clamp(...), np.clamp(...) raise
+# AttributeError on NumPy arrays (the learner knows torch); the hint gives NumPy's name
+TORCH_NAMES = {
+    **dict.fromkeys(("clamp", "clamp_", "clip_"), "np.clip(x, lo, hi) (np.maximum(x, 0) for "
+                                                   "clamp(min=0))"),
+    "norm": "np.linalg.norm(x) (np.linalg.norm(x, axis=1) for x.norm(dim=1))",
+    **{name: op for name, op in [("mul", "*"), ("add", "+"), ("sub", "-"), ("div", "/"),
+                                 ("pow", "**"), ("mm", "@"), ("matmul", "@")]},
+    **{name: f"np.{name}(x)" for name in ("abs", "sqrt", "exp", "log", "sign", "tanh", "cos",
+                                          "sin", "square")},
+    "acos": "np.arccos(x)", "atan2": "np.arctan2(y, x)", "cat": "np.concatenate",
+    "numel": "x.size", "dim": "x.ndim", "t": "x.T", "unsqueeze": "np.expand_dims(x, axis) "
+    "(or x[:, None])", "permute": "np.transpose(x, axes)", "masked_fill": "np.where(mask, "
+    "value, x)", **dict.fromkeys(("detach", "numpy", "cpu"), "nothing: x is a NumPy array "
+                                 "already (np.asarray(x))"),
+}
+TORCH_ATTRIBUTE = ("; {name} is PyTorch's name (x.{name}, torch.{name}), and your x is a "
+                   "NumPy array: NumPy's is {numpy}")
+TORCH_KEYWORDS = ("; dim= and keepdim= are PyTorch's names: NumPy's are axis= and keepdims= "
+                  "(x.sum(axis=1), np.linalg.norm(x, axis=1, keepdims=True))")
 INTERNAL = ("the checker could not judge this answer ({err}); the answer may be fine: "
             "please tell your teacher")
 
@@ -1099,7 +1128,22 @@ def _raised(exc: BaseException, args=()) -> str:
     if isinstance(exc, (TypeError, IndexError)) and any(
             s in text for s in SCALAR_INDEXED_MESSAGES):
         return f"your function raised {text}{SCALAR_INDEXED}"
-    return f"your function raised {text}"
+    return f"your function raised {text}{_torch_name(exc, text)}"
+
+
+def _torch_name(exc: BaseException, text: str) -> str:
+    """TORCH_ATTRIBUTE for a PyTorch method or function name looked up on a NumPy array, a NumPy
+    number or the numpy module (x.clamp, np.clamp); TORCH_KEYWORDS for dim=/keepdim= given to
+    a NumPy function; else ""."""
+    if isinstance(exc, AttributeError):
+        found = re.search(r"(?:'numpy\.\w+' object|module 'numpy') has no attribute '(\w+)'",
+                          text)
+        if found and found.group(1) in TORCH_NAMES:
+            return TORCH_ATTRIBUTE.format(name=found.group(1), numpy=TORCH_NAMES[found.group(1)])
+    if isinstance(exc, TypeError) and re.search(r"unexpected keyword argument '(dim|keepdim)'",
+                                                text):
+        return TORCH_KEYWORDS
+    return ""
 
 
 def _unchanged(a, b) -> bool:
@@ -1254,7 +1298,8 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
     if _same_answer_everywhere(runs):
         return SAME_ANSWER.format(n=len(runs), desc=_describe(got, want, tol))
     return ("not equal to the expected answer: " + _describe(got, want, tol)
-            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else ""))
+            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else "")
+            + (WHOLE_NUMBERS if _whole_number_misses(wrong) else ""))
 
 
 def _nearer_mistake(runs, tables, hints) -> str | None:
@@ -1309,6 +1354,21 @@ def _low_precision_misses(wrong) -> list[float]:
     return low
 
 
+def _whole_number_misses(wrong) -> bool:
+    """Whether every output that misses holds only whole numbers while some of the expected
+    ones are not whole: an answer cut to integers (written into an integer array)."""
+    fractions = False
+    for _args, got, want, tol, _eps, _ok in wrong:
+        for k, w in want.items():
+            if _close(got[k], w, *tol[k]):
+                continue
+            g = got[k]
+            if not (np.all(np.isfinite(g)) and np.array_equal(g, np.round(g))):
+                return False
+            fractions = fractions or not np.array_equal(w, np.round(w))
+    return fractions
+
+
 def _same_answer_everywhere(runs) -> bool:
     """Whether the answer is wrong on every case, at least two, and the same on all of them
     (same keys, shapes and numbers) while the expected answers differ: a function that does
@@ -1326,12 +1386,15 @@ def _same_answer_everywhere(runs) -> bool:
 
 def _rounding_hint(wrong) -> str | None:
     """ROUNDED for an answer rounded to a number of decimals, else of significant digits
-    (f"{x:.4g}", f"{x:g}"'s 6); None if it is no rounding."""
+    (f"{x:.4g}", f"{x:g}"'s 6); CUT for one cut to a number of decimals (int(x * 1000) / 1000);
+    None if it is neither."""
     _args, got, want, tol, _eps, _ok = wrong[0]
-    for unit, significant in [("decimals", False), ("significant digits", True)]:
-        d = _rounded_misses(wrong, significant=significant)
+    for text, unit, significant, cut in [(ROUNDED, "decimals", False, False),
+                                         (ROUNDED, "significant digits", True, False),
+                                         (CUT, "decimals", False, True)]:
+        d = _rounded_misses(wrong, significant=significant, cut=cut)
         if d is not None:
-            return ROUNDED.format(d=d, unit=unit, desc=_describe(got, want, tol))
+            return text.format(d=d, unit=unit, desc=_describe(got, want, tol))
     return None
 
 
@@ -1346,7 +1409,7 @@ def _round_significant(w: np.ndarray, s: int) -> np.ndarray:
     return np.where(np.isfinite(out), out, w)
 
 
-def _rounded_misses(wrong, significant: bool = False) -> int | None:
+def _rounded_misses(wrong, significant: bool = False, cut: bool = False) -> int | None:
     """The number of decimals d (1 to 12) when every output that misses, on every case, is the
     expected one rounded to d decimals (``round(x, d)``, ``np.round``; to a last bit of the
     answer's precision: a float32 answer rounded is a float32 near the rounded value): an answer
@@ -1356,7 +1419,8 @@ def _rounded_misses(wrong, significant: bool = False) -> int | None:
     only be told where it moved a value, and for a float32 or float16 answer moved it by more
     than its precision: a float16 answer unrounded is not called rounded). ``significant``: the
     number of significant digits instead (2 to 15: ``f"{x:.4g}"``, ``"%g"``'s 6), each entry
-    rounded at its own magnitude."""
+    rounded at its own magnitude. ``cut``: cut to d decimals instead, the digits after the d-th
+    dropped (``int(x * 10**d) / 10**d``, ``np.trunc``)."""
     missed = [(got[k], w, 4 * _EPS64 if eps[k] is None else eps[k])
               for _args, got, want, tol, eps, _ok in wrong
               for k, w in want.items() if not _close(got[k], w, *tol[k])]
@@ -1374,7 +1438,9 @@ def _rounded_misses(wrong, significant: bool = False) -> int | None:
         return next((s for s in range(2, 16)
                      if rounded(lambda w, s=s: _round_significant(w, s))), None)
     for d in range(1, 13):
-        if rounded(lambda w, d=d: np.round(w, d)) and any(
+        by = (lambda w, d=d: np.trunc(w * 10.0**d) / 10.0**d) if cut else \
+            (lambda w, d=d: np.round(w, d))
+        if rounded(by) and any(
                 float(np.max(np.abs(w), initial=0.0)) * 10.0**d >= 10.0 for _g, w, _e in missed):
             return d
     return None

@@ -37,6 +37,10 @@ HALF_MSE_HINTS = {
     "ddof": "you divided by n − 1: the loss is a mean over the n samples, Σ(ŷ − y)² / (2n)",
     "broadcast": "an (n, 1) array minus an (n,) array broadcasts to an (n, n) matrix of every "
                  "ŷ_i − y_j: keep both arrays of shape (n, 1) (do not ravel only one)",
+    "times_n": "multiplied by n instead of divided: Python reads Σ(ŷ − y)² / 2 * n left to "
+               "right, as (Σ(ŷ − y)² / 2)·n; write Σ(ŷ − y)² / (2 * n)",
+    "n_twice": "divided by n twice: np.mean already divides by n, so it is ½·mean((ŷ − y)²), "
+               "or Σ(ŷ − y)² / (2n) with a sum, not both",
 }
 
 
@@ -62,7 +66,8 @@ def _mistakes(yhat, y) -> dict:
             "abs": 0.5 * np.mean(np.abs(r)),
             "var": 0.5 * np.var(r), "var:ddof1": 0.5 * np.var(r, ddof=1),
             "ddof": 0.5 * np.sum(r**2) / (r.size - 1),
-            "broadcast": 0.5 * np.mean((yhat - y.reshape(-1)) ** 2)}
+            "broadcast": 0.5 * np.mean((yhat - y.reshape(-1)) ** 2),
+            "times_n": np.sum(r**2) / 2 * r.size, "n_twice": 0.5 * np.mean(r**2) / r.size}
 
 
 def _convert(got):

@@ -54,6 +54,10 @@ PROX_HINTS = {
     "threshold_lam": "the threshold is lr·λ (the step size times λ), not λ",
     "threshold_over_n": "the threshold is lr·λ: the 1/(2n) scales only the data term, λ‖w‖₁ is "
                         "not divided by n",
+    "threshold_half": "the threshold is lr·λ, not lr·λ/2: the L1 penalty λ‖w‖₁ has no ½ (the ½ "
+                      "belongs to the squared terms, ½·mean and λ/2‖w‖²)",
+    "threshold_twice": "the threshold is lr·λ, not 2·lr·λ: the derivative of λ|w| is λ·sign(w) "
+                       "(no 2: that comes from a square)",
     "subgradient": "that is a subgradient step w - lr·(∇L + λ·sign(w)); the proximal step is a "
                    "plain gradient step on the data loss, then soft-thresholding by lr·λ",
     "no_threshold": "the soft-thresholding is missing: after the gradient step, apply "
@@ -179,6 +183,8 @@ def _prox_mistakes(w, X, y, lr, lam) -> dict:
     first = S(w, lr * lam)
     return {"threshold_lam": S(w - lr * g, lam),
             "threshold_over_n": S(w - lr * g, lr * lam / n),
+            "threshold_half": S(w - lr * g, lr * lam / 2),
+            "threshold_twice": S(w - lr * g, 2 * lr * lam),
             "subgradient": w - lr * (g + lam * np.sign(w)),
             "no_threshold": w - lr * g,
             "uphill": S(w + lr * g, lr * lam),

@@ -25,6 +25,9 @@ CV_HINTS = {
                  "minimizes); you have the plain mean of squares, twice too large",
     "train_part": "these are the losses on the training part of each fold: evaluate on the "
                   "held-out fold (val_idx)",
+    "folds_swapped": "you fitted on the held-out fold and scored on the rest: each pair of "
+                     "data.kfold is (train_idx, val_idx), in that order (for tr, va in "
+                     "data.kfold(...)): fit on train_idx, score on val_idx",
     "leakage": "leakage: you fitted on all n points, held-out fold included; fit on train_idx "
                "only",
     "summed": "you summed the fold losses: take the mean over the k folds",
@@ -167,6 +170,8 @@ def _cv_mistakes(X, y, lams, k, seed) -> dict:
            "broadcast": _fold_losses(X, y, lams, k, seed, broadcast=True).mean(axis=0),
            "median_folds": np.median(per_fold, axis=0),
            "last_fold": per_fold[-1], "first_fold": per_fold[0],
+           "folds_swapped": _fold_losses(X, y, lams, k, seed, folds=[
+               (va, tr) for tr, va in data.kfold(n, k=k, seed=seed)]).mean(axis=0),
            **{key: _fold_losses(X, y, lams, k, seed, loss=key.split(":")[1]).mean(axis=0)
               for key in CV_HINTS if ":" in key}}       # "name:loss", a key of _LOSSES
     if seed != 0:

@@ -44,6 +44,8 @@ LEAKY_HINTS = {
                      "std (torch's kaiming_uniform_); return the standard deviation itself",
     "gain_only": "that is the gain √(2/(1 + slope²)) alone (torch.nn.init.calculate_gain): the "
                  "std also divides by √fan_in",
+    "gain_over_fan_in": "you divided by fan_in: fan_in divides the *variance* of the weights, "
+                        "so their standard deviation divides by √fan_in",
 }
 LEAKY_HINTS["minus_slope:a"] = LEAKY_HINTS["minus_slope"]      # (1 − a) or (1 − a²): one text
 
@@ -109,7 +111,8 @@ def _leaky_mistakes(fan_in, slope):
             "minus_slope": np.sqrt(2.0 / ((1.0 - slope**2) * fan_in)),
             "minus_slope:a": np.sqrt(2.0 / ((1.0 - slope) * fan_in)),
             "inverted": 1.0 / std, "lecun": np.sqrt(1.0 / fan_in),
-            "uniform_bound": np.sqrt(3.0) * std, "gain_only": std * np.sqrt(fan_in)}
+            "uniform_bound": np.sqrt(3.0) * std, "gain_only": std * np.sqrt(fan_in),
+            "gain_over_fan_in": std / np.sqrt(fan_in)}
 
 
 def check_leaky_relu_std(fn: Callable, *, grade: bool = False):

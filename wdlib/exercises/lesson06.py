@@ -71,6 +71,10 @@ CLIP_NORM_HINTS = {
                        "(min(1.0, *coefs) or np.min?): each model gets its own, min(1, "
                        "max_norm_k / (norms[k] + 1e-6)), K of them shaped (K, 1, ..., 1) "
                        "(np.minimum(1.0, ...) keeps one per model)",
+    **{f"one_threshold:{k}": "every model was clipped with the same threshold: model k's "
+                             "coefficient is min(1, max_norm[k] / (norms[k] + 1e-6)), each model "
+                             "with its own (max_norm may be one number or K of them)"
+       for k in ("max", "min", "first")},                               # one text
     "weights_only": "only the weight matrices were clipped/counted: the global norm runs over "
                     "every gradient, biases included",
     "sum_of_norms": "you added up the tensors' norms, Σ‖g_i‖: a model's global norm is the norm "
@@ -332,6 +336,9 @@ def _norm_mistakes(grads, max_norm):
             "by_value": _flat(clipping.clip_by_value(grads, max_norm), norm),
             "coefficient": _flat(clipped, coef),
             "one_coefficient": scale(np.full_like(coef, np.min(coef))),
+            **{f"one_threshold:{name}": scale(np.minimum(1.0, float(one) / (norm + EPS)))
+               for name, one in [("max", np.max(max_norm)), ("min", np.min(max_norm)),
+                                 ("first", np.ravel(max_norm)[0])]},
             "weights_only": _flat({k: _pm(wc, g) * g if k.startswith("W") else g
                                    for k, g in grads.items()}, wn),
             **{"sum_of_norms" + s: scale(np.minimum(1.0, max_norm / (l1 + e)), l1)

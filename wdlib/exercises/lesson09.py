@@ -30,6 +30,8 @@ ANGLE_HINTS = {
                   "np.arccos of the cosine",
     "relative_step": "that is ‖w_new − w_old‖ / ‖w_old‖, the relative step: the angle ignores "
                      "the change of length",
+    "rows": "you averaged the angles of the rows: flatten each array into one vector "
+            "(np.ravel) and take the one angle between the two vectors",
     "unnormalized_arccos": "you forgot to normalize: arccos needs the cosine, a·b / (‖a‖ ‖b‖); "
                            "the dot product alone (or over one norm) is not one, and clipping it "
                            "into [−1, 1] hides that",
@@ -74,6 +76,11 @@ EQ_ANGLE_HINTS = {
     "sgd_like_sgdw": "your \"sgd\" angle uses a shrink of λ alone: with L2, w ← (1 − lr·λ)w − "
                      "lr·g, the decay λ·w is a gradient and is multiplied by lr",
     "degrees": "that is in degrees: return radians (np.arctan and np.arccos give radians)",
+    "half_lam": "λ halved: the shrink per step is lr·λ for \"sgd\" (the L2 penalty λ/2·‖w‖² has "
+                "gradient λ·w, no ½ left) and λ for \"sgdw\"",
+    "double_lam": "λ doubled (PyTorch's weight_decay = 2λ is for a loss without the ½; here λ "
+                  "is the lessons' own): the shrink per step is lr·λ for \"sgd\" and λ for "
+                  "\"sgdw\"",
 }
 EQ_NORM_HINTS = {
     "fourth_power": "that is ‖w‖⁴: take the fourth root",
@@ -81,6 +88,10 @@ EQ_NORM_HINTS = {
     "approx": "that is the approximation lr·‖g̃‖²/(2λ) under the fourth root: keep (2 − lr·λ)",
     "lr_squared": "‖g̃‖² enters with lr, not lr²: lr²‖g̃‖²/‖w‖² = (1 − (1 − lr·λ)²)‖w‖², "
                   "divide by lr",
+    "half_lam": "λ halved: SGD + L2 shrinks w by (1 − lr·λ) per step (the penalty λ/2·‖w‖² has "
+                "gradient λ·w, no ½ left)",
+    "double_lam": "λ doubled (PyTorch's weight_decay = 2λ is for a loss without the ½; here λ "
+                  "is the lessons' own): SGD + L2 shrinks w by (1 − lr·λ) per step",
 }
 
 
@@ -147,11 +158,20 @@ def _angle_mistakes(w_old, w_new):
     return {"degrees": np.degrees(_ref_angular_step(w_old, w_new)), "cosine": cos,
             "complement": np.pi / 2 - _ref_angular_step(w_old, w_new),
             "unnormalized": a @ b, "relative_step": np.linalg.norm(b - a) / np.linalg.norm(a),
+            "rows": _row_angles(w_old, w_new),
             "unnormalized_arccos": np.arccos(np.clip(a @ b, -1.0, 1.0)),
             "unnormalized_arccos:one_norm": np.arccos(np.clip(a @ b / (a @ a), -1.0, 1.0)),
             "unnormalized_arccos:other_norm": np.arccos(np.clip(a @ b / (b @ b), -1.0, 1.0)),
             **{f"eps:{e:g}": np.arccos(np.clip(a @ b / (norms + e), -1, 1))
                for e in _EPSILONS}}
+
+
+def _row_angles(w_old, w_new) -> float:
+    """The mean of the angles between matching rows (a 1-D array is one row)."""
+    a, b = np.atleast_2d(w_old), np.atleast_2d(w_new)
+    a, b = a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1])
+    cos = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return float(np.mean(np.arccos(np.clip(cos, -1.0, 1.0))))
 
 
 def _rounded_cosine(runs) -> str | None:
@@ -186,7 +206,9 @@ def _eq_angle_mistakes(optimizer, lr, lam):
             "conventions": _ref_equilibrium_angle(other, lr, lam),
             "sgdw_like_sgd": _ref_equilibrium_angle("sgd", lr, lam),
             "sgd_like_sgdw": _ref_equilibrium_angle("sgdw", lr, lam),
-            "degrees": np.degrees(_ref_equilibrium_angle(optimizer, lr, lam))}
+            "degrees": np.degrees(_ref_equilibrium_angle(optimizer, lr, lam)),
+            "half_lam": _ref_equilibrium_angle(optimizer, lr, lam / 2),
+            "double_lam": _ref_equilibrium_angle(optimizer, lr, 2 * lam)}
 
 
 def check_equilibrium_angle(fn: Callable, *, grade: bool = False):
@@ -200,7 +222,9 @@ def _eq_norm_mistakes(lr, lam, gt):
     exact4 = lr * gt / (lam * (2.0 - lr * lam))
     return {"fourth_power": exact4, "square": np.sqrt(exact4),
             "approx": (lr * gt / (2 * lam)) ** 0.25,
-            "lr_squared": (lr * lr * gt / (lam * (2.0 - lr * lam))) ** 0.25}
+            "lr_squared": (lr * lr * gt / (lam * (2.0 - lr * lam))) ** 0.25,
+            "half_lam": _ref_equilibrium_norm(lr, lam / 2, gt),
+            "double_lam": _ref_equilibrium_norm(lr, 2 * lam, gt)}
 
 
 def check_equilibrium_norm(fn: Callable, *, grade: bool = False):
