@@ -65,7 +65,8 @@ says it again when the browser's slider rounds it); one a rounding error past a 
 at the position's value in Python's arithmetic (the browser's Math.pow differs in the last bits);
 a position sent back unchanged is no change (see ``slider_position``). The browser's rounding of a
 value from code is said as such even when a learner's move, sent before the browser got the
-value, arrives first.
+value, arrives first. NaN given to a slider's widget directly (its trait lets NaN through;
+the browser's readout refuses it) is put back and said, never run.
 
 Sharing. Under the figure a "share" readout says the current setting as one line of code
 (``live.catalog()["polynomial"](degree=5, lam=0.001)``) and as a link (``?dashboard=polynomial&
@@ -817,6 +818,9 @@ class Dashboard:
         # it meanwhile (it is then no change). On one thread the two are the same.
         widget = change["owner"]
         new, old = widget.value, self._values[key]
+        if _bounds(widget) is not None and not np.isfinite(new):
+            self._refuse_nan(key, widget, new)
+            return
         position = slider_position(widget, new)
         if position is not None and position == slider_position(widget, old):
             return                  # the browser sends back the position it has: no change
@@ -846,6 +850,21 @@ class Dashboard:
         if loop not in self._scheduled:    # one pending render a loop: another thread's loop
             self._scheduled[loop] = self._last_change   # may be busy (the main shell in a cell)
             loop.call_later(SETTLE_S, self._flush)
+
+    def _refuse_nan(self, key: str, widget, new) -> None:
+        """A slider given NaN directly (``dash.controls["lr"].value = nan``: ipywidgets' float
+        sliders clamp a value to their range but let NaN through; the browser's readout refuses
+        it) is put back where it was and the status line says so; nothing retrains. It used to
+        raise from the observer ("cannot convert float NaN to integer", a linear slider) or
+        retrain at NaN and show "error: ValueError: lr must be finite" (a log slider)."""
+        self._quiet = True
+        try:
+            widget.value = self._values[key]
+        finally:
+            self._quiet = False
+        self._notes[key] = (f"{key} = {_show(new)} is not a number; the slider is back at "
+                            f"{_show(self._values[key])} (the run shown)")
+        self._render_safely(reraise=False)
 
     def _flush(self) -> None:
         """Render the newest values once the changes have settled (or waited MAX_WAIT_S).
