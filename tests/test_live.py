@@ -856,3 +856,19 @@ def test_nan_given_to_a_slider_widget_is_put_back_and_said_never_raised_or_run(n
         w.value = positions(w)[1]                   # the next move runs and clears the note
         assert d.values()[key] == w.value and "not a number" not in d.status.value
     d.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_figure_carries_its_own_text_alternative(name, dashboards):
+    """A screen reader found the figure's <img> unnamed. ipywidgets 8 names it by the Image's
+    tooltip (its title attribute), once the Image carries an empty description (the view reads
+    it first: framework.FigureImage); tests/browser/test_accessibility.py reads the name in
+    Chromium. Each dashboard says what its own panels show (``alt``), not the generic title."""
+    d = dashboards[name]
+    assert d.alt and d.alt not in (d.title, ""), f"{name}: no alt of its own"
+    text = d.alt_text()
+    assert text == f"Figure: {d.alt}. The numbers are in the status line below it."
+    state = d.image.get_state()
+    assert state["description"] == "" and state["format"] == "png"
+    if "tooltip" in W.Image.class_traits():          # ipywidgets 8 (7 has no tooltip)
+        assert state["tooltip"] == text

@@ -109,7 +109,7 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from traitlets import TraitError
+from traitlets import TraitError, Unicode
 
 from wdlib import allocator, loop, plots
 
@@ -528,6 +528,26 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
+class FigureImage(W.Image):
+    """The figure's ``<img>``, with a text alternative where ipywidgets can give it one.
+
+    ipywidgets 8's widgets have ``tooltip``, which every view puts in its element's ``title``
+    attribute, the accessible name of an ``<img>`` without ``alt`` (what a screen reader
+    reads), but only when ``description`` is empty: the view reads ``description``, which an
+    ``Image`` does not have, so an ``Image`` with a tooltip failed to display ("Could not create
+    a view"). This one carries an empty ``description`` (synced, never shown) so that the
+    tooltip reaches the ``<img>``. ipywidgets 7's widgets have no ``tooltip``: no text there.
+    """
+
+    description = Unicode("", help="Always empty: lets ipywidgets 8 views show tooltip").tag(
+        sync=True)
+
+    def __init__(self, alt: str, **kwargs):
+        if "tooltip" in self.class_traits():         # ipywidgets 8
+            kwargs["tooltip"] = alt
+        super().__init__(**kwargs)
+
+
 class PngRenderer:
     """Figure -> PNG bytes, redrawing only what changed (the front end; swap it for ipympl).
 
@@ -606,6 +626,9 @@ class Dashboard:
     """
 
     title = ""
+    # the figure's text alternative (the <img>'s accessible name): what its panels show; the
+    # numbers are in the status line under it
+    alt = ""
     figsize = FIGSIZE
     dpi = DPI
 
@@ -659,7 +682,8 @@ class Dashboard:
                                       animated=True,
                                       bbox=dict(facecolor="white", edgecolor="#b00020"))
         self.renderer = PngRenderer()
-        self.image = W.Image(format="png", width=round(self.figsize[0] * self.dpi))  # CSS px
+        self.image = FigureImage(self.alt_text(), format="png",
+                                 width=round(self.figsize[0] * self.dpi))   # CSS px
         self.status = W.HTML()
         self.share_box = W.HTML()
         self.image.add_class("wdlib-figure")
@@ -726,6 +750,12 @@ class Dashboard:
             for w in [*self.controls.values(), self.image, self.status, self.share_box,
                       *self.widget.children, self.widget]:
                 w.close()
+
+    def alt_text(self) -> str:
+        """The figure's text alternative: "Figure: " and ``alt`` (else ``title``), and where the
+        numbers are (the figure's ``<img>`` is named by it: ``FigureImage``)."""
+        what = self.alt or self.title or f"{type(self).__name__} dashboard"
+        return f"Figure: {what}. The numbers are in the status line below it."
 
     def share(self) -> dict:
         """The current setting as ``{"code": one line of Python, "query": "?dashboard=..."}``."""
