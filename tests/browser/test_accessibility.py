@@ -31,9 +31,7 @@ def test_every_figure_is_named_by_its_text_alternative(lab_page, lab_server, ser
     cells = [SETUP] + [f'dashes["{n}"] = live.catalog()["{n}"]()\ndashes["{n}"]' for n in names]
     (served_root / NAME).write_text(make_fixtures.json.dumps(make_fixtures.notebook(*cells)),
                                     encoding="utf-8")
-    errors = []
-    lab_page.on("console", lambda m: errors.append(m.text[:300]) if m.type == "error" else None)
-    lab_page.on("pageerror", lambda e: errors.append(f"uncaught: {str(e)[:300]}"))
+    errors = H.page_errors(lab_page)
     nb = H.Notebook(lab_page, lab_server, NAME).open().run_all(timeout=240)
     assert nb.errors() == [], nb.errors()
     alts = H.kernel_expression(lab_server, "json.dumps({n: d.alt_text() for n, d in "
