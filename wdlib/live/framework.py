@@ -884,9 +884,10 @@ class Dashboard:
     def _refuse_nan(self, key: str, widget, new) -> None:
         """A slider given NaN directly (``dash.controls["lr"].value = nan``: ipywidgets' float
         sliders clamp a value to their range but let NaN through; the browser's readout refuses
-        it) is put back where it was and the status line says so; nothing retrains. It used to
-        raise from the observer ("cannot convert float NaN to integer", a linear slider) or
-        retrain at NaN and show "error: ValueError: lr must be finite" (a log slider)."""
+        it) is put back where it was and the status line says so, rendered at the values it
+        had (the same figure; nothing runs at NaN). It used to raise from the observer ("cannot
+        convert float NaN to integer", a linear slider) or retrain at NaN and show "error:
+        ValueError: lr must be finite" (a log slider)."""
         self._quiet = True
         try:
             widget.value = self._values[key]
