@@ -834,3 +834,41 @@ def test_last_value_says_a_diverged_runs_last_value_with_its_step():
     assert framework.last_value(loss[:3], diverged_at=None) == "7.5e+11"   # a finished run
     assert framework.last_value([np.inf, np.nan], diverged_at=0) == "no finite value"
     assert framework.last_value([0.123456], None, ".2f") == "0.12"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nan_given_to_a_slider_widget_is_put_back_and_said_never_raised_or_run(name):
+    """ipywidgets' float sliders clamp a value past their range but let NaN through (the
+    browser's readout refuses it; code does not: ``dash.controls["lr"].value = nan``). A linear
+    slider's NaN raised out of the observer ("cannot convert float NaN to integer"), a log
+    slider's retrained at NaN and showed "error: ValueError: lr must be finite"."""
+    d = live.catalog()[name]()
+    for key, w in d.controls.items():
+        if not isinstance(w, W.FloatSlider | W.FloatLogSlider):
+            continue
+        d.set(**d.defaults)
+        image, renders = d.image.value, d.renders
+        w.value = float("nan")
+        assert d.error is None and "error" not in d.status.value, (key, d.status.value)
+        assert d.values() == d.defaults and w.value == d.defaults[key], (key, w.value)
+        assert f"{key} = nan is not a number; the slider is back at" in d.status.value
+        assert d.image.value == image and d.renders == renders + 1
+        w.value = positions(w)[1]                   # the next move runs and clears the note
+        assert d.values()[key] == w.value and "not a number" not in d.status.value
+    d.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_figure_carries_its_own_text_alternative(name, dashboards):
+    """A screen reader found the figure's <img> unnamed. ipywidgets 8 names it by the Image's
+    tooltip (its title attribute), once the Image carries an empty description (the view reads
+    it first: framework.FigureImage); tests/browser/test_accessibility.py reads the name in
+    Chromium. Each dashboard says what its own panels show (``alt``), not the generic title."""
+    d = dashboards[name]
+    assert d.alt and d.alt not in (d.title, ""), f"{name}: no alt of its own"
+    text = d.alt_text()
+    assert text == f"Figure: {d.alt}. The numbers are in the status line below it."
+    state = d.image.get_state()
+    assert state["description"] == "" and state["format"] == "png"
+    if "tooltip" in W.Image.class_traits():          # ipywidgets 8 (7 has no tooltip)
+        assert state["tooltip"] == text

@@ -431,6 +431,22 @@ _PROBE_JS = """
 """
 
 
+_SHOWN_SHA = """async (el) => {
+  const img = el.tagName === 'IMG' ? el : el.querySelector('img');
+  const bytes = await (await fetch(img.src)).arrayBuffer();
+  const h = await crypto.subtle.digest('SHA-256', bytes);
+  return [...new Uint8Array(h)].map(b => b.toString(16).padStart(2, '0')).join('');
+}"""
+
+
+def page_errors(page) -> list[str]:
+    """A list that collects, from now on, the page's console errors and uncaught exceptions."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text[:300]) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"uncaught: {str(e)[:300]}"))
+    return errors
+
+
 class Dashboard:
     """One ``.wdlib-dashboard`` on a page (JupyterLab or Voilà) served by ``server``."""
 
@@ -546,6 +562,11 @@ class Dashboard:
         mouse.move(x + dx / 2, y, steps=4)
         mouse.move(x + dx, y, steps=4)
         mouse.up()
+
+    def shown_sha(self) -> str:
+        """The SHA-256 (hex) of the PNG bytes the figure's <img> shows (its blob or data URL):
+        equal to the kernel's ``hashlib.sha256(dash.image.value)`` when it shows the newest."""
+        return self.figure.evaluate(_SHOWN_SHA)
 
     def status(self) -> str:
         loc = self.root.locator(".wdlib-status")

@@ -81,15 +81,6 @@ def _state(d, rerender):
     return out
 '''
 
-# The browser's figure: the SHA-256 of the PNG bytes the <img> shows (its blob or data URL).
-_SHOWN_SHA = """async (el) => {
-  const img = el.tagName === 'IMG' ? el : el.querySelector('img');
-  const bytes = await (await fetch(img.src)).arrayBuffer();
-  const h = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(h)].map(b => b.toString(16).padStart(2, '0')).join('');
-}"""
-
-
 def kernel_state(server, name: str, rerender: bool = False, timeout: float = 30.0) -> dict:
     """``state()`` once no change waits for its render (the figure settling in the browser
     does not say so: a change can reach the kernel just before this request)."""
@@ -99,10 +90,6 @@ def kernel_state(server, name: str, rerender: bool = False, timeout: float = 30.
         assert time.monotonic() < deadline, f"{name}: a render still pending after {timeout} s"
         time.sleep(0.02)
     return out
-
-
-def shown_sha(dash: H.Dashboard) -> str:
-    return dash.figure.evaluate(_SHOWN_SHA)
 
 
 def test_every_slider_of_every_dashboard_key_drag_and_burst(lab_page, lab_server, served_root):
@@ -152,7 +139,7 @@ def test_every_slider_of_every_dashboard_key_drag_and_burst(lab_page, lab_server
         expected = min(max(before + step * BURST, 0), after["top"][key])
         assert after["pos"][key] == expected, (name, key, before, step, after["pos"])
         assert after["sha_again"] == after["sha"], f"{name}: the image is not the last value's"
-        assert shown_sha(dash) == after["sha"], f"{name}: the browser shows a stale figure"
+        assert dash.shown_sha() == after["sha"], f"{name}: the browser shows a stale figure"
         assert after["error"] is None and "error" not in H._plain(after["status"]).lower(), \
             (name, after["error"], after["status"][:300])
         assert after["moves"] >= 2 * len(keys) + 1, (name, after["moves"])
@@ -197,7 +184,7 @@ def held_burst(dash: H.Dashboard, server, traffic: H.KernelTraffic, name: str,
         differ = sorted(k for k, v in after["result"].items() if after["result_again"].get(k) != v)
         raise AssertionError(f"{name}: held burst: the image is not the last values' {seen}; "
                              f"result arrays unlike the re-render's: {differ or 'none'}")
-    assert shown_sha(dash) == after["sha"], f"{name}: held burst: the browser shows a stale figure"
+    assert dash.shown_sha() == after["sha"], f"{name}: held burst: the browser shows a stale figure"
     assert after["error"] is None, (name, after["error"])
     changes = after["moves"] - before["moves"]
     assert changes == len(keys), (name, "changes", changes, len(keys))

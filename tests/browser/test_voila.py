@@ -6,6 +6,7 @@ failed in Voilà: ``make present``'s settings, tools/voila/, drop both)."""
 from __future__ import annotations
 
 import json
+import re
 
 import harness as H
 import pytest
@@ -46,6 +47,9 @@ def test_voila_hides_code_and_dashboard_redraws(served_root, page, artifacts, tm
             assert bad not in body, f"Voilà page shows {bad!r}"
         dash = H.Dashboard.all(page, server)[0]
         H.check_dashboard(dash, keys=("lam",))
+        # the figure is named by its text alternative in Voilà's widget manager too
+        named = dash.root.get_by_role("img", name=re.compile("^Figure: .* status line below it"))
+        assert named.count() == 1 and named.evaluate("el => el.classList.contains('wdlib-figure')")
         assert elsewhere == [], f"the Voilà page asked another host for {elsewhere[:3]}"
         assert errors == [], f"the Voilà page's console: {errors[:3]}"
         page.screenshot(path=str(artifacts / f"voila-{lesson.stem}.png"), full_page=True)

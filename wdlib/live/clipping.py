@@ -40,6 +40,9 @@ class Clipping(Dashboard):
     """
 
     title = "Gradient clipping: a steep wall throws gradient descent away"
+    alt = ("left, the gradient descent path over the contours of a loss surface with a cliff; "
+           "middle, the loss per step; right, the gradient norm per step before clipping, the "
+           "threshold dashed, clipped steps dotted")
     STEPS = 100
 
     def make_controls(self):

@@ -44,6 +44,9 @@ class DepthInit(Dashboard):
     """
 
     title = "Depth and initialization: do signals and gradients survive the layers?"
+    alt = ("left, the standard deviation of each hidden layer's activations at initialization; "
+           "middle, each weight matrix's gradient norm at initialization; right, the training "
+           "loss over 60 steps")
     STEPS, LR, MOMENTUM = DEPTH_STEPS, DEPTH_LR, DEPTH_MOMENTUM
 
     def __init__(self, **initial):

@@ -65,7 +65,8 @@ says it again when the browser's slider rounds it); one a rounding error past a 
 at the position's value in Python's arithmetic (the browser's Math.pow differs in the last bits);
 a position sent back unchanged is no change (see ``slider_position``). The browser's rounding of a
 value from code is said as such even when a learner's move, sent before the browser got the
-value, arrives first.
+value, arrives first. NaN given to a slider's widget directly (its trait lets NaN through;
+the browser's readout refuses it) is put back and said, never run.
 
 Sharing. Under the figure a "share" readout says the current setting as one line of code
 (``live.catalog()["polynomial"](degree=5, lam=0.001)``) and as a link (``?dashboard=polynomial&
@@ -108,7 +109,7 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from traitlets import TraitError
+from traitlets import TraitError, Unicode
 
 from wdlib import allocator, loop, plots
 
@@ -527,6 +528,26 @@ def _png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
+class FigureImage(W.Image):
+    """The figure's ``<img>``, with a text alternative where ipywidgets can give it one.
+
+    ipywidgets 8's widgets have ``tooltip``, which every view puts in its element's ``title``
+    attribute, the accessible name of an ``<img>`` without ``alt`` (what a screen reader
+    reads), but only when ``description`` is empty: the view reads ``description``, which an
+    ``Image`` does not have, so an ``Image`` with a tooltip failed to display ("Could not create
+    a view"). This one carries an empty ``description`` (synced, never shown) so that the
+    tooltip reaches the ``<img>``. ipywidgets 7's widgets have no ``tooltip``: no text there.
+    """
+
+    description = Unicode("", help="Always empty: lets ipywidgets 8 views show tooltip").tag(
+        sync=True)
+
+    def __init__(self, alt: str, **kwargs):
+        if "tooltip" in self.class_traits():         # ipywidgets 8
+            kwargs["tooltip"] = alt
+        super().__init__(**kwargs)
+
+
 class PngRenderer:
     """Figure -> PNG bytes, redrawing only what changed (the front end; swap it for ipympl).
 
@@ -605,6 +626,9 @@ class Dashboard:
     """
 
     title = ""
+    # the figure's text alternative (the <img>'s accessible name): what its panels show; the
+    # numbers are in the status line under it
+    alt = ""
     figsize = FIGSIZE
     dpi = DPI
 
@@ -658,7 +682,8 @@ class Dashboard:
                                       animated=True,
                                       bbox=dict(facecolor="white", edgecolor="#b00020"))
         self.renderer = PngRenderer()
-        self.image = W.Image(format="png", width=round(self.figsize[0] * self.dpi))  # CSS px
+        self.image = FigureImage(self.alt_text(), format="png",
+                                 width=round(self.figsize[0] * self.dpi))   # CSS px
         self.status = W.HTML()
         self.share_box = W.HTML()
         self.image.add_class("wdlib-figure")
@@ -725,6 +750,12 @@ class Dashboard:
             for w in [*self.controls.values(), self.image, self.status, self.share_box,
                       *self.widget.children, self.widget]:
                 w.close()
+
+    def alt_text(self) -> str:
+        """The figure's text alternative: "Figure: " and ``alt`` (else ``title``), and where the
+        numbers are (the figure's ``<img>`` is named by it: ``FigureImage``)."""
+        what = self.alt or self.title or f"{type(self).__name__} dashboard"
+        return f"Figure: {what}. The numbers are in the status line below it."
 
     def share(self) -> dict:
         """The current setting as ``{"code": one line of Python, "query": "?dashboard=..."}``."""
@@ -817,6 +848,9 @@ class Dashboard:
         # it meanwhile (it is then no change). On one thread the two are the same.
         widget = change["owner"]
         new, old = widget.value, self._values[key]
+        if _bounds(widget) is not None and not np.isfinite(new):
+            self._refuse_nan(key, widget, new)
+            return
         position = slider_position(widget, new)
         if position is not None and position == slider_position(widget, old):
             return                  # the browser sends back the position it has: no change
@@ -846,6 +880,22 @@ class Dashboard:
         if loop not in self._scheduled:    # one pending render a loop: another thread's loop
             self._scheduled[loop] = self._last_change   # may be busy (the main shell in a cell)
             loop.call_later(SETTLE_S, self._flush)
+
+    def _refuse_nan(self, key: str, widget, new) -> None:
+        """A slider given NaN directly (``dash.controls["lr"].value = nan``: ipywidgets' float
+        sliders clamp a value to their range but let NaN through; the browser's readout refuses
+        it) is put back where it was and the status line says so, rendered at the values it
+        had (the same figure; nothing runs at NaN). It used to raise from the observer ("cannot
+        convert float NaN to integer", a linear slider) or retrain at NaN and show "error:
+        ValueError: lr must be finite" (a log slider)."""
+        self._quiet = True
+        try:
+            widget.value = self._values[key]
+        finally:
+            self._quiet = False
+        self._notes[key] = (f"{key} = {_show(new)} is not a number; the slider is back at "
+                            f"{_show(self._values[key])} (the run shown)")
+        self._render_safely(reraise=False)
 
     def _flush(self) -> None:
         """Render the newest values once the changes have settled (or waited MAX_WAIT_S).

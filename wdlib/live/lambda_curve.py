@@ -58,6 +58,9 @@ class LambdaCurve(Dashboard):
     """
 
     title = "Choosing λ: validation loss over the whole λ grid, trained at once"
+    alt = ("left, train and validation loss against λ (mean over seeds, a min-max band), the "
+           "chosen λ marked, dots the fully trained validation loss; right, the fit at the "
+           "chosen λ and at λ = 1e-7")
     LAMS = LAMBDA_CURVE_LAMS                                               # (25,)
 
     def __init__(self, **initial):

@@ -49,6 +49,8 @@ class LambdaLrGrid(Dashboard):
     """
 
     title = "Validation loss over λ × learning rate, one batched training run"
+    alt = ("a heatmap of the validation loss over 8 values of λ and 8 learning rates; a star "
+           "marks the best cell, dots the best λ for each learning rate, grey cells diverged")
     LAMS = LAMBDA_LR_GRID_LAMS                                              # (8,) rows
     LRS = LAMBDA_LR_GRID_LRS                                                # (8,) columns
     NORM = LogNorm(2e-2, 2.0)                                               # colour range

@@ -61,6 +61,9 @@ class Normalized(Dashboard):
     """
 
     title = "Weight decay behind a LayerNorm: norm, angular step and loss"
+    alt = ("for three runs sharing lr·λ (black: lr, λ; blue: 2·lr, λ/2; red: lr/2, 2·λ): left, "
+           "the norm of W1; middle, the angle W1 turns per step, predicted angles dashed; "
+           "right, the minibatch loss")
 
     def make_controls(self):
         return {"optimizer": W.Dropdown(options=list(task.OPTIMIZERS), value="SGD",

@@ -19,6 +19,9 @@ class Polynomial(Dashboard):
     """
 
     title = "Polynomial regression: weight decay tames a wiggly fit"
+    alt = ("left, the polynomial fit on 20 noisy points of an S-curve; middle, train and "
+           "validation loss against λ for this degree, the slider's λ marked; right, the size "
+           "of each coefficient |w_k|")
     LAMS = OVERFIT_LAMS                    # (33,) the λ slider's positions
 
     def __init__(self, **initial):

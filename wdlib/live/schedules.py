@@ -64,6 +64,9 @@ class Schedules(Dashboard):
     """
 
     title = "Learning-rate schedules and momentum: an ill-conditioned bowl and an MLP"
+    alt = ("left, the learning rate per step and, for the quadratic, its stability limit "
+           "dashed; middle, the loss per step (quadratic: left axis; MLP: right axis, training "
+           "solid, validation dashed); right, the quadratic's path over its contours")
     figsize = (9.6, 3.5)     # three panels, one with two y axes: wider than the default 8 in
 
     def make_controls(self):

@@ -35,6 +35,10 @@ class Sparsity(Dashboard):
     """
 
     title = "Sparsity: L1 sets weights exactly to zero; L2 and max-norm shrink ‖w‖, zeroing none"
+    alt = ("left, the fitted coefficients (5 true features, 15 others) against the true "
+           "weights; middle, each coefficient along λ (or along c for max-norm), the slider's "
+           "value marked; right, the validation loss of the four estimators and their counts "
+           "of exact zeros")
 
     def make_controls(self):
         return {"mode": W.Dropdown(options=[(v, k) for k, v in MODES.items()], value="l1",

@@ -72,6 +72,9 @@ class WeightDecay(Dashboard):
 
     title = ("Weight decay: a smaller ‖W‖ gives a smoother boundary and, up to a point, a lower "
              "validation loss")
+    alt = ("left, the predicted probability of class 1 over the plane with the training "
+           "points; middle, train and validation loss per step, faint curves a comparison run; "
+           "right, a histogram of all 304 weights")
 
     def __init__(self, **initial):
         g = np.linspace(-EXTENT, EXTENT, 50)
