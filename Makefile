@@ -96,6 +96,7 @@ bench: setup  ## print the benchmark figures (bench_browser.py needs Chromium: s
 	$(LIVE_ENV) $(PY) benchmarks/bench_train.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_versions.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_floor.py
+	$(LIVE_ENV) $(PY) benchmarks/bench_floor.py --task batched
 	$(LIVE_ENV) $(PY) benchmarks/bench_live.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_class.py
 	$(LIVE_ENV) $(PY) benchmarks/bench_browser.py

@@ -667,3 +667,59 @@ def test_momentum_in_one_loop_only_where_the_chain_is_that_simple():
                dict(nesterov=True), dict(momentum=np.array([0.9, 0.5])), dict(momentum=0.0),
                dict(dampening=np.array([0.0, 0.5]))):   # (a K-array: no truth value asked)
         assert not fused(optim.sgd(**{"lr": 0.1, "momentum": 0.9, **kw})), kw
+
+
+ADAMW_CASES = [   # (lr, weight_decay, b1, mask, K): numbers, K-arrays, no decay, a mask
+    (1e-2, 1e-2, 0.9, None, None), (1e-2, 0.0, 0.9, None, None), (1e-2, 1e-2, 0.9, ["W"], None),
+    (np.array([1e-2, 3e-3, 0.1]), 1e-2, 0.9, ["W"], 3),
+    (1e-2, np.array([0.0, 1e-2, 0.5]), np.array([0.9, 0.8, 0.0]), None, 3),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("lr, wd, b1, mask, K", ADAMW_CASES)
+def test_adamw_in_one_loop_equals_the_chain_bit_for_bit(dtype, lr, wd, b1, mask, K):
+    # adamw with a fixed lr and decay: the loop's (unchecked) update is one loop over the
+    # parameters writing two intermediates into arrays it owns; updates and state must be the
+    # chain's, bit for bit, at every step (0-d and K-batched parameters included), and the
+    # arguments must stay unchanged.
+    opt = optim.adamw(lr, b1=b1, weight_decay=wd, mask=mask)
+    chain = optim.chain(optim.scale_by_adam(b1, 0.999, 1e-8),
+                        optim.add_decayed_weights(wd, mask), optim.scale_by_lr(lr))
+    assert "_adamw_in_one_loop" in opt.update_unchecked.__qualname__      # the fast path runs
+    rng = np.random.default_rng(0)
+    lead = () if K is None else (K,)
+    params = {"W": rng.standard_normal(lead + (3, 4)).astype(dtype),
+              "b": (rng.standard_normal(lead) if K else np.array(0.5)).astype(dtype)}
+    states = [opt.init(params), chain.init(params)]
+    for _ in range(5):
+        grads = {k: (rng.standard_normal(np.shape(p)) * 1e-3).astype(dtype)
+                 for k, p in params.items()}
+        before = {k: np.array(v) for k, v in {**grads, **{"p" + k: p for k, p in params.items()}
+                                              }.items()}
+        got, s1 = opt.update_unchecked(grads, states[0], params)
+        want, s2 = chain.update_unchecked(grads, states[1], params)
+        for k in params:
+            assert type(got[k]) is type(want[k])
+            assert np.asarray(got[k]).dtype == np.asarray(want[k]).dtype
+            assert np.asarray(got[k]).tobytes() == np.asarray(want[k]).tobytes()
+            for a, b in ((s1[0].m[k], s2[0].m[k]), (s1[0].v[k], s2[0].v[k])):
+                assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
+            assert np.asarray(grads[k]).tobytes() == before[k].tobytes()
+            assert np.asarray(params[k]).tobytes() == before["p" + k].tobytes()
+        assert (s1[0].count, s1[1], s1[2]) == (s2[0].count, s2[1], s2[2])
+        states = [s1, s2]
+        params = optim.apply_updates(params, got)
+
+
+def test_adamw_in_one_loop_only_with_a_fixed_lr_and_decay():
+    # a schedule or a dict keeps the chain's update (its transforms evaluate them per step/key)
+    def fused(opt):
+        return opt.update_unchecked.__qualname__.startswith("_adamw_in_one_loop")
+    assert fused(optim.adamw(1e-3)) and fused(optim.adamw(np.array([1e-3, 1e-2])))
+    for kw in (dict(lr=schedules.cosine(0.1, 10)), dict(weight_decay=schedules.cosine(0.1, 10)),
+               dict(weight_decay={"W": 1e-2})):
+        assert not fused(optim.adamw(**{"lr": 1e-3, **kw})), kw
+    opt = optim.adamw(1e-3)               # a state of another length: the chain's message
+    with pytest.raises(ValueError, match="one entry per transform"):
+        opt.update_unchecked({"w": np.ones(2)}, opt.init({"w": np.ones(2)})[:2], {"w": np.ones(2)})

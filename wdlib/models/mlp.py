@@ -80,7 +80,13 @@ def _through_weights(dz: np.ndarray, W: np.ndarray, out: np.ndarray | None = Non
     strided transpose made this matmul ~45 % of the backward pass)."""
     Wt = swap_last(W)                                                # (K, fan_out, fan_in)
     if W.shape[-1] == 1:                  # (without a buffer, no ``out=None`` keyword: ~0.1 µs)
-        return dz * Wt if out is None else np.multiply(dz, Wt, out=out)
+        if out is None:
+            return dz * Wt
+        if dz.dtype != out.dtype:         # (rounded to the buffer after the product, as here)
+            return np.multiply(dz, Wt, out=out)
+        np.copyto(out, dz)                # dz spread over the row, then times W's row: the same
+        out *= Wt                         # products, ~20 % faster than one broadcast multiply
+        return out                        # (a stride-0 operand in its inner loop)
     Wt = np.ascontiguousarray(Wt)   # (one model too: BLAS reading a 2-D transpose as it is
     #                                 rounds differently at some widths, e.g. 19 and 34)
     return dz @ Wt if out is None else np.matmul(dz, Wt, out=out)
