@@ -475,32 +475,24 @@ def scale_by_adam(b1=0.9, b2=0.999, eps=1e-8) -> Optimizer:
     def update(grads, state, params=None):
         t = state.count + 1
         m, v, out = {}, {}, {}
-        for k, g in grads.items():
-            m[k], v[k], out[k], _ = _adam_step(g, state.m[k], state.v[k], b1, b2, eps, t)
+        for k, g in grads.items():         # the formulas above; one scratch array (tmp)
+            beta1, beta2 = _pm(b1, g), _pm(b2, g)       # holds each temporary in turn (a new
+            mk = beta1 * state.m[k]                     # array per temporary costs page faults
+            tmp = (1 - beta1) * g                       # for a large K)            # (K, ...)
+            mk += tmp                       # (a 0-d result is a scalar: `+=` rebinds it,
+            vk = beta2 * state.v[k]         #  so the names are stored after the updates)
+            tmp = np.multiply(g, 1 - beta2, out=_scratch(tmp, g))
+            tmp *= g
+            vk += tmp
+            denom = np.sqrt(vk, out=_scratch(tmp, vk))
+            denom /= _sqrt(1 - beta2**t)
+            denom += _pm(eps, g)
+            direction = mk / (1 - beta1**t)
+            direction /= denom
+            m[k], v[k], out[k] = mk, vk, direction
         return out, AdamState(t, m, v)
 
     return _optimizer(init, update, {"b1": b1, "b2": b2, "eps": eps}, K)
-
-
-def _adam_step(g, m, v, b1, b2, eps, t: int) -> tuple:
-    """``scale_by_adam``'s formulas for one parameter at step t (1, 2, ...): ``(m, v, direction,
-    scratch)``, each a new array (``scratch``: one of v's shape and dtype, or None, that nothing
-    refers to any more: ``adamw``'s one loop writes its decay term there). One scratch array
-    holds each temporary in turn: a new array per temporary costs page faults for a large K."""
-    beta1, beta2 = _pm(b1, g), _pm(b2, g)                                        # (K, ...)
-    mk = beta1 * m
-    tmp = (1 - beta1) * g
-    mk += tmp                       # (a 0-d result is a scalar: `+=` rebinds it,
-    vk = beta2 * v                  #  so the names are returned after the updates)
-    tmp = np.multiply(g, 1 - beta2, out=_scratch(tmp, g))
-    tmp *= g
-    vk += tmp
-    denom = np.sqrt(vk, out=_scratch(tmp, vk))
-    denom /= _sqrt(1 - beta2**t)
-    denom += _pm(eps, g)
-    direction = mk / (1 - beta1**t)
-    direction /= denom
-    return mk, vk, direction, _scratch(denom, vk)
 
 
 def _scale(name, factor, sign, check, at0) -> Optimizer:
@@ -608,56 +600,8 @@ def adamw(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2, mask=None) -> 
     """torch.optim.AdamW: θ ← θ·(1 − lr_t·λ), then the Adam step. Adam + decoupled decay
     (every parameter, unless ``mask`` lists the decayed ones). lr, b1, b2, eps, weight_decay,
     mask: see the module docstring."""
-    opt = _named(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay, mask),
-                 scale_by_lr(lr), names=_ADAM_NAMES)
-    h = opt.hyperparams
-    if not any(callable(h[name]) or isinstance(h[name], Mapping)
-               for name in ("lr", "weight_decay")):
-        return opt._replace(update_unchecked=_adamw_in_one_loop(opt.update_unchecked, h))
-    return opt
-
-
-def _adamw_in_one_loop(chained: Callable, h: dict) -> Callable:
-    """The unchecked update (the one ``loop.run`` calls after step 0) of ``adamw`` with a fixed
-    lr and weight decay (numbers or K-arrays, no schedule or dict): the chain's three transforms
-    (``scale_by_adam``, ``add_decayed_weights``, ``scale_by_lr``) in one loop over the
-    parameters. The same operations in the same order on the same numbers (the same bits) and
-    the same state; what changes is where two intermediates are written: the decay term λ·θ goes
-    into Adam's scratch array once the denominator is used, and −lr·(…) into the direction
-    array, which nothing else holds (the chain allocated a fresh array for each: for K models
-    that is two more arrays the size of every parameter, each step). The updates, m and v are
-    still new arrays every step."""
-    b1, b2, eps, wd, mask = (h[name] for name in ("b1", "b2", "eps", "weight_decay", "mask"))
-    f = -1.0 * h["lr"]                          # as ``scale_by_lr`` signs it (``_scale``)
-    if type(f) is not float:
-        f = np.asarray(f, dtype=np.float64)
-        f = float(f) if f.ndim == 0 else f
-    no_decay = _is_zero(wd)
-
-    def update(grads, state, params=None):
-        if len(state) != 3 or params is None:         # a state or call the chain refuses
-            return chained(grads, state, params)      # with its message
-        adam, decay, scaled = state
-        t = adam.count + 1
-        decayed = None if no_decay else _masked_keys(mask, params)
-        m, v, out = {}, {}, {}
-        for k, g in grads.items():
-            m[k], v[k], direction, free = _adam_step(g, adam.m[k], adam.v[k], b1, b2, eps, t)
-            own = isinstance(direction, np.ndarray) and direction.ndim and (
-                direction.dtype == np.float64 or direction.dtype == np.float32)
-            term = direction                          # ``add_decayed_weights``: λ·θ + direction
-            if not (no_decay or (decayed is not None and k not in decayed)):
-                p = params[k]
-                term = np.multiply(_pm(wd, direction), p,
-                                   out=free if own and p.dtype == direction.dtype
-                                   and _scratch(free, direction) is not None else None)
-                term += direction
-            fk = f if type(f) is float else _pm(f, term)           # ``scale_by_lr``: −lr·term
-            out[k] = (np.multiply(fk, term, out=direction)
-                      if own and term.dtype == direction.dtype else fk * term)
-        return out, (AdamState(t, m, v), CountState(decay.count + 1), CountState(scaled.count + 1))
-
-    return update
+    return _named(scale_by_adam(b1, b2, eps), add_decayed_weights(weight_decay, mask),
+                  scale_by_lr(lr), names=_ADAM_NAMES)
 
 
 def _paper_hypers(lr, weight_decay, multiplier):
