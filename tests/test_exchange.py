@@ -98,11 +98,12 @@ def class_round(tmp_path):
     return root, homes
 
 
-def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tmp_path):
+def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(exchange_round):
     """Before: `release_feedback` stopped with FileNotFoundError (feedback/<id>/NN_name/
     timestamp.txt): CourseDirectory.ignore let only notebooks through, so `collect` dropped the
-    timestamp.txt and submission_secret.txt `submit` writes, and no feedback reached a student."""
-    root, homes = class_round(tmp_path)
+    timestamp.txt and submission_secret.txt `submit` writes, and no feedback reached a student.
+    (The round is tests/conftest.py's `exchange_round`: class_round, once per process.)"""
+    root, homes = exchange_round
     for student, home in homes.items():
         [page] = (home / STEM / "feedback").glob(f"*/{STEM}.html")
         assert sorted(p.name for p in page.parent.iterdir()) == [f"{STEM}.html"]
