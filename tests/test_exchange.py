@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import assignments  # noqa: E402
 from test_assignments import (  # noqa: E402
-    SHADOW,
     _feedback_text,
     _fetched,
     _isolated_env,
     _read,
     _solved_sources,
 )
+from test_grading_lesson00 import SHADOW  # noqa: E402
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the `test` extra (make setup)")
 STEM = "00_start_here"
