@@ -18,7 +18,8 @@ def pytest_collection_modifyitems(items):
 # runs (4 tests, every notebook executed again) 68th, so a worker could be left with one of them
 # while the other had nothing to do. Measured alone (load 2-8, other jobs): test_assignments.py
 # 36 min wall for 11.5 min of CPU, the browser unit 27 min, test_grading_lesson00.py 9 min
-# (3.6 min at load ~3).
+# (3.6 min at load ~3), test_lesson_links.py 3.6 min at load 1-4 (4.6 min of CPU: it runs two
+# kernels at once).
 LONGEST_FIRST = ("tests/test_assignments.py", "tests/browser/", "tests/test_grading_lesson00.py",
                  "tests/test_lesson_links.py")
 
