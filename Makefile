@@ -47,8 +47,9 @@ VOILA_ENV := JUPYTER_PATH=$(CURDIR)/tools/voila$(if $(JUPYTER_PATH),:$(JUPYTER_P
 present: setup  ## present a lesson's dashboards with the code hidden: make present NB=02_l2_weight_decay
 	$(LIVE_ENV) $(VOILA_ENV) $(VENV)/bin/voila --token --Voila.ip=127.0.0.1 notebooks/$(or $(NB),00_start_here).ipynb
 
-# Two pytest-xdist workers (a file or a notebook a unit, the browser tests one unit: see
-# conftest.py) halve the wall time on a 2-core machine; TEST_WORKERS=0 runs in one process.
+# Two pytest-xdist workers (a file or a notebook a unit, the browser tests one unit, the longest
+# units first: see conftest.py) halve the wall time on a 2-core machine; TEST_WORKERS=0 runs in
+# one process.
 TEST_WORKERS ?= 2
 XDIST = -n $(TEST_WORKERS) --dist loadfile
 

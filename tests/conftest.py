@@ -13,3 +13,15 @@ def run_checker(capsys):
         assert out.count("\n") == 1 and out.endswith("\n"), f"a checker prints one line: {out!r}"
         return ok, out[:-1]
     return run
+
+
+@pytest.fixture(scope="session")
+def exchange_round(tmp_path_factory):
+    """tests/test_exchange.py's whole class round through nbgrader's exchange (lesson 00, the
+    guide's commands; ~1.5 min), made once per process and shared, read-only, by the tests that
+    look at its result: test_exchange.py and tests/browser/test_feedback.py (each ran it on its
+    own). ``(course folder, {student: home})``. `make test` puts both files in one xdist unit
+    (conftest.py at the root), so the round runs once per suite."""
+    pytest.importorskip("nbgrader", reason="nbgrader is in the `test` extra (make setup)")
+    import test_exchange
+    return test_exchange.class_round(tmp_path_factory.mktemp("exchange"))

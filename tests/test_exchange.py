@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import assignments  # noqa: E402
 from test_assignments import (  # noqa: E402
-    SHADOW,
     _feedback_text,
     _fetched,
     _isolated_env,
     _read,
     _solved_sources,
 )
+from test_grading_lesson00 import SHADOW  # noqa: E402
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the `test` extra (make setup)")
 STEM = "00_start_here"
@@ -98,11 +98,12 @@ def class_round(tmp_path):
     return root, homes
 
 
-def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(tmp_path):
+def test_release_fetch_submit_collect_grade_and_feedback_through_the_exchange(exchange_round):
     """Before: `release_feedback` stopped with FileNotFoundError (feedback/<id>/NN_name/
     timestamp.txt): CourseDirectory.ignore let only notebooks through, so `collect` dropped the
-    timestamp.txt and submission_secret.txt `submit` writes, and no feedback reached a student."""
-    root, homes = class_round(tmp_path)
+    timestamp.txt and submission_secret.txt `submit` writes, and no feedback reached a student.
+    (The round is tests/conftest.py's `exchange_round`: class_round, once per process.)"""
+    root, homes = exchange_round
     for student, home in homes.items():
         [page] = (home / STEM / "feedback").glob(f"*/{STEM}.html")
         assert sorted(p.name for p in page.parent.iterdir()) == [f"{STEM}.html"]

@@ -10,12 +10,9 @@ import shutil
 import sys
 
 import harness as H
-import nbformat
 import pytest
 
-sys.path.insert(0, str(H.ROOT / "tools"))
 sys.path.insert(0, str(H.ROOT / "tests"))
-import assignments  # noqa: E402
 from test_links_and_site import _assert_typeset_in_stix, _watch  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -23,35 +20,24 @@ STEM = "00_start_here"
 
 
 @pytest.fixture(scope="module")
-def fetched_feedback_page(tmp_path_factory):
+def fetched_feedback_page(exchange_round):
     """The feedback HTML of a solved lesson 00 as the student ends with it, after the whole
-    round through nbgrader's exchange (tests/test_exchange.py, the guide's commands): in
-    their NN_name/feedback/<time>/."""
-    pytest.importorskip("nbgrader")
-    import test_exchange
-    _, homes = test_exchange.class_round(tmp_path_factory.mktemp("exchange"))
+    round through nbgrader's exchange (tests/test_exchange.py, the guide's commands; the round
+    is tests/conftest.py's `exchange_round`, shared with test_exchange.py): in their
+    NN_name/feedback/<time>/."""
+    _, homes = exchange_round
     [page] = (homes["ada"] / STEM / "feedback").glob(f"*/{STEM}.html")
     return page
 
 
 @pytest.fixture(scope="module")
-def feedback_page(tmp_path_factory):
-    """The feedback HTML of a solved lesson 00, made by `nbgrader autograde` and
-    `generate_feedback` with the course's nbgrader_config.py."""
-    pytest.importorskip("nbgrader")
-    tmp = tmp_path_factory.mktemp("feedback")
-    env = assignments.nbgrader_env({**{f"JUPYTER_{k}_DIR": str(tmp / "jupyter" / k.lower())
-                                       for k in ("CONFIG", "DATA", "RUNTIME")},
-                                    "JUPYTER_PLATFORM_DIRS": "1", "IPYTHONDIR": str(tmp / "ip")})
-    root = tmp / "course"
-    assignments.write_course(root, only=[STEM], env=env)
-    nb = nbformat.read(root / "source" / STEM / f"{STEM}.ipynb", as_version=4)
-    for cell in nb.cells:
-        cell.source = assignments.strip_markers(cell.source)
-    (root / "submitted" / "ada" / STEM).mkdir(parents=True)
-    nbformat.write(nb, root / "submitted" / "ada" / STEM / f"{STEM}.ipynb")
-    assignments.nbgrader(root, "autograde", STEM, "--create", env=env)
-    assignments.nbgrader(root, "generate_feedback", STEM, env=env)
+def feedback_page(exchange_round):
+    """The feedback HTML of a solved lesson 00 where the teacher finds it, feedback/<student>/
+    NN_name/ in the course, made by `nbgrader autograde` and `generate_feedback` with the
+    course's nbgrader_config.py: the same round's (this fixture made a course of its own and
+    graded a solved lesson 00 in it: one more run of nbgrader on lesson 00, with the same
+    commands and config)."""
+    root, _ = exchange_round
     return root / "feedback" / "ada" / STEM / f"{STEM}.html"
 
 
