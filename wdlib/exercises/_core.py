@@ -74,8 +74,9 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
 WHOLE_NUMBERS = ("; your answer holds only whole numbers where the expected values are not: was "
                  "it cut to integers? An array made like an integer input (np.zeros_like(t) of "
                  "an integer t, or dtype=int) keeps only the whole part of what is written into "
-                 "it, and // and int() round down: make it a float array (np.zeros(t.shape), "
-                 "np.zeros_like(t, dtype=float)) and divide with /")
+                 "it, // rounds down and int() drops the fraction: make it a float array "
+                 "(np.zeros(t.shape), np.zeros_like(t, dtype=float)), divide with / and "
+                 "leave out int()")
 SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose expected "
                "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
                "of its own arguments, or ignore one of them? Not equal to the expected answer: "
