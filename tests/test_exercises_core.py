@@ -442,6 +442,23 @@ def test_an_answer_cut_to_whole_numbers_is_told_so():
     assert not ok and "whole numbers" not in line, line
 
 
+def test_whole_numbers_far_from_the_answer_are_not_called_cut():
+    """A cut to integers moves each entry by less than 1: a stub's zeros, or a 0/±1 mask,
+    where the expected entries are -2.3 or 2.7 is some other answer, not a cut one (it was told
+    "was it cut to integers?")."""
+    from wdlib.exercises import lesson03
+    for fn in [lambda w, t: np.zeros_like(w), lambda w, t: np.sign(w) * (np.abs(w) > t),
+               lambda w, t: np.zeros_like(w) + 7.0]:
+        ok, line = run(lesson03.check_soft_threshold, fn)
+        assert not ok and "whole numbers" not in line, line
+    ok, line = run(lesson03.check_prox_lasso_step, lambda w, X, y, lr, lam: np.zeros_like(w))
+    assert not ok and "whole numbers" not in line, line
+    # the same answers cut toward zero still are
+    ok, line = run(lesson03.check_soft_threshold,
+                   lambda w, t: np.trunc(np.sign(w) * np.maximum(np.abs(w) - t, 0)))
+    assert not ok and "only whole numbers" in line, line
+
+
 def test_an_answer_cut_to_a_few_decimals_is_told_so():
     """Round 8: int(x * 1000) / 1000, a value cut (not rounded) to 3 decimals for display, got
     only "got 1.189, expected 1.18995 (0.9992 × the expected value)"; a rounded one already

@@ -74,8 +74,9 @@ FLOAT32_INSIDE = ("; that is about float32's rounding, or a small eps: did part 
 WHOLE_NUMBERS = ("; your answer holds only whole numbers where the expected values are not: was "
                  "it cut to integers? An array made like an integer input (np.zeros_like(t) of "
                  "an integer t, or dtype=int) keeps only the whole part of what is written into "
-                 "it, and // and int() round down: make it a float array (np.zeros(t.shape), "
-                 "np.zeros_like(t, dtype=float)) and divide with /")
+                 "it, // rounds down and int() drops the fraction: make it a float array "
+                 "(np.zeros(t.shape), np.zeros_like(t, dtype=float)), divide with / and "
+                 "leave out int()")
 SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose expected "
                "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
                "of its own arguments, or ignore one of them? Not equal to the expected answer: "
@@ -1355,15 +1356,18 @@ def _low_precision_misses(wrong) -> list[float]:
 
 
 def _whole_number_misses(wrong) -> bool:
-    """Whether every output that misses holds only whole numbers while some of the expected
-    ones are not whole: an answer cut to integers (written into an integer array)."""
+    """Whether every output that misses holds only whole numbers, each less than 1 from the
+    expected entry (a cut, int() or // moves it no further), while some of the expected ones
+    are not whole: an answer cut to integers (written into an integer array). A stub's zeros
+    or a 0/±1 mask where 2.3 is expected is some other answer."""
     fractions = False
     for _args, got, want, tol, _eps, _ok in wrong:
         for k, w in want.items():
             if _close(got[k], w, *tol[k]):
                 continue
             g = got[k]
-            if not (np.all(np.isfinite(g)) and np.array_equal(g, np.round(g))):
+            if not (np.all(np.isfinite(g)) and np.array_equal(g, np.round(g))
+                    and g.shape == w.shape and np.all(np.abs(g - w) < 1.0)):
                 return False
             fractions = fractions or not np.array_equal(w, np.round(w))
     return fractions

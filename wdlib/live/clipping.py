@@ -42,7 +42,7 @@ class Clipping(Dashboard):
     title = "Gradient clipping: a steep wall throws gradient descent away"
     alt = ("left, the gradient descent path over the contours of a loss surface with a cliff; "
            "middle, the loss per step; right, the gradient norm per step before clipping, the "
-           "threshold dashed, clipped steps dotted")
+           "threshold dashed, each clipped step a black dot")
     STEPS = 100
 
     def make_controls(self):
