@@ -1012,3 +1012,28 @@ def test_a_file_the_graded_code_writes_is_capped_in_its_cell(tmp_path):
     assert big.stat().st_size <= cap and small.stat().st_size == 2**20
     assert [o.ename for o in outputs[2]] == ["ValueError"], outputs[2]   # cannot raise it
     assert outputs[3][0].text == "still running\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no RLIMIT_FSIZE on Windows")
+def test_a_lower_file_size_limit_of_the_teachers_shell_is_kept(tmp_path):
+    """A teacher's `ulimit -S -f` below the grading cap stays in force in the grading kernel (the
+    start-up took the cap for the soft limit too, raising a 20 MB limit to 100 MB)."""
+    import subprocess
+    out = tmp_path / "out.bin"
+    script = tmp_path / "run.py"
+    cell = f"with open({str(out)!r}, 'wb') as f:\n    f.write(bytes(30 * 2**20))"
+    script.write_text(
+        "import sys, nbformat\n"
+        "from nbclient import NotebookClient\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "import test_assignments as t\n"
+        f"nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell({cell!r})])\n"
+        "NotebookClient(nb, extra_arguments=list(t._config().Execute.extra_arguments),\n"
+        "               allow_errors=True, kernel_name='python3', timeout=60).execute()\n"
+        "print([o.get('ename') for o in nb.cells[0].outputs])\n")
+    run = subprocess.run(["bash", "-c", f"ulimit -S -f {20 * 1024} && "
+                          f"exec {sys.executable!r} {str(script)!r}"],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "['OSError']", run.stdout
+    assert out.stat().st_size <= 20 * 2**20

@@ -218,9 +218,11 @@ c.GenerateFeedback.exporter_class = FeedbackHTML
 # The same start-up caps each file the graded code writes at FILE bytes (RLIMIT_FSIZE, soft and
 # hard, so the code cannot raise it; SIGXFSZ ignored, so the write past it raises OSError
 # "File too large" in that cell instead of killing the kernel): a loop writing one file could fill
-# the grading machine's disk. The kernel's own files (IPython's history) stay far below; nbgrader
-# and nbclient, which write the graded notebooks, run in another process. Not on Windows (no
-# `resource` module); many files are each capped, not their total.
+# the grading machine's disk. A lower limit set in the teacher's shell (`ulimit -f`) is kept.
+# nbgrader and nbclient, which write the graded notebooks, run in another process; the kernel's
+# one file of its own, IPython's history database (shared by every session of the teacher), would
+# stop being saved past the cap, not the grading. Not on Windows (no `resource` module); many
+# files are each capped, not their total.
 OUTPUT_LIMITS = {"TEXT": 1_000_000, "DISPLAY": 4_000_000, "TOTAL": 10_000_000,
                  "FILE": 100_000_000}
 OUTPUT_CUT = "[output cut by the grader: {what} passed {mb:g} MB; the rest was not kept]"
@@ -232,8 +234,8 @@ try:
 except ImportError:                             # Windows
     resource = None
 if resource is not None:
-    hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
-    cap = FILE if hard == resource.RLIM_INFINITY else min(FILE, hard)
+    cap = min([FILE] + [n for n in resource.getrlimit(resource.RLIMIT_FSIZE)
+                        if n != resource.RLIM_INFINITY])      # a lower limit of the shell's stays
     resource.setrlimit(resource.RLIMIT_FSIZE, (cap, cap))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 shell = get_ipython()
