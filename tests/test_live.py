@@ -872,3 +872,23 @@ def test_the_figure_carries_its_own_text_alternative(name, dashboards):
     assert state["description"] == "" and state["format"] == "png"
     if "tooltip" in W.Image.class_traits():          # ipywidgets 8 (7 has no tooltip)
         assert state["tooltip"] == text
+
+
+def test_the_counts_an_alt_text_gives_are_the_dashboards_own():
+    """The counts written in the alt texts (what a screen reader says of the figure) are those of
+    the data and models the dashboards draw, so a change to one cannot leave the other behind."""
+    from wdlib.tasks import classification, regression, sparse
+    true = np.count_nonzero(sparse.problem().meta["w_true"])
+    said = {
+        "depth_init": f"over {regression.DEPTH_STEPS} steps",
+        "lambda_lr_grid": f"over {len(regression.LAMBDA_LR_GRID_LAMS)} values of λ and "
+                          f"{len(regression.LAMBDA_LR_GRID_LRS)} learning rates",
+        "polynomial": f"on {regression.overfit_curve().X.shape[0]} noisy points",
+        "sparsity": f"({true} true features, {sparse.problem().X.shape[1] - true} others)",
+        "weight_decay": "all {} weights".format(sum(
+            w.size for w in map(classification.PLAYGROUND_MLP.init(0).get,
+                                classification.PLAYGROUND_MLP.weight_keys))),
+    }
+    for name, phrase in said.items():
+        alt = live.catalog()[name].alt
+        assert phrase in alt, f"{name}: {phrase!r} not in its alt {alt!r}"
