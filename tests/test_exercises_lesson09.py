@@ -182,3 +182,15 @@ def test_float64_arccos_of_a_cosine_clipped_short_of_1_is_not_told_to_use_float6
     assert not ok and "clipped short of 1" in line and "atan2" in line, line
     ok, line = run(L.check_angular_step, _f32("arccos"))
     assert not ok and "clipped" not in line and "float32" in line, line
+
+
+def test_an_answer_of_zero_is_not_told_to_normalize():
+    """Every test input's vectors had a·b ≥ 1, so the unnormalized arccos (clipped to [−1, 1])
+    was arccos(1) = 0 on all of them and a function returning 0 was told "you forgot to
+    normalize". One input now has short vectors (a·b < 1): returning 0 is named as the same
+    answer everywhere, and the unnormalized arccos still gets its hint."""
+    ok, line = run(L.check_angular_step, lambda w_old, w_new: 0.0)
+    assert not ok and "normalize" not in line and "same answer on all" in line, line
+    ok, line = run(L.check_angular_step, lambda a, b: np.arccos(np.clip(
+        np.ravel(a) @ np.ravel(b), -1.0, 1.0)))
+    assert not ok and "you forgot to normalize" in line, line

@@ -125,10 +125,13 @@ def _ref_equilibrium_norm(lr, lam, g_tilde_sq) -> float:
 def _angle_cases(seed=0):
     rng = np.random.default_rng(seed)
     cases = []
-    for shape, size in [((8, 4), 0.3), ((5,), 1e-4), ((3, 3), 1.2)]:
-        w = rng.standard_normal(shape)
+    # the last case's vectors are short (a·b < 1): without it an unnormalized arccos, clipped to
+    # arccos(1) = 0 on every case, could not be told from an answer that returns 0
+    for shape, size, length, growth in [((8, 4), 0.3, 1.0, 2.5), ((5,), 1e-4, 1.0, 2.5),
+                                        ((3, 3), 1.2, 1.0, 2.5), ((6,), 0.5, 0.3, 0.8)]:
+        w = length * rng.standard_normal(shape)
         step = rng.standard_normal(shape)
-        cases.append((w, 2.5 * (w + size * np.linalg.norm(w) * step / np.linalg.norm(step))))
+        cases.append((w, growth * (w + size * np.linalg.norm(w) * step / np.linalg.norm(step))))
     return cases
 
 
