@@ -996,6 +996,29 @@ def test_a_call_that_waits_past_the_wall_limit_is_stopped_and_told_so(thread, mo
 
 
 @pytest.mark.parametrize("thread", [False, True])
+def test_a_slow_import_is_forgiven_on_the_wall_clock_too(thread, tmp_path, monkeypatch):
+    """A first import that waits (files read from a slow disk, a module that sleeps) takes wall
+    time: the wall clock's backstop forgives it as the CPU limit does, up to IMPORT_GRACE, and
+    a wait after it still counts."""
+    monkeypatch.setattr(_core, "WALL_LIMIT", 0.3)
+    name = f"waiting_module_{'thread' if thread else 'main'}"
+    _slow_modules(thread, tmp_path, monkeypatch, name, seconds=0.6, constant="HALF = 0.5")
+
+    def imports(a, b):
+        import importlib
+        return importlib.import_module(name).HALF * np.mean((a - b) ** 2)
+
+    ok, line = run(lesson00.check_half_mse, imports)
+    assert ok, line
+    def waits(a, b):
+        time.sleep(0.6)
+        return _half(a, b)
+
+    ok, line = run(lesson00.check_half_mse, waits)
+    assert not ok and _core.WALL_TIMED_OUT.format(s=0.3) in line, line
+
+
+@pytest.mark.parametrize("thread", [False, True])
 def test_the_checks_budget_compares_cpu_time_with_cpu_time(thread, monkeypatch):
     """The check's budget added wall times: a correct answer slowed by a busy machine was told
     'not judged, too slow', and a reference slowed by it bought the learner more time. Both
