@@ -28,7 +28,8 @@ stopped after ``WALL_LIMIT`` seconds of wall time, and told that it waits. Not c
 time of threads the learner's code starts, such as the BLAS worker threads behind a large
 ``A @ B`` (an answer that multiplies big matrices is timed on less than all its CPU: lenient,
 never stricter). Where a thread's CPU clock cannot be read (a call run in a helper thread on
-Windows or macOS, see ``_call_in_thread``) the wall clock is used.
+Windows, or on a system whose Python has no ``time.pthread_getcpuclockid``, see
+``_call_in_thread``) the wall clock is used.
 
 ``check(..., grade=True)`` (and ``assert_form(check_x)``) is the assert form for autograders: it
 raises ``AssertionError(hint)`` instead of returning a falsy result.
@@ -381,7 +382,8 @@ def _importing(frame, stop) -> bool:
 def _call_in_thread(fn, args, seconds, spent=None):
     """``_call`` in a helper thread, watched from the caller's: the clock is the helper's own
     CPU clock, ``time.clock_gettime(time.pthread_getcpuclockid(...))``, where Python has it
-    (Linux and most Unix systems), else (Windows, macOS) the wall clock, a stricter limit there.
+    (Linux and the other Unix systems whose C library has ``pthread_getcpuclockid``), else
+    (Windows; a macOS build without it) the wall clock, a stricter limit there.
     The clock's id is asked for by the helper thread itself, while it runs (asked for from
     another thread, a thread that has ended is undefined behaviour), and the helper reads its
     own CPU time when the function returns."""
