@@ -274,7 +274,7 @@ def test_lesson09_adamw_function_is_the_notebooks():
 
 def test_lesson07_function_is_the_notebooks():
     """Section 4's distances on the notebook's stream 0 give its printed lines."""
-    d = surveys.lesson07_distances(0)
+    d = surveys.lesson07_distances([0])[0]
     printed = _printed(_cells(surveys.QUOTED["lesson07"]["notebook"])["94f403e3"])
     early, late = d[49], d[-200:].mean(axis=0)
     for k, label in enumerate(["constant 0.3", "constant 0.1", "constant 0.03", "cosine 0.3 → 0"]):

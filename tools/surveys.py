@@ -1221,32 +1221,32 @@ def lesson07_warmup_claims(seeds=range(40)) -> list[tuple[str, str, str]]:
 
 # ---------------------------------------------------------------- lesson 07, section 4
 
-def lesson07_distances(seed: int) -> np.ndarray:
-    """Section 4's ``distances(seed)`` (cell 77871924): minibatch SGD (batches of 10 drawn with
-    ``default_rng(seed)``, 600 steps) on lesson 07's linear regression, constant lr 0.3, 0.1,
-    0.03 and a cosine from 0.3 to 0 (K = 4 at once): (600, 4) distances to the least-squares
-    (w, b), row t after t + 1 updates."""
+def lesson07_distances(seeds) -> np.ndarray:
+    """Section 4's ``distances(seeds)`` (cell 77871924): minibatch SGD (batches of 10 drawn with
+    ``default_rng(seed)`` for each seed, 600 steps) on lesson 07's linear regression, constant lr
+    0.3, 0.1, 0.03 and a cosine from 0.3 to 0 (K = 4 a stream, every stream at once, per-model
+    data): (streams, 600, 4) distances to the least-squares (w, b), row t after t + 1 updates."""
     ds = data.sparse_linear(n=200, n_val=10, d=5, k=5, noise=0.5, seed=0)
     X, y = ds.X, ds.y
     v_ls = np.linalg.lstsq(np.hstack([X, np.ones((len(X), 1))]), y[:, 0], rcond=None)[0]
     steps, batch, cos_lr, lin = 600, 10, schedules.cosine(0.3, 600), models.linear(5)
-    rng = np.random.default_rng(seed)
+    rngs, K = [np.random.default_rng(s) for s in seeds], 4 * len(seeds)
 
     def objective(p, t):
-        i = rng.choice(len(X), batch, replace=False)
+        i = np.repeat([rng.choice(len(X), batch, replace=False) for rng in rngs], 4, axis=0)
         return lin.loss_and_grad(p, X[i], y[i], losses.mse)
 
-    dist = np.empty((steps + 1, 4))
+    dist = np.empty((steps + 1, K))
 
     def keep(t, p, loss, g, alive):
         dist[t] = np.linalg.norm(np.concatenate([p["W1"][:, :, 0], p["b1"]], axis=1) - v_ls,
                                  axis=1)
 
-    end = loop.run(objective, lin.init(seed=0, K=4),
-                   optim.sgd(lambda t: np.array([0.3, 0.1, 0.03, cos_lr(t)])), steps, K=4,
-                   monitor=keep)
+    end = loop.run(objective, lin.init(seed=0, K=K),
+                   optim.sgd(lambda t: np.tile([0.3, 0.1, 0.03, cos_lr(t)], len(seeds))), steps,
+                   K=K, monitor=keep)
     keep(steps, end.params, None, None, None)
-    return dist[1:]
+    return dist[1:].reshape(steps, len(seeds), 4).transpose(1, 0, 2)
 
 
 def lesson07(streams=range(32)) -> list[tuple[str, str, str]]:
@@ -1255,8 +1255,7 @@ def lesson07(streams=range(32)) -> list[tuple[str, str, str]]:
     single stream's ratio of mean squared distances (lr 0.3 / 0.1, 0.1 / 0.03) exceeds the lr
     ratio."""
     lost, excess = [], []
-    for s in streams:
-        d = lesson07_distances(s)
+    for s, d in zip(streams, lesson07_distances(streams), strict=True):
         msd = (d[-200:, :3] ** 2).mean(axis=0)
         excess.append(max(msd[0] / msd[1] / 3, msd[1] / msd[2] / (0.1 / 0.03)))
         ratio = d[-1, 3] / d[-200:, :3].mean(axis=0).min()
