@@ -69,7 +69,7 @@ def test_lesson04_claims_on_three_samples():
 def test_lesson08_functions_are_the_notebooks():
     cells = _cells(L08)
     # section 3: the decay spread on seeds 1-7, printed by the notebook
-    d = np.array([surveys.lesson08_adam_l2_decay(s) for s in range(1, 8)])
+    d = surveys.lesson08_adam_l2_decay(range(1, 8))
     spread = np.round(d.max(axis=1) / d.min(axis=1)).astype(int).tolist()
     assert f"seeds 1-7: largest/smallest decay {spread}\n" in _printed(cells["b3d33f8f"])
     # section 5: AdamW's best λ per lr on data sets 0-5 (grid_val), and claim 2 on them
@@ -82,7 +82,7 @@ def test_lesson08_functions_are_the_notebooks():
     worst, exact = surveys.lesson08_no_decay_yet(range(6))
     assert np.all(worst < 3) and exact.all()                      # what the notebook asserts
     # section 5: the long runs' ratio on data sets 0-5
-    ends = np.array([surveys.lesson08_end_points(s) for s in range(6)])
+    ends = surveys.lesson08_end_points(range(6))
     assert f"per data set:           {np.round(ends, 2)}" in _printed(cells["c08long0"])
 
 
@@ -274,7 +274,7 @@ def test_lesson09_adamw_function_is_the_notebooks():
 
 def test_lesson07_function_is_the_notebooks():
     """Section 4's distances on the notebook's stream 0 give its printed lines."""
-    d = surveys.lesson07_distances(0)
+    d = surveys.lesson07_distances([0])[0]
     printed = _printed(_cells(surveys.QUOTED["lesson07"]["notebook"])["94f403e3"])
     early, late = d[49], d[-200:].mean(axis=0)
     for k, label in enumerate(["constant 0.3", "constant 0.1", "constant 0.03", "cosine 0.3 → 0"]):

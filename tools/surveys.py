@@ -1221,32 +1221,32 @@ def lesson07_warmup_claims(seeds=range(40)) -> list[tuple[str, str, str]]:
 
 # ---------------------------------------------------------------- lesson 07, section 4
 
-def lesson07_distances(seed: int) -> np.ndarray:
-    """Section 4's ``distances(seed)`` (cell 77871924): minibatch SGD (batches of 10 drawn with
-    ``default_rng(seed)``, 600 steps) on lesson 07's linear regression, constant lr 0.3, 0.1,
-    0.03 and a cosine from 0.3 to 0 (K = 4 at once): (600, 4) distances to the least-squares
-    (w, b), row t after t + 1 updates."""
+def lesson07_distances(seeds) -> np.ndarray:
+    """Section 4's ``distances(seeds)`` (cell 77871924): minibatch SGD (batches of 10 drawn with
+    ``default_rng(seed)`` for each seed, 600 steps) on lesson 07's linear regression, constant lr
+    0.3, 0.1, 0.03 and a cosine from 0.3 to 0 (K = 4 a stream, every stream at once, per-model
+    data): (streams, 600, 4) distances to the least-squares (w, b), row t after t + 1 updates."""
     ds = data.sparse_linear(n=200, n_val=10, d=5, k=5, noise=0.5, seed=0)
     X, y = ds.X, ds.y
     v_ls = np.linalg.lstsq(np.hstack([X, np.ones((len(X), 1))]), y[:, 0], rcond=None)[0]
     steps, batch, cos_lr, lin = 600, 10, schedules.cosine(0.3, 600), models.linear(5)
-    rng = np.random.default_rng(seed)
+    rngs, K = [np.random.default_rng(s) for s in seeds], 4 * len(seeds)
 
     def objective(p, t):
-        i = rng.choice(len(X), batch, replace=False)
+        i = np.repeat([rng.choice(len(X), batch, replace=False) for rng in rngs], 4, axis=0)
         return lin.loss_and_grad(p, X[i], y[i], losses.mse)
 
-    dist = np.empty((steps + 1, 4))
+    dist = np.empty((steps + 1, K))
 
     def keep(t, p, loss, g, alive):
         dist[t] = np.linalg.norm(np.concatenate([p["W1"][:, :, 0], p["b1"]], axis=1) - v_ls,
                                  axis=1)
 
-    end = loop.run(objective, lin.init(seed=0, K=4),
-                   optim.sgd(lambda t: np.array([0.3, 0.1, 0.03, cos_lr(t)])), steps, K=4,
-                   monitor=keep)
+    end = loop.run(objective, lin.init(seed=0, K=K),
+                   optim.sgd(lambda t: np.tile([0.3, 0.1, 0.03, cos_lr(t)], len(seeds))), steps,
+                   K=K, monitor=keep)
     keep(steps, end.params, None, None, None)
-    return dist[1:]
+    return dist[1:].reshape(steps, len(seeds), 4).transpose(1, 0, 2)
 
 
 def lesson07(streams=range(32)) -> list[tuple[str, str, str]]:
@@ -1255,8 +1255,7 @@ def lesson07(streams=range(32)) -> list[tuple[str, str, str]]:
     single stream's ratio of mean squared distances (lr 0.3 / 0.1, 0.1 / 0.03) exceeds the lr
     ratio."""
     lost, excess = [], []
-    for s in streams:
-        d = lesson07_distances(s)
+    for s, d in zip(streams, lesson07_distances(streams), strict=True):
         msd = (d[-200:, :3] ** 2).mean(axis=0)
         excess.append(max(msd[0] / msd[1] / 3, msd[1] / msd[2] / (0.1 / 0.03)))
         ratio = d[-1, 3] / d[-200:, :3].mean(axis=0).min()
@@ -1307,47 +1306,58 @@ L08_SCALE = np.logspace(-1, 1, L08_D)
 L08_LR, L08_LAM, L08_EPS = 1e-2, 0.1, 1e-8
 
 
-def lesson08_adam_l2_decay(seed: int) -> np.ndarray:
-    """Section 3's ``adam_l2_decay``: the decay per step lr·λ/(√v̂ + ε) (6,) Adam + L2 gives each
-    weight after 400 minibatch steps, on data set ``seed`` of the scaled-feature regression."""
-    r = np.random.default_rng(seed)
-    Xs = r.standard_normal((L08_N, L08_D)) * L08_SCALE
-    ys = (Xs @ (r.standard_normal(L08_D) / L08_SCALE) + 0.5 * r.standard_normal(L08_N))[:, None]
-    lin = models.linear(L08_D)
+def lesson08_adam_l2_decay(seeds) -> np.ndarray:
+    """Section 3's ``adam_l2_decay`` (cell b3d33f8f): the decay per step lr·λ/(√v̂ + ε) Adam + L2
+    gives each weight after 400 minibatch steps, (seeds, 6), on data set ``seed`` of the
+    scaled-feature regression for each seed (all in one pass, per-model data)."""
+    def draw(seed):
+        r = np.random.default_rng(seed)
+        Xs = r.standard_normal((L08_N, L08_D)) * L08_SCALE
+        return Xs, (Xs @ (r.standard_normal(L08_D) / L08_SCALE)
+                    + 0.5 * r.standard_normal(L08_N))[:, None]
+
+    sets = [draw(s) for s in seeds]
+    Xs, ys = np.stack([X for X, _ in sets]), np.stack([y for _, y in sets])
+    lin, K = models.linear(L08_D), len(Xs)
     batch_at = loop.minibatches(L08_N, 20, seed=0)
 
     def objective(p, t):
         i = batch_at(t)
-        return lin.loss_and_grad(p, Xs[i], ys[i], losses.mse)
+        return lin.loss_and_grad(p, Xs[:, i], ys[:, i], losses.mse)
 
-    st = loop.run(objective, lin.init(seed=0),
-                  optim.adam(L08_LR, weight_decay={"W1": L08_LAM}), 400).state[1]
-    return L08_LR * L08_LAM / (np.sqrt(st.v["W1"][:, 0] / (1 - 0.999 ** st.count)) + L08_EPS)
+    st = loop.run(objective, lin.init(seed=0, K=K),
+                  optim.adam(L08_LR, weight_decay={"W1": L08_LAM}), 400, K=K).state[1]
+    return L08_LR * L08_LAM / (np.sqrt(st.v["W1"][:, :, 0] / (1 - 0.999 ** st.count)) + L08_EPS)
 
 
-def lesson08_end_points(seed: int) -> float:
-    """Section 5's long AdamW runs (2000 steps, cosine to 0; λ 1 and 3 × peak lr 0.01, 0.03,
-    0.1, K = 6 at once) on data set ``seed``: the spread of one λ's end points over the three
-    lrs divided by the distance between the two runs of lr·λ = 0.03 (under 1: same λ is closer)."""
+def lesson08_end_points(seeds) -> np.ndarray:
+    """Section 5's long AdamW runs (cell c08long0: 2000 steps, cosine to 0; λ 1 and 3 × peak lr
+    0.01, 0.03, 0.1, on the data sets ``seeds``, all in one pass with per-model data): per data
+    set, the spread of one λ's end points over the three lrs divided by the distance between the
+    two runs of lr·λ = 0.03 (under 1: same λ is closer)."""
     T_long, lams2, lrs2 = 2000, np.array([1.0, 3.0]), np.array([0.01, 0.03, 0.1])
     g2, cos_T = train.grid(lam=lams2, lr=lrs2), schedules.cosine(1.0, T_long)
-    ds = lambda_task(seed)
-    opt = optim.adamw(lambda t: g2.flat["lr"] * cos_T(t), weight_decay={"W1": g2.flat["lam"]})
-    p, _ = train.fit(models.linear(12), legendre_features(ds.X[:20]), ds.y[:20], optimizer=opt,
-                     steps=T_long, record="loss")
-    Wk = p["W1"][:, :, 0].reshape(2, 3, 12)                       # (λ, lr, feature)
-    spread = max(np.abs(Wk[i] - Wk[i, 0]).max() for i in range(2))
-    return float(spread / np.abs(Wk[0, 1] - Wk[1, 0]).max())
+    sets, m = [lambda_task(seed) for seed in seeds], len(g2.flat["lr"])
+    X_, y_ = (np.repeat([legendre_features(ds.X[:20]) for ds in sets], m, axis=0),
+              np.repeat([ds.y[:20] for ds in sets], m, axis=0))
+    lr_, lam_ = np.tile(g2.flat["lr"], len(sets)), np.tile(g2.flat["lam"], len(sets))
+    opt = optim.adamw(lambda t: lr_ * cos_T(t), weight_decay={"W1": lam_})
+    lin12, K = models.linear(12), m * len(sets)
+    p = loop.run(lambda q, t: lin12.loss_and_grad(q, X_, y_, losses.mse), lin12.init(seed=0, K=K),
+                 opt, T_long, K=K).params
+    Wk = p["W1"][:, :, 0].reshape(len(sets), 2, 3, 12)           # (data set, λ, lr, feature)
+    spread = np.array([max(np.abs(W[i] - W[i, 0]).max() for i in range(2)) for W in Wk])
+    return spread / np.array([np.abs(W[0, 1] - W[1, 0]).max() for W in Wk])
 
 
 def lesson08(seeds=range(40)) -> list[tuple[str, str, str]]:
     """(claim, quoted, measured) for lesson 08's surveys."""
     seeds = list(seeds)
     n, first16 = len(seeds), [s for s in seeds if s < 16]
-    d = np.array([lesson08_adam_l2_decay(s) for s in seeds])
+    d = lesson08_adam_l2_decay(seeds)
     spread = d.max(axis=1) / d.min(axis=1)
     worst, exact = lesson08_no_decay_yet(seeds)
-    ends = np.array([lesson08_end_points(s) for s in seeds])
+    ends = lesson08_end_points(seeds)
     where, quoted = f"data sets {seeds[0]}-{seeds[-1]}", QUOTED["lesson08"]["numbers"]
     return [
         (f"{where}: Adam + L2, largest / smallest decay per step", quoted["spread"],
