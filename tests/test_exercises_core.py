@@ -30,6 +30,14 @@ def _hang(*a):
         pass
 
 
+def _spin(seconds):
+    """Busy for ``seconds`` of this thread's CPU time (the clock the checker's limits read; a
+    time.sleep uses none, and is stopped only by the wall clock's backstop, WALL_LIMIT)."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
 def test_time_limit_restores_the_alarm_handler_and_timer(monkeypatch):
     monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
     before = signal.getsignal(signal.SIGALRM)
@@ -39,19 +47,27 @@ def test_time_limit_restores_the_alarm_handler_and_timer(monkeypatch):
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
-def test_time_limit_off_the_main_thread(monkeypatch):
+@pytest.mark.parametrize("cpu_clock", [True, False])
+def test_time_limit_off_the_main_thread(cpu_clock, monkeypatch):
+    """Off the main thread the call runs in a helper thread, timed on its own CPU clock, or
+    (``cpu_clock`` False: Windows, a Python without time.pthread_getcpuclockid) on the wall
+    clock: a hang is stopped and a correct answer accepted either way."""
     monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
+    if not cpu_clock:
+        monkeypatch.delattr(time, "pthread_getcpuclockid")
     box = {}
 
     def worker():
         with contextlib.redirect_stdout(io.StringIO()) as buf:
             box["ok"] = bool(lesson00.check_half_mse(_hang))
+            box["right"] = bool(lesson00.check_half_mse(_half))
         box["line"] = buf.getvalue()
 
     t = threading.Thread(target=worker)
     t.start()
     t.join(10)
     assert not t.is_alive() and box["ok"] is False and "did not finish" in box["line"]
+    assert box["right"], box["line"]
 
 
 def test_a_hang_that_catches_exception_is_still_stopped(monkeypatch):
@@ -144,14 +160,14 @@ def _half(a, b):
 
 
 def test_a_hang_that_swallows_every_exception_is_still_stopped(monkeypatch):
-    """`except BaseException: continue` (or a bare except) swallows one alarm: it repeats."""
-    import time
+    """`except BaseException: continue` (or a bare except) swallows one alarm: it repeats. (The
+    loop busies the CPU: a loop of time.sleep is stopped by the wall clock's backstop.)"""
     monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
 
     def retry(a, b):
         for _ in range(10**9):
             try:
-                time.sleep(0.01)
+                _spin(0.01)
             except BaseException:                                        # noqa: BLE001
                 continue
 
@@ -499,13 +515,23 @@ def _slow_modules(thread, tmp_path, monkeypatch, *names, seconds, constant):
     monkeypatch.syspath_prepend(str(tmp_path))
 
 
+def _waits(a, b):
+    time.sleep(0.6)
+    return _half(a, b)
+
+
 @pytest.mark.parametrize("thread", [False, True])
-def test_a_slow_import_inside_the_function_is_not_an_endless_loop(thread, tmp_path, monkeypatch):
+@pytest.mark.parametrize("clock", ["cpu", "wall"])
+def test_a_slow_import_inside_the_function_is_not_an_endless_loop(thread, clock, tmp_path,
+                                                                  monkeypatch):
     """A first `import torch` or `from scipy import stats` inside the learner's function takes
     seconds; the time limit stopped it as 'an endless loop'. An import gets IMPORT_GRACE more,
-    a loop after it does not."""
+    a loop after it does not. So on the wall clock's backstop (``clock`` "wall": an import that
+    waits, on a slow disk, is not stopped as waiting), where a wait after it still counts."""
     monkeypatch.setattr(_core, "TIME_LIMIT", 0.2)
-    name = f"slow_module_{'thread' if thread else 'main'}"
+    if clock == "wall":
+        monkeypatch.setattr(_core, "WALL_LIMIT", 0.3)
+    name = f"slow_module_{'thread' if thread else 'main'}_{clock}"
     _slow_modules(thread, tmp_path, monkeypatch, name, seconds=0.6, constant="HALF = 0.5")
 
     def imports(a, b):
@@ -514,8 +540,12 @@ def test_a_slow_import_inside_the_function_is_not_an_endless_loop(thread, tmp_pa
 
     ok, line = run(lesson00.check_half_mse, imports)
     assert ok, line
-    ok, line = run(lesson00.check_half_mse, _hang)
-    assert not ok and "did not finish within 0.2 s" in line, line
+    if clock == "wall":
+        ok, line = run(lesson00.check_half_mse, _waits)
+        assert not ok and _core.WALL_TIMED_OUT.format(s=0.3) in line, line
+    else:
+        ok, line = run(lesson00.check_half_mse, _hang)
+        assert not ok and "did not finish within 0.2 s" in line, line
 
 
 @pytest.mark.parametrize("thread", [False, True])
@@ -628,7 +658,7 @@ def test_an_answer_whose_len_never_returns_is_stopped():
         def __len__(self):
             end = time.monotonic() + 5.0
             while time.monotonic() < end:
-                time.sleep(0.01)
+                pass
             return 3
 
     start = time.monotonic()
@@ -873,11 +903,11 @@ def test_a_list_of_a_million_numpy_floats_is_read_within_the_time_limit():
     is accepted, one entry off is not, and float32 scalars keep their precision."""
     big = np.random.default_rng(0).standard_normal(1_000_000)
 
-    def checked(fn, **kwargs):
-        with contextlib.redirect_stdout(io.StringIO()) as buf:
-            start = time.monotonic()
-            v = _core.check("x", fn, lambda a: a, [(big,)], **kwargs)
-        return v, buf.getvalue(), time.monotonic() - start
+    def checked(fn, **kwargs):             # the CPU time of the check (all in this thread), the
+        with contextlib.redirect_stdout(io.StringIO()) as buf:   # clock the limit reads: on a
+            start = time.thread_time()                           # loaded machine the wall
+            v = _core.check("x", fn, lambda a: a, [(big,)], **kwargs)   # clock read 3+ s
+        return v, buf.getvalue(), time.thread_time() - start
 
     ok, line, took = checked(lambda a: list(a))
     assert ok and took < _core.TIME_LIMIT, (line, took)
@@ -891,20 +921,22 @@ def test_a_list_of_a_million_numpy_floats_is_read_within_the_time_limit():
     assert not ok and "not an array of numbers" in line, line
 
 
-def _check_slow(fn, *, ref_seconds=0.0, cases=5):
-    """A ``cases``-case check of ``a -> 2 a`` whose reference takes ``ref_seconds`` a call."""
+def _check_slow(fn, *, ref_seconds=0.0, cases=5, ref_waits=False):
+    """A ``cases``-case check of ``a -> 2 a`` whose reference takes ``ref_seconds`` of CPU a
+    call (``ref_waits``: of sleep instead); ``(verdict, line, CPU time of this thread)``."""
     def reference(a):
-        time.sleep(ref_seconds)
+        (time.sleep if ref_waits else _spin)(ref_seconds)
         return 2 * a
     with contextlib.redirect_stdout(io.StringIO()) as buf:
-        start = time.monotonic()
+        start = time.thread_time()
         v = _core.check("x", fn, reference, [(np.arange(3.0) + i,) for i in range(cases)])
-    return v, buf.getvalue(), time.monotonic() - start
+    return v, buf.getvalue(), time.thread_time() - start
 
 
-def _slow(seconds, value):
+def _slow(seconds, value, waits=False):
+    """``value`` after ``seconds`` of CPU time (``waits``: of sleep, which uses none)."""
     def fn(a):
-        time.sleep(seconds)
+        (time.sleep if waits else _spin)(seconds)
         return value(a)
     return fn
 
@@ -932,6 +964,73 @@ def test_a_correct_but_slow_answer_is_stopped_by_the_checks_budget_and_told_so(m
     ok, line, _ = _check_slow(_slow(0.2, lambda a: 2 * a if a[0] < 4 else 3 * a),
                               ref_seconds=0.1)
     assert not ok and "not equal" in line and "too slow" not in line, line
+
+
+# --------------------------------------------------------------------------- CPU time, not wall
+
+def _on_path(thread, monkeypatch):
+    """With ``thread``, the checker runs the learner's call in a helper thread."""
+    if thread:
+        monkeypatch.delattr(signal, "setitimer")
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_a_call_kept_off_the_cpu_is_not_stopped_by_the_time_limit(thread, monkeypatch):
+    """The limits read the wall clock: on a class's machine (many kernels on 2 cores) a correct
+    answer that takes 0.4 s alone took 3+ s of wall time and was stopped as 'an endless loop'.
+    They now read the CPU time of the thread that runs the learner's function. Here that
+    thread is kept off the CPU by sleeping, as a busy machine keeps it: 0.1 s of CPU in 1 s of
+    wall time, against a 0.3 s limit, is judged correct, on the main thread (the alarm) and in
+    the helper thread (its own CPU clock)."""
+    _on_path(thread, monkeypatch)
+
+    def starved(a):
+        for _ in range(10):
+            _spin(0.01)
+            time.sleep(0.1)
+        return a
+
+    ok, line = _check_identity(starved, time_limit=0.3)
+    assert ok, line
+    ok, line = _check_identity(_hang, time_limit=0.3)        # a busy loop is still stopped
+    assert not ok and _core.TIMED_OUT.format(s=0.3) in line, line
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_a_call_that_waits_past_the_wall_limit_is_stopped_and_told_so(thread, monkeypatch):
+    """Code that waits (time.sleep, input(), a lock) burns no CPU, so the CPU limit never stops
+    it: the wall clock's backstop, WALL_LIMIT, does, and the hint says it was waiting (not
+    'an endless loop')."""
+    _on_path(thread, monkeypatch)
+    monkeypatch.setattr(_core, "WALL_LIMIT", 0.5)
+
+    def waits(a):
+        end = time.monotonic() + 5.0          # bounded: a regression fails instead of hanging
+        while time.monotonic() < end:
+            time.sleep(0.01)
+        return a
+
+    start = time.monotonic()
+    ok, line = _check_identity(waits)                        # TIME_LIMIT: 3 s of CPU
+    assert time.monotonic() - start < 2.0, line
+    assert not ok and line.startswith("✗ x: " + _core.WALL_TIMED_OUT.format(s=0.5)), line
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_checks_budget_compares_cpu_time_with_cpu_time(thread, monkeypatch):
+    """The check's budget added wall times: a correct answer slowed by a busy machine was told
+    'not judged, too slow', and a reference slowed by it bought the learner more time. Both
+    sides are now CPU time: a learner that waits 0.2 s a call (no CPU) in a 0.5 s budget is
+    judged on every case; one busy 0.2 s of CPU a call beside a reference that waits 0.1 s
+    a call is told it is too slow, in CPU time per call."""
+    _on_path(thread, monkeypatch)
+    monkeypatch.setattr(_core, "TOTAL_LIMIT", 0.5)
+    ok, line, _ = _check_slow(_slow(0.2, lambda a: 2 * a, waits=True))
+    assert ok, line
+    ok, line, _ = _check_slow(_slow(0.2, lambda a: 2 * a), ref_seconds=0.1, ref_waits=True)
+    assert not ok and line.startswith("✗ x: not judged, too slow"), line
+    assert "of CPU time per call" in line, line
 
 
 def test_the_time_a_call_takes_is_said_in_a_readable_unit():
@@ -1035,8 +1134,8 @@ def test_a_hint_from_a_check_cut_short_says_it_comes_from_the_cases_tried(monkey
                             explain=explain)
         return v, buf.getvalue()
 
-    # 0.2 s a call in a 0.5 s budget: 3 cases on a quiet machine, 2 on a loaded one (the count
-    # is the clock's; what is checked is that the hint says it and explain saw exactly those)
+    # 0.2 s of CPU a call in a 0.5 s budget: 3 cases (the count is the clock's; what is
+    # checked is that the hint says it and explain saw exactly those)
     note = re.compile(r"this is what the ([234]) of 5 test inputs tried show")
     ok, line = checked(_slow(0.2, lambda a: 2 * a + (a[0] == 1)))
     tried = note.search(line)

@@ -1,5 +1,6 @@
 import copy
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -141,6 +142,86 @@ def test_mlp_models_in_blocks_equal_one_block_and_forward_backward(monkeypatch, 
     value, dyhat = losses.mse(yhat, Y)
     assert np.array_equal(value, blocks[0])
     _equal(m.backward(pK, cache, dyhat), blocks[1], 0.0)
+
+
+# Per-model data: X (K, n, n_in) and y (K, n, out), each model its own draw of a data set.
+XK = rng.standard_normal((5, 10, 3))
+YK = rng.standard_normal((5, 10, 2))
+
+
+@pytest.mark.parametrize("shared_X", [False, True])
+@pytest.mark.parametrize("loss", ["mse", "bce"])
+def test_mlp_with_per_model_data_equals_each_model_alone(monkeypatch, shared_X, loss):
+    """Model k fits (X[k], y[k]) (or the shared X with its own y[k]): its value and gradients
+    are what it computes alone on that data, also when the K models run in blocks (which cut
+    the data into the same blocks), and forward_cache + backward agree bit for bit."""
+    m = models.MLP((3, 6, 5, 2), "tanh")
+    pK = m.init(seed=[1, 2, 3, 4, 5])
+    Xd = X if shared_X else XK
+    y = (YK > 0).astype(float) if loss == "bce" else YK
+    vK, gK = m.loss_and_grad(pK, Xd, y, loss)
+    assert vK.shape == (5,)
+    for k in range(5):
+        vk, gk = m.loss_and_grad({key: v[k] for key, v in pK.items()}, Xd if shared_X else XK[k],
+                                 y[k], loss)
+        assert abs(vK[k] - vk) < 1e-12
+        _equal({key: g[k] for key, g in gK.items()}, gk, 1e-12)
+    yhat, cache = m.forward_cache(pK, Xd)
+    value, dyhat = losses.get(loss)(yhat, y)
+    assert np.array_equal(value, vK) and np.array_equal(m.forward(pK, Xd), yhat)
+    _equal(m.backward(pK, cache, dyhat), gK, 0.0)
+    monkeypatch.setattr(models.mlp, "BLOCK_BYTES", 2 * 10 * 6 * 8)      # 2 models a block
+    vB, gB = m.loss_and_grad(pK, Xd, y, loss)
+    assert np.array_equal(vB, vK) and np.array_equal(m.forward(pK, Xd), yhat)
+    _equal(gB, gK, 0.0)
+
+
+def test_per_model_data_gradient_matches_finite_differences():
+    m = models.MLP((3, 4, 2), "tanh")
+    pK = m.init(seed=[0, 1, 2])
+    err = diagnostics.grad_check(lambda p: m.loss_and_grad(p, XK[:3], YK[:3], "mse"), pK)
+    assert err < 1e-6
+
+
+@pytest.mark.parametrize("kind", ["norm", "rnn"])
+def test_normmlp_and_rnn_take_per_model_targets_also_in_blocks(monkeypatch, kind):
+    """Own targets per model (K, n, out) on NormMLP and RNN, K models in blocks: each model's
+    value and gradients are its own (the targets were not cut into the blocks before)."""
+    if kind == "norm":
+        m, data, pK = models.NormMLP((3, 6, 2)), X, None
+        pK = m.init(seed=[1, 2, 3, 4, 5])
+        monkeypatch.setattr(models.mlp, "BLOCK_BYTES", 2 * 10 * 18 * 8)
+    else:
+        m, data = models.RNN(2, 4, 2), XS
+        pK = m.init(seed=[1, 2, 3, 4, 5])
+        monkeypatch.setattr(models.mlp, "BLOCK_BYTES", 2 * 6 * 16 * 8)
+    y = rng.standard_normal((5, len(data), 2))
+    vK, gK = m.loss_and_grad(pK, data, y, "mse")
+    for k in range(5):
+        vk, gk = m.loss_and_grad({key: v[k] for key, v in pK.items()}, data, y[k], "mse")
+        assert abs(vK[k] - vk) < 1e-12
+        _equal({key: g[k] for key, g in gK.items()}, gk, 1e-12)
+
+
+@pytest.mark.parametrize("Xd, yd, words", [
+    (XK[:4], YK[:4], "X must have shape (n, n_in) or, one data set per model, (K=5, n, n_in)"),
+    (XK[:, :, :2], YK, "X must have shape (n, n_in) or, one data set per model, (K=5, n, n_in) "
+                       "with n_in=3"),
+    (XK, YK[:4], "y must have shape (10, 2) (shared) or (5, 10, 2) (one per model)"),
+    (XK, YK[:, :9], "y must have shape (10, 2) (shared) or (5, 10, 2) (one per model)"),
+])
+def test_per_model_data_of_the_wrong_shape_is_an_error_naming_it(Xd, yd, words):
+    m = models.MLP((3, 6, 2))
+    with pytest.raises(ValueError, match=re.escape(words)):
+        m.loss_and_grad(m.init(seed=[1, 2, 3, 4, 5]), Xd, yd, "mse")
+
+
+def test_one_model_refuses_per_model_data():
+    m = models.MLP((3, 6, 2))
+    with pytest.raises(ValueError, match=re.escape("X must have shape (n, n_in)")):
+        m.forward(m.init(seed=1), XK)
+    with pytest.raises(ValueError, match="y must have shape"):
+        m.loss_and_grad(m.init(seed=1), X, YK, "mse")
 
 
 def test_batched_rnn_equals_three_single_models():

@@ -278,3 +278,17 @@ def test_one_group_run_equals_two_groups_and_one_array_per_parameter_bit_for_bit
             assert p[k].dtype == p1[k].dtype and np.array_equal(p[k], p1[k]), k
         for name in ("train_loss", "val_loss"):
             np.testing.assert_array_equal(getattr(h, name), getattr(h1, name))
+
+
+def test_fit_refuses_one_data_set_per_model_naming_it():
+    """A model's loss_and_grad takes X (K, n, n_in), one data set per model; fit's minibatches
+    and validation cut rows, so there it is an error naming X (or y), never a run that cuts the
+    models' axis."""
+    net = models.linear(3)
+    XK, YK = np.ones((4, 10, 3)), np.ones((4, 10, 1))
+    with pytest.raises(ValueError, match=r"X must have shape \(n, n_in\) in fit"):
+        train.fit(net, XK, YK, lr=np.full(4, 0.1), steps=2)
+    with pytest.raises(ValueError, match=r"y must have shape \(n,\) or \(n, out\) in fit"):
+        train.fit(net, np.ones((4, 3)), YK, lr=np.full(4, 0.1), steps=2)   # K = n = 4
+    with pytest.raises(ValueError, match=r"X_val must have shape \(n, n_in\) in fit"):
+        train.fit(net, np.ones((10, 3)), np.ones(10), X_val=XK, y_val=np.ones(4), steps=2)

@@ -1,7 +1,8 @@
 """Loss functions ``f(yhat, y) -> (value, grad)``.
 
 * ``yhat`` has shape ``(n, out)`` for one model or ``(K, n, out)`` for K models;
-  ``y`` has shape ``(n, out)`` (or ``(n,)`` when out = 1) and is shared by all K models.
+  ``y`` has shape ``(n, out)`` (or ``(n,)`` when out = 1), shared by all K models, or (``mse``,
+  ``bce``) ``(K, n, out)``, one set of targets per model (each model fits its own data draw).
 * ``value`` is a mean over the samples: shape ``()`` or ``(K,)``.
 * ``grad`` is d value / d yhat, with the shape of ``yhat``.
 
@@ -27,19 +28,20 @@ Loss = Callable[[np.ndarray, np.ndarray], tuple]
 
 def _prepare(yhat, y, name: str, pred: str = "yhat") -> tuple[np.ndarray, np.ndarray]:
     """yhat as float (float32 stays float32, else float64) with >= 2 axes; y (n,) or (n, out)
-    -> (n, out) matching yhat, in yhat's dtype. ``pred``: the caller's name for yhat, in
-    messages (``logits``)."""
+    -> (n, out) matching yhat, or (K, n, out) = yhat's shape (K models, each its own targets),
+    in yhat's dtype. ``pred``: the caller's name for yhat, in messages (``logits``)."""
     yhat = as_float(yhat, pred)
     if yhat.ndim not in (2, 3):
         raise ValueError(f"{pred} must have shape (n, out) or (K, n, out), got {yhat.shape}")
     if not (isinstance(y, np.ndarray) and y.dtype == yhat.dtype and y.ndim in (1, 2)
             and np.isfinite(y).all()):                  # fast path for the usual case
-        y = _checks.finite_array("y", y, ndim=(1, 2)).astype(yhat.dtype, copy=False)
+        y = _checks.finite_array("y", y, ndim=(1, 2, 3)).astype(yhat.dtype, copy=False)
     if y.ndim == 1:
         y = y[:, None]
-    if y.shape != yhat.shape[-2:]:
-        raise ValueError(f"y must have shape {yhat.shape[-2:]} to match {pred} {yhat.shape} "
-                         f"for {name}, got {y.shape}")
+    if y.shape != yhat.shape[-2:] and not (y.ndim == 3 and y.shape == yhat.shape):
+        per_model = f" (shared) or {yhat.shape} (one per model)" if yhat.ndim == 3 else ""
+        raise ValueError(f"y must have shape {yhat.shape[-2:]}{per_model} to match {pred} "
+                         f"{yhat.shape} for {name}, got {y.shape}")
     if y.size == 0:                          # the mean over no entry is 0/0
         raise ValueError(f"{name} needs at least one entry, got {pred} of shape {yhat.shape}")
     return yhat, y

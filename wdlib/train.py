@@ -507,10 +507,12 @@ def _data(model, X, y, X_val, y_val):
     if y is None:
         raise ValueError("y must be given when X is an array, got None")
     X, y = _xy("X", X, "y", y)
+    _shared_data(model, "X", X, "y", y)
     if X_val is not None:
         if y_val is None:
             raise ValueError("y_val must be given with X_val, got None")
         X_val, y_val = _xy("X_val", X_val, "y_val", y_val)
+        _shared_data(model, "X_val", X_val, "y_val", y_val)
         if X_val.shape[1:] != X.shape[1:]:
             raise ValueError(f"X_val must have the features of X, shape (n_val, "
                              f"{', '.join(map(str, X.shape[1:]))}); got {X_val.shape}")
@@ -543,6 +545,22 @@ def _params_K(model, params: Mapping) -> int | None:
     if len(ks) > 1:
         raise ValueError(f"params must all have the same leading K axis (or none), got {ks}")
     return ks.pop()
+
+
+def _shared_data(model, x_name: str, X, y_name: str, y) -> None:
+    """fit's rows are samples, shared by the K models: X ``(n, n_in)`` (a recurrent model:
+    ``(n, T, n_in)``) and y ``(n, out)``. One data set per model (``(K, n, n_in)``, which a
+    model's ``loss_and_grad`` takes) is an error here: minibatches and validation would cut it
+    along the models' axis."""
+    axes = 3 if model.recurrent else 2
+    layout = "(n, T, n_in)" if model.recurrent else "(n, n_in)"
+    if X.ndim != axes:
+        raise ValueError(f"{x_name} must have shape {layout} in fit (samples on the first axis, "
+                         f"shared by the K models; one data set per model goes to "
+                         f"model.loss_and_grad in a loop.run objective), got {X.shape}")
+    if y.ndim != 2:
+        raise ValueError(f"{y_name} must have shape (n,) or (n, out) in fit (shared by the K "
+                         f"models), got {y.shape}")
 
 
 def _xy(x_name: str, X, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:

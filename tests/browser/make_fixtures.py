@@ -142,6 +142,13 @@ def notebook(*sources: str) -> dict:
     return {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
 
 
+def write_catalog(path: Path, setup: str, names: list[str]) -> None:
+    """A notebook of every dashboard ``names`` lists (``live.catalog()``'s), each opened in its
+    own cell into ``dashes[name]`` and displayed, after ``setup`` (which defines ``dashes``)."""
+    write(path, setup, *(f'dashes["{n}"] = live.catalog()["{n}"]()\ndashes["{n}"]'
+                         for n in names))
+
+
 def write(path: Path, *sources: str) -> None:
     """Write one notebook as JSON (indent 1, UTF-8, trailing newline), as Jupyter saves it."""
     path.write_text(json.dumps(notebook(*sources), indent=1, ensure_ascii=False) + "\n",

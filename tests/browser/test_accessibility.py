@@ -28,9 +28,7 @@ dashes = {}
 
 def test_every_figure_is_named_by_its_text_alternative(lab_page, lab_server, served_root):
     names = list(H.kernel_catalog_names())
-    cells = [SETUP] + [f'dashes["{n}"] = live.catalog()["{n}"]()\ndashes["{n}"]' for n in names]
-    (served_root / NAME).write_text(make_fixtures.json.dumps(make_fixtures.notebook(*cells)),
-                                    encoding="utf-8")
+    make_fixtures.write_catalog(served_root / NAME, SETUP, names)
     errors = H.page_errors(lab_page)
     nb = H.Notebook(lab_page, lab_server, NAME).open().run_all(timeout=240)
     assert nb.errors() == [], nb.errors()

@@ -94,9 +94,7 @@ def kernel_state(server, name: str, rerender: bool = False, timeout: float = 30.
 
 def test_every_slider_of_every_dashboard_key_drag_and_burst(lab_page, lab_server, served_root):
     names = list(H.kernel_catalog_names())
-    cells = [SETUP] + [f'dashes["{n}"] = live.catalog()["{n}"]()\ndashes["{n}"]' for n in names]
-    (served_root / NAME).write_text(make_fixtures.json.dumps(make_fixtures.notebook(*cells)),
-                                    encoding="utf-8")
+    make_fixtures.write_catalog(served_root / NAME, SETUP, names)
     traffic = H.KernelTraffic(lab_page)
     elsewhere, errors = [], []      # nothing fetched from another host, no console error
     here = (lab_server.url + "/", "data:", "blob:")

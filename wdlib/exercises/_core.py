@@ -10,15 +10,26 @@ each mistake produces; the first mistake the answer matches gives its hint. An a
 matches none gets a description of what differs (which output, which entry, by what factor),
 never a guessed cause.
 
-Time: each call of the learner's function gets ``TIME_LIMIT`` (3 s; then it is stopped, an
-endless loop or very slow code), and the whole check ``TOTAL_LIMIT`` (10 s) of the learner's
-calls (the modules they import excepted, as in each call's limit), or ten times the
-reference's time on the same cases when that is more (a checker whose reference trains a
-model). Past that budget the check stops after the case it is on: an answer wrong on a case
-tried gets its hint, which says it comes from the cases tried (a typical mistake "on every
+Time: each call of the learner's function gets ``TIME_LIMIT`` (3 s of CPU time; then it is
+stopped, an endless loop or very slow code), and the whole check ``TOTAL_LIMIT`` (10 s of CPU
+time) of the learner's calls (the modules they import excepted, as in each call's limit), or ten
+times the reference's CPU time on the same cases when that is more (a checker whose reference
+trains a model). Past that budget the check stops after the case it is on: an answer wrong on a
+case tried gets its hint, which says it comes from the cases tried (a typical mistake "on every
 case" or an ``explain`` diagnosis saw only those); one right on every case tried is told it was
-not judged, too slow (the cases tried, its time per call, the reference's), neither wrong nor
-correct: a check must answer a class in seconds, and cases it never ran prove nothing.
+not judged, too slow (the cases tried, its CPU time per call, the reference's), neither wrong
+nor correct: a check must answer a class in seconds, and cases it never ran prove nothing.
+
+The clock is the CPU time of the thread that runs the learner's function, not the wall clock: a
+class runs many kernels on one machine (a load test put 16 on 2 cores), where a correct answer
+that takes 0.4 s alone took over 3 s of wall time and was stopped as "an endless loop". Code
+that waits (``time.sleep``, ``input()``, a lock, a download) burns no CPU, so each call is also
+stopped after ``WALL_LIMIT`` seconds of wall time, and told that it waits. Not counted: the
+time of threads the learner's code starts, such as the BLAS worker threads behind a large
+``A @ B`` (an answer that multiplies big matrices is timed on less than all its CPU: lenient,
+never stricter). Where a thread's CPU clock cannot be read (a call run in a helper thread on
+Windows, or on a system whose Python has no ``time.pthread_getcpuclockid``, see
+``_call_in_thread``) the wall clock is used.
 
 ``check(..., grade=True)`` (and ``assert_form(check_x)``) is the assert form for autograders: it
 raises ``AssertionError(hint)`` instead of returning a falsy result.
@@ -42,22 +53,31 @@ import numpy as np
 from wdlib import _checks
 
 OK, FAIL = "✓", "✗"
-TIME_LIMIT = 3.0          # seconds for one call of the learner's function
-TOTAL_LIMIT = 10.0         # seconds of the learner's calls in one check (see TOO_SLOW)
-IMPORT_GRACE = 60.0       # seconds of module imports inside it not counted in TIME_LIMIT
+TIME_LIMIT = 3.0          # CPU seconds for one call of the learner's function (its thread's)
+TOTAL_LIMIT = 10.0         # CPU seconds of the learner's calls in one check (see TOO_SLOW)
+# wall seconds for one call, whatever its CPU time: the backstop for code that waits (sleeps,
+# input(), a lock) and burns no CPU. 10 x TIME_LIMIT, so that a call that needs all of its 3 s
+# of CPU is not stopped on a loaded machine: 16 kernels busy on 2 cores give each 1/8 of a core,
+# 3 s of CPU in 24 s of wall time
+WALL_LIMIT = 30.0
+IMPORT_GRACE = 60.0       # seconds of module imports inside it not counted in either limit
 TICK = 0.1                # how often the time limit looks at the call
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
 NONE_RETURNED = "your function returned None: did you forget `return`?"
-TIMED_OUT = ("your function did not finish within {s:g} s and was stopped: an endless loop "
-             "(a `while` whose condition never changes, a counter never incremented), or very "
-             "slow code (vectorize it: no Python loop over samples)?")
+TIMED_OUT = ("your function did not finish within {s:g} s of CPU time and was stopped: an "
+             "endless loop (a `while` whose condition never changes, a counter never "
+             "incremented), or very slow code (vectorize it: no Python loop over samples)?")
+WALL_TIMED_OUT = ("your function did not finish within {s:g} s (on the clock; it used little "
+                  "CPU time, so it was waiting) and was stopped: does it call time.sleep, "
+                  "input(), or wait for a lock, a download or another program? Compute the "
+                  "answer from the arguments and return it")
 TOO_SLOW = ("not judged, too slow: your function is correct on the {k} of {n} test inputs "
-            "tried, but takes {per} per call (the reference: {ref}), so the check stopped "
-            "after {spent:.0f} s; vectorize it (no Python loop over samples, units or λ values) "
-            "and run the check again")
+            "tried, but takes {per} of CPU time per call (the reference: {ref}), so the check "
+            "stopped after {spent:.0f} s of it; vectorize it (no Python loop over samples, "
+            "units or λ values) and run the check again")
 CUT_SHORT = (" (this is what the {k} of {n} test inputs tried show: the check ran out of time, "
-             "your function takes {per} per call, so the others were not run)")
+             "your function takes {per} of CPU time per call, so the others were not run)")
 SYS_EXIT = ("your function called sys.exit() (it raised SystemExit): return the value instead "
             "of exiting")
 MUTATED = ("your function modified its input `{name}` in place: work on a copy "
@@ -222,23 +242,27 @@ class _Timeout(BaseException):
 
 def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = None,
           spent: dict | None = None):
-    """``fn(*args)``, stopped with ``_Timeout`` after ``seconds``. ``owner``: the learner's
+    """``fn(*args)``, stopped with ``_Timeout`` after ``seconds`` of CPU time of the thread that
+    runs it, or ``WALL_LIMIT`` seconds of wall time (``_CallClock``). ``owner``: the learner's
     function when ``fn`` is the checker's wrapper around it (whose lines the trace stops at).
-    ``spent``: its ``"imports"`` gets the import time forgiven (``_ImportClock``), also when
-    the call runs in a thread.
+    ``spent``: what the call took, for the check's budget, also when the call runs in a thread:
+    ``"cpu"`` gets its CPU time, ``"imports"`` the part of it forgiven as imports, and
+    ``"stopped"`` is set to ``"cpu"`` or ``"wall"``, the limit that stopped it
+    (``_CallClock.report``).
 
     On the main thread of a Unix process (a Jupyter kernel) a ``SIGALRM`` timer, every ``TICK``
-    seconds, looks at the call and interrupts it once its time is over. A loop with ``except
-    BaseException: continue`` or a bare ``except:`` swallows that one exception, so the timer
-    goes on interrupting every ``TICK`` s until the call returns, and each alarm also
-    sets a trace function that raises ``_Timeout`` again at the next line of the learner's own
-    code (the first line of the ``except`` body, outside that ``try``). Two nested swallowing
-    ``try`` blocks could still outlast it; such code is rare. The previous handler, timer and
-    trace function are restored afterwards. Elsewhere (Windows, a non-main thread, a timer
-    already in use) the function runs in a helper thread; on time-out an exception is raised
-    inside that thread (CPython), so the loop stops there too. Time the function spends
-    importing modules (Python's import machinery on its stack) does not count, up to
-    ``IMPORT_GRACE`` (``_ImportClock``).
+    seconds of wall time, looks at the call (its handler runs on that thread and reads
+    ``time.thread_time()``, the call's CPU time) and interrupts it once its time is over. A loop
+    with ``except BaseException: continue`` or a bare ``except:`` swallows that one exception,
+    so the timer goes on interrupting every ``TICK`` s until the call returns, and each alarm
+    also sets a trace function that raises ``_Timeout`` again at the next line of the learner's
+    own code (the first line of the ``except`` body, outside that ``try``). Two nested
+    swallowing ``try`` blocks could still outlast it; such code is rare. The previous handler,
+    timer and trace function are restored afterwards. Elsewhere (Windows, a non-main thread, a
+    timer already in use) the function runs in a helper thread (``_call_in_thread``); on
+    time-out an exception is raised inside that thread (CPython), so the loop stops there too.
+    Time the function spends importing modules (Python's import machinery on its stack) does
+    not count, up to ``IMPORT_GRACE``.
     """
     if not (hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()):
@@ -258,7 +282,7 @@ def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = No
             raise _Timeout                         # Python then unsets this trace function
         return again
 
-    clock = _ImportClock(seconds)
+    clock = _CallClock(seconds, time.thread_time)  # this thread's CPU time
 
     def on_alarm(signum, frame):                   # every TICK s from the start of the call
         if armed[0] and not clock.expired(_importing(frame, _call.__code__)):
@@ -286,45 +310,62 @@ def _call(fn: Callable, args: tuple, seconds: float, owner: Callable | None = No
         return fn(*args)
     finally:
         armed[0] = False                           # no check for pending exceptions before this
+        end = time.thread_time()
         while True:                                # a late alarm's _Timeout is dropped
             try:
                 disarm()
                 break
             except _Timeout:
                 continue
-        clock.add_imports_to(spent)
+        clock.report(spent, end)
 
 
-class _ImportClock:
-    """The learner's time, without the time its function spends importing modules (a first
-    ``import torch`` or ``from scipy import stats`` takes seconds, and that is not an endless
-    loop), up to ``IMPORT_GRACE`` of imports. Sampled about every ``TICK`` seconds:
-    ``expired(importing)`` counts the time since the last sample as imports when ``importing``,
-    and says whether the learner's own time is over ``seconds``. Once over, it stays over.
+class _CallClock:
+    """The learner's time in one call: the CPU time of the thread that runs it (``cpu()``, read
+    on that thread's clock) and, as a backstop for code that waits, the wall time; each without
+    the time its function spends importing modules (a first ``import torch`` or ``from scipy
+    import stats`` takes seconds, and that is not an endless loop), up to ``IMPORT_GRACE`` of
+    imports on each clock. Sampled about every ``TICK`` seconds: ``expired(importing)`` counts
+    the time since the last sample as imports when ``importing``, and says whether the
+    learner's own time is over: ``seconds`` of CPU time (``cause`` "cpu") or ``WALL_LIMIT`` of
+    wall time ("wall"). Once over, it stays over.
 
     The time since the last sample, not one ``TICK``: an alarm waits for a long C call to return
     (torch's extension modules initialise in one), and on a loaded machine a first
     ``import torch`` was stopped half-way as "an endless loop", which left torch unimportable in
     that process until a restart."""
 
-    def __init__(self, seconds: float):
-        self.seconds, self.start, self.imports, self.over = seconds, time.monotonic(), 0.0, False
-        self.last = self.start
+    def __init__(self, seconds: float, cpu: Callable[[], float], cpu_start: float | None = None):
+        self.seconds, self.cpu, self.cause = seconds, cpu, None
+        self.wall_start, self.cpu_start = time.monotonic(), cpu() if cpu_start is None \
+            else cpu_start
+        self.wall_last, self.cpu_last = self.wall_start, self.cpu_start
+        self.imports, self.wall_imports = 0.0, 0.0
 
     def expired(self, importing: bool) -> bool:
-        if not self.over:
-            now = time.monotonic()
+        if self.cause is None:
+            wall, cpu = time.monotonic(), self.cpu()
             if importing:
-                self.imports += now - self.last
-            self.last = now
-            spent = now - self.start - min(self.imports, IMPORT_GRACE)
-            self.over = spent >= self.seconds
-        return self.over
+                self.imports += cpu - self.cpu_last
+                self.wall_imports += wall - self.wall_last
+            self.wall_last, self.cpu_last = wall, cpu
+            if cpu - self.cpu_start - min(self.imports, IMPORT_GRACE) >= self.seconds:
+                self.cause = "cpu"
+            elif wall - self.wall_start - min(self.wall_imports, IMPORT_GRACE) >= WALL_LIMIT:
+                self.cause = "wall"
+        return self.cause is not None
 
-    def add_imports_to(self, spent: dict | None) -> None:
-        """Add the import time forgiven to ``spent["imports"]`` (nothing when None)."""
-        if spent is not None:
-            spent["imports"] = spent.get("imports", 0.0) + min(self.imports, IMPORT_GRACE)
+    def report(self, spent: dict | None, end: float | None) -> None:
+        """Add the call's CPU time (up to ``end`` on its clock; the last sample when None) to
+        ``spent["cpu"]`` and the import time forgiven to ``spent["imports"]``, and set
+        ``spent["stopped"]`` to the limit that stopped it (nothing when ``spent`` is None)."""
+        if spent is None:
+            return
+        used = (self.cpu_last if end is None else end) - self.cpu_start
+        spent["cpu"] = spent.get("cpu", 0.0) + used
+        spent["imports"] = spent.get("imports", 0.0) + min(self.imports, IMPORT_GRACE, used)
+        if self.cause is not None:
+            spent["stopped"] = self.cause
 
 
 def _importing(frame, stop) -> bool:
@@ -339,26 +380,55 @@ def _importing(frame, stop) -> bool:
 
 
 def _call_in_thread(fn, args, seconds, spent=None):
+    """``_call`` in a helper thread, watched from the caller's: the clock is the helper's own
+    CPU clock, ``time.clock_gettime(time.pthread_getcpuclockid(...))``, where Python has it
+    (Linux and the other Unix systems whose C library has ``pthread_getcpuclockid``), else
+    (Windows; a macOS build without it) the wall clock, a stricter limit there.
+    The clock's id is asked for by the helper thread itself, while it runs (asked for from
+    another thread, a thread that has ended is undefined behaviour), and the helper reads its
+    own CPU time when the function returns."""
     box: dict = {}
     context = contextvars.copy_context()   # the caller's settings (np.errstate is a context
                                            # variable; a new thread would start from defaults)
+    started = threading.Event()
+
     def target():
+        try:
+            box["clock"] = time.pthread_getcpuclockid(threading.get_ident())
+        except (AttributeError, OSError):
+            pass                           # no per-thread CPU clock here: the wall clock
+        box["start"] = time.thread_time() if "clock" in box else time.monotonic()
+        started.set()
         try:
             box["value"] = context.run(fn, *args)
         except BaseException as exc:       # noqa: BLE001 - handed back to the caller's thread
             box["error"] = exc
+        finally:
+            box["end"] = time.thread_time() if "clock" in box else None
+
+    def cpu() -> float:
+        """The helper's CPU time (its last reading once it has ended), else the wall clock."""
+        if "clock" not in box:
+            return time.monotonic()
+        if "end" in box:
+            return box["end"]
+        try:
+            return time.clock_gettime(box["clock"])
+        except OSError:                    # it has just ended
+            return box.get("end", clock.cpu_last)
 
     worker = threading.Thread(target=target, daemon=True, name="wdlib-exercise-check")
-    clock = _ImportClock(seconds)
     worker.start()
+    started.wait()
+    clock = _CallClock(seconds, cpu, box["start"])
     frames = getattr(sys, "_current_frames", dict)
     while worker.is_alive():
         worker.join(TICK)
         if worker.is_alive() and clock.expired(
                 _importing(frames().get(worker.ident), target.__code__)):
             break
-    clock.add_imports_to(spent)
     if worker.is_alive():
+        clock.report(spent, None)
         try:                               # stop the loop inside the worker (CPython only)
             ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident),
                                                        ctypes.py_object(_Timeout))
@@ -366,6 +436,7 @@ def _call_in_thread(fn, args, seconds, spent=None):
             pass
         worker.join(0.2)
         raise _Timeout
+    clock.report(spent, cpu())
     if "error" in box:
         raise box["error"]
     return box["value"]
@@ -1005,17 +1076,18 @@ def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, r
 def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
               accept, inputs_unchanged=True, learner_err=None, atol32=0.0, spent=None):
     """A hint (str) for an answer of the wrong form, else ``(args, got, want, tol, eps, ok)``.
-    ``spent``: ``{"learner": s, "reference": s}``, to which this case's times are added."""
-    start = time.perf_counter()
+    ``spent``: ``{"learner": s, "reference": s}``, to which this case's CPU times are added (the
+    reference runs in this thread: its CPU time is this thread's)."""
+    start = time.thread_time()
     want = _canonical(reference(*args))
-    middle = time.perf_counter()
-    imports: dict = {}
+    ref_time = time.thread_time() - start
+    call: dict = {}
     answer = _student_answer(fn, args, time_limit, inputs_unchanged, learner_err,
                              read=lambda raw: _read_answer(raw, convert, form_hint, want, args),
-                             spent=imports)
+                             spent=call)
     if spent is not None:                  # a first `import torch` is not the learner's time
-        spent["reference"] += middle - start
-        spent["learner"] += time.perf_counter() - middle - imports.get("imports", 0.0)
+        spent["reference"] += ref_time
+        spent["learner"] += call.get("cpu", 0.0) - call.get("imports", 0.0)
     if isinstance(answer, _Hint):
         return str(answer)
     got, eps = answer
@@ -1054,7 +1126,7 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
     its own objects in them), the text of its exception, and the reading of its answer (whose
     ``__len__``, ``__array__``, ``__float__``... are the learner's code too).
     ``learner_err``: NumPy's error settings for the call (``np.seterr``), restored after it.
-    ``spent``: its ``"imports"`` gets the call's import time (not the learner's own)."""
+    ``spent``: the call's CPU time and import time (not the learner's own), ``_call``'s."""
     pristine = copy.deepcopy(tuple(args))
     copies = [copy.deepcopy(pristine)]     # handed over to the call, which drops them
     phase = ["call"]
@@ -1094,10 +1166,14 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
         phase[0] = "read"
         return raw if read is None else read(raw)
 
+    spent = {} if spent is None else spent
     try:
         with np.errstate(**(learner_err or np.geterr())):
             return _call(attempt, (), time_limit, owner=fn, spent=spent)
     except _Timeout:
+        if spent.get("stopped") == "wall":         # it waited: the wall clock's backstop
+            text = WALL_TIMED_OUT if phase[0] == "call" else _OUT_OF_TIME[phase[0]]
+            return _Hint(text.format(s=WALL_LIMIT))
         return _Hint(_OUT_OF_TIME[phase[0]].format(s=time_limit))
     except KeyboardInterrupt:
         raise                              # the learner pressed stop

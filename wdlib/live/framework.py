@@ -848,7 +848,7 @@ class Dashboard:
         # it meanwhile (it is then no change). On one thread the two are the same.
         widget = change["owner"]
         new, old = widget.value, self._values[key]
-        if _bounds(widget) is not None and not np.isfinite(new):
+        if hasattr(widget, "min") and not np.isfinite(new):     # a slider given NaN
             self._refuse_nan(key, widget, new)
             return
         position = slider_position(widget, new)

@@ -13,7 +13,9 @@ model alike. A subclass of ``Model`` defines four things::
 
 and inherits ``num_params``, ``init``, ``forward``, ``loss_and_grad`` and ``check_params``.
 K models at once: a parameter with a leading K axis (``W1`` of shape ``(K, fan_in, fan_out)``)
-makes the model compute K outputs ``(K, n, out)`` from the shared data (see ``wdlib/__init__``).
+makes the model compute K outputs ``(K, n, out)`` from the shared data (see ``wdlib/__init__``),
+or, an MLP, from one data set per model (X ``(K, n, n_in)``: K draws of a data set in one pass;
+``train.fit`` takes shared data only, its minibatches cut rows).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ class Model:
 
     The methods' arguments: ``params``, a dict ``{key: array}`` of the ``shapes`` (K models: a
     leading K axis on every array); ``X``, the inputs shared by the K models ((n, n_in); RNN:
-    (n, T, n_in)); ``y``, ``loss``: targets and a loss name or function (see ``losses``);
+    (n, T, n_in)), or for an MLP one data set per model, (K, n, n_in); ``y``, ``loss``:
+    targets, shared ((n, out)) or one set per model ((K, n, out)), and a loss name or function
+    (see ``losses``);
     ``check``: validate params and X (False: a training loop that validated its first call);
     ``cache``: what ``forward_cache`` returned; ``dyhat``: d loss / d output, the output's shape.
     """
@@ -197,21 +201,32 @@ def check_X(X, n_in: int, ndim: int, layout: str, dtype=np.float64) -> np.ndarra
 
 
 
-def in_blocks(step, params: Mapping[str, np.ndarray], K: int | None, per_block: int):
-    """``step(params)`` for one model, or for K models in blocks of at most ``per_block``
-    models (of equal size: 32 = 4 x 8), joined along the K axis: an output array, or a
-    ``(value, grads)`` pair. Each model's arithmetic is what it is alone, so the blocks change
-    the memory traffic only: activations of a block that fit the CPU's cache make a batched
-    step faster (64 NormMLPs 2->32->32->1 on 200 points: 2.5x in ``fit``, from 1.85x a loop
-    of 64 single runs' time to 0.82x; ``benchmarks/bench_peers.py``)."""
+def in_blocks(step, params: Mapping[str, np.ndarray], K: int | None, per_block: int,
+              per_model: tuple = ()):
+    """``step(params, *per_model)`` for one model, or for K models in blocks of at most
+    ``per_block`` models (of equal size: 32 = 4 x 8), joined along the K axis: an output array,
+    or a ``(value, grads)`` pair. ``per_model``: arrays with a leading K axis (each model's own
+    data or targets), cut into the same blocks as the parameters. Each model's arithmetic is
+    what it is alone, so the blocks change the memory traffic only: activations of a block that
+    fit the CPU's cache make a batched step faster (64 NormMLPs 2->32->32->1 on 200 points:
+    2.5x in ``fit``, from 1.85x a loop of 64 single runs' time to 0.82x;
+    ``benchmarks/bench_peers.py``)."""
     if K is None or K <= per_block:
-        return step(params)
+        return step(params, *per_model)
     block = -(-K // -(-K // per_block))
-    parts = [step({k: v[i:i + block] for k, v in params.items()}) for i in range(0, K, block)]
+    parts = [step({k: v[i:i + block] for k, v in params.items()},
+                  *(a[i:i + block] for a in per_model)) for i in range(0, K, block)]
     if isinstance(parts[0], np.ndarray):                      # an output
         return np.concatenate(parts)
     return (np.concatenate([value for value, _ in parts]),
             {k: np.concatenate([grads[k] for _, grads in parts]) for k in params})
+
+
+def own_targets(y, K: int | None) -> tuple:
+    """``(y,)`` when ``y`` holds one set of targets per model (an array ``(K, n, out)``), else
+    ``()``: what ``in_blocks`` must cut into blocks with the parameters."""
+    return (y,) if (K is not None and isinstance(y, np.ndarray) and y.ndim == 3
+                    and y.shape[0] == K) else ()
 
 
 def check_output_grad(dyhat, shape: tuple, dtype) -> np.ndarray:

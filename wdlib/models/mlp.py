@@ -17,6 +17,7 @@ from wdlib.models.base import (
     check_params,
     check_X,
     in_blocks,
+    own_targets,
     sample_ones,
     swap_last,
 )
@@ -255,14 +256,14 @@ class MLP(Model):
         step's time for K models, now ~0.4; the same numbers)."""
         if _checks.flag("check", check):
             check_params(params, self.shapes)
-            X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
+            X = self._check_data(params, X)
         if params["W1"].ndim == 2:          # one model: straight to its step (``_in_blocks``)
             return self._predict(params, X)
         return self._in_blocks(self._predict, params, X)
 
     def _predict(self, params, X) -> np.ndarray:
         W1 = params["W1"]
-        work = self._workspace.take(W1.shape[:-2], X.shape[0], W1.dtype)
+        work = self._workspace.take(W1.shape[:-2], X.shape[-2], W1.dtype)
         try:
             return self._forward(params, X, False, keep_pre=False,
                                  out=(work or self._no_buffers)["z"])[0]
@@ -280,22 +281,45 @@ class MLP(Model):
         what it would be alone, so the blocks change nothing but the memory traffic)."""
         if _checks.flag("check", check):
             check_params(params, self.shapes)
-            X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
+            X = self._check_data(params, X)
         if params["W1"].ndim == 2:          # one model: straight to its step (``_in_blocks``)
             return self._loss_and_grad(params, X, y, losses.get(loss))
         return self._in_blocks(self._loss_and_grad, params, X, y, losses.get(loss))
 
-    def _in_blocks(self, step, params, X, *args):
-        """``step(params, X, *args)`` for K models, in blocks (``models_per_block``). One model
-        calls its step directly (``loss_and_grad``, ``forward``: this call and the bound method
-        it is given were ~2 % of a small model's training step)."""
+    def _check_data(self, params, X) -> np.ndarray:
+        """X for the (checked) ``params``: ``(n, n_in)``, shared by the K models, or, K models
+        only, ``(K, n, n_in)``: each model its own data (its own draw of a data set)."""
         W1 = params["W1"]
-        per_block = models_per_block(np.shape(X)[0], max(self.sizes), W1.itemsize)
-        return in_blocks(lambda p: step(p, X, *args), params, W1.shape[0], per_block)
+        if W1.ndim == 2 or np.ndim(X) != 3:
+            return check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=W1.dtype)
+        K = W1.shape[0]
+        X = check_X(X, self.sizes[0], 3, f"(n, n_in) or, one data set per model, (K={K}, n, "
+                    f"n_in)", dtype=W1.dtype)
+        if X.shape[0] != K:
+            raise ValueError(f"X must have shape (n, n_in) or, one data set per model, (K={K}, "
+                             f"n, n_in) to match params, got {X.shape}")
+        return X
+
+    def _in_blocks(self, step, params, X, *args):
+        """``step(params, X, *args)`` for K models, in blocks (``models_per_block``); per-model
+        data (X ``(K, n, n_in)``, and targets y ``(K, n, out)``, ``args[0]``) is cut into the
+        same blocks. One model calls its step directly (``loss_and_grad``, ``forward``: this
+        call and the bound method it is given were ~2 % of a small model's training step)."""
+        W1 = params["W1"]
+        K = W1.shape[0]
+        per_block = models_per_block(np.shape(X)[-2], max(self.sizes), W1.itemsize)
+        own_X, own_y = np.ndim(X) == 3, bool(args) and bool(own_targets(args[0], K))
+        if not (own_X or own_y):                  # the usual case: data shared by the K models
+            return in_blocks(lambda p: step(p, X, *args), params, K, per_block)
+
+        def block(p, *data):                      # data: this block's X and/or y
+            Xb = data[0] if own_X else X
+            return step(p, Xb, *((data[-1],) if own_y else args[:1]), *args[1:])
+        return in_blocks(block, params, K, per_block, (X,) * own_X + args[:1] * own_y)
 
     def _loss_and_grad(self, params, X, y, loss) -> tuple:
         W1 = params["W1"]
-        work = self._workspace.take(W1.shape[:-2], X.shape[0], W1.dtype)
+        work = self._workspace.take(W1.shape[:-2], X.shape[-2], W1.dtype)
         try:
             yhat, cache = self._forward(params, X, False, keep_pre=False,
                                         out=(work or self._no_buffers)["z"])
@@ -312,7 +336,7 @@ class MLP(Model):
         hidden layer (the output is always a new array)."""
         if check:        # ``check=False``: the caller (``train.fit``) validated them already
             check_params(params, self.shapes)
-            X = check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
+            X = self._check_data(params, X)
         a = X
         acts, pre = [a], []
         for (W, b, act), buf in zip_longest(self._layers, out or ()):   # output layer: None

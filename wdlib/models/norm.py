@@ -39,6 +39,7 @@ from wdlib.models.base import (
     check_X,
     draw_params,
     in_blocks,
+    own_targets,
     sample_ones,
     swap_last,
 )
@@ -186,24 +187,26 @@ class NormMLP(Model):
         if _checks.flag("check", check):
             X = self._checked(params, X)
 
-        def step(p):
+        def step(p, y=y):                         # y: this block's, for per-model targets
             yhat, cache = self._forward(p, X, False, keep_pre=False)
             value, dyhat = loss(yhat, y)
             return value, self._backward(p, cache, check_output_grad(dyhat, yhat.shape,
                                                                      yhat.dtype))
-        return self._in_blocks(step, params, X)
+        return self._in_blocks(step, params, X, y)
 
     def _checked(self, params, X) -> np.ndarray:
         check_params(params, self.shapes)
         return check_X(X, self.sizes[0], 2, "(n, n_in)", dtype=params["W1"].dtype)
 
-    def _in_blocks(self, step, params, X):
+    def _in_blocks(self, step, params, X, y=None):
         """``step(params)`` for one model, or K models in blocks whose activations fit the
-        cache (``models_per_block``; a LayerNorm keeps ~3 arrays a layer, so 3x the width)."""
+        cache (``models_per_block``; a LayerNorm keeps ~3 arrays a layer, so 3x the width);
+        per-model targets y ``(K, n, out)`` are cut into the same blocks."""
         W1 = params["W1"]
         K = W1.shape[0] if W1.ndim == 3 else None
         return in_blocks(step, params, K,
-                         models_per_block(np.shape(X)[0], 3 * max(self.sizes), W1.itemsize))
+                         models_per_block(np.shape(X)[0], 3 * max(self.sizes), W1.itemsize),
+                         own_targets(y, K))
 
     def _forward(self, params, X, check: bool, keep_pre: bool) -> tuple[np.ndarray, dict]:
         if check:

@@ -15,6 +15,7 @@ from wdlib.models.base import (
     check_X,
     draw_params,
     in_blocks,
+    own_targets,
     sample_ones,
     swap_last,
 )
@@ -75,8 +76,8 @@ class RNN(Model):
         y, loss, check: see ``Model``'s class docstring."""
         if _checks.flag("check", check):
             X = self._checked(params, X)
-        return self._in_blocks(
-            lambda p: Model.loss_and_grad(self, p, X, y, loss, check=False), params, X)
+        return self._in_blocks(                  # y: the block's, for per-model targets
+            lambda p, y=y: Model.loss_and_grad(self, p, X, y, loss, check=False), params, X, y)
 
     def forward(self, params, X, *, check=True) -> np.ndarray:
         """Model output ``(n, out)`` or ``(K, n, out)`` (K models in blocks). params, X, check:
@@ -89,13 +90,15 @@ class RNN(Model):
         check_params(params, self.shapes)
         return check_X(X, self.n_in, 3, "(n, T, n_in)", dtype=params["Wh"].dtype)
 
-    def _in_blocks(self, step, params, X):
+    def _in_blocks(self, step, params, X, y=None):
         """``step(params)`` for one model, or K models in blocks (``models_per_block`` of the
-        MLP, over 4 arrays of the hidden width: z_t, h_t, dh and dz of a time step)."""
+        MLP, over 4 arrays of the hidden width: z_t, h_t, dh and dz of a time step);
+        per-model targets y ``(K, n, out)`` are cut into the same blocks."""
         Wh = params["Wh"]
         K = Wh.shape[0] if Wh.ndim == 3 else None
         return in_blocks(step, params, K,
-                         models_per_block(np.shape(X)[0], 4 * self.n_hidden, Wh.itemsize))
+                         models_per_block(np.shape(X)[0], 4 * self.n_hidden, Wh.itemsize),
+                         own_targets(y, K))
 
     def forward_cache(self, params, X, *, check=True) -> tuple[np.ndarray, dict]:
         """Output and cache, stored time-major: ``cache["h"]`` (T+1, [K,] n, H) hidden states
