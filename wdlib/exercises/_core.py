@@ -24,7 +24,9 @@ The clock is the CPU time of the thread that runs the learner's function, not th
 class runs many kernels on one machine (a load test put 16 on 2 cores), where a correct answer
 that takes 0.4 s alone took over 3 s of wall time and was stopped as "an endless loop". Code
 that waits (``time.sleep``, ``input()``, a lock, a download) burns no CPU, so each call is also
-stopped after ``WALL_LIMIT`` seconds of wall time, and told that it waits. Not counted: the
+stopped after ``WALL_LIMIT`` seconds of wall time (more for a longer ``time_limit``), and told
+that it waits when it used under a tenth of that on the CPU (else: not judged, the machine is too
+busy or the work is in threads the function starts). Not counted: the
 time of threads the learner's code starts, such as the BLAS worker threads behind a large
 ``A @ B`` (an answer that multiplies big matrices is timed on less than all its CPU: lenient,
 never stricter). Where a thread's CPU clock cannot be read (a call run in a helper thread on
@@ -60,6 +62,15 @@ TOTAL_LIMIT = 10.0         # CPU seconds of the learner's calls in one check (se
 # of CPU is not stopped on a loaded machine: 16 kernels busy on 2 cores give each 1/8 of a core,
 # 3 s of CPU in 24 s of wall time
 WALL_LIMIT = 30.0
+
+
+def wall_limit(seconds: float) -> float:
+    """The wall-clock backstop of a call given ``seconds`` of CPU time: ``WALL_LIMIT``, scaled up
+    for a longer limit than ``TIME_LIMIT`` a checker asks for (``check(time_limit=...)``), so the
+    wall clock never stops such a call before its CPU time could run out on a busy machine."""
+    return WALL_LIMIT * max(1.0, seconds / TIME_LIMIT)
+
+
 IMPORT_GRACE = 60.0       # seconds of module imports inside it not counted in either limit
 TICK = 0.1                # how often the time limit looks at the call
 
@@ -72,6 +83,9 @@ WALL_TIMED_OUT = ("your function did not finish within {s:g} s (on the clock; it
                   "CPU time, so it was waiting) and was stopped: does it call time.sleep, "
                   "input(), or wait for a lock, a download or another program? Compute the "
                   "answer from the arguments and return it")
+BUSY_TIMED_OUT = ("not judged: your function did not finish within {s:g} s on the clock but used "
+                  "only {cpu:.1f} s of CPU time in it: the machine is very busy (or your function "
+                  "works in threads it starts, whose time is not counted); run the check again")
 TOO_SLOW = ("not judged, too slow: your function is correct on the {k} of {n} test inputs "
             "tried, but takes {per} of CPU time per call (the reference: {ref}), so the check "
             "stopped after {spent:.0f} s of it; vectorize it (no Python loop over samples, "
@@ -351,7 +365,8 @@ class _CallClock:
             self.wall_last, self.cpu_last = wall, cpu
             if cpu - self.cpu_start - min(self.imports, IMPORT_GRACE) >= self.seconds:
                 self.cause = "cpu"
-            elif wall - self.wall_start - min(self.wall_imports, IMPORT_GRACE) >= WALL_LIMIT:
+            elif wall - self.wall_start - min(self.wall_imports, IMPORT_GRACE) >= wall_limit(
+                    self.seconds):
                 self.cause = "wall"
         return self.cause is not None
 
@@ -363,6 +378,7 @@ class _CallClock:
             return
         used = (self.cpu_last if end is None else end) - self.cpu_start
         spent["cpu"] = spent.get("cpu", 0.0) + used
+        spent["wall"] = spent.get("wall", 0.0) + (self.wall_last - self.wall_start)
         spent["imports"] = spent.get("imports", 0.0) + min(self.imports, IMPORT_GRACE, used)
         if self.cause is not None:
             spent["stopped"] = self.cause
@@ -1171,15 +1187,25 @@ def _student_answer(fn, args, time_limit, inputs_unchanged=True, learner_err=Non
         with np.errstate(**(learner_err or np.geterr())):
             return _call(attempt, (), time_limit, owner=fn, spent=spent)
     except _Timeout:
-        if spent.get("stopped") == "wall":         # it waited: the wall clock's backstop
-            text = WALL_TIMED_OUT if phase[0] == "call" else _OUT_OF_TIME[phase[0]]
-            return _Hint(text.format(s=WALL_LIMIT))
-        return _Hint(_OUT_OF_TIME[phase[0]].format(s=time_limit))
+        return _Hint(_timed_out(phase[0], spent, time_limit))
     except KeyboardInterrupt:
         raise                              # the learner pressed stop
     except BaseException as exc:  # noqa: BLE001 - from the answer's own methods (SystemExit)
         return _Hint(f"reading your answer raised {type(exc).__name__}: return plain numbers "
                      f"or a NumPy array")
+
+
+def _timed_out(phase: str, spent: dict, time_limit: float) -> str:
+    """What to say about a call stopped in ``phase`` (``_OUT_OF_TIME``'s keys): by its CPU time, or
+    by the wall clock's backstop (``spent["stopped"] == "wall"``), which says "waiting" only when
+    the call used under a tenth of that time on the CPU, else that the machine was too busy."""
+    if spent.get("stopped") != "wall":
+        return _OUT_OF_TIME[phase].format(s=time_limit)
+    if phase != "call":
+        return _OUT_OF_TIME[phase].format(s=wall_limit(time_limit))
+    cpu, wall = spent.get("cpu", 0.0), spent.get("wall", 0.0)
+    text = WALL_TIMED_OUT if cpu < 0.1 * wall else BUSY_TIMED_OUT
+    return text.format(s=wall_limit(time_limit), cpu=cpu)
 
 
 def _raised(exc: BaseException, args=()) -> str:
