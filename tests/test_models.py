@@ -207,7 +207,8 @@ def test_normmlp_and_rnn_take_per_model_targets_also_in_blocks(monkeypatch, kind
     (XK[:4], YK[:4], "X must have shape (n, n_in) or, one data set per model, (K=5, n, n_in)"),
     (XK[:, :, :2], YK, "X must have shape (n, n_in) or, one data set per model, (K=5, n, n_in) "
                        "with n_in=3"),
-    (XK, YK[:4], "y must have shape (10, 2) (shared) or (5, 10, 2) (one per model)"),
+    (XK, YK[:4], "y must have shape (n, out), shared by the K models, or (K=5, n, out), one set "
+                 "of targets per model, got (4, 10, 2)"),
     (XK, YK[:, :9], "y must have shape (10, 2) (shared) or (5, 10, 2) (one per model)"),
 ])
 def test_per_model_data_of_the_wrong_shape_is_an_error_naming_it(Xd, yd, words):
@@ -406,3 +407,15 @@ def test_bad_inputs():
         r.init(K=3, recurrent_scale=[1.0, 2.0])
     with pytest.raises(ValueError, match="dyhat must have the output's shape"):
         m.backward(p, m.forward_cache(p, X)[1], np.zeros((10, 2)))
+
+
+@pytest.mark.parametrize("kind", ["mlp", "norm", "rnn"])
+def test_per_model_targets_for_another_K_are_an_error_naming_y_and_K(kind):
+    """y (K', n, out) for K models: named with the caller's K, not a block's shapes (70 models
+    run in blocks; the message showed a block's (3, 300, 2) against y's shape)."""
+    m, data = {"mlp": (models.MLP((3, 6, 2)), np.ones((300, 3))),
+               "norm": (models.NormMLP((3, 6, 2)), np.ones((300, 3))),
+               "rnn": (models.RNN(2, 4, 2), np.ones((300, 5, 2)))}[kind]
+    with pytest.raises(ValueError, match=re.escape("or (K=70, n, out), one set of targets per "
+                                                   "model, got (69, 300, 2)")):
+        m.loss_and_grad(m.init(seed=np.arange(70)), data, np.ones((69, 300, 2)), "mse")

@@ -286,8 +286,9 @@ def test_fit_refuses_one_data_set_per_model_naming_it():
     models' axis."""
     net = models.linear(3)
     XK, YK = np.ones((4, 10, 3)), np.ones((4, 10, 1))
-    with pytest.raises(ValueError, match=r"X must have shape \(n, n_in\) in fit"):
-        train.fit(net, XK, YK, lr=np.full(4, 0.1), steps=2)
+    for y in (YK, np.ones(10)):                       # not "X and y must have the same rows"
+        with pytest.raises(ValueError, match=r"X must have shape \(n, n_in\) in fit"):
+            train.fit(net, XK, y, lr=np.full(4, 0.1), steps=2)
     with pytest.raises(ValueError, match=r"y must have shape \(n,\) or \(n, out\) in fit"):
         train.fit(net, np.ones((4, 3)), YK, lr=np.full(4, 0.1), steps=2)   # K = n = 4
     with pytest.raises(ValueError, match=r"X_val must have shape \(n, n_in\) in fit"):

@@ -506,13 +506,11 @@ def _data(model, X, y, X_val, y_val):
             X_val, y_val = data.X_val, data.y_val
     if y is None:
         raise ValueError("y must be given when X is an array, got None")
-    X, y = _xy("X", X, "y", y)
-    _shared_data(model, "X", X, "y", y)
+    X, y = _xy(model, "X", X, "y", y)
     if X_val is not None:
         if y_val is None:
             raise ValueError("y_val must be given with X_val, got None")
-        X_val, y_val = _xy("X_val", X_val, "y_val", y_val)
-        _shared_data(model, "X_val", X_val, "y_val", y_val)
+        X_val, y_val = _xy(model, "X_val", X_val, "y_val", y_val)
         if X_val.shape[1:] != X.shape[1:]:
             raise ValueError(f"X_val must have the features of X, shape (n_val, "
                              f"{', '.join(map(str, X.shape[1:]))}); got {X_val.shape}")
@@ -558,19 +556,21 @@ def _shared_data(model, x_name: str, X, y_name: str, y) -> None:
         raise ValueError(f"{x_name} must have shape {layout} in fit (samples on the first axis, "
                          f"shared by the K models; one data set per model goes to "
                          f"model.loss_and_grad in a loop.run objective), got {X.shape}")
-    if y.ndim != 2:
+    if y.ndim not in (1, 2):
         raise ValueError(f"{y_name} must have shape (n,) or (n, out) in fit (shared by the K "
                          f"models), got {y.shape}")
 
 
-def _xy(x_name: str, X, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:
-    """Validated data: finite float64 arrays with as many rows; y as a column (n, 1)."""
+def _xy(model, x_name: str, X, y_name: str, y) -> tuple[np.ndarray, np.ndarray]:
+    """Validated data: finite float64 arrays shared by the K models (``_shared_data``) with as
+    many rows; y as a column (n, 1)."""
     X, y = _checks.finite_array(x_name, X), _checks.finite_array(y_name, y)
     if X.ndim == 0 or X.shape[0] == 0:       # a mean loss over no sample is 0/0
         raise ValueError(f"{x_name} must have at least one sample (row), got shape {X.shape}")
     if y.ndim == 0:
         raise ValueError(f"{y_name} must hold one target per sample, shape (n,) or (n, out), "
                          f"got a single number {_checks._fmt(float(y))}")
+    _shared_data(model, x_name, X, y_name, y)
     _checks.same_rows(x_name, X, y_name, y)
     return X, (y[:, None] if y.ndim == 1 else y)
 

@@ -224,9 +224,14 @@ def in_blocks(step, params: Mapping[str, np.ndarray], K: int | None, per_block: 
 
 def own_targets(y, K: int | None) -> tuple:
     """``(y,)`` when ``y`` holds one set of targets per model (an array ``(K, n, out)``), else
-    ``()``: what ``in_blocks`` must cut into blocks with the parameters."""
-    return (y,) if (K is not None and isinstance(y, np.ndarray) and y.ndim == 3
-                    and y.shape[0] == K) else ()
+    ``()``: what ``in_blocks`` must cut into blocks with the parameters. A 3-axis array for
+    another K is an error naming y (cut into blocks, its message would show a block's shapes)."""
+    if K is None or not (isinstance(y, np.ndarray) and y.ndim == 3):
+        return ()
+    if y.shape[0] != K:
+        raise ValueError(f"y must have shape (n, out), shared by the K models, or (K={K}, n, "
+                         f"out), one set of targets per model, got {y.shape}")
+    return (y,)
 
 
 def check_output_grad(dyhat, shape: tuple, dtype) -> np.ndarray:
