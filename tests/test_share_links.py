@@ -177,6 +177,38 @@ def test_link_numbers_in_decimal_or_scientific_form(text, value):
     assert got == {"lam": pytest.approx(value, rel=1e-15), "degree": 7}
 
 
+@pytest.mark.parametrize("query, want", [
+    ("lam=1e+0&degree=+7", {"lam": 1.0, "degree": 7}),          # + as typed: no number has a space
+    ("lam=1E+0&degree=%2B7", {"lam": 1.0, "degree": 7}),        # + as a browser may encode it
+    ("lam=+5e-1", {"lam": 0.5}),
+])
+def test_a_plus_written_in_a_links_number_is_a_plus_not_a_space(query, want):
+    """Form encoding reads ``+`` as a space: ``lam=1e+0`` was refused as ``'1e 0'``."""
+    d = live.catalog()["polynomial"]()
+    assert framework.parse_query(f"dashboard=polynomial&{query}", "polynomial", d.controls) == want
+
+
+@pytest.mark.parametrize("text", ["SGD+%2B+momentum+0.9", "SGD%20+%20momentum%200.9",
+                                  "SGD%20%2B%20momentum%200.9", "momentum"])
+def test_a_menu_label_with_a_plus_is_read_from_a_link_either_way(text):
+    """``+`` in a menu's label (``SGD + momentum 0.9``): form-encoded (``+`` for each space), or
+    typed into the address bar (``%20`` for a space, ``+`` as is), it names the same option."""
+    d = live.catalog()["weight_decay"]()
+    got = framework.parse_query(f"dashboard=weight_decay&optimizer={text}", "weight_decay",
+                                d.controls)
+    assert got == {"optimizer": "momentum"}
+
+
+def test_a_space_in_a_links_number_is_still_refused():
+    """Only a ``+`` as written reads as ``+``: ``%20`` is a space, which no number holds."""
+    d = live.catalog()["polynomial"]()
+    with pytest.raises(ValueError, match=re.escape("got ' 1e-3'")):
+        framework.parse_query("dashboard=polynomial&lam=%201e-3", "polynomial", d.controls)
+    with pytest.raises(ValueError, match=re.escape("got 'SGD momentum'")):
+        framework.parse_query("dashboard=weight_decay&optimizer=SGD+momentum", "weight_decay",
+                              live.catalog()["weight_decay"]().controls)
+
+
 @pytest.mark.parametrize("text", ["maybe", "2", "", "truth"])
 def test_a_bad_checkbox_value_says_true_or_false(text, monkeypatch):
     message = f"same_init must be true or false, got {text!r}"

@@ -74,7 +74,8 @@ degree=5&lam=0.001``, relative: in Voilà it reopens the same notebook at these 
 a page's URL query to the kernel as ``QUERY_STRING``; a dashboard whose name is the query's
 ``dashboard`` opens at the query's values (``parse_query``: text converted per control, never
 evaluated, then the same checks as ``Dashboard(**values)``; numbers in plain ASCII decimal or
-scientific form, each key once). They win over the values the notebook's code passed; the status
+scientific form, a ``+`` in them as written (``1e+3``: form encoding would read it as a space), each
+key once). They win over the values the notebook's code passed; the status
 line names them ("set by the link: ...", with any code value replaced), each until code sets
 another value (putting the link's back, ``set(**dash.opened)``, says it again) or the learner
 moves it. A bad link opens the defaults and shows the same message
@@ -103,7 +104,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from numbers import Integral, Real
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import quote, unquote, unquote_plus, urlencode
 
 import ipywidgets as W
 import numpy as np
@@ -440,6 +441,19 @@ def _from_text(widget, text: str):
     return text
 
 
+def _link_text(widget, raw: str) -> str:
+    """A link's value for ``widget``, decoded from the query's raw text ``raw``. Form encoding
+    reads ``+`` as a space, but a number's ``+`` written as is (``lam=1e+3``, ``+0.5``) means
+    ``+`` (no number holds a space; ``%20`` still reads as one, and is refused), and a menu's
+    label typed into the address bar (``SGD%20+%20momentum%200.9``) names its option either way."""
+    plain, form = unquote(raw), unquote_plus(raw)
+    if hasattr(widget, "options"):
+        names = {part for option in widget.options for part in
+                 ((option[0], str(option[1])) if isinstance(option, tuple) else (str(option),))}
+        return plain if form not in names and plain in names else form
+    return plain if _bounds(widget) is not None else form
+
+
 def format_value(value) -> str:
     """A control value as short text that reads back to exactly the same value (floats: the
     shortest text that does, ``repr``: a link must reproduce the run bit for bit)."""
@@ -455,7 +469,9 @@ def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
     name it (``dashboard=<name>``). Raises ValueError, with the message ``Dashboard(**values)``
     gives, for an unknown control or a value that does not fit, and for a ``dashboard`` that no
     dashboard in ``catalog()`` is called. Never evaluates the text."""
-    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+    raw = [(unquote_plus(key), text) for key, _, text in
+           (item.partition("=") for item in query.lstrip("?").split("&") if item)]
+    pairs = [(key, unquote_plus(text)) for key, text in raw]
     if (QUERY_NAME, name) not in pairs:     # no link, or one for another dashboard: not ours
         asked = [text for key, text in pairs if key == QUERY_NAME]
         known = catalog() if asked else {}   # (importing every dashboard only when needed)
@@ -468,6 +484,7 @@ def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
     _check_unique(ours)
     values = {k: v for k, v in ours if k != QUERY_NAME}
     _check_keys(values, controls)
+    values = {key: _link_text(controls[key], text) for key, text in raw if key in values}
     out = {key: _from_text(controls[key], text) for key, text in values.items()}
     for key, value in out.items():
         _check_float_range(key, values[key], value)
