@@ -82,10 +82,32 @@ def test_train_with_momentum_is_pytorch_sgd_momentum_on_w1():
     plain, zero = task.train("SGD", **kw), task.train("SGD", momentum=0.0, **kw)
     assert np.array_equal(plain["angle"], zero["angle"])
     assert not np.allclose(plain["angle"], mom["angle"])
-    with pytest.raises(ValueError, match=r"momentum is for optimizer 'SGD' only.*'SGDW'"):
-        task.train("SGDW", 0.1, 0.01, 5, momentum=0.9)
+    with pytest.raises(ValueError, match=r"momentum is for optimizers 'SGD' and 'SGDW' only, "
+                                         r"got momentum=0.9 with optimizer 'AdamW'"):
+        task.train("AdamW", 0.1, 0.01, 5, momentum=0.9)
     with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\), got 1"):
         task.train("SGD", 0.1, 0.01, 5, momentum=1.0)
+
+
+def test_sgdw_with_momentum_is_the_papers_sgdw_on_w1():
+    """Lesson 09 measures SGDW's equilibrium angle with momentum (Loshchilov & Hutter ran SGDW
+    with β = 0.9): train("SGDW", ..., momentum=β) is optim.sgdw(lr, momentum=β,
+    weight_decay={W1: λ}) bit for bit, the decay outside the buffer (not SGD + L2's buffer)."""
+    from wdlib import optim
+    kw = dict(lr=np.array([0.01, 0.03]), lam=np.array([0.01, 0.04]), steps=40,
+              seed=np.array([0, 3]))
+    mom = task.train("SGDW", momentum=0.9, **kw)
+    saved = task.OPTIMIZERS["SGDW"]
+    try:
+        task.OPTIMIZERS["SGDW"] = lambda lr, lam: optim.sgdw(lr, momentum=0.9,
+                                                             weight_decay={task.KEY: lam})
+        ref = task.train("SGDW", **kw)
+    finally:
+        task.OPTIMIZERS["SGDW"] = saved
+    for key in ("norm", "angle", "grad_norm", "loss"):
+        assert np.array_equal(mom[key], ref[key]), key
+    assert not np.allclose(task.train("SGDW", **kw)["angle"], mom["angle"])
+    assert not np.allclose(task.train("SGD", momentum=0.9, **kw)["angle"], mom["angle"])
 
 
 def test_box_problem_draws_other_noise_on_the_same_inputs():

@@ -8,7 +8,7 @@
   gradient's norm and the loss. Weight decay acts on W1 only (the output layer is an ordinary
   weight; leaving it undecayed keeps the picture to the scale-invariant part). Any of ``lr``,
   ``lam``, ``seed`` may be a length-K array: K runs in one pass; ``momentum=β`` gives SGD + L2
-  PyTorch's momentum buffer.
+  PyTorch's momentum buffer, and SGDW the paper's (Loshchilov & Hutter, Algorithm 1).
 - ``predicted_angle(optimizer, lr, lam)``: the equilibrium angular step of each optimizer.
 - ``GRID_LAMS`` / ``GRID_LRS``: section 4's λ × lr grid (5 × 5; tools/surveys.py re-runs it).
 - ``box_problem(noise_seed=None)`` / ``box_least_squares(lam)``: lesson 09's convex problem for
@@ -35,6 +35,11 @@ OPTIMIZERS = {
     "SGD": lambda lr, lam: optim.sgd(lr, weight_decay={KEY: lam}),             # g ← g + λw
     "SGDW": lambda lr, lam: optim.sgdw(lr, weight_decay={KEY: lam}),           # w ← (1−λ)w − lr·g
     "AdamW": lambda lr, lam: optim.adamw(lr, weight_decay={KEY: lam}),         # w ← (1−lr·λ)w − …
+}
+# name -> (lr, lam, β) -> Optimizer: the optimizers ``train`` runs with momentum β
+MOMENTUM = {
+    "SGD": lambda lr, lam, b: optim.sgd(lr, momentum=b, weight_decay={KEY: lam}),   # PyTorch's
+    "SGDW": lambda lr, lam, b: optim.sgdw(lr, momentum=b, weight_decay={KEY: lam}),  # the paper's
 }
 RULES = {"SGD": "SGD + L2: w ← (1 − lr·λ)·w − lr·g",
          "SGDW": "SGDW (paper): w ← (1 − λ)·w − lr·g",
@@ -228,8 +233,10 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
 
     Always batched: ``lr``, ``lam``, ``seed`` (the initialization) may be floats or length-K
     arrays, broadcast to K >= 1 runs; init_scale: ``MODEL.init``'s scale; momentum: one β in
-    [0, 1) for "SGD" only, ``optim.sgd(lr, momentum=β, weight_decay={W1: λ})`` (PyTorch's buffer:
-    the decay λ·w goes through it too); 0 is the plain step. Returns arrays of
+    [0, 1) for "SGD", ``optim.sgd(lr, momentum=β, weight_decay={W1: λ})`` (PyTorch's buffer:
+    the decay λ·w goes through it too), and for "SGDW", ``optim.sgdw(lr, momentum=β,
+    weight_decay={W1: λ})`` (the paper's: m ← β·m + lr·g, w ← (1 − λ)·w − m; the decay stays out
+    of the buffer); 0 is the plain step (AdamW has its own β1). Returns arrays of
     shape ``(steps, K)``:
 
     - ``norm``: ‖W1‖ entering step t;  ``grad_norm``: ‖∂L/∂W1‖ of step t's minibatch loss;
@@ -251,9 +258,9 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     data_seed = _checks.seed("data_seed", data_seed)
     batch_size = _checks.positive_int("batch_size", batch_size)      # (always minibatches)
     momentum = _checks.one_number(_checks.in_range, "momentum", momentum, 0.0, 1.0)
-    if momentum and optimizer != "SGD":
-        raise ValueError(f"momentum is for optimizer 'SGD' only, got momentum={momentum:g} with "
-                         f"optimizer {optimizer!r}")
+    if momentum and optimizer not in MOMENTUM:
+        raise ValueError(f"momentum is for optimizers {' and '.join(map(repr, MOMENTUM))} only, "
+                         f"got momentum={momentum:g} with optimizer {optimizer!r}")
     if np.ndim(seed) > 1 or np.size(seed) == 0:
         raise ValueError(f"seed must be an integer >= 0 or a non-empty 1-D array of them, "
                          f"got {_checks._fmt(seed)}")
@@ -264,7 +271,7 @@ def train(optimizer: str, lr, lam, steps: int = 400, *, seed=0, data_seed: int =
     lr_k, lam_k = np.broadcast_to(lr, (K,)).copy(), np.broadcast_to(lam, (K,)).copy()
     lay = layout.Layout(MODEL, K, GROUPS)
     params = lay.group(MODEL.init(seed=seeds, scale=init_scale))
-    opt = (optim.sgd(lr_k, momentum=momentum, weight_decay={KEY: lam_k}) if momentum
+    opt = (MOMENTUM[optimizer](lr_k, lam_k, momentum) if momentum
            else OPTIMIZERS[optimizer](lr_k, lam_k))
     batch = loop.minibatches(N, batch_size, data_seed)
     record = _Recorder(steps, K, params[KEY][0].size)
