@@ -1,9 +1,9 @@
 """tools/surveys.py (`make surveys`): the larger surveys the lessons quote.
 
 The full surveys take three to four minutes, too long for every test run; these tests keep
-the script honest cheaply (~30 s): its phrases are the lessons' words, its functions give the
-numbers the notebooks print on the notebooks' own samples (so they compute what the cells
-compute), and its claims hold on a few samples."""
+the script honest cheaply (~40 s of CPU, 60 s wall at load 3.5 on 2 cores): its phrases are
+the lessons' words, its functions give the numbers the notebooks print on the notebooks' own
+samples (so they compute what the cells compute), and its claims hold on a few samples."""
 
 import json
 import re
