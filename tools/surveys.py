@@ -14,7 +14,8 @@ the heavy-ball check on 0-59 with 10 init seeds, the
 dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and init seed 3;
 lesson 05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on data
 seeds 1-19, section 8's residual stacks on seeds 0-39; lesson 06: sections 4 and 5's RNN runs on
-init seeds 0-39; lesson 07: minibatch streams 0-31 and the warmup on init seeds 0-39; lesson 08:
+init seeds 0-39; lesson 07: minibatch streams 0-31, the warmup's divergences on init seeds
+0-299 and its curvatures on 0-39; lesson 08:
 data sets 0-39; lesson 09: init seeds 6-17 and data sets 0-19, section 4's grid on init seeds 0-19,
 section 5's AdamW runs on data sets 0-19). This
 script repeats each experiment exactly as the lesson's cell computes it (the same tasks from
@@ -203,8 +204,10 @@ QUOTED = {
         "notebook": "notebooks/07_lr_momentum_schedules.ipynb",
         "phrases": ["(on 31 of 32 streams tried; stream 8 lost by 1%)",
                     "ratio of mean squared distances can be\nhalf as large again as the lr ratio",
-                    "lr 1.0 diverges on 28 without warmup and on 6 with it: warmup rescues 22 and "
-                    "breaks none\n(lr 0.3 never diverges)",
+                    "Over 300 initializations (seeds 0–299, `python tools/surveys.py lesson07`) "
+                    "lr 1.0 diverges on 210 without\nwarmup and on 61 with it: warmup rescues "
+                    "157 of the 210 and breaks 8 of the 90 that train without it,\neach after "
+                    "its ramp (lr 0.3 never diverges).",
                     "lr 1.0 is above the limit at the start on all 40 and the network is flatter "
                     "after the warmup on 38,\nbut lr 1.0 is below the limit after it on only 12 of "
                     "40; of the other 28, 23 train.",
@@ -212,8 +215,9 @@ QUOTED = {
                     "that stay below it diverges."],
         "numbers": {"wins": "31 of 32 streams tried; stream 8 lost by 1%",
                     "excess": "half as large again",
-                    "warmup": "28 without warmup and on 6 with it: warmup rescues 22 and breaks "
-                              "none",
+                    "dead": "diverges on 210 without", "dead_w": "on 61 with it",
+                    "warmup": "rescues 157 of the 210 and breaks 8 of the 90",
+                    "after": "each after its ramp",
                     "d03": "never diverges",
                     "curv": "above the limit at the start on all 40 and the network is flatter "
                             "after the warmup on 38",
@@ -1154,10 +1158,28 @@ def _l07_top_curvature(p: dict, iters: int = 100, h: float = 1e-5) -> np.ndarray
     return top
 
 
+def lesson07_warmup_runs(seeds) -> dict:
+    """Section 3's batched warmup runs (cell aae2353c) from init seeds ``seeds`` (K at once): per
+    seed, the step the cosine run diverges at (-1: it trained) with base lr 0.3 ("at03"), lr 1.0
+    ("at10") and lr 1.0 after 20 warmup steps ("at10w"), and whether it diverged ("d03", "d10",
+    "d10w")."""
+    from wdlib.tasks import classification, schedule_menu
+    seeds = np.asarray(seeds)
+    moons = classification.moons(classification.SCHEDULES_MOONS)
+    out = {}
+    for key, lr, warm in (("03", 0.3, 0), ("10", 1.0, 0), ("10w", 1.0, 20)):
+        opt = optim.sgd(schedule_menu.make_schedule("cosine", lr, warm), momentum=0.5)
+        _, h = train.fit(classification.SCHEDULES_MLP, moons, loss="mse", optimizer=opt,
+                         steps=classification.SCHEDULES_STEPS, seed=seeds, record="loss",
+                         divergence=classification.SCHEDULES_DIVERGENCE)
+        out["at" + key] = np.array([-1 if d is None else d for d in h.diverged_at])
+        out["d" + key] = out["at" + key] >= 0
+    return out
+
+
 def lesson07_warmup(seeds) -> dict:
     """Section 3's warmup runs (cells aae2353c and fa61chk5) from init seeds ``seeds`` (K at
-    once): per seed, whether the cosine run diverges with base lr 0.3 ("d03"), lr 1.0 ("d10"),
-    lr 1.0 after 20 warmup steps ("d10w"), the largest curvature at the initialization and
+    once): ``lesson07_warmup_runs``'s divergences, the largest curvature at the initialization and
     after the 20 warmup steps ("e0", "e20"), and lr_t times the largest curvature over the
     limit 3 at the weights entering each step of the ramp ("ramp", (K, 20); cell fa6166be)."""
     from wdlib.tasks import classification, schedule_menu
@@ -1167,12 +1189,7 @@ def lesson07_warmup(seeds) -> dict:
     def opt(lr, warm):
         return optim.sgd(schedule_menu.make_schedule("cosine", lr, warm), momentum=0.5)
 
-    out = {}
-    for key, lr, warm in (("d03", 0.3, 0), ("d10", 1.0, 0), ("d10w", 1.0, 20)):
-        _, h = train.fit(classification.SCHEDULES_MLP, moons, loss="mse", optimizer=opt(lr, warm),
-                         steps=classification.SCHEDULES_STEPS, seed=seeds, record="loss",
-                         divergence=classification.SCHEDULES_DIVERGENCE)
-        out[key] = np.array([d is not None for d in h.diverged_at])
+    out = lesson07_warmup_runs(seeds)
     p0 = classification.SCHEDULES_MLP.init(seed=seeds)
     p20, _ = train.fit(classification.SCHEDULES_MLP, moons, loss="mse", optimizer=opt(1.0, 20),
                        steps=20, params=p0, record="loss")
@@ -1191,20 +1208,29 @@ def lesson07_warmup(seeds) -> dict:
     return out
 
 
-def lesson07_warmup_claims(seeds=range(40)) -> list[tuple[str, str, str]]:
-    """(claim, quoted, measured) for lesson 07's warmup over init seeds ``seeds``."""
-    seeds = list(seeds)
+def lesson07_warmup_claims(seeds=range(40), runs=range(300)) -> list[tuple[str, str, str]]:
+    """(claim, quoted, measured) for lesson 07's warmup: the divergence counts over init seeds
+    ``runs`` (cell aae2353c's runs), the curvatures over init seeds ``seeds``."""
+    seeds, runs = list(seeds), list(runs)
     r, n, q = lesson07_warmup(seeds), len(seeds), QUOTED["lesson07"]["numbers"]
-    w = f"init seeds {seeds[0]}-{seeds[-1]}"
+    d = lesson07_warmup_runs(runs)
+    w, wr = f"init seeds {seeds[0]}-{seeds[-1]}", f"init seeds {runs[0]}-{runs[-1]}"
+    broken = d["d10w"] & ~d["d10"]
+    during = int(np.sum(d["at10w"][broken] < 20))       # broken runs diverging inside the ramp
     ok_after = 3 / r["e20"] > 1.0                   # lr 1.0 below the heavy-ball limit (β = 0.5)
-    broken = (r["d10w"] & ~r["d10"]).sum()
     above = np.sum(3 / r["e0"] < 1.0)
     ramp_up = (r["ramp"] > 1).any(axis=1)           # lr_t above the limit at some step of the ramp
-    return [(f"{w}: cosine lr 1.0 diverges on", q["warmup"],
-             f"{r['d10'].sum()} without warmup and on {r['d10w'].sum()} with it: warmup rescues "
-             f"{(r['d10'] & ~r['d10w']).sum()} and breaks {broken or 'none'}"),
-            (f"{w}: cosine lr 0.3", q["d03"],
-             "never diverges" if not r["d03"].any() else f"diverges on {r['d03'].sum()} of {n}"),
+    return [(f"{wr}: cosine lr 1.0", q["dead"], f"diverges on {d['d10'].sum()} without"),
+            (f"{wr}: cosine lr 1.0 after 20 warmup steps diverges", q["dead_w"],
+             f"on {d['d10w'].sum()} with it"),
+            (f"{wr}: warmup", q["warmup"],
+             f"rescues {(d['d10'] & ~d['d10w']).sum()} of the {d['d10'].sum()} and breaks "
+             f"{broken.sum() or 'none'} of the {(~d['d10']).sum()}"),
+            (f"{wr}: the runs warmup breaks diverge", q["after"],
+             "each after its ramp" if not during else f"{during} of them during the ramp"),
+            (f"{wr}: cosine lr 0.3", q["d03"],
+             "never diverges" if not d["d03"].any() else f"diverges on {d['d03'].sum()} of "
+             f"{len(runs)}"),
             (f"{w}: lr 1.0 is", q["curv"],
              f"above the limit at the start on {f'all {n}' if above == n else above}"
              f" and the network is flatter after the warmup on {np.sum(r['e20'] < r['e0'])}"),
