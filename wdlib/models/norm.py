@@ -91,6 +91,19 @@ def layer_norm_backward(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray) ->
     return out
 
 
+def _layer_norm_backward_into(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray,
+                              tmp: np.ndarray) -> np.ndarray:
+    """``layer_norm_backward`` computed in place of ``du`` (a fresh array the caller owns) with
+    ``tmp`` (of du's shape and dtype) as scratch: the same operations in the same order, so the
+    same bits, without its three temporaries (NormMLP's backward pass)."""
+    mean_du = _mean_last(du)
+    mean_duu = _mean_last(np.multiply(du, u, out=tmp))
+    du -= mean_du
+    du -= np.multiply(u, mean_duu, out=tmp)
+    du *= inv_sigma
+    return du
+
+
 @dataclass(frozen=True)
 class NormMLP(Model):
     """MLP with LayerNorm after each hidden linear layer (see the module docstring).
@@ -237,10 +250,19 @@ class NormMLP(Model):
         da = _through_weights(dz, params[WL])
         for l in range(len(hidden) - 1, -1, -1):
             (W, g, b), c = hidden[l], cache["layers"][l]
-            ds = _activation_grad(self.activation, da, c["a"])
-            grads[g] = ones @ (ds * c["u"])
-            grads[b] = ones @ ds
-            dz = layer_norm_backward(ds * params[g][..., None, :], c["u"], c["inv_sigma"])
+            u = c["u"]
+            if da.shape != u.shape or da.dtype != u.dtype:     # (not from this model's passes)
+                ds = _activation_grad(self.activation, da, c["a"])
+                grads[g] = ones @ (ds * u)
+                grads[b] = ones @ ds
+                dz = layer_norm_backward(ds * params[g][..., None, :], u, c["inv_sigma"])
+            else:       # da is this pass's own array: ds, ds·g and LayerNorm's backward are
+                tmp = np.empty_like(da)     # computed in it, tmp the scratch (the same bits,
+                ds = _activation_grad(self.activation, da, c["a"], tmp)   # 5 arrays fewer)
+                grads[g] = ones @ np.multiply(ds, u, out=tmp)
+                grads[b] = ones @ ds
+                dz = _layer_norm_backward_into(np.multiply(ds, params[g][..., None, :], out=ds),
+                                               u, c["inv_sigma"], tmp)
             grads[W] = swap_last(c["a_in"]) @ dz
             if l:
                 da = _through_weights(dz, params[W])
