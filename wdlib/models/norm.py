@@ -85,17 +85,16 @@ def layer_norm_backward(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray) ->
     """dL/dz from dL/du for u = layer_norm(z): ``(du − mean(du) − u·mean(du·u)) / σ``.
 
     du, u: (..., h); inv_sigma: 1/σ, (..., 1), as ``layer_norm`` returns it. Returns (..., h)."""
-    out = du - _mean_last(du)
-    out -= u * _mean_last(du * u)
-    out *= inv_sigma
-    return out
+    out = np.array(np.broadcast_to(du, np.broadcast_shapes(np.shape(du), np.shape(u))),
+                   dtype=np.result_type(du, u, inv_sigma))
+    return _layer_norm_backward_into(out, u, inv_sigma, np.empty_like(out))
 
 
 def _layer_norm_backward_into(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray,
                               tmp: np.ndarray) -> np.ndarray:
-    """``layer_norm_backward`` computed in place of ``du`` (a fresh array the caller owns) with
-    ``tmp`` (of du's shape and dtype) as scratch: the same operations in the same order, so the
-    same bits, without its three temporaries (NormMLP's backward pass)."""
+    """``layer_norm_backward`` computed in place of ``du`` (a fresh array the caller owns, of
+    the result's shape and dtype) with ``tmp`` (the same) as scratch (NormMLP's backward pass
+    calls it directly: no temporaries)."""
     mean_du = _mean_last(du)
     mean_duu = _mean_last(np.multiply(du, u, out=tmp))
     du -= mean_du
