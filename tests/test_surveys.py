@@ -246,6 +246,16 @@ def test_lesson09_function_is_the_notebooks():
             f"{n.max():.3f} over 24 runs") in _printed(cells["fe7e1c5a"])
 
 
+def test_lesson09_sgdw_momentum_function_is_the_notebooks():
+    """SGDW with the paper's momentum on the notebook's seeds 0-5 (24 runs) gives its printed
+    line, and the cell's 4% and 3% hold there."""
+    dev, spread = surveys.lesson09_sgdw_momentum(range(6))
+    printed = _printed(_cells(surveys.QUOTED["lesson09"]["notebook"])["09sgdwm1"])
+    assert f"24 runs: |angle / √(2λ(1−β)/(1+β)) − 1| at most {dev.max():.3f};" in printed
+    assert f"({spread:.3f}x)" in printed
+    assert dev.max() < 0.04 and spread < 1.03
+
+
 def test_lesson09_grid_function_is_the_notebooks():
     """Section 4's normalized grid on the notebook's init seed 0 gives its printed spreads, and
     the cell's 5% holds there."""
