@@ -7,16 +7,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import harness as H
 import pytest
-
-sys.path.insert(0, str(H.ROOT / "tools"))
-import build_site  # noqa: E402
 
 pytestmark = pytest.mark.browser
 LESSON = "01_capacity_and_overfitting.ipynb"      # the polynomial dashboard (degree, λ)
@@ -64,14 +60,6 @@ def test_voila_bad_link_value_shows_the_clear_error(served_root, page, tmp_path)
         assert "error in the link: ValueError: lam must be a number in [1e-07, 10], got " \
             in dash.status()
         assert not trace.exists(), f"the link's text was evaluated: {code}"
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory) -> tuple[Path, list[str]]:
-    """The read-along site (`make site`), built once for this module's two site tests (~11 s a
-    build): ``(folder, page names)``. Both only read it."""
-    site = tmp_path_factory.mktemp("site")
-    return site, [p.name for p in build_site.build(site)]
 
 
 def test_site_reads_offline_math_figures_and_no_remote_request(page, built_site):
