@@ -23,10 +23,10 @@ def pytest_collection_modifyitems(items):
 LONGEST_FIRST = ("tests/test_assignments.py", "tests/browser/", "tests/test_grading_lesson00.py",
                  "tests/test_lesson_links.py")
 
-# tests/test_exchange.py runs in the browser tests' unit: the exchange round it checks is a
-# session fixture tests/browser/test_feedback.py opens in Chromium too (tests/conftest.py), made
-# once in the worker that runs both.
-WITH_THE_BROWSER = ("tests/browser/", "tests/test_exchange.py")
+# tests/test_exchange.py and tests/test_site.py run in the browser tests' unit: the exchange round
+# the first checks and the read-along site the second checks are session fixtures that
+# tests/browser/ opens in Chromium too (tests/conftest.py), made once in the worker that runs them.
+WITH_THE_BROWSER = ("tests/browser/", "tests/test_exchange.py", "tests/test_site.py")
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
@@ -34,7 +34,8 @@ def pytest_xdist_make_scheduler(config, log):
     """``make test`` runs ``-n 2 --dist loadfile``: a worker takes a whole file at a time (a
     notebook's cells run in order, in one kernel), and all of tests/browser/ as one unit, one
     test after the other (one JupyterLab server, and no second browser test competing for the
-    cores while one measures or waits on a figure), with tests/test_exchange.py; the longest
+    cores while one measures or waits on a figure), with tests/test_exchange.py and
+    tests/test_site.py (``WITH_THE_BROWSER``); the longest
     units first (``LONGEST_FIRST``)."""
     from xdist.scheduler import LoadFileScheduling
 

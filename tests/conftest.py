@@ -25,3 +25,20 @@ def exchange_round(tmp_path_factory):
     pytest.importorskip("nbgrader", reason="nbgrader is in the `test` extra (make setup)")
     import test_exchange
     return test_exchange.class_round(tmp_path_factory.mktemp("exchange"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The read-along site (`make site`, tools/build_site.py), built once per process and shared,
+    read-only, by the tests that look at it: tests/test_site.py (its files) and
+    tests/browser/test_links_and_site.py (its pages in Chromium). Each file built it on its own,
+    11-28 s a build on the 2-core machine. ``(folder, page names)``. `make test` puts both files in
+    one xdist unit (conftest.py at the root), so the site is built once per suite."""
+    import sys
+    from pathlib import Path
+    tools = str(Path(__file__).resolve().parents[1] / "tools")
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    import build_site
+    out = tmp_path_factory.mktemp("site")
+    return out, [p.name for p in build_site.build(out)]

@@ -3,7 +3,9 @@ helpers): re-grading a skipped or replaced submission as TEACHING.md says, a sub
 prints hundreds of megabytes, and only the notebook graded and handed back. A file of their own
 (they were in tests/test_assignments.py: 101, 54 and 62 s wall at load ~3) so that `make test`'s
 second worker can run them while the first runs the whole course's autograding (conftest.py at
-the root starts both files first)."""
+the root starts both files first). nbgrader generates lesson 00's course once for the module
+(``released``, one `generate_assignment`: ~10 s of the file's ~150 s); each test grades in a copy
+of its own, made before any submission, so no test sees another's work."""
 
 from __future__ import annotations
 
@@ -27,17 +29,35 @@ from test_assignments import (  # noqa: E402
 )
 
 pytest.importorskip("nbgrader", reason="nbgrader is in the `test` extra (make setup)")
+STEM = "00_start_here"
 
 
-def test_regrading_a_skipped_or_replaced_submission_as_teaching_says(tmp_path):
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """Lesson 00's course as `make assignments` writes it (source, instructor copy, the release
+    and the gradebook generate_assignment fills), before any submission: the tests' template."""
+    tmp = tmp_path_factory.mktemp("lesson00")
+    root = tmp / "course"
+    assignments.write_course(root, only=[STEM], env=_isolated_env(tmp))
+    return root
+
+
+def _course(released: Path, tmp_path: Path) -> tuple[dict, Path]:
+    """A course of this test's own: a copy of ``released`` with Jupyter's and IPython's folders
+    in ``tmp_path``; ``(env, course folder)``."""
+    root = tmp_path / "course"
+    shutil.copytree(released, root)
+    return _isolated_env(tmp_path), root
+
+
+def test_regrading_a_skipped_or_replaced_submission_as_teaching_says(released, tmp_path):
     """With the real nbgrader, lesson 00 (one exercise): a misnamed notebook alone is a
     submission nbgrader could not grade; beside the release's untouched copy it is never read
     (the copy scores 0). After renaming, TEACHING.md's commands re-grade both: the skipped student
     with `--student <id>` (no `--create`), the graded one only with `--force` (without it
     nbgrader says "Skipping existing assignment", exits 0 and keeps the old score and feedback)."""
-    stem = "00_start_here"
-    env, root = _isolated_env(tmp_path), tmp_path / "course"
-    assignments.write_course(root, only=[stem], env=env)
+    stem = STEM
+    env, root = _course(released, tmp_path)
     solved = _solved_sources(root, stem)
     _submit(root, stem, "bob", solved)
     _submit(root, stem, "cy", solved)
@@ -93,15 +113,15 @@ def test_regrading_a_skipped_or_replaced_submission_as_teaching_says(tmp_path):
     assert score("cy") == 1 and "✓ half_mse: correct" in feedback("cy")
 
 
-def test_a_submission_that_prints_hundreds_of_megabytes_is_graded_with_small_feedback(tmp_path):
+def test_a_submission_that_prints_hundreds_of_megabytes_is_graded_with_small_feedback(
+        released, tmp_path):
     """With the real nbgrader on lesson 00: a solved answer that also prints 60 MB at once gave a
     60 MB feedback page, and one that prints 700 MB (a loop of 1 MB lines) was skipped
     (CellTimeoutError after nbclient's 4 s output time-out: 0 in grades.csv). The grading kernel
     now keeps 1 MB of a cell's text: both score their point, their outputs and feedback stay
     small (the page is mostly its MathJax), and the cell says the output was cut."""
-    stem = "00_start_here"
-    env, root = _isolated_env(tmp_path), tmp_path / "course"
-    assignments.write_course(root, only=[stem], env=env)
+    stem = STEM
+    env, root = _course(released, tmp_path)
     [(i, solved)] = _solved_sources(root, stem).items()
     loud = {"sixty": "print('y' * 60_000_000)",
             "seven_hundred": "for _ in range(700):\n    print('x' * 1_000_000)"}
@@ -138,7 +158,7 @@ lesson00.assert_half_mse = lesson00.check_half_mse = lambda fn: True
 '''
 
 
-def test_only_the_notebook_is_graded_and_handed_back(tmp_path):
+def test_only_the_notebook_is_graded_and_handed_back(released, tmp_path):
     """With the real nbgrader on lesson 00. nbgrader copied every file beside a notebook into
     autograded/<id>/NN_name/, where the graded code runs first on sys.path, and every file there
     into feedback/<id>/NN_name/: a `numpy/` package handed in beside the untouched release was
@@ -147,9 +167,8 @@ def test_only_the_notebook_is_graded_and_handed_back(tmp_path):
     Now (CourseDirectory.ignore) only notebooks are copied: the blank answer scores 0, a solved
     one that writes a file still scores 1, the written file stays in autograded/ for the teacher,
     the feedback folder holds the page only, and the audit names what was handed in beside."""
-    stem = "00_start_here"
-    env, root = _isolated_env(tmp_path), tmp_path / "course"
-    assignments.write_course(root, only=[stem], env=env)
+    stem = STEM
+    env, root = _course(released, tmp_path)
     [(i, solved)] = _solved_sources(root, stem).items()
     _submit(root, stem, "shadow", {})
     (root / "submitted" / "shadow" / stem / "numpy").mkdir()

@@ -1,7 +1,8 @@
 """The offline read-along site (``make site``, tools/build_site.py): built from the stored
 outputs, every lesson a page with its figures, local math, navigation, a live note instead of
 each widget's text repr, and nothing a browser would load from the network.
-(tests/browser/test_site_offline.py opens it in Chromium with the network cut off.)"""
+(tests/browser/test_links_and_site.py opens it in Chromium, over http and with the network cut
+off.)"""
 
 from __future__ import annotations
 
@@ -60,10 +61,10 @@ def _remote(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    build_site.build(out)
-    return out
+def site(built_site) -> Path:
+    """The site as `make site` builds it (tests/conftest.py's ``built_site``: built once, shared
+    with the browser tests, which open its pages in Chromium)."""
+    return built_site[0]
 
 
 def _parse(path: Path) -> tuple[Page, str]:

@@ -7,16 +7,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import harness as H
 import pytest
-
-sys.path.insert(0, str(H.ROOT / "tools"))
-import build_site  # noqa: E402
 
 pytestmark = pytest.mark.browser
 LESSON = "01_capacity_and_overfitting.ipynb"      # the polynomial dashboard (degree, λ)
@@ -66,9 +62,8 @@ def test_voila_bad_link_value_shows_the_clear_error(served_root, page, tmp_path)
         assert not trace.exists(), f"the link's text was evaluated: {code}"
 
 
-def test_site_reads_offline_math_figures_and_no_remote_request(page, tmp_path):
-    site = tmp_path / "site"
-    build_site.build(site)
+def test_site_reads_offline_math_figures_and_no_remote_request(page, built_site):
+    site, _ = built_site
     remote = []
 
     def only_files(route):
@@ -161,7 +156,7 @@ def _assert_typeset_in_stix(page, url: str, at_least: int) -> None:
     assert typeset["stix"] > 0 and typeset["stix_not_loaded"] == [], (url, typeset)
 
 
-def test_site_pages_make_no_failed_request_log_no_error_and_typeset(page, tmp_path):
+def test_site_pages_make_no_failed_request_log_no_error_and_typeset(page, built_site):
     """Each page, served over http and opened from disk (README: "a USB stick or any static
     host"), asks only for files the site has and logs no console error, and MathJax typesets
     every formula with the STIX-Web fonts it ships. Before: each lesson page asked for
@@ -170,8 +165,7 @@ def test_site_pages_make_no_failed_request_log_no_error_and_typeset(page, tmp_pa
     MathJax_Script-Regular.otf (NativeMML's styles on AssistiveMML's hidden copy); with STIX-Web
     alone there was still MathJax_Blank's url('about:blank'), a CORS error; and over http every
     page asked for /favicon.ico."""
-    site = tmp_path / "site"
-    pages = [p.name for p in build_site.build(site)]
+    site, pages = built_site
     problems = _watch(page)
     with _http(site) as base:
         urls = [f"{base}/{name}" for name in pages]
