@@ -199,6 +199,24 @@ def test_a_menu_label_with_a_plus_is_read_from_a_link_either_way(text):
     assert got == {"optimizer": "momentum"}
 
 
+def test_a_menu_label_holding_a_plus_typed_as_is_names_its_option():
+    """The λ × lr grid's ``SGD+L2`` typed into the address bar (``+`` sent as is) named no
+    option: form decoding read it as ``SGD L2``."""
+    d = live.catalog()["lambda_lr_grid"]()
+    for text in ("SGD+L2", "SGD%2BL2"):
+        got = framework.parse_query(f"dashboard=lambda_lr_grid&optimizer={text}",
+                                    "lambda_lr_grid", d.controls)
+        assert got == {"optimizer": "SGD+L2"}, text
+
+
+def test_a_key_given_twice_is_quoted_as_the_link_wrote_it():
+    d = live.catalog()["polynomial"]()
+    with pytest.raises(ValueError, match=re.escape("lam is given more than once in the link "
+                                                   "('1e+0', '1e+0')")):
+        framework.parse_query("dashboard=polynomial&lam=1e+0&lam=1e%2B0", "polynomial",
+                              d.controls)
+
+
 def test_a_space_in_a_links_number_is_still_refused():
     """Only a ``+`` as written reads as ``+``: ``%20`` is a space, which no number holds."""
     d = live.catalog()["polynomial"]()

@@ -480,11 +480,11 @@ def parse_query(query: str, name: str, controls: Mapping) -> dict | None:
             raise ValueError(f"the link asks for dashboard {_short(wrong[0])}, which does not "
                              f"exist; dashboards are {', '.join(map(repr, known))}")
         return None
-    ours = [(k, v) for k, v in pairs if k not in _IGNORED and not k.startswith("voila-")]
+    ours = [(key, _link_text(controls[key], text) if key in controls else unquote_plus(text))
+            for key, text in raw if key not in _IGNORED and not key.startswith("voila-")]
     _check_unique(ours)
     values = {k: v for k, v in ours if k != QUERY_NAME}
     _check_keys(values, controls)
-    values = {key: _link_text(controls[key], text) for key, text in raw if key in values}
     out = {key: _from_text(controls[key], text) for key, text in values.items()}
     for key, value in out.items():
         _check_float_range(key, values[key], value)

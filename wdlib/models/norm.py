@@ -84,7 +84,8 @@ def layer_norm(z: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
 def layer_norm_backward(du: np.ndarray, u: np.ndarray, inv_sigma: np.ndarray) -> np.ndarray:
     """dL/dz from dL/du for u = layer_norm(z): ``(du − mean(du) − u·mean(du·u)) / σ``.
 
-    du, u: (..., h); inv_sigma: 1/σ, (..., 1), as ``layer_norm`` returns it. Returns (..., h)."""
+    du, u: (..., h); inv_sigma: 1/σ, (..., 1), as ``layer_norm`` returns it. Returns (..., h),
+    computed in the dtype of the three together (``np.result_type``: float64 if any is)."""
     out = np.array(np.broadcast_to(du, np.broadcast_shapes(np.shape(du), np.shape(u))),
                    dtype=np.result_type(du, u, inv_sigma))
     return _layer_norm_backward_into(out, u, inv_sigma, np.empty_like(out))
