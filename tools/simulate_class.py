@@ -671,6 +671,9 @@ def _one_se_answers():
         ("smallest in band", lambda lams, L: _one_se(lams, L, pick=min),
          Hint(H["smallest_in_band"])),
         ("std", lambda lams, L: _one_se(lams, L, width=lambda sd, k: sd), Hint(H["std"])),
+        # "at most": a mean exactly on min + SE never happens with real losses, so < passes too
+        ("strict <", lambda lams, L: float(np.max(lams[L.mean(0) < L.mean(0).min() + L[
+            :, np.argmin(L.mean(0))].std(ddof=1) / np.sqrt(len(L))])), OK),
         ("ddof=0", lambda lams, L: _one_se(lams, L, ddof=0), Hint(H["ddof0"])),
         ("2 SE", lambda lams, L: _one_se(lams, L, width=lambda sd, k: 2 * sd / np.sqrt(k)),
          Hint(H["two_se"])),
@@ -5294,6 +5297,11 @@ def _r9_max_norm():
         ("W itself when nothing exceeds", view_when_inside, OK), ("jax.numpy (float32)", jax_, OK),
         ("np.longdouble", lambda W, c: divide_max(W.astype(np.longdouble), c), OK),
         ("torch.renorm(dim=1)", torch_eps, OK),
+        # torch.renorm's eps (c/(‖w‖ + 1e-7)): accepted by design (lesson03's _eps_added)
+        ("c/(‖w‖ + 1e-7)", lambda W, c: W * np.where(np.linalg.norm(W, axis=0) > c, c / (
+            np.linalg.norm(W, axis=0) + 1e-7), 1.0), OK),
+        ("‖w‖ ≥ c", lambda W, c: np.where(np.linalg.norm(W, axis=0) >= c, W * c / np.linalg.norm(
+            W, axis=0), W), OK),
         ("per-entry clip", per_entry, Hint(H["clip_entries"])), ("max |w| per column", l_inf,
                                                                   REFUSED),
     ]
@@ -5484,6 +5492,8 @@ def _r9_clip_value():
         ("masked, nothing masked", _r9_masked(right), OK),
         ("a callable instance", _R9Callable(right), OK),
         ("c[0] for every model", first_c, REFUSED),
+        ("np.minimum only", lambda gr, c: {k: np.minimum(g, _per_model(np.asarray(c), g))
+                                           for k, g in gr.items()}, Hint(H["upper_only"])),
         ("sign(g)·c", sign_only, Hint(H["all_to_c"])),
     ]
 
@@ -5565,6 +5575,13 @@ def _r9_momentum():
     def one_minus_beta(grads, lr, beta, tau):    # EMA: b = βb + (1 − β)g, τ ignored
         return _momentum(grads, lr, beta, tau, damp=lambda _tau: 1 - beta)
 
+    def zero_buffer(grads, lr, beta, tau):       # b_0 = 0: the first gradient damped too
+        b, out = 0.0, []
+        for g in grads:
+            b = beta * b + (1 - tau) * g
+            out.append(-lr * b)
+        return np.array(out)
+
     return [
         ("a lower-triangular matrix", lfilter_like, OK), ("jax.lax.scan (float32)", jax_scan, OK),
         ("np.longdouble", lambda g, lr, b, t: right(g.astype(np.longdouble), lr, b, t), OK),
@@ -5572,6 +5589,7 @@ def _r9_momentum():
         ("masked, nothing masked", _r9_masked(right), OK),
         ("lr twice", lr_twice, REFUSED), ("β and τ swapped", beta_tau_swapped, REFUSED),
         ("(1 − β) for (1 − τ)", one_minus_beta, Hint(H["adam_style"])),
+        ("a buffer that starts at 0", zero_buffer, Hint(H["first_damped"])),
     ]
 
 
@@ -5652,6 +5670,16 @@ def _r9_adamw():
         w2, m2, v2 = right(w, g, m, v, t, lr, wd)
         return w * (1 - lr * wd) - lr * (w * (1 - lr * wd) - w2) / lr * lr, m2, v2
 
+    def v_by_b1(w, g, m, v, t, lr, wd):           # v's bias correction with β1
+        m2, v2 = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        return w * (1 - lr * wd) - lr * (m2 / (1 - 0.9 ** t)) / (
+            np.sqrt(v2 / (1 - 0.9 ** t)) + 1e-8), m2, v2
+
+    def amsgrad(w, g, m, v, t, lr, wd):          # AMSGrad's running max in v
+        m2, v2 = 0.9 * m + 0.1 * g, np.maximum(v, 0.999 * v + 0.001 * g * g)
+        return w * (1 - lr * wd) - lr * (m2 / (1 - 0.9 ** t)) / (
+            np.sqrt(v2 / (1 - 0.999 ** t)) + 1e-8), m2, v2
+
     def step_returned(w, g, m, v, t, lr, wd):    # the change, not the new weights
         w2, m2, v2 = right(w, g, m, v, t, lr, wd)
         return w2 - w, m2, v2
@@ -5666,6 +5694,9 @@ def _r9_adamw():
          Hint(H["no_bias_correction"])),
         ("Adam step times lr twice", lr_twice_step, REFUSED),
         ("the change returned", step_returned, REFUSED),
+        ("v corrected with β1", v_by_b1, REFUSED), ("AMSGrad's max", amsgrad, REFUSED),
+        ("decay after the Adam step", lambda w, *a: (lambda r: (
+            r[0] * (1 - a[4] * a[5]), r[1], r[2]))(_adamw(w, *a[:5], 0.0)), Hint(H["shrink_new"])),
     ]
 
 
