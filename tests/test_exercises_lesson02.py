@@ -292,3 +292,25 @@ def test_l2_grad_names_the_penalty_value_returned_for_its_gradient():
         assert not ok and "that is the penalty's value" in line and "its gradient" in line, line
     ok, line = run(L.check_l2_grad, lambda p, lam: np.zeros(len(lam)))
     assert not ok and "penalty's value" not in line, line
+
+
+def test_float32_inside_early_stopping_is_named():
+    """Simulated class, round 9: X.astype(np.float32), the formula, then .astype(float) got only
+    'differs by a relative 2.9e-06': (1 − lr·e)^T magnifies float32's rounding of X to 2e-5 on
+    one input, beyond the float32 rounding the checker recognizes by size. It is now told that
+    part of the computation ran in float32 (the right formula run on the inputs rounded to
+    float32 misses by as much); the float32 array itself is accepted at float32's tolerance."""
+    def f32(X, lr, T):
+        Xc = X.astype(np.float32) - X.astype(np.float32).mean(0)
+        e = np.linalg.svd(Xc, compute_uv=False) ** 2 / len(X)
+        q = (1 - lr * e) ** T
+        return e * q / (1 - q)
+
+    ok, line = run(L.check_early_stopping_lambda, lambda X, lr, T: f32(X, lr, T).astype(float))
+    assert not ok and "float32" in line, line
+    ok, line = run(L.check_early_stopping_lambda, f32)
+    assert ok, line
+    # a real mistake near it is not told about float32: λ_j for T + 1 steps
+    ok, line = run(L.check_early_stopping_lambda, lambda X, lr, T: f32(X, lr, T + 1).astype(
+        float))
+    assert not ok and "float32" not in line, line

@@ -574,3 +574,18 @@ def test_first_model_alone_is_not_called_a_loops_last_value():
         ok, line = run(checker, first(what))
         assert not ok and f"model 0's {what} alone" in line, line
         assert "last value" not in line and "`return` inside the loop" in line, line
+
+
+def test_an_angle_folded_into_90_degrees_is_named():
+    """Simulated class, round 9: arccos(|cos|) and arcsin(√(1 − cos²)) fold the angle into
+    [0°, 90°]; on the inputs whose gradients point opposite ways (180°) they got only 'got 0,
+    expected 180'. They are now told the cosine's sign was lost."""
+    def cos(a, b):
+        u = np.concatenate([a[k].reshape(len(a[k]), -1) for k in a], axis=1)
+        v = np.concatenate([b[k].reshape(len(b[k]), -1) for k in a], axis=1)
+        return np.sum(u * v, 1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+
+    for fn in (lambda a, b: np.degrees(np.arccos(np.clip(np.abs(cos(a, b)), 0, 1))),
+               lambda a, b: np.degrees(np.arcsin(np.sqrt(np.clip(1 - cos(a, b) ** 2, 0, 1))))):
+        ok, line = run(L.check_angle, fn)
+        assert not ok and L.ANGLE_HINTS["folded"] in line, line

@@ -194,3 +194,19 @@ def test_an_answer_of_zero_is_not_told_to_normalize():
     ok, line = run(L.check_angular_step, lambda a, b: np.arccos(np.clip(
         np.ravel(a) @ np.ravel(b), -1.0, 1.0)))
     assert not ok and "you forgot to normalize" in line, line
+
+
+def test_an_obtuse_angle_is_checked():
+    """Simulated class, round 9: every test input's angle was below 90°, so answers that fold
+    the angle into [0, π/2] were accepted: arcsin(√(1 − cos²)) and arccos(|cos|) (the sign of
+    the cosine lost). The prompt's "the angle between two weight arrays" is arccos of the
+    cosine, in [0, π]; one input's step now overshoots (a·b < 0). Both folded answers get the
+    hint that names the fold; the correct forms still pass (``test_angle_correct``)."""
+    def cos(a, b):
+        a, b = np.ravel(a), np.ravel(b)
+        return a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
+
+    for fn in (lambda a, b: np.arcsin(np.sqrt(max(0.0, 1.0 - cos(a, b) ** 2))),
+               lambda a, b: np.arccos(np.clip(abs(cos(a, b)), 0.0, 1.0))):
+        ok, line = run(L.check_angular_step, fn)
+        assert not ok and L.ANGLE_HINTS["folded"] in line, line

@@ -1,6 +1,7 @@
-"""tools/simulate_class.py: rounds 5 to 8 of the simulated class (the prompts read literally) and
+"""tools/simulate_class.py: rounds 5 to 9 of the simulated class (the prompts read literally) and
 the odd return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
-(``python tools/simulate_class.py --all`` runs them through the same judge). About 15 s."""
+(``python tools/simulate_class.py --all`` runs them through the same judge). About 15 s for
+rounds 5 to 8, and 35 s more for round 9 (measured on one core: jax.numpy answers among them)."""
 
 import sys
 from pathlib import Path
@@ -64,6 +65,16 @@ def test_round8(checker):
     the other way, one threshold for all models, torch's names on NumPy arrays, an answer
     written into an integer array) get ✓ or their hints."""
     _round_passes(checker, sim.ROUND8, sim.round8, 3)
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
+def test_round9(checker):
+    """Round 9, a fresh class: exact and extended numbers (Fraction, Decimal, np.longdouble),
+    masked arrays, jax.numpy, generators consumed once, views, functools caches, a callable
+    instance, warnings and np.errstate, float32 work cast back (the float32 text), and slips
+    (lr twice, β and τ swapped, Adam's betas swapped, an angle folded into 90°) get ✓ or their
+    hints."""
+    _round_passes(checker, sim.ROUND9, sim.round9, 2)
 
 
 def test_the_judge_can_fail():

@@ -1,6 +1,6 @@
 """The simulated class: answers to every exercise checker, right and wrong, and what each must get.
 
-    python tools/simulate_class.py            # rounds 5 to 8 (the prompts read literally), probes
+    python tools/simulate_class.py            # rounds 5 to 9 (the prompts read literally), probes
     python tools/simulate_class.py --all      # also every answer of rounds 1-4 (the tests' lists)
     python tools/simulate_class.py -v         # print every answer's line
 
@@ -39,6 +39,16 @@ angles, torch's names on NumPy arrays (x.clamp, .norm(dim=1), .mul), an answer w
 integer array or cut (not rounded) to a few decimals, a print for a return, the inputs changed
 in place.
 
+Round 9, another fresh class: exact and extended numbers (Fraction, Decimal, np.longdouble),
+masked arrays with nothing masked, jax.numpy (float32 by default), generators consumed once, a
+view of the input where nothing changes, functools caches, an instance with ``__call__``, answers
+that warn or run under np.errstate, scipy.optimize's other root finders, float32 work cast back
+to float64 (refused with the float32 text: the checker cannot tell it from a float64 answer with
+a tiny error; the float32 result itself is accepted), and slips: lr applied twice, β and τ
+swapped, Adam's betas swapped, (1 + a)² for 1 + a², an ε inside the square root, the wrong
+layer's z, an angle folded into [0, π/2] (arcsin(√(1 − cos²)), arccos(|cos|): lesson 09's inputs
+had no angle above 90°, and it was accepted).
+
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
 tests never disagree about an answer.
@@ -47,7 +57,7 @@ It prints, per checker, the answers run and the false rejects (a correct answer 
 accepts (a wrong answer accepted), wrong hints (refused, without the expected hint) and crashes
 (an exception escaped, more or fewer than one line printed, or "could not judge"), then the
 totals; the exit status is 1 when any of these is not 0. tests/test_simulate_class.py runs rounds
-5 to 8 and the probes.
+5 to 9 and the probes.
 """
 
 from __future__ import annotations
@@ -661,6 +671,9 @@ def _one_se_answers():
         ("smallest in band", lambda lams, L: _one_se(lams, L, pick=min),
          Hint(H["smallest_in_band"])),
         ("std", lambda lams, L: _one_se(lams, L, width=lambda sd, k: sd), Hint(H["std"])),
+        # "at most": a mean exactly on min + SE never happens with real losses, so < passes too
+        ("strict <", lambda lams, L: float(np.max(lams[L.mean(0) < L.mean(0).min() + L[
+            :, np.argmin(L.mean(0))].std(ddof=1) / np.sqrt(len(L))])), OK),
         ("ddof=0", lambda lams, L: _one_se(lams, L, ddof=0), Hint(H["ddof0"])),
         ("2 SE", lambda lams, L: _one_se(lams, L, width=lambda sd, k: 2 * sd / np.sqrt(k)),
          Hint(H["two_se"])),
@@ -4823,6 +4836,1026 @@ ROUND8 = {
 }
 
 
+# --------------------------------------------------------------------------- round 9
+
+# Round 9: a fresh class again. Exact and extended numbers (fractions.Fraction, decimal.Decimal,
+# np.longdouble), masked arrays with nothing masked, jax.numpy (float32 by default), generators
+# consumed once, a view of the input returned where nothing changes, functools.lru_cache and
+# partial, an instance with __call__, answers that warn or run under np.errstate, scipy.optimize's
+# other root finders, float32 work cast back to float64, the boundary values a prompt allows
+# (t = 0, slope = 0, dampening = 0); and slips not yet written: lr applied twice, β and τ mixed
+# up, Adam's betas swapped, the decay after the step, (1 + a)² for 1 + a², a per-entry clip for a
+# global one, an ε inside the square root, the wrong layer's z, sums for means.
+
+def _r9_jnp():
+    import jax.numpy as jnp
+    return jnp
+
+
+class _R9Callable:
+    """An instance with ``__call__`` (a learner's 'solver object'), not a function."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, *a):
+        return self.fn(*a)
+
+
+def _r9_warns(fn):
+    """``fn`` that warns (a learner's own warnings.warn) and still returns the right value."""
+    def warner(*a):
+        warnings.warn("my own note: check the shapes", UserWarning, stacklevel=2)
+        return fn(*a)
+    return warner
+
+
+def _r9_masked(fn):
+    """``fn``'s value as a masked array with nothing masked (np.ma.masked_invalid of a finite
+    value); a tuple or dict: each part."""
+    def wrap(*a):
+        got = fn(*a)
+        if isinstance(got, dict):
+            return {k: np.ma.masked_invalid(v) for k, v in got.items()}
+        if isinstance(got, tuple):
+            return tuple({k: np.ma.masked_invalid(x) for k, x in v.items()} if isinstance(v, dict)
+                         else np.ma.masked_invalid(np.asarray(v, dtype=float)) for v in got)
+        return np.ma.masked_invalid(np.asarray(got, dtype=float))
+    return wrap
+
+
+def _r9_half_mse():
+    from decimal import Decimal
+    from fractions import Fraction
+    H = lesson00.HALF_MSE_HINTS
+    right = lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2)  # noqa: E731
+
+    def fraction(yhat, y):
+        r = [Fraction(float(a)) - Fraction(float(b)) for a, b in zip(yhat.ravel(), y.ravel(),
+                                                                       strict=True)]
+        return sum(x * x for x in r) / (2 * len(r))
+
+    def decimal_(yhat, y):
+        r = [Decimal(float(a)) - Decimal(float(b)) for a, b in zip(yhat.ravel(), y.ravel(),
+                                                                     strict=True)]
+        return sum(x * x for x in r) / (2 * len(r))
+
+    def longdouble(yhat, y):
+        r = yhat.astype(np.longdouble) - y.astype(np.longdouble)
+        return np.mean(r * r) / 2
+
+    def jax_(yhat, y):
+        jnp = _r9_jnp()
+        return 0.5 * jnp.mean((jnp.asarray(yhat) - jnp.asarray(y)) ** 2)
+
+    def gen_once(yhat, y):                       # a generator consumed by sum, once
+        sq = ((a - b) ** 2 for a, b in zip(yhat.ravel(), y.ravel(), strict=True))
+        return sum(sq) / (2 * y.shape[0])
+
+    def errstate(yhat, y):
+        with np.errstate(all="raise"):
+            return right(yhat, y)
+
+    def f32_back(yhat, y):
+        return float(np.float64(right(yhat.astype(np.float32), y.astype(np.float32))))
+
+    def mean_sum_twice(yhat, y):                 # the mean of the sum (over n, then ½ of a sum)
+        return 0.5 * np.sum(np.mean((yhat - y) ** 2, axis=1))
+
+    return [
+        ("Fraction", fraction, OK), ("Decimal", decimal_, OK), ("np.longdouble", longdouble, OK),
+        ("jax.numpy (float32)", jax_, OK), ("a generator summed once", gen_once, OK),
+        ("np.errstate(all='raise')", errstate, OK),
+        # float32 work returned as float64 is refused with the float32 text: the checker cannot
+        # tell it from a float64 answer with a tiny error (a float32 result is accepted)
+        ("float32, cast back", f32_back, Hint("float32")),
+        ("a callable instance", _R9Callable(right), OK), ("warns", _r9_warns(right), OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("sum over columns of the mean", mean_sum_twice, Hint(H["sum"])),
+        ("½ twice", lambda yhat, y: 0.25 * np.mean((yhat - y) ** 2), REFUSED),
+        ("Σ/(2(n−1))", lambda yhat, y: np.sum((yhat - y) ** 2) / (2 * (len(y) - 1)), REFUSED),
+        ("y − ŷ squared, sign no matter, but ŷ + y", lambda yhat, y:
+         0.5 * np.mean((yhat + y) ** 2), REFUSED),
+    ]
+
+
+def _r9_count_params():
+    import functools
+    from fractions import Fraction
+    H = lesson01.COUNT_PARAMS_HINTS
+
+    @functools.lru_cache(maxsize=128)
+    def cached(sizes):
+        return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+
+    def cached_any(sizes):
+        return cached(tuple(sizes))
+
+    def fraction(sizes):
+        return sum(Fraction(a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+
+    def recursive(sizes):
+        return 0 if len(sizes) < 2 else (sizes[0] + 1) * sizes[1] + recursive(sizes[1:])
+
+    def gen_once(sizes):
+        it = iter(sizes)
+        prev, total = next(it), 0
+        for s in it:
+            total += (prev + 1) * s
+            prev = s
+        return total
+
+    def off_by_one(sizes):                       # range(len(sizes) - 2): the last layer missed
+        return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(sizes) - 2))
+
+    def squared(sizes):                          # h² per layer
+        return sum(b * b + b for b in sizes[1:])
+
+    return [
+        ("lru_cache on a tuple", cached_any, OK), ("Fraction", fraction, OK),
+        ("recursive", recursive, OK), ("an iterator consumed once", gen_once, OK),
+        ("a callable instance", _R9Callable(recursive), OK),
+        ("np.longdouble", lambda s: np.longdouble(recursive(s)), OK),
+        ("range(len − 2)", off_by_one, Hint(H["missing_layer"])),
+        ("b² + b per layer", squared, REFUSED),
+        # the checker passes sizes as a tuple, the prompt's (n_in, h1, ..., n_out): hashable
+        ("lru_cache on the sizes", functools.lru_cache(maxsize=128)(recursive), OK),
+    ]
+
+
+def _r9_ridge_fit():
+    def lstsq_aug(F, y, lam):                    # [Fc; √(nλ) I] w = [yc; 0]
+        n, d = F.shape
+        Fc, yc = F - F.mean(0), (y - y.mean()).ravel()
+        A = np.vstack([Fc, np.sqrt(n * lam) * np.eye(d)])
+        w = np.linalg.lstsq(A, np.concatenate([yc, np.zeros(d)]), rcond=None)[0]
+        return w, float(y.mean() - F.mean(0) @ w)
+
+    def scipy_min(F, y, lam):
+        from scipy.optimize import minimize
+        n, d = F.shape
+
+        def J(p):
+            r = y.ravel() - F @ p[:d] - p[d]
+            return r @ r / (2 * n) + lam / 2 * p[:d] @ p[:d]
+
+        def dJ(p):
+            r = y.ravel() - F @ p[:d] - p[d]
+            return np.concatenate([-F.T @ r / n + lam * p[:d], [-r.mean()]])
+        p = minimize(J, np.zeros(d + 1), jac=dJ, method="BFGS", options={"gtol": 1e-13}).x
+        return p[:d], p[d]
+
+    def longdouble(F, y, lam):
+        w, b = _ridge(F.astype(np.longdouble).astype(float), y, lam)
+        return w.astype(np.longdouble), np.longdouble(b)
+
+    def jax_(F, y, lam):
+        jnp = _r9_jnp()
+        Fc, yc = jnp.asarray(F) - F.mean(0), jnp.asarray(y).ravel() - y.mean()
+        n, d = F.shape
+        w = jnp.linalg.solve(Fc.T @ Fc / n + lam * jnp.eye(d), Fc.T @ yc / n)
+        return w, float(y.mean() - F.mean(0) @ np.asarray(w))
+
+    def f32_back(F, y, lam):
+        w, b = _ridge(F.astype(np.float32), y.astype(np.float32), lam)
+        return w.astype(np.float64), float(b)
+
+    def b_sign(F, y, lam):                       # b = F̄w − ȳ
+        w, b = _ridge(F, y, lam)
+        return w, -b
+
+    def lam_sq(F, y, lam):                       # λ² I: λ read as a standard deviation
+        return _ridge(F, y, lam ** 2)
+
+    def mean_sum(F, y, lam):                     # (FcᵀFc + λI) w = Fcᵀyc/n: n on one side
+        n, d = F.shape
+        Fc, yc = F - F.mean(0), (y - y.mean()).ravel()
+        w = np.linalg.solve(Fc.T @ Fc + lam * np.eye(d), Fc.T @ yc / n)
+        return w, float(y.mean() - F.mean(0) @ w)
+
+    return [
+        ("lstsq of [Fc; √(nλ)I]", lstsq_aug, OK), ("scipy BFGS to 1e-13", scipy_min, OK),
+        ("np.longdouble", longdouble, OK), ("jax.numpy w, float b", jax_, Hint("float32")),
+        ("float32, cast back", f32_back, Hint("float32")),
+        ("masked, nothing masked", _r9_masked(_ridge), OK),
+        ("a callable instance", _R9Callable(_ridge), OK),
+        ("b = F̄w − ȳ", b_sign, REFUSED), ("λ²", lam_sq, REFUSED),
+        ("n on one side only", mean_sum, REFUSED),
+    ]
+
+
+def _r9_l2_grad():
+    H = lesson02.L2_GRAD_HINTS
+
+    def right(params, lam):
+        lam = np.asarray(lam)
+        return {k: (lam.reshape((-1,) + (1,) * (v.ndim - 1)) * v if k.startswith("W")
+                    else np.zeros_like(v)) for k, v in params.items()}
+
+    def jax_(params, lam):
+        jnp = _r9_jnp()
+        return {k: (jnp.asarray(lam).reshape((-1,) + (1,) * (v.ndim - 1)) * jnp.asarray(v)
+                    if k.startswith("W") else jnp.zeros(v.shape)) for k, v in params.items()}
+
+    def jax_grad(params, lam):                   # jax.grad of the penalty, per model, summed
+        import jax
+        jnp = _r9_jnp()
+
+        def pen(p):
+            return sum(0.5 * jnp.sum(jnp.asarray(lam).reshape((-1,) + (1,) * (v.ndim - 1))
+                                     * v ** 2) for k, v in p.items() if k.startswith("W"))
+        g = jax.grad(pen)({k: jnp.asarray(v) for k, v in params.items()})
+        return {k: np.asarray(v) for k, v in g.items()}
+
+    def longdouble(params, lam):
+        return {k: v.astype(np.longdouble) for k, v in right(params, lam).items()}
+
+    def einsum(params, lam):
+        return {k: np.einsum("k,k...->k...", np.asarray(lam, dtype=float), v) if k[0] == "W"
+                else 0 * v for k, v in params.items()}
+
+    def lr_applied(params, lam):                 # the update, lr·λ·W, with a default lr
+        return {k: 0.1 * v for k, v in right(params, lam).items()}
+
+    def lam_over_k(params, lam):                 # λ_k/K: the mean over models
+        return {k: v / len(lam) for k, v in right(params, lam).items()}
+
+    def bias_lam(params, lam):                   # biases decayed too ("every parameter")
+        return {k: np.asarray(lam).reshape((-1,) + (1,) * (v.ndim - 1)) * v
+                for k, v in params.items()}
+
+    return [
+        ("jax.numpy (float32)", jax_, OK), ("jax.grad of the penalty", jax_grad, OK),
+        ("np.longdouble", longdouble, OK), ("einsum k,k...", einsum, OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("a callable instance", _R9Callable(right), OK), ("warns", _r9_warns(right), OK),
+        ("lr·λ·W", lr_applied, REFUSED), ("λ/K", lam_over_k, REFUSED),
+        ("biases decayed", bias_lam, Hint(H["biases_decayed"])),
+    ]
+
+
+def _r9_lam_for_df():
+    def df(X, lam):
+        e = _variances(X)
+        return np.sum(e / (e + lam))
+
+    def root_scalar_newton(X, d):
+        from scipy.optimize import root_scalar
+        e = _variances(X)
+        f = lambda s: np.sum(e / (e + np.exp(s))) - d  # noqa: E731
+        fp = lambda s: -np.sum(e * np.exp(s) / (e + np.exp(s)) ** 2)  # noqa: E731
+        return float(np.exp(root_scalar(f, x0=np.log(np.mean(e)), fprime=fp, method="newton",
+                                        xtol=1e-14).root))
+
+    def fsolve(X, d):
+        from scipy.optimize import fsolve
+        e = _variances(X)
+        s = fsolve(lambda s: np.sum(e / (e + np.exp(s))) - d, x0=np.log(np.median(e)),
+                   xtol=1e-13)
+        return s                                 # a one-item array of log λ ... exp below
+
+    def fsolve_exp(X, d):
+        return np.exp(fsolve(X, d))
+
+    def toms748(X, d):
+        from scipy.optimize import toms748
+        e = _variances(X)
+        return np.exp(toms748(lambda s: np.sum(e / (e + np.exp(s))) - d, -40.0, 40.0,
+                              xtol=1e-14, rtol=1e-14))
+
+    def longdouble(X, d):
+        return np.longdouble(_bisect_log(_variances(X), d))
+
+    def ddof1(X, d):                             # np.var(ddof=1)'s variances
+        return _bisect_log(_variances(X, ddof=1), d)
+
+    def singular_not_sq(X, d):                   # e_j = s_j/n
+        s = np.linalg.svd(X - X.mean(0), compute_uv=False)
+        return _bisect_log(s / len(X), d)
+
+    def few_steps(X, d):                         # bisection stopped after 20 halvings
+        return _bisect_log(_variances(X), d, steps=20)
+
+    return [
+        ("root_scalar Newton on log λ", root_scalar_newton, OK), ("fsolve, exp", fsolve_exp, OK),
+        ("toms748", toms748, OK), ("np.longdouble", longdouble, OK),
+        ("a callable instance", _R9Callable(lambda X, d: _bisect_log(_variances(X), d)), OK),
+        ("log λ returned", fsolve, REFUSED), ("ddof=1 variances", ddof1, REFUSED),
+        ("s/n, not s²/n", singular_not_sq, REFUSED), ("20 halvings", few_steps, REFUSED),
+    ]
+
+
+def _r9_early_stopping():
+    H = lesson02.EARLY_STOP_HINTS
+
+    def right(X, lr, T):
+        return _early(X, lr, T)
+
+    def longdouble(X, lr, T):
+        e = _variances(X).astype(np.longdouble)
+        return e * (1 - e * lr) ** T / (1 - (1 - e * lr) ** T)
+
+    def loop_steps(X, lr, T):                    # the fraction reached, by T steps of the map
+        e = _variances(X)
+        reached = np.zeros_like(e)
+        for _ in range(T):
+            reached = reached + lr * e * (1 - reached)
+        return e * (1 - reached) / reached
+
+    def steps_minus_one(X, lr, T):               # range(1, T): T − 1 steps
+        return _early(X, lr, T - 1)
+
+    def lr_twice(X, lr, T):                      # (1 − 2·lr·e)^T: lr applied twice
+        return _early(X, 2 * lr, T)
+
+    return [
+        ("np.longdouble", longdouble, OK), ("T steps of the map", loop_steps, OK),
+        ("float32", lambda X, lr, T: _early(X.astype(np.float32), lr, T), OK),
+        ("float32, cast back", lambda X, lr, T: _early(X.astype(np.float32), lr, T)
+         .astype(float), Hint("float32")),
+        ("a callable instance", _R9Callable(right), OK),
+        ("T − 1 steps", steps_minus_one, Hint(H["off_by_one"])),
+        ("lr doubled", lr_twice, REFUSED),
+        ("1/(lr·T)", lambda X, lr, T: np.full(X.shape[1], 1 / (lr * T)),
+         Hint(H["rule_of_thumb"])),
+    ]
+
+
+def _r9_soft_threshold():
+    H = lesson03.SOFT_THRESHOLD_HINTS
+
+    def view_at_zero(w, t):                      # t = 0: w itself (a view), else new
+        return w if t == 0 else np.sign(w) * np.maximum(np.abs(w) - t, 0)
+
+    def minus_clip(w, t):                        # w − clip(w, −t, t)
+        return w - np.clip(w, -t, t)
+
+    def two_sided(w, t):
+        return np.maximum(w - t, 0) + np.minimum(w + t, 0)
+
+    def jax_(w, t):
+        jnp = _r9_jnp()
+        x = jnp.asarray(w)
+        return jnp.sign(x) * jnp.maximum(jnp.abs(x) - t, 0)
+
+    def longdouble(w, t):
+        x = w.astype(np.longdouble)
+        return np.sign(x) * np.maximum(np.abs(x) - t, 0)
+
+    def vectorize(w, t):
+        return np.vectorize(lambda x: math.copysign(max(abs(x) - t, 0.0), x))(w)
+
+    def shrink_sq(w, t):                         # |w|² − t
+        return np.sign(w) * np.maximum(w ** 2 - t, 0)
+
+    def divide(w, t):                            # w/(1 + t): the L2 prox
+        return w / (1 + t)
+
+    def maximum_only(w, t):                      # max(w − t, 0): the negative side lost
+        return np.maximum(w - t, 0)
+
+    return [
+        ("w itself at t = 0", view_at_zero, OK), ("w − clip(w, −t, t)", minus_clip, OK),
+        ("max(w−t,0) + min(w+t,0)", two_sided, OK), ("jax.numpy (float32)", jax_, OK),
+        ("np.longdouble", longdouble, OK), ("np.vectorize of copysign", vectorize, OK),
+        ("masked, nothing masked", _r9_masked(minus_clip), OK),
+        ("np.errstate inside", lambda w, t: (lambda: two_sided(w, t))() if np.errstate(
+            all="ignore") else None, OK),
+        ("|w|² − t", shrink_sq, REFUSED), ("w/(1+t)", divide, Hint(H["l2_prox"])),
+        ("max(w − t, 0)", maximum_only, Hint(H["one_sided"])),
+    ]
+
+
+def _r9_prox():
+    H = lesson03.PROX_HINTS
+
+    def right(w, X, y, lr, lam):
+        return _prox(w, X, y, lr, lam)
+
+    def jax_grad(w, X, y, lr, lam):
+        import jax
+        jnp = _r9_jnp()
+        loss = lambda v: jnp.sum((jnp.asarray(y) - jnp.asarray(X) @ v) ** 2) / (2 * len(y))  # noqa: E731
+        z = w - lr * np.asarray(jax.grad(loss)(jnp.asarray(w)), dtype=float)
+        return np.sign(z) * np.maximum(np.abs(z) - lr * lam, 0)
+
+    def lr_twice(w, X, y, lr, lam):
+        z = w - lr * lr * X.T @ (X @ w - y) / len(y)
+        return np.sign(z) * np.maximum(np.abs(z) - lr * lam, 0)
+
+    def thr_before(w, X, y, lr, lam):            # threshold w, then the gradient step
+        v = np.sign(w) * np.maximum(np.abs(w) - lr * lam, 0)
+        return v - lr * X.T @ (X @ v - y) / len(y)
+
+    def grad_sign(w, X, y, lr, lam):             # (y − Xw)ᵀX: the residual the other way
+        z = w - lr * X.T @ (y - X @ w) / len(y)
+        return np.sign(z) * np.maximum(np.abs(z) - lr * lam, 0)
+
+    return [
+        ("jax.grad of the loss (float32), cast back", jax_grad, Hint("float32")),
+        ("float32, cast back", lambda w, X, y, lr, lam: right(
+            *(a.astype(np.float32) for a in (w, X, y)), lr, lam).astype(float), Hint("float32")),
+        ("a callable instance", _R9Callable(right), OK), ("warns", _r9_warns(right), OK),
+        ("lr² on the gradient", lr_twice, REFUSED),
+        ("threshold, then step", thr_before, Hint(H["order_swapped"])),
+        ("residual sign flipped", grad_sign, Hint(H["uphill"])),
+    ]
+
+
+def _r9_max_norm():
+    H = lesson03.MAX_NORM_HINTS
+
+    def divide_max(W, c):
+        return W / np.maximum(1.0, np.linalg.norm(W, axis=0) / c)
+
+    def errstate(W, c):                          # c/0 = inf for a zero column, min(1, inf) = 1
+        with np.errstate(divide="ignore"):
+            return W * np.minimum(1.0, c / np.linalg.norm(W, axis=0))
+
+    def view_when_inside(W, c):                  # nothing to rescale: W itself
+        n = np.linalg.norm(W, axis=0)
+        return W if np.all(n <= c) else W * np.minimum(1.0, c / n)
+
+    def jax_(W, c):
+        jnp = _r9_jnp()
+        n = jnp.linalg.norm(jnp.asarray(W), axis=0)
+        return jnp.asarray(W) * jnp.minimum(1.0, c / n)
+
+    def torch_eps(W, c):                         # c/(‖w‖ + 1e-7), PyTorch's renorm
+        import torch
+        return torch.renorm(torch.as_tensor(W), p=2, dim=1, maxnorm=c).numpy()
+
+    def per_entry(W, c):
+        return np.clip(W, -c, c)
+
+    def l_inf(W, c):                             # the largest entry for the norm
+        n = np.max(np.abs(W), axis=0)
+        return W * np.minimum(1.0, c / n)
+
+    return [
+        ("W / max(1, ‖w‖/c)", divide_max, OK), ("np.errstate, c/0", errstate, OK),
+        ("W itself when nothing exceeds", view_when_inside, OK), ("jax.numpy (float32)", jax_, OK),
+        ("np.longdouble", lambda W, c: divide_max(W.astype(np.longdouble), c), OK),
+        ("torch.renorm(dim=1)", torch_eps, OK),
+        # torch.renorm's eps (c/(‖w‖ + 1e-7)): accepted by design (lesson03's _eps_added)
+        ("c/(‖w‖ + 1e-7)", lambda W, c: W * np.where(np.linalg.norm(W, axis=0) > c, c / (
+            np.linalg.norm(W, axis=0) + 1e-7), 1.0), OK),
+        ("‖w‖ ≥ c", lambda W, c: np.where(np.linalg.norm(W, axis=0) >= c, W * c / np.linalg.norm(
+            W, axis=0), W), OK),
+        ("per-entry clip", per_entry, Hint(H["clip_entries"])), ("max |w| per column", l_inf,
+                                                                  REFUSED),
+    ]
+
+
+def _r9_cv_loss():
+    H = lesson04.CV_HINTS
+
+    def loop(X, y, lams, k=5, seed=0):
+        return _cv(X, y, lams, k, seed)
+
+    def pooled_sum(X, y, lams, k=5, seed=0):     # Σ folds, not mean
+        return k * _cv(X, y, lams, k, seed)
+
+    return [
+        ("a callable instance", _R9Callable(loop), OK),
+        ("np.longdouble", lambda *a: _cv(*a).astype(np.longdouble), OK),
+        ("masked, nothing masked", _r9_masked(loop), OK),
+        ("summed over folds", pooled_sum, REFUSED),
+        ("mean loss without ½", lambda *a: 2 * _cv(*a), Hint(H["plain_mse"])),
+    ]
+
+
+def _r9_one_se():
+    from fractions import Fraction
+    H = lesson04.ONE_SE_HINTS
+
+    def right(lams, L):
+        return _one_se(lams, L)
+
+    return [
+        ("Fraction of the λ", lambda lams, L: Fraction(float(right(lams, L))), OK),
+        ("np.longdouble", lambda lams, L: np.longdouble(right(lams, L)), OK),
+        ("a one-item masked array", lambda lams, L: np.ma.masked_invalid([right(lams, L)]), OK),
+        ("a callable instance", _R9Callable(right), OK),
+        ("ddof=0", lambda lams, L: _one_se(lams, L, ddof=0), Hint(H["ddof0"])),
+        ("the smallest λ in the band", lambda lams, L: _one_se(lams, L, pick=min),
+         Hint(H["smallest_in_band"])),
+    ]
+
+
+def _r9_leaky():
+    import functools
+    from decimal import Decimal
+    from fractions import Fraction
+    H = lesson05.LEAKY_HINTS
+
+    @functools.cache
+    def cached(fan_in, slope):
+        return math.sqrt(2 / ((1 + slope ** 2) * fan_in))
+
+    def fraction(fan_in, slope):                 # the variance exact, sqrt at the end
+        return math.sqrt(Fraction(2) / ((1 + Fraction(slope) ** 2) * fan_in))
+
+    def decimal_(fan_in, slope):
+        return (Decimal(2) / ((1 + Decimal(slope) ** 2) * fan_in)).sqrt()
+
+    def jax_(fan_in, slope):
+        return _r9_jnp().sqrt(2.0 / ((1 + slope ** 2) * fan_in))
+
+    def torch_gain(fan_in, slope):
+        import torch
+        return torch.nn.init.calculate_gain("leaky_relu", slope) / math.sqrt(fan_in)
+
+    return [
+        ("functools.cache", cached, OK), ("Fraction, sqrt", fraction, OK),
+        ("Decimal.sqrt()", decimal_, OK),
+        ("jax.numpy (float32)", jax_, OK), ("np.longdouble", lambda f, a: np.sqrt(
+            np.longdouble(2) / ((1 + np.longdouble(a) ** 2) * f)), OK),
+        ("calculate_gain/√fan_in", torch_gain, OK),
+        ("(1 + a)²", lambda f, a: math.sqrt(2 / ((1 + a) ** 2 * f)), REFUSED),
+        ("√(2/fan_in)/(1 + a²)", lambda f, a: math.sqrt(2 / f) / (1 + a * a), REFUSED),
+        ("(1 − a²)", lambda f, a: math.sqrt(2 / ((1 - a * a) * f)), REFUSED),
+        ("no √ on 1 + a²: variance", lambda f, a: 2 / ((1 + a * a) * f), Hint(H["variance"])),
+    ]
+
+
+def _r9_backprop():
+    def gen_once(Ws, zs, g):                     # zip of reversed iterators, consumed once
+        for W, z in zip(reversed(Ws), reversed(zs), strict=True):
+            g = (g * (1 - np.tanh(z) ** 2)) @ W.T
+        return g
+
+    def jax_(Ws, zs, g):
+        jnp = _r9_jnp()
+        out = jnp.asarray(g)
+        for W, z in zip(reversed(Ws), reversed(zs), strict=True):
+            out = (out * (1 - jnp.tanh(jnp.asarray(z)) ** 2)) @ jnp.asarray(W).T
+        return out
+
+    def cosh(Ws, zs, g):                         # 1/cosh² = 1 − tanh²
+        for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+            with np.errstate(over="ignore"):
+                g = (g / np.cosh(z) ** 2) @ W.T
+        return g
+
+    def wrong_z(Ws, zs, g):                      # z of the layer below: zs[l − 1]
+        for i in range(len(Ws) - 1, -1, -1):
+            g = (g * (1 - np.tanh(zs[i - 1]) ** 2)) @ Ws[i].T
+        return g
+
+    def jac_after(Ws, zs, g):                    # Wᵀ first, then tanh' of the layer
+        for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+            g = g @ W.T
+            g = g * (1 - np.tanh(z) ** 2) if g.shape == z.shape else g
+        return g
+
+    return [
+        ("zip(reversed, reversed)", gen_once, OK), ("jax.numpy (float32)", jax_, OK),
+        ("1/cosh²", cosh, OK), ("np.longdouble", lambda Ws, zs, g: gen_once(
+            Ws, [z.astype(np.longdouble) for z in zs], g), OK),
+        ("a callable instance", _R9Callable(gen_once), OK),
+        ("zs[l − 1]", wrong_z, REFUSED), ("Wᵀ before tanh'", jac_after, REFUSED),
+    ]
+
+
+def _r9_clip_norm():
+    H = lesson06.CLIP_NORM_HINTS
+
+    def right(grads, max_norm):
+        return _clip_norm(grads, max_norm)
+
+    def jax_(grads, max_norm):
+        jnp = _r9_jnp()
+        n = jnp.sqrt(sum(jnp.sum(jnp.asarray(g).reshape(len(g), -1) ** 2, axis=1)
+                         for g in grads.values()))
+        coef = jnp.minimum(1.0, jnp.asarray(max_norm) / (n + 1e-6))
+        return {k: jnp.asarray(g) * coef.reshape((-1,) + (1,) * (g.ndim - 1))
+                for k, g in grads.items()}, n
+
+    def squeeze(grads, max_norm):                # norms squeezed: () for K = 1
+        c, n = right(grads, max_norm)
+        return c, np.squeeze(n)
+
+    def eps_in_sqrt(grads, max_norm):            # √(Σ + 1e-6)
+        n = _gnorm(grads)
+        coef = np.minimum(1.0, np.asarray(max_norm) / np.sqrt(n ** 2 + 1e-6))
+        return {k: _per_model(coef, g) * g for k, g in grads.items()}, n
+
+    def entrywise(grads, max_norm):              # each entry clipped by its own size
+        c = np.asarray(max_norm, dtype=float)
+        return {k: g * np.minimum(1.0, _per_model(c, g) / (np.abs(g) + 1e-6))
+                for k, g in grads.items()}, _gnorm(grads)
+
+    def squared_norms(grads, max_norm):          # ‖g‖² for the norm
+        n = _gnorm(grads) ** 2
+        coef = np.minimum(1.0, np.asarray(max_norm) / (n + 1e-6))
+        return {k: _per_model(coef, g) * g for k, g in grads.items()}, n
+
+    return [
+        ("jax.numpy (float32)", jax_, OK), ("norms squeezed", squeeze, OK),
+        ("np.longdouble", lambda gr, c: right({k: v.astype(np.longdouble) for k, v in
+                                                gr.items()}, c), OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("a callable instance", _R9Callable(right), OK), ("warns", _r9_warns(right), OK),
+        ("ε inside the square root", eps_in_sqrt, REFUSED),
+        ("per entry", entrywise, REFUSED),
+        ("squared norms", squared_norms, Hint(H["sum_of_squares"])),
+    ]
+
+
+def _r9_clip_value():
+    H = lesson06.CLIP_VALUE_HINTS
+
+    def right(grads, c):
+        return {k: np.clip(g, -_per_model(np.asarray(c), g), _per_model(np.asarray(c), g))
+                for k, g in grads.items()}
+
+    def sign_min(grads, c):
+        return {k: np.sign(g) * np.minimum(np.abs(g), _per_model(np.asarray(c), g))
+                for k, g in grads.items()}
+
+    def jax_(grads, c):
+        jnp = _r9_jnp()
+        return {k: jnp.clip(jnp.asarray(g), -_per_model(np.asarray(c), g),
+                            _per_model(np.asarray(c), g)) for k, g in grads.items()}
+
+    def first_c(grads, c):
+        return {k: np.clip(g, -c[0], c[0]) for k, g in grads.items()}
+
+    def sign_only(grads, c):                     # sign(g)·c everywhere
+        return {k: np.sign(g) * _per_model(np.asarray(c), g) for k, g in grads.items()}
+
+    return [
+        ("sign·min(|g|, c)", sign_min, OK), ("jax.numpy (float32)", jax_, OK),
+        ("np.longdouble", lambda gr, c: right({k: v.astype(np.longdouble) for k, v in
+                                                gr.items()}, c), OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("a callable instance", _R9Callable(right), OK),
+        ("c[0] for every model", first_c, REFUSED),
+        ("np.minimum only", lambda gr, c: {k: np.minimum(g, _per_model(np.asarray(c), g))
+                                           for k, g in gr.items()}, Hint(H["upper_only"])),
+        ("sign(g)·c", sign_only, Hint(H["all_to_c"])),
+    ]
+
+
+def _r9_angle():
+    H = lesson06.ANGLE_HINTS
+
+    def right(a, b):
+        return _deg(a, b)
+
+    def gen_twice(a, b):                         # a generator of rows, but made twice
+        rows = lambda d: (d[k].reshape(len(d[k]), -1) for k in a)  # noqa: E731
+        u, v = np.hstack(list(rows(a))), np.hstack(list(rows(b)))
+        cos = np.sum(u * v, 1) / np.sqrt(np.sum(u * u, 1) * np.sum(v * v, 1))
+        return np.arccos(np.clip(cos, -1, 1)) * 180 / np.pi
+
+    def gen_reused(a, b):                        # one generator for both: b gets nothing
+        g = (k for k in a)
+        u = np.hstack([a[k].reshape(len(a[k]), -1) for k in g])
+        parts = [b[k].reshape(len(b[k]), -1) for k in g]
+        v = np.hstack(parts) if parts else u
+        cos = np.sum(u * v, 1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+        return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+    def jax_(a, b):
+        jnp = _r9_jnp()
+        u, v = jnp.asarray(_rows(a)), jnp.asarray(_rows(b, list(a)))
+        cos = jnp.sum(u * v, 1) / (jnp.linalg.norm(u, axis=1) * jnp.linalg.norm(v, axis=1))
+        return jnp.degrees(jnp.arccos(jnp.clip(cos, -1, 1)))
+
+    def mean_of_keys(a, b):                      # the mean of per-key angles
+        return np.mean([_deg({k: a[k]}, {k: b[k]}) for k in a], axis=0)
+
+    return [
+        ("two generators", gen_twice, OK),
+        ("jax.numpy (float32)", jax_, OK),
+        ("np.longdouble", lambda a, b: right({k: v.astype(np.longdouble) for k, v in a.items()},
+                                             b), OK),
+        ("a callable instance", _R9Callable(right), OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("one generator for both", gen_reused, REFUSED),
+        ("mean of per-key angles", mean_of_keys, Hint(H["per_tensor_mean"])),
+        ("180 − angle", lambda a, b: 180 - right(a, b), REFUSED),
+        ("arccos(|cos|)", lambda a, b: _deg(a, b, unit=lambda x: np.degrees(
+            np.minimum(x, np.pi - x))), Hint(H["folded"])),
+    ]
+
+
+def _r9_momentum():
+    H = lesson07.MOMENTUM_HINTS
+
+    def right(grads, lr, beta, tau):
+        return _momentum(grads, lr, beta, tau)
+
+    def lfilter_like(grads, lr, beta, tau):      # closed form: b_t = β^{t−1}g_1 + Σ (1−τ)β^{t−s}g_s
+        T = len(grads)
+        t = np.arange(T)
+        P = np.tril(beta ** (t[:, None] - t[None, :]).clip(0))
+        P[:, 1:] *= 1 - tau
+        return -lr * (P @ grads)
+
+    def jax_scan(grads, lr, beta, tau):
+        import jax
+        jnp = _r9_jnp()
+        G = jnp.asarray(grads)
+
+        def step(b, g):
+            b = beta * b + (1 - tau) * g
+            return b, -lr * b
+        _, rest = jax.lax.scan(step, G[0], G[1:])
+        return jnp.concatenate([-lr * G[:1], rest])
+
+    def lr_twice(grads, lr, beta, tau):          # lr in the buffer and in the change
+        return _momentum(lr * grads, lr, beta, tau)
+
+    def beta_tau_swapped(grads, lr, beta, tau):  # b = τ·b + (1 − β)·g
+        return _momentum(grads, lr, tau, beta)
+
+    def one_minus_beta(grads, lr, beta, tau):    # EMA: b = βb + (1 − β)g, τ ignored
+        return _momentum(grads, lr, beta, tau, damp=lambda _tau: 1 - beta)
+
+    def zero_buffer(grads, lr, beta, tau):       # b_0 = 0: the first gradient damped too
+        b, out = 0.0, []
+        for g in grads:
+            b = beta * b + (1 - tau) * g
+            out.append(-lr * b)
+        return np.array(out)
+
+    return [
+        ("a lower-triangular matrix", lfilter_like, OK), ("jax.lax.scan (float32)", jax_scan, OK),
+        ("np.longdouble", lambda g, lr, b, t: right(g.astype(np.longdouble), lr, b, t), OK),
+        ("a callable instance", _R9Callable(right), OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("lr twice", lr_twice, REFUSED), ("β and τ swapped", beta_tau_swapped, REFUSED),
+        ("(1 − β) for (1 − τ)", one_minus_beta, Hint(H["adam_style"])),
+        ("a buffer that starts at 0", zero_buffer, Hint(H["first_damped"])),
+    ]
+
+
+def _r9_cosine():
+    import functools
+    H = lesson07.COSINE_HINTS
+
+    def right(t, base, T, m):
+        return _cos(t, base, T, m)
+
+    def jax_(t, base, T, m):
+        jnp = _r9_jnp()
+        return m + (base - m) * 0.5 * (1 + jnp.cos(jnp.pi * jnp.minimum(jnp.asarray(t), T) / T))
+
+    def sin_sq(t, base, T, m):                   # ½(1 + cos x) = cos²(x/2)
+        return m + (base - m) * np.cos(np.pi * np.minimum(t, T) / (2 * T)) ** 2
+
+    def where_form(t, base, T, m):
+        t = np.asarray(t, dtype=float)
+        return np.where(t >= T, m, m + (base - m) * 0.5 * (1 + np.cos(np.pi * t / T)))
+
+    def cached(t, base, T, m):
+        f = functools.cache(lambda s: float(right(s, base, T, m)))
+        return np.array([f(float(s)) for s in np.ravel(t)]).reshape(np.shape(t))
+
+    def swapped(t, base, T, m):                  # base and m the other way round
+        return _cos(t, m, T, base)
+
+    def maximum(t, base, T, m):                  # np.maximum: the first T steps at T
+        return m + (base - m) * 0.5 * (1 + np.cos(np.pi * np.maximum(t, T) / T))
+
+    def degrees(t, base, T, m):                  # cos of 180·x: degrees to a radian cosine
+        return m + (base - m) * 0.5 * (1 + np.cos(180 * np.minimum(t, T) / T))
+
+    def T_minus_1(t, base, T, m):                # reaches m at T − 1
+        return _cos(t, base, T - 1, m)
+
+    return [
+        ("jax.numpy (float32)", jax_, OK), ("cos²(x/2)", sin_sq, OK),
+        ("np.where(t ≥ T, m, ...)", where_form, OK), ("lru_cache per step", cached, OK),
+        ("np.longdouble", lambda t, b, T, m: right(np.asarray(t, dtype=np.longdouble), b, T, m),
+         OK), ("masked, nothing masked", _r9_masked(right), OK),
+        ("a callable instance", _R9Callable(right), OK),
+        ("base and m swapped", swapped, Hint(H["upside_down"])),
+        ("np.maximum", maximum, REFUSED), ("degrees", degrees, REFUSED),
+        ("T − 1", T_minus_1, REFUSED),
+    ]
+
+
+def _r9_adamw():
+    H = lesson08.ADAMW_HINTS
+
+    def right(w, g, m, v, t, lr, wd):
+        return _adamw(w, g, m, v, t, lr, wd)
+
+    def jax_(w, g, m, v, t, lr, wd):
+        jnp = _r9_jnp()
+        w, g, m, v = (jnp.asarray(x) for x in (w, g, m, v))
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        return (w * (1 - lr * wd) - lr * (m / (1 - 0.9 ** t)) / (jnp.sqrt(v / (1 - 0.999 ** t))
+                                                                  + 1e-8), m, v)
+
+    def optax(w, g, m, v, t, lr, wd):            # optax's update rule written out (float64)
+        B1, B2 = lesson08.B1, lesson08.B2
+        m2 = B1 * m + (1 - B1) * g
+        v2 = B2 * v + (1 - B2) * g ** 2
+        upd = (m2 / (1 - B1 ** t)) / (np.sqrt(v2 / (1 - B2 ** t)) + lesson08.EPS)
+        return w - lr * (upd + wd * w), m2, v2
+
+    def betas_swapped(w, g, m, v, t, lr, wd):
+        m2 = 0.999 * m + 0.001 * g
+        v2 = 0.9 * v + 0.1 * g * g
+        return (w * (1 - lr * wd) - lr * (m2 / (1 - 0.999 ** t)) / (np.sqrt(v2 / (1 - 0.9 ** t))
+                                                                    + 1e-8), m2, v2)
+
+    def lr_twice_step(w, g, m, v, t, lr, wd):
+        w2, m2, v2 = right(w, g, m, v, t, lr, wd)
+        return w * (1 - lr * wd) - lr * (w * (1 - lr * wd) - w2) / lr * lr, m2, v2
+
+    def v_by_b1(w, g, m, v, t, lr, wd):           # v's bias correction with β1
+        m2, v2 = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        return w * (1 - lr * wd) - lr * (m2 / (1 - 0.9 ** t)) / (
+            np.sqrt(v2 / (1 - 0.9 ** t)) + 1e-8), m2, v2
+
+    def amsgrad(w, g, m, v, t, lr, wd):          # AMSGrad's running max in v
+        m2, v2 = 0.9 * m + 0.1 * g, np.maximum(v, 0.999 * v + 0.001 * g * g)
+        return w * (1 - lr * wd) - lr * (m2 / (1 - 0.9 ** t)) / (
+            np.sqrt(v2 / (1 - 0.999 ** t)) + 1e-8), m2, v2
+
+    def step_returned(w, g, m, v, t, lr, wd):    # the change, not the new weights
+        w2, m2, v2 = right(w, g, m, v, t, lr, wd)
+        return w2 - w, m2, v2
+
+    return [
+        ("jax.numpy (float32)", jax_, OK), ("optax's form w − lr(u + wd·w)", optax, OK),
+        ("np.longdouble", lambda w, *a: right(w.astype(np.longdouble), *a), OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("a callable instance", _R9Callable(right), OK),
+        ("β1 and β2 swapped", betas_swapped, REFUSED),
+        ("no bias correction", lambda *a: _adamw(*a, correct=False),
+         Hint(H["no_bias_correction"])),
+        ("Adam step times lr twice", lr_twice_step, REFUSED),
+        ("the change returned", step_returned, REFUSED),
+        ("v corrected with β1", v_by_b1, REFUSED), ("AMSGrad's max", amsgrad, REFUSED),
+        ("decay after the Adam step", lambda w, *a: (lambda r: (
+            r[0] * (1 - a[4] * a[5]), r[1], r[2]))(_adamw(w, *a[:5], 0.0)), Hint(H["shrink_new"])),
+    ]
+
+
+def _r9_fixed_points():
+    E = lesson08.EPS
+
+    def right(g, lam):
+        return -g / lam, -g / (lam * (np.abs(g) + E))
+
+    def jax_(g, lam):
+        jnp = _r9_jnp()
+        return -jnp.asarray(g) / lam, -jnp.sign(jnp.asarray(g)) / lam
+
+    return [
+        ("jax.numpy (float32)", jax_, OK),
+        ("np.longdouble", lambda g, lam: right(g.astype(np.longdouble), lam), OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("a callable instance", _R9Callable(right), OK),
+        ("warns", _r9_warns(right), OK),
+        ("a dict", lambda g, lam: dict(zip(("adam_l2", "adamw"), right(g, lam), strict=True)),
+         REFUSED),
+        ("AdamW −sign(g)/(2λ)", lambda g, lam: (-g / lam, -np.sign(g) / (2 * lam)), REFUSED),
+        ("Adam + L2 −g/λ², AdamW ok", lambda g, lam: (-g / lam ** 2, -np.sign(g) / lam), REFUSED),
+        ("the pair swapped", lambda g, lam: right(g, lam)[::-1], REFUSED),
+    ]
+
+
+def _r9_angular():
+    H = lesson09.ANGLE_HINTS
+
+    def right(a, b):
+        return lesson09._ref_angular_step(a, b)
+
+    def jax_(a, b):                              # float32 arccos: tiny angles off by ~5e-4
+        jnp = _r9_jnp()
+        x, y = jnp.ravel(jnp.asarray(a)), jnp.ravel(jnp.asarray(b))
+        return jnp.arccos(jnp.clip(x @ y / (jnp.linalg.norm(x) * jnp.linalg.norm(y)), -1, 1))
+
+    def longdouble(a, b):
+        x, y = np.ravel(a).astype(np.longdouble), np.ravel(b).astype(np.longdouble)
+        return np.arccos(np.clip(x @ y / np.sqrt((x @ x) * (y @ y)), -1, 1))
+
+    def arcsin(a, b):                            # asin(‖a×b‖): right below 90° only
+        x, y = np.ravel(a), np.ravel(b)
+        c = x @ y / (np.linalg.norm(x) * np.linalg.norm(y))
+        return np.arcsin(np.sqrt(max(0.0, 1 - c * c)))
+
+    return [
+        ("np.longdouble arccos", longdouble, OK),
+        ("a callable instance", _R9Callable(right), OK),
+        ("masked, nothing masked", _r9_masked(right), OK),
+        ("jax.numpy arccos (float32)", jax_, Hint("float32")),
+        ("arcsin of √(1 − cos²)", arcsin, Hint(H["folded"])),
+        ("arccos(|cos|)", lambda a, b: math.acos(min(1.0, abs(float(np.ravel(a) @ np.ravel(b))) / (
+            np.linalg.norm(a) * np.linalg.norm(b)))), Hint(H["folded"])),
+        ("degrees", lambda a, b: math.degrees(right(a, b)), Hint(H["degrees"])),
+    ]
+
+
+def _r9_cached(fn):
+    """``fn`` behind ``functools.cache`` (a learner's memoized answer; its arguments are numbers
+    and strings, so hashable)."""
+    import functools
+    return functools.cache(lambda *a: fn(*a))
+
+
+def _r9_eq_angle():
+    from decimal import Decimal
+    H = lesson09.EQ_ANGLE_HINTS
+    cached = _r9_cached(lesson09._ref_equilibrium_angle)
+
+    def decimal_(opt, lr, lam):
+        d = Decimal(lr) * Decimal(lam) if opt == "sgd" else Decimal(lam)
+        return math.atan(float((d * (2 - d)).sqrt() / (1 - d)))
+
+    def acos(opt, lr, lam):                      # cos θ = (1 − d)/1 (‖w_new‖ = ‖w‖)
+        d = _shrink(opt, lr, lam)
+        return math.acos(1 - d)
+
+    def jax_(opt, lr, lam):
+        jnp = _r9_jnp()
+        d = lr * lam if opt == "sgd" else lam
+        return jnp.arctan(jnp.sqrt(d * (2 - d)) / (1 - d))
+
+    return [
+        ("lru_cache", cached, OK), ("Decimal", decimal_, OK), ("jax.numpy (float32)", jax_, OK),
+        ("arccos(1 − d)", acos, OK),
+        ("a callable instance", _R9Callable(cached), OK),
+        ("sgd and sgdw swapped", lambda opt, lr, lam: cached(
+            {"sgd": "sgdw", "sgdw": "sgd"}[opt], lr, lam), REFUSED),
+        ("arctan(√(2d))", lambda opt, lr, lam: math.atan(math.sqrt(2 * _shrink(opt, lr, lam))),
+         REFUSED),
+        ("lr·λ for both", lambda opt, lr, lam: cached("sgd", lr, lam),
+         Hint(H["sgdw_like_sgd"])),
+    ]
+
+
+def _r9_eq_norm():
+    from fractions import Fraction
+    H = lesson09.EQ_NORM_HINTS
+    cached = _r9_cached(lesson09._ref_equilibrium_norm)
+
+    def fraction(lr, lam, g):
+        lr, lam, g = Fraction(lr), Fraction(lam), Fraction(g)
+        return float(lr * g / (lam * (2 - lr * lam))) ** 0.25
+
+    def iterate(lr, lam, g):                     # iterate ‖w‖² to its fixed point
+        s = 1.0
+        for _ in range(200_000):
+            s2 = (1 - lr * lam) ** 2 * s + lr ** 2 * g / s
+            if abs(s2 - s) < 1e-15 * s:
+                break
+            s = s2
+        return math.sqrt(s2)
+
+    def brentq(lr, lam, g):
+        from scipy.optimize import brentq
+        f = lambda n: (1 - lr * lam) ** 2 * n * n + lr ** 2 * g / (n * n) - n * n  # noqa: E731
+        return brentq(f, 1e-6, 1e6, xtol=1e-15, rtol=1e-15)
+
+    return [
+        ("lru_cache", cached, OK), ("Fraction", fraction, OK), ("iterated", iterate, OK),
+        ("brentq", brentq, OK), ("a callable instance", _R9Callable(cached), OK),
+        ("jax.numpy (float32)", lambda lr, lam, g: _r9_jnp().power(
+            lr * g / (lam * (2 - lr * lam)), 0.25), OK),
+        ("the ½ root for ¼", lambda lr, lam, g: math.sqrt(lr * g / (lam * (2 - lr * lam))),
+         Hint(H["square"])),
+        ("(2 + lr·λ)", lambda lr, lam, g: (lr * g / (lam * (2 + lr * lam))) ** 0.25, REFUSED),
+        ("g²", lambda lr, lam, g: (lr * g * g / (lam * (2 - lr * lam))) ** 0.25, REFUSED),
+    ]
+
+
+ROUND9 = {
+    lesson00.check_half_mse: _r9_half_mse,
+    lesson01.check_count_params: _r9_count_params,
+    lesson01.check_ridge_fit: _r9_ridge_fit,
+    lesson02.check_l2_grad: _r9_l2_grad,
+    lesson02.check_lam_for_df: _r9_lam_for_df,
+    lesson02.check_early_stopping_lambda: _r9_early_stopping,
+    lesson03.check_soft_threshold: _r9_soft_threshold,
+    lesson03.check_prox_lasso_step: _r9_prox,
+    lesson03.check_max_norm: _r9_max_norm,
+    lesson04.check_cv_loss: _r9_cv_loss,
+    lesson04.check_one_se_rule: _r9_one_se,
+    lesson05.check_leaky_relu_std: _r9_leaky,
+    lesson05.check_backprop_tanh: _r9_backprop,
+    lesson06.check_clip_by_norm: _r9_clip_norm,
+    lesson06.check_clip_by_value: _r9_clip_value,
+    lesson06.check_angle: _r9_angle,
+    lesson07.check_momentum_updates: _r9_momentum,
+    lesson07.check_cosine_lr: _r9_cosine,
+    lesson08.check_adamw_step: _r9_adamw,
+    lesson08.check_fixed_points: _r9_fixed_points,
+    lesson09.check_angular_step: _r9_angular,
+    lesson09.check_equilibrium_angle: _r9_eq_angle,
+    lesson09.check_equilibrium_norm: _r9_eq_norm,
+}
+
+
 # --------------------------------------------------------------------------- probes
 
 class _Raises:
@@ -4955,7 +5988,8 @@ def run_answers(checker, answers, *, verbose=False, out=print) -> Tally:
     return tally
 
 
-OPTIONAL = ("torch", "sklearn", "scipy", "pandas")   # readings that use a framework's own function
+# readings that use a framework's own function
+OPTIONAL = ("torch", "sklearn", "scipy", "pandas", "jax")
 
 
 def _installed(fn) -> bool:
@@ -4985,6 +6019,11 @@ def round7(checker) -> list:
 def round8(checker) -> list:
     """Round 8's answers to ``checker`` (those whose modules are installed)."""
     return [a for a in ROUND8[checker]() if _installed(a[1])]
+
+
+def round9(checker) -> list:
+    """Round 9's answers to ``checker`` (those whose modules are installed)."""
+    return [a for a in ROUND9[checker]() if _installed(a[1])]
 
 
 def earlier_rounds() -> dict:
@@ -5024,7 +6063,8 @@ def main(argv=None) -> int:
         name = f"{checker.__module__.rsplit('.', 1)[-1]}.{checker.__name__}"
         print(name)
         tally = run_answers(checker, round5(checker) + round6(checker) + round7(checker)
-                            + round8(checker) + extra.get(checker, []), verbose=args.verbose)
+                            + round8(checker) + round9(checker) + extra.get(checker, []),
+                            verbose=args.verbose)
         print(f"  {tally.run} answers: {tally.false_reject} false rejects, {tally.false_accept} "
               f"false accepts, {tally.wrong_hint} wrong hints, {tally.crash} crashes")
         total.add(tally)

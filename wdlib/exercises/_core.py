@@ -1073,7 +1073,8 @@ def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, r
                 TOTAL_LIMIT, 10.0 * spent["reference"]):
             runs.append(out)
             per = _duration(spent["learner"] / n)
-            hint = _verdict(runs, mistakes=mistakes, hints=hints, explain=explain)
+            hint = _verdict(runs, mistakes=mistakes, hints=hints, explain=explain,
+                            reference=reference)
             if hint:                       # a table's "on every case" and an explain's
                 return hint + CUT_SHORT.format(k=n, n=len(cases), per=per)   # saw these
             return TOO_SLOW.format(k=n, n=len(cases), per=per,
@@ -1086,7 +1087,7 @@ def _judge_cases(fn, reference, cases, *, mistakes, hints, convert, form_hint, r
                 if any(not r[5] for r in runs) else None
             return earlier or out
         runs.append(out)
-    return _verdict(runs, mistakes=mistakes, hints=hints, explain=explain)
+    return _verdict(runs, mistakes=mistakes, hints=hints, explain=explain, reference=reference)
 
 
 def _run_case(fn, reference, args, *, convert, form_hint, rtol, atol, float32, time_limit,
@@ -1359,9 +1360,12 @@ def _broadcast_like(got: dict, want: dict, alts: list[dict]) -> dict:
     return got
 
 
-def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> str | None:
+def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None,
+             reference=None) -> str | None:
     """None when every case is right; else the first typical mistake that the answer makes on
-    *every* case (a coincidence on one input names nothing), else a description of the gap."""
+    *every* case (a coincidence on one input names nothing), else a description of the gap.
+    ``reference``: the checker's reference function, run again on the wrong cases' inputs
+    as float32 arrays (``_float32_reference_misses``)."""
     wrong = [r for r in runs if not r[5]]
     if not wrong and all(_least(r[4]) is None for r in runs):
         return None
@@ -1401,7 +1405,8 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None) -> s
     if _same_answer_everywhere(runs):
         return SAME_ANSWER.format(n=len(runs), desc=_describe(got, want, tol))
     return ("not equal to the expected answer: " + _describe(got, want, tol)
-            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong) else "")
+            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong)
+               or _float32_reference_misses(wrong, reference) else "")
             + (WHOLE_NUMBERS if _whole_number_misses(wrong) else ""))
 
 
@@ -1563,6 +1568,43 @@ def _float32_rounding_misses(wrong) -> bool:
                 continue
             scale = float(np.max(np.abs(w), initial=0.0))
             if eps[k] is not None or not _close(got[k], w, 0.0, _FLOAT32_ROUNDING * scale):
+                return False
+    return True
+
+
+def _in_float32(value):
+    """``value`` with its float64 arrays (also a dict's or a list's) as float32 arrays: the
+    inputs of a computation run in float32."""
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        return value.astype(np.float32)
+    if isinstance(value, dict):
+        return {k: _in_float32(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_float32(v) for v in value]
+    return value
+
+
+def _float32_reference_misses(wrong, reference) -> bool:
+    """Whether a float64 answer misses by no more than ten times what the reference itself
+    misses by when it runs on the same inputs in float32: a computation in float32 cast back to
+    float64 (``x.astype(np.float32)`` first, then ``.astype(float)``) where the formula magnifies
+    float32's rounding beyond ``_FLOAT32_ROUNDING`` (a power (1 − lr·e)^T). A reference that
+    works in float64 whatever its inputs misses by nothing here, and names nothing. Never for
+    an answer that misses by more than 1e-3 (relative to the output's largest entry)."""
+    if reference is None:
+        return False
+    for args, got, want, _tol, eps, _ok in wrong:
+        ref32 = _safe(lambda args=args: _canonical(
+            reference(*(_in_float32(a) for a in args))))
+        if ref32 is None or set(ref32) != set(want):
+            return False
+        for k, w in want.items():
+            if eps[k] is not None or ref32[k].shape != w.shape or got[k].shape != w.shape:
+                return False
+            scale = max(float(np.max(np.abs(w), initial=0.0)), 1e-300)
+            miss = float(np.max(np.abs(got[k] - w), initial=0.0)) / scale
+            own = float(np.max(np.abs(ref32[k] - w), initial=0.0)) / scale
+            if not (np.isfinite(miss) and miss <= 1e-3 and miss <= 10.0 * own):
                 return False
     return True
 

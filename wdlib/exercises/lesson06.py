@@ -131,6 +131,9 @@ ANGLE_HINTS = {
     "per_tensor_mean": "you averaged per-tensor angles: flatten all of a model's gradients into "
                        "one vector, then take one angle per model",
     "complement": "that is 90° minus the angle (np.arcsin instead of np.arccos?)",
+    "folded": "that is the angle folded into [0°, 90°]: arccos(|cos|) or arcsin(√(1 − cos²)) "
+              "lose the cosine's sign, and gradients that point opposite ways are 180° apart: "
+              "take np.arccos of the (clipped) cosine itself",
     "key_order": "b was flattened in its own key order, a in a's: where the two dicts list "
                  "their keys in different orders, entry i of a's long vector then meets an "
                  "entry of another tensor in b's; join both in one key order (for k in a: "
@@ -386,6 +389,14 @@ def check_clip_by_value(fn: Callable, *, grade: bool = False):
                  hints=CLIP_VALUE_HINTS, grade=grade)
 
 
+def _folded(a, b):
+    """arccos(|cos|) in degrees: the angle folded into [0°, 90°] (computed from |cos|, not as
+    180° − the angle, which near 180° differs from it by more than the tolerance's 1e-6°)."""
+    u, v = _rows(a, list(a)), _rows(b, list(a))
+    cos = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+    return np.degrees(np.arccos(np.clip(np.abs(cos), 0.0, 1.0)))
+
+
 def _angle_mistakes(a, b):
     ang = _ref_angle(a, b)
     u, v = _rows(a), _rows(b, sorted(a))
@@ -401,6 +412,7 @@ def _angle_mistakes(a, b):
             "radians": np.radians(ang), "cosine": np.cos(np.radians(ang)),
             "not_normalized": np.degrees(np.arccos(np.clip(dots, -1.0, 1.0))),
             "per_tensor_mean": per, "complement": 90.0 - ang,
+            "folded": _folded(a, b),
             "key_order": _angles(_rows(a, list(a)), _rows(b, list(b)))}
 
 

@@ -28,6 +28,9 @@ ANGLE_HINTS = {
     "unnormalized": "you forgot to normalize: divide the dot product by both norms",
     "complement": "that is π/2 minus the angle (np.arcsin of the cosine?): the angle is "
                   "np.arccos of the cosine",
+    "folded": "that is the angle folded into [0, π/2]: arcsin(√(1 − cos²)) or arccos(|cos|) "
+              "lose the cosine's sign, and a step that overshoots (a·b < 0) turns w by more "
+              "than 90°: the angle is np.arccos of the cosine itself, in [0, π]",
     "relative_step": "that is ‖w_new − w_old‖ / ‖w_old‖, the relative step: the angle ignores "
                      "the change of length",
     "rows": "you averaged the angles of the rows: flatten each array into one vector "
@@ -125,13 +128,18 @@ def _ref_equilibrium_norm(lr, lam, g_tilde_sq) -> float:
 def _angle_cases(seed=0):
     rng = np.random.default_rng(seed)
     cases = []
-    # the last case's vectors are short (a·b < 1): without it an unnormalized arccos, clipped to
-    # arccos(1) = 0 on every case, could not be told from an answer that returns 0
+    # the fourth case's vectors are short (a·b < 1): without it an unnormalized arccos, clipped
+    # to arccos(1) = 0 on every case, could not be told from an answer that returns 0
     for shape, size, length, growth in [((8, 4), 0.3, 1.0, 2.5), ((5,), 1e-4, 1.0, 2.5),
                                         ((3, 3), 1.2, 1.0, 2.5), ((6,), 0.5, 0.3, 0.8)]:
         w = length * rng.standard_normal(shape)
         step = rng.standard_normal(shape)
         cases.append((w, growth * (w + size * np.linalg.norm(w) * step / np.linalg.norm(step))))
+    # a step that overshoots (a·b < 0, an angle of about 2.3 rad): without it an answer that
+    # folds the angle into [0, π/2] (arcsin(√(1 − cos²)), arccos(|cos|)) passed every case
+    w = rng.standard_normal((4, 2))
+    step = rng.standard_normal((4, 2))
+    cases.append((w, -0.7 * w + 0.8 * np.linalg.norm(w) * step / np.linalg.norm(step)))
     return cases
 
 
@@ -160,6 +168,7 @@ def _angle_mistakes(w_old, w_new):
     norms = np.linalg.norm(a) * np.linalg.norm(b)
     return {"degrees": np.degrees(_ref_angular_step(w_old, w_new)), "cosine": cos,
             "complement": np.pi / 2 - _ref_angular_step(w_old, w_new),
+            "folded": min(_ref_angular_step(w_old, w_new), np.pi - _ref_angular_step(w_old, w_new)),
             "unnormalized": a @ b, "relative_step": np.linalg.norm(b - a) / np.linalg.norm(a),
             "rows": _row_angles(w_old, w_new),
             "unnormalized_arccos": np.arccos(np.clip(a @ b, -1.0, 1.0)),
