@@ -42,6 +42,9 @@ MOMENTUM_HINTS = {
     "one_step_late": "one step late: your row t is the change of step t − 1 (and the first row "
                      "is 0); update the buffer with step t's gradient first, then record "
                      "−lr·buf for step t",
+    "first_row_zero": "your first row is 0: the first step already changes the parameters, by "
+                      "−lr·g₁ (PyTorch sets buf = g₁ at the first step); record the change of "
+                      "every step, the first included",
     "reversed": "your rows are in reverse order: row t is the change of step t, the first "
                 "step's first",
     "step_damped": "every change is scaled by (1 − dampening): dampening multiplies the new "
@@ -133,6 +136,7 @@ def _momentum_mistakes(grads, lr, mu, tau):
             "damp_swapped": _momentum(grads, lr, mu, 1.0 - tau),
             "nesterov": -lr * grads + mu * ref,
             "one_step_late": np.vstack([np.zeros_like(ref[:1]), ref[:-1]]),
+            "first_row_zero": np.vstack([np.zeros_like(ref[:1]), ref[1:]]),
             "reversed": ref[::-1], "step_damped": (1 - tau) * ref}
 
 
