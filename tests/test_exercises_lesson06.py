@@ -589,3 +589,19 @@ def test_an_angle_folded_into_90_degrees_is_named():
                lambda a, b: np.degrees(np.arcsin(np.sqrt(np.clip(1 - cos(a, b) ** 2, 0, 1))))):
         ok, line = run(L.check_angle, fn)
         assert not ok and L.ANGLE_HINTS["folded"] in line, line
+
+
+def test_a_cosine_clipped_short_of_one_is_named_not_called_float32():
+    """A review: a float64 "safe arccos", np.arccos(np.clip(cos, -1 + e, 1 - e)), misses the
+    180° case by √(2e) rad and was told 'about float32's rounding… did part of your computation
+    run in float32'. It is now told the clip is the gap."""
+    def cos(a, b):
+        u = np.concatenate([a[k].reshape(len(a[k]), -1) for k in a], axis=1)
+        v = np.concatenate([b[k].reshape(len(b[k]), -1) for k in a], axis=1)
+        return np.sum(u * v, 1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+
+    for e in (1e-7, 1e-9):
+        ok, line = run(L.check_angle,
+                       lambda a, b, e=e: np.degrees(np.arccos(np.clip(cos(a, b), -1 + e, 1 - e))))
+        assert not ok and L.ANGLE_HINTS[f"clipped_cosine:{e:g}"] in line, line
+        assert "float32" not in line, line

@@ -1590,10 +1590,11 @@ def _float32_reference_misses(wrong, reference) -> bool:
     float64 (``x.astype(np.float32)`` first, then ``.astype(float)``) where the formula magnifies
     float32's rounding beyond ``_FLOAT32_ROUNDING`` (a power (1 − lr·e)^T). A reference that
     works in float64 whatever its inputs misses by nothing here, and names nothing. Never for
-    an answer that misses by more than 1e-3 (relative to the output's largest entry)."""
+    an answer that misses by more than 1e-4 (relative to the output's largest entry); outputs
+    that are right are skipped."""
     if reference is None:
         return False
-    for args, got, want, _tol, eps, _ok in wrong:
+    for args, got, want, tol, eps, _ok in wrong:
         ref32 = _safe(lambda args=args: _canonical(
             reference(*(_in_float32(a) for a in args))))
         if ref32 is None or set(ref32) != set(want):
@@ -1601,10 +1602,12 @@ def _float32_reference_misses(wrong, reference) -> bool:
         for k, w in want.items():
             if eps[k] is not None or ref32[k].shape != w.shape or got[k].shape != w.shape:
                 return False
+            if _close(got[k], w, *tol[k]):
+                continue                        # this output is right: nothing to explain
             scale = max(float(np.max(np.abs(w), initial=0.0)), 1e-300)
             miss = float(np.max(np.abs(got[k] - w), initial=0.0)) / scale
             own = float(np.max(np.abs(ref32[k] - w), initial=0.0)) / scale
-            if not (np.isfinite(miss) and miss <= 1e-3 and miss <= 10.0 * own):
+            if not (np.isfinite(miss) and miss <= 1e-4 and miss <= 10.0 * own):
                 return False
     return True
 

@@ -389,6 +389,21 @@ def check_clip_by_value(fn: Callable, *, grade: bool = False):
                  hints=CLIP_VALUE_HINTS, grade=grade)
 
 
+CLIPS = (1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12)     # a "safe arccos": cos clipped short of ±1
+ANGLE_HINTS.update({
+    f"clipped_cosine:{e:g}": f"the cosine clipped short of ±1 (np.clip(cos, -1 + {e:g}, "
+                             f"1 - {e:g})?): near 0° and 180° arccos turns that gap into an angle "
+                             f"error near √(2·{e:g}) rad; clip to [-1, 1] only"
+    for e in CLIPS})
+
+
+def _clipped_short(a, b, e):
+    """The angle in degrees with the cosine clipped to [−1 + e, 1 − e] (a "safe arccos")."""
+    u, v = _rows(a), _rows(b, sorted(a))
+    cos = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+    return np.degrees(np.arccos(np.clip(cos, -1.0 + e, 1.0 - e)))
+
+
 def _folded(a, b):
     """arccos(|cos|) in degrees: the angle folded into [0°, 90°] (computed from |cos|, not as
     180° − the angle, which near 180° differs from it by more than the tolerance's 1e-6°)."""
@@ -413,6 +428,7 @@ def _angle_mistakes(a, b):
             "not_normalized": np.degrees(np.arccos(np.clip(dots, -1.0, 1.0))),
             "per_tensor_mean": per, "complement": 90.0 - ang,
             "folded": _folded(a, b),
+            **{f"clipped_cosine:{e:g}": _clipped_short(a, b, e) for e in CLIPS},
             "key_order": _angles(_rows(a, list(a)), _rows(b, list(b)))}
 
 

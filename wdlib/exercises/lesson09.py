@@ -135,7 +135,7 @@ def _angle_cases(seed=0):
         w = length * rng.standard_normal(shape)
         step = rng.standard_normal(shape)
         cases.append((w, growth * (w + size * np.linalg.norm(w) * step / np.linalg.norm(step))))
-    # a step that overshoots (a·b < 0, an angle of about 2.3 rad): without it an answer that
+    # a step that overshoots (a·b < 0, an angle of about 2.1 rad): without it an answer that
     # folds the angle into [0, π/2] (arcsin(√(1 − cos²)), arccos(|cos|)) passed every case
     w = rng.standard_normal((4, 2))
     step = rng.standard_normal((4, 2))
