@@ -104,6 +104,15 @@ def test_seed_band_is_empty_for_one_seed_and_spreads_at_small_lambda(dash):
     dash.set(**dash.defaults)
 
 
+def test_a_lambda_where_only_some_seeds_diverge_is_not_said_to_diverge(dash):
+    """A review: at lr 10^-0.5, 10 epochs, 3 seeds only 1 seed of λ = 10 diverges, and the note
+    said "λ ≥ 1.0e+1: diverged at step 8" (of every seed, every larger λ)."""
+    dash.set(lr=10 ** -0.5, epochs=10, seeds=3)
+    assert dash.result["seeds_bad"].tolist() == [0] * 24 + [1]
+    assert dash.bad_text.get_text() == "1 of 75 runs diverged, from λ = 1.0e+1 (first at step 8)"
+    dash.set(**dash.defaults)
+
+
 def test_large_lambda_diverges_at_lr_1_and_is_left_out(dash):
     """lr·(λ + curvature) too large: λ >= 2.2 blows up; the rest of the curve is drawn."""
     dash.set(lr=1.0)

@@ -53,6 +53,22 @@ def test_running_rms_and_predictions():
         task.predicted_angle("SGD", 0.1, -1.0)
 
 
+def test_a_shrink_above_one_predicts_an_angle_above_90_degrees_and_none_from_two():
+    """A review: with SGDW the dashboard's red run shrinks by d = 2λ, above 1 from λ ≈ 0.56 on
+    (reachable on the λ slider), where arctan(√(d(2 − d))/(1 − d)) is negative and was drawn as
+    a clipped line at the axis' bottom (λ = 0.75: −1.047, measured 2.13). w flips its sign each
+    step there and turns by π minus that; from d = 2 there is no equilibrium."""
+    lam = np.array([1.2, 1.5])                       # the red run's 2λ at λ = 0.6, 0.75
+    pred = task.predicted_angle("SGDW", 0.1, lam)
+    assert np.all(pred > np.pi / 2)
+    run = task.train("SGDW", 0.1, lam, 400, seed=np.array([0, 1]))
+    measured = np.sqrt(np.mean(run["angle"][200:] ** 2, axis=0))
+    np.testing.assert_allclose(measured, pred, rtol=0.1)          # measured: 5.5% and 1.8%
+    assert np.isnan(task.predicted_angle("SGDW", 0.1, 2.0)) and np.isnan(task.predicted_angle(
+        "SGD", 1.0, 2.5))
+    assert task.predicted_angle("SGDW", 0.1, 0.5) == pytest.approx(np.pi / 3, rel=1e-15)
+
+
 def test_train_batched_equals_separate():
     both = task.train("SGD", np.array([0.1, 0.3]), np.array([0.2, 0.05]), 30, seed=np.array([0, 1]))
     for k, (lr, lam, s) in enumerate([(0.1, 0.2, 0), (0.3, 0.05, 1)]):

@@ -60,7 +60,7 @@ class DepthInit(Dashboard):
                                          description="activation"),
                 "init": W.Dropdown(options=["xavier", "he", "normal"], value="xavier",
                                    description="init"),
-                "init_scale": log_slider("init scale (1 = Xavier / He)", 1.0, 0.1, 10.0,
+                "init_scale": log_slider("init scale (× the init's std)", 1.0, 0.1, 10.0,
                                          step=0.125)}
 
     def compute(self, values):

@@ -22,6 +22,17 @@ from wdlib.tasks.regression import (
 DIVERGENCE = loop.Divergence(max_growth=1e3)
 
 
+def diverged_note(lams, seeds_bad, seeds: int, first: np.ndarray) -> str:
+    """The red note: "λ ≥ 2.2e+0: diverged at step 2" when every seed of every λ from the first
+    diverging one on diverged; else how many of the runs did (a λ counts as left out of the
+    curve when any of its seeds diverged, but "diverged" must not be said of all of them)."""
+    i, step = int(np.flatnonzero(seeds_bad)[0]), int(first.min())
+    if np.all(seeds_bad[i:] == seeds):
+        return f"λ ≥ {plots.fmt_sci(lams[i])}: diverged at step {step}"
+    return (f"{int(seeds_bad.sum())} of {len(lams) * seeds} runs diverged, from "
+            f"λ = {plots.fmt_sci(lams[i])} (first at step {step})")
+
+
 def first_bad(hist) -> np.ndarray:
     """(K,) the step each run diverged at, as floats: inf where it did not."""
     return np.array([np.inf if d is None else d for d in hist.diverged_at])
@@ -101,7 +112,8 @@ class LambdaCurve(Dashboard):
                 for k in (0, S * (best or 0))]                             # seed 0: (200,) each
         first = g.unflatten(step).min(axis=1)                              # (25,), inf = fine
         return {**v, "train": tr, "val": va, "ridge_val": ridge_val, "best": best, "fits": fits,
-                "first_bad": first, "diverged_at": int(step.min()) if bad.all() else None,
+                "first_bad": first, "seeds_bad": g.unflatten(bad).sum(axis=1),    # (25,) counts
+                "diverged_at": int(step.min()) if bad.all() else None,
                 "divergence": DIVERGENCE}
 
     def setup(self, fig):
@@ -150,8 +162,7 @@ class LambdaCurve(Dashboard):
         self.fit_small.set_data(*finite(self.x_grid, r["fits"][0]))
         self.fit_best.set_data(*finite(self.x_grid, r["fits"][1]))
         bad = np.flatnonzero(np.isfinite(r["first_bad"]))
-        note = (f"λ ≥ {plots.fmt_sci(L[bad[0]])}: diverged at step {int(r['first_bad'].min())}"
-                if bad.size else "")
+        note = diverged_note(L, r["seeds_bad"], r["seeds"], r["first_bad"]) if bad.size else ""
         self.bad_text.set_text(note)
         i = r["best"]
         shown = i is not None

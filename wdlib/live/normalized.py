@@ -137,7 +137,7 @@ def first_run_summary(r) -> str:
     or, when it has none (never a NaN, never a warning): "no angle per step" if it diverged
     (why, with the step, is said once, by ``others_diverged`` right after: it said "run 1
     diverged at step 7" here and "run 1 (black) at step 7" there), or why: ‖W1‖ fell to 0
-    (SGDW with lr·λ near 1 multiplies W1 by 1 − lr·λ each step), so the angle is undefined
+    (SGDW with λ near 1 multiplies W1 by 1 − λ each step), so the angle is undefined
     from the first step with no finite angle on."""
     if r["runs_diverged_at"][0] is not None:
         return "no angle per step"

@@ -161,7 +161,8 @@ class Schedules(Dashboard):
         if mlp:
             if not done.size:
                 return head
-            return (f"{LABELS[r['problem']]}, {head}: {final}train "
+            batch = "minibatch " if r["problem"] == "mlp_minibatch" else ""   # 20 points
+            return (f"{LABELS[r['problem']]}, {head}: {final}{batch}train "
                     f"loss {last_value(r['loss'], r['diverged_at'])}, validation loss "
                     f"{last_value(r['val_loss'], r['diverged_at'])}")
         above = int(np.sum(r["lr_t"] > r["limit"]))

@@ -159,6 +159,8 @@ class WeightDecay(Dashboard):
         self.w_text.set_text(f"‖W‖₂ = {norm:.3g}\n{zeros} exactly 0")
         decoupled = r["optimizer"] == "adamw" and r["penalty"] == "l2"
         meaning = MEANING["adamw" if decoupled else r["penalty"]]
+        if r["optimizer"] == "adamw" and not decoupled:     # AdamW's own decay is 0 here
+            meaning += "; AdamW's decoupled decay is 0, so this is Adam"
         if r["penalty"] == "l2" and not decoupled:
             meaning += L2_IS[r["optimizer"]]
         h = r["hist"]

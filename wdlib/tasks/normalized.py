@@ -308,6 +308,8 @@ def predicted_angle(optimizer: str, lr, lam):
     - SGD + L2, w ← (1 − lr·λ)w − lr·g with g ⟂ w: tan θ = √(lr·λ(2 − lr·λ)) / (1 − lr·λ)
       ≈ √(2·lr·λ) (lesson 09, section 3);
     - SGDW, w ← (1 − λ)w − lr·g: the same with lr·λ replaced by λ: ≈ √(2λ), no lr;
+    - a shrink d = lr·λ (or λ) above 1 flips w's sign each step: the angle is above π/2
+      (π − arctan of the formula's magnitude); at d >= 2 there is no equilibrium (NaN);
     - AdamW, w ← (1 − lr·λ)w − lr·u: the SGD formula with u in place of g, if u ⟂ w and
       without momentum. With Adam's β1 the steps are correlated and the equilibrium angle is
       about √((1 − β1)/(1 + β1)) times this value (≈ 0.23 for β1 = 0.9; lesson 09, section 5,
@@ -316,7 +318,11 @@ def predicted_angle(optimizer: str, lr, lam):
     _checks.choice("optimizer", optimizer, OPTIMIZERS)
     lr, lam = _checks.positive("lr", lr), _checks.nonnegative("lam", lam)
     d = lam if optimizer == "SGDW" else np.multiply(lr, lam)      # the shrink per step
-    return np.arctan(np.sqrt(d * (2.0 - d)) / (1.0 - d))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        theta = np.arctan(np.sqrt(d * (2.0 - d)) / (1.0 - d))
+    # 1 < d < 2: w flips its sign each step (1 − d < 0), so w turns by more than 90°:
+    # π − arctan(|·|); d >= 2: the decay no longer shrinks w (|1 − d| >= 1), no equilibrium
+    return np.where(np.less(d, 2.0), np.where(theta < 0, theta + np.pi, theta), np.nan)[()]
 
 
 def predicted_norm(lr, lam, grad_tilde_sq):
