@@ -5990,12 +5990,16 @@ def run_answers(checker, answers, *, verbose=False, out=print) -> Tally:
 
 # readings that use a framework's own function
 OPTIONAL = ("torch", "sklearn", "scipy", "pandas", "jax")
+# helpers here that import an optional module for the answers that call them
+IMPORTS = {"_r9_jnp": "jax"}
 
 
 def _installed(fn) -> bool:
-    """Whether the modules ``fn`` imports (of ``OPTIONAL``) are installed: a reading written with
-    torch is left out where torch is not (the `torch` extra is optional)."""
+    """Whether the modules ``fn`` imports (of ``OPTIONAL``, directly or through a helper of
+    ``IMPORTS``) are installed: a reading written with torch is left out where torch is not (the
+    `torch` extra is optional; jax is not installed by `make setup` at all)."""
     names = getattr(getattr(fn, "__code__", None), "co_names", ())
+    names = [IMPORTS.get(n, n) for n in names]
     return all(importlib.util.find_spec(m) is not None for m in OPTIONAL
                if any(n == m or n.startswith(m + ".") for n in names))
 
