@@ -62,6 +62,23 @@ def test_batched_equals_three_separate_models():
             assert np.max(np.abs(gK[key][k] - gk[key])) < 1e-12, key
 
 
+
+@pytest.mark.parametrize("wide_key", ["W3", "W1"])
+def test_mixed_dtypes_are_computed_in_the_wider_one(wide_key):
+    """float32 parameters but one weight in float64: the backward pass promotes as NumPy does
+    and agrees with the all-float64 gradients to float32's precision."""
+    m = models.NormMLP((3, 5, 4, 2), "tanh")
+    p64 = _perturbed(m, 4)
+    p = {k: v.astype(np.float32) for k, v in p64.items()}
+    p[wide_key] = p[wide_key].astype(np.float64)
+    exact = {k: v.astype(np.float64) for k, v in p.items()}
+    _, g = m.loss_and_grad(p, X.astype(np.float32), Y, losses.mse)
+    _, g64 = m.loss_and_grad(exact, X.astype(np.float32).astype(np.float64), Y, losses.mse)
+    for k in g64:
+        scale = np.max(np.abs(g64[k]))
+        assert np.max(np.abs(g[k] - g64[k])) <= 1e-5 * scale, k
+
+
 def test_matches_torch_layer_norm():
     torch = require_torch()
     m = models.NormMLP((3, 6, 5, 2), "tanh", eps=1e-5)

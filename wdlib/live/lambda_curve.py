@@ -161,8 +161,8 @@ class LambdaCurve(Dashboard):
         self.points.set_data(self.data.X[:r["n_train"], 0], self.data.y[:r["n_train"], 0])
         self.fit_small.set_data(*finite(self.x_grid, r["fits"][0]))
         self.fit_best.set_data(*finite(self.x_grid, r["fits"][1]))
-        bad = np.flatnonzero(np.isfinite(r["first_bad"]))
-        note = diverged_note(L, r["seeds_bad"], r["seeds"], r["first_bad"]) if bad.size else ""
+        note = (diverged_note(L, r["seeds_bad"], r["seeds"], r["first_bad"])
+                if r["seeds_bad"].any() else "")
         self.bad_text.set_text(note)
         i = r["best"]
         shown = i is not None

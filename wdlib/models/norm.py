@@ -251,18 +251,15 @@ class NormMLP(Model):
         for l in range(len(hidden) - 1, -1, -1):
             (W, g, b), c = hidden[l], cache["layers"][l]
             u = c["u"]
-            if da.shape != u.shape or da.dtype != u.dtype:     # (not from this model's passes)
-                ds = _activation_grad(self.activation, da, c["a"])
-                grads[g] = ones @ (ds * u)
-                grads[b] = ones @ ds
-                dz = layer_norm_backward(ds * params[g][..., None, :], u, c["inv_sigma"])
-            else:       # da is this pass's own array: ds, ds·g and LayerNorm's backward are
-                tmp = np.empty_like(da)     # computed in it, tmp the scratch (the same bits,
-                ds = _activation_grad(self.activation, da, c["a"], tmp)   # 5 arrays fewer)
-                grads[g] = ones @ np.multiply(ds, u, out=tmp)
-                grads[b] = ones @ ds
-                dz = _layer_norm_backward_into(np.multiply(ds, params[g][..., None, :], out=ds),
-                                               u, c["inv_sigma"], tmp)
+            # da is this pass's own array, of u's shape and at least u's precision (the forward
+            # pass promotes, so a layer after a float64 one is float64): ds, ds·g and LayerNorm's
+            # backward are computed in it, in da's dtype, tmp the scratch
+            tmp = np.empty_like(da)
+            ds = _activation_grad(self.activation, da, c["a"], tmp)
+            grads[g] = ones @ np.multiply(ds, u, out=tmp)
+            grads[b] = ones @ ds
+            dz = _layer_norm_backward_into(np.multiply(ds, params[g][..., None, :], out=ds),
+                                           u, c["inv_sigma"], tmp)
             grads[W] = swap_last(c["a_in"]) @ dz
             if l:
                 da = _through_weights(dz, params[W])
