@@ -316,7 +316,28 @@ def test_the_workspace_bound_is_per_layer_so_deep_nets_keep_their_buffers():
     per_layer = 3 * unit * 64                                            # 7.7 MB, under 8 MB
     deeper = models.MLP((2,) + (64,) * (models.mlp.Workspace.MAX_SET_BYTES // per_layer + 1)
                         + (1,))
-    assert deeper._workspace.take((5,), 200, f64) is None                # over 64 MB in all
+    assert deeper._workspace.take((5,), 200, f64) is None                # over 256 MB in all
+
+
+def test_large_data_keeps_its_buffers_and_the_sets_held_are_bounded_together(monkeypatch):
+    """10 000 samples through 64 or 256 units (one model, or one model a block) keep their
+    buffers: without them every step paid the page faults of fresh 5-20 MB activations (the
+    8 MB bound a layer refused them; a step took 1.1-1.45x as long). What a model holds between
+    calls stays bounded: sets beyond ``MAX_SET_BYTES`` together are dropped, oldest first, and
+    the set just used is kept."""
+    f64 = np.dtype(np.float64)
+    for width in (64, 256):
+        m = models.MLP((10, width, width, 1))
+        for lead in ((), (1,)):
+            work = m._workspace.take(lead, 10_000, f64)
+            assert work is not None and work["z"][0].shape == lead + (10_000, width)
+            m._workspace.give_back(work)
+    m = models.MLP((10, 64, 1))
+    sets = m._workspace._sets()
+    monkeypatch.setattr(models.mlp.Workspace, "MAX_SET_BYTES", 3 * 10_000 * 64 * 8 * 2)
+    for n in (10_000, 10_001, 10_002):                  # each set alone fits; two fill the bound
+        m._workspace.give_back(m._workspace.take((), n, f64))
+    assert [key[1] for key in sets] == [10_002]          # the older two were dropped
 
 
 def test_a_loss_may_call_the_model_and_keep_what_it_sees(monkeypatch):

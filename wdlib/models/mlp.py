@@ -111,21 +111,26 @@ class Workspace:
     threshold (128 KB) costs its page faults every step, up to ~40 % of a batched step
     (benchmarks/bench_train.py). Small arrays are cheaper to allocate than to look up, so
     below ``MIN_BYTES`` per activation there is no workspace; and none when one hidden layer's
-    buffers (its z, d and scratch) would exceed ``MAX_LAYER_BYTES`` (a huge layer: its
-    arithmetic dwarfs the page faults) or the whole set ``MAX_SET_BYTES`` (a kernel should not
-    hold that much memory between calls; the limits count three buffers a layer, though layers
-    of one width share their scratch). A deep net of ordinary layers keeps its buffers (12 hidden
-    layers of 64 units, 5 models of 200 points: 12.8 MB held, 17.6 MiB as the limits count it).
+    buffers (its z, d and scratch) would exceed ``MAX_LAYER_BYTES`` or the whole set
+    ``MAX_SET_BYTES`` (a kernel should not hold that much memory between calls; the limits count
+    three buffers a layer, though layers of one width share their scratch). The bounds are
+    large because the page faults are not dwarfed by a large layer's arithmetic: with 8 MB a
+    layer, 10 000 samples through 64 or 256 units got no buffers and a step took 1.1-1.45x as
+    long as with them (a sweep of shapes against PyTorch; the same bits). A deep net of
+    ordinary layers keeps its buffers (12 hidden layers of 64 units, 5 models of 200 points:
+    12.8 MB held, 17.6 MiB as the limits count it).
 
     One set per (leading shape, n, dtype), per thread (``threading.local``); at most ``KEEP``
-    sets per thread, the least recently used dropped; ``clear()`` frees them. A call holds its
+    sets per thread, and together at most ``MAX_SET_BYTES`` (as the limits count them), the
+    least recently used dropped first (the set just used is always kept); ``clear()`` frees
+    them. A call holds its
     set exclusively (``take`` ... ``give_back``), so a loss that calls the same model again
     gets buffers of its own. The output layer is never a buffer (the loss sees, and may keep,
     a fresh ``yhat``), and nothing outside the call ever sees one. A deep copy or a pickle
     starts with no buffers; a shallow copy shares them (harmless, by the rule above).
     widths: ``(h1, ..., h_{L-1})``, the hidden layers' widths."""
 
-    KEEP, MIN_BYTES, MAX_LAYER_BYTES, MAX_SET_BYTES = 4, 64 * 1024, 8 * 2**20, 64 * 2**20
+    KEEP, MIN_BYTES, MAX_LAYER_BYTES, MAX_SET_BYTES = 4, 64 * 1024, 64 * 2**20, 256 * 2**20
 
     def __init__(self, widths: tuple):
         self.widths = widths                 # (h1, ..., h_{L-1}): the hidden layers' widths
@@ -155,7 +160,8 @@ class Workspace:
         KEEP goes)."""
         sets = self._sets()
         sets[work["key"]] = work
-        while len(sets) > self.KEEP:
+        while len(sets) > self.KEEP or (len(sets) > 1 and sum(
+                w["bytes"] for w in sets.values()) > self.MAX_SET_BYTES):
             del sets[next(iter(sets))]
 
     def clear(self) -> None:
@@ -169,7 +175,8 @@ class Workspace:
         def empty(h):
             return np.empty(lead + (n, h), dtype)
         scratch = {h: empty(h) for h in set(self.widths)}
-        return {"key": (lead, n, dtype), "z": [empty(h) for h in self.widths],
+        counted = 3 * n * math.prod(lead) * dtype.itemsize * self._sum     # as ``take`` counts
+        return {"key": (lead, n, dtype), "bytes": counted, "z": [empty(h) for h in self.widths],
                 "d": [empty(h) for h in self.widths], "t": [scratch[h] for h in self.widths]}
 
 
