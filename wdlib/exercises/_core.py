@@ -152,6 +152,10 @@ SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number 
 SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object is not "
                            "subscriptable", "invalid index to scalar variable",
                            "too many indices for array: array is 0-dimensional")
+# `x^2` for a power: ^ is bitwise XOR in Python (a float's or NumPy's: a TypeError)
+XOR_POWER = ("; in Python ^ is bitwise XOR, not a power: write x ** 2 (or np.square(x), "
+             "np.power(x, 2))")
+XOR_MESSAGES = ("unsupported operand type(s) for ^", "'bitwise_xor' not supported")
 CHECK_INSIDE = ("your function calls a checker (the {name} check) inside itself: the checker "
                 "runs your function, which runs the checker, ... without end; take the "
                 "checker's line out of the function (un-indent it, or give it its own cell)")
@@ -1232,6 +1236,8 @@ def _raised(exc: BaseException, args=()) -> str:
     if isinstance(exc, (TypeError, IndexError)) and any(
             s in text for s in SCALAR_INDEXED_MESSAGES):
         return f"your function raised {text}{SCALAR_INDEXED}"
+    if isinstance(exc, TypeError) and any(s in text for s in XOR_MESSAGES):
+        return f"your function raised {text}{XOR_POWER}"
     return f"your function raised {text}{_torch_name(exc, text)}"
 
 
