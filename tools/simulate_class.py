@@ -6087,6 +6087,7 @@ def _r10_l2_grad():
         ("λ on the last axis where it fits", last_axis, REFUSED),
         ("λ·|W|", abs_w, REFUSED), ("the mean λ", mean_lam, REFUSED),
         ("W1 and W2 by name", by_name, REFUSED),
+        ("a list of arrays in key order", lambda p, lam: list(einsum(p, lam).values()), REFUSED),
     ]
 
 
@@ -6667,6 +6668,9 @@ def _r10_clip_norm():
         ("the K factors against the last axis", last_axis, REFUSED),
         ("the first threshold for all", first_threshold, REFUSED),
         ("the largest key's norm", max_key_norm, REFUSED),
+        ("a list of arrays for the dict", lambda g, c: (
+            lambda cl, n: (list(cl.values()), n))(*einsum(g, c)), REFUSED),
+        ("max_norm = 1 whatever is given", lambda g, c: einsum(g, 1.0), REFUSED),
     ]
 
 
@@ -6831,6 +6835,7 @@ def _r10_momentum():
         ("Python floats, nested lists", floats, OK), ("torch.optim.SGD", torch_, OK),
         ("prints", _r10_chatty(rec), OK),
         ("the parameters, not the changes", cumulative, REFUSED),
+        ("β = 0.9 whatever is given", lambda gr, lr, beta, tau: rec(gr, lr, 0.9, tau), REFUSED),
         ("(1 − β) for (1 − τ)", ema, REFUSED),
         ("β·g_{t−1} for β·b_{t−1}", no_momentum_after_2, REFUSED),
     ]
@@ -6870,6 +6875,8 @@ def _r10_cosine():
         ("a list", listed, OK), ("torch", torch_, OK), ("prints", _r10_chatty(clip), OK),
         ("np.maximum(m, ...) without min(t, T)", min_after, REFUSED),
         ("m·base + ...", m_times, REFUSED), ("sin² for cos²", sin_form, REFUSED),
+        ("min_value ignored", lambda t, base, T, m: cos2(t, base, T, 0.0), REFUSED),
+        ("total_steps taken as len(t)", lambda t, base, T, m: cos2(t, base, len(t), m), REFUSED),
     ]
 
 
