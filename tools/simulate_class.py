@@ -5887,6 +5887,16 @@ def _r10_chatty(fn):
     return chatty
 
 
+def _r10_progress(fn):
+    """``fn`` that shows its progress on one line, print(f"\\r...", end=""): no newline at the
+    end (the checker's line was glued to it: '\\rstep 2✓ ...')."""
+    def progress(*a):
+        for i in range(3):
+            print(f"\rstep {i}", end="")
+        return fn(*a)
+    return progress
+
+
 def _r10_slow(fn, seconds=0.05):
     """``fn`` that takes a while (a learner's busy loop), within the time budget."""
     def slow(*a):
@@ -5963,6 +5973,7 @@ def _r10_count_params():
         ("recursion", rec, OK), ("math.prod", prod, OK), ("np.dot", dot, OK),
         ("torch.nn.Linear layers counted", torch_count, OK),
         ("prints", _r10_chatty(rec), OK),
+        ("progress on one line", _r10_progress(rec), OK),
         ("the first layer only", lambda s: (s[0] + 1) * s[1], REFUSED),
         ("one hidden layer assumed", lambda s: (s[0] + 1) * s[1] + (s[1] + 1) * s[-1], REFUSED),
         ("square layers (a+1)·a", lambda s: sum((a + 1) * a for a in s[:-1]), REFUSED),
@@ -6030,6 +6041,7 @@ def _r10_ridge_fit():
         ("a loop over samples", loop, OK), ("F centred, y not", center_f_only, OK),
         ("torch.linalg.solve", torch_solve, OK), ("einsum", einsum, OK),
         ("w a tuple of floats", tuple_w, OK), ("prints", _r10_chatty(einsum), OK),
+        ("progress on one line", _r10_progress(einsum), OK),
         ("y centred, F not", centre_y_only, REFUSED), ("b = ȳ", b_is_mean, REFUSED),
         ("b = 0", b_zero, REFUSED), ("λ ignored", lam_zero, REFUSED),
         ("one feature at a time (d = 1 only)", per_column, REFUSED),
@@ -6083,6 +6095,7 @@ def _r10_l2_grad():
     return [
         ("einsum", einsum, OK), ("torch, back to NumPy", torch_, OK),
         ("np.stack of the models", loop_entries, OK), ("prints", _r10_chatty(einsum), OK),
+        ("progress on one line", _r10_progress(einsum), OK),
         ("lam[0] for every model", first_lam, REFUSED),
         ("λ on the last axis where it fits", last_axis, REFUSED),
         ("λ·|W|", abs_w, REFUSED), ("the mean λ", mean_lam, REFUSED),
@@ -6214,6 +6227,7 @@ def _r10_early_stopping():
         ("a list of math floats", loop_math, OK), ("torch", torch_, OK),
         ("a (d, 1) column", lambda X, lr, T: ref(X, lr, T).reshape(-1, 1), OK),
         ("prints", _r10_chatty(ref), OK),
+        ("progress on one line", _r10_progress(ref), OK),
         ("T − 1 steps", lambda X, lr, T: ref(X, lr, T - 1), REFUSED),
         ("T + 1 steps", lambda X, lr, T: ref(X, lr, T + 1), REFUSED),
         ("e·q (no 1 − q)", lambda X, lr, T: _r10_e(X) * (1 - lr * _r10_e(X)) ** T, REFUSED),
@@ -6253,6 +6267,7 @@ def _r10_soft_threshold():
         ("np.vectorize", vec, OK), ("np.clip(|w| − t, 0, None)", clip, OK),
         ("a loop with math.copysign", flat_loop, OK), ("torch relu", torch_, OK),
         ("relu(w − t) − relu(−w − t)", relu_pair, OK), ("prints", _r10_chatty(clip), OK),
+        ("progress on one line", _r10_progress(clip), OK),
         ("w − t·sign(w) where |w| > t", lambda w, t: np.where(np.abs(w) > t,
                                                               w - t * np.sign(w), 0.0), OK),
         ("np.vectorize giving integers", vec_int, REFUSED),
@@ -6302,6 +6317,7 @@ def _r10_prox():
         ("a loop over samples", loop, OK), ("einsum", einsum, OK),
         ("torch autograd", torch_grad, OK), ("a list", listed, OK),
         ("prints", _r10_chatty(einsum), OK),
+        ("progress on one line", _r10_progress(einsum), OK),
         ("X w left out", w_zero, REFUSED), ("a subgradient step", subgradient, REFUSED),
         ("max(v − lr·λ, 0): positive weights only", lambda w, X, y, lr, lam: np.maximum(
             w - lr * X.T @ (X @ w - y) / len(y) - lr * lam, 0), Hint(H["one_sided"])),
@@ -6353,7 +6369,9 @@ def _r10_max_norm():
     return [
         ("keepdims", keepdims, OK), ("einsum and np.clip", einsum, OK),
         ("a loop over columns", loop, OK), ("torch.where", torch_, OK), ("lists", lists, OK),
-        ("prints", _r10_chatty(keepdims), OK), ("slow", _r10_slow(loop), OK),
+        ("prints", _r10_chatty(keepdims), OK),
+        ("progress on one line", _r10_progress(keepdims), OK),
+         ("slow", _r10_slow(loop), OK),
         ("every column to norm c", all_scaled, REFUSED),
         ("row norms on columns", row_norm_cols, REFUSED),
         ("W scaled by its largest column's norm", scale_by_max, REFUSED),
@@ -6412,6 +6430,7 @@ def _r10_cv_loss():
 
     return [
         ("a loop over λ and folds", per_lambda, OK), ("prints", _r10_chatty(per_lambda), OK),
+        ("progress on one line", _r10_progress(per_lambda), OK),
         ("the grid by einsum, a list", einsum_grid, OK), ("torch losses", torch_loss, OK),
         ("pooled over all held-out samples", pooled, REFUSED),
         ("seed 0's folds always", seed_zero, REFUSED), ("always 5 folds", five_folds, REFUSED),
@@ -6480,6 +6499,7 @@ def _r10_one_se():
     return [
         ("loops and math", loop, OK), ("np.flatnonzero(...)[-1]", flatnonzero, OK),
         ("torch", torch_, OK), ("prints", _r10_chatty(flatnonzero), OK),
+        ("progress on one line", _r10_progress(flatnonzero), OK),
         ("lams[mask].max()", masked_max, OK),
         ("fold_losses sorted in place", sorted_in_place, IN_PLACE),
         ("the first True", first_true, REFUSED), ("spread along λ", se_over_lams, REFUSED),
@@ -6509,6 +6529,7 @@ def _r10_leaky():
         ("quadrature of E[φ(z)²]", quad, OK), ("torch float64", torch_, OK),
         ("√(2/n) / hypot(1, a)", hypot, OK),
         ("prints", _r10_chatty(hypot), OK),
+        ("progress on one line", _r10_progress(hypot), OK),
         ("1 + slope^2 (XOR: a TypeError)", lambda n, a: math.sqrt(2 / ((1 + a ^ 2) * n)),
          Hint(_core.XOR_POWER)),
         ("(1 − a²)", lambda n, a: math.sqrt(2 / ((1 - a * a) * n)), REFUSED),
@@ -6596,6 +6617,7 @@ def _r10_backprop():
         ("recursion", rec, OK), ("einsum, 1/cosh²", einsum, OK), ("torch", torch_, OK),
         ("torch autograd from z₁", _r10_bp_autograd, OK),
         ("prints", _r10_chatty(rec), OK),
+        ("progress on one line", _r10_progress(rec), OK),
         ("zs reversed in place (scratch)", _r10_bp_reversed_scratch, OK),
         ("the last layer only", _r10_bp_last_only, Hint(H["stopped_early"])),
         ("down to a₁ only", _r10_bp_stops_at_a1, Hint(H["stopped_early"])),
@@ -6664,6 +6686,7 @@ def _r10_clip_norm():
         ("einsum and np.clip", einsum, OK), ("hypot of per-key norms", hypot, OK),
         ("torch clip_grad_norm_ per model", torch_, OK), ("norms a tuple", tuple_norms, OK),
         ("prints", _r10_chatty(lambda g, c: einsum(g, c)), OK),
+        ("progress on one line", _r10_progress(lambda g, c: einsum(g, c)), OK),
         ("Σ of per-key norms", sum_of_key_norms, REFUSED),
         ("the K factors against the last axis", last_axis, REFUSED),
         ("the first threshold for all", first_threshold, REFUSED),
@@ -6712,6 +6735,7 @@ def _r10_clip_value():
     return [
         ("np.minimum/np.maximum", minmax, OK), ("torch.clamp with tensors", torch_, OK),
         ("a loop over models", loop, OK), ("prints", _r10_chatty(minmax), OK),
+        ("progress on one line", _r10_progress(minmax), OK),
         ("upper bound only", upper_only, REFUSED), ("|g| clipped", sign_abs, REFUSED),
         ("np.clip(g, −cv, cv), cv not reshaped", lambda grads, cv: {
             k: np.clip(g, -np.asarray(cv), np.asarray(cv)) for k, g in grads.items()}, REFUSED),
@@ -6776,6 +6800,7 @@ def _r10_angle():
     return [
         ("einsum", einsum, OK), ("torch cosine_similarity", torch_, OK),
         ("math loops, a list", math_loop, OK), ("prints", _r10_chatty(einsum), OK),
+        ("progress on one line", _r10_progress(einsum), OK),
         ("the mean of per-key angles", key_mean, REFUSED),
         ("no norms", unnormalized, REFUSED), ("the first key only", first_key_only, REFUSED),
     ]
@@ -6834,6 +6859,7 @@ def _r10_momentum():
         ("recursion", rec, OK), ("a lower-triangular matrix", matrix, OK),
         ("Python floats, nested lists", floats, OK), ("torch.optim.SGD", torch_, OK),
         ("prints", _r10_chatty(rec), OK),
+        ("progress on one line", _r10_progress(rec), OK),
         ("the parameters, not the changes", cumulative, REFUSED),
         ("β = 0.9 whatever is given", lambda gr, lr, beta, tau: rec(gr, lr, 0.9, tau), REFUSED),
         ("(1 − β) for (1 − τ)", ema, REFUSED),
@@ -6873,6 +6899,7 @@ def _r10_cosine():
     return [
         ("cos²(x/2)", cos2, OK), ("np.clip(t, 0, T)", clip, OK), ("np.vectorize", vec, OK),
         ("a list", listed, OK), ("torch", torch_, OK), ("prints", _r10_chatty(clip), OK),
+        ("progress on one line", _r10_progress(clip), OK),
         ("np.maximum(m, ...) without min(t, T)", min_after, REFUSED),
         ("m·base + ...", m_times, REFUSED), ("sin² for cos²", sin_form, REFUSED),
         ("min_value ignored", lambda t, base, T, m: cos2(t, base, T, 0.0), REFUSED),
@@ -6910,6 +6937,12 @@ def _r10_adamw():
         return (w * (1 - lr * wd) - lr * g / (np.abs(g) + EPS),
                 B1 * m + (1 - B1) * g, B2 * v + (1 - B2) * g * g)
 
+    def paper_form(w, g, m, v, t, lr, wd):       # Adam paper's lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ),
+        m = B1 * m + (1 - B1) * g                # ε added to √v (not √v̂): ε is ε·√(1 − β₂ᵗ)
+        v = B2 * v + (1 - B2) * g * g            # in the prompt's form
+        lr_t = lr * math.sqrt(1 - B2 ** t) / (1 - B1 ** t)
+        return w * (1 - lr * wd) - lr_t * m / (np.sqrt(v) + EPS), m, v
+
     def no_power(w, g, m, v, t, lr, wd):         # bias correction 1 − β: right at t = 1 only
         m = B1 * m + (1 - B1) * g
         v = B2 * v + (1 - B2) * g * g
@@ -6929,8 +6962,10 @@ def _r10_adamw():
         ("w − lr·(wd·w + m̂/(√v̂ + ε))", rearranged, OK), ("torch's bias-correction form",
                                                         torch_form, OK),
         ("a loop over entries", loop, OK), ("prints", _r10_chatty(rearranged), OK),
+        ("progress on one line", _r10_progress(rearranged), OK),
         ("m̂ = g, v̂ = g² (t = 1)", first_step, REFUSED), ("wd ignored", wd_zero, REFUSED),
         ("1 − β for 1 − βᵗ (t = 1)", no_power, REFUSED),
+        ("the Adam paper's lr_t, ε on √v", paper_form, REFUSED),
         ("the new w shrunk", shrink_new, REFUSED), ("old m, v returned", old_moments, REFUSED),
     ]
 
@@ -6966,6 +7001,7 @@ def _r10_fixed_points():
     return [
         ("−sign(g)/λ", sign, OK), ("√(g²) + ε", sqrt_sq, OK), ("lists", lists, OK),
         ("torch", torch_, OK), ("prints", _r10_chatty(sqrt_sq), OK),
+        ("progress on one line", _r10_progress(sqrt_sq), OK),
         ("−1/λ for AdamW", positive_g, REFUSED), ("AdamW = Adam + L2", same, REFUSED),
         ("g² + ε", squared, REFUSED),
     ]
@@ -7008,6 +7044,7 @@ def _r10_angular():
     return [
         ("2·arcsin(‖â − b̂‖/2)", arcsin_form, OK), ("torch atan2", torch_, OK),
         ("math loop", math_loop, OK), ("prints", _r10_chatty(math_loop), OK),
+        ("progress on one line", _r10_progress(math_loop), OK),
         ("np.arccos, not clipped", no_clip, OK),
         ("row 0 only", first_row, REFUSED), ("no norms", no_norms, REFUSED),
         ("the chord", distance, REFUSED),
@@ -7052,6 +7089,7 @@ def _r10_eq_angle():
     return [
         ("arcsin(√(d(2 − d)))", asin, OK), ("‖w‖² iterated", iterate, OK), ("torch", torch_, OK),
         ("atan2", atan2, OK), ("prints", _r10_chatty(atan2), OK),
+        ("progress on one line", _r10_progress(atan2), OK),
         ("lr·λ for sgdw too", sgd_only, REFUSED), ("degrees", degrees, REFUSED),
         ("√(d/(2 − d))", d_over, REFUSED),
     ]
@@ -7081,6 +7119,7 @@ def _r10_eq_norm():
     return [
         ("√√", sqrt_sqrt, OK), ("‖w‖ iterated", iterate_norm, OK), ("torch", torch_, OK),
         ("exp of logs", exp_log, OK), ("prints", _r10_chatty(sqrt_sqrt), OK),
+        ("progress on one line", _r10_progress(sqrt_sqrt), OK),
         ("slow", _r10_slow(sqrt_sqrt), OK),
         ("without the (2 − lr·λ)", lambda lr, lam, g: (lr * g / (2 * lam)) ** 0.25, REFUSED),
         ("small-lr limit (lr g/(2λ))^¼ with λ², ", lambda lr, lam, g:

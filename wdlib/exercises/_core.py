@@ -220,6 +220,25 @@ class Verdict:
         """Display nothing: the line was printed when the checker ran."""
 
 
+class _Tail:
+    """``sys.stdout`` while a check runs: passes every write on and keeps the last character
+    written, so that the checker's line starts a line of its own after a learner's progress
+    print (``print(f"\\rstep {i}", end="")``), not glued to it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.last = "\n"
+
+    def write(self, text):
+        written = self.stream.write(text)
+        if isinstance(text, str) and text:
+            self.last = text[-1]
+        return written
+
+    def __getattr__(self, name):                 # flush, encoding, isatty, ...: the stream's
+        return getattr(self.stream, name)
+
+
 def report(name: str, hint: str | None) -> Verdict:
     """Print one line, ✓ or ✗ with the hint, and return the Verdict."""
     verdict = Verdict(name, hint)
@@ -995,6 +1014,9 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     if _JUDGING.get() is not None:        # called from the learner's function, in a check
         raise _CheckInside(name, _JUDGING.get())
     token = _JUDGING.set(name)
+    tail = _Tail(sys.stdout) if sys.stdout is not None else None
+    if tail is not None:
+        sys.stdout = tail
     try:
         hint = _judge(name, fn, reference, cases, mistakes=mistakes, hints=hints or {},
                       convert=convert, form_hint=form_hint, rtol=rtol, atol=atol,
@@ -1004,6 +1026,10 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
                       explain=explain)
     finally:
         _JUDGING.reset(token)
+        if tail is not None and sys.stdout is tail:
+            sys.stdout = tail.stream
+    if tail is not None and tail.last != "\n":       # the learner's output ends mid-line
+        print()
     verdict = report(name, hint)
     if grade and not verdict:
         raise verdict.failure()
