@@ -6372,7 +6372,11 @@ def _r10_max_norm():
         ("prints", _r10_chatty(keepdims), OK),
         ("progress on one line", _r10_progress(keepdims), OK),
          ("slow", _r10_slow(loop), OK),
+        ("np.linalg.norm(W, ord=2, axis=0)", lambda W, c: W * np.minimum(
+            1.0, c / np.maximum(np.linalg.norm(W, ord=2, axis=0), 1e-300)), OK),
         ("every column to norm c", all_scaled, REFUSED),
+        ("W·min(1, c/‖W‖₂), the spectral norm", lambda W, c: W * min(
+            1.0, c / np.linalg.norm(W, 2)), REFUSED),
         ("row norms on columns", row_norm_cols, REFUSED),
         ("W scaled by its largest column's norm", scale_by_max, REFUSED),
         ("entries clipped to c", lambda W, c: np.clip(W, -c, c), REFUSED),
@@ -6658,6 +6662,19 @@ def _r10_clip_norm():
                 out[k][i] = p.grad.numpy()
         return out, norms
 
+    def axis_tuple(grads, max_norm):             # each key's Frobenius norm over its own axes
+        sq = sum(np.linalg.norm(g, axis=tuple(range(1, g.ndim))) ** 2 for g in grads.values())
+        norms = np.sqrt(sq)
+        s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    def spectral(grads, max_norm):               # ord=2 on a matrix's two axes: its largest
+        sq = sum((np.linalg.norm(g, ord=2, axis=(1, 2)) if g.ndim == 3     # singular value
+                  else np.linalg.norm(g, axis=1)) ** 2 for g in grads.values())
+        norms = np.sqrt(sq)
+        s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
     def tuple_norms(grads, max_norm):
         c, n = einsum(grads, max_norm)
         return c, tuple(n.tolist())
@@ -6684,6 +6701,9 @@ def _r10_clip_norm():
 
     return [
         ("einsum and np.clip", einsum, OK), ("hypot of per-key norms", hypot, OK),
+        ("norm over axis=(1, ..., ndim − 1)", axis_tuple, OK),
+        ("ord=2 on (1, 2): the spectral norm", spectral,
+         Hint(lesson06.CLIP_NORM_HINTS["spectral"])),
         ("torch clip_grad_norm_ per model", torch_, OK), ("norms a tuple", tuple_norms, OK),
         ("prints", _r10_chatty(lambda g, c: einsum(g, c)), OK),
         ("progress on one line", _r10_progress(lambda g, c: einsum(g, c)), OK),
@@ -7030,6 +7050,11 @@ def _r10_angular():
         a, b = np.ravel(w_old), np.ravel(w_new)
         return float(np.arccos(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))))
 
+    def spectral(w_old, w_new):                  # np.linalg.norm(w, 2) of a matrix: spectral
+        a, b = np.atleast_1d(w_old), np.atleast_1d(w_new)
+        cos = np.sum(a * b) / (np.linalg.norm(a, 2) * np.linalg.norm(b, 2))
+        return float(np.arccos(np.clip(cos, -1, 1)))
+
     def first_row(w_old, w_new):                 # not flattened: row 0 of each
         a, b = np.atleast_2d(w_old)[0], np.atleast_2d(w_new)[0]
         return float(np.arccos(np.clip(a @ b / np.linalg.norm(a) / np.linalg.norm(b), -1, 1)))
@@ -7047,6 +7072,7 @@ def _r10_angular():
         ("progress on one line", _r10_progress(math_loop), OK),
         ("np.arccos, not clipped", no_clip, OK),
         ("row 0 only", first_row, REFUSED), ("no norms", no_norms, REFUSED),
+        ("np.linalg.norm(w, 2) of a matrix", spectral, Hint(lesson09.ANGLE_HINTS["spectral"])),
         ("the chord", distance, REFUSED),
     ]
 
