@@ -7073,6 +7073,8 @@ def _r10_angular():
         ("np.arccos, not clipped", no_clip, OK),
         ("row 0 only", first_row, REFUSED), ("no norms", no_norms, REFUSED),
         ("np.linalg.norm(w, 2) of a matrix", spectral, Hint(lesson09.ANGLE_HINTS["spectral"])),
+        ("np.dot of two matrices", lambda a, b: float(np.arccos(np.clip(np.sum(np.dot(a, b)) / (
+            np.linalg.norm(a) * np.linalg.norm(b)), -1, 1))), Hint(_core.MATMUL_SHAPES)),
         ("the chord", distance, REFUSED),
     ]
 

@@ -152,6 +152,12 @@ SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number 
 SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object is not "
                            "subscriptable", "invalid index to scalar variable",
                            "too many indices for array: array is 0-dimensional")
+# a matrix product whose inner sizes differ (NumPy's np.dot, @ / np.matmul, torch's @)
+MATMUL_SHAPES = ("; @ and np.dot multiply matrices, rows by columns: an (a, b) array by a (b, c) "
+                 "one, and the b's must agree. For the sum of the products of matching entries, "
+                 "use np.sum(x * y) or flatten both (np.ravel(x) @ np.ravel(y)); for a matrix "
+                 "product, check which array needs its transpose (.T)")
+MATMUL_MESSAGES = ("not aligned", "mismatch in its core dimension", "cannot be multiplied")
 # `x^2` for a power: ^ is bitwise XOR in Python (a float's or NumPy's: a TypeError)
 XOR_POWER = ("; in Python ^ is bitwise XOR, not a power: write x ** 2 (or np.square(x), "
              "np.power(x, 2))")
@@ -1262,6 +1268,8 @@ def _raised(exc: BaseException, args=()) -> str:
     if isinstance(exc, (TypeError, IndexError)) and any(
             s in text for s in SCALAR_INDEXED_MESSAGES):
         return f"your function raised {text}{SCALAR_INDEXED}"
+    if isinstance(exc, (ValueError, RuntimeError)) and any(s in text for s in MATMUL_MESSAGES):
+        return f"your function raised {text}{MATMUL_SHAPES}"
     if isinstance(exc, TypeError) and any(s in text for s in XOR_MESSAGES):
         return f"your function raised {text}{XOR_POWER}"
     return f"your function raised {text}{_torch_name(exc, text)}"
