@@ -251,3 +251,11 @@ def test_soft_threshold_is_tried_at_t_zero():
     ok, line = run(L.check_soft_threshold,
                    lambda w, t: S(w, t) if t else np.where(w == 0, 0.0, np.nan))
     assert not ok and "0/0" not in line, line
+
+
+def test_a_broadcast_error_says_how_shapes_pair():
+    """Simulated class, round 10: the norms of the rows (axis=1) for the columns' got only
+    NumPy's 'operands could not be broadcast together with shapes (5,4) (5,)'."""
+    from wdlib.exercises import _core
+    ok, line = run(L.check_max_norm, lambda W, c: W * np.minimum(1, c / np.linalg.norm(W, axis=1)))
+    assert not ok and _core.BROADCAST in line and _core.BROADCAST_K not in line, line

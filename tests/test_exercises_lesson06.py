@@ -617,3 +617,18 @@ def test_a_cosine_clipped_short_of_one_is_named_not_called_float32():
                        lambda a, b, e=e: np.degrees(np.arccos(np.clip(cos(a, b), -1 + e, 1 - e))))
         assert not ok and L.ANGLE_HINTS[f"clipped_cosine:{e:g}"] in line, line
         assert "float32" not in line, line
+
+
+def test_a_broadcast_error_on_k_models_says_how_shapes_pair():
+    """Simulated class, round 10: per-key norms over axis 1 only (a (K, fan_out) array for a
+    weight), summed with the biases', got only NumPy's 'operands could not be broadcast together
+    with shapes (4,4,4) (16,1,1)'."""
+    from wdlib.exercises import _core
+
+    def axis1(grads, c):
+        norms = np.sqrt(sum(np.linalg.norm(g, axis=1) ** 2 for g in grads.values()))
+        s = np.minimum(1.0, np.asarray(c) / (norms + 1e-6))
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    ok, line = run(L.check_clip_by_norm, axis1)
+    assert not ok and _core.BROADCAST in line and _core.BROADCAST_K in line, line

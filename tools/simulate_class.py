@@ -6380,6 +6380,8 @@ def _r10_max_norm():
         ("row norms on columns", row_norm_cols, REFUSED),
         ("W scaled by its largest column's norm", scale_by_max, REFUSED),
         ("entries clipped to c", lambda W, c: np.clip(W, -c, c), REFUSED),
+        ("the rows' norms (axis=1), a broadcast error", lambda W, c: W * np.minimum(
+            1, c / np.linalg.norm(W, axis=1)), Hint(_core.BROADCAST)),
     ]
 
 
@@ -6631,6 +6633,20 @@ def _r10_backprop():
     ]
 
 
+def _r10_cn_axis1_only(grads, max_norm):     # a weight's norms: (K, fan_out), not (K,)
+    norms = np.sqrt(sum(np.linalg.norm(g, axis=1) ** 2 for g in grads.values()))
+    s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
+    return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+
+def _r10_cn_spectral(grads, max_norm):       # ord=2 on a matrix's two axes: its largest
+    sq = sum((np.linalg.norm(g, ord=2, axis=(1, 2)) if g.ndim == 3     # singular value
+              else np.linalg.norm(g, axis=1)) ** 2 for g in grads.values())
+    norms = np.sqrt(sq)
+    s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
+    return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+
 def _r10_clip_norm():
     def einsum(grads, max_norm):
         K = len(next(iter(grads.values())))
@@ -6668,13 +6684,6 @@ def _r10_clip_norm():
         s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
         return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
 
-    def spectral(grads, max_norm):               # ord=2 on a matrix's two axes: its largest
-        sq = sum((np.linalg.norm(g, ord=2, axis=(1, 2)) if g.ndim == 3     # singular value
-                  else np.linalg.norm(g, axis=1)) ** 2 for g in grads.values())
-        norms = np.sqrt(sq)
-        s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
-        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
-
     def tuple_norms(grads, max_norm):
         c, n = einsum(grads, max_norm)
         return c, tuple(n.tolist())
@@ -6702,7 +6711,8 @@ def _r10_clip_norm():
     return [
         ("einsum and np.clip", einsum, OK), ("hypot of per-key norms", hypot, OK),
         ("norm over axis=(1, ..., ndim − 1)", axis_tuple, OK),
-        ("ord=2 on (1, 2): the spectral norm", spectral,
+        ("norms over axis 1 only, a broadcast error", _r10_cn_axis1_only, Hint(_core.BROADCAST_K)),
+        ("ord=2 on (1, 2): the spectral norm", _r10_cn_spectral,
          Hint(lesson06.CLIP_NORM_HINTS["spectral"])),
         ("torch clip_grad_norm_ per model", torch_, OK), ("norms a tuple", tuple_norms, OK),
         ("prints", _r10_chatty(lambda g, c: einsum(g, c)), OK),

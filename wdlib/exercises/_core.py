@@ -152,6 +152,15 @@ SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number 
 SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object is not "
                            "subscriptable", "invalid index to scalar variable",
                            "too many indices for array: array is 0-dimensional")
+# shapes that do not broadcast (NumPy's operators, an assignment into a slice, torch's)
+BROADCAST = ("; NumPy lines two shapes up from their last axes, and each pair of sizes must be "
+             "equal or 1: print the shapes of the arrays you combine (a sum or norm over the "
+             "wrong axis? keepdims=True keeps the axis it reduced, as a 1)")
+# ... where the inputs are K models' dicts
+BROADCAST_K = ("; K values, one per model, act on model k's part of an array with the shape "
+               "(K, 1, ..., 1): np.reshape(x, (-1,) + (1,) * (g.ndim - 1))")
+BROADCAST_MESSAGES = ("could not be broadcast", "could not broadcast",
+                      "must match the size of tensor")
 # a matrix product whose inner sizes differ (NumPy's np.dot, @ / np.matmul, torch's @)
 MATMUL_SHAPES = ("; @ and np.dot multiply matrices, rows by columns: an (a, b) array by a (b, c) "
                  "one, and the b's must agree. For the sum of the products of matching entries, "
@@ -1268,6 +1277,10 @@ def _raised(exc: BaseException, args=()) -> str:
     if isinstance(exc, (TypeError, IndexError)) and any(
             s in text for s in SCALAR_INDEXED_MESSAGES):
         return f"your function raised {text}{SCALAR_INDEXED}"
+    if isinstance(exc, (ValueError, RuntimeError)) and any(
+            s in text for s in BROADCAST_MESSAGES):
+        models = any(isinstance(a, Mapping) for a in args)
+        return f"your function raised {text}{BROADCAST}{BROADCAST_K if models else ''}"
     if isinstance(exc, (ValueError, RuntimeError)) and any(s in text for s in MATMUL_MESSAGES):
         return f"your function raised {text}{MATMUL_SHAPES}"
     if isinstance(exc, TypeError) and any(s in text for s in XOR_MESSAGES):
