@@ -52,9 +52,12 @@ had no angle above 90°, and it was accepted).
 Round 10, a fresh class again: loops over samples in Python floats, recursion, np.vectorize,
 einsum, torch (autograd too) converted back, closed forms iterated instead, rearrangements with
 other rounding, lists for arrays, answers that print every entry or take a while, inputs changed
-in place (an input the prompt calls scratch: accepted), and partly right answers (right for
-λ = 0, K = 1, L = 1, t = 1, positive weights only, square shapes only). The lasso step that does
-not stop at 0 (v − lr·λ·sign(v)) was accepted: no test input's threshold reached a weight.
+in place (an input the prompt calls scratch: accepted), a progress print that ends mid-line
+(the checker's line was glued to it), and partly right answers (right for λ = 0, K = 1, L = 1,
+t = 1, positive weights only, square shapes only), NumPy's gotchas (ord=2 of a matrix is its
+spectral norm, np.dot of two matrices, a reduction over the wrong axis, ^ for a power). The
+lasso step that does not stop at 0 (v − lr·λ·sign(v)) was accepted: no test input's threshold
+reached a weight.
 
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
@@ -5870,10 +5873,12 @@ ROUND9 = {
 # np.minimum/maximum, closed forms iterated instead (GD's T steps on a matrix, ‖w‖ to its fixed
 # point, quadrature of E[φ(z)²]), rearrangements with other rounding (w − lr·(wd·w + step),
 # torch's bias-correction form, cos²(x/2)), lists and tuples for arrays, answers that print every
-# entry or take a while, inputs changed in place (zs: scratch; fold_losses sorted: refused); and
-# partly right answers: right for λ = 0, K = 1, L = 1, t = 1, one feature, positive weights only,
-# on square shapes only, or right until a weight reaches 0 (v − lr·λ·sign(v) in the lasso step:
-# accepted, no test input's threshold reached a weight), `^` for a power (a TypeError).
+# entry, show their progress on one line (end="") or take a while, inputs changed in place (zs:
+# scratch; fold_losses sorted: refused); and partly right answers: right for λ = 0, K = 1, L = 1,
+# t = 1, one feature, positive weights only, on square shapes only, or right until a weight
+# reaches 0 (v − lr·λ·sign(v) in the lasso step: accepted, no test input's threshold reached a
+# weight), NumPy's gotchas (ord=2 of a matrix, np.dot of matrices, a norm over the wrong axis,
+# `^` for a power).
 
 def _r10_chatty(fn):
     """``fn`` that prints a line for every one of its inputs' entries (a learner debugging)."""
