@@ -65,3 +65,29 @@ def test_a_torch_value_and_gradient_pair_gets_the_pair_hint():
     torch = pytest.importorskip("torch")
     ok, line = run(L.check_half_mse, lambda a, b: tuple(torch.tensor(x) for x in losses.mse(a, b)))
     assert not ok and "pair (value, gradient)" in line, line
+
+
+def test_the_verdict_starts_a_line_after_a_progress_print():
+    """Simulated class, round 10: an answer that shows its progress on one line
+    (print(f"\\rstep {i}", end="")) left the output without a newline, and the checker's line
+    was glued to it: '\\rstep 2✓ half_mse: correct' (in a notebook 'step 2✓ half_mse: correct').
+    The verdict must start a line of its own; output that ends with a newline gets none more."""
+    import contextlib
+    import io
+
+    def progress(yhat, y):
+        for i in range(3):
+            print(f"\rstep {i}", end="")
+        return 0.5 * np.mean((yhat - y) ** 2)
+
+    def prints_lines(yhat, y):
+        print("loss coming")
+        return 0.5 * np.mean((yhat - y) ** 2)
+
+    for fn in [progress, prints_lines, lambda a, b: a]:
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            verdict = L.check_half_mse(fn)
+        lines = buf.getvalue().split("\n")
+        assert lines[-1] == "" and lines[-2] == verdict.line, buf.getvalue()
+        assert "" not in lines[:-1], buf.getvalue()                # no empty line added

@@ -59,6 +59,15 @@ PROX_MISTAKES += [
     (lambda w, X, y, lr, lam: S(w - lr * grad(w, X, y), lr * lam / 2), "threshold_half"),
     # and 2·lr·λ (the derivative of a square taken for |w|'s) got "6 of 6 entries differ"
     (lambda w, X, y, lr, lam: S(w - lr * grad(w, X, y), 2 * lr * lam), "threshold_twice"),
+    # round 10: a soft-thresholding slip inside the step (right for positive weights only, the
+    # sign dropped, hard thresholding, no stop at 0) got "4 of 6 entries differ" and the like
+    (lambda w, X, y, lr, lam: np.maximum(w - lr * grad(w, X, y) - lr * lam, 0), "one_sided"),
+    (lambda w, X, y, lr, lam: np.maximum(np.abs(w - lr * grad(w, X, y)) - lr * lam, 0),
+     "sign_lost"),
+    (lambda w, X, y, lr, lam: (lambda v: np.where(np.abs(v) > lr * lam, v, 0.0))(
+        w - lr * grad(w, X, y)), "hard"),
+    (lambda w, X, y, lr, lam: (lambda v: v - lr * lam * np.sign(v))(w - lr * grad(w, X, y)),
+     "crossed_zero"),
 ]
 test_prox_mistakes = names(L.check_prox_lasso_step, L.PROX_HINTS, PROX_MISTAKES)
 test_prox_robust = robust(L.check_prox_lasso_step)
@@ -242,3 +251,11 @@ def test_soft_threshold_is_tried_at_t_zero():
     ok, line = run(L.check_soft_threshold,
                    lambda w, t: S(w, t) if t else np.where(w == 0, 0.0, np.nan))
     assert not ok and "0/0" not in line, line
+
+
+def test_a_broadcast_error_says_how_shapes_pair():
+    """Simulated class, round 10: the norms of the rows (axis=1) for the columns' got only
+    NumPy's 'operands could not be broadcast together with shapes (5,4) (5,)'."""
+    from wdlib.exercises import _core
+    ok, line = run(L.check_max_norm, lambda W, c: W * np.minimum(1, c / np.linalg.norm(W, axis=1)))
+    assert not ok and _core.BROADCAST in line and _core.BROADCAST_K not in line, line

@@ -33,6 +33,17 @@ test_leaky_robust = robust(L.check_leaky_relu_std)
 test_leaky_robust_extra = robust_extra(L.check_leaky_relu_std)
 
 
+def test_caret_for_a_power_is_named():
+    """Simulated class, round 10: `1 + slope^2` (^ is XOR in Python) raised TypeError, and the
+    learner was told only 'unsupported operand type(s) for ^: 'float' and 'int'' (NumPy's
+    numbers: "ufunc 'bitwise_xor' not supported for the input types")."""
+    from wdlib.exercises import _core
+    for fn in (lambda n, a: math.sqrt(2 / ((1 + a ^ 2) * n)),
+               lambda n, a: np.sqrt(2 / ((1 + np.float64(a) ^ 2) * n))):
+        ok, line = run(L.check_leaky_relu_std, fn)
+        assert not ok and _core.XOR_POWER in line, line
+
+
 def test_leaky_hints_do_not_give_the_answer_away():
     """The answer is the gain √(2/(1 + slope²)) over √fan_in: a hint may name it only to a learner
     who returned the gain itself. LeCun's 1/√fan_in was told 'its std needs the gain
@@ -100,6 +111,23 @@ test_bp_correct = accepts(L.check_backprop_tanh, BP_CORRECT)
 test_bp_mistakes = names(L.check_backprop_tanh, L.BACKPROP_HINTS, BP_MISTAKES)
 test_bp_robust = robust(L.check_backprop_tanh)
 test_bp_robust_extra = robust_extra(L.check_backprop_tanh)
+
+
+def test_a_backprop_that_stops_before_a0_is_told_so():
+    """Simulated class, round 10: a backprop through the last layer only (right for L = 1), or
+    one that stops at a_1 (its loop's range stops at 1), got only 'wrong shape for your answer:
+    expected (4, 3), got (4, 5)' (true, but it does not say what went wrong)."""
+    def last_only(Ws, zs, g):
+        return (g * (1 - np.tanh(zs[-1]) ** 2)) @ Ws[-1].T
+
+    def stops_at_a1(Ws, zs, g):
+        for l in range(len(Ws) - 1, 0, -1):
+            g = (g * (1 - np.tanh(zs[l]) ** 2)) @ Ws[l].T
+        return g
+
+    for fn in (last_only, stops_at_a1):
+        ok, line = run(L.check_backprop_tanh, fn)
+        assert not ok and L.BACKPROP_HINTS["stopped_early"] in line, line
 
 
 def test_no_transpose_gets_a_shape_hint_or_its_own():

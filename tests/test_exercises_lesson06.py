@@ -153,6 +153,18 @@ def test_section_1s_code_pasted_as_it_is_is_told_the_new_step():
             (L.check_angle, angle_deg, L.ANGLE_HINTS["one_angle"])]:
         ok, line = run(checker, fn)
         assert not ok and line.endswith(hint), line
+def _spectral_clip(grads, max_norm):
+    """np.linalg.norm(g, ord=2, axis=(1, 2)) for a weight's (K, a, b) array: its largest
+    singular value, not the length of its entries."""
+    sq = sum((np.linalg.norm(g, ord=2, axis=(1, 2)) if g.ndim == 3
+              else np.linalg.norm(g, axis=1)) ** 2 for g in grads.values())
+    norms = np.sqrt(sq)
+    s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
+    return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+
+# round 10: the spectral norm of each weight matrix got "'norm': 4 of 4 entries differ"
+NORM_MISTAKES += [(_spectral_clip, "spectral")]
 test_norm_mistakes = names(L.check_clip_by_norm, L.CLIP_NORM_HINTS, NORM_MISTAKES)
 test_norm_robust = robust(L.check_clip_by_norm)
 test_norm_robust_extra = robust_extra(L.check_clip_by_norm)
@@ -605,3 +617,18 @@ def test_a_cosine_clipped_short_of_one_is_named_not_called_float32():
                        lambda a, b, e=e: np.degrees(np.arccos(np.clip(cos(a, b), -1 + e, 1 - e))))
         assert not ok and L.ANGLE_HINTS[f"clipped_cosine:{e:g}"] in line, line
         assert "float32" not in line, line
+
+
+def test_a_broadcast_error_on_k_models_says_how_shapes_pair():
+    """Simulated class, round 10: per-key norms over axis 1 only (a (K, fan_out) array for a
+    weight), summed with the biases', got only NumPy's 'operands could not be broadcast together
+    with shapes (4,4,4) (16,1,1)'."""
+    from wdlib.exercises import _core
+
+    def axis1(grads, c):
+        norms = np.sqrt(sum(np.linalg.norm(g, axis=1) ** 2 for g in grads.values()))
+        s = np.minimum(1.0, np.asarray(c) / (norms + 1e-6))
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    ok, line = run(L.check_clip_by_norm, axis1)
+    assert not ok and _core.BROADCAST in line and _core.BROADCAST_K in line, line

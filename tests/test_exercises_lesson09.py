@@ -64,6 +64,12 @@ ANGLE_MISTAKES += [
         np.linalg.norm(np.atleast_2d(a), axis=-1) * np.linalg.norm(np.atleast_2d(b), axis=-1)),
         -1, 1))), "rows"),
 ]
+# round 10: np.linalg.norm(w, 2) of a matrix (its spectral norm) got "got 0, expected 0.2752"
+# (the cosine came out above 1 and was clipped to it)
+ANGLE_MISTAKES += [
+    (lambda a, b: np.arccos(np.clip(np.sum(a * b) / (np.linalg.norm(a, 2) * np.linalg.norm(b, 2)),
+                                    -1, 1)), "spectral"),
+]
 test_angle_mistakes = names(L.check_angular_step, L.ANGLE_HINTS, ANGLE_MISTAKES)
 test_angle_robust = robust(L.check_angular_step)
 test_angle_robust_extra = robust_extra(L.check_angular_step)
@@ -210,3 +216,23 @@ def test_an_obtuse_angle_is_checked():
                lambda a, b: np.arccos(np.clip(abs(cos(a, b)), 0.0, 1.0))):
         ok, line = run(L.check_angular_step, fn)
         assert not ok and L.ANGLE_HINTS["folded"] in line, line
+
+
+def test_a_matrix_product_of_two_weight_arrays_is_explained():
+    """Simulated class, round 10: np.dot(w_old, w_new) (or @) of the (8, 4) weights, meant as
+    the sum of the products of matching entries, got only NumPy's 'shapes (8,4) and (8,4) not
+    aligned: 4 (dim 1) != 8 (dim 0)' (with @: 'matmul: Input operand 1 has a mismatch in its
+    core dimension 0, ...'; torch: 'mat1 and mat2 shapes cannot be multiplied')."""
+    from wdlib.exercises import _core
+
+    def cos(d, a, b):
+        return float(np.arccos(np.clip(np.sum(d) / (np.linalg.norm(a) * np.linalg.norm(b)),
+                                       -1, 1)))
+
+    fns = [lambda a, b: cos(np.dot(a, b), a, b), lambda a, b: cos(a @ b, a, b)]
+    torch = pytest.importorskip("torch")
+    fns.append(lambda a, b: cos((torch.from_numpy(np.atleast_2d(a))
+                                 @ torch.from_numpy(np.atleast_2d(b))).numpy(), a, b))
+    for fn in fns:
+        ok, line = run(L.check_angular_step, fn)
+        assert not ok and _core.MATMUL_SHAPES in line, line

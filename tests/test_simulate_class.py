@@ -1,7 +1,8 @@
-"""tools/simulate_class.py: rounds 5 to 9 of the simulated class (the prompts read literally) and
+"""tools/simulate_class.py: rounds 5 to 10 of the simulated class (the prompts read literally) and
 the odd return values, every checker. Rounds 1-4 are tests/test_exercises_lessonNN.py's own lists
 (``python tools/simulate_class.py --all`` runs them through the same judge). About 15 s for
-rounds 5 to 8, and 35 s more for round 9 (measured on one core: jax.numpy answers among them)."""
+rounds 5 to 8, 35 s more for round 9 (measured on one core: jax.numpy answers among them) and
+15 s more for round 10 (on a shared 2-core machine; the first torch import among them)."""
 
 import sys
 from pathlib import Path
@@ -75,6 +76,16 @@ def test_round9(checker):
     (lr twice, β and τ swapped, Adam's betas swapped, an angle folded into 90°) get ✓ or their
     hints."""
     _round_passes(checker, sim.ROUND9, sim.round9, 2)
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=[c.__name__ for c in CHECKERS])
+def test_round10(checker):
+    """Round 10, a fresh class: loops over samples in Python floats, recursion, np.vectorize,
+    einsum, torch converted back, closed forms iterated, rearrangements with other rounding,
+    prints and slow answers, scratch inputs changed in place, and partly right answers (right for
+    λ = 0, K = 1, L = 1, t = 1, positive weights only, square shapes only; the lasso step that
+    does not stop at 0) get ✓ or their hints."""
+    _round_passes(checker, sim.ROUND10, sim.round10, 3)
 
 
 def test_the_judge_can_fail():

@@ -1,6 +1,6 @@
 """The simulated class: answers to every exercise checker, right and wrong, and what each must get.
 
-    python tools/simulate_class.py            # rounds 5 to 9 (the prompts read literally), probes
+    python tools/simulate_class.py            # rounds 5 to 10 (the prompts read literally), probes
     python tools/simulate_class.py --all      # also every answer of rounds 1-4 (the tests' lists)
     python tools/simulate_class.py -v         # print every answer's line
 
@@ -49,6 +49,16 @@ swapped, Adam's betas swapped, (1 + a)² for 1 + a², an ε inside the square ro
 layer's z, an angle folded into [0, π/2] (arcsin(√(1 − cos²)), arccos(|cos|): lesson 09's inputs
 had no angle above 90°, and it was accepted).
 
+Round 10, a fresh class again: loops over samples in Python floats, recursion, np.vectorize,
+einsum, torch (autograd too) converted back, closed forms iterated instead, rearrangements with
+other rounding, lists for arrays, answers that print every entry or take a while, inputs changed
+in place (an input the prompt calls scratch: accepted), a progress print that ends mid-line
+(the checker's line was glued to it), and partly right answers (right for λ = 0, K = 1, L = 1,
+t = 1, positive weights only, square shapes only), NumPy's gotchas (ord=2 of a matrix is its
+spectral norm, np.dot of two matrices, a reduction over the wrong axis, ^ for a power). The
+lasso step that does not stop at 0 (v − lr·λ·sign(v)) was accepted: no test input's threshold
+reached a weight.
+
 Rounds 1-4 live in tests/test_exercises_lessonNN.py (``accepts(checker, CORRECT)`` and
 ``names(checker, HINTS, MISTAKES)``); ``--all`` reads them from there, so this script and the
 tests never disagree about an answer.
@@ -57,7 +67,7 @@ It prints, per checker, the answers run and the false rejects (a correct answer 
 accepts (a wrong answer accepted), wrong hints (refused, without the expected hint) and crashes
 (an exception escaped, more or fewer than one line printed, or "could not judge"), then the
 totals; the exit status is 1 when any of these is not 0. tests/test_simulate_class.py runs rounds
-5 to 9 and the probes.
+5 to 10 and the probes.
 """
 
 from __future__ import annotations
@@ -5856,6 +5866,1340 @@ ROUND9 = {
 }
 
 
+# --------------------------------------------------------------------------- round 10
+
+# Round 10: a fresh class that had not seen rounds 1-9. Loops over samples accumulating Python
+# floats, recursion, np.vectorize, einsum, torch (autograd too) converted back, np.clip for
+# np.minimum/maximum, closed forms iterated instead (GD's T steps on a matrix, ‖w‖ to its fixed
+# point, quadrature of E[φ(z)²]), rearrangements with other rounding (w − lr·(wd·w + step),
+# torch's bias-correction form, cos²(x/2)), lists and tuples for arrays, answers that print every
+# entry, show their progress on one line (end="") or take a while, inputs changed in place (zs:
+# scratch; fold_losses sorted: refused); and partly right answers: right for λ = 0, K = 1, L = 1,
+# t = 1, one feature, positive weights only, on square shapes only, or right until a weight
+# reaches 0 (v − lr·λ·sign(v) in the lasso step: accepted, no test input's threshold reached a
+# weight), NumPy's gotchas (ord=2 of a matrix, np.dot of matrices, a norm over the wrong axis,
+# `^` for a power).
+
+def _r10_chatty(fn):
+    """``fn`` that prints a line for every one of its inputs' entries (a learner debugging)."""
+    def chatty(*a):
+        for x in a:
+            for v in (list(x.values()) if isinstance(x, dict) else
+                      list(x) if isinstance(x, list) else [x]):
+                for e in np.ravel(v)[:200]:
+                    print("debug:", e)
+        return fn(*a)
+    return chatty
+
+
+def _r10_progress(fn):
+    """``fn`` that shows its progress on one line, print(f"\\r...", end=""): no newline at the
+    end (the checker's line was glued to it: '\\rstep 2✓ ...')."""
+    def progress(*a):
+        for i in range(3):
+            print(f"\rstep {i}", end="")
+        return fn(*a)
+    return progress
+
+
+def _r10_slow(fn, seconds=0.05):
+    """``fn`` that takes a while (a learner's busy loop), within the time budget."""
+    def slow(*a):
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            pass
+        return fn(*a)
+    return slow
+
+
+def _r10_half_mse():
+    def loop(yhat, y):                           # one sample at a time, a Python float
+        total = 0.0
+        for i in range(len(y)):
+            total += (float(yhat[i, 0]) - float(y[i, 0])) ** 2
+        return total / (2 * len(y))
+
+    def halves(yhat, y):                         # recursion: the sum of the two halves
+        def s(r):
+            return float(r[0] ** 2) if len(r) == 1 else s(r[:len(r) // 2]) + s(r[len(r) // 2:])
+        r = (yhat - y).ravel()
+        return s(r) / (2 * len(r))
+
+    def vectorize(yhat, y):
+        sq = np.vectorize(lambda a, b: (a - b) ** 2)
+        return sq(yhat, y).sum() / (2 * len(y))
+
+    def einsum(yhat, y):
+        r = yhat - y
+        return np.einsum("ij,ij->", r, r) / (2 * len(r))
+
+    def torch_back(yhat, y):
+        import torch
+        r = torch.tensor(yhat) - torch.tensor(y)
+        return (r.pow(2).sum() / (2 * r.shape[0])).item()
+
+    def pow_math(yhat, y):
+        sq = (math.pow(a - b, 2) for a, b in zip(yhat.flat, y.flat, strict=True))
+        return math.fsum(sq) / len(y) / 2
+
+    right = lambda yhat, y: 0.5 * np.mean((yhat - y) ** 2)  # noqa: E731
+    return [
+        ("a loop over samples, Python float", loop, OK), ("recursion over halves", halves, OK),
+        ("np.vectorize", vectorize, OK), ("einsum", einsum, OK),
+        ("torch, .item()", torch_back, OK), ("math.pow and fsum", pow_math, OK),
+        ("prints every entry", _r10_chatty(right), OK), ("slow", _r10_slow(right), OK),
+        ("the square of the mean", lambda yhat, y: 0.5 * np.mean(yhat - y) ** 2, REFUSED),
+        ("the first sample only", lambda yhat, y: 0.5 * float((yhat[0, 0] - y[0, 0]) ** 2),
+         REFUSED),
+        ("the median", lambda yhat, y: 0.5 * np.median((yhat - y) ** 2), REFUSED),
+        ("divided by 2n twice", lambda yhat, y: np.mean((yhat - y) ** 2) / (2 * len(y)),
+         REFUSED),
+    ]
+
+
+def _r10_count_params():
+    def rec(sizes):
+        s = list(sizes)
+        return 0 if len(s) < 2 else (s[0] + 1) * s[1] + rec(s[1:])
+
+    def prod(sizes):
+        return sum(math.prod(p) + p[1] for p in zip(sizes, sizes[1:], strict=False))
+
+    def dot(sizes):
+        s = np.asarray(sizes)
+        return int(np.dot(s[:-1], s[1:]) + s[1:].sum())
+
+    def torch_count(sizes):
+        import torch
+        layers = [torch.nn.Linear(a, b) for a, b in zip(sizes, sizes[1:], strict=False)]
+        return sum(p.numel() for layer in layers for p in layer.parameters())
+
+    return [
+        ("recursion", rec, OK), ("math.prod", prod, OK), ("np.dot", dot, OK),
+        ("torch.nn.Linear layers counted", torch_count, OK),
+        ("prints", _r10_chatty(rec), OK),
+        ("progress on one line", _r10_progress(rec), OK),
+        ("the first layer only", lambda s: (s[0] + 1) * s[1], REFUSED),
+        ("one hidden layer assumed", lambda s: (s[0] + 1) * s[1] + (s[1] + 1) * s[-1], REFUSED),
+        ("square layers (a+1)·a", lambda s: sum((a + 1) * a for a in s[:-1]), REFUSED),
+        ("Σ sizes²", lambda s: sum(a * a for a in s), REFUSED),
+    ]
+
+
+def _r10_ridge_fit():
+    def loop(F, y, lam):                         # FᵀF and Fᵀy summed sample by sample
+        n, d = F.shape
+        fm, ym = F.mean(axis=0), float(y.mean())
+        A, c = np.zeros((d, d)), np.zeros(d)
+        for i in range(n):
+            f = F[i] - fm
+            A += np.outer(f, f)
+            c += f * (float(y[i, 0]) - ym)
+        w = np.linalg.solve(A / n + lam * np.eye(d), c / n)
+        return w, ym - fm @ w
+
+    def center_f_only(F, y, lam):                # F centred, y not: the same w (Fcᵀ1 = 0)
+        Fc = F - F.mean(axis=0)
+        w = np.linalg.solve(Fc.T @ Fc / len(F) + lam * np.eye(F.shape[1]), Fc.T @ y[:, 0] / len(F))
+        return w, float(y.mean() - F.mean(axis=0) @ w)
+
+    def torch_solve(F, y, lam):
+        import torch
+        Ft, yt = torch.from_numpy(F), torch.from_numpy(y)
+        Fc, yc = Ft - Ft.mean(0), yt - yt.mean()
+        A = Fc.T @ Fc / len(F) + lam * torch.eye(F.shape[1], dtype=Ft.dtype)
+        w = torch.linalg.solve(A, Fc.T @ yc / len(F))[:, 0]
+        return w.numpy(), float(yt.mean() - Ft.mean(0) @ w)
+
+    def einsum(F, y, lam):
+        Fc, yc = F - F.mean(0), y[:, 0] - y.mean()
+        A = np.einsum("ni,nj->ij", Fc, Fc) / len(F) + lam * np.eye(F.shape[1])
+        w = np.linalg.solve(A, np.einsum("ni,n->i", Fc, yc) / len(F))
+        return w, y.mean() - np.einsum("i,i->", F.mean(0), w)
+
+    def tuple_w(F, y, lam):
+        w, b = einsum(F, y, lam)
+        return tuple(float(x) for x in w), b
+
+    def centre_y_only(F, y, lam):
+        w = np.linalg.solve(F.T @ F / len(F) + lam * np.eye(F.shape[1]),
+                            F.T @ (y[:, 0] - y.mean()) / len(F))
+        return w, float(y.mean() - F.mean(0) @ w)
+
+    def b_is_mean(F, y, lam):
+        w, _ = einsum(F, y, lam)
+        return w, float(y.mean())
+
+    def per_column(F, y, lam):                   # cov(f_j, y)/(var f_j + λ): no cross terms
+        Fc, yc = F - F.mean(0), y[:, 0] - y.mean()
+        w = (Fc * yc[:, None]).mean(0) / ((Fc ** 2).mean(0) + lam)
+        return w, float(y.mean() - F.mean(0) @ w)
+
+    def b_zero(F, y, lam):
+        w, _ = einsum(F, y, lam)
+        return w, 0.0
+
+    def lam_zero(F, y, lam):                     # right for λ = 0 only
+        return einsum(F, y, 0.0)
+
+    return [
+        ("a loop over samples", loop, OK), ("F centred, y not", center_f_only, OK),
+        ("torch.linalg.solve", torch_solve, OK), ("einsum", einsum, OK),
+        ("w a tuple of floats", tuple_w, OK), ("prints", _r10_chatty(einsum), OK),
+        ("progress on one line", _r10_progress(einsum), OK),
+        ("y centred, F not", centre_y_only, REFUSED), ("b = ȳ", b_is_mean, REFUSED),
+        ("b = 0", b_zero, REFUSED), ("λ ignored", lam_zero, REFUSED),
+        ("one feature at a time (d = 1 only)", per_column, REFUSED),
+    ]
+
+
+def _r10_l2_grad():
+    def einsum(params, lam):
+        lam = np.asarray(lam, dtype=float)
+        return {k: np.einsum("k,k...->k...", lam, v) if k.startswith("W")
+                else np.zeros_like(v) for k, v in params.items()}
+
+    def torch_(params, lam):
+        import torch
+        out = {}
+        for k, v in params.items():
+            t = torch.from_numpy(v)
+            lt = torch.as_tensor(np.asarray(lam, dtype=float)).reshape((-1,) + (1,) * (v.ndim - 1))
+            out[k] = (lt * t if k.startswith("W") else torch.zeros_like(t)).numpy()
+        return out
+
+    def loop_entries(params, lam):               # one model at a time, np.stack
+        return {k: np.stack([lam[i] * v[i] if k.startswith("W") else 0 * v[i]
+                             for i in range(len(v))]) for k, v in params.items()}
+
+    def first_lam(params, lam):                  # right for K = 1 only
+        return {k: lam[0] * v if k.startswith("W") else np.zeros_like(v)
+                for k, v in params.items()}
+
+    def last_axis(params, lam):                  # λ against the last axis
+        return {k: v * np.asarray(lam).reshape((1,) * (v.ndim - 1) + (-1,))
+                if k.startswith("W") and v.shape[-1] == len(lam) else
+                (np.asarray(lam).reshape(-1, *(1,) * (v.ndim - 1)) * v if k.startswith("W")
+                 else np.zeros_like(v)) for k, v in params.items()}
+
+    def abs_w(params, lam):                      # right for positive weights only
+        return {k: np.asarray(lam).reshape(-1, *(1,) * (v.ndim - 1)) * np.abs(v)
+                if k.startswith("W") else np.zeros_like(v) for k, v in params.items()}
+
+    def by_name(params, lam):                    # the two keys of section 5's network only
+        out = {k: np.zeros_like(v) for k, v in params.items()}
+        for k in ("W1", "W2"):
+            if k in params:
+                out[k] = np.reshape(lam, (-1,) + (1,) * (params[k].ndim - 1)) * params[k]
+        return out
+
+    def mean_lam(params, lam):
+        return {k: np.mean(lam) * v if k.startswith("W") else np.zeros_like(v)
+                for k, v in params.items()}
+
+    return [
+        ("einsum", einsum, OK), ("torch, back to NumPy", torch_, OK),
+        ("np.stack of the models", loop_entries, OK), ("prints", _r10_chatty(einsum), OK),
+        ("progress on one line", _r10_progress(einsum), OK),
+        ("lam[0] for every model", first_lam, REFUSED),
+        ("λ on the last axis where it fits", last_axis, REFUSED),
+        ("λ·|W|", abs_w, REFUSED), ("the mean λ", mean_lam, REFUSED),
+        ("W1 and W2 by name", by_name, REFUSED),
+        ("a list of arrays in key order", lambda p, lam: list(einsum(p, lam).values()), REFUSED),
+    ]
+
+
+def _r10_e(X):
+    Xc = X - X.mean(axis=0)
+    return np.linalg.svd(Xc, compute_uv=False) ** 2 / len(X)
+
+
+def _r10_df_secant(X, df):                           # the secant method on log λ
+    e = _r10_e(X)
+    f = lambda u: np.sum(e / (e + math.exp(u))) - df  # noqa: E731
+    u0, u1 = math.log(e.mean()), math.log(e.mean()) + 1
+    for _ in range(200):
+        f0, f1 = f(u0), f(u1)
+        if f1 == f0:
+            break
+        u0, u1 = u1, u1 - f1 * (u1 - u0) / (f1 - f0)
+        if abs(u1 - u0) < 1e-13:
+            break
+    return math.exp(u1)
+
+
+def _r10_df_rec(X, df, lo=-40.0, hi=40.0, depth=0):  # bisection written as recursion
+    if depth == 80:
+        return math.exp((lo + hi) / 2)
+    mid = (lo + hi) / 2
+    if np.sum(_r10_e(X) / (_r10_e(X) + math.exp(mid))) > df:
+        return _r10_df_rec(X, df, mid, hi, depth + 1)
+    return _r10_df_rec(X, df, lo, mid, depth + 1)
+
+
+def _r10_df_few_steps(X, df):                        # bisection stopped after 12 halvings
+    e, lo, hi = _r10_e(X), -20.0, 20.0
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.sum(e / (e + math.exp(mid))) > df else (lo, mid)
+    return math.exp((lo + hi) / 2)
+
+
+def _r10_lam_for_df():
+    def eigh(X, df):                             # eigenvalues of the ½·mean covariance
+        e = np.linalg.eigvalsh(np.cov(X, rowvar=False, bias=True))
+        lo, hi = -40.0, 40.0
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            if np.sum(e / (e + np.exp(mid))) > df:
+                lo = mid
+            else:
+                hi = mid
+        return float(np.exp((lo + hi) / 2))
+
+    def torch_svd(X, df):
+        import torch
+        Xt = torch.from_numpy(X)
+        e = (torch.linalg.svdvals(Xt - Xt.mean(0)) ** 2 / len(X)).numpy()
+        lo, hi = 1e-12, 1e12
+        for _ in range(300):
+            mid = math.sqrt(lo * hi)
+            lo, hi = (mid, hi) if np.sum(e / (e + mid)) > df else (lo, mid)
+        return mid
+
+
+
+    def eig_of_df(X, df):                        # the df-th variance, a guess
+        return float(_r10_e(X)[int(df)])
+
+    def sum_form(X, df):                         # df = Σ λ/(e + λ), the part removed
+        e, lo, hi = _r10_e(X), -40.0, 40.0
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if np.sum(math.exp(mid) / (e + math.exp(mid))) < df else (lo, mid)
+        return math.exp((lo + hi) / 2)
+
+    return [
+        ("the secant method", _r10_df_secant, OK),
+        ("eigvalsh of np.cov(bias=True)", eigh, OK),
+        ("torch.linalg.svdvals", torch_svd, OK), ("bisection by recursion", _r10_df_rec, OK),
+        ("slow", _r10_slow(eigh), OK),
+        ("12 halvings", _r10_df_few_steps, REFUSED), ("the df-th variance", eig_of_df, REFUSED),
+        ("Σ λ/(e + λ) = df", sum_form, REFUSED),
+    ]
+
+
+def _r10_early_stopping():
+    def ref(X, lr, T):
+        e = _r10_e(X)
+        q = (1 - lr * e) ** T
+        return e * q / (1 - q)
+
+    def expm1(X, lr, T):                         # e / (q⁻¹ − 1), with expm1 and log1p
+        e = _r10_e(X)
+        return e / np.expm1(-T * np.log1p(-lr * e))
+
+    def iterate(X, lr, T):                       # the residual fraction by T multiplications
+        e = _r10_e(X)
+        q = np.ones_like(e)
+        for _ in range(T):
+            q = q * (1 - lr * e)
+        return e * q / (1 - q)
+
+    def gd_on_matrix(X, lr, T):                  # the T steps run on the matrix, then read
+        Xc = X - X.mean(axis=0)                  # per direction: h_j = v_jᵀ(I − (I − lr·C)ᵀ)v_j
+        C = Xc.T @ Xc / len(X)
+        R = np.eye(X.shape[1])
+        for _ in range(T):
+            R = R - lr * C @ R
+        V = np.linalg.svd(Xc, full_matrices=False)[2]
+        h = 1 - np.einsum("jd,de,je->j", V, R, V)
+        e = _r10_e(X)
+        return e * (1 - h) / h
+
+    def loop_math(X, lr, T):
+        return [ej * (1 - lr * ej) ** T / (1 - (1 - lr * ej) ** T) for ej in _r10_e(X).tolist()]
+
+    def torch_(X, lr, T):
+        import torch
+        e = torch.from_numpy(_r10_e(X))
+        q = (1 - lr * e) ** T
+        return (e * q / (1 - q)).numpy()
+
+    return [
+        ("e/expm1(−T·log1p(−lr·e))", expm1, OK), ("q by T multiplications", iterate, OK),
+        ("GD's T steps on the matrix", gd_on_matrix, OK),
+        ("a list of math floats", loop_math, OK), ("torch", torch_, OK),
+        ("a (d, 1) column", lambda X, lr, T: ref(X, lr, T).reshape(-1, 1), OK),
+        ("prints", _r10_chatty(ref), OK),
+        ("progress on one line", _r10_progress(ref), OK),
+        ("T − 1 steps", lambda X, lr, T: ref(X, lr, T - 1), REFUSED),
+        ("T + 1 steps", lambda X, lr, T: ref(X, lr, T + 1), REFUSED),
+        ("e·q (no 1 − q)", lambda X, lr, T: _r10_e(X) * (1 - lr * _r10_e(X)) ** T, REFUSED),
+        ("(1 − q)/q without e", lambda X, lr, T: ref(X, lr, T) / _r10_e(X), REFUSED),
+        ("lr·e·T·q, one step's first order", lambda X, lr, T:
+         _r10_e(X) * (1 - lr * _r10_e(X)) ** T / (lr * _r10_e(X) * T), REFUSED),
+    ]
+
+
+def _r10_soft_threshold():
+    def vec(w, t):
+        f = np.vectorize(lambda x: x - t if x > t else x + t if x < -t else 0.0)
+        return f(w)
+
+    def vec_int(w, t):                           # np.vectorize's type from the first output 0
+        f = np.vectorize(lambda x: x - t if x > t else x + t if x < -t else 0)
+        return f(w)
+
+    def clip(w, t):
+        return np.sign(w) * np.clip(np.abs(w) - t, 0, None)
+
+    def flat_loop(w, t):
+        out = np.empty_like(w, dtype=float)
+        for i, x in enumerate(np.ravel(w)):
+            out.flat[i] = math.copysign(max(abs(x) - t, 0.0), x)
+        return out
+
+    def torch_(w, t):
+        import torch
+        x = torch.from_numpy(np.asarray(w, dtype=float))
+        return (torch.sign(x) * torch.relu(x.abs() - t)).numpy()
+
+    def relu_pair(w, t):                         # relu(w − t) − relu(−w − t)
+        return np.maximum(w - t, 0) - np.maximum(-w - t, 0)
+
+    return [
+        ("np.vectorize", vec, OK), ("np.clip(|w| − t, 0, None)", clip, OK),
+        ("a loop with math.copysign", flat_loop, OK), ("torch relu", torch_, OK),
+        ("relu(w − t) − relu(−w − t)", relu_pair, OK), ("prints", _r10_chatty(clip), OK),
+        ("progress on one line", _r10_progress(clip), OK),
+        ("w − t·sign(w) where |w| > t", lambda w, t: np.where(np.abs(w) > t,
+                                                              w - t * np.sign(w), 0.0), OK),
+        ("np.vectorize giving integers", vec_int, REFUSED),
+        ("relu(w − t) + relu(−w − t)", lambda w, t: np.maximum(w - t, 0) + np.maximum(-w - t, 0),
+         REFUSED),
+        ("sign(w)·|w − t|", lambda w, t: np.sign(w) * np.abs(w - t), REFUSED),
+        ("w·max(1 − t, 0)", lambda w, t: w * max(1 - t, 0), REFUSED),
+    ]
+
+
+def _r10_prox():
+    H = lesson03.PROX_HINTS
+    st = lambda w, t: np.sign(w) * np.maximum(np.abs(w) - t, 0)  # noqa: E731
+
+    def loop(w, X, y, lr, lam):                  # the gradient summed sample by sample
+        g = np.zeros_like(w, dtype=float)
+        for i in range(len(y)):
+            g += (X[i] @ w - y[i]) * X[i]
+        return st(w - lr * g / len(y), lr * lam)
+
+    def einsum(w, X, y, lr, lam):
+        g = np.einsum("nd,n->d", X, np.einsum("nd,d->n", X, w) - y) / len(y)
+        return st(w - lr * g, lr * lam)
+
+    def torch_grad(w, X, y, lr, lam):            # the data gradient by autograd
+        import torch
+        wt = torch.tensor(w, requires_grad=True)
+        loss = 0.5 * ((torch.from_numpy(X) @ wt - torch.from_numpy(y)) ** 2).mean()
+        loss.backward()
+        z = wt.detach() - lr * wt.grad
+        return (torch.sign(z) * torch.clamp(z.abs() - lr * lam, min=0)).numpy()
+
+    def listed(w, X, y, lr, lam):
+        return einsum(w, X, y, lr, lam).tolist()
+
+    def w_zero(w, X, y, lr, lam):                # right when w = 0 only: X w left out
+        return st(w + lr * X.T @ y / len(y), lr * lam)
+
+    def subgradient(w, X, y, lr, lam):           # a subgradient step, not the prox
+        return w - lr * (X.T @ (X @ w - y) / len(y) + lam * np.sign(w))
+
+    def grad_on_threshold(w, X, y, lr, lam):     # threshold w first, then the gradient step
+        z = st(w, lr * lam)
+        return z - lr * X.T @ (X @ w - y) / len(y)
+
+    return [
+        ("a loop over samples", loop, OK), ("einsum", einsum, OK),
+        ("torch autograd", torch_grad, OK), ("a list", listed, OK),
+        ("prints", _r10_chatty(einsum), OK),
+        ("progress on one line", _r10_progress(einsum), OK),
+        ("X w left out", w_zero, REFUSED), ("a subgradient step", subgradient, REFUSED),
+        ("max(v − lr·λ, 0): positive weights only", lambda w, X, y, lr, lam: np.maximum(
+            w - lr * X.T @ (X @ w - y) / len(y) - lr * lam, 0), Hint(H["one_sided"])),
+        ("v − lr·λ·sign(v): no stop at 0", lambda w, X, y, lr, lam: (
+            lambda v: v - lr * lam * np.sign(v))(w - lr * X.T @ (X @ w - y) / len(y)),
+         Hint(H["crossed_zero"])),
+        ("the step on y − Xw's sign flipped", lambda w, X, y, lr, lam: st(
+            w - lr * X.T @ (y - X @ w) / len(y), lr * lam), REFUSED),
+        ("thresholded, then a step from the old w", grad_on_threshold, REFUSED),
+    ]
+
+
+def _r10_max_norm():
+    def keepdims(W, c):
+        n = np.linalg.norm(W, axis=0, keepdims=True)
+        return W * np.minimum(1.0, c / np.where(n > 0, n, 1.0))
+
+    def einsum(W, c):
+        n = np.sqrt(np.einsum("ij,ij->j", W, W))
+        return W * np.clip(c / np.maximum(n, 1e-300), None, 1.0)
+
+    def loop(W, c):
+        out = np.array(W, dtype=float)
+        for j in range(out.shape[1]):
+            n = math.sqrt(sum(x * x for x in out[:, j]))
+            if n > c:
+                out[:, j] = out[:, j] * (c / n)
+        return out
+
+    def torch_(W, c):
+        import torch
+        t = torch.from_numpy(np.array(W, dtype=float))
+        n = t.norm(dim=0, keepdim=True)
+        return torch.where(n > c, t * (c / n), t).numpy()
+
+    def lists(W, c):
+        return keepdims(W, c).tolist()
+
+    def all_scaled(W, c):                        # every column to norm c, short ones too
+        return W * (c / np.linalg.norm(W, axis=0))
+
+    def row_norm_cols(W, c):                     # norms of rows, applied to columns
+        n = np.linalg.norm(W, axis=1)
+        return W * np.minimum(1.0, c / n)[: W.shape[1]] if len(n) >= W.shape[1] else W
+
+    def scale_by_max(W, c):                      # the whole W by its largest column's norm
+        return W * min(1.0, c / np.linalg.norm(W, axis=0).max())
+
+    return [
+        ("keepdims", keepdims, OK), ("einsum and np.clip", einsum, OK),
+        ("a loop over columns", loop, OK), ("torch.where", torch_, OK), ("lists", lists, OK),
+        ("prints", _r10_chatty(keepdims), OK),
+        ("progress on one line", _r10_progress(keepdims), OK),
+         ("slow", _r10_slow(loop), OK),
+        ("np.linalg.norm(W, ord=2, axis=0)", lambda W, c: W * np.minimum(
+            1.0, c / np.maximum(np.linalg.norm(W, ord=2, axis=0), 1e-300)), OK),
+        ("every column to norm c", all_scaled, REFUSED),
+        ("W·min(1, c/‖W‖₂), the spectral norm", lambda W, c: W * min(
+            1.0, c / np.linalg.norm(W, 2)), REFUSED),
+        ("row norms on columns", row_norm_cols, REFUSED),
+        ("W scaled by its largest column's norm", scale_by_max, REFUSED),
+        ("entries clipped to c", lambda W, c: np.clip(W, -c, c), REFUSED),
+        ("the rows' norms (axis=1), a broadcast error", lambda W, c: W * np.minimum(
+            1, c / np.linalg.norm(W, axis=1)), Hint(_core.BROADCAST)),
+    ]
+
+
+def _r10_cv_loss():
+    from wdlib import data as data_
+
+    def per_lambda(X, y, lams, k=5, seed=0):     # a loop over λ and over the folds
+        out = []
+        for lam in lams:
+            losses = []
+            for tr, va in data_.kfold(len(X), k=k, seed=seed):
+                w, b = solvers.ridge(X[tr], y[tr], float(lam))
+                r = X[va] @ np.reshape(w, (X.shape[1], -1)) + np.reshape(b, (1, -1)) - y[va]
+                losses.append(0.5 * float(np.mean(r ** 2)))
+            out.append(sum(losses) / len(losses))
+        return np.array(out)
+
+    def pooled(X, y, lams, k=5, seed=0):         # all held-out squared errors in one mean
+        sq = []
+        for tr, va in data_.kfold(len(X), k=k, seed=seed):
+            w, b = solvers.ridge(X[tr], y[tr], lams)
+            p = np.einsum("nd,dl->ln", X[va], np.reshape(w, (len(lams), -1)).T) \
+                + np.reshape(b, (-1, 1))
+            sq.append((p - y[va][:, 0]) ** 2)
+        return 0.5 * np.concatenate(sq, axis=1).mean(axis=1)
+
+    def einsum_grid(X, y, lams, k=5, seed=0):    # the whole grid at once, einsum, Python sum
+        total = 0.0
+        folds = data_.kfold(len(X), k=k, seed=seed)
+        for tr, va in folds:
+            w, b = solvers.ridge(X[tr], y[tr], lams)
+            W = np.reshape(w, (len(lams), X.shape[1]))
+            r = np.einsum("nd,ld->ln", X[va], W) + np.reshape(b, (-1, 1)) - y[va][:, 0]
+            total = total + 0.5 * np.einsum("ln,ln->l", r, r) / len(va)
+        return list(total / len(folds))
+
+    def torch_loss(X, y, lams, k=5, seed=0):     # the losses in torch, back as NumPy
+        import torch
+        out = []
+        for tr, va in data_.kfold(len(X), k=k, seed=seed):
+            w, b = solvers.ridge(X[tr], y[tr], lams)
+            p = torch.from_numpy(X[va]) @ torch.from_numpy(np.reshape(w, (len(lams), -1)).T)
+            r = p + torch.from_numpy(np.reshape(b, (1, -1))) - torch.from_numpy(y[va])
+            out.append(0.5 * (r ** 2).mean(0))
+        return torch.stack(out).mean(0).numpy()
+
+    def seed_zero(X, y, lams, k=5, seed=0):      # the folds of seed 0, whatever seed is
+        return per_lambda(X, y, lams, k, 0)
+
+    def five_folds(X, y, lams, k=5, seed=0):     # k = 5, whatever k is
+        return per_lambda(X, y, lams, 5, seed)
+
+    return [
+        ("a loop over λ and folds", per_lambda, OK), ("prints", _r10_chatty(per_lambda), OK),
+        ("progress on one line", _r10_progress(per_lambda), OK),
+        ("the grid by einsum, a list", einsum_grid, OK), ("torch losses", torch_loss, OK),
+        ("pooled over all held-out samples", pooled, REFUSED),
+        ("seed 0's folds always", seed_zero, REFUSED), ("always 5 folds", five_folds, REFUSED),
+    ]
+
+
+def _r10_one_se():
+    def loop(lams, L):
+        L = np.asarray(L)
+        means = [sum(L[:, j]) / len(L) for j in range(L.shape[1])]
+        j0 = min(range(len(means)), key=means.__getitem__)
+        col = L[:, j0]
+        var = sum((x - means[j0]) ** 2 for x in col) / (len(col) - 1)
+        se = math.sqrt(var) / math.sqrt(len(col))
+        return max(lam for lam, m in zip(lams, means, strict=True)
+                   if m <= means[j0] + se)
+
+    def flatnonzero(lams, L):
+        mu = L.mean(axis=0)
+        j = mu.argmin()
+        se = L[:, j].std(ddof=1) / np.sqrt(len(L))
+        return lams[np.flatnonzero(mu <= mu[j] + se)[-1]]
+
+    def torch_(lams, L):
+        import torch
+        t = torch.from_numpy(np.asarray(L, dtype=float))
+        mu = t.mean(0)
+        j = int(mu.argmin())
+        se = t[:, j].std() / math.sqrt(t.shape[0])   # torch's std is ddof = 1
+        return float(np.asarray(lams)[(mu <= mu[j] + se).numpy()].max())
+
+    def sorted_in_place(lams, L):                # each column sorted: means and stds kept
+        L.sort(axis=0)
+        return flatnonzero(lams, L)
+
+    def masked_max(lams, L):
+        mu = L.mean(axis=0)
+        j = mu.argmin()
+        return np.asarray(lams)[mu <= mu[j] + L[:, j].std(ddof=1) / len(L) ** 0.5].max()
+
+    def first_true(lams, L):                     # np.argmax of a mask: the first True
+        mu = L.mean(axis=0)
+        j = mu.argmin()
+        se = L[:, j].std(ddof=1) / np.sqrt(len(L))
+        return lams[np.argmax(mu <= mu[j] + se)]
+
+    def walk_right(lams, L):                     # stops at the first λ above the band
+        mu = L.mean(axis=0)
+        j = int(mu.argmin())
+        thr = mu[j] + L[:, j].std(ddof=1) / np.sqrt(len(L))
+        while j + 1 < len(mu) and mu[j + 1] <= thr:
+            j += 1
+        return lams[j]
+
+    def se_over_lams(lams, L):                   # the spread along λ, not over the folds
+        mu = L.mean(axis=0)
+        j = mu.argmin()
+        se = L.std(axis=1, ddof=1).mean() / np.sqrt(len(L))
+        return lams[np.flatnonzero(mu <= mu[j] + se)[-1]]
+
+    def se_of_means(lams, L):                    # std of the mean curve
+        mu = L.mean(axis=0)
+        se = mu.std(ddof=1) / np.sqrt(len(L))
+        return lams[np.flatnonzero(mu <= mu.min() + se)[-1]]
+
+    return [
+        ("loops and math", loop, OK), ("np.flatnonzero(...)[-1]", flatnonzero, OK),
+        ("torch", torch_, OK), ("prints", _r10_chatty(flatnonzero), OK),
+        ("progress on one line", _r10_progress(flatnonzero), OK),
+        ("lams[mask].max()", masked_max, OK),
+        ("fold_losses sorted in place", sorted_in_place, IN_PLACE),
+        ("the first True", first_true, REFUSED), ("spread along λ", se_over_lams, REFUSED),
+        ("walked right from the minimum, to the first λ outside", walk_right, REFUSED),
+        ("the std of the mean curve", se_of_means, REFUSED),
+    ]
+
+
+def _r10_leaky():
+    def quad(fan_in, slope):                     # E[φ(z)²] for z ~ N(0, 1), by quadrature
+        from scipy import integrate
+        phi = lambda z: (z if z > 0 else slope * z) ** 2 * math.exp(-z * z / 2)  # noqa: E731
+        m2 = (integrate.quad(phi, -np.inf, 0, epsabs=1e-14, epsrel=1e-13)[0]
+              + integrate.quad(phi, 0, np.inf, epsabs=1e-14, epsrel=1e-13)[0])
+        m2 /= math.sqrt(2 * math.pi)
+        return math.sqrt(1 / (fan_in * m2))
+
+    def torch_(fan_in, slope):
+        import torch
+        return float(torch.sqrt(torch.tensor(2.0 / ((1 + slope ** 2) * fan_in),
+                                             dtype=torch.float64)))
+
+    def hypot(fan_in, slope):
+        return math.sqrt(2 / fan_in) / math.hypot(1, slope)
+
+    return [
+        ("quadrature of E[φ(z)²]", quad, OK), ("torch float64", torch_, OK),
+        ("√(2/n) / hypot(1, a)", hypot, OK),
+        ("prints", _r10_chatty(hypot), OK),
+        ("progress on one line", _r10_progress(hypot), OK),
+        ("1 + slope^2 (XOR: a TypeError)", lambda n, a: math.sqrt(2 / ((1 + a ^ 2) * n)),
+         Hint(_core.XOR_POWER)),
+        ("(1 − a²)", lambda n, a: math.sqrt(2 / ((1 - a * a) * n)), REFUSED),
+        ("1/((1 + a²)·n)", lambda n, a: math.sqrt(1 / ((1 + a * a) * n)), REFUSED),
+        ("2/(1 + a²) without the fan-in", lambda n, a: math.sqrt(2 / (1 + a * a)), REFUSED),
+    ]
+
+
+def _r10_bp_autograd(Ws, zs, g):                     # torch through the last layers, from z_1
+    import torch
+    z1 = torch.from_numpy(zs[0]).requires_grad_()
+    a = torch.tanh(z1)
+    for W in Ws[1:]:
+        a = torch.tanh(a @ torch.from_numpy(W))
+    a.backward(torch.from_numpy(g))
+    return (z1.grad @ torch.from_numpy(Ws[0]).T).numpy()
+
+
+def _r10_bp_last_only(Ws, zs, g):                    # right for L = 1 only
+    return (g * (1 - np.tanh(zs[-1]) ** 2)) @ Ws[-1].T
+
+
+def _r10_bp_stops_at_a1(Ws, zs, g):                  # range(L − 1, 0, −1): W_1 left out
+    for i in range(len(Ws) - 1, 0, -1):
+        g = (g * (1 - np.tanh(zs[i]) ** 2)) @ Ws[i].T
+    return g
+
+
+def _r10_bp_reversed_scratch(Ws, zs, g):             # zs reversed in place: scratch, allowed
+    zs.reverse()
+    for W, z in zip(Ws[::-1], zs, strict=True):
+        g = (g * (1 - np.tanh(z) ** 2)) @ W.T
+    return g
+
+
+def _r10_bp_skip_first_deriv(Ws, zs, g):             # layer 1's tanh' left out
+    for i in range(len(Ws) - 1, -1, -1):
+        if i > 0:
+            g = g * (1 - np.tanh(zs[i]) ** 2)
+        g = g @ Ws[i].T
+    return g
+
+
+def _r10_bp_no_transpose_square(Ws, zs, g):          # W where Wᵀ belongs, if it fits
+    for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+        d = g * (1 - np.tanh(z) ** 2)
+        g = d @ W if W.shape[0] == W.shape[1] else d @ W.T
+    return g
+
+
+def _r10_bp_tanh_of_z_squared(Ws, zs, g):            # 1 − tanh(z²)
+    for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+        g = (g * (1 - np.tanh(z ** 2))) @ W.T
+    return g
+
+
+def _r10_backprop():
+    H = lesson05.BACKPROP_HINTS
+
+    def rec(Ws, zs, g):
+        if not Ws:
+            return g
+        return rec(Ws[:-1], zs[:-1], (g * (1 - np.tanh(zs[-1]) ** 2)) @ Ws[-1].T)
+
+    def einsum(Ws, zs, g):
+        for W, z in zip(reversed(Ws), reversed(zs), strict=True):
+            g = np.einsum("nj,ij->ni", g / np.cosh(z) ** 2, W)
+        return g
+
+    def torch_(Ws, zs, g):
+        import torch
+        g = torch.from_numpy(g)
+        for W, z in zip(Ws[::-1], zs[::-1], strict=True):
+            g = (g * (1 - torch.tanh(torch.from_numpy(z)) ** 2)) @ torch.from_numpy(W).T
+        return g.numpy()
+
+
+
+
+
+
+
+
+    return [
+        ("recursion", rec, OK), ("einsum, 1/cosh²", einsum, OK), ("torch", torch_, OK),
+        ("torch autograd from z₁", _r10_bp_autograd, OK),
+        ("prints", _r10_chatty(rec), OK),
+        ("progress on one line", _r10_progress(rec), OK),
+        ("zs reversed in place (scratch)", _r10_bp_reversed_scratch, OK),
+        ("the last layer only", _r10_bp_last_only, Hint(H["stopped_early"])),
+        ("down to a₁ only", _r10_bp_stops_at_a1, Hint(H["stopped_early"])),
+        ("layer 1's tanh' left out", _r10_bp_skip_first_deriv, REFUSED),
+        ("W for Wᵀ on square layers", _r10_bp_no_transpose_square, REFUSED),
+        ("1 − tanh(z²)", _r10_bp_tanh_of_z_squared, REFUSED),
+    ]
+
+
+def _r10_cn_axis1_only(grads, max_norm):     # a weight's norms: (K, fan_out), not (K,)
+    norms = np.sqrt(sum(np.linalg.norm(g, axis=1) ** 2 for g in grads.values()))
+    s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
+    return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+
+def _r10_cn_spectral(grads, max_norm):       # ord=2 on a matrix's two axes: its largest
+    sq = sum((np.linalg.norm(g, ord=2, axis=(1, 2)) if g.ndim == 3     # singular value
+              else np.linalg.norm(g, axis=1)) ** 2 for g in grads.values())
+    norms = np.sqrt(sq)
+    s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
+    return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+
+def _r10_clip_norm():
+    def einsum(grads, max_norm):
+        K = len(next(iter(grads.values())))
+        sq = sum(np.einsum("ki,ki->k", g.reshape(K, -1), g.reshape(K, -1)) for g in grads.values())
+        norms = np.sqrt(sq)
+        s = np.clip(np.asarray(max_norm, dtype=float) / (norms + 1e-6), None, 1.0)
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    def hypot(grads, max_norm):                  # per-key norms combined with hypot
+        norms = None
+        for g in grads.values():
+            n = np.linalg.norm(g.reshape(len(g), -1), axis=1)
+            norms = n if norms is None else np.hypot(norms, n)
+        s = np.minimum(1.0, max_norm / (norms + 1e-6))
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    def torch_(grads, max_norm):
+        import torch
+        K = len(next(iter(grads.values())))
+        c = np.broadcast_to(np.asarray(max_norm, dtype=float), (K,))
+        out, norms = {k: np.empty_like(g) for k, g in grads.items()}, np.empty(K)
+        for i in range(K):
+            ps = [torch.nn.Parameter(torch.zeros_like(torch.from_numpy(g[i])))
+                  for g in grads.values()]
+            for p, g in zip(ps, grads.values(), strict=True):
+                p.grad = torch.from_numpy(g[i].copy())
+            norms[i] = float(torch.nn.utils.clip_grad_norm_(ps, float(c[i])))
+            for k, p in zip(grads, ps, strict=True):
+                out[k][i] = p.grad.numpy()
+        return out, norms
+
+    def axis_tuple(grads, max_norm):             # each key's Frobenius norm over its own axes
+        sq = sum(np.linalg.norm(g, axis=tuple(range(1, g.ndim))) ** 2 for g in grads.values())
+        norms = np.sqrt(sq)
+        s = np.minimum(1.0, np.asarray(max_norm) / (norms + 1e-6))
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    def tuple_norms(grads, max_norm):
+        c, n = einsum(grads, max_norm)
+        return c, tuple(n.tolist())
+
+    def sum_of_key_norms(grads, max_norm):       # Σ of per-key norms for the global norm
+        K = len(next(iter(grads.values())))
+        norms = sum(np.linalg.norm(g.reshape(K, -1), axis=1) for g in grads.values())
+        s = np.minimum(1.0, max_norm / (norms + 1e-6))
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    def first_threshold(grads, max_norm):        # right for one scalar threshold only
+        return einsum(grads, np.ravel(max_norm)[0])
+
+    def last_axis(grads, max_norm):              # s (K,) not reshaped: right for one number
+        _, norms = einsum(grads, max_norm)
+        s = np.minimum(1.0, max_norm / (norms + 1e-6))
+        return {k: g * s for k, g in grads.items()}, norms
+
+    def max_key_norm(grads, max_norm):           # the largest key's norm (∞-norm over keys)
+        K = len(next(iter(grads.values())))
+        norms = np.max([np.linalg.norm(g.reshape(K, -1), axis=1) for g in grads.values()], axis=0)
+        s = np.minimum(1.0, max_norm / (norms + 1e-6))
+        return {k: g * s.reshape((-1,) + (1,) * (g.ndim - 1)) for k, g in grads.items()}, norms
+
+    return [
+        ("einsum and np.clip", einsum, OK), ("hypot of per-key norms", hypot, OK),
+        ("norm over axis=(1, ..., ndim − 1)", axis_tuple, OK),
+        ("norms over axis 1 only, a broadcast error", _r10_cn_axis1_only, Hint(_core.BROADCAST_K)),
+        ("ord=2 on (1, 2): the spectral norm", _r10_cn_spectral,
+         Hint(lesson06.CLIP_NORM_HINTS["spectral"])),
+        ("torch clip_grad_norm_ per model", torch_, OK), ("norms a tuple", tuple_norms, OK),
+        ("prints", _r10_chatty(lambda g, c: einsum(g, c)), OK),
+        ("progress on one line", _r10_progress(lambda g, c: einsum(g, c)), OK),
+        ("Σ of per-key norms", sum_of_key_norms, REFUSED),
+        ("the K factors against the last axis", last_axis, REFUSED),
+        ("the first threshold for all", first_threshold, REFUSED),
+        ("the largest key's norm", max_key_norm, REFUSED),
+        ("a list of arrays for the dict", lambda g, c: (
+            lambda cl, n: (list(cl.values()), n))(*einsum(g, c)), REFUSED),
+        ("max_norm = 1 whatever is given", lambda g, c: einsum(g, 1.0), REFUSED),
+    ]
+
+
+def _r10_clip_value():
+    def minmax(grads, cv):
+        out = {}
+        for k, g in grads.items():
+            c = np.asarray(cv, dtype=float).reshape((-1,) + (1,) * (g.ndim - 1))
+            out[k] = np.maximum(np.minimum(g, c), -c)
+        return out
+
+    def torch_(grads, cv):
+        import torch
+        out = {}
+        for k, g in grads.items():
+            c = torch.as_tensor(np.asarray(cv, dtype=float)).reshape((-1,) + (1,) * (g.ndim - 1))
+            out[k] = torch.clamp(torch.from_numpy(g), min=-c, max=c).numpy()
+        return out
+
+    def loop(grads, cv):
+        out = {k: np.array(g, dtype=float) for k, g in grads.items()}
+        for g in out.values():
+            for i in range(len(g)):
+                g[i] = np.clip(g[i], -cv[i], cv[i])
+        return out
+
+    def upper_only(grads, cv):                   # right for positive entries only
+        return {k: np.minimum(g, np.reshape(cv, (-1,) + (1,) * (g.ndim - 1)))
+                for k, g in grads.items()}
+
+    def sign_abs(grads, cv):                     # |g| clipped, the sign lost
+        return {k: np.minimum(np.abs(g), np.reshape(cv, (-1,) + (1,) * (g.ndim - 1)))
+                for k, g in grads.items()}
+
+    def tanh_scaled(grads, cv):                  # a soft clip c·tanh(g/c)
+        return {k: (c := np.reshape(cv, (-1,) + (1,) * (g.ndim - 1))) * np.tanh(g / c)
+                for k, g in grads.items()}
+
+    return [
+        ("np.minimum/np.maximum", minmax, OK), ("torch.clamp with tensors", torch_, OK),
+        ("a loop over models", loop, OK), ("prints", _r10_chatty(minmax), OK),
+        ("progress on one line", _r10_progress(minmax), OK),
+        ("upper bound only", upper_only, REFUSED), ("|g| clipped", sign_abs, REFUSED),
+        ("np.clip(g, −cv, cv), cv not reshaped", lambda grads, cv: {
+            k: np.clip(g, -np.asarray(cv), np.asarray(cv)) for k, g in grads.items()}, REFUSED),
+        ("c·tanh(g/c)", tanh_scaled, REFUSED),
+    ]
+
+
+def _r10_angle():
+    def flat(d, K):
+        return np.concatenate([d[k].reshape(K, -1) for k in d], axis=1)
+
+    def einsum(a, b):
+        K = len(next(iter(a.values())))
+        A, B = flat(a, K), flat(b, {k: b[k] for k in a} and K)
+        B = np.concatenate([b[k].reshape(K, -1) for k in a], axis=1)
+        cos = np.einsum("ki,ki->k", A, B) / np.sqrt(np.einsum("ki,ki->k", A, A)
+                                                     * np.einsum("ki,ki->k", B, B))
+        return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+    def torch_(a, b):
+        import torch
+        K = len(next(iter(a.values())))
+        A = torch.cat([torch.from_numpy(a[k]).reshape(K, -1) for k in a], 1)
+        B = torch.cat([torch.from_numpy(b[k]).reshape(K, -1) for k in a], 1)
+        cos = torch.nn.functional.cosine_similarity(A, B, dim=1, eps=0.0)
+        return torch.rad2deg(torch.arccos(cos.clamp(-1, 1))).numpy()
+
+    def math_loop(a, b):
+        K = len(next(iter(a.values())))
+        out = []
+        for i in range(K):
+            ab = aa = bb = 0.0
+            for k in a:
+                for x, y in zip(np.ravel(a[k][i]), np.ravel(b[k][i]), strict=True):
+                    ab += x * y
+                    aa += x * x
+                    bb += y * y
+            out.append(math.degrees(math.acos(max(-1.0, min(1.0, ab / math.sqrt(aa * bb))))))
+        return out
+
+    def key_mean(a, b):                          # the mean of the per-key angles
+        K = len(next(iter(a.values())))
+        angs = []
+        for k in a:
+            A, B = a[k].reshape(K, -1), b[k].reshape(K, -1)
+            c = np.sum(A * B, 1) / np.linalg.norm(A, axis=1) / np.linalg.norm(B, axis=1)
+            angs.append(np.degrees(np.arccos(np.clip(c, -1, 1))))
+        return np.mean(angs, axis=0)
+
+    def unnormalized(a, b):                      # arccos of the dot product (unit vectors only)
+        K = len(next(iter(a.values())))
+        A, B = flat(a, K), np.concatenate([b[k].reshape(K, -1) for k in a], axis=1)
+        return np.degrees(np.arccos(np.clip(np.sum(A * B, 1), -1, 1)))
+
+    def first_key_only(a, b):
+        k = next(iter(a))
+        K = len(a[k])
+        A, B = a[k].reshape(K, -1), b[k].reshape(K, -1)
+        c = np.sum(A * B, 1) / np.linalg.norm(A, axis=1) / np.linalg.norm(B, axis=1)
+        return np.degrees(np.arccos(np.clip(c, -1, 1)))
+
+    return [
+        ("einsum", einsum, OK), ("torch cosine_similarity", torch_, OK),
+        ("math loops, a list", math_loop, OK), ("prints", _r10_chatty(einsum), OK),
+        ("progress on one line", _r10_progress(einsum), OK),
+        ("the mean of per-key angles", key_mean, REFUSED),
+        ("no norms", unnormalized, REFUSED), ("the first key only", first_key_only, REFUSED),
+    ]
+
+
+def _r10_momentum():
+    def rec(grads, lr, beta, tau):
+        def b(t):
+            return grads[0] if t == 0 else beta * b(t - 1) + (1 - tau) * grads[t]
+        return np.array([-lr * b(t) for t in range(len(grads))])
+
+    def matrix(grads, lr, beta, tau):            # b = M g with M lower-triangular
+        T = len(grads)
+        i, j = np.indices((T, T))
+        M = np.where(i >= j, beta ** np.maximum(i - j, 0) * (1 - tau), 0.0)
+        M[:, 0] = beta ** np.arange(T)
+        return -lr * M @ grads
+
+    def floats(grads, lr, beta, tau):
+        out, b = [], None
+        for g in grads.tolist():
+            b = list(g) if b is None else [beta * x + (1 - tau) * y
+                                           for x, y in zip(b, g, strict=True)]
+            out.append([-lr * x for x in b])
+        return out
+
+    def torch_(grads, lr, beta, tau):
+        import torch
+        p = torch.zeros(grads.shape[1], dtype=torch.float64, requires_grad=True)
+        opt = torch.optim.SGD([p], lr=lr, momentum=beta, dampening=tau)
+        out = []
+        for g in grads:
+            before = p.detach().clone()
+            p.grad = torch.from_numpy(np.array(g))
+            opt.step()
+            out.append((p.detach() - before).numpy())
+        return np.array(out)
+
+    def cumulative(grads, lr, beta, tau):        # the parameters, not the changes
+        return np.cumsum(rec(grads, lr, beta, tau), axis=0)
+
+    def ema(grads, lr, beta, tau):               # b_t = β b + (1 − β) g
+        b, out = grads[0], []
+        for g in grads:
+            b = beta * b + (1 - beta) * g if out else g
+            out.append(-lr * b)
+        return np.array(out)
+
+    def no_momentum_after_2(grads, lr, beta, tau):   # the buffer from g_{t−1} only
+        out = [-lr * grads[0]]
+        for t in range(1, len(grads)):
+            out.append(-lr * (beta * grads[t - 1] + (1 - tau) * grads[t]))
+        return np.array(out)
+
+    return [
+        ("recursion", rec, OK), ("a lower-triangular matrix", matrix, OK),
+        ("Python floats, nested lists", floats, OK), ("torch.optim.SGD", torch_, OK),
+        ("prints", _r10_chatty(rec), OK),
+        ("progress on one line", _r10_progress(rec), OK),
+        ("the parameters, not the changes", cumulative, REFUSED),
+        ("β = 0.9 whatever is given", lambda gr, lr, beta, tau: rec(gr, lr, 0.9, tau), REFUSED),
+        ("(1 − β) for (1 − τ)", ema, REFUSED),
+        ("β·g_{t−1} for β·b_{t−1}", no_momentum_after_2, REFUSED),
+    ]
+
+
+def _r10_cosine():
+    def cos2(t, base, T, m):                     # ½(1 + cos x) = cos²(x/2)
+        return m + (base - m) * np.cos(np.pi * np.minimum(t, T) / (2 * T)) ** 2
+
+    def clip(t, base, T, m):
+        return m + (base - m) * 0.5 * (1 + np.cos(np.pi * np.clip(t, 0, T) / T))
+
+    def vec(t, base, T, m):
+        f = np.vectorize(lambda s: m + (base - m) * 0.5 * (1 + math.cos(math.pi * min(s, T) / T)))
+        return f(t)
+
+    def listed(t, base, T, m):
+        return [m + (base - m) * 0.5 * (1 + math.cos(math.pi * min(float(s), T) / T))
+                for s in np.ravel(t)]
+
+    def torch_(t, base, T, m):
+        import torch
+        s = torch.clamp(torch.as_tensor(np.asarray(t, dtype=float)), max=T)
+        return (m + (base - m) * 0.5 * (1 + torch.cos(math.pi * s / T))).numpy()
+
+    def min_after(t, base, T, m):                # cos first, then np.maximum with m
+        return np.maximum(m, m + (base - m) * 0.5 * (1 + np.cos(np.pi * t / T)))
+
+    def m_times(t, base, T, m):                  # m·base + ...: right for m = 0 only
+        return m * base + (base - m) * 0.5 * (1 + np.cos(np.pi * np.minimum(t, T) / T))
+
+    def sin_form(t, base, T, m):                 # sin² for cos²
+        return m + (base - m) * np.sin(np.pi * np.minimum(t, T) / (2 * T)) ** 2
+
+    return [
+        ("cos²(x/2)", cos2, OK), ("np.clip(t, 0, T)", clip, OK), ("np.vectorize", vec, OK),
+        ("a list", listed, OK), ("torch", torch_, OK), ("prints", _r10_chatty(clip), OK),
+        ("progress on one line", _r10_progress(clip), OK),
+        ("np.maximum(m, ...) without min(t, T)", min_after, REFUSED),
+        ("m·base + ...", m_times, REFUSED), ("sin² for cos²", sin_form, REFUSED),
+        ("min_value ignored", lambda t, base, T, m: cos2(t, base, T, 0.0), REFUSED),
+        ("total_steps taken as len(t)", lambda t, base, T, m: cos2(t, base, len(t), m), REFUSED),
+    ]
+
+
+def _r10_adamw():
+    B1, B2, EPS = lesson08.B1, lesson08.B2, lesson08.EPS
+
+    def rearranged(w, g, m, v, t, lr, wd):       # w − lr·(wd·w + m̂/(√v̂ + ε))
+        m = B1 * m + (1 - B1) * g
+        v = B2 * v + (1 - B2) * g * g
+        mh, vh = m / (1 - B1 ** t), v / (1 - B2 ** t)
+        return w - lr * (wd * w + mh / (np.sqrt(vh) + EPS)), m, v
+
+    def torch_form(w, g, m, v, t, lr, wd):       # torch's: lr/bc1 · m / (√v/√bc2 + ε)
+        m = B1 * m + (1 - B1) * g
+        v = B2 * v + (1 - B2) * g * g
+        bc1, bc2 = 1 - B1 ** t, 1 - B2 ** t
+        return w * (1 - lr * wd) - (lr / bc1) * m / (np.sqrt(v) / math.sqrt(bc2) + EPS), m, v
+
+    def loop(w, g, m, v, t, lr, wd):
+        w, g, m, v = (np.array(a, dtype=float) for a in (w, g, m, v))
+        W, M, V = np.empty_like(w), np.empty_like(m), np.empty_like(v)
+        for i in np.ndindex(w.shape):
+            mi = B1 * m[i] + (1 - B1) * g[i]
+            vi = B2 * v[i] + (1 - B2) * g[i] ** 2
+            W[i] = w[i] * (1 - lr * wd) - lr * (mi / (1 - B1 ** t)) / (
+                math.sqrt(vi / (1 - B2 ** t)) + EPS)
+            M[i], V[i] = mi, vi
+        return W, M, V
+
+    def first_step(w, g, m, v, t, lr, wd):       # m̂ = g, v̂ = g²: right at t = 1 only
+        return (w * (1 - lr * wd) - lr * g / (np.abs(g) + EPS),
+                B1 * m + (1 - B1) * g, B2 * v + (1 - B2) * g * g)
+
+    def paper_form(w, g, m, v, t, lr, wd):       # Adam paper's lr_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ),
+        m = B1 * m + (1 - B1) * g                # ε added to √v (not √v̂): ε is ε·√(1 − β₂ᵗ)
+        v = B2 * v + (1 - B2) * g * g            # in the prompt's form
+        lr_t = lr * math.sqrt(1 - B2 ** t) / (1 - B1 ** t)
+        return w * (1 - lr * wd) - lr_t * m / (np.sqrt(v) + EPS), m, v
+
+    def no_power(w, g, m, v, t, lr, wd):         # bias correction 1 − β: right at t = 1 only
+        m = B1 * m + (1 - B1) * g
+        v = B2 * v + (1 - B2) * g * g
+        return w * (1 - lr * wd) - lr * (m / (1 - B1)) / (np.sqrt(v / (1 - B2)) + EPS), m, v
+
+    def wd_zero(w, g, m, v, t, lr, wd):          # right for wd = 0 only
+        return rearranged(w, g, m, v, t, lr, 0.0)
+
+    def shrink_new(w, g, m, v, t, lr, wd):       # shrink applied to lr·wd of the new w
+        w2, m2, v2 = rearranged(w, g, m, v, t, lr, 0.0)
+        return w2 - lr * wd * w2, m2, v2
+
+    def old_moments(w, g, m, v, t, lr, wd):      # returns the moments it was given
+        return rearranged(w, g, m, v, t, lr, wd)[0], m, v
+
+    return [
+        ("w − lr·(wd·w + m̂/(√v̂ + ε))", rearranged, OK), ("torch's bias-correction form",
+                                                        torch_form, OK),
+        ("a loop over entries", loop, OK), ("prints", _r10_chatty(rearranged), OK),
+        ("progress on one line", _r10_progress(rearranged), OK),
+        ("m̂ = g, v̂ = g² (t = 1)", first_step, REFUSED), ("wd ignored", wd_zero, REFUSED),
+        ("1 − β for 1 − βᵗ (t = 1)", no_power, REFUSED),
+        ("the Adam paper's lr_t, ε on √v", paper_form, REFUSED),
+        ("the new w shrunk", shrink_new, REFUSED), ("old m, v returned", old_moments, REFUSED),
+    ]
+
+
+def _r10_fixed_points():
+    EPS = lesson08.EPS
+
+    def sign(g, lam):                            # ε dropped: −sign(g)/λ
+        return -np.asarray(g) / lam, -np.sign(g) / lam
+
+    def sqrt_sq(g, lam):
+        g = np.asarray(g, dtype=float)
+        return -g / lam, -g / (lam * (np.sqrt(g * g) + EPS))
+
+    def lists(g, lam):
+        g = np.asarray(g, dtype=float)
+        return (-g / lam).tolist(), (-g / (lam * (np.abs(g) + EPS))).tolist()
+
+    def torch_(g, lam):
+        import torch
+        t = torch.from_numpy(np.asarray(g, dtype=float))
+        return (-t / lam).numpy(), (-t / (lam * (t.abs() + EPS))).numpy()
+
+    def positive_g(g, lam):                      # right for positive g only
+        return -np.asarray(g) / lam, -np.ones_like(g) / lam
+
+    def same(g, lam):                            # AdamW's taken to be Adam + L2's
+        return -np.asarray(g) / lam, -np.asarray(g) / lam
+
+    def squared(g, lam):                         # v̂ = g² read as the denominator
+        return -np.asarray(g) / lam, -np.asarray(g) / (lam * (np.square(g) + EPS))
+
+    return [
+        ("−sign(g)/λ", sign, OK), ("√(g²) + ε", sqrt_sq, OK), ("lists", lists, OK),
+        ("torch", torch_, OK), ("prints", _r10_chatty(sqrt_sq), OK),
+        ("progress on one line", _r10_progress(sqrt_sq), OK),
+        ("−1/λ for AdamW", positive_g, REFUSED), ("AdamW = Adam + L2", same, REFUSED),
+        ("g² + ε", squared, REFUSED),
+    ]
+
+
+def _r10_angular():
+    def arcsin_form(w_old, w_new):               # 2·arcsin(‖â − b̂‖/2)
+        a, b = np.ravel(w_old), np.ravel(w_new)
+        a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+        return float(2 * np.arcsin(min(1.0, np.linalg.norm(a - b) / 2)))
+
+    def torch_(w_old, w_new):
+        import torch
+        a = torch.from_numpy(np.ravel(w_old).astype(float))
+        b = torch.from_numpy(np.ravel(w_new).astype(float))
+        a, b = a / a.norm(), b / b.norm()
+        return float(2 * torch.atan2((a - b).norm(), (a + b).norm()))
+
+    def math_loop(w_old, w_new):
+        ab = aa = bb = 0.0
+        for x, y in zip(np.ravel(w_old).tolist(), np.ravel(w_new).tolist(), strict=True):
+            ab, aa, bb = ab + x * y, aa + x * x, bb + y * y
+        return math.acos(max(-1.0, min(1.0, ab / math.sqrt(aa * bb))))
+
+    def no_clip(w_old, w_new):                   # arccos of an unclipped cosine
+        a, b = np.ravel(w_old), np.ravel(w_new)
+        return float(np.arccos(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))))
+
+    def spectral(w_old, w_new):                  # np.linalg.norm(w, 2) of a matrix: spectral
+        a, b = np.atleast_1d(w_old), np.atleast_1d(w_new)
+        cos = np.sum(a * b) / (np.linalg.norm(a, 2) * np.linalg.norm(b, 2))
+        return float(np.arccos(np.clip(cos, -1, 1)))
+
+    def first_row(w_old, w_new):                 # not flattened: row 0 of each
+        a, b = np.atleast_2d(w_old)[0], np.atleast_2d(w_new)[0]
+        return float(np.arccos(np.clip(a @ b / np.linalg.norm(a) / np.linalg.norm(b), -1, 1)))
+
+    def no_norms(w_old, w_new):                  # arccos(a·b): unit vectors only
+        return float(np.arccos(np.clip(np.ravel(w_old) @ np.ravel(w_new), -1, 1)))
+
+    def distance(w_old, w_new):                  # ‖b̂ − â‖, the chord
+        a, b = np.ravel(w_old), np.ravel(w_new)
+        return float(np.linalg.norm(b / np.linalg.norm(b) - a / np.linalg.norm(a)))
+
+    return [
+        ("2·arcsin(‖â − b̂‖/2)", arcsin_form, OK), ("torch atan2", torch_, OK),
+        ("math loop", math_loop, OK), ("prints", _r10_chatty(math_loop), OK),
+        ("progress on one line", _r10_progress(math_loop), OK),
+        ("np.arccos, not clipped", no_clip, OK),
+        ("row 0 only", first_row, REFUSED), ("no norms", no_norms, REFUSED),
+        ("np.linalg.norm(w, 2) of a matrix", spectral, Hint(lesson09.ANGLE_HINTS["spectral"])),
+        ("np.dot of two matrices", lambda a, b: float(np.arccos(np.clip(np.sum(np.dot(a, b)) / (
+            np.linalg.norm(a) * np.linalg.norm(b)), -1, 1))), Hint(_core.MATMUL_SHAPES)),
+        ("the chord", distance, REFUSED),
+    ]
+
+
+def _r10_eq_angle():
+    def asin(opt, lr, lam):                      # sin θ = √(d(2 − d)), the equilibrium ‖w‖ kept
+        d = _shrink(opt, lr, lam)
+        return math.asin(math.sqrt(d * (2 - d)))
+
+    def iterate(opt, lr, lam):                   # iterate ‖w‖² with g ⟂ w, ‖g‖ = 1
+        d = _shrink(opt, lr, lam)
+        s = 1.0
+        for _ in range(1_000_000):
+            s2 = (1 - d) ** 2 * s + lr ** 2
+            if abs(s2 - s) <= 1e-16 * s:
+                break
+            s = s2
+        return math.atan2(lr, (1 - d) * math.sqrt(s2))
+
+    def torch_(opt, lr, lam):
+        import torch
+        d = torch.tensor(lr * lam if opt == "sgd" else lam, dtype=torch.float64)
+        return float(torch.atan(torch.sqrt(d * (2 - d)) / (1 - d)))
+
+    def atan2(opt, lr, lam):
+        d = _shrink(opt, lr, lam)
+        return math.atan2(math.sqrt(d * (2 - d)), 1 - d)
+
+    def sgd_only(opt, lr, lam):                  # d = lr·λ whatever the optimizer: sgd right
+        d = lr * lam
+        return math.atan(math.sqrt(d * (2 - d)) / (1 - d))
+
+    def degrees(opt, lr, lam):
+        return math.degrees(atan2(opt, lr, lam))
+
+    def d_over(opt, lr, lam):                    # √(d/(2 − d))
+        d = _shrink(opt, lr, lam)
+        return math.atan(math.sqrt(d / (2 - d)))
+
+    return [
+        ("arcsin(√(d(2 − d)))", asin, OK), ("‖w‖² iterated", iterate, OK), ("torch", torch_, OK),
+        ("atan2", atan2, OK), ("prints", _r10_chatty(atan2), OK),
+        ("progress on one line", _r10_progress(atan2), OK),
+        ("lr·λ for sgdw too", sgd_only, REFUSED), ("degrees", degrees, REFUSED),
+        ("√(d/(2 − d))", d_over, REFUSED),
+    ]
+
+
+def _r10_eq_norm():
+    def sqrt_sqrt(lr, lam, g):
+        return math.sqrt(math.sqrt(lr * g / (lam * (2 - lr * lam))))
+
+    def iterate_norm(lr, lam, g):                # ‖w‖ itself iterated to its fixed point
+        n = 1.0
+        for _ in range(1_000_000):
+            n2 = math.sqrt((1 - lr * lam) ** 2 * n * n + lr * lr * g / (n * n))
+            if abs(n2 - n) <= 1e-15 * n:
+                return n2
+            n = n2
+        return n
+
+    def torch_(lr, lam, g):
+        import torch
+        x = torch.tensor(lr * g / (lam * (2 - lr * lam)), dtype=torch.float64)
+        return float(x ** 0.25)
+
+    def exp_log(lr, lam, g):
+        return math.exp((math.log(lr) + math.log(g) - math.log(lam) - math.log(2 - lr * lam)) / 4)
+
+    return [
+        ("√√", sqrt_sqrt, OK), ("‖w‖ iterated", iterate_norm, OK), ("torch", torch_, OK),
+        ("exp of logs", exp_log, OK), ("prints", _r10_chatty(sqrt_sqrt), OK),
+        ("progress on one line", _r10_progress(sqrt_sqrt), OK),
+        ("slow", _r10_slow(sqrt_sqrt), OK),
+        ("without the (2 − lr·λ)", lambda lr, lam, g: (lr * g / (2 * lam)) ** 0.25, REFUSED),
+        ("small-lr limit (lr g/(2λ))^¼ with λ², ", lambda lr, lam, g:
+         (lr * g / (lam * lam * (2 - lr * lam))) ** 0.25, REFUSED),
+        ("lr² for lr", lambda lr, lam, g: (lr * lr * g / (lam * (2 - lr * lam))) ** 0.25,
+         REFUSED),
+        ("g̃ for ‖g̃‖²", lambda lr, lam, g: (lr * g * g / (lam * (2 - lr * lam))) ** 0.25, REFUSED),
+    ]
+
+
+ROUND10 = {
+    lesson00.check_half_mse: _r10_half_mse,
+    lesson01.check_count_params: _r10_count_params,
+    lesson01.check_ridge_fit: _r10_ridge_fit,
+    lesson02.check_l2_grad: _r10_l2_grad,
+    lesson02.check_lam_for_df: _r10_lam_for_df,
+    lesson02.check_early_stopping_lambda: _r10_early_stopping,
+    lesson03.check_soft_threshold: _r10_soft_threshold,
+    lesson03.check_prox_lasso_step: _r10_prox,
+    lesson03.check_max_norm: _r10_max_norm,
+    lesson04.check_cv_loss: _r10_cv_loss,
+    lesson04.check_one_se_rule: _r10_one_se,
+    lesson05.check_leaky_relu_std: _r10_leaky,
+    lesson05.check_backprop_tanh: _r10_backprop,
+    lesson06.check_clip_by_norm: _r10_clip_norm,
+    lesson06.check_clip_by_value: _r10_clip_value,
+    lesson06.check_angle: _r10_angle,
+    lesson07.check_momentum_updates: _r10_momentum,
+    lesson07.check_cosine_lr: _r10_cosine,
+    lesson08.check_adamw_step: _r10_adamw,
+    lesson08.check_fixed_points: _r10_fixed_points,
+    lesson09.check_angular_step: _r10_angular,
+    lesson09.check_equilibrium_angle: _r10_eq_angle,
+    lesson09.check_equilibrium_norm: _r10_eq_norm,
+}
+
+
 # --------------------------------------------------------------------------- probes
 
 class _Raises:
@@ -6030,6 +7374,11 @@ def round9(checker) -> list:
     return [a for a in ROUND9[checker]() if _installed(a[1])]
 
 
+def round10(checker) -> list:
+    """Round 10's answers to ``checker`` (those whose modules are installed)."""
+    return [a for a in ROUND10[checker]() if _installed(a[1])]
+
+
 def earlier_rounds() -> dict:
     """Rounds 1-4: every ``accepts``/``names`` list of tests/test_exercises_lessonNN.py (the
     checker from the test function's closure, the answers from its parametrize mark), as
@@ -6067,7 +7416,8 @@ def main(argv=None) -> int:
         name = f"{checker.__module__.rsplit('.', 1)[-1]}.{checker.__name__}"
         print(name)
         tally = run_answers(checker, round5(checker) + round6(checker) + round7(checker)
-                            + round8(checker) + round9(checker) + extra.get(checker, []),
+                            + round8(checker) + round9(checker) + round10(checker)
+                            + extra.get(checker, []),
                             verbose=args.verbose)
         print(f"  {tally.run} answers: {tally.false_reject} false rejects, {tally.false_accept} "
               f"false accepts, {tally.wrong_hint} wrong hints, {tally.crash} crashes")

@@ -152,6 +152,25 @@ SCALAR_INDEXED = ("; you indexed a plain number (an argument that is one number 
 SCALAR_INDEXED_MESSAGES = ("'float' object is not subscriptable", "'int' object is not "
                            "subscriptable", "invalid index to scalar variable",
                            "too many indices for array: array is 0-dimensional")
+# shapes that do not broadcast (NumPy's operators, an assignment into a slice, torch's)
+BROADCAST = ("; NumPy lines two shapes up from their last axes, and each pair of sizes must be "
+             "equal or 1: print the shapes of the arrays you combine (a sum or norm over the "
+             "wrong axis? keepdims=True keeps the axis it reduced, as a 1)")
+# ... where the inputs are K models' dicts
+BROADCAST_K = ("; K values, one per model, act on model k's part of an array with the shape "
+               "(K, 1, ..., 1): np.reshape(x, (-1,) + (1,) * (g.ndim - 1))")
+BROADCAST_MESSAGES = ("could not be broadcast", "could not broadcast",
+                      "must match the size of tensor")
+# a matrix product whose inner sizes differ (NumPy's np.dot, @ / np.matmul, torch's @)
+MATMUL_SHAPES = ("; @ and np.dot multiply matrices, rows by columns: an (a, b) array by a (b, c) "
+                 "one, and the b's must agree. For the sum of the products of matching entries, "
+                 "use np.sum(x * y) or flatten both (np.ravel(x) @ np.ravel(y)); for a matrix "
+                 "product, check which array needs its transpose (.T)")
+MATMUL_MESSAGES = ("not aligned", "mismatch in its core dimension", "cannot be multiplied")
+# `x^2` for a power: ^ is bitwise XOR in Python (a float's or NumPy's: a TypeError)
+XOR_POWER = ("; in Python ^ is bitwise XOR, not a power: write x ** 2 (or np.square(x), "
+             "np.power(x, 2))")
+XOR_MESSAGES = ("unsupported operand type(s) for ^", "'bitwise_xor' not supported")
 CHECK_INSIDE = ("your function calls a checker (the {name} check) inside itself: the checker "
                 "runs your function, which runs the checker, ... without end; take the "
                 "checker's line out of the function (un-indent it, or give it its own cell)")
@@ -214,6 +233,25 @@ class Verdict:
 
     def _ipython_display_(self):
         """Display nothing: the line was printed when the checker ran."""
+
+
+class _Tail:
+    """``sys.stdout`` while a check runs: passes every write on and keeps the last character
+    written, so that the checker's line starts a line of its own after a learner's progress
+    print (``print(f"\\rstep {i}", end="")``), not glued to it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.last = "\n"
+
+    def write(self, text):
+        written = self.stream.write(text)
+        if isinstance(text, str) and text:
+            self.last = text[-1]
+        return written
+
+    def __getattr__(self, name):                 # flush, encoding, isatty, ...: the stream's
+        return getattr(self.stream, name)
 
 
 def report(name: str, hint: str | None) -> Verdict:
@@ -991,6 +1029,9 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
     if _JUDGING.get() is not None:        # called from the learner's function, in a check
         raise _CheckInside(name, _JUDGING.get())
     token = _JUDGING.set(name)
+    tail = _Tail(sys.stdout) if sys.stdout is not None else None
+    if tail is not None:
+        sys.stdout = tail
     try:
         hint = _judge(name, fn, reference, cases, mistakes=mistakes, hints=hints or {},
                       convert=convert, form_hint=form_hint, rtol=rtol, atol=atol,
@@ -1000,6 +1041,10 @@ def check(name: str, fn, reference: Callable, cases, *, mistakes: Callable | Non
                       explain=explain)
     finally:
         _JUDGING.reset(token)
+        if tail is not None and sys.stdout is tail:
+            sys.stdout = tail.stream
+    if tail is not None and tail.last != "\n":       # the learner's output ends mid-line
+        print()
     verdict = report(name, hint)
     if grade and not verdict:
         raise verdict.failure()
@@ -1232,6 +1277,14 @@ def _raised(exc: BaseException, args=()) -> str:
     if isinstance(exc, (TypeError, IndexError)) and any(
             s in text for s in SCALAR_INDEXED_MESSAGES):
         return f"your function raised {text}{SCALAR_INDEXED}"
+    if isinstance(exc, (ValueError, RuntimeError)) and any(
+            s in text for s in BROADCAST_MESSAGES):
+        models = any(isinstance(a, Mapping) for a in args)
+        return f"your function raised {text}{BROADCAST}{BROADCAST_K if models else ''}"
+    if isinstance(exc, (ValueError, RuntimeError)) and any(s in text for s in MATMUL_MESSAGES):
+        return f"your function raised {text}{MATMUL_SHAPES}"
+    if isinstance(exc, TypeError) and any(s in text for s in XOR_MESSAGES):
+        return f"your function raised {text}{XOR_POWER}"
     return f"your function raised {text}{_torch_name(exc, text)}"
 
 

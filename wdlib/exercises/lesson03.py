@@ -72,6 +72,16 @@ PROX_HINTS = {
                    "point after the gradient step, S(w - lr·∇L, lr·λ)",
     "l2_prox": "that is the L2 (ridge) proximal step, a shrink by 1/(1 + lr·λ): the lasso's is "
                "soft-thresholding, sign(v)·max(|v| - lr·λ, 0), which sets small weights to 0",
+    # a soft-thresholding slip inside the step, v = w − lr·∇L (exercise 1's mistakes)
+    "crossed_zero": "the gradient step is right, but small weights crossed zero: v − lr·λ·sign(v) "
+                    "must stop at 0 (where |v| ≤ lr·λ the weight becomes 0); soft-threshold, "
+                    "sign(v)·max(|v| − lr·λ, 0)",
+    "one_sided": "negative weights were all set to 0: max(v − lr·λ, 0) only handles v > 0; a "
+                 "weight below −lr·λ moves towards 0 too (v + lr·λ)",
+    "sign_lost": "the sign is lost after the gradient step: multiply max(|v| − lr·λ, 0) by "
+                 "sign(v)",
+    "hard": "that is hard thresholding after the gradient step (v kept as it is where "
+            "|v| > lr·λ): soft-thresholding also moves the surviving weights towards 0 by lr·λ",
 }
 
 _EPS_FORMS = ("renorm", "min", "keras")   # how an eps enters a max-norm: torch.renorm's
@@ -165,10 +175,14 @@ def _ref_prox_lasso_step(w, X, y, lr, lam):
 
 
 def prox_lasso_cases(seed: int = 0) -> list[tuple]:
-    """Small random problems ``(w, X, y, lr, lam)``: X (n, d), y (n,), w (d,)."""
+    """Small random problems ``(w, X, y, lr, lam)``: X (n, d), y (n,), w (d,). The last has a
+    threshold lr·λ = 0.6 that sets five of its eight weights to 0 after the gradient step (the
+    others' lr·λ is below every |w − lr·∇L|: no weight reaches 0 there, so a step that does not
+    stop at 0 was accepted)."""
     rng = np.random.default_rng(seed)
     cases = []
-    for n, d, lr, lam in [(30, 6, 0.1, 0.3), (12, 4, 0.05, 1.0), (50, 8, 0.2, 0.1)]:
+    for n, d, lr, lam in [(30, 6, 0.1, 0.3), (12, 4, 0.05, 1.0), (50, 8, 0.2, 0.1),
+                          (20, 8, 0.1, 6.0)]:
         X = rng.standard_normal((n, d))
         y = X @ rng.standard_normal(d) + 0.1 * rng.standard_normal(n)
         w = rng.standard_normal(d)
@@ -192,7 +206,11 @@ def _prox_mistakes(w, X, y, lr, lam) -> dict:
             "grad_twice": S(w - 2 * lr * g, lr * lam),
             "order_swapped": first - lr * _data_grad(first, X, y),
             "threshold_w": first - lr * g,
-            "l2_prox": (w - lr * g) / (1.0 + lr * lam)}
+            "l2_prox": (w - lr * g) / (1.0 + lr * lam),
+            "crossed_zero": w - lr * g - lr * lam * np.sign(w - lr * g),
+            "one_sided": np.maximum(w - lr * g - lr * lam, 0.0),
+            "sign_lost": np.maximum(np.abs(w - lr * g) - lr * lam, 0.0),
+            "hard": np.where(np.abs(w - lr * g) > lr * lam, w - lr * g, 0.0)}
 
 
 def check_prox_lasso_step(fn: Callable, *, grade: bool = False):

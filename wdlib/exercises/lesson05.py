@@ -60,7 +60,11 @@ BACKPROP_HINTS = {
     "forward_order": "wrong order: go backwards, from the last layer (W_L, z_L) to the first",
     "last_linear": "the last layer is a tanh too (a_L = tanh(z_L)): multiply g by tanh'(z_L) "
                    "before going through W_Lᵀ",
+    "stopped_early": "you stopped before the input: that is ∂L/∂a_l of a hidden layer (l ≥ 1), "
+                     "not ∂L/∂a_0; go through all L layers, from the last one down to the "
+                     "first, W_1",
 }
+BACKPROP_HINTS["stopped_early:a1"] = BACKPROP_HINTS["stopped_early"]   # one text
 
 
 # --------------------------------------------------------------------------- references
@@ -129,7 +133,9 @@ def _backprop_mistakes(Ws, zs, g):
            "tanh_itself": dict(deriv=np.tanh),
            "no_transpose": dict(transpose=False),
            "forward_order": dict(order=range(L)),
-           "last_linear": dict(last_linear=True)}
+           "last_linear": dict(last_linear=True),
+           "stopped_early": dict(order=[L - 1]),              # the last layer only
+           "stopped_early:a1": dict(order=range(L - 1, 0, -1))}   # every layer but W_1
     out = {}
     for key, kw in how.items():
         try:                               # some mistakes only exist for square layers

@@ -54,6 +54,10 @@ CLIP_NORM_HINTS = {
        for e in _OTHER_EPS},
     "scaled_up": "clipping only shrinks: coef = min(1, max_norm / (norm + 1e-6)); you also "
                  "scaled gradients that were already below max_norm *up*",
+    "spectral": "np.linalg.norm(g, ord=2, axis=(1, 2)) of a weight's (K, fan_in, fan_out) "
+                "array is each matrix's spectral norm (its largest singular value), not the "
+                "length of its entries: a model's global norm is √(Σ of every entry squared); "
+                "flatten first, np.linalg.norm(g.reshape(K, -1), axis=1), or use ord=None",
     "upside_down": "the coefficient is upside down: multiply by max_norm / norm (< 1 when the "
                    "norm is too large), not norm / max_norm",
     "per_tensor": "you clipped each tensor by its own norm (what Keras's clipnorm= does; its "
@@ -322,6 +326,8 @@ def _norm_mistakes(grads, max_norm):
     l1 = sum(np.sqrt(_sq(g)) for g in grads.values())            # Σ‖g_i‖, not √(Σ‖g_i‖²)
     top = np.max([np.sqrt(_sq(g)) for g in grads.values()], axis=0)   # max‖g_i‖
     every = np.full_like(norm, np.sqrt(np.sum(norm**2)))         # one norm for all K models
+    spectral = np.sqrt(sum(np.linalg.norm(g, ord=2, axis=(1, 2)) ** 2 if g.ndim == 3   # σ_max
+                           else _sq(g) for g in grads.values()))
     mixed = {s: np.linalg.norm(_mixed_rows(grads, keys), axis=1) for s, keys in _orders(grads)}
     return {"one_norm": scale(np.minimum(1.0, max_norm / (every + EPS)), every),
             **{k: _flat(v, norm) for k, v in _on_axis(
@@ -329,6 +335,7 @@ def _norm_mistakes(grads, max_norm):
             **{"mixed_models" + s: scale(np.minimum(1.0, max_norm / (m + EPS)), m)
                for s, m in mixed.items()},
             "norm_after": _flat(clipped, _norms(clipped)),
+            "spectral": scale(np.minimum(1.0, max_norm / (spectral + EPS)), spectral),
             "no_eps": scale(np.minimum(1.0, max_norm / norm)),
             **{f"eps:{e:g}": scale(np.minimum(1.0, max_norm / (norm + e))) for e in _OTHER_EPS},
             "scaled_up": scale(max_norm / (norm + EPS)),

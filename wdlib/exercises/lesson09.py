@@ -33,6 +33,9 @@ ANGLE_HINTS = {
               "than 90°: the angle is np.arccos of the cosine itself, in [0, π]",
     "relative_step": "that is ‖w_new − w_old‖ / ‖w_old‖, the relative step: the angle ignores "
                      "the change of length",
+    "spectral": "np.linalg.norm(w, 2) of a matrix is its spectral norm (its largest singular "
+                "value), not the length of the flattened array: flatten first (np.ravel(w)) or "
+                "call np.linalg.norm(w) without the 2",
     "rows": "you averaged the angles of the rows: flatten each array into one vector "
             "(np.ravel) and take the one angle between the two vectors",
     "unnormalized_arccos": "you forgot to normalize: arccos needs the cosine, a·b / (‖a‖ ‖b‖); "
@@ -162,6 +165,11 @@ def _scalar(got):
 
 # --------------------------------------------------------------------------- checkers
 
+def _spectral(w) -> float:
+    """np.linalg.norm(w, 2): a matrix's spectral norm, a vector's length."""
+    return float(np.linalg.norm(w, 2) if np.ndim(w) in (1, 2) else np.linalg.norm(w))
+
+
 def _angle_mistakes(w_old, w_new):
     a, b = np.ravel(w_old), np.ravel(w_new)
     cos = a @ b / (np.linalg.norm(a) * np.linalg.norm(b))
@@ -171,6 +179,8 @@ def _angle_mistakes(w_old, w_new):
             "folded": min(_ref_angular_step(w_old, w_new), np.pi - _ref_angular_step(w_old, w_new)),
             "unnormalized": a @ b, "relative_step": np.linalg.norm(b - a) / np.linalg.norm(a),
             "rows": _row_angles(w_old, w_new),
+            "spectral": np.arccos(np.clip(np.sum(np.multiply(w_old, w_new)) / (
+                _spectral(w_old) * _spectral(w_new)), -1.0, 1.0)),
             "unnormalized_arccos": np.arccos(np.clip(a @ b, -1.0, 1.0)),
             "unnormalized_arccos:one_norm": np.arccos(np.clip(a @ b / (a @ a), -1.0, 1.0)),
             "unnormalized_arccos:other_norm": np.arccos(np.clip(a @ b / (b @ b), -1.0, 1.0)),
