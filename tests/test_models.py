@@ -410,6 +410,21 @@ def test_bad_inputs():
 
 
 @pytest.mark.parametrize("kind", ["mlp", "norm", "rnn"])
+@pytest.mark.parametrize("dtype", [np.int64, np.float16, bool, np.complex128])
+def test_a_parameter_neither_float64_nor_float32_is_named(kind, dtype):
+    """An integer W1 failed in NumPy ("Cannot cast ufunc 'tanh' output from dtype('float64')
+    to dtype('int64')"), a bool or float16 last bias was used as it was, a complex one failed in
+    a sum: the parameter and its dtype are named, in every model (fuzz review)."""
+    m, data = {"mlp": (models.MLP((3, 4, 1)), X), "norm": (models.NormMLP((3, 4, 1)), X),
+               "rnn": (models.RNN(2, 3, 1), XS)}[kind]
+    p = m.init(seed=0)
+    for key in (next(iter(p)), list(p)[-1]):
+        with pytest.raises(ValueError, match=rf"params\['{key}'\] must be a float64 or float32 "
+                                             rf"array .* got dtype {np.dtype(dtype)}"):
+            m.loss_and_grad({**p, key: p[key].astype(dtype)}, data, np.ones((len(data), 1)))
+
+
+@pytest.mark.parametrize("kind", ["mlp", "norm", "rnn"])
 def test_per_model_targets_for_another_K_are_an_error_naming_y_and_K(kind):
     """y (K', n, out) for K models: named with the caller's K, not a block's shapes (70 models
     run in blocks; the message showed a block's (3, 300, 2) against y's shape)."""
