@@ -350,3 +350,20 @@ def test_a_per_weight_lam_dict_goes_through_fit():
         assert np.array_equal(p_dict[k], p_obj[k])
     with pytest.raises(ValueError, match=r"lam names parameters that are not weights: \['b1'\]"):
         train.fit(NET, MOONS, loss="bce", steps=2, penalty="l2", lam={"b1": 0.5})
+
+
+@pytest.mark.parametrize("answer, match", [
+    (1.0, r"objective must return a pair \(loss, grads\), got 1"),
+    ((1.0, {}, 2), r"objective must return a pair \(loss, grads\), got \(1.0, \{\}, 2\)"),
+    (None, r"objective must return a pair \(loss, grads\), got None"),
+    (("a", "grads"), r"objective must return a loss that is a real number .*got 'a'"),
+    ((True, "grads"), r"objective must return a loss that is a real number .*got True"),
+    ((np.ones(3), "grads"), r"objective must return a loss of shape \(\), got \(3,\)"),
+])
+def test_an_objective_answering_something_else_is_named(answer, match):
+    """loop.run unpacked the objective's answer and tested the loss inside the loop: a lone
+    loss gave Python's "cannot unpack non-iterable float object", a string loss "must be real
+    number, not str", naming neither (fuzz review). The first answer is checked first."""
+    p = {"w": np.ones(2)}
+    with pytest.raises(ValueError, match=match):
+        loop.run(lambda params, t: answer, p, optim.sgd(0.1), 3)

@@ -152,10 +152,11 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
     start = None
     with np.errstate(all="ignore"):                 # overflow is detected, not warned about
         for t in range(steps):
-            loss, grads = objective(params, t)
-            if t == 0:
+            if t:
+                loss, grads = objective(params, t)
+            else:
+                loss, grads = _first_answer(objective(params, t), params, K)
                 start = loss
-                _check_first_step(loss, grads, params, K)
             if _stopped(divergence.exceeded(loss, start), alive, diverged_at, t):
                 break
             if monitor is not None:         # (one model: alive is [True] whenever it runs)
@@ -192,12 +193,21 @@ def _stopped(now, alive, diverged_at, step: int) -> bool:
     return not alive.any()
 
 
-def _check_first_step(loss, grads, params, K) -> None:
-    """The objective's first answer: a loss of shape () or (K,), gradients for every param."""
+def _first_answer(answer, params, K) -> tuple:
+    """The objective's first answer, checked: a pair (loss, grads), the loss a real number of
+    shape () or (K,), gradients for every param (else Python's "cannot unpack" or "must be
+    real number, not str" came from inside the loop, naming neither)."""
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        raise ValueError(f"objective must return a pair (loss, grads), got {_checks._fmt(answer)}")
+    loss, grads = answer
     want = () if K is None else (K,)
+    if np.asarray(loss).dtype.kind not in "iuf":   # (a bool's kind is "b")
+        raise ValueError(f"objective must return a loss that is a real number (or K of them), "
+                         f"got {_checks._fmt(loss)}")
     if np.shape(loss) != want:
         raise ValueError(f"objective must return a loss of shape {want}, got {np.shape(loss)}")
     _checks.same_keys("grads", grads, "params", params)
+    return loss, grads
 
 
 class ReadOnly(Mapping):
