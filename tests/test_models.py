@@ -403,6 +403,10 @@ def test_bad_inputs():
     r = models.RNN(2, 3, 1)
     with pytest.raises(ValueError, match=r"X must have shape \(n, T, n_in\) .*got \(6, 2\)"):
         r.forward(r.init(), XS[:, 0])
+    with pytest.raises(ValueError, match=r"X must hold at least one time step .*\(6, 0, 2\)"):
+        r.forward(r.init(), XS[:, :0])         # fuzz review: T = 0 ran, the readout's bias alone
+    with pytest.raises(ValueError, match=r"X must hold at least one time step"):
+        r.loss_and_grad(r.init(), XS[:, :0], np.ones((6, 1)))
     with pytest.raises(ValueError, match=r"K must match the length of recurrent_scale"):
         r.init(K=3, recurrent_scale=[1.0, 2.0])
     with pytest.raises(ValueError, match="dyhat must have the output's shape"):
