@@ -197,13 +197,8 @@ def _first_answer(answer, params, K) -> tuple:
     """The objective's first answer, checked: a pair (loss, grads), the loss a real number of
     shape () or (K,), gradients for every param (else Python's "cannot unpack" or "must be
     real number, not str" came from inside the loop, naming neither)."""
-    if not isinstance(answer, tuple | list) or len(answer) != 2:
-        raise ValueError(f"objective must return a pair (loss, grads), got {_checks._fmt(answer)}")
-    loss, grads = answer
+    loss, grads = _checks.value_and_grads("objective", answer)
     want = () if K is None else (K,)
-    if np.asarray(loss).dtype.kind not in "iuf":   # (a bool's kind is "b")
-        raise ValueError(f"objective must return a loss that is a real number (or K of them), "
-                         f"got {_checks._fmt(loss)}")
     if np.shape(loss) != want:
         raise ValueError(f"objective must return a loss of shape {want}, got {np.shape(loss)}")
     _checks.same_keys("grads", grads, "params", params)
