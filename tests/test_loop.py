@@ -367,3 +367,36 @@ def test_an_objective_answering_something_else_is_named(answer, match):
     p = {"w": np.ones(2)}
     with pytest.raises(ValueError, match=match):
         loop.run(lambda params, t: answer, p, optim.sgd(0.1), 3)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(K=True), r"K must be an integer >= 1, got True"),
+    (dict(K=0), r"K must be an integer >= 1, got 0"),
+    (dict(divergence="nonfinite"), r"divergence must be a loop.Divergence, got 'nonfinite'"),
+    (dict(monitor=3), r"monitor must be a function or None, got 3"),
+    (dict(after_update="prox"), r"after_update must be a function or None, got 'prox'"),
+    (dict(after_update=lambda p, t: None), r"after_update's result must be a dict of arrays"),
+    (dict(after_update=lambda p, t: {"w": p["w"][:1]}),
+     r"after_update's result\['w'\] and params\['w'\] must have the same shape"),
+])
+def test_loop_run_names_a_bad_argument_before_it_is_used(kwargs, match):
+    """loop.run's keyword arguments were used as given: K=True reached NumPy ("expected a
+    sequence of integers"), a string divergence gave "'str' object has no attribute
+    'exceeded'", an after_update returning None "'NoneType' object has no attribute
+    'values'", a monitor of 3 "'int' object is not callable" (fuzz review)."""
+    p = {"w": np.ones(2)}
+    with pytest.raises(ValueError, match=match):
+        loop.run(lambda params, t: (float(params["w"] @ params["w"]), {"w": 2 * params["w"]}),
+                 p, optim.sgd(0.1), 3, **kwargs)
+
+
+def test_sgdw_and_tap_name_what_does_not_fit_before_a_step():
+    """sgdw with lr of K=2 and a multiplier of K=3 failed in NumPy's broadcast (lr times the
+    multiplier's value at step 0); tap(3) failed at the first update (fuzz review)."""
+    from wdlib import schedules
+    with pytest.raises(ValueError, match=r"same length K; lr has 2, multiplier has 3"):
+        optim.sgdw(np.array([0.1, 0.2]), multiplier=schedules.constant(np.ones(3)))
+    with pytest.raises(ValueError, match=r"same length K; lr has 2, multiplier has 3"):
+        optim.adamw_paper(np.array([0.1, 0.2]), multiplier=schedules.constant(np.ones(3)))
+    with pytest.raises(ValueError, match=r"observe must be a function grads -> anything, got 3"):
+        optim.tap(3)

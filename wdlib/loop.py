@@ -143,6 +143,13 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
         raise ValueError(f"optimizer must be an optim transform (init and update), "
                          f"got {_checks._fmt(optimizer)}")
     _checks.params_dict("params", params)
+    if K is not None:
+        K = _checks.positive_int("K", K)
+    if not isinstance(divergence, Divergence):    # (else "'str' object has no attribute ...")
+        raise ValueError(f"divergence must be a loop.Divergence, got {_checks._fmt(divergence)}")
+    for name, f in (("monitor", monitor), ("after_update", after_update)):
+        if f is not None and not callable(f):
+            raise ValueError(f"{name} must be a function or None, got {_checks._fmt(f)}")
     state = optimizer.init(params)
     update = optimizer.update                       # step 0 checks the arguments, then:
     fast_update = optimizer.update_unchecked or optimizer.update
@@ -167,6 +174,8 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
             new = {k: p + updates[k] for k, p in params.items()}      # optim.apply_updates
             if after_update is not None:
                 new = after_update(new, t)
+                if t == 0:              # (None gave "'NoneType' object has no attribute ...")
+                    _checks.same_keys("after_update's result", new, "params", params)
             finite = finite_per_model(new, K)
             if _stopped(~finite if batched else not finite, alive, diverged_at, t + 1):
                 break                               # an update overflowed
