@@ -305,6 +305,9 @@ def test_divergence_rule_is_the_same_for_one_model_and_for_K(policy):
 @pytest.mark.parametrize("kwargs, match", [
     (dict(lam=0.5), r"lam=0.5 would have no effect: penalty is None"),
     (dict(prox=True), r"prox=True would have no effect: penalty is None"),
+    # fuzz review: lam was taken and ignored with a penalty object (its own lam was used)
+    (dict(penalty=penalties.L2(0.1), lam=0.2), r"lam=0.2 would have no effect: penalty is a "
+                                                r"penalties object, .* \(L2\(lam=0.1"),
     (dict(prox="yes", penalty="l1"), r"prox must be True or False, got 'yes'"),
     (dict(clip_threshold=5.0), r"clip_threshold=5 would have no effect: clip is None"),
     (dict(data_seed=3), r"data_seed=3 would have no effect: batch_size is None"),
