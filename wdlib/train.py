@@ -213,12 +213,12 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
     another ratio: a ``penalties.ElasticNet`` object) | "max_norm" with strength ``lam``
     (max_norm: the bound c; a dict picks the weights) on the model's weights, or a
     ``penalties`` object (its own strength: no ``lam``); ``prox=True`` applies it as a
-    proximal step (exact zeros for L1); max-norm is always a projection. clip: None | "value" | "norm" with ``clip_threshold``
-    (default 1; PyTorch's clip_grad_*_), on data + penalty gradient. ``batch_size`` None = full
-    batch, else minibatches reshuffled each epoch with ``data_seed``. ``seed``, ``init``,
-    ``init_scale`` (defaults 0, "xavier", 1; seed and scale may be K-arrays), or ``params`` to
-    start from. record: "all" | "loss" (faster; never changes the run). divergence: a
-    ``loop.Divergence``. dtype: "float64" | "float32" (data,
+    proximal step (exact zeros for L1); max-norm is always a projection. clip: None | "value" |
+    "norm" with ``clip_threshold`` (default 1; PyTorch's clip_grad_*_), on data + penalty
+    gradient. ``batch_size`` None = full batch, else minibatches reshuffled each epoch with
+    ``data_seed``. ``seed``, ``init``, ``init_scale`` (defaults 0, "xavier", 1; seed and scale
+    may be K-arrays), or ``params`` to start from. record: "all" | "loss" (faster; never
+    changes the run). divergence: a ``loop.Divergence``. dtype: "float64" | "float32" (data,
     parameters, optimizer state, activations; History stays float64).
     """
     o = _options(locals())                # defaults filled; an argument with no effect raises
