@@ -71,6 +71,14 @@ def test_positive_nonnegative_in_range_accept_the_boundaries_they_should():
     (lambda: C.in_range("momentum", -0.5, 0.0, 1.0), r"momentum must be in \[0, 1\)"),
     (lambda: C.in_range("p", 0.0, 0.0, 1.0, lo_open=True), r"p must be in \(0, 1\), got 0"),
     (lambda: C.in_range("p", 1.5, 0.0, 1.0, hi_open=False), r"p must be in \[0, 1\], got 1.5"),
+    # a value just past a bound, whose short form reads as the bound, is given every digit
+    # (fuzz review: "dampening must be in [0, 1], got 1" for 1 + 1e-12)
+    (lambda: C.in_range("momentum", 1.0000000001, 0.0, 1.0), r"\), got 1.0000000001$"),
+    (lambda: C.in_range("dampening", 1 + 1e-12, 0.0, 1.0, hi_open=False),
+     r"dampening must be in \[0, 1\], got 1.000000000001$"),
+    (lambda: C.in_range("momentum", -1e-20, 0.0, 1.0), r"\), got -1e-20$"),
+    (lambda: C.in_range("momentum", [0.5, 1.0000001], 0.0, 1.0), r"got \[0.5, 1.0000001\]$"),
+    (lambda: C.in_range("momentum", [0.5, 1.0], 0.0, 1.0), r"got \[0.5, 1. \]$"),
     (lambda: C.positive_int("steps", 0), "steps must be an integer >= 1, got 0"),
     (lambda: C.positive_int("steps", 2.0), "steps must be an integer >= 1, got 2"),
     (lambda: C.positive_int("steps", True), "steps must be an integer >= 1, got True"),

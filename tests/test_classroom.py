@@ -75,6 +75,19 @@ def test_launch_links_are_built_from_the_one_repo_url():
     assert "![" not in line, "no badge images: the offline site must not fetch them"
 
 
+@pytest.mark.parametrize("notebook", ["99_nope.ipynb", None, "solutions/00_start_here.ipynb",
+                                      "notebooks/00_start_here.ipynb"])
+def test_launch_links_are_for_a_lesson_or_an_error(notebook):
+    """colab_url, binder_url and launch_line built links to any name (".../notebooks/None",
+    a lesson that does not exist) and, given a lesson's stem, a link without ".ipynb", which
+    Colab and Binder cannot open: they take what nbgitpuller_link takes (fuzz review)."""
+    for make in (classroom.colab_url, classroom.binder_url, classroom.launch_line):
+        with pytest.raises(ValueError, match=r"notebook must be a lesson in notebooks/"):
+            make(notebook)
+    stem = classroom.LESSONS[1].removesuffix(".ipynb")
+    assert classroom.launch_links(stem) == classroom.launch_links(classroom.LESSONS[1])
+
+
 def test_nbgitpuller_link_clones_the_repo_and_opens_the_lesson():
     url = classroom.nbgitpuller_link("https://hub.example.edu/", "02_l2_weight_decay.ipynb")
     parts = urlsplit(url)

@@ -100,5 +100,10 @@ def test_bad_inputs():
         diagnostics.grad_check(lambda p: (np.nan, {"w": p["w"]}), {"w": np.ones(2)})
     with pytest.raises(ValueError, match="params must be a non-empty dict"):
         diagnostics.grad_check(cubic, {})
+    # fuzz review: an f returning its value alone gave "cannot unpack non-iterable float object"
+    with pytest.raises(ValueError, match=r"f must return a pair \(value, grads\), got 1"):
+        diagnostics.grad_check(lambda p: 1.0, {"w": np.ones(2)})
+    with pytest.raises(ValueError, match=r"f must return a value that is a real number .*'a'"):
+        diagnostics.grad_check(lambda p: ("a", {"w": p["w"]}), {"w": np.ones(2)})
     with pytest.raises(ValueError, match="params and updates must have the same keys"):
         diagnostics.update_ratio({"W1": np.ones(2)}, {"W2": np.ones(2)})

@@ -672,6 +672,16 @@ def test_plot_functions():
     assert plots.log_limits([1e-3, np.inf, np.nan, -1.0, 10.0]) == (5e-4, 20.0)
     assert plots.log_limits([1e300]) == (1e12 / 2, 1e12 * 2)
     assert plots.log_limits([]) == (1e-12, 1e12)
+    # fuzz review: fmt_sci(nan) and fmt_sci(inf) raised "not enough values to unpack", a pad of
+    # 0 divided by zero, a pad below 1 swapped the limits, and a step of 2.5 or "3" was said
+    assert [plots.fmt_sci(v) for v in (np.nan, np.inf, -np.inf)] == ["nan", "inf", "-inf"]
+    for pad in (0, 0.5, 1.0):
+        with pytest.raises(ValueError, match=rf"pad must be in \(1, inf\), got {pad:g}"):
+            plots.log_limits([1.0, 2.0], pad=pad)
+    for step in (2.5, "3", -1, True):
+        with pytest.raises(ValueError, match=r"step must be an integer >= 0"):
+            plots.diverged_label(step)
+    assert plots.diverged_label(np.int64(3)) == "diverged at step 3"
 
 
 # --- hostile values: refused with a ValueError, never a crash or a silent change --------------

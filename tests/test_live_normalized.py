@@ -69,6 +69,22 @@ def test_a_shrink_above_one_predicts_an_angle_above_90_degrees_and_none_from_two
     assert task.predicted_angle("SGDW", 0.1, 0.5) == pytest.approx(np.pi / 3, rel=1e-15)
 
 
+def test_a_run_without_an_equilibrium_has_no_predicted_line_and_no_nan_in_one(dash):
+    """At the λ slider's top (1.0) SGDW's red run shrinks by d = 2λ = 2: no equilibrium, the
+    predicted angle is NaN, and it went into the red dashed line's data (the contract: never NaN
+    in an artist; the generic tests compare artist data). That line is hidden instead, and it
+    comes back, at its value, when a prediction exists again (fuzz review)."""
+    dash.set(optimizer="SGDW", lam=1.0)
+    assert np.isnan(dash.result["pred"][2]) and np.isfinite(dash.result["pred"][:2]).all()
+    for guide in dash.guides:
+        assert np.isfinite(np.asarray(guide.get_ydata(), dtype=float)).all()
+    assert [g.get_visible() for g in dash.guides] == [True, True, False]
+    dash.set(lam=0.5)
+    assert all(g.get_visible() for g in dash.guides)
+    assert dash.guides[2].get_ydata()[0] == dash.result["pred"][2] == pytest.approx(np.pi / 2)
+    dash.set(**dash.defaults)
+
+
 def test_train_batched_equals_separate():
     both = task.train("SGD", np.array([0.1, 0.3]), np.array([0.2, 0.05]), 30, seed=np.array([0, 1]))
     for k, (lr, lam, s) in enumerate([(0.1, 0.2, 0), (0.3, 0.05, 1)]):

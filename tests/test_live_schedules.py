@@ -41,6 +41,10 @@ def test_schedules_with_and_without_warmup():
                                   schedules.warmup_cosine(0.1, 20, STEPS)(t))
     np.testing.assert_array_equal(make_schedule("cosine", 0.1, 20)(t),
                                   schedules.warmup_cosine(0.1, 20, STEPS)(t))
+    # warmup 0 is no warmup for "warmup+cosine" too (fuzz review: it ran one step at lr 0, the
+    # dashboard saying "warmup 0")
+    np.testing.assert_array_equal(make_schedule("warmup+cosine", 0.1, 0)(t),
+                                  schedules.cosine(0.1, STEPS)(t))
     restarts = make_schedule("cosine restarts", 0.1, 0)(t)
     assert restarts[25] == restarts[50] == 0.1 and restarts[24] < 0.001
     for kind in KINDS:                                                   # every option builds
@@ -56,6 +60,9 @@ def test_dashboard_runs_sgd_with_the_schedule_it_plots():
     np.testing.assert_array_equal(r["path"], ref["path"])
     d.set(warmup=10)
     np.testing.assert_array_equal(d.result["path"][1], START)           # lr(0) = 0: no move
+    d.set(schedule="warmup+cosine", warmup=0)                           # "warmup 0": it moves
+    assert "warmup 0" in d.status.value and d.result["lr_t"][0] == d.result["lr"]
+    assert np.any(d.result["path"][1] != START)
     d.close()
 
 

@@ -305,6 +305,9 @@ def test_divergence_rule_is_the_same_for_one_model_and_for_K(policy):
 @pytest.mark.parametrize("kwargs, match", [
     (dict(lam=0.5), r"lam=0.5 would have no effect: penalty is None"),
     (dict(prox=True), r"prox=True would have no effect: penalty is None"),
+    # fuzz review: lam was taken and ignored with a penalty object (its own lam was used)
+    (dict(penalty=penalties.L2(0.1), lam=0.2), r"lam=0.2 would have no effect: penalty is a "
+                                                r"penalties object, .* \(L2\(lam=0.1"),
     (dict(prox="yes", penalty="l1"), r"prox must be True or False, got 'yes'"),
     (dict(clip_threshold=5.0), r"clip_threshold=5 would have no effect: clip is None"),
     (dict(data_seed=3), r"data_seed=3 would have no effect: batch_size is None"),
@@ -350,3 +353,53 @@ def test_a_per_weight_lam_dict_goes_through_fit():
         assert np.array_equal(p_dict[k], p_obj[k])
     with pytest.raises(ValueError, match=r"lam names parameters that are not weights: \['b1'\]"):
         train.fit(NET, MOONS, loss="bce", steps=2, penalty="l2", lam={"b1": 0.5})
+
+
+@pytest.mark.parametrize("answer, match", [
+    (1.0, r"objective must return a pair \(loss, grads\), got 1"),
+    ((1.0, {}, 2), r"objective must return a pair \(loss, grads\), got \(1.0, \{\}, 2\)"),
+    (None, r"objective must return a pair \(loss, grads\), got None"),
+    (("a", "grads"), r"objective must return a loss that is a real number .*got 'a'"),
+    ((True, "grads"), r"objective must return a loss that is a real number .*got True"),
+    ((np.ones(3), "grads"), r"objective must return a loss of shape \(\), got \(3,\)"),
+])
+def test_an_objective_answering_something_else_is_named(answer, match):
+    """loop.run unpacked the objective's answer and tested the loss inside the loop: a lone
+    loss gave Python's "cannot unpack non-iterable float object", a string loss "must be real
+    number, not str", naming neither (fuzz review). The first answer is checked first."""
+    p = {"w": np.ones(2)}
+    with pytest.raises(ValueError, match=match):
+        loop.run(lambda params, t: answer, p, optim.sgd(0.1), 3)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(K=True), r"K must be an integer >= 1, got True"),
+    (dict(K=0), r"K must be an integer >= 1, got 0"),
+    (dict(divergence="nonfinite"), r"divergence must be a loop.Divergence, got 'nonfinite'"),
+    (dict(monitor=3), r"monitor must be a function or None, got 3"),
+    (dict(after_update="prox"), r"after_update must be a function or None, got 'prox'"),
+    (dict(after_update=lambda p, t: None), r"after_update's result must be a dict of arrays"),
+    (dict(after_update=lambda p, t: {"w": p["w"][:1]}),
+     r"after_update's result\['w'\] and params\['w'\] must have the same shape"),
+])
+def test_loop_run_names_a_bad_argument_before_it_is_used(kwargs, match):
+    """loop.run's keyword arguments were used as given: K=True reached NumPy ("expected a
+    sequence of integers"), a string divergence gave "'str' object has no attribute
+    'exceeded'", an after_update returning None "'NoneType' object has no attribute
+    'values'", a monitor of 3 "'int' object is not callable" (fuzz review)."""
+    p = {"w": np.ones(2)}
+    with pytest.raises(ValueError, match=match):
+        loop.run(lambda params, t: (float(params["w"] @ params["w"]), {"w": 2 * params["w"]}),
+                 p, optim.sgd(0.1), 3, **kwargs)
+
+
+def test_sgdw_and_tap_name_what_does_not_fit_before_a_step():
+    """sgdw with lr of K=2 and a multiplier of K=3 failed in NumPy's broadcast (lr times the
+    multiplier's value at step 0); tap(3) failed at the first update (fuzz review)."""
+    from wdlib import schedules
+    with pytest.raises(ValueError, match=r"same length K; lr has 2, multiplier has 3"):
+        optim.sgdw(np.array([0.1, 0.2]), multiplier=schedules.constant(np.ones(3)))
+    with pytest.raises(ValueError, match=r"same length K; lr has 2, multiplier has 3"):
+        optim.adamw_paper(np.array([0.1, 0.2]), multiplier=schedules.constant(np.ones(3)))
+    with pytest.raises(ValueError, match=r"observe must be a function grads -> anything, got 3"):
+        optim.tap(3)

@@ -123,6 +123,18 @@ def test_bad_inputs():
         losses.softmax_cross_entropy(np.zeros((2, 3)), np.array([0, 1.5]))
     with pytest.raises(ValueError, match=r"logits must have shape .* C >= 2"):
         losses.softmax_cross_entropy(np.zeros((2, 1)), np.array([0, 0]))
+    # (n, C) targets that are no distributions: the value is −Σ y·log softmax, whose gradient
+    # is (Σ_c y)·softmax − y, not the (softmax − y)/n returned (fuzz review: np.ones((2, 3))
+    # was taken, its gradient a third of the value's)
+    for loss in (losses.softmax_cross_entropy, losses.accuracy):
+        with pytest.raises(ValueError, match=r"y of shape \(2, 3\) must hold class probabilities"
+                                             r".*entries in \[1, 1\] and row sums in \[3, 3\]"):
+            loss(np.zeros((2, 3)), np.ones((2, 3)))
+        with pytest.raises(ValueError, match=r"entries in \[-0.5, 1.5\] and row sums in \[1, 1\]"):
+            loss(np.zeros((2, 3)), np.array([[1.5, -0.5, 0.0], [0.0, 0.0, 1.0]]))
+    soft = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], dtype=np.float32)   # rows: 1 ± 1 ulp
+    value, grad = losses.softmax_cross_entropy(np.zeros((2, 3)), soft)
+    assert value == pytest.approx(np.log(3)) and np.allclose(grad.sum(axis=1), 0, atol=1e-7)
     for loss, pred in ((losses.mse, "yhat"), (losses.binary_cross_entropy, "logits")):
         with pytest.raises(ValueError, match=rf"needs at least one entry, got {pred} of shape"):
             # (a mean over nothing: 0/0; the message names the argument as the loss calls it)

@@ -424,10 +424,29 @@ def test_bad_inputs():
     r = models.RNN(2, 3, 1)
     with pytest.raises(ValueError, match=r"X must have shape \(n, T, n_in\) .*got \(6, 2\)"):
         r.forward(r.init(), XS[:, 0])
+    with pytest.raises(ValueError, match=r"X must hold at least one time step .*\(6, 0, 2\)"):
+        r.forward(r.init(), XS[:, :0])         # fuzz review: T = 0 ran, the readout's bias alone
+    with pytest.raises(ValueError, match=r"X must hold at least one time step"):
+        r.loss_and_grad(r.init(), XS[:, :0], np.ones((6, 1)))
     with pytest.raises(ValueError, match=r"K must match the length of recurrent_scale"):
         r.init(K=3, recurrent_scale=[1.0, 2.0])
     with pytest.raises(ValueError, match="dyhat must have the output's shape"):
         m.backward(p, m.forward_cache(p, X)[1], np.zeros((10, 2)))
+
+
+@pytest.mark.parametrize("kind", ["mlp", "norm", "rnn"])
+@pytest.mark.parametrize("dtype", [np.int64, np.float16, bool, np.complex128])
+def test_a_parameter_neither_float64_nor_float32_is_named(kind, dtype):
+    """An integer W1 failed in NumPy ("Cannot cast ufunc 'tanh' output from dtype('float64')
+    to dtype('int64')"), a bool or float16 last bias was used as it was, a complex one failed in
+    a sum: the parameter and its dtype are named, in every model (fuzz review)."""
+    m, data = {"mlp": (models.MLP((3, 4, 1)), X), "norm": (models.NormMLP((3, 4, 1)), X),
+               "rnn": (models.RNN(2, 3, 1), XS)}[kind]
+    p = m.init(seed=0)
+    for key in (next(iter(p)), list(p)[-1]):
+        with pytest.raises(ValueError, match=rf"params\['{key}'\] must be a float64 or float32 "
+                                             rf"array .* got dtype {np.dtype(dtype)}"):
+            m.loss_and_grad({**p, key: p[key].astype(dtype)}, data, np.ones((len(data), 1)))
 
 
 @pytest.mark.parametrize("kind", ["mlp", "norm", "rnn"])

@@ -152,6 +152,20 @@ def test_scalar_lambda_batched_value():
                                                                batched=True), [0.0, 0.0])
 
 
+@pytest.mark.parametrize("pen", [penalties.L2(0.3), penalties.L1(0.3),
+                                 penalties.ElasticNet(0.3, 0.5), penalties.MaxNorm(1.0)])
+def test_batched_value_of_unbatched_parameters_names_the_leading_sizes(pen):
+    """value(params of one model, batched=True) read W1's rows and W2's as two K's and
+    failed in NumPy ("operands could not be broadcast together with shapes (3,) (4,)");
+    parameters whose leading axes differ are named, with those sizes (fuzz review)."""
+    with pytest.raises(ValueError, match=r"with batched=True every penalized parameter needs "
+                                         r"the same leading K axis, got leading sizes "
+                                         r"\{'W1': 2, 'W2': 3\}"):
+        pen.value({"W1": np.ones((2, 3)), "W2": np.ones((3, 1))}, batched=True)
+    with pytest.raises(ValueError, match=r"leading sizes \{'W1': None\}"):
+        pen.value({"W1": np.array(1.0)}, batched=True, check=False)
+
+
 # --- max-norm ------------------------------------------------------------------------------
 def test_max_norm_projection():
     W = np.array([[3.0, 0.1, 0.0], [4.0, 0.2, 0.0]])          # column norms 5, ~0.22, 0

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from torch_reference import require_torch
 
+from wdlib import optim
 from wdlib import schedules as S
 
 STEPS = 80
@@ -158,7 +159,26 @@ def test_cosine_differs_from_torch_after_total_steps_by_design(torch):
     (lambda: S.cosine(1.0, 10)("3"), "step must be a number"),
     (lambda: S.cosine(1.0, 10)(True), "step must be a number"),
     (lambda: S.cosine(1.0, 10)(None), "step must be a number"),
+    (lambda: S.cosine(1.0, 10)(10**400), "step must be finite and >= 0, got an integer of 401"),
 ])
 def test_bad_arguments_raise(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("schedule", [S.exponential(0.1, 2.0), S.step_decay(0.1, 1, 2.0),
+                                      S.exponential(np.array([0.1, 0.2]), 2.0)])
+def test_a_value_past_a_floats_range_is_inf_at_one_step_as_for_an_array_of_steps(schedule):
+    """gamma > 1 overflows after ~1000 steps: one step gives inf, as the array of steps does
+    (a float's ``**`` raised OverflowError), so an optimizer says lr(t) must be finite."""
+    with np.errstate(over="ignore"):
+        many = schedule(np.array([3, 5000]))
+        assert np.all(schedule(5000) == many[1]) and np.all(np.isinf(many[1]))
+        assert np.all(schedule(3) == many[0])
+    opt = optim.sgd(schedule)
+    p = {"w": np.ones(np.shape(schedule(0)))}
+    state = opt.init(p)
+    state = (state[0], state[1], optim.CountState(5000))
+    with pytest.raises(ValueError, match=r"lr\(5000\) must be finite, got"), \
+            np.errstate(over="ignore"):
+        opt.update(p, state, p)

@@ -103,6 +103,18 @@ def test_bad_link_value_gives_the_error_code_gives(query, value, monkeypatch):
     assert d.link_error is None and "error" not in d.status.value
 
 
+def test_a_value_just_past_a_sliders_end_is_quoted_with_every_digit():
+    """lam=10.0000000001 (in code or in a link) said "lam must be in [1e-07, 10], got 10",
+    a value the message itself calls valid (fuzz review)."""
+    with pytest.raises(ValueError, match=r"lam must be in \[1e-07, 10\], got 10.0000000001$"):
+        live.catalog()["polynomial"](lam=10.0000000001)
+    with pytest.raises(ValueError, match=r"got 10.0000000001$"):
+        framework.parse_query("dashboard=polynomial&lam=10.0000000001", "polynomial",
+                              live.catalog()["polynomial"]().controls)
+    with pytest.raises(ValueError, match=r"lam must be in \[1e-07, 10\], got 11$"):
+        live.catalog()["polynomial"](lam=11.0)
+
+
 def test_unknown_control_in_a_link_is_named(monkeypatch):
     monkeypatch.setenv("QUERY_STRING", "dashboard=polynomial&lamda=1e-3")
     d = live.catalog()["polynomial"]()

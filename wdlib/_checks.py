@@ -103,8 +103,27 @@ def in_range(name: str, value, lo: float, hi: float, *, lo_open=False, hi_open=T
         bad_hi = np.any(v >= hi) if hi_open else np.any(v > hi)
         if bad_lo or bad_hi:
             interval = f"{'(' if lo_open else '['}{lo:g}, {hi:g}{')' if hi_open else ']'}"
-            raise ValueError(f"{name} must be in {interval}, got {_fmt(value)}")
+            raise ValueError(f"{name} must be in {interval}, got {_fmt_apart(value, lo, hi)}")
     return value
+
+
+def _fmt_apart(value, *bounds: float) -> str:
+    """``_fmt(value)``, or every digit where the short form of an entry would read as a bound it
+    is not: momentum 1.0000000001 is "got 1.0000000001", not "must be in [0, 1), got 1" (an
+    array's entries: "[0.5, 1.0000001]", not "[0.5, 1. ]")."""
+    if isinstance(value, np.ndarray):
+        if value.size > 6:
+            return _fmt(value)
+
+        def short(x):
+            return np.format_float_positional(x, precision=4, trim="-")
+    else:
+        def short(x):
+            return f"{x:g}"
+    v = np.atleast_1d(np.asarray(value, dtype=np.float64)).tolist()
+    if not any(short(x) == short(b) and x != b for x in v for b in bounds):
+        return _fmt(value)
+    return "[" + ", ".join(map(repr, v)) + "]" if isinstance(value, np.ndarray) else repr(v[0])
 
 
 def positive_int(name: str, value, *, minimum: int = 1) -> int:
@@ -206,6 +225,18 @@ def number_entries(name: str, arrays: Mapping) -> Mapping:
     for k, a in arrays.items():
         numpy_numbers(f"{name}[{k!r}]", a, kinds="iuf")
     return arrays
+
+
+def value_and_grads(name: str, answer, value: str = "loss") -> tuple:
+    """The answer of a function ``name`` that returns ``(value, grads)`` (an objective, a
+    grad_check target): a pair whose first entry is a real number or K of them (a NumPy array
+    of numbers). Returns the pair (its grads are checked by the caller, against its params)."""
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        raise ValueError(f"{name} must return a pair ({value}, grads), got {_fmt(answer)}")
+    if np.asarray(answer[0]).dtype.kind not in "iuf":   # (a bool's kind is "b")
+        raise ValueError(f"{name} must return a {value} that is a real number (or K of them), "
+                         f"got {_fmt(answer[0])}")
+    return tuple(answer)
 
 
 def params_dict(name: str, value) -> Mapping:

@@ -44,11 +44,15 @@ def _path(notebook: str) -> str:
 
 
 def colab_url(notebook: str) -> str:
+    """Colab's address of ``notebook``, one of ``LESSONS`` (its file name or stem)."""
+    notebook = _lesson(notebook)
     return f"https://colab.research.google.com/github/{github_slug()}/blob/{BRANCH}/{_path(notebook)}"
 
 
 def binder_url(notebook: str, voila: bool = False) -> str:
-    """mybinder.org (repo2docker builds ``environment.yml``): JupyterLab, or Voilà (code hidden)."""
+    """mybinder.org (repo2docker builds ``environment.yml``): JupyterLab, or Voilà (code hidden);
+    ``notebook``: one of ``LESSONS`` (its file name or stem)."""
+    notebook = _lesson(notebook)
     voila = _checks.flag("voila", voila)
     urlpath = f"voila/render/{_path(notebook)}" if voila else f"lab/tree/{_path(notebook)}"
     return (f"https://mybinder.org/v2/gh/{github_slug()}/{BRANCH}"

@@ -60,7 +60,7 @@ def grad_check(f: Callable, params: Mapping, eps: float = 1e-6) -> float:
     if not isinstance(params, Mapping) or not params:
         raise ValueError(f"params must be a non-empty dict of arrays, got {type(params).__name__}")
     _checks.one_number(_checks.positive, "eps", eps)
-    value, grads = f(params)
+    value, grads = _checks.value_and_grads("f", f(params), "value")
     if not np.all(np.isfinite(value)):
         raise ValueError(f"f(params) must be finite to check its gradient, got {value}")
     _checks.same_keys("params", params, "grads", grads)

@@ -143,6 +143,13 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
         raise ValueError(f"optimizer must be an optim transform (init and update), "
                          f"got {_checks._fmt(optimizer)}")
     _checks.params_dict("params", params)
+    if K is not None:
+        K = _checks.positive_int("K", K)
+    if not isinstance(divergence, Divergence):    # (else "'str' object has no attribute ...")
+        raise ValueError(f"divergence must be a loop.Divergence, got {_checks._fmt(divergence)}")
+    for name, f in (("monitor", monitor), ("after_update", after_update)):
+        if f is not None and not callable(f):
+            raise ValueError(f"{name} must be a function or None, got {_checks._fmt(f)}")
     state = optimizer.init(params)
     update = optimizer.update                       # step 0 checks the arguments, then:
     fast_update = optimizer.update_unchecked or optimizer.update
@@ -152,10 +159,11 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
     start = None
     with np.errstate(all="ignore"):                 # overflow is detected, not warned about
         for t in range(steps):
-            loss, grads = objective(params, t)
-            if t == 0:
+            if t:
+                loss, grads = objective(params, t)
+            else:
+                loss, grads = _first_answer(objective(params, t), params, K)
                 start = loss
-                _check_first_step(loss, grads, params, K)
             if _stopped(divergence.exceeded(loss, start), alive, diverged_at, t):
                 break
             if monitor is not None:         # (one model: alive is [True] whenever it runs)
@@ -166,6 +174,8 @@ def run(objective: Callable, params: Params, optimizer, steps: int, *,
             new = {k: p + updates[k] for k, p in params.items()}      # optim.apply_updates
             if after_update is not None:
                 new = after_update(new, t)
+                if t == 0:              # (None gave "'NoneType' object has no attribute ...")
+                    _checks.same_keys("after_update's result", new, "params", params)
             finite = finite_per_model(new, K)
             if _stopped(~finite if batched else not finite, alive, diverged_at, t + 1):
                 break                               # an update overflowed
@@ -192,12 +202,16 @@ def _stopped(now, alive, diverged_at, step: int) -> bool:
     return not alive.any()
 
 
-def _check_first_step(loss, grads, params, K) -> None:
-    """The objective's first answer: a loss of shape () or (K,), gradients for every param."""
+def _first_answer(answer, params, K) -> tuple:
+    """The objective's first answer, checked: a pair (loss, grads), the loss a real number of
+    shape () or (K,), gradients for every param (else Python's "cannot unpack" or "must be
+    real number, not str" came from inside the loop, naming neither)."""
+    loss, grads = _checks.value_and_grads("objective", answer)
     want = () if K is None else (K,)
     if np.shape(loss) != want:
         raise ValueError(f"objective must return a loss of shape {want}, got {np.shape(loss)}")
     _checks.same_keys("grads", grads, "params", params)
+    return loss, grads
 
 
 class ReadOnly(Mapping):

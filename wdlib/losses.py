@@ -148,8 +148,14 @@ def _bce_value(z, y, e, m: float):
 def _targets(y, n: int, C: int) -> np.ndarray:
     """Class targets as an (n, C) matrix: int labels (n,) or (n, 1) are one-hot encoded."""
     y = _checks.finite_array("y", y, ndim=(1, 2))
-    if y.ndim == 2 and y.shape == (n, C) and C > 1:
-        return y                                      # one-hot (or soft) targets
+    if y.ndim == 2 and y.shape == (n, C) and C > 1:   # one-hot (or soft) targets: each row a
+        sums = y.sum(axis=1)       # distribution, or the gradient (softmax − y)/n is not the
+        if np.any(y < 0) or np.any(np.abs(sums - 1) > 1e-6):   # value's: that is Σy·softmax − y
+            raise ValueError(f"y of shape ({n}, {C}) must hold class probabilities (one-hot or "
+                             f"soft targets: entries >= 0, each row summing to 1), got entries "
+                             f"in [{y.min():g}, {y.max():g}] and row sums in "
+                             f"[{sums.min():g}, {sums.max():g}]")
+        return y
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1 or y.shape[0] != n:
@@ -179,7 +185,8 @@ def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def softmax_cross_entropy(logits, y) -> tuple:
-    """Softmax cross-entropy from logits (.., n, C); y int labels (n,) or one-hot (n, C).
+    """Softmax cross-entropy from logits (.., n, C); y int labels (n,) or one-hot
+    (or soft) targets (n, C), each row >= 0 summing to 1 (within 1e-6).
 
     Value ``-mean_i sum_c y_ic log softmax(z_i)_c``; gradient ``(softmax(z) - y) / n``.
     """

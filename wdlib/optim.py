@@ -398,6 +398,9 @@ def clip_by_global_norm(max_norm, *, batched: bool = False) -> Optimizer:
 def tap(observe: Callable[[Params], Any]) -> Optimizer:
     """Pass the gradient through unchanged and show it to ``observe(grads)`` (read-only views):
     how a recorder looks inside a chain, e.g. at the norm before and after clipping."""
+    if not callable(observe):          # (else "'int' object is not callable" at the first step)
+        raise ValueError(f"observe must be a function grads -> anything, got {observe!r}")
+
     def update(grads, state, params=None):
         views = {}
         for k, g in grads.items():
@@ -608,7 +611,8 @@ def _paper_hypers(lr, weight_decay, multiplier):
     lr, wd = _hyper(_checks.positive, "lr", lr), _weight_decay(weight_decay)
     if multiplier is not None:
         multiplier = _hyper(_checks.nonnegative, "multiplier", multiplier)
-    return lr, wd, multiplier
+    _batch(lr=lr, weight_decay=wd, multiplier=multiplier)  # before their product: its K error
+    return lr, wd, multiplier                               # was NumPy's broadcast message
 
 
 def sgdw(lr, momentum=0.0, weight_decay=0.0, multiplier=None, mask=None) -> Optimizer:

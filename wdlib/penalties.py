@@ -158,15 +158,17 @@ class Penalty:
         batched = _checks.flag("batched", batched)
         if _checks.flag("check", check):
             _check_entries(params, params)
+        if batched:                 # one K for all: else NumPy's "could not be broadcast"
+            lead = {k: np.shape(params[k])[0] if np.ndim(params[k]) else None for k in keys}
+            if None in lead.values() or len(set(lead.values())) > 1:
+                raise ValueError(f"with batched=True every penalized parameter needs the same "
+                                 f"leading K axis, got leading sizes {lead}")
         total = 0.0
         for k in keys:
             try:
                 w = losses.as_float(params[k])
             except ValueError:                      # (the message naming the key, built only
                 w = losses.as_float(params[k], f"params[{k!r}]")    # when it is needed)
-            if batched and w.ndim == 0:
-                raise ValueError(f"params[{k!r}] needs a leading K axis when batched=True, "
-                                 f"got shape {w.shape}")
             lam = self._lam(k, w, batched=batched)
             if batched:                                   # (K, 1, 1) -> (K,)
                 lam = np.reshape(lam, np.shape(lam)[:1])

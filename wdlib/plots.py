@@ -35,7 +35,10 @@ def fmt_sci(value: float) -> str:
     Two significant digits and a short exponent read the same at every scale, which decimals
     such as 0.0000056 do not.
     """
-    mantissa, exponent = f"{float(value):.1e}".split("e")
+    value = float(value)
+    if not np.isfinite(value):          # "nan", "inf": no mantissa and exponent to split
+        return str(value)
+    mantissa, exponent = f"{value:.1e}".split("e")
     return f"{mantissa}e{int(exponent):+d}"
 
 
@@ -104,6 +107,7 @@ def lambda_axis(ax, lo: float, hi: float, label: str = "λ (weight decay)", axis
 def log_limits(values, pad: float = 2.0, floor: float = 1e-12, ceil: float = 1e12):
     """(lo, hi) for a log axis showing ``values``: finite positive ones only, padded by a factor
     ``pad`` and clipped to [floor, ceil] so a diverging run cannot produce an infinite limit."""
+    pad = _checks.one_number(_checks.in_range, "pad", pad, 1.0, np.inf, lo_open=True)
     v = np.asarray(values, dtype=np.float64)
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
@@ -113,8 +117,11 @@ def log_limits(values, pad: float = 2.0, floor: float = 1e-12, ceil: float = 1e1
 
 
 def diverged_label(step) -> str:
-    """The one wording used everywhere: ``"diverged at step 17"`` (or ``"diverged"``)."""
-    return "diverged" if step is None else f"diverged at step {int(step)}"
+    """The one wording used everywhere: ``"diverged at step 17"`` (or ``"diverged"``); step:
+    an integer >= 0 or None."""
+    if step is None:
+        return "diverged"
+    return f"diverged at step {_checks.seed('step', step)}"     # (2.5 was said as step 2)
 
 
 def annotate_diverged(ax, step):

@@ -53,7 +53,11 @@ def _steps(step):
     if isinstance(step, (int, np.integer)) and not isinstance(step, bool):
         if step < 0:
             raise ValueError(f"step must be >= 0, got {step}")
-        return float(step)
+        try:
+            return float(step)
+        except OverflowError:       # (a Python int past a float's range: 10 ** 400)
+            raise ValueError(f"step must be finite and >= 0, got an integer of "
+                             f"{len(str(step))} digits") from None
     if isinstance(step, (bool, str, bytes)) or step is None:
         raise ValueError(f"step must be a number or an array of numbers, got {step!r}")
     try:
@@ -81,10 +85,19 @@ def step_decay(base, step_size: int, gamma=0.1) -> Schedule:
                     base=base, step_size=step_size, gamma=gamma)
 
 
+def _power(gamma, t):
+    """gamma ** t, inf where it overflows (as for an array of steps): a Python float's ``**``
+    raises OverflowError there instead (gamma > 1, a step in the thousands)."""
+    try:
+        return gamma**t
+    except OverflowError:
+        return math.inf
+
+
 def exponential(base, gamma) -> Schedule:
     """base·gamma^t (== ExponentialLR)."""
     base, gamma = _checks.positive("base", base), _checks.positive("gamma", gamma)
-    return Schedule(lambda t: base * gamma**t, "exponential",
+    return Schedule(lambda t: base * _power(gamma, t), "exponential",
                     _checks.batch_size(base=base, gamma=gamma), base=base, gamma=gamma)
 
 

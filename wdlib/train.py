@@ -212,13 +212,13 @@ def fit(model, X, y=None, *, loss="mse", optimizer="sgd", lr=None, momentum=None
     unless built with a ``mask``). penalty: None | "l2" | "l1" | "elastic_net" (l1_ratio 0.5;
     another ratio: a ``penalties.ElasticNet`` object) | "max_norm" with strength ``lam``
     (max_norm: the bound c; a dict picks the weights) on the model's weights, or a
-    ``penalties`` object; ``prox=True`` applies it as a proximal step (exact zeros for L1);
-    max-norm is always a projection. clip: None | "value" | "norm" with ``clip_threshold``
-    (default 1; PyTorch's clip_grad_*_), on data + penalty gradient. ``batch_size`` None = full
-    batch, else minibatches reshuffled each epoch with ``data_seed``. ``seed``, ``init``,
-    ``init_scale`` (defaults 0, "xavier", 1; seed and scale may be K-arrays), or ``params`` to
-    start from. record: "all" | "loss" (faster; never changes the run). divergence: a
-    ``loop.Divergence``. dtype: "float64" | "float32" (data,
+    ``penalties`` object (its own strength: no ``lam``); ``prox=True`` applies it as a
+    proximal step (exact zeros for L1); max-norm is always a projection. clip: None | "value" |
+    "norm" with ``clip_threshold`` (default 1; PyTorch's clip_grad_*_), on data + penalty
+    gradient. ``batch_size`` None = full batch, else minibatches reshuffled each epoch with
+    ``data_seed``. ``seed``, ``init``, ``init_scale`` (defaults 0, "xavier", 1; seed and scale
+    may be K-arrays), or ``params`` to start from. record: "all" | "loss" (faster; never
+    changes the run). divergence: a ``loop.Divergence``. dtype: "float64" | "float32" (data,
     parameters, optimizer state, activations; History stays float64).
     """
     o = _options(locals())                # defaults filled; an argument with no effect raises
@@ -330,6 +330,8 @@ def _no_effect(*, penalty, lam, prox, clip, clip_threshold, X_val, X, val_every,
     _checks.flag("prox", prox)
     has_val = X_val is not None or (isinstance(X, Dataset) and X.X_val is not None)
     unused = [("lam", lam, penalty is None, "penalty is None"),
+              ("lam", lam, not (penalty is None or isinstance(penalty, str)),
+               f"penalty is a penalties object, which carries its own strength ({penalty!r})"),
               ("prox", prox or None, penalty is None, "penalty is None"),
               ("clip_threshold", clip_threshold, clip is None, "clip is None"),
               ("val_every", val_every, not has_val, "there is no validation set"),

@@ -112,7 +112,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from traitlets import TraitError, Unicode
 
-from wdlib import allocator, loop, plots
+from wdlib import _checks, allocator, loop, plots
 
 FIGSIZE = (8.0, 3.5)   # inches; at DPI 80: 640 x 280 px (timings: benchmarks/bench_live.py)
 DPI = 80
@@ -310,7 +310,9 @@ def _check_value(key: str, widget, value):
         lo, hi = bounds
         slack = 1e-12 * max(abs(lo), abs(hi))
         if not lo - slack <= value <= hi + slack:   # NaN fails too
-            raise ValueError(f"{key} must be in [{lo:g}, {hi:g}], got {_show(value)}")
+            shown = _checks._fmt_apart(value, lo, hi) if isinstance(value, float) else _show(value)
+            raise ValueError(f"{key} must be in [{lo:g}, {hi:g}], got {shown}")  # (10.0000000001:
+            #                                     every digit, not "got 10", which is in range)
         if not integral and float(value) != value:  # a Fraction: the widget would round it
             raise ValueError(f"{key} must be a float (the slider holds one), got {_short(value)}")
     elif hasattr(widget, "options"):

@@ -114,7 +114,10 @@ class Normalized(Dashboard):
                 y = r[key][:, k]
                 m = finite_prefix(y)
                 line.set_data(np.arange(m), np.clip(y[:m], lo * 1.02, hi / 1.02))
-            self.guides[k].set_ydata([np.clip(r["pred"][k], *ANGLE_RANGE)] * 2)
+            pred = r["pred"][k]             # NaN where there is no equilibrium (d >= 2):
+            self.guides[k].set_visible(bool(np.isfinite(pred)))   # no line, and no NaN in one
+            if np.isfinite(pred):
+                self.guides[k].set_ydata([np.clip(pred, *ANGLE_RANGE)] * 2)
         self.rule.set_text(task.RULES[r["optimizer"]])
         text = (f"{r['optimizer']}, lr {plots.fmt_sci(r['lr'])}, λ {plots.fmt_sci(r['lam'])}: "
                 f"{first_run_summary(r)}, predicted {r['pred'][0]:.3g}")

@@ -164,6 +164,7 @@ def check_params(params: Mapping, shapes: Mapping[str, tuple]) -> int | None:
     except (KeyError, AttributeError, TypeError, IndexError):   # (an array: IndexError)
         got = None
     if got is not None:                                   # fast path: the usual, valid case
+        _float_entries(params, shapes)
         if all(g == s for g, s in zip(got, shapes.values(), strict=True)):
             return None
         K = got[0][0] if got[0] else None
@@ -183,6 +184,21 @@ def check_params(params: Mapping, shapes: Mapping[str, tuple]) -> int | None:
                              f"K={K}; all parameters must share the same K axis")
         K = k_here
     raise ValueError(f"params must be numpy arrays with shapes {list(shapes.values())}")
+
+
+_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def _float_entries(params: Mapping, shapes: Mapping) -> None:
+    """Every parameter float64 or float32, the two precisions a model computes in: an integer
+    W1 failed deep in NumPy ("Cannot cast ufunc 'tanh' output from dtype('float64') to
+    dtype('int64')"), a bool or float16 bias was taken as it was, a complex one failed in a sum
+    (``train.fit`` casts what it is given; ``model.init(dtype=...)`` draws either)."""
+    for k in shapes:
+        dtype = getattr(params[k], "dtype", None)
+        if dtype not in _FLOATS:
+            raise ValueError(f"params[{k!r}] must be a float64 or float32 array (model.init("
+                             f"dtype=...) draws one; train.fit converts), got dtype {dtype}")
 
 
 def check_X(X, n_in: int, ndim: int, layout: str, dtype=np.float64) -> np.ndarray:

@@ -88,7 +88,11 @@ class RNN(Model):
 
     def _checked(self, params, X) -> np.ndarray:
         check_params(params, self.shapes)
-        return check_X(X, self.n_in, 3, "(n, T, n_in)", dtype=params["Wh"].dtype)
+        X = check_X(X, self.n_in, 3, "(n, T, n_in)", dtype=params["Wh"].dtype)
+        if X.shape[-2] == 0:        # (no step: the output was the readout's bias, and trained)
+            raise ValueError(f"X must hold at least one time step (T >= 1, as data.sequence "
+                             f"makes), got shape {X.shape}")
+        return X
 
     def _in_blocks(self, step, params, X, y=None):
         """``step(params)`` for one model, or K models in blocks (``models_per_block`` of the

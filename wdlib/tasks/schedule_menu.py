@@ -30,15 +30,18 @@ KINDS = MappingProxyType({
 def make_schedule(kind: str, lr: float, warmup: int, steps: int = STEPS):
     """The lesson's lr(t): a linear warmup over ``warmup`` steps (none if 0), then ``kind`` (a
     key of ``KINDS``) from base learning rate ``lr`` over the remaining ``steps - warmup``
-    steps. "warmup+cosine" is ``schedules.warmup_cosine`` (>= 1 warmup step)."""
+    steps. "warmup+cosine" is ``schedules.warmup_cosine`` (the same values as "cosine" after
+    the same warmup; with none, the cosine alone, as for every kind)."""
     kind = _checks.choice("kind", kind, KINDS)
     lr = _checks.positive("lr", lr)
     steps = _checks.positive_int("steps", steps)
     warmup = _checks.positive_int("warmup", warmup, minimum=0)
     if warmup >= steps:
         raise ValueError(f"warmup must be < steps = {steps}, got {warmup}")
-    if kind == "warmup+cosine":
-        return schedules.warmup_cosine(lr, max(warmup, 1), steps)
+    if kind == "warmup+cosine":     # (warmup 0 ran warmup_cosine's 1 step at lr 0, while the
+        #                             dashboard said "warmup 0": a warmup of none is none)
+        return (schedules.warmup_cosine(lr, warmup, steps) if warmup else
+                KINDS["cosine"](lr, steps))
     main = KINDS[kind](lr, steps - warmup)
     return main if warmup == 0 else schedules.join([schedules.warmup(lr, warmup), main],
                                                    [warmup])
