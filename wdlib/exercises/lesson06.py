@@ -121,6 +121,7 @@ CLIP_VALUE_HINTS = {
 CLIP_VALUE_HINTS["wrong_axis:2d"] = CLIP_VALUE_HINTS["wrong_axis"]
 CLIP_VALUE_HINTS["per_tensor_norm:no_eps"] = CLIP_VALUE_HINTS["per_tensor_norm"]
 
+CLIPS = (1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12)     # a "safe arccos": cos clipped short of ±1
 ANGLE_HINTS = {
     "one_angle": "one angle for all K models together: return one angle per model, shape "
                  "(K,), each from model k's entries of a and b alone (flatten every axis but "
@@ -142,8 +143,12 @@ ANGLE_HINTS = {
                  "their keys in different orders, entry i of a's long vector then meets an "
                  "entry of another tensor in b's; join both in one key order (for k in a: "
                  "a[k] ... b[k])",
+    "mixed_models:sorted": _MIXED,
+    **{f"clipped_cosine:{e:g}": f"the cosine clipped short of ±1 (np.clip(cos, -1 + {e:g}, "
+                                f"1 - {e:g})?): near 0° and 180° arccos turns that gap into an "
+                                f"angle error near √(2·{e:g}) rad; clip to [-1, 1] only"
+       for e in CLIPS},
 }
-ANGLE_HINTS["mixed_models:sorted"] = _MIXED
 PAIRS = ("you returned the K × K angles between every model of a and every model of b (u @ v.T): "
          "only model k of a with model k of b counts, the diagonal (np.sum(u * v, axis=1))")
 
@@ -209,9 +214,14 @@ def _ref_clip_by_value(grads: Mapping, clip_value) -> dict:
     return clipping.clip_by_value(grads, clip_value)
 
 
-def _angles(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    cos = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+def _cosines(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """(K,): the cosine between row k of u and row k of v ((K, n) each)."""
+    return np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+
+
+def _angles(u: np.ndarray, v: np.ndarray, low: float = -1.0, high: float = 1.0) -> np.ndarray:
+    """(K,): the angles in degrees, the cosines clipped to [low, high] (a mistake: other ends)."""
+    return np.degrees(np.arccos(np.clip(_cosines(u, v), low, high)))
 
 
 def _ref_angle(a: Mapping, b: Mapping) -> np.ndarray:
@@ -396,26 +406,15 @@ def check_clip_by_value(fn: Callable, *, grade: bool = False):
                  hints=CLIP_VALUE_HINTS, grade=grade)
 
 
-CLIPS = (1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-12)     # a "safe arccos": cos clipped short of ±1
-ANGLE_HINTS.update({
-    f"clipped_cosine:{e:g}": f"the cosine clipped short of ±1 (np.clip(cos, -1 + {e:g}, "
-                             f"1 - {e:g})?): near 0° and 180° arccos turns that gap into an angle "
-                             f"error near √(2·{e:g}) rad; clip to [-1, 1] only"
-    for e in CLIPS})
-
-
 def _clipped_short(a, b, e):
     """The angle in degrees with the cosine clipped to [−1 + e, 1 − e] (a "safe arccos")."""
-    u, v = _rows(a), _rows(b, sorted(a))
-    cos = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
-    return np.degrees(np.arccos(np.clip(cos, -1.0 + e, 1.0 - e)))
+    return _angles(_rows(a), _rows(b, sorted(a)), -1.0 + e, 1.0 - e)
 
 
 def _folded(a, b):
     """arccos(|cos|) in degrees: the angle folded into [0°, 90°] (computed from |cos|, not as
     180° − the angle, which near 180° differs from it by more than the tolerance's 1e-6°)."""
-    u, v = _rows(a, list(a)), _rows(b, list(a))
-    cos = np.sum(u * v, axis=1) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+    cos = _cosines(_rows(a, list(a)), _rows(b, list(a)))
     return np.degrees(np.arccos(np.clip(np.abs(cos), 0.0, 1.0)))
 
 
