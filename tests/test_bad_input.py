@@ -307,6 +307,10 @@ def test_each_bad_entry_of_a_dict_is_valid_there_or_a_value_error_naming_it(name
      "eps must be a single number"),
     (lambda: clipping.clip_by_value(G, [1.0, 2.0]), "with 2 clip_value values"),
     (lambda: models.MLP((2, 3, 1), activation=np.ones(2)), "activation must be one of"),
+    (lambda: penalties.L2(0.1, keys="W1"), r"keys must be .*one name too: \['W1'\]\), got 'W1'"),
+    (lambda: penalties.L1(0.1, keys=5), "keys must be None or a non-empty list .* got 5"),
+    (lambda: optim.sgd(0.1, weight_decay=0.1, mask=5), "mask must be None, a list .* got 5"),
+    (lambda: optim.adamw(0.1, mask="W1"), r"mask must be None, a list .* got 'W1'"),
 ])
 def test_what_the_common_check_found(call, match):
     """The cases the table above found (each a crash or NumPy's own message before)."""

@@ -239,6 +239,16 @@ def value_and_grads(name: str, answer, value: str = "loss") -> tuple:
     return tuple(answer)
 
 
+def names(value) -> tuple[str, ...] | None:
+    """A list of parameter names as a tuple, or None when ``value`` is not one: a lone string
+    is not (iterating "W1" gives "W" and "1"), nor a non-iterable or a list holding a
+    non-string. The callers raise, each naming its argument."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        return None
+    value = tuple(value)
+    return value if all(isinstance(k, str) for k in value) else None
+
+
 def params_dict(name: str, value) -> Mapping:
     """A dict of parameter (or gradient) arrays, keyed by name: ``{"W1": ..., "b1": ...}``."""
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):

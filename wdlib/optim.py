@@ -288,10 +288,11 @@ def _mask(mask):
     """None (every parameter), a collection of parameter keys, or a function params -> keys."""
     if mask is None or callable(mask):
         return mask
-    if isinstance(mask, str) or not all(isinstance(k, str) for k in mask):
-        raise ValueError(f"mask must be None, a list of parameter names or a function "
-                         f"params -> names, got {mask!r}")
-    return frozenset(mask)
+    names = _checks.names(mask)
+    if names is None:
+        raise ValueError(f"mask must be None, a list of parameter names (one name too: ['W1']) "
+                         f"or a function params -> names, got {mask!r}")
+    return frozenset(names)
 
 
 def _masked_keys(mask, params) -> frozenset | None:

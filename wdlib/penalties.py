@@ -62,12 +62,11 @@ def _frozen(value):
 def _norm_keys(keys) -> tuple[str, ...] | None:
     if keys is None:
         return None
-    if isinstance(keys, str):
-        keys = (keys,)
-    keys = tuple(keys)
-    if not keys or not all(isinstance(k, str) for k in keys):
-        raise ValueError(f"keys must be None or a non-empty list of parameter names, got {keys!r}")
-    return keys
+    names = _checks.names(keys)
+    if not names:
+        raise ValueError(f"keys must be None or a non-empty list of parameter names (one name "
+                         f"too: ['W1']), got {keys!r}")
+    return names
 
 
 def _check_strength(name: str, value, check, keys):
