@@ -311,6 +311,14 @@ def test_each_bad_entry_of_a_dict_is_valid_there_or_a_value_error_naming_it(name
     (lambda: penalties.L1(0.1, keys=5), "keys must be None or a non-empty list .* got 5"),
     (lambda: optim.sgd(0.1, weight_decay=0.1, mask=5), "mask must be None, a list .* got 5"),
     (lambda: optim.adamw(0.1, mask="W1"), r"mask must be None, a list .* got 'W1'"),
+    (lambda: train.fit(NET, X, Y, loss=lambda yhat, y: 0.5, steps=1),
+     r"loss must return a pair \(value, dyhat = d loss / d output\), got 0.5"),
+    (lambda: models.NormMLP((3, 4, 1)).loss_and_grad(models.NormMLP((3, 4, 1)).init(seed=[0, 1]),
+                                                     X, Y[:, None], lambda yhat, y: (1.0, yhat, y)),
+     r"loss must return a pair .* got \(1.0, array"),
+    (lambda: models.RNN(1, 3, 1).loss_and_grad(models.RNN(1, 3, 1).init(), np.ones((4, 2, 1)),
+                                              np.ones((4, 1)), lambda yhat, y: None),
+     "loss must return a pair .* got None"),
 ])
 def test_what_the_common_check_found(call, match):
     """The cases the table above found (each a crash or NumPy's own message before)."""

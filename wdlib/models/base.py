@@ -95,7 +95,7 @@ class Model:
         X, y, loss, check: see the class docstring.
         ``check=False`` skips validating params and X (a training loop validated them once)."""
         yhat, cache = self.forward_cache(params, X, check=check)
-        value, dyhat = losses.get(loss)(yhat, y)
+        value, dyhat = loss_pair(losses.get(loss), yhat, y)
         return value, self.backward(params, cache, dyhat)
 
 
@@ -248,6 +248,18 @@ def own_targets(y, K: int | None) -> tuple:
         raise ValueError(f"y must have shape (n, out), shared by the K models, or (K={K}, n, "
                          f"out), one set of targets per model, got {y.shape}")
     return (y,)
+
+
+def loss_pair(loss, yhat, y) -> tuple:
+    """``loss(yhat, y)`` as the pair ``(value, dyhat)`` every model's backward pass needs; a
+    custom loss that returns something else (its value alone) is named, not unpacked."""
+    out = loss(yhat, y)
+    if type(out) is tuple and len(out) == 2:
+        return out
+    if isinstance(out, list) and len(out) == 2:
+        return tuple(out)
+    raise ValueError(f"loss must return a pair (value, dyhat = d loss / d output), got "
+                     f"{_checks._fmt(out)}")
 
 
 def check_output_grad(dyhat, shape: tuple, dtype) -> np.ndarray:

@@ -17,6 +17,7 @@ from wdlib.models.base import (
     check_params,
     check_X,
     in_blocks,
+    loss_pair,
     own_targets,
     sample_ones,
     swap_last,
@@ -330,7 +331,7 @@ class MLP(Model):
         try:
             yhat, cache = self._forward(params, X, False, keep_pre=False,
                                         out=(work or self._no_buffers)["z"])
-            value, dyhat = loss(yhat, y)
+            value, dyhat = loss_pair(loss, yhat, y)
             dyhat = check_output_grad(dyhat, yhat.shape, yhat.dtype)
             return value, self._backward(params, cache["a"], dyhat, work)
         finally:

@@ -39,6 +39,7 @@ from wdlib.models.base import (
     check_X,
     draw_params,
     in_blocks,
+    loss_pair,
     own_targets,
     sample_ones,
     swap_last,
@@ -202,7 +203,7 @@ class NormMLP(Model):
 
         def step(p, y=y):                         # y: this block's, for per-model targets
             yhat, cache = self._forward(p, X, False, keep_pre=False)
-            value, dyhat = loss(yhat, y)
+            value, dyhat = loss_pair(loss, yhat, y)
             return value, self._backward(p, cache, check_output_grad(dyhat, yhat.shape,
                                                                      yhat.dtype))
         return self._in_blocks(step, params, X, y)
