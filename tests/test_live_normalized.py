@@ -69,6 +69,16 @@ def test_a_shrink_above_one_predicts_an_angle_above_90_degrees_and_none_from_two
     assert task.predicted_angle("SGDW", 0.1, 0.5) == pytest.approx(np.pi / 3, rel=1e-15)
 
 
+
+def test_the_norm_has_no_equilibrium_from_a_shrink_of_two_either():
+    """predicted_norm at lr·λ >= 2 returned inf (= 2) or NaN with a NumPy warning (> 2); like
+    predicted_angle it says NaN, quietly, and leaves every value below 2 as it was."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        norm = task.predicted_norm(np.array([1.0, 1.0, 0.5]), np.array([2.0, 3.0, 0.5]), 2.0)
+    assert np.isnan(norm[:2]).all()
+    assert norm[2] == (0.5 * 2.0 / (0.5 * (2.0 - 0.25))) ** 0.25
+
 def test_a_run_without_an_equilibrium_has_no_predicted_line_and_no_nan_in_one(dash):
     """At the λ slider's top (1.0) SGDW's red run shrinks by d = 2λ = 2: no equilibrium, the
     predicted angle is NaN, and it went into the red dashed line's data (the contract: never NaN

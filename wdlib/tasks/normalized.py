@@ -328,10 +328,15 @@ def predicted_angle(optimizer: str, lr, lam):
 def predicted_norm(lr, lam, grad_tilde_sq):
     """SGD + L2's equilibrium ‖w‖ for a scale-invariant w with ‖g‖ = ‖g̃‖/‖w‖:
     ‖w‖⁴ = lr·‖g̃‖² / (λ(2 − lr·λ)) (exact for the mean square if ‖g̃‖² is steady).
-    lr > 0, lam: λ > 0; grad_tilde_sq: ‖g̃‖² >= 0, the squared gradient norm at ‖w‖ = 1."""
+    lr > 0, lam: λ > 0; grad_tilde_sq: ‖g̃‖² >= 0, the squared gradient norm at ‖w‖ = 1.
+    At lr·λ >= 2 the decay no longer shrinks w (as in ``predicted_angle``): no equilibrium, NaN
+    (not inf or a NumPy warning)."""
     lr, lam = _checks.positive("lr", lr), _checks.positive("lam", lam)
     grad_tilde_sq = _checks.nonnegative("grad_tilde_sq", grad_tilde_sq)
-    return (np.multiply(lr, grad_tilde_sq) / (lam * (2.0 - np.multiply(lr, lam)))) ** 0.25
+    d = np.multiply(lr, lam)                                          # the shrink per step
+    with np.errstate(invalid="ignore", divide="ignore"):
+        norm = (np.multiply(lr, grad_tilde_sq) / (lam * (2.0 - d))) ** 0.25
+    return np.where(np.less(d, 2.0), norm, np.nan)[()]
 
 
 # --------------------------------------------------------------------------- AdamW's ℓ∞ box
