@@ -99,6 +99,18 @@ def test_nbgitpuller_link_clones_the_repo_and_opens_the_lesson():
     assert q["urlpath"] == [f"lab/tree/{name}/notebooks/02_l2_weight_decay.ipynb"]
 
 
+
+def test_nbgitpuller_link_opens_jupyterlab_or_jupyter_notebook_and_nothing_else():
+    """``app`` was pasted into the link as given: "notebook" made notebook/tree/..., a page no
+    Jupyter server has, and any other string a dead link (fuzz review)."""
+    q = parse_qs(urlsplit(classroom.nbgitpuller_link(
+        "https://hub.example.edu", "02_l2_weight_decay", app="notebook")).query)
+    name = classroom.github_slug().split("/")[1]
+    assert q["urlpath"] == [f"notebooks/{name}/notebooks/02_l2_weight_decay.ipynb"]
+    for app in ("rstudio", "Lab", "", None, "lab/tree"):
+        with pytest.raises(ValueError, match="app must be one of"):
+            classroom.nbgitpuller_link("https://hub.example.edu", app=app)
+
 def test_nbgitpuller_link_takes_a_local_repository():
     """The hub test pulls from a bare repository on the hub machine (no network)."""
     for repo in ("file:///srv/class/wdlib-lessons.git", "/srv/class/wdlib-lessons.git",

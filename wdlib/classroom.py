@@ -12,6 +12,7 @@ test_classroom.py`` checks that every lesson carries exactly the generated cells
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from urllib.parse import quote, urlsplit
 
 from wdlib import _checks
@@ -67,10 +68,15 @@ def clone_folder(repo: str = REPO_URL) -> str:
     return name
 
 
+#: nbgitpuller_link's ``app``: the page that opens a notebook, under the learner's server
+APPS = MappingProxyType({"lab": "lab/tree", "notebook": "notebooks"})
+
+
 def nbgitpuller_link(hub_url: str, notebook: str = "00_start_here.ipynb", app: str = "lab",
                      repo: str = REPO_URL, branch: str = BRANCH) -> str:
     """A link for a JupyterHub with nbgitpuller: clones (later: updates, keeping the learner's
-    edits) ``repo`` into the learner's home, then opens ``notebook`` in JupyterLab.
+    edits) ``repo`` into the learner's home, then opens ``notebook`` in JupyterLab (``app``
+    "lab") or in Jupyter Notebook (``app`` "notebook"; its /notebooks/ page, classic or 7).
 
     ``hub_url`` is the hub's address: ``http://`` or ``https://``, a host, optionally a path
     prefix, no query or fragment. ``notebook`` is one of ``LESSONS``, by its file name
@@ -81,8 +87,9 @@ def nbgitpuller_link(hub_url: str, notebook: str = "00_start_here.ipynb", app: s
     link so that ``x.git`` and ``x`` both land in ``~/x``)."""
     hub_url = _hub_url(hub_url)
     notebook = _lesson(notebook)
+    app = _checks.choice("app", app, APPS)
     folder = clone_folder(repo)
-    urlpath = f"{app}/tree/{folder}/{_path(notebook)}"
+    urlpath = f"{APPS[app]}/{folder}/{_path(notebook)}"
     return (f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?repo={quote(repo, safe='')}"
             f"&branch={quote(branch, safe='')}&targetpath={quote(folder, safe='')}"
             f"&urlpath={quote(urlpath, safe='')}")
