@@ -1439,3 +1439,17 @@ def test_form_hints_print_no_complex_warning():
             ok, line = run(checker, fn)
         assert not ok, line
         assert not [w for w in caught if "complex" in str(w.message).lower()], caught
+
+
+def test_an_answer_right_on_some_inputs_only_is_told_to_look_at_what_differs():
+    """A round-10 answer with β fixed at 0.9 was right on the input where β was 0.9 and got only
+    "35 of 40 entries differ": the line now says it is right on k of the n inputs."""
+    cases = [(np.arange(3.0), 0.9), (np.arange(3.0), 0.5), (np.arange(3.0), 0.1)]
+    with contextlib.redirect_stdout(io.StringIO()) as buf:
+        ok = _core.check("scale", lambda a, beta: 0.9 * a, lambda a, beta: beta * a, cases)
+    line = buf.getvalue()
+    assert not ok and "right on 1 of the 3 test inputs" in line, line
+    assert "an argument your function ignores" in line, line
+    with contextlib.redirect_stdout(io.StringIO()) as buf:         # wrong everywhere: no note
+        _core.check("scale", lambda a, beta: 2 * beta * a + 1, lambda a, beta: beta * a, cases)
+    assert "test inputs" not in buf.getvalue(), buf.getvalue()

@@ -111,6 +111,9 @@ WHOLE_NUMBERS = ("; your answer holds only whole numbers where the expected valu
                  "it, // rounds down and int() drops the fraction: make it a float array "
                  "(np.zeros(t.shape), np.zeros_like(t, dtype=float)), divide with / and "
                  "leave out int()")
+PARTLY_RIGHT = ("; it is right on {k} of the {n} test inputs, so look at what differs between "
+                "them: an argument your function ignores or replaces by a number written in "
+                "the code, or a case it does not handle (a zero, a negative entry, one model)")
 SAME_ANSWER = ("your function gave the same answer on all {n} test inputs, whose expected "
                "answers differ: does it read a variable of the notebook (X, y, w, ...) instead "
                "of its own arguments, or ignore one of them? Not equal to the expected answer: "
@@ -1457,10 +1460,12 @@ def _verdict(runs, *, mistakes, hints, describe: bool = True, explain=None,
                               rel=max(_rel(r[1], r[2]) for r in wrong))
     if _same_answer_everywhere(runs):
         return SAME_ANSWER.format(n=len(runs), desc=_describe(got, want, tol))
+    why = ((FLOAT32_INSIDE if _float32_rounding_misses(wrong)
+            or _float32_reference_misses(wrong, reference) else "")
+           + (WHOLE_NUMBERS if _whole_number_misses(wrong) else ""))
+    right = len(runs) - len(wrong)        # (a rounding can be right on some inputs by chance)
     return ("not equal to the expected answer: " + _describe(got, want, tol)
-            + (FLOAT32_INSIDE if _float32_rounding_misses(wrong)
-               or _float32_reference_misses(wrong, reference) else "")
-            + (WHOLE_NUMBERS if _whole_number_misses(wrong) else ""))
+            + (why or (PARTLY_RIGHT.format(k=right, n=len(runs)) if right else "")))
 
 
 def _nearer_mistake(runs, tables, hints) -> str | None:
