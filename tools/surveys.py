@@ -64,9 +64,9 @@ QUOTED = {
     "lesson01": {
         "notebook": "notebooks/01_capacity_and_overfitting.ipynb",
         "phrases": ["3 to 7 on samples 0–199, `python tools/surveys.py lesson01`",
-                    "at least 31× on samples 0–199",
+                    "at least 31× on samples 0–199, at least 11× on samples 1000–1199",
                     "and on 193 of 200 over samples 0–199",
-                    "(200 of 200 on samples 0–199)",
+                    "(200 of 200 on samples 0–199, 198 of 200 on samples 1000–1199",
                     "18 of 20 or more in every block of 20; p = 200 below a fifth of the peak on "
                     "195 of 200",
                     "it does so on 3 of the 10 blocks of 20 seeds in 0–199",
@@ -75,6 +75,7 @@ QUOTED = {
                     "within 15% in every block of 20 in seeds 0–199, where it stays at least 17× "
                     "below the minimum-norm fit's median peak"],
         "numbers": {"best": "3 to 7", "w12": "31×", "drop": "193 of 200", "test_win": "200 of 200",
+                    "w12_more": "11×", "test_win_more": "198 of 200",
                     "peak": "18 of 20", "fall": "195 of 200", "median": "3 of the 10",
                     "clean_higher": "84 of seeds 0–199", "clean_blocks": "4 of 10",
                     "clean_stays": "all 10", "ridge_flat": "15%", "ridge_below": "17×"},
@@ -980,11 +981,14 @@ def lesson01_ridge(seeds, lam: float = 1.0) -> np.ndarray:
     return np.array(out)
 
 
-def lesson01(samples=range(200)) -> list[tuple[str, str, str]]:
+def lesson01(samples=range(200), more=range(1000, 1200)) -> list[tuple[str, str, str]]:
     """(claim, quoted, measured) for lesson 01 over training samples (and double-descent seeds)
-    ``samples``: experiments 1 and 3 per sample, the double descent per block of 20 seeds."""
-    samples = list(samples)
-    r = [lesson01_sample(s) for s in samples]
+    ``samples``: experiments 1 and 3 per sample, the double descent per block of 20 seeds; and
+    the two claims the summary makes of every sample (degree 12's huge weights, the chosen λ
+    beating λ = 0) on ``more``, a range they were not written on."""
+    samples, more = list(samples), list(more)
+    r, r_more = [lesson01_sample(s) for s in samples], [lesson01_sample(s) for s in more]
+    w_more = f"samples {more[0]}-{more[-1]}"
     n, q, w = len(samples), QUOTED["lesson01"]["numbers"], f"samples {samples[0]}-{samples[-1]}"
     best = [x["best"] for x in r]
     V = lesson01_double_descent(samples)
@@ -1009,6 +1013,10 @@ def lesson01(samples=range(200)) -> list[tuple[str, str, str]]:
              f"{sum(x['drop'] for x in r)} of {n}"),
             (f"{w}: the λ chosen on validation beats λ = 0 on the test set on", q["test_win"],
              f"{sum(x['test_win'] for x in r)} of {n}"),
+            (f"{w_more}: degree 12's ‖w‖ over degree 3's, at least", q["w12_more"],
+             f"{min(x['w12'] for x in r_more):.0f}×"),
+            (f"{w_more}: the λ chosen on validation beats λ = 0 on the test set on",
+             q["test_win_more"], f"{sum(x['test_win'] for x in r_more)} of {len(more)}"),
             (f"double descent, seeds {samples[0]}-{samples[-1]}: peak within 4 of p + 1 = n, "
              "fewest in a block of 20", q["peak"], f"{near} of 20"),
             (f"double descent, seeds {samples[0]}-{samples[-1]}: p = 200 below a fifth of the "
