@@ -251,8 +251,14 @@ QUOTED = {
                     "at most 2.1·lr·λ·T on data sets 0-15, 2.3·lr·λ·T on 0-39 by\n"
                     "#      python tools/surveys.py lesson08",
                     "A survey over data sets 0–39 (`python tools/surveys.py lesson08`\nre-runs it) "
-                    "gave the same order on all of them, at most 0.87 times as far"],
-        "numbers": {"spread": "38-179x", "c16": "2.1", "c40": "2.3", "ends": "0.87"},
+                    "gave the same order on all of them, at most 0.87 times as far",
+                    "on data sets 1000–1015, `python tools/surveys.py lesson08`, on 8 and 4",
+                    "on data sets 1000–1015 on 11, one row lower on 4",
+                    "on 12 of 16\n  data sets, 8 of 16 others",
+                    "unchanged on 12 of the same 16, 11 of the 16 others"],
+        "numbers": {"spread": "38-179x", "c16": "2.1", "c40": "2.3", "ends": "0.87",
+                    "moves_w": "on 8 and 4", "moves_l2": "on 11, one row lower on 4",
+                    "moves_w_sum": "8 of 16 others", "moves_l2_sum": "11 of the 16 others"},
     },
     "lesson09": {
         "notebook": "notebooks/09_weight_decay_normalized.ipynb",
@@ -1489,7 +1495,31 @@ def lesson08(seeds=range(40)) -> list[tuple[str, str, str]]:
         (f"{where}: same λ closer than same lr·λ (end points, 2000 steps)", f"{n} of {n}",
          f"{np.sum(ends < 1)} of {n}"),
         (f"{where}: ... at most this many times as far", quoted["ends"], f"{ends.max():.2f}"),
+        *lesson08_moves(),
     ]
+
+
+def lesson08_moves(seeds=range(1000, 1016)) -> list[tuple[str, str, str]]:
+    """Section 5's count (cell c08chk01: 50 steps, the dashboard's grid) on data sets ``seeds``,
+    16 others than the cell's 0-15: on how many the best λ at lr 0.316 is the one at lr 0.0316,
+    and on how many it is one row lower (what "only lr·λ matters" predicts), for AdamW and for
+    Adam + L2."""
+    q, out, w = QUOTED["lesson08"]["numbers"], {}, f"data sets {seeds[0]}-{seeds[-1]}"
+    for name in ("adamw", "adam"):
+        v = [lesson08_grid_val(name, s) for s in seeds]
+        best = np.array([LAMBDA_LR_GRID_LAMS[np.argmin(np.where(np.isfinite(x), x, np.inf),
+                                                       axis=0)] for x in v])
+        move = best[:, 5] / best[:, 3]
+        out[name] = int(np.sum(move == 1)), int(np.sum(np.isclose(move, 0.1)))
+    (w_same, w_low), (l_same, l_low), n = out["adamw"], out["adam"], len(seeds)
+    return [(f"{w}: AdamW's best λ at lr 0.316 the one at lr 0.0316, one row lower", q["moves_w"],
+             f"on {w_same} and {w_low}"),
+            (f"{w}: the same for Adam + L2", q["moves_l2"],
+             f"on {l_same}, one row lower on {l_low}"),
+            (f"{w}: AdamW's unchanged (the summary)", q["moves_w_sum"],
+             f"{w_same} of {n} others"),
+            (f"{w}: Adam + L2's unchanged (the summary)", q["moves_l2_sum"],
+             f"{l_same} of the {n} others")]
 
 
 # ---------------------------------------------------------------- lesson 05, section 2
