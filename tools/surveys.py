@@ -598,7 +598,7 @@ def lesson04_dashboards(samples=L04_DASH_SAMPLES, rho=range(60),
                         ("left", lesson04_curve_dash(s, n_train=100)["chosen"] < d0["chosen"])):
             rows.setdefault(key, []).append(ok)
         v = lesson08_grid_val("sgd", s, steps=300)
-        best = LAMBDA_LR_GRID_LAMS[np.argmin(np.where(np.isfinite(v), v, np.inf), axis=0)]
+        best = lesson08_best_lams(v)
         rows.setdefault("one_row", []).append(len(set(best[np.isfinite(v).any(axis=0)])) == 1)
     w = f"samples {', '.join(map(str, samples[:3]))}, {samples[3]}-{samples[-1]}"
 
@@ -1410,6 +1410,12 @@ def lesson08_grid_val(name: str, seed: int, steps: int = 50) -> np.ndarray:
     return g.unflatten(np.where(bad, np.nan, losses.mse(models.linear(12).forward(p, Xv_), yv_)[0]))
 
 
+def lesson08_best_lams(val: np.ndarray) -> np.ndarray:
+    """The best λ of each lr column of a ``lesson08_grid_val`` grid (a diverged run is never
+    best), as the lesson 04 and 08 cells and the lambda_lr_grid dashboard pick it."""
+    return LAMBDA_LR_GRID_LAMS[np.argmin(np.where(np.isfinite(val), val, np.inf), axis=0)]
+
+
 def lesson08_no_decay_yet(seeds) -> tuple[np.ndarray, np.ndarray]:
     """Section 5, claim 2 and 3 (AdamW, 50 steps): per data set, the largest relative change of
     the validation loss from the λ = 1e-6 row over lr·λ·T, where lr·λ·T ≤ 0.005; and whether
@@ -1507,8 +1513,7 @@ def lesson08_moves(seeds=range(1000, 1016)) -> list[tuple[str, str, str]]:
     q, out, w = QUOTED["lesson08"]["numbers"], {}, f"data sets {seeds[0]}-{seeds[-1]}"
     for name in ("adamw", "adam"):
         v = [lesson08_grid_val(name, s) for s in seeds]
-        best = np.array([LAMBDA_LR_GRID_LAMS[np.argmin(np.where(np.isfinite(x), x, np.inf),
-                                                       axis=0)] for x in v])
+        best = np.array([lesson08_best_lams(x) for x in v])
         move = best[:, 5] / best[:, 3]
         out[name] = int(np.sum(move == 1)), int(np.sum(np.isclose(move, 0.1)))
     (w_same, w_low), (l_same, l_low), n = out["adamw"], out["adam"], len(seeds)
