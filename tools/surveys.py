@@ -6,18 +6,19 @@ Each lesson runs its experiment on one sample or a few, asserts the claim there,
 survey (lesson 01: experiments 1 and 3 and the double descent, noisy, noise-free and ridge, on
 samples 0-199, and the summary's two claims of every sample on 1000-1199; lesson 02: section 2's
 gradient descent to ridge on data seeds 0-39 and section 10's dashboard claims on init seeds 0-19
-and 1000-1019; lesson 03: section 7's max-norm ranking on data sets 0-39; lesson 04: section 8's
-grid on training samples 0-59 (two of its claims also on 1000-1059) and init seed 1 on 0-29, and the
-numbers its cells' comments quote: sections 2-5 on samples 0-29, 0-19, 30-59, 1-29, section 5's CV
-error bar on 0-299, section 2's underfitting end on 0-199, section 6's best λ against n on blocks of
-30 in 0-299, early stopping on 0-199, the heavy-ball check on 0-59 with 10 init seeds, the
-dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and init seed 3; lesson
-05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on data seeds 1-19,
-section 8's residual stacks on seeds 0-39; lesson 06: sections 4 and 5's RNN runs on init seeds
-0-39; lesson 07: minibatch streams 0-31 and 1000-1031, the warmup's divergences on init seeds 0-299
-and its curvatures on 0-39 and 1000-1039; lesson 08: data sets 0-39, section 5's count on 1000-1015;
-lesson 09: init seeds 6-17 and data sets 0-19 and 1000-1019, section 4's grid on init seeds 0-19,
-section 5's AdamW runs on data sets 0-19). This
+and 1000-1019; lesson 03: section 7's max-norm ranking on data sets 0-39 and 1000-1039; lesson 04:
+section 8's grid on training samples 0-59 (two of its claims also on 1000-1059) and init seed 1 on
+0-29, and the numbers its cells' comments quote: sections 2-5 on samples 0-29, 0-19, 30-59, 1-29,
+section 5's CV error bar on 0-299, section 2's underfitting end on 0-199, section 6's best λ against
+n on blocks of 30 in 0-299, early stopping on 0-199, the heavy-ball check on 0-59 with 10 init
+seeds, the dashboards' claims on samples 0-2 and 15-29, SGDW's rest point on draws 0-19 and init
+seed 3; lesson 05: sections 2 and 3 (weight gradients, activation stds, the sigmoid's scales) on
+data seeds 1-19 (the sigmoid's bound at 4× also on 1001-1019), section 8's residual stacks on seeds
+0-39; lesson 06: sections 4 and 5's RNN runs on init seeds 0-39; lesson 07: minibatch streams 0-31
+and 1000-1031, the warmup's divergences on init seeds 0-299 and its curvatures on 0-39 and
+1000-1039; lesson 08: data sets 0-39, section 5's count on 1000-1015; lesson 09: init seeds 6-17 and
+data sets 0-19 and 1000-1019, section 4's grid on init seeds 0-19, section 5's AdamW runs on data
+sets 0-19). This
 script repeats each experiment exactly as the lesson's cell computes it (the same tasks from
 wdlib.tasks, the same optimizers, steps and grids) over the quoted range, prints the quoted number
 next to the measured one, and exits with status 1 if any differs. ``QUOTED`` holds the lessons'
@@ -101,10 +102,12 @@ QUOTED = {
     "lesson03": {
         "notebook": "notebooks/03_l1_sparsity_and_constraints.ipynb",
         "phrases": ["on 19 of data sets 0–19, data set 17 preferring c = 4, and\non 35 of 0–39, "
-                    "the others preferring c = 4, by `python tools/surveys.py lesson03`",
+                    "the others preferring c = 4, and on 33 of 1000–1039, the others preferring "
+                    "c = 4 or 1000, by `python tools/surveys.py lesson03`",
                     "c = 1 is worse than c = 2 on both losses on all 40"],
         "numbers": {"best20": "19 of data sets 0–19, data set 17 preferring c = 4",
-                    "best40": "35 of 0–39, the others preferring c = 4", "tight": "on all 40"},
+                    "best40": "35 of 0–39, the others preferring c = 4", "tight": "on all 40",
+                    "best_more": "33 of 1000–1039, the others preferring c = 4 or 1000"},
     },
     "lesson04": {
         "notebook": "notebooks/04_choosing_lambda.ipynb",
@@ -1080,11 +1083,14 @@ def lesson03_max_norm(seed: int) -> tuple[np.ndarray, np.ndarray]:
     return h.final("train_loss"), h.final("val_loss")
 
 
-def lesson03(seeds=range(40)) -> list[tuple[str, str, str]]:
+def lesson03(seeds=range(40), more=range(1000, 1040)) -> list[tuple[str, str, str]]:
     """(claim, quoted, measured) for lesson 03: on how many data sets c = 2 has the best
-    validation loss (on 0-19 and on all of ``seeds``), which others win there; c = 1000 the
-    lowest training loss and c = 1 worse than c = 2 on both losses, on all of them."""
-    seeds = list(seeds)
+    validation loss (on 0-19, on all of ``seeds`` and on ``more``, data sets the count was not
+    written on), which others win there; c = 1000 the lowest training loss and c = 1 worse than
+    c = 2 on both losses, on all of ``seeds``."""
+    seeds, more = list(seeds), list(more)
+    best_more = np.array([L03_CS[np.argmin(lesson03_max_norm(s)[1])] for s in more])
+    rest_more = " or ".join(f"{c:g}" for c in sorted(set(best_more[best_more != 2])))
     runs = [lesson03_max_norm(s) for s in seeds]
     best = np.array([L03_CS[np.argmin(va)] for _, va in runs])
     first = np.array([s < 20 for s in seeds])
@@ -1098,6 +1104,9 @@ def lesson03(seeds=range(40)) -> list[tuple[str, str, str]]:
              f"{np.sum(best[first] == 2)} of data sets 0–19, {others}"),
             (f"data sets {seeds[0]}-{seeds[-1]}: the same on", q["best40"],
              f"{np.sum(best == 2)} of {seeds[0]}–{seeds[-1]}, the others preferring c = {rest}"),
+            (f"data sets {more[0]}-{more[-1]}: the same on", q["best_more"],
+             f"{np.sum(best_more == 2)} of {more[0]}–{more[-1]}, the others preferring "
+             f"c = {rest_more}"),
             (f"data sets {seeds[0]}-{seeds[-1]}: c = 1000 has the lowest training loss and c = 1 "
              "is worse than c = 2 on both losses", q["tight"],
              f"on all {n}" if free == tight == n else f"on {free} and {tight} of {n}")]
