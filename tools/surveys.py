@@ -26,10 +26,10 @@ words; tests/test_surveys.py checks that each phrase is in its lesson and that t
 give the numbers the notebooks print on the notebooks' own seeds. The full survey took three to four
 minutes of wall time on the idle 2-core machine (one BLAS thread), six or more when it is shared,
 before the second ranges from 1000 on were added (a claim worded for every sample, or counted on the
-range it was written on, re-run on samples it was not written on); they add about two and a half
-minutes at load ~5 (estimated from the lessons run one at a time: lesson 07 went from ~60 s to 136 s
-there); lesson 04 is the longest (~1 minute idle, of which section 8's 180 batched fits ~25 s). One
-lesson runs alone with ``python tools/surveys.py lessonNN``. No claim is left out for cost.
+range it was written on, re-run on samples it was not written on); with them one full run took 18.5
+minutes at load 4-5 on the shared machine (lesson 09 9.4 min, lesson 04 4.1 min, lesson 05 2.5 min;
+not timed idle); lesson 04 is the longest (~1 minute idle, of which section 8's 180 batched fits ~25
+s). One lesson runs alone with ``python tools/surveys.py lessonNN``. No claim is left out for cost.
 """
 
 from __future__ import annotations
