@@ -83,7 +83,8 @@ assignments: setup  ## the nbgrader course in assignments/: source, student rele
 site: setup  ## the offline read-along site in _site/ (stored outputs, no execution, no network)
 	$(PY) tools/build_site.py $(SITE)
 
-# Lessons 01-09 quote surveys over more samples than a notebook can run (3-4 minutes in all);
+# Lessons 01-09 quote surveys over more samples than a notebook can run (3-4 minutes idle before
+# claims were also re-run on seeds from 1000 on; with them 18.5 minutes at load 4-5, not timed idle);
 # this re-runs them and fails if a printed number is not the one the lesson quotes.
 surveys: setup  ## re-run the larger surveys lessons quote: python tools/surveys.py all
 	$(LIVE_ENV) $(PY) tools/surveys.py all

@@ -86,6 +86,14 @@ def test_lesson08_functions_are_the_notebooks():
     assert f"per data set:           {np.round(ends, 2)}" in _printed(cells["c08long0"])
 
 
+def test_lesson08_moves_is_the_check_cells_count():
+    """Section 5's count of where the best λ at lr 0.316 sits against lr 0.0316, run by the
+    survey on other data sets, gives on the cell's data sets 0-15 what cell c08chk01 asserts."""
+    rows = surveys.lesson08_moves(range(16))
+    assert [m for _, _, m in rows] == ["on 12 and 1", "on 12, one row lower on 3",
+                                       "12 of 16 others", "12 of the 16 others"]
+
+
 def test_main_reports_a_difference(monkeypatch, capsys):
     """A survey that no longer gives the quoted number makes the command fail, saying which."""
     monkeypatch.setitem(surveys.SURVEYS, "lesson08", lambda: [("a claim", "0.87", "0.91")])
