@@ -148,13 +148,11 @@ def _bce_value(z, y, e, m: float):
 def _targets(y, n: int, C: int) -> np.ndarray:
     """Class targets as an (n, C) matrix: int labels (n,) or (n, 1) are one-hot encoded."""
     y = _checks.finite_array("y", y, ndim=(1, 2))
-    if y.ndim == 2 and y.shape == (n, C) and C > 1:   # one-hot (or soft) targets: each row a
-        sums = y.sum(axis=1)       # distribution, or the gradient (softmax − y)/n is not the
-        if np.any(y < 0) or np.any(np.abs(sums - 1) > 1e-6):   # value's: that is Σy·softmax − y
-            raise ValueError(f"y of shape ({n}, {C}) must hold class probabilities (one-hot or "
-                             f"soft targets: entries >= 0, each row summing to 1), got entries "
-                             f"in [{y.min():g}, {y.max():g}] and row sums in "
-                             f"[{sums.min():g}, {sums.max():g}]")
+    if y.ndim == 2 and y.shape == (n, C) and C > 1:   # one-hot or soft targets (class weights)
+        if np.any(y < 0):
+            raise ValueError(f"y of shape ({n}, {C}) must hold class probabilities or weights "
+                             f"(one-hot or soft targets: entries >= 0), got entries in "
+                             f"[{y.min():g}, {y.max():g}]")
         return y
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
@@ -185,10 +183,12 @@ def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def softmax_cross_entropy(logits, y) -> tuple:
-    """Softmax cross-entropy from logits (.., n, C); y int labels (n,) or one-hot
-    (or soft) targets (n, C), each row >= 0 summing to 1 (within 1e-6).
+    """Softmax cross-entropy from logits (.., n, C); y int labels (n,), or one-hot or soft
+    targets (n, C) with entries >= 0 (a row need not sum to 1, as in PyTorch's
+    ``cross_entropy`` with class probabilities).
 
-    Value ``-mean_i sum_c y_ic log softmax(z_i)_c``; gradient ``(softmax(z) - y) / n``.
+    Value ``-mean_i sum_c y_ic log softmax(z_i)_c``; gradient its exact derivative,
+    ``(softmax(z_i) · sum_c y_ic - y_i) / n`` (``(softmax(z) - y) / n`` where rows sum to 1).
     """
     z = as_float(logits, "logits")
     if z.ndim not in (2, 3) or z.shape[-1] < 2:
@@ -201,7 +201,9 @@ def softmax_cross_entropy(logits, y) -> tuple:
     Y = _targets(y, n, C).astype(z.dtype, copy=False)   # (n, C)
     logp = _log_softmax(z)                            # (K, n, C)
     value = -np.einsum("...ij,ij->...", logp, Y) / n
-    return value, (np.exp(logp) - Y) / n
+    p = np.exp(logp)
+    p *= Y.sum(axis=1, keepdims=True)                 # 1 (exactly) for labels and one-hot rows
+    return value, (p - Y) / n
 
 
 def accuracy(logits, y) -> float | np.ndarray:
