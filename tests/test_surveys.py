@@ -90,7 +90,7 @@ def test_lesson08_moves_is_the_check_cells_count():
     """Section 5's count of where the best λ at lr 0.316 sits against lr 0.0316, run by the
     survey on other data sets, gives on the cell's data sets 0-15 what cell c08chk01 asserts."""
     rows = surveys.lesson08_moves(range(16))
-    assert [m for _, _, m in rows] == ["on 12 and 1", "on 12, one row lower on 3",
+    assert [m for _, _, m in rows] == ["on 12 and on 1", "on 12, one row lower on 3",
                                        "12 of 16 others", "12 of the 16 others"]
 
 

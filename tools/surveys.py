@@ -264,12 +264,12 @@ QUOTED = {
                     "#      python tools/surveys.py lesson08",
                     "A survey over data sets 0–39 (`python tools/surveys.py lesson08`\nre-runs it) "
                     "gave the same order on all of them, at most 0.87 times as far",
-                    "on data sets 1000–1015, `python tools/surveys.py lesson08`, on 8 and 4",
+                    "on data sets 1000–1015, `python tools/surveys.py lesson08`, on 8 and on 4",
                     "on data sets 1000–1015 on 11, one row lower on 4",
                     "on 12 of 16\n  data sets, 8 of 16 others",
                     "unchanged on 12 of the same 16, 11 of the 16 others"],
         "numbers": {"spread": "38-179x", "c16": "2.1", "c40": "2.3", "ends": "0.87",
-                    "moves_w": "on 8 and 4", "moves_l2": "on 11, one row lower on 4",
+                    "moves_w": "on 8 and on 4", "moves_l2": "on 11, one row lower on 4",
                     "moves_w_sum": "8 of 16 others", "moves_l2_sum": "11 of the 16 others"},
     },
     "lesson09": {
@@ -1549,7 +1549,7 @@ def lesson08_moves(seeds=range(1000, 1016)) -> list[tuple[str, str, str]]:
         out[name] = int(np.sum(move == 1)), int(np.sum(np.isclose(move, 0.1)))
     (w_same, w_low), (l_same, l_low), n = out["adamw"], out["adam"], len(seeds)
     return [(f"{w}: AdamW's best λ at lr 0.316 the one at lr 0.0316, one row lower", q["moves_w"],
-             f"on {w_same} and {w_low}"),
+             f"on {w_same} and on {w_low}"),
             (f"{w}: the same for Adam + L2", q["moves_l2"],
              f"on {l_same}, one row lower on {l_low}"),
             (f"{w}: AdamW's unchanged (the summary)", q["moves_w_sum"],
