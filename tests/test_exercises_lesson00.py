@@ -1,5 +1,7 @@
 """Lesson 00 checker: correct variants accepted, each typical mistake named, robust."""
 
+import sys
+
 import numpy as np
 from exercise_harness import accepts, names, robust, robust_extra
 
@@ -84,7 +86,11 @@ def test_the_verdict_starts_a_line_after_a_progress_print():
         print("loss coming")
         return 0.5 * np.mean((yhat - y) ** 2)
 
-    for fn in [progress, prints_lines, lambda a, b: a]:
+    def writes_lines(yhat, y):                     # writelines passes the wrapper's write
+        sys.stdout.writelines(["abc", "abc"])
+        return 0.5 * np.mean((yhat - y) ** 2)
+
+    for fn in [progress, prints_lines, writes_lines, lambda a, b: a]:
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
             verdict = L.check_half_mse(fn)

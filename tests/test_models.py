@@ -313,7 +313,7 @@ def test_the_workspace_bound_is_per_layer_so_deep_nets_keep_their_buffers():
     unit = 5 * 200 * 8                                                   # bytes per hidden unit
     huge = models.MLP((2, models.mlp.Workspace.MAX_LAYER_BYTES // (3 * unit) + 1, 1))
     assert huge._workspace.take((5,), 200, f64) is None
-    per_layer = 3 * unit * 64                                            # 7.7 MB, under 8 MB
+    per_layer = 3 * unit * 64                                            # 1.5 MB a layer
     deeper = models.MLP((2,) + (64,) * (models.mlp.Workspace.MAX_SET_BYTES // per_layer + 1)
                         + (1,))
     assert deeper._workspace.take((5,), 200, f64) is None                # over 256 MB in all
@@ -459,3 +459,20 @@ def test_per_model_targets_for_another_K_are_an_error_naming_y_and_K(kind):
     with pytest.raises(ValueError, match=re.escape("or (K=70, n, out), one set of targets per "
                                                    "model, got (69, 300, 2)")):
         m.loss_and_grad(m.init(seed=np.arange(70)), data, np.ones((69, 300, 2)), "mse")
+
+
+def test_a_custom_loss_may_return_its_pair_as_a_named_tuple():
+    """loss_pair took only a plain tuple or list: a NamedTuple (value, dyhat), a pair, was
+    refused as "not a pair" (review)."""
+    from typing import NamedTuple
+
+    class Out(NamedTuple):
+        value: float
+        dyhat: np.ndarray
+
+    X, y = np.random.default_rng(0).standard_normal((9, 2)), np.ones((9, 1))
+    for m in (models.MLP((2, 4, 1)), models.NormMLP((2, 4, 1))):
+        p = m.init(seed=0)
+        want = m.loss_and_grad(p, X, y, losses.mse)
+        got = m.loss_and_grad(p, X, y, lambda yhat, t: Out(*losses.mse(yhat, t)))
+        assert got[0] == want[0] and all(np.array_equal(got[1][k], want[1][k]) for k in p)

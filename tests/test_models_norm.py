@@ -62,7 +62,6 @@ def test_batched_equals_three_separate_models():
             assert np.max(np.abs(gK[key][k] - gk[key])) < 1e-12, key
 
 
-
 @pytest.mark.parametrize("wide_key", ["W3", "W1"])
 def test_mixed_dtypes_are_computed_in_the_wider_one(wide_key):
     """float32 parameters but one weight in float64: the backward pass promotes as NumPy does

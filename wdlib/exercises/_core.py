@@ -253,6 +253,10 @@ class _Tail:
             self.last = text[-1]
         return written
 
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
     def __getattr__(self, name):                 # flush, encoding, isatty, ...: the stream's
         return getattr(self.stream, name)
 

@@ -254,9 +254,7 @@ def loss_pair(loss, yhat, y) -> tuple:
     """``loss(yhat, y)`` as the pair ``(value, dyhat)`` every model's backward pass needs; a
     custom loss that returns something else (its value alone) is named, not unpacked."""
     out = loss(yhat, y)
-    if type(out) is tuple and len(out) == 2:
-        return out
-    if isinstance(out, list) and len(out) == 2:
+    if isinstance(out, tuple | list) and len(out) == 2:      # (a NamedTuple too)
         return tuple(out)
     raise ValueError(f"loss must return a pair (value, dyhat = d loss / d output), got "
                      f"{_checks._fmt(out)}")
