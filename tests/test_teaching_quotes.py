@@ -160,6 +160,9 @@ QUOTES = [
           L08, "c08chk01",
           ("16 data sets: best λ at lr 0.316 / best λ at lr 0.0316 = [",
            Asserted("assert np.sum(move == 1) == 12 and np.sum(np.isclose(move, 0.1)) == 1"))),
+    Quote(T, "over 16 others on 8 and one row lower (as lr·λ would have it) on 4",
+          L08, "c08md02",                     # data sets 1000-1015: `surveys.py lesson08`
+          (Surveyed("on data sets 1000–1015, `python tools/surveys.py lesson08`, on 8 and on 4"),)),
     Quote(T, "lr·λ > 2 diverges",
           L08, "c08chk01",
           (Asserted("assert np.array_equal(~np.isfinite(val), lr_lam > 2)"),)),
