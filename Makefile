@@ -84,7 +84,7 @@ site: setup  ## the offline read-along site in _site/ (stored outputs, no execut
 	$(PY) tools/build_site.py $(SITE)
 
 # Lessons 01-09 quote surveys over more samples than a notebook can run (3-4 minutes idle before
-# claims were also re-run on seeds from 1000 on; with them 18.5 minutes at load 4-5, not timed idle);
+# claims were also re-run on fresh ranges, seeds from 1000 on (lesson 01's from 2000); with them 18.5 minutes at load 4-5, not timed idle);
 # this re-runs them and fails if a printed number is not the one the lesson quotes.
 surveys: setup  ## re-run the larger surveys lessons quote: python tools/surveys.py all
 	$(LIVE_ENV) $(PY) tools/surveys.py all

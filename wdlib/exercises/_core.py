@@ -1276,8 +1276,8 @@ def _raised(exc: BaseException, args=()) -> str:
             return CHECK_INSIDE_OTHER.format(name=inner, outer=outer)
         return CHECK_INSIDE.format(name=inner)
     text = _exc_text(exc)
+    models = any(isinstance(a, Mapping) for a in args)          # the inputs are K models' dicts
     if isinstance(exc, ValueError) and "truth value of an array" in text:
-        models = any(isinstance(a, Mapping) for a in args)
         return f"your function raised {text}{AMBIGUOUS_K if models else AMBIGUOUS}"
     if isinstance(exc, TypeError) and any(s in text for s in ONE_NUMBER_ONLY_MESSAGES):
         return f"your function raised {text}{ONE_NUMBER_ONLY}"
@@ -1286,7 +1286,6 @@ def _raised(exc: BaseException, args=()) -> str:
         return f"your function raised {text}{SCALAR_INDEXED}"
     if isinstance(exc, (ValueError, RuntimeError)) and any(
             s in text for s in BROADCAST_MESSAGES):
-        models = any(isinstance(a, Mapping) for a in args)
         return f"your function raised {text}{BROADCAST}{BROADCAST_K if models else ''}"
     if isinstance(exc, (ValueError, RuntimeError)) and any(s in text for s in MATMUL_MESSAGES):
         return f"your function raised {text}{MATMUL_SHAPES}"
