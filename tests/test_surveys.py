@@ -461,3 +461,17 @@ def test_lesson09_survey_runs_the_tasks_grid(monkeypatch):
 
 def raise_(exc):
     raise exc
+
+
+def test_lesson09_repeats_lesson08s_counts_as_lesson08_has_them():
+    """Lesson 09 (cell 8d59d30a) repeats lesson 08's section-5 counts: 12 and 1 on data sets 0-15
+    (what cell c08chk01 asserts) and the survey's counts on the 16 others (review: a copy no
+    test tied, which would go stale when lesson 08's numbers change)."""
+    check = "".join(_cells("notebooks/08_decoupled_weight_decay.ipynb")["c08chk01"]["source"])
+    same, low = re.search(r"assert np.sum\(move == 1\) == (\d+) and "
+                          r"np.sum\(np.isclose\(move, 0.1\)\) == (\d+)", check).groups()
+    more_same, more_low = re.fullmatch(r"on (\d+) and on (\d+)",
+                                       surveys.QUOTED["lesson08"]["numbers"]["moves_w"]).groups()
+    text = "".join(_cells("notebooks/09_weight_decay_normalized.ipynb")["8d59d30a"]["source"])
+    assert (f"on {same} of 16 and on {more_same} of 16 others, one row lower (as \"only lr·λ "
+            f"matters\" would have it)\non {low} and on {more_low} (section 5 there)") in text

@@ -184,8 +184,8 @@ def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 
 def softmax_cross_entropy(logits, y) -> tuple:
     """Softmax cross-entropy from logits (.., n, C); y int labels (n,), or one-hot or soft
-    targets (n, C) with entries >= 0 (a row need not sum to 1, as in PyTorch's
-    ``cross_entropy`` with class probabilities).
+    targets (n, C) with entries >= 0 (a row need not sum to 1: the same value and gradient as
+    PyTorch's ``cross_entropy`` with class-probability targets, which it does not check).
 
     Value ``-mean_i sum_c y_ic log softmax(z_i)_c``; gradient its exact derivative,
     ``(softmax(z_i) · sum_c y_ic - y_i) / n`` (``(softmax(z) - y) / n`` where rows sum to 1).
@@ -210,7 +210,9 @@ def accuracy(logits, y) -> float | np.ndarray:
     """Fraction of correct predictions: shape () or (K,).
 
     logits: (n, C) or (K, n, C), before the sigmoid / softmax. One output: predicts class 1
-    where the logit is > 0 (y in {0, 1}); C outputs: the argmax (y int labels or one-hot).
+    where the logit is > 0 (y in {0, 1}); C outputs: the argmax (y int labels, or (n, C) targets
+    as ``softmax_cross_entropy`` takes them, each row's class its argmax: the first of a tie, so
+    class 0 for a row of zeros).
     """
     z = as_float(logits, "logits").astype(np.float64, copy=False)
     if z.ndim not in (2, 3):
