@@ -227,12 +227,13 @@ def number_entries(name: str, arrays: Mapping) -> Mapping:
     return arrays
 
 
-def value_and_grads(name: str, answer, value: str = "loss") -> tuple:
+def value_and_grads(name: str, answer, value: str = "loss", grads: str = "grads") -> tuple:
     """The answer of a function ``name`` that returns ``(value, grads)`` (an objective, a
-    grad_check target): a pair whose first entry is a real number or K of them (a NumPy array
-    of numbers). Returns the pair (its grads are checked by the caller, against its params)."""
+    grad_check target, a custom loss's (value, dyhat)): a pair (a NamedTuple too) whose first
+    entry is a real number or K of them (a NumPy array of numbers). Returns the pair (its
+    grads are checked by the caller, against its params or output)."""
     if not isinstance(answer, tuple | list) or len(answer) != 2:
-        raise ValueError(f"{name} must return a pair ({value}, grads), got {_fmt(answer)}")
+        raise ValueError(f"{name} must return a pair ({value}, {grads}), got {_fmt(answer)}")
     if np.asarray(answer[0]).dtype.kind not in "iuf":   # (a bool's kind is "b")
         raise ValueError(f"{name} must return a {value} that is a real number (or K of them), "
                          f"got {_fmt(answer[0])}")

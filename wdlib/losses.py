@@ -202,7 +202,8 @@ def softmax_cross_entropy(logits, y) -> tuple:
     logp = _log_softmax(z)                            # (K, n, C)
     value = -np.einsum("...ij,ij->...", logp, Y) / n
     p = np.exp(logp)
-    p *= Y.sum(axis=1, keepdims=True)                 # 1 (exactly) for labels and one-hot rows
+    if np.shape(y) == (n, C):                         # soft targets: a row may not sum to 1
+        p *= Y.sum(axis=1, keepdims=True)             # (labels' one-hot rows do, exactly)
     return value, (p - Y) / n
 
 

@@ -254,10 +254,9 @@ def loss_pair(loss, yhat, y) -> tuple:
     """``loss(yhat, y)`` as the pair ``(value, dyhat)`` every model's backward pass needs; a
     custom loss that returns something else (its value alone) is named, not unpacked."""
     out = loss(yhat, y)
-    if isinstance(out, tuple | list) and len(out) == 2:      # (a NamedTuple too)
-        return tuple(out)
-    raise ValueError(f"loss must return a pair (value, dyhat = d loss / d output), got "
-                     f"{_checks._fmt(out)}")
+    if type(out) is tuple and len(out) == 2:          # the usual answer: no further look
+        return out
+    return _checks.value_and_grads("loss", out, "value", "dyhat = d loss / d output")
 
 
 def check_output_grad(dyhat, shape: tuple, dtype) -> np.ndarray:

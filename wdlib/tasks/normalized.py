@@ -318,11 +318,17 @@ def predicted_angle(optimizer: str, lr, lam):
     _checks.choice("optimizer", optimizer, OPTIMIZERS)
     lr, lam = _checks.positive("lr", lr), _checks.nonnegative("lam", lam)
     d = lam if optimizer == "SGDW" else np.multiply(lr, lam)      # the shrink per step
+    # 1 < d < 2: w flips its sign each step (1 − d < 0), so it turns by over 90°: π − arctan(|·|)
+    theta = _at_equilibrium(d, lambda: np.arctan(np.sqrt(d * (2.0 - d)) / (1.0 - d)))
+    return np.where(theta < 0, theta + np.pi, theta)[()]
+
+
+def _at_equilibrium(d, formula):
+    """``formula()`` where the shrink per step d is below 2, NaN from 2 on: the decay no longer
+    shrinks w (|1 − d| >= 1), so there is no equilibrium (no inf, no NumPy warning)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        theta = np.arctan(np.sqrt(d * (2.0 - d)) / (1.0 - d))
-    # 1 < d < 2: w flips its sign each step (1 − d < 0), so w turns by more than 90°:
-    # π − arctan(|·|); d >= 2: the decay no longer shrinks w (|1 − d| >= 1), no equilibrium
-    return np.where(np.less(d, 2.0), np.where(theta < 0, theta + np.pi, theta), np.nan)[()]
+        value = formula()
+    return np.where(np.less(d, 2.0), value, np.nan)[()]
 
 
 def predicted_norm(lr, lam, grad_tilde_sq):
@@ -334,9 +340,7 @@ def predicted_norm(lr, lam, grad_tilde_sq):
     lr, lam = _checks.positive("lr", lr), _checks.positive("lam", lam)
     grad_tilde_sq = _checks.nonnegative("grad_tilde_sq", grad_tilde_sq)
     d = np.multiply(lr, lam)                                          # the shrink per step
-    with np.errstate(invalid="ignore", divide="ignore"):
-        norm = (np.multiply(lr, grad_tilde_sq) / (lam * (2.0 - d))) ** 0.25
-    return np.where(np.less(d, 2.0), norm, np.nan)[()]
+    return _at_equilibrium(d, lambda: (np.multiply(lr, grad_tilde_sq) / (lam * (2.0 - d))) ** 0.25)
 
 
 # --------------------------------------------------------------------------- AdamW's ℓ∞ box
